@@ -1,0 +1,90 @@
+package io.inferwatt.core.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.inferwatt.core.EventLog;
+import io.inferwatt.core.InferenceEvent;
+import io.inferwatt.core.LayerEvent;
+import io.inferwatt.core.PhaseEvent;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EventsJsonlTest {
+  @TempDir Path dir;
+
+  private Path file(String text) throws Exception {
+    Path f = dir.resolve("e.jsonl");
+    Files.writeString(f, text);
+    return f;
+  }
+
+  @Test
+  void readsEveryEventKind() throws Exception {
+    Path f =
+        file(
+            """
+            {"event":"meta","board":"sim:nano","simulated":true}
+            {"event":"phase","name":"power","start_ns":0,"end_ns":100000000}
+            {"event":"inference","seq":12,"start_ns":1000,"end_ns":21000,"batch":4}
+            {"event":"layer","seq":12,"index":0,"name":"conv_0","type":"Conv","duration_ns":5000}
+            {"event":"layer","seq":12,"index":1,"name":"relu \\"x\\"","duration_ns":3000,"start_ns":7000,"extra":[1,{"a":null}]}
+
+            {"event":"inference","seq":13,"start_ns":30000,"end_ns":40000}
+            """);
+    EventsFile ef = EventsJsonl.read(f);
+    EventLog log = ef.events();
+    assertThat(ef.simulated()).isTrue();
+    assertThat(ef.meta()).containsEntry("board", "sim:nano");
+    assertThat(log.inferences())
+        .containsExactly(new InferenceEvent(12, 1000, 21000, 4), new InferenceEvent(13, 30000, 40000, 1));
+    assertThat(log.layer(1))
+        .isEqualTo(new LayerEvent(12, 1, "relu \"x\"", "", 3000, OptionalLong.of(7000)));
+    assertThat(log.layerLine(1)).isEqualTo(5);
+    assertThat(log.phases()).containsExactly(new PhaseEvent("power", 0, 100_000_000));
+  }
+
+  @Test
+  void writerOutputReadsBack() throws Exception {
+    StringWriter out = new StringWriter();
+    Map<String, Object> meta = new LinkedHashMap<>();
+    meta.put("board", "sim:nano");
+    meta.put("simulated", true);
+    try (EventsJsonl.Writer w = EventsJsonl.writer(out)) {
+      w.meta(meta);
+      w.inference(new InferenceEvent(1, 10, 20, 1));
+      w.layer(new LayerEvent(1, 0, "a", "Conv", 5, OptionalLong.empty()));
+      w.phase(new PhaseEvent("idle", 30, 40));
+    }
+    EventsFile back = EventsJsonl.read(file(out.toString()));
+    assertThat(back.simulated()).isTrue();
+    assertThat(back.events().layer(0)).isEqualTo(new LayerEvent(1, 0, "a", "Conv", 5, OptionalLong.empty()));
+  }
+
+  @Test
+  void problemsNameFileLineAndProblem() throws Exception {
+    Path f = file("{\"event\":\"inference\",\"seq\":1,\"start_ns\":0,\"end_ns\":5}\n{\"event\":\"layer\",\"seq\":2,\"index\":0,\"name\":\"a\",\"duration_ns\":1}\n");
+    assertThatThrownBy(() -> EventsJsonl.read(f))
+        .isInstanceOf(FormatException.class)
+        .hasMessage(f + ":2: layer for unknown inference seq 2 (no inference line has it)");
+    assertThatThrownBy(() -> EventsJsonl.read(file("{\"event\":\"inference\",\"seq\":1,\"start_ns\":0}\n")))
+        .hasMessageEndingWith(":1: missing field \"end_ns\"");
+    assertThatThrownBy(() -> EventsJsonl.read(file("{\"event\":\"inference\",\"seq\":1,\"start_ns\":0,\"end_ns\":5\n")))
+        .hasMessageContaining(":1: malformed JSON");
+    assertThatThrownBy(() -> EventsJsonl.read(file("{\"event\":\"frame\"}\n")))
+        .hasMessageContaining(":1: unknown event \"frame\"");
+    assertThatThrownBy(() -> EventsJsonl.read(file("{\"event\":\"inference\",\"seq\":1,\"start_ns\":9,\"end_ns\":5}\n")))
+        .hasMessageContaining(":1: inference 1 ends at 5 ns, before its start 9 ns");
+    assertThatThrownBy(() -> EventsJsonl.read(file(
+            "{\"event\":\"inference\",\"seq\":1,\"start_ns\":0,\"end_ns\":5}\n{\"event\":\"inference\",\"seq\":1,\"start_ns\":6,\"end_ns\":9}\n")))
+        .hasMessageContaining(":2: inference seq 1 appears twice (first on line 1)");
+    assertThatThrownBy(() -> EventsJsonl.read(file("{\"event\":\"inference\",\"seq\":\"one\",\"start_ns\":0,\"end_ns\":5}\n")))
+        .hasMessageContaining("field \"seq\" is not an integer");
+  }
+}

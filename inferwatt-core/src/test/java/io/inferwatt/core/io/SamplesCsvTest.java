@@ -1,0 +1,89 @@
+package io.inferwatt.core.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.inferwatt.core.PowerSample;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SamplesCsvTest {
+  @TempDir Path dir;
+
+  private Path file(String text) throws Exception {
+    Path f = dir.resolve("s.csv");
+    Files.writeString(f, text);
+    return f;
+  }
+
+  @Test
+  void readsRailsIntegersDecimalsAndGaps() throws Exception {
+    Path f = file("t_ns,in_mw,CPU_mw,gpu_mw\n100,4000,1000.5,\n200,4100,1001,2000\n");
+    try (SamplesCsv.Reader r = SamplesCsv.open(f)) {
+      assertThat(r.rails()).containsExactly("in", "cpu", "gpu");
+      PowerSample a = r.next();
+      assertThat(a.tNs()).isEqualTo(100);
+      assertThat(a.powerMw()[1]).isEqualTo(1000.5);
+      assertThat(a.powerMw()[2]).isNaN();
+      assertThat(r.next().powerMw()[2]).isEqualTo(2000);
+      assertThat(r.hasNext()).isFalse();
+    }
+  }
+
+  @Test
+  void readTimeColumnsAreOptional() throws Exception {
+    Path f = file("t_ns,read_start_ns,read_end_ns,in_mw\n100,90,110,5\n");
+    PowerSample s = SamplesCsv.readAll(f).get(0);
+    assertThat(s.readStartNs()).isEqualTo(90);
+    assertThat(s.readEndNs()).isEqualTo(110);
+  }
+
+  @Test
+  void writerAndReaderRoundTrip() throws Exception {
+    StringWriter out = new StringWriter();
+    try (SamplesCsv.Writer w = SamplesCsv.writer(out, List.of("in", "gpu"), true)) {
+      w.write(new PowerSample(10, 5, 12, new double[] {4000, Double.NaN}));
+      w.write(new PowerSample(20, 15, 22, new double[] {4000.25, 7}));
+    }
+    assertThat(out.toString())
+        .isEqualTo("t_ns,read_start_ns,read_end_ns,in_mw,gpu_mw\n10,5,12,4000,\n20,15,22,4000.25,7\n");
+    List<PowerSample> back = SamplesCsv.readAll(file(out.toString()));
+    assertThat(back.get(1)).isEqualTo(new PowerSample(20, 15, 22, new double[] {4000.25, 7}));
+  }
+
+  @Test
+  void unsortedAndDuplicateTimestampsNameTheLine() throws Exception {
+    Path f = file("t_ns,in_mw\n100,1\n90,1\n");
+    assertThatThrownBy(() -> SamplesCsv.readAll(f))
+        .isInstanceOf(FormatException.class)
+        .hasMessage(f + ":3: unsorted timestamp t_ns 90 after 100 (samples must be strictly increasing in time)");
+    Path g = file("t_ns,in_mw\n100,1\n100,1\n");
+    assertThatThrownBy(() -> SamplesCsv.readAll(g)).hasMessageContaining(":3: duplicate timestamp");
+  }
+
+  @Test
+  void headerProblemsAreReported() throws Exception {
+    assertThatThrownBy(() -> SamplesCsv.readAll(file("time,in_mw\n1,2\n")))
+        .hasMessageContaining(":1: column 'time'");
+    assertThatThrownBy(() -> SamplesCsv.readAll(file("in_mw\n1\n")))
+        .hasMessageContaining("missing column t_ns");
+    assertThatThrownBy(() -> SamplesCsv.readAll(file("t_ns\n1\n")))
+        .hasMessageContaining("no power column");
+    assertThatThrownBy(() -> SamplesCsv.readAll(file("")))
+        .hasMessageContaining("empty");
+  }
+
+  @Test
+  void malformedRowsAreReported() throws Exception {
+    assertThatThrownBy(() -> SamplesCsv.readAll(file("t_ns,in_mw\n1,2,3\n")))
+        .hasMessageContaining(":2: expected 2 fields, found 3");
+    assertThatThrownBy(() -> SamplesCsv.readAll(file("t_ns,in_mw\nx,2\n")))
+        .hasMessageContaining(":2: t_ns 'x' is not an integer");
+    assertThatThrownBy(() -> SamplesCsv.readAll(file("t_ns,in_mw\n1,abc\n")))
+        .hasMessageContaining(":2: power 'abc' of rail in is not a number");
+  }
+}
