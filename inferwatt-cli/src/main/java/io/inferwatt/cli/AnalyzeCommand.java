@@ -1,0 +1,91 @@
+package io.inferwatt.cli;
+
+import io.inferwatt.core.analysis.AnalysisOptions;
+import io.inferwatt.core.analysis.AnalysisResult;
+import io.inferwatt.core.analysis.Analyzer;
+import io.inferwatt.core.io.EventsFile;
+import io.inferwatt.core.io.EventsJsonl;
+import io.inferwatt.core.io.SamplesCsv;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code inferwatt analyze}: the analysis over recorded files, without hardware. */
+@Command(
+    name = "analyze",
+    mixinStandardHelpOptions = true,
+    description = "Analyse recorded power samples and inference/layer events (replay, no hardware).")
+final class AnalyzeCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--samples", required = true, paramLabel = "FILE", description = "samples CSV (t_ns,<rail>_mw,...)")
+  Path samples;
+
+  @Option(names = "--events", required = true, paramLabel = "FILE", description = "events JSONL")
+  Path events;
+
+  @Option(names = "--rails", split = ",", paramLabel = "RAIL", description = "rails to report (default: all)")
+  List<String> rails = List.of();
+
+  @Option(names = "--min-samples", defaultValue = "100", description = "samples wanted on the fastest layer (default: ${DEFAULT-VALUE})")
+  int minSamples;
+
+  @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE})")
+  String format;
+
+  @Option(names = "--verbose", description = "stack traces on errors")
+  boolean verbose;
+
+  @Override
+  public Integer call() throws Exception {
+    Output fmt = Output.parse(format);
+    for (Path p : List.of(samples, events)) {
+      if (!Files.isReadable(p)) {
+        throw new IllegalArgumentException(p + ": no such file or not readable");
+      }
+    }
+    EventsFile ef = EventsJsonl.read(events);
+    AnalysisOptions options =
+        new AnalysisOptions(minSamples, rails.stream().map(r -> r.toLowerCase(Locale.ROOT)).toList());
+    AnalysisResult result;
+    try (SamplesCsv.Reader reader = SamplesCsv.open(samples)) {
+      result = Analyzer.analyze(reader.rails(), reader, ef.events(), ef.simulated(), options);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (fmt == Output.JSON) {
+      var o = JsonReport.analysis(result);
+      if (!ef.meta().isEmpty()) {
+        var meta = o.putObject("meta");
+        ef.meta().forEach((k, v) -> meta.putPOJO(k, v));
+      }
+      out.println(JsonReport.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o));
+    } else {
+      TextReport text = new TextReport(out, result.simulated());
+      text.line("inferwatt analyze: %s + %s%s", samples, events, result.simulated() ? " (recorded on a simulated board)" : "");
+      text.analysis(result);
+    }
+    return 0;
+  }
+
+  /** The output formats. */
+  enum Output {
+    TEXT,
+    JSON;
+
+    static Output parse(String s) {
+      for (Output o : values()) {
+        if (o.name().equalsIgnoreCase(s)) {
+          return o;
+        }
+      }
+      throw new IllegalArgumentException("format '" + s + "' is not one of text, json");
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package io.inferwatt.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inferwatt.core.analysis.AnalysisResult;
+import io.inferwatt.core.analysis.AnalysisResult.LayerSummary;
+import io.inferwatt.core.analysis.AnalysisResult.PhaseSummary;
+import io.inferwatt.core.analysis.Estimate;
+import java.util.Map;
+
+/**
+ * The JSON form of an analysis (docs/formats.md, "analysis JSON"). Not measured = null. Field
+ * names carry their units.
+ */
+final class JsonReport {
+  static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private JsonReport() {}
+
+  static ObjectNode analysis(AnalysisResult r) {
+    ObjectNode o = MAPPER.createObjectNode();
+    o.put("simulated", r.simulated());
+    ArrayNode rails = o.putArray("rails");
+    r.rails().forEach(rails::add);
+
+    ObjectNode inf = o.putObject("inferences");
+    inf.put("count", r.inferences().count());
+    inf.put("batch", r.inferences().batch());
+    AnalysisResult.LatencyMs l = r.inferences().latencyMs();
+    ObjectNode lat = inf.putObject("latency_ms");
+    num(lat, "mean", l.mean());
+    num(lat, "p50", l.p50());
+    num(lat, "p95", l.p95());
+    num(lat, "p99", l.p99());
+    num(lat, "min", l.min());
+    num(lat, "max", l.max());
+    lat.put("count", l.count());
+    inf.set("power_mw", estimates(r.inferences().powerMw()));
+    ObjectNode en = inf.putObject("energy_mj");
+    for (String rail : r.rails()) {
+      ObjectNode e = en.putObject(rail);
+      num(e, "mean", r.inferences().energyMj().get(rail));
+      num(e, "mean_power_x_latency", r.inferences().energyMjPaper().get(rail));
+    }
+    inf.put("power_inferences", r.inferences().powerInferences());
+
+    ArrayNode layers = o.putArray("layers");
+    for (LayerSummary ls : r.layers()) {
+      ObjectNode n = layers.addObject();
+      n.put("index", ls.index());
+      n.put("name", ls.name());
+      n.put("type", ls.type());
+      n.put("samples", ls.samples());
+      n.put("cycles", ls.cycles());
+      num(n, "duration_ms_mean", ls.durationMsMean());
+      n.set("power_mw", estimates(ls.powerMw()));
+      ObjectNode le = n.putObject("energy_mj");
+      ls.energyMj().forEach((k, v) -> num(le, k, v));
+      if (ls.cyclesNeeded() >= 0) {
+        n.put("cycles_needed", ls.cyclesNeeded());
+      } else {
+        n.putNull("cycles_needed");
+      }
+    }
+    ObjectNode un = o.putObject("unattributed");
+    un.put("samples", r.unattributed().samples());
+    num(un, "duration_ms_mean", r.unattributed().durationMsMean());
+    un.set("power_mw", estimates(r.unattributed().powerMw()));
+
+    o.putObject("idle").set("power_mw", estimates(r.idlePowerMw()));
+    ArrayNode phases = o.putArray("phases");
+    for (PhaseSummary p : r.phases()) {
+      ObjectNode n = phases.addObject();
+      n.put("name", p.name());
+      num(n, "duration_ms", p.durationMs());
+      n.put("samples", p.samples());
+      n.put("inferences", p.inferences());
+      ObjectNode pe = n.putObject("energy_mj");
+      p.energyMj().forEach((k, v) -> num(pe, k, v));
+      ObjectNode pp = n.putObject("power_mw_mean");
+      p.powerMwMean().forEach((k, v) -> num(pp, k, v));
+    }
+    num(o, "sample_period_ms", r.samplePeriodMs());
+    o.put("min_samples", r.minSamplesPerLayer());
+    if (r.cyclesNeeded() >= 0) {
+      o.put("cycles_needed", r.cyclesNeeded());
+    } else {
+      o.putNull("cycles_needed");
+    }
+    ObjectNode m = o.putObject("mapping");
+    m.put("method", r.mapping().method());
+    num(m, "window_ms", r.mapping().windowMs());
+    num(m, "offset_ms", r.mapping().offsetMs());
+    ArrayNode w = o.putArray("warnings");
+    r.warnings().forEach(w::add);
+    return o;
+  }
+
+  private static ObjectNode estimates(Map<String, Estimate> byRail) {
+    ObjectNode o = MAPPER.createObjectNode();
+    byRail.forEach(
+        (rail, e) -> {
+          ObjectNode n = o.putObject(rail);
+          num(n, "mean", e.mean());
+          num(n, "ci95_low", e.ci95Low());
+          num(n, "ci95_high", e.ci95High());
+          n.put("n", e.n());
+        });
+    return o;
+  }
+
+  static void num(ObjectNode o, String field, Double v) {
+    if (v == null || v.isNaN() || v.isInfinite()) {
+      o.putNull(field);
+    } else {
+      o.put(field, v);
+    }
+  }
+}

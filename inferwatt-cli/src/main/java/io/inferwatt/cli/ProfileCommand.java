@@ -1,0 +1,232 @@
+package io.inferwatt.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inferwatt.core.analysis.AnalysisOptions;
+import io.inferwatt.core.io.EventsJsonl;
+import io.inferwatt.core.io.SamplesCsv;
+import io.inferwatt.core.model.ExecutionMode;
+import io.inferwatt.core.model.InputKind;
+import io.inferwatt.core.model.NetworkSpec;
+import io.inferwatt.core.model.Protocol;
+import io.inferwatt.core.model.Workload;
+import io.inferwatt.core.PowerSample;
+import io.inferwatt.hardware.Recorder;
+import io.inferwatt.study.ProfileResult;
+import io.inferwatt.study.ProfileRunner;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code inferwatt profile}: measure one configuration and store it. */
+@Command(
+    name = "profile",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Measure latency, power and energy per inference and per layer for one configuration.",
+      "Boards: sim:nano (the virtual Jetson Nano; every number it gives is simulated)."
+    })
+final class ProfileCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--board", defaultValue = "sim:nano", description = "board (default: ${DEFAULT-VALUE})")
+  String board;
+
+  @Option(names = "--model", defaultValue = "mobilenetv2", description = "network: mobilenetv1, mobilenetv2, resnet18, resnet50 (default: ${DEFAULT-VALUE})")
+  String model;
+
+  @Option(names = "--batch", defaultValue = "1", description = "batch size (default: ${DEFAULT-VALUE})")
+  int batch;
+
+  @Option(names = "--mode", defaultValue = "sync", description = "sync or async (default: ${DEFAULT-VALUE})")
+  String mode;
+
+  @Option(names = "--input", defaultValue = "black", description = "black, fixed-random or varied (default: ${DEFAULT-VALUE})")
+  String input;
+
+  @Option(names = "--cores", description = "online CPU cores")
+  Integer cores;
+
+  @Option(names = "--cpu-freq-khz", description = "CPU frequency in kHz")
+  Long cpuFreqKhz;
+
+  @Option(names = "--gpu-freq-hz", description = "GPU frequency in Hz")
+  Long gpuFreqHz;
+
+  @Option(names = "--set", paramLabel = "KNOB=VALUE", description = "any board setting, e.g. --set cpu.cores=1")
+  Map<String, String> set = new LinkedHashMap<>();
+
+  @Option(names = "--warmup", defaultValue = "50", description = "warm-up inferences (default: ${DEFAULT-VALUE})")
+  int warmup;
+
+  @Option(names = "--cycles", defaultValue = "500", description = "inferences in the latency phase and in the power phase (default: ${DEFAULT-VALUE})")
+  int cycles;
+
+  @Option(names = "--layer-cycles", defaultValue = "0", description = "inferences in the layer phase; 0 = as many as the fastest layer needs (default: ${DEFAULT-VALUE})")
+  int layerCycles;
+
+  @Option(names = "--max-layer-cycles", defaultValue = "30000", description = "upper bound for automatic layer cycles (default: ${DEFAULT-VALUE})")
+  int maxLayerCycles;
+
+  @Option(names = "--min-samples", defaultValue = "100", description = "samples wanted on the fastest layer (default: ${DEFAULT-VALUE})")
+  int minSamples;
+
+  @Option(names = "--idle", defaultValue = "2s", description = "idle phase length (default: ${DEFAULT-VALUE})")
+  String idle;
+
+  @Option(names = "--seed", defaultValue = "1", description = "seed of the simulated board (default: ${DEFAULT-VALUE})")
+  long seed;
+
+  @Option(names = "--sensor-window-ms", defaultValue = "0", description = "simulated board only: the sensor's averaging window in ms (default: ${DEFAULT-VALUE})")
+  double sensorWindowMs;
+
+  @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE})")
+  String format;
+
+  @Option(names = "--db", defaultValue = "inferwatt.duckdb", description = "measurement base file (default: ${DEFAULT-VALUE})")
+  Path db;
+
+  @Option(names = "--no-store", description = "do not store the run")
+  boolean noStore;
+
+  @Option(names = "--save-samples", paramLabel = "FILE", description = "also write the power samples as CSV")
+  Path saveSamples;
+
+  @Option(names = "--save-events", paramLabel = "FILE", description = "also write the events as JSONL")
+  Path saveEvents;
+
+  @Option(names = "--verbose", description = "stack traces on errors")
+  boolean verbose;
+
+  @Override
+  public Integer call() throws Exception {
+    AnalyzeCommand.Output fmt = AnalyzeCommand.Output.parse(format);
+    Recorder recorder = Boards.open(board, seed, sensorWindowMs);
+    NetworkSpec net = Boards.network(model);
+    Workload workload = new Workload(net, batch, ExecutionMode.parse(mode), InputKind.parse(input));
+    Map<String, String> settings = new LinkedHashMap<>();
+    if (cores != null) {
+      settings.put("cpu.cores", cores.toString());
+    }
+    if (cpuFreqKhz != null) {
+      settings.put("cpu.freq_khz", cpuFreqKhz.toString());
+    }
+    if (gpuFreqHz != null) {
+      settings.put("gpu.freq_hz", gpuFreqHz.toString());
+    }
+    settings.putAll(set);
+    Protocol protocol =
+        new Protocol(warmup, cycles, cycles, layerCycles, maxLayerCycles, minSamples, Durations.parseNs(idle));
+    Store store = noStore ? null : Store.open(db); // touch the output first: fail in second 0
+    try {
+      PrintWriter err = spec.commandLine().getErr();
+      Progress progress = new Progress(err, recorder.simulated());
+      ProfileResult result =
+          ProfileRunner.run(recorder, workload, settings, protocol, AnalysisOptions.defaults(), progress);
+      progress.done();
+      if (saveSamples != null) {
+        try (SamplesCsv.Writer w = SamplesCsv.writer(saveSamples, result.timeline().rails(), true)) {
+          for (PowerSample s : result.timeline().samples()) {
+            w.write(s);
+          }
+        }
+      }
+      if (saveEvents != null) {
+        try (EventsJsonl.Writer w = EventsJsonl.writer(saveEvents)) {
+          Map<String, Object> meta = new LinkedHashMap<>();
+          meta.put("board", result.board());
+          meta.put("simulated", result.simulated());
+          meta.put("model", net.name());
+          result.settings().forEach(meta::put);
+          w.meta(meta).all(result.timeline().events());
+        }
+      }
+      Long runId = store == null ? null : store.save(result);
+      print(fmt, result, runId);
+    } finally {
+      if (store != null) {
+        store.close();
+      }
+    }
+    return 0;
+  }
+
+  private void print(AnalyzeCommand.Output fmt, ProfileResult r, Long runId) throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    if (fmt == AnalyzeCommand.Output.JSON) {
+      ObjectNode o = JsonReport.analysis(r.analysis());
+      o.put("board", r.board());
+      o.put("model", r.workload().network().name());
+      ObjectNode s = o.putObject("settings");
+      r.settings().forEach(s::put);
+      s.put("batch", r.workload().batch());
+      s.put("mode", r.workload().mode().id());
+      s.put("input", r.workload().input().id());
+      if (runId != null) {
+        o.put("run_id", runId);
+      } else {
+        o.putNull("run_id");
+      }
+      out.println(JsonReport.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o));
+      return;
+    }
+    TextReport text = new TextReport(out, r.simulated());
+    text.line(
+        "inferwatt profile: board %s%s, model %s, batch %d, %s, input %s",
+        r.board(),
+        r.simulated() ? " (virtual Jetson Nano: all numbers are simulated)" : "",
+        r.workload().network().name(),
+        r.workload().batch(),
+        r.workload().mode().id(),
+        r.workload().input().id());
+    StringBuilder sb = new StringBuilder();
+    r.settings().forEach((k, v) -> sb.append(sb.length() == 0 ? "" : "  ").append(k).append('=').append(v));
+    text.line("settings: %s", sb);
+    text.analysis(r.analysis());
+    if (runId != null) {
+      text.line("stored as run %d in %s", runId, db);
+    }
+  }
+
+  /** Progress on stderr, one line rewritten in place. */
+  static final class Progress implements Recorder.ProgressListener {
+    private final PrintWriter err;
+    private final String prefix;
+    private String last = "";
+    private long lastPrintNs;
+
+    Progress(PrintWriter err, boolean simulated) {
+      this.err = err;
+      this.prefix = simulated ? "[simulated] " : "";
+    }
+
+    @Override
+    public void progress(String phase, long done, long total) {
+      long now = System.nanoTime();
+      if (done < total && now - lastPrintNs < 200_000_000L && phase.equals(last)) {
+        return;
+      }
+      lastPrintNs = now;
+      last = phase;
+      err.print("\r" + prefix + "phase " + phase + ": " + done + "/" + total + "        ");
+      err.flush();
+    }
+
+    void done() {
+      if (!last.isEmpty()) {
+        err.print("\r" + " ".repeat(60) + "\r");
+        err.flush();
+      }
+    }
+  }
+
+  static List<String> boards() {
+    return List.of("sim:nano");
+  }
+}

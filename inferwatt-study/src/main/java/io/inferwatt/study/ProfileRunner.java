@@ -1,0 +1,106 @@
+package io.inferwatt.study;
+
+import io.inferwatt.core.Timeline;
+import io.inferwatt.core.analysis.AnalysisOptions;
+import io.inferwatt.core.analysis.AnalysisResult;
+import io.inferwatt.core.analysis.Analyzer;
+import io.inferwatt.core.model.Protocol;
+import io.inferwatt.core.model.Workload;
+import io.inferwatt.hardware.Knob;
+import io.inferwatt.hardware.Recorder;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Measures one configuration with the protocol of ARCHITECTURE.md: check every requested setting
+ * first (all problems in one message), apply and read back each, record the phases, restore every
+ * setting (also on error), analyse.
+ */
+public final class ProfileRunner {
+
+  private ProfileRunner() {}
+
+  /**
+   * Runs one configuration.
+   *
+   * @param settings knob name to value; knobs not named keep their current value
+   * @throws IllegalArgumentException naming every unknown knob and refused value at once
+   */
+  public static ProfileResult run(
+      Recorder recorder,
+      Workload workload,
+      Map<String, String> settings,
+      Protocol protocol,
+      AnalysisOptions options,
+      Recorder.ProgressListener listener) {
+    Map<String, Knob> knobs = new LinkedHashMap<>();
+    for (Knob k : recorder.knobs()) {
+      knobs.put(k.name(), k);
+    }
+    check(knobs, settings);
+    Instant started = Instant.now();
+    Map<String, String> saved = new LinkedHashMap<>();
+    Timeline timeline;
+    Map<String, String> applied = new LinkedHashMap<>();
+    try {
+      for (Map.Entry<String, String> e : settings.entrySet()) {
+        Knob k = knobs.get(e.getKey());
+        saved.put(k.name(), k.read());
+        k.apply(e.getValue());
+        String back = k.read();
+        if (!back.equals(e.getValue())) {
+          throw new IllegalStateException(
+              k.name() + " was set to " + e.getValue() + " but reads back " + back
+                  + "; refusing to measure a setting that did not take");
+        }
+      }
+      for (Knob k : knobs.values()) {
+        applied.put(k.name(), k.read());
+      }
+      timeline = recorder.record(workload, protocol, listener);
+    } finally {
+      restore(knobs, saved);
+    }
+    AnalysisResult analysis =
+        Analyzer.analyze(timeline, recorder.simulated(), options.withMinSamples(protocol.minSamplesPerLayer()));
+    return new ProfileResult(
+        recorder.board(), recorder.simulated(), workload, applied, started, timeline, analysis);
+  }
+
+  private static void check(Map<String, Knob> knobs, Map<String, String> settings) {
+    List<String> problems = new ArrayList<>();
+    for (Map.Entry<String, String> e : settings.entrySet()) {
+      Knob k = knobs.get(e.getKey());
+      if (k == null) {
+        problems.add("unknown setting '" + e.getKey() + "' (this board has " + String.join(", ", knobs.keySet()) + ")");
+      } else if (!k.allowed().contains(e.getValue())) {
+        problems.add(
+            k.name() + " " + e.getValue() + " is not one of " + String.join(", ", k.allowed()));
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; ", problems));
+    }
+  }
+
+  private static void restore(Map<String, Knob> knobs, Map<String, String> saved) {
+    RuntimeException first = null;
+    for (Map.Entry<String, String> e : saved.entrySet()) {
+      try {
+        knobs.get(e.getKey()).apply(e.getValue());
+      } catch (RuntimeException ex) {
+        if (first == null) {
+          first = new IllegalStateException("could not restore " + e.getKey() + " to " + e.getValue(), ex);
+        } else {
+          first.addSuppressed(ex);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+}
