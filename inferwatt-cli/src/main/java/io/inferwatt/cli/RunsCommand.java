@@ -1,0 +1,83 @@
+package io.inferwatt.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inferwatt.store.RunRow;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code inferwatt runs}: the stored runs, newest last. */
+@Command(name = "runs", mixinStandardHelpOptions = true, description = "List the runs stored in the measurement base.")
+final class RunsCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--db", defaultValue = "inferwatt.duckdb", description = "measurement base file (default: ${DEFAULT-VALUE})")
+  Path db;
+
+  @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE})")
+  String format;
+
+  @Option(names = "--verbose", description = "stack traces on errors")
+  boolean verbose;
+
+  @Override
+  public Integer call() throws Exception {
+    AnalyzeCommand.Output fmt = AnalyzeCommand.Output.parse(format);
+    if (!Files.exists(db)) {
+      throw new IllegalArgumentException(db + ": no measurement base here (run inferwatt profile first, or name one with --db)");
+    }
+    List<RunRow> runs;
+    try (Store store = Store.open(db)) {
+      runs = store.base().runs();
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (fmt == AnalyzeCommand.Output.JSON) {
+      ArrayNode a = JsonReport.MAPPER.createArrayNode();
+      for (RunRow r : runs) {
+        ObjectNode o = a.addObject();
+        o.put("id", r.id());
+        o.put("started_at", r.startedAt().toString());
+        o.put("board", r.board());
+        o.put("simulated", r.simulated());
+        o.put("model", r.model());
+        o.put("settings", r.settingsSummary());
+        o.put("inferences", r.inferenceCount());
+        JsonReport.num(o, "latency_ms_mean", r.latencyMsMean());
+        o.put("total_rail", r.totalRail());
+        JsonReport.num(o, "power_mw_mean", r.powerMwMean());
+        JsonReport.num(o, "energy_mj_per_inference", r.energyMjPerInference());
+      }
+      out.println(JsonReport.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(a));
+      return 0;
+    }
+    if (runs.isEmpty()) {
+      out.println("no runs stored in " + db);
+      return 0;
+    }
+    out.printf(Locale.ROOT, "%5s  %-20s  %-10s  %-12s  %10s  %10s  %10s  %s%n",
+        "run", "started (UTC)", "board", "model", "latency ms", "power mW", "energy mJ", "settings");
+    for (RunRow r : runs) {
+      out.printf(
+          Locale.ROOT,
+          "%5d  %-20s  %-10s  %-12s  %10s  %10s  %10s  %s%s%n",
+          r.id(),
+          r.startedAt().toString().replaceFirst("\\.\\d+Z$", "Z"),
+          r.board(),
+          r.model(),
+          TextReport.f(r.latencyMsMean(), 2),
+          TextReport.f(r.powerMwMean(), 0) + (r.totalRail() == null ? "" : ""),
+          TextReport.f(r.energyMjPerInference(), 2),
+          r.settingsSummary(),
+          r.simulated() ? "  [simulated]" : "");
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,60 @@
+package io.inferwatt.cli;
+
+import io.inferwatt.store.MeasurementStore;
+import io.inferwatt.store.RawSamples;
+import io.inferwatt.store.RunInput;
+import io.inferwatt.study.ProfileResult;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** The measurement base as the commands use it. */
+final class Store implements AutoCloseable {
+  private final MeasurementStore store;
+
+  private Store(MeasurementStore store) {
+    this.store = store;
+  }
+
+  static Store open(Path file) {
+    return new Store(MeasurementStore.open(file));
+  }
+
+  MeasurementStore base() {
+    return store;
+  }
+
+  /** Stores a profile with its raw samples (on by default for {@code profile}). */
+  long save(ProfileResult r) {
+    Map<String, String> settings = new LinkedHashMap<>(r.settings());
+    settings.put("batch", Integer.toString(r.workload().batch()));
+    settings.put("mode", r.workload().mode().id());
+    settings.put("input", r.workload().input().id());
+    return store.saveRun(
+        new RunInput(
+            r.board(),
+            r.simulated(),
+            r.workload().network().name(),
+            settings,
+            r.startedAt(),
+            Main.version(),
+            environment(),
+            r.analysis(),
+            Optional.of(RawSamples.of(r.timeline()))));
+  }
+
+  static Map<String, String> environment() {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("os.name", System.getProperty("os.name"));
+    env.put("os.version", System.getProperty("os.version"));
+    env.put("os.arch", System.getProperty("os.arch"));
+    env.put("java.version", System.getProperty("java.version"));
+    return env;
+  }
+
+  @Override
+  public void close() {
+    store.close();
+  }
+}

@@ -1,0 +1,133 @@
+package io.inferwatt.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** End-to-end tests of the command line on the virtual Jetson Nano and on recorded files. */
+class CliTest {
+  @TempDir Path dir;
+
+  record Run(int code, String out, String err) {
+    JsonNode json() throws Exception {
+      return JsonReport.MAPPER.readTree(out);
+    }
+  }
+
+  static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.execute(args, new PrintWriter(out), new PrintWriter(err));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  private String db() {
+    return dir.resolve("t.duckdb").toString();
+  }
+
+  @Test
+  void profileOnTheVirtualNanoPrintsEverythingLabelledSimulatedAndStoresTheRun() {
+    Run r = run("profile", "--board", "sim:nano", "--model", "mobilenetv2", "--db", db(),
+        "--cycles", "100", "--warmup", "5", "--max-layer-cycles", "1500", "--idle", "200ms");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out().lines()).allMatch(l -> l.startsWith("[simulated] "));
+    assertThat(r.out()).contains("latency ms: mean").contains("p50").contains("p95").contains("p99");
+    assertThat(r.out()).containsPattern("\\[simulated\\] in +\\d+\\.\\d +\\[\\d+");
+    assertThat(r.out()).containsPattern("\\[simulated\\] cpu ").containsPattern("\\[simulated\\] gpu ");
+    assertThat(r.out()).contains("stored as run 1");
+    assertThat(r.out()).contains("warning: layer").contains("cycles");
+
+    Run runs = run("runs", "--db", db());
+    assertThat(runs.code()).as(runs.err()).isZero();
+    assertThat(runs.out()).contains("sim:nano").contains("mobilenetv2").contains("[simulated]");
+  }
+
+  @Test
+  void profileJsonCarriesTheAnalysisAndTheSettings() throws Exception {
+    Run r = run("profile", "--no-store", "--format", "json", "--cycles", "50", "--warmup", "2",
+        "--max-layer-cycles", "300", "--idle", "100ms", "--cores", "1", "--gpu-freq-hz", "614400000");
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode j = r.json();
+    assertThat(j.get("simulated").asBoolean()).isTrue();
+    assertThat(j.get("settings").get("cpu.cores").asText()).isEqualTo("1");
+    assertThat(j.get("settings").get("gpu.freq_hz").asText()).isEqualTo("614400000");
+    assertThat(j.at("/inferences/latency_ms/p99").asDouble()).isPositive();
+    for (String rail : new String[] {"in", "cpu", "gpu"}) {
+      assertThat(j.at("/inferences/power_mw/" + rail + "/mean").asDouble()).isPositive();
+      assertThat(j.at("/inferences/energy_mj/" + rail + "/mean").asDouble()).isPositive();
+      assertThat(j.at("/idle/power_mw/" + rail + "/mean").asDouble()).isPositive();
+    }
+    assertThat(j.get("layers").size()).isGreaterThan(50);
+    assertThat(j.get("layers").get(0).at("/power_mw/gpu/ci95_low").isNumber()).isTrue();
+    assertThat(j.get("cycles_needed").asLong()).isPositive();
+    assertThat(j.get("run_id").isNull()).isTrue();
+  }
+
+  @Test
+  void savedFilesReplayThroughAnalyzeWithTheSameResult() throws Exception {
+    Path s = dir.resolve("s.csv");
+    Path e = dir.resolve("e.jsonl");
+    Run p = run("profile", "--no-store", "--format", "json", "--cycles", "40", "--warmup", "2",
+        "--max-layer-cycles", "200", "--idle", "100ms", "--save-samples", s.toString(), "--save-events", e.toString());
+    assertThat(p.code()).as(p.err()).isZero();
+    Run a = run("analyze", "--samples", s.toString(), "--events", e.toString(), "--format", "json");
+    assertThat(a.code()).as(a.err()).isZero();
+    JsonNode pj = p.json();
+    JsonNode aj = a.json();
+    assertThat(aj.get("simulated").asBoolean()).isTrue();
+    assertThat(aj.get("inferences")).isEqualTo(pj.get("inferences"));
+    assertThat(aj.get("layers")).isEqualTo(pj.get("layers"));
+
+    Run text = run("analyze", "--samples", s.toString(), "--events", e.toString(), "--rails", "gpu");
+    assertThat(text.code()).isZero();
+    assertThat(text.out().lines()).allMatch(l -> l.startsWith("[simulated] "));
+  }
+
+  @Test
+  void badInputGivesOneLineAndExitCodeTwo() throws Exception {
+    Path s = dir.resolve("bad.csv");
+    Files.writeString(s, "t_ns,in_mw\n10,5\n5,6\n");
+    Path e = dir.resolve("e.jsonl");
+    Files.writeString(e, "{\"event\":\"inference\",\"seq\":1,\"start_ns\":0,\"end_ns\":20}\n");
+    Run r = run("analyze", "--samples", s.toString(), "--events", e.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err().strip()).isEqualTo("inferwatt: error: " + s + ":3: unsorted timestamp t_ns 5 after 10 (samples must be strictly increasing in time)");
+    assertThat(r.err()).doesNotContain("at io.inferwatt");
+
+    Run v = run("analyze", "--samples", s.toString(), "--events", e.toString(), "--verbose");
+    assertThat(v.err()).contains("at io.inferwatt");
+
+    Run missing = run("analyze", "--samples", dir.resolve("nope.csv").toString(), "--events", e.toString());
+    assertThat(missing.code()).isEqualTo(2);
+    assertThat(missing.err()).contains("nope.csv: no such file");
+
+    Run knob = run("profile", "--no-store", "--gpu-freq-hz", "900000000", "--cores", "7");
+    assertThat(knob.code()).isEqualTo(2);
+    assertThat(knob.err()).contains("gpu.freq_hz 900000000 is not one of 76800000").contains("cpu.cores 7 is not one of");
+
+    Run board = run("profile", "--board", "jetson:xavier", "--no-store");
+    assertThat(board.code()).isEqualTo(2);
+    assertThat(board.err()).contains("board 'jetson:xavier' is not supported");
+  }
+
+  @Test
+  void benchRunsASmallMappingBenchmark() {
+    Run r = run("bench", "--cycles", "200", "--layers", "10", "--warmup", "1", "--iterations", "1");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("200 cycles x 10 layers").contains("median");
+  }
+
+  @Test
+  void durationsParse() {
+    assertThat(Durations.parseNs("60s")).isEqualTo(60_000_000_000L);
+    assertThat(Durations.parseNs("500ms")).isEqualTo(500_000_000L);
+    assertThat(Durations.parseNs("2m")).isEqualTo(120_000_000_000L);
+    assertThat(Durations.parseNs("1.5s")).isEqualTo(1_500_000_000L);
+  }
+}
