@@ -1,0 +1,71 @@
+package io.inferwatt.store;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The measurement base: every measured run with its settings and results, in one DuckDB file that
+ * pandas, Polars or the {@code duckdb} shell can read directly. The tables are described in {@code
+ * docs/schema.md}.
+ *
+ * <p>One store holds one connection; its methods are serialized and safe to call from several
+ * threads. DuckDB locks the file, so one process at a time may have it open. Close the store to
+ * release the file.
+ *
+ * <pre>{@code
+ * try (MeasurementStore store = MeasurementStore.open(Path.of("runs.duckdb"))) {
+ *   long id = store.saveRun(run);
+ *   StoredRun back = store.run(id).orElseThrow();
+ * }
+ * }</pre>
+ */
+public interface MeasurementStore extends AutoCloseable {
+
+  /**
+   * Opens the measurement base in {@code file}, creating the file (and its folders) and the schema
+   * when absent and migrating a base written by an older inferwatt to the current schema.
+   *
+   * @throws StoreException when the file cannot be opened, is not a measurement base, or has a
+   *     schema newer than this inferwatt knows
+   */
+  static MeasurementStore open(Path file) {
+    return DuckDbStore.open(file, Schema.MIGRATIONS, DuckDbStore.NO_HOOK);
+  }
+
+  /** The schema version of the open base (after any migration). */
+  int schemaVersion();
+
+  /**
+   * Saves one run, all of it or nothing: every row goes in one transaction, so a failure leaves no
+   * trace of the run.
+   *
+   * @return the new run's id, larger than every id before it
+   * @throws StoreException when writing fails (the run is then absent)
+   */
+  long saveRun(RunInput run);
+
+  /** Every run, oldest first (by {@code started_at}, then by id). */
+  List<RunRow> runs();
+
+  /** The run with id {@code id}, or empty when there is none. */
+  Optional<StoredRun> run(long id);
+
+  /**
+   * The raw power samples saved with run {@code id}; empty when the run does not exist or was saved
+   * without samples.
+   */
+  Optional<RawSamples> samples(long id);
+
+  /**
+   * Runs one SQL statement (usually a {@code SELECT}) and returns its rows as text. The statement
+   * runs in a transaction that is always rolled back, so a query cannot change the base's tables.
+   *
+   * @throws StoreException with DuckDB's message when the statement fails
+   */
+  QueryResult query(String sql);
+
+  /** Closes the connection and releases the file; safe to call twice. */
+  @Override
+  void close();
+}

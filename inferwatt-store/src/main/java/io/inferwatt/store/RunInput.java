@@ -1,0 +1,85 @@
+package io.inferwatt.store;
+
+import io.inferwatt.core.analysis.AnalysisResult;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything saved for one measured configuration.
+ *
+ * @param board the board's name ({@code jetson-nano}, {@code rtx-4090}, ...)
+ * @param simulated whether the board is simulated; must agree with {@code result.simulated()}
+ * @param model the network measured
+ * @param settings the hardware and network settings of the run, in the order they should be shown
+ *     ({@code cpu_cores=4}, {@code gpu_freq_hz=921600000}, ...)
+ * @param startedAt when the run started (wall clock; stored to the microsecond)
+ * @param toolVersion the inferwatt version that measured it
+ * @param environment where it ran ({@code os}, {@code kernel}, {@code java}, ...), in order
+ * @param result the analysis of the run
+ * @param samples the raw power samples, stored when present
+ */
+public record RunInput(
+    String board,
+    boolean simulated,
+    String model,
+    Map<String, String> settings,
+    Instant startedAt,
+    String toolVersion,
+    Map<String, String> environment,
+    AnalysisResult result,
+    Optional<RawSamples> samples) {
+
+  public RunInput {
+    Objects.requireNonNull(board, "board");
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(startedAt, "startedAt");
+    Objects.requireNonNull(toolVersion, "toolVersion");
+    Objects.requireNonNull(result, "result");
+    Objects.requireNonNull(samples, "samples");
+    if (board.isBlank()) {
+      throw new IllegalArgumentException("board name is blank: '" + board + "'");
+    }
+    if (simulated != result.simulated()) {
+      throw new IllegalArgumentException(
+          "run on board "
+              + board
+              + " says simulated="
+              + simulated
+              + " but its analysis says simulated="
+              + result.simulated());
+    }
+    settings = ordered(settings, "settings");
+    environment = ordered(environment, "environment");
+  }
+
+  /** The same run without raw samples. */
+  public RunInput withoutSamples() {
+    return new RunInput(
+        board,
+        simulated,
+        model,
+        settings,
+        startedAt,
+        toolVersion,
+        environment,
+        result,
+        Optional.empty());
+  }
+
+  static Map<String, String> ordered(Map<String, String> in, String what) {
+    Objects.requireNonNull(in, what);
+    Map<String, String> copy = new LinkedHashMap<>();
+    in.forEach(
+        (k, v) -> {
+          if (k == null || v == null) {
+            throw new IllegalArgumentException(what + " entry " + k + "=" + v + " has a null");
+          }
+          copy.put(k, v);
+        });
+    return Collections.unmodifiableMap(copy);
+  }
+}

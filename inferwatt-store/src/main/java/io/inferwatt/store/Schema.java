@@ -1,0 +1,202 @@
+package io.inferwatt.store;
+
+import java.util.List;
+
+/**
+ * The schema of the measurement base as an ordered list of migrations; {@code docs/schema.md}
+ * describes every table and column. A later version appends a {@link Migration} here (never edits
+ * an old one) and documents it.
+ *
+ * <p>Conventions: every unit is in the column name ({@code _ms}, {@code _mw}, {@code _mj}, {@code
+ * _ns}); a value not measured is SQL NULL (NaN in Java); per-rail tables carry both {@code
+ * rail_index} (the order of the analysis' rails) and {@code rail}. Foreign keys are not declared,
+ * because DuckDB's would make removing a run harder; {@code run_id} always refers to {@code
+ * runs.run_id}.
+ */
+final class Schema {
+
+  private Schema() {}
+
+  static final Migration V1 =
+      new Migration(
+          1,
+          "runs, settings, environment, inference, layer and phase results, warnings, raw samples",
+          List.of(
+              """
+              CREATE TABLE schema_version (
+                version     INTEGER PRIMARY KEY,
+                description VARCHAR NOT NULL,
+                applied_at  TIMESTAMP NOT NULL
+              )\
+              """,
+              """
+              CREATE TABLE boards (
+                board_id INTEGER PRIMARY KEY,
+                name     VARCHAR NOT NULL UNIQUE
+              )\
+              """,
+              """
+              CREATE TABLE runs (
+                run_id                        BIGINT PRIMARY KEY,
+                started_at                    TIMESTAMP NOT NULL,
+                board_id                      INTEGER NOT NULL,
+                simulated                     BOOLEAN NOT NULL,
+                model                         VARCHAR NOT NULL,
+                tool_version                  VARCHAR NOT NULL,
+                inference_count               BIGINT NOT NULL,
+                batch                         INTEGER NOT NULL,
+                power_inference_count         BIGINT NOT NULL,
+                latency_count                 BIGINT NOT NULL,
+                latency_ms_mean               DOUBLE,
+                latency_ms_p50                DOUBLE,
+                latency_ms_p95                DOUBLE,
+                latency_ms_p99                DOUBLE,
+                latency_ms_min                DOUBLE,
+                latency_ms_max                DOUBLE,
+                sample_period_ms              DOUBLE,
+                min_samples_per_layer         INTEGER NOT NULL,
+                cycles_needed                 BIGINT,
+                unattributed_samples          BIGINT NOT NULL,
+                unattributed_duration_ms_mean DOUBLE,
+                mapping_method                VARCHAR NOT NULL,
+                mapping_window_ms             DOUBLE,
+                mapping_offset_ms             DOUBLE,
+                samples_stored                BIGINT NOT NULL
+              )\
+              """,
+              """
+              CREATE TABLE run_settings (
+                run_id   BIGINT NOT NULL,
+                position INTEGER NOT NULL,
+                key      VARCHAR NOT NULL,
+                value    VARCHAR NOT NULL,
+                PRIMARY KEY (run_id, position)
+              )\
+              """,
+              """
+              CREATE TABLE run_environment (
+                run_id   BIGINT NOT NULL,
+                position INTEGER NOT NULL,
+                key      VARCHAR NOT NULL,
+                value    VARCHAR NOT NULL,
+                PRIMARY KEY (run_id, position)
+              )\
+              """,
+              """
+              CREATE TABLE run_warnings (
+                run_id   BIGINT NOT NULL,
+                position INTEGER NOT NULL,
+                message  VARCHAR NOT NULL,
+                PRIMARY KEY (run_id, position)
+              )\
+              """,
+              """
+              CREATE TABLE inference_results (
+                run_id                          BIGINT NOT NULL,
+                rail_index                      INTEGER NOT NULL,
+                rail                            VARCHAR NOT NULL,
+                power_mw_mean                   DOUBLE,
+                power_mw_ci95_low               DOUBLE,
+                power_mw_ci95_high              DOUBLE,
+                power_n                         BIGINT NOT NULL,
+                energy_mj_trapezoid             DOUBLE,
+                energy_mj_paper                 DOUBLE,
+                idle_power_mw_mean              DOUBLE,
+                idle_power_mw_ci95_low          DOUBLE,
+                idle_power_mw_ci95_high         DOUBLE,
+                idle_power_n                    BIGINT NOT NULL,
+                unattributed_power_mw_mean      DOUBLE,
+                unattributed_power_mw_ci95_low  DOUBLE,
+                unattributed_power_mw_ci95_high DOUBLE,
+                unattributed_power_n            BIGINT NOT NULL,
+                PRIMARY KEY (run_id, rail_index)
+              )\
+              """,
+              """
+              CREATE TABLE layer_results (
+                run_id           BIGINT NOT NULL,
+                layer_index      INTEGER NOT NULL,
+                name             VARCHAR NOT NULL,
+                type             VARCHAR NOT NULL,
+                samples          BIGINT NOT NULL,
+                cycles           BIGINT NOT NULL,
+                duration_ms_mean DOUBLE,
+                cycles_needed    BIGINT,
+                PRIMARY KEY (run_id, layer_index)
+              )\
+              """,
+              """
+              CREATE TABLE layer_rail_results (
+                run_id             BIGINT NOT NULL,
+                layer_index        INTEGER NOT NULL,
+                rail_index         INTEGER NOT NULL,
+                rail               VARCHAR NOT NULL,
+                power_mw_mean      DOUBLE,
+                power_mw_ci95_low  DOUBLE,
+                power_mw_ci95_high DOUBLE,
+                power_n            BIGINT NOT NULL,
+                energy_mj          DOUBLE,
+                PRIMARY KEY (run_id, layer_index, rail_index)
+              )\
+              """,
+              """
+              CREATE TABLE phase_results (
+                run_id      BIGINT NOT NULL,
+                phase_index INTEGER NOT NULL,
+                name        VARCHAR NOT NULL,
+                duration_ms DOUBLE,
+                samples     BIGINT NOT NULL,
+                inferences  BIGINT NOT NULL,
+                PRIMARY KEY (run_id, phase_index)
+              )\
+              """,
+              """
+              CREATE TABLE phase_rail_results (
+                run_id        BIGINT NOT NULL,
+                phase_index   INTEGER NOT NULL,
+                rail_index    INTEGER NOT NULL,
+                rail          VARCHAR NOT NULL,
+                energy_mj     DOUBLE,
+                power_mw_mean DOUBLE,
+                PRIMARY KEY (run_id, phase_index, rail_index)
+              )\
+              """,
+              """
+              CREATE TABLE sample_rails (
+                run_id     BIGINT NOT NULL,
+                rail_index INTEGER NOT NULL,
+                rail       VARCHAR NOT NULL,
+                PRIMARY KEY (run_id, rail_index)
+              )\
+              """,
+              // No key on the raw samples: millions of rows per run, appended only.
+              """
+              CREATE TABLE power_samples (
+                run_id        BIGINT NOT NULL,
+                t_ns          BIGINT NOT NULL,
+                rail          VARCHAR NOT NULL,
+                power_mw      DOUBLE,
+                read_start_ns BIGINT NOT NULL,
+                read_end_ns   BIGINT NOT NULL
+              )\
+              """));
+
+  /** Every migration, in version order, starting at 1 without gaps. */
+  static final List<Migration> MIGRATIONS = List.of(V1);
+
+  /** The newest version {@code migrations} produce. */
+  static int latest(List<Migration> migrations) {
+    for (int i = 0; i < migrations.size(); i++) {
+      if (migrations.get(i).version() != i + 1) {
+        throw new IllegalStateException(
+            "migration at position "
+                + i
+                + " has version "
+                + migrations.get(i).version()
+                + ", expected "
+                + (i + 1));
+      }
+    }
+    return migrations.size();
+  }
+}

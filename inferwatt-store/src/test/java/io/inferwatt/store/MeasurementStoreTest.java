@@ -1,0 +1,465 @@
+package io.inferwatt.store;
+
+import static io.inferwatt.store.Fixtures.RAILS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
+
+import io.inferwatt.core.PowerSample;
+import io.inferwatt.core.Timeline;
+import io.inferwatt.core.analysis.AnalysisResult;
+import io.inferwatt.core.analysis.Estimate;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MeasurementStoreTest {
+
+  private static final Instant T0 = Instant.parse("2026-03-01T10:15:30.123456789Z");
+
+  /** Tables that hold rows of a run. */
+  private static final List<String> RUN_TABLES =
+      List.of(
+          "runs",
+          "run_settings",
+          "run_environment",
+          "run_warnings",
+          "inference_results",
+          "layer_results",
+          "layer_rail_results",
+          "phase_results",
+          "phase_rail_results",
+          "sample_rails",
+          "power_samples");
+
+  @TempDir Path dir;
+
+  private Path base() {
+    return dir.resolve("runs.duckdb");
+  }
+
+  @Test
+  void analysedRunComesBackWhole() {
+    Timeline timeline = Fixtures.timeline();
+    AnalysisResult result = Fixtures.analyzed(timeline, true);
+    assertThat(result.layers()).hasSize(3);
+    assertThat(result.phases()).hasSize(5);
+    assertThat(result.warnings()).isNotEmpty();
+    assertThat(result.layers().get(1).samples()).isPositive();
+    assertThat(result.layers().get(1).powerMw().get("gpu").ci95Low()).isGreaterThan(2000);
+    assertThat(result.inferences().energyMj().get("in")).isPositive();
+    assertThat(result.phases().get(4).energyMj().get("cpu")).isPositive();
+    assertThat(result.idlePowerMw().get("gpu").n()).isPositive();
+    RunInput run = Fixtures.run("jetson-nano", "resnet18", T0, result);
+
+    try (MeasurementStore store = MeasurementStore.open(base())) {
+      long id = store.saveRun(run);
+      StoredRun back = store.run(id).orElseThrow();
+
+      assertThat(back.result()).isEqualTo(result);
+      assertThat(back.id()).isEqualTo(id);
+      assertThat(back.board()).isEqualTo("jetson-nano");
+      assertThat(back.simulated()).isTrue();
+      assertThat(back.model()).isEqualTo("resnet18");
+      assertThat(back.toolVersion()).isEqualTo("0.1.0-SNAPSHOT");
+      assertThat(back.startedAt()).isEqualTo(T0.truncatedTo(ChronoUnit.MICROS));
+      assertThat(back.settings())
+          .containsExactly(
+              entry("cpu_cores", "4"),
+              entry("gpu_freq_hz", "921600000"),
+              entry("batch", "1"),
+              entry("execution", "sync"));
+      assertThat(back.environment())
+          .containsExactly(
+              entry("os", "Linux"), entry("kernel", "4.9.253-tegra"), entry("java", "17.0.15"));
+      assertThat(back.result().rails()).containsExactly("in", "gpu", "cpu");
+      assertThat(back.result().layers().get(1).powerMw().keySet())
+          .containsExactly("in", "gpu", "cpu");
+      assertThat(back.samplesStored()).isZero();
+      assertThat(store.run(id + 1)).isEmpty();
+    }
+  }
+
+  @Test
+  void notMeasuredIsNullInTheBaseAndNanInJava() {
+    // no samples at all: latency only, every power and energy not measured
+    Timeline noPower = new Timeline(RAILS, List.of(), Fixtures.timeline().events());
+    AnalysisResult result = Fixtures.analyzed(noPower, false);
+    assertThat(result.inferences().powerMw().get("gpu")).isEqualTo(Estimate.NONE);
+    assertThat(result.inferences().latencyMs().mean()).isPositive();
+
+    try (MeasurementStore store = MeasurementStore.open(base())) {
+      long id = store.saveRun(Fixtures.run("jetson-nano", "resnet18", T0, result));
+
+      QueryResult q =
+          store.query(
+              "SELECT rail, power_mw_mean, power_mw_ci95_low, energy_mj_trapezoid, energy_mj_paper,"
+                  + " power_n FROM inference_results ORDER BY rail_index");
+      assertThat(q.rows())
+          .containsExactly(
+              java.util.Arrays.asList("in", null, null, null, null, "0"),
+              java.util.Arrays.asList("gpu", null, null, null, null, "0"),
+              java.util.Arrays.asList("cpu", null, null, null, null, "0"));
+      assertThat(
+              store
+                  .query(
+                      "SELECT count(*) FROM layer_rail_results WHERE power_mw_mean IS NULL"
+                          + " AND energy_mj IS NULL")
+                  .rows())
+          .containsExactly(List.of("9"));
+      assertThat(store.query("SELECT sample_period_ms, cycles_needed FROM runs").rows())
+          .containsExactly(java.util.Arrays.asList(null, null));
+      assertThat(
+              store
+                  .query("SELECT count(*) FROM inference_results WHERE isnan(power_mw_mean)")
+                  .rows())
+          .containsExactly(List.of("0"));
+
+      StoredRun back = store.run(id).orElseThrow();
+      assertThat(back.result()).isEqualTo(result);
+      assertThat(back.result().inferences().powerMw().get("in").mean()).isNaN();
+      assertThat(back.result().samplePeriodMs()).isNaN();
+      assertThat(back.result().cyclesNeeded()).isEqualTo(-1);
+      assertThat(back.result().layers().get(0).powerMw().get("gpu")).isEqualTo(Estimate.NONE);
+    }
+  }
+
+  @Test
+  void runsAreListedOldestFirstWithTheirTotalRail() {
+    try (MeasurementStore store = MeasurementStore.open(base())) {
+      long late =
+          store.saveRun(
+              Fixtures.run(
+                  "jetson-nano", "vgg16", T0.plusSeconds(60), Fixtures.result(RAILS, 40, 5000)));
+      long early =
+          store.saveRun(
+              Fixtures.run(
+                  "rtx-4090", "resnet18", T0, Fixtures.result(List.of("gpu", "mem"), 2, 300_000)));
+      long tie =
+          store.saveRun(
+              Fixtures.run(
+                  "linux-cpu", "mobilenet", T0.plusSeconds(60), Fixtures.result(List.of(), 9, 0)));
+
+      List<RunRow> rows = store.runs();
+
+      assertThat(rows).extracting(RunRow::id).containsExactly(early, late, tie);
+      RunRow nano = rows.get(1);
+      assertThat(nano.board()).isEqualTo("jetson-nano");
+      assertThat(nano.model()).isEqualTo("vgg16");
+      assertThat(nano.simulated()).isFalse();
+      assertThat(nano.startedAt()).isEqualTo(T0.plusSeconds(60).truncatedTo(ChronoUnit.MICROS));
+      assertThat(nano.settingsSummary())
+          .isEqualTo("cpu_cores=4, gpu_freq_hz=921600000, batch=1, execution=sync");
+      assertThat(nano.inferenceCount()).isEqualTo(10);
+      assertThat(nano.latencyMsMean()).isEqualTo(40.0);
+      assertThat(nano.totalRail()).isEqualTo("in");
+      assertThat(nano.powerMwMean()).isEqualTo(5000.0);
+      assertThat(nano.energyMjPerInference()).isEqualTo(200.0);
+      // no "in" rail: the first one
+      assertThat(rows.get(0).totalRail()).isEqualTo("gpu");
+      assertThat(rows.get(0).powerMwMean()).isEqualTo(300_000.0);
+      // no rails at all: nothing measured
+      assertThat(rows.get(2).totalRail()).isEmpty();
+      assertThat(rows.get(2).powerMwMean()).isNaN();
+      assertThat(rows.get(2).energyMjPerInference()).isNaN();
+      assertThat(store.query("SELECT count(*) FROM boards").rows()).containsExactly(List.of("3"));
+    }
+  }
+
+  @Test
+  void reopeningKeepsRunsAndContinuesTheIds() {
+    long first;
+    try (MeasurementStore store = MeasurementStore.open(base())) {
+      assertThat(store.runs()).isEmpty();
+      first =
+          store.saveRun(
+              Fixtures.run("jetson-nano", "resnet18", T0, Fixtures.result(RAILS, 5, 4000)));
+    }
+    try (MeasurementStore store = MeasurementStore.open(base())) {
+      assertThat(store.schemaVersion()).isEqualTo(1);
+      assertThat(store.runs()).extracting(RunRow::id).containsExactly(first);
+      long second =
+          store.saveRun(
+              Fixtures.run("jetson-nano", "resnet18", T0, Fixtures.result(RAILS, 6, 4100)));
+      assertThat(second).isGreaterThan(first);
+      assertThat(store.query("SELECT version FROM schema_version").rows())
+          .containsExactly(List.of("1"));
+      assertThat(store.query("SELECT board_id, name FROM boards").rows())
+          .containsExactly(List.of("1", "jetson-nano"));
+    }
+  }
+
+  @Test
+  void aSaveThatFailsAfterTheLayerRowsLeavesNothingOfTheRun() {
+    AnalysisResult result = Fixtures.analyzed(Fixtures.timeline(), true);
+    AtomicReference<String> failAfter = new AtomicReference<>("none");
+    try (MeasurementStore store =
+        DuckDbStore.open(
+            base(),
+            Schema.MIGRATIONS,
+            table -> {
+              if (table.equals(failAfter.get())) {
+                throw new SQLException("disk full (test) after " + table);
+              }
+            })) {
+      long kept =
+          store.saveRun(Fixtures.run("jetson-nano", "kept", T0, Fixtures.result(RAILS, 5, 1)));
+      RunInput doomed =
+          new RunInput(
+              "jetson-orin",
+              true,
+              "doomed",
+              java.util.Map.of("a", "1"),
+              T0,
+              "0.1.0-SNAPSHOT",
+              java.util.Map.of("os", "Linux"),
+              result,
+              Optional.of(RawSamples.of(Fixtures.timeline())));
+      failAfter.set("layer_rail_results");
+
+      assertThatThrownBy(() -> store.saveRun(doomed))
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining("doomed")
+          .hasMessageContaining("jetson-orin")
+          .hasMessageContaining("nothing of it was saved")
+          .hasMessageContaining("disk full (test) after layer_rail_results");
+      assertOnlyRun(store, kept);
+      assertThat(store.query("SELECT name FROM boards").rows())
+          .containsExactly(List.of("jetson-nano"));
+
+      // the last table too: the samples
+      failAfter.set("power_samples");
+      assertThatThrownBy(() -> store.saveRun(doomed)).isInstanceOf(StoreException.class);
+      assertOnlyRun(store, kept);
+
+      // and the store still works
+      failAfter.set("none");
+      long saved = store.saveRun(doomed);
+      assertThat(store.run(saved).orElseThrow().result()).isEqualTo(result);
+      assertThat(store.runs()).extracting(RunRow::id).containsExactly(kept, saved);
+    }
+  }
+
+  private static void assertOnlyRun(MeasurementStore store, long kept) {
+    for (String table : RUN_TABLES) {
+      assertThat(store.query("SELECT count(*) FROM " + table + " WHERE run_id <> " + kept).rows())
+          .as("rows of other runs in %s", table)
+          .containsExactly(List.of("0"));
+    }
+    assertThat(store.runs()).extracting(RunRow::id).containsExactly(kept);
+  }
+
+  @Test
+  void aNewerSchemaIsRefused() throws SQLException {
+    MeasurementStore.open(base()).close();
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + base());
+        Statement st = c.createStatement()) {
+      st.execute(
+          "INSERT INTO schema_version VALUES (99, 'from the future', TIMESTAMP '2030-01-01')");
+    }
+
+    assertThatThrownBy(() -> MeasurementStore.open(base()))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining(base().toString())
+        .hasMessageContaining("schema version 99")
+        .hasMessageContaining("newer than version 1")
+        .hasMessageContaining("newer inferwatt");
+  }
+
+  @Test
+  void anOlderSchemaIsMigratedAndItsRunsKept() {
+    long id;
+    try (MeasurementStore store =
+        DuckDbStore.open(base(), List.of(Schema.V1), DuckDbStore.NO_HOOK)) {
+      id =
+          store.saveRun(
+              Fixtures.run("jetson-nano", "resnet18", T0, Fixtures.result(RAILS, 5, 4000)));
+    }
+    Migration v2 =
+        new Migration(
+            2, "fits (test)", List.of("CREATE TABLE fits (run_id BIGINT NOT NULL, r2 DOUBLE)"));
+
+    try (MeasurementStore store =
+        DuckDbStore.open(base(), List.of(Schema.V1, v2), DuckDbStore.NO_HOOK)) {
+      assertThat(store.schemaVersion()).isEqualTo(2);
+      assertThat(
+              store
+                  .query("SELECT version, description FROM schema_version ORDER BY version")
+                  .rows())
+          .containsExactly(List.of("1", Schema.V1.description()), List.of("2", "fits (test)"));
+      assertThat(store.query("SELECT count(*) FROM fits").rows()).containsExactly(List.of("0"));
+      assertThat(store.run(id)).isPresent();
+    }
+    // and the old program now refuses it
+    assertThatThrownBy(() -> MeasurementStore.open(base()))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("schema version 2");
+  }
+
+  @Test
+  void aDuckDbFileOfSomethingElseIsRefused() throws SQLException {
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + base());
+        Statement st = c.createStatement()) {
+      st.execute("CREATE TABLE sales (id INTEGER)");
+    }
+
+    assertThatThrownBy(() -> MeasurementStore.open(base()))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("not an inferwatt measurement base")
+        .hasMessageContaining("[sales]");
+  }
+
+  @Test
+  void openCreatesTheFolders() {
+    Path nested = dir.resolve("a/b/runs.duckdb");
+    try (MeasurementStore store = MeasurementStore.open(nested)) {
+      assertThat(store.schemaVersion()).isEqualTo(1);
+    }
+    assertThat(nested).isRegularFile();
+  }
+
+  @Test
+  void samplesAreStoredCountedAndReadBack() {
+    Timeline timeline = Fixtures.timeline();
+    List<PowerSample> samples = new java.util.ArrayList<>(timeline.samples());
+    // a rail not read in one sample
+    PowerSample s = samples.get(3);
+    samples.set(
+        3,
+        new PowerSample(s.tNs(), s.readStartNs(), s.readEndNs(), new double[] {1, Double.NaN, 2}));
+    RawSamples raw = new RawSamples(RAILS, samples);
+    AnalysisResult result = Fixtures.analyzed(timeline, true);
+    RunInput run =
+        new RunInput(
+            "jetson-nano",
+            true,
+            "resnet18",
+            java.util.Map.of(),
+            T0,
+            "0.1.0-SNAPSHOT",
+            java.util.Map.of(),
+            result,
+            Optional.of(raw));
+
+    try (MeasurementStore store = MeasurementStore.open(base())) {
+      long with = store.saveRun(run);
+      long without = store.saveRun(run.withoutSamples());
+
+      assertThat(store.run(with).orElseThrow().samplesStored()).isEqualTo(samples.size());
+      assertThat(store.run(without).orElseThrow().samplesStored()).isZero();
+      assertThat(store.query("SELECT count(*) FROM power_samples WHERE run_id = " + with).rows())
+          .containsExactly(List.of(Long.toString(3L * samples.size())));
+      assertThat(
+              store
+                  .query(
+                      "SELECT count(*) FROM power_samples WHERE power_mw IS NULL AND rail = 'gpu'")
+                  .rows())
+          .containsExactly(List.of("1"));
+      RawSamples back = store.samples(with).orElseThrow();
+      assertThat(back.rails()).containsExactly("in", "gpu", "cpu");
+      assertThat(back.samples()).isEqualTo(samples);
+      assertThat(back.samples().get(3).readStartNs()).isEqualTo(s.readStartNs());
+      assertThat(back.samples().get(3).readEndNs()).isEqualTo(s.readEndNs());
+      assertThat(store.samples(without)).isEmpty();
+      assertThat(store.samples(12345)).isEmpty();
+    }
+  }
+
+  @Test
+  void queryReturnsTextAndCannotChangeTheBase() {
+    try (MeasurementStore store = MeasurementStore.open(base())) {
+      long id =
+          store.saveRun(
+              Fixtures.run("jetson-nano", "resnet18", T0, Fixtures.result(RAILS, 5, 4000)));
+
+      QueryResult q =
+          store.query(
+              "SELECT run_id, model, latency_ms_mean, sample_period_ms AS period FROM runs");
+      assertThat(q.columns()).containsExactly("run_id", "model", "latency_ms_mean", "period");
+      assertThat(q.types()).containsExactly("BIGINT", "VARCHAR", "DOUBLE", "DOUBLE");
+      assertThat(q.rows())
+          .containsExactly(java.util.Arrays.asList(Long.toString(id), "resnet18", "5.0", null));
+
+      store.query("DELETE FROM runs");
+      assertThat(store.runs()).hasSize(1);
+      assertThatThrownBy(() -> store.query("SELECT nope FROM runs"))
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining("nope")
+          .hasMessageContaining(base().toString());
+      // the connection is still usable after a failed query
+      assertThat(store.runs()).hasSize(1);
+    }
+  }
+
+  @Test
+  void aRunThatContradictsItselfIsRefusedBeforeWriting() {
+    AnalysisResult result = Fixtures.result(RAILS, 5, 4000);
+    assertThatThrownBy(
+            () ->
+                new RunInput(
+                    "jetson-nano",
+                    true,
+                    "m",
+                    java.util.Map.of(),
+                    T0,
+                    "v",
+                    java.util.Map.of(),
+                    result,
+                    Optional.empty()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("simulated=true")
+        .hasMessageContaining("simulated=false");
+
+    java.util.Map<String, Estimate> power =
+        new java.util.LinkedHashMap<>(result.inferences().powerMw());
+    power.put("soc", Estimate.NONE);
+    AnalysisResult bad =
+        new AnalysisResult(
+            result.rails(),
+            false,
+            new AnalysisResult.InferenceSummary(
+                10,
+                1,
+                result.inferences().latencyMs(),
+                power,
+                java.util.Map.of(),
+                java.util.Map.of(),
+                10),
+            result.layers(),
+            result.unattributed(),
+            result.idlePowerMw(),
+            result.phases(),
+            result.samplePeriodMs(),
+            result.minSamplesPerLayer(),
+            result.cyclesNeeded(),
+            result.mapping(),
+            result.warnings());
+    try (MeasurementStore store = MeasurementStore.open(base())) {
+      assertThatThrownBy(() -> store.saveRun(Fixtures.run("jetson-nano", "m", T0, bad)))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("'soc'")
+          .hasMessageContaining("[in, gpu, cpu]");
+      assertThat(store.runs()).isEmpty();
+    }
+  }
+
+  @Test
+  void aClosedStoreSaysSo() {
+    MeasurementStore store = MeasurementStore.open(base());
+    store.close();
+    store.close();
+    assertThatThrownBy(store::runs)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed")
+        .hasMessageContaining("runs.duckdb");
+  }
+}
