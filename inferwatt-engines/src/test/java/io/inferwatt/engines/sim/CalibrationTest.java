@@ -34,7 +34,7 @@ class CalibrationTest {
   record Check(String describe, java.util.function.DoublePredicate ok) {
     static Check approx(double target, double relTol) {
       return new Check(
-          "≈ " + target + " ±" + Math.round(relTol * 100) + " %",
+          String.format(java.util.Locale.ROOT, "≈ %.4g ±%d %%", target, Math.round(relTol * 100)),
           v -> Math.abs(v - target) <= relTol * Math.abs(target));
     }
 
@@ -119,7 +119,7 @@ class CalibrationTest {
     // ---- input kind (Fig. 9)
     r.add(row("varied over black input power, %", "Fig. 9: +10 %", () -> pct(input(InputKind.VARIED).inMw(), input(InputKind.BLACK).inMw()), Check.approx(10, 0.15)));
     r.add(row("fixed random over black input power, %", "Fig. 9: +5 %", () -> pct(input(InputKind.FIXED_RANDOM).inMw(), input(InputKind.BLACK).inMw()), Check.approx(5, 0.15)));
-    r.add(row("varied vs black latency, |%|", "Fig. 9: no significant change", () -> Math.abs(pct(input(InputKind.VARIED).latencyMs(), input(InputKind.BLACK).latencyMs())), Check.between(0, 1)));
+    r.add(row("varied vs black latency, abs %", "Fig. 9: no significant change", () -> Math.abs(pct(input(InputKind.VARIED).latencyMs(), input(InputKind.BLACK).latencyMs())), Check.between(0, 1)));
     return r.stream();
   }
 
