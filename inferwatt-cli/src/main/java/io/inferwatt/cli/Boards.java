@@ -2,6 +2,7 @@ package io.inferwatt.cli;
 
 import io.inferwatt.core.model.NetworkSpec;
 import io.inferwatt.engines.models.Zoo;
+import io.inferwatt.engines.sim.SensorConfig;
 import io.inferwatt.engines.sim.VirtualNano;
 import io.inferwatt.hardware.Recorder;
 
@@ -14,7 +15,7 @@ final class Boards {
       if (sensorWindowMs < 0) {
         throw new IllegalArgumentException("sensor window " + sensorWindowMs + " ms is negative");
       }
-      return VirtualNano.create(seed, Math.round(sensorWindowMs * 1e6));
+      return VirtualNano.create(seed, new SensorConfig(Math.round(sensorWindowMs * 1e6)));
     }
     throw new IllegalArgumentException(
         "board '" + board + "' is not supported yet; available: " + String.join(", ", ProfileCommand.boards()));

@@ -47,7 +47,7 @@ final class ProfileCommand implements Callable<Integer> {
   @Option(names = "--mode", defaultValue = "sync", description = "sync or async (default: ${DEFAULT-VALUE})")
   String mode;
 
-  @Option(names = "--input", defaultValue = "black", description = "black, fixed-random or varied (default: ${DEFAULT-VALUE})")
+  @Option(names = "--input", defaultValue = "fixed-random", description = "black, fixed-random or varied (default: ${DEFAULT-VALUE})")
   String input;
 
   @Option(names = "--cores", description = "online CPU cores")
@@ -198,6 +198,7 @@ final class ProfileCommand implements Callable<Integer> {
   static final class Progress implements Recorder.ProgressListener {
     private final PrintWriter err;
     private final String prefix;
+    private final boolean terminal = System.console() != null;
     private String last = "";
     private long lastPrintNs;
 
@@ -208,6 +209,14 @@ final class ProfileCommand implements Callable<Integer> {
 
     @Override
     public void progress(String phase, long done, long total) {
+      if (!terminal) {
+        // a log file gets one line per finished phase, not a stream of carriage returns
+        if (done == total) {
+          err.println(prefix + "phase " + phase + " done (" + total + ")");
+          err.flush();
+        }
+        return;
+      }
       long now = System.nanoTime();
       if (done < total && now - lastPrintNs < 200_000_000L && phase.equals(last)) {
         return;
@@ -219,7 +228,7 @@ final class ProfileCommand implements Callable<Integer> {
     }
 
     void done() {
-      if (!last.isEmpty()) {
+      if (terminal && !last.isEmpty()) {
         err.print("\r" + " ".repeat(60) + "\r");
         err.flush();
       }

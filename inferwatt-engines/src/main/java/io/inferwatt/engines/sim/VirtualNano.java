@@ -194,7 +194,10 @@ public final class VirtualNano implements Recorder {
     if (fastest == Long.MAX_VALUE) {
       return Math.min(1, p.maxLayerCycles());
     }
-    double need = Math.ceil(p.minSamplesPerLayer() * (double) NanoModel.SENSOR_PERIOD_NS / fastest);
+    // 25% above the expectation: the count a layer gets scatters around it (about ±sqrt(n)),
+    // and the point is that the fastest layer really gets its minimum.
+    double need =
+        Math.ceil(1.25 * p.minSamplesPerLayer() * (double) NanoModel.SENSOR_PERIOD_NS / fastest);
     return (int) Math.max(1, Math.min(need, p.maxLayerCycles()));
   }
 
