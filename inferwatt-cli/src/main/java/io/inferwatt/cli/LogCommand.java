@@ -204,51 +204,69 @@ public final class LogCommand implements Callable<Integer> {
     long startNs = System.nanoTime();
     long endNs = duration == null ? Long.MAX_VALUE : startNs + duration.toNanos();
     try {
-      logger.start();
-      long nextProgressNs = startNs + 1_000_000_000L;
-      while (true) {
-        synchronized (lock) {
-          if (stopRequested[0]) {
+      try {
+        logger.start();
+        long nextProgressNs = startNs + 1_000_000_000L;
+        while (true) {
+          synchronized (lock) {
+            if (stopRequested[0]) {
+              break;
+            }
+          }
+          long now = System.nanoTime();
+          if (now >= endNs) {
             break;
           }
+          write(logger, writer, columns, written, last, writeError);
+          if (writeError[0] != null) {
+            break;
+          }
+          if (logger.failure().isPresent()) {
+            failure = logger.failure().get();
+            break;
+          }
+          if (now >= nextProgressNs) {
+            progress(err, now - startNs, written[0], names, last, logger.stats());
+            nextProgressNs += 1_000_000_000L;
+          }
+          Thread.sleep(Math.max(1, Math.min(50, (endNs - now) / 1_000_000L)));
         }
-        long now = System.nanoTime();
-        if (now >= endNs) {
-          break;
-        }
-        write(logger, writer, columns, written, last, writeError);
-        if (writeError[0] != null) {
-          throw writeError[0];
-        }
-        if (logger.failure().isPresent()) {
-          failure = logger.failure().get();
-          break;
-        }
-        if (now >= nextProgressNs) {
-          progress(err, now - startNs, written[0], names, last, logger.stats());
-          nextProgressNs += 1_000_000_000L;
-        }
-        Thread.sleep(Math.max(1, Math.min(50, (endNs - now) / 1_000_000L)));
-      }
-    } finally {
-      logger.close();
-      try {
-        write(logger, writer, columns, written, last, writeError);
-        writer.flush();
       } finally {
-        writer.close();
-        finished.countDown();
+        logger.close();
         try {
-          Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-          // the hook is running: Ctrl-C
+          write(logger, writer, columns, written, last, writeError);
+          writer.flush();
+        } finally {
+          writer.close();
         }
       }
+      summary(logger, err, outText, written[0], names, last, startNs, writeError[0], failure);
+    } finally {
+      // the file is closed and the summary printed (also on Ctrl-C) before the hook lets the JVM end
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running: Ctrl-C
+      }
+      finished.countDown();
     }
-    if (writeError[0] != null) {
-      throw new UncheckedIOException("cannot write " + out + ": " + writeError[0].getMessage(), writeError[0]);
+    return 0;
+  }
+
+  private void summary(
+      PowerLogger logger,
+      PrintWriter err,
+      PrintWriter outText,
+      long written,
+      List<String> names,
+      double[] last,
+      long startNs,
+      IOException writeError,
+      String failure) {
+    if (writeError != null) {
+      throw new UncheckedIOException("cannot write " + out + ": " + writeError.getMessage(), writeError);
     }
-    progress(err, System.nanoTime() - startNs, written[0], names, last, logger.stats());
+    progress(err, System.nanoTime() - startNs, written, names, last, logger.stats());
     err.println();
     err.flush();
     for (SourceStats s : logger.stats()) {
@@ -265,13 +283,13 @@ public final class LogCommand implements Callable<Integer> {
           ms(s.cpuTimePerReadNs()),
           s.lastError() == null ? "" : "; last failure: " + s.lastError());
     }
-    outText.printf(Locale.ROOT, "wrote %d samples of %s to %s%n", written[0], String.join(", ", names), out);
+    outText.printf(Locale.ROOT, "wrote %d samples of %s to %s%n", written, String.join(", ", names), out);
     outText.flush();
     if (failure != null) {
       throw new IllegalStateException(failure + " (the samples before it are kept in " + out + ")");
     }
-    return 0;
   }
+
 
   private static void write(
       PowerLogger logger,

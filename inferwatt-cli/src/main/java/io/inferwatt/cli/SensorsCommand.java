@@ -200,8 +200,10 @@ public final class SensorsCommand implements Callable<Integer> {
             rail.total() ? "  [total]" : "");
       }
       String declared =
-          s.updatePeriodNs().isPresent() ? LogCommand.ms(s.updatePeriodNs().getAsLong()) : "not reported";
-      out.printf("  sensor update period: %s (reported by the driver)%n", declared);
+          s.updatePeriodNs().isPresent()
+              ? LogCommand.ms(s.updatePeriodNs().getAsLong()) + " (reported by the driver)"
+              : "not reported by the driver";
+      out.printf("  sensor update period: %s%n", declared);
       SourceStats st = r.stats;
       if (st != null) {
         out.printf(
@@ -215,8 +217,10 @@ public final class SensorsCommand implements Callable<Integer> {
             LogCommand.ms(st.p99ReadNs()));
         out.printf(
             Locale.ROOT,
-            "  value changes every %s (median, measured); logger CPU %s per read; %d failed reads%s%n",
-            LogCommand.ms(st.medianChangeNs()),
+            "  value changes: %s; logger CPU %s per read; %d failed reads%s%n",
+            Double.isNaN(st.medianChangeNs())
+                ? "no change seen"
+                : "every " + LogCommand.ms(st.medianChangeNs()) + " (median, measured)",
             LogCommand.ms(st.cpuTimePerReadNs()),
             st.failedReads(),
             st.lastError() == null ? "" : " (last: " + st.lastError() + ")");

@@ -75,8 +75,11 @@ final class NvmlSource implements PowerSource {
     NvmlBinding b;
     try {
       b = binding.get();
-    } catch (NvmlBinding.NvmlException | UnsatisfiedLinkError | NoClassDefFoundError e) {
+    } catch (NvmlBinding.NvmlException e) {
       absent.add(new AbsentSource(KIND, "libnvidia-ml.so.1", "no driver: " + e.getMessage()));
+      return;
+    } catch (LinkageError e) {
+      absent.add(new AbsentSource(KIND, "libnvidia-ml.so.1", "no JNA or no driver: " + e));
       return;
     }
     try {

@@ -51,7 +51,8 @@ public final class PowerSources {
 
   /** As {@link #discover(Path)}, starting {@code tegrastats} through {@code runner}. */
   public static Discovery discover(Path root, ProcessRunner runner) {
-    return discover(root, runner, JnaNvml::load, MonotonicClock.SYSTEM, TEGRASTATS_INTERVAL_MS);
+    // a lambda, not a method reference: JNA's classes load only when NVML is looked for
+    return discover(root, runner, () -> JnaNvml.load(), MonotonicClock.SYSTEM, TEGRASTATS_INTERVAL_MS);
   }
 
   /**
