@@ -55,7 +55,10 @@ final class WindowMapping {
   static final double MAX_CONDITION = 1e6;
 
   /** Samples kept for the window search, at most. */
-  static final int BUFFER_CAP = 1 << 14;
+  static final int BUFFER_CAP = 1 << 13;
+
+  /** Copies of layer intervals kept with the search's samples, at most (20 bytes each). */
+  static final int ENTRY_CAP = 1 << 20;
 
   /** A best window beyond this fraction of the searched range widens the range (×4). */
   static final double RANGE_EDGE = 0.75;
@@ -260,12 +263,21 @@ final class WindowMapping {
   /** The searched ranges in ns: window {@code [0, wMax]}, offset {@code [dMin, dMax]}. */
   record Range(long wMax, long dMin, long dMax) {}
 
-  /** Samples kept for the search: every {@code stride}-th selected sample. */
+  /**
+   * Samples kept for the search: every {@code stride}-th selected sample, with a private copy of
+   * the layer intervals its candidate windows can touch (the search reads them many times;
+   * copied, they sit together in memory instead of scattered over the whole layout). Bounded:
+   * at most {@value #BUFFER_CAP} samples and {@value #ENTRY_CAP} interval copies; when full,
+   * every other sample is dropped and the stride doubles.
+   */
   static final class Buffer {
     final int rails;
     long[] endNs = new long[1024];
-    int[] first = new int[1024];
     double[] y;
+    int[] off = new int[1025]; // sample i's intervals: [off[i], off[i + 1])
+    long[] locStart = new long[4096];
+    long[] locEnd = new long[4096];
+    int[] locSlot = new int[4096];
     int size;
     long stride = 1;
     long seen;
@@ -275,34 +287,62 @@ final class WindowMapping {
       this.y = new double[1024 * rails];
     }
 
-    void offer(long endNs, int firstInterval, double[] values) {
+    /**
+     * Offers one sample read until {@code endNs} with its values and the intervals {@code [from,
+     * to)} of the layout that its candidate windows can touch.
+     */
+    void offer(
+        long endNs, double[] values, long[] starts, long[] ends, int[] slots, int from, int to) {
       if (seen++ % stride != 0) {
         return;
       }
-      if (size == BUFFER_CAP) {
-        // keep every other one: the buffer stays an even thinning of all samples seen
-        int w = 0;
-        for (int i = 0; i < size; i += 2, w++) {
-          this.endNs[w] = this.endNs[i];
-          this.first[w] = this.first[i];
-          System.arraycopy(y, i * rails, y, w * rails, rails);
-        }
-        size = w;
-        stride *= 2;
+      int n = to - from;
+      if (size >= 2 && (size == BUFFER_CAP || off[size] + n > ENTRY_CAP)) {
+        compact();
         if ((seen - 1) % stride != 0) {
           return;
         }
       }
       if (size == this.endNs.length) {
-        int n = Math.min(BUFFER_CAP, size * 2);
-        this.endNs = Arrays.copyOf(this.endNs, n);
-        this.first = Arrays.copyOf(this.first, n);
-        y = Arrays.copyOf(y, n * rails);
+        int cap = Math.min(BUFFER_CAP, size * 2);
+        this.endNs = Arrays.copyOf(this.endNs, cap);
+        y = Arrays.copyOf(y, cap * rails);
+        off = Arrays.copyOf(off, cap + 1);
       }
+      int e = off[size];
+      if (e + n > locStart.length) {
+        int cap = Math.max(e + n, locStart.length * 2);
+        locStart = Arrays.copyOf(locStart, cap);
+        locEnd = Arrays.copyOf(locEnd, cap);
+        locSlot = Arrays.copyOf(locSlot, cap);
+      }
+      System.arraycopy(starts, from, locStart, e, n);
+      System.arraycopy(ends, from, locEnd, e, n);
+      System.arraycopy(slots, from, locSlot, e, n);
       this.endNs[size] = endNs;
-      this.first[size] = firstInterval;
       System.arraycopy(values, 0, y, size * rails, rails);
       size++;
+      off[size] = e + n;
+    }
+
+    /** Keeps every other sample: the buffer stays an even thinning of all samples seen. */
+    private void compact() {
+      int w = 0;
+      int e = 0;
+      for (int i = 0; i < size; i += 2, w++) {
+        endNs[w] = endNs[i];
+        System.arraycopy(y, i * rails, y, w * rails, rails);
+        int a = off[i];
+        int n = off[i + 1] - a;
+        System.arraycopy(locStart, a, locStart, e, n);
+        System.arraycopy(locEnd, a, locEnd, e, n);
+        System.arraycopy(locSlot, a, locSlot, e, n);
+        off[w] = e;
+        e += n;
+      }
+      off[w] = e;
+      size = w;
+      stride *= 2;
     }
   }
 
@@ -359,6 +399,7 @@ final class WindowMapping {
     long fill(SampleSource source, Buffer buffer) {
       double[] v = new double[railIdx.length];
       int p = 0;
+      int q = 0;
       long nan = 0;
       for (Iterator<PowerSample> it = source.open(); it.hasNext(); ) {
         PowerSample s = it.next();
@@ -371,7 +412,12 @@ final class WindowMapping {
           continue;
         }
         p = advance(p, end - range.dMax() - range.wMax());
-        buffer.offer(end, p, v);
+        long lastEnd = end - range.dMin();
+        q = Math.max(q, p);
+        while (q < count && starts[q] < lastEnd) {
+          q++;
+        }
+        buffer.offer(end, v, starts, ends, slotOf, p, q);
       }
       return nan;
     }
@@ -394,7 +440,15 @@ final class WindowMapping {
       Normal ne = new Normal(k, b.rails);
       Row row = new Row(k);
       for (int i = 0; i < b.size; i += thin) {
-        row(b.endNs[i] - d - w, b.endNs[i] - d, b.first[i], row);
+        row(
+            b.endNs[i] - d - w,
+            b.endNs[i] - d,
+            b.locStart,
+            b.locEnd,
+            b.locSlot,
+            b.off[i],
+            b.off[i + 1],
+            row);
         ne.add(row, b.y, i * b.rails);
       }
       return ne;
@@ -414,7 +468,7 @@ final class WindowMapping {
         }
         long a = end - d - w;
         p = advance(p, a);
-        row(a, end - d, p, row);
+        row(a, end - d, starts, ends, slotOf, p, count, row);
         ne.add(row, v, 0);
       }
       return ne;
@@ -422,14 +476,16 @@ final class WindowMapping {
 
     /**
      * Fills {@code row} with the fractions of window {@code [a, b)} each unknown covers; {@code a
-     * == b} is a point sample at {@code b}. Intervals are scanned from {@code first}.
+     * == b} is a point sample at {@code b}. Scans the intervals {@code [from, to)} of the given
+     * arrays (sorted by start).
      */
-    void row(long a, long b, int first, Row row) {
+    void row(
+        long a, long b, long[] st, long[] en, int[] sl, int from, int to, Row row) {
       row.clear();
       if (a == b) {
-        for (int j = first; j < count && starts[j] <= b; j++) {
-          if (ends[j] > b) {
-            int s = slotOf[j];
+        for (int j = from; j < to && st[j] <= b; j++) {
+          if (en[j] > b) {
+            int s = sl[j];
             row.add(s >= 0 ? s : tailCol, 1.0);
             return;
           }
@@ -439,10 +495,10 @@ final class WindowMapping {
       }
       double width = b - a;
       long covered = 0;
-      for (int j = first; j < count && starts[j] < b; j++) {
-        long ov = Math.min(b, ends[j]) - Math.max(a, starts[j]);
+      for (int j = from; j < to && st[j] < b; j++) {
+        long ov = Math.min(b, en[j]) - Math.max(a, st[j]);
         if (ov > 0) {
-          int s = slotOf[j];
+          int s = sl[j];
           row.add(s >= 0 ? s : tailCol, ov / width);
           covered += ov;
         }
