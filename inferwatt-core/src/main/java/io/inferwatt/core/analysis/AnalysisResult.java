@@ -135,15 +135,15 @@ public record AnalysisResult(
    * @param method {@code paper} (sample timestamp inside the layer's interval) or {@code window}
    *     (each sample is the mean power over its window; per-layer powers by least squares)
    * @param windowMs the sensor's averaging window the method used, in ms (0 for the paper's method)
-   * @param offsetMs the window's offset against the read end in ms: the window is {@code [readEnd −
-   *     windowMs − offsetMs, readEnd − offsetMs]} (0 for the paper's method)
+   * @param offsetMs the window's offset against the read end in ms: the window is
+   *     {@code [readEnd − windowMs − offsetMs, readEnd − offsetMs]} (0 for the paper's method)
    * @param estimatedWindowMs the window estimated from the data in ms, also when the paper's method
    *     was used in the end; NaN when not estimated
    * @param estimatedOffsetMs the offset estimated with it in ms; NaN when not estimated
    * @param conditionNumber the 2-norm condition number of the window fit's normal equations
    *     (columns scaled to unit diagonal); NaN when not computed
-   * @param resolvable false when the window-aware fit could not resolve the layers (ill-conditioned)
-   *     and the paper's numbers are reported instead; true otherwise
+   * @param resolvable false when the window-aware fit could not resolve the layers
+   *     (ill-conditioned) and the paper's numbers are reported instead; true otherwise
    * @param reason why this method was used, for people; empty for the plain paper's method
    * @param residualCurve the fit's relative residual against the window (at each window the best
    *     offset), from the coarse search grid, in increasing window; empty when not estimated

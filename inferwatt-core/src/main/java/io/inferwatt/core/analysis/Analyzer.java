@@ -337,15 +337,14 @@ public final class Analyzer {
                   + " cycles");
         }
       }
+      double tailMs =
+          layout.tailCount == 0 ? Double.NaN : layout.tailSumNs / layout.tailCount / NS_PER_MS;
       Unattributed tail =
           fit == null
-              ? new Unattributed(
-                  tailSamples,
-                  layout.tailCount == 0 ? Double.NaN : layout.tailSumNs / layout.tailCount / NS_PER_MS,
-                  estimates(tailPower))
+              ? new Unattributed(tailSamples, tailMs, estimates(tailPower))
               : new Unattributed(
                   equivalent(fit.equivalentSamples()[fit.tailColumn()]),
-                  layout.tailCount == 0 ? Double.NaN : layout.tailSumNs / layout.tailCount / NS_PER_MS,
+                  tailMs,
                   estimates(fit.powerMw()[fit.tailColumn()]));
 
       // --- phases

@@ -170,7 +170,8 @@ final class SyntheticRecording {
       if (Double.isFinite(c.cycleMs())) {
         gapNs = Math.round(c.cycleMs() * 1e6) - inf;
         if (gapNs < 0) {
-          throw new IllegalArgumentException("cycle " + c.cycleMs() + " ms is shorter than an inference");
+          throw new IllegalArgumentException(
+              "cycle " + c.cycleMs() + " ms is shorter than an inference");
         }
       } else {
         gapNs = Math.round((c.gapMs() + c.gapJitterMs() * rnd.nextDouble()) * 1e6);
@@ -239,11 +240,16 @@ final class SyntheticRecording {
         samples.add(new PowerSample(readStart, readStart, readEnd, p));
         prev = readStart;
       }
-      ts += Math.max(0.2 * c.periodMs(), c.periodMs() + c.periodJitterMs() * rnd.nextGaussian()) * 1e6;
+      double periodMs = c.periodMs() + c.periodJitterMs() * rnd.nextGaussian();
+      ts += Math.max(0.2 * c.periodMs(), periodMs) * 1e6;
     }
     double[][] layerPower = Arrays.copyOf(level, nl);
     return new Recording(
-        new Timeline(RAILS, samples, events.build()), layerPower, level[nl], level[nl + 1], layerMs);
+        new Timeline(RAILS, samples, events.build()),
+        layerPower,
+        level[nl],
+        level[nl + 1],
+        layerMs);
   }
 
   private static int segmentAt(long[] segStart, int segs, long t) {

@@ -19,8 +19,8 @@ import org.ejml.interfaces.linsol.LinearSolverDense;
 /**
  * The window-aware layer mapping. A power sensor does not report the power at one instant but the
  * mean over an averaging window (the INA3221's conversion time, about 1.1 ms on a Jetson; about 25
- * ms for NVML on an A100). Sample {@code i} is modelled as the mean power over {@code [readEnd_i −
- * W − δ, readEnd_i − δ]}:
+ * ms for NVML on an A100). Sample {@code i} is modelled as the mean power over
+ * {@code [readEnd_i − W − δ, readEnd_i − δ]}:
  *
  * <pre>
  *   y_i = Σ_k a_ik p_k + noise,   a_ik = (time of the window covered by unknown k) / W
@@ -31,8 +31,8 @@ import org.ejml.interfaces.linsol.LinearSolverDense;
  * {@code W = 0} is a point sample at {@code readEnd − δ}. The powers of all layers are fitted at
  * once by least squares through the normal equations {@code AᵀA p = Aᵀy}, accumulated sample by
  * sample (K×K plus one right-hand side per rail: memory does not grow with the samples) and solved
- * with EJML's Cholesky decomposition; confidence intervals come from {@code (AᵀA)⁻¹ σ²} with the
- * residual variance σ².
+ * with EJML's Cholesky decomposition; confidence intervals come from {@code (AᵀA)⁻¹ σ²} with
+ * the residual variance σ².
  *
  * <p>The window is estimated from the data: the residual is smallest at the true window. A coarse
  * grid over {@code (W, δ)}, then a pattern search with shrinking steps, runs on an evenly thinned
@@ -180,10 +180,15 @@ final class WindowMapping {
               wMs,
               NEGLIGIBLE_FRACTION * 100,
               shortestNs / NS_PER_MS);
-      return new Outcome(new MappingInfo("paper", 0, 0, wMs, dMs, Double.NaN, true, why, curve), null);
+      return new Outcome(
+          new MappingInfo("paper", 0, 0, wMs, dMs, Double.NaN, true, why, curve), null);
     }
 
-    Normal normal = buffer.stride == 1 ? design.accumulate(buffer, w, d, 1) : design.accumulate(source, w, d);
+    // every sample: from the buffer when it holds them all, else one more streaming pass
+    Normal normal =
+        buffer.stride == 1
+            ? design.accumulate(buffer, w, d, 1)
+            : design.accumulate(source, w, d);
     Solution sol = Solution.of(normal, true);
     if (!sol.choleskyOk || !(sol.condition <= MAX_CONDITION)) {
       String cause =
@@ -235,7 +240,8 @@ final class WindowMapping {
             normal.n,
             wMs,
             dMs);
-    MappingInfo info = new MappingInfo("window", wMs, dMs, wMs, dMs, sol.condition, true, why, curve);
+    MappingInfo info =
+        new MappingInfo("window", wMs, dMs, wMs, dMs, sol.condition, true, why, curve);
     return new Outcome(info, sol.fit(design.slots));
   }
 
@@ -384,7 +390,8 @@ final class WindowMapping {
 
     /** Whether every candidate window of a sample read until {@code endNs} lies in the span. */
     boolean selected(long endNs) {
-      return endNs - range.dMax() - range.wMax() >= spanStartNs && endNs - range.dMin() <= spanEndNs;
+      return endNs - range.dMax() - range.wMax() >= spanStartNs
+          && endNs - range.dMin() <= spanEndNs;
     }
 
     /** First interval that can overlap windows starting at or after {@code fromNs}. */

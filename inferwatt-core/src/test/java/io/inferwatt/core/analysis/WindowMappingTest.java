@@ -174,7 +174,10 @@ class WindowMappingTest {
     AnalysisResult r = analyze(recording(1.1), LayerMapping.AUTO);
     List<ResidualPoint> curve = r.mapping().residualCurve();
     assertThat(curve).hasSize(17);
-    ResidualPoint best = curve.stream().min(Comparator.comparingDouble(ResidualPoint::relativeResidual)).orElseThrow();
+    ResidualPoint best =
+        curve.stream()
+            .min(Comparator.comparingDouble(ResidualPoint::relativeResidual))
+            .orElseThrow();
     assertThat(best.windowMs()).isCloseTo(1.1, within(0.2));
     assertThat(curve.get(0).relativeResidual()).isGreaterThan(5 * best.relativeResidual());
   }
