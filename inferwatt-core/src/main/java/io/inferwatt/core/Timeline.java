@@ -1,16 +1,19 @@
 package io.inferwatt.core;
 
+import java.util.Iterator;
 import java.util.List;
 
 /**
  * A whole recording held in memory: the rails, the power samples in time order and the events.
- * Files too large for memory are analysed from a stream instead (see {@code SamplesCsv}).
+ * Files too large for memory are analysed from a stream instead (see {@code SamplesCsv}). As a
+ * {@link SampleSource} it can be read any number of times.
  *
  * @param rails rail names, lower case, in the order of each sample's values
  * @param samples power samples, strictly increasing in {@code tNs}
  * @param events inference, layer and phase events
  */
-public record Timeline(List<String> rails, List<PowerSample> samples, EventLog events) {
+public record Timeline(List<String> rails, List<PowerSample> samples, EventLog events)
+    implements SampleSource {
 
   public Timeline {
     rails = List.copyOf(rails);
@@ -28,5 +31,11 @@ public record Timeline(List<String> rails, List<PowerSample> samples, EventLog e
       }
       last = s.tNs();
     }
+  }
+
+  /** A pass over {@link #samples()}, from the first. */
+  @Override
+  public Iterator<PowerSample> open() {
+    return samples.iterator();
   }
 }

@@ -17,7 +17,8 @@ import java.util.Map;
  * @param samplePeriodMs median time between consecutive samples, NaN without samples
  * @param minSamplesPerLayer the requested minimum of samples per layer
  * @param cyclesNeeded cycles needed for the fastest layer to get {@code minSamplesPerLayer}
- *     samples at the observed sample period; -1 when unknown (no layers or no samples)
+ *     samples at the observed sample period (with the window-aware mapping: the most cycles any
+ *     layer needs for that many equivalent samples); -1 when unknown (no layers or no samples)
  * @param mapping how samples were attributed to layers
  * @param warnings problems that did not stop the analysis, for people
  */
@@ -125,13 +126,58 @@ public record AnalysisResult(
       Map<String, Double> powerMwMean) {}
 
   /**
-   * How samples were attributed to layers.
+   * How samples were attributed to layers, and what the window-aware mapping found out about the
+   * power sensor. With method {@code window}, {@link LayerSummary#samples()} and the {@code n} of
+   * each layer's {@link Estimate} count <em>equivalent samples</em>: the number of samples taken
+   * wholly inside the layer that would give the same precision ({@code 1 / [(AᵀA)⁻¹]kk}); with
+   * method {@code paper} they count the samples whose timestamp fell inside the layer.
    *
    * @param method {@code paper} (sample timestamp inside the layer's interval) or {@code window}
-   * @param windowMs the sensor's averaging window in ms (0 for the paper's method)
-   * @param offsetMs the window's offset against the read end in ms
+   *     (each sample is the mean power over its window; per-layer powers by least squares)
+   * @param windowMs the sensor's averaging window the method used, in ms (0 for the paper's method)
+   * @param offsetMs the window's offset against the read end in ms: the window is
+   *     {@code [readEnd − windowMs − offsetMs, readEnd − offsetMs]} (0 for the paper's method)
+   * @param estimatedWindowMs the window estimated from the data in ms, also when the paper's method
+   *     was used in the end; NaN when not estimated
+   * @param estimatedOffsetMs the offset estimated with it in ms; NaN when not estimated
+   * @param conditionNumber the 2-norm condition number of the window fit's normal equations
+   *     (columns scaled to unit diagonal); NaN when not computed
+   * @param resolvable false when the window-aware fit could not resolve the layers
+   *     (ill-conditioned) and the paper's numbers are reported instead; true otherwise
+   * @param reason why this method was used, for people; empty for the plain paper's method
+   * @param residualCurve the fit's relative residual against the window (at each window the best
+   *     offset), from the coarse search grid, in increasing window; empty when not estimated
    */
-  public record MappingInfo(String method, double windowMs, double offsetMs) {
+  public record MappingInfo(
+      String method,
+      double windowMs,
+      double offsetMs,
+      double estimatedWindowMs,
+      double estimatedOffsetMs,
+      double conditionNumber,
+      boolean resolvable,
+      String reason,
+      List<ResidualPoint> residualCurve) {
+
     public static final MappingInfo PAPER = new MappingInfo("paper", 0, 0);
+
+    public MappingInfo {
+      residualCurve = List.copyOf(residualCurve);
+    }
+
+    /** A mapping with nothing estimated. */
+    public MappingInfo(String method, double windowMs, double offsetMs) {
+      this(method, windowMs, offsetMs, Double.NaN, Double.NaN, Double.NaN, true, "", List.of());
+    }
   }
+
+  /**
+   * One point of the window search.
+   *
+   * @param windowMs candidate window in ms
+   * @param offsetMs the best offset at that window in ms
+   * @param relativeResidual residual sum of squares of the fit over the total sum of squares
+   *     around the mean, summed over rails (dimensionless; smallest at the true window)
+   */
+  public record ResidualPoint(double windowMs, double offsetMs, double relativeResidual) {}
 }

@@ -5,6 +5,7 @@ import io.inferwatt.core.InferenceEvent;
 import io.inferwatt.core.PhaseEvent;
 import io.inferwatt.core.Phases;
 import io.inferwatt.core.PowerSample;
+import io.inferwatt.core.SampleSource;
 import io.inferwatt.core.Timeline;
 import io.inferwatt.core.analysis.AnalysisResult.InferenceSummary;
 import io.inferwatt.core.analysis.AnalysisResult.LatencyMs;
@@ -26,7 +27,10 @@ import java.util.function.Predicate;
 /**
  * The analysis of one recording: latency statistics, power and energy per inference, the paper's
  * layer mapping (§III.B), idle power and energy per phase, all in one pass over the time-sorted
- * samples. Events are held in memory; samples stream, so a recording of any length fits.
+ * samples. Events are held in memory; samples stream, so a recording of any length fits. The
+ * window-aware layer mapping ({@link LayerMapping}, the default) reads the samples a few more
+ * times, so it needs a {@link SampleSource}; over a plain {@link Iterator} the paper's mapping is
+ * used.
  *
  * <p>Which inferences count for what: inferences that start inside a {@code warmup} phase count
  * for nothing; latency comes from the {@code latency} phase, power and energy from the {@code
@@ -42,12 +46,34 @@ public final class Analyzer {
 
   /** Analyses a recording held in memory. */
   public static AnalysisResult analyze(Timeline timeline, boolean simulated, AnalysisOptions options) {
-    return analyze(
-        timeline.rails(), timeline.samples().iterator(), timeline.events(), simulated, options);
+    return analyze(timeline.rails(), timeline, timeline.events(), simulated, options);
   }
 
   /**
-   * Analyses a recording whose samples stream.
+   * Analyses a recording whose samples can be read several times (needed by the window-aware
+   * layer mapping).
+   *
+   * @param rails the rail names of the samples, lower case
+   * @param samples samples in strictly increasing {@code tNs}, re-readable
+   * @param events the recording's events
+   * @param simulated whether the recording comes from a simulated board
+   * @param options what to compute
+   * @throws IllegalArgumentException for events that contradict each other, unsorted samples or
+   *     an unknown rail
+   */
+  public static AnalysisResult analyze(
+      List<String> rails,
+      SampleSource samples,
+      EventLog events,
+      boolean simulated,
+      AnalysisOptions options) {
+    return new Run(rails, events, simulated, options).run(samples.open(), samples);
+  }
+
+  /**
+   * Analyses a recording whose samples stream once. The layer mapping is then the paper's (the
+   * window-aware mapping needs {@link #analyze(List, SampleSource, EventLog, boolean,
+   * AnalysisOptions)}); the result's {@link MappingInfo} says so.
    *
    * @param rails the rail names of the samples, lower case
    * @param samples samples in strictly increasing {@code tNs}
@@ -63,7 +89,7 @@ public final class Analyzer {
       EventLog events,
       boolean simulated,
       AnalysisOptions options) {
-    return new Run(rails, events, simulated, options).run(samples);
+    return new Run(rails, events, simulated, options).run(samples, null);
   }
 
   /** One analysis; all state lives here. */
@@ -95,7 +121,8 @@ public final class Analyzer {
       rails = List.copyOf(wanted);
     }
 
-    AnalysisResult run(Iterator<PowerSample> samples) {
+    /** {@code source} may be null: then {@code samples} is read once and nothing more. */
+    AnalysisResult run(Iterator<PowerSample> samples, SampleSource source) {
       int nr = rails.size();
       List<PhaseEvent> phases = new ArrayList<>(events.phases());
       phases.sort(Comparator.comparingLong(PhaseEvent::startNs));
@@ -249,6 +276,8 @@ public final class Analyzer {
               withSamples);
 
       // --- layers
+      WindowMapping.Outcome mapped = mapLayers(source, layout, layerSet, periodMs, prevP != null);
+      WindowMapping.Fit fit = mapped.fit();
       List<LayerSummary> layerSummaries = new ArrayList<>();
       double fastestMs = Double.NaN;
       for (int slot = 0; slot < slots; slot++) {
@@ -259,7 +288,7 @@ public final class Analyzer {
           }
         }
       }
-      long cyclesNeeded = cyclesFor(fastestMs, periodMs);
+      long cyclesNeeded = fit == null ? cyclesFor(fastestMs, periodMs) : -1;
       for (int slot = 0; slot < slots; slot++) {
         if (layout.cycles[slot] == 0) {
           continue;
@@ -268,42 +297,55 @@ public final class Analyzer {
         Map<String, Estimate> lp = new LinkedHashMap<>();
         Map<String, Double> le = new LinkedHashMap<>();
         for (int r = 0; r < nr; r++) {
-          Estimate e = layerPower[slot][r].estimate();
+          Estimate e = fit == null ? layerPower[slot][r].estimate() : fit.powerMw()[slot][r];
           lp.put(rails.get(r), e);
           le.put(rails.get(r), e.mean() * durMs / 1000.0);
         }
+        long mappedSamples = layerSamples[slot];
         long need = cyclesFor(durMs, periodMs);
+        if (fit != null) {
+          double eq = fit.equivalentSamples()[slot];
+          mappedSamples = Double.isNaN(eq) ? 0 : Math.round(eq);
+          need = cyclesForEquivalent(layout.cycles[slot], eq);
+          // with windows the hardest layer need not be the fastest: the most cycles any needs
+          cyclesNeeded = Math.max(cyclesNeeded, need);
+        }
         layerSummaries.add(
             new LayerSummary(
                 slot,
                 layout.names[slot],
                 layout.types[slot],
-                layerSamples[slot],
+                mappedSamples,
                 layout.cycles[slot],
                 durMs,
                 unmodifiable(lp),
                 unmodifiable(le),
                 need));
-        if (layerSamples[slot] < options.minSamplesPerLayer() && prevP != null) {
+        if (mappedSamples < options.minSamplesPerLayer() && prevP != null) {
           warnings.add(
               "layer "
                   + slot
                   + " ("
                   + layout.names[slot]
                   + ") got "
-                  + layerSamples[slot]
-                  + " samples, fewer than "
+                  + mappedSamples
+                  + (fit == null ? " samples" : " equivalent samples")
+                  + ", fewer than "
                   + options.minSamplesPerLayer()
                   + "; it needs about "
                   + (need < 0 ? "?" : Long.toString(need))
                   + " cycles");
         }
       }
+      double tailMs =
+          layout.tailCount == 0 ? Double.NaN : layout.tailSumNs / layout.tailCount / NS_PER_MS;
       Unattributed tail =
-          new Unattributed(
-              tailSamples,
-              layout.tailCount == 0 ? Double.NaN : layout.tailSumNs / layout.tailCount / NS_PER_MS,
-              estimates(tailPower));
+          fit == null
+              ? new Unattributed(tailSamples, tailMs, estimates(tailPower))
+              : new Unattributed(
+                  equivalent(fit.equivalentSamples()[fit.tailColumn()]),
+                  tailMs,
+                  estimates(fit.powerMw()[fit.tailColumn()]));
 
       // --- phases
       List<PhaseSummary> phaseSummaries = new ArrayList<>();
@@ -328,7 +370,7 @@ public final class Analyzer {
                 unmodifiable(pw)));
       }
 
-      MappingInfo mapping = MappingInfo.PAPER;
+      MappingInfo mapping = mapped.info();
       return new AnalysisResult(
           rails,
           simulated,
@@ -342,6 +384,65 @@ public final class Analyzer {
           cyclesNeeded,
           mapping,
           warnings);
+    }
+
+    /** The window-aware mapping, or the reason why the paper's applies. */
+    private WindowMapping.Outcome mapLayers(
+        SampleSource source,
+        LayerLayout layout,
+        List<InferenceEvent> layerSet,
+        double periodMs,
+        boolean anySamples) {
+      if (options.mapping() == LayerMapping.PAPER || layout.intervalCount == 0 || !anySamples) {
+        return new WindowMapping.Outcome(MappingInfo.PAPER, null);
+      }
+      if (source == null) {
+        if (options.mapping() == LayerMapping.WINDOW) {
+          warnings.add(
+              "the window-aware layer mapping needs samples it can read more than once; these"
+                  + " were streamed once, so the paper's mapping is used");
+        }
+        return WindowMapping.paper(
+            "samples streamed once: the window-aware mapping needs a re-readable sample source");
+      }
+      long spanStart = Long.MAX_VALUE;
+      long spanEnd = Long.MIN_VALUE;
+      double latencySumNs = 0;
+      for (InferenceEvent e : layerSet) {
+        spanStart = Math.min(spanStart, e.startNs());
+        spanEnd = Math.max(spanEnd, e.endNs());
+        latencySumNs += e.latencyNs();
+      }
+      return WindowMapping.map(
+          source,
+          railIdx,
+          layout,
+          spanStart,
+          spanEnd,
+          periodMs * NS_PER_MS,
+          latencySumNs / layerSet.size(),
+          options,
+          warnings);
+    }
+
+    /** Cycles for {@code equivalent} samples (seen over {@code cycles}) to reach the minimum. */
+    private long cyclesForEquivalent(long cycles, double equivalent) {
+      if (!(equivalent > 0)) {
+        return -1;
+      }
+      return (long) Math.ceil(options.minSamplesPerLayer() * (double) cycles / equivalent);
+    }
+
+    private static long equivalent(double eq) {
+      return Double.isNaN(eq) ? 0 : Math.round(eq);
+    }
+
+    private Map<String, Estimate> estimates(Estimate[] perRail) {
+      Map<String, Estimate> m = new LinkedHashMap<>();
+      for (int r = 0; r < perRail.length; r++) {
+        m.put(rails.get(r), perRail[r]);
+      }
+      return unmodifiable(m);
     }
 
     private long cyclesFor(double layerMs, double periodMs) {
