@@ -3,6 +3,7 @@ package io.inferwatt.cli;
 import io.inferwatt.core.analysis.AnalysisOptions;
 import io.inferwatt.core.analysis.AnalysisResult;
 import io.inferwatt.core.analysis.Analyzer;
+import io.inferwatt.core.analysis.LayerMapping;
 import io.inferwatt.core.io.EventsFile;
 import io.inferwatt.core.io.EventsJsonl;
 import io.inferwatt.core.io.SamplesCsv;
@@ -37,6 +38,12 @@ final class AnalyzeCommand implements Callable<Integer> {
   @Option(names = "--min-samples", defaultValue = "100", description = "samples wanted on the fastest layer (default: ${DEFAULT-VALUE})")
   int minSamples;
 
+  @Option(names = "--mapping", defaultValue = "auto", description = "layer mapping: auto, window or paper (default: ${DEFAULT-VALUE})")
+  String mapping;
+
+  @Option(names = "--window-ms", description = "the sensor's averaging window in ms, when known: the start of the window search")
+  Double windowMs;
+
   @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE})")
   String format;
 
@@ -53,11 +60,15 @@ final class AnalyzeCommand implements Callable<Integer> {
     }
     EventsFile ef = EventsJsonl.read(events);
     AnalysisOptions options =
-        new AnalysisOptions(minSamples, rails.stream().map(r -> r.toLowerCase(Locale.ROOT)).toList());
-    AnalysisResult result;
+        options(minSamples, mapping, windowMs)
+            .withRails(rails.stream().map(r -> r.toLowerCase(Locale.ROOT)).toList());
+    List<String> fileRails;
     try (SamplesCsv.Reader reader = SamplesCsv.open(samples)) {
-      result = Analyzer.analyze(reader.rails(), reader, ef.events(), ef.simulated(), options);
+      fileRails = reader.rails();
     }
+    // the window-aware mapping reads the file several times: each pass reopens it and streams
+    AnalysisResult result =
+        Analyzer.analyze(fileRails, SamplesCsv.source(samples), ef.events(), ef.simulated(), options);
     PrintWriter out = spec.commandLine().getOut();
     if (fmt == Output.JSON) {
       var o = JsonReport.analysis(result);
@@ -72,6 +83,26 @@ final class AnalyzeCommand implements Callable<Integer> {
       text.analysis(result);
     }
     return 0;
+  }
+
+  static AnalysisOptions options(int minSamples, String mapping, Double windowMs) {
+    AnalysisOptions o = AnalysisOptions.defaults().withMinSamples(minSamples).withMapping(parseMapping(mapping));
+    if (windowMs != null) {
+      if (!(windowMs >= 0)) {
+        throw new IllegalArgumentException("--window-ms " + windowMs + " is not a window length >= 0");
+      }
+      o = o.withWindowHintNs(Math.round(windowMs * 1e6));
+    }
+    return o;
+  }
+
+  static LayerMapping parseMapping(String s) {
+    for (LayerMapping m : LayerMapping.values()) {
+      if (m.name().equalsIgnoreCase(s)) {
+        return m;
+      }
+    }
+    throw new IllegalArgumentException("mapping '" + s + "' is not one of auto, window, paper");
   }
 
   /** The output formats. */

@@ -92,6 +92,18 @@ final class JsonReport {
     m.put("method", r.mapping().method());
     num(m, "window_ms", r.mapping().windowMs());
     num(m, "offset_ms", r.mapping().offsetMs());
+    num(m, "estimated_window_ms", r.mapping().estimatedWindowMs());
+    num(m, "estimated_offset_ms", r.mapping().estimatedOffsetMs());
+    num(m, "condition_number", r.mapping().conditionNumber());
+    m.put("resolvable", r.mapping().resolvable());
+    m.put("reason", r.mapping().reason());
+    ArrayNode curve = m.putArray("residual_curve");
+    for (AnalysisResult.ResidualPoint p : r.mapping().residualCurve()) {
+      ObjectNode n = curve.addObject();
+      num(n, "window_ms", p.windowMs());
+      num(n, "offset_ms", p.offsetMs());
+      num(n, "relative_residual", p.relativeResidual());
+    }
     ArrayNode w = o.putArray("warnings");
     r.warnings().forEach(w::add);
     return o;

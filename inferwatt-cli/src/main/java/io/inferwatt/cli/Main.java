@@ -23,6 +23,8 @@ import picocli.CommandLine.IVersionProvider;
       AnalyzeCommand.class,
       RunsCommand.class,
       BenchCommand.class,
+      SensorsCommand.class,
+      LogCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

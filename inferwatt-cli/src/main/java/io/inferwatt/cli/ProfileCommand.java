@@ -1,7 +1,6 @@
 package io.inferwatt.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.inferwatt.core.analysis.AnalysisOptions;
 import io.inferwatt.core.io.EventsJsonl;
 import io.inferwatt.core.io.SamplesCsv;
 import io.inferwatt.core.model.ExecutionMode;
@@ -83,8 +82,11 @@ final class ProfileCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "seed of the simulated board (default: ${DEFAULT-VALUE})")
   long seed;
 
-  @Option(names = "--sensor-window-ms", defaultValue = "0", description = "simulated board only: the sensor's averaging window in ms (default: ${DEFAULT-VALUE})")
+  @Option(names = "--sensor-window-ms", defaultValue = "1.1", description = "simulated board only: the sensor's averaging window in ms, 0 = instantaneous (default: ${DEFAULT-VALUE}, the INA3221's conversion time)")
   double sensorWindowMs;
+
+  @Option(names = "--mapping", defaultValue = "auto", description = "layer mapping: auto, window or paper (default: ${DEFAULT-VALUE})")
+  String mapping;
 
   @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE})")
   String format;
@@ -128,7 +130,8 @@ final class ProfileCommand implements Callable<Integer> {
       PrintWriter err = spec.commandLine().getErr();
       Progress progress = new Progress(err, recorder.simulated());
       ProfileResult result =
-          ProfileRunner.run(recorder, workload, settings, protocol, AnalysisOptions.defaults(), progress);
+          ProfileRunner.run(
+              recorder, workload, settings, protocol, AnalyzeCommand.options(minSamples, mapping, null), progress);
       progress.done();
       if (saveSamples != null) {
         try (SamplesCsv.Writer w = SamplesCsv.writer(saveSamples, result.timeline().rails(), true)) {

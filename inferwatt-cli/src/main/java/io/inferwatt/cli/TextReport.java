@@ -46,12 +46,20 @@ final class TextReport {
     line(
         "energy per inference: trapezoidal integration over each inference (energy mJ) and mean"
             + " power x mean latency (P x latency mJ, the paper's)");
+    AnalysisResult.MappingInfo m = r.mapping();
     line(
-        "sample period %s ms; mapping: %s; the fastest layer needs %s cycles for %d samples",
+        "sample period %s ms; layer mapping: %s%s; %s %s cycles for %d samples",
         f(r.samplePeriodMs(), 3),
-        r.mapping().method(),
+        m.method(),
+        m.method().equals("window")
+            ? " (sensor window " + f(m.windowMs(), 3) + " ms, offset " + f(m.offsetMs(), 3) + " ms, estimated from the data)"
+            : Double.isNaN(m.estimatedWindowMs()) ? "" : " (estimated sensor window " + f(m.estimatedWindowMs(), 3) + " ms)",
+        m.method().equals("window") ? "the layers need" : "the fastest layer needs",
         r.cyclesNeeded() < 0 ? "?" : Long.toString(r.cyclesNeeded()),
         r.minSamplesPerLayer());
+    if (!m.reason().isEmpty()) {
+      line("mapping: %s", m.reason());
+    }
     if (!r.layers().isEmpty()) {
       StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%4s %-28s %-14s %8s %9s", "#", "layer", "type", "samples", "dur ms"));
       for (String rail : r.rails()) {

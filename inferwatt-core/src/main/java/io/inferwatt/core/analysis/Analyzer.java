@@ -42,6 +42,9 @@ public final class Analyzer {
 
   private static final double NS_PER_MS = 1e6;
 
+  /** Fewer equivalent samples than this and the window fit does not report a layer's power. */
+  static final double MIN_EQUIVALENT_SAMPLES = 10;
+
   private Analyzer() {}
 
   /** Analyses a recording held in memory. */
@@ -296,8 +299,15 @@ public final class Analyzer {
         double durMs = layout.durationSumNs[slot] / layout.cycles[slot] / NS_PER_MS;
         Map<String, Estimate> lp = new LinkedHashMap<>();
         Map<String, Double> le = new LinkedHashMap<>();
+        // A layer the window fit hardly sees (a few equivalent samples) gets a number that the
+        // model's residual cannot vouch for: report it as not measured rather than a wild value.
+        boolean unresolved =
+            fit != null && !(fit.equivalentSamples()[slot] >= MIN_EQUIVALENT_SAMPLES);
         for (int r = 0; r < nr; r++) {
-          Estimate e = fit == null ? layerPower[slot][r].estimate() : fit.powerMw()[slot][r];
+          Estimate e =
+              fit == null
+                  ? layerPower[slot][r].estimate()
+                  : unresolved ? Estimate.NONE : fit.powerMw()[slot][r];
           lp.put(rails.get(r), e);
           le.put(rails.get(r), e.mean() * durMs / 1000.0);
         }
@@ -321,7 +331,21 @@ public final class Analyzer {
                 unmodifiable(lp),
                 unmodifiable(le),
                 need));
-        if (mappedSamples < options.minSamplesPerLayer() && prevP != null) {
+        if (unresolved) {
+          warnings.add(
+              String.format(
+                  java.util.Locale.ROOT,
+                  "layer %d (%s, %.4f ms) cannot be resolved with a %.3f ms sensor window"
+                      + " (%.1f equivalent samples): its power is not reported; it needs about %s"
+                      + " cycles for %d (or --mapping paper for the paper's window-blind numbers)",
+                  slot,
+                  layout.names[slot],
+                  durMs,
+                  mapped.info().windowMs(),
+                  fit.equivalentSamples()[slot],
+                  need < 0 ? "?" : Long.toString(need),
+                  options.minSamplesPerLayer()));
+        } else if (mappedSamples < options.minSamplesPerLayer() && prevP != null) {
           warnings.add(
               "layer "
                   + slot

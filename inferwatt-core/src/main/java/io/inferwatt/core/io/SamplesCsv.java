@@ -1,6 +1,7 @@
 package io.inferwatt.core.io;
 
 import io.inferwatt.core.PowerSample;
+import io.inferwatt.core.SampleSource;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -37,6 +38,19 @@ public final class SamplesCsv {
     }
   }
 
+  /**
+   * The file as a {@link SampleSource}: each {@link SampleSource#open()} reopens it and streams
+   * it from the first row, closing it at the end, so analyses that need several passes (the
+   * window-aware mapping) work on files of any size.
+   */
+  public static SampleSource source(Path file) {
+    return () -> {
+      Reader r = open(file);
+      r.closeAtEnd = true;
+      return r;
+    };
+  }
+
   /** Reads a whole (small) samples file. */
   public static List<PowerSample> readAll(Path file) {
     try (Reader r = open(file)) {
@@ -59,6 +73,7 @@ public final class SamplesCsv {
     private long line;
     private long lastT = Long.MIN_VALUE;
     private PowerSample next;
+    private boolean closeAtEnd;
 
     private Reader(String file, BufferedReader in) throws IOException {
       this.file = file;
@@ -152,6 +167,9 @@ public final class SamplesCsv {
         throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
       }
       if (text == null) {
+        if (closeAtEnd) {
+          close();
+        }
         return null;
       }
       String[] f = split(text);
