@@ -123,6 +123,22 @@ class CommandRecorderTest {
         .hasMessageContaining("/nonexistent/runner");
   }
 
+  @Test
+  void theReferencePyTorchRunnerCompilesAndExplainsItself() throws Exception {
+    Path torchRunner = Path.of("..", "runners", "torch_runner.py");
+    assumeThat(Files.exists(torchRunner)).as("run from the module folder").isTrue();
+    Process compile = new ProcessBuilder("python3", "-B", "-c",
+        "import ast,sys; ast.parse(open(sys.argv[1]).read(), sys.argv[1])", torchRunner.toString())
+        .redirectErrorStream(true).start();
+    assertThat(new String(compile.getInputStream().readAllBytes())).isEmpty();
+    assertThat(compile.waitFor()).isZero();
+    Process help = new ProcessBuilder("python3", "-B", torchRunner.toString(), "--help")
+        .redirectErrorStream(true).start();
+    String text = new String(help.getInputStream().readAllBytes());
+    assertThat(help.waitFor()).isZero();
+    assertThat(text).contains("--model").contains("--layers");
+  }
+
   /** One rail at 1 ms. */
   static final class ConstantFeed implements SampleFeed {
     private long start;
