@@ -1,0 +1,299 @@
+package io.inferwatt.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inferwatt.engines.onnx.ModelSummary;
+import io.inferwatt.engines.onnx.ModelSummary.NodeSummary;
+import io.inferwatt.engines.onnx.Networks;
+import io.inferwatt.engines.onnx.OnnxGraphs;
+import io.inferwatt.engines.onnx.OnnxIo;
+import io.inferwatt.engines.onnx.OnnxInspector;
+import io.inferwatt.engines.onnx.OnnxModel;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code inferwatt models}: the built-in networks and the model generators (single layers, the
+ * first k nodes of a model, one node), and an inspector for any ONNX file.
+ */
+@Command(
+    name = "models",
+    mixinStandardHelpOptions = true,
+    description = "Built-in networks, single-layer and partial models, and an ONNX inspector.",
+    subcommands = {
+      ModelsCommand.ListCommand.class,
+      ModelsCommand.BuildCommand.class,
+      ModelsCommand.PrefixCommand.class,
+      ModelsCommand.NodeCommand.class,
+      ModelsCommand.InspectCommand.class
+    })
+final class ModelsCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+    return 0;
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  static Path checkedInput(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException(file + ": no such file");
+    }
+    return file;
+  }
+
+  static void write(OnnxModel m, Path out, PrintWriter w) {
+    OnnxIo.write(m, out);
+    ModelSummary s = OnnxInspector.inspect(m);
+    w.printf(Locale.ROOT, "wrote %s: %d nodes, %,d parameters, %.1f M MACs%n",
+        out, s.nodes(), s.parameters(), s.macs() / 1e6);
+  }
+
+  /** {@code models list}. */
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List the built-in networks and layer generators.")
+  static final class ListCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      out.printf("%-12s  %6s  %12s  %10s%n", "network", "nodes", "parameters", "MACs (M)");
+      for (String name : Networks.names()) {
+        ModelSummary s = OnnxInspector.inspect(Networks.build(name, 1));
+        out.printf(Locale.ROOT, "%-12s  %6d  %,12d  %10.1f%n", name, s.nodes(), s.parameters(), s.macs() / 1e6);
+      }
+      out.println();
+      out.println("generators: conv (--kernel --stride --in --out --size [--groups]), layer --type "
+          + String.join("|", Networks.layerTypes()) + " (--channels --size [--out])");
+      out.println("input 1x3x224x224, random weights from --seed (latency and power do not depend on trained values)");
+      return 0;
+    }
+  }
+
+  /** {@code models build NAME --out FILE}. */
+  @Command(name = "build", mixinStandardHelpOptions = true,
+      description = "Write a network (mobilenetv1, mobilenetv2, resnet18, resnet50) or a single layer (conv, layer) as ONNX.")
+  static final class BuildCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "a network name, conv, or layer")
+    String name;
+
+    @Option(names = "--out", required = true, description = "the ONNX file to write")
+    Path out;
+
+    @Option(names = "--seed", defaultValue = "1", description = "seed of the random weights (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--kernel", description = "conv: kernel size")
+    Integer kernel;
+
+    @Option(names = "--stride", defaultValue = "1", description = "conv: stride (default: ${DEFAULT-VALUE})")
+    int stride;
+
+    @Option(names = "--in", description = "conv: input channels")
+    Integer in;
+
+    @Option(names = "--out-channels", description = "conv: output channels (also --oc)", paramLabel = "N")
+    Integer outChannels;
+
+    @Option(names = "--oc", hidden = true)
+    Integer oc;
+
+    @Option(names = "--size", description = "conv, layer: input height and width")
+    Integer size;
+
+    @Option(names = "--groups", defaultValue = "1", description = "conv: groups (= --in for depthwise; default: ${DEFAULT-VALUE})")
+    int groups;
+
+    @Option(names = "--type", description = "layer: " + "BatchNormalization, Relu, Relu6, Add, MaxPool, GlobalAveragePool, Gemm")
+    String type;
+
+    @Option(names = "--channels", description = "layer: input channels (Gemm: input features)")
+    Integer channels;
+
+    @Option(names = "--features", defaultValue = "1000", description = "layer Gemm: output features (default: ${DEFAULT-VALUE})")
+    int features;
+
+    @Override
+    public Integer call() {
+      OnnxModel m;
+      switch (name.toLowerCase(Locale.ROOT)) {
+        case "conv" -> {
+          Integer o = outChannels != null ? outChannels : oc;
+          require(kernel, "--kernel");
+          require(in, "--in");
+          require(o, "--out-channels");
+          require(size, "--size");
+          m = Networks.conv(kernel, stride, in, o, size, groups, seed);
+        }
+        case "layer" -> {
+          if (type == null) {
+            throw new IllegalArgumentException("layer needs --type (one of " + String.join(", ", Networks.layerTypes()) + ")");
+          }
+          require(channels, "--channels");
+          if (!type.equalsIgnoreCase("Gemm")) {
+            require(size, "--size");
+          }
+          m = Networks.layer(type, channels, size == null ? 0 : size, features, seed);
+        }
+        default -> m = Networks.build(name, seed);
+      }
+      write(m, out, spec.commandLine().getOut());
+      return 0;
+    }
+
+    private void require(Integer v, String option) {
+      if (v == null) {
+        throw new IllegalArgumentException(name + " needs " + option);
+      }
+    }
+  }
+
+  /** {@code models prefix MODEL --nodes k --out FILE}. */
+  @Command(name = "prefix", mixinStandardHelpOptions = true, description = "Write the first k nodes of an ONNX model as a model of its own.")
+  static final class PrefixCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "MODEL.onnx")
+    Path model;
+
+    @Option(names = "--nodes", required = true, description = "nodes to keep, from the first")
+    int nodes;
+
+    @Option(names = "--out", required = true, description = "the ONNX file to write")
+    Path out;
+
+    @Override
+    public Integer call() {
+      write(OnnxGraphs.prefix(OnnxIo.read(checkedInput(model)), nodes), out, spec.commandLine().getOut());
+      return 0;
+    }
+  }
+
+  /** {@code models node MODEL --index i --out FILE}. */
+  @Command(name = "node", mixinStandardHelpOptions = true, description = "Write one node of an ONNX model, with its real shapes, as a model.")
+  static final class NodeCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "MODEL.onnx")
+    Path model;
+
+    @Option(names = "--index", required = true, description = "the node's index (0-based; see models inspect)")
+    int index;
+
+    @Option(names = "--out", required = true, description = "the ONNX file to write")
+    Path out;
+
+    @Override
+    public Integer call() {
+      write(OnnxGraphs.node(OnnxIo.read(checkedInput(model)), index), out, spec.commandLine().getOut());
+      return 0;
+    }
+  }
+
+  /** {@code models inspect FILE [--format json]}. */
+  @Command(name = "inspect", mixinStandardHelpOptions = true, description = "Nodes, shapes, parameters and MACs of an ONNX file.")
+  static final class InspectCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "FILE")
+    Path file;
+
+    @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE})")
+    String format;
+
+    @Override
+    public Integer call() throws Exception {
+      String f = format.toLowerCase(Locale.ROOT);
+      if (!f.equals("text") && !f.equals("json")) {
+        throw new IllegalArgumentException("format '" + format + "' is not one of text, json");
+      }
+      ModelSummary s = OnnxInspector.inspect(OnnxIo.read(checkedInput(file)));
+      PrintWriter out = spec.commandLine().getOut();
+      if (f.equals("json")) {
+        out.println(JSON.writeValueAsString(json(s)));
+        return 0;
+      }
+      out.printf(Locale.ROOT, "%s: graph %s, IR %d, opset %d%n", file, s.graphName(), s.irVersion(), s.opset());
+      out.printf(Locale.ROOT, "%d nodes, %,d parameters, %.1f M MACs per input%n", s.nodes(), s.parameters(), s.macs() / 1e6);
+      out.printf("%5s  %-28s  %-18s  %-20s  %10s  %12s%n", "index", "name", "type", "output", "params", "MACs");
+      for (NodeSummary n : s.layers()) {
+        String shape = n.outputShapes().isEmpty() ? "?" : shape(n.outputShapes().get(0));
+        out.printf(Locale.ROOT, "%5d  %-28s  %-18s  %-20s  %,10d  %,12d%n",
+            n.index(), n.name(), n.layerType(), shape, n.parameters(), n.macs());
+      }
+      return 0;
+    }
+
+    static String shape(List<Long> dims) {
+      if (dims.isEmpty()) {
+        return "?";
+      }
+      StringBuilder b = new StringBuilder();
+      for (long d : dims) {
+        b.append(b.length() == 0 ? "" : "x").append(d < 0 ? "?" : Long.toString(d));
+      }
+      return b.toString();
+    }
+
+    static ObjectNode json(ModelSummary s) {
+      ObjectNode o = JSON.createObjectNode();
+      o.put("graph", s.graphName());
+      o.put("ir_version", s.irVersion());
+      o.put("opset", s.opset());
+      o.put("nodes", s.nodes());
+      o.put("parameters", s.parameters());
+      o.put("macs", s.macs());
+      ArrayNode inputs = o.putArray("inputs");
+      s.inputs().forEach(v -> {
+        ObjectNode i = inputs.addObject();
+        i.put("name", v.name());
+        ArrayNode d = i.putArray("shape");
+        v.dims().forEach(d::add);
+      });
+      ArrayNode layers = o.putArray("layers");
+      for (NodeSummary n : s.layers()) {
+        ObjectNode l = layers.addObject();
+        l.put("index", n.index());
+        l.put("name", n.name());
+        l.put("op", n.opType());
+        l.put("type", n.layerType());
+        ArrayNode ins = l.putArray("input_shapes");
+        n.inputShapes().forEach(sh -> {
+          ArrayNode a = ins.addArray();
+          sh.forEach(a::add);
+        });
+        ArrayNode outs = l.putArray("output_shapes");
+        n.outputShapes().forEach(sh -> {
+          ArrayNode a = outs.addArray();
+          sh.forEach(a::add);
+        });
+        l.put("parameters", n.parameters());
+        l.put("macs", n.macs());
+        if (n.kernel() > 0) {
+          l.put("kernel", n.kernel());
+          l.put("stride", n.stride());
+        }
+        if (n.groups() > 0) {
+          l.put("groups", n.groups());
+        }
+      }
+      return o;
+    }
+  }
+}

@@ -1,0 +1,359 @@
+package io.inferwatt.engines.runner;
+
+import io.inferwatt.core.EventLog;
+import io.inferwatt.core.PhaseEvent;
+import io.inferwatt.core.Phases;
+import io.inferwatt.core.PowerSample;
+import io.inferwatt.core.Timeline;
+import io.inferwatt.core.io.EventsFile;
+import io.inferwatt.core.io.EventsJsonl;
+import io.inferwatt.core.io.FormatException;
+import io.inferwatt.core.model.Protocol;
+import io.inferwatt.core.model.Workload;
+import io.inferwatt.engines.ort.SampleFeed;
+import io.inferwatt.hardware.Knob;
+import io.inferwatt.hardware.Rail;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The {@link CommandRecorder} implementation. */
+final class ChildRunner implements CommandRecorder {
+  private static final int STDERR_KEEP_BYTES = 64 * 1024;
+  private static final long DESTROY_GRACE_MS = 2_000;
+
+  private final List<String> argv;
+  private final Duration timeout;
+  private final ProcessLauncher launcher;
+  private final SampleFeed feed;
+  private final Path workDir;
+
+  ChildRunner(List<String> argv, Duration timeout, ProcessLauncher launcher, SampleFeed feed, Path workDir) {
+    this.argv = argv;
+    this.timeout = timeout;
+    this.launcher = launcher;
+    this.feed = feed;
+    this.workDir = workDir;
+  }
+
+  @Override
+  public String board() {
+    return "runner:" + Path.of(argv.get(0)).getFileName();
+  }
+
+  @Override
+  public boolean simulated() {
+    return false;
+  }
+
+  @Override
+  public List<Rail> rails() {
+    return feed == null ? List.of() : feed.rails().stream().map(r -> new Rail(r, r, "power feed", false)).toList();
+  }
+
+  @Override
+  public List<Knob> knobs() {
+    return List.of();
+  }
+
+  /** The placeholders and their values for one recording. */
+  static Map<String, String> values(Workload w, Protocol p) {
+    Map<String, String> v = new LinkedHashMap<>();
+    v.put("network", w.network().name());
+    v.put("batch", Integer.toString(w.batch()));
+    v.put("mode", w.mode().id());
+    v.put("input", w.input().id());
+    v.put("warmup", Integer.toString(p.warmupCycles()));
+    v.put("latency", Integer.toString(p.latencyCycles()));
+    v.put("power", Integer.toString(p.powerCycles()));
+    v.put("layers", Integer.toString(p.layerCycles() > 0 ? p.layerCycles() : p.minSamplesPerLayer()));
+    return v;
+  }
+
+  static List<String> substitute(List<String> argv, Map<String, String> values) {
+    List<String> out = new ArrayList<>();
+    for (String a : argv) {
+      String s = a;
+      for (Map.Entry<String, String> e : values.entrySet()) {
+        s = s.replace("{" + e.getKey() + "}", e.getValue());
+      }
+      out.add(s);
+    }
+    return out;
+  }
+
+  static Map<String, String> environment(Map<String, String> values) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("INFERWATT_NETWORK", values.get("network"));
+    env.put("INFERWATT_BATCH", values.get("batch"));
+    env.put("INFERWATT_MODE", values.get("mode"));
+    env.put("INFERWATT_INPUT", values.get("input"));
+    env.put("INFERWATT_WARMUP", values.get("warmup"));
+    env.put("INFERWATT_LATENCY_CYCLES", values.get("latency"));
+    env.put("INFERWATT_POWER_CYCLES", values.get("power"));
+    env.put("INFERWATT_LAYER_CYCLES", values.get("layers"));
+    return env;
+  }
+
+  @Override
+  public Timeline record(Workload workload, Protocol protocol, ProgressListener listener) {
+    Map<String, String> values = values(workload, protocol);
+    List<String> command = substitute(argv, values);
+    String source = "runner " + command.get(0) + " stdout";
+    EventsJsonl.Parser parser = EventsJsonl.parser(source);
+    StdoutReader out = null;
+    Tail err = null;
+    String failure = null;
+    long failureLine = 0;
+    Throwable cause = null;
+    List<PowerSample> samples = List.of();
+    List<PhaseEvent> extraPhases = new ArrayList<>();
+    if (feed != null) {
+      feed.start();
+    }
+    try {
+      Process p;
+      try {
+        p = launcher.launch(command, environment(values), workDir);
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot start runner " + command.get(0) + ": " + e.getMessage(), e);
+      }
+      out = new StdoutReader(p, parser, listener);
+      err = new Tail(p.getErrorStream());
+      out.start();
+      err.start();
+      boolean finished = waitFor(p, timeout.toMillis());
+      if (!finished) {
+        destroy(p);
+        failure = "runner " + command.get(0) + " did not finish within " + timeout.toMillis() / 1000.0
+            + " s and was stopped";
+      }
+      join(out, Math.max(DESTROY_GRACE_MS, timeout.toMillis()));
+      if (out.isAlive()) { // a grandchild holds stdout open: stop everything, close the pipe
+        destroy(p);
+        closeQuietly(p.getInputStream());
+        join(out, DESTROY_GRACE_MS);
+        if (failure == null) {
+          failure = "runner " + command.get(0) + " kept its output open after exiting";
+        }
+      }
+      join(err, DESTROY_GRACE_MS);
+      if (out.error != null) { // the reader destroyed the runner at the bad line
+        failure = out.error.getMessage();
+        failureLine = out.error.line();
+        cause = out.error;
+      } else if (failure == null && p.exitValue() != 0) {
+        failure = "runner " + command.get(0) + " exited with status " + p.exitValue()
+            + " after " + parser.lines() + " lines";
+      } else if (failure == null && out.ioError != null) {
+        failure = "cannot read the runner's output: " + out.ioError.getMessage();
+        cause = out.ioError;
+      }
+      if (failure == null && feed != null && protocol.idleNs() > 0) {
+        long start = System.nanoTime();
+        sleepNs(protocol.idleNs());
+        extraPhases.add(new PhaseEvent(Phases.IDLE, start, System.nanoTime()));
+      }
+    } finally {
+      if (feed != null) {
+        samples = feed.stop();
+      }
+    }
+    EventLog events;
+    EventsFile file = null;
+    try {
+      file = parser.finish();
+    } catch (FormatException e) {
+      if (failure == null) {
+        failure = e.getMessage();
+        failureLine = e.line();
+        cause = e;
+      }
+    }
+    if (file != null) {
+      events = withPhases(file.events(), extraPhases);
+    } else {
+      events = EventLog.builder().build(); // the references between lines are broken: nothing to trust
+    }
+    Timeline t = new Timeline(feed == null ? List.of() : feed.rails(), increasing(samples), events);
+    if (failure != null) {
+      String tail = err == null ? "" : err.text();
+      String lastErr = lastLine(tail);
+      throw new RunnerException(failure + (lastErr.isEmpty() ? "" : "; stderr: " + lastErr), t,
+          failureLine, tail, cause);
+    }
+    return t;
+  }
+
+  private static EventLog withPhases(EventLog log, List<PhaseEvent> extra) {
+    if (extra.isEmpty()) {
+      return log;
+    }
+    EventLog.Builder b = EventLog.builder();
+    log.inferences().forEach(b::inference);
+    for (int i = 0; i < log.layerCount(); i++) {
+      b.layer(log.layer(i), log.layerLine(i));
+    }
+    log.phases().forEach(b::phase);
+    extra.forEach(b::phase);
+    return b.build();
+  }
+
+  private static void closeQuietly(InputStream in) {
+    try {
+      in.close();
+    } catch (IOException e) {
+      // closing only to unblock the reader
+    }
+  }
+
+  private static void join(Thread t, long ms) {
+    try {
+      t.join(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static boolean waitFor(Process p, long ms) {
+    try {
+      return p.waitFor(ms, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      destroy(p);
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the runner ran; it was stopped", e);
+    }
+  }
+
+  /** Asks the runner to stop, then kills it (and its children) when it does not. */
+  static void destroy(Process p) {
+    p.descendants().forEach(ProcessHandle::destroy);
+    p.destroy();
+    try {
+      if (!p.waitFor(DESTROY_GRACE_MS, TimeUnit.MILLISECONDS)) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        p.waitFor(DESTROY_GRACE_MS, TimeUnit.MILLISECONDS);
+      }
+    } catch (InterruptedException e) {
+      p.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static List<PowerSample> increasing(List<PowerSample> in) {
+    List<PowerSample> out = new ArrayList<>(in.size());
+    long last = Long.MIN_VALUE;
+    for (PowerSample s : in) {
+      if (s.tNs() > last) {
+        out.add(s);
+        last = s.tNs();
+      }
+    }
+    return out;
+  }
+
+  private static String lastLine(String text) {
+    String t = text.strip();
+    int nl = t.lastIndexOf('\n');
+    return nl < 0 ? t : t.substring(nl + 1);
+  }
+
+  private static void sleepNs(long ns) {
+    try {
+      Thread.sleep(ns / 1_000_000, (int) (ns % 1_000_000));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted in the idle phase", e);
+    }
+  }
+
+  /** Feeds the runner's stdout to the parser line by line; stops and destroys it at a bad line. */
+  private static final class StdoutReader extends Thread {
+    private final Process process;
+    private final EventsJsonl.Parser parser;
+    private final ProgressListener listener;
+    volatile FormatException error;
+    volatile IOException ioError;
+
+    StdoutReader(Process process, EventsJsonl.Parser parser, ProgressListener listener) {
+      super("inferwatt-runner-stdout");
+      setDaemon(true);
+      this.process = process;
+      this.parser = parser;
+      this.listener = listener;
+    }
+
+    @Override
+    public void run() {
+      long inferences = 0;
+      try (BufferedReader r = new BufferedReader(
+          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = r.readLine()) != null) {
+          try {
+            parser.accept(line);
+          } catch (FormatException e) {
+            error = e;
+            destroy(process);
+            return;
+          }
+          if (line.contains("\"inference\"") && ++inferences % 100 == 0) {
+            listener.progress("runner", inferences, 0);
+          }
+        }
+      } catch (IOException e) {
+        ioError = e; // also what a destroyed runner's pipe gives; reported only if nothing else failed
+      }
+    }
+  }
+
+  /** Keeps the last {@link #STDERR_KEEP_BYTES} of a stream. */
+  private static final class Tail extends Thread {
+    private final InputStream in;
+    private final byte[] ring = new byte[STDERR_KEEP_BYTES];
+    private long total;
+
+    Tail(InputStream in) {
+      super("inferwatt-runner-stderr");
+      setDaemon(true);
+      this.in = in;
+    }
+
+    @Override
+    public void run() {
+      byte[] buf = new byte[8192];
+      try (in) {
+        int n;
+        while ((n = in.read(buf)) > 0) {
+          synchronized (this) {
+            for (int i = 0; i < n; i++) {
+              ring[(int) (total++ % ring.length)] = buf[i];
+            }
+          }
+        }
+      } catch (IOException e) {
+        // the runner went away; what was read is kept
+      }
+    }
+
+    synchronized String text() {
+      int n = (int) Math.min(total, ring.length);
+      byte[] out = new byte[n];
+      long start = total - n;
+      for (int i = 0; i < n; i++) {
+        out[i] = ring[(int) ((start + i) % ring.length)];
+      }
+      return new String(out, StandardCharsets.UTF_8);
+    }
+  }
+}
