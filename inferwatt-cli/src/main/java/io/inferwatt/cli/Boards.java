@@ -2,23 +2,150 @@ package io.inferwatt.cli;
 
 import io.inferwatt.core.model.NetworkSpec;
 import io.inferwatt.engines.models.Zoo;
+import io.inferwatt.engines.onnx.OnnxInspector;
+import io.inferwatt.engines.onnx.OnnxIo;
+import io.inferwatt.engines.ort.OrtOptions;
+import io.inferwatt.engines.ort.OrtRecorder;
+import io.inferwatt.engines.ort.SampleFeed;
+import io.inferwatt.engines.runner.CommandRecorder;
+import io.inferwatt.engines.runner.ProcessLauncher;
 import io.inferwatt.engines.sim.SensorConfig;
 import io.inferwatt.engines.sim.VirtualNano;
 import io.inferwatt.hardware.Recorder;
+import io.inferwatt.hardware.sensors.AbsentSource;
+import io.inferwatt.hardware.sensors.PowerSources;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
-/** Opens the board and network a command names. */
+/** Opens the board, engine and network a command names. */
 final class Boards {
+  static final List<String> BOARDS = List.of("sim:nano", "local");
+
   private Boards() {}
 
-  static Recorder open(String board, long seed, double sensorWindowMs) {
-    if (board.equals("sim:nano")) {
-      if (sensorWindowMs < 0) {
-        throw new IllegalArgumentException("sensor window " + sensorWindowMs + " ms is negative");
+  /**
+   * Engine settings from the command line.
+   *
+   * @param inputs folder of images for varied inputs, or null
+   * @param threads ONNX Runtime intra-op threads, 0 = its default
+   * @param runnerTimeoutNs the longest a runner child may take
+   */
+  record EngineOptions(Path inputs, int threads, long runnerTimeoutNs) {}
+
+  /** A recorder with what it needs closed after the run. */
+  record Opened(Recorder recorder, NetworkSpec network, AutoCloseable resources) implements AutoCloseable {
+    @Override
+    public void close() {
+      try {
+        resources.close();
+      } catch (Exception e) {
+        throw new IllegalStateException("could not close " + recorder.board() + ": " + e.getMessage(), e);
       }
-      return VirtualNano.create(seed, new SensorConfig(Math.round(sensorWindowMs * 1e6)));
     }
-    throw new IllegalArgumentException(
-        "board '" + board + "' is not supported yet; available: " + String.join(", ", ProfileCommand.boards()));
+  }
+
+  /** The virtual Nano, for commands that only simulate. */
+  static Recorder open(String board, long seed, double sensorWindowMs) {
+    if (!board.equals("sim:nano")) {
+      throw unsupported(board);
+    }
+    return virtualNano(seed, sensorWindowMs);
+  }
+
+  static Opened open(
+      String board,
+      String engine,
+      List<String> positional,
+      String model,
+      long seed,
+      double sensorWindowMs,
+      Path root,
+      EngineOptions options,
+      PrintWriter err) {
+    boolean command = "command".equals(engine);
+    boolean file = !command && !positional.isEmpty();
+    String b = board != null ? board : (file || command ? "local" : "sim:nano");
+    if (b.equals("sim:nano")) {
+      if (file || command || (engine != null && !engine.equals("sim"))) {
+        throw new IllegalArgumentException(
+            "the virtual Jetson Nano runs its built-in networks (--model "
+                + String.join("|", Zoo.names())
+                + "); a model file or a runner needs a real board: --board local");
+      }
+      return new Opened(virtualNano(seed, sensorWindowMs), Zoo.network(model), () -> {});
+    }
+    if (!b.equals("local")) {
+      throw unsupported(b);
+    }
+    if (engine != null && !engine.equals("onnxruntime") && !command) {
+      if (engine.equals("trtexec")) {
+        throw new IllegalArgumentException(
+            "the trtexec engine is not available yet (its export parsers are; running it is not)");
+      }
+      throw new IllegalArgumentException("engine '" + engine + "' is not one of onnxruntime, command");
+    }
+    if (!file && !command) {
+      throw new IllegalArgumentException(
+          "--board local needs a model file (inferwatt profile model.onnx) or a runner"
+              + " (inferwatt profile --engine command -- python3 runner.py ...)");
+    }
+    if (file && positional.size() > 1) {
+      throw new IllegalArgumentException(
+          "one model file, not " + positional.size() + ": " + String.join(" ", positional));
+    }
+    PowerSources.Discovery found = PowerSources.discover(root);
+    Optional<SampleFeed> feed = Optional.empty();
+    if (found.present().isEmpty()) {
+      StringBuilder where = new StringBuilder();
+      for (AbsentSource a : found.absent()) {
+        where.append(where.length() == 0 ? "" : "; ").append(a.kind()).append(" (").append(a.where()).append("): ").append(a.reason());
+      }
+      err.println("inferwatt: no power sensor found, so latency and per-layer latency only; looked at: " + where);
+    } else {
+      feed = Optional.of(new LoggerFeed(found.present()));
+    }
+    if (command) {
+      Recorder r =
+          CommandRecorder.create(
+              positional,
+              Duration.ofNanos(options.runnerTimeoutNs()),
+              ProcessLauncher.system(),
+              feed,
+              Path.of("").toAbsolutePath());
+      String name = Path.of(positional.get(positional.size() - 1)).getFileName().toString();
+      return new Opened(r, new NetworkSpec(name, List.of(), List.of()), found);
+    }
+    Path modelFile = Path.of(positional.get(0));
+    if (!Files.isRegularFile(modelFile)) {
+      throw new IllegalArgumentException(modelFile + ": no such model file");
+    }
+    NetworkSpec net =
+        OnnxInspector.inspect(OnnxIo.read(modelFile)).toNetworkSpec(modelFile.getFileName().toString());
+    OrtOptions o = OrtOptions.defaults().withIntraOpThreads(options.threads());
+    if (options.inputs() != null) {
+      o = o.withInputsDir(options.inputs());
+    }
+    OrtRecorder r = OrtRecorder.open(modelFile, o, feed);
+    return new Opened(r, net, () -> {
+      r.close();
+      found.close();
+    });
+  }
+
+  private static Recorder virtualNano(long seed, double sensorWindowMs) {
+    if (!(sensorWindowMs >= 0)) {
+      throw new IllegalArgumentException("sensor window " + sensorWindowMs + " ms is negative");
+    }
+    return VirtualNano.create(seed, new SensorConfig(Math.round(sensorWindowMs * 1e6)));
+  }
+
+  private static IllegalArgumentException unsupported(String board) {
+    return new IllegalArgumentException(
+        "board '" + board + "' is not supported yet; available: " + String.join(", ", BOARDS));
   }
 
   static NetworkSpec network(String name) {

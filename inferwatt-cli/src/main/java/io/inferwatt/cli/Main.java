@@ -25,6 +25,7 @@ import picocli.CommandLine.IVersionProvider;
       BenchCommand.class,
       SensorsCommand.class,
       LogCommand.class,
+      ModelsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

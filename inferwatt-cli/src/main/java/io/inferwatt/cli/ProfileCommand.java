@@ -14,6 +14,7 @@ import io.inferwatt.study.ProfileResult;
 import io.inferwatt.study.ProfileRunner;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code inferwatt profile}: measure one configuration and store it. */
@@ -34,8 +36,26 @@ import picocli.CommandLine.Spec;
 final class ProfileCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--board", defaultValue = "sim:nano", description = "board (default: ${DEFAULT-VALUE})")
+  @Option(names = "--board", description = "sim:nano (the default without a model file) or local (this machine's power sensors; the default with a model file)")
   String board;
+
+  @Option(names = "--engine", description = "onnxruntime (a model file, CPU) or command (a runner after --, printing the events JSONL); the virtual Nano has its own engine")
+  String engine;
+
+  @Parameters(paramLabel = "MODEL | -- COMMAND", description = "an ONNX file, or with --engine command the runner's command line")
+  List<String> positional = new ArrayList<>();
+
+  @Option(names = "--root", defaultValue = "/", description = "where the power sensors' files are (default: ${DEFAULT-VALUE})")
+  Path root;
+
+  @Option(names = "--inputs", paramLabel = "DIR", description = "onnxruntime: images for --input varied")
+  Path inputs;
+
+  @Option(names = "--threads", defaultValue = "0", description = "onnxruntime: intra-op threads, 0 = its default (default: ${DEFAULT-VALUE})")
+  int threads;
+
+  @Option(names = "--runner-timeout", defaultValue = "10m", description = "command: the longest the runner may take (default: ${DEFAULT-VALUE})")
+  String runnerTimeout;
 
   @Option(names = "--model", defaultValue = "mobilenetv2", description = "network: mobilenetv1, mobilenetv2, resnet18, resnet50 (default: ${DEFAULT-VALUE})")
   String model;
@@ -109,8 +129,12 @@ final class ProfileCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     AnalyzeCommand.Output fmt = AnalyzeCommand.Output.parse(format);
-    Recorder recorder = Boards.open(board, seed, sensorWindowMs);
-    NetworkSpec net = Boards.network(model);
+    Boards.Opened opened =
+        Boards.open(board, engine, positional, model, seed, sensorWindowMs, root,
+            new Boards.EngineOptions(inputs, threads, Durations.parseNs(runnerTimeout)),
+            spec.commandLine().getErr());
+    Recorder recorder = opened.recorder();
+    NetworkSpec net = opened.network();
     Workload workload = new Workload(net, batch, ExecutionMode.parse(mode), InputKind.parse(input));
     Map<String, String> settings = new LinkedHashMap<>();
     if (cores != null) {
@@ -153,6 +177,7 @@ final class ProfileCommand implements Callable<Integer> {
       Long runId = store == null ? null : store.save(result);
       print(fmt, result, runId);
     } finally {
+      opened.close();
       if (store != null) {
         store.close();
       }
@@ -190,7 +215,7 @@ final class ProfileCommand implements Callable<Integer> {
         r.workload().input().id());
     StringBuilder sb = new StringBuilder();
     r.settings().forEach((k, v) -> sb.append(sb.length() == 0 ? "" : "  ").append(k).append('=').append(v));
-    text.line("settings: %s", sb);
+    text.line("settings: %s", sb.length() == 0 ? "(none: this board exposes no knobs yet)" : sb);
     text.analysis(r.analysis());
     if (runId != null) {
       text.line("stored as run %d in %s", runId, db);
@@ -239,6 +264,6 @@ final class ProfileCommand implements Callable<Integer> {
   }
 
   static List<String> boards() {
-    return List.of("sim:nano");
+    return Boards.BOARDS;
   }
 }

@@ -28,6 +28,15 @@ final class TextReport {
     line(
         "latency ms: mean %s  p50 %s  p95 %s  p99 %s  (%d inferences, batch %d)",
         f(l.mean(), 3), f(l.p50(), 3), f(l.p95(), 3), f(l.p99(), 3), l.count(), r.inferences().batch());
+    if (r.rails().isEmpty()) {
+      line("power and energy: not measured (no power sensor)");
+    } else {
+      powerTable(r);
+    }
+    mapping(r);
+  }
+
+  private void powerTable(AnalysisResult r) {
     line(
         "%-8s %10s %23s %12s %14s %10s",
         "rail", "power mW", "95% CI mW", "energy mJ", "P x latency mJ", "idle mW");
@@ -46,6 +55,9 @@ final class TextReport {
     line(
         "energy per inference: trapezoidal integration over each inference (energy mJ) and mean"
             + " power x mean latency (P x latency mJ, the paper's)");
+  }
+
+  private void mapping(AnalysisResult r) {
     AnalysisResult.MappingInfo m = r.mapping();
     line(
         "sample period %s ms; layer mapping: %s%s; %s %s cycles for %d samples",

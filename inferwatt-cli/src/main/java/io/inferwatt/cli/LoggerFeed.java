@@ -1,0 +1,101 @@
+package io.inferwatt.cli;
+
+import io.inferwatt.core.PowerSample;
+import io.inferwatt.engines.ort.SampleFeed;
+import io.inferwatt.hardware.Rail;
+import io.inferwatt.hardware.sensors.PowerLogger;
+import io.inferwatt.hardware.sensors.PowerSource;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * The real power logger as the engines' {@link SampleFeed}: each {@link #start()} starts a fresh
+ * logger over the same sources and a drainer thread that empties its bounded queue into memory, so
+ * a long phase never drops samples for want of a reader; {@link #stop()} closes the logger and
+ * hands back every sample in time order.
+ */
+final class LoggerFeed implements SampleFeed {
+  private static final int QUEUE = 1 << 16;
+  private final List<PowerSource> sources;
+  private final List<String> rails;
+  private final long periodNs;
+  private PowerLogger logger;
+  private Thread drainer;
+  private final List<PowerSample> collected = new ArrayList<>();
+  private volatile boolean draining;
+
+  LoggerFeed(List<PowerSource> sources) {
+    this.sources = List.copyOf(sources);
+    PowerLogger probe = PowerLogger.create(this.sources, PowerLogger.Options.defaults());
+    this.rails = probe.rails().stream().map(Rail::name).toList();
+    probe.close();
+    long p = Long.MAX_VALUE;
+    for (PowerSource s : this.sources) {
+      OptionalLong u = s.updatePeriodNs();
+      p = Math.min(p, u.isPresent() ? Math.max(1_000_000L, Math.min(100_000_000L, u.getAsLong())) : 5_000_000L);
+    }
+    this.periodNs = p;
+  }
+
+  @Override
+  public List<String> rails() {
+    return rails;
+  }
+
+  @Override
+  public long periodNs() {
+    return periodNs;
+  }
+
+  @Override
+  public synchronized void start() {
+    if (logger != null) {
+      return;
+    }
+    collected.clear();
+    logger = PowerLogger.create(sources, PowerLogger.Options.defaults().withQueueCapacity(QUEUE));
+    logger.start();
+    draining = true;
+    drainer =
+        new Thread(
+            () -> {
+              while (draining) {
+                synchronized (collected) {
+                  logger.drainOrdered(collected::add);
+                }
+                try {
+                  Thread.sleep(20);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "inferwatt-feed-drainer");
+    drainer.setDaemon(true);
+    drainer.start();
+  }
+
+  @Override
+  public synchronized List<PowerSample> stop() {
+    if (logger == null) {
+      return List.of();
+    }
+    draining = false;
+    try {
+      drainer.join(Duration.ofSeconds(10).toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    logger.close();
+    List<PowerSample> out;
+    synchronized (collected) {
+      logger.drainOrdered(collected::add);
+      out = new ArrayList<>(collected);
+      collected.clear();
+    }
+    logger = null;
+    return out;
+  }
+}
