@@ -43,7 +43,7 @@ public final class Analyzer {
   private static final double NS_PER_MS = 1e6;
 
   /** Fewer equivalent samples than this and the window fit does not report a layer's power. */
-  static final double MIN_EQUIVALENT_SAMPLES = 10;
+  static final double MIN_EQUIVALENT_SAMPLES = 0.5;
 
   private Analyzer() {}
 

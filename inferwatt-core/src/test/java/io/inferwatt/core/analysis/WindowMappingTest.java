@@ -60,20 +60,28 @@ class WindowMappingTest {
         .allMatch(e -> (e.ci95High() - e.ci95Low()) / 2 <= 0.015 * Math.abs(e.mean()));
   }
 
+  /** The largest error over the layers that were reported (NaN = not reported). */
   private static double max(double[] a) {
     double m = 0;
     for (double v : a) {
-      m = Math.max(m, v);
+      if (!Double.isNaN(v)) {
+        m = Math.max(m, v);
+      }
     }
     return m;
   }
 
+  /** The mean error over the layers that were reported (NaN = not reported). */
   private static double mean(double[] a) {
     double s = 0;
+    int n = 0;
     for (double v : a) {
-      s += v;
+      if (!Double.isNaN(v)) {
+        s += v;
+        n++;
+      }
     }
-    return s / a.length;
+    return s / n;
   }
 
   /** Checks one windowed sensor; returns a line for the log. */
@@ -92,7 +100,15 @@ class WindowMappingTest {
     double[] errWin = errors(win, rec);
     double[] errPaper = errors(paper, rec);
     int pinned = 0;
+    int unreported = 0;
     for (int l = 0; l < LAYERS; l++) {
+      if (Double.isNaN(errWin[l])) {
+        // below half an equivalent sample the fit does not report a layer (Analyzer)
+        assertThat(win.layers().get(l).samples()).isZero();
+        assertThat(win.warnings()).anyMatch(w -> w.contains("cannot be resolved"));
+        unreported++;
+        continue;
+      }
       if (pinned(win.layers().get(l))) {
         pinned++;
         assertThat(errWin[l])
@@ -103,6 +119,7 @@ class WindowMappingTest {
       assertThat(errWin[l]).as("layer %d, window fit", l).isLessThan(0.10);
     }
     assertThat(pinned).as("layers with enough samples").isGreaterThanOrEqualTo(minPinned);
+    assertThat(unreported).as("layers too short to report").isLessThanOrEqualTo(LAYERS / 4);
     // the paper's mapping on the same data blends neighbouring layers
     assertThat(mean(errPaper)).as("paper's mean per-layer error").isGreaterThan(0.30);
     assertThat(max(errPaper)).as("paper's worst per-layer error").isGreaterThan(1.0);
