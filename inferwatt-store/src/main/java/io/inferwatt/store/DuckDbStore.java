@@ -243,6 +243,11 @@ final class DuckDbStore implements MeasurementStore {
       a.append(r.mapping().method());
       real(a, r.mapping().windowMs());
       real(a, r.mapping().offsetMs());
+      real(a, r.mapping().estimatedWindowMs());
+      real(a, r.mapping().estimatedOffsetMs());
+      real(a, r.mapping().conditionNumber());
+      a.append(r.mapping().resolvable());
+      a.append(r.mapping().reason());
       a.append(run.samples().map(s -> (long) s.samples().size()).orElse(0L));
       a.endRow();
     }
@@ -256,6 +261,18 @@ final class DuckDbStore implements MeasurementStore {
       }
     }
     hook.afterTable("run_warnings");
+
+    try (DuckDBAppender a = appender("mapping_residuals")) {
+      List<AnalysisResult.ResidualPoint> curve = r.mapping().residualCurve();
+      for (int i = 0; i < curve.size(); i++) {
+        a.beginRow().append(id).append(i);
+        real(a, curve.get(i).windowMs());
+        real(a, curve.get(i).offsetMs());
+        real(a, curve.get(i).relativeResidual());
+        a.endRow();
+      }
+    }
+    hook.afterTable("mapping_residuals");
 
     try (DuckDBAppender a = appender("inference_results")) {
       InferenceSummary inf = r.inferences();
@@ -545,6 +562,16 @@ final class DuckDbStore implements MeasurementStore {
   private StoredRun readRun(long id, ResultSet run) throws SQLException {
     Map<String, String> settings = pairs("run_settings", id);
     Map<String, String> environment = pairs("run_environment", id);
+    List<AnalysisResult.ResidualPoint> residuals = new ArrayList<>();
+    each(
+        "SELECT window_ms, offset_ms, relative_residual FROM mapping_residuals"
+            + " WHERE run_id = ? ORDER BY position",
+        id,
+        rs -> {
+          residuals.add(
+              new AnalysisResult.ResidualPoint(
+                  real(rs, "window_ms"), real(rs, "offset_ms"), real(rs, "relative_residual")));
+        });
     List<String> warnings = new ArrayList<>();
     each(
         "SELECT message FROM run_warnings WHERE run_id = ? ORDER BY position",
@@ -674,7 +701,13 @@ final class DuckDbStore implements MeasurementStore {
             new MappingInfo(
                 run.getString("mapping_method"),
                 real(run, "mapping_window_ms"),
-                real(run, "mapping_offset_ms")),
+                real(run, "mapping_offset_ms"),
+                real(run, "mapping_estimated_window_ms"),
+                real(run, "mapping_estimated_offset_ms"),
+                real(run, "mapping_condition_number"),
+                run.getBoolean("mapping_resolvable"),
+                run.getString("mapping_reason"),
+                residuals),
             warnings);
     return new StoredRun(
         id,

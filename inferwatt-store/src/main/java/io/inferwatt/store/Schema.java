@@ -61,6 +61,11 @@ final class Schema {
                 mapping_method                VARCHAR NOT NULL,
                 mapping_window_ms             DOUBLE,
                 mapping_offset_ms             DOUBLE,
+                mapping_estimated_window_ms   DOUBLE,
+                mapping_estimated_offset_ms   DOUBLE,
+                mapping_condition_number      DOUBLE,
+                mapping_resolvable            BOOLEAN NOT NULL,
+                mapping_reason                VARCHAR NOT NULL,
                 samples_stored                BIGINT NOT NULL
               )\
               """,
@@ -79,6 +84,16 @@ final class Schema {
                 position INTEGER NOT NULL,
                 key      VARCHAR NOT NULL,
                 value    VARCHAR NOT NULL,
+                PRIMARY KEY (run_id, position)
+              )\
+              """,
+              """
+              CREATE TABLE mapping_residuals (
+                run_id            BIGINT NOT NULL,
+                position          INTEGER NOT NULL,
+                window_ms         DOUBLE,
+                offset_ms         DOUBLE,
+                relative_residual DOUBLE,
                 PRIMARY KEY (run_id, position)
               )\
               """,

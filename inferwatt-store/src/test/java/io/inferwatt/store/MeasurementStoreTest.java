@@ -33,6 +33,7 @@ class MeasurementStoreTest {
           "run_settings",
           "run_environment",
           "run_warnings",
+          "mapping_residuals",
           "inference_results",
           "layer_results",
           "layer_rail_results",
