@@ -23,6 +23,9 @@ import picocli.CommandLine.IVersionProvider;
       AnalyzeCommand.class,
       RunsCommand.class,
       BenchCommand.class,
+      StudyCommand.class,
+      OptimaCommand.class,
+      RestoreCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
@@ -48,6 +51,7 @@ public final class Main implements Runnable {
   /** Runs the command line and returns the exit code; used by {@link #main} and by tests. */
   static int execute(String[] args, PrintWriter out, PrintWriter err) {
     boolean verbose = Arrays.asList(args).contains("--verbose");
+    RestoreCommand.restorePendingAtStart(args, err);
     CommandLine cl = commandLine(out, err);
     cl.setExecutionExceptionHandler(
         (ex, cmd, parsed) -> {

@@ -222,6 +222,7 @@ final class DuckDbStore implements MeasurementStore {
                 + old.get().board() + ", not " + study.board() + "; give the plan another study name");
       }
       long now = epochMicros(Instant.now());
+      conn.setAutoCommit(false);
       if (old.isEmpty()) {
         try (PreparedStatement ps = conn.prepareStatement(
             "INSERT INTO studies VALUES (?, ?, ?, ?, make_timestamp(?), make_timestamp(?), ?, ?)")) {
@@ -248,7 +249,26 @@ final class DuckDbStore implements MeasurementStore {
           ps.executeUpdate();
         }
       }
-    } catch (SQLException e) {
+      try (PreparedStatement ps = conn.prepareStatement("DELETE FROM study_slices WHERE study_id = ?")) {
+        ps.setString(1, study.studyId());
+        ps.executeUpdate();
+      }
+      try (DuckDBAppender a = appender("study_slices")) {
+        for (int i = 0; i < study.slices().size(); i++) {
+          StudyInput.Slice sl = study.slices().get(i);
+          for (int m = 0; m < sl.configKeys().size(); m++) {
+            a.beginRow().append(study.studyId()).append(i).append(m).append(sl.label())
+                .append(String.join(",", sl.factors())).append(sl.configKeys().get(m)).endRow();
+          }
+        }
+      }
+      conn.commit();
+      conn.setAutoCommit(true);
+    } catch (SQLException | RuntimeException e) {
+      rollbackQuietly(conn, e);
+      if (e instanceof StoreException se) {
+        throw se;
+      }
       throw new StoreException(
           "cannot save study " + study.studyId() + " to measurement base " + file + ": " + e.getMessage(), e);
     }
@@ -345,6 +365,46 @@ final class DuckDbStore implements MeasurementStore {
   private static StudyRow studyRow(ResultSet rs) throws SQLException {
     return new StudyRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4),
         instant(rs.getLong(5)), instant(rs.getLong(6)), rs.getInt(7), rs.getLong(8), rs.getString(9));
+  }
+
+  @Override
+  public synchronized List<StudyInput.Slice> studySlices(String studyId) {
+    checkOpen();
+    List<StudyInput.Slice> out = new ArrayList<>();
+    try (PreparedStatement ps = conn.prepareStatement(
+        "SELECT slice_index, label, factors, config_key FROM study_slices WHERE study_id = ?"
+            + " ORDER BY slice_index, member")) {
+      ps.setString(1, studyId);
+      try (ResultSet rs = ps.executeQuery()) {
+        int current = -1;
+        String label = null;
+        String factors = null;
+        List<String> keys = new ArrayList<>();
+        while (rs.next()) {
+          if (rs.getInt(1) != current) {
+            if (current >= 0) {
+              out.add(slice(label, factors, keys));
+            }
+            current = rs.getInt(1);
+            label = rs.getString(2);
+            factors = rs.getString(3);
+            keys = new ArrayList<>();
+          }
+          keys.add(rs.getString(4));
+        }
+        if (current >= 0) {
+          out.add(slice(label, factors, keys));
+        }
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot read the slices of study " + studyId
+          + " of measurement base " + file + ": " + e.getMessage(), e);
+    }
+    return Collections.unmodifiableList(out);
+  }
+
+  private static StudyInput.Slice slice(String label, String factors, List<String> keys) {
+    return new StudyInput.Slice(label, factors.isEmpty() ? List.of() : Arrays.asList(factors.split(",")), keys);
   }
 
   private static final String STUDY_CONFIGS_SQL =

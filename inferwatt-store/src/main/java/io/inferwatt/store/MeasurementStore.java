@@ -69,6 +69,9 @@ public interface MeasurementStore extends AutoCloseable {
   /** The study {@code studyId}, or empty. */
   Optional<StudyRow> study(String studyId);
 
+  /** The slices of a study as last saved, in order. */
+  List<StudyInput.Slice> studySlices(String studyId);
+
   /** The finished configurations of a study, by position. */
   List<StudyConfigurationRow> studyConfigurations(String studyId);
 

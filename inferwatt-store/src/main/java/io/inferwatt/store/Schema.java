@@ -199,6 +199,17 @@ final class Schema {
               )\
               """,
               """
+              CREATE TABLE study_slices (
+                study_id    VARCHAR NOT NULL,
+                slice_index INTEGER NOT NULL,
+                member      INTEGER NOT NULL,
+                label       VARCHAR NOT NULL,
+                factors     VARCHAR NOT NULL,
+                config_key  VARCHAR NOT NULL,
+                PRIMARY KEY (study_id, slice_index, member)
+              )\
+              """,
+              """
               CREATE TABLE study_configurations (
                 study_id    VARCHAR NOT NULL,
                 config_key  VARCHAR NOT NULL,

@@ -28,7 +28,9 @@ class StudyStoreTest {
   void aStudyKeepsEachFinishedConfigurationOnceWithItsNumbers() {
     try (MeasurementStore s = MeasurementStore.open(dir.resolve("s.duckdb"))) {
       assertThat(s.schemaVersion()).isEqualTo(2);
-      s.saveStudy(new StudyInput("p", "sim:nano", "sim", true, "study: p", 3));
+      s.saveStudy(new StudyInput("p", "sim:nano", "sim", true, "study: p", 3,
+          java.util.List.of(new StudyInput.Slice("gpu", java.util.List.of("gpu.freq_hz"), java.util.List.of("aaaa", "bbbb")),
+              new StudyInput.Slice("mb", java.util.List.of("mode", "batch"), java.util.List.of("aaaa")))));
       long r1 = s.saveStudyRun("p", "aaaa", 0, "gpu", run("76800000"));
       long r2 = s.saveStudyRun("p", "bbbb", 1, "gpu", run("921600000"));
       assertThatThrownBy(() -> s.saveStudyRun("p", "aaaa", 0, "gpu", run("76800000")))
@@ -42,14 +44,17 @@ class StudyStoreTest {
       assertThat(rows.get(1).settings()).containsEntry("gpu.freq_hz", "921600000");
       assertThat(rows.get(0).totalRail()).isNotEmpty();
       assertThat(rows.get(0).energyMjPaper()).isPositive();
+      assertThat(s.studySlices("p")).extracting(StudyInput.Slice::label).containsExactly("gpu", "mb");
+      assertThat(s.studySlices("p").get(1).factors()).containsExactly("mode", "batch");
       // resumed with a longer plan
-      s.saveStudy(new StudyInput("p", "sim:nano", "sim", true, "study: p # more", 5));
+      s.saveStudy(new StudyInput("p", "sim:nano", "sim", true, "study: p # more", 5, java.util.List.of(new StudyInput.Slice("gpu", java.util.List.of("gpu.freq_hz"), java.util.List.of("bbbb")))));
       assertThat(s.study("p").orElseThrow().plannedConfigurations()).isEqualTo(5);
       assertThat(s.studies()).singleElement().satisfies(st -> {
         assertThat(st.finishedConfigurations()).isEqualTo(2);
         assertThat(st.plan()).isEqualTo("study: p # more");
       });
-      assertThatThrownBy(() -> s.saveStudy(new StudyInput("p", "jetson-nano", "trt", false, "x", 1)))
+      assertThat(s.studySlices("p")).singleElement().satisfies(sl -> assertThat(sl.configKeys()).containsExactly("bbbb"));
+      assertThatThrownBy(() -> s.saveStudy(new StudyInput("p", "jetson-nano", "trt", false, "x", 1, java.util.List.of())))
           .hasMessageContaining("ran on board sim:nano");
     }
   }
@@ -62,7 +67,7 @@ class StudyStoreTest {
       }
     };
     try (DuckDbStore s = DuckDbStore.open(dir.resolve("f.duckdb"), Schema.MIGRATIONS, failing)) {
-      s.saveStudy(new StudyInput("p", "sim:nano", "sim", true, "study: p", 1));
+      s.saveStudy(new StudyInput("p", "sim:nano", "sim", true, "study: p", 1, java.util.List.of()));
       assertThatThrownBy(() -> s.saveStudyRun("p", "aaaa", 0, "gpu", run("76800000")))
           .hasMessageContaining("nothing of it was saved").hasMessageContaining("disk full");
       assertThat(s.runs()).isEmpty();

@@ -74,7 +74,7 @@ public final class Optima {
    * @param tolerance relative tolerance of "within" (0.02 = 2 %)
    * @param slices per slice, in plan order
    * @param overall per objective: each setting's best from the first slice that varies it, and its
-   *     values within the tolerance
+   *     values within the tolerance (its {@code value} is NaN: slices do not share one scale)
    * @param pareto the configurations on the latency/energy Pareto front (base model and input), by
    *     latency
    * @param energyRanking slices by how much they move energy, most first
@@ -91,12 +91,21 @@ public final class Optima {
    * any outcome are left out.
    */
   public static Result compute(Expansion study, Map<String, Outcome> outcomes, double tolerance) {
+    return compute(study.slices(), study.plan().base(), outcomes, tolerance);
+  }
+
+  /**
+   * Computes the optima of the slices from the outcomes stored so far (by key); {@code base} is the
+   * plan's base (its model and input choose the Pareto front's configurations).
+   */
+  public static Result compute(
+      List<Expansion.Slice> studySlices, Map<String, String> base, Map<String, Outcome> outcomes, double tolerance) {
     if (!(tolerance >= 0)) {
       throw new IllegalArgumentException("tolerance " + tolerance + " is negative");
     }
     List<SliceOptima> slices = new ArrayList<>();
     List<Influence> ranking = new ArrayList<>();
-    for (Expansion.Slice s : study.slices()) {
+    for (Expansion.Slice s : studySlices) {
       List<Outcome> got = new ArrayList<>();
       for (String k : new LinkedHashSet<>(s.keys())) {
         Outcome o = outcomes.get(k);
@@ -133,13 +142,10 @@ public final class Optima {
             w.put(f, sb.within().get(f));
           }
         }
-        if (Double.isNaN(value) || sb.value() < value) {
-          value = sb.value();
-        }
       }
       overall.put(obj, new Best(value, b, w));
     }
-    return new Result(tolerance, slices, overall, pareto(study, outcomes), ranking);
+    return new Result(tolerance, slices, overall, pareto(base, outcomes), ranking);
   }
 
   private static Best best(List<Outcome> got, List<String> factors, Objective obj, double tol) {
@@ -166,14 +172,12 @@ public final class Optima {
   }
 
   /** Configurations with the base's model and input that no other beats in latency and energy. */
-  private static List<Outcome> pareto(Expansion study, Map<String, Outcome> outcomes) {
-    Map<String, String> base = study.plan().base();
+  private static List<Outcome> pareto(Map<String, String> base, Map<String, Outcome> outcomes) {
     String model = base.getOrDefault(Models.MODEL, Models.DEFAULTS.get(Models.MODEL));
     String input = base.getOrDefault(Models.INPUT, Models.DEFAULTS.get(Models.INPUT));
     List<Outcome> pts = new ArrayList<>();
-    for (Configuration c : study.configurations()) {
-      Outcome o = outcomes.get(c.key());
-      if (o != null && model.equals(c.settings().get(Models.MODEL)) && input.equals(c.settings().get(Models.INPUT))
+    for (Outcome o : outcomes.values()) {
+      if (model.equals(o.settings().get(Models.MODEL)) && input.equals(o.settings().get(Models.INPUT))
           && Double.isFinite(o.latencyMsPerInput()) && Double.isFinite(o.energyMjPerInput())) {
         pts.add(o);
       }
