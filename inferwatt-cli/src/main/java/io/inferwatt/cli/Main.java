@@ -26,6 +26,9 @@ import picocli.CommandLine.IVersionProvider;
       SensorsCommand.class,
       LogCommand.class,
       ModelsCommand.class,
+      StudyCommand.class,
+      OptimaCommand.class,
+      RestoreCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
@@ -51,6 +54,7 @@ public final class Main implements Runnable {
   /** Runs the command line and returns the exit code; used by {@link #main} and by tests. */
   static int execute(String[] args, PrintWriter out, PrintWriter err) {
     boolean verbose = Arrays.asList(args).contains("--verbose");
+    RestoreCommand.restorePendingAtStart(args, err);
     CommandLine cl = commandLine(out, err);
     cl.setExecutionExceptionHandler(
         (ex, cmd, parsed) -> {

@@ -45,6 +45,36 @@ public interface MeasurementStore extends AutoCloseable {
    */
   long saveRun(RunInput run);
 
+  /**
+   * Records a study, or updates its plan and size when it is already there (a resumed or extended
+   * study).
+   *
+   * @throws StoreException when the study exists for another board
+   */
+  void saveStudy(StudyInput study);
+
+  /**
+   * Saves one finished configuration of a study: its run and its {@code study_configurations} row
+   * in one transaction, so that a configuration is either wholly stored or absent.
+   *
+   * @return the run's id
+   * @throws StoreException when the study is unknown or the configuration is already stored
+   *     (nothing is written then)
+   */
+  long saveStudyRun(String studyId, String configKey, int position, String sweep, RunInput run);
+
+  /** Every study, oldest first. */
+  List<StudyRow> studies();
+
+  /** The study {@code studyId}, or empty. */
+  Optional<StudyRow> study(String studyId);
+
+  /** The slices of a study as last saved, in order. */
+  List<StudyInput.Slice> studySlices(String studyId);
+
+  /** The finished configurations of a study, by position. */
+  List<StudyConfigurationRow> studyConfigurations(String studyId);
+
   /** Every run, oldest first (by {@code started_at}, then by id). */
   List<RunRow> runs();
 

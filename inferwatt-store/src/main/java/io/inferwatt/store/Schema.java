@@ -196,8 +196,48 @@ final class Schema {
               )\
               """));
 
+  static final Migration V2 =
+      new Migration(
+          2,
+          "studies and their configurations",
+          List.of(
+              """
+              CREATE TABLE studies (
+                study_id               VARCHAR PRIMARY KEY,
+                board                  VARCHAR NOT NULL,
+                engine                 VARCHAR NOT NULL,
+                simulated              BOOLEAN NOT NULL,
+                created_at             TIMESTAMP NOT NULL,
+                updated_at             TIMESTAMP NOT NULL,
+                planned_configurations INTEGER NOT NULL,
+                plan                   VARCHAR NOT NULL
+              )\
+              """,
+              """
+              CREATE TABLE study_slices (
+                study_id    VARCHAR NOT NULL,
+                slice_index INTEGER NOT NULL,
+                member      INTEGER NOT NULL,
+                label       VARCHAR NOT NULL,
+                factors     VARCHAR NOT NULL,
+                config_key  VARCHAR NOT NULL,
+                PRIMARY KEY (study_id, slice_index, member)
+              )\
+              """,
+              """
+              CREATE TABLE study_configurations (
+                study_id    VARCHAR NOT NULL,
+                config_key  VARCHAR NOT NULL,
+                position    INTEGER NOT NULL,
+                sweep       VARCHAR NOT NULL,
+                run_id      BIGINT NOT NULL,
+                finished_at TIMESTAMP NOT NULL,
+                PRIMARY KEY (study_id, config_key)
+              )\
+              """));
+
   /** Every migration, in version order, starting at 1 without gaps. */
-  static final List<Migration> MIGRATIONS = List.of(V1);
+  static final List<Migration> MIGRATIONS = List.of(V1, V2);
 
   /** The newest version {@code migrations} produce. */
   static int latest(List<Migration> migrations) {

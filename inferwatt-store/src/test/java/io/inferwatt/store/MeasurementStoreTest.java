@@ -186,14 +186,14 @@ class MeasurementStoreTest {
               Fixtures.run("jetson-nano", "resnet18", T0, Fixtures.result(RAILS, 5, 4000)));
     }
     try (MeasurementStore store = MeasurementStore.open(base())) {
-      assertThat(store.schemaVersion()).isEqualTo(1);
+      assertThat(store.schemaVersion()).isEqualTo(Schema.latest(Schema.MIGRATIONS));
       assertThat(store.runs()).extracting(RunRow::id).containsExactly(first);
       long second =
           store.saveRun(
               Fixtures.run("jetson-nano", "resnet18", T0, Fixtures.result(RAILS, 6, 4100)));
       assertThat(second).isGreaterThan(first);
-      assertThat(store.query("SELECT version FROM schema_version").rows())
-          .containsExactly(List.of("1"));
+      assertThat(store.query("SELECT version FROM schema_version ORDER BY version").rows())
+          .containsExactly(List.of("1"), List.of("2"));
       assertThat(store.query("SELECT board_id, name FROM boards").rows())
           .containsExactly(List.of("1", "jetson-nano"));
     }
@@ -272,7 +272,7 @@ class MeasurementStoreTest {
         .isInstanceOf(StoreException.class)
         .hasMessageContaining(base().toString())
         .hasMessageContaining("schema version 99")
-        .hasMessageContaining("newer than version 1")
+        .hasMessageContaining("newer than version " + Schema.latest(Schema.MIGRATIONS))
         .hasMessageContaining("newer inferwatt");
   }
 
@@ -285,25 +285,29 @@ class MeasurementStoreTest {
           store.saveRun(
               Fixtures.run("jetson-nano", "resnet18", T0, Fixtures.result(RAILS, 5, 4000)));
     }
-    Migration v2 =
+    Migration v3 =
         new Migration(
-            2, "fits (test)", List.of("CREATE TABLE fits (run_id BIGINT NOT NULL, r2 DOUBLE)"));
+            3, "fits (test)", List.of("CREATE TABLE fits (run_id BIGINT NOT NULL, r2 DOUBLE)"));
 
     try (MeasurementStore store =
-        DuckDbStore.open(base(), List.of(Schema.V1, v2), DuckDbStore.NO_HOOK)) {
-      assertThat(store.schemaVersion()).isEqualTo(2);
+        DuckDbStore.open(base(), List.of(Schema.V1, Schema.V2, v3), DuckDbStore.NO_HOOK)) {
+      assertThat(store.schemaVersion()).isEqualTo(3);
       assertThat(
               store
                   .query("SELECT version, description FROM schema_version ORDER BY version")
                   .rows())
-          .containsExactly(List.of("1", Schema.V1.description()), List.of("2", "fits (test)"));
+          .containsExactly(
+              List.of("1", Schema.V1.description()),
+              List.of("2", Schema.V2.description()),
+              List.of("3", "fits (test)"));
       assertThat(store.query("SELECT count(*) FROM fits").rows()).containsExactly(List.of("0"));
+      assertThat(store.query("SELECT count(*) FROM studies").rows()).containsExactly(List.of("0"));
       assertThat(store.run(id)).isPresent();
     }
     // and the old program now refuses it
     assertThatThrownBy(() -> MeasurementStore.open(base()))
         .isInstanceOf(StoreException.class)
-        .hasMessageContaining("schema version 2");
+        .hasMessageContaining("schema version 3");
   }
 
   @Test
@@ -323,7 +327,7 @@ class MeasurementStoreTest {
   void openCreatesTheFolders() {
     Path nested = dir.resolve("a/b/runs.duckdb");
     try (MeasurementStore store = MeasurementStore.open(nested)) {
-      assertThat(store.schemaVersion()).isEqualTo(1);
+      assertThat(store.schemaVersion()).isEqualTo(Schema.latest(Schema.MIGRATIONS));
     }
     assertThat(nested).isRegularFile();
   }

@@ -1,0 +1,240 @@
+package io.inferwatt.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inferwatt.store.StudyConfigurationRow;
+import io.inferwatt.store.StudyInput;
+import io.inferwatt.store.StudyRow;
+import io.inferwatt.study.Expansion;
+import io.inferwatt.study.Models;
+import io.inferwatt.study.Optima;
+import io.inferwatt.study.Outcome;
+import io.inferwatt.study.Plans;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code inferwatt optima}: the paper's Table I for a stored study. Per objective (power of the
+ * total rail, latency per input, energy per input), each setting's best value and its values within
+ * the tolerance of the best; the Pareto front of latency against energy; and which settings move
+ * energy most.
+ */
+@Command(
+    name = "optima",
+    mixinStandardHelpOptions = true,
+    description = {
+      "The optimal settings of a stored study for power, latency and energy (the paper's Table I).",
+      "Power is the total rail's mean (in on a Jetson); latency and energy are per input (divided by the batch)."
+    })
+final class OptimaCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--db", defaultValue = "inferwatt.duckdb", description = "measurement base file (default: ${DEFAULT-VALUE})")
+  Path db;
+
+  @Option(names = "--study", description = "the study (default: the one last started)")
+  String study;
+
+  @Option(names = "--tolerance", defaultValue = "2%", description = "'within' means at most this much worse than the best (default: ${DEFAULT-VALUE})")
+  String tolerance;
+
+  @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE})")
+  String format;
+
+  @Option(names = "--verbose", description = "stack traces on errors")
+  boolean verbose;
+
+  @Override
+  public Integer call() throws Exception {
+    AnalyzeCommand.Output fmt = AnalyzeCommand.Output.parse(format);
+    double tol = parseTolerance(tolerance);
+    if (!Files.exists(db)) {
+      throw new IllegalArgumentException(db + ": no measurement base here (name one with --db)");
+    }
+    StudyRow row;
+    List<StudyInput.Slice> slices;
+    List<StudyConfigurationRow> rows;
+    try (Store store = Store.open(db)) {
+      List<StudyRow> all = store.base().studies();
+      if (all.isEmpty()) {
+        throw new IllegalArgumentException(db + " holds no study; run inferwatt study run PLAN or study paper first");
+      }
+      if (study == null) {
+        row = all.stream().max(java.util.Comparator.comparing(StudyRow::updatedAt)).orElseThrow();
+      } else {
+        row = store.base().study(study).orElseThrow(() -> new IllegalArgumentException(
+            "study '" + study + "' is not in " + db + "; it has "
+                + String.join(", ", all.stream().map(StudyRow::studyId).toList())));
+      }
+      slices = store.base().studySlices(row.studyId());
+      rows = store.base().studyConfigurations(row.studyId());
+    }
+    Map<String, Outcome> outcomes = new LinkedHashMap<>();
+    for (StudyConfigurationRow r : rows) {
+      Map<String, String> settings = new LinkedHashMap<>();
+      settings.put(Models.MODEL, r.model());
+      settings.putAll(r.settings());
+      int batch = Math.max(1, r.batch());
+      outcomes.put(r.configKey(), new Outcome(r.configKey(), settings, r.powerMwMean(),
+          r.latencyMsMean() / batch, r.energyMjPaper() / batch));
+    }
+    Map<String, String> base = Plans.parse(row.plan(), "study " + row.studyId()).base();
+    List<Expansion.Slice> ss = slices.stream()
+        .map(s -> new Expansion.Slice(s.label(), s.factors(), s.configKeys())).toList();
+    Optima.Result result = Optima.compute(ss, base, outcomes, tol);
+    PrintWriter out = spec.commandLine().getOut();
+    if (fmt == AnalyzeCommand.Output.JSON) {
+      out.println(JsonReport.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json(row, rows.size(), result)));
+    } else {
+      text(out, row, rows.size(), result);
+    }
+    return 0;
+  }
+
+  static double parseTolerance(String s) {
+    String t = s.trim();
+    try {
+      double v = t.endsWith("%") ? Double.parseDouble(t.substring(0, t.length() - 1)) / 100 : Double.parseDouble(t);
+      if (v >= 0 && v < 10) {
+        return v;
+      }
+    } catch (NumberFormatException e) {
+      // below
+    }
+    throw new IllegalArgumentException("tolerance '" + s + "' is not a percentage such as 2% (or a fraction such as 0.02)");
+  }
+
+  /** {@code cpu.freq_khz} → {@code cpu_freq_khz}. */
+  static String jsonName(String setting) {
+    return setting.replace('.', '_');
+  }
+
+  private static void value(ObjectNode o, String name, String v) {
+    if (v == null) {
+      o.putNull(name);
+    } else if (v.matches("-?\\d{1,18}")) {
+      o.put(name, Long.parseLong(v));
+    } else {
+      o.put(name, v);
+    }
+  }
+
+  private static ArrayNode values(ArrayNode a, List<String> vs) {
+    for (String v : vs) {
+      if (v != null && v.matches("-?\\d{1,18}")) {
+        a.add(Long.parseLong(v));
+      } else {
+        a.add(v);
+      }
+    }
+    return a;
+  }
+
+  private static ObjectNode best(ObjectNode o, Optima.Objective obj, Optima.Best b) {
+    o.put("unit", obj.unit());
+    if (!Double.isNaN(b.value())) {
+      JsonReport.num(o, "value", b.value());
+    }
+    ObjectNode best = o.putObject("best");
+    b.best().forEach((k, v) -> value(best, jsonName(k), v));
+    ObjectNode within = o.putObject("within");
+    b.within().forEach((k, v) -> values(within.putArray(jsonName(k)), v));
+    return o;
+  }
+
+  static ObjectNode json(StudyRow row, int finished, Optima.Result r) {
+    ObjectNode o = JsonReport.MAPPER.createObjectNode();
+    o.put("study", row.studyId());
+    o.put("board", row.board());
+    o.put("simulated", row.simulated());
+    o.put("configurations_finished", finished);
+    o.put("configurations_planned", row.plannedConfigurations());
+    o.put("tolerance", r.tolerance());
+    o.put("power_rail", "total (in on a Jetson)");
+    for (Optima.Objective obj : Optima.Objective.values()) {
+      best(o.putObject(obj.id()), obj, r.overall().get(obj));
+    }
+    ArrayNode slices = o.putArray("slices");
+    for (Optima.SliceOptima s : r.slices()) {
+      ObjectNode so = slices.addObject();
+      so.put("slice", s.label());
+      values(so.putArray("factors"), s.factors().stream().map(OptimaCommand::jsonName).toList());
+      so.put("measured", s.measured());
+      so.put("planned", s.planned());
+      for (Optima.Objective obj : Optima.Objective.values()) {
+        best(so.putObject(obj.id()), obj, s.best().get(obj));
+      }
+    }
+    ArrayNode pareto = o.putArray("pareto");
+    for (Outcome p : r.pareto()) {
+      ObjectNode po = pareto.addObject();
+      po.put("config_key", p.key());
+      ObjectNode st = po.putObject("settings");
+      p.settings().forEach((k, v) -> value(st, jsonName(k), v));
+      JsonReport.num(po, "latency_ms_per_input", p.latencyMsPerInput());
+      JsonReport.num(po, "energy_mj_per_input", p.energyMjPerInput());
+      JsonReport.num(po, "power_mw", p.powerMw());
+    }
+    ArrayNode rank = o.putArray("energy_ranking");
+    for (Optima.Influence i : r.energyRanking()) {
+      ObjectNode io = rank.addObject();
+      io.put("slice", i.label());
+      values(io.putArray("factors"), i.factors().stream().map(OptimaCommand::jsonName).toList());
+      JsonReport.num(io, "spread", i.spread());
+      JsonReport.num(io, "energy_mj_per_input_min", i.minMj());
+      JsonReport.num(io, "energy_mj_per_input_max", i.maxMj());
+    }
+    return o;
+  }
+
+  private static void text(PrintWriter out, StudyRow row, int finished, Optima.Result r) {
+    String tag = row.simulated() ? "[simulated] " : "";
+    int pct = (int) Math.round(r.tolerance() * 100);
+    out.printf(Locale.ROOT, "%soptima of study %s on %s (%d of %d configurations); within = at most %s%% above the best%n",
+        tag, row.studyId(), row.board(), finished, row.plannedConfigurations(),
+        r.tolerance() * 100 == pct ? Integer.toString(pct) : Double.toString(r.tolerance() * 100));
+    out.printf(Locale.ROOT, "%spower: total rail mean; latency and energy: per input (divided by the batch)%n", tag);
+    for (Optima.Objective obj : Optima.Objective.values()) {
+      Optima.Best b = r.overall().get(obj);
+      out.printf(Locale.ROOT, "%s%n%s%s (%s): each setting's best in its own sweep%n", tag.trim(), tag, obj.id(), obj.unit());
+      b.best().forEach((k, v) -> out.printf(Locale.ROOT, "%s  %-14s best %-12s within: %s%n", tag, k, v, range(b.within().get(k))));
+    }
+    out.printf(Locale.ROOT, "%s%n%slatency/energy Pareto front (base model and input):%n", tag.trim(), tag);
+    for (Outcome p : r.pareto()) {
+      out.printf(Locale.ROOT, "%s  %8.3f ms  %9.3f mJ  %8.1f mW  %s%n", tag, p.latencyMsPerInput(), p.energyMjPerInput(),
+          p.powerMw(), hardware(p.settings()));
+    }
+    out.printf(Locale.ROOT, "%s%n%swhat moves energy most (max/min - 1 over the slice):%n", tag.trim(), tag);
+    for (Optima.Influence i : r.energyRanking()) {
+      out.printf(Locale.ROOT, "%s  %-16s %7.1f %%  (%.3f to %.3f mJ per input)%n", tag, i.label(), 100 * i.spread(), i.minMj(), i.maxMj());
+    }
+  }
+
+  private static String hardware(Map<String, String> s) {
+    StringBuilder sb = new StringBuilder();
+    s.forEach((k, v) -> {
+      if (!k.equals(Models.MODEL) && !k.equals(Models.INPUT)) {
+        sb.append(sb.length() == 0 ? "" : " ").append(k).append('=').append(v);
+      }
+    });
+    return sb.toString();
+  }
+
+  /** {@code 1, 2, 3} or, for four or more values, {@code first … last (n values)}. */
+  private static String range(List<String> vs) {
+    if (vs == null || vs.isEmpty()) {
+      return "-";
+    }
+    return vs.size() <= 3 ? String.join(", ", vs) : vs.get(0) + " … " + vs.get(vs.size() - 1) + " (" + vs.size() + " values)";
+  }
+}

@@ -1,0 +1,422 @@
+package io.inferwatt.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inferwatt.engines.sim.VirtualNano;
+import io.inferwatt.hardware.Knob;
+import io.inferwatt.hardware.Recorder;
+import io.inferwatt.hardware.knobs.AppliedSettings;
+import io.inferwatt.hardware.knobs.CpuFreqMethod;
+import io.inferwatt.hardware.knobs.Host;
+import io.inferwatt.hardware.knobs.Knobs;
+import io.inferwatt.hardware.knobs.NvmlBinding;
+import io.inferwatt.hardware.knobs.ProcessRunner;
+import io.inferwatt.hardware.knobs.StateDir;
+import io.inferwatt.hardware.knobs.SysfsWriter;
+import io.inferwatt.store.MeasurementStore;
+import io.inferwatt.store.RunInput;
+import io.inferwatt.store.StudyConfigurationRow;
+import io.inferwatt.store.StudyInput;
+import io.inferwatt.store.StudyRow;
+import io.inferwatt.study.Configuration;
+import io.inferwatt.study.Expansion;
+import io.inferwatt.study.PaperStudy;
+import io.inferwatt.study.Plan;
+import io.inferwatt.study.Plans;
+import io.inferwatt.study.ProfileResult;
+import io.inferwatt.study.StudyRunner;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code inferwatt study}: run a plan (or the paper's study) resumably; list stored studies. */
+@Command(
+    name = "study",
+    mixinStandardHelpOptions = true,
+    description = "Sweep settings as a plan says, storing every configuration as it finishes; resumable.",
+    subcommands = {StudyCommand.Run.class, StudyCommand.Paper.class, StudyCommand.ListStudies.class})
+final class StudyCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Options of both ways to run a study. */
+  abstract static class Running implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--db", defaultValue = "inferwatt.duckdb", description = "measurement base file (default: ${DEFAULT-VALUE})")
+    Path db;
+
+    @Option(names = "--dry-run", description = "check the plan and print every configuration and every write it would do; measure and store nothing")
+    boolean dryRun;
+
+    @Option(names = "--sysfs-root", hidden = true, description = "read and write board files under this folder (tests)")
+    Path sysfsRoot;
+
+    @Option(names = "--verbose", description = "stack traces on errors")
+    boolean verbose;
+
+    abstract Plan plan();
+
+    @Override
+    public Integer call() {
+      Plan plan = plan();
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      Board board = Board.open(plan, sysfsRoot, dryRun, out);
+      Expansion ex = Plans.expand(plan, board.name(), board.engines(), board.knobs());
+      String tag = board.simulated() ? "[simulated] " : "";
+      if (dryRun) {
+        return dryRun(ex, board, out, tag);
+      }
+      if (board.recorder() == null) {
+        throw new IllegalArgumentException(
+            "board " + board.name() + ": measuring needs its power sensors and engine, which this"
+                + " build does not have; --dry-run shows every configuration and write");
+      }
+      try (Store store = Store.open(db)) {
+        Progress progress = new Progress(err, tag, plan.study());
+        StudyRunner.Summary s;
+        try (AppliedSettings guard = board.guard(err)) {
+          Recorder recorder = guard == null ? board.recorder() : new Guarded(board.recorder(), guard);
+          s = StudyRunner.run(recorder, ex, new Sink(store.base()), progress);
+        }
+        progress.done();
+        out.printf(Locale.ROOT, "%sstudy %s on %s: %d configurations; %d were already stored, %d measured now; in %s%n",
+            tag, plan.study(), board.name(), s.total(), s.alreadyFinished(), s.measured(), db);
+        out.printf(Locale.ROOT, "%soptimal settings: inferwatt optima --study %s --db %s%n", tag, plan.study(), db);
+      }
+      return 0;
+    }
+
+    private Integer dryRun(Expansion ex, Board board, PrintWriter out, String tag) {
+      Set<String> finished = new HashSet<>();
+      if (Files.exists(db)) {
+        try (Store store = Store.open(db)) {
+          store.base().studyConfigurations(ex.plan().study()).forEach(r -> finished.add(r.configKey()));
+        }
+      }
+      out.printf(Locale.ROOT, "%sdry run of study %s on %s: %d configurations, %d already stored%n",
+          tag, ex.plan().study(), board.name(), ex.configurations().size(), finished.size());
+      try (AppliedSettings guard = board.guard(out::println)) {
+        Map<String, Knob> knobs = new LinkedHashMap<>();
+        for (Knob k : guard == null ? board.knobs() : guard.guard(board.knobs())) {
+          knobs.put(k.name(), k);
+        }
+        int i = 0;
+        for (Configuration c : ex.configurations()) {
+          i++;
+          boolean done = finished.contains(c.key());
+          out.printf(Locale.ROOT, "%s%3d/%d %s [%s] %s%s%n", tag, i, ex.configurations().size(), c.key(),
+              c.sweep(), c.describe(), done ? "  (stored; skipped)" : "");
+          if (done || guard == null) {
+            continue;
+          }
+          c.settings().forEach((k, v) -> {
+            Knob knob = knobs.get(k);
+            if (knob != null && !knob.read().equals(v)) {
+              knob.apply(v);
+            }
+          });
+        }
+        if (guard != null) {
+          out.println(tag + "and at the end, the restore:");
+        }
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "run", mixinStandardHelpOptions = true,
+      description = "Run every unfinished configuration of PLAN (YAML, see docs/plans.md); run again to resume.")
+  static final class Run extends Running {
+    @Parameters(index = "0", paramLabel = "PLAN", description = "the plan file")
+    Path planFile;
+
+    @Override
+    Plan plan() {
+      return Plans.load(planFile);
+    }
+  }
+
+  @Command(name = "paper", mixinStandardHelpOptions = true,
+      description = {"Run the paper's whole study (§III.C and §III.D) on a board; resumable.",
+          "On sim:nano it takes well under a minute."})
+  static final class Paper extends Running {
+    @Option(names = "--board", required = true, description = "the board (sim:nano)")
+    String board;
+
+    @Option(names = "--print-plan", description = "print the built-in plan and exit")
+    boolean printPlan;
+
+    @Override
+    Plan plan() {
+      return PaperStudy.plan(board);
+    }
+
+    @Override
+    public Integer call() {
+      if (printPlan) {
+        spec.commandLine().getOut().print(plan().text());
+        return 0;
+      }
+      return super.call();
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List the studies in the measurement base.")
+  static final class ListStudies implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--db", defaultValue = "inferwatt.duckdb", description = "measurement base file (default: ${DEFAULT-VALUE})")
+    Path db;
+
+    @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE})")
+    String format;
+
+    @Option(names = "--verbose", description = "stack traces on errors")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws Exception {
+      AnalyzeCommand.Output fmt = AnalyzeCommand.Output.parse(format);
+      if (!Files.exists(db)) {
+        throw new IllegalArgumentException(db + ": no measurement base here (name one with --db)");
+      }
+      List<StudyRow> studies;
+      try (Store store = Store.open(db)) {
+        studies = store.base().studies();
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      if (fmt == AnalyzeCommand.Output.JSON) {
+        ArrayNode a = JsonReport.MAPPER.createArrayNode();
+        for (StudyRow s : studies) {
+          ObjectNode o = a.addObject();
+          o.put("study", s.studyId());
+          o.put("board", s.board());
+          o.put("engine", s.engine());
+          o.put("simulated", s.simulated());
+          o.put("created_at", s.createdAt().toString());
+          o.put("updated_at", s.updatedAt().toString());
+          o.put("planned", s.plannedConfigurations());
+          o.put("finished", s.finishedConfigurations());
+        }
+        out.println(JsonReport.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(a));
+        return 0;
+      }
+      if (studies.isEmpty()) {
+        out.println("no studies stored in " + db);
+        return 0;
+      }
+      out.printf(Locale.ROOT, "%-20s  %-12s  %-8s  %9s  %-20s%n", "study", "board", "engine", "finished", "updated (UTC)");
+      for (StudyRow s : studies) {
+        out.printf(Locale.ROOT, "%-20s  %-12s  %-8s  %4d/%-4d  %-20s%s%n", s.studyId(), s.board(), s.engine(),
+            s.finishedConfigurations(), s.plannedConfigurations(),
+            s.updatedAt().toString().replaceFirst("\\.\\d+Z$", "Z"), s.simulated() ? "  [simulated]" : "");
+      }
+      return 0;
+    }
+  }
+
+  /** The board a plan names: its knobs, engines, and a recorder where this build can measure. */
+  record Board(String name, boolean simulated, List<String> engines, List<Knob> knobs, Recorder recorder, Host host) {
+
+    static Board open(Plan plan, Path sysfsRoot, boolean dryRun, PrintWriter out) {
+      String b = plan.board();
+      if (b.equals("sim:nano")) {
+        VirtualNano nano = VirtualNano.create(plan.seed());
+        return new Board(b, true, List.of("sim"), nano.knobs(), nano, null);
+      }
+      if (b.equals("jetson") || b.equals("linux-cpu")) {
+        Host host = sysfsRoot == null
+            ? Host.system()
+            : Host.of(sysfsRoot, ProcessRunner.system(), SysfsWriter.direct());
+        if (dryRun) {
+          host = host.dryRun(line -> out.println("    " + line));
+        }
+        List<Knob> knobs = b.equals("jetson") ? Knobs.jetson(host) : Knobs.linuxCpu(host, CpuFreqMethod.PIN_RANGE);
+        return new Board(b, false, List.of("tensorrt", "onnxruntime", "external"), knobs, null, host);
+      }
+      throw new IllegalArgumentException(
+          "board '" + b + "' is not one of sim:nano, jetson, linux-cpu");
+    }
+
+    /** Owner of the board's settings (restores on every exit); null for a simulated board. */
+    AppliedSettings guard(java.util.function.Consumer<String> log) {
+      return host == null ? null : AppliedSettings.open(StateDir.fromEnvironment(), name, host, NvmlBinding.unavailable(), log);
+    }
+
+    AppliedSettings guard(PrintWriter err) {
+      return guard(line -> {
+        err.println(line);
+        err.flush();
+      });
+    }
+  }
+
+  /** A recorder whose knobs save their state before changing. */
+  record Guarded(Recorder inner, AppliedSettings settings) implements Recorder {
+    @Override
+    public String board() {
+      return inner.board();
+    }
+
+    @Override
+    public boolean simulated() {
+      return inner.simulated();
+    }
+
+    @Override
+    public List<io.inferwatt.hardware.Rail> rails() {
+      return inner.rails();
+    }
+
+    @Override
+    public List<Knob> knobs() {
+      return settings.guard(inner.knobs());
+    }
+
+    @Override
+    public io.inferwatt.core.Timeline record(
+        io.inferwatt.core.model.Workload workload, io.inferwatt.core.model.Protocol protocol, ProgressListener listener) {
+      return inner.record(workload, protocol, listener);
+    }
+  }
+
+  /** Stores each finished configuration at once, run and study row in one transaction. */
+  static final class Sink implements StudyRunner.Sink {
+    private final MeasurementStore store;
+
+    Sink(MeasurementStore store) {
+      this.store = store;
+    }
+
+    @Override
+    public Set<String> begin(Expansion study) {
+      Plan p = study.plan();
+      List<StudyInput.Slice> slices = study.slices().stream()
+          .map(s -> new StudyInput.Slice(s.label(), s.factors(), s.keys())).toList();
+      boolean simulated = p.board().startsWith("sim:");
+      store.saveStudy(new StudyInput(p.study(), p.board(), p.engine(), simulated, p.text(),
+          study.configurations().size(), slices));
+      Set<String> done = new HashSet<>();
+      for (StudyConfigurationRow r : store.studyConfigurations(p.study())) {
+        done.add(r.configKey());
+      }
+      return done;
+    }
+
+    @Override
+    public void finished(Expansion study, Configuration c, ProfileResult r) {
+      Map<String, String> settings = new LinkedHashMap<>(r.settings());
+      settings.put("batch", Integer.toString(r.workload().batch()));
+      settings.put("mode", r.workload().mode().id());
+      settings.put("input", r.workload().input().id());
+      store.saveStudyRun(study.plan().study(), c.key(), c.index(), c.sweep(),
+          new RunInput(r.board(), r.simulated(), r.workload().network().name(), settings, r.startedAt(),
+              Main.version(), Store.environment(), r.analysis(), Optional.empty()));
+    }
+  }
+
+  /** A progress bar with ETA on stderr; one line per configuration when stderr is not a terminal. */
+  static final class Progress implements StudyRunner.Listener {
+    private final PrintWriter err;
+    private final String tag;
+    private final String study;
+    private final boolean terminal = System.console() != null;
+    private final long startNs = System.nanoTime();
+    private int measured;
+    private int done;
+    private int total;
+    private String current = "";
+    private long lastPrintNs;
+
+    Progress(PrintWriter err, String tag, String study) {
+      this.err = err;
+      this.tag = tag;
+      this.study = study;
+    }
+
+    @Override
+    public void started(Configuration c, int done, int total) {
+      this.done = done;
+      this.total = total;
+      this.current = "[" + c.sweep() + "] " + c.describe();
+      draw("", true);
+    }
+
+    @Override
+    public void progress(String phase, long d, long t) {
+      if (terminal) {
+        draw(phase + " " + (t == 0 ? 100 : 100 * d / t) + "%", false);
+      }
+    }
+
+    @Override
+    public void finished(Configuration c, ProfileResult r, int done, int total) {
+      this.done = done;
+      measured++;
+      if (!terminal) {
+        err.printf(Locale.ROOT, "%sstudy %s: configuration %d/%d done, ETA %s: %s%n", tag, study, done, total, eta(), current);
+        err.flush();
+      } else {
+        draw("", true);
+      }
+    }
+
+    private String eta() {
+      if (measured == 0) {
+        return "?";
+      }
+      double perNs = (System.nanoTime() - startNs) / (double) measured;
+      long s = Math.round(perNs * (total - done) / 1e9);
+      return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s / 60 % 60)
+          : s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : s + "s";
+    }
+
+    private void draw(String phase, boolean force) {
+      if (!terminal) {
+        return;
+      }
+      long now = System.nanoTime();
+      if (!force && now - lastPrintNs < 200_000_000L) {
+        return;
+      }
+      lastPrintNs = now;
+      int width = 24;
+      int filled = total == 0 ? width : width * done / total;
+      String line = String.format(Locale.ROOT, "%s[%s%s] %d/%d ETA %s %s %s", tag, "#".repeat(filled),
+          ".".repeat(width - filled), done, total, eta(), phase, current);
+      if (line.length() > 150) {
+        line = line.substring(0, 150);
+      }
+      err.print("\r" + line + "\u001b[K");
+      err.flush();
+    }
+
+    void done() {
+      if (terminal) {
+        err.print("\r\u001b[K");
+        err.flush();
+      }
+    }
+  }
+
+}

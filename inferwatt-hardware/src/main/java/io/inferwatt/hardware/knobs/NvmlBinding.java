@@ -1,0 +1,48 @@
+package io.inferwatt.hardware.knobs;
+
+import java.util.List;
+import java.util.OptionalInt;
+
+/**
+ * The NVML calls the NVIDIA GPU knobs need (names as in {@code nvml.h}; see {@code
+ * energy-tools.md} §1.2). A JNA binding to {@code libnvidia-ml.so.1} implements it on a machine
+ * with a driver; tests use a fake. Every method throws {@link IllegalStateException} with NVML's
+ * error name ({@code NO_PERMISSION}, {@code NOT_SUPPORTED}, ...) when the call fails.
+ */
+public interface NvmlBinding {
+
+  /** {@code nvmlDeviceGetCount_v2}. */
+  int deviceCount();
+
+  /** {@code nvmlDeviceGetSupportedMemoryClocks}, MHz. */
+  List<Integer> supportedMemoryClocksMhz(int device);
+
+  /** {@code nvmlDeviceGetSupportedGraphicsClocks} at a memory clock, MHz. */
+  List<Integer> supportedGraphicsClocksMhz(int device, int memoryClockMhz);
+
+  /**
+   * The graphics clock the GPU is locked to ({@code nvmlDeviceSetGpuLockedClocks} with min = max),
+   * MHz, or empty when it is not locked. (NVML reports it through the clock-limit field values.)
+   */
+  OptionalInt lockedGraphicsClockMhz(int device);
+
+  /** {@code nvmlDeviceSetGpuLockedClocks(device, min, max)}, MHz; needs root. */
+  void setGpuLockedClocksMhz(int device, int minMhz, int maxMhz);
+
+  /** {@code nvmlDeviceResetGpuLockedClocks}. */
+  void resetGpuLockedClocks(int device);
+
+  /** {@code nvmlDeviceGetPowerManagementLimit}, mW. */
+  int powerLimitMw(int device);
+
+  /** {@code nvmlDeviceGetPowerManagementLimitConstraints}, mW: {@code [min, max]}. */
+  int[] powerLimitConstraintsMw(int device);
+
+  /** {@code nvmlDeviceSetPowerManagementLimit}, mW; needs root. */
+  void setPowerLimitMw(int device, int limitMw);
+
+  /** A binding for a machine without NVML: every call fails and says so. */
+  static NvmlBinding unavailable() {
+    return UnavailableNvml.INSTANCE;
+  }
+}

@@ -1,0 +1,138 @@
+package io.inferwatt.study;
+
+import io.inferwatt.core.model.ExecutionMode;
+import io.inferwatt.core.model.InputKind;
+import io.inferwatt.core.model.LayerSpec;
+import io.inferwatt.core.model.NetworkSpec;
+import io.inferwatt.core.model.Workload;
+import io.inferwatt.engines.models.Zoo;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The engine settings of a study ({@code model}, {@code batch}, {@code mode}, {@code input}) and
+ * the networks a plan may name:
+ *
+ * <ul>
+ *   <li>a zoo network: {@code mobilenetv1}, {@code mobilenetv2}, {@code resnet18}, {@code resnet50};
+ *   <li>{@code NET-prefixN}: the first N layers of a zoo network;
+ *   <li>{@code NET-layerI}: layer I of a zoo network (0 = its input reformat) alone, as a
+ *       single-layer network behind its own input reformat (paper §III.D);
+ *   <li>{@code conv-kK-sS-cINxOUT-HxW}: one convolution (paper Fig. 11).
+ * </ul>
+ */
+public final class Models {
+  /** Engine setting names. */
+  public static final String MODEL = "model";
+
+  public static final String BATCH = "batch";
+  public static final String MODE = "mode";
+  public static final String INPUT = "input";
+  /** The engine settings, in the order configurations list them. */
+  public static final List<String> ENGINE_KEYS = List.of(MODEL, BATCH, MODE, INPUT);
+
+  /** Engine defaults where neither the base nor a sweep names one. */
+  static final Map<String, String> DEFAULTS =
+      Map.of(MODEL, "mobilenetv2", BATCH, "1", MODE, "sync", INPUT, "fixed-random");
+
+  private static final Pattern CONV =
+      Pattern.compile("conv-k(\\d+)-s(\\d+)-c(\\d+)x(\\d+)-(\\d+)x(\\d+)");
+  private static final Pattern PREFIX = Pattern.compile("([a-z0-9]+)-prefix(\\d+)");
+  private static final Pattern LAYER = Pattern.compile("([a-z0-9]+)-layer(\\d+)");
+
+  private Models() {}
+
+  /**
+   * The network {@code name} stands for.
+   *
+   * @throws IllegalArgumentException naming the forms a model may take
+   */
+  public static NetworkSpec network(String name) {
+    Matcher m = CONV.matcher(name);
+    if (m.matches()) {
+      return Zoo.singleConv(i(m, 1), i(m, 2), i(m, 3), i(m, 4), i(m, 5), i(m, 6));
+    }
+    m = PREFIX.matcher(name);
+    if (m.matches() && Zoo.names().contains(m.group(1))) {
+      return Zoo.prefix(Zoo.network(m.group(1)), i(m, 2));
+    }
+    m = LAYER.matcher(name);
+    if (m.matches() && Zoo.names().contains(m.group(1))) {
+      NetworkSpec net = Zoo.network(m.group(1));
+      int at = i(m, 2);
+      if (at < 0 || at >= net.layers().size()) {
+        throw new IllegalArgumentException(
+            "model " + name + ": layer " + at + " is not in 0.." + (net.layers().size() - 1));
+      }
+      LayerSpec l = net.layers().get(at);
+      if (at == 0) {
+        return new NetworkSpec(name, l.inputShape(), List.of(l));
+      }
+      LayerSpec reformat = new LayerSpec(
+          "input_reformat", "Reformat", l.inputShape(), l.inputShape(), 0, 0, 0, 0, 0);
+      return new NetworkSpec(name, l.inputShape(), List.of(reformat, l));
+    }
+    if (Zoo.names().contains(name)) {
+      return Zoo.network(name);
+    }
+    throw new IllegalArgumentException(
+        "model '" + name + "' is not one of " + String.join(", ", Zoo.names())
+            + ", NET-prefixN, NET-layerI or conv-kK-sS-cINxOUT-HxW");
+  }
+
+  private static int i(Matcher m, int g) {
+    return Integer.parseInt(m.group(g));
+  }
+
+  /** The workload of a configuration's engine settings. */
+  public static Workload workload(Map<String, String> settings) {
+    String batch = settings.getOrDefault(BATCH, DEFAULTS.get(BATCH));
+    return new Workload(
+        network(settings.getOrDefault(MODEL, DEFAULTS.get(MODEL))),
+        parseBatch(batch),
+        ExecutionMode.parse(settings.getOrDefault(MODE, DEFAULTS.get(MODE))),
+        InputKind.parse(settings.getOrDefault(INPUT, DEFAULTS.get(INPUT))));
+  }
+
+  static int parseBatch(String s) {
+    try {
+      int b = Integer.parseInt(s.trim());
+      if (b >= 1 && b <= 4096) {
+        return b;
+      }
+    } catch (NumberFormatException e) {
+      // below
+    }
+    throw new IllegalArgumentException("batch " + s + " is not a whole number from 1 to 4096");
+  }
+
+  /** Checks one engine setting's value; returns a problem or null. */
+  static String check(String key, String value) {
+    try {
+      switch (key) {
+        case MODEL -> network(value);
+        case BATCH -> parseBatch(value);
+        case MODE -> ExecutionMode.parse(value);
+        case INPUT -> InputKind.parse(value);
+        default -> {
+          return "unknown engine setting " + key;
+        }
+      }
+      return null;
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
+  }
+
+  /** Every value of an engine setting that has a finite list, for {@code all}; null otherwise. */
+  static List<String> all(String key) {
+    return switch (key) {
+      case MODEL -> Zoo.names();
+      case MODE -> List.of("sync", "async");
+      case INPUT -> List.of("black", "fixed-random", "varied");
+      default -> null;
+    };
+  }
+}

@@ -1,0 +1,60 @@
+package io.inferwatt.study;
+
+import io.inferwatt.core.model.Protocol;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A study plan (see {@code docs/plans.md}): which board and engine, the base configuration, the
+ * measurement protocol of every configuration and the sweeps away from the base.
+ *
+ * @param study the study's name, its id in the measurement base ({@code [a-z0-9._-]+})
+ * @param board the board ({@code sim:nano}, ...)
+ * @param engine the inference engine ({@code sim} on the virtual Nano)
+ * @param seed seed of a simulated board
+ * @param protocol the protocol every configuration runs
+ * @param base the base settings (engine settings {@code model}, {@code batch}, {@code mode}, {@code
+ *     input} and board knobs such as {@code cpu.cores}), in order
+ * @param sweeps the sweeps, in order
+ * @param text the plan as written (kept with the study so that {@code optima} can re-expand it)
+ */
+public record Plan(
+    String study,
+    String board,
+    String engine,
+    long seed,
+    Protocol protocol,
+    Map<String, String> base,
+    List<Sweep> sweeps,
+    String text) {
+
+  public Plan {
+    base = Collections.unmodifiableMap(new LinkedHashMap<>(base));
+    sweeps = List.copyOf(sweeps);
+  }
+
+  /**
+   * One sweep away from the base.
+   *
+   * @param name the sweep's name, unique in the plan
+   * @param kind one factor at a time, or the full grid
+   * @param values per setting, the values to take; {@code [all]} means every allowed value
+   */
+  public record Sweep(String name, Kind kind, Map<String, List<String>> values) {
+    public Sweep {
+      Map<String, List<String>> copy = new LinkedHashMap<>();
+      values.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+      values = Collections.unmodifiableMap(copy);
+    }
+  }
+
+  /** How a sweep combines its settings. */
+  public enum Kind {
+    /** Each setting on its own, the others at the base (as the paper did): {@code vary:}. */
+    ONE_AT_A_TIME,
+    /** Every combination of the settings' values, the rest at the base: {@code grid:}. */
+    GRID
+  }
+}
