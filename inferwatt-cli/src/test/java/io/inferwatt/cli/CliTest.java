@@ -129,7 +129,7 @@ class CliTest {
   void benchRunsASmallMappingBenchmark() {
     Run r = run("bench", "--cycles", "200", "--layers", "10", "--rounds", "1");
     assertThat(r.code()).as(r.err()).isZero();
-    assertThat(r.out()).contains("200 cycles x 10 layers").contains("median").contains("estimated window");
+    assertThat(r.out()).contains("200 cycles x 10 layers").contains("median of rounds").contains("estimated window");
   }
 
   @Test
