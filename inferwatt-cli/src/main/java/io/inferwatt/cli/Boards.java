@@ -11,6 +11,8 @@ import io.inferwatt.engines.runner.CommandRecorder;
 import io.inferwatt.engines.runner.ProcessLauncher;
 import io.inferwatt.engines.sim.SensorConfig;
 import io.inferwatt.engines.sim.VirtualNano;
+import io.inferwatt.engines.trt.TrtexecOptions;
+import io.inferwatt.engines.trt.TrtexecRecorder;
 import io.inferwatt.hardware.Recorder;
 import io.inferwatt.hardware.sensors.AbsentSource;
 import io.inferwatt.hardware.sensors.PowerSources;
@@ -34,7 +36,11 @@ final class Boards {
    * @param threads ONNX Runtime intra-op threads, 0 = its default
    * @param runnerTimeoutNs the longest a runner child may take
    */
-  record EngineOptions(Path inputs, int threads, long runnerTimeoutNs) {}
+  record EngineOptions(Path inputs, int threads, long runnerTimeoutNs, Path trtexec, Path engineCache, String precision) {
+    EngineOptions(Path inputs, int threads, long runnerTimeoutNs) {
+      this(inputs, threads, runnerTimeoutNs, null, null, null);
+    }
+  }
 
   /** A recorder with what it needs closed after the run. */
   record Opened(Recorder recorder, NetworkSpec network, AutoCloseable resources) implements AutoCloseable {
@@ -81,12 +87,13 @@ final class Boards {
     if (!b.equals("local")) {
       throw unsupported(b);
     }
-    if (engine != null && !engine.equals("onnxruntime") && !command) {
-      if (engine.equals("trtexec")) {
-        throw new IllegalArgumentException(
-            "the trtexec engine is not available yet (its export parsers are; running it is not)");
-      }
-      throw new IllegalArgumentException("engine '" + engine + "' is not one of onnxruntime, command");
+    boolean trt = "trtexec".equals(engine);
+    OrtOptions.Provider provider = OrtOptions.Provider.CPU;
+    if (engine != null && engine.startsWith("onnxruntime:")) {
+      provider = OrtOptions.Provider.parse(engine.substring("onnxruntime:".length()));
+    } else if (engine != null && !engine.equals("onnxruntime") && !command && !trt) {
+      throw new IllegalArgumentException("engine '" + engine
+          + "' is not one of onnxruntime, onnxruntime:cuda, onnxruntime:tensorrt, trtexec, command");
     }
     if (!file && !command) {
       throw new IllegalArgumentException(
@@ -125,7 +132,21 @@ final class Boards {
     }
     NetworkSpec net =
         OnnxInspector.inspect(OnnxIo.read(modelFile)).toNetworkSpec(modelFile.getFileName().toString());
-    OrtOptions o = OrtOptions.defaults().withIntraOpThreads(options.threads());
+    if (trt) {
+      TrtexecOptions t = TrtexecOptions.defaults();
+      if (options.trtexec() != null) {
+        t = t.withTrtexec(options.trtexec());
+      }
+      if (options.engineCache() != null) {
+        t = t.withEngineCache(options.engineCache());
+      }
+      if (options.precision() != null) {
+        t = t.withPrecision(options.precision());
+      }
+      TrtexecRecorder r = TrtexecRecorder.create(modelFile, t, ProcessLauncher.system(), feed);
+      return new Opened(r, net, found);
+    }
+    OrtOptions o = OrtOptions.defaults().withIntraOpThreads(options.threads()).withProvider(provider);
     if (options.inputs() != null) {
       o = o.withInputsDir(options.inputs());
     }

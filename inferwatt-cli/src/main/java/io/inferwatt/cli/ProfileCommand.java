@@ -9,6 +9,7 @@ import io.inferwatt.core.model.NetworkSpec;
 import io.inferwatt.core.model.Protocol;
 import io.inferwatt.core.model.Workload;
 import io.inferwatt.core.PowerSample;
+import io.inferwatt.engines.trt.TrtexecRecorder;
 import io.inferwatt.hardware.Recorder;
 import io.inferwatt.study.ProfileResult;
 import io.inferwatt.study.ProfileRunner;
@@ -39,7 +40,7 @@ final class ProfileCommand implements Callable<Integer> {
   @Option(names = "--board", description = "sim:nano (the default without a model file) or local (this machine's power sensors; the default with a model file)")
   String board;
 
-  @Option(names = "--engine", description = "onnxruntime (a model file, CPU) or command (a runner after --, printing the events JSONL); the virtual Nano has its own engine")
+  @Option(names = "--engine", description = "onnxruntime (a model file, CPU), onnxruntime:cuda or onnxruntime:tensorrt (the -Pgpu build), trtexec (TensorRT's trtexec on a model file) or command (a runner after --, printing the events JSONL); the virtual Nano has its own engine")
   String engine;
 
   @Parameters(paramLabel = "MODEL | -- COMMAND", description = "an ONNX file, or with --engine command the runner's command line")
@@ -56,6 +57,15 @@ final class ProfileCommand implements Callable<Integer> {
 
   @Option(names = "--runner-timeout", defaultValue = "10m", description = "command: the longest the runner may take (default: ${DEFAULT-VALUE})")
   String runnerTimeout;
+
+  @Option(names = "--trtexec", paramLabel = "PATH", description = "trtexec: the program (default: /usr/src/tensorrt/bin/trtexec where it exists, else trtexec on PATH)")
+  Path trtexec;
+
+  @Option(names = "--engine-cache", paramLabel = "DIR", description = "trtexec: folder of built engines, reused across runs (default: ~/.cache/inferwatt/engines)")
+  Path engineCache;
+
+  @Option(names = "--precision", description = "trtexec: fp32, fp16, int8 or best (default: fp32)")
+  String precision;
 
   @Option(names = "--model", defaultValue = "mobilenetv2", description = "network: mobilenetv1, mobilenetv2, resnet18, resnet50 (default: ${DEFAULT-VALUE})")
   String model;
@@ -131,7 +141,7 @@ final class ProfileCommand implements Callable<Integer> {
     AnalyzeCommand.Output fmt = AnalyzeCommand.Output.parse(format);
     Boards.Opened opened =
         Boards.open(board, engine, positional, model, seed, sensorWindowMs, root,
-            new Boards.EngineOptions(inputs, threads, Durations.parseNs(runnerTimeout)),
+            new Boards.EngineOptions(inputs, threads, Durations.parseNs(runnerTimeout), trtexec, engineCache, precision),
             spec.commandLine().getErr());
     Recorder recorder = opened.recorder();
     NetworkSpec net = opened.network();
@@ -157,6 +167,14 @@ final class ProfileCommand implements Callable<Integer> {
           ProfileRunner.run(
               recorder, workload, settings, protocol, AnalyzeCommand.options(minSamples, mapping, null), progress);
       progress.done();
+      if (recorder instanceof TrtexecRecorder t) { // where trtexec's clock was placed, and how well
+        TrtexecRecorder.Report rep = t.lastReport();
+        for (TrtexecRecorder.PassAlignment a : rep.alignments()) {
+          err.printf("inferwatt: trtexec %s pass placed by the %s, within %.3f ms%n",
+              a.phase(), a.method(), a.applied().uncertaintyNs() / 1e6);
+        }
+        rep.notes().forEach(n -> err.println("inferwatt: note: " + n));
+      }
       if (saveSamples != null) {
         try (SamplesCsv.Writer w = SamplesCsv.writer(saveSamples, result.timeline().rails(), true)) {
           for (PowerSample s : result.timeline().samples()) {
@@ -170,6 +188,10 @@ final class ProfileCommand implements Callable<Integer> {
           meta.put("board", result.board());
           meta.put("simulated", result.simulated());
           meta.put("model", net.name());
+          if (recorder instanceof TrtexecRecorder t) {
+            meta.put("tensorrt", t.lastReport().version().toString());
+            meta.put("clock_alignment_error_ns", t.lastReport().alignmentErrorNs());
+          }
           result.settings().forEach(meta::put);
           w.meta(meta).all(result.timeline().events());
         }

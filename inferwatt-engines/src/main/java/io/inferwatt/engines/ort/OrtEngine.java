@@ -82,11 +82,13 @@ final class OrtEngine implements OrtRecorder {
     this.inputName = in.name();
     this.inputDims = List.copyOf(dims.subList(1, dims.size()));
     this.env = OrtEnvironment.getEnvironment();
+    ExecutionProviders.probe(options.provider());
   }
 
   @Override
   public String board() {
-    return "cpu:" + System.getProperty("os.arch");
+    String where = options.provider() == OrtOptions.Provider.CPU ? "cpu" : "onnxruntime-" + options.provider().id();
+    return where + ":" + System.getProperty("os.arch");
   }
 
   @Override
@@ -122,6 +124,10 @@ final class OrtEngine implements OrtRecorder {
     List<ClockAlignment> alignments = new ArrayList<>();
     if (feed == null) {
       notes.add("no power sensor found: recorded latency and per-layer latency only (power and idle phases skipped)");
+    }
+    if (options.provider() != OrtOptions.Provider.CPU) {
+      notes.add("with the " + options.provider().id() + " provider, ONNX Runtime's node times are host times around"
+          + " each kernel's launch, not GPU execution; a TensorRT subgraph is one node");
     }
     int batch = workload.batch();
     byte[] bytes = OnnxIo.toBytes(batch == 1 && firstDim() == 1 ? model : OnnxGraphs.withBatch(model, batch));
@@ -401,6 +407,7 @@ final class OrtEngine implements OrtRecorder {
       if (options.intraOpThreads() > 0) {
         o.setIntraOpNumThreads(options.intraOpThreads());
       }
+      ExecutionProviders.add(o, options.provider());
       o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
       o.setOptimizationLevel(options.optimize()
           ? OrtSession.SessionOptions.OptLevel.ALL_OPT

@@ -10,7 +10,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Parsers for the JSON files TensorRT's {@code trtexec} exports (reference sheet §1.2, §1.3),
@@ -63,6 +66,66 @@ public final class Trtexec {
     public Profile {
       layers = List.copyOf(layers);
     }
+  }
+
+  /**
+   * A TensorRT version, as trtexec's banner gives it.
+   *
+   * @param major e.g. 10
+   * @param minor e.g. 3
+   * @param patch e.g. 0
+   */
+  public record Version(int major, int minor, int patch) implements Comparable<Version> {
+
+    /** Whether this version is at least {@code major.minor}. */
+    public boolean atLeast(int major, int minor) {
+      return this.major > major || this.major == major && this.minor >= minor;
+    }
+
+    @Override
+    public int compareTo(Version o) {
+      int c = Integer.compare(major, o.major);
+      c = c != 0 ? c : Integer.compare(minor, o.minor);
+      return c != 0 ? c : Integer.compare(patch, o.patch);
+    }
+
+    @Override
+    public String toString() {
+      return major + "." + minor + "." + patch;
+    }
+  }
+
+  private static final Pattern BANNER = Pattern.compile("\\[TensorRT v(\\d+(?:\\.\\d+)*)\\]");
+  private static final Pattern VERSION_LINE = Pattern.compile("TensorRT version: (\\d+)\\.(\\d+)\\.(\\d+)");
+
+  /**
+   * The TensorRT version in trtexec's output: the banner {@code &&&& RUNNING TensorRT.trtexec
+   * [TensorRT v100300]} that every run prints first ({@code NV_TENSORRT_VERSION}: {@code
+   * major·1000 + minor·100 + patch} up to 8.x, e.g. {@code v8201}; {@code major·10000 + minor·100 +
+   * patch} from 10.0, e.g. {@code v100300}; some builds print it dotted, {@code v11.1.0.106}), or
+   * the line {@code [I] TensorRT version: 10.3.0}.
+   */
+  public static Optional<Version> parseVersion(String output) {
+    Matcher m = BANNER.matcher(output);
+    if (m.find()) {
+      String v = m.group(1);
+      if (v.contains(".")) {
+        String[] p = v.split("\\.");
+        return Optional.of(new Version(Integer.parseInt(p[0]), p.length > 1 ? Integer.parseInt(p[1]) : 0,
+            p.length > 2 ? Integer.parseInt(p[2]) : 0));
+      }
+      int n = Integer.parseInt(v);
+      if (v.length() <= 4) {
+        return Optional.of(new Version(n / 1000, n / 100 % 10, n % 100));
+      }
+      return Optional.of(new Version(n / 10000, n / 100 % 100, n % 100));
+    }
+    Matcher l = VERSION_LINE.matcher(output);
+    if (l.find()) {
+      return Optional.of(new Version(Integer.parseInt(l.group(1)), Integer.parseInt(l.group(2)),
+          Integer.parseInt(l.group(3))));
+    }
+    return Optional.empty();
   }
 
   /** Parses an {@code --exportTimes} file (TensorRT 8.x and 10.x). */
@@ -160,6 +223,9 @@ public final class Trtexec {
       if (t != JsonToken.END_ARRAY) {
         throw new FormatException(source, p.currentLocation().getLineNr(), "expected an object or the end of the array");
       }
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      long line = e.getLocation() == null ? 0 : Math.max(0, e.getLocation().getLineNr());
+      throw new FormatException(source, line, "malformed JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
       throw new FormatException(source, 0, "malformed JSON: " + e.getMessage());
     }
