@@ -9,6 +9,8 @@ import io.inferwatt.core.model.NetworkSpec;
 import io.inferwatt.core.model.Protocol;
 import io.inferwatt.core.model.Workload;
 import io.inferwatt.core.PowerSample;
+import io.inferwatt.engines.ort.ClockAlignment;
+import io.inferwatt.engines.ort.OrtRecorder;
 import io.inferwatt.engines.trt.TrtexecRecorder;
 import io.inferwatt.hardware.Recorder;
 import io.inferwatt.study.ProfileResult;
@@ -196,7 +198,7 @@ final class ProfileCommand implements Callable<Integer> {
           w.meta(meta).all(result.timeline().events());
         }
       }
-      Long runId = store == null ? null : store.save(result);
+      Long runId = store == null ? null : store.save(result, clockNotes(recorder));
       print(fmt, result, runId);
     } finally {
       opened.close();
@@ -205,6 +207,33 @@ final class ProfileCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /**
+   * How the engine's own clock was placed on the monotonic time base, and how well: kept with the
+   * run (its environment entries) so that every stored number can be judged.
+   */
+  static Map<String, String> clockNotes(Recorder recorder) {
+    Map<String, String> m = new LinkedHashMap<>();
+    if (recorder instanceof TrtexecRecorder t) {
+      TrtexecRecorder.Report rep = t.lastReport();
+      m.put("engine", "trtexec");
+      m.put("tensorrt.version", rep.version().toString());
+      m.put("clock_alignment_error_ns", Long.toString(rep.alignmentErrorNs()));
+      for (TrtexecRecorder.PassAlignment a : rep.alignments()) {
+        m.put("clock_alignment." + a.phase(), a.method() + " offset_ns=" + a.applied().offsetNs()
+            + " error_ns=" + a.applied().uncertaintyNs());
+      }
+    } else if (recorder instanceof OrtRecorder o) {
+      OrtRecorder.Report rep = o.lastReport();
+      m.put("engine", "onnxruntime");
+      m.put("onnxruntime.nodes_per_inference", Integer.toString(rep.nodesPerInference()));
+      long err = rep.alignments().stream().mapToLong(ClockAlignment::uncertaintyNs).max().orElse(-1);
+      if (err >= 0) {
+        m.put("clock_alignment_error_ns", Long.toString(err));
+      }
+    }
+    return m;
   }
 
   private void print(AnalyzeCommand.Output fmt, ProfileResult r, Long runId) throws Exception {

@@ -27,6 +27,11 @@ final class Store implements AutoCloseable {
 
   /** Stores a profile with its raw samples (on by default for {@code profile}). */
   long save(ProfileResult r) {
+    return save(r, Map.of());
+  }
+
+  /** Stores a profile; {@code notes} join the run's environment (clock alignment, engine). */
+  long save(ProfileResult r, Map<String, String> notes) {
     Map<String, String> settings = new LinkedHashMap<>(r.settings());
     settings.put("batch", Integer.toString(r.workload().batch()));
     settings.put("mode", r.workload().mode().id());
@@ -39,9 +44,15 @@ final class Store implements AutoCloseable {
             settings,
             r.startedAt(),
             Main.version(),
-            environment(),
+            withNotes(notes),
             r.analysis(),
             Optional.of(RawSamples.of(r.timeline()))));
+  }
+
+  private static Map<String, String> withNotes(Map<String, String> notes) {
+    Map<String, String> env = environment();
+    env.putAll(notes);
+    return env;
   }
 
   static Map<String, String> environment() {

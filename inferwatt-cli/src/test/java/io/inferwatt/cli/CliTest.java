@@ -149,6 +149,12 @@ class CliTest {
     assertThat(j.get("run_id").asLong()).isEqualTo(1);
     Run text = run("runs", "--db", db());
     assertThat(text.out()).contains("conv.onnx").doesNotContain("[simulated]");
+    try (io.inferwatt.store.MeasurementStore store = io.inferwatt.store.MeasurementStore.open(Path.of(db()))) {
+      // how ONNX Runtime's profiler clock was placed on the monotonic base is kept with the run
+      assertThat(store.run(1).orElseThrow().environment())
+          .containsEntry("engine", "onnxruntime")
+          .containsKey("clock_alignment_error_ns");
+    }
   }
 
   @Test
