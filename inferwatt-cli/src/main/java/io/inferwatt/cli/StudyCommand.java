@@ -32,6 +32,10 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import io.inferwatt.engines.ort.SampleFeed;
+import io.inferwatt.hardware.sensors.PowerSources;
+import java.util.Optional;
+
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -88,8 +92,11 @@ final class StudyCommand implements Runnable {
       }
       if (board.recorder() == null) {
         throw new IllegalArgumentException(
-            "board " + board.name() + ": measuring needs its power sensors and engine, which this"
-                + " build does not have; --dry-run shows every configuration and write");
+            "board " + board.name() + " with engine " + plan.engine() + ": this build measures real"
+                + " boards with engine onnxruntime only; --dry-run shows every configuration and write");
+      }
+      if (board.recorder() instanceof OnnxStudyRecorder) {
+        OnnxStudyRecorder.check(ex.configurations());
       }
       try (Store store = Store.open(db)) {
         Progress progress = new Progress(err, tag, plan.study());
@@ -252,7 +259,20 @@ final class StudyCommand implements Runnable {
           host = host.dryRun(line -> out.println("    " + line));
         }
         List<Knob> knobs = b.equals("jetson") ? Knobs.jetson(host) : Knobs.linuxCpu(host, CpuFreqMethod.PIN_RANGE);
-        return new Board(b, false, List.of("tensorrt", "onnxruntime", "external"), knobs, null, host);
+        Recorder recorder = null;
+        if ("onnxruntime".equals(plan.engine()) && !dryRun) {
+          // ONNX Runtime on this machine, with whatever power sensors it has
+          Path root = sysfsRoot == null ? Path.of("/") : sysfsRoot;
+          PowerSources.Discovery found = PowerSources.discover(root);
+          Optional<SampleFeed> feed =
+              found.present().isEmpty() ? Optional.empty() : Optional.of(new LoggerFeed(found.present()));
+          if (feed.isEmpty()) {
+            out.println("inferwatt: no power sensor found: the study measures latency only");
+          }
+          recorder = new OnnxStudyRecorder(b, knobs, feed, plan.seed(),
+              Path.of(System.getProperty("java.io.tmpdir"), "inferwatt-models"));
+        }
+        return new Board(b, false, List.of("tensorrt", "onnxruntime", "external"), knobs, recorder, host);
       }
       throw new IllegalArgumentException(
           "board '" + b + "' is not one of sim:nano, jetson, linux-cpu");

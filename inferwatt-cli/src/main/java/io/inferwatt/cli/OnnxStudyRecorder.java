@@ -1,0 +1,127 @@
+package io.inferwatt.cli;
+
+import io.inferwatt.core.Timeline;
+import io.inferwatt.core.model.Protocol;
+import io.inferwatt.core.model.Workload;
+import io.inferwatt.engines.onnx.Networks;
+import io.inferwatt.engines.onnx.OnnxIo;
+import io.inferwatt.engines.onnx.OnnxModel;
+import io.inferwatt.engines.ort.OrtOptions;
+import io.inferwatt.engines.ort.OrtRecorder;
+import io.inferwatt.engines.ort.SampleFeed;
+import io.inferwatt.hardware.Knob;
+import io.inferwatt.hardware.Rail;
+import io.inferwatt.study.Configuration;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A real board's study recorder: ONNX Runtime (CPU) on this machine, with its power sensors and
+ * hardware knobs. Each configuration names its network; the ONNX file is written by the project's
+ * model builder into a cache folder the first time and opened for that configuration.
+ */
+final class OnnxStudyRecorder implements io.inferwatt.hardware.Recorder {
+  private static final Pattern CONV = Pattern.compile("conv-k(\\d+)-s(\\d+)-c(\\d+)x(\\d+)-(\\d+)x(\\d+)");
+
+  private final String board;
+  private final List<Knob> knobs;
+  private final Optional<SampleFeed> feed;
+  private final long seed;
+  private final Path cache;
+
+  OnnxStudyRecorder(String board, List<Knob> knobs, Optional<SampleFeed> feed, long seed, Path cache) {
+    this.board = board;
+    this.knobs = List.copyOf(knobs);
+    this.feed = feed;
+    this.seed = seed;
+    this.cache = cache;
+  }
+
+  /** Refuses, all at once, every configuration whose network this recorder cannot build. */
+  static void check(List<Configuration> configurations) {
+    Set<String> bad = new LinkedHashSet<>();
+    for (Configuration c : configurations) {
+      String m = c.settings().get("model");
+      if (m != null && !buildable(m)) {
+        bad.add(m);
+      }
+    }
+    if (!bad.isEmpty()) {
+      throw new IllegalArgumentException(
+          "model(s) " + String.join(", ", bad) + " cannot be built as ONNX files for a real board; "
+              + "available: " + String.join(", ", Networks.names())
+              + " and conv-kK-sS-cINxOUT-HxH");
+    }
+  }
+
+  private static boolean buildable(String name) {
+    Matcher m = CONV.matcher(name);
+    return Networks.names().contains(name) || (m.matches() && m.group(5).equals(m.group(6)));
+  }
+
+  @Override
+  public String board() {
+    return board;
+  }
+
+  @Override
+  public boolean simulated() {
+    return false;
+  }
+
+  @Override
+  public List<Rail> rails() {
+    List<Rail> r = new ArrayList<>();
+    feed.ifPresent(f -> f.rails().forEach(n -> r.add(new Rail(n, n, "", false))));
+    return r;
+  }
+
+  @Override
+  public List<Knob> knobs() {
+    return knobs;
+  }
+
+  @Override
+  public Timeline record(Workload workload, Protocol protocol, ProgressListener listener) {
+    Path model = model(workload.network().name());
+    try (OrtRecorder ort = OrtRecorder.open(model, OrtOptions.defaults(), feed)) {
+      return ort.record(workload, protocol, listener);
+    }
+  }
+
+  private Path model(String name) {
+    Path file = cache.resolve(name + "-seed" + seed + ".onnx");
+    if (Files.isRegularFile(file)) {
+      return file;
+    }
+    OnnxModel m;
+    Matcher c = CONV.matcher(name);
+    if (Networks.names().contains(name)) {
+      m = Networks.build(name, seed);
+    } else if (c.matches() && c.group(5).equals(c.group(6))) {
+      m = Networks.conv(i(c, 1), i(c, 2), i(c, 3), i(c, 4), i(c, 5), 1, seed);
+    } else {
+      throw new IllegalArgumentException("model " + name + " cannot be built as an ONNX file");
+    }
+    try {
+      Files.createDirectories(cache);
+      OnnxIo.write(m, file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+    return file;
+  }
+
+  private static int i(Matcher m, int g) {
+    return Integer.parseInt(m.group(g));
+  }
+}
