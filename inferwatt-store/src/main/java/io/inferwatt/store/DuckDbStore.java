@@ -54,13 +54,16 @@ final class DuckDbStore implements MeasurementStore {
   private final DuckDBConnection conn;
   private final SaveHook hook;
   private final int schemaVersion;
+  /** Whether the base has the run-detail tables (schema version 3); a test may open it older. */
+  private final boolean hasDetails;
   private boolean closed;
 
-  private DuckDbStore(Path file, DuckDBConnection conn, SaveHook hook, int schemaVersion) {
+  private DuckDbStore(Path file, DuckDBConnection conn, SaveHook hook, int schemaVersion, boolean hasDetails) {
     this.file = file;
     this.conn = conn;
     this.hook = hook;
     this.schemaVersion = schemaVersion;
+    this.hasDetails = hasDetails;
   }
 
   /** Opens {@code file}, creating and migrating its schema with {@code migrations}. */
@@ -85,7 +88,16 @@ final class DuckDbStore implements MeasurementStore {
     }
     try {
       int version = migrate(abs, conn, migrations);
-      return new DuckDbStore(abs, conn, hook, version);
+      boolean details;
+      try (Statement st = conn.createStatement();
+          ResultSet rs = st.executeQuery("SELECT count(*) FROM information_schema.tables"
+              + " WHERE table_schema = 'main' AND table_name = 'inference_records'")) {
+        rs.next();
+        details = rs.getLong(1) > 0;
+      } catch (SQLException e) {
+        throw new StoreException("cannot read the tables of measurement base " + abs + ": " + e.getMessage(), e);
+      }
+      return new DuckDbStore(abs, conn, hook, version, details);
     } catch (RuntimeException e) {
       closeQuietly(conn, e);
       throw e;
@@ -607,6 +619,13 @@ final class DuckDbStore implements MeasurementStore {
   }
 
   private void writeDetails(long id, RunDetails d) throws SQLException {
+    if (!hasDetails) {
+      if (d.inferences().isEmpty() && d.layers().isEmpty() && d.logger().isEmpty()) {
+        return;
+      }
+      throw new StoreException("measurement base " + file + " has no tables for run details (schema version "
+          + schemaVersion + ")");
+    }
     try (DuckDBAppender a = appender("inference_records")) {
       for (RunDetails.InferenceRecord r : d.inferences()) {
         a.beginRow().append(id).append(r.seq()).append(r.phase()).append(r.startNs())
