@@ -29,6 +29,10 @@ import picocli.CommandLine.IVersionProvider;
       StudyCommand.class,
       OptimaCommand.class,
       RestoreCommand.class,
+      ExportCommand.class,
+      ShowCommand.class,
+      QueryCommand.class,
+      ReportCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

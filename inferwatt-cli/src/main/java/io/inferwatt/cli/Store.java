@@ -2,6 +2,7 @@ package io.inferwatt.cli;
 
 import io.inferwatt.store.MeasurementStore;
 import io.inferwatt.store.RawSamples;
+import io.inferwatt.store.RunDetails;
 import io.inferwatt.store.RunInput;
 import io.inferwatt.study.ProfileResult;
 import java.nio.file.Path;
@@ -46,7 +47,13 @@ final class Store implements AutoCloseable {
             Main.version(),
             withNotes(notes),
             r.analysis(),
-            Optional.of(RawSamples.of(r.timeline()))));
+            Optional.of(RawSamples.of(r.timeline())),
+            details(r)));
+  }
+
+  /** Per-inference records, the network's layer features and the logger's statistics of a run. */
+  static RunDetails details(ProfileResult r) {
+    return RunDetails.of(r.timeline(), r.workload().network(), r.board());
   }
 
   private static Map<String, String> withNotes(Map<String, String> notes) {

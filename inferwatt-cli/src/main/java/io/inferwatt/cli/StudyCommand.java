@@ -351,7 +351,7 @@ final class StudyCommand implements Runnable {
       settings.put("input", r.workload().input().id());
       store.saveStudyRun(study.plan().study(), c.key(), c.index(), c.sweep(),
           new RunInput(r.board(), r.simulated(), r.workload().network().name(), settings, r.startedAt(),
-              Main.version(), Store.environment(), r.analysis(), Optional.empty()));
+              Main.version(), Store.environment(), r.analysis(), Optional.empty(), Store.details(r)));
     }
   }
 

@@ -54,13 +54,16 @@ final class DuckDbStore implements MeasurementStore {
   private final DuckDBConnection conn;
   private final SaveHook hook;
   private final int schemaVersion;
+  /** Whether the base has the run-detail tables (schema version 3); a test may open it older. */
+  private final boolean hasDetails;
   private boolean closed;
 
-  private DuckDbStore(Path file, DuckDBConnection conn, SaveHook hook, int schemaVersion) {
+  private DuckDbStore(Path file, DuckDBConnection conn, SaveHook hook, int schemaVersion, boolean hasDetails) {
     this.file = file;
     this.conn = conn;
     this.hook = hook;
     this.schemaVersion = schemaVersion;
+    this.hasDetails = hasDetails;
   }
 
   /** Opens {@code file}, creating and migrating its schema with {@code migrations}. */
@@ -85,7 +88,16 @@ final class DuckDbStore implements MeasurementStore {
     }
     try {
       int version = migrate(abs, conn, migrations);
-      return new DuckDbStore(abs, conn, hook, version);
+      boolean details;
+      try (Statement st = conn.createStatement();
+          ResultSet rs = st.executeQuery("SELECT count(*) FROM information_schema.tables"
+              + " WHERE table_schema = 'main' AND table_name = 'inference_records'")) {
+        rs.next();
+        details = rs.getLong(1) > 0;
+      } catch (SQLException e) {
+        throw new StoreException("cannot read the tables of measurement base " + abs + ": " + e.getMessage(), e);
+      }
+      return new DuckDbStore(abs, conn, hook, version, details);
     } catch (RuntimeException e) {
       closeQuietly(conn, e);
       throw e;
@@ -602,7 +614,98 @@ final class DuckDbStore implements MeasurementStore {
       }
       hook.afterTable("power_samples");
     }
+    writeDetails(id, run.details());
     return id;
+  }
+
+  private void writeDetails(long id, RunDetails d) throws SQLException {
+    if (!hasDetails) {
+      if (d.inferences().isEmpty() && d.layers().isEmpty() && d.logger().isEmpty()) {
+        return;
+      }
+      throw new StoreException("measurement base " + file + " has no tables for run details (schema version "
+          + schemaVersion + ")");
+    }
+    try (DuckDBAppender a = appender("inference_records")) {
+      for (RunDetails.InferenceRecord r : d.inferences()) {
+        a.beginRow().append(id).append(r.seq()).append(r.phase()).append(r.startNs())
+            .append(r.latencyMs()).append(r.batch()).append(r.samples()).endRow();
+      }
+    }
+    hook.afterTable("inference_records");
+    try (DuckDBAppender a = appender("inference_rail_records")) {
+      for (RunDetails.InferenceRecord r : d.inferences()) {
+        for (int i = 0; i < d.rails().size(); i++) {
+          a.beginRow().append(id).append(r.seq()).append(i).append(d.rails().get(i));
+          real(a, r.powerMw()[i]);
+          real(a, r.energyMj()[i]);
+          a.endRow();
+        }
+      }
+    }
+    hook.afterTable("inference_rail_records");
+    try (DuckDBAppender a = appender("layer_features")) {
+      for (int i = 0; i < d.layers().size(); i++) {
+        io.inferwatt.core.model.LayerSpec l = d.layers().get(i);
+        a.beginRow().append(id).append(i).append(l.name()).append(l.type());
+        positive(a, l.kernel());
+        positive(a, l.stride());
+        positive(a, l.groups());
+        a.append(shape(l.inputShape())).append(shape(l.outputShape()));
+        dims(a, l.inputShape());
+        dims(a, l.outputShape());
+        a.append(l.inputElements()).append(l.outputElements()).append(l.macs()).append(l.params())
+            .endRow();
+      }
+    }
+    hook.afterTable("layer_features");
+    if (d.logger().isPresent()) {
+      RunDetails.LoggerStats g = d.logger().get();
+      try (DuckDBAppender a = appender("logger_stats")) {
+        a.beginRow().append(id).append(g.source()).append(g.samples());
+        real(a, g.periodMsMedian());
+        real(a, g.periodMsP99());
+        real(a, g.periodMsMax());
+        real(a, g.readMsMean());
+        real(a, g.readMsP99());
+        real(a, g.readMsMax());
+        count(a, g.dropped());
+        real(a, g.cpuPercent());
+        real(a, g.overheadPowerMw());
+        a.endRow();
+      }
+      hook.afterTable("logger_stats");
+    }
+  }
+
+  /** {@code 3x224x224}; empty for a scalar. */
+  static String shape(List<Integer> dims) {
+    StringBuilder sb = new StringBuilder();
+    for (Integer d : dims) {
+      sb.append(sb.length() == 0 ? "" : "x").append(d);
+    }
+    return sb.toString();
+  }
+
+  /** Channels, height and width of a (C, H, W) shape; features as channels of a 1-d shape. */
+  private static void dims(DuckDBAppender a, List<Integer> shape) throws SQLException {
+    for (int k = 0; k < 3; k++) {
+      boolean has = shape.size() == 3 || (shape.size() == 1 && k == 0);
+      if (has) {
+        a.append(shape.get(k).intValue());
+      } else {
+        a.appendNull();
+      }
+    }
+  }
+
+  /** 0 ("not applicable") becomes NULL. */
+  private static void positive(DuckDBAppender a, int v) throws SQLException {
+    if (v <= 0) {
+      a.appendNull();
+    } else {
+      a.append(v);
+    }
   }
 
   private void appendPairs(String table, long id, Map<String, String> pairs) throws SQLException {
@@ -1085,6 +1188,61 @@ final class DuckDbStore implements MeasurementStore {
       throw new StoreException(
           "query on measurement base " + file + " failed: " + e.getMessage() + "\n  query: " + sql,
           e);
+    }
+  }
+
+  // ---------------------------------------------------------------- export
+
+  @Override
+  public synchronized List<ExportedTable> export(Path dir, ExportFormat format, String study) {
+    checkOpen();
+    Path out = dir.toAbsolutePath().normalize();
+    try {
+      if (Files.exists(out)) {
+        if (!Files.isDirectory(out)) {
+          throw new IllegalArgumentException("export folder " + out + " is a file");
+        }
+        try (var entries = Files.list(out)) {
+          if (entries.findAny().isPresent()) {
+            throw new IllegalArgumentException(
+                "export folder " + out + " is not empty; name a new or empty folder");
+          }
+        }
+      }
+      Files.createDirectories(out);
+    } catch (IOException e) {
+      throw new StoreException("cannot create export folder " + out + ": " + e.getMessage(), e);
+    }
+    try {
+      if (study != null && readStudy(study).isEmpty()) {
+        List<String> known = new ArrayList<>();
+        studies().forEach(s -> known.add(s.studyId()));
+        throw new IllegalArgumentException("study '" + study + "' is not in measurement base " + file
+            + (known.isEmpty() ? "; it holds no study" : "; it has " + String.join(", ", known)));
+      }
+      String scope = Export.scope(study);
+      List<ExportedTable> written = new ArrayList<>();
+      for (Map.Entry<String, String> t : Export.tables(study).entrySet()) {
+        String query = scope + t.getValue();
+        long rows;
+        try (Statement st = conn.createStatement();
+            ResultSet rs = st.executeQuery(scope + "SELECT count(*) FROM (" + t.getValue() + ")")) {
+          rs.next();
+          rows = rs.getLong(1);
+        }
+        Path folder = out.resolve(t.getKey());
+        if (rows > 0) {
+          String options = format == ExportFormat.PARQUET ? "FORMAT PARQUET" : "FORMAT CSV, HEADER true";
+          try (Statement st = conn.createStatement()) {
+            st.execute("COPY (" + query + ") TO " + Export.literal(folder.toString())
+                + " (" + options + ", PARTITION_BY (board, study))");
+          }
+        }
+        written.add(new ExportedTable(t.getKey(), rows, folder));
+      }
+      return Collections.unmodifiableList(written);
+    } catch (SQLException e) {
+      throw new StoreException("cannot export measurement base " + file + " to " + out + ": " + e.getMessage(), e);
     }
   }
 

@@ -95,6 +95,21 @@ public interface MeasurementStore extends AutoCloseable {
    */
   QueryResult query(String sql);
 
+  /**
+   * Writes the base as files that pandas, Polars, DuckDB and Spark read as they are: one folder per
+   * table under {@code dir}, Hive-partitioned by board and study ({@code
+   * runs/board=sim%3Anano/study=paper-nano/data_0.parquet}; values URL-encoded, runs outside every
+   * study under {@code study=_none}), plus {@code layer_training}, the per-layer features joined
+   * with measured latency, power and energy. Tables without rows get no folder.
+   *
+   * @param dir the folder to write into; must be absent or empty
+   * @param study only this study's runs and rows, or null for everything
+   * @return the tables written, in order, with their row counts
+   * @throws IllegalArgumentException when {@code dir} is not empty or the study is unknown
+   * @throws StoreException when writing fails
+   */
+  List<ExportedTable> export(Path dir, ExportFormat format, String study);
+
   /** Closes the connection and releases the file; safe to call twice. */
   @Override
   void close();

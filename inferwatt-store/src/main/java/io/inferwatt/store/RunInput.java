@@ -21,6 +21,8 @@ import java.util.Optional;
  * @param environment where it ran ({@code os}, {@code kernel}, {@code java}, ...), in order
  * @param result the analysis of the run
  * @param samples the raw power samples, stored when present
+ * @param details per-inference records, layer features and the logger's self-measurement ({@link
+ *     RunDetails#NONE} when not kept)
  */
 public record RunInput(
     String board,
@@ -31,7 +33,23 @@ public record RunInput(
     String toolVersion,
     Map<String, String> environment,
     AnalysisResult result,
-    Optional<RawSamples> samples) {
+    Optional<RawSamples> samples,
+    RunDetails details) {
+
+  /** A run without details (no per-inference records, layer features or logger statistics). */
+  public RunInput(
+      String board,
+      boolean simulated,
+      String model,
+      Map<String, String> settings,
+      Instant startedAt,
+      String toolVersion,
+      Map<String, String> environment,
+      AnalysisResult result,
+      Optional<RawSamples> samples) {
+    this(board, simulated, model, settings, startedAt, toolVersion, environment, result, samples,
+        RunDetails.NONE);
+  }
 
   public RunInput {
     Objects.requireNonNull(board, "board");
@@ -40,6 +58,7 @@ public record RunInput(
     Objects.requireNonNull(toolVersion, "toolVersion");
     Objects.requireNonNull(result, "result");
     Objects.requireNonNull(samples, "samples");
+    Objects.requireNonNull(details, "details");
     if (board.isBlank()) {
       throw new IllegalArgumentException("board name is blank: '" + board + "'");
     }
@@ -67,7 +86,15 @@ public record RunInput(
         toolVersion,
         environment,
         result,
-        Optional.empty());
+        Optional.empty(),
+        details);
+  }
+
+  /** The same run with {@code details}. */
+  public RunInput withDetails(RunDetails details) {
+    return new RunInput(
+        board, simulated, model, settings, startedAt, toolVersion, environment, result, samples,
+        details);
   }
 
   static Map<String, String> ordered(Map<String, String> in, String what) {

@@ -236,8 +236,77 @@ final class Schema {
               )\
               """));
 
+  static final Migration V3 =
+      new Migration(
+          3,
+          "per-inference records, layer features, the logger's self-measurement",
+          List.of(
+              """
+              CREATE TABLE inference_records (
+                run_id     BIGINT NOT NULL,
+                seq        BIGINT NOT NULL,
+                phase      VARCHAR NOT NULL,
+                start_ns   BIGINT NOT NULL,
+                latency_ms DOUBLE NOT NULL,
+                batch      INTEGER NOT NULL,
+                samples    BIGINT NOT NULL,
+                PRIMARY KEY (run_id, seq)
+              )\
+              """,
+              """
+              CREATE TABLE inference_rail_records (
+                run_id        BIGINT NOT NULL,
+                seq           BIGINT NOT NULL,
+                rail_index    INTEGER NOT NULL,
+                rail          VARCHAR NOT NULL,
+                power_mw_mean DOUBLE,
+                energy_mj     DOUBLE,
+                PRIMARY KEY (run_id, seq, rail_index)
+              )\
+              """,
+              """
+              CREATE TABLE layer_features (
+                run_id          BIGINT NOT NULL,
+                layer_index     INTEGER NOT NULL,
+                name            VARCHAR NOT NULL,
+                type            VARCHAR NOT NULL,
+                kernel          INTEGER,
+                stride          INTEGER,
+                groups          INTEGER,
+                input_shape     VARCHAR NOT NULL,
+                output_shape    VARCHAR NOT NULL,
+                input_channels  INTEGER,
+                input_height    INTEGER,
+                input_width     INTEGER,
+                output_channels INTEGER,
+                output_height   INTEGER,
+                output_width    INTEGER,
+                input_elements  BIGINT NOT NULL,
+                output_elements BIGINT NOT NULL,
+                macs            BIGINT NOT NULL,
+                params          BIGINT NOT NULL,
+                PRIMARY KEY (run_id, layer_index)
+              )\
+              """,
+              """
+              CREATE TABLE logger_stats (
+                run_id            BIGINT PRIMARY KEY,
+                source            VARCHAR NOT NULL,
+                samples           BIGINT NOT NULL,
+                period_ms_median  DOUBLE,
+                period_ms_p99     DOUBLE,
+                period_ms_max     DOUBLE,
+                read_ms_mean      DOUBLE,
+                read_ms_p99       DOUBLE,
+                read_ms_max       DOUBLE,
+                dropped           BIGINT,
+                cpu_percent       DOUBLE,
+                overhead_power_mw DOUBLE
+              )\
+              """));
+
   /** Every migration, in version order, starting at 1 without gaps. */
-  static final List<Migration> MIGRATIONS = List.of(V1, V2);
+  static final List<Migration> MIGRATIONS = List.of(V1, V2, V3);
 
   /** The newest version {@code migrations} produce. */
   static int latest(List<Migration> migrations) {

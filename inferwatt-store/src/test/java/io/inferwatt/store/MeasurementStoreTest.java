@@ -193,7 +193,7 @@ class MeasurementStoreTest {
               Fixtures.run("jetson-nano", "resnet18", T0, Fixtures.result(RAILS, 6, 4100)));
       assertThat(second).isGreaterThan(first);
       assertThat(store.query("SELECT version FROM schema_version ORDER BY version").rows())
-          .containsExactly(List.of("1"), List.of("2"));
+          .containsExactly(List.of("1"), List.of("2"), List.of("3"));
       assertThat(store.query("SELECT board_id, name FROM boards").rows())
           .containsExactly(List.of("1", "jetson-nano"));
     }
@@ -285,13 +285,13 @@ class MeasurementStoreTest {
           store.saveRun(
               Fixtures.run("jetson-nano", "resnet18", T0, Fixtures.result(RAILS, 5, 4000)));
     }
-    Migration v3 =
+    Migration v4 =
         new Migration(
-            3, "fits (test)", List.of("CREATE TABLE fits (run_id BIGINT NOT NULL, r2 DOUBLE)"));
+            4, "fits (test)", List.of("CREATE TABLE fits (run_id BIGINT NOT NULL, r2 DOUBLE)"));
 
     try (MeasurementStore store =
-        DuckDbStore.open(base(), List.of(Schema.V1, Schema.V2, v3), DuckDbStore.NO_HOOK)) {
-      assertThat(store.schemaVersion()).isEqualTo(3);
+        DuckDbStore.open(base(), List.of(Schema.V1, Schema.V2, Schema.V3, v4), DuckDbStore.NO_HOOK)) {
+      assertThat(store.schemaVersion()).isEqualTo(4);
       assertThat(
               store
                   .query("SELECT version, description FROM schema_version ORDER BY version")
@@ -299,7 +299,8 @@ class MeasurementStoreTest {
           .containsExactly(
               List.of("1", Schema.V1.description()),
               List.of("2", Schema.V2.description()),
-              List.of("3", "fits (test)"));
+              List.of("3", Schema.V3.description()),
+              List.of("4", "fits (test)"));
       assertThat(store.query("SELECT count(*) FROM fits").rows()).containsExactly(List.of("0"));
       assertThat(store.query("SELECT count(*) FROM studies").rows()).containsExactly(List.of("0"));
       assertThat(store.run(id)).isPresent();
@@ -307,7 +308,7 @@ class MeasurementStoreTest {
     // and the old program now refuses it
     assertThatThrownBy(() -> MeasurementStore.open(base()))
         .isInstanceOf(StoreException.class)
-        .hasMessageContaining("schema version 3");
+        .hasMessageContaining("schema version 4");
   }
 
   @Test

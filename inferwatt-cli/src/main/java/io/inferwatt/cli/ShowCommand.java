@@ -1,0 +1,95 @@
+package io.inferwatt.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inferwatt.store.QueryResult;
+import io.inferwatt.store.StoredRun;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code inferwatt show RUN}: one stored run, as {@code profile} printed it (text), or as the
+ * analysis JSON with the run's identity, settings and environment ({@code --format json}).
+ */
+@Command(name = "show", mixinStandardHelpOptions = true, description = "Show one stored run: settings, latency, power, energy, layers.")
+final class ShowCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "RUN", description = "the run's id (see inferwatt runs)")
+  long runId;
+
+  @Option(names = "--db", defaultValue = "inferwatt.duckdb", description = "measurement base file (default: ${DEFAULT-VALUE})")
+  Path db;
+
+  @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE})")
+  String format;
+
+  @Option(names = "--verbose", description = "stack traces on errors")
+  boolean verbose;
+
+  @Override
+  public Integer call() throws Exception {
+    AnalyzeCommand.Output fmt = AnalyzeCommand.Output.parse(format);
+    if (!Files.exists(db)) {
+      throw new IllegalArgumentException(db + ": no measurement base here (name one with --db)");
+    }
+    StoredRun run;
+    String study = null;
+    String configKey = null;
+    try (Store store = Store.open(db)) {
+      run = store.base().run(runId).orElseThrow(() -> new IllegalArgumentException(
+          "run " + runId + " is not in " + db + "; inferwatt runs lists the runs"));
+      QueryResult q = store.base().query(
+          "SELECT study_id, config_key FROM study_configurations WHERE run_id = " + runId);
+      if (!q.rows().isEmpty()) {
+        study = q.rows().get(0).get(0);
+        configKey = q.rows().get(0).get(1);
+      }
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (fmt == AnalyzeCommand.Output.JSON) {
+      ObjectNode o = JsonReport.MAPPER.createObjectNode();
+      o.put("run_id", run.id());
+      o.put("board", run.board());
+      o.put("simulated", run.simulated());
+      o.put("model", run.model());
+      o.put("started_at", run.startedAt().toString());
+      o.put("tool_version", run.toolVersion());
+      if (study == null) {
+        o.putNull("study");
+        o.putNull("config_key");
+      } else {
+        o.put("study", study);
+        o.put("config_key", configKey);
+      }
+      ObjectNode s = o.putObject("settings");
+      run.settings().forEach(s::put);
+      ObjectNode e = o.putObject("environment");
+      run.environment().forEach(e::put);
+      o.put("samples_stored", run.samplesStored());
+      o.set("analysis", JsonReport.analysis(run.result()));
+      out.println(JsonReport.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o));
+      return 0;
+    }
+    TextReport text = new TextReport(out, run.simulated());
+    text.line("run %d: board %s%s, model %s, started %s, inferwatt %s", run.id(), run.board(),
+        run.simulated() ? " (simulated: these numbers are not measurements)" : "", run.model(),
+        run.startedAt(), run.toolVersion());
+    if (study != null) {
+      text.line("study %s, configuration %s", study, configKey);
+    }
+    StringBuilder sb = new StringBuilder();
+    run.settings().forEach((k, v) -> sb.append(sb.length() == 0 ? "" : "  ").append(k).append('=').append(v));
+    text.line("settings: %s", sb.length() == 0 ? "(none)" : sb);
+    text.analysis(run.result());
+    text.line("raw samples stored: %d%s", run.samplesStored(),
+        run.samplesStored() == 0 ? "" : " (inferwatt query \"SELECT * FROM power_samples WHERE run_id = " + run.id() + "\")");
+    return 0;
+  }
+}

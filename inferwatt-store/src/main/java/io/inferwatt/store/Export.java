@@ -1,0 +1,127 @@
+package io.inferwatt.store;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The tables {@link MeasurementStore#export} writes, as SQL over the measurement base. Every table
+ * has the partition columns {@code board} (the board's name) and {@code study} (the study a run
+ * belongs to, {@value #NO_STUDY} for runs outside every study); DuckDB writes them into the folder
+ * names ({@code board=sim%3Anano/study=paper-nano/}, Hive style, values URL-encoded) and leaves
+ * them out of the files, as Spark, pyarrow, Polars and DuckDB expect.
+ */
+final class Export {
+
+  /** The {@code study} partition of runs that belong to no study (not a valid study name). */
+  static final String NO_STUDY = "_none";
+
+  private Export() {}
+
+  /** Run tables that are exported as they are, with the run's board and study added. */
+  private static final List<String> RUN_TABLES =
+      List.of(
+          "run_settings",
+          "run_environment",
+          "run_warnings",
+          "mapping_residuals",
+          "inference_results",
+          "layer_results",
+          "layer_rail_results",
+          "phase_results",
+          "phase_rail_results",
+          "inference_records",
+          "inference_rail_records",
+          "layer_features",
+          "logger_stats",
+          "sample_rails",
+          "power_samples");
+
+  /**
+   * The scope of an export: every run with its board and study; with a study, only that study's
+   * runs.
+   */
+  static String scope(String study) {
+    String where = study == null ? "" : " WHERE coalesce(c.study_id, '" + NO_STUDY + "') = " + literal(study);
+    return """
+        WITH scope AS (
+          SELECT r.run_id, b.name AS board, coalesce(c.study_id, '%s') AS study
+          FROM runs r
+          JOIN boards b ON b.board_id = r.board_id
+          LEFT JOIN (SELECT run_id, min(study_id) AS study_id FROM study_configurations GROUP BY run_id) c
+            ON c.run_id = r.run_id%s)
+        """.formatted(NO_STUDY, where);
+  }
+
+  /** Table name → the query that produces its rows (after {@link #scope}). */
+  static Map<String, String> tables(String study) {
+    Map<String, String> out = new LinkedHashMap<>();
+    String studyWhere = study == null ? "" : " WHERE t.study_id = " + literal(study);
+    out.put("studies", "SELECT t.*, t.study_id AS study FROM studies t" + studyWhere);
+    out.put("study_slices", "SELECT t.*, s.board, t.study_id AS study FROM study_slices t"
+        + " JOIN studies s ON s.study_id = t.study_id" + studyWhere);
+    out.put("study_configurations", "SELECT t.*, s.board, t.study_id AS study FROM study_configurations t"
+        + " JOIN studies s ON s.study_id = t.study_id" + studyWhere);
+    out.put("runs", "SELECT t.* EXCLUDE (board_id), s.board, s.study FROM runs t"
+        + " JOIN scope s ON s.run_id = t.run_id");
+    for (String table : RUN_TABLES) {
+      out.put(table, "SELECT t.*, s.board, s.study FROM " + table + " t JOIN scope s ON s.run_id = t.run_id");
+    }
+    out.put("layer_training", LAYER_TRAINING);
+    return out;
+  }
+
+  /**
+   * One row per measured layer with its features and its measured latency, power and energy: the
+   * training set for power and latency models (NeuralPower-style). Features and results are joined
+   * on the layer's index and name, so a layer whose engine name differs from the network's is left
+   * out rather than joined wrongly.
+   */
+  private static final String LAYER_TRAINING =
+      """
+      SELECT f.run_id, r.model, r.simulated,
+             try_cast(st.cpu_cores AS INTEGER) AS cpu_cores,
+             try_cast(st.cpu_freq_khz AS BIGINT) AS cpu_freq_khz,
+             try_cast(st.gpu_freq_hz AS BIGINT) AS gpu_freq_hz,
+             r.batch, st.mode, st.input,
+             f.layer_index, f.name, f.type, f.kernel, f.stride, f.groups,
+             f.input_shape, f.output_shape,
+             f.input_channels, f.input_height, f.input_width,
+             f.output_channels, f.output_height, f.output_width,
+             f.input_elements, f.output_elements, f.macs, f.params,
+             l.samples, l.cycles, l.duration_ms_mean AS latency_ms,
+             tot.rail AS total_rail,
+             tot.power_mw_mean AS power_mw_total, tot.power_n AS power_n_total,
+             tot.energy_mj AS energy_mj_total,
+             cpu.power_mw_mean AS power_mw_cpu, cpu.energy_mj AS energy_mj_cpu,
+             gpu.power_mw_mean AS power_mw_gpu, gpu.energy_mj AS energy_mj_gpu,
+             s.board, s.study
+      FROM layer_features f
+      JOIN scope s ON s.run_id = f.run_id
+      JOIN runs r ON r.run_id = f.run_id
+      JOIN layer_results l ON l.run_id = f.run_id AND l.layer_index = f.layer_index AND l.name = f.name
+      LEFT JOIN (
+        SELECT run_id,
+               max(CASE WHEN key = 'cpu.cores' THEN value END) AS cpu_cores,
+               max(CASE WHEN key = 'cpu.freq_khz' THEN value END) AS cpu_freq_khz,
+               max(CASE WHEN key = 'gpu.freq_hz' THEN value END) AS gpu_freq_hz,
+               max(CASE WHEN key = 'mode' THEN value END) AS mode,
+               max(CASE WHEN key = 'input' THEN value END) AS input
+        FROM run_settings GROUP BY run_id) st ON st.run_id = f.run_id
+      LEFT JOIN (
+        SELECT *, row_number() OVER (
+                    PARTITION BY run_id, layer_index
+                    ORDER BY CASE rail WHEN 'in' THEN 0 WHEN 'total' THEN 1 ELSE 2 END, rail_index) AS pick
+        FROM layer_rail_results) tot
+        ON tot.run_id = f.run_id AND tot.layer_index = f.layer_index AND tot.pick = 1
+      LEFT JOIN layer_rail_results cpu
+        ON cpu.run_id = f.run_id AND cpu.layer_index = f.layer_index AND cpu.rail = 'cpu'
+      LEFT JOIN layer_rail_results gpu
+        ON gpu.run_id = f.run_id AND gpu.layer_index = f.layer_index AND gpu.rail = 'gpu'
+      """;
+
+  /** A SQL string literal. */
+  static String literal(String s) {
+    return "'" + s.replace("'", "''") + "'";
+  }
+}
