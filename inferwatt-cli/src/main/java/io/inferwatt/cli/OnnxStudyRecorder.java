@@ -9,6 +9,9 @@ import io.inferwatt.engines.onnx.OnnxModel;
 import io.inferwatt.engines.ort.OrtOptions;
 import io.inferwatt.engines.ort.OrtRecorder;
 import io.inferwatt.engines.ort.SampleFeed;
+import io.inferwatt.engines.runner.ProcessLauncher;
+import io.inferwatt.engines.trt.TrtexecOptions;
+import io.inferwatt.engines.trt.TrtexecRecorder;
 import io.inferwatt.hardware.Knob;
 import io.inferwatt.hardware.Rail;
 import io.inferwatt.study.Configuration;
@@ -25,21 +28,28 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A real board's study recorder: ONNX Runtime (CPU) on this machine, with its power sensors and
- * hardware knobs. Each configuration names its network; the ONNX file is written by the project's
- * model builder into a cache folder the first time and opened for that configuration.
+ * A real board's study recorder: ONNX Runtime (CPU) or TensorRT's trtexec on this machine, with
+ * its power sensors and hardware knobs. Each configuration names its network; the ONNX file is
+ * written by the project's model builder into a cache folder the first time and opened (or built
+ * into a TensorRT engine, cached by trtexec's recorder) for that configuration.
  */
 final class OnnxStudyRecorder implements io.inferwatt.hardware.Recorder {
   private static final Pattern CONV = Pattern.compile("conv-k(\\d+)-s(\\d+)-c(\\d+)x(\\d+)-(\\d+)x(\\d+)");
 
   private final String board;
+  private final String engine;
   private final List<Knob> knobs;
   private final Optional<SampleFeed> feed;
   private final long seed;
   private final Path cache;
 
-  OnnxStudyRecorder(String board, List<Knob> knobs, Optional<SampleFeed> feed, long seed, Path cache) {
+  OnnxStudyRecorder(
+      String board, String engine, List<Knob> knobs, Optional<SampleFeed> feed, long seed, Path cache) {
+    if (!engine.equals("onnxruntime") && !engine.equals("tensorrt")) {
+      throw new IllegalArgumentException("engine " + engine + " is not one of onnxruntime, tensorrt");
+    }
     this.board = board;
+    this.engine = engine;
     this.knobs = List.copyOf(knobs);
     this.feed = feed;
     this.seed = seed;
@@ -61,6 +71,23 @@ final class OnnxStudyRecorder implements io.inferwatt.hardware.Recorder {
               + "available: " + String.join(", ", Networks.names())
               + " and conv-kK-sS-cINxOUT-HxH");
     }
+  }
+
+  /** Whether trtexec can be started: the configured path, or a {@code trtexec} on the PATH. */
+  static boolean trtexecFound() {
+    Path exe = TrtexecOptions.defaults().trtexec();
+    if (exe.getNameCount() > 1 || exe.isAbsolute()) {
+      return Files.isExecutable(exe);
+    }
+    String path = System.getenv("PATH");
+    if (path != null) {
+      for (String d : path.split(java.io.File.pathSeparator)) {
+        if (!d.isEmpty() && Files.isExecutable(Path.of(d).resolve(exe))) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static boolean buildable(String name) {
@@ -93,6 +120,10 @@ final class OnnxStudyRecorder implements io.inferwatt.hardware.Recorder {
   @Override
   public Timeline record(Workload workload, Protocol protocol, ProgressListener listener) {
     Path model = model(workload.network().name());
+    if (engine.equals("tensorrt")) {
+      return TrtexecRecorder.create(model, TrtexecOptions.defaults(), ProcessLauncher.system(), feed)
+          .record(workload, protocol, listener);
+    }
     try (OrtRecorder ort = OrtRecorder.open(model, OrtOptions.defaults(), feed)) {
       return ort.record(workload, protocol, listener);
     }

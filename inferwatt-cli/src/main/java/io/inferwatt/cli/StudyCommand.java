@@ -93,7 +93,8 @@ final class StudyCommand implements Runnable {
       if (board.recorder() == null) {
         throw new IllegalArgumentException(
             "board " + board.name() + " with engine " + plan.engine() + ": this build measures real"
-                + " boards with engine onnxruntime only; --dry-run shows every configuration and write");
+                + " boards with engine onnxruntime or tensorrt; --dry-run shows every configuration"
+                + " and write");
       }
       if (board.recorder() instanceof OnnxStudyRecorder) {
         OnnxStudyRecorder.check(ex.configurations());
@@ -260,7 +261,14 @@ final class StudyCommand implements Runnable {
         }
         List<Knob> knobs = b.equals("jetson") ? Knobs.jetson(host) : Knobs.linuxCpu(host, CpuFreqMethod.PIN_RANGE);
         Recorder recorder = null;
-        if ("onnxruntime".equals(plan.engine()) && !dryRun) {
+        boolean trt = "tensorrt".equals(plan.engine());
+        if (trt && !dryRun && !OnnxStudyRecorder.trtexecFound()) {
+          throw new IllegalArgumentException(
+              "engine tensorrt: trtexec is neither at /usr/src/tensorrt/bin/trtexec nor on the PATH"
+                  + " (install TensorRT, or use engine onnxruntime); --dry-run shows every"
+                  + " configuration and write");
+        }
+        if (("onnxruntime".equals(plan.engine()) || trt) && !dryRun) {
           // ONNX Runtime on this machine, with whatever power sensors it has
           Path root = sysfsRoot == null ? Path.of("/") : sysfsRoot;
           PowerSources.Discovery found = PowerSources.discover(root);
@@ -269,7 +277,7 @@ final class StudyCommand implements Runnable {
           if (feed.isEmpty()) {
             out.println("inferwatt: no power sensor found: the study measures latency only");
           }
-          recorder = new OnnxStudyRecorder(b, knobs, feed, plan.seed(),
+          recorder = new OnnxStudyRecorder(b, plan.engine(), knobs, feed, plan.seed(),
               Path.of(System.getProperty("java.io.tmpdir"), "inferwatt-models"));
         }
         return new Board(b, false, List.of("tensorrt", "onnxruntime", "external"), knobs, recorder, host);
