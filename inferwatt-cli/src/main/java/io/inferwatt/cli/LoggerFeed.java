@@ -18,6 +18,11 @@ import java.util.OptionalLong;
  */
 final class LoggerFeed implements SampleFeed {
   private static final int QUEUE = 1 << 16;
+  /**
+   * How often the drainer empties the logger's queue, ms: rarely, since every wake-up can delay a
+   * thread of the engine (the queue holds minutes of samples).
+   */
+  private static final long DRAIN_PERIOD_MS = 500;
   private final List<PowerSource> sources;
   private final List<String> rails;
   private final long periodNs;
@@ -66,7 +71,7 @@ final class LoggerFeed implements SampleFeed {
                   logger.drainOrdered(collected::add);
                 }
                 try {
-                  Thread.sleep(20);
+                  Thread.sleep(DRAIN_PERIOD_MS);
                 } catch (InterruptedException e) {
                   return;
                 }

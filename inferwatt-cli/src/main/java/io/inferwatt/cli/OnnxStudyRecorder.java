@@ -124,7 +124,11 @@ final class OnnxStudyRecorder implements io.inferwatt.hardware.Recorder {
       return TrtexecRecorder.create(model, TrtexecOptions.defaults(), ProcessLauncher.system(), feed)
           .record(workload, protocol, listener);
     }
-    try (OrtRecorder ort = OrtRecorder.open(model, OrtOptions.defaults(), feed)) {
+    OrtOptions options =
+        OrtOptions.defaults()
+            .withIntraOpThreads(
+                Boards.intraOpThreads(0, feed.isPresent(), new java.io.PrintWriter(java.io.Writer.nullWriter())));
+    try (OrtRecorder ort = OrtRecorder.open(model, options, feed)) {
       return ort.record(workload, protocol, listener);
     }
   }
