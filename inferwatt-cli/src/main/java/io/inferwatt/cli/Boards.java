@@ -43,7 +43,12 @@ final class Boards {
   }
 
   /** A recorder with what it needs closed after the run. */
-  record Opened(Recorder recorder, NetworkSpec network, AutoCloseable resources) implements AutoCloseable {
+  record Opened(Recorder recorder, NetworkSpec network, AutoCloseable resources, Optional<LoggerFeed> logger)
+      implements AutoCloseable {
+    Opened(Recorder recorder, NetworkSpec network, AutoCloseable resources) {
+      this(recorder, network, resources, Optional.empty());
+    }
+
     @Override
     public void close() {
       try {
@@ -106,6 +111,7 @@ final class Boards {
     }
     PowerSources.Discovery found = PowerSources.discover(root);
     Optional<SampleFeed> feed = Optional.empty();
+    Optional<LoggerFeed> logger = Optional.empty();
     if (found.present().isEmpty()) {
       StringBuilder where = new StringBuilder();
       for (AbsentSource a : found.absent()) {
@@ -113,7 +119,8 @@ final class Boards {
       }
       err.println("inferwatt: no power sensor found, so latency and per-layer latency only; looked at: " + where);
     } else {
-      feed = Optional.of(new LoggerFeed(found.present()));
+      logger = Optional.of(new LoggerFeed(found.present()));
+      feed = Optional.of(logger.get());
     }
     if (command) {
       Recorder r =
@@ -124,7 +131,7 @@ final class Boards {
               feed,
               Path.of("").toAbsolutePath());
       String name = Path.of(positional.get(positional.size() - 1)).getFileName().toString();
-      return new Opened(r, new NetworkSpec(name, List.of(), List.of()), found);
+      return new Opened(r, new NetworkSpec(name, List.of(), List.of()), found, logger);
     }
     Path modelFile = Path.of(positional.get(0));
     if (!Files.isRegularFile(modelFile)) {
@@ -144,7 +151,7 @@ final class Boards {
         t = t.withPrecision(options.precision());
       }
       TrtexecRecorder r = TrtexecRecorder.create(modelFile, t, ProcessLauncher.system(), feed);
-      return new Opened(r, net, found);
+      return new Opened(r, net, found, logger);
     }
     OrtOptions o =
         OrtOptions.defaults()
@@ -157,7 +164,7 @@ final class Boards {
     return new Opened(r, net, () -> {
       r.close();
       found.close();
-    });
+    }, logger);
   }
 
   /**

@@ -30,6 +30,25 @@ final class LoggerFeed implements SampleFeed {
   private Thread drainer;
   private final List<PowerSample> collected = new ArrayList<>();
   private volatile boolean draining;
+  private long startedNs;
+  private long loggedNs;
+  private long droppedSamples;
+  private long cpuNs;
+  private boolean cpuKnown = true;
+
+  /**
+   * The logger's cost over every start/stop so far.
+   *
+   * @param droppedSamples samples the bounded hand-off had no room for
+   * @param cpuPercent CPU time of the logger threads over the time logged, % of one core; NaN
+   *     where the JVM cannot measure thread CPU time
+   */
+  record Cost(long droppedSamples, double cpuPercent) {}
+
+  synchronized Cost cost() {
+    double pct = cpuKnown && loggedNs > 0 ? 100.0 * cpuNs / loggedNs : Double.NaN;
+    return new Cost(droppedSamples, pct);
+  }
 
   LoggerFeed(List<PowerSource> sources) {
     this.sources = List.copyOf(sources);
@@ -61,6 +80,7 @@ final class LoggerFeed implements SampleFeed {
     }
     collected.clear();
     logger = PowerLogger.create(sources, PowerLogger.Options.defaults().withQueueCapacity(QUEUE));
+    startedNs = System.nanoTime();
     logger.start();
     draining = true;
     drainer =
@@ -94,6 +114,15 @@ final class LoggerFeed implements SampleFeed {
       Thread.currentThread().interrupt();
     }
     logger.close();
+    loggedNs += System.nanoTime() - startedNs;
+    for (io.inferwatt.hardware.sensors.SourceStats st : logger.stats()) {
+      droppedSamples += st.droppedSamples();
+      if (st.cpuTimeNs() < 0) {
+        cpuKnown = false;
+      } else {
+        cpuNs += st.cpuTimeNs();
+      }
+    }
     List<PowerSample> out;
     synchronized (collected) {
       logger.drainOrdered(collected::add);

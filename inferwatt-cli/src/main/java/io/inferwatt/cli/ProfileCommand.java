@@ -198,7 +198,7 @@ final class ProfileCommand implements Callable<Integer> {
           w.meta(meta).all(result.timeline().events());
         }
       }
-      Long runId = store == null ? null : store.save(result, clockNotes(recorder));
+      Long runId = store == null ? null : store.save(result, clockNotes(recorder), opened.logger().map(LoggerFeed::cost));
       print(fmt, result, runId);
     } finally {
       opened.close();

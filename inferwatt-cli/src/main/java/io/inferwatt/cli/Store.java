@@ -33,6 +33,37 @@ final class Store implements AutoCloseable {
 
   /** Stores a profile; {@code notes} join the run's environment (clock alignment, engine). */
   long save(ProfileResult r, Map<String, String> notes) {
+    return save(r, notes, Optional.empty());
+  }
+
+  /**
+   * Stores a profile with the power logger's own cost (dropped samples, CPU time) added to the
+   * logger statistics that the recording's read times give.
+   */
+  long save(ProfileResult r, Map<String, String> notes, Optional<LoggerFeed.Cost> loggerCost) {
+    RunDetails details = details(r);
+    if (loggerCost.isPresent() && details.logger().isPresent()) {
+      RunDetails.LoggerStats s = details.logger().get();
+      LoggerFeed.Cost c = loggerCost.get();
+      details =
+          details.withLogger(
+              new RunDetails.LoggerStats(
+                  s.source(),
+                  s.samples(),
+                  s.periodMsMedian(),
+                  s.periodMsP99(),
+                  s.periodMsMax(),
+                  s.readMsMean(),
+                  s.readMsP99(),
+                  s.readMsMax(),
+                  c.droppedSamples(),
+                  c.cpuPercent(),
+                  s.overheadPowerMw()));
+    }
+    return saveWith(r, notes, details);
+  }
+
+  private long saveWith(ProfileResult r, Map<String, String> notes, RunDetails details) {
     Map<String, String> settings = new LinkedHashMap<>(r.settings());
     settings.put("batch", Integer.toString(r.workload().batch()));
     settings.put("mode", r.workload().mode().id());
@@ -48,7 +79,7 @@ final class Store implements AutoCloseable {
             withNotes(notes),
             r.analysis(),
             Optional.of(RawSamples.of(r.timeline())),
-            details(r)));
+            details));
   }
 
   /** Per-inference records, the network's layer features and the logger's statistics of a run. */

@@ -158,6 +158,39 @@ class CliTest {
   }
 
   @Test
+  void aProfileWithAPowerSensorStoresPowerAndTheLoggersOwnCost() throws Exception {
+    Path root = dir.resolve("root");
+    String iio = "sys/bus/i2c/drivers/ina3221x/6-0040/iio:device0/";
+    String[] rails = {"POM_5V_IN", "POM_5V_GPU", "POM_5V_CPU"};
+    for (int n = 0; n < 3; n++) {
+      for (String[] f : new String[][] {{"rail_name_", rails[n]}, {"in_power", (4000 - 1000 * n) + ""},
+          {"in_voltage", "5000"}, {"in_current", "400"}}) {
+        String name = f[0].startsWith("rail") ? f[0] + n : f[0] + n + "_input";
+        Path p = root.resolve(iio + name);
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, f[1] + "\n");
+      }
+    }
+    Path model = dir.resolve("conv.onnx");
+    assertThat(run("models", "build", "conv", "--kernel", "3", "--stride", "1", "--in", "3",
+        "--out-channels", "64", "--size", "224", "--out", model.toString()).code()).isZero();
+    Run r = run("profile", model.toString(), "--root", root.toString(), "--db", db(), "--format", "json",
+        "--cycles", "15", "--warmup", "2", "--max-layer-cycles", "5", "--idle", "100ms");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err()).contains("leaving a core to the power logger");
+    JsonNode j = r.json();
+    assertThat(j.at("/inferences/power_mw/in/mean").asDouble()).isEqualTo(4000.0);
+    assertThat(j.at("/idle/power_mw/gpu/mean").asDouble()).isEqualTo(3000.0);
+    try (io.inferwatt.store.MeasurementStore store = io.inferwatt.store.MeasurementStore.open(Path.of(db()))) {
+      var q = store.query("SELECT dropped, cpu_percent, period_ms_median FROM logger_stats");
+      assertThat(q.rows()).hasSize(1);
+      assertThat(q.rows().get(0).get(0)).isEqualTo("0");
+      assertThat(Double.parseDouble(q.rows().get(0).get(1))).isBetween(0.0, 100.0);
+      assertThat(Double.parseDouble(q.rows().get(0).get(2))).isPositive();
+    }
+  }
+
+  @Test
   void theVirtualNanoRefusesAModelFile() {
     Run r = run("profile", "--board", "sim:nano", "model.onnx", "--no-store");
     assertThat(r.code()).isEqualTo(2);
