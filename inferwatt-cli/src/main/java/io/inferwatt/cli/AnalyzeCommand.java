@@ -22,29 +22,50 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "analyze",
     mixinStandardHelpOptions = true,
-    description = "Analyse recorded power samples and inference/layer events (replay, no hardware).")
+    description =
+        "Analyse recorded power samples and inference/layer events (replay, no hardware).")
 final class AnalyzeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--samples", required = true, paramLabel = "FILE", description = "samples CSV (t_ns,<rail>_mw,...)")
+  @Option(
+      names = "--samples",
+      required = true,
+      paramLabel = "FILE",
+      description = "samples CSV (t_ns,<rail>_mw,...)")
   Path samples;
 
   @Option(names = "--events", required = true, paramLabel = "FILE", description = "events JSONL")
   Path events;
 
-  @Option(names = "--rails", split = ",", paramLabel = "RAIL", description = "rails to report (default: all)")
+  @Option(
+      names = "--rails",
+      split = ",",
+      paramLabel = "RAIL",
+      description = "rails to report (default: all)")
   List<String> rails = List.of();
 
-  @Option(names = "--min-samples", defaultValue = "100", description = "samples wanted on the fastest layer (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--min-samples",
+      defaultValue = "100",
+      description = "samples wanted on the fastest layer (default: ${DEFAULT-VALUE})")
   int minSamples;
 
-  @Option(names = "--mapping", defaultValue = "auto", description = "layer mapping: auto, window or paper (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--mapping",
+      defaultValue = "auto",
+      description = "layer mapping: auto, window or paper (default: ${DEFAULT-VALUE})")
   String mapping;
 
-  @Option(names = "--window-ms", description = "the sensor's averaging window in ms, when known: the start of the window search")
+  @Option(
+      names = "--window-ms",
+      description =
+          "the sensor's averaging window in ms, when known: the start of the window search")
   Double windowMs;
 
-  @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--format",
+      defaultValue = "text",
+      description = "text or json (default: ${DEFAULT-VALUE})")
   String format;
 
   @Option(names = "--verbose", description = "stack traces on errors")
@@ -68,7 +89,8 @@ final class AnalyzeCommand implements Callable<Integer> {
     }
     // the window-aware mapping reads the file several times: each pass reopens it and streams
     AnalysisResult result =
-        Analyzer.analyze(fileRails, SamplesCsv.source(samples), ef.events(), ef.simulated(), options);
+        Analyzer.analyze(
+            fileRails, SamplesCsv.source(samples), ef.events(), ef.simulated(), options);
     PrintWriter out = spec.commandLine().getOut();
     if (fmt == Output.JSON) {
       var o = JsonReport.analysis(result);
@@ -79,17 +101,21 @@ final class AnalyzeCommand implements Callable<Integer> {
       out.println(JsonReport.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o));
     } else {
       TextReport text = new TextReport(out, result.simulated());
-      text.line("inferwatt analyze: %s + %s%s", samples, events, result.simulated() ? " (recorded on a simulated board)" : "");
+      text.line(
+          "inferwatt analyze: %s + %s%s",
+          samples, events, result.simulated() ? " (recorded on a simulated board)" : "");
       text.analysis(result);
     }
     return 0;
   }
 
   static AnalysisOptions options(int minSamples, String mapping, Double windowMs) {
-    AnalysisOptions o = AnalysisOptions.defaults().withMinSamples(minSamples).withMapping(parseMapping(mapping));
+    AnalysisOptions o =
+        AnalysisOptions.defaults().withMinSamples(minSamples).withMapping(parseMapping(mapping));
     if (windowMs != null) {
       if (!(windowMs >= 0)) {
-        throw new IllegalArgumentException("--window-ms " + windowMs + " is not a window length >= 0");
+        throw new IllegalArgumentException(
+            "--window-ms " + windowMs + " is not a window length >= 0");
       }
       o = o.withWindowHintNs(Math.round(windowMs * 1e6));
     }

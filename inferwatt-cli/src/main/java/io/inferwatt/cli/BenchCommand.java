@@ -11,10 +11,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code inferwatt bench}: times the whole analysis of a paper-sized synthetic run (30 000 cycles
- * × 65 layers, one sample per 1.6 ms from a sensor with a 1.1 ms window, as the paper's
- * MobileNetV2 layer measurement) in this JVM, with the paper's mapping and with the window-aware
- * mapping. The first rounds include the JIT's warm-up; look at the later ones.
+ * {@code inferwatt bench}: times the whole analysis of a paper-sized synthetic run (30 000 cycles ×
+ * 65 layers, one sample per 1.6 ms from a sensor with a 1.1 ms window, as the paper's MobileNetV2
+ * layer measurement) in this JVM, with the paper's mapping and with the window-aware mapping. The
+ * first rounds include the JIT's warm-up; look at the later ones.
  */
 @Command(
     name = "bench",
@@ -23,13 +23,23 @@ import picocli.CommandLine.Spec;
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--cycles", defaultValue = "30000", description = "inferences (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--cycles",
+      defaultValue = "30000",
+      description = "inferences (default: ${DEFAULT-VALUE})")
   int cycles;
 
-  @Option(names = "--layers", defaultValue = "65", description = "layers per inference (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--layers",
+      defaultValue = "65",
+      description = "layers per inference (default: ${DEFAULT-VALUE})")
   int layers;
 
-  @Option(names = "--rounds", defaultValue = "6", description = "analyses of each kind; the first ones warm the JIT up (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--rounds",
+      defaultValue = "6",
+      description =
+          "analyses of each kind; the first ones warm the JIT up (default: ${DEFAULT-VALUE})")
   int rounds;
 
   @Override
@@ -42,12 +52,21 @@ final class BenchCommand implements Callable<Integer> {
     out.printf(
         Locale.ROOT,
         "bench: %d cycles x %d layers, %d samples, %d layer events (built in %.0f ms), %d processors%n",
-        cycles, layers, r.samples(), r.layerEvents(), r.generateMs(), Runtime.getRuntime().availableProcessors());
+        cycles,
+        layers,
+        r.samples(),
+        r.layerEvents(),
+        r.generateMs(),
+        Runtime.getRuntime().availableProcessors());
     for (int i = 0; i < rounds; i++) {
       out.printf(
           Locale.ROOT,
           "round %d: paper mapping %.0f ms (cpu %.0f ms), window-aware mapping %.0f ms (cpu %.0f ms)%n",
-          i + 1, r.paperMs()[i], r.paperCpuMs()[i], r.windowMs()[i], r.windowCpuMs()[i]);
+          i + 1,
+          r.paperMs()[i],
+          r.paperCpuMs()[i],
+          r.windowMs()[i],
+          r.windowCpuMs()[i]);
     }
     // the first half of the rounds warms the JIT up; the median is over the second half
     int from = rounds / 2;
@@ -61,7 +80,9 @@ final class BenchCommand implements Callable<Integer> {
     out.printf(
         Locale.ROOT,
         "estimated window %.4f ms (true 1.1 ms); mean per-layer GPU power error: paper %.1f%%, window %.2f%%%n",
-        r.estimatedWindowMs(), 100 * r.meanLayerErrorPaper(), 100 * r.meanLayerErrorWindow());
+        r.estimatedWindowMs(),
+        100 * r.meanLayerErrorPaper(),
+        100 * r.meanLayerErrorWindow());
     return 0;
   }
 

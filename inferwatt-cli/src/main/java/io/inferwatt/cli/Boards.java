@@ -36,14 +36,21 @@ final class Boards {
    * @param threads ONNX Runtime intra-op threads, 0 = its default
    * @param runnerTimeoutNs the longest a runner child may take
    */
-  record EngineOptions(Path inputs, int threads, long runnerTimeoutNs, Path trtexec, Path engineCache, String precision) {
+  record EngineOptions(
+      Path inputs,
+      int threads,
+      long runnerTimeoutNs,
+      Path trtexec,
+      Path engineCache,
+      String precision) {
     EngineOptions(Path inputs, int threads, long runnerTimeoutNs) {
       this(inputs, threads, runnerTimeoutNs, null, null, null);
     }
   }
 
   /** A recorder with what it needs closed after the run. */
-  record Opened(Recorder recorder, NetworkSpec network, AutoCloseable resources, Optional<LoggerFeed> logger)
+  record Opened(
+      Recorder recorder, NetworkSpec network, AutoCloseable resources, Optional<LoggerFeed> logger)
       implements AutoCloseable {
     Opened(Recorder recorder, NetworkSpec network, AutoCloseable resources) {
       this(recorder, network, resources, Optional.empty());
@@ -54,7 +61,8 @@ final class Boards {
       try {
         resources.close();
       } catch (Exception e) {
-        throw new IllegalStateException("could not close " + recorder.board() + ": " + e.getMessage(), e);
+        throw new IllegalStateException(
+            "could not close " + recorder.board() + ": " + e.getMessage(), e);
       }
     }
   }
@@ -97,8 +105,10 @@ final class Boards {
     if (engine != null && engine.startsWith("onnxruntime:")) {
       provider = OrtOptions.Provider.parse(engine.substring("onnxruntime:".length()));
     } else if (engine != null && !engine.equals("onnxruntime") && !command && !trt) {
-      throw new IllegalArgumentException("engine '" + engine
-          + "' is not one of onnxruntime, onnxruntime:cuda, onnxruntime:tensorrt, trtexec, command");
+      throw new IllegalArgumentException(
+          "engine '"
+              + engine
+              + "' is not one of onnxruntime, onnxruntime:cuda, onnxruntime:tensorrt, trtexec, command");
     }
     if (!file && !command) {
       throw new IllegalArgumentException(
@@ -115,9 +125,17 @@ final class Boards {
     if (found.present().isEmpty()) {
       StringBuilder where = new StringBuilder();
       for (AbsentSource a : found.absent()) {
-        where.append(where.length() == 0 ? "" : "; ").append(a.kind()).append(" (").append(a.where()).append("): ").append(a.reason());
+        where
+            .append(where.length() == 0 ? "" : "; ")
+            .append(a.kind())
+            .append(" (")
+            .append(a.where())
+            .append("): ")
+            .append(a.reason());
       }
-      err.println("inferwatt: no power sensor found, so latency and per-layer latency only; looked at: " + where);
+      err.println(
+          "inferwatt: no power sensor found, so latency and per-layer latency only; looked at: "
+              + where);
     } else {
       logger = Optional.of(new LoggerFeed(found.present()));
       feed = Optional.of(logger.get());
@@ -138,7 +156,8 @@ final class Boards {
       throw new IllegalArgumentException(modelFile + ": no such model file");
     }
     NetworkSpec net =
-        OnnxInspector.inspect(OnnxIo.read(modelFile)).toNetworkSpec(modelFile.getFileName().toString());
+        OnnxInspector.inspect(OnnxIo.read(modelFile))
+            .toNetworkSpec(modelFile.getFileName().toString());
     if (trt) {
       TrtexecOptions t = TrtexecOptions.defaults();
       if (options.trtexec() != null) {
@@ -161,10 +180,14 @@ final class Boards {
       o = o.withInputsDir(options.inputs());
     }
     OrtRecorder r = OrtRecorder.open(modelFile, o, feed);
-    return new Opened(r, net, () -> {
-      r.close();
-      found.close();
-    }, logger);
+    return new Opened(
+        r,
+        net,
+        () -> {
+          r.close();
+          found.close();
+        },
+        logger);
   }
 
   /**
@@ -180,7 +203,9 @@ final class Boards {
     int cores = Runtime.getRuntime().availableProcessors();
     int n = Math.max(1, cores - 1);
     err.println(
-        "inferwatt: onnxruntime uses " + n + " intra-op thread(s), leaving a core to the power"
+        "inferwatt: onnxruntime uses "
+            + n
+            + " intra-op thread(s), leaving a core to the power"
             + " logger (--threads to choose)");
     return n;
   }

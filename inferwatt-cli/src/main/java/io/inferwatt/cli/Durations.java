@@ -29,6 +29,8 @@ final class Durations {
       }
     }
     throw new IllegalArgumentException(
-        "duration '" + text + "' is not a number with a unit (ns, us, ms, s, m, h), e.g. 60s or 500ms");
+        "duration '"
+            + text
+            + "' is not a number with a unit (ns, us, ms, s, m, h), e.g. 60s or 500ms");
   }
 }

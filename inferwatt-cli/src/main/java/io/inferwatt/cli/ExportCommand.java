@@ -18,22 +18,36 @@ import picocli.CommandLine.Spec;
  * Hive-partitioned by board and study, plus {@code layer_training} (per-layer features with
  * measured latency, power and energy). See docs/schema.md, "Export".
  */
-@Command(name = "export", mixinStandardHelpOptions = true,
-    description = {"Write the measurement base as Parquet or CSV for pandas, Polars, DuckDB and Spark.",
-        "One folder per table, partitioned board=.../study=.../; layer_training holds per-layer features with measured latency, power and energy."})
+@Command(
+    name = "export",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Write the measurement base as Parquet or CSV for pandas, Polars, DuckDB and Spark.",
+      "One folder per table, partitioned board=.../study=.../; layer_training holds per-layer features with measured latency, power and energy."
+    })
 final class ExportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--format", defaultValue = "parquet", description = "parquet or csv (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--format",
+      defaultValue = "parquet",
+      description = "parquet or csv (default: ${DEFAULT-VALUE})")
   String format;
 
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "a new or empty folder")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "DIR",
+      description = "a new or empty folder")
   Path out;
 
   @Option(names = "--study", description = "only this study's runs (default: everything)")
   String study;
 
-  @Option(names = "--db", defaultValue = "inferwatt.duckdb", description = "measurement base file (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--db",
+      defaultValue = "inferwatt.duckdb",
+      description = "measurement base file (default: ${DEFAULT-VALUE})")
   Path db;
 
   @Option(names = "--verbose", description = "stack traces on errors")
@@ -49,14 +63,27 @@ final class ExportCommand implements Callable<Integer> {
     boolean simulated;
     try (Store store = Store.open(db)) {
       tables = store.base().export(out, fmt, study);
-      simulated = !store.base().query("SELECT 1 FROM runs WHERE simulated LIMIT 1").rows().isEmpty();
+      simulated =
+          !store.base().query("SELECT 1 FROM runs WHERE simulated LIMIT 1").rows().isEmpty();
     }
     PrintWriter o = spec.commandLine().getOut();
     String tag = simulated ? "[simulated] " : "";
-    o.printf(Locale.ROOT, "%sexported %s%s to %s as %s%n", tag, db, study == null ? "" : " (study " + study + ")",
-        out, fmt.id());
+    o.printf(
+        Locale.ROOT,
+        "%sexported %s%s to %s as %s%n",
+        tag,
+        db,
+        study == null ? "" : " (study " + study + ")",
+        out,
+        fmt.id());
     for (ExportedTable t : tables) {
-      o.printf(Locale.ROOT, "%s  %-24s %10d rows%s%n", tag, t.table(), t.rows(), t.rows() == 0 ? "  (empty: no folder)" : "");
+      o.printf(
+          Locale.ROOT,
+          "%s  %-24s %10d rows%s%n",
+          tag,
+          t.table(),
+          t.rows(),
+          t.rows() == 0 ? "  (empty: no folder)" : "");
     }
     if (simulated) {
       o.println(tag + "the base holds simulated runs: runs.simulated is true for them");

@@ -10,8 +10,8 @@ import io.inferwatt.core.analysis.Estimate;
 import java.util.Map;
 
 /**
- * The JSON form of an analysis (docs/formats.md, "analysis JSON"). Not measured = null. Field
- * names carry their units.
+ * The JSON form of an analysis (docs/formats.md, "analysis JSON"). Not measured = null. Field names
+ * carry their units.
  */
 final class JsonReport {
   static final ObjectMapper MAPPER = new ObjectMapper();

@@ -51,7 +51,11 @@ public final class LogCommand implements Callable<Integer> {
       description = "how long to record (60s, 500ms, 2m); default: until Ctrl-C")
   Duration duration;
 
-  @Option(names = "--out", required = true, paramLabel = "FILE", description = "the samples CSV to write (replaced)")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "FILE",
+      description = "the samples CSV to write (replaced)")
   Path out;
 
   @Option(
@@ -65,10 +69,14 @@ public final class LogCommand implements Callable<Integer> {
       names = "--period",
       paramLabel = "TIME",
       converter = DurationConverter.class,
-      description = "time between reads (2ms); 0 reads back to back; default: as fast as each sensor updates")
+      description =
+          "time between reads (2ms); 0 reads back to back; default: as fast as each sensor updates")
   Duration period;
 
-  @Option(names = "--root", paramLabel = "DIR", description = "read sensors under DIR in place of / (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--root",
+      paramLabel = "DIR",
+      description = "read sensors under DIR in place of / (default: ${DEFAULT-VALUE})")
   Path root = Path.of("/");
 
   @Override
@@ -89,14 +97,17 @@ public final class LogCommand implements Callable<Integer> {
     try (PowerSources.Discovery found = PowerSources.discover(root)) {
       if (found.present().isEmpty()) {
         StringBuilder why = new StringBuilder("no power source found under " + root);
-        found.absent().forEach(a -> why.append("; ").append(a.kind()).append(": ").append(a.reason()));
+        found
+            .absent()
+            .forEach(a -> why.append("; ").append(a.kind()).append(": ").append(a.reason()));
         throw new IllegalStateException(why.toString());
       }
       Selection sel = select(found.present(), rails);
       PowerLogger.Options options = PowerLogger.Options.defaults().withPeriod(period);
       try (PowerLogger logger = PowerLogger.create(sel.sources, options)) {
         int[] columns = sel.columns(logger.rails());
-        List<String> names = Arrays.stream(columns).mapToObj(c -> logger.rails().get(c).name()).toList();
+        List<String> names =
+            Arrays.stream(columns).mapToObj(c -> logger.rails().get(c).name()).toList();
         SamplesCsv.Writer writer;
         try {
           writer = SamplesCsv.writer(out, names, true);
@@ -130,7 +141,8 @@ public final class LogCommand implements Callable<Integer> {
     List<PowerSource> owner = new ArrayList<>();
     for (PowerSource s : present) {
       for (Rail r : s.rails()) {
-        String name = all.contains(r.name()) ? s.kind().replace('-', '_') + "_" + r.name() : r.name();
+        String name =
+            all.contains(r.name()) ? s.kind().replace('-', '_') + "_" + r.name() : r.name();
         all.add(name);
         owner.add(s);
       }
@@ -141,7 +153,8 @@ public final class LogCommand implements Callable<Integer> {
       String name = a.strip().toLowerCase(Locale.ROOT);
       int i = all.indexOf(name);
       if (i < 0) {
-        throw new IllegalArgumentException("rail '" + a + "' is not one of " + String.join(", ", all));
+        throw new IllegalArgumentException(
+            "rail '" + a + "' is not one of " + String.join(", ", all));
       }
       if (wanted.contains(name)) {
         throw new IllegalArgumentException("rail '" + a + "' is asked for twice");
@@ -158,12 +171,14 @@ public final class LogCommand implements Callable<Integer> {
       List<String> names = new ArrayList<>();
       for (PowerSource s : ordered) {
         for (Rail r : s.rails()) {
-          names.add(names.contains(r.name()) ? s.kind().replace('-', '_') + "_" + r.name() : r.name());
+          names.add(
+              names.contains(r.name()) ? s.kind().replace('-', '_') + "_" + r.name() : r.name());
         }
       }
       for (String w : wanted) {
         if (!names.contains(w)) {
-          throw new IllegalArgumentException("rail '" + w + "' cannot be chosen with this selection; choose it by its plain name");
+          throw new IllegalArgumentException(
+              "rail '" + w + "' cannot be chosen with this selection; choose it by its plain name");
         }
       }
     }
@@ -242,7 +257,8 @@ public final class LogCommand implements Callable<Integer> {
       }
       summary(logger, err, outText, written[0], names, last, startNs, writeError[0], failure);
     } finally {
-      // the file is closed and the summary printed (also on Ctrl-C) before the hook lets the JVM end
+      // the file is closed and the summary printed (also on Ctrl-C) before the hook lets the JVM
+      // end
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException shuttingDown) {
@@ -264,7 +280,8 @@ public final class LogCommand implements Callable<Integer> {
       IOException writeError,
       String failure) {
     if (writeError != null) {
-      throw new UncheckedIOException("cannot write " + out + ": " + writeError.getMessage(), writeError);
+      throw new UncheckedIOException(
+          "cannot write " + out + ": " + writeError.getMessage(), writeError);
     }
     progress(err, System.nanoTime() - startNs, written, names, last, logger.stats());
     err.println();
@@ -283,13 +300,13 @@ public final class LogCommand implements Callable<Integer> {
           ms(s.cpuTimePerReadNs()),
           s.lastError() == null ? "" : "; last failure: " + s.lastError());
     }
-    outText.printf(Locale.ROOT, "wrote %d samples of %s to %s%n", written, String.join(", ", names), out);
+    outText.printf(
+        Locale.ROOT, "wrote %d samples of %s to %s%n", written, String.join(", ", names), out);
     outText.flush();
     if (failure != null) {
       throw new IllegalStateException(failure + " (the samples before it are kept in " + out + ")");
     }
   }
-
 
   private static void write(
       PowerLogger logger,
@@ -321,7 +338,12 @@ public final class LogCommand implements Callable<Integer> {
   }
 
   private void progress(
-      PrintWriter err, long elapsedNs, long written, List<String> names, double[] last, List<SourceStats> stats) {
+      PrintWriter err,
+      long elapsedNs,
+      long written,
+      List<String> names,
+      double[] last,
+      List<SourceStats> stats) {
     StringBuilder b = new StringBuilder("\rlog ");
     b.append(String.format(Locale.ROOT, "%.0f", elapsedNs / 1e9));
     if (duration != null) {
@@ -330,7 +352,8 @@ public final class LogCommand implements Callable<Integer> {
     b.append(" s  ").append(written).append(" samples ");
     for (int i = 0; i < names.size() && i < 6; i++) {
       b.append(' ').append(names.get(i)).append(' ');
-      b.append(Double.isNaN(last[i]) ? "-" : String.format(Locale.ROOT, "%.0f", last[i])).append(" mW");
+      b.append(Double.isNaN(last[i]) ? "-" : String.format(Locale.ROOT, "%.0f", last[i]))
+          .append(" mW");
     }
     long dropped = stats.stream().mapToLong(SourceStats::droppedSamples).sum();
     long failed = stats.stream().mapToLong(SourceStats::failedReads).sum();
@@ -368,7 +391,9 @@ public final class LogCommand implements Callable<Integer> {
     Matcher m = DURATION.matcher(t.toLowerCase(Locale.ROOT));
     if (!m.matches()) {
       throw new IllegalArgumentException(
-          "duration '" + text + "' is not a number with a unit (ns, us, ms, s, m, h), such as 60s or 2ms");
+          "duration '"
+              + text
+              + "' is not a number with a unit (ns, us, ms, s, m, h), such as 60s or 2ms");
     }
     double v = Double.parseDouble(m.group(1));
     String unit = m.group(2) == null ? "s" : m.group(2);

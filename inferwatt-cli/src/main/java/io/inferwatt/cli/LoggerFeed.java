@@ -18,11 +18,13 @@ import java.util.OptionalLong;
  */
 final class LoggerFeed implements SampleFeed {
   private static final int QUEUE = 1 << 16;
+
   /**
    * How often the drainer empties the logger's queue, ms: rarely, since every wake-up can delay a
    * thread of the engine (the queue holds minutes of samples).
    */
   private static final long DRAIN_PERIOD_MS = 500;
+
   private final List<PowerSource> sources;
   private final List<String> rails;
   private final long periodNs;
@@ -40,8 +42,8 @@ final class LoggerFeed implements SampleFeed {
    * The logger's cost over every start/stop so far.
    *
    * @param droppedSamples samples the bounded hand-off had no room for
-   * @param cpuPercent CPU time of the logger threads over the time logged, % of one core; NaN
-   *     where the JVM cannot measure thread CPU time
+   * @param cpuPercent CPU time of the logger threads over the time logged, % of one core; NaN where
+   *     the JVM cannot measure thread CPU time
    */
   record Cost(long droppedSamples, double cpuPercent) {}
 
@@ -58,7 +60,12 @@ final class LoggerFeed implements SampleFeed {
     long p = Long.MAX_VALUE;
     for (PowerSource s : this.sources) {
       OptionalLong u = s.updatePeriodNs();
-      p = Math.min(p, u.isPresent() ? Math.max(1_000_000L, Math.min(100_000_000L, u.getAsLong())) : 5_000_000L);
+      p =
+          Math.min(
+              p,
+              u.isPresent()
+                  ? Math.max(1_000_000L, Math.min(100_000_000L, u.getAsLong()))
+                  : 5_000_000L);
     }
     this.periodNs = p;
   }

@@ -9,15 +9,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 
 /**
- * The {@code inferwatt} command. The only place that exits: errors become one line on stderr and
- * an exit code (2 for bad input or usage, 1 for a failure while measuring); the stack trace only
- * with {@code --verbose}.
+ * The {@code inferwatt} command. The only place that exits: errors become one line on stderr and an
+ * exit code (2 for bad input or usage, 1 for a failure while measuring); the stack trace only with
+ * {@code --verbose}.
  */
 @Command(
     name = "inferwatt",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "Power, latency and energy of neural-network inference, per inference and per layer.",
+    description =
+        "Power, latency and energy of neural-network inference, per inference and per layer.",
     subcommands = {
       ProfileCommand.class,
       AnalyzeCommand.class,
@@ -39,6 +40,7 @@ public final class Main implements Runnable {
 
   /** Exit code for bad input or usage. */
   static final int BAD_INPUT = 2;
+
   /** Exit code for a failure while running. */
   static final int FAILED = 1;
 
@@ -68,7 +70,9 @@ public final class Main implements Runnable {
             code = BAD_INPUT;
           }
           String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-          if (t instanceof UncheckedIOException u && u.getCause() != null && msg.equals(u.getCause().toString())) {
+          if (t instanceof UncheckedIOException u
+              && u.getCause() != null
+              && msg.equals(u.getCause().toString())) {
             msg = u.getCause().getMessage();
           }
           err.println("inferwatt: error: " + msg);

@@ -8,8 +8,8 @@ import io.inferwatt.engines.onnx.ModelSummary;
 import io.inferwatt.engines.onnx.ModelSummary.NodeSummary;
 import io.inferwatt.engines.onnx.Networks;
 import io.inferwatt.engines.onnx.OnnxGraphs;
-import io.inferwatt.engines.onnx.OnnxIo;
 import io.inferwatt.engines.onnx.OnnxInspector;
+import io.inferwatt.engines.onnx.OnnxIo;
 import io.inferwatt.engines.onnx.OnnxModel;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -47,7 +47,8 @@ final class ModelsCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   static Path checkedInput(Path file) {
     if (!Files.isRegularFile(file)) {
@@ -59,12 +60,20 @@ final class ModelsCommand implements Callable<Integer> {
   static void write(OnnxModel m, Path out, PrintWriter w) {
     OnnxIo.write(m, out);
     ModelSummary s = OnnxInspector.inspect(m);
-    w.printf(Locale.ROOT, "wrote %s: %d nodes, %,d parameters, %.1f M MACs%n",
-        out, s.nodes(), s.parameters(), s.macs() / 1e6);
+    w.printf(
+        Locale.ROOT,
+        "wrote %s: %d nodes, %,d parameters, %.1f M MACs%n",
+        out,
+        s.nodes(),
+        s.parameters(),
+        s.macs() / 1e6);
   }
 
   /** {@code models list}. */
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "List the built-in networks and layer generators.")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "List the built-in networks and layer generators.")
   static final class ListCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -74,19 +83,31 @@ final class ModelsCommand implements Callable<Integer> {
       out.printf("%-12s  %6s  %12s  %10s%n", "network", "nodes", "parameters", "MACs (M)");
       for (String name : Networks.names()) {
         ModelSummary s = OnnxInspector.inspect(Networks.build(name, 1));
-        out.printf(Locale.ROOT, "%-12s  %6d  %,12d  %10.1f%n", name, s.nodes(), s.parameters(), s.macs() / 1e6);
+        out.printf(
+            Locale.ROOT,
+            "%-12s  %6d  %,12d  %10.1f%n",
+            name,
+            s.nodes(),
+            s.parameters(),
+            s.macs() / 1e6);
       }
       out.println();
-      out.println("generators: conv (--kernel --stride --in --out --size [--groups]), layer --type "
-          + String.join("|", Networks.layerTypes()) + " (--channels --size [--out])");
-      out.println("input 1x3x224x224, random weights from --seed (latency and power do not depend on trained values)");
+      out.println(
+          "generators: conv (--kernel --stride --in --out --size [--groups]), layer --type "
+              + String.join("|", Networks.layerTypes())
+              + " (--channels --size [--out])");
+      out.println(
+          "input 1x3x224x224, random weights from --seed (latency and power do not depend on trained values)");
       return 0;
     }
   }
 
   /** {@code models build NAME --out FILE}. */
-  @Command(name = "build", mixinStandardHelpOptions = true,
-      description = "Write a network (mobilenetv1, mobilenetv2, resnet18, resnet50) or a single layer (conv, layer) as ONNX.")
+  @Command(
+      name = "build",
+      mixinStandardHelpOptions = true,
+      description =
+          "Write a network (mobilenetv1, mobilenetv2, resnet18, resnet50) or a single layer (conv, layer) as ONNX.")
   static final class BuildCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -96,19 +117,28 @@ final class ModelsCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "the ONNX file to write")
     Path out;
 
-    @Option(names = "--seed", defaultValue = "1", description = "seed of the random weights (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--seed",
+        defaultValue = "1",
+        description = "seed of the random weights (default: ${DEFAULT-VALUE})")
     long seed;
 
     @Option(names = "--kernel", description = "conv: kernel size")
     Integer kernel;
 
-    @Option(names = "--stride", defaultValue = "1", description = "conv: stride (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--stride",
+        defaultValue = "1",
+        description = "conv: stride (default: ${DEFAULT-VALUE})")
     int stride;
 
     @Option(names = "--in", description = "conv: input channels")
     Integer in;
 
-    @Option(names = "--out-channels", description = "conv: output channels (also --oc)", paramLabel = "N")
+    @Option(
+        names = "--out-channels",
+        description = "conv: output channels (also --oc)",
+        paramLabel = "N")
     Integer outChannels;
 
     @Option(names = "--oc", hidden = true)
@@ -117,16 +147,25 @@ final class ModelsCommand implements Callable<Integer> {
     @Option(names = "--size", description = "conv, layer: input height and width")
     Integer size;
 
-    @Option(names = "--groups", defaultValue = "1", description = "conv: groups (= --in for depthwise; default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--groups",
+        defaultValue = "1",
+        description = "conv: groups (= --in for depthwise; default: ${DEFAULT-VALUE})")
     int groups;
 
-    @Option(names = "--type", description = "layer: " + "BatchNormalization, Relu, Relu6, Add, MaxPool, GlobalAveragePool, Gemm")
+    @Option(
+        names = "--type",
+        description =
+            "layer: " + "BatchNormalization, Relu, Relu6, Add, MaxPool, GlobalAveragePool, Gemm")
     String type;
 
     @Option(names = "--channels", description = "layer: input channels (Gemm: input features)")
     Integer channels;
 
-    @Option(names = "--features", defaultValue = "1000", description = "layer Gemm: output features (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--features",
+        defaultValue = "1000",
+        description = "layer Gemm: output features (default: ${DEFAULT-VALUE})")
     int features;
 
     @Override
@@ -143,7 +182,8 @@ final class ModelsCommand implements Callable<Integer> {
         }
         case "layer" -> {
           if (type == null) {
-            throw new IllegalArgumentException("layer needs --type (one of " + String.join(", ", Networks.layerTypes()) + ")");
+            throw new IllegalArgumentException(
+                "layer needs --type (one of " + String.join(", ", Networks.layerTypes()) + ")");
           }
           require(channels, "--channels");
           if (!type.equalsIgnoreCase("Gemm")) {
@@ -165,7 +205,10 @@ final class ModelsCommand implements Callable<Integer> {
   }
 
   /** {@code models prefix MODEL --nodes k --out FILE}. */
-  @Command(name = "prefix", mixinStandardHelpOptions = true, description = "Write the first k nodes of an ONNX model as a model of its own.")
+  @Command(
+      name = "prefix",
+      mixinStandardHelpOptions = true,
+      description = "Write the first k nodes of an ONNX model as a model of its own.")
   static final class PrefixCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -180,20 +223,29 @@ final class ModelsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      write(OnnxGraphs.prefix(OnnxIo.read(checkedInput(model)), nodes), out, spec.commandLine().getOut());
+      write(
+          OnnxGraphs.prefix(OnnxIo.read(checkedInput(model)), nodes),
+          out,
+          spec.commandLine().getOut());
       return 0;
     }
   }
 
   /** {@code models node MODEL --index i --out FILE}. */
-  @Command(name = "node", mixinStandardHelpOptions = true, description = "Write one node of an ONNX model, with its real shapes, as a model.")
+  @Command(
+      name = "node",
+      mixinStandardHelpOptions = true,
+      description = "Write one node of an ONNX model, with its real shapes, as a model.")
   static final class NodeCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "MODEL.onnx")
     Path model;
 
-    @Option(names = "--index", required = true, description = "the node's index (0-based; see models inspect)")
+    @Option(
+        names = "--index",
+        required = true,
+        description = "the node's index (0-based; see models inspect)")
     int index;
 
     @Option(names = "--out", required = true, description = "the ONNX file to write")
@@ -201,20 +253,29 @@ final class ModelsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      write(OnnxGraphs.node(OnnxIo.read(checkedInput(model)), index), out, spec.commandLine().getOut());
+      write(
+          OnnxGraphs.node(OnnxIo.read(checkedInput(model)), index),
+          out,
+          spec.commandLine().getOut());
       return 0;
     }
   }
 
   /** {@code models inspect FILE [--format json]}. */
-  @Command(name = "inspect", mixinStandardHelpOptions = true, description = "Nodes, shapes, parameters and MACs of an ONNX file.")
+  @Command(
+      name = "inspect",
+      mixinStandardHelpOptions = true,
+      description = "Nodes, shapes, parameters and MACs of an ONNX file.")
   static final class InspectCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "FILE")
     Path file;
 
-    @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--format",
+        defaultValue = "text",
+        description = "text or json (default: ${DEFAULT-VALUE})")
     String format;
 
     @Override
@@ -229,13 +290,33 @@ final class ModelsCommand implements Callable<Integer> {
         out.println(JSON.writeValueAsString(json(s)));
         return 0;
       }
-      out.printf(Locale.ROOT, "%s: graph %s, IR %d, opset %d%n", file, s.graphName(), s.irVersion(), s.opset());
-      out.printf(Locale.ROOT, "%d nodes, %,d parameters, %.1f M MACs per input%n", s.nodes(), s.parameters(), s.macs() / 1e6);
-      out.printf("%5s  %-28s  %-18s  %-20s  %10s  %12s%n", "index", "name", "type", "output", "params", "MACs");
+      out.printf(
+          Locale.ROOT,
+          "%s: graph %s, IR %d, opset %d%n",
+          file,
+          s.graphName(),
+          s.irVersion(),
+          s.opset());
+      out.printf(
+          Locale.ROOT,
+          "%d nodes, %,d parameters, %.1f M MACs per input%n",
+          s.nodes(),
+          s.parameters(),
+          s.macs() / 1e6);
+      out.printf(
+          "%5s  %-28s  %-18s  %-20s  %10s  %12s%n",
+          "index", "name", "type", "output", "params", "MACs");
       for (NodeSummary n : s.layers()) {
         String shape = n.outputShapes().isEmpty() ? "?" : shape(n.outputShapes().get(0));
-        out.printf(Locale.ROOT, "%5d  %-28s  %-18s  %-20s  %,10d  %,12d%n",
-            n.index(), n.name(), n.layerType(), shape, n.parameters(), n.macs());
+        out.printf(
+            Locale.ROOT,
+            "%5d  %-28s  %-18s  %-20s  %,10d  %,12d%n",
+            n.index(),
+            n.name(),
+            n.layerType(),
+            shape,
+            n.parameters(),
+            n.macs());
       }
       return 0;
     }
@@ -260,12 +341,14 @@ final class ModelsCommand implements Callable<Integer> {
       o.put("parameters", s.parameters());
       o.put("macs", s.macs());
       ArrayNode inputs = o.putArray("inputs");
-      s.inputs().forEach(v -> {
-        ObjectNode i = inputs.addObject();
-        i.put("name", v.name());
-        ArrayNode d = i.putArray("shape");
-        v.dims().forEach(d::add);
-      });
+      s.inputs()
+          .forEach(
+              v -> {
+                ObjectNode i = inputs.addObject();
+                i.put("name", v.name());
+                ArrayNode d = i.putArray("shape");
+                v.dims().forEach(d::add);
+              });
       ArrayNode layers = o.putArray("layers");
       for (NodeSummary n : s.layers()) {
         ObjectNode l = layers.addObject();
@@ -274,15 +357,19 @@ final class ModelsCommand implements Callable<Integer> {
         l.put("op", n.opType());
         l.put("type", n.layerType());
         ArrayNode ins = l.putArray("input_shapes");
-        n.inputShapes().forEach(sh -> {
-          ArrayNode a = ins.addArray();
-          sh.forEach(a::add);
-        });
+        n.inputShapes()
+            .forEach(
+                sh -> {
+                  ArrayNode a = ins.addArray();
+                  sh.forEach(a::add);
+                });
         ArrayNode outs = l.putArray("output_shapes");
-        n.outputShapes().forEach(sh -> {
-          ArrayNode a = outs.addArray();
-          sh.forEach(a::add);
-        });
+        n.outputShapes()
+            .forEach(
+                sh -> {
+                  ArrayNode a = outs.addArray();
+                  sh.forEach(a::add);
+                });
         l.put("parameters", n.parameters());
         l.put("macs", n.macs());
         if (n.kernel() > 0) {

@@ -28,13 +28,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A real board's study recorder: ONNX Runtime (CPU) or TensorRT's trtexec on this machine, with
- * its power sensors and hardware knobs. Each configuration names its network; the ONNX file is
- * written by the project's model builder into a cache folder the first time and opened (or built
- * into a TensorRT engine, cached by trtexec's recorder) for that configuration.
+ * A real board's study recorder: ONNX Runtime (CPU) or TensorRT's trtexec on this machine, with its
+ * power sensors and hardware knobs. Each configuration names its network; the ONNX file is written
+ * by the project's model builder into a cache folder the first time and opened (or built into a
+ * TensorRT engine, cached by trtexec's recorder) for that configuration.
  */
 final class OnnxStudyRecorder implements io.inferwatt.hardware.Recorder {
-  private static final Pattern CONV = Pattern.compile("conv-k(\\d+)-s(\\d+)-c(\\d+)x(\\d+)-(\\d+)x(\\d+)");
+  private static final Pattern CONV =
+      Pattern.compile("conv-k(\\d+)-s(\\d+)-c(\\d+)x(\\d+)-(\\d+)x(\\d+)");
 
   private final String board;
   private final String engine;
@@ -44,9 +45,15 @@ final class OnnxStudyRecorder implements io.inferwatt.hardware.Recorder {
   private final Path cache;
 
   OnnxStudyRecorder(
-      String board, String engine, List<Knob> knobs, Optional<SampleFeed> feed, long seed, Path cache) {
+      String board,
+      String engine,
+      List<Knob> knobs,
+      Optional<SampleFeed> feed,
+      long seed,
+      Path cache) {
     if (!engine.equals("onnxruntime") && !engine.equals("tensorrt")) {
-      throw new IllegalArgumentException("engine " + engine + " is not one of onnxruntime, tensorrt");
+      throw new IllegalArgumentException(
+          "engine " + engine + " is not one of onnxruntime, tensorrt");
     }
     this.board = board;
     this.engine = engine;
@@ -67,8 +74,11 @@ final class OnnxStudyRecorder implements io.inferwatt.hardware.Recorder {
     }
     if (!bad.isEmpty()) {
       throw new IllegalArgumentException(
-          "model(s) " + String.join(", ", bad) + " cannot be built as ONNX files for a real board; "
-              + "available: " + String.join(", ", Networks.names())
+          "model(s) "
+              + String.join(", ", bad)
+              + " cannot be built as ONNX files for a real board; "
+              + "available: "
+              + String.join(", ", Networks.names())
               + " and conv-kK-sS-cINxOUT-HxH");
     }
   }
@@ -121,13 +131,15 @@ final class OnnxStudyRecorder implements io.inferwatt.hardware.Recorder {
   public Timeline record(Workload workload, Protocol protocol, ProgressListener listener) {
     Path model = model(workload.network().name());
     if (engine.equals("tensorrt")) {
-      return TrtexecRecorder.create(model, TrtexecOptions.defaults(), ProcessLauncher.system(), feed)
+      return TrtexecRecorder.create(
+              model, TrtexecOptions.defaults(), ProcessLauncher.system(), feed)
           .record(workload, protocol, listener);
     }
     OrtOptions options =
         OrtOptions.defaults()
             .withIntraOpThreads(
-                Boards.intraOpThreads(0, feed.isPresent(), new java.io.PrintWriter(java.io.Writer.nullWriter())));
+                Boards.intraOpThreads(
+                    0, feed.isPresent(), new java.io.PrintWriter(java.io.Writer.nullWriter())));
     try (OrtRecorder ort = OrtRecorder.open(model, options, feed)) {
       return ort.record(workload, protocol, listener);
     }

@@ -39,16 +39,26 @@ import picocli.CommandLine.Spec;
 final class OptimaCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--db", defaultValue = "inferwatt.duckdb", description = "measurement base file (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--db",
+      defaultValue = "inferwatt.duckdb",
+      description = "measurement base file (default: ${DEFAULT-VALUE})")
   Path db;
 
   @Option(names = "--study", description = "the study (default: the one last started)")
   String study;
 
-  @Option(names = "--tolerance", defaultValue = "2%", description = "'within' means at most this much worse than the best (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--tolerance",
+      defaultValue = "2%",
+      description =
+          "'within' means at most this much worse than the best (default: ${DEFAULT-VALUE})")
   String tolerance;
 
-  @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--format",
+      defaultValue = "text",
+      description = "text or json (default: ${DEFAULT-VALUE})")
   String format;
 
   @Option(names = "--verbose", description = "stack traces on errors")
@@ -67,14 +77,25 @@ final class OptimaCommand implements Callable<Integer> {
     try (Store store = Store.open(db)) {
       List<StudyRow> all = store.base().studies();
       if (all.isEmpty()) {
-        throw new IllegalArgumentException(db + " holds no study; run inferwatt study run PLAN or study paper first");
+        throw new IllegalArgumentException(
+            db + " holds no study; run inferwatt study run PLAN or study paper first");
       }
       if (study == null) {
         row = all.stream().max(java.util.Comparator.comparing(StudyRow::updatedAt)).orElseThrow();
       } else {
-        row = store.base().study(study).orElseThrow(() -> new IllegalArgumentException(
-            "study '" + study + "' is not in " + db + "; it has "
-                + String.join(", ", all.stream().map(StudyRow::studyId).toList())));
+        row =
+            store
+                .base()
+                .study(study)
+                .orElseThrow(
+                    () ->
+                        new IllegalArgumentException(
+                            "study '"
+                                + study
+                                + "' is not in "
+                                + db
+                                + "; it has "
+                                + String.join(", ", all.stream().map(StudyRow::studyId).toList())));
       }
       slices = store.base().studySlices(row.studyId());
       rows = store.base().studyConfigurations(row.studyId());
@@ -85,16 +106,27 @@ final class OptimaCommand implements Callable<Integer> {
       settings.put(Models.MODEL, r.model());
       settings.putAll(r.settings());
       int batch = Math.max(1, r.batch());
-      outcomes.put(r.configKey(), new Outcome(r.configKey(), settings, r.powerMwMean(),
-          r.latencyMsMean() / batch, r.energyMjPaper() / batch));
+      outcomes.put(
+          r.configKey(),
+          new Outcome(
+              r.configKey(),
+              settings,
+              r.powerMwMean(),
+              r.latencyMsMean() / batch,
+              r.energyMjPaper() / batch));
     }
     Map<String, String> base = Plans.parse(row.plan(), "study " + row.studyId()).base();
-    List<Expansion.Slice> ss = slices.stream()
-        .map(s -> new Expansion.Slice(s.label(), s.factors(), s.configKeys())).toList();
+    List<Expansion.Slice> ss =
+        slices.stream()
+            .map(s -> new Expansion.Slice(s.label(), s.factors(), s.configKeys()))
+            .toList();
     Optima.Result result = Optima.compute(ss, base, outcomes, tol);
     PrintWriter out = spec.commandLine().getOut();
     if (fmt == AnalyzeCommand.Output.JSON) {
-      out.println(JsonReport.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json(row, rows.size(), result)));
+      out.println(
+          JsonReport.MAPPER
+              .writerWithDefaultPrettyPrinter()
+              .writeValueAsString(json(row, rows.size(), result)));
     } else {
       text(out, row, rows.size(), result);
     }
@@ -104,14 +136,18 @@ final class OptimaCommand implements Callable<Integer> {
   static double parseTolerance(String s) {
     String t = s.trim();
     try {
-      double v = t.endsWith("%") ? Double.parseDouble(t.substring(0, t.length() - 1)) / 100 : Double.parseDouble(t);
+      double v =
+          t.endsWith("%")
+              ? Double.parseDouble(t.substring(0, t.length() - 1)) / 100
+              : Double.parseDouble(t);
       if (v >= 0 && v < 10) {
         return v;
       }
     } catch (NumberFormatException e) {
       // below
     }
-    throw new IllegalArgumentException("tolerance '" + s + "' is not a percentage such as 2% (or a fraction such as 0.02)");
+    throw new IllegalArgumentException(
+        "tolerance '" + s + "' is not a percentage such as 2% (or a fraction such as 0.02)");
   }
 
   /** {@code cpu.freq_khz} → {@code cpu_freq_khz}. */
@@ -200,33 +236,79 @@ final class OptimaCommand implements Callable<Integer> {
   private static void text(PrintWriter out, StudyRow row, int finished, Optima.Result r) {
     String tag = row.simulated() ? "[simulated] " : "";
     int pct = (int) Math.round(r.tolerance() * 100);
-    out.printf(Locale.ROOT, "%soptima of study %s on %s (%d of %d configurations); within = at most %s%% above the best%n",
-        tag, row.studyId(), row.board(), finished, row.plannedConfigurations(),
+    out.printf(
+        Locale.ROOT,
+        "%soptima of study %s on %s (%d of %d configurations); within = at most %s%% above the best%n",
+        tag,
+        row.studyId(),
+        row.board(),
+        finished,
+        row.plannedConfigurations(),
         r.tolerance() * 100 == pct ? Integer.toString(pct) : Double.toString(r.tolerance() * 100));
-    out.printf(Locale.ROOT, "%spower: total rail mean; latency and energy: per input (divided by the batch)%n", tag);
+    out.printf(
+        Locale.ROOT,
+        "%spower: total rail mean; latency and energy: per input (divided by the batch)%n",
+        tag);
     for (Optima.Objective obj : Optima.Objective.values()) {
       Optima.Best b = r.overall().get(obj);
-      out.printf(Locale.ROOT, "%s%n%s%s (%s): each setting's best in its own sweep%n", tag.trim(), tag, obj.id(), obj.unit());
-      b.best().forEach((k, v) -> out.printf(Locale.ROOT, "%s  %-14s best %-12s within: %s%n", tag, k, v, range(b.within().get(k))));
+      out.printf(
+          Locale.ROOT,
+          "%s%n%s%s (%s): each setting's best in its own sweep%n",
+          tag.trim(),
+          tag,
+          obj.id(),
+          obj.unit());
+      b.best()
+          .forEach(
+              (k, v) ->
+                  out.printf(
+                      Locale.ROOT,
+                      "%s  %-14s best %-12s within: %s%n",
+                      tag,
+                      k,
+                      v,
+                      range(b.within().get(k))));
     }
-    out.printf(Locale.ROOT, "%s%n%slatency/energy Pareto front (base model and input):%n", tag.trim(), tag);
+    out.printf(
+        Locale.ROOT,
+        "%s%n%slatency/energy Pareto front (base model and input):%n",
+        tag.trim(),
+        tag);
     for (Outcome p : r.pareto()) {
-      out.printf(Locale.ROOT, "%s  %8.3f ms  %9.3f mJ  %8.1f mW  %s%n", tag, p.latencyMsPerInput(), p.energyMjPerInput(),
-          p.powerMw(), hardware(p.settings()));
+      out.printf(
+          Locale.ROOT,
+          "%s  %8.3f ms  %9.3f mJ  %8.1f mW  %s%n",
+          tag,
+          p.latencyMsPerInput(),
+          p.energyMjPerInput(),
+          p.powerMw(),
+          hardware(p.settings()));
     }
-    out.printf(Locale.ROOT, "%s%n%swhat moves energy most (max/min - 1 over the slice):%n", tag.trim(), tag);
+    out.printf(
+        Locale.ROOT,
+        "%s%n%swhat moves energy most (max/min - 1 over the slice):%n",
+        tag.trim(),
+        tag);
     for (Optima.Influence i : r.energyRanking()) {
-      out.printf(Locale.ROOT, "%s  %-16s %7.1f %%  (%.3f to %.3f mJ per input)%n", tag, i.label(), 100 * i.spread(), i.minMj(), i.maxMj());
+      out.printf(
+          Locale.ROOT,
+          "%s  %-16s %7.1f %%  (%.3f to %.3f mJ per input)%n",
+          tag,
+          i.label(),
+          100 * i.spread(),
+          i.minMj(),
+          i.maxMj());
     }
   }
 
   private static String hardware(Map<String, String> s) {
     StringBuilder sb = new StringBuilder();
-    s.forEach((k, v) -> {
-      if (!k.equals(Models.MODEL) && !k.equals(Models.INPUT)) {
-        sb.append(sb.length() == 0 ? "" : " ").append(k).append('=').append(v);
-      }
-    });
+    s.forEach(
+        (k, v) -> {
+          if (!k.equals(Models.MODEL) && !k.equals(Models.INPUT)) {
+            sb.append(sb.length() == 0 ? "" : " ").append(k).append('=').append(v);
+          }
+        });
     return sb.toString();
   }
 
@@ -235,6 +317,8 @@ final class OptimaCommand implements Callable<Integer> {
     if (vs == null || vs.isEmpty()) {
       return "-";
     }
-    return vs.size() <= 3 ? String.join(", ", vs) : vs.get(0) + " … " + vs.get(vs.size() - 1) + " (" + vs.size() + " values)";
+    return vs.size() <= 3
+        ? String.join(", ", vs)
+        : vs.get(0) + " … " + vs.get(vs.size() - 1) + " (" + vs.size() + " values)";
   }
 }

@@ -1,6 +1,7 @@
 package io.inferwatt.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inferwatt.core.PowerSample;
 import io.inferwatt.core.io.EventsJsonl;
 import io.inferwatt.core.io.SamplesCsv;
 import io.inferwatt.core.model.ExecutionMode;
@@ -8,7 +9,6 @@ import io.inferwatt.core.model.InputKind;
 import io.inferwatt.core.model.NetworkSpec;
 import io.inferwatt.core.model.Protocol;
 import io.inferwatt.core.model.Workload;
-import io.inferwatt.core.PowerSample;
 import io.inferwatt.engines.ort.ClockAlignment;
 import io.inferwatt.engines.ort.OrtRecorder;
 import io.inferwatt.engines.trt.TrtexecRecorder;
@@ -39,46 +39,87 @@ import picocli.CommandLine.Spec;
 final class ProfileCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--board", description = "sim:nano (the default without a model file) or local (this machine's power sensors; the default with a model file)")
+  @Option(
+      names = "--board",
+      description =
+          "sim:nano (the default without a model file) or local (this machine's power sensors; the default with a model file)")
   String board;
 
-  @Option(names = "--engine", description = "onnxruntime (a model file, CPU), onnxruntime:cuda or onnxruntime:tensorrt (the -Pgpu build), trtexec (TensorRT's trtexec on a model file) or command (a runner after --, printing the events JSONL); the virtual Nano has its own engine")
+  @Option(
+      names = "--engine",
+      description =
+          "onnxruntime (a model file, CPU), onnxruntime:cuda or onnxruntime:tensorrt (the -Pgpu build), trtexec (TensorRT's trtexec on a model file) or command (a runner after --, printing the events JSONL); the virtual Nano has its own engine")
   String engine;
 
-  @Parameters(paramLabel = "MODEL | -- COMMAND", description = "an ONNX file, or with --engine command the runner's command line")
+  @Parameters(
+      paramLabel = "MODEL | -- COMMAND",
+      description = "an ONNX file, or with --engine command the runner's command line")
   List<String> positional = new ArrayList<>();
 
-  @Option(names = "--root", defaultValue = "/", description = "where the power sensors' files are (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--root",
+      defaultValue = "/",
+      description = "where the power sensors' files are (default: ${DEFAULT-VALUE})")
   Path root;
 
-  @Option(names = "--inputs", paramLabel = "DIR", description = "onnxruntime: images for --input varied")
+  @Option(
+      names = "--inputs",
+      paramLabel = "DIR",
+      description = "onnxruntime: images for --input varied")
   Path inputs;
 
-  @Option(names = "--threads", defaultValue = "0", description = "onnxruntime: intra-op threads, 0 = its default (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--threads",
+      defaultValue = "0",
+      description = "onnxruntime: intra-op threads, 0 = its default (default: ${DEFAULT-VALUE})")
   int threads;
 
-  @Option(names = "--runner-timeout", defaultValue = "10m", description = "command: the longest the runner may take (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--runner-timeout",
+      defaultValue = "10m",
+      description = "command: the longest the runner may take (default: ${DEFAULT-VALUE})")
   String runnerTimeout;
 
-  @Option(names = "--trtexec", paramLabel = "PATH", description = "trtexec: the program (default: /usr/src/tensorrt/bin/trtexec where it exists, else trtexec on PATH)")
+  @Option(
+      names = "--trtexec",
+      paramLabel = "PATH",
+      description =
+          "trtexec: the program (default: /usr/src/tensorrt/bin/trtexec where it exists, else trtexec on PATH)")
   Path trtexec;
 
-  @Option(names = "--engine-cache", paramLabel = "DIR", description = "trtexec: folder of built engines, reused across runs (default: ~/.cache/inferwatt/engines)")
+  @Option(
+      names = "--engine-cache",
+      paramLabel = "DIR",
+      description =
+          "trtexec: folder of built engines, reused across runs (default: ~/.cache/inferwatt/engines)")
   Path engineCache;
 
   @Option(names = "--precision", description = "trtexec: fp32, fp16, int8 or best (default: fp32)")
   String precision;
 
-  @Option(names = "--model", defaultValue = "mobilenetv2", description = "network: mobilenetv1, mobilenetv2, resnet18, resnet50 (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--model",
+      defaultValue = "mobilenetv2",
+      description =
+          "network: mobilenetv1, mobilenetv2, resnet18, resnet50 (default: ${DEFAULT-VALUE})")
   String model;
 
-  @Option(names = "--batch", defaultValue = "1", description = "batch size (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--batch",
+      defaultValue = "1",
+      description = "batch size (default: ${DEFAULT-VALUE})")
   int batch;
 
-  @Option(names = "--mode", defaultValue = "sync", description = "sync or async (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--mode",
+      defaultValue = "sync",
+      description = "sync or async (default: ${DEFAULT-VALUE})")
   String mode;
 
-  @Option(names = "--input", defaultValue = "fixed-random", description = "black, fixed-random or varied (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--input",
+      defaultValue = "fixed-random",
+      description = "black, fixed-random or varied (default: ${DEFAULT-VALUE})")
   String input;
 
   @Option(names = "--cores", description = "online CPU cores")
@@ -90,49 +131,94 @@ final class ProfileCommand implements Callable<Integer> {
   @Option(names = "--gpu-freq-hz", description = "GPU frequency in Hz")
   Long gpuFreqHz;
 
-  @Option(names = "--set", paramLabel = "KNOB=VALUE", description = "any board setting, e.g. --set cpu.cores=1")
+  @Option(
+      names = "--set",
+      paramLabel = "KNOB=VALUE",
+      description = "any board setting, e.g. --set cpu.cores=1")
   Map<String, String> set = new LinkedHashMap<>();
 
-  @Option(names = "--warmup", defaultValue = "50", description = "warm-up inferences (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--warmup",
+      defaultValue = "50",
+      description = "warm-up inferences (default: ${DEFAULT-VALUE})")
   int warmup;
 
-  @Option(names = "--cycles", defaultValue = "500", description = "inferences in the latency phase and in the power phase (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--cycles",
+      defaultValue = "500",
+      description =
+          "inferences in the latency phase and in the power phase (default: ${DEFAULT-VALUE})")
   int cycles;
 
-  @Option(names = "--layer-cycles", defaultValue = "0", description = "inferences in the layer phase; 0 = as many as the fastest layer needs (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--layer-cycles",
+      defaultValue = "0",
+      description =
+          "inferences in the layer phase; 0 = as many as the fastest layer needs (default: ${DEFAULT-VALUE})")
   int layerCycles;
 
-  @Option(names = "--max-layer-cycles", defaultValue = "30000", description = "upper bound for automatic layer cycles (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--max-layer-cycles",
+      defaultValue = "30000",
+      description = "upper bound for automatic layer cycles (default: ${DEFAULT-VALUE})")
   int maxLayerCycles;
 
-  @Option(names = "--min-samples", defaultValue = "100", description = "samples wanted on the fastest layer (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--min-samples",
+      defaultValue = "100",
+      description = "samples wanted on the fastest layer (default: ${DEFAULT-VALUE})")
   int minSamples;
 
-  @Option(names = "--idle", defaultValue = "2s", description = "idle phase length (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--idle",
+      defaultValue = "2s",
+      description = "idle phase length (default: ${DEFAULT-VALUE})")
   String idle;
 
-  @Option(names = "--seed", defaultValue = "1", description = "seed of the simulated board (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
+      description = "seed of the simulated board (default: ${DEFAULT-VALUE})")
   long seed;
 
-  @Option(names = "--sensor-window-ms", defaultValue = "1.1", description = "simulated board only: the sensor's averaging window in ms, 0 = instantaneous (default: ${DEFAULT-VALUE}, the INA3221's conversion time)")
+  @Option(
+      names = "--sensor-window-ms",
+      defaultValue = "1.1",
+      description =
+          "simulated board only: the sensor's averaging window in ms, 0 = instantaneous (default: ${DEFAULT-VALUE}, the INA3221's conversion time)")
   double sensorWindowMs;
 
-  @Option(names = "--mapping", defaultValue = "auto", description = "layer mapping: auto, window or paper (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--mapping",
+      defaultValue = "auto",
+      description = "layer mapping: auto, window or paper (default: ${DEFAULT-VALUE})")
   String mapping;
 
-  @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--format",
+      defaultValue = "text",
+      description = "text or json (default: ${DEFAULT-VALUE})")
   String format;
 
-  @Option(names = "--db", defaultValue = "inferwatt.duckdb", description = "measurement base file (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--db",
+      defaultValue = "inferwatt.duckdb",
+      description = "measurement base file (default: ${DEFAULT-VALUE})")
   Path db;
 
   @Option(names = "--no-store", description = "do not store the run")
   boolean noStore;
 
-  @Option(names = "--save-samples", paramLabel = "FILE", description = "also write the power samples as CSV")
+  @Option(
+      names = "--save-samples",
+      paramLabel = "FILE",
+      description = "also write the power samples as CSV")
   Path saveSamples;
 
-  @Option(names = "--save-events", paramLabel = "FILE", description = "also write the events as JSONL")
+  @Option(
+      names = "--save-events",
+      paramLabel = "FILE",
+      description = "also write the events as JSONL")
   Path saveEvents;
 
   @Option(names = "--verbose", description = "stack traces on errors")
@@ -142,8 +228,16 @@ final class ProfileCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     AnalyzeCommand.Output fmt = AnalyzeCommand.Output.parse(format);
     Boards.Opened opened =
-        Boards.open(board, engine, positional, model, seed, sensorWindowMs, root,
-            new Boards.EngineOptions(inputs, threads, Durations.parseNs(runnerTimeout), trtexec, engineCache, precision),
+        Boards.open(
+            board,
+            engine,
+            positional,
+            model,
+            seed,
+            sensorWindowMs,
+            root,
+            new Boards.EngineOptions(
+                inputs, threads, Durations.parseNs(runnerTimeout), trtexec, engineCache, precision),
             spec.commandLine().getErr());
     Recorder recorder = opened.recorder();
     NetworkSpec net = opened.network();
@@ -160,25 +254,39 @@ final class ProfileCommand implements Callable<Integer> {
     }
     settings.putAll(set);
     Protocol protocol =
-        new Protocol(warmup, cycles, cycles, layerCycles, maxLayerCycles, minSamples, Durations.parseNs(idle));
+        new Protocol(
+            warmup,
+            cycles,
+            cycles,
+            layerCycles,
+            maxLayerCycles,
+            minSamples,
+            Durations.parseNs(idle));
     Store store = noStore ? null : Store.open(db); // touch the output first: fail in second 0
     try {
       PrintWriter err = spec.commandLine().getErr();
       Progress progress = new Progress(err, recorder.simulated());
       ProfileResult result =
           ProfileRunner.run(
-              recorder, workload, settings, protocol, AnalyzeCommand.options(minSamples, mapping, null), progress);
+              recorder,
+              workload,
+              settings,
+              protocol,
+              AnalyzeCommand.options(minSamples, mapping, null),
+              progress);
       progress.done();
       if (recorder instanceof TrtexecRecorder t) { // where trtexec's clock was placed, and how well
         TrtexecRecorder.Report rep = t.lastReport();
         for (TrtexecRecorder.PassAlignment a : rep.alignments()) {
-          err.printf("inferwatt: trtexec %s pass placed by the %s, within %.3f ms%n",
+          err.printf(
+              "inferwatt: trtexec %s pass placed by the %s, within %.3f ms%n",
               a.phase(), a.method(), a.applied().uncertaintyNs() / 1e6);
         }
         rep.notes().forEach(n -> err.println("inferwatt: note: " + n));
       }
       if (saveSamples != null) {
-        try (SamplesCsv.Writer w = SamplesCsv.writer(saveSamples, result.timeline().rails(), true)) {
+        try (SamplesCsv.Writer w =
+            SamplesCsv.writer(saveSamples, result.timeline().rails(), true)) {
           for (PowerSample s : result.timeline().samples()) {
             w.write(s);
           }
@@ -198,7 +306,10 @@ final class ProfileCommand implements Callable<Integer> {
           w.meta(meta).all(result.timeline().events());
         }
       }
-      Long runId = store == null ? null : store.save(result, clockNotes(recorder), opened.logger().map(LoggerFeed::cost));
+      Long runId =
+          store == null
+              ? null
+              : store.save(result, clockNotes(recorder), opened.logger().map(LoggerFeed::cost));
       print(fmt, result, runId);
     } finally {
       opened.close();
@@ -221,14 +332,20 @@ final class ProfileCommand implements Callable<Integer> {
       m.put("tensorrt.version", rep.version().toString());
       m.put("clock_alignment_error_ns", Long.toString(rep.alignmentErrorNs()));
       for (TrtexecRecorder.PassAlignment a : rep.alignments()) {
-        m.put("clock_alignment." + a.phase(), a.method() + " offset_ns=" + a.applied().offsetNs()
-            + " error_ns=" + a.applied().uncertaintyNs());
+        m.put(
+            "clock_alignment." + a.phase(),
+            a.method()
+                + " offset_ns="
+                + a.applied().offsetNs()
+                + " error_ns="
+                + a.applied().uncertaintyNs());
       }
     } else if (recorder instanceof OrtRecorder o) {
       OrtRecorder.Report rep = o.lastReport();
       m.put("engine", "onnxruntime");
       m.put("onnxruntime.nodes_per_inference", Integer.toString(rep.nodesPerInference()));
-      long err = rep.alignments().stream().mapToLong(ClockAlignment::uncertaintyNs).max().orElse(-1);
+      long err =
+          rep.alignments().stream().mapToLong(ClockAlignment::uncertaintyNs).max().orElse(-1);
       if (err >= 0) {
         m.put("clock_alignment_error_ns", Long.toString(err));
       }
@@ -265,7 +382,8 @@ final class ProfileCommand implements Callable<Integer> {
         r.workload().mode().id(),
         r.workload().input().id());
     StringBuilder sb = new StringBuilder();
-    r.settings().forEach((k, v) -> sb.append(sb.length() == 0 ? "" : "  ").append(k).append('=').append(v));
+    r.settings()
+        .forEach((k, v) -> sb.append(sb.length() == 0 ? "" : "  ").append(k).append('=').append(v));
     text.line("settings: %s", sb.length() == 0 ? "(none: this board exposes no knobs yet)" : sb);
     text.analysis(r.analysis());
     if (runId != null) {

@@ -19,30 +19,49 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code inferwatt query "SQL"}: any read-only SQL over the measurement base (docs/schema.md), as an
- * aligned table, CSV (RFC 4180, NULL = empty field) or JSON (an array of objects; numbers as JSON
- * numbers, NULL as null). The statement runs in a transaction that is rolled back.
+ * {@code inferwatt query "SQL"}: any read-only SQL over the measurement base (docs/schema.md), as
+ * an aligned table, CSV (RFC 4180, NULL = empty field) or JSON (an array of objects; numbers as
+ * JSON numbers, NULL as null). The statement runs in a transaction that is rolled back.
  */
-@Command(name = "query", mixinStandardHelpOptions = true,
-    description = {"Run SQL over the measurement base (tables: docs/schema.md); nothing is changed.",
-        "Example: inferwatt query \"SELECT run_id, model, latency_ms_mean FROM runs\""})
+@Command(
+    name = "query",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run SQL over the measurement base (tables: docs/schema.md); nothing is changed.",
+      "Example: inferwatt query \"SELECT run_id, model, latency_ms_mean FROM runs\""
+    })
 final class QueryCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "SQL", description = "one SQL statement, usually a SELECT")
   String sql;
 
-  @Option(names = "--db", defaultValue = "inferwatt.duckdb", description = "measurement base file (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--db",
+      defaultValue = "inferwatt.duckdb",
+      description = "measurement base file (default: ${DEFAULT-VALUE})")
   Path db;
 
-  @Option(names = "--format", defaultValue = "text", description = "text, csv or json (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--format",
+      defaultValue = "text",
+      description = "text, csv or json (default: ${DEFAULT-VALUE})")
   String format;
 
   @Option(names = "--verbose", description = "stack traces on errors")
   boolean verbose;
 
   private static final Set<String> INTEGERS =
-      Set.of("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "HUGEINT");
+      Set.of(
+          "TINYINT",
+          "SMALLINT",
+          "INTEGER",
+          "BIGINT",
+          "UTINYINT",
+          "USMALLINT",
+          "UINTEGER",
+          "UBIGINT",
+          "HUGEINT");
   private static final Set<String> REALS = Set.of("FLOAT", "DOUBLE", "DECIMAL");
 
   @Override
@@ -59,12 +78,15 @@ final class QueryCommand implements Callable<Integer> {
       q = store.base().query(sql);
     } catch (StoreException e) {
       // a bad statement is bad input: one line, exit 2
-      throw new IllegalArgumentException(e.getMessage().lines().findFirst().orElse("query failed"), e);
+      throw new IllegalArgumentException(
+          e.getMessage().lines().findFirst().orElse("query failed"), e);
     }
     PrintWriter out = spec.commandLine().getOut();
     switch (fmt) {
       case "csv" -> csv(out, q);
-      case "json" -> out.println(JsonReport.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json(q)));
+      case "json" ->
+          out.println(
+              JsonReport.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json(q)));
       default -> text(out, q);
     }
     return 0;

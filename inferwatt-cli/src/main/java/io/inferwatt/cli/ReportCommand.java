@@ -17,25 +17,43 @@ import picocli.CommandLine.Spec;
  * {@code inferwatt report}: one self-contained HTML file with the paper's figures, Table I, the
  * Pareto front and per-layer tables for a stored study. Opens offline; nothing is fetched.
  */
-@Command(name = "report", mixinStandardHelpOptions = true,
-    description = {"Write one self-contained HTML report of a stored study: the paper's Figs. 2-11, Table I,",
-        "the Pareto front, the settings ranked by effect, sortable per-layer tables. ?only=figN shows one figure."})
+@Command(
+    name = "report",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Write one self-contained HTML report of a stored study: the paper's Figs. 2-11, Table I,",
+      "the Pareto front, the settings ranked by effect, sortable per-layer tables. ?only=figN shows one figure."
+    })
 final class ReportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--out", defaultValue = "report.html", paramLabel = "FILE", description = "the HTML file (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--out",
+      defaultValue = "report.html",
+      paramLabel = "FILE",
+      description = "the HTML file (default: ${DEFAULT-VALUE})")
   Path out;
 
   @Option(names = "--study", description = "the study (default: the one last started)")
   String study;
 
-  @Option(names = "--samples-run", paramLabel = "RUN", description = "the run whose raw samples draw Fig. 2 (default: one with samples on the study's board)")
+  @Option(
+      names = "--samples-run",
+      paramLabel = "RUN",
+      description =
+          "the run whose raw samples draw Fig. 2 (default: one with samples on the study's board)")
   Long samplesRun;
 
-  @Option(names = "--tolerance", defaultValue = "2%", description = "Table I's 'within' (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--tolerance",
+      defaultValue = "2%",
+      description = "Table I's 'within' (default: ${DEFAULT-VALUE})")
   String tolerance;
 
-  @Option(names = "--db", defaultValue = "inferwatt.duckdb", description = "measurement base file (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--db",
+      defaultValue = "inferwatt.duckdb",
+      description = "measurement base file (default: ${DEFAULT-VALUE})")
   Path db;
 
   @Option(names = "--verbose", description = "stack traces on errors")
@@ -49,7 +67,9 @@ final class ReportCommand implements Callable<Integer> {
     }
     String html;
     try (Store store = Store.open(db)) {
-      html = HtmlReport.render(store.base(), new HtmlReport.Options(study, samplesRun, Main.version(), tol));
+      html =
+          HtmlReport.render(
+              store.base(), new HtmlReport.Options(study, samplesRun, Main.version(), tol));
     }
     try {
       Path parent = out.toAbsolutePath().getParent();
@@ -58,11 +78,14 @@ final class ReportCommand implements Callable<Integer> {
       }
       Files.writeString(out, html, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the report to " + out + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot write the report to " + out + ": " + e.getMessage(), e);
     }
     PrintWriter o = spec.commandLine().getOut();
     boolean simulated = html.contains("id=\"simulated-banner\"");
-    o.printf("%sreport written to %s (%d kB, self-contained)%n", simulated ? "[simulated] " : "", out, html.length() / 1024);
+    o.printf(
+        "%sreport written to %s (%d kB, self-contained)%n",
+        simulated ? "[simulated] " : "", out, html.length() / 1024);
     return 0;
   }
 }

@@ -27,7 +27,10 @@ import picocli.CommandLine.Spec;
 final class RestoreCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--state-dir", paramLabel = "DIR", description = "the state folder (default: as above)")
+  @Option(
+      names = "--state-dir",
+      paramLabel = "DIR",
+      description = "the state folder (default: as above)")
   Path stateDir;
 
   @Option(names = "--verbose", description = "stack traces on errors")

@@ -15,14 +15,23 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code inferwatt runs}: the stored runs, newest last. */
-@Command(name = "runs", mixinStandardHelpOptions = true, description = "List the runs stored in the measurement base.")
+@Command(
+    name = "runs",
+    mixinStandardHelpOptions = true,
+    description = "List the runs stored in the measurement base.")
 final class RunsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--db", defaultValue = "inferwatt.duckdb", description = "measurement base file (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--db",
+      defaultValue = "inferwatt.duckdb",
+      description = "measurement base file (default: ${DEFAULT-VALUE})")
   Path db;
 
-  @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--format",
+      defaultValue = "text",
+      description = "text or json (default: ${DEFAULT-VALUE})")
   String format;
 
   @Option(names = "--verbose", description = "stack traces on errors")
@@ -32,7 +41,8 @@ final class RunsCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     AnalyzeCommand.Output fmt = AnalyzeCommand.Output.parse(format);
     if (!Files.exists(db)) {
-      throw new IllegalArgumentException(db + ": no measurement base here (run inferwatt profile first, or name one with --db)");
+      throw new IllegalArgumentException(
+          db + ": no measurement base here (run inferwatt profile first, or name one with --db)");
     }
     List<RunRow> runs;
     try (Store store = Store.open(db)) {
@@ -62,8 +72,17 @@ final class RunsCommand implements Callable<Integer> {
       out.println("no runs stored in " + db);
       return 0;
     }
-    out.printf(Locale.ROOT, "%5s  %-20s  %-10s  %-12s  %10s  %10s  %10s  %s%n",
-        "run", "started (UTC)", "board", "model", "latency ms", "power mW", "energy mJ", "settings");
+    out.printf(
+        Locale.ROOT,
+        "%5s  %-20s  %-10s  %-12s  %10s  %10s  %10s  %s%n",
+        "run",
+        "started (UTC)",
+        "board",
+        "model",
+        "latency ms",
+        "power mW",
+        "energy mJ",
+        "settings");
     for (RunRow r : runs) {
       out.printf(
           Locale.ROOT,

@@ -49,10 +49,16 @@ public final class SensorsCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--root", paramLabel = "DIR", description = "read sensors under DIR in place of / (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--root",
+      paramLabel = "DIR",
+      description = "read sensors under DIR in place of / (default: ${DEFAULT-VALUE})")
   Path root = Path.of("/");
 
-  @Option(names = "--format", paramLabel = "FORMAT", description = "text or json (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      description = "text or json (default: ${DEFAULT-VALUE})")
   Format format = Format.text;
 
   @Option(
@@ -70,7 +76,8 @@ public final class SensorsCommand implements Callable<Integer> {
   Duration period;
 
   /** What was measured of one source. */
-  private record Result(PowerSource source, Reading once, double[] lastMw, double[] meanMw, SourceStats stats) {}
+  private record Result(
+      PowerSource source, Reading once, double[] lastMw, double[] meanMw, SourceStats stats) {}
 
   @Override
   public Integer call() throws Exception {
@@ -78,7 +85,8 @@ public final class SensorsCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--root " + root + " is not a folder");
     }
     if (duration.isNegative()) {
-      throw new IllegalArgumentException("--duration " + LogCommand.format(duration) + " is negative");
+      throw new IllegalArgumentException(
+          "--duration " + LogCommand.format(duration) + " is negative");
     }
     PrintWriter out = spec.commandLine().getOut();
     try (PowerSources.Discovery found = PowerSources.discover(root)) {
@@ -93,7 +101,8 @@ public final class SensorsCommand implements Callable<Integer> {
     return 0;
   }
 
-  private List<Result> measure(List<PowerSource> sources, PrintWriter out) throws InterruptedException {
+  private List<Result> measure(List<PowerSource> sources, PrintWriter out)
+      throws InterruptedException {
     List<Reading> once = new ArrayList<>();
     for (PowerSource s : sources) {
       once.add(s.read());
@@ -105,7 +114,8 @@ public final class SensorsCommand implements Callable<Integer> {
     Arrays.fill(last, Double.NaN);
     List<SourceStats> stats = new ArrayList<>();
     if (!sources.isEmpty() && !duration.isZero()) {
-      try (PowerLogger logger = PowerLogger.create(sources, PowerLogger.Options.defaults().withPeriod(period))) {
+      try (PowerLogger logger =
+          PowerLogger.create(sources, PowerLogger.Options.defaults().withPeriod(period))) {
         logger.start();
         long start = System.nanoTime();
         long end = start + duration.toNanos();
@@ -170,7 +180,8 @@ public final class SensorsCommand implements Callable<Integer> {
 
   private void text(List<Result> results, List<AbsentSource> absent, PrintWriter out) {
     if (results.isEmpty()) {
-      out.println("No power source found" + (root.getParent() == null ? "." : " under " + root + "."));
+      out.println(
+          "No power source found" + (root.getParent() == null ? "." : " under " + root + "."));
     }
     for (Result r : results) {
       PowerSource s = r.source;
@@ -184,7 +195,13 @@ public final class SensorsCommand implements Callable<Integer> {
       out.printf(
           Locale.ROOT,
           "  %-12s %-18s %10s %10s %10s %10s  %s%n",
-          "rail", "label", "power mW", "mean mW", "volt mV", "curr mA", "covers");
+          "rail",
+          "label",
+          "power mW",
+          "mean mW",
+          "volt mV",
+          "curr mA",
+          "covers");
       for (int i = 0; i < s.rails().size(); i++) {
         Rail rail = s.rails().get(i);
         out.printf(

@@ -17,17 +17,26 @@ import picocli.CommandLine.Spec;
  * {@code inferwatt show RUN}: one stored run, as {@code profile} printed it (text), or as the
  * analysis JSON with the run's identity, settings and environment ({@code --format json}).
  */
-@Command(name = "show", mixinStandardHelpOptions = true, description = "Show one stored run: settings, latency, power, energy, layers.")
+@Command(
+    name = "show",
+    mixinStandardHelpOptions = true,
+    description = "Show one stored run: settings, latency, power, energy, layers.")
 final class ShowCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "RUN", description = "the run's id (see inferwatt runs)")
   long runId;
 
-  @Option(names = "--db", defaultValue = "inferwatt.duckdb", description = "measurement base file (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--db",
+      defaultValue = "inferwatt.duckdb",
+      description = "measurement base file (default: ${DEFAULT-VALUE})")
   Path db;
 
-  @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--format",
+      defaultValue = "text",
+      description = "text or json (default: ${DEFAULT-VALUE})")
   String format;
 
   @Option(names = "--verbose", description = "stack traces on errors")
@@ -43,10 +52,19 @@ final class ShowCommand implements Callable<Integer> {
     String study = null;
     String configKey = null;
     try (Store store = Store.open(db)) {
-      run = store.base().run(runId).orElseThrow(() -> new IllegalArgumentException(
-          "run " + runId + " is not in " + db + "; inferwatt runs lists the runs"));
-      QueryResult q = store.base().query(
-          "SELECT study_id, config_key FROM study_configurations WHERE run_id = " + runId);
+      run =
+          store
+              .base()
+              .run(runId)
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "run " + runId + " is not in " + db + "; inferwatt runs lists the runs"));
+      QueryResult q =
+          store
+              .base()
+              .query(
+                  "SELECT study_id, config_key FROM study_configurations WHERE run_id = " + runId);
       if (!q.rows().isEmpty()) {
         study = q.rows().get(0).get(0);
         configKey = q.rows().get(0).get(1);
@@ -78,18 +96,28 @@ final class ShowCommand implements Callable<Integer> {
       return 0;
     }
     TextReport text = new TextReport(out, run.simulated());
-    text.line("run %d: board %s%s, model %s, started %s, inferwatt %s", run.id(), run.board(),
-        run.simulated() ? " (simulated: these numbers are not measurements)" : "", run.model(),
-        run.startedAt(), run.toolVersion());
+    text.line(
+        "run %d: board %s%s, model %s, started %s, inferwatt %s",
+        run.id(),
+        run.board(),
+        run.simulated() ? " (simulated: these numbers are not measurements)" : "",
+        run.model(),
+        run.startedAt(),
+        run.toolVersion());
     if (study != null) {
       text.line("study %s, configuration %s", study, configKey);
     }
     StringBuilder sb = new StringBuilder();
-    run.settings().forEach((k, v) -> sb.append(sb.length() == 0 ? "" : "  ").append(k).append('=').append(v));
+    run.settings()
+        .forEach((k, v) -> sb.append(sb.length() == 0 ? "" : "  ").append(k).append('=').append(v));
     text.line("settings: %s", sb.length() == 0 ? "(none)" : sb);
     text.analysis(run.result());
-    text.line("raw samples stored: %d%s", run.samplesStored(),
-        run.samplesStored() == 0 ? "" : " (inferwatt query \"SELECT * FROM power_samples WHERE run_id = " + run.id() + "\")");
+    text.line(
+        "raw samples stored: %d%s",
+        run.samplesStored(),
+        run.samplesStored() == 0
+            ? ""
+            : " (inferwatt query \"SELECT * FROM power_samples WHERE run_id = " + run.id() + "\")");
     return 0;
   }
 }

@@ -2,6 +2,7 @@ package io.inferwatt.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inferwatt.engines.ort.SampleFeed;
 import io.inferwatt.engines.sim.VirtualNano;
 import io.inferwatt.hardware.Knob;
 import io.inferwatt.hardware.Recorder;
@@ -13,6 +14,7 @@ import io.inferwatt.hardware.knobs.NvmlBinding;
 import io.inferwatt.hardware.knobs.ProcessRunner;
 import io.inferwatt.hardware.knobs.StateDir;
 import io.inferwatt.hardware.knobs.SysfsWriter;
+import io.inferwatt.hardware.sensors.PowerSources;
 import io.inferwatt.store.MeasurementStore;
 import io.inferwatt.store.RunInput;
 import io.inferwatt.store.StudyConfigurationRow;
@@ -32,15 +34,10 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import io.inferwatt.engines.ort.SampleFeed;
-import io.inferwatt.hardware.sensors.PowerSources;
-import java.util.Optional;
-
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -51,8 +48,13 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "study",
     mixinStandardHelpOptions = true,
-    description = "Sweep settings as a plan says, storing every configuration as it finishes; resumable.",
-    subcommands = {StudyCommand.Run.class, StudyCommand.Paper.class, StudyCommand.ListStudies.class})
+    description =
+        "Sweep settings as a plan says, storing every configuration as it finishes; resumable.",
+    subcommands = {
+      StudyCommand.Run.class,
+      StudyCommand.Paper.class,
+      StudyCommand.ListStudies.class
+    })
 final class StudyCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -65,13 +67,22 @@ final class StudyCommand implements Runnable {
   abstract static class Running implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--db", defaultValue = "inferwatt.duckdb", description = "measurement base file (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--db",
+        defaultValue = "inferwatt.duckdb",
+        description = "measurement base file (default: ${DEFAULT-VALUE})")
     Path db;
 
-    @Option(names = "--dry-run", description = "check the plan and print every configuration and every write it would do; measure and store nothing")
+    @Option(
+        names = "--dry-run",
+        description =
+            "check the plan and print every configuration and every write it would do; measure and store nothing")
     boolean dryRun;
 
-    @Option(names = "--sysfs-root", hidden = true, description = "read and write board files under this folder (tests)")
+    @Option(
+        names = "--sysfs-root",
+        hidden = true,
+        description = "read and write board files under this folder (tests)")
     Path sysfsRoot;
 
     @Option(names = "--verbose", description = "stack traces on errors")
@@ -92,7 +103,11 @@ final class StudyCommand implements Runnable {
       }
       if (board.recorder() == null) {
         throw new IllegalArgumentException(
-            "board " + board.name() + " with engine " + plan.engine() + ": this build measures real"
+            "board "
+                + board.name()
+                + " with engine "
+                + plan.engine()
+                + ": this build measures real"
                 + " boards with engine onnxruntime or tensorrt; --dry-run shows every configuration"
                 + " and write");
       }
@@ -103,13 +118,27 @@ final class StudyCommand implements Runnable {
         Progress progress = new Progress(err, tag, plan.study());
         StudyRunner.Summary s;
         try (AppliedSettings guard = board.guard(err)) {
-          Recorder recorder = guard == null ? board.recorder() : new Guarded(board.recorder(), guard);
+          Recorder recorder =
+              guard == null ? board.recorder() : new Guarded(board.recorder(), guard);
           s = StudyRunner.run(recorder, ex, new Sink(store.base()), progress);
         }
         progress.done();
-        out.printf(Locale.ROOT, "%sstudy %s on %s: %d configurations; %d were already stored, %d measured now; in %s%n",
-            tag, plan.study(), board.name(), s.total(), s.alreadyFinished(), s.measured(), db);
-        out.printf(Locale.ROOT, "%soptimal settings: inferwatt optima --study %s --db %s%n", tag, plan.study(), db);
+        out.printf(
+            Locale.ROOT,
+            "%sstudy %s on %s: %d configurations; %d were already stored, %d measured now; in %s%n",
+            tag,
+            plan.study(),
+            board.name(),
+            s.total(),
+            s.alreadyFinished(),
+            s.measured(),
+            db);
+        out.printf(
+            Locale.ROOT,
+            "%soptimal settings: inferwatt optima --study %s --db %s%n",
+            tag,
+            plan.study(),
+            db);
       }
       return 0;
     }
@@ -118,11 +147,20 @@ final class StudyCommand implements Runnable {
       Set<String> finished = new HashSet<>();
       if (Files.exists(db)) {
         try (Store store = Store.open(db)) {
-          store.base().studyConfigurations(ex.plan().study()).forEach(r -> finished.add(r.configKey()));
+          store
+              .base()
+              .studyConfigurations(ex.plan().study())
+              .forEach(r -> finished.add(r.configKey()));
         }
       }
-      out.printf(Locale.ROOT, "%sdry run of study %s on %s: %d configurations, %d already stored%n",
-          tag, ex.plan().study(), board.name(), ex.configurations().size(), finished.size());
+      out.printf(
+          Locale.ROOT,
+          "%sdry run of study %s on %s: %d configurations, %d already stored%n",
+          tag,
+          ex.plan().study(),
+          board.name(),
+          ex.configurations().size(),
+          finished.size());
       try (AppliedSettings guard = board.guard(out::println)) {
         Map<String, Knob> knobs = new LinkedHashMap<>();
         for (Knob k : guard == null ? board.knobs() : guard.guard(board.knobs())) {
@@ -132,17 +170,27 @@ final class StudyCommand implements Runnable {
         for (Configuration c : ex.configurations()) {
           i++;
           boolean done = finished.contains(c.key());
-          out.printf(Locale.ROOT, "%s%3d/%d %s [%s] %s%s%n", tag, i, ex.configurations().size(), c.key(),
-              c.sweep(), c.describe(), done ? "  (stored; skipped)" : "");
+          out.printf(
+              Locale.ROOT,
+              "%s%3d/%d %s [%s] %s%s%n",
+              tag,
+              i,
+              ex.configurations().size(),
+              c.key(),
+              c.sweep(),
+              c.describe(),
+              done ? "  (stored; skipped)" : "");
           if (done || guard == null) {
             continue;
           }
-          c.settings().forEach((k, v) -> {
-            Knob knob = knobs.get(k);
-            if (knob != null && !knob.read().equals(v)) {
-              knob.apply(v);
-            }
-          });
+          c.settings()
+              .forEach(
+                  (k, v) -> {
+                    Knob knob = knobs.get(k);
+                    if (knob != null && !knob.read().equals(v)) {
+                      knob.apply(v);
+                    }
+                  });
         }
         if (guard != null) {
           out.println(tag + "and at the end, the restore:");
@@ -152,8 +200,11 @@ final class StudyCommand implements Runnable {
     }
   }
 
-  @Command(name = "run", mixinStandardHelpOptions = true,
-      description = "Run every unfinished configuration of PLAN (YAML, see docs/plans.md); run again to resume.")
+  @Command(
+      name = "run",
+      mixinStandardHelpOptions = true,
+      description =
+          "Run every unfinished configuration of PLAN (YAML, see docs/plans.md); run again to resume.")
   static final class Run extends Running {
     @Parameters(index = "0", paramLabel = "PLAN", description = "the plan file")
     Path planFile;
@@ -164,9 +215,13 @@ final class StudyCommand implements Runnable {
     }
   }
 
-  @Command(name = "paper", mixinStandardHelpOptions = true,
-      description = {"Run the paper's whole study (§III.C and §III.D) on a board; resumable.",
-          "On sim:nano it takes well under a minute."})
+  @Command(
+      name = "paper",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Run the paper's whole study (§III.C and §III.D) on a board; resumable.",
+        "On sim:nano it takes well under a minute."
+      })
   static final class Paper extends Running {
     @Option(names = "--board", required = true, description = "the board (sim:nano)")
     String board;
@@ -189,14 +244,23 @@ final class StudyCommand implements Runnable {
     }
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "List the studies in the measurement base.")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "List the studies in the measurement base.")
   static final class ListStudies implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--db", defaultValue = "inferwatt.duckdb", description = "measurement base file (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--db",
+        defaultValue = "inferwatt.duckdb",
+        description = "measurement base file (default: ${DEFAULT-VALUE})")
     Path db;
 
-    @Option(names = "--format", defaultValue = "text", description = "text or json (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--format",
+        defaultValue = "text",
+        description = "text or json (default: ${DEFAULT-VALUE})")
     String format;
 
     @Option(names = "--verbose", description = "stack traces on errors")
@@ -233,18 +297,38 @@ final class StudyCommand implements Runnable {
         out.println("no studies stored in " + db);
         return 0;
       }
-      out.printf(Locale.ROOT, "%-20s  %-12s  %-8s  %9s  %-20s%n", "study", "board", "engine", "finished", "updated (UTC)");
+      out.printf(
+          Locale.ROOT,
+          "%-20s  %-12s  %-8s  %9s  %-20s%n",
+          "study",
+          "board",
+          "engine",
+          "finished",
+          "updated (UTC)");
       for (StudyRow s : studies) {
-        out.printf(Locale.ROOT, "%-20s  %-12s  %-8s  %4d/%-4d  %-20s%s%n", s.studyId(), s.board(), s.engine(),
-            s.finishedConfigurations(), s.plannedConfigurations(),
-            s.updatedAt().toString().replaceFirst("\\.\\d+Z$", "Z"), s.simulated() ? "  [simulated]" : "");
+        out.printf(
+            Locale.ROOT,
+            "%-20s  %-12s  %-8s  %4d/%-4d  %-20s%s%n",
+            s.studyId(),
+            s.board(),
+            s.engine(),
+            s.finishedConfigurations(),
+            s.plannedConfigurations(),
+            s.updatedAt().toString().replaceFirst("\\.\\d+Z$", "Z"),
+            s.simulated() ? "  [simulated]" : "");
       }
       return 0;
     }
   }
 
   /** The board a plan names: its knobs, engines, and a recorder where this build can measure. */
-  record Board(String name, boolean simulated, List<String> engines, List<Knob> knobs, Recorder recorder, Host host) {
+  record Board(
+      String name,
+      boolean simulated,
+      List<String> engines,
+      List<Knob> knobs,
+      Recorder recorder,
+      Host host) {
 
     static Board open(Plan plan, Path sysfsRoot, boolean dryRun, PrintWriter out) {
       String b = plan.board();
@@ -253,13 +337,15 @@ final class StudyCommand implements Runnable {
         return new Board(b, true, List.of("sim"), nano.knobs(), nano, null);
       }
       if (b.equals("jetson") || b.equals("linux-cpu")) {
-        Host host = sysfsRoot == null
-            ? Host.system()
-            : Host.of(sysfsRoot, ProcessRunner.system(), SysfsWriter.direct());
+        Host host =
+            sysfsRoot == null
+                ? Host.system()
+                : Host.of(sysfsRoot, ProcessRunner.system(), SysfsWriter.direct());
         if (dryRun) {
           host = host.dryRun(line -> out.println("    " + line));
         }
-        List<Knob> knobs = b.equals("jetson") ? Knobs.jetson(host) : Knobs.linuxCpu(host, CpuFreqMethod.PIN_RANGE);
+        List<Knob> knobs =
+            b.equals("jetson") ? Knobs.jetson(host) : Knobs.linuxCpu(host, CpuFreqMethod.PIN_RANGE);
         Recorder recorder = null;
         boolean trt = "tensorrt".equals(plan.engine());
         if (trt && !dryRun && !OnnxStudyRecorder.trtexecFound()) {
@@ -273,14 +359,23 @@ final class StudyCommand implements Runnable {
           Path root = sysfsRoot == null ? Path.of("/") : sysfsRoot;
           PowerSources.Discovery found = PowerSources.discover(root);
           Optional<SampleFeed> feed =
-              found.present().isEmpty() ? Optional.empty() : Optional.of(new LoggerFeed(found.present()));
+              found.present().isEmpty()
+                  ? Optional.empty()
+                  : Optional.of(new LoggerFeed(found.present()));
           if (feed.isEmpty()) {
             out.println("inferwatt: no power sensor found: the study measures latency only");
           }
-          recorder = new OnnxStudyRecorder(b, plan.engine(), knobs, feed, plan.seed(),
-              Path.of(System.getProperty("java.io.tmpdir"), "inferwatt-models"));
+          recorder =
+              new OnnxStudyRecorder(
+                  b,
+                  plan.engine(),
+                  knobs,
+                  feed,
+                  plan.seed(),
+                  Path.of(System.getProperty("java.io.tmpdir"), "inferwatt-models"));
         }
-        return new Board(b, false, List.of("tensorrt", "onnxruntime", "external"), knobs, recorder, host);
+        return new Board(
+            b, false, List.of("tensorrt", "onnxruntime", "external"), knobs, recorder, host);
       }
       throw new IllegalArgumentException(
           "board '" + b + "' is not one of sim:nano, jetson, linux-cpu");
@@ -288,14 +383,18 @@ final class StudyCommand implements Runnable {
 
     /** Owner of the board's settings (restores on every exit); null for a simulated board. */
     AppliedSettings guard(java.util.function.Consumer<String> log) {
-      return host == null ? null : AppliedSettings.open(StateDir.fromEnvironment(), name, host, NvmlBinding.unavailable(), log);
+      return host == null
+          ? null
+          : AppliedSettings.open(
+              StateDir.fromEnvironment(), name, host, NvmlBinding.unavailable(), log);
     }
 
     AppliedSettings guard(PrintWriter err) {
-      return guard(line -> {
-        err.println(line);
-        err.flush();
-      });
+      return guard(
+          line -> {
+            err.println(line);
+            err.flush();
+          });
     }
   }
 
@@ -323,7 +422,9 @@ final class StudyCommand implements Runnable {
 
     @Override
     public io.inferwatt.core.Timeline record(
-        io.inferwatt.core.model.Workload workload, io.inferwatt.core.model.Protocol protocol, ProgressListener listener) {
+        io.inferwatt.core.model.Workload workload,
+        io.inferwatt.core.model.Protocol protocol,
+        ProgressListener listener) {
       return inner.record(workload, protocol, listener);
     }
   }
@@ -339,11 +440,20 @@ final class StudyCommand implements Runnable {
     @Override
     public Set<String> begin(Expansion study) {
       Plan p = study.plan();
-      List<StudyInput.Slice> slices = study.slices().stream()
-          .map(s -> new StudyInput.Slice(s.label(), s.factors(), s.keys())).toList();
+      List<StudyInput.Slice> slices =
+          study.slices().stream()
+              .map(s -> new StudyInput.Slice(s.label(), s.factors(), s.keys()))
+              .toList();
       boolean simulated = p.board().startsWith("sim:");
-      store.saveStudy(new StudyInput(p.study(), p.board(), p.engine(), simulated, p.text(),
-          study.configurations().size(), slices));
+      store.saveStudy(
+          new StudyInput(
+              p.study(),
+              p.board(),
+              p.engine(),
+              simulated,
+              p.text(),
+              study.configurations().size(),
+              slices));
       Set<String> done = new HashSet<>();
       for (StudyConfigurationRow r : store.studyConfigurations(p.study())) {
         done.add(r.configKey());
@@ -357,13 +467,28 @@ final class StudyCommand implements Runnable {
       settings.put("batch", Integer.toString(r.workload().batch()));
       settings.put("mode", r.workload().mode().id());
       settings.put("input", r.workload().input().id());
-      store.saveStudyRun(study.plan().study(), c.key(), c.index(), c.sweep(),
-          new RunInput(r.board(), r.simulated(), r.workload().network().name(), settings, r.startedAt(),
-              Main.version(), Store.environment(), r.analysis(), Optional.empty(), Store.details(r)));
+      store.saveStudyRun(
+          study.plan().study(),
+          c.key(),
+          c.index(),
+          c.sweep(),
+          new RunInput(
+              r.board(),
+              r.simulated(),
+              r.workload().network().name(),
+              settings,
+              r.startedAt(),
+              Main.version(),
+              Store.environment(),
+              r.analysis(),
+              Optional.empty(),
+              Store.details(r)));
     }
   }
 
-  /** A progress bar with ETA on stderr; one line per configuration when stderr is not a terminal. */
+  /**
+   * A progress bar with ETA on stderr; one line per configuration when stderr is not a terminal.
+   */
   static final class Progress implements StudyRunner.Listener {
     private final PrintWriter err;
     private final String tag;
@@ -402,7 +527,15 @@ final class StudyCommand implements Runnable {
       this.done = done;
       measured++;
       if (!terminal) {
-        err.printf(Locale.ROOT, "%sstudy %s: configuration %d/%d done, ETA %s: %s%n", tag, study, done, total, eta(), current);
+        err.printf(
+            Locale.ROOT,
+            "%sstudy %s: configuration %d/%d done, ETA %s: %s%n",
+            tag,
+            study,
+            done,
+            total,
+            eta(),
+            current);
         err.flush();
       } else {
         draw("", true);
@@ -415,7 +548,8 @@ final class StudyCommand implements Runnable {
       }
       double perNs = (System.nanoTime() - startNs) / (double) measured;
       long s = Math.round(perNs * (total - done) / 1e9);
-      return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s / 60 % 60)
+      return s >= 3600
+          ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s / 60 % 60)
           : s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : s + "s";
     }
 
@@ -430,8 +564,18 @@ final class StudyCommand implements Runnable {
       lastPrintNs = now;
       int width = 24;
       int filled = total == 0 ? width : width * done / total;
-      String line = String.format(Locale.ROOT, "%s[%s%s] %d/%d ETA %s %s %s", tag, "#".repeat(filled),
-          ".".repeat(width - filled), done, total, eta(), phase, current);
+      String line =
+          String.format(
+              Locale.ROOT,
+              "%s[%s%s] %d/%d ETA %s %s %s",
+              tag,
+              "#".repeat(filled),
+              ".".repeat(width - filled),
+              done,
+              total,
+              eta(),
+              phase,
+              current);
       if (line.length() > 150) {
         line = line.substring(0, 150);
       }
@@ -446,5 +590,4 @@ final class StudyCommand implements Runnable {
       }
     }
   }
-
 }

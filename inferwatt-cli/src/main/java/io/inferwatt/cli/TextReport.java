@@ -7,8 +7,8 @@ import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
- * The text form of an analysis, for people. When the numbers are simulated, every line starts
- * with {@code [simulated]}.
+ * The text form of an analysis, for people. When the numbers are simulated, every line starts with
+ * {@code [simulated]}.
  */
 final class TextReport {
   private final PrintWriter out;
@@ -27,7 +27,12 @@ final class TextReport {
     AnalysisResult.LatencyMs l = r.inferences().latencyMs();
     line(
         "latency ms: mean %s  p50 %s  p95 %s  p99 %s  (%d inferences, batch %d)",
-        f(l.mean(), 3), f(l.p50(), 3), f(l.p95(), 3), f(l.p99(), 3), l.count(), r.inferences().batch());
+        f(l.mean(), 3),
+        f(l.p50(), 3),
+        f(l.p95(), 3),
+        f(l.p99(), 3),
+        l.count(),
+        r.inferences().batch());
     if (r.rails().isEmpty()) {
       line("power and energy: not measured (no power sensor)");
     } else {
@@ -64,8 +69,14 @@ final class TextReport {
         f(r.samplePeriodMs(), 3),
         m.method(),
         m.method().equals("window")
-            ? " (sensor window " + f(m.windowMs(), 3) + " ms, offset " + f(m.offsetMs(), 3) + " ms, estimated from the data)"
-            : Double.isNaN(m.estimatedWindowMs()) ? "" : " (estimated sensor window " + f(m.estimatedWindowMs(), 3) + " ms)",
+            ? " (sensor window "
+                + f(m.windowMs(), 3)
+                + " ms, offset "
+                + f(m.offsetMs(), 3)
+                + " ms, estimated from the data)"
+            : Double.isNaN(m.estimatedWindowMs())
+                ? ""
+                : " (estimated sensor window " + f(m.estimatedWindowMs(), 3) + " ms)",
         m.method().equals("window") ? "the layers need" : "the fastest layer needs",
         r.cyclesNeeded() < 0 ? "?" : Long.toString(r.cyclesNeeded()),
         r.minSamplesPerLayer());
@@ -73,7 +84,16 @@ final class TextReport {
       line("mapping: %s", m.reason());
     }
     if (!r.layers().isEmpty()) {
-      StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%4s %-28s %-14s %8s %9s", "#", "layer", "type", "samples", "dur ms"));
+      StringBuilder head =
+          new StringBuilder(
+              String.format(
+                  Locale.ROOT,
+                  "%4s %-28s %-14s %8s %9s",
+                  "#",
+                  "layer",
+                  "type",
+                  "samples",
+                  "dur ms"));
       for (String rail : r.rails()) {
         head.append(String.format(Locale.ROOT, " %9s", rail + " mW"));
       }

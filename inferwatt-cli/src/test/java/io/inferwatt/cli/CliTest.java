@@ -35,13 +35,34 @@ class CliTest {
 
   @Test
   void profileOnTheVirtualNanoPrintsEverythingLabelledSimulatedAndStoresTheRun() {
-    Run r = run("profile", "--board", "sim:nano", "--model", "mobilenetv2", "--db", db(),
-        "--cycles", "100", "--warmup", "5", "--max-layer-cycles", "1500", "--idle", "200ms");
+    Run r =
+        run(
+            "profile",
+            "--board",
+            "sim:nano",
+            "--model",
+            "mobilenetv2",
+            "--db",
+            db(),
+            "--cycles",
+            "100",
+            "--warmup",
+            "5",
+            "--max-layer-cycles",
+            "1500",
+            "--idle",
+            "200ms");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out().lines()).allMatch(l -> l.startsWith("[simulated] "));
-    assertThat(r.out()).contains("latency ms: mean").contains("p50").contains("p95").contains("p99");
+    assertThat(r.out())
+        .contains("latency ms: mean")
+        .contains("p50")
+        .contains("p95")
+        .contains("p99");
     assertThat(r.out()).containsPattern("\\[simulated\\] in +\\d+\\.\\d +\\[\\d+");
-    assertThat(r.out()).containsPattern("\\[simulated\\] cpu ").containsPattern("\\[simulated\\] gpu ");
+    assertThat(r.out())
+        .containsPattern("\\[simulated\\] cpu ")
+        .containsPattern("\\[simulated\\] gpu ");
     assertThat(r.out()).contains("stored as run 1");
     assertThat(r.out()).contains("warning: layer").contains("cycles");
 
@@ -52,8 +73,24 @@ class CliTest {
 
   @Test
   void profileJsonCarriesTheAnalysisAndTheSettings() throws Exception {
-    Run r = run("profile", "--no-store", "--format", "json", "--cycles", "50", "--warmup", "2",
-        "--max-layer-cycles", "300", "--idle", "100ms", "--cores", "1", "--gpu-freq-hz", "614400000");
+    Run r =
+        run(
+            "profile",
+            "--no-store",
+            "--format",
+            "json",
+            "--cycles",
+            "50",
+            "--warmup",
+            "2",
+            "--max-layer-cycles",
+            "300",
+            "--idle",
+            "100ms",
+            "--cores",
+            "1",
+            "--gpu-freq-hz",
+            "614400000");
     assertThat(r.code()).as(r.err()).isZero();
     JsonNode j = r.json();
     assertThat(j.get("simulated").asBoolean()).isTrue();
@@ -73,7 +110,9 @@ class CliTest {
     List<JsonNode> layers = new ArrayList<>();
     j.get("layers").forEach(layers::add);
     assertThat(layers).anyMatch(l -> l.at("/power_mw/gpu/ci95_low").isNumber());
-    assertThat(layers).allMatch(l -> l.at("/power_mw/gpu/mean").isNull() || l.at("/power_mw/gpu/mean").asDouble() > 0);
+    assertThat(layers)
+        .allMatch(
+            l -> l.at("/power_mw/gpu/mean").isNull() || l.at("/power_mw/gpu/mean").asDouble() > 0);
     assertThat(j.get("cycles_needed").asLong()).isPositive();
     assertThat(j.get("run_id").isNull()).isTrue();
   }
@@ -82,8 +121,24 @@ class CliTest {
   void savedFilesReplayThroughAnalyzeWithTheSameResult() throws Exception {
     Path s = dir.resolve("s.csv");
     Path e = dir.resolve("e.jsonl");
-    Run p = run("profile", "--no-store", "--format", "json", "--cycles", "40", "--warmup", "2",
-        "--max-layer-cycles", "200", "--idle", "100ms", "--save-samples", s.toString(), "--save-events", e.toString());
+    Run p =
+        run(
+            "profile",
+            "--no-store",
+            "--format",
+            "json",
+            "--cycles",
+            "40",
+            "--warmup",
+            "2",
+            "--max-layer-cycles",
+            "200",
+            "--idle",
+            "100ms",
+            "--save-samples",
+            s.toString(),
+            "--save-events",
+            e.toString());
     assertThat(p.code()).as(p.err()).isZero();
     Run a = run("analyze", "--samples", s.toString(), "--events", e.toString(), "--format", "json");
     assertThat(a.code()).as(a.err()).isZero();
@@ -93,7 +148,8 @@ class CliTest {
     assertThat(aj.get("inferences")).isEqualTo(pj.get("inferences"));
     assertThat(aj.get("layers")).isEqualTo(pj.get("layers"));
 
-    Run text = run("analyze", "--samples", s.toString(), "--events", e.toString(), "--rails", "gpu");
+    Run text =
+        run("analyze", "--samples", s.toString(), "--events", e.toString(), "--rails", "gpu");
     assertThat(text.code()).isZero();
     assertThat(text.out().lines()).allMatch(l -> l.startsWith("[simulated] "));
   }
@@ -106,19 +162,26 @@ class CliTest {
     Files.writeString(e, "{\"event\":\"inference\",\"seq\":1,\"start_ns\":0,\"end_ns\":20}\n");
     Run r = run("analyze", "--samples", s.toString(), "--events", e.toString());
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err().strip()).isEqualTo("inferwatt: error: " + s + ":3: unsorted timestamp t_ns 5 after 10 (samples must be strictly increasing in time)");
+    assertThat(r.err().strip())
+        .isEqualTo(
+            "inferwatt: error: "
+                + s
+                + ":3: unsorted timestamp t_ns 5 after 10 (samples must be strictly increasing in time)");
     assertThat(r.err()).doesNotContain("at io.inferwatt");
 
     Run v = run("analyze", "--samples", s.toString(), "--events", e.toString(), "--verbose");
     assertThat(v.err()).contains("at io.inferwatt");
 
-    Run missing = run("analyze", "--samples", dir.resolve("nope.csv").toString(), "--events", e.toString());
+    Run missing =
+        run("analyze", "--samples", dir.resolve("nope.csv").toString(), "--events", e.toString());
     assertThat(missing.code()).isEqualTo(2);
     assertThat(missing.err()).contains("nope.csv: no such file");
 
     Run knob = run("profile", "--no-store", "--gpu-freq-hz", "900000000", "--cores", "7");
     assertThat(knob.code()).isEqualTo(2);
-    assertThat(knob.err()).contains("gpu.freq_hz 900000000 is not one of 76800000").contains("cpu.cores 7 is not one of");
+    assertThat(knob.err())
+        .contains("gpu.freq_hz 900000000 is not one of 76800000")
+        .contains("cpu.cores 7 is not one of");
 
     Run board = run("profile", "--board", "jetson:xavier", "--no-store");
     assertThat(board.code()).isEqualTo(2);
@@ -129,16 +192,51 @@ class CliTest {
   void benchRunsASmallMappingBenchmark() {
     Run r = run("bench", "--cycles", "200", "--layers", "10", "--rounds", "1");
     assertThat(r.code()).as(r.err()).isZero();
-    assertThat(r.out()).contains("200 cycles x 10 layers").contains("median of rounds").contains("estimated window");
+    assertThat(r.out())
+        .contains("200 cycles x 10 layers")
+        .contains("median of rounds")
+        .contains("estimated window");
   }
 
   @Test
   void aBuiltModelFileIsProfiledWithOnnxRuntimeOnThisMachine() throws Exception {
     Path model = dir.resolve("conv.onnx");
-    Run b = run("models", "build", "conv", "--kernel", "3", "--stride", "1", "--in", "3", "--out-channels", "8", "--size", "32", "--out", model.toString());
+    Run b =
+        run(
+            "models",
+            "build",
+            "conv",
+            "--kernel",
+            "3",
+            "--stride",
+            "1",
+            "--in",
+            "3",
+            "--out-channels",
+            "8",
+            "--size",
+            "32",
+            "--out",
+            model.toString());
     assertThat(b.code()).as(b.err()).isZero();
-    Run r = run("profile", model.toString(), "--root", dir.toString(), "--db", db(), "--format", "json",
-        "--cycles", "20", "--warmup", "2", "--max-layer-cycles", "10", "--idle", "0s");
+    Run r =
+        run(
+            "profile",
+            model.toString(),
+            "--root",
+            dir.toString(),
+            "--db",
+            db(),
+            "--format",
+            "json",
+            "--cycles",
+            "20",
+            "--warmup",
+            "2",
+            "--max-layer-cycles",
+            "10",
+            "--idle",
+            "0s");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.err()).contains("no power sensor found");
     JsonNode j = r.json();
@@ -149,7 +247,8 @@ class CliTest {
     assertThat(j.get("run_id").asLong()).isEqualTo(1);
     Run text = run("runs", "--db", db());
     assertThat(text.out()).contains("conv.onnx").doesNotContain("[simulated]");
-    try (io.inferwatt.store.MeasurementStore store = io.inferwatt.store.MeasurementStore.open(Path.of(db()))) {
+    try (io.inferwatt.store.MeasurementStore store =
+        io.inferwatt.store.MeasurementStore.open(Path.of(db()))) {
       // how ONNX Runtime's profiler clock was placed on the monotonic base is kept with the run
       assertThat(store.run(1).orElseThrow().environment())
           .containsEntry("engine", "onnxruntime")
@@ -163,8 +262,13 @@ class CliTest {
     String iio = "sys/bus/i2c/drivers/ina3221x/6-0040/iio:device0/";
     String[] rails = {"POM_5V_IN", "POM_5V_GPU", "POM_5V_CPU"};
     for (int n = 0; n < 3; n++) {
-      for (String[] f : new String[][] {{"rail_name_", rails[n]}, {"in_power", (4000 - 1000 * n) + ""},
-          {"in_voltage", "5000"}, {"in_current", "400"}}) {
+      for (String[] f :
+          new String[][] {
+            {"rail_name_", rails[n]},
+            {"in_power", (4000 - 1000 * n) + ""},
+            {"in_voltage", "5000"},
+            {"in_current", "400"}
+          }) {
         String name = f[0].startsWith("rail") ? f[0] + n : f[0] + n + "_input";
         Path p = root.resolve(iio + name);
         Files.createDirectories(p.getParent());
@@ -172,16 +276,50 @@ class CliTest {
       }
     }
     Path model = dir.resolve("conv.onnx");
-    assertThat(run("models", "build", "conv", "--kernel", "3", "--stride", "1", "--in", "3",
-        "--out-channels", "64", "--size", "224", "--out", model.toString()).code()).isZero();
-    Run r = run("profile", model.toString(), "--root", root.toString(), "--db", db(), "--format", "json",
-        "--cycles", "15", "--warmup", "2", "--max-layer-cycles", "5", "--idle", "100ms");
+    assertThat(
+            run(
+                    "models",
+                    "build",
+                    "conv",
+                    "--kernel",
+                    "3",
+                    "--stride",
+                    "1",
+                    "--in",
+                    "3",
+                    "--out-channels",
+                    "64",
+                    "--size",
+                    "224",
+                    "--out",
+                    model.toString())
+                .code())
+        .isZero();
+    Run r =
+        run(
+            "profile",
+            model.toString(),
+            "--root",
+            root.toString(),
+            "--db",
+            db(),
+            "--format",
+            "json",
+            "--cycles",
+            "15",
+            "--warmup",
+            "2",
+            "--max-layer-cycles",
+            "5",
+            "--idle",
+            "100ms");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.err()).contains("leaving a core to the power logger");
     JsonNode j = r.json();
     assertThat(j.at("/inferences/power_mw/in/mean").asDouble()).isEqualTo(4000.0);
     assertThat(j.at("/idle/power_mw/gpu/mean").asDouble()).isEqualTo(3000.0);
-    try (io.inferwatt.store.MeasurementStore store = io.inferwatt.store.MeasurementStore.open(Path.of(db()))) {
+    try (io.inferwatt.store.MeasurementStore store =
+        io.inferwatt.store.MeasurementStore.open(Path.of(db()))) {
       var q = store.query("SELECT dropped, cpu_percent, period_ms_median FROM logger_stats");
       assertThat(q.rows()).hasSize(1);
       assertThat(q.rows().get(0).get(0)).isEqualTo("0");

@@ -21,12 +21,13 @@ import java.util.SplittableRandom;
  * logger on against logger off, in interleaved rounds (off/on, then on/off, ...) so that drift
  * (clocks, caches, temperature) hits both alike. Prints latency p50 and mean of both and the
  * overhead in %. Reading tmpfs files is cheaper than the Nano's real sysfs reads (an I2C
- * transaction in the kernel), so this measures the logger's own cost (its thread, its wake-ups,
- * the drainer), not the sensor's.
+ * transaction in the kernel), so this measures the logger's own cost (its thread, its wake-ups, the
+ * drainer), not the sensor's.
  *
  * <p>Run: {@code mvn -q -o -pl inferwatt-cli -am test-compile dependency:build-classpath
- * -Dmdep.outputFile=cp.txt} then {@code java -cp inferwatt-cli/target/test-classes:inferwatt-cli/target/classes:$(cat
- * inferwatt-cli/cp.txt) io.inferwatt.cli.LoggerOverheadBench [rounds] [inferences per block] [intra-op threads]}.
+ * -Dmdep.outputFile=cp.txt} then {@code java -cp
+ * inferwatt-cli/target/test-classes:inferwatt-cli/target/classes:$(cat inferwatt-cli/cp.txt)
+ * io.inferwatt.cli.LoggerOverheadBench [rounds] [inferences per block] [intra-op threads]}.
  */
 final class LoggerOverheadBench {
 
@@ -37,7 +38,8 @@ final class LoggerOverheadBench {
     int perBlock = args.length > 1 ? Integer.parseInt(args[1]) : 200;
     int threads = args.length > 2 ? Integer.parseInt(args[2]) : 0;
     Path root = Files.createTempDirectory("inferwatt-bench-sysfs");
-    Path iio = Files.createDirectories(root.resolve("sys/bus/i2c/drivers/ina3221x/6-0040/iio:device0"));
+    Path iio =
+        Files.createDirectories(root.resolve("sys/bus/i2c/drivers/ina3221x/6-0040/iio:device0"));
     String[] names = {"POM_5V_IN", "POM_5V_GPU", "POM_5V_CPU"};
     long[] mw = {2300, 41, 371};
     for (int n = 0; n < 3; n++) {
@@ -67,14 +69,19 @@ final class LoggerOverheadBench {
         o.setIntraOpNumThreads(threads);
       }
       try (OrtSession s = env.createSession(model, o);
-          OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(image), new long[] {1, 3, 224, 224})) {
+          OnnxTensor t =
+              OnnxTensor.createTensor(env, FloatBuffer.wrap(image), new long[] {1, 3, 224, 224})) {
         Map<String, OnnxTensor> in = Map.of(Networks.INPUT, t);
         for (int i = 0; i < 100; i++) {
           s.run(in).close();
         }
-        System.out.printf(Locale.ROOT, "MobileNetV2, ONNX Runtime CPU, %s intra-op threads, %d cores; logger: %s, period %.1f ms%n",
-            threads > 0 ? Integer.toString(threads) : "default", Runtime.getRuntime().availableProcessors(),
-            feed.rails(), feed.periodNs() / 1e6);
+        System.out.printf(
+            Locale.ROOT,
+            "MobileNetV2, ONNX Runtime CPU, %s intra-op threads, %d cores; logger: %s, period %.1f ms%n",
+            threads > 0 ? Integer.toString(threads) : "default",
+            Runtime.getRuntime().availableProcessors(),
+            feed.rails(),
+            feed.periodNs() / 1e6);
         for (int r = 0; r < rounds; r++) {
           for (int k = 0; k < 2; k++) {
             boolean logging = (r + k) % 2 == 1; // round 0: off then on; round 1: on then off; ...
@@ -94,8 +101,12 @@ final class LoggerOverheadBench {
               samples += feed.stop().size();
             }
           }
-          System.out.printf(Locale.ROOT, "round %2d: off mean %.3f ms, on mean %.3f ms%n", r,
-              mean(off, r * perBlock, perBlock) / 1e6, mean(on, r * perBlock, perBlock) / 1e6);
+          System.out.printf(
+              Locale.ROOT,
+              "round %2d: off mean %.3f ms, on mean %.3f ms%n",
+              r,
+              mean(off, r * perBlock, perBlock) / 1e6,
+              mean(on, r * perBlock, perBlock) / 1e6);
         }
       }
     }
@@ -103,10 +114,25 @@ final class LoggerOverheadBench {
     double onP50 = p50(on) / 1e6;
     double offMean = mean(off, 0, off.length) / 1e6;
     double onMean = mean(on, 0, on.length) / 1e6;
-    System.out.printf(Locale.ROOT, "logger off: p50 %.3f ms, mean %.3f ms (%d inferences)%n", offP50, offMean, off.length);
-    System.out.printf(Locale.ROOT, "logger on:  p50 %.3f ms, mean %.3f ms (%d inferences, %d samples, %.0f samples/s)%n",
-        onP50, onMean, on.length, samples, samples / (loggedNs / 1e9));
-    System.out.printf(Locale.ROOT, "overhead: p50 %+.2f %%, mean %+.2f %%%n", (onP50 / offP50 - 1) * 100, (onMean / offMean - 1) * 100);
+    System.out.printf(
+        Locale.ROOT,
+        "logger off: p50 %.3f ms, mean %.3f ms (%d inferences)%n",
+        offP50,
+        offMean,
+        off.length);
+    System.out.printf(
+        Locale.ROOT,
+        "logger on:  p50 %.3f ms, mean %.3f ms (%d inferences, %d samples, %.0f samples/s)%n",
+        onP50,
+        onMean,
+        on.length,
+        samples,
+        samples / (loggedNs / 1e9));
+    System.out.printf(
+        Locale.ROOT,
+        "overhead: p50 %+.2f %%, mean %+.2f %%%n",
+        (onP50 / offP50 - 1) * 100,
+        (onMean / offMean - 1) * 100);
     found.close();
   }
 

@@ -23,10 +23,11 @@ class ModelsCommandTest {
     CommandLine cl = new CommandLine(new ModelsCommand());
     cl.setOut(new PrintWriter(out));
     cl.setErr(new PrintWriter(err));
-    cl.setExecutionExceptionHandler((e, c, p) -> {
-      c.getErr().println(e.getMessage());
-      return 1;
-    });
+    cl.setExecutionExceptionHandler(
+        (e, c, p) -> {
+          c.getErr().println(e.getMessage());
+          return 1;
+        });
     int code = cl.execute(args);
     return new Result(code, out.toString(), err.toString());
   }
@@ -49,24 +50,41 @@ class ModelsCommandTest {
     assertThat(j.get("parameters").asLong()).isEqualTo(3_504_872);
     assertThat(Math.round(j.get("macs").asLong() / 1e5)).isEqualTo(3008); // 300.8 M
     assertThat(j.get("nodes").asInt()).isEqualTo(j.get("layers").size());
-    assertThat(j.get("layers").get(0).get("output_shapes").get(0).toString()).isEqualTo("[1,32,112,112]");
+    assertThat(j.get("layers").get(0).get("output_shapes").get(0).toString())
+        .isEqualTo("[1,32,112,112]");
   }
 
   @Test
   void convPrefixAndNode(@TempDir Path dir) {
     Path conv = dir.resolve("conv.onnx");
-    Result c = run("build", "conv", "--kernel", "3", "--stride", "2", "--in", "16", "--out-channels", "32",
-        "--size", "56", "--out", conv.toString());
+    Result c =
+        run(
+            "build",
+            "conv",
+            "--kernel",
+            "3",
+            "--stride",
+            "2",
+            "--in",
+            "16",
+            "--out-channels",
+            "32",
+            "--size",
+            "56",
+            "--out",
+            conv.toString());
     assertThat(c.code()).as(c.err()).isZero();
     assertThat(run("inspect", conv.toString()).out()).contains("1x32x28x28");
 
     Path r18 = dir.resolve("r18.onnx");
     run("build", "resnet18", "--out", r18.toString());
     Path p = dir.resolve("p.onnx");
-    assertThat(run("prefix", r18.toString(), "--nodes", "4", "--out", p.toString()).out()).contains("4 nodes");
+    assertThat(run("prefix", r18.toString(), "--nodes", "4", "--out", p.toString()).out())
+        .contains("4 nodes");
     assertThat(run("inspect", p.toString()).out()).contains("MaxPool").contains("1x64x56x56");
     Path n = dir.resolve("n.onnx");
-    assertThat(run("node", r18.toString(), "--index", "0", "--out", n.toString()).out()).contains("1 nodes");
+    assertThat(run("node", r18.toString(), "--index", "0", "--out", n.toString()).out())
+        .contains("1 nodes");
   }
 
   @Test
@@ -74,8 +92,11 @@ class ModelsCommandTest {
     Result r = run("build", "vgg16", "--out", dir.resolve("x.onnx").toString());
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err().strip()).contains("vgg16").doesNotContain("\n");
-    assertThat(run("build", "conv", "--out", dir.resolve("c.onnx").toString()).err()).contains("--kernel");
-    assertThat(run("inspect", dir.resolve("missing.onnx").toString()).err()).contains("no such file");
-    assertThat(run("inspect", dir.resolve("missing.onnx").toString(), "--format", "xml").err()).contains("xml");
+    assertThat(run("build", "conv", "--out", dir.resolve("c.onnx").toString()).err())
+        .contains("--kernel");
+    assertThat(run("inspect", dir.resolve("missing.onnx").toString()).err())
+        .contains("no such file");
+    assertThat(run("inspect", dir.resolve("missing.onnx").toString(), "--format", "xml").err())
+        .contains("xml");
   }
 }

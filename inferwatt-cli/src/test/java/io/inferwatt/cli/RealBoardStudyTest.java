@@ -21,7 +21,8 @@ class RealBoardStudyTest {
   }
 
   @Test
-  void aLinuxCpuStudyWithOnnxRuntimeMeasuresEveryConfigurationAndRestoresTheBoard() throws Exception {
+  void aLinuxCpuStudyWithOnnxRuntimeMeasuresEveryConfigurationAndRestoresTheBoard()
+      throws Exception {
     Path root = dir.resolve("root");
     for (int c = 0; c < 2; c++) {
       write(root, "sys/devices/system/cpu/cpu" + c + "/online", "1");
@@ -43,7 +44,9 @@ class RealBoardStudyTest {
       write(root, iio + "in_current" + n + "_input", "400");
     }
     Path plan = dir.resolve("plan.yaml");
-    Files.writeString(plan, """
+    Files.writeString(
+        plan,
+        """
         study: cpu-cores
         board: linux-cpu
         engine: onnxruntime
@@ -69,15 +72,18 @@ class RealBoardStudyTest {
     String db = dir.resolve("s.duckdb").toString();
     System.setProperty("inferwatt.state.dir", dir.resolve("state").toString());
     try {
-      CliTest.Run r = CliTest.run("study", "run", plan.toString(), "--db", db, "--sysfs-root", root.toString());
+      CliTest.Run r =
+          CliTest.run("study", "run", plan.toString(), "--db", db, "--sysfs-root", root.toString());
       assertThat(r.code()).as(r.out() + r.err()).isZero();
       assertThat(r.out()).contains("2 configurations").doesNotContain("[simulated]");
     } finally {
       System.clearProperty("inferwatt.state.dir");
     }
     // the core taken offline for the 1-core configuration is back online
-    assertThat(Files.readString(root.resolve("sys/devices/system/cpu/cpu1/online")).trim()).isEqualTo("1");
-    try (io.inferwatt.store.MeasurementStore store = io.inferwatt.store.MeasurementStore.open(Path.of(db))) {
+    assertThat(Files.readString(root.resolve("sys/devices/system/cpu/cpu1/online")).trim())
+        .isEqualTo("1");
+    try (io.inferwatt.store.MeasurementStore store =
+        io.inferwatt.store.MeasurementStore.open(Path.of(db))) {
       assertThat(store.studyConfigurations("cpu-cores")).hasSize(2);
       var run = store.run(store.runs().get(0).id()).orElseThrow();
       assertThat(run.simulated()).isFalse();

@@ -37,21 +37,55 @@ class ReportCliTest {
   private static long profileRun;
 
   /** The figures and tables the report always has a section for. */
-  static final List<String> SECTIONS = List.of("summary", "fig2", "fig3", "fig4", "fig5", "fig6", "fig7", "fig8",
-      "fig9", "fig10", "fig11", "table1", "pareto", "ranking", "configurations", "layers");
+  static final List<String> SECTIONS =
+      List.of(
+          "summary",
+          "fig2",
+          "fig3",
+          "fig4",
+          "fig5",
+          "fig6",
+          "fig7",
+          "fig8",
+          "fig9",
+          "fig10",
+          "fig11",
+          "table1",
+          "pareto",
+          "ranking",
+          "configurations",
+          "layers");
 
   @BeforeAll
   static void paperStudyAndOneProfile() throws Exception {
     System.setProperty("inferwatt.state.dir", dir.resolve("state").toString());
     db = dir.resolve("paper.duckdb").toString();
-    String plan = PaperStudy.yaml().replaceFirst("(?ms)^protocol:.*?^base:",
-        "protocol: {warmup: 2, cycles: 40, max_layer_cycles: 60, min_samples_per_layer: 100, idle: 20ms}\nbase:");
+    String plan =
+        PaperStudy.yaml()
+            .replaceFirst(
+                "(?ms)^protocol:.*?^base:",
+                "protocol: {warmup: 2, cycles: 40, max_layer_cycles: 60, min_samples_per_layer: 100, idle: 20ms}\nbase:");
     Path p = dir.resolve("paper-small.yaml");
     Files.writeString(p, plan);
     CliTest.Run s = CliTest.run("study", "run", p.toString(), "--db", db);
     assertThat(s.code()).as(s.err()).isZero();
-    CliTest.Run pr = CliTest.run("profile", "--board", "sim:nano", "--db", db, "--cycles", "40", "--warmup", "2",
-        "--max-layer-cycles", "100", "--idle", "50ms", "--format", "json");
+    CliTest.Run pr =
+        CliTest.run(
+            "profile",
+            "--board",
+            "sim:nano",
+            "--db",
+            db,
+            "--cycles",
+            "40",
+            "--warmup",
+            "2",
+            "--max-layer-cycles",
+            "100",
+            "--idle",
+            "50ms",
+            "--format",
+            "json");
     assertThat(pr.code()).as(pr.err()).isZero();
     profileRun = pr.json().get("run_id").asLong();
   }
@@ -68,13 +102,23 @@ class ReportCliTest {
     }
     assertThat(text).contains("id=\"simulated-banner\"").doesNotContain("Not in this report");
     // nothing to fetch: no external script, style, image or font
-    assertThat(text).doesNotContainPattern("(?i)(src|href)=\"(https?:)?//").doesNotContain("@import").doesNotContain("url(");
+    assertThat(text)
+        .doesNotContainPattern("(?i)(src|href)=\"(https?:)?//")
+        .doesNotContain("@import")
+        .doesNotContain("url(");
     assertThat(text).contains("Power of run " + profileRun);
     // every chart has axis labels with units
-    assertThat(text).contains("power (mW)").contains("latency (ms)").contains("energy (mJ)").contains("CPU frequency (MHz)")
-        .contains("GPU frequency (MHz)").contains("time since the first cycle's start (ms)");
+    assertThat(text)
+        .contains("power (mW)")
+        .contains("latency (ms)")
+        .contains("energy (mJ)")
+        .contains("CPU frequency (MHz)")
+        .contains("GPU frequency (MHz)")
+        .contains("time since the first cycle's start (ms)");
 
-    CliTest.Run bad = CliTest.run("report", "--db", db, "--study", "nope", "--out", dir.resolve("x.html").toString());
+    CliTest.Run bad =
+        CliTest.run(
+            "report", "--db", db, "--study", "nope", "--out", dir.resolve("x.html").toString());
     assertThat(bad.code()).isEqualTo(2);
     assertThat(bad.err()).contains("study 'nope' is not in");
   }
@@ -82,7 +126,8 @@ class ReportCliTest {
   @Test
   void chromiumOpensTheReportWithoutErrorsAndScreenshotsEveryFigure() throws Exception {
     String chromium = chromium();
-    Assumptions.assumeTrue(chromium != null, "chromium is not installed (apt-get install -y chromium); skipped");
+    Assumptions.assumeTrue(
+        chromium != null, "chromium is not installed (apt-get install -y chromium); skipped");
     Path html = dir.resolve("browser.html");
     assertThat(CliTest.run("report", "--db", db, "--out", html.toString()).code()).isZero();
     Chrome dom = chrome(chromium, List.of("--dump-dom", html.toUri().toString()));
@@ -95,8 +140,14 @@ class ReportCliTest {
     for (String id : SECTIONS) {
       Path png = shots.resolve(id + ".png").toAbsolutePath();
       Files.deleteIfExists(png);
-      Chrome c = chrome(chromium, List.of("--hide-scrollbars", "--window-size=1900,1100", "--screenshot=" + png,
-          html.toUri() + "?only=" + id));
+      Chrome c =
+          chrome(
+              chromium,
+              List.of(
+                  "--hide-scrollbars",
+                  "--window-size=1900,1100",
+                  "--screenshot=" + png,
+                  html.toUri() + "?only=" + id));
       assertThat(png).as(c.err()).exists();
       assertThat(Files.size(png)).isGreaterThan(10_000);
     }
@@ -105,13 +156,23 @@ class ReportCliTest {
   @Test
   void exportWritesPartitionedParquetThatDuckDbReadsBack() throws Exception {
     Path out = dir.resolve("export");
-    CliTest.Run e = CliTest.run("export", "--db", db, "--out", out.toString(), "--study", "paper-nano");
+    CliTest.Run e =
+        CliTest.run("export", "--db", db, "--out", out.toString(), "--study", "paper-nano");
     assertThat(e.code()).as(e.err()).isZero();
     assertThat(e.out()).contains("[simulated] exported").contains("layer_training");
-    assertThat(out.resolve("runs").resolve("board=sim%3Anano").resolve("study=paper-nano")).isDirectory();
-    CliTest.Run n = CliTest.run("query", "--db", db, "--format", "csv",
-        "SELECT count(*) AS n FROM read_parquet('" + out + "/layer_training/**/*.parquet', hive_partitioning = true)"
-            + " WHERE study = 'paper-nano' AND macs > 0 AND power_mw_total IS NOT NULL");
+    assertThat(out.resolve("runs").resolve("board=sim%3Anano").resolve("study=paper-nano"))
+        .isDirectory();
+    CliTest.Run n =
+        CliTest.run(
+            "query",
+            "--db",
+            db,
+            "--format",
+            "csv",
+            "SELECT count(*) AS n FROM read_parquet('"
+                + out
+                + "/layer_training/**/*.parquet', hive_partitioning = true)"
+                + " WHERE study = 'paper-nano' AND macs > 0 AND power_mw_total IS NOT NULL");
     assertThat(n.code()).as(n.err()).isZero();
     assertThat(Long.parseLong(n.out().lines().toList().get(1))).isGreaterThan(100);
     CliTest.Run again = CliTest.run("export", "--db", db, "--out", out.toString());
@@ -121,7 +182,8 @@ class ReportCliTest {
 
   @Test
   void showAndQueryKeepTheirSealedJsonShapes() throws Exception {
-    CliTest.Run show = CliTest.run("show", Long.toString(profileRun), "--db", db, "--format", "json");
+    CliTest.Run show =
+        CliTest.run("show", Long.toString(profileRun), "--db", db, "--format", "json");
     assertThat(show.code()).as(show.err()).isZero();
     assertThat(show.json().get("simulated").asBoolean()).isTrue();
     assertThat(show.json().get("samples_stored").asLong()).isPositive();
@@ -132,13 +194,27 @@ class ReportCliTest {
     assertThat(text.out()).contains("study paper-nano, configuration");
     assertThat(CliTest.run("show", "99999", "--db", db).err()).contains("run 99999 is not in");
 
-    CliTest.Run q = CliTest.run("query", "--db", db, "--format", "json",
-        "SELECT r.run_id, r.model, r.simulated, r.latency_ms_mean, r.cycles_needed, r.started_at"
-            + " FROM runs r ORDER BY r.run_id LIMIT 2");
+    CliTest.Run q =
+        CliTest.run(
+            "query",
+            "--db",
+            db,
+            "--format",
+            "json",
+            "SELECT r.run_id, r.model, r.simulated, r.latency_ms_mean, r.cycles_needed, r.started_at"
+                + " FROM runs r ORDER BY r.run_id LIMIT 2");
     assertThat(q.code()).as(q.err()).isZero();
     golden("query.json.shape", shape(q.json()));
-    CliTest.Run t = CliTest.run("query", "--db", db, "SELECT model, count(*) AS runs FROM runs GROUP BY model ORDER BY model");
-    assertThat(t.out()).contains("model").contains("mobilenetv2").containsPattern("\\(\\d+ rows\\)");
+    CliTest.Run t =
+        CliTest.run(
+            "query",
+            "--db",
+            db,
+            "SELECT model, count(*) AS runs FROM runs GROUP BY model ORDER BY model");
+    assertThat(t.out())
+        .contains("model")
+        .contains("mobilenetv2")
+        .containsPattern("\\(\\d+ rows\\)");
     CliTest.Run bad = CliTest.run("query", "--db", db, "SELECT nope FROM runs");
     assertThat(bad.code()).isEqualTo(2);
     assertThat(bad.err().lines().count()).isEqualTo(1);
@@ -166,7 +242,12 @@ class ReportCliTest {
         walk(path + "[]", c, out);
       }
     } else {
-      out.add(path + " " + (n.isNull() ? "null" : n.isNumber() ? "number" : n.isBoolean() ? "boolean" : "string"));
+      out.add(
+          path
+              + " "
+              + (n.isNull()
+                  ? "null"
+                  : n.isNumber() ? "number" : n.isBoolean() ? "boolean" : "string"));
     }
   }
 
@@ -175,7 +256,9 @@ class ReportCliTest {
     if (Boolean.getBoolean("golden.update")) {
       Files.writeString(file, actual);
     }
-    assertThat(file).as("golden file %s (run with -Dgolden.update=true to create it)", file).exists();
+    assertThat(file)
+        .as("golden file %s (run with -Dgolden.update=true to create it)", file)
+        .exists();
     assertThat(actual).isEqualTo(Files.readString(file));
   }
 
@@ -193,9 +276,21 @@ class ReportCliTest {
   }
 
   private static Chrome chrome(String chromium, List<String> args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--user-data-dir=" + dir.resolve("chromium-profile"), "--enable-logging=stderr", "--v=0"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                chromium,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--user-data-dir=" + dir.resolve("chromium-profile"),
+                "--enable-logging=stderr",
+                "--v=0"));
     cmd.addAll(args);
     Path err = Files.createTempFile(dir, "chromium", ".err");
     Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();

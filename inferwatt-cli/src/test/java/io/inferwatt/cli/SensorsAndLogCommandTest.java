@@ -72,7 +72,14 @@ class SensorsAndLogCommandTest {
   void sensorsJsonOnNanoTree() throws Exception {
     nanoJp4();
     Run r =
-        run(new SensorsCommand(), "--root", root.toString(), "--format", "json", "--duration", "150ms");
+        run(
+            new SensorsCommand(),
+            "--root",
+            root.toString(),
+            "--format",
+            "json",
+            "--duration",
+            "150ms");
     assertThat(r.code()).isZero();
     JsonNode doc = new ObjectMapper().readTree(r.out());
     JsonNode src = doc.get("sources").get(0);
@@ -85,7 +92,8 @@ class SensorsAndLogCommandTest {
     assertThat(in.get("voltage_mv").asDouble()).isEqualTo(5016);
     assertThat(in.get("current_ma").isNumber()).isTrue();
     assertThat(src.get("sampling").get("reads").asLong()).isPositive();
-    assertThat(doc.get("absent").findValuesAsText("kind")).contains("jetson-ina3221-hwmon", "tegrastats", "nvml", "rapl");
+    assertThat(doc.get("absent").findValuesAsText("kind"))
+        .contains("jetson-ina3221-hwmon", "tegrastats", "nvml", "rapl");
   }
 
   @Test
@@ -94,7 +102,15 @@ class SensorsAndLogCommandTest {
     write(z.resolve("name"), "package-0\n");
     write(z.resolve("energy_uj"), "1000\n");
     write(z.resolve("max_energy_range_uj"), "262143328850\n");
-    Run r = run(new SensorsCommand(), "--root", root.toString(), "--format", "json", "--duration", "0s");
+    Run r =
+        run(
+            new SensorsCommand(),
+            "--root",
+            root.toString(),
+            "--format",
+            "json",
+            "--duration",
+            "0s");
     JsonNode src = new ObjectMapper().readTree(r.out()).get("sources").get(0);
     assertThat(src.get("kind").asText()).isEqualTo("rapl");
     assertThat(src.get("total").isNull()).isTrue();
@@ -123,11 +139,16 @@ class SensorsAndLogCommandTest {
     Run r =
         run(
             new LogCommand(),
-            "--root", root.toString(),
-            "--duration", "300ms",
-            "--period", "2ms",
-            "--rails", "soc,in",
-            "--out", csv.toString());
+            "--root",
+            root.toString(),
+            "--duration",
+            "300ms",
+            "--period",
+            "2ms",
+            "--rails",
+            "soc,in",
+            "--out",
+            csv.toString());
     assertThat(r.code()).isZero();
     assertThat(r.out()).contains("wrote").contains(csv.toString());
     assertThat(r.err()).contains("samples");
@@ -137,7 +158,8 @@ class SensorsAndLogCommandTest {
     List<PowerSample> samples = SamplesCsv.readAll(csv); // checks strictly increasing t_ns
     assertThat(samples).isNotEmpty();
     assertThat(samples).allSatisfy(s -> assertThat(s.powerMw()).containsExactly(1450, 4555));
-    assertThat(Files.readAllLines(csv).get(0)).isEqualTo("t_ns,read_start_ns,read_end_ns,soc_mw,in_mw");
+    assertThat(Files.readAllLines(csv).get(0))
+        .isEqualTo("t_ns,read_start_ns,read_end_ns,soc_mw,in_mw");
   }
 
   @Test
@@ -145,14 +167,28 @@ class SensorsAndLogCommandTest {
     nanoJp4();
     // picocli hands an exception from call() to its own handler: the stack trace goes to err
     Run bad =
-        run(new LogCommand(), "--root", root.toString(), "--duration", "1s", "--rails", "gpu,vdd",
-            "--out", work.resolve("x.csv").toString());
+        run(
+            new LogCommand(),
+            "--root",
+            root.toString(),
+            "--duration",
+            "1s",
+            "--rails",
+            "gpu,vdd",
+            "--out",
+            work.resolve("x.csv").toString());
     assertThat(bad.code()).isNotZero();
     assertThat(bad.err())
         .contains("IllegalArgumentException: rail 'vdd' is not one of in, gpu, cpu");
     Run noFolder =
-        run(new LogCommand(), "--root", root.toString(), "--duration", "1s",
-            "--out", work.resolve("no/such/x.csv").toString());
+        run(
+            new LogCommand(),
+            "--root",
+            root.toString(),
+            "--duration",
+            "1s",
+            "--out",
+            work.resolve("no/such/x.csv").toString());
     assertThat(noFolder.code()).isNotZero();
     assertThat(noFolder.err()).contains("UncheckedIOException").contains("does not exist");
     assertThat(work.resolve("x.csv")).doesNotExist();
@@ -166,6 +202,7 @@ class SensorsAndLogCommandTest {
     assertThat(LogCommand.parseDuration("1.5m")).isEqualTo(Duration.ofSeconds(90));
     assertThat(LogCommand.parseDuration("PT1H")).isEqualTo(Duration.ofHours(1));
     assertThat(LogCommand.parseDuration("3")).isEqualTo(Duration.ofSeconds(3));
-    assertThatThrownBy(() -> LogCommand.parseDuration("soon")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> LogCommand.parseDuration("soon"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

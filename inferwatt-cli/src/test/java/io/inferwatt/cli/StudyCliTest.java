@@ -16,12 +16,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code study}, {@code optima} and {@code restore} end to end, on the virtual Nano and a fake Jetson tree. */
+/**
+ * {@code study}, {@code optima} and {@code restore} end to end, on the virtual Nano and a fake
+ * Jetson tree.
+ */
 class StudyCliTest {
   @TempDir Path dir;
   private String savedStateDir;
 
-  private static final String PLAN = """
+  private static final String PLAN =
+      """
       study: cli
       board: sim:nano
       seed: 5
@@ -66,7 +70,9 @@ class StudyCliTest {
     Path p = plan(PLAN);
     CliTest.Run r = CliTest.run("study", "run", p.toString(), "--db", db());
     assertThat(r.code()).as(r.err()).isZero();
-    assertThat(r.out()).contains("[simulated] study cli on sim:nano: 8 configurations; 0 were already stored, 8 measured now");
+    assertThat(r.out())
+        .contains(
+            "[simulated] study cli on sim:nano: 8 configurations; 0 were already stored, 8 measured now");
     assertThat(r.err()).contains("configuration 8/8 done");
     CliTest.Run again = CliTest.run("study", "run", p.toString(), "--db", db());
     assertThat(again.out()).contains("8 were already stored, 0 measured now");
@@ -88,11 +94,13 @@ class StudyCliTest {
     assertThat(j.at("/energy/best/cpu_cores").asInt()).isEqualTo(1);
     assertThat(j.get("slices").size()).isEqualTo(4);
     assertThat(j.get("pareto").size()).isPositive();
-    assertThat(j.get("energy_ranking").get(0).get("slice").asText()).isEqualTo("clocks/gpu.freq_hz");
+    assertThat(j.get("energy_ranking").get(0).get("slice").asText())
+        .isEqualTo("clocks/gpu.freq_hz");
 
     CliTest.Run t = CliTest.run("optima", "--db", db(), "--study", "cli");
     assertThat(t.out()).contains("[simulated] power (mW)").contains("cpu.freq_khz   best 102000");
-    assertThat(CliTest.run("optima", "--db", db(), "--study", "nope").err()).contains("study 'nope' is not in");
+    assertThat(CliTest.run("optima", "--db", db(), "--study", "nope").err())
+        .contains("study 'nope' is not in");
   }
 
   @Test
@@ -100,18 +108,35 @@ class StudyCliTest {
     Path p = plan(PLAN.replace("[1, 4]}", "[1, 9]}").replace("[76800000, 921600000]", "[1]"));
     CliTest.Run r = CliTest.run("study", "run", p.toString(), "--db", db());
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).contains("2 problems").contains("cpu.cores 9 is not one of").contains("gpu.freq_hz 1 is not one of");
+    assertThat(r.err())
+        .contains("2 problems")
+        .contains("cpu.cores 9 is not one of")
+        .contains("gpu.freq_hz 1 is not one of");
     assertThat(Path.of(db())).doesNotExist();
   }
 
   @Test
   void aStudyKilledWithSignal9ResumesWithEveryConfigurationExactlyOnce() throws Exception {
-    Path p = plan(PLAN.replace("cycles: 20, max_layer_cycles: 20", "cycles: 400, max_layer_cycles: 400"));
+    Path p =
+        plan(
+            PLAN.replace("cycles: 20, max_layer_cycles: 20", "cycles: 400, max_layer_cycles: 400"));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        "-Dinferwatt.state.dir=" + dir.resolve("state"), Main.class.getName(),
-        "study", "run", p.toString(), "--db", db()).redirectOutput(dir.resolve("child.out").toFile()).start();
-    try (BufferedReader err = new BufferedReader(new InputStreamReader(child.getErrorStream(), StandardCharsets.UTF_8))) {
+    Process child =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-Dinferwatt.state.dir=" + dir.resolve("state"),
+                Main.class.getName(),
+                "study",
+                "run",
+                p.toString(),
+                "--db",
+                db())
+            .redirectOutput(dir.resolve("child.out").toFile())
+            .start();
+    try (BufferedReader err =
+        new BufferedReader(new InputStreamReader(child.getErrorStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = err.readLine()) != null && !line.contains("configuration 3/8 done")) {
         // wait for three finished configurations
@@ -129,7 +154,8 @@ class StudyCliTest {
     }
     CliTest.Run r = CliTest.run("study", "run", p.toString(), "--db", db());
     assertThat(r.code()).as(r.err()).isZero();
-    assertThat(r.out()).containsPattern("8 configurations; [3-7] were already stored, [1-5] measured now");
+    assertThat(r.out())
+        .containsPattern("8 configurations; [3-7] were already stored, [1-5] measured now");
     try (MeasurementStore s = MeasurementStore.open(Path.of(db()))) {
       assertThat(s.studyConfigurations("cli")).hasSize(8);
       assertThat(s.runs()).hasSize(8);
@@ -159,7 +185,9 @@ class StudyCliTest {
   @Test
   void aDryRunOnAJetsonPrintsEveryWriteAndChangesNothing() throws Exception {
     Path root = jetsonTree();
-    Path p = plan("""
+    Path p =
+        plan(
+            """
         study: j
         board: jetson
         engine: tensorrt
@@ -169,18 +197,31 @@ class StudyCliTest {
           - name: cpu
             vary: {cpu.freq_khz: all}
         """);
-    CliTest.Run r = CliTest.run("study", "run", p.toString(), "--db", db(), "--dry-run", "--sysfs-root", root.toString());
+    CliTest.Run r =
+        CliTest.run(
+            "study",
+            "run",
+            p.toString(),
+            "--db",
+            db(),
+            "--dry-run",
+            "--sysfs-root",
+            root.toString());
     assertThat(r.code()).as(r.err()).isZero();
-    assertThat(r.out()).contains("dry run of study j on jetson: 4 configurations")
+    assertThat(r.out())
+        .contains("dry run of study j on jetson: 4 configurations")
         .contains("would write 0 to /sys/devices/system/cpu/cpu3/online")
         .contains("would write 307200 to /sys/devices/system/cpu/cpu0/cpufreq/scaling_min_freq")
         .contains("and at the end, the restore:")
         .contains("would write 1 to /sys/devices/system/cpu/cpu3/online");
     assertThat(Files.readString(root.resolve("sys/devices/system/cpu/cpu3/online"))).isEqualTo("1");
-    assertThat(Files.readString(root.resolve("sys/devices/system/cpu/cpu0/cpufreq/scaling_min_freq"))).isEqualTo("102000");
+    assertThat(
+            Files.readString(root.resolve("sys/devices/system/cpu/cpu0/cpufreq/scaling_min_freq")))
+        .isEqualTo("102000");
     assertThat(Path.of(db())).doesNotExist();
 
-    CliTest.Run real = CliTest.run("study", "run", p.toString(), "--db", db(), "--sysfs-root", root.toString());
+    CliTest.Run real =
+        CliTest.run("study", "run", p.toString(), "--db", db(), "--sysfs-root", root.toString());
     assertThat(real.code()).isEqualTo(2);
     assertThat(real.err()).contains("trtexec is neither at");
   }
@@ -189,19 +230,31 @@ class StudyCliTest {
   void settingsLeftByADeadProcessAreRestoredByTheNextCommandAndByRestore() throws Exception {
     Path root = jetsonTree();
     Files.writeString(root.resolve("sys/devices/system/cpu/cpu3/online"), "0");
-    write(dir, "state/jetson.pending", "inferwatt-state\t1\nboard\tjetson\nroot\t" + root + "\npid\t999\n"
-        + "step\twrite\t/sys/devices/system/cpu/cpu3/online\t1\n");
+    write(
+        dir,
+        "state/jetson.pending",
+        "inferwatt-state\t1\nboard\tjetson\nroot\t"
+            + root
+            + "\npid\t999\n"
+            + "step\twrite\t/sys/devices/system/cpu/cpu3/online\t1\n");
     CliTest.Run r = CliTest.run("runs", "--db", dir.resolve("none.duckdb").toString());
-    assertThat(r.err()).contains("inferwatt: restored 1 saved setting(s) of board jetson left by process 999");
+    assertThat(r.err())
+        .contains("inferwatt: restored 1 saved setting(s) of board jetson left by process 999");
     assertThat(Files.readString(root.resolve("sys/devices/system/cpu/cpu3/online"))).isEqualTo("1");
     assertThat(dir.resolve("state/jetson.pending")).doesNotExist();
 
     Files.writeString(root.resolve("sys/devices/system/cpu/cpu3/online"), "0");
-    write(dir, "state/jetson.pending", "inferwatt-state\t1\nboard\tjetson\nroot\t" + root + "\npid\t998\n"
-        + "step\twrite\t/sys/devices/system/cpu/cpu3/online\t1\n");
+    write(
+        dir,
+        "state/jetson.pending",
+        "inferwatt-state\t1\nboard\tjetson\nroot\t"
+            + root
+            + "\npid\t998\n"
+            + "step\twrite\t/sys/devices/system/cpu/cpu3/online\t1\n");
     CliTest.Run restore = CliTest.run("restore");
     assertThat(restore.code()).as(restore.err()).isZero();
-    assertThat(restore.out()).contains("restored 1 saved setting(s) of board jetson left by process 998");
+    assertThat(restore.out())
+        .contains("restored 1 saved setting(s) of board jetson left by process 998");
     assertThat(Files.readString(root.resolve("sys/devices/system/cpu/cpu3/online"))).isEqualTo("1");
     assertThat(CliTest.run("restore").out()).contains("nothing to restore");
   }

@@ -8,11 +8,11 @@ import java.util.Map;
 import java.util.OptionalLong;
 
 /**
- * The inference, layer and phase events of one recording, held compactly (a paper-sized run has
- * two million layer events). Built once through {@link #builder()}, then read only.
+ * The inference, layer and phase events of one recording, held compactly (a paper-sized run has two
+ * million layer events). Built once through {@link #builder()}, then read only.
  *
- * <p>Each layer event remembers the line it came from ({@code 0} when it did not come from a
- * file), so that a problem found later can still name the line.
+ * <p>Each layer event remembers the line it came from ({@code 0} when it did not come from a file),
+ * so that a problem found later can still name the line.
  */
 public final class EventLog {
 

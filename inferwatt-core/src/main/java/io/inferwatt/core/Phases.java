@@ -4,12 +4,16 @@ package io.inferwatt.core;
 public final class Phases {
   /** Discarded warm-up inferences. */
   public static final String WARMUP = "warmup";
+
   /** Power logger off: latencies only. */
   public static final String LATENCY = "latency";
+
   /** Power logger on: per-inference power and energy. */
   public static final String POWER = "power";
+
   /** Layer profiler and power logger on: per-layer mapping. */
   public static final String LAYERS = "layers";
+
   /** Power logger on, no inference: idle power. */
   public static final String IDLE = "idle";
 

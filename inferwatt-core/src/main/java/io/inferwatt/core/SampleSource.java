@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * Power samples that can be read more than once, each time from the start, in strictly increasing
  * {@code tNs}. Analyses that need several passes (the window-aware layer mapping estimates the
- * sensor's window by fitting the samples under several candidate windows) take one of these
- * instead of an {@link Iterator}; a file-backed source reopens its file on every {@link #open()}.
+ * sensor's window by fitting the samples under several candidate windows) take one of these instead
+ * of an {@link Iterator}; a file-backed source reopens its file on every {@link #open()}.
  */
 @FunctionalInterface
 public interface SampleSource {

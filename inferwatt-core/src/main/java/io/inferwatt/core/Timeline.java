@@ -26,8 +26,13 @@ public record Timeline(List<String> rails, List<PowerSample> samples, EventLog e
       }
       if (s.powerMw().length != rails.size()) {
         throw new IllegalArgumentException(
-            "sample at t_ns " + s.tNs() + " has " + s.powerMw().length + " values for "
-                + rails.size() + " rails");
+            "sample at t_ns "
+                + s.tNs()
+                + " has "
+                + s.powerMw().length
+                + " values for "
+                + rails.size()
+                + " rails");
       }
       last = s.tNs();
     }

@@ -20,8 +20,8 @@ public interface Knob {
   /**
    * Sets the value and reads it back.
    *
-   * @throws IllegalArgumentException when the value is not allowed (the message lists the
-   *     allowed values)
+   * @throws IllegalArgumentException when the value is not allowed (the message lists the allowed
+   *     values)
    * @throws IllegalStateException when the board did not take the value
    */
   void apply(String value);

@@ -39,7 +39,8 @@ public interface ProcessRunner {
       try {
         p = new ProcessBuilder(command).redirectErrorStream(true).start();
       } catch (IOException e) {
-        throw new IOException("cannot start " + String.join(" ", command) + ": " + e.getMessage(), e);
+        throw new IOException(
+            "cannot start " + String.join(" ", command) + ": " + e.getMessage(), e);
       }
       BufferedReader out =
           new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));

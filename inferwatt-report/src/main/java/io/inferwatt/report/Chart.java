@@ -34,8 +34,14 @@ final class Chart {
       if (v.length == 0) {
         return null;
       }
-      return new Box(v[0], q(v, 25), q(v, 50), q(v, 75), v[v.length - 1],
-          Arrays.stream(v).average().orElse(Double.NaN), v.length);
+      return new Box(
+          v[0],
+          q(v, 25),
+          q(v, 50),
+          q(v, 75),
+          v[v.length - 1],
+          Arrays.stream(v).average().orElse(Double.NaN),
+          v.length);
     }
 
     private static double q(double[] s, double pct) {
@@ -47,11 +53,19 @@ final class Chart {
   }
 
   /**
-   * One series. Categorical charts index {@code y}, {@code low}, {@code high} and {@code boxes}
-   * by category; numeric charts pair {@code x} with {@code y}. NaN = no value.
+   * One series. Categorical charts index {@code y}, {@code low}, {@code high} and {@code boxes} by
+   * category; numeric charts pair {@code x} with {@code y}. NaN = no value.
    */
-  record Series(String name, String color, Kind kind, double[] x, double[] y, double[] low,
-      double[] high, Box[] boxes, String[] labels) {
+  record Series(
+      String name,
+      String color,
+      Kind kind,
+      double[] x,
+      double[] y,
+      double[] low,
+      double[] high,
+      Box[] boxes,
+      String[] labels) {
 
     static Series bars(String name, String color, double[] y) {
       return new Series(name, color, Kind.BAR, null, y, null, null, null, null);
@@ -206,40 +220,79 @@ final class Chart {
     double y1 = yt[yt.length - 1];
     double[] xr = numeric ? xRange() : null;
     double[] xt = numeric ? ticks(xr[0], xr[1], 7) : null;
-    double x0 = numeric ? (bands.isEmpty() && !zero && (xt[0] >= 0 || xr[0] < 0) ? xt[0] : xr[0]) : 0;
+    double x0 =
+        numeric ? (bands.isEmpty() && !zero && (xt[0] >= 0 || xr[0] < 0) ? xt[0] : xr[0]) : 0;
     double x1 = numeric ? (bands.isEmpty() && !zero ? xt[xt.length - 1] : xr[1]) : 0;
 
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"%s\">",
-        widthPx, height, widthPx, height, esc(title)));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"%s\">",
+            widthPx,
+            height,
+            widthPx,
+            height,
+            esc(title)));
     sb.append("<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>");
-    sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"20\" class=\"ct\">%s</text>", LEFT, esc(title)));
+    sb.append(
+        String.format(
+            Locale.ROOT, "<text x=\"%d\" y=\"20\" class=\"ct\">%s</text>", LEFT, esc(title)));
     for (int r = 0; r < rows.size(); r++) {
       double lx = LEFT;
       int ly = 38 + 18 * r;
       for (String[] item : rows.get(r)) {
-        sb.append(String.format(Locale.ROOT,
-            "<rect x=\"%.1f\" y=\"%d\" width=\"14\" height=\"10\" fill=\"%s\"/><text x=\"%.1f\" y=\"%d\" class=\"lg\">%s</text>",
-            lx, ly - 9, item[1], lx + 18, ly, esc(item[0])));
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "<rect x=\"%.1f\" y=\"%d\" width=\"14\" height=\"10\" fill=\"%s\"/><text x=\"%.1f\" y=\"%d\" class=\"lg\">%s</text>",
+                lx,
+                ly - 9,
+                item[1],
+                lx + 18,
+                ly,
+                esc(item[0])));
         lx += 26 + 6.6 * item[0].length();
       }
     }
     // the plot area
     java.util.function.DoubleUnaryOperator ys = v -> top + plotH - (v - y0) / (y1 - y0) * plotH;
-    sb.append(String.format(Locale.ROOT,
-        "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" stroke=\"#bbb\"/>", LEFT, top, plotW, plotH));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" stroke=\"#bbb\"/>",
+            LEFT,
+            top,
+            plotW,
+            plotH));
     int yDec = decimals(yt);
     for (double t : yt) {
       double y = ys.applyAsDouble(t);
-      sb.append(String.format(Locale.ROOT,
-          "<line x1=\"%d\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" class=\"grid\"/><text x=\"%d\" y=\"%.1f\" class=\"yt\">%s</text>",
-          LEFT, LEFT + plotW, y, y, LEFT - 5, y + 4, fmt(t, yDec)));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "<line x1=\"%d\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" class=\"grid\"/><text x=\"%d\" y=\"%.1f\" class=\"yt\">%s</text>",
+              LEFT,
+              LEFT + plotW,
+              y,
+              y,
+              LEFT - 5,
+              y + 4,
+              fmt(t, yDec)));
     }
-    sb.append(String.format(Locale.ROOT,
-        "<text transform=\"translate(16,%.1f) rotate(-90)\" class=\"al\">%s</text>", top + plotH / 2, esc(yLabel)));
-    sb.append(String.format(Locale.ROOT,
-        "<text x=\"%.1f\" y=\"%d\" class=\"al\">%s</text>", LEFT + plotW / 2, height - 8, esc(xLabel)));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "<text transform=\"translate(16,%.1f) rotate(-90)\" class=\"al\">%s</text>",
+            top + plotH / 2,
+            esc(yLabel)));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "<text x=\"%.1f\" y=\"%d\" class=\"al\">%s</text>",
+            LEFT + plotW / 2,
+            height - 8,
+            esc(xLabel)));
     if (numeric) {
       drawNumeric(sb, ys, top, plotW, plotH, x0, x1, xt);
     } else {
@@ -249,8 +302,13 @@ final class Chart {
     return sb.toString();
   }
 
-  private void drawCategorical(StringBuilder sb, java.util.function.DoubleUnaryOperator ys, int top,
-      double plotW, double plotH, double y0) {
+  private void drawCategorical(
+      StringBuilder sb,
+      java.util.function.DoubleUnaryOperator ys,
+      int top,
+      double plotW,
+      double plotH,
+      double y0) {
     int n = Math.max(1, categories.size());
     double band = plotW / n;
     int every = (int) Math.ceil(n / 24.0);
@@ -262,10 +320,21 @@ final class Chart {
       double cx = LEFT + band * (i + 0.5);
       double ty = top + plotH + 14;
       if (rotate) {
-        sb.append(String.format(Locale.ROOT,
-            "<text transform=\"translate(%.1f,%.1f) rotate(-30)\" class=\"xtr\">%s</text>", cx + 3, ty - 3, esc(categories.get(i))));
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "<text transform=\"translate(%.1f,%.1f) rotate(-30)\" class=\"xtr\">%s</text>",
+                cx + 3,
+                ty - 3,
+                esc(categories.get(i))));
       } else {
-        sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" class=\"xt\">%s</text>", cx, ty, esc(categories.get(i))));
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "<text x=\"%.1f\" y=\"%.1f\" class=\"xt\">%s</text>",
+                cx,
+                ty,
+                esc(categories.get(i))));
       }
     }
     List<Series> bars = series.stream().filter(s -> s.kind() == Kind.BAR).toList();
@@ -287,10 +356,18 @@ final class Chart {
         double topV = stacked ? stack[i] + v : v;
         double yTop = ys.applyAsDouble(Math.max(base, topV));
         double yBot = ys.applyAsDouble(Math.min(base, topV));
-        sb.append(String.format(Locale.ROOT,
-            "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>%s, %s: %s</title></rect>",
-            xLeft, yTop, Math.max(0.5, w - (w > 4 ? 1 : 0)), Math.max(0.5, yBot - yTop), s.color(),
-            esc(s.name()), esc(categories.get(i)), fmt(v, 3)));
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>%s, %s: %s</title></rect>",
+                xLeft,
+                yTop,
+                Math.max(0.5, w - (w > 4 ? 1 : 0)),
+                Math.max(0.5, yBot - yTop),
+                s.color(),
+                esc(s.name()),
+                esc(categories.get(i)),
+                fmt(v, 3)));
         errorBar(sb, ys, xLeft + w / 2, s, i);
         if (stacked) {
           stack[i] += v;
@@ -308,27 +385,65 @@ final class Chart {
         }
         double cx = LEFT + band * i + (band - inner) / 2 + w * (b + 0.5);
         double bw = Math.min(w * 0.7, 46);
-        String tip = String.format(Locale.ROOT, "%s, %s: median %s, quartiles %s to %s, min %s, max %s, mean %s (n = %d)",
-            esc(s.name()), esc(categories.get(i)), fmt(x.median(), 3), fmt(x.q1(), 3), fmt(x.q3(), 3),
-            fmt(x.min(), 3), fmt(x.max(), 3), fmt(x.mean(), 3), x.n());
+        String tip =
+            String.format(
+                Locale.ROOT,
+                "%s, %s: median %s, quartiles %s to %s, min %s, max %s, mean %s (n = %d)",
+                esc(s.name()),
+                esc(categories.get(i)),
+                fmt(x.median(), 3),
+                fmt(x.q1(), 3),
+                fmt(x.q3(), 3),
+                fmt(x.min(), 3),
+                fmt(x.max(), 3),
+                fmt(x.mean(), 3),
+                x.n());
         sb.append("<g><title>").append(tip).append("</title>");
-        sb.append(String.format(Locale.ROOT,
-            "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>",
-            cx, cx, ys.applyAsDouble(x.max()), ys.applyAsDouble(x.min())));
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>",
+                cx,
+                cx,
+                ys.applyAsDouble(x.max()),
+                ys.applyAsDouble(x.min())));
         for (double v : new double[] {x.min(), x.max()}) {
-          sb.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>",
-              cx - bw / 4, cx + bw / 4, ys.applyAsDouble(v), ys.applyAsDouble(v)));
+          sb.append(
+              String.format(
+                  Locale.ROOT,
+                  "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>",
+                  cx - bw / 4,
+                  cx + bw / 4,
+                  ys.applyAsDouble(v),
+                  ys.applyAsDouble(v)));
         }
         double yq3 = ys.applyAsDouble(x.q3());
         double yq1 = ys.applyAsDouble(x.q1());
-        sb.append(String.format(Locale.ROOT,
-            "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\" fill-opacity=\"0.55\" stroke=\"%s\"/>",
-            cx - bw / 2, yq3, bw, Math.max(1, yq1 - yq3), s.color(), s.color()));
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\" fill-opacity=\"0.55\" stroke=\"%s\"/>",
+                cx - bw / 2,
+                yq3,
+                bw,
+                Math.max(1, yq1 - yq3),
+                s.color(),
+                s.color()));
         double ym = ys.applyAsDouble(x.median());
-        sb.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#111\" stroke-width=\"2\"/>",
-            cx - bw / 2, cx + bw / 2, ym, ym));
-        sb.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"#fff\" stroke=\"#111\"/>",
-            cx, ys.applyAsDouble(x.mean())));
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#111\" stroke-width=\"2\"/>",
+                cx - bw / 2,
+                cx + bw / 2,
+                ym,
+                ym));
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"#fff\" stroke=\"#111\"/>",
+                cx,
+                ys.applyAsDouble(x.mean())));
         sb.append("</g>");
       }
     }
@@ -344,10 +459,16 @@ final class Chart {
           continue;
         }
         double cx = LEFT + band * (i + 0.5);
-        path.append(path.length() == 0 ? "M" : "L").append(String.format(Locale.ROOT, "%.1f,%.1f ", cx, ys.applyAsDouble(v)));
+        path.append(path.length() == 0 ? "M" : "L")
+            .append(String.format(Locale.ROOT, "%.1f,%.1f ", cx, ys.applyAsDouble(v)));
       }
       if (s.kind() == Kind.LINE && path.length() > 0) {
-        sb.append(String.format(Locale.ROOT, "<path d=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"/>", path.toString().trim(), s.color()));
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "<path d=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"/>",
+                path.toString().trim(),
+                s.color()));
       }
       for (int i = 0; i < categories.size(); i++) {
         double v = at(s.y(), i);
@@ -356,9 +477,16 @@ final class Chart {
         }
         double cx = LEFT + band * (i + 0.5);
         errorBar(sb, ys, cx, s, i);
-        sb.append(String.format(Locale.ROOT,
-            "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"><title>%s, %s: %s</title></circle>",
-            cx, ys.applyAsDouble(v), s.color(), esc(s.name()), esc(categories.get(i)), fmt(v, 3)));
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"><title>%s, %s: %s</title></circle>",
+                cx,
+                ys.applyAsDouble(v),
+                s.color(),
+                esc(s.name()),
+                esc(categories.get(i)),
+                fmt(v, 3)));
       }
     }
   }
@@ -371,7 +499,8 @@ final class Chart {
     return categories.stream().anyMatch(c -> c.length() * 6.5 > band * every - 4);
   }
 
-  private static void errorBar(StringBuilder sb, java.util.function.DoubleUnaryOperator ys, double cx, Series s, int i) {
+  private static void errorBar(
+      StringBuilder sb, java.util.function.DoubleUnaryOperator ys, double cx, Series s, int i) {
     double lo = at(s.low(), i);
     double hi = at(s.high(), i);
     if (Double.isNaN(lo) || Double.isNaN(hi)) {
@@ -379,13 +508,33 @@ final class Chart {
     }
     double a = ys.applyAsDouble(hi);
     double b = ys.applyAsDouble(lo);
-    sb.append(String.format(Locale.ROOT,
-        "<path d=\"M%.1f,%.1f L%.1f,%.1f M%.1f,%.1f L%.1f,%.1f M%.1f,%.1f L%.1f,%.1f\" stroke=\"#222\" fill=\"none\"/>",
-        cx, a, cx, b, cx - 4, a, cx + 4, a, cx - 4, b, cx + 4, b));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "<path d=\"M%.1f,%.1f L%.1f,%.1f M%.1f,%.1f L%.1f,%.1f M%.1f,%.1f L%.1f,%.1f\" stroke=\"#222\" fill=\"none\"/>",
+            cx,
+            a,
+            cx,
+            b,
+            cx - 4,
+            a,
+            cx + 4,
+            a,
+            cx - 4,
+            b,
+            cx + 4,
+            b));
   }
 
-  private void drawNumeric(StringBuilder sb, java.util.function.DoubleUnaryOperator ys, int top, double plotW,
-      double plotH, double x0, double x1, double[] xt) {
+  private void drawNumeric(
+      StringBuilder sb,
+      java.util.function.DoubleUnaryOperator ys,
+      int top,
+      double plotW,
+      double plotH,
+      double x0,
+      double x1,
+      double[] xt) {
     java.util.function.DoubleUnaryOperator xs = v -> LEFT + (v - x0) / (x1 - x0) * plotW;
     List<double[]> placed = new ArrayList<>(); // labels placed so far: x, baseline y, width
     for (Band b : bands) {
@@ -394,9 +543,16 @@ final class Chart {
       if (c <= a) {
         continue;
       }
-      sb.append(String.format(Locale.ROOT,
-          "<rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"%.1f\" fill=\"%s\"><title>%s</title></rect>",
-          xs.applyAsDouble(a), top, xs.applyAsDouble(c) - xs.applyAsDouble(a), plotH, b.color(), esc(b.title())));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "<rect x=\"%.2f\" y=\"%d\" width=\"%.2f\" height=\"%.1f\" fill=\"%s\"><title>%s</title></rect>",
+              xs.applyAsDouble(a),
+              top,
+              xs.applyAsDouble(c) - xs.applyAsDouble(a),
+              plotH,
+              b.color(),
+              esc(b.title())));
     }
     int xDec = decimals(xt);
     for (double t : xt) {
@@ -404,9 +560,17 @@ final class Chart {
         continue;
       }
       double x = xs.applyAsDouble(t);
-      sb.append(String.format(Locale.ROOT,
-          "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%.1f\" class=\"grid\"/><text x=\"%.1f\" y=\"%.1f\" class=\"xt\">%s</text>",
-          x, x, top, top + plotH, x, top + plotH + 14, fmt(t, xDec)));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%.1f\" class=\"grid\"/><text x=\"%.1f\" y=\"%.1f\" class=\"xt\">%s</text>",
+              x,
+              x,
+              top,
+              top + plotH,
+              x,
+              top + plotH + 14,
+              fmt(t, xDec)));
     }
     for (Series s : series) {
       if (s.kind() == Kind.LINE) {
@@ -416,10 +580,20 @@ final class Chart {
             continue;
           }
           path.append(path.length() == 0 ? "M" : "L")
-              .append(String.format(Locale.ROOT, "%.1f,%.1f ", xs.applyAsDouble(s.x()[i]), ys.applyAsDouble(s.y()[i])));
+              .append(
+                  String.format(
+                      Locale.ROOT,
+                      "%.1f,%.1f ",
+                      xs.applyAsDouble(s.x()[i]),
+                      ys.applyAsDouble(s.y()[i])));
         }
-        sb.append(String.format(Locale.ROOT, "<path d=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.6\"><title>%s</title></path>",
-            path.toString().trim(), s.color(), esc(s.name())));
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "<path d=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.6\"><title>%s</title></path>",
+                path.toString().trim(),
+                s.color(),
+                esc(s.name())));
       }
       boolean dots = s.kind() == Kind.POINTS || s.x().length <= 400;
       if (!dots) {
@@ -433,9 +607,18 @@ final class Chart {
         double cx = xs.applyAsDouble(s.x()[i]);
         double cy = ys.applyAsDouble(s.y()[i]);
         String label = s.labels() == null ? null : s.labels()[i];
-        sb.append(String.format(Locale.ROOT,
-            "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"%s\"><title>%s%s: x %s, y %s</title></circle>",
-            cx, cy, r, s.color(), esc(s.name()), label == null ? "" : " " + esc(label), fmt(s.x()[i], 3), fmt(s.y()[i], 3)));
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"%s\"><title>%s%s: x %s, y %s</title></circle>",
+                cx,
+                cy,
+                r,
+                s.color(),
+                esc(s.name()),
+                label == null ? "" : " " + esc(label),
+                fmt(s.x()[i], 3),
+                fmt(s.y()[i], 3)));
         if (label != null) {
           double w = 7.2 * label.length();
           double[][] tries = {{8, -7}, {8, 16}, {-8 - w, -7}, {-8 - w, 16}, {8, -22}, {8, 31}};
@@ -443,16 +626,25 @@ final class Chart {
           for (double[] t : tries) {
             double lx = cx + t[0];
             double ly = cy + t[1];
-            boolean inside = lx >= LEFT && lx + w <= LEFT + plotW && ly - 12 >= top && ly <= top + plotH;
-            boolean free = placed.stream().noneMatch(p -> lx < p[0] + p[2] && p[0] < lx + w && ly - 12 < p[1] && p[1] - 12 < ly);
+            boolean inside =
+                lx >= LEFT && lx + w <= LEFT + plotW && ly - 12 >= top && ly <= top + plotH;
+            boolean free =
+                placed.stream()
+                    .noneMatch(
+                        p -> lx < p[0] + p[2] && p[0] < lx + w && ly - 12 < p[1] && p[1] - 12 < ly);
             if (inside && free) {
               at = t;
               break;
             }
           }
           placed.add(new double[] {cx + at[0], cy + at[1], w});
-          sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" class=\"pl\">%s</text>",
-              cx + at[0], cy + at[1], esc(label)));
+          sb.append(
+              String.format(
+                  Locale.ROOT,
+                  "<text x=\"%.1f\" y=\"%.1f\" class=\"pl\">%s</text>",
+                  cx + at[0],
+                  cy + at[1],
+                  esc(label)));
         }
       }
     }
@@ -605,6 +797,9 @@ final class Chart {
     if (s == null) {
       return "";
     }
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    return s.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;");
   }
 }

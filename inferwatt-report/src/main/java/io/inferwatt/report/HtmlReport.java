@@ -42,8 +42,8 @@ public final class HtmlReport {
    * What to report.
    *
    * @param study the study's id, or null for the study last started
-   * @param samplesRun the run whose raw samples draw Fig. 2, or null to pick one (a run of the study
-   *     with samples, else the newest run with samples on the study's board)
+   * @param samplesRun the run whose raw samples draw Fig. 2, or null to pick one (a run of the
+   *     study with samples, else the newest run with samples on the study's board)
    * @param toolVersion the inferwatt version writing the report
    * @param tolerance relative tolerance of Table I's "within" (0.02 = 2 %)
    */
@@ -54,12 +54,30 @@ public final class HtmlReport {
   }
 
   private static final String TOTAL = "in";
-  private static final Pattern CONV = Pattern.compile("conv-k(\\d+)-s(\\d+)-c(\\d+)x(\\d+)-(\\d+)x(\\d+)");
+  private static final Pattern CONV =
+      Pattern.compile("conv-k(\\d+)-s(\\d+)-c(\\d+)x(\\d+)-(\\d+)x(\\d+)");
   private static final Pattern LAYER = Pattern.compile("([a-z0-9]+)-layer(\\d+)");
+
   /** Layer types: light colours, so that the rails' strong lines stay readable over them. */
-  private static final Map<String, String> TYPE_COLORS = Map.of(
-      "Conv", "#c6dbef", "DepthwiseConv", "#fdd9b5", "Add", "#dadaeb", "Pool", "#fcc5d8",
-      "Shuffle", "#f2e2b8", "Gemm", "#c7e9c0", "Reformat", "#fff3a8", "Softmax", "#e0d0c0");
+  private static final Map<String, String> TYPE_COLORS =
+      Map.of(
+          "Conv",
+          "#c6dbef",
+          "DepthwiseConv",
+          "#fdd9b5",
+          "Add",
+          "#dadaeb",
+          "Pool",
+          "#fcc5d8",
+          "Shuffle",
+          "#f2e2b8",
+          "Gemm",
+          "#c7e9c0",
+          "Reformat",
+          "#fff3a8",
+          "Softmax",
+          "#e0d0c0");
+
   private static final String[] LIGHT = {"#d9f0f0", "#f0e0f0", "#e8e8c8", "#d0e0f8", "#f8e0d0"};
   private static final String IN_COLOR = "#4e79a7";
   private static final String CPU_COLOR = "#e8710a";
@@ -90,8 +108,7 @@ public final class HtmlReport {
   }
 
   /** One finished configuration with its results per rail. */
-  private record Config(
-      StudyConfigurationRow row, Map<String, Rail> rails, String totalRail) {
+  private record Config(StudyConfigurationRow row, Map<String, Rail> rails, String totalRail) {
     String model() {
       return row.model();
     }
@@ -136,21 +153,35 @@ public final class HtmlReport {
     if (options.study() == null) {
       study = all.stream().max(Comparator.comparing(StudyRow::updatedAt)).orElseThrow();
     } else {
-      study = store.study(options.study()).orElseThrow(() -> new IllegalArgumentException(
-          "study '" + options.study() + "' is not in the measurement base; it has "
-              + String.join(", ", all.stream().map(StudyRow::studyId).toList())));
+      study =
+          store
+              .study(options.study())
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "study '"
+                              + options.study()
+                              + "' is not in the measurement base; it has "
+                              + String.join(", ", all.stream().map(StudyRow::studyId).toList())));
     }
     base = Plans.parse(study.plan(), "study " + study.studyId()).base();
     slices = store.studySlices(study.studyId());
     Map<Long, Map<String, Rail>> rails = new HashMap<>();
-    for (List<String> r : rows("SELECT i.run_id, i.rail, i.power_mw_mean, i.power_mw_ci95_low, i.power_mw_ci95_high,"
-        + " i.energy_mj_paper FROM inference_results i JOIN study_configurations c ON c.run_id = i.run_id"
-        + " WHERE c.study_id = " + literal(study.studyId()) + " ORDER BY i.run_id, i.rail_index")) {
-      rails.computeIfAbsent(Long.parseLong(r.get(0)), k -> new LinkedHashMap<>())
+    for (List<String> r :
+        rows(
+            "SELECT i.run_id, i.rail, i.power_mw_mean, i.power_mw_ci95_low, i.power_mw_ci95_high,"
+                + " i.energy_mj_paper FROM inference_results i JOIN study_configurations c ON c.run_id = i.run_id"
+                + " WHERE c.study_id = "
+                + literal(study.studyId())
+                + " ORDER BY i.run_id, i.rail_index")) {
+      rails
+          .computeIfAbsent(Long.parseLong(r.get(0)), k -> new LinkedHashMap<>())
           .put(r.get(1), new Rail(d(r.get(2)), d(r.get(3)), d(r.get(4)), d(r.get(5))));
     }
     for (StudyConfigurationRow row : store.studyConfigurations(study.studyId())) {
-      configs.put(row.configKey(), new Config(row, rails.getOrDefault(row.runId(), Map.of()), row.totalRail()));
+      configs.put(
+          row.configKey(),
+          new Config(row, rails.getOrDefault(row.runId(), Map.of()), row.totalRail()));
     }
     baseConfig = findBase();
 
@@ -158,9 +189,23 @@ public final class HtmlReport {
     Set<Integer> used = new HashSet<>();
     body.append(fig2());
     body.append(fig3());
-    body.append(sweepFigure("fig4", "Fig. 4", "Power, energy and latency vs active CPU cores", "cpu.cores", used));
-    body.append(sweepFigure("fig5", "Fig. 5", "CPU+GPU power, latency and energy vs CPU frequency", "cpu.freq_khz", used));
-    body.append(sweepFigure("fig6", "Fig. 6", "GPU power, latency and GPU energy vs GPU frequency", "gpu.freq_hz", used));
+    body.append(
+        sweepFigure(
+            "fig4", "Fig. 4", "Power, energy and latency vs active CPU cores", "cpu.cores", used));
+    body.append(
+        sweepFigure(
+            "fig5",
+            "Fig. 5",
+            "CPU+GPU power, latency and energy vs CPU frequency",
+            "cpu.freq_khz",
+            used));
+    body.append(
+        sweepFigure(
+            "fig6",
+            "Fig. 6",
+            "GPU power, latency and GPU energy vs GPU frequency",
+            "gpu.freq_hz",
+            used));
     body.append(fig7(used));
     body.append(fig8(used));
     body.append(fig9(used));
@@ -194,26 +239,34 @@ public final class HtmlReport {
   }
 
   private Dist dist(Config c) {
-    return dists.computeIfAbsent(c.row().runId(), id -> {
-      List<Double> p = new ArrayList<>();
-      List<Double> l = new ArrayList<>();
-      List<Double> e = new ArrayList<>();
-      for (List<String> r : rows("SELECT i.phase, i.latency_ms, r.power_mw_mean, r.energy_mj FROM inference_records i"
-          + " LEFT JOIN inference_rail_records r ON r.run_id = i.run_id AND r.seq = i.seq AND r.rail = "
-          + literal(c.totalRail()) + " WHERE i.run_id = " + id + " ORDER BY i.seq")) {
-        if (r.get(0).equals("latency")) {
-          l.add(d(r.get(1)) / c.batch());
-        } else if (r.get(0).equals("power")) {
-          p.add(d(r.get(2)));
-          e.add(d(r.get(3)) / c.batch());
-        }
-      }
-      return new Dist(arr(p), arr(l), arr(e));
-    });
+    return dists.computeIfAbsent(
+        c.row().runId(),
+        id -> {
+          List<Double> p = new ArrayList<>();
+          List<Double> l = new ArrayList<>();
+          List<Double> e = new ArrayList<>();
+          for (List<String> r :
+              rows(
+                  "SELECT i.phase, i.latency_ms, r.power_mw_mean, r.energy_mj FROM inference_records i"
+                      + " LEFT JOIN inference_rail_records r ON r.run_id = i.run_id AND r.seq = i.seq AND r.rail = "
+                      + literal(c.totalRail())
+                      + " WHERE i.run_id = "
+                      + id
+                      + " ORDER BY i.seq")) {
+            if (r.get(0).equals("latency")) {
+              l.add(d(r.get(1)) / c.batch());
+            } else if (r.get(0).equals("power")) {
+              p.add(d(r.get(2)));
+              e.add(d(r.get(3)) / c.batch());
+            }
+          }
+          return new Dist(arr(p), arr(l), arr(e));
+        });
   }
 
   /** The configurations of the first slice whose only factor is {@code factor}, in slice order. */
-  private List<Config> slice(String factor, Set<Integer> used, java.util.function.Predicate<List<Config>> accept) {
+  private List<Config> slice(
+      String factor, Set<Integer> used, java.util.function.Predicate<List<Config>> accept) {
     for (int i = 0; i < slices.size(); i++) {
       StudyInput.Slice s = slices.get(i);
       if (used.contains(i) || !s.factors().equals(List.of(factor))) {
@@ -245,41 +298,84 @@ public final class HtmlReport {
     StringBuilder sb = new StringBuilder();
     sb.append("<section id=\"summary\"><h2>Summary</h2><table class=\"kv\">");
     kv(sb, "study", study.studyId());
-    kv(sb, "board", study.board() + (study.simulated() ? " (simulated: the virtual Jetson Nano)" : ""));
+    kv(
+        sb,
+        "board",
+        study.board() + (study.simulated() ? " (simulated: the virtual Jetson Nano)" : ""));
     kv(sb, "engine", study.engine());
-    kv(sb, "numbers", study.simulated()
-        ? "SIMULATED — from a calibrated model of the board, not measurements"
-        : "measured on the board");
-    kv(sb, "configurations", configs.size() + " finished of " + study.plannedConfigurations() + " planned");
+    kv(
+        sb,
+        "numbers",
+        study.simulated()
+            ? "SIMULATED — from a calibrated model of the board, not measurements"
+            : "measured on the board");
+    kv(
+        sb,
+        "configurations",
+        configs.size() + " finished of " + study.plannedConfigurations() + " planned");
     kv(sb, "study started / last resumed (UTC)", study.createdAt() + " / " + study.updatedAt());
     StringBuilder b = new StringBuilder();
     base.forEach((k, v) -> b.append(b.length() == 0 ? "" : ", ").append(setting(k, v)));
     kv(sb, "base settings", b.toString());
-    Matcher m = Pattern.compile("(?m)^protocol:[ \\t]*\\n((?:[ \\t]+.*\\n)+)").matcher(study.plan());
+    Matcher m =
+        Pattern.compile("(?m)^protocol:[ \\t]*\\n((?:[ \\t]+.*\\n)+)").matcher(study.plan());
     if (m.find()) {
-      kv(sb, "protocol", m.group(1).lines().map(String::trim).map(l -> l.replaceFirst("\\s*#.*", ""))
-          .filter(l -> !l.isEmpty()).reduce((x, y) -> x + "; " + y).orElse(""));
+      kv(
+          sb,
+          "protocol",
+          m.group(1)
+              .lines()
+              .map(String::trim)
+              .map(l -> l.replaceFirst("\\s*#.*", ""))
+              .filter(l -> !l.isEmpty())
+              .reduce((x, y) -> x + "; " + y)
+              .orElse(""));
     }
     Set<String> versions = new LinkedHashSet<>();
-    for (List<String> r : rows("SELECT DISTINCT r.tool_version FROM runs r JOIN study_configurations c ON c.run_id = r.run_id"
-        + " WHERE c.study_id = " + literal(study.studyId()) + " ORDER BY 1")) {
+    for (List<String> r :
+        rows(
+            "SELECT DISTINCT r.tool_version FROM runs r JOIN study_configurations c ON c.run_id = r.run_id"
+                + " WHERE c.study_id = "
+                + literal(study.studyId())
+                + " ORDER BY 1")) {
       versions.add(r.get(0));
     }
-    kv(sb, "inferwatt", options.toolVersion() + " wrote this report; the runs were measured by "
-        + (versions.isEmpty() ? "-" : String.join(", ", versions)));
+    kv(
+        sb,
+        "inferwatt",
+        options.toolVersion()
+            + " wrote this report; the runs were measured by "
+            + (versions.isEmpty() ? "-" : String.join(", ", versions)));
     if (baseConfig != null) {
-      List<List<String>> env = rows("SELECT key, value FROM run_environment WHERE run_id = " + baseConfig.row().runId()
-          + " ORDER BY position");
-      kv(sb, "environment", String.join(", ", env.stream().map(r -> r.get(0) + " " + r.get(1)).toList()));
-      kv(sb, "base configuration", "run " + baseConfig.row().runId() + ": latency "
-          + Chart.fmt(baseConfig.row().latencyMsMean(), 2) + " ms, power (" + baseConfig.totalRail() + ") "
-          + Chart.fmt(baseConfig.row().powerMwMean(), 0) + " mW, energy " + Chart.fmt(baseConfig.row().energyMjPaper(), 2)
-          + " mJ per inference");
+      List<List<String>> env =
+          rows(
+              "SELECT key, value FROM run_environment WHERE run_id = "
+                  + baseConfig.row().runId()
+                  + " ORDER BY position");
+      kv(
+          sb,
+          "environment",
+          String.join(", ", env.stream().map(r -> r.get(0) + " " + r.get(1)).toList()));
+      kv(
+          sb,
+          "base configuration",
+          "run "
+              + baseConfig.row().runId()
+              + ": latency "
+              + Chart.fmt(baseConfig.row().latencyMsMean(), 2)
+              + " ms, power ("
+              + baseConfig.totalRail()
+              + ") "
+              + Chart.fmt(baseConfig.row().powerMwMean(), 0)
+              + " mW, energy "
+              + Chart.fmt(baseConfig.row().energyMjPaper(), 2)
+              + " mJ per inference");
     }
     sb.append("</table>");
-    sb.append("<p class=\"note\">Power is the mean of the board's input rail (<code>in</code>, the total) over the"
-        + " power phase unless a chart says otherwise; latency comes from the latency phase (logger off); energy per"
-        + " input is mean power × mean latency ÷ batch, the paper's definition. Hover any mark for its value.</p>");
+    sb.append(
+        "<p class=\"note\">Power is the mean of the board's input rail (<code>in</code>, the total) over the"
+            + " power phase unless a chart says otherwise; latency comes from the latency phase (logger off); energy per"
+            + " input is mean power × mean latency ÷ batch, the paper's definition. Hover any mark for its value.</p>");
     sb.append("<nav><b>Contents:</b> ").append(toc).append("</nav></section>");
     return sb.toString();
   }
@@ -293,7 +389,11 @@ public final class HtmlReport {
   private String section(String id, String label, String title, String note, List<String> svgs) {
     toc.append("<a href=\"#").append(id).append("\">").append(esc(label)).append("</a> ");
     StringBuilder sb = new StringBuilder();
-    sb.append("<section class=\"figure\" id=\"").append(id).append("\"><h2>").append(esc(label)).append(" — ")
+    sb.append("<section class=\"figure\" id=\"")
+        .append(id)
+        .append("\"><h2>")
+        .append(esc(label))
+        .append(" — ")
         .append(esc(title));
     if (study.simulated()) {
       sb.append(" <span class=\"simtag\">simulated</span>");
@@ -314,7 +414,12 @@ public final class HtmlReport {
   }
 
   private String absent(String id, String label, String title, String why) {
-    return section(id, label, title, "<span class=\"absent\">Not in this report: " + esc(why) + "</span>", List.of());
+    return section(
+        id,
+        label,
+        title,
+        "<span class=\"absent\">Not in this report: " + esc(why) + "</span>",
+        List.of());
   }
 
   /** Fig. 2: power over a few cycles with the layers they map to, from a run's raw samples. */
@@ -324,43 +429,76 @@ public final class HtmlReport {
     String title = "Power over several cycles and its mapping to layers";
     Long run = options.samplesRun();
     if (run == null) {
-      List<List<String>> r = rows("""
+      List<List<String>> r =
+          rows(
+              """
           SELECT r.run_id FROM runs r JOIN boards b ON b.board_id = r.board_id
           LEFT JOIN study_configurations c ON c.run_id = r.run_id AND c.study_id = %s
           WHERE r.samples_stored > 0 AND b.name = %s
             AND EXISTS (SELECT 1 FROM inference_records i WHERE i.run_id = r.run_id AND i.phase = 'layers')
           ORDER BY (c.run_id IS NOT NULL) DESC, (r.model = %s) DESC, r.run_id DESC LIMIT 1"""
-          .formatted(literal(study.studyId()), literal(study.board()),
-              literal(base.getOrDefault(Models.MODEL, "mobilenetv2"))));
+                  .formatted(
+                      literal(study.studyId()),
+                      literal(study.board()),
+                      literal(base.getOrDefault(Models.MODEL, "mobilenetv2"))));
       if (r.isEmpty()) {
-        return absent(id, label, title, "no run of board " + study.board() + " kept its raw power samples (studies do"
-            + " not keep them). Run inferwatt profile --board " + study.board() + " --db FILE (profile keeps them by"
-            + " default), then write the report again, or name a run with --samples-run.");
+        return absent(
+            id,
+            label,
+            title,
+            "no run of board "
+                + study.board()
+                + " kept its raw power samples (studies do"
+                + " not keep them). Run inferwatt profile --board "
+                + study.board()
+                + " --db FILE (profile keeps them by"
+                + " default), then write the report again, or name a run with --samples-run.");
       }
       run = Long.parseLong(r.get(0).get(0));
     }
-    List<List<String>> infs = rows("SELECT start_ns, latency_ms FROM inference_records WHERE run_id = " + run
-        + " AND phase = 'layers' ORDER BY start_ns LIMIT 3");
+    List<List<String>> infs =
+        rows(
+            "SELECT start_ns, latency_ms FROM inference_records WHERE run_id = "
+                + run
+                + " AND phase = 'layers' ORDER BY start_ns LIMIT 3");
     List<List<String>> meta = rows("SELECT model, simulated FROM runs WHERE run_id = " + run);
     if (meta.isEmpty()) {
       return absent(id, label, title, "run " + run + " is not in the measurement base");
     }
-    List<String> rails = rows("SELECT rail FROM sample_rails WHERE run_id = " + run + " ORDER BY rail_index")
-        .stream().map(r -> r.get(0)).toList();
+    List<String> rails =
+        rows("SELECT rail FROM sample_rails WHERE run_id = " + run + " ORDER BY rail_index")
+            .stream()
+            .map(r -> r.get(0))
+            .toList();
     if (rails.isEmpty()) {
       return absent(id, label, title, "run " + run + " kept no raw samples");
     }
     if (infs.isEmpty()) {
-      return absent(id, label, title, "run " + run + " has no per-inference records of its layer phase");
+      return absent(
+          id, label, title, "run " + run + " has no per-inference records of its layer phase");
     }
     long t0 = Long.parseLong(infs.get(0).get(0));
     List<String> last = infs.get(infs.size() - 1);
     long t1 = Long.parseLong(last.get(0)) + Math.round(d(last.get(1)) * 1e6);
     long pad = 500_000;
-    Chart trace = Chart.numeric("Power of run " + run + " (" + meta.get(0).get(0) + "), " + infs.size()
-        + " cycles of the layer phase", "time since the first cycle's start (ms)", "power (mW)").height(400).width(1210);
-    List<List<String>> layers = rows("SELECT layer_index, name, type, duration_ms_mean FROM layer_results WHERE run_id = "
-        + run + " ORDER BY layer_index");
+    Chart trace =
+        Chart.numeric(
+                "Power of run "
+                    + run
+                    + " ("
+                    + meta.get(0).get(0)
+                    + "), "
+                    + infs.size()
+                    + " cycles of the layer phase",
+                "time since the first cycle's start (ms)",
+                "power (mW)")
+            .height(400)
+            .width(1210);
+    List<List<String>> layers =
+        rows(
+            "SELECT layer_index, name, type, duration_ms_mean FROM layer_results WHERE run_id = "
+                + run
+                + " ORDER BY layer_index");
     Set<String> types = new LinkedHashSet<>();
     for (List<String> inf : infs) {
       double at = (Long.parseLong(inf.get(0)) - t0) / 1e6;
@@ -371,18 +509,41 @@ public final class HtmlReport {
           continue;
         }
         types.add(l.get(2));
-        trace.band(new Chart.Band(at, at + dur, typeColor(l.get(2)),
-            "layer " + l.get(0) + " " + l.get(1) + " (" + l.get(2) + "), " + Chart.fmt(dur, 4) + " ms"));
+        trace.band(
+            new Chart.Band(
+                at,
+                at + dur,
+                typeColor(l.get(2)),
+                "layer "
+                    + l.get(0)
+                    + " "
+                    + l.get(1)
+                    + " ("
+                    + l.get(2)
+                    + "), "
+                    + Chart.fmt(dur, 4)
+                    + " ms"));
         at += dur;
       }
       if (end > at) {
-        trace.band(new Chart.Band(at, end, "#cccccc", "unattributed tail, " + Chart.fmt(end - at, 3) + " ms"));
+        trace.band(
+            new Chart.Band(
+                at, end, "#cccccc", "unattributed tail, " + Chart.fmt(end - at, 3) + " ms"));
       }
     }
     for (int i = 0; i < rails.size(); i++) {
       String rail = rails.get(i);
-      List<List<String>> s = rows("SELECT t_ns, power_mw FROM power_samples WHERE run_id = " + run + " AND rail = "
-          + literal(rail) + " AND t_ns BETWEEN " + (t0 - pad) + " AND " + (t1 + pad) + " ORDER BY t_ns");
+      List<List<String>> s =
+          rows(
+              "SELECT t_ns, power_mw FROM power_samples WHERE run_id = "
+                  + run
+                  + " AND rail = "
+                  + literal(rail)
+                  + " AND t_ns BETWEEN "
+                  + (t0 - pad)
+                  + " AND "
+                  + (t1 + pad)
+                  + " ORDER BY t_ns");
       double[] x = new double[s.size()];
       double[] y = new double[s.size()];
       for (int k = 0; k < s.size(); k++) {
@@ -397,10 +558,15 @@ public final class HtmlReport {
     trace.legend("unattributed tail", "#cccccc");
     trace.fromZero();
     // the mapping: mean power per layer (total rail) with its CI
-    List<List<String>> mapped = rows("SELECT l.layer_index, l.type, p.power_mw_mean, p.power_mw_ci95_low, p.power_mw_ci95_high"
-        + " FROM layer_results l JOIN layer_rail_results p ON p.run_id = l.run_id AND p.layer_index = l.layer_index"
-        + " WHERE l.run_id = " + run + " AND p.rail = " + literal(rails.contains(TOTAL) ? TOTAL : rails.get(0))
-        + " ORDER BY l.layer_index");
+    List<List<String>> mapped =
+        rows(
+            "SELECT l.layer_index, l.type, p.power_mw_mean, p.power_mw_ci95_low, p.power_mw_ci95_high"
+                + " FROM layer_results l JOIN layer_rail_results p ON p.run_id = l.run_id AND p.layer_index = l.layer_index"
+                + " WHERE l.run_id = "
+                + run
+                + " AND p.rail = "
+                + literal(rails.contains(TOTAL) ? TOTAL : rails.get(0))
+                + " ORDER BY l.layer_index");
     List<String> cats = new ArrayList<>();
     double[] pw = new double[mapped.size()];
     double[] lo = new double[mapped.size()];
@@ -411,13 +577,25 @@ public final class HtmlReport {
       lo[i] = d(mapped.get(i).get(3));
       hi[i] = d(mapped.get(i).get(4));
     }
-    Chart map = Chart.categorical("Mean power mapped to each layer (" + (rails.contains(TOTAL) ? TOTAL : rails.get(0))
-        + " rail), 95% CI", "layer index", "power (mW)", cats)
-        .width(1210).add(new Series("mapped power", "#08306b", Chart.Kind.POINTS, null, pw, lo, hi, null, null));
-    String note = "Raw samples of run " + run + (meta.get(0).get(1).equals("true") ? " (simulated)" : "")
-        + ": one dot per reading. Shaded bands: the layers, laid from each inference's start with their mean profiled"
-        + " durations (the paper's mapping); grey: the unattributed tail. Below: the mean power the run's mapping gives"
-        + " each layer (layers without samples are left out).";
+    Chart map =
+        Chart.categorical(
+                "Mean power mapped to each layer ("
+                    + (rails.contains(TOTAL) ? TOTAL : rails.get(0))
+                    + " rail), 95% CI",
+                "layer index",
+                "power (mW)",
+                cats)
+            .width(1210)
+            .add(
+                new Series(
+                    "mapped power", "#08306b", Chart.Kind.POINTS, null, pw, lo, hi, null, null));
+    String note =
+        "Raw samples of run "
+            + run
+            + (meta.get(0).get(1).equals("true") ? " (simulated)" : "")
+            + ": one dot per reading. Shaded bands: the layers, laid from each inference's start with their mean profiled"
+            + " durations (the paper's mapping); grey: the unattributed tail. Below: the mean power the run's mapping gives"
+            + " each layer (layers without samples are left out).";
     return section(id, label, title, note, List.of(trace.svg(), map.svg()));
   }
 
@@ -430,11 +608,18 @@ public final class HtmlReport {
       return absent(id, label, title, "the study has no finished configuration");
     }
     long run = baseConfig.row().runId();
-    List<List<String>> ls = rows("SELECT l.layer_index, l.name, l.type, p.rail, p.energy_mj FROM layer_results l"
-        + " JOIN layer_rail_results p ON p.run_id = l.run_id AND p.layer_index = l.layer_index WHERE l.run_id = " + run
-        + " ORDER BY l.layer_index, p.rail_index");
+    List<List<String>> ls =
+        rows(
+            "SELECT l.layer_index, l.name, l.type, p.rail, p.energy_mj FROM layer_results l"
+                + " JOIN layer_rail_results p ON p.run_id = l.run_id AND p.layer_index = l.layer_index WHERE l.run_id = "
+                + run
+                + " ORDER BY l.layer_index, p.rail_index");
     if (ls.isEmpty()) {
-      return absent(id, label, title, "the base configuration has no layer results (asynchronous runs have none)");
+      return absent(
+          id,
+          label,
+          title,
+          "the base configuration has no layer results (asynchronous runs have none)");
     }
     Map<Integer, String> typeOf = new LinkedHashMap<>();
     Map<String, Map<Integer, Double>> energy = new LinkedHashMap<>();
@@ -447,19 +632,34 @@ public final class HtmlReport {
     List<String> cats = idx.stream().map(String::valueOf).toList();
     List<String> svgs = new ArrayList<>();
     String total = energy.containsKey(TOTAL) ? TOTAL : energy.keySet().iterator().next();
-    Chart c = Chart.categorical("Energy per layer, " + total + " rail (run " + run + ")", "layer index",
-        "energy per execution (mJ)", cats).stacked().width(900);
+    Chart c =
+        Chart.categorical(
+                "Energy per layer, " + total + " rail (run " + run + ")",
+                "layer index",
+                "energy per execution (mJ)",
+                cats)
+            .stacked()
+            .width(900);
     for (String t : new LinkedHashSet<>(typeOf.values())) {
       double[] y = new double[idx.size()];
       for (int k = 0; k < idx.size(); k++) {
-        y[k] = typeOf.get(idx.get(k)).equals(t) ? energy.get(total).getOrDefault(idx.get(k), Double.NaN) : Double.NaN;
+        y[k] =
+            typeOf.get(idx.get(k)).equals(t)
+                ? energy.get(total).getOrDefault(idx.get(k), Double.NaN)
+                : Double.NaN;
       }
       c.add(Series.bars(t, strongTypeColor(t), y));
     }
     svgs.add(c.svg());
     if (energy.containsKey("cpu") && energy.containsKey("gpu")) {
-      Chart s = Chart.categorical("Energy per layer, CPU + GPU rails (stacked)", "layer index", "energy per execution (mJ)", cats)
-          .stacked().width(900);
+      Chart s =
+          Chart.categorical(
+                  "Energy per layer, CPU + GPU rails (stacked)",
+                  "layer index",
+                  "energy per execution (mJ)",
+                  cats)
+              .stacked()
+              .width(900);
       for (String rail : List.of("gpu", "cpu")) {
         double[] y = new double[idx.size()];
         for (int k = 0; k < idx.size(); k++) {
@@ -469,13 +669,21 @@ public final class HtmlReport {
       }
       svgs.add(s.svg());
     }
-    return section(id, label, title, "Energy = mapped mean power × mean profiled duration of each layer (the paper's"
-        + " definition), for the base configuration (" + esc(describe(baseConfig)) + "). Layers the mapping could not"
-        + " measure have no bar. The per-layer table below has every number.", svgs);
+    return section(
+        id,
+        label,
+        title,
+        "Energy = mapped mean power × mean profiled duration of each layer (the paper's"
+            + " definition), for the base configuration ("
+            + esc(describe(baseConfig))
+            + "). Layers the mapping could not"
+            + " measure have no bar. The per-layer table below has every number.",
+        svgs);
   }
 
   /** Figs. 4–6: one factor of the hardware swept, three panels. */
-  private String sweepFigure(String id, String label, String title, String factor, Set<Integer> used) {
+  private String sweepFigure(
+      String id, String label, String title, String factor, Set<Integer> used) {
     List<Config> cs = slice(factor, used, x -> true);
     if (cs.isEmpty()) {
       return absent(id, label, title, "the study does not sweep " + factor);
@@ -485,39 +693,62 @@ public final class HtmlReport {
     List<String> svgs = new ArrayList<>();
     String note;
     if (factor.equals("cpu.freq_khz")) {
-      Chart p = Chart.categorical("CPU + GPU power (stacked)", x, "power (mW)", cats).stacked()
-          .add(Series.bars("gpu rail", GPU_COLOR, cs.stream().mapToDouble(c -> c.power("gpu")).toArray()))
-          .add(Series.bars("cpu rail", CPU_COLOR, cs.stream().mapToDouble(c -> c.power("cpu")).toArray()));
+      Chart p =
+          Chart.categorical("CPU + GPU power (stacked)", x, "power (mW)", cats)
+              .stacked()
+              .add(
+                  Series.bars(
+                      "gpu rail",
+                      GPU_COLOR,
+                      cs.stream().mapToDouble(c -> c.power("gpu")).toArray()))
+              .add(
+                  Series.bars(
+                      "cpu rail",
+                      CPU_COLOR,
+                      cs.stream().mapToDouble(c -> c.power("cpu")).toArray()));
       svgs.add(p.svg());
       svgs.add(latencyChart(cs, cats, x));
       svgs.add(energyChart(cs, cats, x, List.of(TOTAL)));
-      note = "Power of the CPU and GPU rails stacked (their sum is what the paper's Fig. 5 stacks); latency per"
-          + " inference with its p95 as the upper whisker; energy per inference of the total rail.";
+      note =
+          "Power of the CPU and GPU rails stacked (their sum is what the paper's Fig. 5 stacks); latency per"
+              + " inference with its p95 as the upper whisker; energy per inference of the total rail.";
     } else if (factor.equals("gpu.freq_hz")) {
-      Chart p = Chart.categorical("GPU and CPU power", x, "power (mW)", cats).fromZero()
-          .add(line("gpu rail", GPU_COLOR, cs, "gpu"))
-          .add(line("cpu rail", CPU_COLOR, cs, "cpu"));
+      Chart p =
+          Chart.categorical("GPU and CPU power", x, "power (mW)", cats)
+              .fromZero()
+              .add(line("gpu rail", GPU_COLOR, cs, "gpu"))
+              .add(line("cpu rail", CPU_COLOR, cs, "cpu"));
       svgs.add(p.svg());
       svgs.add(latencyChart(cs, cats, x));
       svgs.add(energyChart(cs, cats, x, List.of("gpu", TOTAL)));
-      note = "GPU and CPU rail power with 95% CIs; latency per inference (whisker: p95); energy per inference of"
-          + " the GPU rail (the paper's GPU energy) and of the total rail.";
+      note =
+          "GPU and CPU rail power with 95% CIs; latency per inference (whisker: p95); energy per inference of"
+              + " the GPU rail (the paper's GPU energy) and of the total rail.";
     } else {
-      Chart p = Chart.categorical("Power (" + TOTAL + " rail)", x, "power (mW)", cats).add(line(TOTAL + " rail", IN_COLOR, cs, TOTAL));
+      Chart p =
+          Chart.categorical("Power (" + TOTAL + " rail)", x, "power (mW)", cats)
+              .add(line(TOTAL + " rail", IN_COLOR, cs, TOTAL));
       svgs.add(p.svg());
       svgs.add(energyChart(cs, cats, x, List.of(TOTAL)));
       svgs.add(latencyChart(cs, cats, x));
-      note = "Mean power of the total rail with its 95% CI (from the spread of per-inference means), energy per"
-          + " inference (mean power × mean latency) and latency per inference (whisker: p95).";
+      note =
+          "Mean power of the total rail with its 95% CI (from the spread of per-inference means), energy per"
+              + " inference (mean power × mean latency) and latency per inference (whisker: p95).";
     }
     return section(id, label, title, note, svgs);
   }
 
   private Series line(String name, String color, List<Config> cs, String rail) {
-    return Series.line(name, color,
+    return Series.line(
+        name,
+        color,
         cs.stream().mapToDouble(c -> c.power(rail)).toArray(),
-        cs.stream().mapToDouble(c -> c.rails().containsKey(rail) ? c.rails().get(rail).low() : Double.NaN).toArray(),
-        cs.stream().mapToDouble(c -> c.rails().containsKey(rail) ? c.rails().get(rail).high() : Double.NaN).toArray());
+        cs.stream()
+            .mapToDouble(c -> c.rails().containsKey(rail) ? c.rails().get(rail).low() : Double.NaN)
+            .toArray(),
+        cs.stream()
+            .mapToDouble(c -> c.rails().containsKey(rail) ? c.rails().get(rail).high() : Double.NaN)
+            .toArray());
   }
 
   private String latencyChart(List<Config> cs, List<String> cats, String x) {
@@ -527,15 +758,20 @@ public final class HtmlReport {
       mean[i] = cs.get(i).latencyPerInput();
       p95[i] = percentile(dist(cs.get(i)).latencyMs(), 95);
     }
-    return Chart.categorical("Latency per inference", x, "latency (ms)", cats).fromZero()
-        .add(Series.line("mean latency", "#e15759", mean, mean, p95)).svg();
+    return Chart.categorical("Latency per inference", x, "latency (ms)", cats)
+        .fromZero()
+        .add(Series.line("mean latency", "#e15759", mean, mean, p95))
+        .svg();
   }
 
   private String energyChart(List<Config> cs, List<String> cats, String x, List<String> rails) {
     Chart c = Chart.categorical("Energy per inference", x, "energy (mJ)", cats).fromZero();
     for (String rail : rails) {
-      c.add(Series.line(rail + " rail", rail.equals("gpu") ? GPU_COLOR : "#b07aa1",
-          cs.stream().mapToDouble(k -> k.energyPerInput(rail)).toArray()));
+      c.add(
+          Series.line(
+              rail + " rail",
+              rail.equals("gpu") ? GPU_COLOR : "#b07aa1",
+              cs.stream().mapToDouble(k -> k.energyPerInput(rail)).toArray()));
     }
     return c.svg();
   }
@@ -548,7 +784,8 @@ public final class HtmlReport {
     List<Config> cs = List.of();
     for (int i = 0; i < slices.size(); i++) {
       StudyInput.Slice s = slices.get(i);
-      if (!used.contains(i) && new HashSet<>(s.factors()).equals(Set.of(Models.MODE, Models.BATCH))) {
+      if (!used.contains(i)
+          && new HashSet<>(s.factors()).equals(Set.of(Models.MODE, Models.BATCH))) {
         cs = new ArrayList<>(members(s));
         used.add(i);
         break;
@@ -557,12 +794,20 @@ public final class HtmlReport {
     if (cs.isEmpty()) {
       return absent(id, label, title, "the study has no grid over mode and batch");
     }
-    cs.sort(Comparator.comparing((Config c) -> c.setting(Models.MODE).equals("sync") ? 0 : 1)
-        .thenComparingInt(Config::batch));
-    List<String> cats = cs.stream().map(c -> cap(c.setting(Models.MODE)) + " B" + c.batch()).toList();
+    cs.sort(
+        Comparator.comparing((Config c) -> c.setting(Models.MODE).equals("sync") ? 0 : 1)
+            .thenComparingInt(Config::batch));
+    List<String> cats =
+        cs.stream().map(c -> cap(c.setting(Models.MODE)) + " B" + c.batch()).toList();
     List<String> svgs = boxPanels(cs, cats, "mode and batch");
-    return section(id, label, title, boxNote() + " Latency and energy are divided by the batch (per input), as in the"
-        + " paper.", svgs);
+    return section(
+        id,
+        label,
+        title,
+        boxNote()
+            + " Latency and energy are divided by the batch (per input), as in the"
+            + " paper.",
+        svgs);
   }
 
   private List<String> boxPanels(List<Config> cs, List<String> cats, String x) {
@@ -577,11 +822,14 @@ public final class HtmlReport {
     }
     return List.of(
         Chart.categorical("Power (" + TOTAL + " rail), per inference", x, "power (mW)", cats)
-            .add(Series.boxes("power", IN_COLOR, p)).svg(),
+            .add(Series.boxes("power", IN_COLOR, p))
+            .svg(),
         Chart.categorical("Latency per input", x, "latency per input (ms)", cats)
-            .add(Series.boxes("latency", "#e15759", l)).svg(),
+            .add(Series.boxes("latency", "#e15759", l))
+            .svg(),
         Chart.categorical("Energy per input", x, "energy per input (mJ)", cats)
-            .add(Series.boxes("energy", "#b07aa1", e)).svg());
+            .add(Series.boxes("energy", "#b07aa1", e))
+            .svg());
   }
 
   private static String boxNote() {
@@ -596,21 +844,38 @@ public final class HtmlReport {
     String id = "fig8";
     String label = "Fig. 8";
     String title = "Power over latency of different networks";
-    List<Config> cs = slice(Models.MODEL, used, l -> l.stream().noneMatch(c -> c.model().contains("-")));
+    List<Config> cs =
+        slice(Models.MODEL, used, l -> l.stream().noneMatch(c -> c.model().contains("-")));
     if (cs.isEmpty()) {
       return absent(id, label, title, "the study does not sweep whole networks");
     }
-    Chart c = Chart.numeric("Power vs latency per network", "latency per inference (ms)", "power (mW)");
+    Chart c =
+        Chart.numeric("Power vs latency per network", "latency per inference (ms)", "power (mW)");
     for (int i = 0; i < cs.size(); i++) {
       Config k = cs.get(i);
-      c.add(Series.xyPoints(k.model(), Chart.PALETTE[i % Chart.PALETTE.length],
-          new double[] {k.row().latencyMsMean()}, new double[] {k.power(TOTAL)}, new String[] {k.model()}));
+      c.add(
+          Series.xyPoints(
+              k.model(),
+              Chart.PALETTE[i % Chart.PALETTE.length],
+              new double[] {k.row().latencyMsMean()},
+              new double[] {k.power(TOTAL)},
+              new String[] {k.model()}));
     }
     List<String> cats = cs.stream().map(Config::model).toList();
-    Chart e = Chart.categorical("Energy per inference per network", "network", "energy (mJ)", cats)
-        .add(Series.bars(TOTAL + " rail", "#b07aa1", cs.stream().mapToDouble(k -> k.energyPerInput(TOTAL)).toArray()));
-    return section(id, label, title, "One point per network: mean latency (latency phase) and mean power of the total"
-        + " rail (power phase). Right: energy per inference.", List.of(c.svg(), e.svg()));
+    Chart e =
+        Chart.categorical("Energy per inference per network", "network", "energy (mJ)", cats)
+            .add(
+                Series.bars(
+                    TOTAL + " rail",
+                    "#b07aa1",
+                    cs.stream().mapToDouble(k -> k.energyPerInput(TOTAL)).toArray()));
+    return section(
+        id,
+        label,
+        title,
+        "One point per network: mean latency (latency phase) and mean power of the total"
+            + " rail (power phase). Right: energy per inference.",
+        List.of(c.svg(), e.svg()));
   }
 
   /** Fig. 9: input kinds. */
@@ -630,8 +895,11 @@ public final class HtmlReport {
   private String fig10(Set<Integer> used) {
     String id = "fig10";
     String label = "Fig. 10";
-    String title = "Power, latency and energy of single layers: mapped in the network vs single-layer networks";
-    List<Config> cs = slice(Models.MODEL, used, l -> l.stream().allMatch(c -> LAYER.matcher(c.model()).matches()));
+    String title =
+        "Power, latency and energy of single layers: mapped in the network vs single-layer networks";
+    List<Config> cs =
+        slice(
+            Models.MODEL, used, l -> l.stream().allMatch(c -> LAYER.matcher(c.model()).matches()));
     if (cs.isEmpty()) {
       return absent(id, label, title, "the study has no single-layer networks (NET-layerI)");
     }
@@ -649,30 +917,46 @@ public final class HtmlReport {
       m.matches();
       int layer = Integer.parseInt(m.group(2));
       // the single-layer network: its last layer is the layer (the first is its own input reformat)
-      List<List<String>> s = rows(layerSql(c.row().runId(), "(SELECT max(layer_index) FROM layer_results WHERE run_id = "
-          + c.row().runId() + ")"));
-      Config whole = configs.values().stream()
-          .filter(k -> k.model().equals(m.group(1)) && sameExceptModel(k, c)).findFirst().orElse(baseConfig);
-      List<List<String>> w = whole == null ? List.of() : rows(layerSql(whole.row().runId(), Integer.toString(layer)));
+      List<List<String>> s =
+          rows(
+              layerSql(
+                  c.row().runId(),
+                  "(SELECT max(layer_index) FROM layer_results WHERE run_id = "
+                      + c.row().runId()
+                      + ")"));
+      Config whole =
+          configs.values().stream()
+              .filter(k -> k.model().equals(m.group(1)) && sameExceptModel(k, c))
+              .findFirst()
+              .orElse(baseConfig);
+      List<List<String>> w =
+          whole == null ? List.of() : rows(layerSql(whole.row().runId(), Integer.toString(layer)));
       String type = s.isEmpty() ? "" : s.get(0).get(0);
       cats.add("L" + layer + " " + type);
       fill(mapped, mappedLat, mappedE, w, i);
       fill(single, singleLat, singleE, s, i);
     }
     String x = "layer of " + LAYER.matcher(cs.get(0).model()).replaceFirst("$1");
-    Chart p = Chart.categorical("Power (" + TOTAL + " rail), mean with 95% CI", x, "power (mW)", cats)
-        .add(Series.bars("mapped in the network", IN_COLOR, mapped[0], mapped[1], mapped[2]))
-        .add(Series.bars("single-layer network", CPU_COLOR, single[0], single[1], single[2]));
-    Chart l = Chart.categorical("Latency of the layer", x, "latency (ms)", cats)
-        .add(Series.bars("mapped in the network", IN_COLOR, mappedLat))
-        .add(Series.bars("single-layer network", CPU_COLOR, singleLat));
-    Chart e = Chart.categorical("Energy of the layer", x, "energy (mJ)", cats)
-        .add(Series.bars("mapped in the network", IN_COLOR, mappedE))
-        .add(Series.bars("single-layer network", CPU_COLOR, singleE));
-    return section(id, label, title, "Left of each pair: the layer's mapped mean power inside the whole network (its"
-        + " layer phase); right: the same layer alone behind its own input reformat, timed by the profiler so the"
-        + " reformat is left out. The paper drew boxes over mapped samples; the store keeps each layer's mean and 95%"
-        + " CI (over samples), shown as bar and whisker. Layers the mapping could not measure have no bar.",
+    Chart p =
+        Chart.categorical("Power (" + TOTAL + " rail), mean with 95% CI", x, "power (mW)", cats)
+            .add(Series.bars("mapped in the network", IN_COLOR, mapped[0], mapped[1], mapped[2]))
+            .add(Series.bars("single-layer network", CPU_COLOR, single[0], single[1], single[2]));
+    Chart l =
+        Chart.categorical("Latency of the layer", x, "latency (ms)", cats)
+            .add(Series.bars("mapped in the network", IN_COLOR, mappedLat))
+            .add(Series.bars("single-layer network", CPU_COLOR, singleLat));
+    Chart e =
+        Chart.categorical("Energy of the layer", x, "energy (mJ)", cats)
+            .add(Series.bars("mapped in the network", IN_COLOR, mappedE))
+            .add(Series.bars("single-layer network", CPU_COLOR, singleE));
+    return section(
+        id,
+        label,
+        title,
+        "Left of each pair: the layer's mapped mean power inside the whole network (its"
+            + " layer phase); right: the same layer alone behind its own input reformat, timed by the profiler so the"
+            + " reformat is left out. The paper drew boxes over mapped samples; the store keeps each layer's mean and 95%"
+            + " CI (over samples), shown as bar and whisker. Layers the mapping could not measure have no bar.",
         List.of(p.svg(), l.svg(), e.svg()));
   }
 
@@ -688,7 +972,12 @@ public final class HtmlReport {
   private String layerSql(long run, String layer) {
     return "SELECT l.type, p.power_mw_mean, p.power_mw_ci95_low, p.power_mw_ci95_high, l.duration_ms_mean, p.energy_mj"
         + " FROM layer_results l JOIN layer_rail_results p ON p.run_id = l.run_id AND p.layer_index = l.layer_index"
-        + " WHERE l.run_id = " + run + " AND l.layer_index = " + layer + " AND p.rail = " + literal(TOTAL);
+        + " WHERE l.run_id = "
+        + run
+        + " AND l.layer_index = "
+        + layer
+        + " AND p.rail = "
+        + literal(TOTAL);
   }
 
   private static void fill(double[][] p, double[] lat, double[] e, List<List<String>> r, int i) {
@@ -709,10 +998,18 @@ public final class HtmlReport {
     String label = "Fig. 11";
     String title = "Power of a convolution vs kernel size, stride and output channels";
     List<String> svgs = new ArrayList<>();
-    String[] names = {"kernel size (pixels)", "stride (pixels)", "input channels", "output channels", "height (pixels)",
-        "width (pixels)"};
+    String[] names = {
+      "kernel size (pixels)",
+      "stride (pixels)",
+      "input channels",
+      "output channels",
+      "height (pixels)",
+      "width (pixels)"
+    };
     while (true) {
-      List<Config> cs = slice(Models.MODEL, used, l -> l.stream().allMatch(c -> CONV.matcher(c.model()).matches()));
+      List<Config> cs =
+          slice(
+              Models.MODEL, used, l -> l.stream().allMatch(c -> CONV.matcher(c.model()).matches()));
       if (cs.isEmpty()) {
         break;
       }
@@ -743,16 +1040,30 @@ public final class HtmlReport {
         cats.add(g == 0 || g == 1 ? v[g] + "×" + v[g] : Integer.toString(v[g]));
         boxes[i] = Box.of(dist(cs.get(i)).powerMw());
       }
-      svgs.add(Chart.categorical("Power vs " + names[g].replaceFirst(" \\(.*", ""), names[g], "power (mW)", cats)
-          .add(Series.boxes("power (" + TOTAL + " rail) per inference", IN_COLOR, boxes)).svg());
+      svgs.add(
+          Chart.categorical(
+                  "Power vs " + names[g].replaceFirst(" \\(.*", ""), names[g], "power (mW)", cats)
+              .add(Series.boxes("power (" + TOTAL + " rail) per inference", IN_COLOR, boxes))
+              .svg());
     }
     if (svgs.isEmpty()) {
-      return absent(id, label, title, "the study has no single-convolution networks (conv-kK-sS-cINxOUT-HxW)");
+      return absent(
+          id,
+          label,
+          title,
+          "the study has no single-convolution networks (conv-kK-sS-cINxOUT-HxW)");
     }
-    return section(id, label, title, "One convolution at 3×224×224 input; the rest of each sweep at kernel 1×1,"
-        + " stride 1, 3 output channels. " + boxNote() + " These inferences last about one sample period or less, so"
-        + " each holds 0–2 samples, some of them from the gap between inferences or the input reformat: the boxes are"
-        + " wide and the mean sits below the median.", svgs);
+    return section(
+        id,
+        label,
+        title,
+        "One convolution at 3×224×224 input; the rest of each sweep at kernel 1×1,"
+            + " stride 1, 3 output channels. "
+            + boxNote()
+            + " These inferences last about one sample period or less, so"
+            + " each holds 0–2 samples, some of them from the gap between inferences or the input reformat: the boxes are"
+            + " wide and the mean sits below the median.",
+        svgs);
   }
 
   /** Slices no paper figure drew: power, latency and energy vs their values. */
@@ -769,16 +1080,48 @@ public final class HtmlReport {
         continue;
       }
       n++;
-      List<String> cats = cs.stream().map(c -> String.join(" ", s.factors().stream()
-          .map(f -> s.factors().size() == 1 ? pretty(f, c.setting(f)) : f + "=" + pretty(f, c.setting(f))).toList())).toList();
-      String x = s.factors().size() == 1 ? axis(s.factors().get(0)) : String.join(", ", s.factors());
-      Chart p = Chart.categorical("Power (" + TOTAL + " rail)", x, "power (mW)", cats).add(line(TOTAL + " rail", IN_COLOR, cs, TOTAL));
-      Chart e = Chart.categorical("Energy per input", x, "energy per input (mJ)", cats).fromZero()
-          .add(Series.line(TOTAL + " rail", "#b07aa1", cs.stream().mapToDouble(k -> k.energyPerInput(TOTAL)).toArray()));
-      Chart l = Chart.categorical("Latency per input", x, "latency per input (ms)", cats).fromZero()
-          .add(Series.line("mean", "#e15759", cs.stream().mapToDouble(Config::latencyPerInput).toArray()));
-      sb.append(section("slice" + i, "Sweep " + s.label(), "power, latency and energy", "A sweep of this study that"
-          + " no figure of the paper draws.", List.of(p.svg(), e.svg(), l.svg())));
+      List<String> cats =
+          cs.stream()
+              .map(
+                  c ->
+                      String.join(
+                          " ",
+                          s.factors().stream()
+                              .map(
+                                  f ->
+                                      s.factors().size() == 1
+                                          ? pretty(f, c.setting(f))
+                                          : f + "=" + pretty(f, c.setting(f)))
+                              .toList()))
+              .toList();
+      String x =
+          s.factors().size() == 1 ? axis(s.factors().get(0)) : String.join(", ", s.factors());
+      Chart p =
+          Chart.categorical("Power (" + TOTAL + " rail)", x, "power (mW)", cats)
+              .add(line(TOTAL + " rail", IN_COLOR, cs, TOTAL));
+      Chart e =
+          Chart.categorical("Energy per input", x, "energy per input (mJ)", cats)
+              .fromZero()
+              .add(
+                  Series.line(
+                      TOTAL + " rail",
+                      "#b07aa1",
+                      cs.stream().mapToDouble(k -> k.energyPerInput(TOTAL)).toArray()));
+      Chart l =
+          Chart.categorical("Latency per input", x, "latency per input (ms)", cats)
+              .fromZero()
+              .add(
+                  Series.line(
+                      "mean",
+                      "#e15759",
+                      cs.stream().mapToDouble(Config::latencyPerInput).toArray()));
+      sb.append(
+          section(
+              "slice" + i,
+              "Sweep " + s.label(),
+              "power, latency and energy",
+              "A sweep of this study that" + " no figure of the paper draws.",
+              List.of(p.svg(), e.svg(), l.svg())));
     }
     return n == 0 ? "" : sb.toString();
   }
@@ -791,13 +1134,23 @@ public final class HtmlReport {
       Map<String, String> settings = new LinkedHashMap<>();
       settings.put(Models.MODEL, c.model());
       settings.putAll(c.row().settings());
-      outcomes.put(c.row().configKey(), new Outcome(c.row().configKey(), settings, c.row().powerMwMean(),
-          c.latencyPerInput(), c.row().energyMjPaper() / c.batch()));
+      outcomes.put(
+          c.row().configKey(),
+          new Outcome(
+              c.row().configKey(),
+              settings,
+              c.row().powerMwMean(),
+              c.latencyPerInput(),
+              c.row().energyMjPaper() / c.batch()));
     }
-    List<Expansion.Slice> ss = slices.stream().map(s -> new Expansion.Slice(s.label(), s.factors(), s.configKeys())).toList();
+    List<Expansion.Slice> ss =
+        slices.stream()
+            .map(s -> new Expansion.Slice(s.label(), s.factors(), s.configKeys()))
+            .toList();
     Optima.Result r = Optima.compute(ss, base, outcomes, options.tolerance());
     StringBuilder sb = new StringBuilder();
-    toc.append("<a href=\"#table1\">Table I</a> <a href=\"#pareto\">Pareto front</a> <a href=\"#ranking\">Ranking</a> ");
+    toc.append(
+        "<a href=\"#table1\">Table I</a> <a href=\"#pareto\">Pareto front</a> <a href=\"#ranking\">Ranking</a> ");
     String tag = study.simulated() ? " <span class=\"simtag\">simulated</span>" : "";
     sb.append("<section id=\"table1\"><h2>Table I — Optimal settings").append(tag).append("</h2>");
     List<String> factors = new ArrayList<>();
@@ -815,35 +1168,63 @@ public final class HtmlReport {
     sb.append("</tr>");
     for (Optima.Objective o : Optima.Objective.values()) {
       Optima.Best b = r.overall().get(o);
-      sb.append("<tr><th>").append(esc(cap(o.id()))).append(" (").append(esc(o.unit())).append(")</th>");
+      sb.append("<tr><th>")
+          .append(esc(cap(o.id())))
+          .append(" (")
+          .append(esc(o.unit()))
+          .append(")</th>");
       for (String f : factors) {
         String best = b.best().get(f);
         List<String> within = b.within().getOrDefault(f, List.of());
         sb.append("<td><b>").append(esc(best == null ? "-" : pretty(f, best))).append("</b>");
         if (within.size() > 1) {
-          sb.append("<br><small>within ").append(Math.round(r.tolerance() * 100)).append(" %: ")
-              .append(esc(range(f, within))).append("</small>");
+          sb.append("<br><small>within ")
+              .append(Math.round(r.tolerance() * 100))
+              .append(" %: ")
+              .append(esc(range(f, within)))
+              .append("</small>");
         }
         sb.append("</td>");
       }
       sb.append("</tr>");
     }
-    sb.append("</table><p class=\"note\">Each setting's best in its own one-at-a-time sweep (the paper's Table I);"
-        + " power: mean of the total rail; latency and energy per input. \"within\": the values no more than the"
-        + " tolerance worse than the best. Paper (measured on a Jetson Nano): power 1 core, 102 MHz, 76 MHz, sync B1;"
-        + " latency 1–4 cores, 1.49 GHz, 921 MHz, async B&gt;1; energy 1 core, 307 MHz, 537–921 MHz, async B&gt;1.</p>");
-    sb.append("<h3>Per sweep</h3><table class=\"grid sortable\"><thead><tr><th>sweep</th><th>measured</th>");
+    sb.append(
+        "</table><p class=\"note\">Each setting's best in its own one-at-a-time sweep (the paper's Table I);"
+            + " power: mean of the total rail; latency and energy per input. \"within\": the values no more than the"
+            + " tolerance worse than the best. Paper (measured on a Jetson Nano): power 1 core, 102 MHz, 76 MHz, sync B1;"
+            + " latency 1–4 cores, 1.49 GHz, 921 MHz, async B&gt;1; energy 1 core, 307 MHz, 537–921 MHz, async B&gt;1.</p>");
+    sb.append(
+        "<h3>Per sweep</h3><table class=\"grid sortable\"><thead><tr><th>sweep</th><th>measured</th>");
     for (Optima.Objective o : Optima.Objective.values()) {
-      sb.append("<th>best ").append(o.id()).append(" (").append(esc(o.unit())).append(")</th><th>at</th>");
+      sb.append("<th>best ")
+          .append(o.id())
+          .append(" (")
+          .append(esc(o.unit()))
+          .append(")</th><th>at</th>");
     }
     sb.append("</tr></thead><tbody>");
     for (Optima.SliceOptima s : r.slices()) {
-      sb.append("<tr><td>").append(esc(s.label())).append("</td><td data-v=\"").append(s.measured()).append("\">")
-          .append(s.measured()).append("/").append(s.planned()).append("</td>");
+      sb.append("<tr><td>")
+          .append(esc(s.label()))
+          .append("</td><td data-v=\"")
+          .append(s.measured())
+          .append("\">")
+          .append(s.measured())
+          .append("/")
+          .append(s.planned())
+          .append("</td>");
       for (Optima.Objective o : Optima.Objective.values()) {
         Optima.Best b = s.best().get(o);
-        sb.append(num(b.value(), 3)).append("<td>").append(esc(String.join(", ", b.best().entrySet().stream()
-            .map(e -> pretty(e.getKey(), e.getValue())).toList()))).append("</td>");
+        sb.append(num(b.value(), 3))
+            .append("<td>")
+            .append(
+                esc(
+                    String.join(
+                        ", ",
+                        b.best().entrySet().stream()
+                            .map(e -> pretty(e.getKey(), e.getValue()))
+                            .toList())))
+            .append("</td>");
       }
       sb.append("</tr>");
     }
@@ -852,56 +1233,120 @@ public final class HtmlReport {
     // Pareto front
     String model = base.getOrDefault(Models.MODEL, "mobilenetv2");
     String input = base.getOrDefault(Models.INPUT, "fixed-random");
-    List<Outcome> pts = outcomes.values().stream()
-        .filter(o -> model.equals(o.settings().get(Models.MODEL)) && input.equals(o.settings().get(Models.INPUT))
-            && Double.isFinite(o.latencyMsPerInput()) && Double.isFinite(o.energyMjPerInput())).toList();
-    Chart pc = Chart.numeric("Latency vs energy per input (" + model + ", " + input + ")", "latency per input (ms)",
-        "energy per input (mJ)").height(400);
+    List<Outcome> pts =
+        outcomes.values().stream()
+            .filter(
+                o ->
+                    model.equals(o.settings().get(Models.MODEL))
+                        && input.equals(o.settings().get(Models.INPUT))
+                        && Double.isFinite(o.latencyMsPerInput())
+                        && Double.isFinite(o.energyMjPerInput()))
+            .toList();
+    Chart pc =
+        Chart.numeric(
+                "Latency vs energy per input (" + model + ", " + input + ")",
+                "latency per input (ms)",
+                "energy per input (mJ)")
+            .height(400);
     Set<String> front = new HashSet<>();
     r.pareto().forEach(o -> front.add(o.key()));
-    pc.add(Series.xyPoints("configuration", "#bab0ac", pts.stream().mapToDouble(Outcome::latencyMsPerInput).toArray(),
-        pts.stream().mapToDouble(Outcome::energyMjPerInput).toArray(), null));
-    pc.add(Series.xyLine("Pareto front", "#e15759", r.pareto().stream().mapToDouble(Outcome::latencyMsPerInput).toArray(),
-        r.pareto().stream().mapToDouble(Outcome::energyMjPerInput).toArray()));
+    pc.add(
+        Series.xyPoints(
+            "configuration",
+            "#bab0ac",
+            pts.stream().mapToDouble(Outcome::latencyMsPerInput).toArray(),
+            pts.stream().mapToDouble(Outcome::energyMjPerInput).toArray(),
+            null));
+    pc.add(
+        Series.xyLine(
+            "Pareto front",
+            "#e15759",
+            r.pareto().stream().mapToDouble(Outcome::latencyMsPerInput).toArray(),
+            r.pareto().stream().mapToDouble(Outcome::energyMjPerInput).toArray()));
     double minLat = pts.stream().mapToDouble(Outcome::latencyMsPerInput).min().orElse(Double.NaN);
     List<Outcome> near = pts.stream().filter(o -> o.latencyMsPerInput() <= 1.6 * minLat).toList();
-    Chart zoom = Chart.numeric("Near the front (latency up to 1.6 × the fastest)", "latency per input (ms)",
-        "energy per input (mJ)").height(400);
-    zoom.add(Series.xyPoints("configuration", "#bab0ac", near.stream().mapToDouble(Outcome::latencyMsPerInput).toArray(),
-        near.stream().mapToDouble(Outcome::energyMjPerInput).toArray(), null));
-    zoom.add(Series.xyLine("Pareto front", "#e15759", r.pareto().stream().mapToDouble(Outcome::latencyMsPerInput).toArray(),
-        r.pareto().stream().mapToDouble(Outcome::energyMjPerInput).toArray()));
-    zoom.add(Series.xyPoints("on the front", "#e15759", r.pareto().stream().mapToDouble(Outcome::latencyMsPerInput).toArray(),
-        r.pareto().stream().mapToDouble(Outcome::energyMjPerInput).toArray(),
-        r.pareto().stream().map(o -> diff(o.settings())).toArray(String[]::new)));
+    Chart zoom =
+        Chart.numeric(
+                "Near the front (latency up to 1.6 × the fastest)",
+                "latency per input (ms)",
+                "energy per input (mJ)")
+            .height(400);
+    zoom.add(
+        Series.xyPoints(
+            "configuration",
+            "#bab0ac",
+            near.stream().mapToDouble(Outcome::latencyMsPerInput).toArray(),
+            near.stream().mapToDouble(Outcome::energyMjPerInput).toArray(),
+            null));
+    zoom.add(
+        Series.xyLine(
+            "Pareto front",
+            "#e15759",
+            r.pareto().stream().mapToDouble(Outcome::latencyMsPerInput).toArray(),
+            r.pareto().stream().mapToDouble(Outcome::energyMjPerInput).toArray()));
+    zoom.add(
+        Series.xyPoints(
+            "on the front",
+            "#e15759",
+            r.pareto().stream().mapToDouble(Outcome::latencyMsPerInput).toArray(),
+            r.pareto().stream().mapToDouble(Outcome::energyMjPerInput).toArray(),
+            r.pareto().stream().map(o -> diff(o.settings())).toArray(String[]::new)));
     Outcome baseOutcome = baseConfig == null ? null : outcomes.get(baseConfig.row().configKey());
     if (baseOutcome != null) {
-      zoom.add(Series.xyPoints("base configuration", "#08306b", new double[] {baseOutcome.latencyMsPerInput()},
-          new double[] {baseOutcome.energyMjPerInput()}, new String[] {"base"}));
+      zoom.add(
+          Series.xyPoints(
+              "base configuration",
+              "#08306b",
+              new double[] {baseOutcome.latencyMsPerInput()},
+              new double[] {baseOutcome.energyMjPerInput()},
+              new String[] {"base"}));
     }
-    sb.append("<section id=\"pareto\" class=\"figure\"><h2>Pareto front: latency vs energy").append(tag).append("</h2>")
-        .append("<p class=\"note\">Every configuration with the base's network and input (grey); red: those no other"
-            + " beats in both latency and energy per input, labelled with how they differ from the base.</p>"
-            + "<div class=\"panels\"><div class=\"panel\">")
-        .append(pc.svg()).append("</div><div class=\"panel\">").append(zoom.svg())
-        .append("</div><div class=\"panel\"><table class=\"grid sortable\"><thead><tr><th>latency"
-            + " per input (ms)</th><th>energy per input (mJ)</th><th>power (mW)</th><th>settings (vs base)</th></tr>"
-            + "</thead><tbody>");
+    sb.append("<section id=\"pareto\" class=\"figure\"><h2>Pareto front: latency vs energy")
+        .append(tag)
+        .append("</h2>")
+        .append(
+            "<p class=\"note\">Every configuration with the base's network and input (grey); red: those no other"
+                + " beats in both latency and energy per input, labelled with how they differ from the base.</p>"
+                + "<div class=\"panels\"><div class=\"panel\">")
+        .append(pc.svg())
+        .append("</div><div class=\"panel\">")
+        .append(zoom.svg())
+        .append(
+            "</div><div class=\"panel\"><table class=\"grid sortable\"><thead><tr><th>latency"
+                + " per input (ms)</th><th>energy per input (mJ)</th><th>power (mW)</th><th>settings (vs base)</th></tr>"
+                + "</thead><tbody>");
     for (Outcome o : r.pareto()) {
-      sb.append("<tr>").append(num(o.latencyMsPerInput(), 3)).append(num(o.energyMjPerInput(), 3))
-          .append(num(o.powerMw(), 0)).append("<td>").append(esc(diff(o.settings()))).append("</td></tr>");
+      sb.append("<tr>")
+          .append(num(o.latencyMsPerInput(), 3))
+          .append(num(o.energyMjPerInput(), 3))
+          .append(num(o.powerMw(), 0))
+          .append("<td>")
+          .append(esc(diff(o.settings())))
+          .append("</td></tr>");
     }
     sb.append("</tbody></table></div></div></section>");
 
     // ranking
-    sb.append("<section id=\"ranking\"><h2>Settings ranked by their effect on energy").append(tag).append("</h2>")
-        .append("<table class=\"grid sortable\"><thead><tr><th>sweep</th><th>spread (max/min − 1)</th><th></th>"
-            + "<th>min energy per input (mJ)</th><th>max energy per input (mJ)</th></tr></thead><tbody>");
+    sb.append("<section id=\"ranking\"><h2>Settings ranked by their effect on energy")
+        .append(tag)
+        .append("</h2>")
+        .append(
+            "<table class=\"grid sortable\"><thead><tr><th>sweep</th><th>spread (max/min − 1)</th><th></th>"
+                + "<th>min energy per input (mJ)</th><th>max energy per input (mJ)</th></tr></thead><tbody>");
     double top = r.energyRanking().stream().mapToDouble(Optima.Influence::spread).max().orElse(1);
     for (Optima.Influence i : r.energyRanking()) {
-      sb.append("<tr><td>").append(esc(i.label())).append("</td>").append(num(100 * i.spread(), 1).replace("</td>", " %</td>"))
-          .append(String.format(Locale.ROOT, "<td><div class=\"hbar\" style=\"width:%.0fpx\"></div></td>", 200 * i.spread() / top))
-          .append(num(i.minMj(), 3)).append(num(i.maxMj(), 3)).append("</tr>");
+      sb.append("<tr><td>")
+          .append(esc(i.label()))
+          .append("</td>")
+          .append(num(100 * i.spread(), 1).replace("</td>", " %</td>"))
+          .append(
+              String.format(
+                  Locale.ROOT,
+                  "<td><div class=\"hbar\" style=\"width:%.0fpx\"></div></td>",
+                  200 * i.spread() / top))
+          .append(num(i.minMj(), 3))
+          .append(num(i.maxMj(), 3))
+          .append("</tr>");
     }
     sb.append("</tbody></table></section>");
     return sb.toString();
@@ -909,11 +1354,15 @@ public final class HtmlReport {
 
   private String diff(Map<String, String> settings) {
     List<String> parts = new ArrayList<>();
-    settings.forEach((k, v) -> {
-      if (!k.equals(Models.MODEL) && !k.equals(Models.INPUT) && base.containsKey(k) && !v.equals(base.get(k))) {
-        parts.add(setting(k, v));
-      }
-    });
+    settings.forEach(
+        (k, v) -> {
+          if (!k.equals(Models.MODEL)
+              && !k.equals(Models.INPUT)
+              && base.containsKey(k)
+              && !v.equals(base.get(k))) {
+            parts.add(setting(k, v));
+          }
+        });
     return parts.isEmpty() ? "base" : String.join(", ", parts);
   }
 
@@ -924,17 +1373,31 @@ public final class HtmlReport {
     StringBuilder sb = new StringBuilder();
     sb.append("<section id=\"configurations\"><h2>Configurations</h2>")
         .append("<input class=\"filter\" data-table=\"cfg\" placeholder=\"filter (any text)\"> ")
-        .append("<table id=\"cfg\" class=\"grid sortable\"><thead><tr><th>#</th><th>run</th><th>sweep</th>"
-            + "<th>network</th><th>settings</th><th>latency per input (ms)</th><th>power (mW)</th>"
-            + "<th>cpu power (mW)</th><th>gpu power (mW)</th><th>energy per input (mJ)</th></tr></thead><tbody>");
+        .append(
+            "<table id=\"cfg\" class=\"grid sortable\"><thead><tr><th>#</th><th>run</th><th>sweep</th>"
+                + "<th>network</th><th>settings</th><th>latency per input (ms)</th><th>power (mW)</th>"
+                + "<th>cpu power (mW)</th><th>gpu power (mW)</th><th>energy per input (mJ)</th></tr></thead><tbody>");
     for (Config c : configs.values()) {
       StringBuilder s = new StringBuilder();
-      c.row().settings().forEach((k, v) -> s.append(s.length() == 0 ? "" : ", ").append(k).append('=').append(v));
-      sb.append("<tr>").append(num(c.row().position(), 0)).append(num(c.row().runId(), 0)).append("<td>")
-          .append(esc(c.row().sweep())).append("</td><td>").append(esc(c.model())).append("</td><td>")
-          .append(esc(s.toString())).append("</td>").append(num(c.latencyPerInput(), 3))
-          .append(num(c.power(TOTAL), 0)).append(num(c.power("cpu"), 0)).append(num(c.power("gpu"), 0))
-          .append(num(c.energyPerInput(TOTAL), 3)).append("</tr>");
+      c.row()
+          .settings()
+          .forEach((k, v) -> s.append(s.length() == 0 ? "" : ", ").append(k).append('=').append(v));
+      sb.append("<tr>")
+          .append(num(c.row().position(), 0))
+          .append(num(c.row().runId(), 0))
+          .append("<td>")
+          .append(esc(c.row().sweep()))
+          .append("</td><td>")
+          .append(esc(c.model()))
+          .append("</td><td>")
+          .append(esc(s.toString()))
+          .append("</td>")
+          .append(num(c.latencyPerInput(), 3))
+          .append(num(c.power(TOTAL), 0))
+          .append(num(c.power("cpu"), 0))
+          .append(num(c.power("gpu"), 0))
+          .append(num(c.energyPerInput(TOTAL), 3))
+          .append("</tr>");
     }
     sb.append("</tbody></table></section>");
     return sb.toString();
@@ -946,39 +1409,72 @@ public final class HtmlReport {
       return "";
     }
     long run = baseConfig.row().runId();
-    List<String> rails = rows("SELECT rail FROM inference_results WHERE run_id = " + run + " ORDER BY rail_index")
-        .stream().map(r -> r.get(0)).toList();
+    List<String> rails =
+        rows("SELECT rail FROM inference_results WHERE run_id = " + run + " ORDER BY rail_index")
+            .stream()
+            .map(r -> r.get(0))
+            .toList();
     StringBuilder cols = new StringBuilder();
     for (String rail : rails) {
-      cols.append(", max(CASE WHEN p.rail = ").append(literal(rail)).append(" THEN p.power_mw_mean END)")
-          .append(", max(CASE WHEN p.rail = ").append(literal(rail)).append(" THEN p.energy_mj END)");
+      cols.append(", max(CASE WHEN p.rail = ")
+          .append(literal(rail))
+          .append(" THEN p.power_mw_mean END)")
+          .append(", max(CASE WHEN p.rail = ")
+          .append(literal(rail))
+          .append(" THEN p.energy_mj END)");
     }
-    QueryResult q = store.query("SELECT l.layer_index, l.name, l.type, f.kernel, f.stride, f.input_shape, f.output_shape,"
-        + " f.macs, l.duration_ms_mean, l.samples" + cols + " FROM layer_results l"
-        + " LEFT JOIN layer_features f ON f.run_id = l.run_id AND f.layer_index = l.layer_index AND f.name = l.name"
-        + " LEFT JOIN layer_rail_results p ON p.run_id = l.run_id AND p.layer_index = l.layer_index"
-        + " WHERE l.run_id = " + run + " GROUP BY ALL ORDER BY l.layer_index");
+    QueryResult q =
+        store.query(
+            "SELECT l.layer_index, l.name, l.type, f.kernel, f.stride, f.input_shape, f.output_shape,"
+                + " f.macs, l.duration_ms_mean, l.samples"
+                + cols
+                + " FROM layer_results l"
+                + " LEFT JOIN layer_features f ON f.run_id = l.run_id AND f.layer_index = l.layer_index AND f.name = l.name"
+                + " LEFT JOIN layer_rail_results p ON p.run_id = l.run_id AND p.layer_index = l.layer_index"
+                + " WHERE l.run_id = "
+                + run
+                + " GROUP BY ALL ORDER BY l.layer_index");
     StringBuilder sb = new StringBuilder();
-    sb.append("<section id=\"layers\"><h2>Layers of the base configuration (run ").append(run).append(", ")
-        .append(esc(baseConfig.model())).append(")");
+    sb.append("<section id=\"layers\"><h2>Layers of the base configuration (run ")
+        .append(run)
+        .append(", ")
+        .append(esc(baseConfig.model()))
+        .append(")");
     if (study.simulated()) {
       sb.append(" <span class=\"simtag\">simulated</span>");
     }
-    sb.append("</h2><p class=\"note\">Click a column's head to sort; type to filter. Features from the network's"
-        + " description; power is the mapped mean over the layer phase; energy = power × duration. n/a = not"
-        + " measured.</p><input class=\"filter\" data-table=\"lay\" placeholder=\"filter, e.g. Conv\"> <table id=\"lay\""
-        + " class=\"grid sortable\"><thead><tr><th>#</th><th>name</th><th>type</th><th>kernel</th><th>stride</th>"
-        + "<th>input</th><th>output</th><th>MACs</th><th>duration (ms)</th><th>samples</th>");
+    sb.append(
+        "</h2><p class=\"note\">Click a column's head to sort; type to filter. Features from the network's"
+            + " description; power is the mapped mean over the layer phase; energy = power × duration. n/a = not"
+            + " measured.</p><input class=\"filter\" data-table=\"lay\" placeholder=\"filter, e.g. Conv\"> <table id=\"lay\""
+            + " class=\"grid sortable\"><thead><tr><th>#</th><th>name</th><th>type</th><th>kernel</th><th>stride</th>"
+            + "<th>input</th><th>output</th><th>MACs</th><th>duration (ms)</th><th>samples</th>");
     for (String rail : rails) {
-      sb.append("<th>").append(esc(rail)).append(" power (mW)</th><th>").append(esc(rail)).append(" energy (mJ)</th>");
+      sb.append("<th>")
+          .append(esc(rail))
+          .append(" power (mW)</th><th>")
+          .append(esc(rail))
+          .append(" energy (mJ)</th>");
     }
     sb.append("</tr></thead><tbody>");
     for (List<String> r : q.rows()) {
-      sb.append("<tr>").append(num(d(r.get(0)), 0)).append("<td>").append(esc(r.get(1))).append("</td><td>")
-          .append(esc(r.get(2))).append("</td>").append(num(d(r.get(3)), 0)).append(num(d(r.get(4)), 0))
-          .append("<td>").append(esc(Objects.toString(r.get(5), ""))).append("</td><td>")
-          .append(esc(Objects.toString(r.get(6), ""))).append("</td>").append(num(d(r.get(7)), 0))
-          .append(num(d(r.get(8)), 4)).append(num(d(r.get(9)), 0));
+      sb.append("<tr>")
+          .append(num(d(r.get(0)), 0))
+          .append("<td>")
+          .append(esc(r.get(1)))
+          .append("</td><td>")
+          .append(esc(r.get(2)))
+          .append("</td>")
+          .append(num(d(r.get(3)), 0))
+          .append(num(d(r.get(4)), 0))
+          .append("<td>")
+          .append(esc(Objects.toString(r.get(5), "")))
+          .append("</td><td>")
+          .append(esc(Objects.toString(r.get(6), "")))
+          .append("</td>")
+          .append(num(d(r.get(7)), 0))
+          .append(num(d(r.get(8)), 4))
+          .append(num(d(r.get(9)), 0));
       for (int k = 0; k < rails.size(); k++) {
         sb.append(num(d(r.get(10 + 2 * k)), 0)).append(num(d(r.get(11 + 2 * k)), 4));
       }
@@ -991,24 +1487,41 @@ public final class HtmlReport {
   // ------------------------------------------------------------------ page
 
   private String page(String body) {
-    String banner = study.simulated()
-        ? "<div class=\"banner\" id=\"simulated-banner\">SIMULATED — every number in this report comes from the"
-            + " virtual Jetson Nano (" + esc(study.board()) + "), a model calibrated to the paper; none is a"
-            + " measurement.</div>"
-        : "";
+    String banner =
+        study.simulated()
+            ? "<div class=\"banner\" id=\"simulated-banner\">SIMULATED — every number in this report comes from the"
+                + " virtual Jetson Nano ("
+                + esc(study.board())
+                + "), a model calibrated to the paper; none is a"
+                + " measurement.</div>"
+            : "";
     return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-        + "<title>inferwatt report: " + esc(study.studyId()) + (study.simulated() ? " (simulated)" : "") + "</title>"
+        + "<title>inferwatt report: "
+        + esc(study.studyId())
+        + (study.simulated() ? " (simulated)" : "")
+        + "</title>"
         + "<script>window.__errors=[];window.onerror=function(m,s,l,c){window.__errors.push(m+' at '+l+':'+c);};"
         + "window.addEventListener('error',function(e){if(e.target&&e.target!==window){window.__errors.push('resource: '+(e.target.src||e.target.href));}},true);</script>"
-        + "<style>" + CSS + "</style></head><body>" + banner
-        + "<header><h1>inferwatt report — study " + esc(study.studyId()) + " on " + esc(study.board()) + "</h1>"
+        + "<style>"
+        + CSS
+        + "</style></head><body>"
+        + banner
+        + "<header><h1>inferwatt report — study "
+        + esc(study.studyId())
+        + " on "
+        + esc(study.board())
+        + "</h1>"
         + "<p class=\"note\">After Holly, Wendt and Lechner, <i>Profiling Energy Consumption of Deep Neural Networks on"
         + " NVIDIA Jetson Nano</i>: their Figures 2–11 and Table I for what this study holds.</p></header>"
-        + body + "<pre id=\"js-errors\"></pre><script>" + JS + "</script></body></html>\n";
+        + body
+        + "<pre id=\"js-errors\"></pre><script>"
+        + JS
+        + "</script></body></html>\n";
   }
 
-  private static final String CSS = """
+  private static final String CSS =
+      """
       body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0 auto;max-width:1900px;padding:0 18px 40px;color:#222;background:#fafafa}
       h1{font-size:22px;margin:14px 0 4px}h2{font-size:18px;margin:0 0 6px}h3{font-size:15px}
       section{background:#fff;border:1px solid #ddd;border-radius:6px;padding:12px 14px;margin:14px 0}
@@ -1031,7 +1544,8 @@ public final class HtmlReport {
       body.solo section,body.solo header,body.solo nav{display:none}body.solo section.shown{display:block}
       """;
 
-  private static final String JS = """
+  private static final String JS =
+      """
       (function(){
         document.querySelectorAll('table.sortable').forEach(function(t){
           var ths=t.tHead?t.tHead.rows[0].cells:[];
@@ -1131,7 +1645,10 @@ public final class HtmlReport {
     return value;
   }
 
-  /** {@code cpu.freq 1479 MHz}, {@code cpu.cores 4}: a setting with its value in the unit people read. */
+  /**
+   * {@code cpu.freq 1479 MHz}, {@code cpu.cores 4}: a setting with its value in the unit people
+   * read.
+   */
   static String setting(String key, String value) {
     if (key.endsWith("_khz") || key.endsWith("_hz")) {
       return key.replaceFirst("_k?hz$", "") + " " + pretty(key, value) + " MHz";
@@ -1146,7 +1663,9 @@ public final class HtmlReport {
 
   private static String range(String f, List<String> vs) {
     List<String> p = vs.stream().map(v -> pretty(f, v)).toList();
-    return p.size() <= 3 ? String.join(", ", p) : p.get(0) + " … " + p.get(p.size() - 1) + " (" + p.size() + " values)";
+    return p.size() <= 3
+        ? String.join(", ", p)
+        : p.get(0) + " … " + p.get(p.size() - 1) + " (" + p.size() + " values)";
   }
 
   private static String describe(Config c) {

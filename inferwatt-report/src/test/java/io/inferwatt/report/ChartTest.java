@@ -26,12 +26,20 @@ class ChartTest {
 
   @Test
   void anSvgHasItsAxisLabelsLegendAndEscapedTooltips() {
-    String svg = Chart.categorical("P <&>", "CPU frequency (MHz)", "power (mW)", List.of("102", "1479"))
-        .add(Chart.Series.bars("cpu rail", "#f00", new double[] {100, Double.NaN}))
-        .svg();
-    assertThat(svg).startsWith("<svg").endsWith("</svg>").contains("CPU frequency (MHz)").contains("power (mW)")
-        .contains("cpu rail").contains("P &lt;&amp;&gt;").doesNotContain("NaN");
-    assertThat(svg.split("<rect").length - 1).isGreaterThanOrEqualTo(3); // background, legend, one bar, frame
+    String svg =
+        Chart.categorical("P <&>", "CPU frequency (MHz)", "power (mW)", List.of("102", "1479"))
+            .add(Chart.Series.bars("cpu rail", "#f00", new double[] {100, Double.NaN}))
+            .svg();
+    assertThat(svg)
+        .startsWith("<svg")
+        .endsWith("</svg>")
+        .contains("CPU frequency (MHz)")
+        .contains("power (mW)")
+        .contains("cpu rail")
+        .contains("P &lt;&amp;&gt;")
+        .doesNotContain("NaN");
+    assertThat(svg.split("<rect").length - 1)
+        .isGreaterThanOrEqualTo(3); // background, legend, one bar, frame
   }
 
   @Test

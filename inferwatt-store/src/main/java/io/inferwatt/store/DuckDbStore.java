@@ -54,11 +54,14 @@ final class DuckDbStore implements MeasurementStore {
   private final DuckDBConnection conn;
   private final SaveHook hook;
   private final int schemaVersion;
+
   /** Whether the base has the run-detail tables (schema version 3); a test may open it older. */
   private final boolean hasDetails;
+
   private boolean closed;
 
-  private DuckDbStore(Path file, DuckDBConnection conn, SaveHook hook, int schemaVersion, boolean hasDetails) {
+  private DuckDbStore(
+      Path file, DuckDBConnection conn, SaveHook hook, int schemaVersion, boolean hasDetails) {
     this.file = file;
     this.conn = conn;
     this.hook = hook;
@@ -90,12 +93,15 @@ final class DuckDbStore implements MeasurementStore {
       int version = migrate(abs, conn, migrations);
       boolean details;
       try (Statement st = conn.createStatement();
-          ResultSet rs = st.executeQuery("SELECT count(*) FROM information_schema.tables"
-              + " WHERE table_schema = 'main' AND table_name = 'inference_records'")) {
+          ResultSet rs =
+              st.executeQuery(
+                  "SELECT count(*) FROM information_schema.tables"
+                      + " WHERE table_schema = 'main' AND table_name = 'inference_records'")) {
         rs.next();
         details = rs.getLong(1) > 0;
       } catch (SQLException e) {
-        throw new StoreException("cannot read the tables of measurement base " + abs + ": " + e.getMessage(), e);
+        throw new StoreException(
+            "cannot read the tables of measurement base " + abs + ": " + e.getMessage(), e);
       }
       return new DuckDbStore(abs, conn, hook, version, details);
     } catch (RuntimeException e) {
@@ -230,14 +236,22 @@ final class DuckDbStore implements MeasurementStore {
       Optional<StudyRow> old = readStudy(study.studyId());
       if (old.isPresent() && !old.get().board().equals(study.board())) {
         throw new StoreException(
-            "study " + study.studyId() + " in measurement base " + file + " ran on board "
-                + old.get().board() + ", not " + study.board() + "; give the plan another study name");
+            "study "
+                + study.studyId()
+                + " in measurement base "
+                + file
+                + " ran on board "
+                + old.get().board()
+                + ", not "
+                + study.board()
+                + "; give the plan another study name");
       }
       long now = epochMicros(Instant.now());
       conn.setAutoCommit(false);
       if (old.isEmpty()) {
-        try (PreparedStatement ps = conn.prepareStatement(
-            "INSERT INTO studies VALUES (?, ?, ?, ?, make_timestamp(?), make_timestamp(?), ?, ?)")) {
+        try (PreparedStatement ps =
+            conn.prepareStatement(
+                "INSERT INTO studies VALUES (?, ?, ?, ?, make_timestamp(?), make_timestamp(?), ?, ?)")) {
           ps.setString(1, study.studyId());
           ps.setString(2, study.board());
           ps.setString(3, study.engine());
@@ -249,9 +263,10 @@ final class DuckDbStore implements MeasurementStore {
           ps.executeUpdate();
         }
       } else {
-        try (PreparedStatement ps = conn.prepareStatement(
-            "UPDATE studies SET engine = ?, simulated = ?, updated_at = make_timestamp(?),"
-                + " planned_configurations = ?, plan = ? WHERE study_id = ?")) {
+        try (PreparedStatement ps =
+            conn.prepareStatement(
+                "UPDATE studies SET engine = ?, simulated = ?, updated_at = make_timestamp(?),"
+                    + " planned_configurations = ?, plan = ? WHERE study_id = ?")) {
           ps.setString(1, study.engine());
           ps.setBoolean(2, study.simulated());
           ps.setLong(3, now);
@@ -261,7 +276,8 @@ final class DuckDbStore implements MeasurementStore {
           ps.executeUpdate();
         }
       }
-      try (PreparedStatement ps = conn.prepareStatement("DELETE FROM study_slices WHERE study_id = ?")) {
+      try (PreparedStatement ps =
+          conn.prepareStatement("DELETE FROM study_slices WHERE study_id = ?")) {
         ps.setString(1, study.studyId());
         ps.executeUpdate();
       }
@@ -269,8 +285,14 @@ final class DuckDbStore implements MeasurementStore {
         for (int i = 0; i < study.slices().size(); i++) {
           StudyInput.Slice sl = study.slices().get(i);
           for (int m = 0; m < sl.configKeys().size(); m++) {
-            a.beginRow().append(study.studyId()).append(i).append(m).append(sl.label())
-                .append(String.join(",", sl.factors())).append(sl.configKeys().get(m)).endRow();
+            a.beginRow()
+                .append(study.studyId())
+                .append(i)
+                .append(m)
+                .append(sl.label())
+                .append(String.join(",", sl.factors()))
+                .append(sl.configKeys().get(m))
+                .endRow();
           }
         }
       }
@@ -282,7 +304,13 @@ final class DuckDbStore implements MeasurementStore {
         throw se;
       }
       throw new StoreException(
-          "cannot save study " + study.studyId() + " to measurement base " + file + ": " + e.getMessage(), e);
+          "cannot save study "
+              + study.studyId()
+              + " to measurement base "
+              + file
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -295,21 +323,29 @@ final class DuckDbStore implements MeasurementStore {
       if (readStudy(studyId).isEmpty()) {
         throw new StoreException("study " + studyId + " is not in measurement base " + file);
       }
-      try (PreparedStatement ps = conn.prepareStatement(
-          "SELECT run_id FROM study_configurations WHERE study_id = ? AND config_key = ?")) {
+      try (PreparedStatement ps =
+          conn.prepareStatement(
+              "SELECT run_id FROM study_configurations WHERE study_id = ? AND config_key = ?")) {
         ps.setString(1, studyId);
         ps.setString(2, configKey);
         try (ResultSet rs = ps.executeQuery()) {
           if (rs.next()) {
-            throw new StoreException("configuration " + configKey + " of study " + studyId
-                + " is already stored as run " + rs.getLong(1) + "; it is never measured twice");
+            throw new StoreException(
+                "configuration "
+                    + configKey
+                    + " of study "
+                    + studyId
+                    + " is already stored as run "
+                    + rs.getLong(1)
+                    + "; it is never measured twice");
           }
         }
       }
       conn.setAutoCommit(false);
       long id = write(run.withoutSamples());
-      try (PreparedStatement ps = conn.prepareStatement(
-          "INSERT INTO study_configurations VALUES (?, ?, ?, ?, ?, make_timestamp(?))")) {
+      try (PreparedStatement ps =
+          conn.prepareStatement(
+              "INSERT INTO study_configurations VALUES (?, ?, ?, ?, ?, make_timestamp(?))")) {
         ps.setString(1, studyId);
         ps.setString(2, configKey);
         ps.setInt(3, position);
@@ -328,8 +364,15 @@ final class DuckDbStore implements MeasurementStore {
         throw se;
       }
       throw new StoreException(
-          "cannot save configuration " + configKey + " of study " + studyId + " to measurement base "
-              + file + "; nothing of it was saved: " + e.getMessage(), e);
+          "cannot save configuration "
+              + configKey
+              + " of study "
+              + studyId
+              + " to measurement base "
+              + file
+              + "; nothing of it was saved: "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -350,7 +393,8 @@ final class DuckDbStore implements MeasurementStore {
         out.add(studyRow(rs));
       }
     } catch (SQLException e) {
-      throw new StoreException("cannot list the studies of measurement base " + file + ": " + e.getMessage(), e);
+      throw new StoreException(
+          "cannot list the studies of measurement base " + file + ": " + e.getMessage(), e);
     }
     return Collections.unmodifiableList(out);
   }
@@ -361,7 +405,9 @@ final class DuckDbStore implements MeasurementStore {
     try {
       return readStudy(studyId);
     } catch (SQLException e) {
-      throw new StoreException("cannot read study " + studyId + " of measurement base " + file + ": " + e.getMessage(), e);
+      throw new StoreException(
+          "cannot read study " + studyId + " of measurement base " + file + ": " + e.getMessage(),
+          e);
     }
   }
 
@@ -375,17 +421,26 @@ final class DuckDbStore implements MeasurementStore {
   }
 
   private static StudyRow studyRow(ResultSet rs) throws SQLException {
-    return new StudyRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4),
-        instant(rs.getLong(5)), instant(rs.getLong(6)), rs.getInt(7), rs.getLong(8), rs.getString(9));
+    return new StudyRow(
+        rs.getString(1),
+        rs.getString(2),
+        rs.getString(3),
+        rs.getBoolean(4),
+        instant(rs.getLong(5)),
+        instant(rs.getLong(6)),
+        rs.getInt(7),
+        rs.getLong(8),
+        rs.getString(9));
   }
 
   @Override
   public synchronized List<StudyInput.Slice> studySlices(String studyId) {
     checkOpen();
     List<StudyInput.Slice> out = new ArrayList<>();
-    try (PreparedStatement ps = conn.prepareStatement(
-        "SELECT slice_index, label, factors, config_key FROM study_slices WHERE study_id = ?"
-            + " ORDER BY slice_index, member")) {
+    try (PreparedStatement ps =
+        conn.prepareStatement(
+            "SELECT slice_index, label, factors, config_key FROM study_slices WHERE study_id = ?"
+                + " ORDER BY slice_index, member")) {
       ps.setString(1, studyId);
       try (ResultSet rs = ps.executeQuery()) {
         int current = -1;
@@ -409,14 +464,21 @@ final class DuckDbStore implements MeasurementStore {
         }
       }
     } catch (SQLException e) {
-      throw new StoreException("cannot read the slices of study " + studyId
-          + " of measurement base " + file + ": " + e.getMessage(), e);
+      throw new StoreException(
+          "cannot read the slices of study "
+              + studyId
+              + " of measurement base "
+              + file
+              + ": "
+              + e.getMessage(),
+          e);
     }
     return Collections.unmodifiableList(out);
   }
 
   private static StudyInput.Slice slice(String label, String factors, List<String> keys) {
-    return new StudyInput.Slice(label, factors.isEmpty() ? List.of() : Arrays.asList(factors.split(",")), keys);
+    return new StudyInput.Slice(
+        label, factors.isEmpty() ? List.of() : Arrays.asList(factors.split(",")), keys);
   }
 
   private static final String STUDY_CONFIGS_SQL =
@@ -446,18 +508,45 @@ final class DuckDbStore implements MeasurementStore {
       List<Object[]> rows = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          rows.add(new Object[] {rs.getString(1), rs.getInt(2), rs.getString(3), rs.getLong(4),
-              rs.getString(5), rs.getInt(6), real(rs, 7), rs.getString(8), real(rs, 9), real(rs, 10)});
+          rows.add(
+              new Object[] {
+                rs.getString(1),
+                rs.getInt(2),
+                rs.getString(3),
+                rs.getLong(4),
+                rs.getString(5),
+                rs.getInt(6),
+                real(rs, 7),
+                rs.getString(8),
+                real(rs, 9),
+                real(rs, 10)
+              });
         }
       }
       for (Object[] r : rows) {
-        out.add(new StudyConfigurationRow((String) r[0], (Integer) r[1], (String) r[2], (Long) r[3],
-            (String) r[4], Collections.unmodifiableMap(pairs("run_settings", (Long) r[3])), (Integer) r[5],
-            (Double) r[6], (String) r[7], (Double) r[8], (Double) r[9]));
+        out.add(
+            new StudyConfigurationRow(
+                (String) r[0],
+                (Integer) r[1],
+                (String) r[2],
+                (Long) r[3],
+                (String) r[4],
+                Collections.unmodifiableMap(pairs("run_settings", (Long) r[3])),
+                (Integer) r[5],
+                (Double) r[6],
+                (String) r[7],
+                (Double) r[8],
+                (Double) r[9]));
       }
     } catch (SQLException e) {
-      throw new StoreException("cannot read the configurations of study " + studyId
-          + " of measurement base " + file + ": " + e.getMessage(), e);
+      throw new StoreException(
+          "cannot read the configurations of study "
+              + studyId
+              + " of measurement base "
+              + file
+              + ": "
+              + e.getMessage(),
+          e);
     }
     return Collections.unmodifiableList(out);
   }
@@ -623,13 +712,24 @@ final class DuckDbStore implements MeasurementStore {
       if (d.inferences().isEmpty() && d.layers().isEmpty() && d.logger().isEmpty()) {
         return;
       }
-      throw new StoreException("measurement base " + file + " has no tables for run details (schema version "
-          + schemaVersion + ")");
+      throw new StoreException(
+          "measurement base "
+              + file
+              + " has no tables for run details (schema version "
+              + schemaVersion
+              + ")");
     }
     try (DuckDBAppender a = appender("inference_records")) {
       for (RunDetails.InferenceRecord r : d.inferences()) {
-        a.beginRow().append(id).append(r.seq()).append(r.phase()).append(r.startNs())
-            .append(r.latencyMs()).append(r.batch()).append(r.samples()).endRow();
+        a.beginRow()
+            .append(id)
+            .append(r.seq())
+            .append(r.phase())
+            .append(r.startNs())
+            .append(r.latencyMs())
+            .append(r.batch())
+            .append(r.samples())
+            .endRow();
       }
     }
     hook.afterTable("inference_records");
@@ -654,7 +754,10 @@ final class DuckDbStore implements MeasurementStore {
         a.append(shape(l.inputShape())).append(shape(l.outputShape()));
         dims(a, l.inputShape());
         dims(a, l.outputShape());
-        a.append(l.inputElements()).append(l.outputElements()).append(l.macs()).append(l.params())
+        a.append(l.inputElements())
+            .append(l.outputElements())
+            .append(l.macs())
+            .append(l.params())
             .endRow();
       }
     }
@@ -1217,8 +1320,14 @@ final class DuckDbStore implements MeasurementStore {
       if (study != null && readStudy(study).isEmpty()) {
         List<String> known = new ArrayList<>();
         studies().forEach(s -> known.add(s.studyId()));
-        throw new IllegalArgumentException("study '" + study + "' is not in measurement base " + file
-            + (known.isEmpty() ? "; it holds no study" : "; it has " + String.join(", ", known)));
+        throw new IllegalArgumentException(
+            "study '"
+                + study
+                + "' is not in measurement base "
+                + file
+                + (known.isEmpty()
+                    ? "; it holds no study"
+                    : "; it has " + String.join(", ", known)));
       }
       String scope = Export.scope(study);
       List<ExportedTable> written = new ArrayList<>();
@@ -1232,17 +1341,25 @@ final class DuckDbStore implements MeasurementStore {
         }
         Path folder = out.resolve(t.getKey());
         if (rows > 0) {
-          String options = format == ExportFormat.PARQUET ? "FORMAT PARQUET" : "FORMAT CSV, HEADER true";
+          String options =
+              format == ExportFormat.PARQUET ? "FORMAT PARQUET" : "FORMAT CSV, HEADER true";
           try (Statement st = conn.createStatement()) {
-            st.execute("COPY (" + query + ") TO " + Export.literal(folder.toString())
-                + " (" + options + ", PARTITION_BY (board, study))");
+            st.execute(
+                "COPY ("
+                    + query
+                    + ") TO "
+                    + Export.literal(folder.toString())
+                    + " ("
+                    + options
+                    + ", PARTITION_BY (board, study))");
           }
         }
         written.add(new ExportedTable(t.getKey(), rows, folder));
       }
       return Collections.unmodifiableList(written);
     } catch (SQLException e) {
-      throw new StoreException("cannot export measurement base " + file + " to " + out + ": " + e.getMessage(), e);
+      throw new StoreException(
+          "cannot export measurement base " + file + " to " + out + ": " + e.getMessage(), e);
     }
   }
 

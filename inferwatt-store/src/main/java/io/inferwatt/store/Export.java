@@ -42,7 +42,8 @@ final class Export {
    * runs.
    */
   static String scope(String study) {
-    String where = study == null ? "" : " WHERE coalesce(c.study_id, '" + NO_STUDY + "') = " + literal(study);
+    String where =
+        study == null ? "" : " WHERE coalesce(c.study_id, '" + NO_STUDY + "') = " + literal(study);
     return """
         WITH scope AS (
           SELECT r.run_id, b.name AS board, coalesce(c.study_id, '%s') AS study
@@ -50,7 +51,8 @@ final class Export {
           JOIN boards b ON b.board_id = r.board_id
           LEFT JOIN (SELECT run_id, min(study_id) AS study_id FROM study_configurations GROUP BY run_id) c
             ON c.run_id = r.run_id%s)
-        """.formatted(NO_STUDY, where);
+        """
+        .formatted(NO_STUDY, where);
   }
 
   /** Table name → the query that produces its rows (after {@link #scope}). */
@@ -58,14 +60,24 @@ final class Export {
     Map<String, String> out = new LinkedHashMap<>();
     String studyWhere = study == null ? "" : " WHERE t.study_id = " + literal(study);
     out.put("studies", "SELECT t.*, t.study_id AS study FROM studies t" + studyWhere);
-    out.put("study_slices", "SELECT t.*, s.board, t.study_id AS study FROM study_slices t"
-        + " JOIN studies s ON s.study_id = t.study_id" + studyWhere);
-    out.put("study_configurations", "SELECT t.*, s.board, t.study_id AS study FROM study_configurations t"
-        + " JOIN studies s ON s.study_id = t.study_id" + studyWhere);
-    out.put("runs", "SELECT t.* EXCLUDE (board_id), s.board, s.study FROM runs t"
-        + " JOIN scope s ON s.run_id = t.run_id");
+    out.put(
+        "study_slices",
+        "SELECT t.*, s.board, t.study_id AS study FROM study_slices t"
+            + " JOIN studies s ON s.study_id = t.study_id"
+            + studyWhere);
+    out.put(
+        "study_configurations",
+        "SELECT t.*, s.board, t.study_id AS study FROM study_configurations t"
+            + " JOIN studies s ON s.study_id = t.study_id"
+            + studyWhere);
+    out.put(
+        "runs",
+        "SELECT t.* EXCLUDE (board_id), s.board, s.study FROM runs t"
+            + " JOIN scope s ON s.run_id = t.run_id");
     for (String table : RUN_TABLES) {
-      out.put(table, "SELECT t.*, s.board, s.study FROM " + table + " t JOIN scope s ON s.run_id = t.run_id");
+      out.put(
+          table,
+          "SELECT t.*, s.board, s.study FROM " + table + " t JOIN scope s ON s.run_id = t.run_id");
     }
     out.put("layer_training", LAYER_TRAINING);
     return out;

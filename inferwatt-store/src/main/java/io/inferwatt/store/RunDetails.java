@@ -17,8 +17,8 @@ import java.util.Optional;
 /**
  * What a run keeps besides its analysis: one record per inference, the features of the network's
  * layers (the training set for power and latency models), and how the power logger itself did.
- * Saved in the run's transaction ({@code inference_records}, {@code inference_rail_records},
- * {@code layer_features}, {@code logger_stats}; see {@code docs/schema.md}).
+ * Saved in the run's transaction ({@code inference_records}, {@code inference_rail_records}, {@code
+ * layer_features}, {@code logger_stats}; see {@code docs/schema.md}).
  *
  * @param rails the rails of {@link InferenceRecord#powerMw()} and {@link
  *     InferenceRecord#energyMj()}, in order
@@ -34,7 +34,8 @@ public record RunDetails(
     Optional<LoggerStats> logger) {
 
   /** Nothing beyond the analysis. */
-  public static final RunDetails NONE = new RunDetails(List.of(), List.of(), List.of(), Optional.empty());
+  public static final RunDetails NONE =
+      new RunDetails(List.of(), List.of(), List.of(), Optional.empty());
 
   public RunDetails {
     rails = List.copyOf(rails);
@@ -44,8 +45,14 @@ public record RunDetails(
     for (InferenceRecord r : inferences) {
       if (r.powerMw().length != rails.size() || r.energyMj().length != rails.size()) {
         throw new IllegalArgumentException(
-            "inference " + r.seq() + " has values for " + r.powerMw().length + " rails, not "
-                + rails.size() + " " + rails);
+            "inference "
+                + r.seq()
+                + " has values for "
+                + r.powerMw().length
+                + " rails, not "
+                + rails.size()
+                + " "
+                + rails);
       }
     }
   }
@@ -162,8 +169,9 @@ public record RunDetails(
           energy[r] = integralMj(samples, t, r, e.startNs(), e.endNs());
         }
       }
-      records.add(new InferenceRecord(
-          e.seq(), phase, e.startNs(), e.latencyNs() / 1e6, e.batch(), n, power, energy));
+      records.add(
+          new InferenceRecord(
+              e.seq(), phase, e.startNs(), e.latencyNs() / 1e6, e.batch(), n, power, energy));
     }
     List<LayerSpec> layers = network == null ? List.of() : network.layers();
     return new RunDetails(timeline.rails(), records, layers, logger(samples, source));
@@ -235,18 +243,19 @@ public record RunDetails(
       periods[i - 1] = (samples.get(i).tNs() - samples.get(i - 1).tNs()) / 1e6;
     }
     Arrays.sort(periods);
-    return Optional.of(new LoggerStats(
-        source == null ? "" : source,
-        n,
-        percentile(periods, 50),
-        percentile(periods, 99),
-        periods.length == 0 ? Double.NaN : periods[periods.length - 1],
-        readSum / n,
-        percentile(reads, 99),
-        reads[n - 1],
-        -1,
-        Double.NaN,
-        Double.NaN));
+    return Optional.of(
+        new LoggerStats(
+            source == null ? "" : source,
+            n,
+            percentile(periods, 50),
+            percentile(periods, 99),
+            periods.length == 0 ? Double.NaN : periods[periods.length - 1],
+            readSum / n,
+            percentile(reads, 99),
+            reads[n - 1],
+            -1,
+            Double.NaN,
+            Double.NaN));
   }
 
   /** Linear interpolation between closest ranks; NaN for no values. */

@@ -47,7 +47,16 @@ public record RunInput(
       Map<String, String> environment,
       AnalysisResult result,
       Optional<RawSamples> samples) {
-    this(board, simulated, model, settings, startedAt, toolVersion, environment, result, samples,
+    this(
+        board,
+        simulated,
+        model,
+        settings,
+        startedAt,
+        toolVersion,
+        environment,
+        result,
+        samples,
         RunDetails.NONE);
   }
 
@@ -93,7 +102,15 @@ public record RunInput(
   /** The same run with {@code details}. */
   public RunInput withDetails(RunDetails details) {
     return new RunInput(
-        board, simulated, model, settings, startedAt, toolVersion, environment, result, samples,
+        board,
+        simulated,
+        model,
+        settings,
+        startedAt,
+        toolVersion,
+        environment,
+        result,
+        samples,
         details);
   }
 

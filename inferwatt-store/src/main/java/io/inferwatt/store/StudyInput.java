@@ -30,7 +30,8 @@ public record StudyInput(
    * @param factors the settings that vary
    * @param configKeys the member configurations' keys, in sweep order
    */
-  public record Slice(String label, java.util.List<String> factors, java.util.List<String> configKeys) {
+  public record Slice(
+      String label, java.util.List<String> factors, java.util.List<String> configKeys) {
     public Slice {
       factors = java.util.List.copyOf(factors);
       configKeys = java.util.List.copyOf(configKeys);

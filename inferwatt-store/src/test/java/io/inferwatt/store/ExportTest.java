@@ -26,22 +26,26 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The export ({@code inferwatt export}) and the run details behind it. Golden files seal the
  * exported schemas: {@code src/test/resources/io/inferwatt/store/export-parquet-schema.txt} (every
- * table's columns and types as DuckDB reads the Parquet files back, partition columns included)
- * and {@code export-csv-headers.txt} (each CSV table's header line). A change to what the export
- * writes fails here until the golden file says the same; run with {@code -Dgolden.update=true} to
- * rewrite them, then review the diff.
+ * table's columns and types as DuckDB reads the Parquet files back, partition columns included) and
+ * {@code export-csv-headers.txt} (each CSV table's header line). A change to what the export writes
+ * fails here until the golden file says the same; run with {@code -Dgolden.update=true} to rewrite
+ * them, then review the diff.
  */
 class ExportTest {
 
-  private static final Path GOLDEN = Path.of("src", "test", "resources", "io", "inferwatt", "store");
+  private static final Path GOLDEN =
+      Path.of("src", "test", "resources", "io", "inferwatt", "store");
 
   @TempDir Path dir;
 
   private static NetworkSpec network() {
-    return new NetworkSpec("fixture", List.of(3, 8, 8), List.of(
-        new LayerSpec("conv1", "Conv", List.of(3, 8, 8), List.of(4, 8, 8), 3, 1, 1, 6912, 112),
-        new LayerSpec("conv2", "Conv", List.of(4, 8, 8), List.of(4, 4, 4), 3, 2, 4, 576, 40),
-        new LayerSpec("fc", "Gemm", List.of(64), List.of(10), 0, 0, 0, 640, 650)));
+    return new NetworkSpec(
+        "fixture",
+        List.of(3, 8, 8),
+        List.of(
+            new LayerSpec("conv1", "Conv", List.of(3, 8, 8), List.of(4, 8, 8), 3, 1, 1, 6912, 112),
+            new LayerSpec("conv2", "Conv", List.of(4, 8, 8), List.of(4, 4, 4), 3, 2, 4, 576, 40),
+            new LayerSpec("fc", "Gemm", List.of(64), List.of(10), 0, 0, 0, 640, 650)));
   }
 
   /** A base with one profile run (samples and details) and a study of two runs (details only). */
@@ -52,10 +56,27 @@ class ExportTest {
     RunDetails details = RunDetails.of(t, network(), "fixture");
     try (MeasurementStore s = MeasurementStore.open(db)) {
       RunInput r = Fixtures.run("sim:nano", "fixture", Instant.EPOCH, result);
-      s.saveRun(new RunInput(r.board(), true, r.model(), r.settings(), r.startedAt(), r.toolVersion(),
-          r.environment(), result, Optional.of(RawSamples.of(t)), details));
-      s.saveStudy(new StudyInput("st", "sim:nano", "sim", true, "study: st", 2,
-          List.of(new StudyInput.Slice("s", List.of("cpu_cores"), List.of("k1", "k2")))));
+      s.saveRun(
+          new RunInput(
+              r.board(),
+              true,
+              r.model(),
+              r.settings(),
+              r.startedAt(),
+              r.toolVersion(),
+              r.environment(),
+              result,
+              Optional.of(RawSamples.of(t)),
+              details));
+      s.saveStudy(
+          new StudyInput(
+              "st",
+              "sim:nano",
+              "sim",
+              true,
+              "study: st",
+              2,
+              List.of(new StudyInput.Slice("s", List.of("cpu_cores"), List.of("k1", "k2")))));
       s.saveStudyRun("st", "k1", 0, "s", r.withDetails(details));
       s.saveStudyRun("st", "k2", 1, "s", r.withDetails(details));
     }
@@ -68,16 +89,21 @@ class ExportTest {
     RunDetails d = RunDetails.of(t, network(), "fixture");
     // 8 inferences in each of latency, power and layers; warm-up left out
     assertThat(d.inferences()).hasSize(24);
-    assertThat(d.inferences()).extracting(RunDetails.InferenceRecord::phase).doesNotContain("warmup");
+    assertThat(d.inferences())
+        .extracting(RunDetails.InferenceRecord::phase)
+        .doesNotContain("warmup");
     RunDetails.InferenceRecord first = d.inferences().get(0);
     assertThat(first.latencyMs()).isEqualTo(4.5);
     assertThat(first.samples()).isEqualTo(46); // one sample every 0.1 ms over 4.5 ms, both ends
     // energy of the in rail ≈ mean power × 4.5 ms
-    assertThat(first.energyMj()[0]).isCloseTo(first.powerMw()[0] * 4.5 / 1000, org.assertj.core.data.Offset.offset(0.2));
+    assertThat(first.energyMj()[0])
+        .isCloseTo(first.powerMw()[0] * 4.5 / 1000, org.assertj.core.data.Offset.offset(0.2));
     assertThat(d.layers()).hasSize(3);
     assertThat(d.logger()).isPresent();
-    assertThat(d.logger().get().periodMsMedian()).isCloseTo(0.1, org.assertj.core.data.Offset.offset(1e-9));
-    assertThat(d.logger().get().readMsMean()).isCloseTo(0.015, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(d.logger().get().periodMsMedian())
+        .isCloseTo(0.1, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(d.logger().get().readMsMean())
+        .isCloseTo(0.015, org.assertj.core.data.Offset.offset(1e-9));
     assertThat(d.logger().get().dropped()).isEqualTo(-1);
   }
 
@@ -91,12 +117,14 @@ class ExportTest {
       tables = s.export(out, ExportFormat.PARQUET, null);
       for (ExportedTable t : tables) {
         if (!t.table().equals("layer_training")) {
-          counts.add(t.table() + "=" + s.query("SELECT count(*) FROM " + t.table()).rows().get(0).get(0));
+          counts.add(
+              t.table() + "=" + s.query("SELECT count(*) FROM " + t.table()).rows().get(0).get(0));
         }
       }
     }
     assertThat(tables).extracting(ExportedTable::rows).allMatch(n -> n > 0);
-    assertThat(out.resolve("runs").resolve("board=sim%3Anano").resolve("study=_none")).isDirectory();
+    assertThat(out.resolve("runs").resolve("board=sim%3Anano").resolve("study=_none"))
+        .isDirectory();
     assertThat(out.resolve("runs").resolve("board=sim%3Anano").resolve("study=st")).isDirectory();
 
     StringBuilder schema = new StringBuilder();
@@ -110,8 +138,14 @@ class ExportTest {
         } else {
           // 3 layers × 3 runs, every one with its features and results
           assertThat(one(st, "SELECT count(*) FROM " + read)).isEqualTo("9");
-          assertThat(one(st, "SELECT string_agg(DISTINCT study, ',' ORDER BY study) FROM " + read)).isEqualTo("_none,st");
-          assertThat(one(st, "SELECT count(*) FROM " + read + " WHERE macs > 0 AND latency_ms > 0 AND power_mw_total > 0"))
+          assertThat(one(st, "SELECT string_agg(DISTINCT study, ',' ORDER BY study) FROM " + read))
+              .isEqualTo("_none,st");
+          assertThat(
+                  one(
+                      st,
+                      "SELECT count(*) FROM "
+                          + read
+                          + " WHERE macs > 0 AND latency_ms > 0 AND power_mw_total > 0"))
               .isEqualTo("9");
         }
         schema.append("## ").append(t.table()).append('\n');
@@ -121,7 +155,12 @@ class ExportTest {
           }
         }
       }
-      assertThat(one(st, "SELECT DISTINCT board FROM read_parquet('" + out + "/runs/**/*.parquet', hive_partitioning = true)"))
+      assertThat(
+              one(
+                  st,
+                  "SELECT DISTINCT board FROM read_parquet('"
+                      + out
+                      + "/runs/**/*.parquet', hive_partitioning = true)"))
           .isEqualTo("sim:nano");
     }
     assertThat(back).isEqualTo(counts);
@@ -136,9 +175,11 @@ class ExportTest {
     List<ExportedTable> tables;
     try (MeasurementStore s = MeasurementStore.open(db)) {
       tables = s.export(out, ExportFormat.CSV, "st");
-      assertThatThrownBy(() -> s.export(out, ExportFormat.CSV, "st")).hasMessageContaining("is not empty");
+      assertThatThrownBy(() -> s.export(out, ExportFormat.CSV, "st"))
+          .hasMessageContaining("is not empty");
       assertThatThrownBy(() -> s.export(dir.resolve("x"), ExportFormat.CSV, "nope"))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("study 'nope' is not in");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("study 'nope' is not in");
     }
     StringBuilder headers = new StringBuilder();
     // studies keep no raw samples, so their samples' tables are empty and get no folder
@@ -152,10 +193,15 @@ class ExportTest {
       assertThat(t.folder().resolve("board=sim%3Anano").resolve("study=_none")).doesNotExist();
       Path file = t.folder().resolve("board=sim%3Anano").resolve("study=st").resolve("data_0.csv");
       assertThat(file).exists();
-      headers.append(t.table()).append(": ")
-          .append(Files.readAllLines(file, StandardCharsets.UTF_8).get(0)).append('\n');
+      headers
+          .append(t.table())
+          .append(": ")
+          .append(Files.readAllLines(file, StandardCharsets.UTF_8).get(0))
+          .append('\n');
     }
-    assertThat(tables.stream().filter(t -> t.table().equals("runs")).findFirst().orElseThrow().rows()).isEqualTo(2);
+    assertThat(
+            tables.stream().filter(t -> t.table().equals("runs")).findFirst().orElseThrow().rows())
+        .isEqualTo(2);
     golden("export-csv-headers.txt", headers.toString());
   }
 
@@ -171,22 +217,30 @@ class ExportTest {
     if (Boolean.getBoolean("golden.update")) {
       Files.writeString(file, actual);
     }
-    assertThat(file).as("golden file %s (run with -Dgolden.update=true to create it)", file).exists();
+    assertThat(file)
+        .as("golden file %s (run with -Dgolden.update=true to create it)", file)
+        .exists();
     assertThat(actual).isEqualTo(Files.readString(file));
   }
 
   /** pandas (with pyarrow) reads the folders as they are, when it is installed here. */
   private static void pandas(Path out, List<ExportedTable> tables) throws Exception {
     if (!python("import pandas, pyarrow")) {
-      System.err.println("ExportTest: pandas with pyarrow is not installed here; the pandas read-back is skipped");
+      System.err.println(
+          "ExportTest: pandas with pyarrow is not installed here; the pandas read-back is skipped");
       return;
     }
     StringBuilder script = new StringBuilder("import pandas as pd\n");
     for (ExportedTable t : tables) {
-      script.append("print('").append(t.table()).append("=' + str(len(pd.read_parquet('")
-          .append(t.folder()).append("'))))\n");
+      script
+          .append("print('")
+          .append(t.table())
+          .append("=' + str(len(pd.read_parquet('")
+          .append(t.folder())
+          .append("'))))\n");
     }
-    Process p = new ProcessBuilder("python3", "-c", script.toString()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder("python3", "-c", script.toString()).redirectErrorStream(true).start();
     String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(text).isZero();

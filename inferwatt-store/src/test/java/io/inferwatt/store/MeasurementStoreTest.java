@@ -290,7 +290,8 @@ class MeasurementStoreTest {
             4, "fits (test)", List.of("CREATE TABLE fits (run_id BIGINT NOT NULL, r2 DOUBLE)"));
 
     try (MeasurementStore store =
-        DuckDbStore.open(base(), List.of(Schema.V1, Schema.V2, Schema.V3, v4), DuckDbStore.NO_HOOK)) {
+        DuckDbStore.open(
+            base(), List.of(Schema.V1, Schema.V2, Schema.V3, v4), DuckDbStore.NO_HOOK)) {
       assertThat(store.schemaVersion()).isEqualTo(4);
       assertThat(
               store

@@ -7,8 +7,8 @@ import java.util.Map;
 /**
  * One configuration of a study: every setting, engine and board.
  *
- * @param key stable identity within the study: a hash of board, engine, seed, protocol and
- *     settings (16 hex digits), so that a resumed study recognises what it already measured
+ * @param key stable identity within the study: a hash of board, engine, seed, protocol and settings
+ *     (16 hex digits), so that a resumed study recognises what it already measured
  * @param index position in the study (0 = first)
  * @param sweep the sweep that first produced it
  * @param settings engine settings ({@code model}, {@code batch}, {@code mode}, {@code input}), then
@@ -22,7 +22,8 @@ public record Configuration(String key, int index, String sweep, Map<String, Str
   /** The settings as {@code k=v} joined by spaces, for people. */
   public String describe() {
     StringBuilder sb = new StringBuilder();
-    settings.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : " ").append(k).append('=').append(v));
+    settings.forEach(
+        (k, v) -> sb.append(sb.length() == 0 ? "" : " ").append(k).append('=').append(v));
     return sb.toString();
   }
 }

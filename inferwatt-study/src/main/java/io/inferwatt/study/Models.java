@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * the networks a plan may name:
  *
  * <ul>
- *   <li>a zoo network: {@code mobilenetv1}, {@code mobilenetv2}, {@code resnet18}, {@code resnet50};
+ *   <li>a zoo network: {@code mobilenetv1}, {@code mobilenetv2}, {@code resnet18}, {@code
+ *       resnet50};
  *   <li>{@code NET-prefixN}: the first N layers of a zoo network;
  *   <li>{@code NET-layerI}: layer I of a zoo network (0 = its input reformat) alone, as a
  *       single-layer network behind its own input reformat (paper §III.D);
@@ -30,6 +31,7 @@ public final class Models {
   public static final String BATCH = "batch";
   public static final String MODE = "mode";
   public static final String INPUT = "input";
+
   /** The engine settings, in the order configurations list them. */
   public static final List<String> ENGINE_KEYS = List.of(MODEL, BATCH, MODE, INPUT);
 
@@ -70,15 +72,19 @@ public final class Models {
       if (at == 0) {
         return new NetworkSpec(name, l.inputShape(), List.of(l));
       }
-      LayerSpec reformat = new LayerSpec(
-          "input_reformat", "Reformat", l.inputShape(), l.inputShape(), 0, 0, 0, 0, 0);
+      LayerSpec reformat =
+          new LayerSpec(
+              "input_reformat", "Reformat", l.inputShape(), l.inputShape(), 0, 0, 0, 0, 0);
       return new NetworkSpec(name, l.inputShape(), List.of(reformat, l));
     }
     if (Zoo.names().contains(name)) {
       return Zoo.network(name);
     }
     throw new IllegalArgumentException(
-        "model '" + name + "' is not one of " + String.join(", ", Zoo.names())
+        "model '"
+            + name
+            + "' is not one of "
+            + String.join(", ", Zoo.names())
             + ", NET-prefixN, NET-layerI or conv-kK-sS-cINxOUT-HxW");
   }
 

@@ -59,14 +59,16 @@ public final class Optima {
    * @param planned configurations of the slice in the plan
    * @param best per objective
    */
-  public record SliceOptima(String label, List<String> factors, int measured, int planned, Map<Objective, Best> best) {}
+  public record SliceOptima(
+      String label, List<String> factors, int measured, int planned, Map<Objective, Best> best) {}
 
   /**
    * How much a slice moves energy: {@code (max − min) / min} over its configurations.
    *
    * @param spread relative spread (0.5 = 50 %)
    */
-  public record Influence(String label, List<String> factors, double spread, double minMj, double maxMj) {}
+  public record Influence(
+      String label, List<String> factors, double spread, double minMj, double maxMj) {}
 
   /**
    * The result.
@@ -99,7 +101,10 @@ public final class Optima {
    * plan's base (its model and input choose the Pareto front's configurations).
    */
   public static Result compute(
-      List<Expansion.Slice> studySlices, Map<String, String> base, Map<String, Outcome> outcomes, double tolerance) {
+      List<Expansion.Slice> studySlices,
+      Map<String, String> base,
+      Map<String, Outcome> outcomes,
+      double tolerance) {
     if (!(tolerance >= 0)) {
       throw new IllegalArgumentException("tolerance " + tolerance + " is negative");
     }
@@ -109,7 +114,9 @@ public final class Optima {
       List<Outcome> got = new ArrayList<>();
       for (String k : new LinkedHashSet<>(s.keys())) {
         Outcome o = outcomes.get(k);
-        if (o != null && Double.isFinite(o.powerMw()) && Double.isFinite(o.energyMjPerInput())
+        if (o != null
+            && Double.isFinite(o.powerMw())
+            && Double.isFinite(o.energyMjPerInput())
             && Double.isFinite(o.latencyMsPerInput())) {
           got.add(o);
         }
@@ -121,7 +128,9 @@ public final class Optima {
       for (Objective obj : Objective.values()) {
         best.put(obj, best(got, s.factors(), obj, tolerance));
       }
-      slices.add(new SliceOptima(s.label(), s.factors(), got.size(), new LinkedHashSet<>(s.keys()).size(), best));
+      slices.add(
+          new SliceOptima(
+              s.label(), s.factors(), got.size(), new LinkedHashSet<>(s.keys()).size(), best));
       if (got.size() > 1) {
         double min = got.stream().mapToDouble(Outcome::energyMjPerInput).min().getAsDouble();
         double max = got.stream().mapToDouble(Outcome::energyMjPerInput).max().getAsDouble();
@@ -177,12 +186,16 @@ public final class Optima {
     String input = base.getOrDefault(Models.INPUT, Models.DEFAULTS.get(Models.INPUT));
     List<Outcome> pts = new ArrayList<>();
     for (Outcome o : outcomes.values()) {
-      if (model.equals(o.settings().get(Models.MODEL)) && input.equals(o.settings().get(Models.INPUT))
-          && Double.isFinite(o.latencyMsPerInput()) && Double.isFinite(o.energyMjPerInput())) {
+      if (model.equals(o.settings().get(Models.MODEL))
+          && input.equals(o.settings().get(Models.INPUT))
+          && Double.isFinite(o.latencyMsPerInput())
+          && Double.isFinite(o.energyMjPerInput())) {
         pts.add(o);
       }
     }
-    pts.sort(Comparator.comparingDouble(Outcome::latencyMsPerInput).thenComparingDouble(Outcome::energyMjPerInput));
+    pts.sort(
+        Comparator.comparingDouble(Outcome::latencyMsPerInput)
+            .thenComparingDouble(Outcome::energyMjPerInput));
     List<Outcome> front = new ArrayList<>();
     double bestEnergy = Double.POSITIVE_INFINITY;
     for (Outcome o : pts) {

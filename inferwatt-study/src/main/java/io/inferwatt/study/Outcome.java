@@ -16,15 +16,18 @@ import java.util.Map;
  * @param energyMjPerInput energy per inference divided by the batch, mJ
  */
 public record Outcome(
-    String key, Map<String, String> settings, double powerMw, double latencyMsPerInput, double energyMjPerInput) {
+    String key,
+    Map<String, String> settings,
+    double powerMw,
+    double latencyMsPerInput,
+    double energyMjPerInput) {
   public Outcome {
     settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
   }
 
-  /**
-   * The outcome of an analysed run: total rail {@code in}, else {@code total}, else the first.
-   */
-  public static Outcome of(String key, Map<String, String> settings, io.inferwatt.core.analysis.AnalysisResult a) {
+  /** The outcome of an analysed run: total rail {@code in}, else {@code total}, else the first. */
+  public static Outcome of(
+      String key, Map<String, String> settings, io.inferwatt.core.analysis.AnalysisResult a) {
     String rail = totalRail(a.rails());
     var inf = a.inferences();
     int batch = Math.max(1, inf.batch());

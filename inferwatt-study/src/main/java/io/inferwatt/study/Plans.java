@@ -25,14 +25,15 @@ import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * Reads plan files ({@code docs/plans.md}) and turns them into configurations. Both steps check
- * everything before returning and report every problem in one {@link IllegalArgumentException},
- * one problem per line, so that a plan fails in second 0 and not after an hour.
+ * everything before returning and report every problem in one {@link IllegalArgumentException}, one
+ * problem per line, so that a plan fails in second 0 and not after an hour.
  */
 public final class Plans {
   private static final Set<String> TOP =
       Set.of("study", "board", "engine", "seed", "protocol", "base", "sweeps");
   private static final Set<String> PROTOCOL =
-      Set.of("warmup", "cycles", "layer_cycles", "max_layer_cycles", "min_samples_per_layer", "idle");
+      Set.of(
+          "warmup", "cycles", "layer_cycles", "max_layer_cycles", "min_samples_per_layer", "idle");
   private static final String ALL = "all";
 
   private Plans() {}
@@ -62,7 +63,8 @@ public final class Plans {
       throw new IllegalArgumentException(origin + ": not valid YAML: " + e.getMessage(), e);
     }
     if (!(doc instanceof Map<?, ?> top)) {
-      throw new IllegalArgumentException(origin + ": a plan is a YAML mapping with study, board, base and sweeps");
+      throw new IllegalArgumentException(
+          origin + ": a plan is a YAML mapping with study, board, base and sweeps");
     }
     List<String> problems = new ArrayList<>();
     for (Object k : top.keySet()) {
@@ -76,18 +78,20 @@ public final class Plans {
     }
     String board = text(top.get("board"), "board", problems);
     String engine = top.containsKey("engine") ? text(top.get("engine"), "engine", problems) : "sim";
-    long seed = top.containsKey("seed") ? number(top.get("seed"), "seed", 0, Long.MAX_VALUE, problems) : 1;
+    long seed =
+        top.containsKey("seed") ? number(top.get("seed"), "seed", 0, Long.MAX_VALUE, problems) : 1;
     Protocol protocol = protocol(top.get("protocol"), problems);
     Map<String, String> base = new LinkedHashMap<>();
     Object b = top.get("base");
     if (b instanceof Map<?, ?> bm) {
-      bm.forEach((k, v) -> {
-        if (v instanceof Map || v instanceof List || v == null) {
-          problems.add("base." + k + " must be one value, not " + v);
-        } else {
-          base.put(String.valueOf(k), scalar(v));
-        }
-      });
+      bm.forEach(
+          (k, v) -> {
+            if (v instanceof Map || v instanceof List || v == null) {
+              problems.add("base." + k + " must be one value, not " + v);
+            } else {
+              base.put(String.valueOf(k), scalar(v));
+            }
+          });
     } else if (b != null) {
       problems.add("base must be a mapping of setting to value");
     }
@@ -122,7 +126,12 @@ public final class Plans {
     }
     for (Object k : m.keySet()) {
       if (!PROTOCOL.contains(String.valueOf(k))) {
-        problems.add("protocol: unknown key '" + k + "' (it has " + String.join(", ", sorted(PROTOCOL)) + ")");
+        problems.add(
+            "protocol: unknown key '"
+                + k
+                + "' (it has "
+                + String.join(", ", sorted(PROTOCOL))
+                + ")");
       }
     }
     int warmup = (int) get(m, "warmup", d.warmupCycles(), 0, problems);
@@ -142,7 +151,9 @@ public final class Plans {
   }
 
   private static long get(Map<?, ?> m, String key, long dflt, long min, List<String> problems) {
-    return m.containsKey(key) ? number(m.get(key), "protocol." + key, min, Integer.MAX_VALUE, problems) : dflt;
+    return m.containsKey(key)
+        ? number(m.get(key), "protocol." + key, min, Integer.MAX_VALUE, problems)
+        : dflt;
   }
 
   private static Plan.Sweep sweep(Object o, int i, List<String> problems) {
@@ -158,38 +169,46 @@ public final class Plans {
     }
     String name = m.get("name") == null ? "sweep" + (i + 1) : scalar(m.get("name"));
     if (m.containsKey("vary") == m.containsKey("grid")) {
-      problems.add(where + " (" + name + ") needs exactly one of vary (one factor at a time) or grid");
+      problems.add(
+          where + " (" + name + ") needs exactly one of vary (one factor at a time) or grid");
       return null;
     }
     Plan.Kind kind = m.containsKey("vary") ? Plan.Kind.ONE_AT_A_TIME : Plan.Kind.GRID;
     Object v = m.get(kind == Plan.Kind.GRID ? "grid" : "vary");
     if (!(v instanceof Map<?, ?> vm) || vm.isEmpty()) {
-      problems.add(where + " (" + name + "): " + (kind == Plan.Kind.GRID ? "grid" : "vary")
-          + " must map settings to lists of values (or 'all')");
+      problems.add(
+          where
+              + " ("
+              + name
+              + "): "
+              + (kind == Plan.Kind.GRID ? "grid" : "vary")
+              + " must map settings to lists of values (or 'all')");
       return null;
     }
     Map<String, List<String>> values = new LinkedHashMap<>();
-    vm.forEach((k, val) -> {
-      List<String> list = new ArrayList<>();
-      if (val instanceof List<?> l) {
-        l.forEach(x -> list.add(scalar(x)));
-      } else if (val != null && scalar(val).equals(ALL)) {
-        list.add(ALL);
-      } else {
-        problems.add(where + " (" + name + "): " + k + " must be a list of values or 'all', not " + val);
-      }
-      if (list.isEmpty() && val instanceof List) {
-        problems.add(where + " (" + name + "): " + k + " has no values");
-      }
-      values.put(String.valueOf(k), list);
-    });
+    vm.forEach(
+        (k, val) -> {
+          List<String> list = new ArrayList<>();
+          if (val instanceof List<?> l) {
+            l.forEach(x -> list.add(scalar(x)));
+          } else if (val != null && scalar(val).equals(ALL)) {
+            list.add(ALL);
+          } else {
+            problems.add(
+                where + " (" + name + "): " + k + " must be a list of values or 'all', not " + val);
+          }
+          if (list.isEmpty() && val instanceof List) {
+            problems.add(where + " (" + name + "): " + k + " has no values");
+          }
+          values.put(String.valueOf(k), list);
+        });
     return new Plan.Sweep(name, kind, values);
   }
 
   /**
    * Checks a plan against the board and turns it into configurations: every setting must be an
-   * engine setting or one of {@code knobs}, every value allowed. The base takes the board's
-   * current value for knobs it does not name.
+   * engine setting or one of {@code knobs}, every value allowed. The base takes the board's current
+   * value for knobs it does not name.
    *
    * @param board the name of the board the knobs belong to (must be the plan's)
    * @param engines the engines the board runs
@@ -201,8 +220,13 @@ public final class Plans {
       problems.add("the plan is for board " + plan.board() + ", not " + board);
     }
     if (!engines.contains(plan.engine())) {
-      problems.add("engine '" + plan.engine() + "' is not one of " + String.join(", ", engines)
-          + " on board " + board);
+      problems.add(
+          "engine '"
+              + plan.engine()
+              + "' is not one of "
+              + String.join(", ", engines)
+              + " on board "
+              + board);
     }
     Map<String, Knob> byName = new LinkedHashMap<>();
     knobs.forEach(k -> byName.put(k.name(), k));
@@ -263,22 +287,33 @@ public final class Plans {
     return new Expansion(plan, List.copyOf(configs.values()), slices);
   }
 
-  private static String add(Map<String, Configuration> configs, Plan plan, String sweep, Map<String, String> s) {
+  private static String add(
+      Map<String, Configuration> configs, Plan plan, String sweep, Map<String, String> s) {
     String key = key(plan, s);
     configs.computeIfAbsent(key, k -> new Configuration(k, configs.size(), sweep, s));
     return key;
   }
 
   private static List<String> resolve(
-      String sweep, String key, List<String> values, Map<String, Knob> knobs, List<String> problems) {
+      String sweep,
+      String key,
+      List<String> values,
+      Map<String, Knob> knobs,
+      List<String> problems) {
     if (values.size() == 1 && values.get(0).equals(ALL)) {
       if (knobs.containsKey(key)) {
         return knobs.get(key).allowed();
       }
       List<String> all = Models.all(key);
       if (all == null) {
-        problems.add("sweep " + sweep + ": " + key
-            + (Models.ENGINE_KEYS.contains(key) ? " has no finite list of values; name them" : " is not a setting of this board" + knownSettings(knobs)));
+        problems.add(
+            "sweep "
+                + sweep
+                + ": "
+                + key
+                + (Models.ENGINE_KEYS.contains(key)
+                    ? " has no finite list of values; name them"
+                    : " is not a setting of this board" + knownSettings(knobs)));
         return List.of();
       }
       return all;
@@ -297,7 +332,8 @@ public final class Plans {
     return out;
   }
 
-  private static boolean checkValue(String where, String key, String value, Map<String, Knob> knobs, List<String> problems) {
+  private static boolean checkValue(
+      String where, String key, String value, Map<String, Knob> knobs, List<String> problems) {
     if (Models.ENGINE_KEYS.contains(key)) {
       String p = Models.check(key, value);
       if (p != null) {
@@ -312,7 +348,8 @@ public final class Plans {
       return false;
     }
     if (!k.allowed().contains(value)) {
-      problems.add(where + ": " + key + " " + value + " is not one of " + String.join(", ", k.allowed()));
+      problems.add(
+          where + ": " + key + " " + value + " is not one of " + String.join(", ", k.allowed()));
       return false;
     }
     return true;
@@ -336,7 +373,9 @@ public final class Plans {
     sb.append("protocol=").append(plan.protocol()).append('\n');
     new TreeMap<>(settings).forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
     try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(sb.toString().getBytes(StandardCharsets.UTF_8));
+      byte[] d =
+          MessageDigest.getInstance("SHA-256")
+              .digest(sb.toString().getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(d, 0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
@@ -361,7 +400,8 @@ public final class Plans {
         }
       }
     }
-    throw new IllegalArgumentException("duration '" + text + "' is not a number with a unit (ns, us, ms, s, m, h)");
+    throw new IllegalArgumentException(
+        "duration '" + text + "' is not a number with a unit (ns, us, ms, s, m, h)");
   }
 
   private static String text(Object o, String key, List<String> problems) {
@@ -381,7 +421,13 @@ public final class Plans {
     } catch (NumberFormatException | NullPointerException e) {
       // below
     }
-    problems.add(key + " " + o + " is not a whole number from " + min + (max == Long.MAX_VALUE || max == Integer.MAX_VALUE ? " up" : " to " + max));
+    problems.add(
+        key
+            + " "
+            + o
+            + " is not a whole number from "
+            + min
+            + (max == Long.MAX_VALUE || max == Integer.MAX_VALUE ? " up" : " to " + max));
     return min;
   }
 
@@ -396,8 +442,13 @@ public final class Plans {
   private static void fail(String origin, List<String> problems) {
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(
-          origin + ": " + problems.size() + " problem" + (problems.size() == 1 ? "" : "s")
-              + " in the plan:\n  - " + String.join("\n  - ", problems));
+          origin
+              + ": "
+              + problems.size()
+              + " problem"
+              + (problems.size() == 1 ? "" : "s")
+              + " in the plan:\n  - "
+              + String.join("\n  - ", problems));
     }
   }
 }

@@ -53,7 +53,11 @@ public final class ProfileRunner {
         String back = k.read();
         if (!back.equals(e.getValue())) {
           throw new IllegalStateException(
-              k.name() + " was set to " + e.getValue() + " but reads back " + back
+              k.name()
+                  + " was set to "
+                  + e.getValue()
+                  + " but reads back "
+                  + back
                   + "; refusing to measure a setting that did not take");
         }
       }
@@ -65,7 +69,8 @@ public final class ProfileRunner {
       restore(knobs, saved);
     }
     AnalysisResult analysis =
-        Analyzer.analyze(timeline, recorder.simulated(), options.withMinSamples(protocol.minSamplesPerLayer()));
+        Analyzer.analyze(
+            timeline, recorder.simulated(), options.withMinSamples(protocol.minSamplesPerLayer()));
     return new ProfileResult(
         recorder.board(), recorder.simulated(), workload, applied, started, timeline, analysis);
   }
@@ -75,7 +80,12 @@ public final class ProfileRunner {
     for (Map.Entry<String, String> e : settings.entrySet()) {
       Knob k = knobs.get(e.getKey());
       if (k == null) {
-        problems.add("unknown setting '" + e.getKey() + "' (this board has " + String.join(", ", knobs.keySet()) + ")");
+        problems.add(
+            "unknown setting '"
+                + e.getKey()
+                + "' (this board has "
+                + String.join(", ", knobs.keySet())
+                + ")");
       } else if (!k.allowed().contains(e.getValue())) {
         problems.add(
             k.name() + " " + e.getValue() + " is not one of " + String.join(", ", k.allowed()));
@@ -93,7 +103,9 @@ public final class ProfileRunner {
         knobs.get(e.getKey()).apply(e.getValue());
       } catch (RuntimeException ex) {
         if (first == null) {
-          first = new IllegalStateException("could not restore " + e.getKey() + " to " + e.getValue(), ex);
+          first =
+              new IllegalStateException(
+                  "could not restore " + e.getKey() + " to " + e.getValue(), ex);
         } else {
           first.addSuppressed(ex);
         }

@@ -10,10 +10,10 @@ import java.util.Set;
 
 /**
  * Runs a study: every configuration not yet finished goes through the protocol with {@link
- * ProfileRunner} (check, apply and read back, warm-up, latency, power, layers, idle, restore) and is
- * handed to the {@link Sink} at once, which stores it. Interrupted at any point, the next run over
- * the same sink starts with the first unfinished configuration; a finished one is never measured
- * again, because the sink knows its key.
+ * ProfileRunner} (check, apply and read back, warm-up, latency, power, layers, idle, restore) and
+ * is handed to the {@link Sink} at once, which stores it. Interrupted at any point, the next run
+ * over the same sink starts with the first unfinished configuration; a finished one is never
+ * measured again, because the sink knows its key.
  */
 public final class StudyRunner {
   private StudyRunner() {}
@@ -69,7 +69,8 @@ public final class StudyRunner {
       Map<String, String> hardware = new LinkedHashMap<>(c.settings());
       Models.ENGINE_KEYS.forEach(hardware::remove);
       ProfileResult r =
-          ProfileRunner.run(recorder, w, hardware, study.plan().protocol(), AnalysisOptions.defaults(), listener);
+          ProfileRunner.run(
+              recorder, w, hardware, study.plan().protocol(), AnalysisOptions.defaults(), listener);
       sink.finished(study, c, r);
       done++;
       measured++;

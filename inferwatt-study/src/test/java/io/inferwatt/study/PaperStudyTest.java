@@ -20,25 +20,30 @@ class PaperStudyTest {
 
   @BeforeAll
   static void runTheStudy() {
-    String text = PaperStudy.yaml()
-        .replaceFirst("cycles: 150 ", "cycles: 80 ")
-        .replaceFirst("max_layer_cycles: 300", "max_layer_cycles: 60")
-        .replaceFirst("idle: 200ms", "idle: 50ms");
+    String text =
+        PaperStudy.yaml()
+            .replaceFirst("cycles: 150 ", "cycles: 80 ")
+            .replaceFirst("max_layer_cycles: 300", "max_layer_cycles: 60")
+            .replaceFirst("idle: 200ms", "idle: 50ms");
     Plan plan = Plans.parse(text, "paper (reduced)");
     VirtualNano nano = VirtualNano.create(1);
     study = Plans.expand(plan, "sim:nano", List.of("sim"), nano.knobs());
     Map<String, Outcome> out = new LinkedHashMap<>();
-    StudyRunner.run(nano, study, new StudyRunner.Sink() {
-      @Override
-      public Set<String> begin(Expansion s) {
-        return Set.of();
-      }
+    StudyRunner.run(
+        nano,
+        study,
+        new StudyRunner.Sink() {
+          @Override
+          public Set<String> begin(Expansion s) {
+            return Set.of();
+          }
 
-      @Override
-      public void finished(Expansion s, Configuration c, ProfileResult r) {
-        out.put(c.key(), Outcome.of(c.key(), c.settings(), r.analysis()));
-      }
-    }, new StudyRunner.Listener() {});
+          @Override
+          public void finished(Expansion s, Configuration c, ProfileResult r) {
+            out.put(c.key(), Outcome.of(c.key(), c.settings(), r.analysis()));
+          }
+        },
+        new StudyRunner.Listener() {});
     table = Optima.compute(study, out, 0.02);
   }
 
@@ -49,9 +54,19 @@ class PaperStudyTest {
   @Test
   void thePlanCoversSectionsThreeCAndThreeD() {
     assertThat(study.configurations()).hasSize(60);
-    assertThat(study.slices()).extracting(Expansion.Slice::label).containsExactly(
-        "cores", "cpu-freq", "gpu-freq", "mode-batch", "networks", "inputs", "single-layers",
-        "conv-kernel", "conv-stride", "conv-channels");
+    assertThat(study.slices())
+        .extracting(Expansion.Slice::label)
+        .containsExactly(
+            "cores",
+            "cpu-freq",
+            "gpu-freq",
+            "mode-batch",
+            "networks",
+            "inputs",
+            "single-layers",
+            "conv-kernel",
+            "conv-stride",
+            "conv-channels");
     assertThat(study.slices().get(1).keys()).hasSize(15);
     assertThat(study.slices().get(2).keys()).hasSize(12);
     assertThat(study.slices().get(3).keys()).hasSize(8);
@@ -60,8 +75,12 @@ class PaperStudyTest {
   @Test
   void power() {
     Map<String, String> b = best(table, Optima.Objective.POWER).best();
-    assertThat(b).containsEntry("cpu.cores", "1").containsEntry("cpu.freq_khz", "102000")
-        .containsEntry("gpu.freq_hz", "76800000").containsEntry("mode", "sync").containsEntry("batch", "1");
+    assertThat(b)
+        .containsEntry("cpu.cores", "1")
+        .containsEntry("cpu.freq_khz", "102000")
+        .containsEntry("gpu.freq_hz", "76800000")
+        .containsEntry("mode", "sync")
+        .containsEntry("batch", "1");
   }
 
   @Test
@@ -70,7 +89,9 @@ class PaperStudyTest {
     // latency does not depend on the core count, nor on the CPU clock above its lowest steps:
     // 1479 MHz is within 2 % of the best (Table I: 1-4 cores, 1.49 GHz)
     assertThat(l.within().get("cpu.cores")).containsExactlyInAnyOrder("1", "2", "3", "4");
-    assertThat(l.within().get("cpu.freq_khz")).contains("1479000").doesNotContain("102000", "204000");
+    assertThat(l.within().get("cpu.freq_khz"))
+        .contains("1479000")
+        .doesNotContain("102000", "204000");
     assertThat(l.best()).containsEntry("gpu.freq_hz", "921600000").containsEntry("mode", "async");
     assertThat(Integer.parseInt(l.best().get("batch"))).isGreaterThan(1);
     assertThat(l.within().get("mode")).containsExactly("async");
@@ -79,20 +100,26 @@ class PaperStudyTest {
   @Test
   void energy() {
     Optima.Best e = best(table, Optima.Objective.ENERGY);
-    assertThat(e.best()).containsEntry("cpu.cores", "1").containsEntry("cpu.freq_khz", "307200")
-        .containsEntry("gpu.freq_hz", "844800000").containsEntry("mode", "async");
+    assertThat(e.best())
+        .containsEntry("cpu.cores", "1")
+        .containsEntry("cpu.freq_khz", "307200")
+        .containsEntry("gpu.freq_hz", "844800000")
+        .containsEntry("mode", "async");
     assertThat(Integer.parseInt(e.best().get("batch"))).isGreaterThan(1);
     // Table I's flat 537-921 MHz: the whole range, and nothing below it, lies within the optima's
     // 2 % of the best (844.8 MHz, the paper's own minimum)
-    assertThat(e.within().get("gpu.freq_hz")).containsExactly(
-        "537600000", "614400000", "691200000", "768000000", "844800000", "921600000");
+    assertThat(e.within().get("gpu.freq_hz"))
+        .containsExactly(
+            "537600000", "614400000", "691200000", "768000000", "844800000", "921600000");
   }
 
   @Test
   void gpuFrequencyAndTheNetworkMoveEnergyMost() {
-    assertThat(table.energyRanking().subList(0, 4)).extracting(Optima.Influence::label)
+    assertThat(table.energyRanking().subList(0, 4))
+        .extracting(Optima.Influence::label)
         .contains("gpu-freq", "networks");
-    assertThat(table.energyRanking().get(table.energyRanking().size() - 1).label()).isEqualTo("cores");
+    assertThat(table.energyRanking().get(table.energyRanking().size() - 1).label())
+        .isEqualTo("cores");
     assertThat(table.pareto()).isNotEmpty();
   }
 }

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /** Plan files: parsing, validation against the board (every problem at once), expansion, keys. */
 class PlansTest {
-  private static final String PLAN = """
+  private static final String PLAN =
+      """
       study: t
       board: sim:nano
       protocol: {warmup: 1, cycles: 5, max_layer_cycles: 10, idle: 10ms}
@@ -27,7 +28,8 @@ class PlansTest {
       """;
 
   private static Expansion expand(String text) {
-    return Plans.expand(Plans.parse(text, "t.yaml"), "sim:nano", List.of("sim"), VirtualNano.create(1).knobs());
+    return Plans.expand(
+        Plans.parse(text, "t.yaml"), "sim:nano", List.of("sim"), VirtualNano.create(1).knobs());
   }
 
   @Test
@@ -35,14 +37,17 @@ class PlansTest {
     Expansion e = expand(PLAN);
     assertThat(e.plan().protocol().latencyCycles()).isEqualTo(5);
     assertThat(e.plan().protocol().idleNs()).isEqualTo(10_000_000L);
-    assertThat(e.slices()).extracting(Expansion.Slice::label)
+    assertThat(e.slices())
+        .extracting(Expansion.Slice::label)
         .containsExactly("cores", "clocks/cpu.freq_khz", "clocks/gpu.freq_hz", "mb");
     assertThat(e.slices().get(2).keys()).hasSize(12);
     // base (4 cores, 1479000, 921600000, sync, 1) is in every slice but measured once
     assertThat(e.configurations()).hasSize(2 + 1 + 11 + 3);
-    assertThat(e.configurations().get(0).settings()).containsOnlyKeys(
-        "model", "batch", "mode", "input", "cpu.cores", "cpu.freq_khz", "gpu.freq_hz");
-    assertThat(e.configurations().get(0).describe()).startsWith("model=mobilenetv2 batch=1 mode=sync input=fixed-random cpu.cores=1");
+    assertThat(e.configurations().get(0).settings())
+        .containsOnlyKeys(
+            "model", "batch", "mode", "input", "cpu.cores", "cpu.freq_khz", "gpu.freq_hz");
+    assertThat(e.configurations().get(0).describe())
+        .startsWith("model=mobilenetv2 batch=1 mode=sync input=fixed-random cpu.cores=1");
     // keys are stable and change with the protocol
     assertThat(expand(PLAN).configurations()).isEqualTo(e.configurations());
     assertThat(expand(PLAN.replace("cycles: 5", "cycles: 6")).configurations().get(0).key())
@@ -51,7 +56,8 @@ class PlansTest {
 
   @Test
   void everyProblemIsReportedAtOnce() {
-    String bad = """
+    String bad =
+        """
         study: t
         board: sim:nano
         engine: tensorrt
@@ -76,16 +82,23 @@ class PlansTest {
         .hasMessageContaining("base: cpu.cores 9 is not one of 1, 2, 3, 4")
         .hasMessageContaining("sweep a: cpu.freq_khz 1 is not one of 102000, 204000")
         .hasMessageContaining("sweep a: gpu.freq_hz 5 is not one of 76800000")
-        .hasMessageContaining("sweep a: 'fan' is not a setting of this board (it has model, batch, mode, input, cpu.cores")
+        .hasMessageContaining(
+            "sweep a: 'fan' is not a setting of this board (it has model, batch, mode, input, cpu.cores")
         .hasMessageContaining("sweep b: batch has no finite list of values; name them")
         .hasMessageContaining("execution mode 'fast' is not one of sync, async");
   }
 
   @Test
   void formProblems() {
-    assertThatThrownBy(() -> Plans.parse("study: [x", "f.yaml")).hasMessageContaining("f.yaml: not valid YAML");
-    assertThatThrownBy(() -> Plans.parse("- 1", "f.yaml")).hasMessageContaining("a plan is a YAML mapping");
-    assertThatThrownBy(() -> Plans.parse("study: T x\nboard: sim:nano\nsweeps:\n  - name: a\n  - {name: a, vary: {batch: [1]}, grid: {batch: [1]}}\nextra: 1", "f.yaml"))
+    assertThatThrownBy(() -> Plans.parse("study: [x", "f.yaml"))
+        .hasMessageContaining("f.yaml: not valid YAML");
+    assertThatThrownBy(() -> Plans.parse("- 1", "f.yaml"))
+        .hasMessageContaining("a plan is a YAML mapping");
+    assertThatThrownBy(
+            () ->
+                Plans.parse(
+                    "study: T x\nboard: sim:nano\nsweeps:\n  - name: a\n  - {name: a, vary: {batch: [1]}, grid: {batch: [1]}}\nextra: 1",
+                    "f.yaml"))
         .hasMessageContaining("unknown key 'extra'")
         .hasMessageContaining("study 'T x' must be lower-case")
         .hasMessageContaining("sweeps[0] (a) needs exactly one of vary")
@@ -96,11 +109,14 @@ class PlansTest {
 
   @Test
   void modelsAPlanMayName() {
-    assertThat(Models.network("mobilenetv2-layer1").layers()).extracting(l -> l.type()).containsExactly("Reformat", "Conv");
+    assertThat(Models.network("mobilenetv2-layer1").layers())
+        .extracting(l -> l.type())
+        .containsExactly("Reformat", "Conv");
     assertThat(Models.network("mobilenetv2-layer1").layers().get(1).name()).isEqualTo("conv0");
     assertThat(Models.network("mobilenetv2-prefix5").layers()).hasSize(5);
     assertThat(Models.network("conv-k3-s2-c3x16-224x224").layers().get(1).kernel()).isEqualTo(3);
-    assertThatThrownBy(() -> Models.network("mobilenetv2-layer999")).hasMessageContaining("layer 999 is not in 0..");
+    assertThatThrownBy(() -> Models.network("mobilenetv2-layer999"))
+        .hasMessageContaining("layer 999 is not in 0..");
   }
 
   @Test
@@ -109,8 +125,11 @@ class PlansTest {
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of("..", "plans"), "*.yaml")) {
       for (Path p : ds) {
         Plan plan = Plans.load(p);
-        assertThat(Plans.expand(plan, "sim:nano", List.of("sim"), VirtualNano.create(1).knobs()).configurations())
-            .as(p.toString()).isNotEmpty();
+        assertThat(
+                Plans.expand(plan, "sim:nano", List.of("sim"), VirtualNano.create(1).knobs())
+                    .configurations())
+            .as(p.toString())
+            .isNotEmpty();
         n++;
       }
     }

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /** A study interrupted in the middle resumes and ends with every configuration exactly once. */
 class StudyRunnerTest {
-  private static final String PLAN = """
+  private static final String PLAN =
+      """
       study: r
       board: sim:nano
       protocol: {warmup: 1, cycles: 5, max_layer_cycles: 5, min_samples_per_layer: 1, idle: 5ms}
@@ -46,23 +47,25 @@ class StudyRunnerTest {
   @Test
   void anInterruptedStudyResumesWithTheFirstUnfinishedConfiguration() {
     VirtualNano nano = VirtualNano.create(3);
-    Expansion e = Plans.expand(Plans.parse(PLAN, "r.yaml"), "sim:nano", List.of("sim"), nano.knobs());
+    Expansion e =
+        Plans.expand(Plans.parse(PLAN, "r.yaml"), "sim:nano", List.of("sim"), nano.knobs());
     assertThat(e.configurations()).hasSize(7);
     MemorySink sink = new MemorySink();
     List<String> started = new ArrayList<>();
-    StudyRunner.Listener crashAfterThree = new StudyRunner.Listener() {
-      @Override
-      public void started(Configuration c, int done, int total) {
-        started.add(c.key());
-      }
+    StudyRunner.Listener crashAfterThree =
+        new StudyRunner.Listener() {
+          @Override
+          public void started(Configuration c, int done, int total) {
+            started.add(c.key());
+          }
 
-      @Override
-      public void progress(String phase, long done, long total) {
-        if (sink.stored.size() == 3 && phase.equals("power")) {
-          throw new IllegalStateException("Ctrl-C");
-        }
-      }
-    };
+          @Override
+          public void progress(String phase, long done, long total) {
+            if (sink.stored.size() == 3 && phase.equals("power")) {
+              throw new IllegalStateException("Ctrl-C");
+            }
+          }
+        };
     assertThatThrownBy(() -> StudyRunner.run(nano, e, sink, crashAfterThree)).hasMessage("Ctrl-C");
     assertThat(sink.stored).hasSize(3);
     assertThat(started).hasSize(4);
@@ -70,17 +73,24 @@ class StudyRunnerTest {
     assertThat(nano.knobs()).extracting(k -> k.read()).containsExactly("4", "1479000", "921600000");
 
     List<Integer> resumedAt = new ArrayList<>();
-    StudyRunner.Summary s = StudyRunner.run(nano, e, sink, new StudyRunner.Listener() {
-      @Override
-      public void started(Configuration c, int done, int total) {
-        resumedAt.add(c.index());
-      }
-    });
+    StudyRunner.Summary s =
+        StudyRunner.run(
+            nano,
+            e,
+            sink,
+            new StudyRunner.Listener() {
+              @Override
+              public void started(Configuration c, int done, int total) {
+                resumedAt.add(c.index());
+              }
+            });
     assertThat(s).isEqualTo(new StudyRunner.Summary(7, 3, 4));
     assertThat(resumedAt).containsExactly(3, 4, 5, 6);
-    assertThat(sink.order).containsExactlyElementsOf(e.configurations().stream().map(Configuration::key).toList());
+    assertThat(sink.order)
+        .containsExactlyElementsOf(e.configurations().stream().map(Configuration::key).toList());
     // a third run measures nothing
-    assertThat(StudyRunner.run(nano, e, sink, new StudyRunner.Listener() {})).isEqualTo(new StudyRunner.Summary(7, 7, 0));
+    assertThat(StudyRunner.run(nano, e, sink, new StudyRunner.Listener() {}))
+        .isEqualTo(new StudyRunner.Summary(7, 7, 0));
     ProfileResult async = sink.stored.get(e.configurations().get(5).key());
     assertThat(async.workload().mode().id()).isEqualTo("async");
     assertThat(async.settings()).containsEntry("cpu.cores", "4");

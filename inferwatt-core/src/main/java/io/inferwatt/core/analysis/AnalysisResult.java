@@ -16,9 +16,9 @@ import java.util.Map;
  * @param phases energy per phase
  * @param samplePeriodMs median time between consecutive samples, NaN without samples
  * @param minSamplesPerLayer the requested minimum of samples per layer
- * @param cyclesNeeded cycles needed for the fastest layer to get {@code minSamplesPerLayer}
- *     samples at the observed sample period (with the window-aware mapping: the most cycles any
- *     layer needs for that many equivalent samples); -1 when unknown (no layers or no samples)
+ * @param cyclesNeeded cycles needed for the fastest layer to get {@code minSamplesPerLayer} samples
+ *     at the observed sample period (with the window-aware mapping: the most cycles any layer needs
+ *     for that many equivalent samples); -1 when unknown (no layers or no samples)
  * @param mapping how samples were attributed to layers
  * @param warnings problems that did not stop the analysis, for people
  */
@@ -59,8 +59,7 @@ public record AnalysisResult(
    * @param latencyMs latency from the latency phase (or all inferences without one)
    * @param powerMw mean power per rail over the samples inside inferences, with a confidence
    *     interval from the spread of per-inference means (batch means)
-   * @param energyMj mean energy per inference per rail, trapezoidal integration over each
-   *     inference
+   * @param energyMj mean energy per inference per rail, trapezoidal integration over each inference
    * @param energyMjPaper mean energy per inference per rail as mean power × mean latency (the
    *     paper's definition)
    * @param powerInferences inferences that had samples inside them
@@ -135,8 +134,8 @@ public record AnalysisResult(
    * @param method {@code paper} (sample timestamp inside the layer's interval) or {@code window}
    *     (each sample is the mean power over its window; per-layer powers by least squares)
    * @param windowMs the sensor's averaging window the method used, in ms (0 for the paper's method)
-   * @param offsetMs the window's offset against the read end in ms: the window is
-   *     {@code [readEnd − windowMs − offsetMs, readEnd − offsetMs]} (0 for the paper's method)
+   * @param offsetMs the window's offset against the read end in ms: the window is {@code [readEnd −
+   *     windowMs − offsetMs, readEnd − offsetMs]} (0 for the paper's method)
    * @param estimatedWindowMs the window estimated from the data in ms, also when the paper's method
    *     was used in the end; NaN when not estimated
    * @param estimatedOffsetMs the offset estimated with it in ms; NaN when not estimated
@@ -176,8 +175,8 @@ public record AnalysisResult(
    *
    * @param windowMs candidate window in ms
    * @param offsetMs the best offset at that window in ms
-   * @param relativeResidual residual sum of squares of the fit over the total sum of squares
-   *     around the mean, summed over rails (dimensionless; smallest at the true window)
+   * @param relativeResidual residual sum of squares of the fit over the total sum of squares around
+   *     the mean, summed over rails (dimensionless; smallest at the true window)
    */
   public record ResidualPoint(double windowMs, double offsetMs, double relativeResidual) {}
 }

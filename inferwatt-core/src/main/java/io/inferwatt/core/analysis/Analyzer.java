@@ -32,11 +32,10 @@ import java.util.function.Predicate;
  * times, so it needs a {@link SampleSource}; over a plain {@link Iterator} the paper's mapping is
  * used.
  *
- * <p>Which inferences count for what: inferences that start inside a {@code warmup} phase count
- * for nothing; latency comes from the {@code latency} phase, power and energy from the {@code
- * power} phase and the layer mapping from the {@code layers} phase, each of them from every
- * non-warm-up inference when the recording has no such phase. Idle power comes from the {@code
- * idle} phase.
+ * <p>Which inferences count for what: inferences that start inside a {@code warmup} phase count for
+ * nothing; latency comes from the {@code latency} phase, power and energy from the {@code power}
+ * phase and the layer mapping from the {@code layers} phase, each of them from every non-warm-up
+ * inference when the recording has no such phase. Idle power comes from the {@code idle} phase.
  */
 public final class Analyzer {
 
@@ -48,21 +47,22 @@ public final class Analyzer {
   private Analyzer() {}
 
   /** Analyses a recording held in memory. */
-  public static AnalysisResult analyze(Timeline timeline, boolean simulated, AnalysisOptions options) {
+  public static AnalysisResult analyze(
+      Timeline timeline, boolean simulated, AnalysisOptions options) {
     return analyze(timeline.rails(), timeline, timeline.events(), simulated, options);
   }
 
   /**
-   * Analyses a recording whose samples can be read several times (needed by the window-aware
-   * layer mapping).
+   * Analyses a recording whose samples can be read several times (needed by the window-aware layer
+   * mapping).
    *
    * @param rails the rail names of the samples, lower case
    * @param samples samples in strictly increasing {@code tNs}, re-readable
    * @param events the recording's events
    * @param simulated whether the recording comes from a simulated board
    * @param options what to compute
-   * @throws IllegalArgumentException for events that contradict each other, unsorted samples or
-   *     an unknown rail
+   * @throws IllegalArgumentException for events that contradict each other, unsorted samples or an
+   *     unknown rail
    */
   public static AnalysisResult analyze(
       List<String> rails,
@@ -83,8 +83,8 @@ public final class Analyzer {
    * @param events the recording's events
    * @param simulated whether the recording comes from a simulated board
    * @param options what to compute
-   * @throws IllegalArgumentException for events that contradict each other, unsorted samples or
-   *     an unknown rail
+   * @throws IllegalArgumentException for events that contradict each other, unsorted samples or an
+   *     unknown rail
    */
   public static AnalysisResult analyze(
       List<String> rails,
@@ -116,7 +116,9 @@ public final class Analyzer {
         int at = allRails.indexOf(wanted.get(i));
         if (at < 0) {
           throw new IllegalArgumentException(
-              "rail '" + wanted.get(i) + "' is not in the recording; its rails are "
+              "rail '"
+                  + wanted.get(i)
+                  + "' is not in the recording; its rails are "
                   + String.join(", ", allRails));
         }
         railIdx[i] = at;
@@ -266,7 +268,8 @@ public final class Analyzer {
         energyPaper.put(rails.get(r), e.mean() * latency.mean() / 1000.0);
       }
       if (np > 0 && withSamples == 0) {
-        warnings.add("no power sample fell inside any inference: power and energy are not measured");
+        warnings.add(
+            "no power sample fell inside any inference: power and energy are not measured");
       }
       InferenceSummary inf =
           new InferenceSummary(
@@ -532,7 +535,8 @@ public final class Analyzer {
   private static LatencyMs latency(List<InferenceEvent> set) {
     int n = set.size();
     if (n == 0) {
-      return new LatencyMs(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+      return new LatencyMs(
+          0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
     }
     double[] ms = new double[n];
     double sum = 0;

@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * Intervals {@code [start, end)} sorted by start (they may overlap), visited by a single forward
- * sweep of increasing times: each call of {@link #advance} costs amortised O(1 + intervals
- * entered + intervals left), so a whole pass over S samples and I intervals is O(S + I).
+ * sweep of increasing times: each call of {@link #advance} costs amortised O(1 + intervals entered
+ * + intervals left), so a whole pass over S samples and I intervals is O(S + I).
  */
 final class IntervalSweep {
   private final long[] starts;
@@ -23,8 +23,8 @@ final class IntervalSweep {
   }
 
   /**
-   * Moves to time {@code t} (never backwards) and returns the number of intervals containing
-   * it; their ids are {@link #active(int)} for 0 ≤ i &lt; that number.
+   * Moves to time {@code t} (never backwards) and returns the number of intervals containing it;
+   * their ids are {@link #active(int)} for 0 ≤ i &lt; that number.
    */
   int advance(long t) {
     return advanceWindow(t, t + 1);

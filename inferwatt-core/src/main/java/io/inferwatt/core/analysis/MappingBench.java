@@ -8,10 +8,9 @@ import java.util.Locale;
 
 /**
  * Times the layer mappings on a paper-sized synthetic run held in memory: 30 000 inferences of 65
- * layers (18 ms of layers, 1–3 ms between inferences), a read every 1.6 ms through a 1.1 ms
- * sensor window, about 375 000 samples. Each analysis runs {@code rounds} times; the first round
- * includes the JIT's warm-up. The CLI runs it as {@code inferwatt bench}; {@link #main} prints the
- * result.
+ * layers (18 ms of layers, 1–3 ms between inferences), a read every 1.6 ms through a 1.1 ms sensor
+ * window, about 375 000 samples. Each analysis runs {@code rounds} times; the first round includes
+ * the JIT's warm-up. The CLI runs it as {@code inferwatt bench}; {@link #main} prints the result.
  */
 public final class MappingBench {
 

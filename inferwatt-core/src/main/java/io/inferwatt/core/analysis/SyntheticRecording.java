@@ -69,29 +69,95 @@ final class SyntheticRecording {
     /** A Jetson-Nano-like run: INA3221 read every 1.6 ms, 7 mW resolution. */
     static Config jetson(int layers, int cycles, double windowMs, long seed) {
       return new Config(
-          layers, cycles, 0.05, 1.2, Double.NaN, 0.2, 0.03, 1.0, 2.0, Double.NaN, 1.6, 0.05,
-          0.1, 0.005, windowMs, 0.1, 5, 7, seed);
+          layers,
+          cycles,
+          0.05,
+          1.2,
+          Double.NaN,
+          0.2,
+          0.03,
+          1.0,
+          2.0,
+          Double.NaN,
+          1.6,
+          0.05,
+          0.1,
+          0.005,
+          windowMs,
+          0.1,
+          5,
+          7,
+          seed);
     }
 
     Config withCycles(int n) {
       return new Config(
-          layers, n, minLayerMs, maxLayerMs, inferenceMs, tailMs, durationJitter, gapMs,
-          gapJitterMs, cycleMs, periodMs, periodJitterMs, readMs, readJitterMs, windowMs, offsetMs,
-          noiseMw, quantumMw, seed);
+          layers,
+          n,
+          minLayerMs,
+          maxLayerMs,
+          inferenceMs,
+          tailMs,
+          durationJitter,
+          gapMs,
+          gapJitterMs,
+          cycleMs,
+          periodMs,
+          periodJitterMs,
+          readMs,
+          readJitterMs,
+          windowMs,
+          offsetMs,
+          noiseMw,
+          quantumMw,
+          seed);
     }
 
     Config withInferenceMs(double ms) {
       return new Config(
-          layers, cycles, minLayerMs, maxLayerMs, ms, tailMs, durationJitter, gapMs, gapJitterMs,
-          cycleMs, periodMs, periodJitterMs, readMs, readJitterMs, windowMs, offsetMs, noiseMw,
-          quantumMw, seed);
+          layers,
+          cycles,
+          minLayerMs,
+          maxLayerMs,
+          ms,
+          tailMs,
+          durationJitter,
+          gapMs,
+          gapJitterMs,
+          cycleMs,
+          periodMs,
+          periodJitterMs,
+          readMs,
+          readJitterMs,
+          windowMs,
+          offsetMs,
+          noiseMw,
+          quantumMw,
+          seed);
     }
 
     /** Strictly periodic: no jitter anywhere, each cycle exactly {@code cycle} ms. */
     Config regular(double cycle) {
       return new Config(
-          layers, cycles, minLayerMs, maxLayerMs, inferenceMs, tailMs, 0, gapMs, 0, cycle,
-          periodMs, 0, readMs, 0, windowMs, offsetMs, noiseMw, quantumMw, seed);
+          layers,
+          cycles,
+          minLayerMs,
+          maxLayerMs,
+          inferenceMs,
+          tailMs,
+          0,
+          gapMs,
+          0,
+          cycle,
+          periodMs,
+          0,
+          readMs,
+          0,
+          windowMs,
+          offsetMs,
+          noiseMw,
+          quantumMw,
+          seed);
     }
   }
 
@@ -227,9 +293,10 @@ final class SyntheticRecording {
             v = level[segLevel[segmentAt(segStart, segs, e)]][r];
           } else {
             long a = Math.round(e - windowNs);
-            v = (energyAt(energy[r], segStart, segLevel, level, r, segs, e)
-                    - energyAt(energy[r], segStart, segLevel, level, r, segs, a))
-                / (e - a);
+            v =
+                (energyAt(energy[r], segStart, segLevel, level, r, segs, e)
+                        - energyAt(energy[r], segStart, segLevel, level, r, segs, a))
+                    / (e - a);
           }
           v += c.noiseMw() * rnd.nextGaussian();
           if (c.quantumMw() > 0) {

@@ -19,8 +19,8 @@ import org.ejml.interfaces.linsol.LinearSolverDense;
 /**
  * The window-aware layer mapping. A power sensor does not report the power at one instant but the
  * mean over an averaging window (the INA3221's conversion time, about 1.1 ms on a Jetson; about 25
- * ms for NVML on an A100). Sample {@code i} is modelled as the mean power over
- * {@code [readEnd_i − W − δ, readEnd_i − δ]}:
+ * ms for NVML on an A100). Sample {@code i} is modelled as the mean power over {@code [readEnd_i −
+ * W − δ, readEnd_i − δ]}:
  *
  * <pre>
  *   y_i = Σ_k a_ik p_k + noise,   a_ik = (time of the window covered by unknown k) / W
@@ -31,8 +31,8 @@ import org.ejml.interfaces.linsol.LinearSolverDense;
  * {@code W = 0} is a point sample at {@code readEnd − δ}. The powers of all layers are fitted at
  * once by least squares through the normal equations {@code AᵀA p = Aᵀy}, accumulated sample by
  * sample (K×K plus one right-hand side per rail: memory does not grow with the samples) and solved
- * with EJML's Cholesky decomposition; confidence intervals come from {@code (AᵀA)⁻¹ σ²} with
- * the residual variance σ².
+ * with EJML's Cholesky decomposition; confidence intervals come from {@code (AᵀA)⁻¹ σ²} with the
+ * residual variance σ².
  *
  * <p>The window is estimated from the data: the residual is smallest at the true window. A coarse
  * grid over {@code (W, δ)}, then a pattern search with shrinking steps, runs on an evenly thinned
@@ -48,9 +48,9 @@ final class WindowMapping {
   /**
    * Largest condition number of the scaled normal equations that still counts as resolvable.
    * Empirical, on synthetic Jetson-like runs: windows of 1.1 and 2.2 ms over 0.05–1.2 ms layers
-   * give 2e2–5e2; a window twice as long as an inference, with jittered gaps, 4e4 (per-layer
-   * errors mean 5%, worst 60%, with confidence intervals to match); strictly periodic runs, whose
-   * windows repeat, 1e14 and more.
+   * give 2e2–5e2; a window twice as long as an inference, with jittered gaps, 4e4 (per-layer errors
+   * mean 5%, worst 60%, with confidence intervals to match); strictly periodic runs, whose windows
+   * repeat, 1e14 and more.
    */
   static final double MAX_CONDITION = 1e6;
 
@@ -90,8 +90,8 @@ final class WindowMapping {
    * #tailColumn()}) and the time between inferences ({@link #gapColumn()}).
    *
    * @param powerMw estimate per column and rail, {@link Estimate#NONE} for a column left out
-   * @param equivalentSamples samples wholly inside the column giving the same precision, {@code 1
-   *     / [(AᵀA)⁻¹]kk}; NaN for a column left out
+   * @param equivalentSamples samples wholly inside the column giving the same precision, {@code 1 /
+   *     [(AᵀA)⁻¹]kk}; NaN for a column left out
    */
   record Fit(int slots, Estimate[][] powerMw, double[] equivalentSamples) {
     int tailColumn() {
@@ -186,9 +186,7 @@ final class WindowMapping {
 
     // every sample: from the buffer when it holds them all, else one more streaming pass
     Normal normal =
-        buffer.stride == 1
-            ? design.accumulate(buffer, w, d, 1)
-            : design.accumulate(source, w, d);
+        buffer.stride == 1 ? design.accumulate(buffer, w, d, 1) : design.accumulate(source, w, d);
     Solution sol = Solution.of(normal, true);
     if (!sol.choleskyOk || !(sol.condition <= MAX_CONDITION)) {
       String cause =
@@ -271,10 +269,10 @@ final class WindowMapping {
 
   /**
    * Samples kept for the search: every {@code stride}-th selected sample, with a private copy of
-   * the layer intervals its candidate windows can touch (the search reads them many times;
-   * copied, they sit together in memory instead of scattered over the whole layout). Bounded:
-   * at most {@value #BUFFER_CAP} samples and {@value #ENTRY_CAP} interval copies; when full,
-   * every other sample is dropped and the stride doubles.
+   * the layer intervals its candidate windows can touch (the search reads them many times; copied,
+   * they sit together in memory instead of scattered over the whole layout). Bounded: at most
+   * {@value #BUFFER_CAP} samples and {@value #ENTRY_CAP} interval copies; when full, every other
+   * sample is dropped and the stride doubles.
    */
   static final class Buffer {
     final int rails;
@@ -440,8 +438,8 @@ final class WindowMapping {
     }
 
     /**
-     * The normal equations over every {@code thin}-th buffered sample for window {@code w},
-     * offset {@code d}.
+     * The normal equations over every {@code thin}-th buffered sample for window {@code w}, offset
+     * {@code d}.
      */
     Normal accumulate(Buffer b, long w, long d, int thin) {
       Normal ne = new Normal(k, b.rails);
@@ -486,8 +484,7 @@ final class WindowMapping {
      * == b} is a point sample at {@code b}. Scans the intervals {@code [from, to)} of the given
      * arrays (sorted by start).
      */
-    void row(
-        long a, long b, long[] st, long[] en, int[] sl, int from, int to, Row row) {
+    void row(long a, long b, long[] st, long[] en, int[] sl, int from, int to, Row row) {
       row.clear();
       if (a == b) {
         for (int j = from; j < to && st[j] <= b; j++) {

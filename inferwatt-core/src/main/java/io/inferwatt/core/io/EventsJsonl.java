@@ -18,10 +18,10 @@ import java.util.Map;
 import java.util.OptionalLong;
 
 /**
- * The events JSONL of {@code docs/formats.md}, which is also the external runner protocol: one
- * JSON object per line, {@code event} = {@code inference} | {@code layer} | {@code phase} |
- * {@code meta}, times in monotonic ns. Unknown fields are ignored (the format grows additively);
- * unknown event kinds and missing or mistyped fields are errors that name the line.
+ * The events JSONL of {@code docs/formats.md}, which is also the external runner protocol: one JSON
+ * object per line, {@code event} = {@code inference} | {@code layer} | {@code phase} | {@code
+ * meta}, times in monotonic ns. Unknown fields are ignored (the format grows additively); unknown
+ * event kinds and missing or mistyped fields are errors that name the line.
  */
 public final class EventsJsonl {
 
@@ -92,11 +92,13 @@ public final class EventsJsonl {
           case "phase" ->
               log.phase(
                   new PhaseEvent(str(o, "name"), integer(o, "start_ns"), integer(o, "end_ns")));
-          case "meta" -> o.forEach((key, v) -> {
-            if (!key.equals("event")) {
-              meta.put(key, v);
-            }
-          });
+          case "meta" ->
+              o.forEach(
+                  (key, v) -> {
+                    if (!key.equals("event")) {
+                      meta.put(key, v);
+                    }
+                  });
           default ->
               throw new FormatException(
                   source,
@@ -119,7 +121,8 @@ public final class EventsJsonl {
         throw new IllegalArgumentException(
             "inference seq " + seq + " appears twice (first on line " + earlier + ")");
       }
-      log.inference(new InferenceEvent(seq, integer(o, "start_ns"), integer(o, "end_ns"), (int) batch));
+      log.inference(
+          new InferenceEvent(seq, integer(o, "start_ns"), integer(o, "end_ns"), (int) batch));
     }
 
     private void layer(Map<String, Object> o) {
@@ -141,7 +144,8 @@ public final class EventsJsonl {
       }
       seen.set((int) index);
       firstLayerLine.putIfAbsent(seq, line);
-      log.layer(new LayerEvent(seq, (int) index, name, type, integer(o, "duration_ns"), start), line);
+      log.layer(
+          new LayerEvent(seq, (int) index, name, type, integer(o, "duration_ns"), start), line);
     }
 
     private static long integer(Map<String, Object> o, String field) {
@@ -215,8 +219,15 @@ public final class EventsJsonl {
 
     public Writer inference(InferenceEvent e) throws IOException {
       out.write(
-          "{\"event\":\"inference\",\"seq\":" + e.seq() + ",\"start_ns\":" + e.startNs()
-              + ",\"end_ns\":" + e.endNs() + ",\"batch\":" + e.batch() + "}\n");
+          "{\"event\":\"inference\",\"seq\":"
+              + e.seq()
+              + ",\"start_ns\":"
+              + e.startNs()
+              + ",\"end_ns\":"
+              + e.endNs()
+              + ",\"batch\":"
+              + e.batch()
+              + "}\n");
       return this;
     }
 
@@ -241,8 +252,13 @@ public final class EventsJsonl {
 
     public Writer phase(PhaseEvent e) throws IOException {
       out.write(
-          "{\"event\":\"phase\",\"name\":" + Json.quote(e.name()) + ",\"start_ns\":" + e.startNs()
-              + ",\"end_ns\":" + e.endNs() + "}\n");
+          "{\"event\":\"phase\",\"name\":"
+              + Json.quote(e.name())
+              + ",\"start_ns\":"
+              + e.startNs()
+              + ",\"end_ns\":"
+              + e.endNs()
+              + "}\n");
       return this;
     }
 

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A small strict JSON reader for one line of the events format (core stays free of
- * dependencies). Objects become {@link LinkedHashMap}, arrays {@link List}, integral numbers that
- * fit {@link Long}, other numbers {@link Double}.
+ * A small strict JSON reader for one line of the events format (core stays free of dependencies).
+ * Objects become {@link LinkedHashMap}, arrays {@link List}, integral numbers that fit {@link
+ * Long}, other numbers {@link Double}.
  */
 final class Json {
   private final String s;

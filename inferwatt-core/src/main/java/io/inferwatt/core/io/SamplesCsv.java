@@ -26,8 +26,8 @@ public final class SamplesCsv {
   private SamplesCsv() {}
 
   /**
-   * Opens a samples file for streaming. The header is checked at once; rows are checked as they
-   * are read and a bad row throws {@link FormatException} from {@link Reader#next()}.
+   * Opens a samples file for streaming. The header is checked at once; rows are checked as they are
+   * read and a bad row throws {@link FormatException} from {@link Reader#next()}.
    */
   public static Reader open(Path file) {
     try {
@@ -39,8 +39,8 @@ public final class SamplesCsv {
   }
 
   /**
-   * The file as a {@link SampleSource}: each {@link SampleSource#open()} reopens it and streams
-   * it from the first row, closing it at the end, so analyses that need several passes (the
+   * The file as a {@link SampleSource}: each {@link SampleSource#open()} reopens it and streams it
+   * from the first row, closing it at the end, so analyses that need several passes (the
    * window-aware mapping) work on files of any size.
    */
   public static SampleSource source(Path file) {
@@ -82,7 +82,8 @@ public final class SamplesCsv {
       line = 1;
       if (header == null) {
         close();
-        throw new FormatException(file, 0, "the file is empty; expected a header t_ns,<rail>_mw,...");
+        throw new FormatException(
+            file, 0, "the file is empty; expected a header t_ns,<rail>_mw,...");
       }
       if (header.startsWith("\uFEFF")) {
         header = header.substring(1);
@@ -114,9 +115,7 @@ public final class SamplesCsv {
           throw new FormatException(
               file,
               1,
-              "column '"
-                  + cols[c]
-                  + "' is neither t_ns, read_start_ns, read_end_ns nor <rail>_mw");
+              "column '" + cols[c] + "' is neither t_ns, read_start_ns, read_end_ns nor <rail>_mw");
         }
       }
       if (t < 0) {
@@ -125,7 +124,8 @@ public final class SamplesCsv {
       }
       if (rc.isEmpty()) {
         close();
-        throw new FormatException(file, 1, "no power column (<rail>_mw) in header '" + header + "'");
+        throw new FormatException(
+            file, 1, "no power column (<rail>_mw) in header '" + header + "'");
       }
       tCol = t;
       startCol = s;
@@ -182,7 +182,11 @@ public final class SamplesCsv {
         throw new FormatException(
             file,
             line,
-            (t == lastT ? "duplicate" : "unsorted") + " timestamp t_ns " + t + " after " + lastT
+            (t == lastT ? "duplicate" : "unsorted")
+                + " timestamp t_ns "
+                + t
+                + " after "
+                + lastT
                 + " (samples must be strictly increasing in time)");
       }
       lastT = t;
@@ -300,5 +304,4 @@ public final class SamplesCsv {
   public static Writer writer(Path file, List<String> rails, boolean readTimes) throws IOException {
     return new Writer(Files.newBufferedWriter(file, StandardCharsets.UTF_8), rails, readTimes);
   }
-
 }

@@ -7,8 +7,8 @@ import java.util.List;
  * fused counts as one layer, as TensorRT fuses them).
  *
  * @param name unique name within the network
- * @param type layer type: {@code Conv}, {@code DepthwiseConv}, {@code Gemm}, {@code Pool},
- *     {@code Add}, {@code Reformat}, {@code Shuffle}, {@code Softmax}, ...
+ * @param type layer type: {@code Conv}, {@code DepthwiseConv}, {@code Gemm}, {@code Pool}, {@code
+ *     Add}, {@code Reformat}, {@code Shuffle}, {@code Softmax}, ...
  * @param inputShape input tensor shape without the batch dimension (C, H, W) or (features)
  * @param outputShape output tensor shape without the batch dimension
  * @param kernel kernel size (square), 0 where not applicable

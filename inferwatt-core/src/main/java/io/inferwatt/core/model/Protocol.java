@@ -7,8 +7,8 @@ package io.inferwatt.core.model;
  * @param warmupCycles inferences discarded first
  * @param latencyCycles inferences timed with the power logger off
  * @param powerCycles inferences with the power logger on
- * @param layerCycles inferences with the layer profiler on; 0 = as many as the fastest layer
- *     needs for {@code minSamplesPerLayer} samples, at most {@code maxLayerCycles}
+ * @param layerCycles inferences with the layer profiler on; 0 = as many as the fastest layer needs
+ *     for {@code minSamplesPerLayer} samples, at most {@code maxLayerCycles}
  * @param maxLayerCycles upper bound when {@code layerCycles} is 0
  * @param minSamplesPerLayer samples wanted on the fastest layer
  * @param idleNs length of the idle phase in ns

@@ -50,7 +50,8 @@ class AnalyzerTest {
   void samplesAreCountedInProportionToLayerDuration() {
     SyntheticRun run = SyntheticRun.paperLike(10, 3);
     AnalysisResult res = Analyzer.analyze(run.record(3000, 5), false, AnalysisOptions.defaults());
-    long total = res.layers().stream().mapToLong(LayerSummary::samples).sum() + res.unattributed().samples();
+    long total =
+        res.layers().stream().mapToLong(LayerSummary::samples).sum() + res.unattributed().samples();
     double cycleMs = run.inferenceNs() / 1e6;
     for (LayerSummary l : res.layers()) {
       double expected = total * l.durationMsMean() / cycleMs;
@@ -62,7 +63,8 @@ class AnalyzerTest {
   void cyclesNeededFollowsFromFastestLayerAndSamplePeriod() {
     SyntheticRun run = SyntheticRun.paperLike(12, 9);
     AnalysisResult res = Analyzer.analyze(run.record(200, 1), false, AnalysisOptions.defaults());
-    double fastest = res.layers().stream().mapToDouble(LayerSummary::durationMsMean).min().orElseThrow();
+    double fastest =
+        res.layers().stream().mapToDouble(LayerSummary::durationMsMean).min().orElseThrow();
     long expected = (long) Math.ceil(100 * res.samplePeriodMs() / fastest);
     assertThat(res.cyclesNeeded()).isEqualTo(expected);
     // 200 cycles are too few for 100 samples on every layer: each short one is warned about.
@@ -90,14 +92,16 @@ class AnalyzerTest {
       samples.add(PowerSample.at(t, p));
     }
     AnalysisResult res =
-        Analyzer.analyze(new Timeline(List.of("in"), samples, ev.build()), false, AnalysisOptions.defaults());
+        Analyzer.analyze(
+            new Timeline(List.of("in"), samples, ev.build()), false, AnalysisOptions.defaults());
     // integral of the ramp: mean 2000 mW over 10 ms = 20 mJ
     assertThat(res.inferences().energyMj().get("in")).isCloseTo(20.0, within(1e-9));
     assertThat(res.inferences().latencyMs().mean()).isCloseTo(10.0, within(1e-12));
     double meanPower = res.inferences().powerMw().get("in").mean();
     // samples at 0, 0.5, ..., 9.5 ms fall inside [start, end): their mean is 1950 mW
     assertThat(meanPower).isCloseTo(1950, within(1e-9));
-    assertThat(res.inferences().energyMjPaper().get("in")).isCloseTo(meanPower * 10 / 1000, within(1e-9));
+    assertThat(res.inferences().energyMjPaper().get("in"))
+        .isCloseTo(meanPower * 10 / 1000, within(1e-9));
   }
 
   @Test
@@ -124,7 +128,8 @@ class AnalyzerTest {
       samples.add(PowerSample.at(t, t < 300 * ms ? 5000 : 1500));
     }
     AnalysisResult res =
-        Analyzer.analyze(new Timeline(List.of("in"), samples, ev.build()), true, AnalysisOptions.defaults());
+        Analyzer.analyze(
+            new Timeline(List.of("in"), samples, ev.build()), true, AnalysisOptions.defaults());
     assertThat(res.simulated()).isTrue();
     assertThat(res.inferences().count()).isEqualTo(20);
     assertThat(res.inferences().latencyMs().count()).isEqualTo(10);
@@ -156,7 +161,8 @@ class AnalyzerTest {
     ev.inference(new InferenceEvent(1, 0, 1_000_000, 1));
     ev.inference(new InferenceEvent(2, 2_000_000, 3_500_000, 1));
     AnalysisResult res =
-        Analyzer.analyze(new Timeline(List.of("in"), List.of(), ev.build()), false, AnalysisOptions.defaults());
+        Analyzer.analyze(
+            new Timeline(List.of("in"), List.of(), ev.build()), false, AnalysisOptions.defaults());
     assertThat(res.inferences().latencyMs().mean()).isCloseTo(1.25, within(1e-12));
     assertThat(res.inferences().powerMw().get("in").measured()).isFalse();
     assertThat(res.inferences().energyMj().get("in")).isNaN();
@@ -196,7 +202,8 @@ class AnalyzerTest {
       s.add(PowerSample.at(t, t >= 2_000_000 && t < 5_000_000 ? 4000 : 1000));
     }
     AnalysisResult res =
-        Analyzer.analyze(new Timeline(List.of("in"), s, ev.build()), false, AnalysisOptions.defaults());
+        Analyzer.analyze(
+            new Timeline(List.of("in"), s, ev.build()), false, AnalysisOptions.defaults());
     assertThat(res.layers().get(0).powerMw().get("in").mean()).isEqualTo(4000);
     assertThat(res.layers().get(0).samples()).isEqualTo(30);
     assertThat(res.layers().get(1).samples()).isEqualTo(50);

@@ -11,8 +11,8 @@ import java.util.OptionalLong;
 import java.util.SplittableRandom;
 
 /**
- * A synthetic recording whose per-layer power is known: layers of fixed duration and constant
- * power per rail, a tail, gaps between inferences, an instantaneous sensor with jittered period.
+ * A synthetic recording whose per-layer power is known: layers of fixed duration and constant power
+ * per rail, a tail, gaps between inferences, an instantaneous sensor with jittered period.
  */
 final class SyntheticRun {
   final long[] layerNs;
@@ -24,8 +24,15 @@ final class SyntheticRun {
   final long periodNs;
   final double noiseMw;
 
-  SyntheticRun(long[] layerNs, double[][] layerMw, long tailNs, double[] tailMw, long gapNs,
-      double[] gapMw, long periodNs, double noiseMw) {
+  SyntheticRun(
+      long[] layerNs,
+      double[][] layerMw,
+      long tailNs,
+      double[] tailMw,
+      long gapNs,
+      double[] gapMw,
+      long periodNs,
+      double noiseMw) {
     this.layerNs = layerNs;
     this.layerMw = layerMw;
     this.tailNs = tailNs;
@@ -46,8 +53,15 @@ final class SyntheticRun {
       mw[i][0] = 3000 + r.nextDouble() * 4000;
       mw[i][1] = 500 + r.nextDouble() * 3000;
     }
-    return new SyntheticRun(ns, mw, 400_000, new double[] {2500, 400}, 1_000_000,
-        new double[] {2000, 300}, 1_600_000, 20);
+    return new SyntheticRun(
+        ns,
+        mw,
+        400_000,
+        new double[] {2500, 400},
+        1_000_000,
+        new double[] {2000, 300},
+        1_600_000,
+        20);
   }
 
   long inferenceNs() {
@@ -82,8 +96,9 @@ final class SyntheticRun {
       long s = t0 + c * cycleNs;
       ev.inference(new InferenceEvent(c, s, s + inferenceNs(), 1));
       for (int i = 0; i < layerNs.length; i++) {
-        ev.layer(new LayerEvent(c, i, "layer_" + i, i % 2 == 0 ? "Conv" : "Add", layerNs[i],
-            OptionalLong.empty()));
+        ev.layer(
+            new LayerEvent(
+                c, i, "layer_" + i, i % 2 == 0 ? "Conv" : "Add", layerNs[i], OptionalLong.empty()));
       }
     }
     List<PowerSample> samples = new ArrayList<>();

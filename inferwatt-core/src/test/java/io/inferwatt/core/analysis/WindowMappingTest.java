@@ -16,14 +16,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * The window-aware layer mapping against synthetic Jetson-like runs with known truth: 40 layers
- * of 0.05–1.2 ms with a fixed power per layer and rail, jittered layer times and gaps between
+ * The window-aware layer mapping against synthetic Jetson-like runs with known truth: 40 layers of
+ * 0.05–1.2 ms with a fixed power per layer and rail, jittered layer times and gaps between
  * inferences, a read every 1.6 ms (jittered), a sensor that averages over 0, 1.1 or 2.2 ms and
  * reads 0.1 ms after the window's end, 5 mW noise and 7 mW quantisation, 2000 inferences.
  *
- * <p>"Enough samples" for a layer under the window fit means its 95% confidence interval is
- * within ±1.5% on every rail: the fit itself says the data pin it down. Those layers must be
- * within 3% of the truth.
+ * <p>"Enough samples" for a layer under the window fit means its 95% confidence interval is within
+ * ±1.5% on every rail: the fit itself says the data pin it down. Those layers must be within 3% of
+ * the truth.
  */
 class WindowMappingTest {
 
@@ -166,8 +166,7 @@ class WindowMappingTest {
     AnalysisResult auto = analyze(rec, LayerMapping.AUTO);
     MappingInfo m = auto.mapping();
     assertThat(m.method()).isEqualTo("paper");
-    assertThat(m.estimatedWindowMs())
-        .isLessThan(WindowMapping.NEGLIGIBLE_FRACTION * 0.05);
+    assertThat(m.estimatedWindowMs()).isLessThan(WindowMapping.NEGLIGIBLE_FRACTION * 0.05);
     assertThat(m.reason()).contains("shortest layer");
     // the paper's mapping takes the read's start for the instant; the read's own ±5 µs jitter
     // blurs the layer edges a little (up to 4.8% on a 0.16 ms layer between contrasting ones)

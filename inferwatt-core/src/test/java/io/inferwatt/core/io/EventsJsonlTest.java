@@ -43,7 +43,8 @@ class EventsJsonlTest {
     assertThat(ef.simulated()).isTrue();
     assertThat(ef.meta()).containsEntry("board", "sim:nano");
     assertThat(log.inferences())
-        .containsExactly(new InferenceEvent(12, 1000, 21000, 4), new InferenceEvent(13, 30000, 40000, 1));
+        .containsExactly(
+            new InferenceEvent(12, 1000, 21000, 4), new InferenceEvent(13, 30000, 40000, 1));
     assertThat(log.layer(1))
         .isEqualTo(new LayerEvent(12, 1, "relu \"x\"", "", 3000, OptionalLong.of(7000)));
     assertThat(log.layerLine(1)).isEqualTo(5);
@@ -64,27 +65,44 @@ class EventsJsonlTest {
     }
     EventsFile back = EventsJsonl.read(file(out.toString()));
     assertThat(back.simulated()).isTrue();
-    assertThat(back.events().layer(0)).isEqualTo(new LayerEvent(1, 0, "a", "Conv", 5, OptionalLong.empty()));
+    assertThat(back.events().layer(0))
+        .isEqualTo(new LayerEvent(1, 0, "a", "Conv", 5, OptionalLong.empty()));
   }
 
   @Test
   void problemsNameFileLineAndProblem() throws Exception {
-    Path f = file("{\"event\":\"inference\",\"seq\":1,\"start_ns\":0,\"end_ns\":5}\n{\"event\":\"layer\",\"seq\":2,\"index\":0,\"name\":\"a\",\"duration_ns\":1}\n");
+    Path f =
+        file(
+            "{\"event\":\"inference\",\"seq\":1,\"start_ns\":0,\"end_ns\":5}\n{\"event\":\"layer\",\"seq\":2,\"index\":0,\"name\":\"a\",\"duration_ns\":1}\n");
     assertThatThrownBy(() -> EventsJsonl.read(f))
         .isInstanceOf(FormatException.class)
         .hasMessage(f + ":2: layer for unknown inference seq 2 (no inference line has it)");
-    assertThatThrownBy(() -> EventsJsonl.read(file("{\"event\":\"inference\",\"seq\":1,\"start_ns\":0}\n")))
+    assertThatThrownBy(
+            () -> EventsJsonl.read(file("{\"event\":\"inference\",\"seq\":1,\"start_ns\":0}\n")))
         .hasMessageEndingWith(":1: missing field \"end_ns\"");
-    assertThatThrownBy(() -> EventsJsonl.read(file("{\"event\":\"inference\",\"seq\":1,\"start_ns\":0,\"end_ns\":5\n")))
+    assertThatThrownBy(
+            () ->
+                EventsJsonl.read(
+                    file("{\"event\":\"inference\",\"seq\":1,\"start_ns\":0,\"end_ns\":5\n")))
         .hasMessageContaining(":1: malformed JSON");
     assertThatThrownBy(() -> EventsJsonl.read(file("{\"event\":\"frame\"}\n")))
         .hasMessageContaining(":1: unknown event \"frame\"");
-    assertThatThrownBy(() -> EventsJsonl.read(file("{\"event\":\"inference\",\"seq\":1,\"start_ns\":9,\"end_ns\":5}\n")))
+    assertThatThrownBy(
+            () ->
+                EventsJsonl.read(
+                    file("{\"event\":\"inference\",\"seq\":1,\"start_ns\":9,\"end_ns\":5}\n")))
         .hasMessageContaining(":1: inference 1 ends at 5 ns, before its start 9 ns");
-    assertThatThrownBy(() -> EventsJsonl.read(file(
-            "{\"event\":\"inference\",\"seq\":1,\"start_ns\":0,\"end_ns\":5}\n{\"event\":\"inference\",\"seq\":1,\"start_ns\":6,\"end_ns\":9}\n")))
+    assertThatThrownBy(
+            () ->
+                EventsJsonl.read(
+                    file(
+                        "{\"event\":\"inference\",\"seq\":1,\"start_ns\":0,\"end_ns\":5}\n{\"event\":\"inference\",\"seq\":1,\"start_ns\":6,\"end_ns\":9}\n")))
         .hasMessageContaining(":2: inference seq 1 appears twice (first on line 1)");
-    assertThatThrownBy(() -> EventsJsonl.read(file("{\"event\":\"inference\",\"seq\":\"one\",\"start_ns\":0,\"end_ns\":5}\n")))
+    assertThatThrownBy(
+            () ->
+                EventsJsonl.read(
+                    file(
+                        "{\"event\":\"inference\",\"seq\":\"one\",\"start_ns\":0,\"end_ns\":5}\n")))
         .hasMessageContaining("field \"seq\" is not an integer");
   }
 }

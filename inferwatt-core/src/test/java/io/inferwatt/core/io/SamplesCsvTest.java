@@ -50,7 +50,8 @@ class SamplesCsvTest {
       w.write(new PowerSample(20, 15, 22, new double[] {4000.25, 7}));
     }
     assertThat(out.toString())
-        .isEqualTo("t_ns,read_start_ns,read_end_ns,in_mw,gpu_mw\n10,5,12,4000,\n20,15,22,4000.25,7\n");
+        .isEqualTo(
+            "t_ns,read_start_ns,read_end_ns,in_mw,gpu_mw\n10,5,12,4000,\n20,15,22,4000.25,7\n");
     List<PowerSample> back = SamplesCsv.readAll(file(out.toString()));
     assertThat(back.get(1)).isEqualTo(new PowerSample(20, 15, 22, new double[] {4000.25, 7}));
   }
@@ -60,7 +61,9 @@ class SamplesCsvTest {
     Path f = file("t_ns,in_mw\n100,1\n90,1\n");
     assertThatThrownBy(() -> SamplesCsv.readAll(f))
         .isInstanceOf(FormatException.class)
-        .hasMessage(f + ":3: unsorted timestamp t_ns 90 after 100 (samples must be strictly increasing in time)");
+        .hasMessage(
+            f
+                + ":3: unsorted timestamp t_ns 90 after 100 (samples must be strictly increasing in time)");
     Path g = file("t_ns,in_mw\n100,1\n100,1\n");
     assertThatThrownBy(() -> SamplesCsv.readAll(g)).hasMessageContaining(":3: duplicate timestamp");
   }
@@ -73,8 +76,7 @@ class SamplesCsvTest {
         .hasMessageContaining("missing column t_ns");
     assertThatThrownBy(() -> SamplesCsv.readAll(file("t_ns\n1\n")))
         .hasMessageContaining("no power column");
-    assertThatThrownBy(() -> SamplesCsv.readAll(file("")))
-        .hasMessageContaining("empty");
+    assertThatThrownBy(() -> SamplesCsv.readAll(file(""))).hasMessageContaining("empty");
   }
 
   @Test

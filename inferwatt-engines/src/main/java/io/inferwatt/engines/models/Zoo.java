@@ -8,16 +8,16 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
- * The built-in networks, as an engine like TensorRT runs them: each convolution with its batch
- * norm and activation fused into one {@code Conv} (or {@code DepthwiseConv}) layer, residual
- * {@code Add} layers, {@code Pool}, a {@code Shuffle} (flatten) before the fully connected {@code
- * Gemm}, and an input {@code Reformat} first. Inputs are 3×224×224 and outputs 1000 classes.
+ * The built-in networks, as an engine like TensorRT runs them: each convolution with its batch norm
+ * and activation fused into one {@code Conv} (or {@code DepthwiseConv}) layer, residual {@code Add}
+ * layers, {@code Pool}, a {@code Shuffle} (flatten) before the fully connected {@code Gemm}, and an
+ * input {@code Reformat} first. Inputs are 3×224×224 and outputs 1000 classes.
  *
- * <p>Architectures follow torchvision (MobileNetV2, ResNet18, ResNet50 v1.5) and Howard et al.
- * 2017 (MobileNetV1, α = 1, last depthwise stride 1). Parameters count conv weights, batch-norm
- * scale and shift and FC weight and bias; MACs count convolutions and the FC layer only, so they
- * equal the published counts (MobileNetV1 4,231,976 / 568.7 M; MobileNetV2 3,504,872 / 300.8 M;
- * ResNet18 11,689,512 / 1,814.1 M; ResNet50 25,557,032 / 4,089.2 M).
+ * <p>Architectures follow torchvision (MobileNetV2, ResNet18, ResNet50 v1.5) and Howard et al. 2017
+ * (MobileNetV1, α = 1, last depthwise stride 1). Parameters count conv weights, batch-norm scale
+ * and shift and FC weight and bias; MACs count convolutions and the FC layer only, so they equal
+ * the published counts (MobileNetV1 4,231,976 / 568.7 M; MobileNetV2 3,504,872 / 300.8 M; ResNet18
+ * 11,689,512 / 1,814.1 M; ResNet50 25,557,032 / 4,089.2 M).
  */
 public final class Zoo {
 
@@ -62,7 +62,8 @@ public final class Zoo {
   /**
    * A single-convolution network (paper Fig. 11): the input reformat, then one dense convolution
    * with bias, padding {@code (kernel-1)/2} so that the size stays at stride 1 (the output is
-   * {@code ceil(h/stride)} × {@code ceil(w/stride)}). Named {@code conv-k<k>-s<s>-c<in>x<out>-<h>x<w>}.
+   * {@code ceil(h/stride)} × {@code ceil(w/stride)}). Named {@code
+   * conv-k<k>-s<s>-c<in>x<out>-<h>x<w>}.
    *
    * @param kernel square kernel size, at least 1
    * @param stride stride, at least 1
@@ -76,11 +77,31 @@ public final class Zoo {
     if (kernel < 1 || stride < 1 || inChannels < 1 || outChannels < 1 || h < 1 || w < 1) {
       throw new IllegalArgumentException(
           "single conv needs positive kernel, stride, channels and size, not k="
-              + kernel + " s=" + stride + " in=" + inChannels + " out=" + outChannels
-              + " h=" + h + " w=" + w);
+              + kernel
+              + " s="
+              + stride
+              + " in="
+              + inChannels
+              + " out="
+              + outChannels
+              + " h="
+              + h
+              + " w="
+              + w);
     }
     String name =
-        "conv-k" + kernel + "-s" + stride + "-c" + inChannels + "x" + outChannels + "-" + h + "x" + w;
+        "conv-k"
+            + kernel
+            + "-s"
+            + stride
+            + "-c"
+            + inChannels
+            + "x"
+            + outChannels
+            + "-"
+            + h
+            + "x"
+            + w;
     return new NetBuilder(name, inChannels, h, w)
         .reformat("input_reformat")
         .conv("conv", kernel, stride, outChannels, false, true)
@@ -107,8 +128,8 @@ public final class Zoo {
     NetBuilder b = new NetBuilder("mobilenetv1", IN_C, IN_HW, IN_HW);
     b.reformat("input_reformat").conv("conv0", 3, 2, 32, true, false);
     int[][] dwPw = {
-      {1, 64}, {2, 128}, {1, 128}, {2, 256}, {1, 256}, {2, 512},
-      {1, 512}, {1, 512}, {1, 512}, {1, 512}, {1, 512}, {2, 1024}, {1, 1024}
+      {1, 64}, {2, 128}, {1, 128}, {2, 256}, {1, 256}, {2, 512}, {1, 512}, {1, 512}, {1, 512},
+      {1, 512}, {1, 512}, {2, 1024}, {1, 1024}
     };
     for (int i = 0; i < dwPw.length; i++) {
       b.dw("block" + (i + 1) + ".dw", 3, dwPw[i][0]);
@@ -122,8 +143,13 @@ public final class Zoo {
     b.reformat("input_reformat").conv("conv0", 3, 2, 32, true, false);
     // t (expansion), c (out channels), n (repeats), s (first stride): torchvision's table
     int[][] settings = {
-      {1, 16, 1, 1}, {6, 24, 2, 2}, {6, 32, 3, 2}, {6, 64, 4, 2},
-      {6, 96, 3, 1}, {6, 160, 3, 2}, {6, 320, 1, 1}
+      {1, 16, 1, 1},
+      {6, 24, 2, 2},
+      {6, 32, 3, 2},
+      {6, 64, 4, 2},
+      {6, 96, 3, 1},
+      {6, 160, 3, 2},
+      {6, 320, 1, 1}
     };
     int block = 1;
     for (int[] s : settings) {

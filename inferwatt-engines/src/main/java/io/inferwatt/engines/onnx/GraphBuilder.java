@@ -17,9 +17,9 @@ import java.util.SplittableRandom;
  * {@code t<n>}.
  *
  * <p>Weights are He-uniform ({@code ±sqrt(6 / fan_in)}), batch-norm statistics close to the
- * identity, so activations stay finite and away from denormals through 50 layers: latency and
- * power depend on shapes and data flow, not on trained values, but denormal or NaN arithmetic
- * would slow some CPUs down.
+ * identity, so activations stay finite and away from denormals through 50 layers: latency and power
+ * depend on shapes and data flow, not on trained values, but denormal or NaN arithmetic would slow
+ * some CPUs down.
  */
 final class GraphBuilder {
   static final long IR_VERSION = 7;
@@ -51,19 +51,25 @@ final class GraphBuilder {
   }
 
   /**
-   * A convolution without bias, padding {@code kernel / 2} so that the size stays unless the
-   * stride is above 1.
+   * A convolution without bias, padding {@code kernel / 2} so that the size stays unless the stride
+   * is above 1.
    */
   String conv(String x, int outChannels, int kernel, int stride, int groups) {
     return conv(x, outChannels, kernel, stride, kernel / 2, groups, false);
   }
 
-  String conv(String x, int outChannels, int kernel, int stride, int pad, int groups, boolean bias) {
+  String conv(
+      String x, int outChannels, int kernel, int stride, int pad, int groups, boolean bias) {
     long[] s = shapes.get(x);
     long inChannels = s[1];
     if (inChannels % groups != 0 || outChannels % groups != 0) {
       throw new IllegalArgumentException(
-          "channels " + inChannels + " -> " + outChannels + " are not divisible by groups " + groups);
+          "channels "
+              + inChannels
+              + " -> "
+              + outChannels
+              + " are not divisible by groups "
+              + groups);
     }
     long fanIn = inChannels / groups * kernel * kernel;
     String name = nodeName("Conv");
@@ -144,7 +150,10 @@ final class GraphBuilder {
 
   String globalAveragePool(String x) {
     long[] s = shapes.get(x);
-    return add(nodeName("GlobalAveragePool"), "GlobalAveragePool", List.of(x),
+    return add(
+        nodeName("GlobalAveragePool"),
+        "GlobalAveragePool",
+        List.of(x),
         new long[] {s[0], s[1], 1, 1});
   }
 
@@ -154,7 +163,11 @@ final class GraphBuilder {
     for (int i = 1; i < s.length; i++) {
       rest *= s[i];
     }
-    return add(nodeName("Flatten"), "Flatten", List.of(x), new long[] {s[0], rest},
+    return add(
+        nodeName("Flatten"),
+        "Flatten",
+        List.of(x),
+        new long[] {s[0], rest},
         Attribute.ofInt("axis", 1));
   }
 

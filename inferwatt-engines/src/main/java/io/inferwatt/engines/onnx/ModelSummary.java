@@ -75,8 +75,11 @@ public record ModelSummary(
 
     /** The layer type used in {@link LayerSpec}: {@code DepthwiseConv} for a depthwise Conv. */
     public String layerType() {
-      if (opType.equals("Conv") && groups > 1 && !inputShapes.isEmpty()
-          && inputShapes.get(0).size() > 1 && inputShapes.get(0).get(1) == groups) {
+      if (opType.equals("Conv")
+          && groups > 1
+          && !inputShapes.isEmpty()
+          && inputShapes.get(0).size() > 1
+          && inputShapes.get(0).get(1) == groups) {
         return "DepthwiseConv";
       }
       return opType;
@@ -90,10 +93,21 @@ public record ModelSummary(
   public NetworkSpec toNetworkSpec(String name) {
     List<LayerSpec> specs = new ArrayList<>();
     for (NodeSummary n : layers) {
-      List<Integer> in = n.inputShapes().isEmpty() ? List.of() : withoutBatch(n.inputShapes().get(0));
-      List<Integer> out = n.outputShapes().isEmpty() ? List.of() : withoutBatch(n.outputShapes().get(0));
-      specs.add(new LayerSpec(n.name(), n.layerType(), in, out, n.kernel(), n.stride(), n.groups(),
-          n.macs(), n.parameters()));
+      List<Integer> in =
+          n.inputShapes().isEmpty() ? List.of() : withoutBatch(n.inputShapes().get(0));
+      List<Integer> out =
+          n.outputShapes().isEmpty() ? List.of() : withoutBatch(n.outputShapes().get(0));
+      specs.add(
+          new LayerSpec(
+              n.name(),
+              n.layerType(),
+              in,
+              out,
+              n.kernel(),
+              n.stride(),
+              n.groups(),
+              n.macs(),
+              n.parameters()));
     }
     List<Integer> input = inputs.isEmpty() ? List.of() : withoutBatch(inputs.get(0).dims());
     return new NetworkSpec(name, input, specs);

@@ -18,7 +18,8 @@ public final class Networks {
   /** The input tensor's name in every model built here. */
   public static final String INPUT = "input";
 
-  private static final List<String> NAMES = List.of("mobilenetv1", "mobilenetv2", "resnet18", "resnet50");
+  private static final List<String> NAMES =
+      List.of("mobilenetv1", "mobilenetv2", "resnet18", "resnet50");
 
   private Networks() {}
 
@@ -52,8 +53,8 @@ public final class Networks {
     String x = g.input(INPUT, 1, 3, 224, 224);
     x = g.relu(g.batchNorm(g.conv(x, 32, 3, 2, 1)));
     int[][] dwStridePwOut = {
-      {1, 64}, {2, 128}, {1, 128}, {2, 256}, {1, 256}, {2, 512},
-      {1, 512}, {1, 512}, {1, 512}, {1, 512}, {1, 512}, {2, 1024}, {1, 1024}
+      {1, 64}, {2, 128}, {1, 128}, {2, 256}, {1, 256}, {2, 512}, {1, 512}, {1, 512}, {1, 512},
+      {1, 512}, {1, 512}, {2, 1024}, {1, 1024}
     };
     for (int[] b : dwStridePwOut) {
       int c = (int) g.shape(x)[1];
@@ -69,8 +70,13 @@ public final class Networks {
     String x = g.input(INPUT, 1, 3, 224, 224);
     x = g.relu6(g.batchNorm(g.conv(x, 32, 3, 2, 1)));
     int[][] tcns = {
-      {1, 16, 1, 1}, {6, 24, 2, 2}, {6, 32, 3, 2}, {6, 64, 4, 2},
-      {6, 96, 3, 1}, {6, 160, 3, 2}, {6, 320, 1, 1}
+      {1, 16, 1, 1},
+      {6, 24, 2, 2},
+      {6, 32, 3, 2},
+      {6, 64, 4, 2},
+      {6, 96, 3, 1},
+      {6, 160, 3, 2},
+      {6, 320, 1, 1}
     };
     for (int[] s : tcns) {
       for (int r = 0; r < s[2]; r++) {
@@ -142,15 +148,26 @@ public final class Networks {
    * @param groups 1 for a dense convolution, {@code in} for a depthwise one
    * @throws IllegalArgumentException for a non-positive value or channels not divisible by groups
    */
-  public static OnnxModel conv(int kernel, int stride, int in, int out, int size, int groups, long seed) {
+  public static OnnxModel conv(
+      int kernel, int stride, int in, int out, int size, int groups, long seed) {
     positive("kernel", kernel);
     positive("stride", stride);
     positive("input channels", in);
     positive("output channels", out);
     positive("size", size);
     positive("groups", groups);
-    String name = "conv-k" + kernel + "-s" + stride + "-i" + in + "-o" + out + "-hw" + size
-        + (groups == 1 ? "" : "-g" + groups);
+    String name =
+        "conv-k"
+            + kernel
+            + "-s"
+            + stride
+            + "-i"
+            + in
+            + "-o"
+            + out
+            + "-hw"
+            + size
+            + (groups == 1 ? "" : "-g" + groups);
     GraphBuilder g = new GraphBuilder(name, seed);
     String x = g.input(INPUT, 1, in, size, size);
     return g.build(g.conv(x, out, kernel, stride, groups));
@@ -158,19 +175,21 @@ public final class Networks {
 
   /** Layer types {@link #layer} builds. */
   public static List<String> layerTypes() {
-    return List.of("BatchNormalization", "Relu", "Relu6", "Add", "MaxPool", "GlobalAveragePool", "Gemm");
+    return List.of(
+        "BatchNormalization", "Relu", "Relu6", "Add", "MaxPool", "GlobalAveragePool", "Gemm");
   }
 
   /**
-   * A network of one layer of another type on a 1×{@code channels}×{@code size}×{@code size}
-   * input: {@code BatchNormalization}, {@code Relu}, {@code Relu6} (Clip 0..6), {@code Add} (the
-   * input added to itself), {@code MaxPool} (3×3, stride 2, pad 1, as in ResNet),
-   * {@code GlobalAveragePool}, or {@code Gemm} ({@code channels} → {@code outFeatures}; input
-   * 1×{@code channels}).
+   * A network of one layer of another type on a 1×{@code channels}×{@code size}×{@code size} input:
+   * {@code BatchNormalization}, {@code Relu}, {@code Relu6} (Clip 0..6), {@code Add} (the input
+   * added to itself), {@code MaxPool} (3×3, stride 2, pad 1, as in ResNet), {@code
+   * GlobalAveragePool}, or {@code Gemm} ({@code channels} → {@code outFeatures}; input 1×{@code
+   * channels}).
    */
   public static OnnxModel layer(String type, int channels, int size, int outFeatures, long seed) {
     positive("channels", channels);
-    GraphBuilder g = new GraphBuilder(type.toLowerCase(Locale.ROOT) + "-c" + channels + "-hw" + size, seed);
+    GraphBuilder g =
+        new GraphBuilder(type.toLowerCase(Locale.ROOT) + "-c" + channels + "-hw" + size, seed);
     if (type.equalsIgnoreCase("Gemm")) {
       positive("output features", outFeatures);
       String x = g.input(INPUT, 1, channels);
@@ -178,17 +197,21 @@ public final class Networks {
     }
     positive("size", size);
     String x = g.input(INPUT, 1, channels, size, size);
-    String y = switch (type.toLowerCase(Locale.ROOT)) {
-      case "batchnormalization", "batchnorm", "bn" -> g.batchNorm(x);
-      case "relu" -> g.relu(x);
-      case "relu6", "clip" -> g.relu6(x);
-      case "add" -> g.add(x, x);
-      case "maxpool" -> g.maxPool(x, 3, 2, 1);
-      case "globalaveragepool", "gap" -> g.globalAveragePool(x);
-      default ->
-          throw new IllegalArgumentException(
-              "layer type '" + type + "' is not one of Conv, " + String.join(", ", layerTypes()));
-    };
+    String y =
+        switch (type.toLowerCase(Locale.ROOT)) {
+          case "batchnormalization", "batchnorm", "bn" -> g.batchNorm(x);
+          case "relu" -> g.relu(x);
+          case "relu6", "clip" -> g.relu6(x);
+          case "add" -> g.add(x, x);
+          case "maxpool" -> g.maxPool(x, 3, 2, 1);
+          case "globalaveragepool", "gap" -> g.globalAveragePool(x);
+          default ->
+              throw new IllegalArgumentException(
+                  "layer type '"
+                      + type
+                      + "' is not one of Conv, "
+                      + String.join(", ", layerTypes()));
+        };
     return g.build(y);
   }
 

@@ -19,8 +19,8 @@ public final class OnnxGraphs {
 
   /**
    * The first {@code k} nodes of {@code model} as a model of its own. Its outputs are the tensors
-   * that are alive at the cut: produced by the first {@code k} nodes and used by a later node or
-   * by the original graph outputs (a residual branch makes two). Weights are kept bit for bit.
+   * that are alive at the cut: produced by the first {@code k} nodes and used by a later node or by
+   * the original graph outputs (a residual branch makes two). Weights are kept bit for bit.
    *
    * @throws IllegalArgumentException when {@code k} is not in 1..nodes, or a cut tensor's shape
    *     cannot be inferred
@@ -68,7 +68,11 @@ public final class OnnxGraphs {
   }
 
   private static OnnxModel cutModel(
-      OnnxModel model, List<Node> nodes, List<String> outputs, Map<String, long[]> shapes, String name) {
+      OnnxModel model,
+      List<Node> nodes,
+      List<String> outputs,
+      Map<String, long[]> shapes,
+      String name) {
     Map<String, Tensor> init = new HashMap<>();
     model.initializers().forEach(t -> init.put(t.name(), t));
     Map<String, ValueInfo> declaredInputs = new HashMap<>();
@@ -105,15 +109,17 @@ public final class OnnxGraphs {
     long[] s = shapes.get(tensor);
     if (s == null) {
       throw new IllegalArgumentException(
-          "the shape of tensor '" + tensor + "' cannot be inferred (unsupported operator before it)");
+          "the shape of tensor '"
+              + tensor
+              + "' cannot be inferred (unsupported operator before it)");
     }
     return GraphBuilder.boxed(s);
   }
 
   /**
-   * The model with batch size {@code batch}: the first dimension of every graph input and output
-   * is set to it, intermediate shape declarations are dropped. Works for models whose batch
-   * dimension flows through (Flatten, not a Reshape to a fixed batch).
+   * The model with batch size {@code batch}: the first dimension of every graph input and output is
+   * set to it, intermediate shape declarations are dropped. Works for models whose batch dimension
+   * flows through (Flatten, not a Reshape to a fixed batch).
    */
   public static OnnxModel withBatch(OnnxModel model, int batch) {
     if (batch < 1) {

@@ -14,8 +14,8 @@ import java.util.Set;
 /**
  * Reads any ONNX model: nodes, shapes, parameters and MACs. Shapes are inferred for the operators
  * the program's networks use and a few more (Conv, pools, BatchNormalization, element-wise and
- * broadcasting ops, Flatten, Gemm, MatMul, Reshape with a constant shape, Concat, Transpose);
- * for other operators the shapes declared in the file ({@code value_info}) are used when present.
+ * broadcasting ops, Flatten, Gemm, MatMul, Reshape with a constant shape, Concat, Transpose); for
+ * other operators the shapes declared in the file ({@code value_info}) are used when present.
  */
 public final class OnnxInspector {
 
@@ -39,7 +39,9 @@ public final class OnnxInspector {
       for (int k = 0; k < n.inputs().size(); k++) {
         String in = n.inputs().get(k);
         Tensor t = init.get(in);
-        if (t != null && t.dataType() == OnnxModel.FLOAT && isParameter(n.opType(), k)
+        if (t != null
+            && t.dataType() == OnnxModel.FLOAT
+            && isParameter(n.opType(), k)
             && counted.add(in)) {
           p += t.elements();
         }
@@ -55,8 +57,10 @@ public final class OnnxInspector {
       for (String out : n.outputs()) {
         outs.add(boxed(shapes.get(out)));
       }
-      boolean spatial = n.opType().equals("Conv") || n.opType().equals("ConvTranspose")
-          || n.opType().endsWith("Pool") && !n.opType().startsWith("Global");
+      boolean spatial =
+          n.opType().equals("Conv")
+              || n.opType().equals("ConvTranspose")
+              || n.opType().endsWith("Pool") && !n.opType().startsWith("Global");
       int kernel = 0;
       int stride = 0;
       if (spatial) {
@@ -70,8 +74,15 @@ public final class OnnxInspector {
       String name = n.name().isEmpty() ? n.opType() + "_" + i : n.name();
       layers.add(new NodeSummary(i, name, n.opType(), ins, outs, p, m, kernel, stride, groups));
     }
-    return new ModelSummary(model.graphName(), model.irVersion(), model.opsetVersion(),
-        graphInputs(model), model.outputs(), params, macs, layers);
+    return new ModelSummary(
+        model.graphName(),
+        model.irVersion(),
+        model.opsetVersion(),
+        graphInputs(model),
+        model.outputs(),
+        params,
+        macs,
+        layers);
   }
 
   /** Graph inputs that are not initializers (IR < 4 files list initializers as inputs too). */
@@ -199,14 +210,49 @@ public final class OnnxInspector {
     List<String> in = n.inputs();
     long[] x = in.isEmpty() ? null : s.get(in.get(0));
     switch (n.opType()) {
-      case "Relu", "Clip", "BatchNormalization", "Sigmoid", "Tanh", "LeakyRelu", "Dropout",
-          "Identity", "Softmax", "LogSoftmax", "HardSigmoid", "HardSwish", "Elu", "Selu", "Erf",
-          "Exp", "Log", "Sqrt", "Neg", "Abs", "Cast", "InstanceNormalization",
-          "LayerNormalization", "LRN", "PRelu", "Gelu", "Softplus", "Mish" -> {
+      case "Relu",
+          "Clip",
+          "BatchNormalization",
+          "Sigmoid",
+          "Tanh",
+          "LeakyRelu",
+          "Dropout",
+          "Identity",
+          "Softmax",
+          "LogSoftmax",
+          "HardSigmoid",
+          "HardSwish",
+          "Elu",
+          "Selu",
+          "Erf",
+          "Exp",
+          "Log",
+          "Sqrt",
+          "Neg",
+          "Abs",
+          "Cast",
+          "InstanceNormalization",
+          "LayerNormalization",
+          "LRN",
+          "PRelu",
+          "Gelu",
+          "Softplus",
+          "Mish" -> {
         return x;
       }
-      case "Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Sum", "Mean", "Where", "Equal",
-          "Greater", "Less" -> {
+      case "Add",
+          "Sub",
+          "Mul",
+          "Div",
+          "Pow",
+          "Max",
+          "Min",
+          "Sum",
+          "Mean",
+          "Where",
+          "Equal",
+          "Greater",
+          "Less" -> {
         long[] r = x;
         for (int k = 1; k < in.size(); k++) {
           r = broadcast(r, s.get(in.get(k)));

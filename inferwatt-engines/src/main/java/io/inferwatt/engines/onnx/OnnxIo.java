@@ -17,8 +17,8 @@ public final class OnnxIo {
   /**
    * Reads an ONNX file.
    *
-   * @throws IllegalArgumentException when the file is not a readable ONNX model (the message
-   *     names the file)
+   * @throws IllegalArgumentException when the file is not a readable ONNX model (the message names
+   *     the file)
    */
   public static OnnxModel read(Path file) {
     byte[] bytes;

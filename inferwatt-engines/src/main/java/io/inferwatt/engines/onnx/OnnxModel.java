@@ -39,6 +39,7 @@ public record OnnxModel(
 
   /** {@code TensorProto.DataType.FLOAT}. */
   public static final int FLOAT = 1;
+
   /** {@code TensorProto.DataType.INT64}. */
   public static final int INT64 = 7;
 
@@ -130,9 +131,8 @@ public record OnnxModel(
   }
 
   /**
-   * One attribute. Only the kinds the program reads are decoded ({@code f}, {@code i}, {@code
-   * s}, {@code floats}, {@code ints}); any other kind (tensor, graph, ...) travels in {@code
-   * encoded}.
+   * One attribute. Only the kinds the program reads are decoded ({@code f}, {@code i}, {@code s},
+   * {@code floats}, {@code ints}); any other kind (tensor, graph, ...) travels in {@code encoded}.
    *
    * @param name the attribute's name
    * @param type {@code AttributeProto.AttributeType}: 1 FLOAT, 2 INT, 3 STRING, 6 FLOATS, 7 INTS
@@ -141,8 +141,8 @@ public record OnnxModel(
    * @param s the string value (type 3), UTF-8 decoded
    * @param floats the float list (type 6)
    * @param ints the integer list (type 7)
-   * @param encoded the attribute's bytes as read from a file, written back unchanged; {@code
-   *     null} for attributes the program made
+   * @param encoded the attribute's bytes as read from a file, written back unchanged; {@code null}
+   *     for attributes the program made
    */
   public record Attribute(
       String name,
@@ -226,7 +226,8 @@ public record OnnxModel(
     /** The values of an INT64 tensor (from {@code raw_data} or {@code int64_data}). */
     public long[] int64Values() {
       if (dataType != INT64) {
-        throw new IllegalStateException("tensor " + name + " has data type " + dataType + ", not INT64");
+        throw new IllegalStateException(
+            "tensor " + name + " has data type " + dataType + ", not INT64");
       }
       return ProtoCodec.decodeInt64Values(encoded, (int) elements());
     }

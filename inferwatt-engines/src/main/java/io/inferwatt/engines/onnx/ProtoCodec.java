@@ -113,7 +113,9 @@ final class ProtoCodec {
     }
     if (graphSize > Integer.MAX_VALUE) {
       throw new IllegalArgumentException(
-          "graph of " + graphSize + " bytes is over the 2 GiB protobuf limit (external data is not supported)");
+          "graph of "
+              + graphSize
+              + " bytes is over the 2 GiB protobuf limit (external data is not supported)");
     }
     CodedOutputStream c = CodedOutputStream.newInstance(out, 1 << 16);
     c.writeInt64(MODEL_IR_VERSION, model.irVersion());
@@ -167,7 +169,8 @@ final class ProtoCodec {
           }
           c.writeString(NODE_OP_TYPE, n.opType());
           for (Attribute a : n.attributes()) {
-            c.writeByteArray(NODE_ATTRIBUTE, a.encoded() != null ? a.encoded() : encodeAttribute(a));
+            c.writeByteArray(
+                NODE_ATTRIBUTE, a.encoded() != null ? a.encoded() : encodeAttribute(a));
           }
           if (!n.domain().isEmpty()) {
             c.writeString(NODE_DOMAIN, n.domain());
@@ -390,8 +393,12 @@ final class ProtoCodec {
       }
     }
     if (type == 0) { // IR < 3 files leave the type out; guess it from the field present
-      type = !ints.isEmpty() ? Attribute.TYPE_INTS : !floats.isEmpty() ? Attribute.TYPE_FLOATS
-          : !s.isEmpty() ? Attribute.TYPE_STRING : i != 0 ? Attribute.TYPE_INT : 0;
+      type =
+          !ints.isEmpty()
+              ? Attribute.TYPE_INTS
+              : !floats.isEmpty()
+                  ? Attribute.TYPE_FLOATS
+                  : !s.isEmpty() ? Attribute.TYPE_STRING : i != 0 ? Attribute.TYPE_INT : 0;
     }
     return new Attribute(name, type, f, i, s, floats, ints, bytes);
   }

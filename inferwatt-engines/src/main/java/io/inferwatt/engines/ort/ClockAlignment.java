@@ -10,7 +10,8 @@ package io.inferwatt.engines.ort;
  * @param consistent false when the observations contradict each other (a clock stepped during the
  *     run); the offset is then their median and the uncertainty their spread
  */
-public record ClockAlignment(long offsetNs, long uncertaintyNs, int observations, boolean consistent) {
+public record ClockAlignment(
+    long offsetNs, long uncertaintyNs, int observations, boolean consistent) {
 
   /** Converts an engine time in µs to monotonic ns. */
   public long toMonotonicNs(long engineUs) {
@@ -22,17 +23,19 @@ public record ClockAlignment(long offsetNs, long uncertaintyNs, int observations
    * conversion of that clock in the program.
    *
    * <p>Each run {@code i} was bracketed by {@code System.nanoTime()} before and after {@code
-   * session.run}: {@code [startNs[i], endNs[i]]}. The profiler saw it as {@code [tsUs[i], tsUs[i]
-   * + durUs[i]]}. Since the profiled run lies inside the bracket, every run bounds the offset:
-   * {@code startNs[i] - tsUs[i]·1000 ≤ offset ≤ endNs[i] - (tsUs[i] + durUs[i])·1000}. The offset
-   * is the middle of the intersection over all runs, the uncertainty its half-width; the profile's
+   * session.run}: {@code [startNs[i], endNs[i]]}. The profiler saw it as {@code [tsUs[i], tsUs[i] +
+   * durUs[i]]}. Since the profiled run lies inside the bracket, every run bounds the offset: {@code
+   * startNs[i] - tsUs[i]·1000 ≤ offset ≤ endNs[i] - (tsUs[i] + durUs[i])·1000}. The offset is the
+   * middle of the intersection over all runs, the uncertainty its half-width; the profile's
    * truncation to whole µs widens each bound by 1 µs. Aligning by brackets needs neither clock's
    * epoch (ONNX Runtime's is the wall clock on Linux, a steady clock elsewhere).
    */
-  public static ClockAlignment fromBrackets(long[] startNs, long[] endNs, long[] tsUs, long[] durUs) {
+  public static ClockAlignment fromBrackets(
+      long[] startNs, long[] endNs, long[] tsUs, long[] durUs) {
     int n = startNs.length;
     if (n == 0 || endNs.length != n || tsUs.length != n || durUs.length != n) {
-      throw new IllegalArgumentException("alignment needs the same number (> 0) of runs on both clocks");
+      throw new IllegalArgumentException(
+          "alignment needs the same number (> 0) of runs on both clocks");
     }
     long lo = Long.MIN_VALUE;
     long hi = Long.MAX_VALUE;

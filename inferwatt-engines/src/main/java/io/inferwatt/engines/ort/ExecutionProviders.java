@@ -19,7 +19,7 @@ final class ExecutionProviders {
   /** Appends {@code p} to {@code o} (nothing for the CPU, ONNX Runtime's fallback anyway). */
   static void add(OrtSession.SessionOptions o, Provider p) throws OrtException {
     switch (p) {
-      case CPU -> { }
+      case CPU -> {}
       case CUDA -> o.addCUDA(0);
       case TENSORRT -> {
         o.addTensorrt(0);
@@ -58,16 +58,27 @@ final class ExecutionProviders {
    */
   static String missing(Provider p, Set<OrtProvider> available, String error) {
     OrtProvider wanted = p == Provider.CUDA ? OrtProvider.CUDA : OrtProvider.TENSOR_RT;
-    String libs = p == Provider.CUDA
-        ? "the CUDA 12 runtime and cuDNN 9 (libcudart.so.12, libcublas.so.12, libcudnn.so.9)"
-        : "TensorRT 10 (libnvinfer.so.10, libnvonnxparser.so.10) besides the CUDA 12 runtime and cuDNN 9";
+    String libs =
+        p == Provider.CUDA
+            ? "the CUDA 12 runtime and cuDNN 9 (libcudart.so.12, libcublas.so.12, libcudnn.so.9)"
+            : "TensorRT 10 (libnvinfer.so.10, libnvonnxparser.so.10) besides the CUDA 12 runtime and cuDNN 9";
     if (!available.contains(wanted)) {
-      return "onnxruntime:" + p.id() + " needs ONNX Runtime's GPU build, and this one is CPU-only: build inferwatt with"
+      return "onnxruntime:"
+          + p.id()
+          + " needs ONNX Runtime's GPU build, and this one is CPU-only: build inferwatt with"
           + " 'mvn -Pgpu package' (com.microsoft.onnxruntime:onnxruntime_gpu 1.23.2, Linux x86-64 only; on Jetson an"
-          + " ONNX Runtime GPU build from the Jetson Zoo), and install " + libs;
+          + " ONNX Runtime GPU build from the Jetson Zoo), and install "
+          + libs;
     }
     String first = error.strip().lines().findFirst().orElse("");
-    return "onnxruntime:" + p.id() + ": ONNX Runtime's " + wanted.name() + " provider did not load (" + first
-        + "); it needs " + libs + " on the library path (LD_LIBRARY_PATH) and an NVIDIA driver";
+    return "onnxruntime:"
+        + p.id()
+        + ": ONNX Runtime's "
+        + wanted.name()
+        + " provider did not load ("
+        + first
+        + "); it needs "
+        + libs
+        + " on the library path (LD_LIBRARY_PATH) and an NVIDIA driver";
   }
 }

@@ -17,9 +17,9 @@ import javax.imageio.ImageIO;
 
 /**
  * Input data for one input kind (paper §III.D): all zeros, one fixed random image, or a set of
- * different images. Images are decoded with {@code javax.imageio}, resized (bilinear) to the model's
- * H×W, and normalised as torchvision does ({@code (x/255 - mean) / std}, ImageNet mean and std),
- * laid out NCHW in RGB order.
+ * different images. Images are decoded with {@code javax.imageio}, resized (bilinear) to the
+ * model's H×W, and normalised as torchvision does ({@code (x/255 - mean) / std}, ImageNet mean and
+ * std), laid out NCHW in RGB order.
  */
 final class Inputs {
   private static final float[] MEAN = {0.485f, 0.456f, 0.406f};
@@ -29,8 +29,8 @@ final class Inputs {
 
   /**
    * The batches to feed, each {@code batch × c × h × w} floats; inference {@code i} takes batch
-   * {@code i mod size}. Black and fixed-random give one batch; varied gives as many batches as
-   * the images fill (at least one), the images taken in turn.
+   * {@code i mod size}. Black and fixed-random give one batch; varied gives as many batches as the
+   * images fill (at least one), the images taken in turn.
    */
   static List<float[]> batches(InputKind kind, int batch, int c, int h, int w, OrtOptions o) {
     int per = c * h * w;
@@ -45,9 +45,10 @@ final class Inputs {
         yield List.of(b);
       }
       case VARIED -> {
-        List<BufferedImage> images = o.inputsDir().isPresent()
-            ? readFolder(o.inputsDir().get(), o.variedImages())
-            : generatedSet(o.inputSeed(), o.variedImages(), w, h);
+        List<BufferedImage> images =
+            o.inputsDir().isPresent()
+                ? readFolder(o.inputsDir().get(), o.variedImages())
+                : generatedSet(o.inputSeed(), o.variedImages(), w, h);
         int batches = Math.max(1, images.size() / batch);
         List<float[]> out = new ArrayList<>();
         int next = 0;
@@ -70,8 +71,11 @@ final class Inputs {
     try (Stream<Path> files = Files.list(dir)) {
       for (Path f : files.sorted().toList()) {
         String n = f.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (!(n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg")
-            || n.endsWith(".bmp") || n.endsWith(".gif"))) {
+        if (!(n.endsWith(".png")
+            || n.endsWith(".jpg")
+            || n.endsWith(".jpeg")
+            || n.endsWith(".bmp")
+            || n.endsWith(".gif"))) {
           continue;
         }
         BufferedImage img = ImageIO.read(f.toFile());
@@ -87,7 +91,8 @@ final class Inputs {
       throw new UncheckedIOException("cannot read inputs folder " + dir + ": " + e.getMessage(), e);
     }
     if (out.isEmpty()) {
-      throw new IllegalArgumentException("inputs folder " + dir + " has no png, jpg, bmp or gif image");
+      throw new IllegalArgumentException(
+          "inputs folder " + dir + " has no png, jpg, bmp or gif image");
     }
     return out;
   }
@@ -125,10 +130,13 @@ final class Inputs {
   /** Resizes to w×h and lays out c×h×w normalised floats (c = 3: RGB; c = 1: grey). */
   static float[] normalise(BufferedImage src, int c, int h, int w) {
     BufferedImage img = src;
-    if (src.getWidth() != w || src.getHeight() != h || src.getType() != BufferedImage.TYPE_INT_RGB) {
+    if (src.getWidth() != w
+        || src.getHeight() != h
+        || src.getType() != BufferedImage.TYPE_INT_RGB) {
       img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
       Graphics2D g = img.createGraphics();
-      g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+      g.setRenderingHint(
+          RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
       g.drawImage(src, 0, 0, w, h, null);
       g.dispose();
     }

@@ -36,29 +36,54 @@ final class OrtBench {
     Path dir = Files.createTempDirectory("inferwatt-bench");
     Path model = dir.resolve(net + ".onnx");
     OnnxIo.write(Networks.build(net, 1), model);
-    try (OrtRecorder r = OrtRecorder.open(model, OrtOptions.defaults().withOptimize(optimize), Optional.empty())) {
-      Workload w = new Workload(new NetworkSpec(net, List.of(), List.of()), 1, ExecutionMode.SYNC, InputKind.FIXED_RANDOM);
-      Timeline t = r.record(w, new Protocol(10, cycles, 0, cycles, cycles, 1, 0), Recorder.ProgressListener.NONE);
+    try (OrtRecorder r =
+        OrtRecorder.open(model, OrtOptions.defaults().withOptimize(optimize), Optional.empty())) {
+      Workload w =
+          new Workload(
+              new NetworkSpec(net, List.of(), List.of()),
+              1,
+              ExecutionMode.SYNC,
+              InputKind.FIXED_RANDOM);
+      Timeline t =
+          r.record(
+              w, new Protocol(10, cycles, 0, cycles, cycles, 1, 0), Recorder.ProgressListener.NONE);
       EventLog log = t.events();
       PhaseEvent latency = phase(log, Phases.LATENCY);
       PhaseEvent layers = phase(log, Phases.LAYERS);
-      double[] lat = log.inferences().stream().filter(e -> latency.contains(e.startNs()))
-          .mapToDouble(e -> e.latencyNs() / 1e6).sorted().toArray();
+      double[] lat =
+          log.inferences().stream()
+              .filter(e -> latency.contains(e.startNs()))
+              .mapToDouble(e -> e.latencyNs() / 1e6)
+              .sorted()
+              .toArray();
       Map<Long, Long> sum = new HashMap<>();
       for (int i = 0; i < log.layerCount(); i++) {
         sum.merge(log.layerSeq(i), log.layerDurationNs(i), Long::sum);
       }
-      double[] ratio = log.inferences().stream().filter(e -> layers.contains(e.startNs()))
-          .mapToDouble(e -> sum.getOrDefault(e.seq(), 0L) / (double) e.latencyNs()).sorted().toArray();
-      double[] profiledLat = log.inferences().stream().filter(e -> layers.contains(e.startNs()))
-          .mapToDouble(InferenceEvent::latencyNs).map(x -> x / 1e6).sorted().toArray();
-      System.out.printf("%s on %s, %d cores, optimize=%s%n", net, r.board(),
-          Runtime.getRuntime().availableProcessors(), optimize);
-      System.out.printf("latency ms: p50 %.2f  min %.2f  p95 %.2f  (n=%d)%n",
+      double[] ratio =
+          log.inferences().stream()
+              .filter(e -> layers.contains(e.startNs()))
+              .mapToDouble(e -> sum.getOrDefault(e.seq(), 0L) / (double) e.latencyNs())
+              .sorted()
+              .toArray();
+      double[] profiledLat =
+          log.inferences().stream()
+              .filter(e -> layers.contains(e.startNs()))
+              .mapToDouble(InferenceEvent::latencyNs)
+              .map(x -> x / 1e6)
+              .sorted()
+              .toArray();
+      System.out.printf(
+          "%s on %s, %d cores, optimize=%s%n",
+          net, r.board(), Runtime.getRuntime().availableProcessors(), optimize);
+      System.out.printf(
+          "latency ms: p50 %.2f  min %.2f  p95 %.2f  (n=%d)%n",
           lat[lat.length / 2], lat[0], lat[(int) (lat.length * 0.95)], lat.length);
-      System.out.printf("profiled latency ms: p50 %.2f; kernels per inference %d%n",
+      System.out.printf(
+          "profiled latency ms: p50 %.2f; kernels per inference %d%n",
           profiledLat[profiledLat.length / 2], r.lastReport().nodesPerInference());
-      System.out.printf("layer sum / latency: p50 %.3f  min %.3f  max %.3f%n",
+      System.out.printf(
+          "layer sum / latency: p50 %.3f  min %.3f  max %.3f%n",
           ratio[ratio.length / 2], ratio[0], ratio[ratio.length - 1]);
       System.out.println("alignment: " + r.lastReport().alignments());
     }

@@ -42,8 +42,11 @@ import java.util.concurrent.atomic.AtomicReference;
 /** The {@link OrtRecorder} implementation. One recording at a time. */
 final class OrtEngine implements OrtRecorder {
 
-  /** Profiled runs before the recorded ones in each profiled session (kernels warm, arena sized). */
+  /**
+   * Profiled runs before the recorded ones in each profiled session (kernels warm, arena sized).
+   */
   private static final int PROFILE_WARMUP_RUNS = 2;
+
   /** Kernel events per profile file, well under ONNX Runtime's cap of 1,000,000 events. */
   private static final int EVENTS_PER_PROFILE = 300_000;
 
@@ -72,12 +75,23 @@ final class OrtEngine implements OrtRecorder {
     ValueInfo in = ins.get(0);
     if (in.elemType() != OnnxModel.FLOAT) {
       throw new IllegalArgumentException(
-          modelPath + ": input " + in.name() + " has element type " + in.elemType() + ", not FLOAT (1)");
+          modelPath
+              + ": input "
+              + in.name()
+              + " has element type "
+              + in.elemType()
+              + ", not FLOAT (1)");
     }
     List<Long> dims = in.dims();
-    if (dims.size() != 4 && dims.size() != 2 || dims.subList(1, dims.size()).stream().anyMatch(d -> d < 1)) {
+    if (dims.size() != 4 && dims.size() != 2
+        || dims.subList(1, dims.size()).stream().anyMatch(d -> d < 1)) {
       throw new IllegalArgumentException(
-          modelPath + ": input " + in.name() + " has shape " + dims + "; expected N×C×H×W or N×F with fixed C, H, W");
+          modelPath
+              + ": input "
+              + in.name()
+              + " has shape "
+              + dims
+              + "; expected N×C×H×W or N×F with fixed C, H, W");
     }
     this.inputName = in.name();
     this.inputDims = List.copyOf(dims.subList(1, dims.size()));
@@ -87,7 +101,10 @@ final class OrtEngine implements OrtRecorder {
 
   @Override
   public String board() {
-    String where = options.provider() == OrtOptions.Provider.CPU ? "cpu" : "onnxruntime-" + options.provider().id();
+    String where =
+        options.provider() == OrtOptions.Provider.CPU
+            ? "cpu"
+            : "onnxruntime-" + options.provider().id();
     return where + ":" + System.getProperty("os.arch");
   }
 
@@ -119,18 +136,24 @@ final class OrtEngine implements OrtRecorder {
   }
 
   @Override
-  public synchronized Timeline record(Workload workload, Protocol protocol, ProgressListener listener) {
+  public synchronized Timeline record(
+      Workload workload, Protocol protocol, ProgressListener listener) {
     List<String> notes = new ArrayList<>();
     List<ClockAlignment> alignments = new ArrayList<>();
     if (feed == null) {
-      notes.add("no power sensor found: recorded latency and per-layer latency only (power and idle phases skipped)");
+      notes.add(
+          "no power sensor found: recorded latency and per-layer latency only (power and idle phases skipped)");
     }
     if (options.provider() != OrtOptions.Provider.CPU) {
-      notes.add("with the " + options.provider().id() + " provider, ONNX Runtime's node times are host times around"
-          + " each kernel's launch, not GPU execution; a TensorRT subgraph is one node");
+      notes.add(
+          "with the "
+              + options.provider().id()
+              + " provider, ONNX Runtime's node times are host times around"
+              + " each kernel's launch, not GPU execution; a TensorRT subgraph is one node");
     }
     int batch = workload.batch();
-    byte[] bytes = OnnxIo.toBytes(batch == 1 && firstDim() == 1 ? model : OnnxGraphs.withBatch(model, batch));
+    byte[] bytes =
+        OnnxIo.toBytes(batch == 1 && firstDim() == 1 ? model : OnnxGraphs.withBatch(model, batch));
     long[] shape = new long[inputDims.size() + 1];
     shape[0] = batch;
     for (int i = 0; i < inputDims.size(); i++) {
@@ -150,11 +173,38 @@ final class OrtEngine implements OrtRecorder {
       for (float[] d : data) {
         tensors.add(OnnxTensor.createTensor(env, FloatBuffer.wrap(d), shape));
       }
-      List<Map<String, OnnxTensor>> feeds = tensors.stream().map(t -> Map.of(inputName, t)).toList();
+      List<Map<String, OnnxTensor>> feeds =
+          tensors.stream().map(t -> Map.of(inputName, t)).toList();
       long[] seq = {0};
       ExecutionMode mode = workload.mode();
-      phase(log, Phases.WARMUP, () -> run(session, feeds, protocol.warmupCycles(), mode, batch, seq, log, listener, Phases.WARMUP));
-      phase(log, Phases.LATENCY, () -> run(session, feeds, protocol.latencyCycles(), mode, batch, seq, log, listener, Phases.LATENCY));
+      phase(
+          log,
+          Phases.WARMUP,
+          () ->
+              run(
+                  session,
+                  feeds,
+                  protocol.warmupCycles(),
+                  mode,
+                  batch,
+                  seq,
+                  log,
+                  listener,
+                  Phases.WARMUP));
+      phase(
+          log,
+          Phases.LATENCY,
+          () ->
+              run(
+                  session,
+                  feeds,
+                  protocol.latencyCycles(),
+                  mode,
+                  batch,
+                  seq,
+                  log,
+                  listener,
+                  Phases.LATENCY));
       layerCycles = layerCycles(bytes, feeds, protocol, profileDir, notes);
       int perProfile = Math.max(1, EVENTS_PER_PROFILE / Math.max(1, model.nodes().size() + 2));
       OrtSession firstProfiled = newSession(bytes, profileDir);
@@ -163,30 +213,55 @@ final class OrtEngine implements OrtRecorder {
       }
       try {
         if (feed != null) {
-          phase(log, Phases.POWER, () -> run(session, feeds, protocol.powerCycles(), mode, batch, seq, log, listener, Phases.POWER));
+          phase(
+              log,
+              Phases.POWER,
+              () ->
+                  run(
+                      session,
+                      feeds,
+                      protocol.powerCycles(),
+                      mode,
+                      batch,
+                      seq,
+                      log,
+                      listener,
+                      Phases.POWER));
         }
         int cycles = layerCycles;
-        phase(log, Phases.LAYERS, () -> {
-          OrtSession profiled = firstProfiled;
-          try {
-            int done = 0;
-            while (done < cycles) {
-              if (profiled == null) {
-                profiled = newSession(bytes, profileDir);
+        phase(
+            log,
+            Phases.LAYERS,
+            () -> {
+              OrtSession profiled = firstProfiled;
+              try {
+                int done = 0;
+                while (done < cycles) {
+                  if (profiled == null) {
+                    profiled = newSession(bytes, profileDir);
+                  }
+                  int chunk = Math.min(perProfile, cycles - done);
+                  layerChunk(
+                      profiled,
+                      feeds,
+                      chunk,
+                      batch,
+                      seq,
+                      log,
+                      alignments,
+                      notes,
+                      nodesPerInference);
+                  profiled.close();
+                  profiled = null;
+                  done += chunk;
+                  listener.progress(Phases.LAYERS, done, cycles);
+                }
+              } finally {
+                if (profiled != null) {
+                  profiled.close();
+                }
               }
-              int chunk = Math.min(perProfile, cycles - done);
-              layerChunk(profiled, feeds, chunk, batch, seq, log, alignments, notes, nodesPerInference);
-              profiled.close();
-              profiled = null;
-              done += chunk;
-              listener.progress(Phases.LAYERS, done, cycles);
-            }
-          } finally {
-            if (profiled != null) {
-              profiled.close();
-            }
-          }
-        });
+            });
         if (feed != null && protocol.idleNs() > 0) {
           phase(log, Phases.IDLE, () -> sleepNs(protocol.idleNs()));
         }
@@ -196,7 +271,8 @@ final class OrtEngine implements OrtRecorder {
         }
       }
     } catch (OrtException e) {
-      throw new IllegalStateException("ONNX Runtime failed on " + modelPath + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "ONNX Runtime failed on " + modelPath + ": " + e.getMessage(), e);
     } finally {
       for (OnnxTensor t : tensors) {
         t.close();
@@ -204,7 +280,8 @@ final class OrtEngine implements OrtRecorder {
       deleteQuietly(profileDir);
     }
     if (alignments.stream().anyMatch(a -> !a.consistent())) {
-      notes.add("the profiler's clock and the monotonic clock disagreed during a profile; layer start times are approximate");
+      notes.add(
+          "the profiler's clock and the monotonic clock disagreed during a profile; layer start times are approximate");
     }
     last = new Report(notes, alignments, layerCycles, nodesPerInference[0]);
     return new Timeline(feed == null ? List.of() : feed.rails(), dedupe(samples), log.build());
@@ -232,8 +309,16 @@ final class OrtEngine implements OrtRecorder {
   }
 
   /** Runs {@code n} inferences and logs them; returns their [start, end] in monotonic ns. */
-  private long[][] run(OrtSession s, List<Map<String, OnnxTensor>> feeds, int n, ExecutionMode mode,
-      int batch, long[] seq, EventLog.Builder log, ProgressListener listener, String phase)
+  private long[][] run(
+      OrtSession s,
+      List<Map<String, OnnxTensor>> feeds,
+      int n,
+      ExecutionMode mode,
+      int batch,
+      long[] seq,
+      EventLog.Builder log,
+      ProgressListener listener,
+      String phase)
       throws OrtException {
     long[][] t = new long[n][];
     if (mode == ExecutionMode.SYNC || options.asyncInFlight() == 1) {
@@ -257,35 +342,47 @@ final class OrtEngine implements OrtRecorder {
   }
 
   /** {@code asyncInFlight} pool threads each take the next inference until {@code n} are done. */
-  private void runAsync(OrtSession s, List<Map<String, OnnxTensor>> feeds, int n, long firstSeq,
-      long[][] t, ProgressListener listener, String phase) throws OrtException {
+  private void runAsync(
+      OrtSession s,
+      List<Map<String, OnnxTensor>> feeds,
+      int n,
+      long firstSeq,
+      long[][] t,
+      ProgressListener listener,
+      String phase)
+      throws OrtException {
     int threads = Math.min(options.asyncInFlight(), Math.max(1, n));
     AtomicInteger next = new AtomicInteger();
     AtomicInteger done = new AtomicInteger();
     AtomicReference<OrtException> failure = new AtomicReference<>();
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread th = new Thread(r, "inferwatt-ort-request");
-      th.setDaemon(true);
-      return th;
-    });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread th = new Thread(r, "inferwatt-ort-request");
+              th.setDaemon(true);
+              return th;
+            });
     try {
       List<Future<?>> workers = new ArrayList<>();
       for (int k = 0; k < threads; k++) {
-        workers.add(pool.submit(() -> {
-          int i;
-          while (failure.get() == null && (i = next.getAndIncrement()) < n) {
-            Map<String, OnnxTensor> in = feeds.get((int) ((firstSeq + i) % feeds.size()));
-            long start = clock.nanoTime();
-            try {
-              s.run(in).close();
-            } catch (OrtException e) {
-              failure.compareAndSet(null, e);
-              return;
-            }
-            t[i] = new long[] {start, clock.nanoTime()};
-            done.incrementAndGet();
-          }
-        }));
+        workers.add(
+            pool.submit(
+                () -> {
+                  int i;
+                  while (failure.get() == null && (i = next.getAndIncrement()) < n) {
+                    Map<String, OnnxTensor> in = feeds.get((int) ((firstSeq + i) % feeds.size()));
+                    long start = clock.nanoTime();
+                    try {
+                      s.run(in).close();
+                    } catch (OrtException e) {
+                      failure.compareAndSet(null, e);
+                      return;
+                    }
+                    t[i] = new long[] {start, clock.nanoTime()};
+                    done.incrementAndGet();
+                  }
+                }));
       }
       for (Future<?> f : workers) {
         while (!f.isDone()) {
@@ -295,7 +392,8 @@ final class OrtEngine implements OrtRecorder {
           } catch (java.util.concurrent.TimeoutException e) {
             // report progress and wait on
           } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("inference thread failed: " + e.getCause(), e.getCause());
+            throw new IllegalStateException(
+                "inference thread failed: " + e.getCause(), e.getCause());
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while inferences were in flight", e);
@@ -312,18 +410,27 @@ final class OrtEngine implements OrtRecorder {
   }
 
   /**
-   * One profiled session's share of the layer phase: a few unrecorded runs, then {@code n}
-   * recorded ones one at a time (per-layer attribution needs one inference in flight, as
-   * TensorRT's profiler also makes execution synchronous), then the profile is read and aligned.
+   * One profiled session's share of the layer phase: a few unrecorded runs, then {@code n} recorded
+   * ones one at a time (per-layer attribution needs one inference in flight, as TensorRT's profiler
+   * also makes execution synchronous), then the profile is read and aligned.
    */
-  private void layerChunk(OrtSession s, List<Map<String, OnnxTensor>> feeds, int n, int batch,
-      long[] seq, EventLog.Builder log, List<ClockAlignment> alignments, List<String> notes,
-      int[] nodesPerInference) throws OrtException {
+  private void layerChunk(
+      OrtSession s,
+      List<Map<String, OnnxTensor>> feeds,
+      int n,
+      int batch,
+      long[] seq,
+      EventLog.Builder log,
+      List<ClockAlignment> alignments,
+      List<String> notes,
+      int[] nodesPerInference)
+      throws OrtException {
     for (int i = 0; i < PROFILE_WARMUP_RUNS; i++) {
       s.run(feeds.get(0)).close();
     }
     long firstSeq = seq[0];
-    long[][] t = run(s, feeds, n, ExecutionMode.SYNC, batch, seq, log, ProgressListener.NONE, Phases.LAYERS);
+    long[][] t =
+        run(s, feeds, n, ExecutionMode.SYNC, batch, seq, log, ProgressListener.NONE, Phases.LAYERS);
     Path file = Path.of(s.endProfiling());
     OrtProfile profile;
     try {
@@ -335,7 +442,12 @@ final class OrtEngine implements OrtRecorder {
     int available = Math.max(0, runs.size() - PROFILE_WARMUP_RUNS);
     int m = Math.min(n, available);
     if (m < n) {
-      notes.add("the profile holds " + available + " of " + n + " layer-phase runs; layers mapped for those only");
+      notes.add(
+          "the profile holds "
+              + available
+              + " of "
+              + n
+              + " layer-phase runs; layers mapped for those only");
     }
     if (m == 0) {
       return;
@@ -358,15 +470,26 @@ final class OrtEngine implements OrtRecorder {
       nodesPerInference[0] = Math.max(nodesPerInference[0], nodes.size());
       for (int k = 0; k < nodes.size(); k++) {
         OrtProfile.NodeTime nt = nodes.get(k);
-        log.layer(new LayerEvent(firstSeq + i, k, nt.name(), nt.opType(), nt.durUs() * 1000,
-            OptionalLong.of(a.toMonotonicNs(nt.tsUs()))));
+        log.layer(
+            new LayerEvent(
+                firstSeq + i,
+                k,
+                nt.name(),
+                nt.opType(),
+                nt.durUs() * 1000,
+                OptionalLong.of(a.toMonotonicNs(nt.tsUs()))));
       }
     }
   }
 
   /** Layer-phase cycles: as asked, or as many as the fastest layer needs for its samples. */
-  private int layerCycles(byte[] bytes, List<Map<String, OnnxTensor>> feeds, Protocol p,
-      Path profileDir, List<String> notes) throws OrtException {
+  private int layerCycles(
+      byte[] bytes,
+      List<Map<String, OnnxTensor>> feeds,
+      Protocol p,
+      Path profileDir,
+      List<String> notes)
+      throws OrtException {
     if (p.layerCycles() > 0) {
       return p.layerCycles();
     }
@@ -381,7 +504,8 @@ final class OrtEngine implements OrtRecorder {
       Path file = Path.of(pilot.endProfiling());
       try {
         List<OrtProfile.Run> runs = OrtProfile.read(file).runs();
-        for (OrtProfile.Run r : runs.subList(Math.min(PROFILE_WARMUP_RUNS, runs.size()), runs.size())) {
+        for (OrtProfile.Run r :
+            runs.subList(Math.min(PROFILE_WARMUP_RUNS, runs.size()), runs.size())) {
           for (OrtProfile.NodeTime n : r.nodes()) {
             fastestUs = Math.min(fastestUs, n.durUs());
           }
@@ -393,8 +517,15 @@ final class OrtEngine implements OrtRecorder {
     long fastestNs = Math.max(1000, fastestUs == Long.MAX_VALUE ? 1000 : fastestUs * 1000);
     double needed = Math.ceil((double) p.minSamplesPerLayer() * feed.periodNs() / fastestNs);
     if (needed > p.maxLayerCycles()) {
-      notes.add("the fastest layer (" + fastestNs / 1000 + " µs) needs " + (long) needed
-          + " cycles for " + p.minSamplesPerLayer() + " samples; capped at " + p.maxLayerCycles());
+      notes.add(
+          "the fastest layer ("
+              + fastestNs / 1000
+              + " µs) needs "
+              + (long) needed
+              + " cycles for "
+              + p.minSamplesPerLayer()
+              + " samples; capped at "
+              + p.maxLayerCycles());
       return p.maxLayerCycles();
     }
     return (int) Math.max(1, needed);
@@ -409,9 +540,10 @@ final class OrtEngine implements OrtRecorder {
       }
       ExecutionProviders.add(o, options.provider());
       o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-      o.setOptimizationLevel(options.optimize()
-          ? OrtSession.SessionOptions.OptLevel.ALL_OPT
-          : OrtSession.SessionOptions.OptLevel.NO_OPT);
+      o.setOptimizationLevel(
+          options.optimize()
+              ? OrtSession.SessionOptions.OptLevel.ALL_OPT
+              : OrtSession.SessionOptions.OptLevel.NO_OPT);
       if (profileDir != null) {
         o.enableProfiling(profileDir.resolve("ort").toString());
       }
@@ -427,7 +559,8 @@ final class OrtEngine implements OrtRecorder {
       }
       return Files.createTempDirectory("inferwatt-ort-profile");
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create a folder for ONNX Runtime profiles: " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot create a folder for ONNX Runtime profiles: " + e.getMessage(), e);
     }
   }
 
@@ -440,7 +573,10 @@ final class OrtEngine implements OrtRecorder {
     }
   }
 
-  /** Samples strictly increasing in time, as {@link Timeline} requires (a repeated stamp is dropped). */
+  /**
+   * Samples strictly increasing in time, as {@link Timeline} requires (a repeated stamp is
+   * dropped).
+   */
   private static List<PowerSample> dedupe(List<PowerSample> in) {
     List<PowerSample> out = new ArrayList<>(in.size());
     long last = Long.MIN_VALUE;

@@ -13,8 +13,7 @@ import java.util.Optional;
  * @param asyncInFlight requests in flight in {@code async} mode (each on its own pool thread)
  * @param inputsDir folder of images for the {@code varied} input kind; empty = a generated set
  * @param inputSeed seed of the random image ({@code fixed-random}) and of the generated set
- * @param variedImages images in the generated set, and the most images taken from {@code
- *     inputsDir}
+ * @param variedImages images in the generated set, and the most images taken from {@code inputsDir}
  * @param profileDir where ONNX Runtime writes its profile files (deleted after parsing); empty =
  *     the temporary folder
  * @param provider the execution provider; CUDA and TensorRT need the GPU build ({@code -Pgpu})
@@ -35,7 +34,10 @@ public record OrtOptions(
     CPU("cpu"),
     /** {@code CUDAExecutionProvider}: CUDA 12 and cuDNN 9 at run time. */
     CUDA("cuda"),
-    /** {@code TensorrtExecutionProvider} (CUDA for the nodes TensorRT does not take): also TensorRT 10. */
+    /**
+     * {@code TensorrtExecutionProvider} (CUDA for the nodes TensorRT does not take): also TensorRT
+     * 10.
+     */
     TENSORRT("tensorrt");
 
     private final String id;
@@ -56,7 +58,8 @@ public record OrtOptions(
           return p;
         }
       }
-      throw new IllegalArgumentException("execution provider '" + id + "' is not one of cpu, cuda, tensorrt");
+      throw new IllegalArgumentException(
+          "execution provider '" + id + "' is not one of cpu, cuda, tensorrt");
     }
   }
 
@@ -72,32 +75,62 @@ public record OrtOptions(
     }
   }
 
-  /** ONNX Runtime's thread default, graph optimisation on, 2 requests in flight, 16 generated images. */
+  /**
+   * ONNX Runtime's thread default, graph optimisation on, 2 requests in flight, 16 generated
+   * images.
+   */
   public static OrtOptions defaults() {
     return new OrtOptions(0, true, 2, Optional.empty(), 1, 16, Optional.empty(), Provider.CPU);
   }
 
   public OrtOptions withIntraOpThreads(int n) {
-    return new OrtOptions(n, optimize, asyncInFlight, inputsDir, inputSeed, variedImages, profileDir, provider);
+    return new OrtOptions(
+        n, optimize, asyncInFlight, inputsDir, inputSeed, variedImages, profileDir, provider);
   }
 
   public OrtOptions withOptimize(boolean on) {
-    return new OrtOptions(intraOpThreads, on, asyncInFlight, inputsDir, inputSeed, variedImages, profileDir, provider);
+    return new OrtOptions(
+        intraOpThreads,
+        on,
+        asyncInFlight,
+        inputsDir,
+        inputSeed,
+        variedImages,
+        profileDir,
+        provider);
   }
 
   public OrtOptions withAsyncInFlight(int n) {
-    return new OrtOptions(intraOpThreads, optimize, n, inputsDir, inputSeed, variedImages, profileDir, provider);
+    return new OrtOptions(
+        intraOpThreads, optimize, n, inputsDir, inputSeed, variedImages, profileDir, provider);
   }
 
   public OrtOptions withInputsDir(Path dir) {
-    return new OrtOptions(intraOpThreads, optimize, asyncInFlight, Optional.of(dir), inputSeed, variedImages, profileDir, provider);
+    return new OrtOptions(
+        intraOpThreads,
+        optimize,
+        asyncInFlight,
+        Optional.of(dir),
+        inputSeed,
+        variedImages,
+        profileDir,
+        provider);
   }
 
   public OrtOptions withProfileDir(Path dir) {
-    return new OrtOptions(intraOpThreads, optimize, asyncInFlight, inputsDir, inputSeed, variedImages, Optional.of(dir), provider);
+    return new OrtOptions(
+        intraOpThreads,
+        optimize,
+        asyncInFlight,
+        inputsDir,
+        inputSeed,
+        variedImages,
+        Optional.of(dir),
+        provider);
   }
 
   public OrtOptions withProvider(Provider p) {
-    return new OrtOptions(intraOpThreads, optimize, asyncInFlight, inputsDir, inputSeed, variedImages, profileDir, p);
+    return new OrtOptions(
+        intraOpThreads, optimize, asyncInFlight, inputsDir, inputSeed, variedImages, profileDir, p);
   }
 }

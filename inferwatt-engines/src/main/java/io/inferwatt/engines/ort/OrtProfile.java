@@ -78,7 +78,8 @@ public record OrtProfile(List<Run> runs) {
     List<Object[]> nodes = new ArrayList<>(); // NodeTime, tid
     try (JsonParser p = new JsonFactory().createParser(in)) {
       if (p.nextToken() != JsonToken.START_ARRAY) {
-        throw new FormatException(source, p.currentLocation().getLineNr(), "not a JSON array of trace events");
+        throw new FormatException(
+            source, p.currentLocation().getLineNr(), "not a JSON array of trace events");
       }
       while (p.nextToken() == JsonToken.START_OBJECT) {
         String cat = "";

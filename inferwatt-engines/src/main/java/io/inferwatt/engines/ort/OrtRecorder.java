@@ -8,11 +8,11 @@ import java.util.Optional;
 /**
  * ONNX Runtime (CPU) as a {@link Recorder}: runs the measurement protocol on one ONNX model and
  * records every inference on the monotonic time base ({@code System.nanoTime()} around {@code
- * session.run}) and every executed node from ONNX Runtime's own profiler, aligned once per
- * profile by {@link ClockAlignment#fromBrackets}.
+ * session.run}) and every executed node from ONNX Runtime's own profiler, aligned once per profile
+ * by {@link ClockAlignment#fromBrackets}.
  *
- * <p>The model is fixed when the recorder is opened; a workload supplies batch size, execution
- * mode and input kind (its {@code network} only names the run). Without a {@link SampleFeed} the
+ * <p>The model is fixed when the recorder is opened; a workload supplies batch size, execution mode
+ * and input kind (its {@code network} only names the run). Without a {@link SampleFeed} the
  * recording holds latency and per-layer latency only, and {@link #lastReport()} says that no power
  * sensor was found.
  */
@@ -42,7 +42,8 @@ public interface OrtRecorder extends Recorder, AutoCloseable {
    * @param layerCycles inferences run in the layer phase
    * @param nodesPerInference kernels ONNX Runtime ran per inference (after its graph optimisation)
    */
-  record Report(List<String> notes, List<ClockAlignment> alignments, int layerCycles, int nodesPerInference) {
+  record Report(
+      List<String> notes, List<ClockAlignment> alignments, int layerCycles, int nodesPerInference) {
     public Report {
       notes = List.copyOf(notes);
       alignments = List.copyOf(alignments);

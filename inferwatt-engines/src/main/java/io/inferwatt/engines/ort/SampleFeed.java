@@ -4,8 +4,8 @@ import io.inferwatt.core.PowerSample;
 import java.util.List;
 
 /**
- * A power source as the ONNX Runtime recorder needs it: the smallest contract a power logger can
- * be adapted to. Samples are on the monotonic time base, one value per rail in mW.
+ * A power source as the ONNX Runtime recorder needs it: the smallest contract a power logger can be
+ * adapted to. Samples are on the monotonic time base, one value per rail in mW.
  */
 public interface SampleFeed {
 

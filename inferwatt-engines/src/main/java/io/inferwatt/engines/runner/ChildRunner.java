@@ -37,7 +37,12 @@ final class ChildRunner implements CommandRecorder {
   private final SampleFeed feed;
   private final Path workDir;
 
-  ChildRunner(List<String> argv, Duration timeout, ProcessLauncher launcher, SampleFeed feed, Path workDir) {
+  ChildRunner(
+      List<String> argv,
+      Duration timeout,
+      ProcessLauncher launcher,
+      SampleFeed feed,
+      Path workDir) {
     this.argv = argv;
     this.timeout = timeout;
     this.launcher = launcher;
@@ -57,7 +62,9 @@ final class ChildRunner implements CommandRecorder {
 
   @Override
   public List<Rail> rails() {
-    return feed == null ? List.of() : feed.rails().stream().map(r -> new Rail(r, r, "power feed", false)).toList();
+    return feed == null
+        ? List.of()
+        : feed.rails().stream().map(r -> new Rail(r, r, "power feed", false)).toList();
   }
 
   @Override
@@ -75,7 +82,8 @@ final class ChildRunner implements CommandRecorder {
     v.put("warmup", Integer.toString(p.warmupCycles()));
     v.put("latency", Integer.toString(p.latencyCycles()));
     v.put("power", Integer.toString(p.powerCycles()));
-    v.put("layers", Integer.toString(p.layerCycles() > 0 ? p.layerCycles() : p.minSamplesPerLayer()));
+    v.put(
+        "layers", Integer.toString(p.layerCycles() > 0 ? p.layerCycles() : p.minSamplesPerLayer()));
     return v;
   }
 
@@ -125,7 +133,8 @@ final class ChildRunner implements CommandRecorder {
       try {
         p = launcher.launch(command, environment(values), workDir);
       } catch (IOException e) {
-        throw new IllegalArgumentException("cannot start runner " + command.get(0) + ": " + e.getMessage(), e);
+        throw new IllegalArgumentException(
+            "cannot start runner " + command.get(0) + ": " + e.getMessage(), e);
       }
       out = new StdoutReader(p, parser, listener);
       err = new Tail(p.getErrorStream());
@@ -134,8 +143,12 @@ final class ChildRunner implements CommandRecorder {
       boolean finished = waitFor(p, timeout.toMillis());
       if (!finished) {
         destroy(p);
-        failure = "runner " + command.get(0) + " did not finish within " + timeout.toMillis() / 1000.0
-            + " s and was stopped";
+        failure =
+            "runner "
+                + command.get(0)
+                + " did not finish within "
+                + timeout.toMillis() / 1000.0
+                + " s and was stopped";
       }
       join(out, Math.max(DESTROY_GRACE_MS, timeout.toMillis()));
       if (out.isAlive()) { // a grandchild holds stdout open: stop everything, close the pipe
@@ -152,8 +165,14 @@ final class ChildRunner implements CommandRecorder {
         failureLine = out.error.line();
         cause = out.error;
       } else if (failure == null && p.exitValue() != 0) {
-        failure = "runner " + command.get(0) + " exited with status " + p.exitValue()
-            + " after " + parser.lines() + " lines";
+        failure =
+            "runner "
+                + command.get(0)
+                + " exited with status "
+                + p.exitValue()
+                + " after "
+                + parser.lines()
+                + " lines";
       } else if (failure == null && out.ioError != null) {
         failure = "cannot read the runner's output: " + out.ioError.getMessage();
         cause = out.ioError;
@@ -182,14 +201,15 @@ final class ChildRunner implements CommandRecorder {
     if (file != null) {
       events = withPhases(file.events(), extraPhases);
     } else {
-      events = EventLog.builder().build(); // the references between lines are broken: nothing to trust
+      events =
+          EventLog.builder().build(); // the references between lines are broken: nothing to trust
     }
     Timeline t = new Timeline(feed == null ? List.of() : feed.rails(), increasing(samples), events);
     if (failure != null) {
       String tail = err == null ? "" : err.text();
       String lastErr = lastLine(tail);
-      throw new RunnerException(failure + (lastErr.isEmpty() ? "" : "; stderr: " + lastErr), t,
-          failureLine, tail, cause);
+      throw new RunnerException(
+          failure + (lastErr.isEmpty() ? "" : "; stderr: " + lastErr), t, failureLine, tail, cause);
     }
     return t;
   }
@@ -296,8 +316,9 @@ final class ChildRunner implements CommandRecorder {
     @Override
     public void run() {
       long inferences = 0;
-      try (BufferedReader r = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      try (BufferedReader r =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         String line;
         while ((line = r.readLine()) != null) {
           try {
@@ -312,7 +333,8 @@ final class ChildRunner implements CommandRecorder {
           }
         }
       } catch (IOException e) {
-        ioError = e; // also what a destroyed runner's pipe gives; reported only if nothing else failed
+        ioError =
+            e; // also what a destroyed runner's pipe gives; reported only if nothing else failed
       }
     }
   }

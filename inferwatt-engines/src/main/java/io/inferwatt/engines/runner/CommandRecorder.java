@@ -9,14 +9,14 @@ import java.util.Optional;
 
 /**
  * Any framework as a {@link Recorder}, through the external runner protocol ({@code
- * docs/runners.md}): a child process prints the events JSONL on its standard output while the
- * power feed logs; the recorder reads it line by line as it comes.
+ * docs/runners.md}): a child process prints the events JSONL on its standard output while the power
+ * feed logs; the recorder reads it line by line as it comes.
  *
  * <p>The argument list may hold placeholders that {@link #record} fills from the workload and the
- * protocol: {@code {network}}, {@code {batch}}, {@code {mode}} ({@code sync}|{@code async}),
- * {@code {input}} ({@code black}|{@code fixed-random}|{@code varied}), {@code {warmup}}, {@code
- * {latency}}, {@code {power}}, {@code {layers}} (cycles). The same values are in the environment
- * as {@code INFERWATT_NETWORK}, {@code INFERWATT_BATCH}, {@code INFERWATT_MODE}, {@code
+ * protocol: {@code {network}}, {@code {batch}}, {@code {mode}} ({@code sync}|{@code async}), {@code
+ * {input}} ({@code black}|{@code fixed-random}|{@code varied}), {@code {warmup}}, {@code
+ * {latency}}, {@code {power}}, {@code {layers}} (cycles). The same values are in the environment as
+ * {@code INFERWATT_NETWORK}, {@code INFERWATT_BATCH}, {@code INFERWATT_MODE}, {@code
  * INFERWATT_INPUT}, {@code INFERWATT_WARMUP}, {@code INFERWATT_LATENCY_CYCLES}, {@code
  * INFERWATT_POWER_CYCLES}, {@code INFERWATT_LAYER_CYCLES}.
  *
@@ -32,8 +32,12 @@ public interface CommandRecorder extends Recorder {
    * @param timeout the longest a runner may take, idle phase excluded
    * @param feed the power source, or empty
    */
-  static CommandRecorder create(List<String> argv, Duration timeout, ProcessLauncher launcher,
-      Optional<SampleFeed> feed, Path workDir) {
+  static CommandRecorder create(
+      List<String> argv,
+      Duration timeout,
+      ProcessLauncher launcher,
+      Optional<SampleFeed> feed,
+      Path workDir) {
     if (argv.isEmpty()) {
       throw new IllegalArgumentException("the runner command is empty");
     }

@@ -51,5 +51,6 @@ public record GroundTruth(
    * @param durationNs nominal duration for the whole batch, ns
    * @param power its constant power
    */
-  public record LayerTruth(int index, String name, String type, long durationNs, RailPowerMw power) {}
+  public record LayerTruth(
+      int index, String name, String type, long durationNs, RailPowerMw power) {}
 }

@@ -15,7 +15,11 @@ final class NanoKnob implements Knob {
   private final Consumer<String> writer;
 
   NanoKnob(
-      String name, String unit, List<String> allowed, Supplier<String> reader, Consumer<String> writer) {
+      String name,
+      String unit,
+      List<String> allowed,
+      Supplier<String> reader,
+      Consumer<String> writer) {
     this.name = name;
     this.unit = unit;
     this.allowed = List.copyOf(allowed);
@@ -43,7 +47,11 @@ final class NanoKnob implements Knob {
     String v = value == null ? null : value.trim();
     if (v == null || !allowed.contains(v)) {
       throw new IllegalArgumentException(
-          name + " " + value + (unit.isEmpty() ? "" : " " + unit) + " is not one of "
+          name
+              + " "
+              + value
+              + (unit.isEmpty() ? "" : " " + unit)
+              + " is not one of "
               + String.join(", ", allowed));
     }
     writer.accept(v);

@@ -43,6 +43,7 @@ public final class VirtualNano implements Recorder {
 
   /** Virtual monotonic time of a new board, ns. */
   private static final long BOOT_NS = 1_000_000_000L;
+
   /** True power recorded before the first inference of a recording, ns. */
   private static final long LEAD_NS = 10_000_000L;
 
@@ -130,7 +131,10 @@ public final class VirtualNano implements Recorder {
       }
     }
     throw new IllegalArgumentException(
-        "knob '" + name + "' is not one of " + String.join(", ", knobs.stream().map(Knob::name).toList()));
+        "knob '"
+            + name
+            + "' is not one of "
+            + String.join(", ", knobs.stream().map(Knob::name).toList()));
   }
 
   /** The sensor's configuration. */
@@ -144,8 +148,8 @@ public final class VirtualNano implements Recorder {
   }
 
   /**
-   * The truth behind a recording of {@code workload} at the current settings, with the power
-   * logger on: nominal durations and true power per layer, tail, gap and idle power.
+   * The truth behind a recording of {@code workload} at the current settings, with the power logger
+   * on: nominal durations and true power per layer, tail, gap and idle power.
    */
   public GroundTruth groundTruth(Workload workload) {
     return NanoModel.truth(workload, settings(), true);
@@ -239,8 +243,7 @@ public final class VirtualNano implements Recorder {
       trace.append(Math.max(LEAD_NS, windowNs + 1), offTruth.idlePower());
     }
 
-    void phase(
-        String name, int cycles, boolean logger, boolean layers, ProgressListener progress) {
+    void phase(String name, int cycles, boolean logger, boolean layers, ProgressListener progress) {
       long start = trace.endNs();
       if (logger && !loggerOn) {
         startLogger(start);

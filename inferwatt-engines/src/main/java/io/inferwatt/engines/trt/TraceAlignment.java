@@ -9,12 +9,12 @@ import java.util.List;
  * with a power trace: the GPU draws more while it computes, so the offset at which the windows
  * cover the most above-average power is where they ran.
  *
- * <p>For an offset {@code o} the score is {@code Σ_windows Σ_{samples in [o + start, o + end)}
- * (p − p̄)}, computed from prefix sums with two binary searches per window. The search runs on a
- * grid of one sample period over {@code [fromNs, toNs]}, then on a grid of a tenth of a period
- * around the best point. The uncertainty is one sample period: the trace cannot resolve finer.
- * Windows should be irregular (real runs are); strictly periodic windows make every multiple of
- * the period fit almost as well.
+ * <p>For an offset {@code o} the score is {@code Σ_windows Σ_{samples in [o + start, o + end)} (p −
+ * p̄)}, computed from prefix sums with two binary searches per window. The search runs on a grid of
+ * one sample period over {@code [fromNs, toNs]}, then on a grid of a tenth of a period around the
+ * best point. The uncertainty is one sample period: the trace cannot resolve finer. Windows should
+ * be irregular (real runs are); strictly periodic windows make every multiple of the period fit
+ * almost as well.
  */
 public final class TraceAlignment {
 
@@ -23,18 +23,19 @@ public final class TraceAlignment {
   /**
    * The offset {@code o} with {@code monotonicNs = o + ms × 10⁶}.
    *
-   * @param windowsMs compute windows {@code [start, end]} in ms since trtexec's run start
-   *     (e.g. {@code startComputeMs}, {@code endComputeMs} of every iteration)
+   * @param windowsMs compute windows {@code [start, end]} in ms since trtexec's run start (e.g.
+   *     {@code startComputeMs}, {@code endComputeMs} of every iteration)
    * @param samples the power trace, increasing in time
    * @param rail the rail to correlate with (the GPU rail, or the board's total)
    * @param fromNs earliest monotonic ns the run can have started (a mark taken before trtexec)
    * @param toNs latest monotonic ns it can have started
    */
-  public static ClockAlignment align(List<double[]> windowsMs, List<PowerSample> samples, int rail,
-      long fromNs, long toNs) {
+  public static ClockAlignment align(
+      List<double[]> windowsMs, List<PowerSample> samples, int rail, long fromNs, long toNs) {
     int n = samples.size();
     if (n < 2 || windowsMs.isEmpty() || toNs < fromNs) {
-      throw new IllegalArgumentException("alignment needs windows, at least 2 samples and fromNs <= toNs");
+      throw new IllegalArgumentException(
+          "alignment needs windows, at least 2 samples and fromNs <= toNs");
     }
     long[] t = new long[n];
     double mean = 0;

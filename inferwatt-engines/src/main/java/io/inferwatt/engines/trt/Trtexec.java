@@ -16,9 +16,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parsers for the JSON files TensorRT's {@code trtexec} exports (reference sheet §1.2, §1.3),
- * pure functions over recorded output. Both files carry times in ms relative to the start of
- * trtexec's inference run, with no epoch: {@link TraceAlignment} places them on the monotonic base.
+ * Parsers for the JSON files TensorRT's {@code trtexec} exports (reference sheet §1.2, §1.3), pure
+ * functions over recorded output. Both files carry times in ms relative to the start of trtexec's
+ * inference run, with no epoch: {@link TraceAlignment} places them on the monotonic base.
  */
 public final class Trtexec {
 
@@ -54,7 +54,8 @@ public final class Trtexec {
    * @param medianMs the median, written since TensorRT 8.4
    * @param percentage share of the summed layer time, in %
    */
-  public record LayerTime(String name, double timeMs, double averageMs, OptionalDouble medianMs, double percentage) {}
+  public record LayerTime(
+      String name, double timeMs, double averageMs, OptionalDouble medianMs, double percentage) {}
 
   /**
    * A whole {@code --exportProfile} file.
@@ -96,14 +97,15 @@ public final class Trtexec {
   }
 
   private static final Pattern BANNER = Pattern.compile("\\[TensorRT v(\\d+(?:\\.\\d+)*)\\]");
-  private static final Pattern VERSION_LINE = Pattern.compile("TensorRT version: (\\d+)\\.(\\d+)\\.(\\d+)");
+  private static final Pattern VERSION_LINE =
+      Pattern.compile("TensorRT version: (\\d+)\\.(\\d+)\\.(\\d+)");
 
   /**
    * The TensorRT version in trtexec's output: the banner {@code &&&& RUNNING TensorRT.trtexec
-   * [TensorRT v100300]} that every run prints first ({@code NV_TENSORRT_VERSION}: {@code
-   * major·1000 + minor·100 + patch} up to 8.x, e.g. {@code v8201}; {@code major·10000 + minor·100 +
-   * patch} from 10.0, e.g. {@code v100300}; some builds print it dotted, {@code v11.1.0.106}), or
-   * the line {@code [I] TensorRT version: 10.3.0}.
+   * [TensorRT v100300]} that every run prints first ({@code NV_TENSORRT_VERSION}: {@code major·1000
+   * + minor·100 + patch} up to 8.x, e.g. {@code v8201}; {@code major·10000 + minor·100 + patch}
+   * from 10.0, e.g. {@code v100300}; some builds print it dotted, {@code v11.1.0.106}), or the line
+   * {@code [I] TensorRT version: 10.3.0}.
    */
   public static Optional<Version> parseVersion(String output) {
     Matcher m = BANNER.matcher(output);
@@ -111,8 +113,11 @@ public final class Trtexec {
       String v = m.group(1);
       if (v.contains(".")) {
         String[] p = v.split("\\.");
-        return Optional.of(new Version(Integer.parseInt(p[0]), p.length > 1 ? Integer.parseInt(p[1]) : 0,
-            p.length > 2 ? Integer.parseInt(p[2]) : 0));
+        return Optional.of(
+            new Version(
+                Integer.parseInt(p[0]),
+                p.length > 1 ? Integer.parseInt(p[1]) : 0,
+                p.length > 2 ? Integer.parseInt(p[2]) : 0));
       }
       int n = Integer.parseInt(v);
       if (v.length() <= 4) {
@@ -122,8 +127,11 @@ public final class Trtexec {
     }
     Matcher l = VERSION_LINE.matcher(output);
     if (l.find()) {
-      return Optional.of(new Version(Integer.parseInt(l.group(1)), Integer.parseInt(l.group(2)),
-          Integer.parseInt(l.group(3))));
+      return Optional.of(
+          new Version(
+              Integer.parseInt(l.group(1)),
+              Integer.parseInt(l.group(2)),
+              Integer.parseInt(l.group(3))));
     }
     return Optional.empty();
   }
@@ -132,19 +140,30 @@ public final class Trtexec {
   public static List<Iteration> parseTimes(InputStream in, String source) {
     List<Iteration> out = new ArrayList<>();
     for (Map<String, Double> o : objects(in, source)) {
-      out.add(new Iteration(
-          req(o, "startEnqMs", source, out.size()), req(o, "endEnqMs", source, out.size()),
-          req(o, "startH2dMs", source, out.size()), req(o, "endH2dMs", source, out.size()),
-          req(o, "startComputeMs", source, out.size()), req(o, "endComputeMs", source, out.size()),
-          req(o, "startD2hMs", source, out.size()), req(o, "endD2hMs", source, out.size()),
-          req(o, "h2dMs", source, out.size()), req(o, "computeMs", source, out.size()),
-          req(o, "d2hMs", source, out.size()), req(o, "latencyMs", source, out.size()),
-          o.containsKey("endToEndMs") ? OptionalDouble.of(o.get("endToEndMs")) : OptionalDouble.empty()));
+      out.add(
+          new Iteration(
+              req(o, "startEnqMs", source, out.size()),
+              req(o, "endEnqMs", source, out.size()),
+              req(o, "startH2dMs", source, out.size()),
+              req(o, "endH2dMs", source, out.size()),
+              req(o, "startComputeMs", source, out.size()),
+              req(o, "endComputeMs", source, out.size()),
+              req(o, "startD2hMs", source, out.size()),
+              req(o, "endD2hMs", source, out.size()),
+              req(o, "h2dMs", source, out.size()),
+              req(o, "computeMs", source, out.size()),
+              req(o, "d2hMs", source, out.size()),
+              req(o, "latencyMs", source, out.size()),
+              o.containsKey("endToEndMs")
+                  ? OptionalDouble.of(o.get("endToEndMs"))
+                  : OptionalDouble.empty()));
     }
     return out;
   }
 
-  /** Parses an {@code --exportProfile} file: {@code [{"count":N}, {"name":..., "timeMs":...}, ...]}. */
+  /**
+   * Parses an {@code --exportProfile} file: {@code [{"count":N}, {"name":..., "timeMs":...}, ...]}.
+   */
   public static Profile parseProfile(InputStream in, String source) {
     long count = -1;
     List<LayerTime> layers = new ArrayList<>();
@@ -158,9 +177,15 @@ public final class Trtexec {
       if (!(o.get("name") instanceof String name)) {
         throw new FormatException(source, 0, "profile record " + i + " has no \"name\"");
       }
-      layers.add(new LayerTime(name, num(o, "timeMs", source, i), num(o, "averageMs", source, i),
-          o.get("medianMs") instanceof Number m ? OptionalDouble.of(m.doubleValue()) : OptionalDouble.empty(),
-          num(o, "percentage", source, i)));
+      layers.add(
+          new LayerTime(
+              name,
+              num(o, "timeMs", source, i),
+              num(o, "averageMs", source, i),
+              o.get("medianMs") instanceof Number m
+                  ? OptionalDouble.of(m.doubleValue())
+                  : OptionalDouble.empty(),
+              num(o, "percentage", source, i)));
     }
     if (count < 0) {
       throw new FormatException(source, 0, "profile has no {\"count\": N} record");
@@ -187,11 +212,12 @@ public final class Trtexec {
     List<Map<String, Double>> out = new ArrayList<>();
     for (Map<String, Object> o : rawObjects(in, source)) {
       Map<String, Double> m = new HashMap<>();
-      o.forEach((k, v) -> {
-        if (v instanceof Number n) {
-          m.put(k, n.doubleValue());
-        }
-      });
+      o.forEach(
+          (k, v) -> {
+            if (v instanceof Number n) {
+              m.put(k, n.doubleValue());
+            }
+          });
       out.add(m);
     }
     return out;
@@ -221,7 +247,8 @@ public final class Trtexec {
         out.add(o);
       }
       if (t != JsonToken.END_ARRAY) {
-        throw new FormatException(source, p.currentLocation().getLineNr(), "expected an object or the end of the array");
+        throw new FormatException(
+            source, p.currentLocation().getLineNr(), "expected an object or the end of the array");
       }
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       long line = e.getLocation() == null ? 0 : Math.max(0, e.getLocation().getLineNr());

@@ -48,6 +48,7 @@ final class TrtexecEngine implements TrtexecRecorder {
   private static final int TAIL_LINES = 20;
   private static final int ERROR_LINES = 5;
   private static final long DESTROY_GRACE_MS = 2_000;
+
   /** Iterations of the pilot profile that sizes an automatic layer phase. */
   private static final int PILOT_ITERATIONS = 10;
 
@@ -58,26 +59,37 @@ final class TrtexecEngine implements TrtexecRecorder {
   private final SampleFeed feed;
   private volatile Report last;
 
-  TrtexecEngine(Path model, TrtexecOptions options, Path trtexec, ProcessLauncher launcher, SampleFeed feed) {
+  TrtexecEngine(
+      Path model, TrtexecOptions options, Path trtexec, ProcessLauncher launcher, SampleFeed feed) {
     this.model = model;
     this.options = options;
     this.trtexec = trtexec;
     this.launcher = launcher;
     this.feed = feed;
-    this.last = new Report(new Trtexec.Version(0, 0, 0), Path.of(""), false, List.of(), 0, 0,
-        List.of("nothing recorded yet"));
+    this.last =
+        new Report(
+            new Trtexec.Version(0, 0, 0),
+            Path.of(""),
+            false,
+            List.of(),
+            0,
+            0,
+            List.of("nothing recorded yet"));
   }
 
   /**
-   * The trtexec program: {@code exe} itself when it names a path, else the first executable of
-   * that name on {@code path}.
+   * The trtexec program: {@code exe} itself when it names a path, else the first executable of that
+   * name on {@code path}.
    */
   static Path resolve(Path exe, String path) {
-    String hint = "install TensorRT (on Jetson: JetPack puts it at " + TrtexecOptions.JETSON_TRTEXEC
-        + ") or give its path with --trtexec PATH";
+    String hint =
+        "install TensorRT (on Jetson: JetPack puts it at "
+            + TrtexecOptions.JETSON_TRTEXEC
+            + ") or give its path with --trtexec PATH";
     if (exe.getNameCount() > 1 || exe.isAbsolute()) {
       if (!Files.isExecutable(exe) || Files.isDirectory(exe)) {
-        throw new IllegalArgumentException("trtexec " + exe + " does not exist or is not executable; " + hint);
+        throw new IllegalArgumentException(
+            "trtexec " + exe + " does not exist or is not executable; " + hint);
       }
       return exe;
     }
@@ -90,8 +102,13 @@ final class TrtexecEngine implements TrtexecRecorder {
         return p;
       }
     }
-    throw new IllegalArgumentException("trtexec not found: no '" + exe + "' on PATH, and "
-        + TrtexecOptions.JETSON_TRTEXEC + " does not exist; " + hint);
+    throw new IllegalArgumentException(
+        "trtexec not found: no '"
+            + exe
+            + "' on PATH, and "
+            + TrtexecOptions.JETSON_TRTEXEC
+            + " does not exist; "
+            + hint);
   }
 
   @Override
@@ -106,7 +123,9 @@ final class TrtexecEngine implements TrtexecRecorder {
 
   @Override
   public List<Rail> rails() {
-    return feed == null ? List.of() : feed.rails().stream().map(r -> new Rail(r, r, "power feed", false)).toList();
+    return feed == null
+        ? List.of()
+        : feed.rails().stream().map(r -> new Rail(r, r, "power feed", false)).toList();
   }
 
   @Override
@@ -163,20 +182,25 @@ final class TrtexecEngine implements TrtexecRecorder {
   }
 
   @Override
-  public synchronized Timeline record(Workload workload, Protocol protocol, ProgressListener listener) {
+  public synchronized Timeline record(
+      Workload workload, Protocol protocol, ProgressListener listener) {
     if (workload.input() != InputKind.FIXED_RANDOM) {
-      throw new IllegalArgumentException("trtexec feeds its own random input; input '" + workload.input().id()
-          + "' is not supported with the trtexec engine (use fixed-random)");
+      throw new IllegalArgumentException(
+          "trtexec feeds its own random input; input '"
+              + workload.input().id()
+              + "' is not supported with the trtexec engine (use fixed-random)");
     }
     Path work;
     try {
       work = Files.createTempDirectory("inferwatt-trtexec");
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create a folder for trtexec's exports: " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot create a folder for trtexec's exports: " + e.getMessage(), e);
     }
     Run run = new Run(workload, protocol, listener, work);
     if (feed == null) {
-      run.notes.add("no power sensor found: recorded latency and per-layer latency only (power and idle phases skipped)");
+      run.notes.add(
+          "no power sensor found: recorded latency and per-layer latency only (power and idle phases skipped)");
     }
     try {
       run.version = version(run);
@@ -198,7 +222,8 @@ final class TrtexecEngine implements TrtexecRecorder {
   }
 
   private Report report(Run r) {
-    return new Report(r.version, r.engine, r.built, r.alignments, r.layerCycles, r.profiled, r.notes);
+    return new Report(
+        r.version, r.engine, r.built, r.alignments, r.layerCycles, r.profiled, r.notes);
   }
 
   private Timeline timeline(Run r) {
@@ -217,9 +242,17 @@ final class TrtexecEngine implements TrtexecRecorder {
   private Trtexec.Version version(Run r) {
     Finished f = launch(r, "version", List.of(trtexec.toString(), "--help"), false);
     String text = String.join("\n", f.out) + "\n" + String.join("\n", f.err);
-    return Trtexec.parseVersion(text).orElseThrow(() -> new PassFailed(
-        "cannot tell the TensorRT version from the output of " + trtexec + " --help (no '[TensorRT vNNNN]' banner)",
-        null, 0, lastLines(f), null));
+    return Trtexec.parseVersion(text)
+        .orElseThrow(
+            () ->
+                new PassFailed(
+                    "cannot tell the TensorRT version from the output of "
+                        + trtexec
+                        + " --help (no '[TensorRT vNNNN]' banner)",
+                    null,
+                    0,
+                    lastLines(f),
+                    null));
   }
 
   /** Finds the engine in the cache or builds it there. */
@@ -227,7 +260,8 @@ final class TrtexecEngine implements TrtexecRecorder {
     OnnxModel onnx = OnnxIo.read(model);
     java.util.Set<String> init = new java.util.HashSet<>();
     onnx.initializers().forEach(t -> init.add(t.name()));
-    List<OnnxModel.ValueInfo> inputs = onnx.inputs().stream().filter(v -> !init.contains(v.name())).toList();
+    List<OnnxModel.ValueInfo> inputs =
+        onnx.inputs().stream().filter(v -> !init.contains(v.name())).toList();
     int batch = r.workload.batch();
     Path source = model;
     if (inputs.size() == 1 && !inputs.get(0).dims().isEmpty()) {
@@ -241,22 +275,35 @@ final class TrtexecEngine implements TrtexecRecorder {
         OnnxIo.write(OnnxGraphs.withBatch(onnx, batch), source);
       }
     } else if (batch != 1) {
-      throw new IllegalArgumentException(model + ": batch " + batch + " needs a model with one input");
+      throw new IllegalArgumentException(
+          model + ": batch " + batch + " needs a model with one input");
     }
     String stem = model.getFileName().toString().replaceFirst("\\.onnx$", "");
-    String key = stem + "-" + sha256(model).substring(0, 16) + "-trt" + r.version + "-b" + batch + "-" + options.precision();
+    String key =
+        stem
+            + "-"
+            + sha256(model).substring(0, 16)
+            + "-trt"
+            + r.version
+            + "-b"
+            + batch
+            + "-"
+            + options.precision();
     r.engine = options.engineCache().resolve(key + ".engine");
     if (Files.isRegularFile(r.engine)) {
-      r.notes.add("engine " + r.engine.getFileName() + " taken from the cache " + options.engineCache());
+      r.notes.add(
+          "engine " + r.engine.getFileName() + " taken from the cache " + options.engineCache());
       return;
     }
     try {
       Files.createDirectories(options.engineCache());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the engine cache " + options.engineCache() + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot create the engine cache " + options.engineCache() + ": " + e.getMessage(), e);
     }
     Path partial = options.engineCache().resolve(key + ".engine.partial");
-    List<String> argv = new ArrayList<>(List.of(trtexec.toString(), "--onnx=" + source, "--saveEngine=" + partial));
+    List<String> argv =
+        new ArrayList<>(List.of(trtexec.toString(), "--onnx=" + source, "--saveEngine=" + partial));
     if (!options.precision().equals("fp32")) {
       argv.add("--" + options.precision());
     }
@@ -269,12 +316,20 @@ final class TrtexecEngine implements TrtexecRecorder {
     launch(r, "build", argv, true);
     try {
       if (!Files.isRegularFile(partial)) {
-        throw new PassFailed("trtexec built no engine: " + partial + " is missing after the build", partial, 0, "", null);
+        throw new PassFailed(
+            "trtexec built no engine: " + partial + " is missing after the build",
+            partial,
+            0,
+            "",
+            null);
       }
-      // a half-written engine never carries the final name, so a crash mid-build is rebuilt next time
-      Files.move(partial, r.engine, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      // a half-written engine never carries the final name, so a crash mid-build is rebuilt next
+      // time
+      Files.move(
+          partial, r.engine, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot store the engine " + r.engine + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot store the engine " + r.engine + ": " + e.getMessage(), e);
     }
     r.built = true;
     r.listener.progress("build", 1, 1);
@@ -282,8 +337,14 @@ final class TrtexecEngine implements TrtexecRecorder {
   }
 
   private List<String> runArgs(Run r, int iterations) {
-    List<String> argv = new ArrayList<>(List.of(trtexec.toString(), "--loadEngine=" + r.engine,
-        "--iterations=" + iterations, "--duration=0", "--warmUp=" + options.warmupMs()));
+    List<String> argv =
+        new ArrayList<>(
+            List.of(
+                trtexec.toString(),
+                "--loadEngine=" + r.engine,
+                "--iterations=" + iterations,
+                "--duration=0",
+                "--warmUp=" + options.warmupMs()));
     if (r.shapes != null) {
       argv.add("--shapes=" + r.shapes);
     }
@@ -340,7 +401,8 @@ final class TrtexecEngine implements TrtexecRecorder {
     List<String> argv = runArgs(r, r.layerCycles);
     argv.add("--exportTimes=" + times);
     argv.add("--exportProfile=" + profile);
-    if (r.version.major() < 11) { // 11.0+ always profiles in a separate run (the flag is a no-op there)
+    if (r.version.major()
+        < 11) { // 11.0+ always profiles in a separate run (the flag is a no-op there)
       argv.add("--separateProfileRun");
     }
     r.listener.progress(Phases.LAYERS, 0, r.layerCycles);
@@ -366,7 +428,8 @@ final class TrtexecEngine implements TrtexecRecorder {
     List<Trtexec.Iteration> it = readTimes(r, times, f);
     Trtexec.Profile p = readProfile(r, profile, f);
     r.profiled = p.count();
-    PassAlignment a = place(Phases.LAYERS, it, f.launchNs, f.exitNs, s, feed == null ? -1 : gpuRail());
+    PassAlignment a =
+        place(Phases.LAYERS, it, f.launchNs, f.exitNs, s, feed == null ? -1 : gpuRail());
     r.alignments.add(a);
     long offset = a.applied().offsetNs();
     long firstSeq = r.seq;
@@ -375,16 +438,26 @@ final class TrtexecEngine implements TrtexecRecorder {
     for (Trtexec.LayerTime l : p.layers()) {
       sumMs += l.averageMs();
     }
-    double computeMs = it.stream().mapToDouble(Trtexec.Iteration::computeMs).average().orElse(Double.NaN);
-    r.notes.add(String.format(Locale.ROOT, "per-layer times are the means of %d profiled iterations (%d layers, "
-        + "%.4f ms in all against a mean compute time of %.4f ms), laid into each of the %d timed iterations from its "
-        + "compute start", p.count(), p.layers().size(), sumMs, computeMs, it.size()));
+    double computeMs =
+        it.stream().mapToDouble(Trtexec.Iteration::computeMs).average().orElse(Double.NaN);
+    r.notes.add(
+        String.format(
+            Locale.ROOT,
+            "per-layer times are the means of %d profiled iterations (%d layers, "
+                + "%.4f ms in all against a mean compute time of %.4f ms), laid into each of the %d timed iterations from its "
+                + "compute start",
+            p.count(),
+            p.layers().size(),
+            sumMs,
+            computeMs,
+            it.size()));
     for (int i = 0; i < it.size(); i++) {
       long t = offset + ms(it.get(i).startComputeMs());
       for (int k = 0; k < p.layers().size(); k++) {
         Trtexec.LayerTime l = p.layers().get(k);
         long d = Math.max(0, Math.round(l.averageMs() * 1e6));
-        r.log.layer(new LayerEvent(firstSeq + i, k, l.name(), layerType(l.name()), d, OptionalLong.of(t)));
+        r.log.layer(
+            new LayerEvent(firstSeq + i, k, l.name(), layerType(l.name()), d, OptionalLong.of(t)));
         t += d;
       }
     }
@@ -394,7 +467,10 @@ final class TrtexecEngine implements TrtexecRecorder {
     r.listener.progress(Phases.LAYERS, it.size(), it.size());
   }
 
-  /** Layer-phase iterations: as asked, or as many as the fastest layer needs (from a short pilot profile). */
+  /**
+   * Layer-phase iterations: as asked, or as many as the fastest layer needs (from a short pilot
+   * profile).
+   */
   private int layerCycles(Run r) {
     Protocol p = r.protocol;
     if (p.layerCycles() > 0) {
@@ -407,12 +483,23 @@ final class TrtexecEngine implements TrtexecRecorder {
     List<String> argv = runArgs(r, PILOT_ITERATIONS);
     argv.add("--exportProfile=" + profile);
     Finished f = launch(r, "pilot", argv, true);
-    double fastestMs = readProfile(r, profile, f).layers().stream()
-        .mapToDouble(Trtexec.LayerTime::averageMs).filter(x -> x > 0).min().orElse(1e-3);
-    double needed = Math.ceil(p.minSamplesPerLayer() * (feed.periodNs() / 1e6) / Math.max(1e-3, fastestMs));
+    double fastestMs =
+        readProfile(r, profile, f).layers().stream()
+            .mapToDouble(Trtexec.LayerTime::averageMs)
+            .filter(x -> x > 0)
+            .min()
+            .orElse(1e-3);
+    double needed =
+        Math.ceil(p.minSamplesPerLayer() * (feed.periodNs() / 1e6) / Math.max(1e-3, fastestMs));
     if (needed > p.maxLayerCycles()) {
-      r.notes.add(String.format(Locale.ROOT, "the fastest layer (%.4f ms) needs %d cycles for %d samples; capped at %d",
-          fastestMs, (long) needed, p.minSamplesPerLayer(), p.maxLayerCycles()));
+      r.notes.add(
+          String.format(
+              Locale.ROOT,
+              "the fastest layer (%.4f ms) needs %d cycles for %d samples; capped at %d",
+              fastestMs,
+              (long) needed,
+              p.minSamplesPerLayer(),
+              p.maxLayerCycles()));
       return Math.max(1, p.maxLayerCycles());
     }
     return (int) Math.max(1, needed);
@@ -442,19 +529,29 @@ final class TrtexecEngine implements TrtexecRecorder {
    *
    * @param rail the rail to correlate with, or -1 for none
    */
-  static PassAlignment place(String phase, List<Trtexec.Iteration> it, long launchNs, long exitNs,
-      List<PowerSample> samples, int rail) {
+  static PassAlignment place(
+      String phase,
+      List<Trtexec.Iteration> it,
+      long launchNs,
+      long exitNs,
+      List<PowerSample> samples,
+      int rail) {
     double lastMs = 0;
     for (Trtexec.Iteration i : it) {
       lastMs = Math.max(lastMs, Math.max(i.endD2hMs(), Math.max(i.endEnqMs(), i.endComputeMs())));
     }
     // The run started after the launch and its last iteration ended before the exit was seen.
-    ClockAlignment bracket = ClockAlignment.fromBrackets(new long[] {launchNs}, new long[] {exitNs},
-        new long[] {0}, new long[] {(long) Math.ceil(lastMs * 1000)});
+    ClockAlignment bracket =
+        ClockAlignment.fromBrackets(
+            new long[] {launchNs},
+            new long[] {exitNs},
+            new long[] {0},
+            new long[] {(long) Math.ceil(lastMs * 1000)});
     if (rail < 0 || it.isEmpty()) {
       return new PassAlignment(phase, bracket, "launch bracket", bracket, Optional.empty());
     }
-    List<PowerSample> inside = samples.stream().filter(s -> s.tNs() >= launchNs && s.tNs() <= exitNs).toList();
+    List<PowerSample> inside =
+        samples.stream().filter(s -> s.tNs() >= launchNs && s.tNs() <= exitNs).toList();
     if (inside.size() < 2) {
       return new PassAlignment(phase, bracket, "launch bracket", bracket, Optional.empty());
     }
@@ -465,9 +562,15 @@ final class TrtexecEngine implements TrtexecRecorder {
     long lo = launchNs;
     long hi = Math.max(lo, exitNs - Math.round(lastMs * 1e6));
     ClockAlignment trace = TraceAlignment.align(windows, inside, rail, lo, hi);
-    boolean useTrace = trace.consistent() && (!bracket.consistent() || trace.uncertaintyNs() < bracket.uncertaintyNs());
-    return new PassAlignment(phase, useTrace ? trace : bracket, useTrace ? "power trace" : "launch bracket",
-        bracket, Optional.of(trace));
+    boolean useTrace =
+        trace.consistent()
+            && (!bracket.consistent() || trace.uncertaintyNs() < bracket.uncertaintyNs());
+    return new PassAlignment(
+        phase,
+        useTrace ? trace : bracket,
+        useTrace ? "power trace" : "launch bracket",
+        bracket,
+        Optional.of(trace));
   }
 
   /** The rail the GPU's work shows on best: {@code gpu}, a rail naming the GPU, else the first. */
@@ -493,7 +596,8 @@ final class TrtexecEngine implements TrtexecRecorder {
     try (InputStream in = Files.newInputStream(file)) {
       it = Trtexec.parseTimes(in, file.toString());
     } catch (NoSuchFileException e) {
-      throw new PassFailed("trtexec wrote no " + file + " (--exportTimes)", file, 0, lastLines(f), e);
+      throw new PassFailed(
+          "trtexec wrote no " + file + " (--exportTimes)", file, 0, lastLines(f), e);
     } catch (FormatException e) {
       throw new PassFailed(e.getMessage(), file, e.line(), lastLines(f), e);
     } catch (IOException e) {
@@ -513,7 +617,8 @@ final class TrtexecEngine implements TrtexecRecorder {
     try (InputStream in = Files.newInputStream(file)) {
       return Trtexec.parseProfile(in, file.toString());
     } catch (NoSuchFileException e) {
-      throw new PassFailed("trtexec wrote no " + file + " (--exportProfile)", file, 0, lastLines(f), e);
+      throw new PassFailed(
+          "trtexec wrote no " + file + " (--exportProfile)", file, 0, lastLines(f), e);
     } catch (FormatException e) {
       throw new PassFailed(e.getMessage(), file, e.line(), lastLines(f), e);
     } catch (IOException e) {
@@ -551,7 +656,8 @@ final class TrtexecEngine implements TrtexecRecorder {
     try {
       p = launcher.launch(argv, Map.of(), r.work);
     } catch (IOException e) {
-      throw new IllegalStateException("cannot start trtexec " + argv.get(0) + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot start trtexec " + argv.get(0) + ": " + e.getMessage(), e);
     }
     LineTail out = new LineTail(p.getInputStream(), "inferwatt-trtexec-stdout");
     LineTail err = new LineTail(p.getErrorStream(), "inferwatt-trtexec-stderr");
@@ -563,7 +669,8 @@ final class TrtexecEngine implements TrtexecRecorder {
     } catch (InterruptedException e) {
       destroy(p);
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while trtexec ran (" + pass + " pass); it was stopped", e);
+      throw new IllegalStateException(
+          "interrupted while trtexec ran (" + pass + " pass); it was stopped", e);
     }
     long exitNs = System.nanoTime();
     if (!done) {
@@ -573,12 +680,29 @@ final class TrtexecEngine implements TrtexecRecorder {
     err.finish();
     Finished f = new Finished(launchNs, exitNs, out.lines(), err.lines());
     if (!done) {
-      throw new PassFailed("trtexec (" + pass + " pass) did not finish within " + options.timeout().toSeconds()
-          + " s and was stopped", null, 0, lastLines(f), null);
+      throw new PassFailed(
+          "trtexec ("
+              + pass
+              + " pass) did not finish within "
+              + options.timeout().toSeconds()
+              + " s and was stopped",
+          null,
+          0,
+          lastLines(f),
+          null);
     }
     if (mustSucceed && p.exitValue() != 0) {
-      throw new PassFailed("trtexec (" + pass + " pass) exited with status " + p.exitValue() + "; last output: "
-          + String.join(" | ", lastLines(f).lines().toList()), null, 0, lastLines(f), null);
+      throw new PassFailed(
+          "trtexec ("
+              + pass
+              + " pass) exited with status "
+              + p.exitValue()
+              + "; last output: "
+              + String.join(" | ", lastLines(f).lines().toList()),
+          null,
+          0,
+          lastLines(f),
+          null);
     }
     return f;
   }
@@ -617,7 +741,8 @@ final class TrtexecEngine implements TrtexecRecorder {
 
     @Override
     public void run() {
-      try (BufferedReader b = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      try (BufferedReader b =
+          new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
         String line;
         while ((line = b.readLine()) != null) {
           synchronized (lines) {

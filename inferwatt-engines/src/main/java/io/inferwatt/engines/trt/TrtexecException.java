@@ -15,7 +15,8 @@ public final class TrtexecException extends RuntimeException {
   private final long line;
   private final String stderrTail;
 
-  TrtexecException(String message, Timeline partial, Path file, long line, String stderrTail, Throwable cause) {
+  TrtexecException(
+      String message, Timeline partial, Path file, long line, String stderrTail, Throwable cause) {
     super(message, cause);
     this.partial = partial;
     this.file = file;

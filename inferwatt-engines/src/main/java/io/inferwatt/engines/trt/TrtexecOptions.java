@@ -16,7 +16,8 @@ import java.util.List;
  *     warms up by time, not by cycles)
  * @param timeout the longest one trtexec process may take (building included)
  */
-public record TrtexecOptions(Path trtexec, Path engineCache, String precision, int warmupMs, Duration timeout) {
+public record TrtexecOptions(
+    Path trtexec, Path engineCache, String precision, int warmupMs, Duration timeout) {
 
   /** Where JetPack installs trtexec (it is not on {@code PATH} there). */
   public static final Path JETSON_TRTEXEC = Path.of("/usr/src/tensorrt/bin/trtexec");
@@ -25,7 +26,8 @@ public record TrtexecOptions(Path trtexec, Path engineCache, String precision, i
 
   public TrtexecOptions {
     if (!PRECISIONS.contains(precision)) {
-      throw new IllegalArgumentException("precision '" + precision + "' is not one of " + String.join(", ", PRECISIONS));
+      throw new IllegalArgumentException(
+          "precision '" + precision + "' is not one of " + String.join(", ", PRECISIONS));
     }
     if (warmupMs < 0) {
       throw new IllegalArgumentException("trtexec warm-up " + warmupMs + " ms is negative");

@@ -25,14 +25,14 @@ import java.util.Optional;
  *   <li>idle — feed on, nothing runs.
  * </ol>
  *
- * <p>trtexec's times are ms since its own inference run started, with no epoch. Each pass is
- * placed on the monotonic base once: coarsely by the bracket {@code [launch, exit]} of the child
- * ({@code System.nanoTime()}), then, where power was logged, by {@link TraceAlignment} (the
- * compute windows cross-correlated with the GPU rail), whichever is tighter. Every placement and
- * its uncertainty is in {@link #lastReport()}.
+ * <p>trtexec's times are ms since its own inference run started, with no epoch. Each pass is placed
+ * on the monotonic base once: coarsely by the bracket {@code [launch, exit]} of the child ({@code
+ * System.nanoTime()}), then, where power was logged, by {@link TraceAlignment} (the compute windows
+ * cross-correlated with the GPU rail), whichever is tighter. Every placement and its uncertainty is
+ * in {@link #lastReport()}.
  *
- * <p>A failing pass throws {@link TrtexecException} with the passes before it; a missing
- * trtexec fails in {@link #create}.
+ * <p>A failing pass throws {@link TrtexecException} with the passes before it; a missing trtexec
+ * fails in {@link #create}.
  */
 public interface TrtexecRecorder extends Recorder {
 
@@ -43,8 +43,8 @@ public interface TrtexecRecorder extends Recorder {
    * @param feed the power source, or empty (latency and per-layer latency only)
    * @throws IllegalArgumentException when the model or trtexec is missing
    */
-  static TrtexecRecorder create(Path model, TrtexecOptions options, ProcessLauncher launcher,
-      Optional<SampleFeed> feed) {
+  static TrtexecRecorder create(
+      Path model, TrtexecOptions options, ProcessLauncher launcher, Optional<SampleFeed> feed) {
     if (!Files.isRegularFile(model)) {
       throw new IllegalArgumentException(model + ": no such model file");
     }
@@ -64,7 +64,11 @@ public interface TrtexecRecorder extends Recorder {
    * @param launchBracket the coarse alignment by the child's launch and exit
    * @param trace the cross-correlation with the power trace, where power was logged
    */
-  record PassAlignment(String phase, ClockAlignment applied, String method, ClockAlignment launchBracket,
+  record PassAlignment(
+      String phase,
+      ClockAlignment applied,
+      String method,
+      ClockAlignment launchBracket,
       Optional<ClockAlignment> trace) {}
 
   /**
@@ -78,8 +82,14 @@ public interface TrtexecRecorder extends Recorder {
    * @param profiledIterations iterations the layer profile averaged over
    * @param notes things a person should know
    */
-  record Report(Trtexec.Version version, Path engine, boolean engineBuilt, List<PassAlignment> alignments,
-      int layerCycles, long profiledIterations, List<String> notes) {
+  record Report(
+      Trtexec.Version version,
+      Path engine,
+      boolean engineBuilt,
+      List<PassAlignment> alignments,
+      int layerCycles,
+      long profiledIterations,
+      List<String> notes) {
     public Report {
       alignments = List.copyOf(alignments);
       notes = List.copyOf(notes);

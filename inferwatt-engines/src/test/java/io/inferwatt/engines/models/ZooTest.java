@@ -23,7 +23,8 @@ class ZooTest {
     NetworkSpec n = Zoo.network(name);
     assertThat(n.name()).isEqualTo(name);
     assertThat(n.params()).isEqualTo(params);
-    assertThat((double) n.macs()).isCloseTo(macs, org.assertj.core.data.Percentage.withPercentage(0.1));
+    assertThat((double) n.macs())
+        .isCloseTo(macs, org.assertj.core.data.Percentage.withPercentage(0.1));
     assertThat(n.layers()).hasSize(layers);
   }
 
@@ -51,14 +52,18 @@ class ZooTest {
     }
     assertThat(l.stream().map(LayerSpec::name).distinct().count()).isEqualTo(l.size());
     assertThat(l.stream().map(LayerSpec::type))
-        .allMatch(t -> List.of("Reformat", "Conv", "DepthwiseConv", "Add", "Pool", "Shuffle", "Gemm").contains(t));
+        .allMatch(
+            t ->
+                List.of("Reformat", "Conv", "DepthwiseConv", "Add", "Pool", "Shuffle", "Gemm")
+                    .contains(t));
   }
 
   @Test
   void mobileNetV2HasTheTorchvisionBlocks() {
     NetworkSpec n = Zoo.network("mobilenetv2");
     assertThat(n.layers().stream().filter(l -> l.type().equals("Add")).count()).isEqualTo(10);
-    assertThat(n.layers().stream().filter(l -> l.type().equals("DepthwiseConv")).count()).isEqualTo(17);
+    assertThat(n.layers().stream().filter(l -> l.type().equals("DepthwiseConv")).count())
+        .isEqualTo(17);
     LayerSpec stem = n.layers().get(1);
     assertThat(stem.kernel()).isEqualTo(3);
     assertThat(stem.stride()).isEqualTo(2);
@@ -69,9 +74,11 @@ class ZooTest {
 
   @Test
   void resNetsUseProjectionShortcuts() {
-    assertThat(Zoo.network("resnet18").layers().stream().filter(l -> l.name().endsWith("downsample")))
+    assertThat(
+            Zoo.network("resnet18").layers().stream().filter(l -> l.name().endsWith("downsample")))
         .hasSize(3);
-    assertThat(Zoo.network("resnet50").layers().stream().filter(l -> l.name().endsWith("downsample")))
+    assertThat(
+            Zoo.network("resnet50").layers().stream().filter(l -> l.name().endsWith("downsample")))
         .hasSize(4);
     LayerSpec conv1 = Zoo.network("resnet50").layers().get(1);
     assertThat(conv1.kernel()).isEqualTo(7);

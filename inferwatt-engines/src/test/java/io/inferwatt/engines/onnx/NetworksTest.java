@@ -43,7 +43,8 @@ class NetworksTest {
     assertThat(s.macs() / 1e6).isCloseTo(megaMacs, org.assertj.core.data.Offset.offset(0.05));
     assertThat(s.layers().get(s.nodes() - 1).outputShapes().get(0)).containsExactly(1L, 1000L);
 
-    float[] out = runOnce(file.toString(), read.inputs().get(0).name(), new long[] {1, 3, 224, 224});
+    float[] out =
+        runOnce(file.toString(), read.inputs().get(0).name(), new long[] {1, 3, 224, 224});
     assertThat(out).hasSize(1000);
     for (float v : out) {
       assertThat(Float.isFinite(v)).isTrue();
@@ -130,8 +131,11 @@ class NetworksTest {
     assertThat(inShape).isEqualTo(full.layers().get(dw).inputShapes().get(0));
     ModelSummary s = OnnxInspector.inspect(one);
     assertThat(s.macs()).isEqualTo(full.layers().get(dw).macs());
-    float[] out = runOnce(OnnxIo.toBytes(one), one.inputs().get(0).name(),
-        inShape.stream().mapToLong(Long::longValue).toArray());
+    float[] out =
+        runOnce(
+            OnnxIo.toBytes(one),
+            one.inputs().get(0).name(),
+            inShape.stream().mapToLong(Long::longValue).toArray());
     assertThat((long) out.length)
         .isEqualTo(s.layers().get(0).outputShapes().get(0).stream().reduce(1L, (a, b) -> a * b));
   }

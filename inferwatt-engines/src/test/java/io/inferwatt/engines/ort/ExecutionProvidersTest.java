@@ -14,17 +14,23 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The GPU execution providers' messages; the default build is CPU-only, so they cannot load here. */
+/**
+ * The GPU execution providers' messages; the default build is CPU-only, so they cannot load here.
+ */
 class ExecutionProvidersTest {
   @TempDir Path dir;
 
   @Test
   void theCpuBuildSaysHowToGetTheGpuProviders() {
-    assumeThat(ai.onnxruntime.OrtEnvironment.getAvailableProviders()).as("a CPU-only ONNX Runtime").doesNotContain(OrtProvider.CUDA);
+    assumeThat(ai.onnxruntime.OrtEnvironment.getAvailableProviders())
+        .as("a CPU-only ONNX Runtime")
+        .doesNotContain(OrtProvider.CUDA);
     Path model = dir.resolve("c.onnx");
     OnnxIo.write(Networks.conv(3, 1, 3, 4, 8, 1, 1), model);
     for (Provider p : new Provider[] {Provider.CUDA, Provider.TENSORRT}) {
-      assertThatThrownBy(() -> OrtRecorder.open(model, OrtOptions.defaults().withProvider(p), Optional.empty()))
+      assertThatThrownBy(
+              () ->
+                  OrtRecorder.open(model, OrtOptions.defaults().withProvider(p), Optional.empty()))
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("onnxruntime:" + p.id())
           .hasMessageContaining("CPU-only")
@@ -35,10 +41,17 @@ class ExecutionProvidersTest {
 
   @Test
   void aGpuBuildWithoutTheLibrariesNamesThem() {
-    String m = ExecutionProviders.missing(Provider.TENSORRT, EnumSet.of(OrtProvider.CPU, OrtProvider.CUDA, OrtProvider.TENSOR_RT),
-        "libnvinfer.so.10: cannot open shared object file\nmore");
-    assertThat(m).contains("TENSOR_RT provider did not load (libnvinfer.so.10: cannot open shared object file)")
-        .contains("LD_LIBRARY_PATH").contains("TensorRT 10").doesNotContain("\n");
+    String m =
+        ExecutionProviders.missing(
+            Provider.TENSORRT,
+            EnumSet.of(OrtProvider.CPU, OrtProvider.CUDA, OrtProvider.TENSOR_RT),
+            "libnvinfer.so.10: cannot open shared object file\nmore");
+    assertThat(m)
+        .contains(
+            "TENSOR_RT provider did not load (libnvinfer.so.10: cannot open shared object file)")
+        .contains("LD_LIBRARY_PATH")
+        .contains("TensorRT 10")
+        .doesNotContain("\n");
     assertThat(Provider.parse("cuda")).isEqualTo(Provider.CUDA);
     assertThatThrownBy(() -> Provider.parse("rocm")).hasMessageContaining("cpu, cuda, tensorrt");
   }

@@ -9,13 +9,17 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** The profile parser over a file ONNX Runtime 1.23.2 wrote (MobileNetV2, two runs, trimmed to three nodes each). */
+/**
+ * The profile parser over a file ONNX Runtime 1.23.2 wrote (MobileNetV2, two runs, trimmed to three
+ * nodes each).
+ */
 class OrtProfileTest {
 
   @Test
   void parsesRunsAndAssignsKernelEventsToThem() {
     OrtProfile p;
-    try (InputStream in = getClass().getResourceAsStream("/ort/profile-1.23.2-mobilenetv2-2runs.json")) {
+    try (InputStream in =
+        getClass().getResourceAsStream("/ort/profile-1.23.2-mobilenetv2-2runs.json")) {
       p = OrtProfile.parse(in, "fixture");
     } catch (java.io.IOException e) {
       throw new AssertionError(e);
@@ -24,7 +28,8 @@ class OrtProfileTest {
     OrtProfile.Run first = p.runs().get(0);
     assertThat(first.tsUs()).isEqualTo(421612);
     assertThat(first.durUs()).isEqualTo(76445);
-    assertThat(first.nodes()).extracting(OrtProfile.NodeTime::name)
+    assertThat(first.nodes())
+        .extracting(OrtProfile.NodeTime::name)
         .containsExactly("t2_nchwc", "t5_nchwc", "t7_nchwc");
     assertThat(first.nodes().get(0).opType()).isEqualTo("Conv");
     assertThat(first.nodes().get(0).provider()).isEqualTo("CPUExecutionProvider");
@@ -35,12 +40,14 @@ class OrtProfileTest {
 
   @Test
   void concurrentRunsGetTheirOwnThreadsNodes() {
-    String json = "[{\"cat\":\"Session\",\"tid\":1,\"ts\":0,\"dur\":100,\"name\":\"model_run\"},"
-        + "{\"cat\":\"Session\",\"tid\":2,\"ts\":10,\"dur\":100,\"name\":\"model_run\"},"
-        + "{\"cat\":\"Node\",\"tid\":2,\"ts\":20,\"dur\":5,\"name\":\"a_kernel_time\",\"args\":{\"op_name\":\"Relu\"}},"
-        + "{\"cat\":\"Node\",\"tid\":1,\"ts\":21,\"dur\":5,\"name\":\"b_kernel_time\",\"args\":{\"op_name\":\"Conv\"}},"
-        + "{\"cat\":\"Node\",\"tid\":1,\"ts\":21,\"dur\":5,\"name\":\"b_fence_before\"}]";
-    OrtProfile p = OrtProfile.parse(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), "x");
+    String json =
+        "[{\"cat\":\"Session\",\"tid\":1,\"ts\":0,\"dur\":100,\"name\":\"model_run\"},"
+            + "{\"cat\":\"Session\",\"tid\":2,\"ts\":10,\"dur\":100,\"name\":\"model_run\"},"
+            + "{\"cat\":\"Node\",\"tid\":2,\"ts\":20,\"dur\":5,\"name\":\"a_kernel_time\",\"args\":{\"op_name\":\"Relu\"}},"
+            + "{\"cat\":\"Node\",\"tid\":1,\"ts\":21,\"dur\":5,\"name\":\"b_kernel_time\",\"args\":{\"op_name\":\"Conv\"}},"
+            + "{\"cat\":\"Node\",\"tid\":1,\"ts\":21,\"dur\":5,\"name\":\"b_fence_before\"}]";
+    OrtProfile p =
+        OrtProfile.parse(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), "x");
     assertThat(p.runs().get(0).nodes()).extracting(OrtProfile.NodeTime::name).containsExactly("b");
     assertThat(p.runs().get(1).nodes()).extracting(OrtProfile.NodeTime::name).containsExactly("a");
   }
@@ -72,9 +79,10 @@ class OrtProfileTest {
 
   @Test
   void contradictoryBracketsAreFlagged() {
-    ClockAlignment a = ClockAlignment.fromBrackets(
-        new long[] {0, 10_000_000}, new long[] {100_000, 10_100_000},
-        new long[] {0, 20_000}, new long[] {50, 50});
+    ClockAlignment a =
+        ClockAlignment.fromBrackets(
+            new long[] {0, 10_000_000}, new long[] {100_000, 10_100_000},
+            new long[] {0, 20_000}, new long[] {50, 50});
     assertThat(a.consistent()).isFalse();
     assertThat(a.uncertaintyNs()).isPositive();
   }

@@ -49,17 +49,25 @@ class OrtRecorderTest {
   }
 
   private static Workload workload(int batch, ExecutionMode mode, InputKind input) {
-    return new Workload(new NetworkSpec("mobilenetv2", List.of(3, 224, 224), List.of()), batch, mode, input);
+    return new Workload(
+        new NetworkSpec("mobilenetv2", List.of(3, 224, 224), List.of()), batch, mode, input);
   }
 
   @Test
   void everyNodeIsProfiledAndLayerTimesAddUpToTheLatency() {
     Protocol p = new Protocol(2, 3, 3, 6, 100, 1, 20_000_000L);
     FakeFeed feed = new FakeFeed();
-    try (OrtRecorder r = OrtRecorder.open(mobileNetV2, OrtOptions.defaults().withOptimize(false), Optional.of(feed))) {
-      Timeline t = r.record(workload(1, ExecutionMode.SYNC, InputKind.FIXED_RANDOM), p, Recorder.ProgressListener.NONE);
+    try (OrtRecorder r =
+        OrtRecorder.open(
+            mobileNetV2, OrtOptions.defaults().withOptimize(false), Optional.of(feed))) {
+      Timeline t =
+          r.record(
+              workload(1, ExecutionMode.SYNC, InputKind.FIXED_RANDOM),
+              p,
+              Recorder.ProgressListener.NONE);
       EventLog log = t.events();
-      assertThat(log.phases()).extracting(PhaseEvent::name)
+      assertThat(log.phases())
+          .extracting(PhaseEvent::name)
           .containsExactly(Phases.WARMUP, Phases.LATENCY, Phases.POWER, Phases.LAYERS, Phases.IDLE);
       assertThat(log.inferences()).hasSize(2 + 3 + 3 + 6);
       assertThat(t.rails()).containsExactly("in");
@@ -95,12 +103,14 @@ class OrtRecorderTest {
       for (int i = 0; i < log.layerCount(); i++) {
         InferenceEvent e = bySeq.get(log.layerSeq(i));
         long s = log.layerStartNsOrMin(i);
-        assertThat(s).isBetween(e.startNs() - al.uncertaintyNs() - 1000, e.endNs() + al.uncertaintyNs());
+        assertThat(s)
+            .isBetween(e.startNs() - al.uncertaintyNs() - 1000, e.endNs() + al.uncertaintyNs());
       }
       double[] sorted = ratios.stream().mapToDouble(Double::doubleValue).sorted().toArray();
       double median = sorted[sorted.length / 2];
       // the kernels' sum leaves out only ONNX Runtime's per-run and per-node bookkeeping and JNI
-      assertThat(median).as("median layer sum / latency, all %s", Arrays.toString(sorted))
+      assertThat(median)
+          .as("median layer sum / latency, all %s", Arrays.toString(sorted))
           .isBetween(0.90, 1.0);
     }
   }
@@ -111,9 +121,12 @@ class OrtRecorderTest {
     try (OrtRecorder r = OrtRecorder.open(mobileNetV2, OrtOptions.defaults(), Optional.empty())) {
       assertThat(r.rails()).isEmpty();
       assertThat(r.simulated()).isFalse();
-      Timeline t = r.record(workload(2, ExecutionMode.SYNC, InputKind.BLACK), p, Recorder.ProgressListener.NONE);
+      Timeline t =
+          r.record(
+              workload(2, ExecutionMode.SYNC, InputKind.BLACK), p, Recorder.ProgressListener.NONE);
       assertThat(t.samples()).isEmpty();
-      assertThat(t.events().phases()).extracting(PhaseEvent::name)
+      assertThat(t.events().phases())
+          .extracting(PhaseEvent::name)
           .containsExactly(Phases.WARMUP, Phases.LATENCY, Phases.LAYERS);
       assertThat(t.events().inferences()).allSatisfy(e -> assertThat(e.batch()).isEqualTo(2));
       assertThat(r.lastReport().notes()).anyMatch(n -> n.contains("no power sensor"));
@@ -126,10 +139,17 @@ class OrtRecorderTest {
   @Test
   void asyncModeKeepsSeveralRequestsInFlightAndRecordsEach() {
     Protocol p = new Protocol(0, 8, 0, 1, 100, 1, 0);
-    try (OrtRecorder r = OrtRecorder.open(mobileNetV2, OrtOptions.defaults().withAsyncInFlight(3).withIntraOpThreads(1), Optional.empty())) {
+    try (OrtRecorder r =
+        OrtRecorder.open(
+            mobileNetV2,
+            OrtOptions.defaults().withAsyncInFlight(3).withIntraOpThreads(1),
+            Optional.empty())) {
       List<long[]> progress = new ArrayList<>();
-      Timeline t = r.record(workload(1, ExecutionMode.ASYNC, InputKind.VARIED), p,
-          (phase, done, total) -> progress.add(new long[] {done, total}));
+      Timeline t =
+          r.record(
+              workload(1, ExecutionMode.ASYNC, InputKind.VARIED),
+              p,
+              (phase, done, total) -> progress.add(new long[] {done, total}));
       assertThat(t.events().inferences()).hasSize(9);
       assertThat(t.events().inferences()).extracting(InferenceEvent::seq).doesNotHaveDuplicates();
       assertThat(progress).anyMatch(a -> a[0] == a[1]);
@@ -155,7 +175,15 @@ class OrtRecorderTest {
     assertThat(Inputs.batches(InputKind.BLACK, 1, 3, 8, 8, o).get(0)).containsOnly(0f);
     float[] r1 = Inputs.batches(InputKind.FIXED_RANDOM, 1, 3, 8, 8, o).get(0);
     assertThat(r1).isEqualTo(Inputs.batches(InputKind.FIXED_RANDOM, 1, 3, 8, 8, o).get(0));
-    assertThatThrownBy(() -> Inputs.batches(InputKind.VARIED, 1, 3, 8, 8, OrtOptions.defaults().withInputsDir(dir.resolve("none"))))
+    assertThatThrownBy(
+            () ->
+                Inputs.batches(
+                    InputKind.VARIED,
+                    1,
+                    3,
+                    8,
+                    8,
+                    OrtOptions.defaults().withInputsDir(dir.resolve("none"))))
         .hasMessageContaining("none");
   }
 
@@ -163,8 +191,17 @@ class OrtRecorderTest {
   void aModelWithTwoInputsIsRefused(@TempDir Path d) {
     Path f = d.resolve("bad.onnx");
     OnnxModel m = Networks.layer("Relu", 2, 2, 0, 1);
-    OnnxModel two = new OnnxModel(m.irVersion(), m.opsets(), "", "g", m.nodes(), m.initializers(),
-        List.of(m.inputs().get(0), OnnxModel.ValueInfo.floats("other", List.of(1L))), m.outputs(), List.of());
+    OnnxModel two =
+        new OnnxModel(
+            m.irVersion(),
+            m.opsets(),
+            "",
+            "g",
+            m.nodes(),
+            m.initializers(),
+            List.of(m.inputs().get(0), OnnxModel.ValueInfo.floats("other", List.of(1L))),
+            m.outputs(),
+            List.of());
     OnnxIo.write(two, f);
     assertThatThrownBy(() -> OrtRecorder.open(f, OrtOptions.defaults(), Optional.empty()))
         .isInstanceOf(IllegalArgumentException.class)

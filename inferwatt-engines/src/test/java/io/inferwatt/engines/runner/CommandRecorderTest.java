@@ -28,45 +28,60 @@ import org.junit.jupiter.api.Test;
 class CommandRecorderTest {
 
   static Path script;
-  static final Workload WORKLOAD = new Workload(
-      new NetworkSpec("fake", List.of(3, 8, 8), List.of()), 4, ExecutionMode.ASYNC, InputKind.VARIED);
+  static final Workload WORKLOAD =
+      new Workload(
+          new NetworkSpec("fake", List.of(3, 8, 8), List.of()),
+          4,
+          ExecutionMode.ASYNC,
+          InputKind.VARIED);
   static final Protocol PROTOCOL = new Protocol(2, 3, 0, 2, 10, 1, 10_000_000L);
 
   @BeforeAll
   static void findPython() throws Exception {
-    boolean python = Files.isExecutable(Path.of("/usr/bin/python3"))
-        || Files.isExecutable(Path.of("/usr/local/bin/python3"));
+    boolean python =
+        Files.isExecutable(Path.of("/usr/bin/python3"))
+            || Files.isExecutable(Path.of("/usr/local/bin/python3"));
     assumeThat(python).as("python3 is needed for the runner tests").isTrue();
     script = Path.of(CommandRecorderTest.class.getResource("/runner/fake_runner.py").toURI());
   }
 
-  private static CommandRecorder recorder(String mode, Duration timeout, ProcessLauncher l, SampleFeed feed) {
-    return CommandRecorder.create(List.of("python3", script.toString(), mode), timeout, l,
-        Optional.ofNullable(feed), null);
+  private static CommandRecorder recorder(
+      String mode, Duration timeout, ProcessLauncher l, SampleFeed feed) {
+    return CommandRecorder.create(
+        List.of("python3", script.toString(), mode), timeout, l, Optional.ofNullable(feed), null);
   }
 
   @Test
   void readsTheEventsAndFillsPlaceholdersAndEnvironment() {
     List<List<String>> started = new ArrayList<>();
     List<Map<String, String>> envs = new ArrayList<>();
-    ProcessLauncher spy = (argv, env, dir) -> {
-      started.add(argv);
-      envs.add(env);
-      return ProcessLauncher.system().launch(argv, env, dir);
-    };
-    CommandRecorder r = CommandRecorder.create(
-        List.of("python3", script.toString(), "ok", "{batch}"), Duration.ofSeconds(30), spy,
-        Optional.of(new ConstantFeed()), null);
+    ProcessLauncher spy =
+        (argv, env, dir) -> {
+          started.add(argv);
+          envs.add(env);
+          return ProcessLauncher.system().launch(argv, env, dir);
+        };
+    CommandRecorder r =
+        CommandRecorder.create(
+            List.of("python3", script.toString(), "ok", "{batch}"),
+            Duration.ofSeconds(30),
+            spy,
+            Optional.of(new ConstantFeed()),
+            null);
     Timeline t = r.record(WORKLOAD, PROTOCOL, Recorder.ProgressListener.NONE);
 
     assertThat(started.get(0)).containsExactly("python3", script.toString(), "ok", "4");
-    assertThat(envs.get(0)).containsEntry("INFERWATT_MODE", "async").containsEntry("INFERWATT_INPUT", "varied")
-        .containsEntry("INFERWATT_LAYER_CYCLES", "2").containsEntry("INFERWATT_NETWORK", "fake");
+    assertThat(envs.get(0))
+        .containsEntry("INFERWATT_MODE", "async")
+        .containsEntry("INFERWATT_INPUT", "varied")
+        .containsEntry("INFERWATT_LAYER_CYCLES", "2")
+        .containsEntry("INFERWATT_NETWORK", "fake");
     assertThat(t.events().inferences()).hasSize(2 + 3 + 2);
     assertThat(t.events().inferences()).allSatisfy(e -> assertThat(e.batch()).isEqualTo(4));
     assertThat(t.events().layerCount()).isEqualTo(2 * 3);
     assertThat(t.events().layer(0).name()).isEqualTo("conv_0");
-    assertThat(t.events().phases()).extracting(PhaseEvent::name)
+    assertThat(t.events().phases())
+        .extracting(PhaseEvent::name)
         .containsExactly("warmup", "latency", "layers", "idle");
     assertThat(t.rails()).containsExactly("gpu");
     assertThat(t.samples()).isNotEmpty();
@@ -76,48 +91,65 @@ class CommandRecorderTest {
   void garbageIsAnErrorNamingTheLineAndEarlierEventsAreKept() {
     CommandRecorder r = recorder("garbage", Duration.ofSeconds(30), ProcessLauncher.system(), null);
     assertThatThrownBy(() -> r.record(WORKLOAD, PROTOCOL, Recorder.ProgressListener.NONE))
-        .isInstanceOfSatisfying(RunnerException.class, e -> {
-          assertThat(e.line()).isEqualTo(3); // meta, inference, then the stray line
-          assertThat(e.getMessage()).contains(":3:").contains("malformed JSON");
-          assertThat(e.partial().events().inferences()).hasSize(1);
-        });
+        .isInstanceOfSatisfying(
+            RunnerException.class,
+            e -> {
+              assertThat(e.line()).isEqualTo(3); // meta, inference, then the stray line
+              assertThat(e.getMessage()).contains(":3:").contains("malformed JSON");
+              assertThat(e.partial().events().inferences()).hasSize(1);
+            });
   }
 
   @Test
   void aCrashIsAnErrorWithTheStatusAndStderrAndEarlierEventsAreKept() {
-    CommandRecorder r = recorder("crash", Duration.ofSeconds(30), ProcessLauncher.system(), new ConstantFeed());
+    CommandRecorder r =
+        recorder("crash", Duration.ofSeconds(30), ProcessLauncher.system(), new ConstantFeed());
     assertThatThrownBy(() -> r.record(WORKLOAD, PROTOCOL, Recorder.ProgressListener.NONE))
-        .isInstanceOfSatisfying(RunnerException.class, e -> {
-          assertThat(e.getMessage()).contains("exited with status 3").contains("boom");
-          assertThat(e.stderrTail()).contains("Traceback");
-          assertThat(e.partial().events().inferences()).hasSize(3);
-          assertThat(e.partial().rails()).containsExactly("gpu");
-        });
+        .isInstanceOfSatisfying(
+            RunnerException.class,
+            e -> {
+              assertThat(e.getMessage()).contains("exited with status 3").contains("boom");
+              assertThat(e.stderrTail()).contains("Traceback");
+              assertThat(e.partial().events().inferences()).hasSize(3);
+              assertThat(e.partial().rails()).containsExactly("gpu");
+            });
   }
 
   @Test
   void aHangingRunnerIsStoppedAfterTheTimeout() {
     CommandRecorder r = recorder("hang", Duration.ofMillis(1500), ProcessLauncher.system(), null);
     List<Process> started = new ArrayList<>();
-    CommandRecorder spy = CommandRecorder.create(List.of("python3", script.toString(), "hang"),
-        Duration.ofMillis(1500), (argv, env, dir) -> {
-          Process p = ProcessLauncher.system().launch(argv, env, dir);
-          started.add(p);
-          return p;
-        }, Optional.empty(), null);
+    CommandRecorder spy =
+        CommandRecorder.create(
+            List.of("python3", script.toString(), "hang"),
+            Duration.ofMillis(1500),
+            (argv, env, dir) -> {
+              Process p = ProcessLauncher.system().launch(argv, env, dir);
+              started.add(p);
+              return p;
+            },
+            Optional.empty(),
+            null);
     assertThatThrownBy(() -> spy.record(WORKLOAD, PROTOCOL, Recorder.ProgressListener.NONE))
-        .isInstanceOfSatisfying(RunnerException.class, e -> {
-          assertThat(e.getMessage()).contains("did not finish within 1.5 s");
-          assertThat(e.partial().events().inferences()).hasSize(1);
-        });
+        .isInstanceOfSatisfying(
+            RunnerException.class,
+            e -> {
+              assertThat(e.getMessage()).contains("did not finish within 1.5 s");
+              assertThat(e.partial().events().inferences()).hasSize(1);
+            });
     assertThat(started.get(0).isAlive()).isFalse();
     assertThat(r.board()).isEqualTo("runner:python3");
   }
 
   @Test
   void aMissingProgramIsAnErrorThatNamesIt() {
-    CommandRecorder r = CommandRecorder.create(List.of("/nonexistent/runner"), Duration.ofSeconds(5),
-        ProcessLauncher.system(), Optional.empty(), null);
+    CommandRecorder r =
+        CommandRecorder.create(
+            List.of("/nonexistent/runner"),
+            Duration.ofSeconds(5),
+            ProcessLauncher.system(),
+            Optional.empty(),
+            null);
     assertThatThrownBy(() -> r.record(WORKLOAD, PROTOCOL, Recorder.ProgressListener.NONE))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("/nonexistent/runner");
@@ -127,13 +159,21 @@ class CommandRecorderTest {
   void theReferencePyTorchRunnerCompilesAndExplainsItself() throws Exception {
     Path torchRunner = Path.of("..", "runners", "torch_runner.py");
     assumeThat(Files.exists(torchRunner)).as("run from the module folder").isTrue();
-    Process compile = new ProcessBuilder("python3", "-B", "-c",
-        "import ast,sys; ast.parse(open(sys.argv[1]).read(), sys.argv[1])", torchRunner.toString())
-        .redirectErrorStream(true).start();
+    Process compile =
+        new ProcessBuilder(
+                "python3",
+                "-B",
+                "-c",
+                "import ast,sys; ast.parse(open(sys.argv[1]).read(), sys.argv[1])",
+                torchRunner.toString())
+            .redirectErrorStream(true)
+            .start();
     assertThat(new String(compile.getInputStream().readAllBytes())).isEmpty();
     assertThat(compile.waitFor()).isZero();
-    Process help = new ProcessBuilder("python3", "-B", torchRunner.toString(), "--help")
-        .redirectErrorStream(true).start();
+    Process help =
+        new ProcessBuilder("python3", "-B", torchRunner.toString(), "--help")
+            .redirectErrorStream(true)
+            .start();
     String text = new String(help.getInputStream().readAllBytes());
     assertThat(help.waitFor()).isZero();
     assertThat(text).contains("--model").contains("--layers");

@@ -39,7 +39,13 @@ final class CalibrationRig {
    * @param input input kind
    */
   record Config(
-      String net, int cores, int cpuKhz, long gpuHz, ExecutionMode mode, int batch, InputKind input) {
+      String net,
+      int cores,
+      int cpuKhz,
+      long gpuHz,
+      ExecutionMode mode,
+      int batch,
+      InputKind input) {
 
     static Config base() {
       return new Config(

@@ -41,7 +41,8 @@ class VirtualNanoTest {
     assertThat(nano.board()).isEqualTo("sim:nano");
     assertThat(nano.simulated()).isTrue();
     assertThat(nano.rails()).extracting(Rail::name).containsExactly("in", "cpu", "gpu");
-    assertThat(nano.rails()).extracting(Rail::label)
+    assertThat(nano.rails())
+        .extracting(Rail::label)
         .containsExactly("POM_5V_IN", "POM_5V_CPU", "POM_5V_GPU");
     assertThat(nano.rails()).extracting(Rail::total).containsExactly(true, false, false);
     assertThat(nano.sensorPeriodNs()).isEqualTo(1_600_000L);
@@ -50,14 +51,21 @@ class VirtualNanoTest {
   @Test
   void knobsStartAtTheBaseSettingsAndListTheirValues() {
     VirtualNano nano = VirtualNano.create(1);
-    assertThat(nano.knobs()).extracting(Knob::name)
+    assertThat(nano.knobs())
+        .extracting(Knob::name)
         .containsExactly("cpu.cores", "cpu.freq_khz", "gpu.freq_hz");
     assertThat(nano.knob("cpu.cores").read()).isEqualTo("4");
     assertThat(nano.knob("cpu.freq_khz").read()).isEqualTo("1479000");
     assertThat(nano.knob("gpu.freq_hz").read()).isEqualTo("921600000");
     assertThat(nano.knob("cpu.cores").allowed()).containsExactly("1", "2", "3", "4");
-    assertThat(nano.knob("cpu.freq_khz").allowed()).hasSize(15).startsWith("102000").endsWith("1479000");
-    assertThat(nano.knob("gpu.freq_hz").allowed()).hasSize(12).startsWith("76800000").endsWith("921600000");
+    assertThat(nano.knob("cpu.freq_khz").allowed())
+        .hasSize(15)
+        .startsWith("102000")
+        .endsWith("1479000");
+    assertThat(nano.knob("gpu.freq_hz").allowed())
+        .hasSize(12)
+        .startsWith("76800000")
+        .endsWith("921600000");
     nano.knob("gpu.freq_hz").apply("537600000");
     assertThat(nano.knob("gpu.freq_hz").read()).isEqualTo("537600000");
   }
@@ -88,7 +96,8 @@ class VirtualNanoTest {
   void phasesComeInProtocolOrderWithSamplesOnlyWhileTheLoggerRuns() {
     Timeline t = record(VirtualNano.create(7), V2, SMALL);
     List<PhaseEvent> phases = t.events().phases();
-    assertThat(phases).extracting(PhaseEvent::name)
+    assertThat(phases)
+        .extracting(PhaseEvent::name)
         .containsExactly(Phases.WARMUP, Phases.LATENCY, Phases.POWER, Phases.LAYERS, Phases.IDLE);
     for (int i = 1; i < phases.size(); i++) {
       assertThat(phases.get(i).startNs()).isGreaterThanOrEqualTo(phases.get(i - 1).endNs());
@@ -152,7 +161,10 @@ class VirtualNanoTest {
     VirtualNano nano = VirtualNano.create(5);
     Workload w = new Workload(Zoo.network("resnet18"), 1, ExecutionMode.SYNC, InputKind.BLACK);
     long fastest =
-        nano.groundTruth(w).layers().stream().mapToLong(GroundTruth.LayerTruth::durationNs).min().orElseThrow();
+        nano.groundTruth(w).layers().stream()
+            .mapToLong(GroundTruth.LayerTruth::durationNs)
+            .min()
+            .orElseThrow();
     // 25% margin over the expectation, so that the fastest layer really gets its minimum
     int expected = (int) Math.ceil(1.25 * 10 * 1_600_000.0 / fastest);
     Timeline t = record(nano, w, new Protocol(0, 0, 0, 0, 100_000, 10, 0));
@@ -221,17 +233,21 @@ class VirtualNanoTest {
     assertThat(g.layers()).hasSize(66);
     Timeline t = record(nano, V2, new Protocol(2, 200, 200, 20, 3000, 100, 10_000_000L));
     AnalysisResult r = Analyzer.analyze(t, true, AnalysisOptions.defaults());
-    assertThat(r.inferences().latencyMs().mean()).isCloseTo(g.latencyNs() / 1e6, within(0.01 * g.latencyNs() / 1e6));
+    assertThat(r.inferences().latencyMs().mean())
+        .isCloseTo(g.latencyNs() / 1e6, within(0.01 * g.latencyNs() / 1e6));
     // time-weighted true power over an inference
     double truthIn = 0;
     for (GroundTruth.LayerTruth l : g.layers()) {
       truthIn += l.power().inMw() * l.durationNs();
     }
     truthIn = (truthIn + g.tailPower().inMw() * g.tailNs()) / g.latencyNs();
-    assertThat(r.inferences().powerMw().get("in").mean()).isCloseTo(truthIn, within(0.01 * truthIn));
+    assertThat(r.inferences().powerMw().get("in").mean())
+        .isCloseTo(truthIn, within(0.01 * truthIn));
     for (int i = 0; i < g.layers().size(); i++) {
       assertThat(r.layers().get(i).durationMsMean())
-          .isCloseTo(g.layers().get(i).durationNs() / 1e6, within(0.02 * g.layers().get(i).durationNs() / 1e6));
+          .isCloseTo(
+              g.layers().get(i).durationNs() / 1e6,
+              within(0.02 * g.layers().get(i).durationNs() / 1e6));
     }
   }
 
@@ -276,8 +292,13 @@ class VirtualNanoTest {
     GroundTruth full = nano.groundTruth(V2);
     GroundTruth alone =
         nano.groundTruth(
-            new Workload(Zoo.prefix(Zoo.network("mobilenetv2"), 2), 1, ExecutionMode.SYNC, InputKind.VARIED));
-    assertThat(alone.layers().get(1).power().inMw()).isLessThan(full.layers().get(1).power().inMw());
+            new Workload(
+                Zoo.prefix(Zoo.network("mobilenetv2"), 2),
+                1,
+                ExecutionMode.SYNC,
+                InputKind.VARIED));
+    assertThat(alone.layers().get(1).power().inMw())
+        .isLessThan(full.layers().get(1).power().inMw());
     assertThat(alone.layers().get(1).durationNs()).isEqualTo(full.layers().get(1).durationNs());
   }
 
@@ -285,12 +306,15 @@ class VirtualNanoTest {
   void reportsProgressPerPhase() {
     List<String> seen = new ArrayList<>();
     VirtualNano.create(1)
-        .record(V2, SMALL, (phase, done, total) -> {
-          assertThat(done).isLessThanOrEqualTo(total);
-          if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(phase)) {
-            seen.add(phase);
-          }
-        });
+        .record(
+            V2,
+            SMALL,
+            (phase, done, total) -> {
+              assertThat(done).isLessThanOrEqualTo(total);
+              if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(phase)) {
+                seen.add(phase);
+              }
+            });
     assertThat(seen)
         .containsExactly(Phases.WARMUP, Phases.LATENCY, Phases.POWER, Phases.LAYERS, Phases.IDLE);
   }
@@ -315,13 +339,19 @@ class VirtualNanoTest {
 
   private static double spread(Timeline t, PhaseEvent p, int rail) {
     double[] v =
-        t.samples().stream().filter(s -> p.contains(s.tNs())).mapToDouble(s -> s.powerMw(rail)).toArray();
+        t.samples().stream()
+            .filter(s -> p.contains(s.tNs()))
+            .mapToDouble(s -> s.powerMw(rail))
+            .toArray();
     double mean = java.util.Arrays.stream(v).average().orElseThrow();
     return Math.sqrt(java.util.Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum() / v.length);
   }
 
   private static PhaseEvent phase(Timeline t, String name) {
-    return t.events().phases().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
+    return t.events().phases().stream()
+        .filter(p -> p.name().equals(name))
+        .findFirst()
+        .orElseThrow();
   }
 
   private static long countIn(Timeline t, String name) {

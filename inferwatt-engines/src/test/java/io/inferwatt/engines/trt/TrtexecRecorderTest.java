@@ -37,12 +37,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The trtexec recorder against a fake trtexec ({@code resources/trt/fake_trtexec.py}) that writes
- * irregular compute windows and logs where they truly were, and a power feed that synthesises a
- * GPU trace from that truth, so the placement can be checked against a known offset.
+ * irregular compute windows and logs where they truly were, and a power feed that synthesises a GPU
+ * trace from that truth, so the placement can be checked against a known offset.
  */
 class TrtexecRecorderTest {
-  static final Workload WORKLOAD = new Workload(
-      new NetworkSpec("conv", List.of(3, 16, 16), List.of()), 1, ExecutionMode.SYNC, InputKind.FIXED_RANDOM);
+  static final Workload WORKLOAD =
+      new Workload(
+          new NetworkSpec("conv", List.of(3, 16, 16), List.of()),
+          1,
+          ExecutionMode.SYNC,
+          InputKind.FIXED_RANDOM);
   static final Protocol PROTOCOL = new Protocol(0, 20, 30, 15, 100, 1, 50_000_000L);
 
   @TempDir Path dir;
@@ -53,7 +57,9 @@ class TrtexecRecorderTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    boolean python = Files.isExecutable(Path.of("/usr/bin/python3")) || Files.isExecutable(Path.of("/usr/local/bin/python3"));
+    boolean python =
+        Files.isExecutable(Path.of("/usr/bin/python3"))
+            || Files.isExecutable(Path.of("/usr/local/bin/python3"));
     assumeThat(python).as("python3 is needed for the fake trtexec").isTrue();
     Path bin = Files.createDirectories(dir.resolve("bin"));
     exe = bin.resolve("trtexec");
@@ -68,13 +74,18 @@ class TrtexecRecorderTest {
   }
 
   private TrtexecRecorder recorder(SampleFeed feed) {
-    ProcessLauncher l = (argv, e, wd) -> {
-      Map<String, String> all = new HashMap<>(e);
-      all.putAll(env);
-      return ProcessLauncher.system().launch(argv, all, wd);
-    };
-    TrtexecOptions o = TrtexecOptions.defaults().withTrtexec(exe).withEngineCache(dir.resolve("engines"))
-        .withWarmupMs(20).withTimeout(Duration.ofSeconds(30));
+    ProcessLauncher l =
+        (argv, e, wd) -> {
+          Map<String, String> all = new HashMap<>(e);
+          all.putAll(env);
+          return ProcessLauncher.system().launch(argv, all, wd);
+        };
+    TrtexecOptions o =
+        TrtexecOptions.defaults()
+            .withTrtexec(exe)
+            .withEngineCache(dir.resolve("engines"))
+            .withWarmupMs(20)
+            .withTimeout(Duration.ofSeconds(30));
     return TrtexecRecorder.create(model, o, l, Optional.ofNullable(feed));
   }
 
@@ -121,7 +132,9 @@ class TrtexecRecorderTest {
   }
 
   private long builds() throws IOException {
-    return calls().stream().filter(c -> c.argv().stream().anyMatch(a -> a.startsWith("--onnx="))).count();
+    return calls().stream()
+        .filter(c -> c.argv().stream().anyMatch(a -> a.startsWith("--onnx=")))
+        .count();
   }
 
   /** A 1 kHz feed whose GPU rail is high while the fake's (logged) compute windows run. */
@@ -151,7 +164,10 @@ class TrtexecRecorderTest {
       try {
         for (Call c : calls()) {
           for (double[] w : c.windowsMs()) {
-            busy.add(new long[] {c.runStartNs() + Math.round(w[0] * 1e6), c.runStartNs() + Math.round(w[1] * 1e6)});
+            busy.add(
+                new long[] {
+                  c.runStartNs() + Math.round(w[0] * 1e6), c.runStartNs() + Math.round(w[1] * 1e6)
+                });
           }
         }
       } catch (IOException e) {
@@ -178,7 +194,8 @@ class TrtexecRecorderTest {
     assertThat(rep.engineBuilt()).isTrue();
     assertThat(rep.engine()).exists().hasParent(dir.resolve("engines"));
     assertThat(rep.engine().getFileName().toString()).contains("trt10.3.0-b1-fp32");
-    assertThat(t.events().phases()).extracting(PhaseEvent::name)
+    assertThat(t.events().phases())
+        .extracting(PhaseEvent::name)
         .containsExactly("warmup", "latency", "power", "layers", "idle");
     assertThat(t.events().inferences()).hasSize(20 + 30 + 15);
     assertThat(t.events().layerCount()).isEqualTo(15 * 3);
@@ -186,23 +203,34 @@ class TrtexecRecorderTest {
     assertThat(t.events().layer(1).type()).isEqualTo("Conv");
     assertThat(t.events().layer(0).type()).isEqualTo("Reformat");
     assertThat(rep.profiledIterations()).isEqualTo(1568);
-    List<String> layerArgs = calls().stream().filter(c -> c.argv().stream().anyMatch(a -> a.startsWith("--exportProfile")))
-        .findFirst().orElseThrow().argv();
-    assertThat(layerArgs).contains("--separateProfileRun").anyMatch(a -> a.startsWith("--exportTimes="));
+    List<String> layerArgs =
+        calls().stream()
+            .filter(c -> c.argv().stream().anyMatch(a -> a.startsWith("--exportProfile")))
+            .findFirst()
+            .orElseThrow()
+            .argv();
+    assertThat(layerArgs)
+        .contains("--separateProfileRun")
+        .anyMatch(a -> a.startsWith("--exportTimes="));
 
     // placement: the truth is the fake's own run start, in the same monotonic clock
     List<Call> runs = calls().stream().filter(c -> c.runStartNs() > 0).toList();
     assertThat(runs).hasSize(3);
-    assertThat(rep.alignments()).extracting(TrtexecRecorder.PassAlignment::phase).containsExactly("latency", "power", "layers");
+    assertThat(rep.alignments())
+        .extracting(TrtexecRecorder.PassAlignment::phase)
+        .containsExactly("latency", "power", "layers");
     TrtexecRecorder.PassAlignment lat = rep.alignments().get(0);
     assertThat(lat.method()).isEqualTo("launch bracket");
-    assertThat(Math.abs(lat.applied().offsetNs() - runs.get(0).runStartNs())).isLessThanOrEqualTo(lat.applied().uncertaintyNs());
-    assertThat(lat.applied().uncertaintyNs()).isGreaterThan(50_000_000L); // the fake loads for 150 ms
+    assertThat(Math.abs(lat.applied().offsetNs() - runs.get(0).runStartNs()))
+        .isLessThanOrEqualTo(lat.applied().uncertaintyNs());
+    assertThat(lat.applied().uncertaintyNs())
+        .isGreaterThan(50_000_000L); // the fake loads for 150 ms
     for (int i = 1; i < 3; i++) {
       TrtexecRecorder.PassAlignment a = rep.alignments().get(i);
       assertThat(a.method()).isEqualTo("power trace");
       assertThat(a.trace()).isPresent();
-      assertThat(Math.abs(a.applied().offsetNs() - runs.get(i).runStartNs())).isLessThanOrEqualTo(1_000_000L);
+      assertThat(Math.abs(a.applied().offsetNs() - runs.get(i).runStartNs()))
+          .isLessThanOrEqualTo(1_000_000L);
       assertThat(a.applied().uncertaintyNs()).isEqualTo(1_000_000L);
     }
     assertThat(rep.alignmentErrorNs()).isEqualTo(lat.applied().uncertaintyNs());
@@ -221,7 +249,9 @@ class TrtexecRecorderTest {
     TrtexecRecorder r = recorder(null);
     Timeline t = r.record(WORKLOAD, PROTOCOL, Recorder.ProgressListener.NONE);
     assertThat(r.lastReport().version()).isEqualTo(new Trtexec.Version(8, 2, 1));
-    assertThat(t.events().phases()).extracting(PhaseEvent::name).containsExactly("warmup", "latency", "layers");
+    assertThat(t.events().phases())
+        .extracting(PhaseEvent::name)
+        .containsExactly("warmup", "latency", "layers");
     assertThat(t.events().layerCount()).isEqualTo(15 * 3);
     assertThat(t.events().layer(0).type()).isEqualTo("Conv");
     assertThat(r.lastReport().notes()).anyMatch(n -> n.contains("no power sensor"));
@@ -235,12 +265,19 @@ class TrtexecRecorderTest {
     env.put("FAKE_TRTEXEC_FAIL", "run:power");
     TrtexecRecorder r = recorder(new TraceFeed());
     assertThatThrownBy(() -> r.record(WORKLOAD, PROTOCOL, Recorder.ProgressListener.NONE))
-        .isInstanceOfSatisfying(TrtexecException.class, e -> {
-          assertThat(e.getMessage()).contains("power pass").contains("status 3").contains("out of memory");
-          assertThat(e.stderrTail()).contains("Inference set up failed");
-          assertThat(e.partial().events().inferences()).hasSize(20);
-          assertThat(e.partial().events().phases()).extracting(PhaseEvent::name).contains("latency");
-        });
+        .isInstanceOfSatisfying(
+            TrtexecException.class,
+            e -> {
+              assertThat(e.getMessage())
+                  .contains("power pass")
+                  .contains("status 3")
+                  .contains("out of memory");
+              assertThat(e.stderrTail()).contains("Inference set up failed");
+              assertThat(e.partial().events().inferences()).hasSize(20);
+              assertThat(e.partial().events().phases())
+                  .extracting(PhaseEvent::name)
+                  .contains("latency");
+            });
   }
 
   @Test
@@ -248,13 +285,15 @@ class TrtexecRecorderTest {
     env.put("FAKE_TRTEXEC_FAIL", "garbage:layers");
     TrtexecRecorder r = recorder(new TraceFeed());
     assertThatThrownBy(() -> r.record(WORKLOAD, PROTOCOL, Recorder.ProgressListener.NONE))
-        .isInstanceOfSatisfying(TrtexecException.class, e -> {
-          assertThat(e.getMessage()).contains("layers.times.json");
-          assertThat(e.file()).hasValueSatisfying(f -> assertThat(f).exists());
-          assertThat(e.line()).isEqualTo(3);
-          assertThat(e.partial().events().inferences()).hasSize(20 + 30);
-          assertThat(e.partial().samples()).isNotEmpty();
-        });
+        .isInstanceOfSatisfying(
+            TrtexecException.class,
+            e -> {
+              assertThat(e.getMessage()).contains("layers.times.json");
+              assertThat(e.file()).hasValueSatisfying(f -> assertThat(f).exists());
+              assertThat(e.line()).isEqualTo(3);
+              assertThat(e.partial().events().inferences()).hasSize(20 + 30);
+              assertThat(e.partial().samples()).isNotEmpty();
+            });
   }
 
   @Test
@@ -263,7 +302,8 @@ class TrtexecRecorderTest {
     TrtexecRecorder r = recorder(null);
     assertThatThrownBy(() -> r.record(WORKLOAD, PROTOCOL, Recorder.ProgressListener.NONE))
         .isInstanceOf(TrtexecException.class)
-        .hasMessageContaining("build pass").hasMessageContaining("unsupported operator");
+        .hasMessageContaining("build pass")
+        .hasMessageContaining("unsupported operator");
     try (var s = Files.list(dir.resolve("engines"))) {
       assertThat(s.filter(p -> p.toString().endsWith(".engine")).toList()).isEmpty();
     }
@@ -271,25 +311,37 @@ class TrtexecRecorderTest {
 
   @Test
   void aMissingTrtexecIsAClearError() {
-    assertThatThrownBy(() -> TrtexecEngine.resolve(Path.of("trtexec"), dir.toString() + ":/nonexistent"))
+    assertThatThrownBy(
+            () -> TrtexecEngine.resolve(Path.of("trtexec"), dir.toString() + ":/nonexistent"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("trtexec not found").hasMessageContaining("--trtexec");
-    assertThat(TrtexecEngine.resolve(Path.of("trtexec"), "/nonexistent:" + exe.getParent())).isEqualTo(exe);
+        .hasMessageContaining("trtexec not found")
+        .hasMessageContaining("--trtexec");
+    assertThat(TrtexecEngine.resolve(Path.of("trtexec"), "/nonexistent:" + exe.getParent()))
+        .isEqualTo(exe);
     TrtexecOptions o = TrtexecOptions.defaults().withTrtexec(dir.resolve("no/trtexec"));
-    assertThatThrownBy(() -> TrtexecRecorder.create(model, o, ProcessLauncher.system(), Optional.empty()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not executable");
+    assertThatThrownBy(
+            () -> TrtexecRecorder.create(model, o, ProcessLauncher.system(), Optional.empty()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not executable");
   }
 
   @Test
   void versionsAndLayerTypesParse() {
-    assertThat(Trtexec.parseVersion("&&&& RUNNING TensorRT.trtexec [TensorRT v8601] # trtexec")).hasValue(new Trtexec.Version(8, 6, 1));
-    assertThat(Trtexec.parseVersion("&&&& RUNNING TensorRT.trtexec [TensorRT v100300] [b17] # trtexec")).hasValue(new Trtexec.Version(10, 3, 0));
-    assertThat(Trtexec.parseVersion("[TensorRT v11.1.0.106] [b48]")).hasValue(new Trtexec.Version(11, 1, 0));
-    assertThat(Trtexec.parseVersion("[I] TensorRT version: 10.3.0")).hasValue(new Trtexec.Version(10, 3, 0));
+    assertThat(Trtexec.parseVersion("&&&& RUNNING TensorRT.trtexec [TensorRT v8601] # trtexec"))
+        .hasValue(new Trtexec.Version(8, 6, 1));
+    assertThat(
+            Trtexec.parseVersion(
+                "&&&& RUNNING TensorRT.trtexec [TensorRT v100300] [b17] # trtexec"))
+        .hasValue(new Trtexec.Version(10, 3, 0));
+    assertThat(Trtexec.parseVersion("[TensorRT v11.1.0.106] [b48]"))
+        .hasValue(new Trtexec.Version(11, 1, 0));
+    assertThat(Trtexec.parseVersion("[I] TensorRT version: 10.3.0"))
+        .hasValue(new Trtexec.Version(10, 3, 0));
     assertThat(Trtexec.parseVersion("usage: trtexec")).isEmpty();
     assertThat(TrtexecEngine.layerType("Conv_5 + Add_6 + Relu_7")).isEqualTo("Conv");
     assertThat(TrtexecEngine.layerType("/maxpool/MaxPool")).isEqualTo("MaxPool");
-    assertThat(TrtexecEngine.layerType("Reformatting CopyNode for Output Tensor 0 to MaxPool_2")).isEqualTo("Reformat");
+    assertThat(TrtexecEngine.layerType("Reformatting CopyNode for Output Tensor 0 to MaxPool_2"))
+        .isEqualTo("Reformat");
     assertThat(TrtexecEngine.layerType("{ForeignNode[/a...]}")).isEmpty();
   }
 }

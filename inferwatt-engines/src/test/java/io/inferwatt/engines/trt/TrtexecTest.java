@@ -50,7 +50,8 @@ class TrtexecTest {
     try (InputStream in = fixture("profile-8.2.json")) {
       Trtexec.Profile p = Trtexec.parseProfile(in, "profile-8.2.json");
       assertThat(p.count()).isEqualTo(120);
-      assertThat(p.layers()).extracting(Trtexec.LayerTime::name)
+      assertThat(p.layers())
+          .extracting(Trtexec.LayerTime::name)
           .containsExactly("Conv_0 + Relu_1", "MaxPool_2", "Conv_5 + Add_6 + Relu_7");
       assertThat(p.layers().get(0).medianMs()).isEmpty();
       assertThat(p.layers().get(0).averageMs()).isEqualTo(0.18);
@@ -70,9 +71,20 @@ class TrtexecTest {
 
   @Test
   void malformedExportsNameTheProblem() {
-    assertThatThrownBy(() -> Trtexec.parseTimes(new ByteArrayInputStream("[{\"computeMs\":1}]".getBytes()), "t.json"))
-        .isInstanceOf(FormatException.class).hasMessageContaining("t.json").hasMessageContaining("startEnqMs");
-    assertThatThrownBy(() -> Trtexec.parseProfile(new ByteArrayInputStream("[{\"name\":\"a\",\"timeMs\":1,\"averageMs\":1,\"percentage\":1}]".getBytes()), "p.json"))
+    assertThatThrownBy(
+            () ->
+                Trtexec.parseTimes(
+                    new ByteArrayInputStream("[{\"computeMs\":1}]".getBytes()), "t.json"))
+        .isInstanceOf(FormatException.class)
+        .hasMessageContaining("t.json")
+        .hasMessageContaining("startEnqMs");
+    assertThatThrownBy(
+            () ->
+                Trtexec.parseProfile(
+                    new ByteArrayInputStream(
+                        "[{\"name\":\"a\",\"timeMs\":1,\"averageMs\":1,\"percentage\":1}]"
+                            .getBytes()),
+                    "p.json"))
         .hasMessageContaining("count");
   }
 
@@ -100,8 +112,9 @@ class TrtexecTest {
       boolean busy = w < windows.size() && windows.get(w)[0] <= ms;
       samples.add(PowerSample.at(s, 0, (busy ? 5200 : 2100) + r.nextGaussian() * 150));
     }
-    ClockAlignment a = TraceAlignment.align(windows, samples, 1,
-        trueOffsetNs - 150_000_000, trueOffsetNs + 150_000_000);
+    ClockAlignment a =
+        TraceAlignment.align(
+            windows, samples, 1, trueOffsetNs - 150_000_000, trueOffsetNs + 150_000_000);
     assertThat(Math.abs(a.offsetNs() - trueOffsetNs)).isLessThanOrEqualTo(periodNs);
     assertThat(a.uncertaintyNs()).isEqualTo(periodNs);
     assertThat(a.consistent()).isTrue();

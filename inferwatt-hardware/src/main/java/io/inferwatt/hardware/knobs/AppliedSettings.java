@@ -36,16 +36,23 @@ public final class AppliedSettings implements AutoCloseable {
   private final StateDir.BoardLock lock;
   private final Thread hook;
   private final List<String> restoredAtOpen;
+
   /** In the order of the first change. */
   private final List<Entry> entries = new ArrayList<>();
+
   private boolean closed;
 
   /** What one knob's first change saved. */
   private record Entry(Knob knob, List<RestoreStep> steps, String oldValue) {}
 
   private AppliedSettings(
-      StateDir state, String board, Host host, NvmlBinding nvml, Consumer<String> log,
-      StateDir.BoardLock lock, List<String> restoredAtOpen) {
+      StateDir state,
+      String board,
+      Host host,
+      NvmlBinding nvml,
+      Consumer<String> log,
+      StateDir.BoardLock lock,
+      List<String> restoredAtOpen) {
     this.state = state;
     this.board = board;
     this.host = host;
@@ -78,8 +85,12 @@ public final class AppliedSettings implements AutoCloseable {
       if (lock == null) {
         String pid = state.lockHolder(board);
         throw new IllegalStateException(
-            "board " + board + " is in use by another inferwatt"
-                + (pid.isEmpty() ? "" : " (pid " + pid + ")") + "; lock " + state.lockFile(board));
+            "board "
+                + board
+                + " is in use by another inferwatt"
+                + (pid.isEmpty() ? "" : " (pid " + pid + ")")
+                + "; lock "
+                + state.lockFile(board));
       }
       Path pending = state.pendingFile(board);
       if (Files.exists(pending)) {
@@ -122,8 +133,12 @@ public final class AppliedSettings implements AutoCloseable {
   private synchronized void beforeChange(Knob knob, String value) {
     if (closed) {
       throw new IllegalStateException(
-          "the settings of board " + board + " were restored (shutting down); not setting "
-              + knob.name() + " to " + value);
+          "the settings of board "
+              + board
+              + " were restored (shutting down); not setting "
+              + knob.name()
+              + " to "
+              + value);
     }
     for (Entry e : entries) {
       if (e.knob() == knob) {
@@ -200,9 +215,13 @@ public final class AppliedSettings implements AutoCloseable {
     }
     if (!problems.isEmpty()) {
       throw new IllegalStateException(
-          "could not restore on board " + board + ": " + String.join("; ", problems)
-              + (host.isDryRun() ? "" : " (kept in " + state.pendingFile(board)
-                  + "; run inferwatt restore)"));
+          "could not restore on board "
+              + board
+              + ": "
+              + String.join("; ", problems)
+              + (host.isDryRun()
+                  ? ""
+                  : " (kept in " + state.pendingFile(board) + "; run inferwatt restore)"));
     }
   }
 

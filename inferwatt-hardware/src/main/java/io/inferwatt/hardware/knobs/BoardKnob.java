@@ -30,7 +30,13 @@ abstract class BoardKnob implements Restorable {
     String back = read();
     if (!back.equals(value)) {
       throw new IllegalStateException(
-          name + " was set to " + value + unitSuffix() + " but reads back " + back + unitSuffix()
+          name
+              + " was set to "
+              + value
+              + unitSuffix()
+              + " but reads back "
+              + back
+              + unitSuffix()
               + "; the board did not take it");
     }
   }

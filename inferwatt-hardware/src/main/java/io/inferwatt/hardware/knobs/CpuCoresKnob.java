@@ -12,6 +12,7 @@ final class CpuCoresKnob extends BoardKnob {
   static final String CPU_DIR = "/sys/devices/system/cpu";
 
   private final Host host;
+
   /** Core numbers present, ascending. */
   private final List<Integer> cores;
 
@@ -93,8 +94,14 @@ final class CpuCoresKnob extends BoardKnob {
       String got = host.read(online(cores.get(i)));
       if (!got.equals(want)) {
         throw new IllegalStateException(
-            "cpu" + cores.get(i) + " online reads " + got + " after setting " + n
-                + " cores; expected " + want);
+            "cpu"
+                + cores.get(i)
+                + " online reads "
+                + got
+                + " after setting "
+                + n
+                + " cores; expected "
+                + want);
       }
     }
   }

@@ -99,7 +99,13 @@ final class CpuFreqKnob extends BoardKnob {
       String back = read(d);
       if (!back.equals(value)) {
         throw new IllegalStateException(
-            name() + " was set to " + value + " kHz but " + d + " reads back " + back
+            name()
+                + " was set to "
+                + value
+                + " kHz but "
+                + d
+                + " reads back "
+                + back
                 + " kHz; the board did not take it");
       }
     }

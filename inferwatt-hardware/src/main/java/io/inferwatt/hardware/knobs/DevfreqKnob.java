@@ -4,10 +4,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code gpu.freq_hz}: the GPU clock of a Jetson in Hz, pinned through devfreq ({@code min_freq} and
- * {@code max_freq} set to one value of {@code available_frequencies}). The devfreq folder is found
- * as jtop finds it: the entry of {@code /sys/class/devfreq} whose {@code device/of_node/name} is a
- * known GPU ({@code gpu} on the Nano and on Orin with JetPack 6, {@code gp10b}, {@code gv11b},
+ * {@code gpu.freq_hz}: the GPU clock of a Jetson in Hz, pinned through devfreq ({@code min_freq}
+ * and {@code max_freq} set to one value of {@code available_frequencies}). The devfreq folder is
+ * found as jtop finds it: the entry of {@code /sys/class/devfreq} whose {@code device/of_node/name}
+ * is a known GPU ({@code gpu} on the Nano and on Orin with JetPack 6, {@code gp10b}, {@code gv11b},
  * {@code ga10b}, {@code gb10b}).
  */
 final class DevfreqKnob extends BoardKnob {
@@ -74,8 +74,16 @@ final class DevfreqKnob extends BoardKnob {
     String max = host.read(dir + "/max_freq");
     if (!min.equals(value) || !max.equals(value)) {
       throw new IllegalStateException(
-          name() + " was set to " + value + " Hz but " + dir + " reads back min_freq " + min
-              + ", max_freq " + max + "; the board did not take it");
+          name()
+              + " was set to "
+              + value
+              + " Hz but "
+              + dir
+              + " reads back min_freq "
+              + min
+              + ", max_freq "
+              + max
+              + "; the board did not take it");
     }
   }
 
@@ -83,6 +91,9 @@ final class DevfreqKnob extends BoardKnob {
   public List<RestoreStep> restoreSteps() {
     return List.of(
         RestoreStep.range(
-            dir + "/min_freq", dir + "/max_freq", host.read(dir + "/min_freq"), host.read(dir + "/max_freq")));
+            dir + "/min_freq",
+            dir + "/max_freq",
+            host.read(dir + "/min_freq"),
+            host.read(dir + "/max_freq")));
   }
 }

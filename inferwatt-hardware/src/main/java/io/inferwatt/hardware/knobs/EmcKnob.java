@@ -4,18 +4,25 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code emc.freq_hz}: the memory clock of a Jetson Nano (tegra210) in Hz, where debugfs exposes it:
- * {@code /sys/kernel/debug/clk/override.emc/clk_update_rate} with {@code clk_state} 1, as {@code
- * jetson_clocks} does. The allowed values are the Nano's EMC table within {@code
+ * {@code emc.freq_hz}: the memory clock of a Jetson Nano (tegra210) in Hz, where debugfs exposes
+ * it: {@code /sys/kernel/debug/clk/override.emc/clk_update_rate} with {@code clk_state} 1, as
+ * {@code jetson_clocks} does. The allowed values are the Nano's EMC table within {@code
  * /sys/kernel/debug/tegra_bwmgr/emc_min_rate} and {@code emc_max_rate}.
  */
 final class EmcKnob extends BoardKnob {
   private static final String OVERRIDE = "/sys/kernel/debug/clk/override.emc";
   private static final String BWMGR = "/sys/kernel/debug/tegra_bwmgr";
+
   /** The Nano's EMC steps in Hz (the lower ones are marked problematic and left out). */
   static final List<Long> NANO_EMC_HZ =
-      List.of(204_000_000L, 408_000_000L, 665_600_000L, 800_000_000L, 1_065_600_000L,
-          1_331_200_000L, 1_600_000_000L);
+      List.of(
+          204_000_000L,
+          408_000_000L,
+          665_600_000L,
+          800_000_000L,
+          1_065_600_000L,
+          1_331_200_000L,
+          1_600_000_000L);
 
   private final Host host;
   private final List<String> allowed;
@@ -28,8 +35,13 @@ final class EmcKnob extends BoardKnob {
 
   /** The knob, or null when debugfs does not expose the override (other boards, no debugfs). */
   static EmcKnob find(Host host) {
-    for (String f : List.of(OVERRIDE + "/clk_state", OVERRIDE + "/clk_update_rate",
-        OVERRIDE + "/clk_rate", BWMGR + "/emc_min_rate", BWMGR + "/emc_max_rate")) {
+    for (String f :
+        List.of(
+            OVERRIDE + "/clk_state",
+            OVERRIDE + "/clk_update_rate",
+            OVERRIDE + "/clk_rate",
+            BWMGR + "/emc_min_rate",
+            BWMGR + "/emc_max_rate")) {
       if (!host.exists(f)) {
         return null;
       }

@@ -20,10 +20,9 @@ public final class Knobs {
   private Knobs() {}
 
   /**
-   * The knobs of a Jetson that {@code host} exposes, in the order to apply them: {@code
-   * power.mode} first (it changes cores and clocks itself), then {@code cpu.cores}, {@code
-   * cpu.freq_khz}, {@code gpu.freq_hz}, {@code emc.freq_hz}. Knobs whose files are absent are left
-   * out.
+   * The knobs of a Jetson that {@code host} exposes, in the order to apply them: {@code power.mode}
+   * first (it changes cores and clocks itself), then {@code cpu.cores}, {@code cpu.freq_khz},
+   * {@code gpu.freq_hz}, {@code emc.freq_hz}. Knobs whose files are absent are left out.
    */
   public static List<Knob> jetson(Host host) {
     List<Knob> out = new ArrayList<>();
@@ -35,7 +34,9 @@ public final class Knobs {
     return List.copyOf(out);
   }
 
-  /** The knobs of a Linux machine's CPUs: {@code cpu.cores} and {@code cpu.freq_khz}, where present. */
+  /**
+   * The knobs of a Linux machine's CPUs: {@code cpu.cores} and {@code cpu.freq_khz}, where present.
+   */
   public static List<Knob> linuxCpu(Host host, CpuFreqMethod method) {
     List<Knob> out = new ArrayList<>();
     add(out, CpuCoresKnob.find(host));
@@ -55,7 +56,8 @@ public final class Knobs {
       throw new IllegalArgumentException(
           "NVIDIA GPU " + device + " does not exist; this machine has " + count);
     }
-    return List.of(new NvmlClockKnob(host, nvml, device), new NvmlPowerLimitKnob(host, nvml, device));
+    return List.of(
+        new NvmlClockKnob(host, nvml, device), new NvmlPowerLimitKnob(host, nvml, device));
   }
 
   private static void add(List<Knob> out, Knob k) {

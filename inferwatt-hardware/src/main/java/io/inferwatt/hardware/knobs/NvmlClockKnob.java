@@ -6,10 +6,9 @@ import java.util.OptionalInt;
 import java.util.TreeSet;
 
 /**
- * {@code gpu.clock_mhz}: the graphics clock of an NVIDIA GPU locked to one supported value
- * ({@code nvmlDeviceSetGpuLockedClocks} with min = max). The allowed values are the supported
- * graphics clocks at the highest supported memory clock. Reads {@code unlocked} when no clock is
- * locked.
+ * {@code gpu.clock_mhz}: the graphics clock of an NVIDIA GPU locked to one supported value ({@code
+ * nvmlDeviceSetGpuLockedClocks} with min = max). The allowed values are the supported graphics
+ * clocks at the highest supported memory clock. Reads {@code unlocked} when no clock is locked.
  */
 final class NvmlClockKnob extends BoardKnob {
   static final String UNLOCKED = "unlocked";
@@ -27,7 +26,8 @@ final class NvmlClockKnob extends BoardKnob {
     this.device = device;
     List<Integer> mem = nvml.supportedMemoryClocksMhz(device);
     if (mem.isEmpty()) {
-      throw new IllegalStateException("NVIDIA GPU " + device + " reports no supported memory clocks");
+      throw new IllegalStateException(
+          "NVIDIA GPU " + device + " reports no supported memory clocks");
     }
     int top = mem.stream().mapToInt(Integer::intValue).max().getAsInt();
     List<String> values = new ArrayList<>();

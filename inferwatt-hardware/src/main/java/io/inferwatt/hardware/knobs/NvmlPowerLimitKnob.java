@@ -23,7 +23,10 @@ final class NvmlPowerLimitKnob extends BoardKnob {
     int[] c = nvml.powerLimitConstraintsMw(device);
     if (c.length != 2 || c[0] > c[1]) {
       throw new IllegalStateException(
-          "NVIDIA GPU " + device + " reports power limit constraints " + java.util.Arrays.toString(c));
+          "NVIDIA GPU "
+              + device
+              + " reports power limit constraints "
+              + java.util.Arrays.toString(c));
     }
     List<String> values = new ArrayList<>();
     values.add(Integer.toString(c[0]));
@@ -43,10 +46,17 @@ final class NvmlPowerLimitKnob extends BoardKnob {
 
   @Override
   String describe(List<String> allowed) {
-    return "the whole watts from " + allowed.get(0) + " to " + allowed.get(allowed.size() - 1)
-        + " mW (" + String.join(", ", allowed.size() > 8
-            ? List.of(allowed.get(0), allowed.get(1), "...", allowed.get(allowed.size() - 1))
-            : allowed) + ")";
+    return "the whole watts from "
+        + allowed.get(0)
+        + " to "
+        + allowed.get(allowed.size() - 1)
+        + " mW ("
+        + String.join(
+            ", ",
+            allowed.size() > 8
+                ? List.of(allowed.get(0), allowed.get(1), "...", allowed.get(allowed.size() - 1))
+                : allowed)
+        + ")";
   }
 
   @Override
@@ -57,7 +67,8 @@ final class NvmlPowerLimitKnob extends BoardKnob {
   @Override
   void change(String value) {
     if (host.isDryRun()) {
-      host.dryRunReport("would call nvmlDeviceSetPowerManagementLimit(" + device + ", " + value + ")");
+      host.dryRunReport(
+          "would call nvmlDeviceSetPowerManagementLimit(" + device + ", " + value + ")");
       dryRunValue = value;
       return;
     }
@@ -68,6 +79,7 @@ final class NvmlPowerLimitKnob extends BoardKnob {
   public List<RestoreStep> restoreSteps() {
     return List.of(
         new RestoreStep(
-            "nvml-power-limit", List.of(Integer.toString(device), Integer.toString(nvml.powerLimitMw(device)))));
+            "nvml-power-limit",
+            List.of(Integer.toString(device), Integer.toString(nvml.powerLimitMw(device)))));
   }
 }

@@ -19,8 +19,10 @@ final class NvpmodelKnob extends BoardKnob {
   private static final Pattern QUERY = Pattern.compile("NV Power Mode:\\s*(\\S+)");
 
   private final Host host;
+
   /** id to name, ascending by id. */
   private final Map<String, String> modes;
+
   /** The mode a dry run would have set, so that its read-back agrees. */
   private volatile String dryRunMode;
 
@@ -102,9 +104,15 @@ final class NvpmodelKnob extends BoardKnob {
       dryRunMode = value;
       return;
     }
-    if (r.exitCode() != 0 || r.stdout().contains("NVPM ERROR") || r.stderr().contains("NVPM ERROR")) {
+    if (r.exitCode() != 0
+        || r.stdout().contains("NVPM ERROR")
+        || r.stderr().contains("NVPM ERROR")) {
       throw new IllegalStateException(
-          "nvpmodel -m " + value + " failed (exit " + r.exitCode() + "): "
+          "nvpmodel -m "
+              + value
+              + " failed (exit "
+              + r.exitCode()
+              + "): "
               + (r.stderr() + r.stdout()).trim());
     }
   }

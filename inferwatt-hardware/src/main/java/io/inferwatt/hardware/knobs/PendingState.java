@@ -54,7 +54,10 @@ record PendingState(String board, Path root, long pid, List<RestoreStep> steps) 
     }
     if (lines.isEmpty() || !lines.get(0).equals(MAGIC)) {
       throw new IllegalArgumentException(
-          file + ": not an inferwatt state file (first line is not '" + MAGIC.replace('\t', ' ') + "')");
+          file
+              + ": not an inferwatt state file (first line is not '"
+              + MAGIC.replace('\t', ' ')
+              + "')");
     }
     String board = null;
     Path root = null;
@@ -76,8 +79,9 @@ record PendingState(String board, Path root, long pid, List<RestoreStep> steps) 
           }
           steps.add(new RestoreStep(f[1], Arrays.asList(f).subList(2, f.length)));
         }
-        default -> throw new IllegalArgumentException(
-            file + ":" + (i + 1) + ": unknown record '" + f[0] + "'");
+        default ->
+            throw new IllegalArgumentException(
+                file + ":" + (i + 1) + ": unknown record '" + f[0] + "'");
       }
     }
     if (board == null || root == null) {

@@ -25,14 +25,17 @@ public final class Restorer {
    */
   public record Outcome(String board, Path file, boolean restored, String message) {}
 
-  /** {@link #restorePending(StateDir, ProcessRunner, SysfsWriter, NvmlBinding)} on the real machine. */
+  /**
+   * {@link #restorePending(StateDir, ProcessRunner, SysfsWriter, NvmlBinding)} on the real machine.
+   */
   public static List<Outcome> restorePending(StateDir dir) {
-    return restorePending(dir, ProcessRunner.system(), SysfsWriter.direct(), NvmlBinding.unavailable());
+    return restorePending(
+        dir, ProcessRunner.system(), SysfsWriter.direct(), NvmlBinding.unavailable());
   }
 
   /**
-   * Replays every pending state file of {@code dir} whose board no running process holds; the
-   * paths in each file are resolved under the root the file names.
+   * Replays every pending state file of {@code dir} whose board no running process holds; the paths
+   * in each file are resolved under the root the file names.
    *
    * @return one outcome per state file found, empty when there is none (or no folder)
    */
@@ -50,9 +53,16 @@ public final class Restorer {
       StateDir.BoardLock lock = dir.tryLock(s.board());
       if (lock == null) {
         String pid = dir.lockHolder(s.board());
-        out.add(new Outcome(s.board(), file, false,
-            "board " + s.board() + " is in use by a running inferwatt"
-                + (pid.isEmpty() ? "" : " (pid " + pid + ")") + "; its saved settings were left alone"));
+        out.add(
+            new Outcome(
+                s.board(),
+                file,
+                false,
+                "board "
+                    + s.board()
+                    + " is in use by a running inferwatt"
+                    + (pid.isEmpty() ? "" : " (pid " + pid + ")")
+                    + "; its saved settings were left alone"));
         continue;
       }
       try {
@@ -80,16 +90,34 @@ public final class Restorer {
       try {
         Files.deleteIfExists(file);
       } catch (IOException e) {
-        return new Outcome(s.board(), file, false,
+        return new Outcome(
+            s.board(),
+            file,
+            false,
             "restored board " + s.board() + " but cannot delete " + file + ": " + e.getMessage());
       }
-      return new Outcome(s.board(), file, true,
-          "restored " + s.steps().size() + " saved setting(s) of board " + s.board()
-              + " left by process " + s.pid());
+      return new Outcome(
+          s.board(),
+          file,
+          true,
+          "restored "
+              + s.steps().size()
+              + " saved setting(s) of board "
+              + s.board()
+              + " left by process "
+              + s.pid());
     }
     StateDir.writeAtomically(file, new PendingState(s.board(), s.root(), s.pid(), failed).format());
-    return new Outcome(s.board(), file, false,
-        "could not restore board " + s.board() + ": " + String.join("; ", problems)
-            + " (kept in " + file + ")");
+    return new Outcome(
+        s.board(),
+        file,
+        false,
+        "could not restore board "
+            + s.board()
+            + ": "
+            + String.join("; ", problems)
+            + " (kept in "
+            + file
+            + ")");
   }
 }

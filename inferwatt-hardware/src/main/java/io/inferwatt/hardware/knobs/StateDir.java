@@ -18,8 +18,8 @@ import java.util.Map;
 
 /**
  * The folder where inferwatt keeps, per board, the saved state of the settings it changed ({@code
- * BOARD.pending}, written before every change and deleted after the restore) and the lock that keeps
- * two measuring processes off one board ({@code BOARD.lock}).
+ * BOARD.pending}, written before every change and deleted after the restore) and the lock that
+ * keeps two measuring processes off one board ({@code BOARD.lock}).
  *
  * <p>Where: the system property {@code inferwatt.state.dir}, else the environment variable {@code
  * INFERWATT_STATE_DIR}, else {@code $XDG_STATE_HOME/inferwatt}, else {@code
@@ -42,8 +42,11 @@ public final class StateDir {
 
   /** The state folder the property, the environment or the XDG default names. */
   public static StateDir fromEnvironment() {
-    return new StateDir(locate(System.getProperty("inferwatt.state.dir"), System.getenv(),
-        System.getProperty("user.home")));
+    return new StateDir(
+        locate(
+            System.getProperty("inferwatt.state.dir"),
+            System.getenv(),
+            System.getProperty("user.home")));
   }
 
   static Path locate(String property, Map<String, String> env, String home) {
@@ -114,8 +117,9 @@ public final class StateDir {
         return null;
       }
       ch.truncate(0);
-      ch.write(java.nio.ByteBuffer.wrap(
-          (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)));
+      ch.write(
+          java.nio.ByteBuffer.wrap(
+              (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)));
       return new BoardLock(ch, lock);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot lock board " + board + " in " + dir, e);
@@ -136,8 +140,12 @@ public final class StateDir {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     try {
       Files.createDirectories(file.getParent());
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE,
-          StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      try (FileChannel ch =
+          FileChannel.open(
+              tmp,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.TRUNCATE_EXISTING)) {
         ch.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
         ch.force(true);
       }

@@ -24,7 +24,11 @@ final class Steps {
         ProcessRunner.Result r = host.run(List.of("nvpmodel", "-m", a.get(0)), true);
         if (r.exitCode() != 0 || r.stdout().contains("NVPM ERROR")) {
           throw new IllegalStateException(
-              "nvpmodel -m " + a.get(0) + " failed (exit " + r.exitCode() + "): "
+              "nvpmodel -m "
+                  + a.get(0)
+                  + " failed (exit "
+                  + r.exitCode()
+                  + "): "
                   + (r.stderr() + r.stdout()).trim());
         }
       }
@@ -41,7 +45,8 @@ final class Steps {
         need(s, 2);
         nvml.setPowerLimitMw(Integer.parseInt(a.get(0)), Integer.parseInt(a.get(1)));
       }
-      default -> throw new IllegalArgumentException("unknown restore action '" + s.action() + "' in " + s);
+      default ->
+          throw new IllegalArgumentException("unknown restore action '" + s.action() + "' in " + s);
     }
   }
 

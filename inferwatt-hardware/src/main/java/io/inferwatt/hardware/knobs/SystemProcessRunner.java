@@ -9,7 +9,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs a program with {@link ProcessBuilder}; stdout and stderr are drained on their own threads. */
+/**
+ * Runs a program with {@link ProcessBuilder}; stdout and stderr are drained on their own threads.
+ */
 final class SystemProcessRunner implements ProcessRunner {
   static final SystemProcessRunner INSTANCE = new SystemProcessRunner();
 
@@ -21,7 +23,8 @@ final class SystemProcessRunner implements ProcessRunner {
     try {
       p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE).start();
     } catch (IOException e) {
-      throw new IllegalStateException("cannot start " + String.join(" ", command) + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot start " + String.join(" ", command) + ": " + e.getMessage(), e);
     }
     try {
       p.getOutputStream().close();

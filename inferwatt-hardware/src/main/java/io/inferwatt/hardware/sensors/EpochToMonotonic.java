@@ -5,11 +5,11 @@ import java.time.Instant;
 import java.util.function.LongSupplier;
 
 /**
- * The one conversion from wall-clock time (epoch, as NVML's timestamps are: CPU µs since
- * 1970-01-01 UTC) to the program's monotonic ns. The offset between the two clocks is measured
- * once, by reading the wall clock between two monotonic reads; its uncertainty is half the
- * tightest bracket plus the wall clock's 1 µs resolution. It assumes the wall clock is not stepped
- * (NTP slewing of a few ppm is ignored) during the run.
+ * The one conversion from wall-clock time (epoch, as NVML's timestamps are: CPU µs since 1970-01-01
+ * UTC) to the program's monotonic ns. The offset between the two clocks is measured once, by
+ * reading the wall clock between two monotonic reads; its uncertainty is half the tightest bracket
+ * plus the wall clock's 1 µs resolution. It assumes the wall clock is not stepped (NTP slewing of a
+ * few ppm is ignored) during the run.
  *
  * @param offsetNs epoch ns minus monotonic ns
  * @param uncertaintyNs how far {@code offsetNs} may be off, in ns

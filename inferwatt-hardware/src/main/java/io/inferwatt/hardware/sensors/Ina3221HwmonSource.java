@@ -24,7 +24,8 @@ final class Ina3221HwmonSource implements PowerSource {
   static final String INA238_DIR = "sys/bus/i2c/drivers/ina238";
 
   /** How one rail is read. */
-  private record Channel(String label, SysfsFile voltageMv, SysfsFile currentMa, SysfsFile powerUw) {}
+  private record Channel(
+      String label, SysfsFile voltageMv, SysfsFile currentMa, SysfsFile powerUw) {}
 
   private final String where;
   private final List<Channel> channels;
@@ -35,7 +36,10 @@ final class Ina3221HwmonSource implements PowerSource {
   private boolean closed;
 
   private Ina3221HwmonSource(
-      String where, List<Channel> channels, OptionalLong updatePeriodNs, Map<String, String> settings) {
+      String where,
+      List<Channel> channels,
+      OptionalLong updatePeriodNs,
+      Map<String, String> settings) {
     this.where = where;
     this.channels = List.copyOf(channels);
     List<String> labels = channels.stream().map(Channel::label).toList();

@@ -30,7 +30,8 @@ final class Ina3221IioSource implements PowerSource {
   private final int channels;
   private boolean closed;
 
-  private Ina3221IioSource(String where, List<String> labels, List<Path> channelDirs, List<Integer> index) {
+  private Ina3221IioSource(
+      String where, List<String> labels, List<Path> channelDirs, List<Integer> index) {
     this.where = where;
     this.total = JetsonRails.total(labels);
     this.rails = JetsonRails.rails(labels, total);
@@ -51,7 +52,11 @@ final class Ina3221IioSource implements PowerSource {
   static void probe(Path root, List<PowerSource> present, List<AbsentSource> absent) {
     Path driver = root.resolve(DRIVER_DIR);
     if (!Files.isDirectory(driver)) {
-      absent.add(new AbsentSource(KIND, "/" + DRIVER_DIR, "no driver: " + driver + " does not exist (not a JetPack 4 Jetson)"));
+      absent.add(
+          new AbsentSource(
+              KIND,
+              "/" + DRIVER_DIR,
+              "no driver: " + driver + " does not exist (not a JetPack 4 Jetson)"));
       return;
     }
     List<String> labels = new ArrayList<>();
@@ -89,7 +94,9 @@ final class Ina3221IioSource implements PowerSource {
           new AbsentSource(
               KIND,
               driver.toString(),
-              problems.isEmpty() ? "no readable in_powerN_input under " + driver : String.join("; ", problems)));
+              problems.isEmpty()
+                  ? "no readable in_powerN_input under " + driver
+                  : String.join("; ", problems)));
       return;
     }
     present.add(new Ina3221IioSource(driver.toString(), labels, dirs, index));

@@ -34,7 +34,8 @@ final class JetsonRails {
           Map.entry("VDD_4V0_WIFI", "Wi-Fi module"),
           Map.entry("VDD_CPU_GPU", "CPU and GPU (part of VDD_IN)"),
           Map.entry("VDD_GPU_SOC", "GPU and SoC (one of three rails summed for the total)"),
-          Map.entry("VDD_CPU_CV", "CPU and CV accelerators (one of three rails summed for the total)"),
+          Map.entry(
+              "VDD_CPU_CV", "CPU and CV accelerators (one of three rails summed for the total)"),
           Map.entry(
               "VIN_SYS_5V0",
               "5 V system rail (one of three rails summed for the total; feeds VDDQ_VDD2_1V8AO)"),
@@ -47,7 +48,8 @@ final class JetsonRails {
           Map.entry("SYS5V", "5 V system rail (one of six rails summed for the total)"),
           Map.entry("VIN", "carrier board input, INA238 (board total)"));
 
-  private static final List<String> AGX_XAVIER = List.of("GPU", "CPU", "SOC", "CV", "VDDRQ", "SYS5V");
+  private static final List<String> AGX_XAVIER =
+      List.of("GPU", "CPU", "SOC", "CV", "VDDRQ", "SYS5V");
   private static final List<String> AGX_ORIN = List.of("VDD_GPU_SOC", "VDD_CPU_CV", "VIN_SYS_5V0");
 
   /** What a rail covers, for people. */

@@ -68,13 +68,16 @@ final class JnaNvml implements NvmlBinding {
    * @throws NvmlException with {@link #ERROR_LIBRARY_NOT_FOUND} when the library is absent
    */
   static NvmlBinding load() {
-    String name = System.getProperty("os.name", "").startsWith("Windows") ? "nvml" : "nvidia-ml.so.1";
+    String name =
+        System.getProperty("os.name", "").startsWith("Windows") ? "nvml" : "nvidia-ml.so.1";
     Lib lib;
     try {
       lib = Native.load(name, Lib.class);
     } catch (UnsatisfiedLinkError e) {
       throw new NvmlException(
-          "loading lib" + name, ERROR_LIBRARY_NOT_FOUND, "no NVIDIA driver library (" + firstLine(e) + ")");
+          "loading lib" + name,
+          ERROR_LIBRARY_NOT_FOUND,
+          "no NVIDIA driver library (" + firstLine(e) + ")");
     }
     check(lib, "nvmlInit_v2", lib.nvmlInit_v2());
     IntByReference count = new IntByReference();
@@ -171,10 +174,7 @@ final class JnaNvml implements NvmlBinding {
       int type = m.getInt(base + 24);
       out[i] =
           new FieldValue(
-              m.getInt(base),
-              m.getInt(base + 28),
-              m.getLong(base + 8),
-              value(m, base + 32, type));
+              m.getInt(base), m.getInt(base + 28), m.getLong(base + 8), value(m, base + 32, type));
     }
     return out;
   }

@@ -1,9 +1,9 @@
 package io.inferwatt.hardware.sensors;
 
 /**
- * Counts of non-negative ns values in log-linear buckets (exact below 64, then 32 buckets per
- * power of two: about 3 % resolution), for percentiles without storing every value. Owned by one
- * thread; {@link #copy()} makes the snapshot another thread reads.
+ * Counts of non-negative ns values in log-linear buckets (exact below 64, then 32 buckets per power
+ * of two: about 3 % resolution), for percentiles without storing every value. Owned by one thread;
+ * {@link #copy()} makes the snapshot another thread reads.
  */
 final class LogHistogram {
   private static final int SUB = 32;

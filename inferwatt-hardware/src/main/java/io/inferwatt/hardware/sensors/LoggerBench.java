@@ -13,10 +13,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * How fast the power logger reads a JetPack 4 INA3221 tree, against a plain Python loop that
- * opens, reads and closes each file. Builds a fake Jetson Nano tree (three {@code
- * in_powerN_input} files) in a temporary folder, has the logger read it back to back for a few
- * seconds, then runs {@code python3} on the same files for the same time.
+ * How fast the power logger reads a JetPack 4 INA3221 tree, against a plain Python loop that opens,
+ * reads and closes each file. Builds a fake Jetson Nano tree (three {@code in_powerN_input} files)
+ * in a temporary folder, has the logger read it back to back for a few seconds, then runs {@code
+ * python3} on the same files for the same time.
  *
  * <p>Usage: {@code java -cp ... io.inferwatt.hardware.sensors.LoggerBench [seconds]} (default 5).
  */
@@ -54,7 +54,8 @@ public final class LoggerBench {
   private static double runLogger(Path root, double seconds) throws InterruptedException {
     try (PowerSources.Discovery d = PowerSources.discover(root);
         PowerLogger logger =
-            PowerLogger.create(d.present(), PowerLogger.Options.defaults().withPeriod(Duration.ZERO))) {
+            PowerLogger.create(
+                d.present(), PowerLogger.Options.defaults().withPeriod(Duration.ZERO))) {
       long[] count = {0};
       double[] check = {0};
       // warm-up: let the JIT compile the read path
@@ -102,7 +103,8 @@ public final class LoggerBench {
     }
   }
 
-  private static double runPython(Path iio, double seconds) throws IOException, InterruptedException {
+  private static double runPython(Path iio, double seconds)
+      throws IOException, InterruptedException {
     String script =
         String.join(
             "\n",

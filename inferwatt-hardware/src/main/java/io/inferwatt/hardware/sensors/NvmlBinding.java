@@ -9,10 +9,14 @@ import java.util.List;
  */
 interface NvmlBinding extends AutoCloseable {
 
-  /** {@code NVML_FI_DEV_POWER_AVERAGE}: power averaged over 1 s, mW (Ampere except GA100, newer). */
+  /**
+   * {@code NVML_FI_DEV_POWER_AVERAGE}: power averaged over 1 s, mW (Ampere except GA100, newer).
+   */
   int FI_POWER_AVERAGE = 185;
+
   /** {@code NVML_FI_DEV_POWER_INSTANT}: current power, mW (all architectures). */
   int FI_POWER_INSTANT = 186;
+
   /** {@code NVML_TOTAL_POWER_SAMPLES} for {@code nvmlDeviceGetSamples}. */
   int TOTAL_POWER_SAMPLES = 0;
 

@@ -13,8 +13,8 @@ import java.util.function.Supplier;
 /**
  * NVIDIA GPUs through NVML: one rail per GPU ({@code gpu0}, ...), read as {@code
  * NVML_FI_DEV_POWER_INSTANT} (field 186) and, where that field is not supported, {@code
- * nvmlDeviceGetPowerUsage} (a 1 s average on Ampere except GA100 and newer; the source says which in
- * {@link #settings()}). It also gives the 1 s average (field 185), the energy counter and the
+ * nvmlDeviceGetPowerUsage} (a 1 s average on Ampere except GA100 and newer; the source says which
+ * in {@link #settings()}). It also gives the 1 s average (field 185), the energy counter and the
  * driver's buffered power samples on the monotonic time base. Voltage and current are NaN.
  */
 final class NvmlSource implements PowerSource {
@@ -45,12 +45,7 @@ final class NvmlSource implements PowerSource {
           instantSupported[i]
               ? "instant (field 186)"
               : "nvmlDeviceGetPowerUsage (field 186 returned NVML error " + fv.nvmlReturn() + ")");
-      r.add(
-          new Rail(
-              "gpu" + i,
-              name,
-              "whole GPU board " + i + " (chip and memory), NVML",
-              n == 1));
+      r.add(new Rail("gpu" + i, name, "whole GPU board " + i + " (chip and memory), NVML", n == 1));
     }
     s.put("epoch_to_monotonic_uncertainty_ns", Long.toString(clocks.uncertaintyNs()));
     rails = List.copyOf(r);
@@ -58,8 +53,8 @@ final class NvmlSource implements PowerSource {
   }
 
   /**
-   * Loads NVML through {@code binding} and adds the source, or the reason it is absent. NVML is
-   * not a file, so with a {@code root} other than {@code /} it is not looked for.
+   * Loads NVML through {@code binding} and adds the source, or the reason it is absent. NVML is not
+   * a file, so with a {@code root} other than {@code /} it is not looked for.
    */
   static void probe(
       boolean realRoot,
@@ -69,7 +64,9 @@ final class NvmlSource implements PowerSource {
     if (!realRoot) {
       absent.add(
           new AbsentSource(
-              KIND, "libnvidia-ml.so.1", "not looked for: a root folder is given and NVML is a library, not a file"));
+              KIND,
+              "libnvidia-ml.so.1",
+              "not looked for: a root folder is given and NVML is a library, not a file"));
       return;
     }
     NvmlBinding b;

@@ -21,18 +21,16 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
- * The power logger: one named daemon thread per source, each reading on absolute deadlines
- * ({@code next += period}, so one slow read does not shift the rest, and a slow source never holds
- * up a fast one), recording the real start and end of every read in monotonic ns, and handing
- * {@link PowerSample}s to the consumer through one bounded queue that counts what it had no room
- * for.
+ * The power logger: one named daemon thread per source, each reading on absolute deadlines ({@code
+ * next += period}, so one slow read does not shift the rest, and a slow source never holds up a
+ * fast one), recording the real start and end of every read in monotonic ns, and handing {@link
+ * PowerSample}s to the consumer through one bounded queue that counts what it had no room for.
  *
  * <p>Samples are indexed like {@link #rails()}: the rails of every source, in the order of the
- * sources; a sample from one source is NaN in every other source's rails. A sample's {@code tNs}
- * is the middle of its read, or its end for sources that wait for the sensor's next value
- * ({@code tegrastats}). A failed read is counted and recorded as NaN; when every read of a source
- * fails for {@link Options#failAfter()}, that source's thread stops and {@link #failure()} says
- * why.
+ * sources; a sample from one source is NaN in every other source's rails. A sample's {@code tNs} is
+ * the middle of its read, or its end for sources that wait for the sensor's next value ({@code
+ * tegrastats}). A failed read is counted and recorded as NaN; when every read of a source fails for
+ * {@link Options#failAfter()}, that source's thread stops and {@link #failure()} says why.
  *
  * <p>{@link #start()} and {@link #close()} may be called more than once. The consumer methods
  * ({@link #poll}, {@link #drainOrdered}) are for one consumer thread. The logger does not own the
@@ -42,18 +40,21 @@ public final class PowerLogger implements AutoCloseable {
 
   /** Default period when the source does not say how often it updates, in ns. */
   static final long UNKNOWN_UPDATE_PERIOD_NS = 5_000_000L;
+
   /** The fastest default period, in ns (a period asked for explicitly may be shorter). */
   static final long MIN_DEFAULT_PERIOD_NS = 1_000_000L;
+
   /** The slowest default period, in ns. */
   static final long MAX_DEFAULT_PERIOD_NS = 100_000_000L;
+
   private static final long PUBLISH_EVERY_NS = 200_000_000L;
 
   /**
    * How the logger reads.
    *
-   * @param period the time between reads of every source; {@link Duration#ZERO} reads back to
-   *     back; null reads each source as fast as it updates (its {@link
-   *     PowerSource#updatePeriodNs()}, between 1 and 100 ms; 5 ms when not known)
+   * @param period the time between reads of every source; {@link Duration#ZERO} reads back to back;
+   *     null reads each source as fast as it updates (its {@link PowerSource#updatePeriodNs()},
+   *     between 1 and 100 ms; 5 ms when not known)
    * @param queueCapacity samples the hand-off queue holds before it drops
    * @param failAfter how long every read of a source may fail before its thread gives up
    */
@@ -110,7 +111,9 @@ public final class PowerLogger implements AutoCloseable {
     Set<String> names = new HashSet<>();
     int width = sources.stream().mapToInt(s -> s.rails().size()).sum();
     for (PowerSource s : sources) {
-      workers.add(new Worker(s, all.size(), width, periodNs(s, options.period()), options.failAfter().toNanos()));
+      workers.add(
+          new Worker(
+              s, all.size(), width, periodNs(s, options.period()), options.failAfter().toNanos()));
       for (Rail r : s.rails()) {
         String name = r.name();
         if (!names.add(name)) {
@@ -160,7 +163,10 @@ public final class PowerLogger implements AutoCloseable {
     }
   }
 
-  /** The next sample in arrival order (not time order across sources), or null after {@code timeout}. */
+  /**
+   * The next sample in arrival order (not time order across sources), or null after {@code
+   * timeout}.
+   */
   public PowerSample poll(long timeout, TimeUnit unit) throws InterruptedException {
     return queue.poll(timeout, unit);
   }
@@ -168,8 +174,8 @@ public final class PowerLogger implements AutoCloseable {
   /**
    * Hands every sample that can no longer be preceded by another to {@code sink}, in strictly
    * increasing {@code tNs} across all sources: a sample waits until every source's thread has
-   * passed its time. Two samples of different sources on the same ns (rare) are separated by
-   * moving the later one 1 ns on. After {@link #close()} it hands over everything left.
+   * passed its time. Two samples of different sources on the same ns (rare) are separated by moving
+   * the later one 1 ns on. After {@link #close()} it hands over everything left.
    *
    * @return the number of samples handed over
    */
@@ -186,7 +192,12 @@ public final class PowerLogger implements AutoCloseable {
     while (!pending.isEmpty() && pending.peek().tNs() < watermark) {
       PowerSample s = pending.poll();
       if (s.tNs() <= lastEmittedNs) {
-        s = new PowerSample(lastEmittedNs + 1, s.readStartNs(), Math.max(s.readEndNs(), s.readStartNs()), s.powerMw());
+        s =
+            new PowerSample(
+                lastEmittedNs + 1,
+                s.readStartNs(),
+                Math.max(s.readEndNs(), s.readStartNs()),
+                s.powerMw());
       }
       lastEmittedNs = s.tNs();
       sink.accept(s);
@@ -216,7 +227,10 @@ public final class PowerLogger implements AutoCloseable {
     return Optional.empty();
   }
 
-  /** The self-measurement of every source's thread, in the order of the sources (updated about every 0.2 s, exact after close). */
+  /**
+   * The self-measurement of every source's thread, in the order of the sources (updated about every
+   * 0.2 s, exact after close).
+   */
   public List<SourceStats> stats() {
     List<SourceStats> out = new ArrayList<>();
     for (Worker w : workers) {
@@ -225,7 +239,9 @@ public final class PowerLogger implements AutoCloseable {
     return out;
   }
 
-  /** Stops every thread and waits for it (a read in progress finishes first); safe to call twice. */
+  /**
+   * Stops every thread and waits for it (a read in progress finishes first); safe to call twice.
+   */
   @Override
   public void close() {
     synchronized (this) {

@@ -6,9 +6,8 @@ import java.util.OptionalLong;
 
 /**
  * One power sensor of this machine (an INA3221 driver, {@code tegrastats}, NVML, RAPL), with a
- * fixed list of rails. A source is read by one thread at a time (the power logger gives each
- * source its own thread); it owns its open files, child process or library handle until {@link
- * #close()}.
+ * fixed list of rails. A source is read by one thread at a time (the power logger gives each source
+ * its own thread); it owns its open files, child process or library handle until {@link #close()}.
  */
 public interface PowerSource extends AutoCloseable {
 

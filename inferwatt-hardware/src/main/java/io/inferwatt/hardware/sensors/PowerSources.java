@@ -16,8 +16,8 @@ public final class PowerSources {
   private PowerSources() {}
 
   /**
-   * What was found: the sources to read (open; close them, or this) and the sources looked for
-   * and not used, each with its reason.
+   * What was found: the sources to read (open; close them, or this) and the sources looked for and
+   * not used, each with its reason.
    *
    * @param present the sources found, in the order looked for
    * @param absent the sources not found or not readable
@@ -52,7 +52,8 @@ public final class PowerSources {
   /** As {@link #discover(Path)}, starting {@code tegrastats} through {@code runner}. */
   public static Discovery discover(Path root, ProcessRunner runner) {
     // a lambda, not a method reference: JNA's classes load only when NVML is looked for
-    return discover(root, runner, () -> JnaNvml.load(), MonotonicClock.SYSTEM, TEGRASTATS_INTERVAL_MS);
+    return discover(
+        root, runner, () -> JnaNvml.load(), MonotonicClock.SYSTEM, TEGRASTATS_INTERVAL_MS);
   }
 
   /**
@@ -73,7 +74,10 @@ public final class PowerSources {
     Ina3221HwmonSource.probe(r, present, absent);
     boolean inaFound =
         present.stream()
-            .anyMatch(s -> s.kind().equals(Ina3221IioSource.KIND) || s.kind().equals(Ina3221HwmonSource.KIND));
+            .anyMatch(
+                s ->
+                    s.kind().equals(Ina3221IioSource.KIND)
+                        || s.kind().equals(Ina3221HwmonSource.KIND));
     if (inaFound) {
       absent.add(
           new AbsentSource(

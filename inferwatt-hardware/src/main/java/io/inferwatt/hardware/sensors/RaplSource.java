@@ -12,10 +12,10 @@ import java.util.Locale;
 import java.util.OptionalLong;
 
 /**
- * Linux powercap RAPL ({@code /sys/class/powercap/intel-rapl:*}, also AMD Zen): each zone's
- * {@code energy_uj} counter (µJ) turned into power as the energy between two reads over the time
- * between them. The counter wraps at {@code max_energy_range_uj}. The first read of a zone has no
- * earlier one and is NaN. Since Linux 5.10 {@code energy_uj} is readable by root only.
+ * Linux powercap RAPL ({@code /sys/class/powercap/intel-rapl:*}, also AMD Zen): each zone's {@code
+ * energy_uj} counter (µJ) turned into power as the energy between two reads over the time between
+ * them. The counter wraps at {@code max_energy_range_uj}. The first read of a zone has no earlier
+ * one and is NaN. Since Linux 5.10 {@code energy_uj} is readable by root only.
  */
 final class RaplSource implements PowerSource {
 
@@ -31,7 +31,11 @@ final class RaplSource implements PowerSource {
   private final long[] lastNs;
 
   private RaplSource(
-      String where, List<Rail> rails, List<Path> energyFiles, long[] maxRangeUj, MonotonicClock clock) {
+      String where,
+      List<Rail> rails,
+      List<Path> energyFiles,
+      long[] maxRangeUj,
+      MonotonicClock clock) {
     this.where = where;
     this.rails = List.copyOf(rails);
     this.energy = energyFiles.stream().map(SysfsFile::new).toArray(SysfsFile[]::new);
@@ -42,7 +46,10 @@ final class RaplSource implements PowerSource {
     Arrays.fill(lastNs, Long.MIN_VALUE);
   }
 
-  /** Looks for RAPL zones under {@code root}; adds the source and one absent entry per unreadable zone. */
+  /**
+   * Looks for RAPL zones under {@code root}; adds the source and one absent entry per unreadable
+   * zone.
+   */
   static void probe(
       Path root, MonotonicClock clock, List<PowerSource> present, List<AbsentSource> absent) {
     Path dir = root.resolve(POWERCAP_DIR);
@@ -52,7 +59,9 @@ final class RaplSource implements PowerSource {
           new AbsentSource(
               KIND,
               "/" + POWERCAP_DIR + "/intel-rapl:*",
-              "no driver: no intel-rapl zone under " + dir + " (intel_rapl_common not loaded, not an x86 CPU, or a container that masks powercap)"));
+              "no driver: no intel-rapl zone under "
+                  + dir
+                  + " (intel_rapl_common not loaded, not an x86 CPU, or a container that masks powercap)"));
       return;
     }
     List<Rail> rails = new ArrayList<>();
@@ -81,7 +90,9 @@ final class RaplSource implements PowerSource {
     for (String u : unreadable) {
       absent.add(
           new AbsentSource(
-              KIND, u, "not root: " + u + " is readable by root only (Linux 5.10+, CVE-2020-8694)"));
+              KIND,
+              u,
+              "not root: " + u + " is readable by root only (Linux 5.10+, CVE-2020-8694)"));
     }
     if (!rails.isEmpty()) {
       long[] r = ranges.stream().mapToLong(Long::longValue).toArray();
@@ -100,7 +111,8 @@ final class RaplSource implements PowerSource {
           false);
     }
     if (n.equals("psys")) {
-      return new Rail("psys", zoneName, "platform (whole SoC and more, as the firmware defines it)", true);
+      return new Rail(
+          "psys", zoneName, "platform (whole SoC and more, as the firmware defines it)", true);
     }
     String covers =
         switch (n) {
@@ -121,8 +133,8 @@ final class RaplSource implements PowerSource {
   }
 
   /**
-   * Energy used between two counter values, in µJ, across at most one wrap of the counter at
-   * {@code maxRangeUj}.
+   * Energy used between two counter values, in µJ, across at most one wrap of the counter at {@code
+   * maxRangeUj}.
    */
   static long deltaUj(long previousUj, long currentUj, long maxRangeUj) {
     long d = currentUj - previousUj;

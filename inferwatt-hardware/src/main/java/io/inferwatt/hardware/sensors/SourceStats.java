@@ -1,8 +1,8 @@
 package io.inferwatt.hardware.sensors;
 
 /**
- * How one source's logger thread did: the self-measurement of the power logger. Periods are
- * between the starts of successive reads; NaN where nothing was measured yet.
+ * How one source's logger thread did: the self-measurement of the power logger. Periods are between
+ * the starts of successive reads; NaN where nothing was measured yet.
  *
  * @param kind the source's kind
  * @param reads reads done

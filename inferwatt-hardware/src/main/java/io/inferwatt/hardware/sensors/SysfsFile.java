@@ -86,7 +86,10 @@ final class SysfsFile implements AutoCloseable {
       byte[] text = new byte[Math.min(n, 32)];
       buf.get(0, text);
       throw new IOException(
-          path + " holds no integer: '" + new String(text, java.nio.charset.StandardCharsets.US_ASCII).strip() + "'");
+          path
+              + " holds no integer: '"
+              + new String(text, java.nio.charset.StandardCharsets.US_ASCII).strip()
+              + "'");
     }
     return negative ? -v : v;
   }

@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
  *       documented.
  * </ul>
  *
- * Other fields ({@code RAM 331/3964MB}, {@code SWAP ...}, {@code IRAM ...}) are ignored: they carry a
- * unit other than mW or have non-numeric neighbours.
+ * Other fields ({@code RAM 331/3964MB}, {@code SWAP ...}, {@code IRAM ...}) are ignored: they carry
+ * a unit other than mW or have non-numeric neighbours.
  */
 final class TegrastatsParser {
 
@@ -57,7 +57,8 @@ final class TegrastatsParser {
       }
       double third = m.group(6) == null ? Double.NaN : Double.parseDouble(m.group(6));
       out.add(
-          new RailPower(label, Double.parseDouble(m.group(2)), Double.parseDouble(m.group(4)), third));
+          new RailPower(
+              label, Double.parseDouble(m.group(2)), Double.parseDouble(m.group(4)), third));
     }
     return out;
   }

@@ -36,7 +36,11 @@ final class TegrastatsSource implements PowerSource {
   private volatile boolean closed;
 
   private TegrastatsSource(
-      String where, ProcessRunner.Running process, long intervalMs, List<String> labels, String first) {
+      String where,
+      ProcessRunner.Running process,
+      long intervalMs,
+      List<String> labels,
+      String first) {
     this.where = where;
     this.process = process;
     this.intervalMs = intervalMs;
@@ -63,7 +67,8 @@ final class TegrastatsSource implements PowerSource {
       List<AbsentSource> absent) {
     Path exe = root.resolve(PATH);
     if (!Files.exists(exe)) {
-      absent.add(new AbsentSource(KIND, "/" + PATH, "no tool: " + exe + " does not exist (not a Jetson)"));
+      absent.add(
+          new AbsentSource(KIND, "/" + PATH, "no tool: " + exe + " does not exist (not a Jetson)"));
       return;
     }
     List<String> command = List.of(exe.toString(), "--interval", Long.toString(intervalMs));
@@ -183,7 +188,8 @@ final class TegrastatsSource implements PowerSource {
     if (line == null) {
       String why = endedWith;
       return Reading.empty(rails.size())
-          .withError(why != null ? why : "no tegrastats line in " + (intervalMs * 2 + 1000) + " ms");
+          .withError(
+              why != null ? why : "no tegrastats line in " + (intervalMs * 2 + 1000) + " ms");
     }
     return toReading(line);
   }

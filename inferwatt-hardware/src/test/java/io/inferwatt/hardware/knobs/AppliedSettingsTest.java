@@ -48,7 +48,7 @@ class AppliedSettingsTest {
         case "cpu.freq_khz" -> k.apply("307200");
         case "gpu.freq_hz" -> k.apply("537600000");
         case "emc.freq_hz" -> k.apply("800000000");
-        default -> { }
+        default -> {}
       }
     }
   }
@@ -56,28 +56,35 @@ class AppliedSettingsTest {
   @Test
   void everythingIsRestoredAfterAnExceptionAndTheStateFileWasWrittenFirst() {
     List<String> seen = new ArrayList<>();
-    assertThatThrownBy(() -> {
-      try (AppliedSettings s = AppliedSettings.open(state, "jetson-nano", host(), NvmlBinding.unavailable(), seen::add)) {
-        applyAll(s.guard(Knobs.jetson(host())));
-        assertThat(FakeJetson.snapshot(root)).isNotEqualTo(original);
-        String saved = Files.readString(state.pendingFile("jetson-nano"));
-        assertThat(saved).startsWith("inferwatt-state\t1\nboard\tjetson-nano\n")
-            .contains("step\tnvpmodel\t0")
-            .contains("step\twrite\t/sys/devices/system/cpu/cpu3/online\t1")
-            .contains("step\trange\t/sys/devices/system/cpu/cpu0/cpufreq/scaling_min_freq\t"
-                + "/sys/devices/system/cpu/cpu0/cpufreq/scaling_max_freq\t102000\t1479000");
-        // power.mode was changed first, so it is restored last
-        assertThat(saved.lastIndexOf("nvpmodel")).isGreaterThan(saved.lastIndexOf("range"));
-        throw new IllegalStateException("engine crashed");
-      }
-    }).hasMessage("engine crashed");
+    assertThatThrownBy(
+            () -> {
+              try (AppliedSettings s =
+                  AppliedSettings.open(
+                      state, "jetson-nano", host(), NvmlBinding.unavailable(), seen::add)) {
+                applyAll(s.guard(Knobs.jetson(host())));
+                assertThat(FakeJetson.snapshot(root)).isNotEqualTo(original);
+                String saved = Files.readString(state.pendingFile("jetson-nano"));
+                assertThat(saved)
+                    .startsWith("inferwatt-state\t1\nboard\tjetson-nano\n")
+                    .contains("step\tnvpmodel\t0")
+                    .contains("step\twrite\t/sys/devices/system/cpu/cpu3/online\t1")
+                    .contains(
+                        "step\trange\t/sys/devices/system/cpu/cpu0/cpufreq/scaling_min_freq\t"
+                            + "/sys/devices/system/cpu/cpu0/cpufreq/scaling_max_freq\t102000\t1479000");
+                // power.mode was changed first, so it is restored last
+                assertThat(saved.lastIndexOf("nvpmodel")).isGreaterThan(saved.lastIndexOf("range"));
+                throw new IllegalStateException("engine crashed");
+              }
+            })
+        .hasMessage("engine crashed");
     assertThat(FakeJetson.snapshot(root)).isEqualTo(original);
     assertThat(state.pendingFile("jetson-nano")).doesNotExist();
   }
 
   @Test
   void aRefusedValueIsNeverSaved() {
-    try (AppliedSettings s = AppliedSettings.open(state, "jetson-nano", host(), NvmlBinding.unavailable(), l -> {})) {
+    try (AppliedSettings s =
+        AppliedSettings.open(state, "jetson-nano", host(), NvmlBinding.unavailable(), l -> {})) {
       Knob cpu = s.guard(Knobs.jetson(host())).get(2);
       assertThatThrownBy(() -> cpu.apply("1")).hasMessageContaining("is not one of");
       assertThat(state.pendingFile("jetson-nano")).doesNotExist();
@@ -86,10 +93,16 @@ class AppliedSettingsTest {
 
   @Test
   void aSecondProcessIsKeptOffTheBoard() {
-    try (AppliedSettings s = AppliedSettings.open(state, "jetson-nano", host(), NvmlBinding.unavailable(), l -> {})) {
-      assertThatThrownBy(() -> AppliedSettings.open(state, "jetson-nano", host(), NvmlBinding.unavailable(), l -> {}))
+    try (AppliedSettings s =
+        AppliedSettings.open(state, "jetson-nano", host(), NvmlBinding.unavailable(), l -> {})) {
+      assertThatThrownBy(
+              () ->
+                  AppliedSettings.open(
+                      state, "jetson-nano", host(), NvmlBinding.unavailable(), l -> {}))
           .isInstanceOf(IllegalStateException.class)
-          .hasMessageContaining("board jetson-nano is in use by another inferwatt (pid " + ProcessHandle.current().pid());
+          .hasMessageContaining(
+              "board jetson-nano is in use by another inferwatt (pid "
+                  + ProcessHandle.current().pid());
       // another board is free
       AppliedSettings.open(state, "orin", host(), NvmlBinding.unavailable(), l -> {}).close();
     }
@@ -104,11 +117,13 @@ class AppliedSettingsTest {
     for (Knob k : raw) {
       steps.addAll(((Restorable) k).restoreSteps());
     }
-    StateDir.writeAtomically(state.pendingFile("jetson-nano"),
+    StateDir.writeAtomically(
+        state.pendingFile("jetson-nano"),
         new PendingState("jetson-nano", root, 12345, steps).format());
     applyAll(raw); // the crashed process's changes
     List<String> log = new ArrayList<>();
-    try (AppliedSettings s = AppliedSettings.open(state, "jetson-nano", host, NvmlBinding.unavailable(), log::add)) {
+    try (AppliedSettings s =
+        AppliedSettings.open(state, "jetson-nano", host, NvmlBinding.unavailable(), log::add)) {
       assertThat(FakeJetson.snapshot(root)).isEqualTo(original);
       assertThat(s.restoredAtOpen()).singleElement().asString().contains("left by process 12345");
     }
@@ -119,27 +134,39 @@ class AppliedSettingsTest {
   void aDryRunSavesNothingAndRestoresOnlyInItsLog() {
     List<String> log = new ArrayList<>();
     Host dry = host().dryRun(log::add);
-    try (AppliedSettings s = AppliedSettings.open(state, "jetson-nano", dry, NvmlBinding.unavailable(), l -> {})) {
+    try (AppliedSettings s =
+        AppliedSettings.open(state, "jetson-nano", dry, NvmlBinding.unavailable(), l -> {})) {
       applyAll(s.guard(Knobs.jetson(dry)));
       assertThat(state.pendingFile("jetson-nano")).doesNotExist();
     }
-    assertThat(log).contains("would run nvpmodel -m 1", "would run nvpmodel -m 0",
-        "would write 102000 to /sys/devices/system/cpu/cpu0/cpufreq/scaling_min_freq");
+    assertThat(log)
+        .contains(
+            "would run nvpmodel -m 1",
+            "would run nvpmodel -m 0",
+            "would write 102000 to /sys/devices/system/cpu/cpu0/cpufreq/scaling_min_freq");
     assertThat(FakeJetson.snapshot(root)).isEqualTo(original);
   }
 
   private Process child() throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        KnobChild.class.getName(), root.toString(), state.path().toString())
+    return new ProcessBuilder(
+            java,
+            "-cp",
+            System.getProperty("java.class.path"),
+            KnobChild.class.getName(),
+            root.toString(),
+            state.path().toString())
         .redirectError(dir.resolve("child.err").toFile())
         .start();
   }
 
   private static void awaitApplied(Process p, Path err) throws IOException {
-    BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    BufferedReader r =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     String line = r.readLine();
-    assertThat(line).as("child stderr: %s", Files.exists(err) ? Files.readString(err) : "").isEqualTo("APPLIED");
+    assertThat(line)
+        .as("child stderr: %s", Files.exists(err) ? Files.readString(err) : "")
+        .isEqualTo("APPLIED");
   }
 
   @Test
@@ -150,12 +177,20 @@ class AppliedSettingsTest {
       assertThat(FakeJetson.snapshot(root)).isNotEqualTo(original);
       assertThat(state.pendingFile("jetson-nano")).exists();
       // while it runs, nobody else takes the board or replays its state
-      List<Restorer.Outcome> busy = Restorer.restorePending(state, FakeJetson.nvpmodel(root, false),
-          SysfsWriter.direct(), NvmlBinding.unavailable());
-      assertThat(busy).singleElement().satisfies(o -> {
-        assertThat(o.restored()).isFalse();
-        assertThat(o.message()).contains("in use by a running inferwatt (pid " + p.pid() + ")");
-      });
+      List<Restorer.Outcome> busy =
+          Restorer.restorePending(
+              state,
+              FakeJetson.nvpmodel(root, false),
+              SysfsWriter.direct(),
+              NvmlBinding.unavailable());
+      assertThat(busy)
+          .singleElement()
+          .satisfies(
+              o -> {
+                assertThat(o.restored()).isFalse();
+                assertThat(o.message())
+                    .contains("in use by a running inferwatt (pid " + p.pid() + ")");
+              });
       assumeThat(sigintIgnored(p.pid())).as("SIGINT is ignored in this environment").isFalse();
       Process kill = new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start();
       assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -163,7 +198,8 @@ class AppliedSettingsTest {
       assertThat(p.exitValue()).isEqualTo(130);
       assertThat(FakeJetson.snapshot(root)).isEqualTo(original);
       assertThat(state.pendingFile("jetson-nano")).doesNotExist();
-      assertThat(Files.readString(dir.resolve("child.err"))).contains("interrupted; restored the settings");
+      assertThat(Files.readString(dir.resolve("child.err")))
+          .contains("interrupted; restored the settings");
     } finally {
       p.destroyForcibly();
     }
@@ -181,12 +217,19 @@ class AppliedSettingsTest {
     }
     assertThat(FakeJetson.snapshot(root)).isNotEqualTo(original);
     assertThat(state.pendingFile("jetson-nano")).exists();
-    List<Restorer.Outcome> out = Restorer.restorePending(state, FakeJetson.nvpmodel(root, false),
-        SysfsWriter.direct(), NvmlBinding.unavailable());
-    assertThat(out).singleElement().satisfies(o -> {
-      assertThat(o.restored()).as(o.message()).isTrue();
-      assertThat(o.message()).contains("left by process " + p.pid());
-    });
+    List<Restorer.Outcome> out =
+        Restorer.restorePending(
+            state,
+            FakeJetson.nvpmodel(root, false),
+            SysfsWriter.direct(),
+            NvmlBinding.unavailable());
+    assertThat(out)
+        .singleElement()
+        .satisfies(
+            o -> {
+              assertThat(o.restored()).as(o.message()).isTrue();
+              assertThat(o.message()).contains("left by process " + p.pid());
+            });
     assertThat(FakeJetson.snapshot(root)).isEqualTo(original);
     assertThat(state.pendingFile("jetson-nano")).doesNotExist();
     assertThat(Restorer.restorePending(state)).isEmpty();

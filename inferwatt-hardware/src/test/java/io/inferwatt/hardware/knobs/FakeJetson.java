@@ -11,10 +11,10 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * Fake sysfs trees of a Jetson Nano (JetPack 4, L4T 32.7) and a Jetson Orin Nano (JetPack 6,
- * L4T 36.4) in a temporary folder, and a fake {@code nvpmodel} that keeps its mode in {@code
- * /var/lib/nvpmodel/status} of the tree (as the real one does), so that a child process and the test
- * see the same mode.
+ * Fake sysfs trees of a Jetson Nano (JetPack 4, L4T 32.7) and a Jetson Orin Nano (JetPack 6, L4T
+ * 36.4) in a temporary folder, and a fake {@code nvpmodel} that keeps its mode in {@code
+ * /var/lib/nvpmodel/status} of the tree (as the real one does), so that a child process and the
+ * test see the same mode.
  */
 final class FakeJetson {
   private FakeJetson() {}
@@ -23,7 +23,8 @@ final class FakeJetson {
       "102000 204000 307200 403200 518400 614400 710400 825600 921600 1036800 1132800 1224000 1326000 1428000 1479000";
   static final String NANO_GPU =
       "76800000 153600000 230400000 307200000 384000000 460800000 537600000 614400000 691200000 768000000 844800000 921600000";
-  static final String ORIN_CPU = "115200 192000 268800 345600 422400 499200 576000 652800 729600 806400 883200 960000 1036800 1113600 1190400 1267200 1344000 1420800 1497600 1510400";
+  static final String ORIN_CPU =
+      "115200 192000 268800 345600 422400 499200 576000 652800 729600 806400 883200 960000 1036800 1113600 1190400 1267200 1344000 1420800 1497600 1510400";
   static final String ORIN_GPU = "306000000 420000000 522000000 625000000";
 
   static final String NANO_CONF =
@@ -105,13 +106,20 @@ final class FakeJetson {
       write(root, f + "scaling_max_freq", "1510400");
       write(root, f + "scaling_governor", "schedutil");
     }
-    gpu(root, "sys/devices/platform/bus@0/17000000.gpu", "17000000.gpu", ORIN_GPU, "306000000", "625000000");
+    gpu(
+        root,
+        "sys/devices/platform/bus@0/17000000.gpu",
+        "17000000.gpu",
+        ORIN_GPU,
+        "306000000",
+        "625000000");
     write(root, "etc/nvpmodel.conf", ORIN_CONF);
     write(root, "var/lib/nvpmodel/status", "pmode:0002");
     return root;
   }
 
-  private static void gpu(Path root, String device, String name, String table, String min, String max) {
+  private static void gpu(
+      Path root, String device, String name, String table, String min, String max) {
     String d = device + "/devfreq/" + name + "/";
     write(root, d + "available_frequencies", table);
     write(root, d + "min_freq", min);
@@ -127,16 +135,16 @@ final class FakeJetson {
   static ProcessRunner nvpmodel(Path root, boolean jp6) {
     return (command, timeout) -> {
       Path status = root.resolve("var/lib/nvpmodel/status");
-      Map<String, String> names = jp6
-          ? Map.of("0", "15W", "1", "7W", "2", "MAXN_SUPER")
-          : Map.of("0", "MAXN", "1", "5W");
+      Map<String, String> names =
+          jp6 ? Map.of("0", "15W", "1", "7W", "2", "MAXN_SUPER") : Map.of("0", "MAXN", "1", "5W");
       if (!command.get(0).equals("nvpmodel")) {
         return new ProcessRunner.Result(127, "", command.get(0) + ": not found");
       }
       if (command.equals(List.of("nvpmodel", "-q"))) {
         String id = Integer.toString(Integer.parseInt(read(status).substring(6)));
         String warn = jp6 ? "NVPM WARN: Golden image context is already created\n" : "";
-        return new ProcessRunner.Result(0, warn + "NV Power Mode: " + names.get(id) + "\n" + id + "\n", "");
+        return new ProcessRunner.Result(
+            0, warn + "NV Power Mode: " + names.get(id) + "\n" + id + "\n", "");
       }
       if (command.size() == 3 && command.get(1).equals("-m")) {
         String id = command.get(2);

@@ -5,8 +5,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A measuring process for the signal tests: takes the fake Nano under {@code args[0]} with the state
- * folder {@code args[1]}, changes four settings, prints {@code APPLIED} and waits to be signalled.
+ * A measuring process for the signal tests: takes the fake Nano under {@code args[0]} with the
+ * state folder {@code args[1]}, changes four settings, prints {@code APPLIED} and waits to be
+ * signalled.
  */
 public final class KnobChild {
   private KnobChild() {}
@@ -14,8 +15,13 @@ public final class KnobChild {
   public static void main(String[] args) throws Exception {
     Path root = Path.of(args[0]);
     Host host = Host.of(root, FakeJetson.nvpmodel(root, false), SysfsWriter.direct());
-    AppliedSettings s = AppliedSettings.open(
-        StateDir.at(Path.of(args[1])), "jetson-nano", host, NvmlBinding.unavailable(), System.err::println);
+    AppliedSettings s =
+        AppliedSettings.open(
+            StateDir.at(Path.of(args[1])),
+            "jetson-nano",
+            host,
+            NvmlBinding.unavailable(),
+            System.err::println);
     List<Knob> knobs = s.guard(Knobs.jetson(host));
     for (Knob k : knobs) {
       switch (k.name()) {
@@ -23,7 +29,7 @@ public final class KnobChild {
         case "cpu.cores" -> k.apply("2");
         case "cpu.freq_khz" -> k.apply("307200");
         case "gpu.freq_hz" -> k.apply("537600000");
-        default -> { }
+        default -> {}
       }
     }
     System.out.println("APPLIED");

@@ -21,6 +21,7 @@ class EpochToMonotonicTest {
   void realClocksAgreeRoughly() {
     EpochToMonotonic c = EpochToMonotonic.measure();
     long nowUs = java.time.Instant.now().toEpochMilli() * 1000;
-    assertThat(Math.abs(c.epochMicrosToMonotonicNs(nowUs) - System.nanoTime())).isLessThan(50_000_000L);
+    assertThat(Math.abs(c.epochMicrosToMonotonicNs(nowUs) - System.nanoTime()))
+        .isLessThan(50_000_000L);
   }
 }

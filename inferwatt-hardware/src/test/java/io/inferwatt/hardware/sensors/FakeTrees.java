@@ -83,7 +83,10 @@ final class FakeTrees {
     return h;
   }
 
-  /** AGX Orin, JetPack 5: {@code 1-0040/hwmon/hwmon3} and {@code 1-0041/hwmon/hwmon2} with NC channels. */
+  /**
+   * AGX Orin, JetPack 5: {@code 1-0040/hwmon/hwmon3} and {@code 1-0041/hwmon/hwmon2} with NC
+   * channels.
+   */
   static void agxOrinJp5(Path root) {
     Path a = root.resolve("sys/bus/i2c/drivers/ina3221/1-0040/hwmon/hwmon3");
     hwmonCommon(a, 3, 4);

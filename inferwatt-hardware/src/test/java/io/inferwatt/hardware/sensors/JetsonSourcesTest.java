@@ -74,7 +74,8 @@ class JetsonSourcesTest {
     try (PowerSource s = iio()) {
       assertThat(s.rails())
           .extracting(Rail::label)
-          .containsExactly("GPU", "CPU", "SOC", "CV", "VDDRQ", "SYS5V", "sum(GPU,CPU,SOC,CV,VDDRQ,SYS5V)");
+          .containsExactly(
+              "GPU", "CPU", "SOC", "CV", "VDDRQ", "SYS5V", "sum(GPU,CPU,SOC,CV,VDDRQ,SYS5V)");
       assertThat(s.rails().get(6).name()).isEqualTo("total");
       assertThat(s.rails()).filteredOn(Rail::total).hasSize(1);
       assertThat(s.read().powerMw()).containsExactly(1155, 385, 2504, 0, 192, 2692, 6928);
@@ -110,7 +111,11 @@ class JetsonSourcesTest {
       assertThat(s.rails())
           .extracting(Rail::label)
           .containsExactly(
-              "VDD_GPU_SOC", "VDD_CPU_CV", "VIN_SYS_5V0", "VDDQ_VDD2_1V8AO", "sum(VDD_GPU_SOC,VDD_CPU_CV,VIN_SYS_5V0)");
+              "VDD_GPU_SOC",
+              "VDD_CPU_CV",
+              "VIN_SYS_5V0",
+              "VDDQ_VDD2_1V8AO",
+              "sum(VDD_GPU_SOC,VDD_CPU_CV,VIN_SYS_5V0)");
       assertThat(s.rails()).filteredOn(Rail::total).extracting(Rail::name).containsExactly("total");
       double[] p = s.read().powerMw();
       assertThat(p).containsExactly(2394, 798, 3520, 300, 2394 + 798 + 3520);
@@ -124,7 +129,9 @@ class JetsonSourcesTest {
     FakeTrees.write(h.resolve("in1_input"), "48000\n");
     FakeTrees.write(h.resolve("curr1_input"), "407\n");
     try (PowerSource s = hwmon()) {
-      assertThat(s.rails()).extracting(Rail::label, Rail::total).containsExactly(org.assertj.core.groups.Tuple.tuple("VIN", true));
+      assertThat(s.rails())
+          .extracting(Rail::label, Rail::total)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple("VIN", true));
       Reading r = s.read();
       assertThat(r.powerMw()).containsExactly(19555.2);
       assertThat(r.voltageMv()).containsExactly(48000);

@@ -95,7 +95,9 @@ class NvmlSourceTest {
     long offsetNs = 1_700_000_000_000_000_000L - 5_000_000_000L;
     NvmlSource s = new NvmlSource(new FakeNvml(), new EpochToMonotonic(offsetNs, 2_000));
     List<PowerSample> samples = s.powerSamples(0, 0);
-    assertThat(samples).extracting(PowerSample::tNs).containsExactly(5_000_000_000L, 5_020_000_000L);
+    assertThat(samples)
+        .extracting(PowerSample::tNs)
+        .containsExactly(5_000_000_000L, 5_020_000_000L);
     assertThat(samples.get(1).powerMw()[0]).isEqualTo(90_000);
     assertThat(samples.get(1).powerMw()[1]).isNaN();
     assertThat(s.powerSamples(0, 1_700_000_000_000_000L)).hasSize(1);
@@ -108,7 +110,8 @@ class NvmlSourceTest {
     NvmlSource.probe(
         true,
         () -> {
-          throw new NvmlBinding.NvmlException("loading libnvidia-ml.so.1", 12, "no NVIDIA driver library");
+          throw new NvmlBinding.NvmlException(
+              "loading libnvidia-ml.so.1", 12, "no NVIDIA driver library");
         },
         present,
         absent);
@@ -122,7 +125,8 @@ class NvmlSourceTest {
   void fakeSourceFeedsTheLogger() throws Exception {
     NvmlSource s = new NvmlSource(new FakeNvml(), new EpochToMonotonic(0, 0));
     try (PowerLogger logger =
-        PowerLogger.create(List.of(s), PowerLogger.Options.defaults().withPeriod(java.time.Duration.ZERO))) {
+        PowerLogger.create(
+            List.of(s), PowerLogger.Options.defaults().withPeriod(java.time.Duration.ZERO))) {
       logger.start();
       PowerSample p = logger.poll(10, java.util.concurrent.TimeUnit.SECONDS);
       assertThat(p.powerMw()).containsExactly(71_250, 62_000);

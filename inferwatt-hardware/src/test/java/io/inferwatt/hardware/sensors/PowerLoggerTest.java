@@ -73,7 +73,8 @@ class PowerLoggerTest {
     public void close() {}
   }
 
-  private static List<PowerSample> collect(PowerLogger logger, int atLeast) throws InterruptedException {
+  private static List<PowerSample> collect(PowerLogger logger, int atLeast)
+      throws InterruptedException {
     List<PowerSample> out = new ArrayList<>();
     while (out.size() < atLeast) {
       PowerSample s = logger.poll(30, TimeUnit.SECONDS);
@@ -152,7 +153,8 @@ class PowerLoggerTest {
     Scripted slow = new Scripted("slow", new CountDownLatch(1));
     Scripted fast = new Scripted("fast", new CountDownLatch(0));
     try (PowerLogger logger =
-        PowerLogger.create(List.of(slow, fast), PowerLogger.Options.defaults().withPeriod(Duration.ZERO))) {
+        PowerLogger.create(
+            List.of(slow, fast), PowerLogger.Options.defaults().withPeriod(Duration.ZERO))) {
       assertThat(logger.rails()).extracting(Rail::name).containsExactly("in", "fast_in");
       logger.start();
       List<PowerSample> samples = collect(logger, 50);
@@ -180,12 +182,16 @@ class PowerLoggerTest {
     try (PowerLogger logger =
         PowerLogger.create(
             List.of(broken, fine),
-            PowerLogger.Options.defaults().withPeriod(Duration.ZERO).withFailAfter(Duration.ZERO))) {
+            PowerLogger.Options.defaults()
+                .withPeriod(Duration.ZERO)
+                .withFailAfter(Duration.ZERO))) {
       logger.start();
       while (logger.failure().isEmpty()) {
         Thread.sleep(1);
       }
-      assertThat(logger.failure().get()).startsWith("broken: every read failed").contains("/fake/in_power0_input");
+      assertThat(logger.failure().get())
+          .startsWith("broken: every read failed")
+          .contains("/fake/in_power0_input");
       int before = fine.reads;
       while (fine.reads < before + 10) {
         logger.drainOrdered(s -> {});
@@ -204,7 +210,9 @@ class PowerLoggerTest {
   void fullQueueCountsDrops() throws Exception {
     Scripted fast = new Scripted("fast", new CountDownLatch(0));
     try (PowerLogger logger =
-        PowerLogger.create(List.of(fast), PowerLogger.Options.defaults().withPeriod(Duration.ZERO).withQueueCapacity(4))) {
+        PowerLogger.create(
+            List.of(fast),
+            PowerLogger.Options.defaults().withPeriod(Duration.ZERO).withQueueCapacity(4))) {
       logger.start();
       while (fast.reads < 100) {
         Thread.sleep(1);
@@ -214,7 +222,10 @@ class PowerLoggerTest {
       assertThat(s.droppedSamples()).isEqualTo(s.reads() - 4);
       List<PowerSample> left = new ArrayList<>();
       logger.drainOrdered(left::add);
-      assertThat(left).hasSize(4).extracting(p -> p.powerMw()[0]).containsExactly(1.0, 2.0, 3.0, 4.0);
+      assertThat(left)
+          .hasSize(4)
+          .extracting(p -> p.powerMw()[0])
+          .containsExactly(1.0, 2.0, 3.0, 4.0);
     }
   }
 

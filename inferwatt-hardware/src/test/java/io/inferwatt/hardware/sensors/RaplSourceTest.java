@@ -19,7 +19,8 @@ class RaplSourceTest {
   void deltaAcrossWraparound() {
     assertThat(RaplSource.deltaUj(100, 350, 1000)).isEqualTo(250);
     assertThat(RaplSource.deltaUj(900, 100, 1000)).isEqualTo(200);
-    assertThat(RaplSource.deltaUj(262_143_328_850L, 1_000_000L, 262_143_328_850L)).isEqualTo(1_000_000L);
+    assertThat(RaplSource.deltaUj(262_143_328_850L, 1_000_000L, 262_143_328_850L))
+        .isEqualTo(1_000_000L);
   }
 
   @Test

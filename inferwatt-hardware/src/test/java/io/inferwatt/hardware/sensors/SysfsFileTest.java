@@ -41,11 +41,17 @@ class SysfsFileTest {
   void failuresNameTheFile() throws IOException {
     Path p = dir.resolve("curr1_input");
     try (SysfsFile f = new SysfsFile(p)) {
-      assertThatThrownBy(f::readLong).hasMessageContaining(p.toString()).hasMessageContaining("vanished");
+      assertThatThrownBy(f::readLong)
+          .hasMessageContaining(p.toString())
+          .hasMessageContaining("vanished");
       FakeTrees.write(p, "\n");
-      assertThatThrownBy(f::readLong).hasMessageContaining(p.toString()).hasMessageContaining("no integer");
+      assertThatThrownBy(f::readLong)
+          .hasMessageContaining(p.toString())
+          .hasMessageContaining("no integer");
       Files.writeString(p, "");
-      assertThatThrownBy(f::readLong).hasMessageContaining(p.toString()).hasMessageContaining("empty");
+      assertThatThrownBy(f::readLong)
+          .hasMessageContaining(p.toString())
+          .hasMessageContaining("empty");
       FakeTrees.write(p, "88\n");
       assertThat(f.readLong()).isEqualTo(88);
     }

@@ -30,7 +30,8 @@ class TegrastatsParserTest {
     assertThat(TegrastatsParser.parse(lines.get(0)))
         .containsExactly(
             nan3("POM_5V_IN", 933, 933), nan3("POM_5V_GPU", 0, 0), nan3("POM_5V_CPU", 84, 105));
-    assertThat(TegrastatsParser.parse(lines.get(1)).get(0)).isEqualTo(nan3("POM_5V_IN", 5012, 2972));
+    assertThat(TegrastatsParser.parse(lines.get(1)).get(0))
+        .isEqualTo(nan3("POM_5V_IN", 5012, 2972));
     assertThat(TegrastatsParser.hasTimestamp(lines.get(0))).isFalse();
   }
 
@@ -71,7 +72,9 @@ class TegrastatsParserTest {
   void parsesJetPack6OrinNano() {
     assertThat(TegrastatsParser.parse(fixture("jp6-orin-nano-l4t36.txt").get(1)))
         .containsExactly(
-            nan3("VDD_IN", 6120, 5338), nan3("VDD_CPU_GPU_CV", 1731, 1107), nan3("VDD_SOC", 1609, 1530));
+            nan3("VDD_IN", 6120, 5338),
+            nan3("VDD_CPU_GPU_CV", 1731, 1107),
+            nan3("VDD_SOC", 1609, 1530));
   }
 
   @Test
@@ -85,7 +88,8 @@ class TegrastatsParserTest {
 
   @Test
   void ignoresLinesWithoutPower() {
-    assertThat(TegrastatsParser.parse("RAM 331/3964MB (lfb 758x4MB) SWAP 0/1982MB (cached 0MB)")).isEmpty();
+    assertThat(TegrastatsParser.parse("RAM 331/3964MB (lfb 758x4MB) SWAP 0/1982MB (cached 0MB)"))
+        .isEmpty();
     assertThat(TegrastatsParser.parse("")).isEmpty();
   }
 }

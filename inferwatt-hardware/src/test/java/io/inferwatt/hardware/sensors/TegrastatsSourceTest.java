@@ -56,7 +56,12 @@ class TegrastatsSourceTest {
       assertThat(runner.started.get(0)).endsWith("--interval", "50");
       assertThat(s.rails())
           .extracting(Rail::label)
-          .containsExactly("VDD_GPU_SOC", "VDD_CPU_CV", "VIN_SYS_5V0", "VDDQ_VDD2_1V8AO", "sum(VDD_GPU_SOC,VDD_CPU_CV,VIN_SYS_5V0)");
+          .containsExactly(
+              "VDD_GPU_SOC",
+              "VDD_CPU_CV",
+              "VIN_SYS_5V0",
+              "VDDQ_VDD2_1V8AO",
+              "sum(VDD_GPU_SOC,VDD_CPU_CV,VIN_SYS_5V0)");
       assertThat(s.readWaitsForValue()).isTrue();
       assertThat(s.updatePeriodNs()).hasValue(50_000_000L);
       assertThat(s.read().powerMw()).containsExactly(2390, 796, 3522, 301, 6708);
