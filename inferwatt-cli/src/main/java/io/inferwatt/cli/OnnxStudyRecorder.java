@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -117,9 +116,7 @@ final class OnnxStudyRecorder implements io.inferwatt.hardware.Recorder {
 
   @Override
   public List<Rail> rails() {
-    List<Rail> r = new ArrayList<>();
-    feed.ifPresent(f -> f.rails().forEach(n -> r.add(new Rail(n, n, "", false))));
-    return r;
+    return feed.map(SampleFeed::railList).orElse(List.of());
   }
 
   @Override

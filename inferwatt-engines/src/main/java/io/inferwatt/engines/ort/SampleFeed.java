@@ -12,6 +12,13 @@ public interface SampleFeed {
   /** Rail names, lower case, in the order of each sample's values. */
   List<String> rails();
 
+  /** The rails as a recorder reports them. */
+  default List<io.inferwatt.hardware.Rail> railList() {
+    return rails().stream()
+        .map(r -> new io.inferwatt.hardware.Rail(r, r, "power feed", false))
+        .toList();
+  }
+
   /** The nominal time between samples in ns (used to size the layer phase). */
   long periodNs();
 

@@ -62,9 +62,7 @@ final class ChildRunner implements CommandRecorder {
 
   @Override
   public List<Rail> rails() {
-    return feed == null
-        ? List.of()
-        : feed.rails().stream().map(r -> new Rail(r, r, "power feed", false)).toList();
+    return feed == null ? List.of() : feed.railList();
   }
 
   @Override

@@ -123,9 +123,7 @@ final class TrtexecEngine implements TrtexecRecorder {
 
   @Override
   public List<Rail> rails() {
-    return feed == null
-        ? List.of()
-        : feed.rails().stream().map(r -> new Rail(r, r, "power feed", false)).toList();
+    return feed == null ? List.of() : feed.railList();
   }
 
   @Override
