@@ -1,5 +1,6 @@
 package io.inferwatt.cli;
 
+import io.inferwatt.core.Durations;
 import io.inferwatt.core.PowerSample;
 import io.inferwatt.core.io.SamplesCsv;
 import io.inferwatt.hardware.Rail;
@@ -20,7 +21,6 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -372,8 +372,7 @@ public final class LogCommand implements Callable<Integer> {
     return d.toMillis() + " ms";
   }
 
-  private static final Pattern DURATION =
-      Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ns|us|µs|ms|s|m|min|h)?");
+  private static final Pattern BARE_SECONDS = Pattern.compile("\\d+(?:\\.\\d+)?");
 
   /**
    * Parses {@code 60s}, {@code 2ms}, {@code 500us}, {@code 1.5m}, {@code 1h}, a bare number of
@@ -388,25 +387,13 @@ public final class LogCommand implements Callable<Integer> {
         throw new IllegalArgumentException("duration '" + text + "' is not ISO-8601 (PT60S)");
       }
     }
-    Matcher m = DURATION.matcher(t.toLowerCase(Locale.ROOT));
-    if (!m.matches()) {
-      throw new IllegalArgumentException(
-          "duration '"
-              + text
-              + "' is not a number with a unit (ns, us, ms, s, m, h), such as 60s or 2ms");
+    String lower = t.toLowerCase(Locale.ROOT);
+    if (BARE_SECONDS.matcher(lower).matches()) {
+      lower += "s"; // a bare number is seconds
     }
-    double v = Double.parseDouble(m.group(1));
-    String unit = m.group(2) == null ? "s" : m.group(2);
-    double ns =
-        switch (unit) {
-          case "ns" -> v;
-          case "us", "µs" -> v * 1e3;
-          case "ms" -> v * 1e6;
-          case "s" -> v * 1e9;
-          case "m", "min" -> v * 60e9;
-          default -> v * 3600e9;
-        };
-    return Duration.ofNanos(Math.round(ns));
+    // the shared parser's units, plus the spellings µs and min
+    lower = lower.replace("µs", "us").replaceFirst("min$", "m").replace(" ", "");
+    return Duration.ofNanos(Durations.parseNs(lower));
   }
 
   /** picocli converter for {@link #parseDuration}. */

@@ -1,6 +1,7 @@
 package io.inferwatt.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inferwatt.core.Durations;
 import io.inferwatt.core.PowerSample;
 import io.inferwatt.core.io.EventsJsonl;
 import io.inferwatt.core.io.SamplesCsv;

@@ -3,6 +3,7 @@ package io.inferwatt.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.inferwatt.core.Durations;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

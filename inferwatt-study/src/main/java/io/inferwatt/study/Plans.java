@@ -1,5 +1,6 @@
 package io.inferwatt.study;
 
+import io.inferwatt.core.Durations;
 import io.inferwatt.core.model.Protocol;
 import io.inferwatt.hardware.Knob;
 import java.io.IOException;
@@ -14,7 +15,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -142,7 +142,7 @@ public final class Plans {
     long idle = d.idleNs();
     if (m.containsKey("idle")) {
       try {
-        idle = durationNs(scalar(m.get("idle")));
+        idle = Durations.parseNs(scalar(m.get("idle")));
       } catch (IllegalArgumentException e) {
         problems.add("protocol.idle: " + e.getMessage());
       }
@@ -380,28 +380,6 @@ public final class Plans {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  /** {@code 60s}, {@code 500ms}, {@code 2m}, {@code 1.5s}; ns. */
-  static long durationNs(String text) {
-    String s = text.trim().toLowerCase(Locale.ROOT);
-    String[] units = {"ns", "us", "ms", "s", "m", "h"};
-    long[] mult = {1L, 1_000L, 1_000_000L, 1_000_000_000L, 60_000_000_000L, 3_600_000_000_000L};
-    for (int i = 0; i < units.length; i++) {
-      if (s.endsWith(units[i])) {
-        String num = s.substring(0, s.length() - units[i].length());
-        try {
-          double v = Double.parseDouble(num);
-          if (v >= 0) {
-            return Math.round(v * mult[i]);
-          }
-        } catch (NumberFormatException e) {
-          // try the next unit ("ms" also ends with "s")
-        }
-      }
-    }
-    throw new IllegalArgumentException(
-        "duration '" + text + "' is not a number with a unit (ns, us, ms, s, m, h)");
   }
 
   private static String text(Object o, String key, List<String> problems) {
