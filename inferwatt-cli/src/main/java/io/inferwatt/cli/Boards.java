@@ -14,8 +14,6 @@ import io.inferwatt.engines.sim.VirtualNano;
 import io.inferwatt.engines.trt.TrtexecOptions;
 import io.inferwatt.engines.trt.TrtexecRecorder;
 import io.inferwatt.hardware.Recorder;
-import io.inferwatt.hardware.sensors.AbsentSource;
-import io.inferwatt.hardware.sensors.PowerSources;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,26 +117,13 @@ final class Boards {
       throw new IllegalArgumentException(
           "one model file, not " + positional.size() + ": " + String.join(" ", positional));
     }
-    PowerSources.Discovery found = PowerSources.discover(root);
-    Optional<SampleFeed> feed = Optional.empty();
-    Optional<LoggerFeed> logger = Optional.empty();
-    if (found.present().isEmpty()) {
-      StringBuilder where = new StringBuilder();
-      for (AbsentSource a : found.absent()) {
-        where
-            .append(where.length() == 0 ? "" : "; ")
-            .append(a.kind())
-            .append(" (")
-            .append(a.where())
-            .append("): ")
-            .append(a.reason());
-      }
+    LoggerFeed.Sensors sensors = LoggerFeed.Sensors.discover(root);
+    Optional<SampleFeed> feed = sensors.feed();
+    Optional<LoggerFeed> logger = sensors.logger();
+    if (logger.isEmpty()) {
       err.println(
           "inferwatt: no power sensor found, so latency and per-layer latency only; looked at: "
-              + where);
-    } else {
-      logger = Optional.of(new LoggerFeed(found.present()));
-      feed = Optional.of(logger.get());
+              + sensors.absentSummary());
     }
     if (command) {
       Recorder r =
@@ -149,7 +134,7 @@ final class Boards {
               feed,
               Path.of("").toAbsolutePath());
       String name = Path.of(positional.get(positional.size() - 1)).getFileName().toString();
-      return new Opened(r, new NetworkSpec(name, List.of(), List.of()), found, logger);
+      return new Opened(r, new NetworkSpec(name, List.of(), List.of()), sensors, logger);
     }
     Path modelFile = Path.of(positional.get(0));
     if (!Files.isRegularFile(modelFile)) {
@@ -170,7 +155,7 @@ final class Boards {
         t = t.withPrecision(options.precision());
       }
       TrtexecRecorder r = TrtexecRecorder.create(modelFile, t, ProcessLauncher.system(), feed);
-      return new Opened(r, net, found, logger);
+      return new Opened(r, net, sensors, logger);
     }
     OrtOptions o =
         OrtOptions.defaults()
@@ -185,7 +170,7 @@ final class Boards {
         net,
         () -> {
           r.close();
-          found.close();
+          sensors.close();
         },
         logger);
   }

@@ -137,13 +137,10 @@ public final class LogCommand implements Callable<Integer> {
       return new Selection(present, null);
     }
     // rail names as the logger will name them: the first source keeps a shared name
-    List<String> all = new ArrayList<>();
+    List<String> all = PowerLogger.railsOf(present).stream().map(Rail::name).toList();
     List<PowerSource> owner = new ArrayList<>();
     for (PowerSource s : present) {
-      for (Rail r : s.rails()) {
-        String name =
-            all.contains(r.name()) ? s.kind().replace('-', '_') + "_" + r.name() : r.name();
-        all.add(name);
+      for (int k = 0; k < s.rails().size(); k++) {
         owner.add(s);
       }
     }
@@ -168,13 +165,7 @@ public final class LogCommand implements Callable<Integer> {
     List<PowerSource> ordered = present.stream().filter(used::contains).toList();
     if (ordered.size() != present.size()) {
       // a shared name may change owner when a source drops out: check again
-      List<String> names = new ArrayList<>();
-      for (PowerSource s : ordered) {
-        for (Rail r : s.rails()) {
-          names.add(
-              names.contains(r.name()) ? s.kind().replace('-', '_') + "_" + r.name() : r.name());
-        }
-      }
+      List<String> names = PowerLogger.railsOf(ordered).stream().map(Rail::name).toList();
       for (String w : wanted) {
         if (!names.contains(w)) {
           throw new IllegalArgumentException(
@@ -315,21 +306,30 @@ public final class LogCommand implements Callable<Integer> {
       long[] written,
       double[] last,
       IOException[] error) {
+    // every rail in its own column: the logged sample is the row as it is, no copy
+    boolean identity = columns.length == logger.rails().size();
+    for (int i = 0; identity && i < columns.length; i++) {
+      identity = columns[i] == i;
+    }
+    boolean asLogged = identity;
     logger.drainOrdered(
         s -> {
           if (error[0] != null) {
             return;
           }
           // every logged source owns a chosen rail: a row of NaN is a failed read, kept as a gap
-          double[] p = new double[columns.length];
+          double[] p = asLogged ? s.powerMw() : new double[columns.length];
           for (int i = 0; i < columns.length; i++) {
-            p[i] = s.powerMw()[columns[i]];
+            if (!asLogged) {
+              p[i] = s.powerMw()[columns[i]];
+            }
             if (!Double.isNaN(p[i])) {
               last[i] = p[i];
             }
           }
           try {
-            writer.write(new PowerSample(s.tNs(), s.readStartNs(), s.readEndNs(), p));
+            writer.write(
+                asLogged ? s : new PowerSample(s.tNs(), s.readStartNs(), s.readEndNs(), p));
             written[0]++;
           } catch (IOException e) {
             error[0] = e;

@@ -3,12 +3,15 @@ package io.inferwatt.cli;
 import io.inferwatt.core.PowerSample;
 import io.inferwatt.engines.ort.SampleFeed;
 import io.inferwatt.hardware.Rail;
+import io.inferwatt.hardware.sensors.AbsentSource;
 import io.inferwatt.hardware.sensors.PowerLogger;
 import io.inferwatt.hardware.sensors.PowerSource;
+import io.inferwatt.hardware.sensors.PowerSources;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
+import java.util.Optional;
 
 /**
  * The real power logger as the engines' {@link SampleFeed}: each {@link #start()} starts a fresh
@@ -17,8 +20,6 @@ import java.util.OptionalLong;
  * hands back every sample in time order.
  */
 final class LoggerFeed implements SampleFeed {
-  private static final int QUEUE = 1 << 16;
-
   /**
    * How often the drainer empties the logger's queue, ms: rarely, since every wake-up can delay a
    * thread of the engine (the queue holds minutes of samples).
@@ -47,6 +48,48 @@ final class LoggerFeed implements SampleFeed {
    */
   record Cost(long droppedSamples, double cpuPercent) {}
 
+  /**
+   * The power sources found under a root, and a feed over them when there are any; closing it
+   * closes the sources.
+   */
+  record Sensors(PowerSources.Discovery found, Optional<LoggerFeed> logger)
+      implements AutoCloseable {
+
+    static Sensors discover(Path root) {
+      PowerSources.Discovery found = PowerSources.discover(root);
+      return new Sensors(
+          found,
+          found.present().isEmpty()
+              ? Optional.empty()
+              : Optional.of(new LoggerFeed(found.present())));
+    }
+
+    /** The feed, typed as the engines take it. */
+    Optional<SampleFeed> feed() {
+      return logger.map(f -> f);
+    }
+
+    /** Where it looked and why each source is absent: {@code kind (where): reason; ...}. */
+    String absentSummary() {
+      StringBuilder where = new StringBuilder();
+      for (AbsentSource a : found.absent()) {
+        where
+            .append(where.length() == 0 ? "" : "; ")
+            .append(a.kind())
+            .append(" (")
+            .append(a.where())
+            .append("): ")
+            .append(a.reason());
+      }
+      return where.toString();
+    }
+
+    @Override
+    public void close() {
+      found.close();
+    }
+  }
+
   synchronized Cost cost() {
     double pct = cpuKnown && loggedNs > 0 ? 100.0 * cpuNs / loggedNs : Double.NaN;
     return new Cost(droppedSamples, pct);
@@ -54,18 +97,10 @@ final class LoggerFeed implements SampleFeed {
 
   LoggerFeed(List<PowerSource> sources) {
     this.sources = List.copyOf(sources);
-    PowerLogger probe = PowerLogger.create(this.sources, PowerLogger.Options.defaults());
-    this.rails = probe.rails().stream().map(Rail::name).toList();
-    probe.close();
+    this.rails = PowerLogger.railsOf(this.sources).stream().map(Rail::name).toList();
     long p = Long.MAX_VALUE;
     for (PowerSource s : this.sources) {
-      OptionalLong u = s.updatePeriodNs();
-      p =
-          Math.min(
-              p,
-              u.isPresent()
-                  ? Math.max(1_000_000L, Math.min(100_000_000L, u.getAsLong()))
-                  : 5_000_000L);
+      p = Math.min(p, PowerLogger.defaultPeriodNs(s));
     }
     this.periodNs = p;
   }
@@ -86,7 +121,7 @@ final class LoggerFeed implements SampleFeed {
       return;
     }
     collected.clear();
-    logger = PowerLogger.create(sources, PowerLogger.Options.defaults().withQueueCapacity(QUEUE));
+    logger = PowerLogger.create(sources, PowerLogger.Options.defaults());
     startedNs = System.nanoTime();
     logger.start();
     draining = true;

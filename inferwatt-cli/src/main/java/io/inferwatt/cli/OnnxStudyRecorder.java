@@ -32,13 +32,14 @@ import java.util.regex.Pattern;
  * by the project's model builder into a cache folder the first time and opened (or built into a
  * TensorRT engine, cached by trtexec's recorder) for that configuration.
  */
-final class OnnxStudyRecorder implements io.inferwatt.hardware.Recorder {
+final class OnnxStudyRecorder implements io.inferwatt.hardware.Recorder, AutoCloseable {
   private static final Pattern CONV =
       Pattern.compile("conv-k(\\d+)-s(\\d+)-c(\\d+)x(\\d+)-(\\d+)x(\\d+)");
 
   private final String board;
   private final String engine;
   private final List<Knob> knobs;
+  private final LoggerFeed.Sensors sensors;
   private final Optional<SampleFeed> feed;
   private final long seed;
   private final Path cache;
@@ -47,7 +48,7 @@ final class OnnxStudyRecorder implements io.inferwatt.hardware.Recorder {
       String board,
       String engine,
       List<Knob> knobs,
-      Optional<SampleFeed> feed,
+      LoggerFeed.Sensors sensors,
       long seed,
       Path cache) {
     if (!engine.equals("onnxruntime") && !engine.equals("tensorrt")) {
@@ -57,7 +58,8 @@ final class OnnxStudyRecorder implements io.inferwatt.hardware.Recorder {
     this.board = board;
     this.engine = engine;
     this.knobs = List.copyOf(knobs);
-    this.feed = feed;
+    this.sensors = sensors;
+    this.feed = sensors.feed();
     this.seed = seed;
     this.cache = cache;
   }
@@ -140,6 +142,12 @@ final class OnnxStudyRecorder implements io.inferwatt.hardware.Recorder {
     try (OrtRecorder ort = OrtRecorder.open(model, options, feed)) {
       return ort.record(workload, protocol, listener);
     }
+  }
+
+  /** Closes the power sources. */
+  @Override
+  public void close() {
+    sensors.close();
   }
 
   private Path model(String name) {

@@ -26,19 +26,10 @@ final class Store implements AutoCloseable {
     return store;
   }
 
-  /** Stores a profile with its raw samples (on by default for {@code profile}). */
-  long save(ProfileResult r) {
-    return save(r, Map.of());
-  }
-
-  /** Stores a profile; {@code notes} join the run's environment (clock alignment, engine). */
-  long save(ProfileResult r, Map<String, String> notes) {
-    return save(r, notes, Optional.empty());
-  }
-
   /**
-   * Stores a profile with the power logger's own cost (dropped samples, CPU time) added to the
-   * logger statistics that the recording's read times give.
+   * Stores a profile with its raw samples (on by default for {@code profile}); {@code notes} join
+   * the run's environment (clock alignment, engine), and the power logger's own cost (dropped
+   * samples, CPU time) joins the logger statistics that the recording's read times give.
    */
   long save(ProfileResult r, Map<String, String> notes, Optional<LoggerFeed.Cost> loggerCost) {
     RunDetails details = details(r);
@@ -60,37 +51,40 @@ final class Store implements AutoCloseable {
                   c.cpuPercent(),
                   s.overheadPowerMw()));
     }
-    return saveWith(r, notes, details);
+    Map<String, String> env = environment();
+    env.putAll(notes);
+    return store.saveRun(runInput(r, env, Optional.of(RawSamples.of(r.timeline())), details));
   }
 
-  private long saveWith(ProfileResult r, Map<String, String> notes, RunDetails details) {
+  /**
+   * A profile as a stored run: its settings with the engine's (batch, mode, input), the tool's
+   * version, {@code environment}, the analysis, the samples if kept and the details.
+   */
+  static RunInput runInput(
+      ProfileResult r,
+      Map<String, String> environment,
+      Optional<RawSamples> samples,
+      RunDetails details) {
     Map<String, String> settings = new LinkedHashMap<>(r.settings());
     settings.put("batch", Integer.toString(r.workload().batch()));
     settings.put("mode", r.workload().mode().id());
     settings.put("input", r.workload().input().id());
-    return store.saveRun(
-        new RunInput(
-            r.board(),
-            r.simulated(),
-            r.workload().network().name(),
-            settings,
-            r.startedAt(),
-            Main.version(),
-            withNotes(notes),
-            r.analysis(),
-            Optional.of(RawSamples.of(r.timeline())),
-            details));
+    return new RunInput(
+        r.board(),
+        r.simulated(),
+        r.workload().network().name(),
+        settings,
+        r.startedAt(),
+        Main.version(),
+        environment,
+        r.analysis(),
+        samples,
+        details);
   }
 
   /** Per-inference records, the network's layer features and the logger's statistics of a run. */
   static RunDetails details(ProfileResult r) {
     return RunDetails.of(r.timeline(), r.workload().network(), r.board());
-  }
-
-  private static Map<String, String> withNotes(Map<String, String> notes) {
-    Map<String, String> env = environment();
-    env.putAll(notes);
-    return env;
   }
 
   static Map<String, String> environment() {

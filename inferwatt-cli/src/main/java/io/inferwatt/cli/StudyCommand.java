@@ -2,7 +2,6 @@ package io.inferwatt.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.inferwatt.engines.ort.SampleFeed;
 import io.inferwatt.engines.sim.VirtualNano;
 import io.inferwatt.hardware.Knob;
 import io.inferwatt.hardware.Recorder;
@@ -14,9 +13,7 @@ import io.inferwatt.hardware.knobs.NvmlBinding;
 import io.inferwatt.hardware.knobs.ProcessRunner;
 import io.inferwatt.hardware.knobs.StateDir;
 import io.inferwatt.hardware.knobs.SysfsWriter;
-import io.inferwatt.hardware.sensors.PowerSources;
 import io.inferwatt.store.MeasurementStore;
-import io.inferwatt.store.RunInput;
 import io.inferwatt.store.StudyConfigurationRow;
 import io.inferwatt.store.StudyInput;
 import io.inferwatt.store.StudyRow;
@@ -114,7 +111,8 @@ final class StudyCommand implements Runnable {
       if (board.recorder() instanceof OnnxStudyRecorder) {
         OnnxStudyRecorder.check(ex.configurations());
       }
-      try (Store store = Store.open(db)) {
+      try (Store store = Store.open(db);
+          Board.Resources sensors = board.resources()) {
         Progress progress = new Progress(err, tag, plan.study());
         StudyRunner.Summary s;
         try (AppliedSettings guard = board.guard(err)) {
@@ -357,12 +355,8 @@ final class StudyCommand implements Runnable {
         if (("onnxruntime".equals(plan.engine()) || trt) && !dryRun) {
           // ONNX Runtime on this machine, with whatever power sensors it has
           Path root = sysfsRoot == null ? Path.of("/") : sysfsRoot;
-          PowerSources.Discovery found = PowerSources.discover(root);
-          Optional<SampleFeed> feed =
-              found.present().isEmpty()
-                  ? Optional.empty()
-                  : Optional.of(new LoggerFeed(found.present()));
-          if (feed.isEmpty()) {
+          LoggerFeed.Sensors sensors = LoggerFeed.Sensors.discover(root);
+          if (sensors.logger().isEmpty()) {
             out.println("inferwatt: no power sensor found: the study measures latency only");
           }
           recorder =
@@ -370,7 +364,7 @@ final class StudyCommand implements Runnable {
                   b,
                   plan.engine(),
                   knobs,
-                  feed,
+                  sensors,
                   plan.seed(),
                   Path.of(System.getProperty("java.io.tmpdir"), "inferwatt-models"));
         }
@@ -379,6 +373,16 @@ final class StudyCommand implements Runnable {
       }
       throw new IllegalArgumentException(
           "board '" + b + "' is not one of sim:nano, jetson, linux-cpu");
+    }
+
+    /** What the board holds open (its power sources), closed after the study. */
+    interface Resources extends AutoCloseable {
+      @Override
+      void close();
+    }
+
+    Resources resources() {
+      return recorder instanceof OnnxStudyRecorder o ? o::close : () -> {};
     }
 
     /** Owner of the board's settings (restores on every exit); null for a simulated board. */
@@ -463,26 +467,12 @@ final class StudyCommand implements Runnable {
 
     @Override
     public void finished(Expansion study, Configuration c, ProfileResult r) {
-      Map<String, String> settings = new LinkedHashMap<>(r.settings());
-      settings.put("batch", Integer.toString(r.workload().batch()));
-      settings.put("mode", r.workload().mode().id());
-      settings.put("input", r.workload().input().id());
       store.saveStudyRun(
           study.plan().study(),
           c.key(),
           c.index(),
           c.sweep(),
-          new RunInput(
-              r.board(),
-              r.simulated(),
-              r.workload().network().name(),
-              settings,
-              r.startedAt(),
-              Main.version(),
-              Store.environment(),
-              r.analysis(),
-              Optional.empty(),
-              Store.details(r)));
+          Store.runInput(r, Store.environment(), Optional.empty(), Store.details(r)));
     }
   }
 

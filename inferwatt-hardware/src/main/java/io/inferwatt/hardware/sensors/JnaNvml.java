@@ -50,6 +50,11 @@ final class JnaNvml implements NvmlBinding {
   // nvmlFieldValue_t (40 bytes, natural alignment): fieldId u32 @0, scopeId u32 @4, timestamp
   // s64 @8, latencyUsec s64 @16, valueType s32 @24, nvmlReturn s32 @28, value union(8) @32
   private static final int FIELD_SIZE = 40;
+
+  // Scratch native memory for the calls a logger makes on every read (one field, the power):
+  // allocating it per call costs a malloc and a lock on JNA's global cleaner each time.
+  private final Memory oneField = new Memory(FIELD_SIZE);
+  private final IntByReference powerMw = new IntByReference();
   // nvmlSample_t (16 bytes): timeStamp u64 @0, sampleValue union(8) @8
   private static final int SAMPLE_SIZE = 16;
 
@@ -142,9 +147,10 @@ final class JnaNvml implements NvmlBinding {
 
   @Override
   public long powerUsageMw(int gpu) {
-    IntByReference mw = new IntByReference();
-    check(lib, "nvmlDeviceGetPowerUsage", lib.nvmlDeviceGetPowerUsage(device(gpu), mw));
-    return Integer.toUnsignedLong(mw.getValue());
+    synchronized (powerMw) {
+      check(lib, "nvmlDeviceGetPowerUsage", lib.nvmlDeviceGetPowerUsage(device(gpu), powerMw));
+      return Integer.toUnsignedLong(powerMw.getValue());
+    }
   }
 
   @Override
@@ -159,7 +165,15 @@ final class JnaNvml implements NvmlBinding {
 
   @Override
   public FieldValue[] fieldValues(int gpu, int... fieldIds) {
-    Memory m = new Memory((long) FIELD_SIZE * fieldIds.length);
+    if (fieldIds.length == 1) {
+      synchronized (oneField) {
+        return fieldValues(gpu, fieldIds, oneField);
+      }
+    }
+    return fieldValues(gpu, fieldIds, new Memory((long) FIELD_SIZE * fieldIds.length));
+  }
+
+  private FieldValue[] fieldValues(int gpu, int[] fieldIds, Memory m) {
     m.clear();
     for (int i = 0; i < fieldIds.length; i++) {
       m.setInt((long) i * FIELD_SIZE, fieldIds[i]);

@@ -107,13 +107,25 @@ public final class PowerLogger implements AutoCloseable {
       throw new IllegalArgumentException("no power source to log");
     }
     queue = new ArrayBlockingQueue<>(options.queueCapacity());
-    List<Rail> all = new ArrayList<>();
-    Set<String> names = new HashSet<>();
     int width = sources.stream().mapToInt(s -> s.rails().size()).sum();
+    int offset = 0;
     for (PowerSource s : sources) {
       workers.add(
           new Worker(
-              s, all.size(), width, periodNs(s, options.period()), options.failAfter().toNanos()));
+              s, offset, width, periodNs(s, options.period()), options.failAfter().toNanos()));
+      offset += s.rails().size();
+    }
+    rails = railsOf(sources);
+  }
+
+  /**
+   * The rails a logger of {@code sources} writes, in order; a name that two sources share gets the
+   * second source's kind as prefix.
+   */
+  public static List<Rail> railsOf(List<PowerSource> sources) {
+    List<Rail> all = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (PowerSource s : sources) {
       for (Rail r : s.rails()) {
         String name = r.name();
         if (!names.add(name)) {
@@ -123,7 +135,7 @@ public final class PowerLogger implements AutoCloseable {
         all.add(new Rail(name, r.label(), r.covers(), r.total()));
       }
     }
-    rails = List.copyOf(all);
+    return List.copyOf(all);
   }
 
   /** A logger of {@code sources}; nothing is read before {@link #start()}. */
@@ -139,6 +151,14 @@ public final class PowerLogger implements AutoCloseable {
     if (asked != null) {
       return asked.toNanos();
     }
+    return defaultPeriodNs(s);
+  }
+
+  /**
+   * The period a source is read at when nobody asks for one, in ns: as fast as it updates, kept
+   * between 1 and 100 ms (5 ms when its update period is unknown).
+   */
+  public static long defaultPeriodNs(PowerSource s) {
     OptionalLong u = s.updatePeriodNs();
     long p = u.isPresent() ? u.getAsLong() : UNKNOWN_UPDATE_PERIOD_NS;
     return Math.max(MIN_DEFAULT_PERIOD_NS, Math.min(MAX_DEFAULT_PERIOD_NS, p));
@@ -185,19 +205,12 @@ public final class PowerLogger implements AutoCloseable {
       watermark = Math.min(watermark, w.watermarkNs);
     }
     // read the watermarks before draining: every sample older than them is already queued
-    List<PowerSample> batch = new ArrayList<>();
-    queue.drainTo(batch);
-    pending.addAll(batch);
+    queue.drainTo(pending);
     int n = 0;
     while (!pending.isEmpty() && pending.peek().tNs() < watermark) {
       PowerSample s = pending.poll();
       if (s.tNs() <= lastEmittedNs) {
-        s =
-            new PowerSample(
-                lastEmittedNs + 1,
-                s.readStartNs(),
-                Math.max(s.readEndNs(), s.readStartNs()),
-                s.powerMw());
+        s = new PowerSample(lastEmittedNs + 1, s.readStartNs(), s.readEndNs(), s.powerMw());
       }
       lastEmittedNs = s.tNs();
       sink.accept(s);

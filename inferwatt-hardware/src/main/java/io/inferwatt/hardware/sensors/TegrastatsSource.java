@@ -30,7 +30,8 @@ final class TegrastatsSource implements PowerSource {
   private final List<Rail> rails;
   private final JetsonRails.Total total;
   private final Map<String, Integer> index = new HashMap<>();
-  private final BlockingQueue<String> lines = new ArrayBlockingQueue<>(4);
+  // each line parsed once, by the pump; the reader only maps labels onto rails
+  private final BlockingQueue<List<TegrastatsParser.RailPower>> lines = new ArrayBlockingQueue<>(4);
   private final Thread pump;
   private volatile String endedWith;
   private volatile boolean closed;
@@ -40,7 +41,7 @@ final class TegrastatsSource implements PowerSource {
       ProcessRunner.Running process,
       long intervalMs,
       List<String> labels,
-      String first) {
+      List<TegrastatsParser.RailPower> first) {
     this.where = where;
     this.process = process;
     this.intervalMs = intervalMs;
@@ -79,7 +80,7 @@ final class TegrastatsSource implements PowerSource {
       absent.add(new AbsentSource(KIND, exe.toString(), e.getMessage()));
       return;
     }
-    String first;
+    List<TegrastatsParser.RailPower> first;
     try {
       first = firstPowerLine(p, intervalMs * 2 + 2000);
     } catch (IOException e) {
@@ -88,7 +89,7 @@ final class TegrastatsSource implements PowerSource {
       return;
     }
     List<String> labels = new ArrayList<>();
-    for (TegrastatsParser.RailPower r : TegrastatsParser.parse(first)) {
+    for (TegrastatsParser.RailPower r : first) {
       if (!r.label().equals("NC") && !labels.contains(r.label())) {
         labels.add(r.label());
       }
@@ -97,7 +98,8 @@ final class TegrastatsSource implements PowerSource {
   }
 
   /** The first line with power fields, read on a helper thread so a silent tool cannot hang us. */
-  private static String firstPowerLine(ProcessRunner.Running p, long timeoutMs) throws IOException {
+  private static List<TegrastatsParser.RailPower> firstPowerLine(
+      ProcessRunner.Running p, long timeoutMs) throws IOException {
     BlockingQueue<Object> result = new ArrayBlockingQueue<>(1);
     Thread t =
         new Thread(
@@ -107,8 +109,9 @@ final class TegrastatsSource implements PowerSource {
                 int seen = 0;
                 while ((line = p.stdout().readLine()) != null) {
                   seen++;
-                  if (!TegrastatsParser.parse(line).isEmpty()) {
-                    result.offer(line);
+                  List<TegrastatsParser.RailPower> fields = TegrastatsParser.parse(line);
+                  if (!fields.isEmpty()) {
+                    result.offer(fields);
                     return;
                   }
                 }
@@ -137,18 +140,21 @@ final class TegrastatsSource implements PowerSource {
     if (r instanceof IOException e) {
       throw e;
     }
-    return (String) r;
+    @SuppressWarnings("unchecked")
+    List<TegrastatsParser.RailPower> fields = (List<TegrastatsParser.RailPower>) r;
+    return fields;
   }
 
   private void pump() {
     try {
       String line;
       while ((line = process.stdout().readLine()) != null) {
-        if (TegrastatsParser.parse(line).isEmpty()) {
+        List<TegrastatsParser.RailPower> fields = TegrastatsParser.parse(line);
+        if (fields.isEmpty()) {
           continue;
         }
         // keep the newest lines: when the reader falls behind the oldest line goes
-        while (!lines.offer(line)) {
+        while (!lines.offer(fields)) {
           lines.poll();
         }
       }
@@ -178,7 +184,7 @@ final class TegrastatsSource implements PowerSource {
     if (closed) {
       throw new IllegalStateException("tegrastats source is closed");
     }
-    String line;
+    List<TegrastatsParser.RailPower> line;
     try {
       line = lines.poll(intervalMs * 2 + 1000, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
@@ -194,10 +200,10 @@ final class TegrastatsSource implements PowerSource {
     return toReading(line);
   }
 
-  /** The reading of one line, mapped by label onto this source's rails. */
-  Reading toReading(String line) {
+  /** The reading of one parsed line, mapped by label onto this source's rails. */
+  Reading toReading(List<TegrastatsParser.RailPower> fields) {
     Reading r = Reading.empty(rails.size());
-    for (TegrastatsParser.RailPower p : TegrastatsParser.parse(line)) {
+    for (TegrastatsParser.RailPower p : fields) {
       Integer i = index.get(p.label());
       if (i != null) {
         r.powerMw()[i] = p.powerMw();
