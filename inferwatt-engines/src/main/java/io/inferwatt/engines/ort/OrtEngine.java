@@ -15,10 +15,12 @@ import io.inferwatt.core.Timeline;
 import io.inferwatt.core.model.ExecutionMode;
 import io.inferwatt.core.model.Protocol;
 import io.inferwatt.core.model.Workload;
+import io.inferwatt.engines.FeedPhases;
 import io.inferwatt.engines.onnx.OnnxGraphs;
 import io.inferwatt.engines.onnx.OnnxIo;
 import io.inferwatt.engines.onnx.OnnxModel;
 import io.inferwatt.engines.onnx.OnnxModel.ValueInfo;
+import io.inferwatt.engines.runner.Processes;
 import io.inferwatt.hardware.Knob;
 import io.inferwatt.hardware.Rail;
 import java.io.IOException;
@@ -115,7 +117,7 @@ final class OrtEngine implements OrtRecorder {
 
   @Override
   public List<Rail> rails() {
-    return feed == null ? List.of() : feed.railList();
+    return FeedPhases.rails(feed);
   }
 
   @Override
@@ -139,8 +141,7 @@ final class OrtEngine implements OrtRecorder {
     List<String> notes = new ArrayList<>();
     List<ClockAlignment> alignments = new ArrayList<>();
     if (feed == null) {
-      notes.add(
-          "no power sensor found: recorded latency and per-layer latency only (power and idle phases skipped)");
+      notes.add(FeedPhases.NO_FEED_NOTE);
     }
     if (options.provider() != OrtOptions.Provider.CPU) {
       notes.add(
@@ -260,9 +261,7 @@ final class OrtEngine implements OrtRecorder {
                 }
               }
             });
-        if (feed != null && protocol.idleNs() > 0) {
-          phase(log, Phases.IDLE, () -> sleepNs(protocol.idleNs()));
-        }
+        FeedPhases.idle(feed, protocol.idleNs()).ifPresent(log::phase);
       } finally {
         if (feed != null) {
           samples = feed.stop();
@@ -275,14 +274,14 @@ final class OrtEngine implements OrtRecorder {
       for (OnnxTensor t : tensors) {
         t.close();
       }
-      deleteQuietly(profileDir);
+      Processes.deleteQuietly(profileDir);
     }
     if (alignments.stream().anyMatch(a -> !a.consistent())) {
       notes.add(
           "the profiler's clock and the monotonic clock disagreed during a profile; layer start times are approximate");
     }
     last = new Report(notes, alignments, layerCycles, nodesPerInference[0]);
-    return new Timeline(feed == null ? List.of() : feed.rails(), dedupe(samples), log.build());
+    return FeedPhases.timeline(feed, samples, log.build());
   }
 
   private long firstDim() {
@@ -434,7 +433,7 @@ final class OrtEngine implements OrtRecorder {
     try {
       profile = OrtProfile.read(file);
     } finally {
-      deleteQuietly(file);
+      Processes.deleteQuietly(file);
     }
     List<OrtProfile.Run> runs = profile.runs();
     int available = Math.max(0, runs.size() - PROFILE_WARMUP_RUNS);
@@ -509,7 +508,7 @@ final class OrtEngine implements OrtRecorder {
           }
         }
       } finally {
-        deleteQuietly(file);
+        Processes.deleteQuietly(file);
       }
     }
     long fastestNs = Math.max(1000, fastestUs == Long.MAX_VALUE ? 1000 : fastestUs * 1000);
@@ -559,46 +558,6 @@ final class OrtEngine implements OrtRecorder {
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot create a folder for ONNX Runtime profiles: " + e.getMessage(), e);
-    }
-  }
-
-  private static void sleepNs(long ns) {
-    try {
-      Thread.sleep(ns / 1_000_000, (int) (ns % 1_000_000));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted in the idle phase", e);
-    }
-  }
-
-  /**
-   * Samples strictly increasing in time, as {@link Timeline} requires (a repeated stamp is
-   * dropped).
-   */
-  private static List<PowerSample> dedupe(List<PowerSample> in) {
-    List<PowerSample> out = new ArrayList<>(in.size());
-    long last = Long.MIN_VALUE;
-    for (PowerSample s : in) {
-      if (s.tNs() > last) {
-        out.add(s);
-        last = s.tNs();
-      }
-    }
-    return out;
-  }
-
-  private static void deleteQuietly(Path p) {
-    try {
-      if (Files.isDirectory(p)) {
-        try (var files = Files.list(p)) {
-          for (Path f : files.toList()) {
-            Files.deleteIfExists(f);
-          }
-        }
-      }
-      Files.deleteIfExists(p);
-    } catch (IOException e) {
-      // a leftover temporary file is not worth failing a measurement for
     }
   }
 

@@ -2,7 +2,6 @@ package io.inferwatt.engines.runner;
 
 import io.inferwatt.core.EventLog;
 import io.inferwatt.core.PhaseEvent;
-import io.inferwatt.core.Phases;
 import io.inferwatt.core.PowerSample;
 import io.inferwatt.core.Timeline;
 import io.inferwatt.core.io.EventsFile;
@@ -10,6 +9,7 @@ import io.inferwatt.core.io.EventsJsonl;
 import io.inferwatt.core.io.FormatException;
 import io.inferwatt.core.model.Protocol;
 import io.inferwatt.core.model.Workload;
+import io.inferwatt.engines.FeedPhases;
 import io.inferwatt.engines.ort.SampleFeed;
 import io.inferwatt.hardware.Knob;
 import io.inferwatt.hardware.Rail;
@@ -62,7 +62,7 @@ final class ChildRunner implements CommandRecorder {
 
   @Override
   public List<Rail> rails() {
-    return feed == null ? List.of() : feed.railList();
+    return FeedPhases.rails(feed);
   }
 
   @Override
@@ -140,7 +140,7 @@ final class ChildRunner implements CommandRecorder {
       err.start();
       boolean finished = waitFor(p, timeout.toMillis());
       if (!finished) {
-        destroy(p);
+        Processes.destroyTree(p);
         failure =
             "runner "
                 + command.get(0)
@@ -150,7 +150,7 @@ final class ChildRunner implements CommandRecorder {
       }
       join(out, Math.max(DESTROY_GRACE_MS, timeout.toMillis()));
       if (out.isAlive()) { // a grandchild holds stdout open: stop everything, close the pipe
-        destroy(p);
+        Processes.destroyTree(p);
         closeQuietly(p.getInputStream());
         join(out, DESTROY_GRACE_MS);
         if (failure == null) {
@@ -175,10 +175,8 @@ final class ChildRunner implements CommandRecorder {
         failure = "cannot read the runner's output: " + out.ioError.getMessage();
         cause = out.ioError;
       }
-      if (failure == null && feed != null && protocol.idleNs() > 0) {
-        long start = System.nanoTime();
-        sleepNs(protocol.idleNs());
-        extraPhases.add(new PhaseEvent(Phases.IDLE, start, System.nanoTime()));
+      if (failure == null) {
+        FeedPhases.idle(feed, protocol.idleNs()).ifPresent(extraPhases::add);
       }
     } finally {
       if (feed != null) {
@@ -202,7 +200,7 @@ final class ChildRunner implements CommandRecorder {
       events =
           EventLog.builder().build(); // the references between lines are broken: nothing to trust
     }
-    Timeline t = new Timeline(feed == null ? List.of() : feed.rails(), increasing(samples), events);
+    Timeline t = FeedPhases.timeline(feed, samples, events);
     if (failure != null) {
       String tail = err == null ? "" : err.text();
       String lastErr = lastLine(tail);
@@ -246,53 +244,16 @@ final class ChildRunner implements CommandRecorder {
     try {
       return p.waitFor(ms, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
-      destroy(p);
+      Processes.destroyTree(p);
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while the runner ran; it was stopped", e);
     }
-  }
-
-  /** Asks the runner to stop, then kills it (and its children) when it does not. */
-  static void destroy(Process p) {
-    p.descendants().forEach(ProcessHandle::destroy);
-    p.destroy();
-    try {
-      if (!p.waitFor(DESTROY_GRACE_MS, TimeUnit.MILLISECONDS)) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-        p.waitFor(DESTROY_GRACE_MS, TimeUnit.MILLISECONDS);
-      }
-    } catch (InterruptedException e) {
-      p.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static List<PowerSample> increasing(List<PowerSample> in) {
-    List<PowerSample> out = new ArrayList<>(in.size());
-    long last = Long.MIN_VALUE;
-    for (PowerSample s : in) {
-      if (s.tNs() > last) {
-        out.add(s);
-        last = s.tNs();
-      }
-    }
-    return out;
   }
 
   private static String lastLine(String text) {
     String t = text.strip();
     int nl = t.lastIndexOf('\n');
     return nl < 0 ? t : t.substring(nl + 1);
-  }
-
-  private static void sleepNs(long ns) {
-    try {
-      Thread.sleep(ns / 1_000_000, (int) (ns % 1_000_000));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted in the idle phase", e);
-    }
   }
 
   /** Feeds the runner's stdout to the parser line by line; stops and destroys it at a bad line. */
@@ -323,7 +284,7 @@ final class ChildRunner implements CommandRecorder {
             parser.accept(line);
           } catch (FormatException e) {
             error = e;
-            destroy(process);
+            Processes.destroyTree(process);
             return;
           }
           if (line.contains("\"inference\"") && ++inferences % 100 == 0) {

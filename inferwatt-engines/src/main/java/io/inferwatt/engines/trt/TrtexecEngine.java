@@ -12,12 +12,14 @@ import io.inferwatt.core.model.ExecutionMode;
 import io.inferwatt.core.model.InputKind;
 import io.inferwatt.core.model.Protocol;
 import io.inferwatt.core.model.Workload;
+import io.inferwatt.engines.FeedPhases;
 import io.inferwatt.engines.onnx.OnnxGraphs;
 import io.inferwatt.engines.onnx.OnnxIo;
 import io.inferwatt.engines.onnx.OnnxModel;
 import io.inferwatt.engines.ort.ClockAlignment;
 import io.inferwatt.engines.ort.SampleFeed;
 import io.inferwatt.engines.runner.ProcessLauncher;
+import io.inferwatt.engines.runner.Processes;
 import io.inferwatt.hardware.Knob;
 import io.inferwatt.hardware.Rail;
 import java.io.BufferedReader;
@@ -123,7 +125,7 @@ final class TrtexecEngine implements TrtexecRecorder {
 
   @Override
   public List<Rail> rails() {
-    return feed == null ? List.of() : feed.railList();
+    return FeedPhases.rails(feed);
   }
 
   @Override
@@ -197,8 +199,7 @@ final class TrtexecEngine implements TrtexecRecorder {
     }
     Run run = new Run(workload, protocol, listener, work);
     if (feed == null) {
-      run.notes.add(
-          "no power sensor found: recorded latency and per-layer latency only (power and idle phases skipped)");
+      run.notes.add(FeedPhases.NO_FEED_NOTE);
     }
     try {
       run.version = version(run);
@@ -215,7 +216,7 @@ final class TrtexecEngine implements TrtexecRecorder {
       throw new TrtexecException(f.getMessage(), timeline(run), f.file, f.line, tail, f.getCause());
     }
     last = report(run);
-    deleteQuietly(work);
+    Processes.deleteQuietly(work);
     return timeline(run);
   }
 
@@ -225,15 +226,7 @@ final class TrtexecEngine implements TrtexecRecorder {
   }
 
   private Timeline timeline(Run r) {
-    List<PowerSample> increasing = new ArrayList<>(r.samples.size());
-    long lastNs = Long.MIN_VALUE;
-    for (PowerSample s : r.samples) {
-      if (s.tNs() > lastNs) {
-        increasing.add(s);
-        lastNs = s.tNs();
-      }
-    }
-    return new Timeline(feed == null ? List.of() : feed.rails(), increasing, r.log.build());
+    return FeedPhases.timeline(feed, r.samples, r.log.build());
   }
 
   /** Runs {@code trtexec --help} and reads the version from its banner. */
@@ -409,14 +402,10 @@ final class TrtexecEngine implements TrtexecRecorder {
     if (feed != null) {
       feed.start();
     }
-    PhaseEvent idle = null;
+    Optional<PhaseEvent> idle;
     try {
       f = launch(r, Phases.LAYERS, argv, true);
-      if (feed != null && r.protocol.idleNs() > 0) {
-        long start = System.nanoTime();
-        sleepNs(r.protocol.idleNs());
-        idle = new PhaseEvent(Phases.IDLE, start, System.nanoTime());
-      }
+      idle = FeedPhases.idle(feed, r.protocol.idleNs());
     } finally {
       if (feed != null) {
         s.addAll(feed.stop());
@@ -459,9 +448,7 @@ final class TrtexecEngine implements TrtexecRecorder {
         t += d;
       }
     }
-    if (idle != null) {
-      r.log.phase(idle);
-    }
+    idle.ifPresent(r.log::phase);
     r.listener.progress(Phases.LAYERS, it.size(), it.size());
   }
 
@@ -665,14 +652,14 @@ final class TrtexecEngine implements TrtexecRecorder {
     try {
       done = p.waitFor(options.timeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
-      destroy(p);
+      Processes.destroyTree(p);
       Thread.currentThread().interrupt();
       throw new IllegalStateException(
           "interrupted while trtexec ran (" + pass + " pass); it was stopped", e);
     }
     long exitNs = System.nanoTime();
     if (!done) {
-      destroy(p);
+      Processes.destroyTree(p);
     }
     out.finish();
     err.finish();
@@ -709,21 +696,6 @@ final class TrtexecEngine implements TrtexecRecorder {
   private static String lastLines(Finished f) {
     List<String> src = f.err.isEmpty() ? f.out : f.err;
     return String.join("\n", src.subList(Math.max(0, src.size() - ERROR_LINES), src.size()));
-  }
-
-  private static void destroy(Process p) {
-    p.descendants().forEach(ProcessHandle::destroy);
-    p.destroy();
-    try {
-      if (!p.waitFor(DESTROY_GRACE_MS, TimeUnit.MILLISECONDS)) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-        p.waitFor(DESTROY_GRACE_MS, TimeUnit.MILLISECONDS);
-      }
-    } catch (InterruptedException e) {
-      p.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
   }
 
   /** Keeps the last {@link #TAIL_LINES} lines of a stream. */
@@ -789,26 +761,6 @@ final class TrtexecEngine implements TrtexecRecorder {
       throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static void sleepNs(long ns) {
-    try {
-      Thread.sleep(ns / 1_000_000, (int) (ns % 1_000_000));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted in the idle phase", e);
-    }
-  }
-
-  private static void deleteQuietly(Path dir) {
-    try (var files = Files.list(dir)) {
-      for (Path f : files.toList()) {
-        Files.deleteIfExists(f);
-      }
-      Files.deleteIfExists(dir);
-    } catch (IOException e) {
-      // a leftover temporary file is not worth failing a measurement for
     }
   }
 
