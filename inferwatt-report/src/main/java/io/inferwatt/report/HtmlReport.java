@@ -1,5 +1,6 @@
 package io.inferwatt.report;
 
+import io.inferwatt.core.analysis.Analyzer;
 import io.inferwatt.report.Chart.Box;
 import io.inferwatt.report.Chart.Series;
 import io.inferwatt.store.MeasurementStore;
@@ -1685,15 +1686,10 @@ public final class HtmlReport {
     return "<td class=\"n\" data-v=\"" + v + "\">" + Chart.fmt(v, decimals) + "</td>";
   }
 
+  /** The {@code pct} percentile of {@code v}'s values other than NaN; NaN for none. */
   private static double percentile(double[] v, double pct) {
-    double[] s = java.util.Arrays.stream(v).filter(x -> !Double.isNaN(x)).sorted().toArray();
-    if (s.length == 0) {
-      return Double.NaN;
-    }
-    double pos = (s.length - 1) * pct / 100.0;
-    int lo = (int) Math.floor(pos);
-    int hi = Math.min(lo + 1, s.length - 1);
-    return s[lo] + (s[hi] - s[lo]) * (pos - lo);
+    return Analyzer.percentile(
+        java.util.Arrays.stream(v).filter(x -> !Double.isNaN(x)).sorted().toArray(), pct);
   }
 
   private static double d(String s) {

@@ -53,20 +53,20 @@ final class DuckDbStore implements MeasurementStore {
   private final Path file;
   private final DuckDBConnection conn;
   private final SaveHook hook;
-  private final int schemaVersion;
 
-  /** Whether the base has the run-detail tables (schema version 3); a test may open it older. */
-  private final boolean hasDetails;
+  /**
+   * The base's schema version, the latest of the migrations it was opened with; below {@link
+   * Schema#V3} (a test may open it older) it has no run-detail tables.
+   */
+  private final int schemaVersion;
 
   private boolean closed;
 
-  private DuckDbStore(
-      Path file, DuckDBConnection conn, SaveHook hook, int schemaVersion, boolean hasDetails) {
+  private DuckDbStore(Path file, DuckDBConnection conn, SaveHook hook, int schemaVersion) {
     this.file = file;
     this.conn = conn;
     this.hook = hook;
     this.schemaVersion = schemaVersion;
-    this.hasDetails = hasDetails;
   }
 
   /** Opens {@code file}, creating and migrating its schema with {@code migrations}. */
@@ -91,19 +91,7 @@ final class DuckDbStore implements MeasurementStore {
     }
     try {
       int version = migrate(abs, conn, migrations);
-      boolean details;
-      try (Statement st = conn.createStatement();
-          ResultSet rs =
-              st.executeQuery(
-                  "SELECT count(*) FROM information_schema.tables"
-                      + " WHERE table_schema = 'main' AND table_name = 'inference_records'")) {
-        rs.next();
-        details = rs.getLong(1) > 0;
-      } catch (SQLException e) {
-        throw new StoreException(
-            "cannot read the tables of measurement base " + abs + ": " + e.getMessage(), e);
-      }
-      return new DuckDbStore(abs, conn, hook, version, details);
+      return new DuckDbStore(abs, conn, hook, version);
     } catch (RuntimeException e) {
       closeQuietly(conn, e);
       throw e;
@@ -385,30 +373,23 @@ final class DuckDbStore implements MeasurementStore {
 
   @Override
   public synchronized List<StudyRow> studies() {
-    checkOpen();
-    List<StudyRow> out = new ArrayList<>();
-    try (Statement st = conn.createStatement();
-        ResultSet rs = st.executeQuery(STUDIES_SQL + " ORDER BY s.created_at, s.study_id")) {
-      while (rs.next()) {
-        out.add(studyRow(rs));
-      }
-    } catch (SQLException e) {
-      throw new StoreException(
-          "cannot list the studies of measurement base " + file + ": " + e.getMessage(), e);
-    }
-    return Collections.unmodifiableList(out);
+    return reading(
+        "list the studies",
+        () -> {
+          List<StudyRow> out = new ArrayList<>();
+          try (Statement st = conn.createStatement();
+              ResultSet rs = st.executeQuery(STUDIES_SQL + " ORDER BY s.created_at, s.study_id")) {
+            while (rs.next()) {
+              out.add(studyRow(rs));
+            }
+          }
+          return Collections.unmodifiableList(out);
+        });
   }
 
   @Override
   public synchronized Optional<StudyRow> study(String studyId) {
-    checkOpen();
-    try {
-      return readStudy(studyId);
-    } catch (SQLException e) {
-      throw new StoreException(
-          "cannot read study " + studyId + " of measurement base " + file + ": " + e.getMessage(),
-          e);
-    }
+    return reading("read study " + studyId, () -> readStudy(studyId));
   }
 
   private Optional<StudyRow> readStudy(String studyId) throws SQLException {
@@ -435,45 +416,39 @@ final class DuckDbStore implements MeasurementStore {
 
   @Override
   public synchronized List<StudyInput.Slice> studySlices(String studyId) {
-    checkOpen();
-    List<StudyInput.Slice> out = new ArrayList<>();
-    try (PreparedStatement ps =
-        conn.prepareStatement(
-            "SELECT slice_index, label, factors, config_key FROM study_slices WHERE study_id = ?"
-                + " ORDER BY slice_index, member")) {
-      ps.setString(1, studyId);
-      try (ResultSet rs = ps.executeQuery()) {
-        int current = -1;
-        String label = null;
-        String factors = null;
-        List<String> keys = new ArrayList<>();
-        while (rs.next()) {
-          if (rs.getInt(1) != current) {
-            if (current >= 0) {
-              out.add(slice(label, factors, keys));
+    return reading(
+        "read the slices of study " + studyId,
+        () -> {
+          List<StudyInput.Slice> out = new ArrayList<>();
+          try (PreparedStatement ps =
+              conn.prepareStatement(
+                  "SELECT slice_index, label, factors, config_key FROM study_slices WHERE study_id = ?"
+                      + " ORDER BY slice_index, member")) {
+            ps.setString(1, studyId);
+            try (ResultSet rs = ps.executeQuery()) {
+              int current = -1;
+              String label = null;
+              String factors = null;
+              List<String> keys = new ArrayList<>();
+              while (rs.next()) {
+                if (rs.getInt(1) != current) {
+                  if (current >= 0) {
+                    out.add(slice(label, factors, keys));
+                  }
+                  current = rs.getInt(1);
+                  label = rs.getString(2);
+                  factors = rs.getString(3);
+                  keys = new ArrayList<>();
+                }
+                keys.add(rs.getString(4));
+              }
+              if (current >= 0) {
+                out.add(slice(label, factors, keys));
+              }
             }
-            current = rs.getInt(1);
-            label = rs.getString(2);
-            factors = rs.getString(3);
-            keys = new ArrayList<>();
           }
-          keys.add(rs.getString(4));
-        }
-        if (current >= 0) {
-          out.add(slice(label, factors, keys));
-        }
-      }
-    } catch (SQLException e) {
-      throw new StoreException(
-          "cannot read the slices of study "
-              + studyId
-              + " of measurement base "
-              + file
-              + ": "
-              + e.getMessage(),
-          e);
-    }
-    return Collections.unmodifiableList(out);
+          return Collections.unmodifiableList(out);
+        });
   }
 
   private static StudyInput.Slice slice(String label, String factors, List<String> keys) {
@@ -501,54 +476,48 @@ final class DuckDbStore implements MeasurementStore {
 
   @Override
   public synchronized List<StudyConfigurationRow> studyConfigurations(String studyId) {
-    checkOpen();
-    List<StudyConfigurationRow> out = new ArrayList<>();
-    try (PreparedStatement ps = conn.prepareStatement(STUDY_CONFIGS_SQL)) {
-      ps.setString(1, studyId);
-      List<Object[]> rows = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          rows.add(
-              new Object[] {
-                rs.getString(1),
-                rs.getInt(2),
-                rs.getString(3),
-                rs.getLong(4),
-                rs.getString(5),
-                rs.getInt(6),
-                real(rs, 7),
-                rs.getString(8),
-                real(rs, 9),
-                real(rs, 10)
-              });
-        }
-      }
-      for (Object[] r : rows) {
-        out.add(
-            new StudyConfigurationRow(
-                (String) r[0],
-                (Integer) r[1],
-                (String) r[2],
-                (Long) r[3],
-                (String) r[4],
-                Collections.unmodifiableMap(pairs("run_settings", (Long) r[3])),
-                (Integer) r[5],
-                (Double) r[6],
-                (String) r[7],
-                (Double) r[8],
-                (Double) r[9]));
-      }
-    } catch (SQLException e) {
-      throw new StoreException(
-          "cannot read the configurations of study "
-              + studyId
-              + " of measurement base "
-              + file
-              + ": "
-              + e.getMessage(),
-          e);
-    }
-    return Collections.unmodifiableList(out);
+    return reading(
+        "read the configurations of study " + studyId,
+        () -> {
+          List<StudyConfigurationRow> out = new ArrayList<>();
+          try (PreparedStatement ps = conn.prepareStatement(STUDY_CONFIGS_SQL)) {
+            ps.setString(1, studyId);
+            List<Object[]> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                rows.add(
+                    new Object[] {
+                      rs.getString(1),
+                      rs.getInt(2),
+                      rs.getString(3),
+                      rs.getLong(4),
+                      rs.getString(5),
+                      rs.getInt(6),
+                      real(rs, 7),
+                      rs.getString(8),
+                      real(rs, 9),
+                      real(rs, 10)
+                    });
+              }
+            }
+            for (Object[] r : rows) {
+              out.add(
+                  new StudyConfigurationRow(
+                      (String) r[0],
+                      (Integer) r[1],
+                      (String) r[2],
+                      (Long) r[3],
+                      (String) r[4],
+                      Collections.unmodifiableMap(pairs("run_settings", (Long) r[3])),
+                      (Integer) r[5],
+                      (Double) r[6],
+                      (String) r[7],
+                      (Double) r[8],
+                      (Double) r[9]));
+            }
+          }
+          return Collections.unmodifiableList(out);
+        });
   }
 
   private long write(RunInput run) throws SQLException {
@@ -557,158 +526,168 @@ final class DuckDbStore implements MeasurementStore {
     int boardId = boardId(run.board());
     List<String> rails = r.rails();
 
-    try (DuckDBAppender a = appender("runs")) {
-      InferenceSummary inf = r.inferences();
-      LatencyMs lat = inf.latencyMs();
-      a.beginRow()
-          .append(id)
-          .appendEpochMicros(epochMicros(run.startedAt()))
-          .append(boardId)
-          .append(run.simulated())
-          .append(run.model())
-          .append(run.toolVersion())
-          .append(inf.count())
-          .append(inf.batch())
-          .append(inf.powerInferences())
-          .append(lat.count());
-      real(a, lat.mean());
-      real(a, lat.p50());
-      real(a, lat.p95());
-      real(a, lat.p99());
-      real(a, lat.min());
-      real(a, lat.max());
-      real(a, r.samplePeriodMs());
-      a.append(r.minSamplesPerLayer());
-      count(a, r.cyclesNeeded());
-      a.append(r.unattributed().samples());
-      real(a, r.unattributed().durationMsMean());
-      a.append(r.mapping().method());
-      real(a, r.mapping().windowMs());
-      real(a, r.mapping().offsetMs());
-      real(a, r.mapping().estimatedWindowMs());
-      real(a, r.mapping().estimatedOffsetMs());
-      real(a, r.mapping().conditionNumber());
-      a.append(r.mapping().resolvable());
-      a.append(r.mapping().reason());
-      a.append(run.samples().map(s -> (long) s.samples().size()).orElse(0L));
-      a.endRow();
-    }
-    hook.afterTable("runs");
+    appendTable(
+        "runs",
+        a -> {
+          InferenceSummary inf = r.inferences();
+          LatencyMs lat = inf.latencyMs();
+          a.beginRow()
+              .append(id)
+              .appendEpochMicros(epochMicros(run.startedAt()))
+              .append(boardId)
+              .append(run.simulated())
+              .append(run.model())
+              .append(run.toolVersion())
+              .append(inf.count())
+              .append(inf.batch())
+              .append(inf.powerInferences())
+              .append(lat.count());
+          real(a, lat.mean());
+          real(a, lat.p50());
+          real(a, lat.p95());
+          real(a, lat.p99());
+          real(a, lat.min());
+          real(a, lat.max());
+          real(a, r.samplePeriodMs());
+          a.append(r.minSamplesPerLayer());
+          count(a, r.cyclesNeeded());
+          a.append(r.unattributed().samples());
+          real(a, r.unattributed().durationMsMean());
+          a.append(r.mapping().method());
+          real(a, r.mapping().windowMs());
+          real(a, r.mapping().offsetMs());
+          real(a, r.mapping().estimatedWindowMs());
+          real(a, r.mapping().estimatedOffsetMs());
+          real(a, r.mapping().conditionNumber());
+          a.append(r.mapping().resolvable());
+          a.append(r.mapping().reason());
+          a.append(run.samples().map(s -> (long) s.samples().size()).orElse(0L));
+          a.endRow();
+        });
 
     appendPairs("run_settings", id, run.settings());
     appendPairs("run_environment", id, run.environment());
-    try (DuckDBAppender a = appender("run_warnings")) {
-      for (int i = 0; i < r.warnings().size(); i++) {
-        a.beginRow().append(id).append(i).append(r.warnings().get(i)).endRow();
-      }
-    }
-    hook.afterTable("run_warnings");
+    appendTable(
+        "run_warnings",
+        a -> {
+          for (int i = 0; i < r.warnings().size(); i++) {
+            a.beginRow().append(id).append(i).append(r.warnings().get(i)).endRow();
+          }
+        });
 
-    try (DuckDBAppender a = appender("mapping_residuals")) {
-      List<AnalysisResult.ResidualPoint> curve = r.mapping().residualCurve();
-      for (int i = 0; i < curve.size(); i++) {
-        a.beginRow().append(id).append(i);
-        real(a, curve.get(i).windowMs());
-        real(a, curve.get(i).offsetMs());
-        real(a, curve.get(i).relativeResidual());
-        a.endRow();
-      }
-    }
-    hook.afterTable("mapping_residuals");
+    appendTable(
+        "mapping_residuals",
+        a -> {
+          List<AnalysisResult.ResidualPoint> curve = r.mapping().residualCurve();
+          for (int i = 0; i < curve.size(); i++) {
+            a.beginRow().append(id).append(i);
+            real(a, curve.get(i).windowMs());
+            real(a, curve.get(i).offsetMs());
+            real(a, curve.get(i).relativeResidual());
+            a.endRow();
+          }
+        });
 
-    try (DuckDBAppender a = appender("inference_results")) {
-      InferenceSummary inf = r.inferences();
-      for (int i = 0; i < rails.size(); i++) {
-        String rail = rails.get(i);
-        a.beginRow().append(id).append(i).append(rail);
-        estimate(a, inf.powerMw().get(rail));
-        real(a, inf.energyMj().get(rail));
-        real(a, inf.energyMjPaper().get(rail));
-        estimate(a, r.idlePowerMw().get(rail));
-        estimate(a, r.unattributed().powerMw().get(rail));
-        a.endRow();
-      }
-    }
-    hook.afterTable("inference_results");
+    appendTable(
+        "inference_results",
+        a -> {
+          InferenceSummary inf = r.inferences();
+          for (int i = 0; i < rails.size(); i++) {
+            String rail = rails.get(i);
+            a.beginRow().append(id).append(i).append(rail);
+            estimate(a, inf.powerMw().get(rail));
+            real(a, inf.energyMj().get(rail));
+            real(a, inf.energyMjPaper().get(rail));
+            estimate(a, r.idlePowerMw().get(rail));
+            estimate(a, r.unattributed().powerMw().get(rail));
+            a.endRow();
+          }
+        });
 
-    try (DuckDBAppender a = appender("layer_results")) {
-      for (LayerSummary l : r.layers()) {
-        a.beginRow()
-            .append(id)
-            .append(l.index())
-            .append(l.name())
-            .append(l.type())
-            .append(l.samples())
-            .append(l.cycles());
-        real(a, l.durationMsMean());
-        count(a, l.cyclesNeeded());
-        a.endRow();
-      }
-    }
-    hook.afterTable("layer_results");
+    appendTable(
+        "layer_results",
+        a -> {
+          for (LayerSummary l : r.layers()) {
+            a.beginRow()
+                .append(id)
+                .append(l.index())
+                .append(l.name())
+                .append(l.type())
+                .append(l.samples())
+                .append(l.cycles());
+            real(a, l.durationMsMean());
+            count(a, l.cyclesNeeded());
+            a.endRow();
+          }
+        });
 
-    try (DuckDBAppender a = appender("layer_rail_results")) {
-      for (LayerSummary l : r.layers()) {
-        for (int i = 0; i < rails.size(); i++) {
-          String rail = rails.get(i);
-          a.beginRow().append(id).append(l.index()).append(i).append(rail);
-          estimate(a, l.powerMw().get(rail));
-          real(a, l.energyMj().get(rail));
-          a.endRow();
-        }
-      }
-    }
-    hook.afterTable("layer_rail_results");
+    appendTable(
+        "layer_rail_results",
+        a -> {
+          for (LayerSummary l : r.layers()) {
+            for (int i = 0; i < rails.size(); i++) {
+              String rail = rails.get(i);
+              a.beginRow().append(id).append(l.index()).append(i).append(rail);
+              estimate(a, l.powerMw().get(rail));
+              real(a, l.energyMj().get(rail));
+              a.endRow();
+            }
+          }
+        });
 
-    try (DuckDBAppender a = appender("phase_results")) {
-      for (int p = 0; p < r.phases().size(); p++) {
-        PhaseSummary ph = r.phases().get(p);
-        a.beginRow().append(id).append(p).append(ph.name());
-        real(a, ph.durationMs());
-        a.append(ph.samples()).append(ph.inferences()).endRow();
-      }
-    }
-    hook.afterTable("phase_results");
+    appendTable(
+        "phase_results",
+        a -> {
+          for (int p = 0; p < r.phases().size(); p++) {
+            PhaseSummary ph = r.phases().get(p);
+            a.beginRow().append(id).append(p).append(ph.name());
+            real(a, ph.durationMs());
+            a.append(ph.samples()).append(ph.inferences()).endRow();
+          }
+        });
 
-    try (DuckDBAppender a = appender("phase_rail_results")) {
-      for (int p = 0; p < r.phases().size(); p++) {
-        PhaseSummary ph = r.phases().get(p);
-        for (int i = 0; i < rails.size(); i++) {
-          String rail = rails.get(i);
-          a.beginRow().append(id).append(p).append(i).append(rail);
-          real(a, ph.energyMj().get(rail));
-          real(a, ph.powerMwMean().get(rail));
-          a.endRow();
-        }
-      }
-    }
-    hook.afterTable("phase_rail_results");
+    appendTable(
+        "phase_rail_results",
+        a -> {
+          for (int p = 0; p < r.phases().size(); p++) {
+            PhaseSummary ph = r.phases().get(p);
+            for (int i = 0; i < rails.size(); i++) {
+              String rail = rails.get(i);
+              a.beginRow().append(id).append(p).append(i).append(rail);
+              real(a, ph.energyMj().get(rail));
+              real(a, ph.powerMwMean().get(rail));
+              a.endRow();
+            }
+          }
+        });
 
     if (run.samples().isPresent()) {
       RawSamples raw = run.samples().get();
-      try (DuckDBAppender a = appender("sample_rails")) {
-        for (int i = 0; i < raw.rails().size(); i++) {
-          a.beginRow().append(id).append(i).append(raw.rails().get(i)).endRow();
-        }
-      }
-      hook.afterTable("sample_rails");
-      try (DuckDBAppender a = appender("power_samples")) {
-        for (PowerSample s : raw.samples()) {
-          for (int i = 0; i < raw.rails().size(); i++) {
-            a.beginRow().append(id).append(s.tNs()).append(raw.rails().get(i));
-            real(a, s.powerMw(i));
-            a.append(s.readStartNs()).append(s.readEndNs()).endRow();
-          }
-        }
-      }
-      hook.afterTable("power_samples");
+      appendTable(
+          "sample_rails",
+          a -> {
+            for (int i = 0; i < raw.rails().size(); i++) {
+              a.beginRow().append(id).append(i).append(raw.rails().get(i)).endRow();
+            }
+          });
+      appendTable(
+          "power_samples",
+          a -> {
+            for (PowerSample s : raw.samples()) {
+              for (int i = 0; i < raw.rails().size(); i++) {
+                a.beginRow().append(id).append(s.tNs()).append(raw.rails().get(i));
+                real(a, s.powerMw(i));
+                a.append(s.readStartNs()).append(s.readEndNs()).endRow();
+              }
+            }
+          });
     }
     writeDetails(id, run.details());
     return id;
   }
 
   private void writeDetails(long id, RunDetails d) throws SQLException {
-    if (!hasDetails) {
+    if (schemaVersion < Schema.V3.version()) {
       if (d.inferences().isEmpty() && d.layers().isEmpty() && d.logger().isEmpty()) {
         return;
       }
@@ -719,70 +698,74 @@ final class DuckDbStore implements MeasurementStore {
               + schemaVersion
               + ")");
     }
-    try (DuckDBAppender a = appender("inference_records")) {
-      for (RunDetails.InferenceRecord r : d.inferences()) {
-        a.beginRow()
-            .append(id)
-            .append(r.seq())
-            .append(r.phase())
-            .append(r.startNs())
-            .append(r.latencyMs())
-            .append(r.batch())
-            .append(r.samples())
-            .endRow();
-      }
-    }
-    hook.afterTable("inference_records");
-    try (DuckDBAppender a = appender("inference_rail_records")) {
-      for (RunDetails.InferenceRecord r : d.inferences()) {
-        for (int i = 0; i < d.rails().size(); i++) {
-          a.beginRow().append(id).append(r.seq()).append(i).append(d.rails().get(i));
-          real(a, r.powerMw()[i]);
-          real(a, r.energyMj()[i]);
-          a.endRow();
-        }
-      }
-    }
-    hook.afterTable("inference_rail_records");
-    try (DuckDBAppender a = appender("layer_features")) {
-      for (int i = 0; i < d.layers().size(); i++) {
-        io.inferwatt.core.model.LayerSpec l = d.layers().get(i);
-        a.beginRow().append(id).append(i).append(l.name()).append(l.type());
-        positive(a, l.kernel());
-        positive(a, l.stride());
-        positive(a, l.groups());
-        a.append(shape(l.inputShape())).append(shape(l.outputShape()));
-        dims(a, l.inputShape());
-        dims(a, l.outputShape());
-        a.append(l.inputElements())
-            .append(l.outputElements())
-            .append(l.macs())
-            .append(l.params())
-            .endRow();
-      }
-    }
-    hook.afterTable("layer_features");
+    appendTable(
+        "inference_records",
+        a -> {
+          for (RunDetails.InferenceRecord r : d.inferences()) {
+            a.beginRow()
+                .append(id)
+                .append(r.seq())
+                .append(r.phase())
+                .append(r.startNs())
+                .append(r.latencyMs())
+                .append(r.batch())
+                .append(r.samples())
+                .endRow();
+          }
+        });
+    appendTable(
+        "inference_rail_records",
+        a -> {
+          for (RunDetails.InferenceRecord r : d.inferences()) {
+            for (int i = 0; i < d.rails().size(); i++) {
+              a.beginRow().append(id).append(r.seq()).append(i).append(d.rails().get(i));
+              real(a, r.powerMw()[i]);
+              real(a, r.energyMj()[i]);
+              a.endRow();
+            }
+          }
+        });
+    appendTable(
+        "layer_features",
+        a -> {
+          for (int i = 0; i < d.layers().size(); i++) {
+            io.inferwatt.core.model.LayerSpec l = d.layers().get(i);
+            a.beginRow().append(id).append(i).append(l.name()).append(l.type());
+            positive(a, l.kernel());
+            positive(a, l.stride());
+            positive(a, l.groups());
+            a.append(shape(l.inputShape())).append(shape(l.outputShape()));
+            dims(a, l.inputShape());
+            dims(a, l.outputShape());
+            a.append(l.inputElements())
+                .append(l.outputElements())
+                .append(l.macs())
+                .append(l.params())
+                .endRow();
+          }
+        });
     if (d.logger().isPresent()) {
       RunDetails.LoggerStats g = d.logger().get();
-      try (DuckDBAppender a = appender("logger_stats")) {
-        a.beginRow().append(id).append(g.source()).append(g.samples());
-        real(a, g.periodMsMedian());
-        real(a, g.periodMsP99());
-        real(a, g.periodMsMax());
-        real(a, g.readMsMean());
-        real(a, g.readMsP99());
-        real(a, g.readMsMax());
-        count(a, g.dropped());
-        real(a, g.cpuPercent());
-        real(a, g.overheadPowerMw());
-        a.endRow();
-      }
-      hook.afterTable("logger_stats");
+      appendTable(
+          "logger_stats",
+          a -> {
+            a.beginRow().append(id).append(g.source()).append(g.samples());
+            real(a, g.periodMsMedian());
+            real(a, g.periodMsP99());
+            real(a, g.periodMsMax());
+            real(a, g.readMsMean());
+            real(a, g.readMsP99());
+            real(a, g.readMsMax());
+            count(a, g.dropped());
+            real(a, g.cpuPercent());
+            real(a, g.overheadPowerMw());
+            a.endRow();
+          });
     }
   }
 
   /** {@code 3x224x224}; empty for a scalar. */
-  static String shape(List<Integer> dims) {
+  private static String shape(List<Integer> dims) {
     StringBuilder sb = new StringBuilder();
     for (Integer d : dims) {
       sb.append(sb.length() == 0 ? "" : "x").append(d);
@@ -812,11 +795,26 @@ final class DuckDbStore implements MeasurementStore {
   }
 
   private void appendPairs(String table, long id, Map<String, String> pairs) throws SQLException {
+    appendTable(
+        table,
+        a -> {
+          int i = 0;
+          for (Map.Entry<String, String> e : pairs.entrySet()) {
+            a.beginRow().append(id).append(i++).append(e.getKey()).append(e.getValue()).endRow();
+          }
+        });
+  }
+
+  /** Appends rows to one table. */
+  @FunctionalInterface
+  private interface Rows {
+    void append(DuckDBAppender a) throws SQLException;
+  }
+
+  /** Writes {@code table}'s rows through one appender, then tells the save hook. */
+  private void appendTable(String table, Rows rows) throws SQLException {
     try (DuckDBAppender a = appender(table)) {
-      int i = 0;
-      for (Map.Entry<String, String> e : pairs.entrySet()) {
-        a.beginRow().append(id).append(i++).append(e.getKey()).append(e.getValue()).endRow();
-      }
+      rows.append(a);
     }
     hook.afterTable(table);
   }
@@ -952,58 +950,47 @@ final class DuckDbStore implements MeasurementStore {
 
   @Override
   public synchronized List<RunRow> runs() {
-    checkOpen();
-    List<RunRow> out = new ArrayList<>();
-    try (Statement st = conn.createStatement();
-        ResultSet rs = st.executeQuery(RUNS_SQL)) {
-      while (rs.next()) {
-        out.add(
-            new RunRow(
-                rs.getLong(1),
-                instant(rs.getLong(2)),
-                rs.getString(3),
-                rs.getBoolean(4),
-                rs.getString(5),
-                rs.getString(6),
-                rs.getLong(7),
-                real(rs, 8),
-                rs.getString(9),
-                real(rs, 10),
-                real(rs, 11)));
-      }
-    } catch (SQLException e) {
-      throw new StoreException(
-          "cannot list the runs of measurement base " + file + ": " + e.getMessage(), e);
-    }
-    return Collections.unmodifiableList(out);
+    return reading(
+        "list the runs",
+        () -> {
+          List<RunRow> out = new ArrayList<>();
+          try (Statement st = conn.createStatement();
+              ResultSet rs = st.executeQuery(RUNS_SQL)) {
+            while (rs.next()) {
+              out.add(
+                  new RunRow(
+                      rs.getLong(1),
+                      instant(rs.getLong(2)),
+                      rs.getString(3),
+                      rs.getBoolean(4),
+                      rs.getString(5),
+                      rs.getString(6),
+                      rs.getLong(7),
+                      real(rs, 8),
+                      rs.getString(9),
+                      real(rs, 10),
+                      real(rs, 11)));
+            }
+          }
+          return Collections.unmodifiableList(out);
+        });
   }
 
   @Override
   public synchronized Optional<StoredRun> run(long id) {
-    checkOpen();
-    try {
-      return read(id);
-    } catch (SQLException e) {
-      throw new StoreException(
-          "cannot read run " + id + " of measurement base " + file + ": " + e.getMessage(), e);
-    }
+    return reading("read run " + id, () -> read(id));
   }
 
   private Optional<StoredRun> read(long id) throws SQLException {
-    StoredRun out;
     try (PreparedStatement ps =
         conn.prepareStatement(
             "SELECT r.*, epoch_us(r.started_at) AS started_at_us, b.name AS board"
                 + " FROM runs r JOIN boards b ON b.board_id = r.board_id WHERE r.run_id = ?")) {
       ps.setLong(1, id);
       try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return Optional.empty();
-        }
-        out = readRun(id, rs);
+        return rs.next() ? Optional.of(readRun(id, rs)) : Optional.empty();
       }
     }
-    return Optional.of(out);
   }
 
   private StoredRun readRun(long id, ResultSet run) throws SQLException {
@@ -1182,75 +1169,67 @@ final class DuckDbStore implements MeasurementStore {
 
   @Override
   public synchronized Optional<RawSamples> samples(long id) {
-    checkOpen();
-    try {
-      List<String> rails = new ArrayList<>();
-      each(
-          "SELECT rail FROM sample_rails WHERE run_id = ? ORDER BY rail_index",
-          id,
-          rs -> {
-            rails.add(rs.getString(1));
-          });
-      if (rails.isEmpty()) {
-        return Optional.empty();
-      }
-      Map<String, Integer> index = new HashMap<>();
-      for (int i = 0; i < rails.size(); i++) {
-        index.put(rails.get(i), i);
-      }
-      List<PowerSample> samples = new ArrayList<>();
-      try (PreparedStatement ps =
-              conn.prepareStatement(
-                  "SELECT t_ns, read_start_ns, read_end_ns, rail, power_mw FROM power_samples"
-                      + " WHERE run_id = ? ORDER BY t_ns");
-          ResultSet rs = query(ps, id)) {
-        long t = 0;
-        double[] values = null;
-        long readStart = 0;
-        long readEnd = 0;
-        while (rs.next()) {
-          long tNs = rs.getLong(1);
-          if (values == null || tNs != t) {
+    return reading(
+        "read the samples of run " + id,
+        () -> {
+          List<String> rails = new ArrayList<>();
+          each(
+              "SELECT rail FROM sample_rails WHERE run_id = ? ORDER BY rail_index",
+              id,
+              rs -> {
+                rails.add(rs.getString(1));
+              });
+          if (rails.isEmpty()) {
+            return Optional.empty();
+          }
+          Map<String, Integer> index = new HashMap<>();
+          for (int i = 0; i < rails.size(); i++) {
+            index.put(rails.get(i), i);
+          }
+          List<PowerSample> samples = new ArrayList<>();
+          try (PreparedStatement ps =
+                  conn.prepareStatement(
+                      "SELECT t_ns, read_start_ns, read_end_ns, rail, power_mw FROM power_samples"
+                          + " WHERE run_id = ? ORDER BY t_ns");
+              ResultSet rs = query(ps, id)) {
+            long t = 0;
+            double[] values = null;
+            long readStart = 0;
+            long readEnd = 0;
+            while (rs.next()) {
+              long tNs = rs.getLong(1);
+              if (values == null || tNs != t) {
+                if (values != null) {
+                  samples.add(new PowerSample(t, readStart, readEnd, values));
+                }
+                t = tNs;
+                readStart = rs.getLong(2);
+                readEnd = rs.getLong(3);
+                values = new double[rails.size()];
+                Arrays.fill(values, Double.NaN);
+              }
+              Integer at = index.get(rs.getString(4));
+              if (at == null) {
+                throw new StoreException(
+                    "run "
+                        + id
+                        + " of measurement base "
+                        + file
+                        + " has a sample at t_ns "
+                        + tNs
+                        + " for rail '"
+                        + rs.getString(4)
+                        + "', which is not one of its sample rails "
+                        + rails);
+              }
+              values[at] = real(rs, 5);
+            }
             if (values != null) {
               samples.add(new PowerSample(t, readStart, readEnd, values));
             }
-            t = tNs;
-            readStart = rs.getLong(2);
-            readEnd = rs.getLong(3);
-            values = new double[rails.size()];
-            Arrays.fill(values, Double.NaN);
           }
-          Integer at = index.get(rs.getString(4));
-          if (at == null) {
-            throw new StoreException(
-                "run "
-                    + id
-                    + " of measurement base "
-                    + file
-                    + " has a sample at t_ns "
-                    + tNs
-                    + " for rail '"
-                    + rs.getString(4)
-                    + "', which is not one of its sample rails "
-                    + rails);
-          }
-          values[at] = real(rs, 5);
-        }
-        if (values != null) {
-          samples.add(new PowerSample(t, readStart, readEnd, values));
-        }
-      }
-      return Optional.of(new RawSamples(rails, samples));
-    } catch (SQLException e) {
-      throw new StoreException(
-          "cannot read the samples of run "
-              + id
-              + " of measurement base "
-              + file
-              + ": "
-              + e.getMessage(),
-          e);
-    }
+          return Optional.of(new RawSamples(rails, samples));
+        });
   }
 
   // ---------------------------------------------------------------- query
@@ -1386,6 +1365,26 @@ final class DuckDbStore implements MeasurementStore {
 
   // ---------------------------------------------------------------- helpers
 
+  /** A read that may fail with an {@link SQLException}. */
+  @FunctionalInterface
+  private interface Sql<T> {
+    T get() throws SQLException;
+  }
+
+  /**
+   * Checks that the base is open and runs {@code body}; an {@link SQLException} becomes a {@link
+   * StoreException} saying it cannot {@code what} of the base.
+   */
+  private <T> T reading(String what, Sql<T> body) {
+    checkOpen();
+    try {
+      return body.get();
+    } catch (SQLException e) {
+      throw new StoreException(
+          "cannot " + what + " of measurement base " + file + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Reads one row of a result set. */
   private interface RowReader {
     void read(ResultSet rs) throws SQLException;
@@ -1434,7 +1433,7 @@ final class DuckDbStore implements MeasurementStore {
     return Collections.unmodifiableMap(new LinkedHashMap<>(m));
   }
 
-  static long epochMicros(Instant t) {
+  private static long epochMicros(Instant t) {
     return ChronoUnit.MICROS.between(Instant.EPOCH, t);
   }
 

@@ -5,6 +5,7 @@ import io.inferwatt.core.PhaseEvent;
 import io.inferwatt.core.Phases;
 import io.inferwatt.core.PowerSample;
 import io.inferwatt.core.Timeline;
+import io.inferwatt.core.analysis.Analyzer;
 import io.inferwatt.core.model.LayerSpec;
 import io.inferwatt.core.model.NetworkSpec;
 import java.util.ArrayList;
@@ -111,6 +112,22 @@ public record RunDetails(
 
     public LoggerStats {
       Objects.requireNonNull(source, "source");
+    }
+
+    /** The same statistics with {@code dropped} and {@code cpuPercent} replaced. */
+    public LoggerStats withCost(long dropped, double cpuPercent) {
+      return new LoggerStats(
+          source,
+          samples,
+          periodMsMedian,
+          periodMsP99,
+          periodMsMax,
+          readMsMean,
+          readMsP99,
+          readMsMax,
+          dropped,
+          cpuPercent,
+          overheadPowerMw);
     }
   }
 
@@ -247,25 +264,14 @@ public record RunDetails(
         new LoggerStats(
             source == null ? "" : source,
             n,
-            percentile(periods, 50),
-            percentile(periods, 99),
+            Analyzer.percentile(periods, 50),
+            Analyzer.percentile(periods, 99),
             periods.length == 0 ? Double.NaN : periods[periods.length - 1],
             readSum / n,
-            percentile(reads, 99),
+            Analyzer.percentile(reads, 99),
             reads[n - 1],
             -1,
             Double.NaN,
             Double.NaN));
-  }
-
-  /** Linear interpolation between closest ranks; NaN for no values. */
-  private static double percentile(double[] sorted, double pct) {
-    if (sorted.length == 0) {
-      return Double.NaN;
-    }
-    double pos = (sorted.length - 1) * pct / 100.0;
-    int lo = (int) Math.floor(pos);
-    int hi = Math.min(lo + 1, sorted.length - 1);
-    return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
   }
 }

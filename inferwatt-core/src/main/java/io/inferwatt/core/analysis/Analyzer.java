@@ -549,8 +549,14 @@ public final class Analyzer {
         n, sum / n, percentile(ms, 50), percentile(ms, 95), percentile(ms, 99), ms[0], ms[n - 1]);
   }
 
-  /** Linear interpolation between closest ranks (numpy's default). */
-  static double percentile(double[] sorted, double pct) {
+  /**
+   * The {@code pct} percentile of {@code sorted} (ascending), by linear interpolation between
+   * closest ranks (numpy's default); NaN for no values.
+   */
+  public static double percentile(double[] sorted, double pct) {
+    if (sorted.length == 0) {
+      return Double.NaN;
+    }
     double pos = (sorted.length - 1) * pct / 100.0;
     int lo = (int) Math.floor(pos);
     int hi = Math.min(lo + 1, sorted.length - 1);
