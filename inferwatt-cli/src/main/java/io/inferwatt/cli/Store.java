@@ -34,22 +34,9 @@ final class Store implements AutoCloseable {
   long save(ProfileResult r, Map<String, String> notes, Optional<LoggerFeed.Cost> loggerCost) {
     RunDetails details = details(r);
     if (loggerCost.isPresent() && details.logger().isPresent()) {
-      RunDetails.LoggerStats s = details.logger().get();
       LoggerFeed.Cost c = loggerCost.get();
       details =
-          details.withLogger(
-              new RunDetails.LoggerStats(
-                  s.source(),
-                  s.samples(),
-                  s.periodMsMedian(),
-                  s.periodMsP99(),
-                  s.periodMsMax(),
-                  s.readMsMean(),
-                  s.readMsP99(),
-                  s.readMsMax(),
-                  c.droppedSamples(),
-                  c.cpuPercent(),
-                  s.overheadPowerMw()));
+          details.withLogger(details.logger().get().withCost(c.droppedSamples(), c.cpuPercent()));
     }
     Map<String, String> env = environment();
     env.putAll(notes);
