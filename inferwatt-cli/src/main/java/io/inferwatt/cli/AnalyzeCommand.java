@@ -68,9 +68,6 @@ final class AnalyzeCommand implements Callable<Integer> {
       description = "text or json (default: ${DEFAULT-VALUE})")
   String format;
 
-  @Option(names = "--verbose", description = "stack traces on errors")
-  boolean verbose;
-
   @Override
   public Integer call() throws Exception {
     Output fmt = Output.parse(format);

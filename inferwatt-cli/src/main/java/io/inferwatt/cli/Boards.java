@@ -40,11 +40,7 @@ final class Boards {
       long runnerTimeoutNs,
       Path trtexec,
       Path engineCache,
-      String precision) {
-    EngineOptions(Path inputs, int threads, long runnerTimeoutNs) {
-      this(inputs, threads, runnerTimeoutNs, null, null, null);
-    }
-  }
+      String precision) {}
 
   /** A recorder with what it needs closed after the run. */
   record Opened(
@@ -63,14 +59,6 @@ final class Boards {
             "could not close " + recorder.board() + ": " + e.getMessage(), e);
       }
     }
-  }
-
-  /** The virtual Nano, for commands that only simulate. */
-  static Recorder open(String board, long seed, double sensorWindowMs) {
-    if (!board.equals("sim:nano")) {
-      throw unsupported(board);
-    }
-    return virtualNano(seed, sensorWindowMs);
   }
 
   static Opened open(
@@ -205,9 +193,5 @@ final class Boards {
   private static IllegalArgumentException unsupported(String board) {
     return new IllegalArgumentException(
         "board '" + board + "' is not supported yet; available: " + String.join(", ", BOARDS));
-  }
-
-  static NetworkSpec network(String name) {
-    return Zoo.network(name);
   }
 }

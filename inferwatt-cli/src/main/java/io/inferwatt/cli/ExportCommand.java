@@ -3,7 +3,6 @@ package io.inferwatt.cli;
 import io.inferwatt.store.ExportFormat;
 import io.inferwatt.store.ExportedTable;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -25,7 +24,7 @@ import picocli.CommandLine.Spec;
       "Write the measurement base as Parquet or CSV for pandas, Polars, DuckDB and Spark.",
       "One folder per table, partitioned board=.../study=.../; layer_training holds per-layer features with measured latency, power and energy."
     })
-final class ExportCommand implements Callable<Integer> {
+final class ExportCommand extends BaseCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(
@@ -44,24 +43,12 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--study", description = "only this study's runs (default: everything)")
   String study;
 
-  @Option(
-      names = "--db",
-      defaultValue = "inferwatt.duckdb",
-      description = "measurement base file (default: ${DEFAULT-VALUE})")
-  Path db;
-
-  @Option(names = "--verbose", description = "stack traces on errors")
-  boolean verbose;
-
   @Override
   public Integer call() {
     ExportFormat fmt = ExportFormat.parse(format);
-    if (!Files.exists(db)) {
-      throw new IllegalArgumentException(db + ": no measurement base here (name one with --db)");
-    }
     List<ExportedTable> tables;
     boolean simulated;
-    try (Store store = Store.open(db)) {
+    try (Store store = openExisting()) {
       tables = store.base().export(out, fmt, study);
       simulated =
           !store.base().query("SELECT 1 FROM runs WHERE simulated LIMIT 1").rows().isEmpty();

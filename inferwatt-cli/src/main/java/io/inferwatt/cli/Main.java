@@ -46,6 +46,14 @@ public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  // Read from the arguments by execute() (the handler needs it before picocli has parsed); the
+  // option is declared once here, for every subcommand, so that picocli accepts it anywhere.
+  @CommandLine.Option(
+      names = "--verbose",
+      scope = CommandLine.ScopeType.INHERIT,
+      description = "stack traces on errors")
+  boolean verbose;
+
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());

@@ -280,13 +280,10 @@ final class ModelsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      String f = format.toLowerCase(Locale.ROOT);
-      if (!f.equals("text") && !f.equals("json")) {
-        throw new IllegalArgumentException("format '" + format + "' is not one of text, json");
-      }
+      AnalyzeCommand.Output f = AnalyzeCommand.Output.parse(format);
       ModelSummary s = OnnxInspector.inspect(OnnxIo.read(checkedInput(file)));
       PrintWriter out = spec.commandLine().getOut();
-      if (f.equals("json")) {
+      if (f == AnalyzeCommand.Output.JSON) {
         out.println(JSON.writeValueAsString(json(s)));
         return 0;
       }

@@ -11,8 +11,6 @@ import io.inferwatt.study.Optima;
 import io.inferwatt.study.Outcome;
 import io.inferwatt.study.Plans;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -36,14 +34,8 @@ import picocli.CommandLine.Spec;
       "The optimal settings of a stored study for power, latency and energy (the paper's Table I).",
       "Power is the total rail's mean (in on a Jetson); latency and energy are per input (divided by the batch)."
     })
-final class OptimaCommand implements Callable<Integer> {
+final class OptimaCommand extends BaseCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
-
-  @Option(
-      names = "--db",
-      defaultValue = "inferwatt.duckdb",
-      description = "measurement base file (default: ${DEFAULT-VALUE})")
-  Path db;
 
   @Option(names = "--study", description = "the study (default: the one last started)")
   String study;
@@ -61,20 +53,14 @@ final class OptimaCommand implements Callable<Integer> {
       description = "text or json (default: ${DEFAULT-VALUE})")
   String format;
 
-  @Option(names = "--verbose", description = "stack traces on errors")
-  boolean verbose;
-
   @Override
   public Integer call() throws Exception {
     AnalyzeCommand.Output fmt = AnalyzeCommand.Output.parse(format);
     double tol = parseTolerance(tolerance);
-    if (!Files.exists(db)) {
-      throw new IllegalArgumentException(db + ": no measurement base here (name one with --db)");
-    }
     StudyRow row;
     List<StudyInput.Slice> slices;
     List<StudyConfigurationRow> rows;
-    try (Store store = Store.open(db)) {
+    try (Store store = openExisting()) {
       List<StudyRow> all = store.base().studies();
       if (all.isEmpty()) {
         throw new IllegalArgumentException(

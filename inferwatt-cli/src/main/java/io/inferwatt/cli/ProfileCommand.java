@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
       "Measure latency, power and energy per inference and per layer for one configuration.",
       "Boards: sim:nano (the virtual Jetson Nano; every number it gives is simulated)."
     })
-final class ProfileCommand implements Callable<Integer> {
+final class ProfileCommand extends BaseCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(
@@ -201,12 +201,6 @@ final class ProfileCommand implements Callable<Integer> {
       description = "text or json (default: ${DEFAULT-VALUE})")
   String format;
 
-  @Option(
-      names = "--db",
-      defaultValue = "inferwatt.duckdb",
-      description = "measurement base file (default: ${DEFAULT-VALUE})")
-  Path db;
-
   @Option(names = "--no-store", description = "do not store the run")
   boolean noStore;
 
@@ -221,9 +215,6 @@ final class ProfileCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description = "also write the events as JSONL")
   Path saveEvents;
-
-  @Option(names = "--verbose", description = "stack traces on errors")
-  boolean verbose;
 
   @Override
   public Integer call() throws Exception {
@@ -431,9 +422,5 @@ final class ProfileCommand implements Callable<Integer> {
         err.flush();
       }
     }
-  }
-
-  static List<String> boards() {
-    return Boards.BOARDS;
   }
 }

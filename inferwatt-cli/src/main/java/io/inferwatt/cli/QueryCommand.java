@@ -6,8 +6,6 @@ import io.inferwatt.store.QueryResult;
 import io.inferwatt.store.StoreException;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -30,26 +28,17 @@ import picocli.CommandLine.Spec;
       "Run SQL over the measurement base (tables: docs/schema.md); nothing is changed.",
       "Example: inferwatt query \"SELECT run_id, model, latency_ms_mean FROM runs\""
     })
-final class QueryCommand implements Callable<Integer> {
+final class QueryCommand extends BaseCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "SQL", description = "one SQL statement, usually a SELECT")
   String sql;
 
   @Option(
-      names = "--db",
-      defaultValue = "inferwatt.duckdb",
-      description = "measurement base file (default: ${DEFAULT-VALUE})")
-  Path db;
-
-  @Option(
       names = "--format",
       defaultValue = "text",
       description = "text, csv or json (default: ${DEFAULT-VALUE})")
   String format;
-
-  @Option(names = "--verbose", description = "stack traces on errors")
-  boolean verbose;
 
   private static final Set<String> INTEGERS =
       Set.of(
@@ -70,11 +59,8 @@ final class QueryCommand implements Callable<Integer> {
     if (!List.of("text", "csv", "json").contains(fmt)) {
       throw new IllegalArgumentException("format '" + format + "' is not one of text, csv, json");
     }
-    if (!Files.exists(db)) {
-      throw new IllegalArgumentException(db + ": no measurement base here (name one with --db)");
-    }
     QueryResult q;
-    try (Store store = Store.open(db)) {
+    try (Store store = openExisting()) {
       q = store.base().query(sql);
     } catch (StoreException e) {
       // a bad statement is bad input: one line, exit 2

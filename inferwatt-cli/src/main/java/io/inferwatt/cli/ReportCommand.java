@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
       "Write one self-contained HTML report of a stored study: the paper's Figs. 2-11, Table I,",
       "the Pareto front, the settings ranked by effect, sortable per-layer tables. ?only=figN shows one figure."
     })
-final class ReportCommand implements Callable<Integer> {
+final class ReportCommand extends BaseCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(
@@ -50,23 +50,11 @@ final class ReportCommand implements Callable<Integer> {
       description = "Table I's 'within' (default: ${DEFAULT-VALUE})")
   String tolerance;
 
-  @Option(
-      names = "--db",
-      defaultValue = "inferwatt.duckdb",
-      description = "measurement base file (default: ${DEFAULT-VALUE})")
-  Path db;
-
-  @Option(names = "--verbose", description = "stack traces on errors")
-  boolean verbose;
-
   @Override
   public Integer call() {
     double tol = OptimaCommand.parseTolerance(tolerance);
-    if (!Files.exists(db)) {
-      throw new IllegalArgumentException(db + ": no measurement base here (name one with --db)");
-    }
     String html;
-    try (Store store = Store.open(db)) {
+    try (Store store = openExisting()) {
       html =
           HtmlReport.render(
               store.base(), new HtmlReport.Options(study, samplesRun, Main.version(), tol));

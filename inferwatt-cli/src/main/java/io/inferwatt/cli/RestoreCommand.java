@@ -33,9 +33,6 @@ final class RestoreCommand implements Callable<Integer> {
       description = "the state folder (default: as above)")
   Path stateDir;
 
-  @Option(names = "--verbose", description = "stack traces on errors")
-  boolean verbose;
-
   @Override
   public Integer call() {
     StateDir dir = stateDir == null ? StateDir.fromEnvironment() : StateDir.at(stateDir);

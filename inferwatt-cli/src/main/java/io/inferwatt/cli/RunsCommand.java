@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inferwatt.store.RunRow;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -19,14 +17,8 @@ import picocli.CommandLine.Spec;
     name = "runs",
     mixinStandardHelpOptions = true,
     description = "List the runs stored in the measurement base.")
-final class RunsCommand implements Callable<Integer> {
+final class RunsCommand extends BaseCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
-
-  @Option(
-      names = "--db",
-      defaultValue = "inferwatt.duckdb",
-      description = "measurement base file (default: ${DEFAULT-VALUE})")
-  Path db;
 
   @Option(
       names = "--format",
@@ -34,18 +26,11 @@ final class RunsCommand implements Callable<Integer> {
       description = "text or json (default: ${DEFAULT-VALUE})")
   String format;
 
-  @Option(names = "--verbose", description = "stack traces on errors")
-  boolean verbose;
-
   @Override
   public Integer call() throws Exception {
     AnalyzeCommand.Output fmt = AnalyzeCommand.Output.parse(format);
-    if (!Files.exists(db)) {
-      throw new IllegalArgumentException(
-          db + ": no measurement base here (run inferwatt profile first, or name one with --db)");
-    }
     List<RunRow> runs;
-    try (Store store = Store.open(db)) {
+    try (Store store = openExisting("run inferwatt profile first, or name one with --db")) {
       runs = store.base().runs();
     }
     PrintWriter out = spec.commandLine().getOut();
@@ -92,7 +77,7 @@ final class RunsCommand implements Callable<Integer> {
           r.board(),
           r.model(),
           TextReport.f(r.latencyMsMean(), 2),
-          TextReport.f(r.powerMwMean(), 0) + (r.totalRail() == null ? "" : ""),
+          TextReport.f(r.powerMwMean(), 0),
           TextReport.f(r.energyMjPerInference(), 2),
           r.settingsSummary(),
           r.simulated() ? "  [simulated]" : "");

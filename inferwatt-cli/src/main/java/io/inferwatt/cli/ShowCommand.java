@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inferwatt.store.QueryResult;
 import io.inferwatt.store.StoredRun;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,17 +19,11 @@ import picocli.CommandLine.Spec;
     name = "show",
     mixinStandardHelpOptions = true,
     description = "Show one stored run: settings, latency, power, energy, layers.")
-final class ShowCommand implements Callable<Integer> {
+final class ShowCommand extends BaseCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "RUN", description = "the run's id (see inferwatt runs)")
   long runId;
-
-  @Option(
-      names = "--db",
-      defaultValue = "inferwatt.duckdb",
-      description = "measurement base file (default: ${DEFAULT-VALUE})")
-  Path db;
 
   @Option(
       names = "--format",
@@ -39,19 +31,13 @@ final class ShowCommand implements Callable<Integer> {
       description = "text or json (default: ${DEFAULT-VALUE})")
   String format;
 
-  @Option(names = "--verbose", description = "stack traces on errors")
-  boolean verbose;
-
   @Override
   public Integer call() throws Exception {
     AnalyzeCommand.Output fmt = AnalyzeCommand.Output.parse(format);
-    if (!Files.exists(db)) {
-      throw new IllegalArgumentException(db + ": no measurement base here (name one with --db)");
-    }
     StoredRun run;
     String study = null;
     String configKey = null;
-    try (Store store = Store.open(db)) {
+    try (Store store = openExisting()) {
       run =
           store
               .base()

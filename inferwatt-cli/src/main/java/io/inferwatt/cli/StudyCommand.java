@@ -61,14 +61,8 @@ final class StudyCommand implements Runnable {
   }
 
   /** Options of both ways to run a study. */
-  abstract static class Running implements Callable<Integer> {
+  abstract static class Running extends BaseCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
-
-    @Option(
-        names = "--db",
-        defaultValue = "inferwatt.duckdb",
-        description = "measurement base file (default: ${DEFAULT-VALUE})")
-    Path db;
 
     @Option(
         names = "--dry-run",
@@ -81,9 +75,6 @@ final class StudyCommand implements Runnable {
         hidden = true,
         description = "read and write board files under this folder (tests)")
     Path sysfsRoot;
-
-    @Option(names = "--verbose", description = "stack traces on errors")
-    boolean verbose;
 
     abstract Plan plan();
 
@@ -246,14 +237,8 @@ final class StudyCommand implements Runnable {
       name = "list",
       mixinStandardHelpOptions = true,
       description = "List the studies in the measurement base.")
-  static final class ListStudies implements Callable<Integer> {
+  static final class ListStudies extends BaseCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
-
-    @Option(
-        names = "--db",
-        defaultValue = "inferwatt.duckdb",
-        description = "measurement base file (default: ${DEFAULT-VALUE})")
-    Path db;
 
     @Option(
         names = "--format",
@@ -261,17 +246,11 @@ final class StudyCommand implements Runnable {
         description = "text or json (default: ${DEFAULT-VALUE})")
     String format;
 
-    @Option(names = "--verbose", description = "stack traces on errors")
-    boolean verbose;
-
     @Override
     public Integer call() throws Exception {
       AnalyzeCommand.Output fmt = AnalyzeCommand.Output.parse(format);
-      if (!Files.exists(db)) {
-        throw new IllegalArgumentException(db + ": no measurement base here (name one with --db)");
-      }
       List<StudyRow> studies;
-      try (Store store = Store.open(db)) {
+      try (Store store = openExisting()) {
         studies = store.base().studies();
       }
       PrintWriter out = spec.commandLine().getOut();
