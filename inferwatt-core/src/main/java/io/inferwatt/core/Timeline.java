@@ -18,6 +18,15 @@ public record Timeline(List<String> rails, List<PowerSample> samples, EventLog e
   public Timeline {
     rails = List.copyOf(rails);
     samples = List.copyOf(samples);
+    checkSamples(rails, samples);
+  }
+
+  /**
+   * Checks that {@code samples} are strictly increasing in {@code tNs} and hold one value per rail.
+   *
+   * @throws IllegalArgumentException naming the first sample that is not
+   */
+  public static void checkSamples(List<String> rails, List<PowerSample> samples) {
     long last = Long.MIN_VALUE;
     for (PowerSample s : samples) {
       if (s.tNs() <= last) {

@@ -21,25 +21,7 @@ public record RawSamples(List<String> rails, List<PowerSample> samples) {
     if (Set.copyOf(rails).size() != rails.size()) {
       throw new IllegalArgumentException("sample rails are not unique: " + rails);
     }
-    long last = Long.MIN_VALUE;
-    for (PowerSample s : samples) {
-      if (s.tNs() <= last) {
-        throw new IllegalArgumentException(
-            "samples are not strictly increasing in time at t_ns " + s.tNs());
-      }
-      if (s.powerMw().length != rails.size()) {
-        throw new IllegalArgumentException(
-            "sample at t_ns "
-                + s.tNs()
-                + " has "
-                + s.powerMw().length
-                + " values for "
-                + rails.size()
-                + " rails "
-                + rails);
-      }
-      last = s.tNs();
-    }
+    Timeline.checkSamples(rails, samples);
   }
 
   /** The samples of a recording held in memory. */
