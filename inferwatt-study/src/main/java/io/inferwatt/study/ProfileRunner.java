@@ -65,9 +65,16 @@ public final class ProfileRunner {
         applied.put(k.name(), k.read());
       }
       timeline = recorder.record(workload, protocol, listener);
-    } finally {
-      restore(knobs, saved);
+    } catch (RuntimeException | Error failure) {
+      // restore, and let the measurement's own failure be the one reported
+      try {
+        restore(knobs, saved);
+      } catch (RuntimeException notRestored) {
+        failure.addSuppressed(notRestored);
+      }
+      throw failure;
     }
+    restore(knobs, saved);
     AnalysisResult analysis =
         Analyzer.analyze(
             timeline, recorder.simulated(), options.withMinSamples(protocol.minSamplesPerLayer()));
