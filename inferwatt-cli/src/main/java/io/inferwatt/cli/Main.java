@@ -84,6 +84,10 @@ public final class Main implements Runnable {
             msg = u.getCause().getMessage();
           }
           err.println("inferwatt: error: " + msg);
+          for (Throwable also : t.getSuppressed()) {
+            // e.g. a setting that could not be restored after the measurement failed
+            err.println("inferwatt: also: " + also.getMessage());
+          }
           if (verbose) {
             t.printStackTrace(err);
           } else if (!(t instanceof FormatException
