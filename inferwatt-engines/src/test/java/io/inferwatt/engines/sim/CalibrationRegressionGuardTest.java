@@ -24,8 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * which figure wins (see docs/virtual-nano.md).
  *
  * <p><b>A regression guard, not evidence.</b> The virtual Nano's constants were tuned until these
- * rows were met, so passing them shows only that a change to the model or the analysis did not
- * move a calibrated number out of its band; it does not show that the tool measures a real board
+ * rows were met, so passing them shows only that a change to the model or the analysis did not move
+ * a calibrated number out of its band; it does not show that the tool measures a real board
  * correctly. Tests of the analysis against an independently known truth live elsewhere (e.g. {@code
  * VirtualNanoTest.groundTruthMatchesWhatTheAnalysisMeasures}).
  */
