@@ -86,8 +86,14 @@ final class StudyCommand implements Runnable {
       Board board = Board.open(plan, sysfsRoot, dryRun, out);
       Expansion ex = Plans.expand(plan, board.name(), board.engines(), board.knobs());
       String tag = board.simulated() ? "[simulated] " : "";
+      if (List.of("onnxruntime", "tensorrt").contains(plan.engine())) {
+        // the models this build makes, refused alike with and without --dry-run
+        OnnxStudyRecorder.check(ex.configurations());
+      }
+      // memory and time of every configuration, before the base is opened or anything measured
+      StudyRunner.Needs needs = StudyRunner.check(board.recorder(), ex);
       if (dryRun) {
-        return dryRun(ex, board, out, tag);
+        return dryRun(ex, board, out, tag, needs);
       }
       if (board.recorder() == null) {
         throw new IllegalArgumentException(
@@ -98,9 +104,6 @@ final class StudyCommand implements Runnable {
                 + ": this build measures real"
                 + " boards with engine onnxruntime or tensorrt; --dry-run shows every configuration"
                 + " and write");
-      }
-      if (board.recorder() instanceof OnnxStudyRecorder) {
-        OnnxStudyRecorder.check(ex.configurations());
       }
       try (Store store = Store.open(db);
           Board.Resources sensors = board.resources()) {
@@ -132,7 +135,8 @@ final class StudyCommand implements Runnable {
       return 0;
     }
 
-    private Integer dryRun(Expansion ex, Board board, PrintWriter out, String tag) {
+    private Integer dryRun(
+        Expansion ex, Board board, PrintWriter out, String tag, StudyRunner.Needs needs) {
       Set<String> finished = new HashSet<>();
       if (Files.exists(db)) {
         try (Store store = Store.open(db)) {
@@ -150,6 +154,7 @@ final class StudyCommand implements Runnable {
           board.name(),
           ex.configurations().size(),
           finished.size());
+      out.printf(Locale.ROOT, "%sit needs %s%n", tag, needs.describe(board.simulated()));
       try (AppliedSettings guard = board.guard(out::println)) {
         Map<String, Knob> knobs = new LinkedHashMap<>();
         for (Knob k : guard == null ? board.knobs() : guard.guard(board.knobs())) {
@@ -409,6 +414,17 @@ final class StudyCommand implements Runnable {
         io.inferwatt.core.model.Protocol protocol,
         ProgressListener listener) {
       return inner.record(workload, protocol, listener);
+    }
+
+    @Override
+    public java.util.OptionalLong expectedCycleNs(
+        io.inferwatt.core.model.Workload workload, Map<String, String> settings) {
+      return inner.expectedCycleNs(workload, settings);
+    }
+
+    @Override
+    public long samplePeriodNs() {
+      return inner.samplePeriodNs();
     }
   }
 

@@ -4,6 +4,8 @@ import io.inferwatt.core.Timeline;
 import io.inferwatt.core.model.Protocol;
 import io.inferwatt.core.model.Workload;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * A board with its engine and power logger, able to run the measurement protocol for one
@@ -30,6 +32,21 @@ public interface Recorder {
    * @param listener progress, called from the calling thread
    */
   Timeline record(Workload workload, Protocol protocol, ProgressListener listener);
+
+  /**
+   * What the board knows before measuring: the time from one inference's start to the next one's,
+   * ns, for {@code workload} once {@code settings} (knob name to value; knobs not named keep their
+   * value) are applied. Empty where only a measurement can tell (a real board), so that memory and
+   * time can be checked before anything is measured.
+   */
+  default OptionalLong expectedCycleNs(Workload workload, Map<String, String> settings) {
+    return OptionalLong.empty();
+  }
+
+  /** The power logger's nominal time between samples, ns; 0 when the board cannot say. */
+  default long samplePeriodNs() {
+    return 0;
+  }
 
   /** Progress of a recording. */
   @FunctionalInterface

@@ -89,7 +89,19 @@ public final class Models {
   }
 
   private static int i(Matcher m, int g) {
-    return Integer.parseInt(m.group(g));
+    try {
+      return Integer.parseInt(m.group(g));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "model "
+              + m.group()
+              + ": "
+              + m.group(g)
+              + " is too large a number (at most "
+              + Integer.MAX_VALUE
+              + "); use a smaller value",
+          e);
+    }
   }
 
   /** The workload of a configuration's engine settings. */

@@ -240,14 +240,27 @@ public final class Plans {
     for (Map.Entry<String, String> e : plan.base().entrySet()) {
       checkValue("base", e.getKey(), e.getValue(), byName, problems);
     }
-    List<Expansion.Slice> slices = new ArrayList<>();
-    Map<String, Configuration> configs = new LinkedHashMap<>();
+    // every sweep's values first, then the count, and only then the configurations: a plan of
+    // 10^7 configurations is refused here in milliseconds instead of filling the heap
+    List<Map<String, List<String>>> resolved = new ArrayList<>();
     for (Plan.Sweep sw : plan.sweeps()) {
       Map<String, List<String>> values = new LinkedHashMap<>();
       for (Map.Entry<String, List<String>> e : sw.values().entrySet()) {
         List<String> vs = resolve(sw.name(), e.getKey(), e.getValue(), byName, problems);
         values.put(e.getKey(), vs);
       }
+      resolved.add(values);
+    }
+    String tooMany = tooMany(plan, resolved);
+    if (tooMany != null) {
+      problems.add(tooMany);
+    }
+    fail(plan.study(), problems);
+    List<Expansion.Slice> slices = new ArrayList<>();
+    Map<String, Configuration> configs = new LinkedHashMap<>();
+    for (int si = 0; si < plan.sweeps().size(); si++) {
+      Plan.Sweep sw = plan.sweeps().get(si);
+      Map<String, List<String>> values = resolved.get(si);
       if (sw.kind() == Plan.Kind.ONE_AT_A_TIME) {
         for (Map.Entry<String, List<String>> e : values.entrySet()) {
           List<String> keys = new ArrayList<>();
@@ -260,31 +273,89 @@ public final class Plans {
           slices.add(new Expansion.Slice(label, List.of(e.getKey()), keys));
         }
       } else {
-        List<Map<String, String>> grid = new ArrayList<>();
-        grid.add(new LinkedHashMap<>(base));
-        for (Map.Entry<String, List<String>> e : values.entrySet()) {
-          List<Map<String, String>> next = new ArrayList<>();
-          for (Map<String, String> g : grid) {
-            for (String v : e.getValue()) {
-              Map<String, String> s = new LinkedHashMap<>(g);
-              s.put(e.getKey(), v);
-              next.add(s);
-            }
-          }
-          grid = next;
-        }
         List<String> keys = new ArrayList<>();
-        for (Map<String, String> s : grid) {
-          keys.add(add(configs, plan, sw.name(), s));
-        }
+        grid(base, values, s -> keys.add(add(configs, plan, sw.name(), s)));
         slices.add(new Expansion.Slice(sw.name(), List.copyOf(values.keySet()), keys));
       }
     }
     if (plan.sweeps().isEmpty()) {
       add(configs, plan, "base", base);
     }
-    fail(plan.study(), problems);
     return new Expansion(plan, List.copyOf(configs.values()), slices);
+  }
+
+  /**
+   * Hands every combination of {@code values} (the rest at {@code base}) to {@code each}, one at a
+   * time, the last setting varying fastest: nothing but the current combination is held.
+   */
+  private static void grid(
+      Map<String, String> base,
+      Map<String, List<String>> values,
+      java.util.function.Consumer<Map<String, String>> each) {
+    List<String> keys = List.copyOf(values.keySet());
+    for (String k : keys) {
+      if (values.get(k).isEmpty()) {
+        return;
+      }
+    }
+    int[] at = new int[keys.size()];
+    while (true) {
+      Map<String, String> s = new LinkedHashMap<>(base);
+      for (int i = 0; i < keys.size(); i++) {
+        s.put(keys.get(i), values.get(keys.get(i)).get(at[i]));
+      }
+      each.accept(s);
+      int i = keys.size() - 1;
+      while (i >= 0 && ++at[i] == values.get(keys.get(i)).size()) {
+        at[i--] = 0;
+      }
+      if (i < 0) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * The configurations the sweeps make, counted before making them (at most; sweeps may share
+   * some); a problem naming the largest sweep's axes when above {@link Budget#MAX_CONFIGURATIONS},
+   * else null.
+   */
+  private static String tooMany(Plan plan, List<Map<String, List<String>>> resolved) {
+    double total = plan.sweeps().isEmpty() ? 1 : 0;
+    double largest = -1;
+    String largestAxes = "";
+    for (int i = 0; i < resolved.size(); i++) {
+      Plan.Sweep sw = plan.sweeps().get(i);
+      Map<String, List<String>> values = resolved.get(i);
+      double n = sw.kind() == Plan.Kind.GRID ? 1 : 0;
+      for (List<String> vs : values.values()) {
+        n = sw.kind() == Plan.Kind.GRID ? n * vs.size() : n + vs.size();
+      }
+      total += n;
+      if (n > largest) {
+        largest = n;
+        List<Map.Entry<String, List<String>>> axes = new ArrayList<>(values.entrySet());
+        axes.sort((a, b) -> Integer.compare(b.getValue().size(), a.getValue().size()));
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, List<String>> a : axes) {
+          sb.append(sb.length() == 0 ? "" : sw.kind() == Plan.Kind.GRID ? " × " : " + ")
+              .append(a.getKey())
+              .append(' ')
+              .append(a.getValue().size());
+        }
+        largestAxes = "sweep " + sw.name() + ": " + sb + " = " + Budget.count(n);
+      }
+    }
+    if (total <= Budget.MAX_CONFIGURATIONS) {
+      return null;
+    }
+    return "the plan makes "
+        + Budget.count(total)
+        + " configurations, more than the "
+        + Budget.MAX_CONFIGURATIONS
+        + " a study may have; shrink the largest axes ("
+        + largestAxes
+        + ") or split the plan into several studies";
   }
 
   private static String add(

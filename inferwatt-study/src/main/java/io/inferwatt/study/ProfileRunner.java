@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Measures one configuration with the protocol of ARCHITECTURE.md: check every requested setting
- * first (all problems in one message), apply and read back each, record the phases, restore every
- * setting (also on error), analyse.
+ * Measures one configuration with the measurement protocol: check every requested setting first
+ * (all problems in one message) and the memory and time the protocol needs ({@link Budget}), apply
+ * and read back each setting, record the phases, restore every setting (also on error), analyse.
  */
 public final class ProfileRunner {
 
@@ -27,7 +27,8 @@ public final class ProfileRunner {
    * Runs one configuration.
    *
    * @param settings knob name to value; knobs not named keep their current value
-   * @throws IllegalArgumentException naming every unknown knob and refused value at once
+   * @throws IllegalArgumentException naming every unknown knob and refused value at once, or the
+   *     memory or time the protocol would need beyond what this JVM and {@link Budget} allow
    */
   public static ProfileResult run(
       Recorder recorder,
@@ -41,6 +42,8 @@ public final class ProfileRunner {
       knobs.put(k.name(), k);
     }
     check(knobs, settings);
+    // memory and time before any setting changes: refused here, nothing was touched
+    Budget.ofThisJvm().check(Budget.estimate(recorder, workload, settings, protocol, false));
     Instant started = Instant.now();
     Map<String, String> saved = new LinkedHashMap<>();
     Timeline timeline;

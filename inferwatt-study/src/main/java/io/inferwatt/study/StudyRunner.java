@@ -48,8 +48,103 @@ public final class StudyRunner {
    */
   public record Summary(int total, int alreadyFinished, int measured) {}
 
-  /** Runs the unfinished configurations of {@code study} on {@code recorder}. */
+  /**
+   * What the study needs, by {@link Budget}'s estimate.
+   *
+   * @param durationNs the board time of every configuration together (virtual on a virtual board)
+   * @param durationKnown whether {@code durationNs} is an estimate (else a lower bound: a real
+   *     board's latency is known only by measuring)
+   * @param peakBytes the memory of the largest configuration
+   */
+  public record Needs(double durationNs, boolean durationKnown, double peakBytes) {
+    /**
+     * For people: {@code about 2.5 h of board time, at most 1.2 GiB of memory per configuration}.
+     */
+    public String describe(boolean simulated) {
+      return (durationKnown ? "about " : "at least ")
+          + Budget.duration(durationNs)
+          + (simulated ? " of simulated board time" : " of board time")
+          + ", at most "
+          + Budget.bytes(peakBytes)
+          + " of memory per configuration";
+    }
+  }
+
+  /**
+   * Checks every configuration of {@code study} against {@link Budget} before anything is measured
+   * ({@link #run} does, and so must a dry run).
+   *
+   * @param recorder the board, or null where none is open (a dry run on a real board)
+   * @throws IllegalArgumentException in one line: how many configurations do not fit, and the first
+   *     one's reason
+   */
+  public static Needs check(Recorder recorder, Expansion study) {
+    return check(recorder, study, Budget.ofThisJvm());
+  }
+
+  static Needs check(Recorder recorder, Expansion study, Budget budget) {
+    boolean buildsModel = recorder == null || !recorder.simulated();
+    double durationNs = 0;
+    double peak = 0;
+    boolean known = true;
+    int bad = 0;
+    String first = null;
+    List<Configuration> all = study.configurations();
+    for (Configuration c : all) {
+      Budget.Estimate e =
+          Budget.estimate(
+              recorder,
+              Models.workload(c.settings()),
+              hardware(c),
+              study.plan().protocol(),
+              buildsModel);
+      String problem = budget.problem(e);
+      if (problem != null) {
+        if (bad++ == 0) {
+          first =
+              "configuration "
+                  + (c.index() + 1)
+                  + "/"
+                  + all.size()
+                  + " ["
+                  + c.sweep()
+                  + "] "
+                  + c.key()
+                  + ": "
+                  + problem;
+        }
+      }
+      durationNs += e.durationNs();
+      peak = Math.max(peak, e.recordingBytes());
+      known &= e.cycleKnown();
+    }
+    if (bad > 0) {
+      throw new IllegalArgumentException(
+          "study "
+              + study.plan().study()
+              + ": "
+              + bad
+              + " of "
+              + all.size()
+              + " configurations cannot be measured here, nothing was measured; "
+              + (bad > 1 ? "the first, " : "")
+              + first);
+    }
+    return new Needs(durationNs, known, peak);
+  }
+
+  private static Map<String, String> hardware(Configuration c) {
+    Map<String, String> hardware = new LinkedHashMap<>(c.settings());
+    Models.ENGINE_KEYS.forEach(hardware::remove);
+    return hardware;
+  }
+
+  /**
+   * Runs the unfinished configurations of {@code study} on {@code recorder}, after checking every
+   * configuration's memory and time ({@link #check}).
+   */
   public static Summary run(Recorder recorder, Expansion study, Sink sink, Listener listener) {
+    check(recorder, study);
     Set<String> finished = sink.begin(study);
     List<Configuration> all = study.configurations();
     int done = 0;
@@ -66,11 +161,14 @@ public final class StudyRunner {
       }
       listener.started(c, done, all.size());
       Workload w = Models.workload(c.settings());
-      Map<String, String> hardware = new LinkedHashMap<>(c.settings());
-      Models.ENGINE_KEYS.forEach(hardware::remove);
       ProfileResult r =
           ProfileRunner.run(
-              recorder, w, hardware, study.plan().protocol(), AnalysisOptions.defaults(), listener);
+              recorder,
+              w,
+              hardware(c),
+              study.plan().protocol(),
+              AnalysisOptions.defaults(),
+              listener);
       sink.finished(study, c, r);
       done++;
       measured++;

@@ -8,7 +8,9 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Plan files: parsing, validation against the board (every problem at once), expansion, keys. */
 class PlansTest {
@@ -117,6 +119,68 @@ class PlansTest {
     assertThat(Models.network("conv-k3-s2-c3x16-224x224").layers().get(1).kernel()).isEqualTo(3);
     assertThatThrownBy(() -> Models.network("mobilenetv2-layer999"))
         .hasMessageContaining("layer 999 is not in 0..");
+  }
+
+  @Test
+  @Timeout(value = 20, unit = TimeUnit.SECONDS)
+  void aPlanOfMillionsOfConfigurationsIsCountedAndRefusedBeforeExpanding() {
+    StringBuilder batches = new StringBuilder();
+    for (int b = 1; b <= 4096; b++) {
+      batches.append(b == 1 ? "" : ", ").append(b);
+    }
+    String huge =
+        "study: huge\nboard: sim:nano\nsweeps:\n  - name: all\n    grid: {cpu.cores: all,"
+            + " cpu.freq_khz: all, gpu.freq_hz: all, mode: all, input: all, batch: ["
+            + batches
+            + "]}\n  - name: one\n    vary: {cpu.cores: [1, 2]}\n";
+    // 4 × 15 × 12 × 2 × 3 × 4096 = 17 694 720 in the grid, 2 more in the other sweep
+    assertThatThrownBy(() -> expand(huge))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageEndingWith(
+            "the plan makes 1.77e+07 configurations, more than the 100000 a study may have;"
+                + " shrink the largest axes (sweep all: batch 4096 × cpu.freq_khz 15 ×"
+                + " gpu.freq_hz 12 × cpu.cores 4 × input 3 × mode 2 = 1.77e+07) or split the plan"
+                + " into several studies");
+    // below the limit it expands: 4 × 15 × 12 × 2 × 3 × 23 = 99 360 (+ 2 shared) configurations
+    String atLimit =
+        huge.replace(batches.toString(), batches.substring(0, batches.indexOf(", 24,")));
+    assertThat(expand(atLimit).configurations()).hasSize(99_360);
+  }
+
+  @Test
+  void aGridKeepsItsOrderTheLastSettingFastest() {
+    Expansion e =
+        expand(
+            "study: g\nboard: sim:nano\nsweeps:\n  - name: g\n    grid: {cpu.cores: [1, 2],"
+                + " mode: [sync, async], batch: [1, 2, 4]}\n");
+    assertThat(e.configurations())
+        .extracting(
+            c ->
+                c.settings().get("cpu.cores")
+                    + c.settings().get("mode")
+                    + c.settings().get("batch"))
+        .containsExactly(
+            "1sync1", "1sync2", "1sync4", "1async1", "1async2", "1async4", "2sync1", "2sync2",
+            "2sync4", "2async1", "2async2", "2async4");
+  }
+
+  @Test
+  void absurdConvolutionsAreRefusedByThePlanCheck() {
+    String plan =
+        "study: c\nboard: sim:nano\nsweeps:\n  - name: k\n    vary: {model:"
+            + " [conv-k3-s1-c3x16-224x224, conv-k99999-s1-c3x16-224x224,"
+            + " conv-k3-s1-c3x100000-224x224, conv-k3-s1-c3x16-99999999999x1]}\n";
+    assertThatThrownBy(() -> expand(plan))
+        .hasMessageContaining("c: 3 problems in the plan")
+        .hasMessageContaining(
+            "sweep k: conv-k99999-s1-c3x16-224x224, layer conv: the weights would hold"
+                + " 16×3×99999×99999 = 4.80e+11 values, more than one tensor can (2147483639);"
+                + " use a smaller kernel or input, or fewer channels")
+        .hasMessageContaining(
+            "sweep k: conv-k3-s1-c3x100000-224x224, layer conv: output channels 100000 is not in"
+                + " 1..65536")
+        .hasMessageContaining(
+            "model conv-k3-s1-c3x16-99999999999x1: 99999999999 is too large a number");
   }
 
   @Test

@@ -9,7 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** A study interrupted in the middle resumes and ends with every configuration exactly once. */
 class StudyRunnerTest {
@@ -42,6 +44,61 @@ class StudyRunnerTest {
       }
       order.add(c.key());
     }
+  }
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void aStudyWithAConfigurationTooLargeMeasuresNothing() {
+    // a 999×999 kernel on 224×224: about 18 s per inference on the virtual Nano, so 5000 cycles per
+    // phase take days and hold tens of millions of samples
+    String plan =
+        "study: big\nboard: sim:nano\nprotocol: {warmup: 1, cycles: 5000, max_layer_cycles: 5,"
+            + " idle: 5ms}\nsweeps:\n  - name: k\n    vary: {model: [conv-k3-s1-c3x3-224x224,"
+            + " conv-k999-s1-c3x16-224x224]}\n";
+    VirtualNano nano = VirtualNano.create(3);
+    Expansion e =
+        Plans.expand(Plans.parse(plan, "big.yaml"), "sim:nano", List.of("sim"), nano.knobs());
+    MemorySink sink = new MemorySink();
+    List<String> started = new ArrayList<>();
+    assertThatThrownBy(
+            () ->
+                StudyRunner.run(
+                    nano,
+                    e,
+                    sink,
+                    new StudyRunner.Listener() {
+                      @Override
+                      public void started(Configuration c, int done, int total) {
+                        started.add(c.key());
+                      }
+                    }))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(
+            "study big: 1 of 2 configurations cannot be measured here, nothing was measured;"
+                + " configuration 2/2 [k] "
+                + e.configurations().get(1).key()
+                + ": conv-k999-s1-c3x16-224x224 on sim:nano: the ")
+        // memory or time first, by the heap this test runs in; either way the cycles are to blame
+        .hasMessageContaining("lower the cycles (now 5000 per phase, 18.3 s each");
+    assertThat(started).isEmpty();
+    assertThat(sink.stored).isEmpty();
+    // the dry run's check is the same one, and sums what a study that fits needs
+    assertThatThrownBy(() -> StudyRunner.check(nano, e))
+        .hasMessageStartingWith("study big: 1 of 2");
+    Expansion small =
+        Plans.expand(Plans.parse(PLAN, "r.yaml"), "sim:nano", List.of("sim"), nano.knobs());
+    StudyRunner.Needs needs = StudyRunner.check(nano, small);
+    assertThat(needs.durationKnown()).isTrue();
+    double sum = 0;
+    for (Configuration c : small.configurations()) {
+      Map<String, String> knobs = new LinkedHashMap<>(c.settings());
+      Models.ENGINE_KEYS.forEach(knobs::remove);
+      sum +=
+          Budget.estimate(
+                  nano, Models.workload(c.settings()), knobs, small.plan().protocol(), false)
+              .durationNs();
+    }
+    assertThat(needs.durationNs()).isEqualTo(sum);
   }
 
   @Test

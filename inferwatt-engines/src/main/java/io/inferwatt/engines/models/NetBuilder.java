@@ -9,7 +9,8 @@ import java.util.List;
  * Builds a network layer by layer as an engine like TensorRT runs it, tracking the current tensor
  * shape (C, H, W). Convolutions carry their fused batch norm (2 parameters per output channel) and
  * activation; parameters and multiply-accumulates follow the conventions of the reference counts
- * (conv weights, BN scale and shift, FC weight and bias; MACs of conv and FC only).
+ * (conv weights, BN scale and shift, FC weight and bias; MACs of conv and FC only). Every layer is
+ * checked against {@link LayerLimits} before it is added.
  */
 final class NetBuilder {
 
@@ -21,6 +22,8 @@ final class NetBuilder {
   private int w;
 
   NetBuilder(String name, int c, int h, int w) {
+    LayerLimits.channels(name, "input channels", c);
+    LayerLimits.elements(name, "the input", c, h, w);
     this.name = name;
     this.inputShape = List.of(c, h, w);
     this.c = c;
@@ -61,6 +64,11 @@ final class NetBuilder {
    *     per output channel) when {@code bias}
    */
   NetBuilder conv(String layer, int k, int stride, int out, boolean bn, boolean bias) {
+    String where = where(layer);
+    LayerLimits.channels(where, "output channels", out);
+    LayerLimits.kernel(where, k, stride, h, w, (k - 1) / 2);
+    LayerLimits.elements(where, "the weights", out, c, k, k);
+    LayerLimits.elements(where, "the output", out, ceilDiv(h, stride), ceilDiv(w, stride));
     int ho = ceilDiv(h, stride);
     int wo = ceilDiv(w, stride);
     long macs = (long) k * k * c * out * ho * wo;
@@ -74,6 +82,7 @@ final class NetBuilder {
 
   /** A depthwise 3x3-style convolution (groups = channels) with fused batch norm. */
   NetBuilder dw(String layer, int k, int stride) {
+    LayerLimits.kernel(where(layer), k, stride, h, w, (k - 1) / 2);
     int ho = ceilDiv(h, stride);
     int wo = ceilDiv(w, stride);
     long macs = (long) k * k * c * ho * wo;
@@ -86,6 +95,7 @@ final class NetBuilder {
 
   /** A max or average pooling of size {@code k} and stride {@code stride}, padding (k-1)/2. */
   NetBuilder pool(String layer, int k, int stride) {
+    LayerLimits.kernel(where(layer), k, stride, h, w, (k - 1) / 2);
     int ho = ceilDiv(h, stride);
     int wo = ceilDiv(w, stride);
     add(layer, "Pool", List.of(c, h, w), List.of(c, ho, wo), k, stride, 0, 0, 0);
@@ -119,6 +129,7 @@ final class NetBuilder {
 
   /** Fully connected layer with bias. */
   NetBuilder gemm(String layer, int out) {
+    LayerLimits.elements(where(layer), "the weights", out, c);
     long macs = (long) c * out;
     long params = (long) c * out + out;
     add(layer, "Gemm", List.of(c), List.of(out), 0, 0, 0, macs, params);
@@ -144,6 +155,10 @@ final class NetBuilder {
   }
 
   private static int ceilDiv(int a, int b) {
-    return (a + b - 1) / b;
+    return (int) ((a + (long) b - 1) / b);
+  }
+
+  private String where(String layer) {
+    return name + ", layer " + layer;
   }
 }

@@ -1,5 +1,6 @@
 package io.inferwatt.engines.onnx;
 
+import io.inferwatt.engines.models.LayerLimits;
 import io.inferwatt.engines.onnx.OnnxModel.Attribute;
 import io.inferwatt.engines.onnx.OnnxModel.Node;
 import io.inferwatt.engines.onnx.OnnxModel.Opset;
@@ -20,6 +21,9 @@ import java.util.SplittableRandom;
  * identity, so activations stay finite and away from denormals through 50 layers: latency and power
  * depend on shapes and data flow, not on trained values, but denormal or NaN arithmetic would slow
  * some CPUs down.
+ *
+ * <p>Every layer is checked against {@link LayerLimits} (kernel against the padded input, channels,
+ * elements per tensor, weight bytes per file) before its weights are drawn.
  */
 final class GraphBuilder {
   static final long IR_VERSION = 7;
@@ -32,6 +36,7 @@ final class GraphBuilder {
   private final List<ValueInfo> inputs = new ArrayList<>();
   private final Map<String, long[]> shapes = new HashMap<>();
   private int tensorCount;
+  private long weightBytes;
   private boolean clipLimits;
 
   GraphBuilder(String graphName, long seed) {
@@ -41,6 +46,10 @@ final class GraphBuilder {
 
   /** Declares a float graph input of the given shape. */
   String input(String name, long... dims) {
+    if (dims.length > 1) {
+      LayerLimits.channels(graphName, "input channels", dims[1]);
+    }
+    LayerLimits.elements(graphName, "the input", dims);
     inputs.add(ValueInfo.floats(name, boxed(dims)));
     shapes.put(name, dims.clone());
     return name;
@@ -62,7 +71,10 @@ final class GraphBuilder {
       String x, int outChannels, int kernel, int stride, int pad, int groups, boolean bias) {
     long[] s = shapes.get(x);
     long inChannels = s[1];
-    if (inChannels % groups != 0 || outChannels % groups != 0) {
+    String where = graphName + ", " + nodeName("Conv");
+    LayerLimits.channels(where, "output channels", outChannels);
+    LayerLimits.kernel(where, kernel, stride, s[2], s[3], pad);
+    if (groups < 1 || inChannels % groups != 0 || outChannels % groups != 0) {
       throw new IllegalArgumentException(
           "channels "
               + inChannels
@@ -71,6 +83,7 @@ final class GraphBuilder {
               + " are not divisible by groups "
               + groups);
     }
+    LayerLimits.elements(where, "the weights", outChannels, inChannels / groups, kernel, kernel);
     long fanIn = inChannels / groups * kernel * kernel;
     String name = nodeName("Conv");
     String w = weight(name + ".weight", fanIn, outChannels, inChannels / groups, kernel, kernel);
@@ -80,10 +93,7 @@ final class GraphBuilder {
     }
     long h = (s[2] + 2L * pad - kernel) / stride + 1;
     long wd = (s[3] + 2L * pad - kernel) / stride + 1;
-    if (h < 1 || wd < 1) {
-      throw new IllegalArgumentException(
-          "kernel " + kernel + " does not fit an input of " + s[2] + "x" + s[3]);
-    }
+    LayerLimits.elements(where, "the output", s[0], outChannels, h, wd);
     return add(
         name,
         "Conv",
@@ -136,6 +146,7 @@ final class GraphBuilder {
 
   String maxPool(String x, int kernel, int stride, int pad) {
     long[] s = shapes.get(x);
+    LayerLimits.kernel(graphName + ", " + nodeName("MaxPool"), kernel, stride, s[2], s[3], pad);
     long h = (s[2] + 2L * pad - kernel) / stride + 1;
     long w = (s[3] + 2L * pad - kernel) / stride + 1;
     return add(
@@ -176,6 +187,7 @@ final class GraphBuilder {
     long[] s = shapes.get(x);
     long in = s[1];
     String name = nodeName("Gemm");
+    LayerLimits.elements(graphName + ", " + name, "the weights", outFeatures, in);
     String w = weight(name + ".weight", in, outFeatures, in);
     String b = weight(name + ".bias", in, outFeatures);
     return add(
@@ -225,11 +237,36 @@ final class GraphBuilder {
   }
 
   private String uniform(String name, float lo, float hi, long... dims) {
-    long n = 1;
-    for (long d : dims) {
-      n *= d;
+    long n = LayerLimits.elements(graphName, name, dims);
+    weightBytes += 4 * n;
+    if (weightBytes > LayerLimits.MAX_ONNX_BYTES) {
+      throw new IllegalArgumentException(
+          graphName
+              + ": the weights reach "
+              + weightBytes
+              + " bytes at "
+              + name
+              + ", more than one ONNX file can hold ("
+              + LayerLimits.MAX_ONNX_BYTES
+              + "); use a smaller kernel or fewer channels");
     }
-    float[] v = new float[Math.toIntExact(n)];
+    // drawing a tensor holds it three times (floats, little-endian bytes, encoding) for a moment
+    Runtime rt = Runtime.getRuntime();
+    long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+    if (8 * n + 4 * n > free) {
+      throw new IllegalArgumentException(
+          graphName
+              + ": drawing "
+              + name
+              + " ("
+              + n
+              + " values) needs about "
+              + (12 * n >> 20)
+              + " MiB, more than this JVM has free ("
+              + (free >> 20)
+              + " MiB); raise -Xmx or use a smaller kernel or fewer channels");
+    }
+    float[] v = new float[(int) n];
     for (int i = 0; i < v.length; i++) {
       v[i] = lo + (hi - lo) * (float) random.nextDouble();
     }

@@ -15,6 +15,7 @@ import io.inferwatt.hardware.Rail;
 import io.inferwatt.hardware.Recorder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.SplittableRandom;
 
@@ -145,6 +146,37 @@ public final class VirtualNano implements Recorder {
   /** The sensor's nominal read period, ns (the paper's ≈1.6 ms). */
   public long sensorPeriodNs() {
     return NanoModel.SENSOR_PERIOD_NS;
+  }
+
+  @Override
+  public long samplePeriodNs() {
+    return NanoModel.SENSOR_PERIOD_NS;
+  }
+
+  /**
+   * The nominal latency plus the gap of {@code workload} at {@code settings} (the current value for
+   * knobs not named; values not in a knob's list are ignored here: the knob refuses them), from the
+   * model's truth without jitter. Saturates at {@link Long#MAX_VALUE}.
+   */
+  @Override
+  public OptionalLong expectedCycleNs(Workload workload, Map<String, String> settings) {
+    NanoModel.Settings s =
+        new NanoModel.Settings(
+            (int) valueOr("cpu.cores", settings, cores),
+            (int) valueOr("cpu.freq_khz", settings, cpuKhz),
+            valueOr("gpu.freq_hz", settings, gpuHz));
+    GroundTruth t = NanoModel.truth(workload, s, true);
+    double ns = (double) t.tailNs() + t.gapNs();
+    for (GroundTruth.LayerTruth l : t.layers()) {
+      ns += l.durationNs();
+    }
+    return OptionalLong.of(ns >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) ns);
+  }
+
+  /** The value {@code settings} gives a knob when its list allows it, else {@code current}. */
+  private long valueOr(String knob, Map<String, String> settings, long current) {
+    String v = settings.get(knob);
+    return v != null && knob(knob).allowed().contains(v) ? Long.parseLong(v) : current;
   }
 
   /**
