@@ -95,9 +95,20 @@ class ExportTest {
     RunDetails.InferenceRecord first = d.inferences().get(0);
     assertThat(first.latencyMs()).isEqualTo(4.5);
     assertThat(first.samples()).isEqualTo(46); // one sample every 0.1 ms over 4.5 ms, both ends
-    // energy of the in rail ≈ mean power × 4.5 ms
+    // energy of the in rail from the fixture's own samples, by the composite trapezoid rule on the
+    // uniform 0.1 ms grid (every inner sample once, the two ends half), not from the details' mean
+    double inner = 0;
+    double ends = 0;
+    for (io.inferwatt.core.PowerSample s : t.samples()) {
+      if (s.tNs() == first.startNs() || s.tNs() == first.startNs() + 4_500_000) {
+        ends += s.powerMw(0);
+      } else if (s.tNs() > first.startNs() && s.tNs() < first.startNs() + 4_500_000) {
+        inner += s.powerMw(0);
+      }
+    }
+    double expectedMj = (inner + ends / 2) * 0.1 / 1000;
     assertThat(first.energyMj()[0])
-        .isCloseTo(first.powerMw()[0] * 4.5 / 1000, org.assertj.core.data.Offset.offset(0.2));
+        .isCloseTo(expectedMj, org.assertj.core.data.Offset.offset(1e-9));
     assertThat(d.layers()).hasSize(3);
     assertThat(d.logger()).isPresent();
     assertThat(d.logger().get().periodMsMedian())

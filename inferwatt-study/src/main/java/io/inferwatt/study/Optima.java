@@ -106,7 +106,8 @@ public final class Optima {
       Map<String, Outcome> outcomes,
       double tolerance) {
     if (!(tolerance >= 0)) {
-      throw new IllegalArgumentException("tolerance " + tolerance + " is negative");
+      throw new IllegalArgumentException(
+          "tolerance " + tolerance + " is not a number from 0 up (0.02 = 2 %)");
     }
     List<SliceOptima> slices = new ArrayList<>();
     List<Influence> ranking = new ArrayList<>();
@@ -180,7 +181,10 @@ public final class Optima {
     return new Best(min.value(obj), best, within);
   }
 
-  /** Configurations with the base's model and input that no other beats in latency and energy. */
+  /**
+   * Configurations with the base's model and input that no other beats in latency and energy (at
+   * least as good in both, better in one); configurations equal in both are all on the front.
+   */
   private static List<Outcome> pareto(Map<String, String> base, Map<String, Outcome> outcomes) {
     String model = base.getOrDefault(Models.MODEL, Models.DEFAULTS.get(Models.MODEL));
     String input = base.getOrDefault(Models.INPUT, Models.DEFAULTS.get(Models.INPUT));
@@ -199,7 +203,12 @@ public final class Optima {
     List<Outcome> front = new ArrayList<>();
     double bestEnergy = Double.POSITIVE_INFINITY;
     for (Outcome o : pts) {
-      if (o.energyMjPerInput() < bestEnergy) {
+      Outcome last = front.isEmpty() ? null : front.get(front.size() - 1);
+      boolean tie =
+          last != null
+              && o.latencyMsPerInput() == last.latencyMsPerInput()
+              && o.energyMjPerInput() == last.energyMjPerInput();
+      if (o.energyMjPerInput() < bestEnergy || tie) {
         front.add(o);
         bestEnergy = o.energyMjPerInput();
       }
