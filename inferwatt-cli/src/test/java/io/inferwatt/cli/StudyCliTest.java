@@ -83,6 +83,8 @@ class StudyCliTest {
     CliTest.Run o = CliTest.run("optima", "--db", db(), "--format", "json");
     assertThat(o.code()).as(o.err()).isZero();
     JsonNode j = o.json();
+    // these optima are the ones the virtual Nano was calibrated to: a regression guard of the
+    // whole path, not evidence (OptimaTest proves the optima's logic on hand-built outcomes)
     assertThat(j.at("/power/best/cpu_cores").asInt()).isEqualTo(1);
     assertThat(j.at("/power/best/cpu_freq_khz").asLong()).isEqualTo(102000);
     assertThat(j.at("/power/best/gpu_freq_hz").asLong()).isEqualTo(76800000);
