@@ -250,10 +250,10 @@ final class GraphBuilder {
               + LayerLimits.MAX_ONNX_BYTES
               + "); use a smaller kernel or fewer channels");
     }
-    // drawing a tensor holds it three times (floats, little-endian bytes, encoding) for a moment
-    Runtime rt = Runtime.getRuntime();
-    long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
-    if (8 * n + 4 * n > free) {
+    // drawing a tensor holds it three times (floats, little-endian bytes, encoding) for a moment;
+    // the whole heap, not what is free now: garbage of an earlier model may still count as used
+    long heap = Runtime.getRuntime().maxMemory();
+    if (12 * n > heap) {
       throw new IllegalArgumentException(
           graphName
               + ": drawing "
@@ -262,8 +262,8 @@ final class GraphBuilder {
               + n
               + " values) needs about "
               + (12 * n >> 20)
-              + " MiB, more than this JVM has free ("
-              + (free >> 20)
+              + " MiB, more than this JVM may use ("
+              + (heap >> 20)
               + " MiB); raise -Xmx or use a smaller kernel or fewer channels");
     }
     float[] v = new float[(int) n];
