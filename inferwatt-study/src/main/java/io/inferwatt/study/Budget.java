@@ -28,19 +28,19 @@ import java.util.OptionalLong;
  *
  * <ul>
  *   <li>{@code profile --board sim:nano --no-store --cycles 200000 --max-layer-cycles 1 --idle 1s}
- *       (2.46 M samples, 400 k inferences): fails at 250 MB, passes at 285 MB — about 100 B per
+ *       (2.46 M samples, 400 k inferences): fails at -Xmx250m, passes at -Xmx285m — about 100 B per
  *       sample;
  *   <li>{@code profile --board sim:nano --no-store --cycles 10 --layer-cycles 100000 --idle 1s}
- *       (6.8 M layer events, 1.23 M samples): fails at 780 MB, passes at 850 MB — about 100 B per
- *       layer event.
+ *       (6.6 M layer events, 1.23 M samples): fails at -Xmx780m, passes at -Xmx850m — about 100 B
+ *       per layer event.
  * </ul>
  *
- * Together with about 20 MB the tool holds anyway, that is about 93 B per sample and 100 B per
- * layer event; the constants below (the objects' layouts, 100 B and 108 B) estimate 253 MiB and 817
- * MiB for the two runs, which with {@link #RESERVE_BYTES} ask for {@code -Xmx} of 285 MiB and 849
- * MiB. A real engine's layer profile (ONNX Runtime's kernel records with their names) costs more
- * per layer event than the virtual board's columns; {@link #REAL_ENGINE_BYTES_PER_LAYER_EVENT} is
- * an estimate of it, not a measurement.
+ * Together with about 20 MiB the tool holds anyway, that is about 93 B per sample and 100 B per
+ * layer event; the constants below (the objects' layouts, 100 B and 108 B) estimate 253 MiB and 802
+ * MiB for the two runs, which with {@link #RESERVE_BYTES} ask for {@code -Xmx285m} and {@code
+ * -Xmx834m}. A real engine's layer profile (ONNX Runtime's kernel records with their names) costs
+ * more per layer event than the virtual board's columns; {@link #REAL_ENGINE_BYTES_PER_LAYER_EVENT}
+ * is an estimate of it, not a measurement.
  *
  * <p><b>Time.</b> The virtual board knows its latency ({@link Recorder#expectedCycleNs}); for a
  * real board, which knows it only after measuring, the time is bounded from below by the network's
