@@ -118,18 +118,18 @@ class BudgetTest {
     // on the board: 10 cycles × 10 ms + 1 s
     assertThat(e.durationNs()).isCloseTo(1.1e9, within(1.0));
     assertThat(e.cycleKnown()).isTrue();
-    // a sample: 68 B + 8 B analysis + 2 rails × 8 B = 92 B; a layer event of a real engine:
-    // 88 + 20 + 200 = 308 B; an inference 48 B
-    assertThat(e.recordingBytes()).isCloseTo(1070 * 92 + 20 * 308 + 10 * 48, within(1e-6));
+    // a sample: 68 B + 24 B analysis + 2 rails × 8 B = 108 B; a layer event of a real engine:
+    // 132 + 20 + 200 = 352 B; an inference 48 B
+    assertThat(e.recordingBytes()).isCloseTo(1070 * 108 + 20 * 352 + 10 * 48, within(1e-6));
     // weights: 12 + 15 parameters × 4 B; activations: the Add's 16 in + 16 out
     assertThat(e.weightBytes()).isEqualTo(108);
     assertThat(e.activationElements()).isEqualTo(32);
 
-    long bytes = 1070 * 92 + 20 * 308 + 10 * 48;
+    long bytes = 1070 * 108 + 20 * 352 + 10 * 48;
     assertThat(new Budget(bytes, 2_000_000_000L).problem(e)).isNull();
     assertThat(new Budget(bytes - 1, 2_000_000_000L).problem(e))
-        .startsWith("tiny on fake: the recording needs about 103 KiB of memory (1070 power samples")
-        .contains("more than this JVM may use (103 KiB)")
+        .startsWith("tiny on fake: the recording needs about 120 KiB of memory (1070 power samples")
+        .contains("more than this JVM may use (120 KiB)")
         .contains("shorten the idle phase (now 1.00 s; --idle or protocol.idle)")
         .contains("raise -Xmx");
     // 1.1 s against a bound of 1 s: the idle second is the longest phase
