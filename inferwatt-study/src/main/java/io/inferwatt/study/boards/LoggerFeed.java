@@ -1,4 +1,4 @@
-package io.inferwatt.cli;
+package io.inferwatt.study.boards;
 
 import io.inferwatt.core.PowerSample;
 import io.inferwatt.engines.ort.SampleFeed;
@@ -38,15 +38,6 @@ final class LoggerFeed implements SampleFeed {
   private long droppedSamples;
   private long cpuNs;
   private boolean cpuKnown = true;
-
-  /**
-   * The logger's cost over every start/stop so far.
-   *
-   * @param droppedSamples samples the bounded hand-off had no room for
-   * @param cpuPercent CPU time of the logger threads over the time logged, % of one core; NaN where
-   *     the JVM cannot measure thread CPU time
-   */
-  record Cost(long droppedSamples, double cpuPercent) {}
 
   /**
    * The power sources found under a root, and a feed over them when there are any; closing it
@@ -90,9 +81,9 @@ final class LoggerFeed implements SampleFeed {
     }
   }
 
-  synchronized Cost cost() {
+  synchronized LoggerCost cost() {
     double pct = cpuKnown && loggedNs > 0 ? 100.0 * cpuNs / loggedNs : Double.NaN;
-    return new Cost(droppedSamples, pct);
+    return new LoggerCost(droppedSamples, pct);
   }
 
   LoggerFeed(List<PowerSource> sources) {
