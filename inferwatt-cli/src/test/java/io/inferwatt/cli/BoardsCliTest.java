@@ -150,6 +150,58 @@ class BoardsCliTest {
   }
 
   @Test
+  void profileOnALinuxCpuBoardSetsItsKnobsAndPutsThemBack() throws Exception {
+    Path model = dir.resolve("conv.onnx");
+    CliTest.Run b =
+        CliTest.run(
+            "models",
+            "build",
+            "conv",
+            "--kernel",
+            "3",
+            "--stride",
+            "1",
+            "--in",
+            "3",
+            "--out-channels",
+            "8",
+            "--size",
+            "32",
+            "--out",
+            model.toString());
+    assertThat(b.code()).as(b.err()).isZero();
+    CliTest.Run r =
+        CliTest.run(
+            "profile",
+            model.toString(),
+            "--board",
+            "linux-cpu",
+            "--root",
+            root.toString(),
+            "--set",
+            "cpu.cores=2",
+            "--no-store",
+            "--format",
+            "json",
+            "--cycles",
+            "5",
+            "--warmup",
+            "1",
+            "--max-layer-cycles",
+            "5",
+            "--idle",
+            "0s");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.json().at("/settings/cpu.cores").asText()).isEqualTo("2");
+    // restored: every core online again, and no saved state left
+    for (int c = 1; c < 4; c++) {
+      assertThat(Files.readString(root.resolve("sys/devices/system/cpu/cpu" + c + "/online")))
+          .isEqualTo("1");
+    }
+    assertThat(dir.resolve("state/linux-cpu.pending")).doesNotExist();
+  }
+
+  @Test
   void aJetsonWithoutNvpmodelRunsAStudyThatNeverSetsThePowerMode() throws Exception {
     Path p =
         plan("jetson", "onnxruntime", "sweeps:\n  - name: cores\n    vary: {cpu.cores: [1, 4]}\n");
