@@ -2,6 +2,7 @@ package io.inferwatt.study.boards;
 
 import io.inferwatt.hardware.Knob;
 import io.inferwatt.hardware.knobs.Host;
+import io.inferwatt.hardware.sensors.PowerSources;
 import io.inferwatt.study.Plan;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,6 +32,12 @@ public interface Board {
    * (the virtual board's knobs come with its recorder and touch no machine).
    */
   List<Knob> knobs(Host host);
+
+  /**
+   * The power sensors found under {@code root} (open: close the discovery after use); none for the
+   * virtual board, whose sensor is simulated inside its recorder.
+   */
+  PowerSources.Discovery sensors(Path root);
 
   /**
    * Opens the board for a study of {@code plan}.

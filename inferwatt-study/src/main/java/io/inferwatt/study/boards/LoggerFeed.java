@@ -7,7 +7,6 @@ import io.inferwatt.hardware.sensors.AbsentSource;
 import io.inferwatt.hardware.sensors.PowerLogger;
 import io.inferwatt.hardware.sensors.PowerSource;
 import io.inferwatt.hardware.sensors.PowerSources;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,8 +45,8 @@ final class LoggerFeed implements SampleFeed {
   record Sensors(PowerSources.Discovery found, Optional<LoggerFeed> logger)
       implements AutoCloseable {
 
-    static Sensors discover(Path root) {
-      PowerSources.Discovery found = PowerSources.discover(root);
+    /** A feed over the sources {@code found} holds. */
+    static Sensors of(PowerSources.Discovery found) {
       return new Sensors(
           found,
           found.present().isEmpty()

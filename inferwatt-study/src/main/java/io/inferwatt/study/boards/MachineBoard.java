@@ -18,6 +18,7 @@ import io.inferwatt.hardware.knobs.NvmlBinding;
 import io.inferwatt.hardware.knobs.ProcessRunner;
 import io.inferwatt.hardware.knobs.StateDir;
 import io.inferwatt.hardware.knobs.SysfsWriter;
+import io.inferwatt.hardware.sensors.PowerSources;
 import io.inferwatt.study.Plan;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,10 +29,9 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * This machine as a board: its power sensors (whatever {@link LoggerFeed.Sensors#discover} finds
- * under the root), the knobs its factory finds, and the real engines (ONNX Runtime, trtexec, a
- * runner). The boards {@code local}, {@code jetson} and {@code linux-cpu} differ only in their
- * knobs.
+ * This machine as a board: its power sensors (whatever {@link PowerSources#discover} finds under
+ * the root), the knobs its factory finds, and the real engines (ONNX Runtime, trtexec, a runner).
+ * The boards {@code local}, {@code jetson} and {@code linux-cpu} differ only in their knobs.
  */
 final class MachineBoard implements Board {
   static final List<String> ENGINES = List.of("tensorrt", "onnxruntime", "external");
@@ -71,6 +71,11 @@ final class MachineBoard implements Board {
     return knobs.apply(host);
   }
 
+  @Override
+  public PowerSources.Discovery sensors(Path root) {
+    return PowerSources.discover(root);
+  }
+
   /** The machine under {@code root}; null or {@code /}: this machine. */
   private static Host host(Path root) {
     return root == null || root.toAbsolutePath().normalize().equals(Path.of("/"))
@@ -96,7 +101,7 @@ final class MachineBoard implements Board {
       return new StudyBoard(this, ks, null, host, () -> {});
     }
     // ONNX Runtime or trtexec on this machine, with whatever power sensors it has
-    LoggerFeed.Sensors sensors = LoggerFeed.Sensors.discover(root == null ? Path.of("/") : root);
+    LoggerFeed.Sensors sensors = LoggerFeed.Sensors.of(sensors(root == null ? Path.of("/") : root));
     if (sensors.logger().isEmpty()) {
       out.accept("inferwatt: no power sensor found: the study measures latency only");
     }
@@ -138,7 +143,7 @@ final class MachineBoard implements Board {
       throw new IllegalArgumentException(
           "one model file, not " + positional.size() + ": " + String.join(" ", positional));
     }
-    LoggerFeed.Sensors sensors = LoggerFeed.Sensors.discover(r.root());
+    LoggerFeed.Sensors sensors = LoggerFeed.Sensors.of(sensors(r.root()));
     try {
       return openProfile(r, sensors, command, trt, provider);
     } catch (RuntimeException e) {

@@ -5,6 +5,7 @@ import io.inferwatt.engines.sim.SensorConfig;
 import io.inferwatt.engines.sim.VirtualNano;
 import io.inferwatt.hardware.Knob;
 import io.inferwatt.hardware.knobs.Host;
+import io.inferwatt.hardware.sensors.PowerSources;
 import io.inferwatt.study.Plan;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,6 +42,11 @@ final class VirtualBoard implements Board {
   @Override
   public List<Knob> knobs(Host host) {
     return List.of();
+  }
+
+  @Override
+  public PowerSources.Discovery sensors(Path root) {
+    return new PowerSources.Discovery(List.of(), List.of());
   }
 
   @Override
