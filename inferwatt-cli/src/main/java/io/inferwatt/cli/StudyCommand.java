@@ -77,7 +77,14 @@ final class StudyCommand implements Runnable {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       StudyBoard board = Boards.openStudy(plan, sysfsRoot, dryRun, out::println);
-      Expansion ex = Plans.expand(plan, board.name(), board.engines(), board.knobs());
+      Expansion ex;
+      try {
+        ex = Plans.expand(plan, board.name(), board.engines(), board.knobs());
+        board.check(ex.configurations());
+      } catch (RuntimeException e) {
+        board.close(); // its power sources (a tegrastats child) must not outlive a refused plan
+        throw e;
+      }
       String tag = board.simulated() ? "[simulated] " : "";
       if (dryRun) {
         return dryRun(ex, board, out, tag);
@@ -92,9 +99,8 @@ final class StudyCommand implements Runnable {
                 + " boards with engine onnxruntime or tensorrt; --dry-run shows every configuration"
                 + " and write");
       }
-      board.check(ex.configurations());
-      try (Store store = Store.open(db);
-          StudyBoard sensors = board) {
+      try (StudyBoard sensors = board;
+          Store store = Store.open(db)) {
         Progress progress = new Progress(err, tag, plan.study());
         StudyRunner.Summary s;
         try (AppliedSettings guard =
