@@ -148,8 +148,13 @@ public final class Analyzer {
         pEnd[i] = powerSet.get(i).endNs();
       }
       IntervalSweep powerPoints = new IntervalSweep(pStart, pEnd, np);
-      IntervalSweep powerAreas = new IntervalSweep(pStart, pEnd, np);
-      long[] pCount = new long[np];
+      // areas per rail: a gap in one rail (NaN) is bridged from its last value, the others go on
+      IntervalSweep[] powerAreas = new IntervalSweep[nr];
+      for (int r = 0; r < nr; r++) {
+        powerAreas[r] = new IntervalSweep(pStart, pEnd, np);
+      }
+      long[] pRows = new long[np];
+      long[] pCount = new long[np * nr];
       double[] pSum = new double[np * nr];
       double[] pArea = new double[np * nr]; // mW * ns
 
@@ -173,16 +178,25 @@ public final class Analyzer {
       IntervalSweep idlePoints = sweepOf(idle);
       RunningStats[] idlePower = newStats(nr);
       IntervalSweep phasePoints = sweepOf(phases);
-      IntervalSweep phaseAreas = sweepOf(phases);
+      IntervalSweep[] phaseAreas = new IntervalSweep[nr];
+      for (int r = 0; r < nr; r++) {
+        phaseAreas[r] = sweepOf(phases);
+      }
       long[] phaseSamples = new long[phases.size()];
       double[] phaseArea = new double[phases.size() * nr];
 
       // --- the one pass
       PeriodEstimator period = new PeriodEstimator();
-      long firstT = Long.MIN_VALUE;
       long prevT = Long.MIN_VALUE;
       double[] prevP = null;
       double[] p = new double[nr];
+      // per rail: the first and last sample with a value, and that value
+      long[] firstValid = new long[nr];
+      long[] lastValid = new long[nr];
+      double[] lastValue = new double[nr];
+      long[] gaps = new long[nr];
+      Arrays.fill(firstValid, Long.MIN_VALUE);
+      Arrays.fill(lastValid, Long.MIN_VALUE);
       while (samples.hasNext()) {
         PowerSample s = samples.next();
         long t = s.tNs();
@@ -193,19 +207,32 @@ public final class Analyzer {
         for (int r = 0; r < nr; r++) {
           p[r] = s.powerMw()[railIdx[r]];
         }
-        if (prevP == null) {
-          firstT = t;
-        } else {
+        if (prevP != null) {
           period.add(t - prevT);
-          integrate(powerAreas, prevT, prevP, t, p, pArea, nr);
-          integrate(phaseAreas, prevT, prevP, t, p, phaseArea, nr);
+        }
+        for (int r = 0; r < nr; r++) {
+          if (Double.isNaN(p[r])) {
+            gaps[r]++;
+            continue;
+          }
+          if (firstValid[r] == Long.MIN_VALUE) {
+            firstValid[r] = t;
+          } else {
+            integrate(powerAreas[r], lastValid[r], lastValue[r], t, p[r], pArea, nr, r);
+            integrate(phaseAreas[r], lastValid[r], lastValue[r], t, p[r], phaseArea, nr, r);
+          }
+          lastValid[r] = t;
+          lastValue[r] = p[r];
         }
         int k = powerPoints.advance(t);
         for (int i = 0; i < k; i++) {
           int id = powerPoints.active(i);
-          pCount[id]++;
+          pRows[id]++;
           for (int r = 0; r < nr; r++) {
-            pSum[id * nr + r] += p[r];
+            if (!Double.isNaN(p[r])) {
+              pCount[id * nr + r]++;
+              pSum[id * nr + r] += p[r];
+            }
           }
         }
         k = layerPoints.advance(t);
@@ -232,8 +259,20 @@ public final class Analyzer {
         System.arraycopy(p, 0, prevP, 0, nr);
         prevT = t;
       }
-      long lastT = prevT;
       double periodMs = period.medianNs() / NS_PER_MS;
+      for (int r = 0; r < nr; r++) {
+        if (gaps[r] > 0) {
+          warnings.add(
+              "rail "
+                  + rails.get(r)
+                  + ": "
+                  + gaps[r]
+                  + " sample"
+                  + (gaps[r] == 1 ? "" : "s")
+                  + " without a value (gaps) were skipped; its power and energy use the other"
+                  + " samples");
+        }
+      }
 
       // --- whole inferences
       LatencyMs latency = latency(latencySet);
@@ -242,7 +281,7 @@ public final class Analyzer {
       Map<String, Double> energyPaper = new LinkedHashMap<>();
       long withSamples = 0;
       for (int i = 0; i < np; i++) {
-        if (pCount[i] > 0) {
+        if (pRows[i] > 0) {
           withSamples++;
         }
       }
@@ -252,12 +291,16 @@ public final class Analyzer {
         long count = 0;
         RunningStats energy = new RunningStats();
         for (int i = 0; i < np; i++) {
-          if (pCount[i] > 0) {
-            means.add(pSum[i * nr + r] / pCount[i]);
+          long c = pCount[i * nr + r];
+          if (c > 0) {
+            means.add(pSum[i * nr + r] / c);
             total += pSum[i * nr + r];
-            count += pCount[i];
+            count += c;
           }
-          boolean covered = firstT != Long.MIN_VALUE && firstT <= pStart[i] && lastT >= pEnd[i];
+          boolean covered =
+              firstValid[r] != Long.MIN_VALUE
+                  && firstValid[r] <= pStart[i]
+                  && lastValid[r] >= pEnd[i];
           if (covered) {
             energy.add(pArea[i * nr + r] / 1e9); // mW*ns -> mJ
           }
@@ -380,8 +423,11 @@ public final class Analyzer {
         PhaseEvent ph = phases.get(i);
         Map<String, Double> en = new LinkedHashMap<>();
         Map<String, Double> pw = new LinkedHashMap<>();
-        boolean covered = firstT != Long.MIN_VALUE && firstT <= ph.startNs() && lastT >= ph.endNs();
         for (int r = 0; r < nr; r++) {
+          boolean covered =
+              firstValid[r] != Long.MIN_VALUE
+                  && firstValid[r] <= ph.startNs()
+                  && lastValid[r] >= ph.endNs();
           double mj = covered ? phaseArea[i * nr + r] / 1e9 : Double.NaN;
           en.put(rails.get(r), mj);
           pw.put(rails.get(r), ph.durationNs() > 0 ? mj / (ph.durationNs() / 1e9) : Double.NaN);
@@ -510,9 +556,9 @@ public final class Analyzer {
     return new Estimate(mean, mean - half, mean + half, means.count());
   }
 
-  /** Adds the trapezoid between two samples to every interval that overlaps it. */
+  /** Adds the trapezoid of rail {@code r} between two samples to every interval overlapping it. */
   private static void integrate(
-      IntervalSweep sweep, long t0, double[] p0, long t1, double[] p1, double[] area, int nr) {
+      IntervalSweep sweep, long t0, double p0, long t1, double p1, double[] area, int nr, int r) {
     int k = sweep.advanceWindow(t0, t1);
     double span = t1 - t0;
     for (int i = 0; i < k; i++) {
@@ -524,11 +570,9 @@ public final class Analyzer {
       }
       double fa = (a - t0) / span;
       double fb = (b - t0) / span;
-      for (int r = 0; r < nr; r++) {
-        double pa = p0[r] + (p1[r] - p0[r]) * fa;
-        double pb = p0[r] + (p1[r] - p0[r]) * fb;
-        area[id * nr + r] += (b - a) * (pa + pb) / 2;
-      }
+      double pa = p0 + (p1 - p0) * fa;
+      double pb = p0 + (p1 - p0) * fb;
+      area[id * nr + r] += (b - a) * (pa + pb) / 2;
     }
   }
 
@@ -631,9 +675,12 @@ public final class Analyzer {
     return a;
   }
 
+  /** Adds each rail's value; a gap (NaN) is skipped, never summed. */
   private static void addAll(RunningStats[] stats, double[] p) {
     for (int r = 0; r < stats.length; r++) {
-      stats[r].add(p[r]);
+      if (!Double.isNaN(p[r])) {
+        stats[r].add(p[r]);
+      }
     }
   }
 
