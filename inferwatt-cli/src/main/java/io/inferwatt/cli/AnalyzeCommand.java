@@ -1,5 +1,7 @@
 package io.inferwatt.cli;
 
+import io.inferwatt.core.PowerSample;
+import io.inferwatt.core.SampleSource;
 import io.inferwatt.core.analysis.AnalysisOptions;
 import io.inferwatt.core.analysis.AnalysisResult;
 import io.inferwatt.core.analysis.Analyzer;
@@ -7,11 +9,18 @@ import io.inferwatt.core.analysis.LayerMapping;
 import io.inferwatt.core.io.EventsFile;
 import io.inferwatt.core.io.EventsJsonl;
 import io.inferwatt.core.io.SamplesCsv;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.NoSuchElementException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -80,16 +89,112 @@ final class AnalyzeCommand implements Callable<Integer> {
     AnalysisOptions options =
         options(minSamples, mapping, windowMs)
             .withRails(rails.stream().map(r -> r.toLowerCase(Locale.ROOT)).toList());
-    List<String> fileRails;
-    try (SamplesCsv.Reader reader = SamplesCsv.open(samples)) {
-      fileRails = reader.rails();
+    // the window-aware mapping reads the samples several times; a pipe or FIFO is read once
+    // into a temporary file first, a regular file is reopened for each pass
+    Path spooled = Files.isRegularFile(samples) ? null : spool(samples);
+    try {
+      Path readFrom = spooled == null ? samples : spooled;
+      List<String> readerWarnings = new ArrayList<>();
+      SamplesCsv.Reader first = SamplesCsv.open(samples.toString(), Files.newInputStream(readFrom));
+      List<String> fileRails = first.rails();
+      SampleSource source =
+          new SampleSource() {
+            private SamplesCsv.Reader pending = first;
+
+            @Override
+            public Iterator<PowerSample> open() {
+              SamplesCsv.Reader r = pending;
+              pending = null;
+              if (r == null) {
+                try {
+                  r = SamplesCsv.open(samples.toString(), Files.newInputStream(readFrom));
+                } catch (IOException e) {
+                  throw new UncheckedIOException(
+                      "cannot read " + samples + ": " + e.getMessage(), e);
+                }
+              }
+              return closingAtEnd(r, readerWarnings);
+            }
+          };
+      AnalysisResult result;
+      try {
+        result = Analyzer.analyze(fileRails, source, ef.events(), ef.simulated(), options);
+      } finally {
+        first.close();
+      }
+      if (!readerWarnings.isEmpty()) {
+        List<String> all = new ArrayList<>(readerWarnings);
+        all.addAll(result.warnings());
+        result =
+            new AnalysisResult(
+                result.rails(),
+                result.simulated(),
+                result.inferences(),
+                result.layers(),
+                result.unattributed(),
+                result.idlePowerMw(),
+                result.phases(),
+                result.samplePeriodMs(),
+                result.minSamplesPerLayer(),
+                result.cyclesNeeded(),
+                result.mapping(),
+                all);
+      }
+      print(result, ef);
+    } finally {
+      if (spooled != null) {
+        Files.deleteIfExists(spooled);
+      }
     }
-    // the window-aware mapping reads the file several times: each pass reopens it and streams
-    AnalysisResult result =
-        Analyzer.analyze(
-            fileRails, SamplesCsv.source(samples), ef.events(), ef.simulated(), options);
+    return 0;
+  }
+
+  /** Copies a pipe or FIFO once into a private temporary file. */
+  private static Path spool(Path input) throws IOException {
+    Path tmp = Files.createTempFile("inferwatt-samples", ".csv");
+    try (InputStream in = Files.newInputStream(input)) {
+      Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(tmp);
+      throw e;
+    }
+    return tmp;
+  }
+
+  /** Iterates a reader and closes it at the end; the first complete pass gives its warnings. */
+  private static Iterator<PowerSample> closingAtEnd(SamplesCsv.Reader r, List<String> warnings) {
+    return new Iterator<>() {
+      private boolean open = true;
+
+      @Override
+      public boolean hasNext() {
+        if (!open) {
+          return false;
+        }
+        if (r.hasNext()) {
+          return true;
+        }
+        if (warnings.isEmpty()) {
+          warnings.addAll(r.warnings());
+        }
+        r.close();
+        open = false;
+        return false;
+      }
+
+      @Override
+      public PowerSample next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        return r.next();
+      }
+    };
+  }
+
+  private void print(AnalysisResult result, EventsFile ef) throws IOException {
     PrintWriter out = spec.commandLine().getOut();
-    if (fmt == Output.JSON) {
+    if (Output.parse(format) == Output.JSON) {
       var o = JsonReport.analysis(result);
       if (!ef.meta().isEmpty()) {
         var meta = o.putObject("meta");
@@ -103,7 +208,6 @@ final class AnalyzeCommand implements Callable<Integer> {
           samples, events, result.simulated() ? " (recorded on a simulated board)" : "");
       text.analysis(result);
     }
-    return 0;
   }
 
   static AnalysisOptions options(int minSamples, String mapping, Double windowMs) {

@@ -12,9 +12,13 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -387,16 +391,47 @@ public final class EventsJsonl {
       return this;
     }
 
-    /** Writes every event of {@code log}: inferences, layers, phases. */
+    /**
+     * Writes every event of {@code log} in time order, as a streaming reader wants them: the phases
+     * first (in start order), then each inference (in start order) followed by its layers.
+     */
     public Writer all(EventLog log) throws IOException {
-      for (InferenceEvent e : log.inferences()) {
-        inference(e);
-      }
-      for (int i = 0; i < log.layerCount(); i++) {
-        layer(log.layer(i));
-      }
-      for (PhaseEvent p : log.phases()) {
+      List<PhaseEvent> phases = new ArrayList<>(log.phases());
+      phases.sort(Comparator.comparingLong(PhaseEvent::startNs));
+      for (PhaseEvent p : phases) {
         phase(p);
+      }
+      List<InferenceEvent> infs = new ArrayList<>(log.inferences());
+      infs.sort(Comparator.comparingLong(InferenceEvent::startNs));
+      Map<Long, Integer> pos = new HashMap<>(infs.size() * 2);
+      for (int i = 0; i < infs.size(); i++) {
+        pos.put(infs.get(i).seq(), i);
+      }
+      // layers grouped by their inference's position (a counting sort keeps their order)
+      int n = log.layerCount();
+      int[] start = new int[infs.size() + 2];
+      int[] at = new int[n];
+      for (int i = 0; i < n; i++) {
+        Integer p = pos.get(log.layerSeq(i));
+        at[i] = p == null ? infs.size() : p;
+        start[at[i] + 1]++;
+      }
+      for (int i = 1; i < start.length; i++) {
+        start[i] += start[i - 1];
+      }
+      int[] order = new int[n];
+      int[] fill = Arrays.copyOf(start, start.length);
+      for (int i = 0; i < n; i++) {
+        order[fill[at[i]]++] = i;
+      }
+      for (int k = 0; k < infs.size(); k++) {
+        inference(infs.get(k));
+        for (int j = start[k]; j < start[k + 1]; j++) {
+          layer(log.layer(order[j]));
+        }
+      }
+      for (int j = start[infs.size()]; j < n; j++) {
+        layer(log.layer(order[j])); // layers of no inference: kept, the reader will say so
       }
       return this;
     }
