@@ -116,6 +116,46 @@ final class WindowMapping {
       double meanLatencyNs,
       AnalysisOptions options,
       List<String> warnings) {
+    Searched found =
+        search(source, railIdx, layout, spanStartNs, spanEndNs, samplePeriodNs, options, warnings);
+    if (found.early() != null) {
+      return found.early();
+    }
+    Outcome negligible = negligible(found, shortestLayerNs(layout), options);
+    if (negligible != null) {
+      return negligible;
+    }
+    // every sample: from the buffer when it holds them all, else one more streaming pass
+    WindowDesign design = found.design();
+    WindowNormal normal =
+        found.buffer().stride == 1
+            ? design.accumulate(found.buffer(), found.w(), found.d(), 1)
+            : design.accumulate(source, found.w(), found.d());
+    return decide(found, normal, meanLatencyNs, warnings);
+  }
+
+  /**
+   * What the window search found: the window {@code w} and offset {@code d} (ns) with the design
+   * and buffer it used, or the paper's outcome when there were too few samples ({@code early}).
+   */
+  record Searched(
+      WindowDesign design,
+      WindowBuffer buffer,
+      long w,
+      long d,
+      List<ResidualPoint> curve,
+      Outcome early) {}
+
+  /** Estimates the sensor's window from the samples of {@code source}, widening the range. */
+  static Searched search(
+      SampleSource source,
+      int[] railIdx,
+      LayerLayout layout,
+      long spanStartNs,
+      long spanEndNs,
+      double samplePeriodNs,
+      AnalysisOptions options,
+      List<String> warnings) {
     long hint = options.windowHintNs().orElse(-1);
     long wMax = MIN_WINDOW_RANGE_NS;
     if (samplePeriodNs > 0) {
@@ -133,12 +173,18 @@ final class WindowMapping {
       buffer = new WindowBuffer(railIdx.length);
       long skippedNaN = design.fill(source, buffer);
       if (buffer.size < 2 * design.k) {
-        return paper(
-            "too few samples ("
-                + buffer.size
-                + ") with windows inside the mapped inferences for "
-                + design.k
-                + " unknowns; the paper's mapping is used");
+        return new Searched(
+            null,
+            null,
+            0,
+            0,
+            List.of(),
+            paper(
+                "too few samples ("
+                    + buffer.size
+                    + ") with windows inside the mapped inferences for "
+                    + design.k
+                    + " unknowns; the paper's mapping is used"));
       }
       search = new WindowSearch(design, buffer, range);
       search.run(hint);
@@ -154,13 +200,15 @@ final class WindowMapping {
       // the best window lies at the end of the range: the sensor averages longer; widen
       wMax = Math.min(limit, wMax * 4);
     }
-    long w = search.bestW;
-    long d = search.bestD;
-    double wMs = w / NS_PER_MS;
-    double dMs = d / NS_PER_MS;
-    List<ResidualPoint> curve = search.curve();
+    return new Searched(design, buffer, search.bestW, search.bestD, search.curve(), null);
+  }
 
-    double shortestNs = shortestLayerNs(layout);
+  /** In {@link LayerMapping#AUTO}: the paper's outcome when the window is negligible, else null. */
+  static Outcome negligible(Searched found, double shortestNs, AnalysisOptions options) {
+    long w = found.w();
+    double wMs = w / NS_PER_MS;
+    double dMs = found.d() / NS_PER_MS;
+    List<ResidualPoint> curve = found.curve();
     if (options.mapping() == LayerMapping.AUTO && w < NEGLIGIBLE_FRACTION * shortestNs) {
       String why =
           String.format(
@@ -173,10 +221,16 @@ final class WindowMapping {
       return new Outcome(
           new MappingInfo("paper", 0, 0, wMs, dMs, Double.NaN, true, why, curve), null);
     }
+    return null;
+  }
 
-    // every sample: from the buffer when it holds them all, else one more streaming pass
-    WindowNormal normal =
-        buffer.stride == 1 ? design.accumulate(buffer, w, d, 1) : design.accumulate(source, w, d);
+  /** The outcome of the final fit over every sample ({@code normal}). */
+  static Outcome decide(
+      Searched found, WindowNormal normal, double meanLatencyNs, List<String> warnings) {
+    long w = found.w();
+    double wMs = w / NS_PER_MS;
+    double dMs = found.d() / NS_PER_MS;
+    List<ResidualPoint> curve = found.curve();
     WindowSolution sol = WindowSolution.of(normal, true);
     if (!sol.choleskyOk || !(sol.condition <= MAX_CONDITION)) {
       String cause =
@@ -230,7 +284,7 @@ final class WindowMapping {
             dMs);
     MappingInfo info =
         new MappingInfo("window", wMs, dMs, wMs, dMs, sol.condition, true, why, curve);
-    return new Outcome(info, sol.fit(design.slots));
+    return new Outcome(info, sol.fit(found.design().slots));
   }
 
   /** The paper's mapping, for a reason that does not need a window estimate. */

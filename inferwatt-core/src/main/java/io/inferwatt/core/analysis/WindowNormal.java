@@ -1,6 +1,5 @@
 package io.inferwatt.core.analysis;
 
-
 /** The normal equations, accumulated sample by sample; size independent of the samples. */
 final class WindowNormal {
   final int k;

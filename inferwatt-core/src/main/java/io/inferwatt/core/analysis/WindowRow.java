@@ -1,6 +1,5 @@
 package io.inferwatt.core.analysis;
 
-
 /** A sparse row of the design matrix over a dense scratch array. */
 final class WindowRow {
   final double[] vals;

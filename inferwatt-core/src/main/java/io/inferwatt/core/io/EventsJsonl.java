@@ -62,6 +62,66 @@ public final class EventsJsonl {
     }
   }
 
+  /**
+   * The phases and {@code meta} fields of an events stream, read once: what a streaming analysis
+   * needs before the inferences. Only lines that mention {@code phase} or {@code meta} are parsed;
+   * the others are checked later, when the stream is read for its inferences.
+   */
+  public static EventsFile header(String source, InputStream in) {
+    EventLog.Builder log = EventLog.builder();
+    EventSink sink =
+        new EventSink() {
+          @Override
+          public void inference(InferenceEvent e) {}
+
+          @Override
+          public void layer(
+              long seq,
+              int index,
+              String name,
+              String type,
+              long durationNs,
+              long startNsOrMin,
+              long line) {}
+
+          @Override
+          public void phase(PhaseEvent e) {
+            log.phase(e);
+          }
+        };
+    Parser p = new Parser(source, sink, false);
+    try (LineReader lines = new LineReader(source, in)) {
+      while (lines.next()) {
+        if (mentions(lines.buffer(), lines.start(), lines.length())) {
+          p.accept(lines.buffer(), lines.start(), lines.length(), lines.lineNumber());
+        }
+      }
+    }
+    return new EventsFile(log.build(), p.meta);
+  }
+
+  /** Whether the bytes hold {@code "phase"} or {@code "meta"} (a cheap pre-filter). */
+  private static boolean mentions(byte[] b, int from, int len) {
+    int end = from + len;
+    for (int i = from; i + 5 < end; i++) {
+      if (b[i] == '"') {
+        if (b[i + 1] == 'p'
+            && i + 7 < end
+            && b[i + 2] == 'h'
+            && b[i + 3] == 'a'
+            && b[i + 4] == 's'
+            && b[i + 5] == 'e'
+            && b[i + 6] == '"') {
+          return true;
+        }
+        if (b[i + 1] == 'm' && b[i + 2] == 'e' && b[i + 3] == 't' && b[i + 4] == 'a' && b[i + 5] == '"') {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** A line reader over an events stream, for callers that interleave it with other input. */
   public static Lines lines(String source, InputStream in, EventSink sink) {
     return new Lines(source, in, sink);
@@ -171,7 +231,10 @@ public final class EventsJsonl {
       } catch (FormatException e) {
         throw e;
       } catch (IllegalArgumentException e) {
-        throw new FormatException(source, line, e.getMessage());
+        // the sink's own complaint (e.g. events out of order) stays reachable as the cause
+        FormatException f = new FormatException(source, line, e.getMessage());
+        f.initCause(e);
+        throw f;
       }
     }
 
