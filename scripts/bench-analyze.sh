@@ -18,7 +18,7 @@ python3 -c 'import numpy' 2>/dev/null || { echo "needs numpy: pip install numpy"
 "$here/inferwatt" --version >/dev/null # builds the jar when needed
 mkdir -p "$work"
 
-# one run: prints "wall_s peak_mib exit"
+# one run: prints "wall_s peak_mib exit cpu_s" (cpu: user + system, all threads)
 measure() {
   local log="$work/time.log"
   set +e
@@ -28,12 +28,14 @@ measure() {
   local wall rss
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$log")
   rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2/1024}' "$log")
-  echo "$wall $rss $rc"
+  cpu=$(awk -F': ' '/User time|System time/ {s+=$2} END {printf "%.2f", s}' "$log")
+  echo "$wall $rss $rc $cpu"
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
-printf "%-5s %-28s %10s %10s %s\n" size tool "wall s" "peak MiB" "(median of $reps; $(nproc) cpus)"
+echo "median of $reps runs; $(nproc) cpus; load average now: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf "%-5s %-28s %10s %10s %10s\n" size tool "wall s" "cpu s" "peak MiB"
 for n in $sizes; do
   cycles=$((30000 * n))
   s="$work/s$n.csv"
@@ -45,10 +47,11 @@ for n in $sizes; do
   for tool in paper window numpy; do
     walls=()
     rsss=()
+    cpus=()
     for ((r = 0; r < reps; r++)); do
       case $tool in
-        numpy) read -r w m c < <(measure python3 "$here/scripts/bench_analyze_numpy.py" "$s" "$e") ;;
-        *) read -r w m c < <(measure java "-Xmx$xmx" -jar "$jar" analyze --samples "$s" \
+        numpy) read -r w m c u < <(measure python3 "$here/scripts/bench_analyze_numpy.py" "$s" "$e") ;;
+        *) read -r w m c u < <(measure java "-Xmx$xmx" -jar "$jar" analyze --samples "$s" \
               --events "$e" --mapping "$tool" --format json) ;;
       esac
       if [[ "$c" != 0 ]]; then
@@ -56,12 +59,15 @@ for n in $sizes; do
         tail -3 "$work/time.log" "$work/out.txt" >&2
         w=nan
         m=nan
+        u=nan
       fi
       walls+=("$w")
       rsss+=("$m")
+      cpus+=("$u")
     done
     label=$([[ $tool == numpy ]] && echo "numpy (paper mapping)" || echo "inferwatt --mapping $tool")
-    printf "%-5s %-28s %10s %10s\n" "${n}x" "$label" \
-      "$(printf '%s\n' "${walls[@]}" | median)" "$(printf '%s\n' "${rsss[@]}" | median)"
+    printf "%-5s %-28s %10s %10s %10s\n" "${n}x" "$label" \
+      "$(printf '%s\n' "${walls[@]}" | median)" "$(printf '%s\n' "${cpus[@]}" | median)" \
+      "$(printf '%s\n' "${rsss[@]}" | median)"
   done
 done

@@ -28,6 +28,10 @@ import java.util.Map;
  *
  * <p>A live recorder pushes samples and events as they come and calls {@link #finish()} at the end;
  * a file reader does the same from two streams, each read once.
+ *
+ * <p>About 550 lines: it groups the events, lays the layers out and sweeps each sample over the
+ * inferences, layers, idle time and phases; the power set ({@link InferencePower}), the window fit
+ * ({@link WindowStream}) and the result ({@link StreamResult}) live in their own classes.
  */
 public final class AnalysisStream implements EventSink {
 
@@ -42,17 +46,17 @@ public final class AnalysisStream implements EventSink {
     }
   }
 
-  private final List<String> rails;
+  final List<String> rails;
   private final int[] railIdx;
   private final int nr;
-  private final boolean simulated;
-  private final AnalysisOptions options;
-  private final List<String> warnings = new ArrayList<>();
-  private final List<PhaseEvent> phases;
+  final boolean simulated;
+  final AnalysisOptions options;
+  final List<String> warnings = new ArrayList<>();
+  final List<PhaseEvent> phases;
   private final boolean hasLatency;
   private final boolean hasPower;
   private final boolean hasLayers;
-  private final long[] phaseInferences;
+  final long[] phaseInferences;
 
   // --- the open inference group
   private long groupSeq;
@@ -70,68 +74,50 @@ public final class AnalysisStream implements EventSink {
   private long watermark = Long.MIN_VALUE;
 
   // --- whole inferences
-  private long nonWarmup;
+  long nonWarmup;
   private final Map<Integer, Integer> batchCounts = new HashMap<>();
-  private int bestBatch = 1;
+  int bestBatch = 1;
   private int bestBatchCount;
   private double[] latencyMs = new double[1024];
   private int latencyCount;
 
-  // power set: a queue of inferences (sweep) with their running sums, retired in start order
-  private final IntervalQueue powerPoints = new IntervalQueue();
-  private final IntervalQueue[] powerAreas;
-  private long[] pStart = new long[64];
-  private long[] pEnd = new long[64];
-  private long[] pRows = new long[64];
-  private long[] pCount;
-  private double[] pSum;
-  private double[] pArea;
-  private long pBase; // id of slot 0 in the arrays
-  private int pSize;
-  private long powerSetSize;
-  private long withSamples;
-  private final RunningStats[] powerMeans;
-  private final double[] powerTotal;
-  private final long[] powerCount;
-  private final RunningStats[] energy;
+  // power set: each inference with its running sums, folded in start order
+  final InferencePower power;
 
   // --- layers (paper's mapping) and their layout statistics
   private final IntervalQueue layerPoints = new IntervalQueue();
-  private int slotCount;
-  private String[] names = new String[16];
-  private String[] types = new String[16];
-  private long[] cycles = new long[16];
-  private double[] durationSumNs = new double[16];
-  private RunningStats[][] layerPower = new RunningStats[16][];
-  private long[] layerSamples = new long[16];
-  private final RunningStats[] tailPower;
-  private long tailSamples;
-  private double tailSumNs;
-  private long tailCount;
-  private long clipped;
-  private long layerSpanStart = Long.MAX_VALUE;
-  private long layerSpanEnd = Long.MIN_VALUE;
-  private double layerLatencySumNs;
-  private long layerInferences;
-  private final WindowStream window;
+  int slotCount;
+  String[] names = new String[16];
+  String[] types = new String[16];
+  long[] cycles = new long[16];
+  double[] durationSumNs = new double[16];
+  RunningStats[][] layerPower = new RunningStats[16][];
+  long[] layerSamples = new long[16];
+  final RunningStats[] tailPower;
+  long tailSamples;
+  double tailSumNs;
+  long tailCount;
+  long clipped;
+  long layerInferences;
+  final WindowStream window;
 
   // --- idle and phases
   private final IntervalSweep idlePoints;
-  private final RunningStats[] idlePower;
+  final RunningStats[] idlePower;
   private final IntervalSweep phasePoints;
   private final IntervalSweep[] phaseAreas;
-  private final long[] phaseSamples;
-  private final double[] phaseArea;
+  final long[] phaseSamples;
+  final double[] phaseArea;
 
   // --- samples
   private final PeriodEstimator period = new PeriodEstimator();
   private long prevT = Long.MIN_VALUE;
-  private boolean anySample;
+  boolean anySample;
   private final double[] p;
-  private final long[] firstValid;
-  private final long[] lastValid;
+  final long[] firstValid;
+  final long[] lastValid;
   private final double[] lastValue;
-  private final long[] gaps;
+  final long[] gaps;
   private final SampleQueue pending = new SampleQueue();
   private boolean finished;
   private long lastAccepted;
@@ -173,17 +159,7 @@ public final class AnalysisStream implements EventSink {
     hasLayers = has(Phases.LAYERS);
     phaseInferences = new long[sorted.size()];
 
-    powerAreas = new IntervalQueue[nr];
-    for (int r = 0; r < nr; r++) {
-      powerAreas[r] = new IntervalQueue();
-    }
-    pCount = new long[64 * nr];
-    pSum = new double[64 * nr];
-    pArea = new double[64 * nr];
-    powerMeans = newStats(nr);
-    powerTotal = new double[nr];
-    powerCount = new long[nr];
-    energy = newStats(nr);
+    power = new InferencePower(nr);
     tailPower = newStats(nr);
 
     List<PhaseEvent> idle = new ArrayList<>();
@@ -342,7 +318,7 @@ public final class AnalysisStream implements EventSink {
         latencyMs[latencyCount++] = inf.latencyNs() / NS_PER_MS;
       }
       if (!hasPower || startsIn(inf.startNs(), Phases.POWER)) {
-        addPowerInference(inf);
+        power.add(inf);
       }
       if (!hasLayers || startsIn(inf.startNs(), Phases.LAYERS)) {
         layOut(inf);
@@ -360,9 +336,6 @@ public final class AnalysisStream implements EventSink {
       }
     }
     layerInferences++;
-    layerSpanStart = Math.min(layerSpanStart, inf.startNs());
-    layerSpanEnd = Math.max(layerSpanEnd, inf.endNs());
-    layerLatencySumNs += inf.latencyNs();
     if (window != null) {
       window.inference(inf.startNs(), inf.endNs());
     }
@@ -451,85 +424,6 @@ public final class AnalysisStream implements EventSink {
     slotCount = Math.max(slotCount, slot + 1);
   }
 
-  private void addPowerInference(InferenceEvent inf) {
-    if (pSize == pStart.length) {
-      retirePower(false);
-    }
-    if (pSize == pStart.length) {
-      int n = pSize * 2;
-      pStart = Arrays.copyOf(pStart, n);
-      pEnd = Arrays.copyOf(pEnd, n);
-      pRows = Arrays.copyOf(pRows, n);
-      pCount = Arrays.copyOf(pCount, n * nr);
-      pSum = Arrays.copyOf(pSum, n * nr);
-      pArea = Arrays.copyOf(pArea, n * nr);
-    }
-    int i = pSize++;
-    pStart[i] = inf.startNs();
-    pEnd[i] = inf.endNs();
-    pRows[i] = 0;
-    Arrays.fill(pCount, i * nr, (i + 1) * nr, 0);
-    Arrays.fill(pSum, i * nr, (i + 1) * nr, 0);
-    Arrays.fill(pArea, i * nr, (i + 1) * nr, 0);
-    int id = (int) (pBase + i);
-    powerPoints.add(inf.startNs(), inf.endNs(), id);
-    for (int r = 0; r < nr; r++) {
-      powerAreas[r].add(inf.startNs(), inf.endNs(), id);
-    }
-    powerSetSize++;
-  }
-
-  /**
-   * Folds finished inferences of the power set into the aggregates, in start order: one is finished
-   * when every rail has a reading after its end (or at the end of the run).
-   */
-  private void retirePower(boolean all) {
-    int k = 0;
-    while (k < pSize) {
-      if (!all) {
-        boolean done = prevT > pEnd[k];
-        for (int r = 0; r < nr && done; r++) {
-          done = lastValid[r] >= pEnd[k];
-        }
-        if (!done) {
-          break;
-        }
-      }
-      fold(k);
-      k++;
-    }
-    if (k > 0) {
-      int rest = pSize - k;
-      System.arraycopy(pStart, k, pStart, 0, rest);
-      System.arraycopy(pEnd, k, pEnd, 0, rest);
-      System.arraycopy(pRows, k, pRows, 0, rest);
-      System.arraycopy(pCount, k * nr, pCount, 0, rest * nr);
-      System.arraycopy(pSum, k * nr, pSum, 0, rest * nr);
-      System.arraycopy(pArea, k * nr, pArea, 0, rest * nr);
-      pSize = rest;
-      pBase += k;
-    }
-  }
-
-  private void fold(int i) {
-    if (pRows[i] > 0) {
-      withSamples++;
-    }
-    for (int r = 0; r < nr; r++) {
-      long c = pCount[i * nr + r];
-      if (c > 0) {
-        powerMeans[r].add(pSum[i * nr + r] / c);
-        powerTotal[r] += pSum[i * nr + r];
-        powerCount[r] += c;
-      }
-      boolean covered =
-          firstValid[r] != Long.MIN_VALUE && firstValid[r] <= pStart[i] && lastValid[r] >= pEnd[i];
-      if (covered) {
-        energy[r].add(pArea[i * nr + r] / 1e9); // mW*ns -> mJ
-      }
-    }
-  }
-
   /**
    * The start of the last inference taken in: samples before it can be analysed at once. A reader
    * that merges two streams reads events until this passes the next sample's time.
@@ -596,23 +490,14 @@ public final class AnalysisStream implements EventSink {
       if (firstValid[r] == Long.MIN_VALUE) {
         firstValid[r] = t;
       } else {
-        integrate(powerAreas[r], lastValid[r], lastValue[r], t, p[r], r, true);
+        power.integrate(r, lastValid[r], lastValue[r], t, p[r]);
         integrate(phaseAreas[r], lastValid[r], lastValue[r], t, p[r], phaseArea, r);
       }
       lastValid[r] = t;
       lastValue[r] = p[r];
     }
-    int k = powerPoints.advance(t);
-    for (int i = 0; i < k; i++) {
-      int at = (int) (powerPoints.tag(powerPoints.active(i)) - pBase);
-      pRows[at]++;
-      for (int r = 0; r < nr; r++) {
-        if (!Double.isNaN(p[r])) {
-          pCount[at * nr + r]++;
-          pSum[at * nr + r] += p[r];
-        }
-      }
-    }
+    power.point(t, p);
+    int k;
     k = layerPoints.advance(t);
     for (int i = 0; i < k; i++) {
       int slot = layerPoints.tag(layerPoints.active(i));
@@ -636,29 +521,7 @@ public final class AnalysisStream implements EventSink {
     if (window != null) {
       window.sample(t, readEnd, p);
     }
-    if (pSize > 0 && prevT > pEnd[0]) {
-      retirePower(false);
-    }
-  }
-
-  private void integrate(
-      IntervalQueue sweep, long t0, double p0, long t1, double p1, int r, boolean power) {
-    int k = sweep.advanceWindow(t0, t1);
-    double span = t1 - t0;
-    for (int i = 0; i < k; i++) {
-      long id = sweep.active(i);
-      long a = Math.max(t0, sweep.start(id));
-      long b = Math.min(t1, sweep.end(id));
-      if (b <= a) {
-        continue;
-      }
-      double fa = (a - t0) / span;
-      double fb = (b - t0) / span;
-      double pa = p0 + (p1 - p0) * fa;
-      double pb = p0 + (p1 - p0) * fb;
-      int at = (int) (sweep.tag(id) - pBase);
-      pArea[at * nr + r] += (b - a) * (pa + pb) / 2;
-    }
+    power.retire(false, prevT, firstValid, lastValid);
   }
 
   private void integrate(
@@ -678,169 +541,18 @@ public final class AnalysisStream implements EventSink {
       closeGroup();
     }
     advanceWatermark(Long.MAX_VALUE);
-    retirePower(true);
+    power.retire(true, prevT, firstValid, lastValid);
     return new StreamResult(this).build();
   }
 
-  // read by StreamResult
-  List<String> rails() {
-    return rails;
-  }
-
-  boolean simulated() {
-    return simulated;
-  }
-
-  AnalysisOptions options() {
-    return options;
-  }
-
-  List<String> warnings() {
-    return warnings;
-  }
-
-  List<PhaseEvent> phases() {
-    return phases;
-  }
-
-  long[] phaseInferences() {
-    return phaseInferences;
-  }
-
-  long nonWarmup() {
-    return nonWarmup;
-  }
-
-  int bestBatch() {
-    return bestBatch;
-  }
+  // the fields StreamResult reads are package-private
 
   double[] latencies() {
     return Arrays.copyOf(latencyMs, latencyCount);
   }
 
-  long powerSetSize() {
-    return powerSetSize;
-  }
-
-  long withSamples() {
-    return withSamples;
-  }
-
-  RunningStats[] powerMeans() {
-    return powerMeans;
-  }
-
-  double[] powerTotal() {
-    return powerTotal;
-  }
-
-  long[] powerCount() {
-    return powerCount;
-  }
-
-  RunningStats[] energy() {
-    return energy;
-  }
-
-  int slotCount() {
-    return slotCount;
-  }
-
-  String[] names() {
-    return names;
-  }
-
-  String[] types() {
-    return types;
-  }
-
-  long[] cycles() {
-    return cycles;
-  }
-
-  double[] durationSumNs() {
-    return durationSumNs;
-  }
-
-  RunningStats[][] layerPower() {
-    return layerPower;
-  }
-
-  long[] layerSamples() {
-    return layerSamples;
-  }
-
-  RunningStats[] tailPower() {
-    return tailPower;
-  }
-
-  long tailSamples() {
-    return tailSamples;
-  }
-
-  double tailSumNs() {
-    return tailSumNs;
-  }
-
-  long tailCount() {
-    return tailCount;
-  }
-
-  long clipped() {
-    return clipped;
-  }
-
-  boolean anySample() {
-    return anySample;
-  }
-
   double periodMs() {
     return period.medianNs() / NS_PER_MS;
-  }
-
-  long[] gaps() {
-    return gaps;
-  }
-
-  RunningStats[] idlePower() {
-    return idlePower;
-  }
-
-  long[] phaseSamples() {
-    return phaseSamples;
-  }
-
-  double[] phaseArea() {
-    return phaseArea;
-  }
-
-  long[] firstValid() {
-    return firstValid;
-  }
-
-  long[] lastValid() {
-    return lastValid;
-  }
-
-  long layerInferences() {
-    return layerInferences;
-  }
-
-  long layerSpanStart() {
-    return layerSpanStart;
-  }
-
-  long layerSpanEnd() {
-    return layerSpanEnd;
-  }
-
-  double layerLatencySumNs() {
-    return layerLatencySumNs;
-  }
-
-  WindowStream window() {
-    return window;
   }
 
   private static RunningStats[] newStats(int n) {

@@ -30,20 +30,20 @@ final class StreamResult {
 
   StreamResult(AnalysisStream s) {
     this.s = s;
-    this.rails = s.rails();
+    this.rails = s.rails;
     this.nr = rails.size();
-    this.options = s.options();
+    this.options = s.options;
   }
 
   AnalysisResult build() {
-    if (s.clipped() > 0) {
+    if (s.clipped > 0) {
       warnings.add(
-          s.clipped()
+          s.clipped
               + " layer intervals reached past their inference's end and were cut there"
               + " (profiled layer times add up to more than the latency)");
     }
     double periodMs = s.periodMs();
-    long[] gaps = s.gaps();
+    long[] gaps = s.gaps;
     for (int r = 0; r < nr; r++) {
       if (gaps[r] > 0) {
         warnings.add(
@@ -59,11 +59,11 @@ final class StreamResult {
     }
     InferenceSummary inf = inferences();
     WindowMapping.Outcome mapped = mapLayers(periodMs);
-    warnings.addAll(s.warnings());
+    warnings.addAll(s.warnings);
     WindowMapping.Fit fit = mapped.fit();
-    int slots = s.slotCount();
-    long[] cycles = s.cycles();
-    double[] durationSumNs = s.durationSumNs();
+    int slots = s.slotCount;
+    long[] cycles = s.cycles;
+    double[] durationSumNs = s.durationSumNs;
     List<LayerSummary> layerSummaries = new ArrayList<>();
     double fastestMs = Double.NaN;
     for (int slot = 0; slot < slots; slot++) {
@@ -89,12 +89,12 @@ final class StreamResult {
       for (int r = 0; r < nr; r++) {
         Estimate e =
             fit == null
-                ? s.layerPower()[slot][r].estimate()
+                ? s.layerPower[slot][r].estimate()
                 : unresolved ? Estimate.NONE : fit.powerMw()[slot][r];
         lp.put(rails.get(r), e);
         le.put(rails.get(r), e.mean() * durMs / 1000.0);
       }
-      long mappedSamples = s.layerSamples()[slot];
+      long mappedSamples = s.layerSamples[slot];
       long need = cyclesFor(durMs, periodMs);
       if (fit != null) {
         double eq = fit.equivalentSamples()[slot];
@@ -103,12 +103,12 @@ final class StreamResult {
         // with windows the hardest layer need not be the fastest: the most cycles any needs
         cyclesNeeded = Math.max(cyclesNeeded, need);
       }
-      String name = s.names()[slot];
+      String name = s.names[slot];
       layerSummaries.add(
           new LayerSummary(
               slot,
               name,
-              s.types()[slot],
+              s.types[slot],
               mappedSamples,
               cycles[slot],
               durMs,
@@ -129,7 +129,7 @@ final class StreamResult {
                 fit.equivalentSamples()[slot],
                 need < 0 ? "?" : Long.toString(need),
                 options.minSamplesPerLayer()));
-      } else if (mappedSamples < options.minSamplesPerLayer() && s.anySample()) {
+      } else if (mappedSamples < options.minSamplesPerLayer() && s.anySample) {
         warnings.add(
             "layer "
                 + slot
@@ -145,21 +145,21 @@ final class StreamResult {
                 + " cycles");
       }
     }
-    double tailMs = s.tailCount() == 0 ? Double.NaN : s.tailSumNs() / s.tailCount() / NS_PER_MS;
+    double tailMs = s.tailCount == 0 ? Double.NaN : s.tailSumNs / s.tailCount / NS_PER_MS;
     Unattributed tail =
         fit == null
-            ? new Unattributed(s.tailSamples(), tailMs, estimates(s.tailPower()))
+            ? new Unattributed(s.tailSamples, tailMs, estimates(s.tailPower))
             : new Unattributed(
                 equivalent(fit.equivalentSamples()[fit.tailColumn()]),
                 tailMs,
                 estimates(fit.powerMw()[fit.tailColumn()]));
     return new AnalysisResult(
         rails,
-        s.simulated(),
+        s.simulated,
         inf,
         layerSummaries,
         tail,
-        estimates(s.idlePower()),
+        estimates(s.idlePower),
         phases(),
         periodMs,
         options.minSamplesPerLayer(),
@@ -174,41 +174,40 @@ final class StreamResult {
     Map<String, Double> energyMj = new LinkedHashMap<>();
     Map<String, Double> energyPaper = new LinkedHashMap<>();
     for (int r = 0; r < nr; r++) {
-      long count = s.powerCount()[r];
+      long count = s.power.samples[r];
       Estimate e =
-          Analyzer.batchMeans(
-              count == 0 ? Double.NaN : s.powerTotal()[r] / count, s.powerMeans()[r]);
+          Analyzer.batchMeans(count == 0 ? Double.NaN : s.power.total[r] / count, s.power.means[r]);
       powerMw.put(rails.get(r), e);
-      energyMj.put(rails.get(r), s.energy()[r].mean());
+      energyMj.put(rails.get(r), s.power.energy[r].mean());
       energyPaper.put(rails.get(r), e.mean() * latency.mean() / 1000.0);
     }
-    if (s.powerSetSize() > 0 && s.withSamples() == 0) {
+    if (s.power.count > 0 && s.power.withSamples == 0) {
       warnings.add("no power sample fell inside any inference: power and energy are not measured");
     }
     return new InferenceSummary(
-        s.nonWarmup(),
-        s.bestBatch(),
+        s.nonWarmup,
+        s.bestBatch,
         latency,
         unmodifiable(powerMw),
         unmodifiable(energyMj),
         unmodifiable(energyPaper),
-        s.withSamples());
+        s.power.withSamples);
   }
 
   /** The window-aware mapping, or the reason why the paper's applies. */
   private WindowMapping.Outcome mapLayers(double periodMs) {
-    WindowStream w = s.window();
-    if (w == null || s.layerInferences() == 0 || !w.anyInterval() || !s.anySample()) {
+    WindowStream w = s.window;
+    if (w == null || s.layerInferences == 0 || !w.anyInterval() || !s.anySample) {
       return new WindowMapping.Outcome(MappingInfo.PAPER, null);
     }
-    return w.finish(s.slotCount(), s.cycles(), s.durationSumNs(), periodMs * NS_PER_MS);
+    return w.finish(s.slotCount, s.cycles, s.durationSumNs, periodMs * NS_PER_MS);
   }
 
   private List<PhaseSummary> phases() {
     List<PhaseSummary> out = new ArrayList<>();
-    List<PhaseEvent> phases = s.phases();
-    long[] firstValid = s.firstValid();
-    long[] lastValid = s.lastValid();
+    List<PhaseEvent> phases = s.phases;
+    long[] firstValid = s.firstValid;
+    long[] lastValid = s.lastValid;
     for (int i = 0; i < phases.size(); i++) {
       PhaseEvent ph = phases.get(i);
       Map<String, Double> en = new LinkedHashMap<>();
@@ -218,7 +217,7 @@ final class StreamResult {
             firstValid[r] != Long.MIN_VALUE
                 && firstValid[r] <= ph.startNs()
                 && lastValid[r] >= ph.endNs();
-        double mj = covered ? s.phaseArea()[i * nr + r] / 1e9 : Double.NaN;
+        double mj = covered ? s.phaseArea[i * nr + r] / 1e9 : Double.NaN;
         en.put(rails.get(r), mj);
         pw.put(rails.get(r), ph.durationNs() > 0 ? mj / (ph.durationNs() / 1e9) : Double.NaN);
       }
@@ -226,8 +225,8 @@ final class StreamResult {
           new PhaseSummary(
               ph.name(),
               ph.durationNs() / NS_PER_MS,
-              s.phaseSamples()[i],
-              s.phaseInferences()[i],
+              s.phaseSamples[i],
+              s.phaseInferences[i],
               unmodifiable(en),
               unmodifiable(pw)));
     }

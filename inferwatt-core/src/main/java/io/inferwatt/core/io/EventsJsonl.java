@@ -114,7 +114,11 @@ public final class EventsJsonl {
             && b[i + 6] == '"') {
           return true;
         }
-        if (b[i + 1] == 'm' && b[i + 2] == 'e' && b[i + 3] == 't' && b[i + 4] == 'a' && b[i + 5] == '"') {
+        if (b[i + 1] == 'm'
+            && b[i + 2] == 'e'
+            && b[i + 3] == 't'
+            && b[i + 4] == 'a'
+            && b[i + 5] == '"') {
           return true;
         }
       }
