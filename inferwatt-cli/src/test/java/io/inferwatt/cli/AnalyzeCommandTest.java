@@ -124,4 +124,92 @@ class AnalyzeCommandTest {
     CliTest.Run t = CliTest.run("analyze", "--samples", s.toString(), "--events", e.toString());
     assertThat(t.out()).contains("implausible power").contains("empty power field");
   }
+
+  @Test
+  void bothInputsAsFifosAreReadOnce() throws Exception {
+    Path sf = fifo("s.fifo");
+    Path ef = fifo("e.fifo");
+    feed(sf, samples());
+    feed(ef, events());
+    CliTest.Run r =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(30),
+            () ->
+                CliTest.run(
+                    "analyze",
+                    "--samples",
+                    sf.toString(),
+                    "--events",
+                    ef.toString(),
+                    "--format",
+                    "json"));
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.json().at("/inferences/count").asLong()).isEqualTo(20);
+  }
+
+  /**
+   * Events not in time order (all inferences, then all layers, as older recorders wrote them) are
+   * sorted in memory: the result equals that of the same events in time order, which stream.
+   */
+  @Test
+  void eventsOutOfTimeOrderGiveTheSameResultAsInOrder() throws Exception {
+    Path s = dir.resolve("s.csv");
+    Files.writeString(s, samples());
+    Path ordered = dir.resolve("ordered.jsonl");
+    Files.writeString(ordered, events());
+    StringBuilder inf = new StringBuilder();
+    StringBuilder lay = new StringBuilder();
+    for (String line : events().split("\n")) {
+      (line.contains("\"inference\"") ? inf : lay).append(line).append('\n');
+    }
+    Path unordered = dir.resolve("unordered.jsonl");
+    Files.writeString(unordered, inf.toString() + lay);
+    for (String mapping : new String[] {"paper", "window"}) {
+      CliTest.Run a =
+          CliTest.run(
+              "analyze",
+              "--samples",
+              s.toString(),
+              "--events",
+              ordered.toString(),
+              "--mapping",
+              mapping,
+              "--format",
+              "json");
+      CliTest.Run b =
+          CliTest.run(
+              "analyze",
+              "--samples",
+              s.toString(),
+              "--events",
+              unordered.toString(),
+              "--mapping",
+              mapping,
+              "--format",
+              "json");
+      assertThat(a.code()).as(a.err()).isZero();
+      assertThat(b.code()).as(b.err()).isZero();
+      assertThat(b.json()).isEqualTo(a.json());
+    }
+  }
+
+  private Path fifo(String name) throws Exception {
+    Path f = dir.resolve(name);
+    assertThat(new ProcessBuilder("mkfifo", f.toString()).start().waitFor()).isZero();
+    return f;
+  }
+
+  private static void feed(Path fifo, String text) {
+    Thread t =
+        new Thread(
+            () -> {
+              try (OutputStream out = Files.newOutputStream(fifo)) {
+                out.write(text.getBytes(StandardCharsets.UTF_8));
+              } catch (Exception e) {
+                // the reader's side reports what went wrong
+              }
+            });
+    t.setDaemon(true);
+    t.start();
+  }
 }
