@@ -77,7 +77,7 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Output fmt = Output.parse(format);
+    Output.parse(format); // a bad --format fails before anything is read
     for (Path p : List.of(samples, events)) {
       if (!Files.isReadable(p)) {
         throw new IllegalArgumentException(p + ": no such file or not readable");
