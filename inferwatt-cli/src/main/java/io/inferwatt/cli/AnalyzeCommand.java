@@ -8,12 +8,12 @@ import io.inferwatt.core.io.EventsFile;
 import io.inferwatt.core.io.EventsJsonl;
 import io.inferwatt.core.io.SamplesCsv;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -53,8 +53,10 @@ final class AnalyzeCommand implements Callable<Integer> {
   @Option(
       names = "--mapping",
       defaultValue = "auto",
-      description = "layer mapping: auto, window or paper (default: ${DEFAULT-VALUE})")
-  String mapping;
+      converter = Choices.Mappings.class,
+      completionCandidates = Choices.Mappings.class,
+      description = "Layer mapping: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  LayerMapping mapping;
 
   @Option(
       names = "--window-ms",
@@ -62,20 +64,12 @@ final class AnalyzeCommand implements Callable<Integer> {
           "the sensor's averaging window in ms, when known: the start of the window search")
   Double windowMs;
 
-  @Option(
-      names = "--format",
-      defaultValue = "text",
-      description = "text or json (default: ${DEFAULT-VALUE})")
-  String format;
+  @Mixin FormatOption output;
 
   @Override
   public Integer call() throws Exception {
-    Output fmt = Output.parse(format);
-    for (Path p : List.of(samples, events)) {
-      if (!Files.isReadable(p)) {
-        throw new IllegalArgumentException(p + ": no such file or not readable");
-      }
-    }
+    Checks.inputFile("--samples", samples);
+    Checks.inputFile("--events", events);
     EventsFile ef = EventsJsonl.read(events);
     AnalysisOptions options =
         options(minSamples, mapping, windowMs)
@@ -89,7 +83,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         Analyzer.analyze(
             fileRails, SamplesCsv.source(samples), ef.events(), ef.simulated(), options);
     PrintWriter out = spec.commandLine().getOut();
-    if (fmt == Output.JSON) {
+    if (output.json()) {
       var o = JsonReport.analysis(result);
       if (!ef.meta().isEmpty()) {
         var meta = o.putObject("meta");
@@ -97,7 +91,7 @@ final class AnalyzeCommand implements Callable<Integer> {
       }
       out.println(JsonReport.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o));
     } else {
-      TextReport text = new TextReport(out, result.simulated());
+      TextReport text = new TextReport(out, result.simulated(), Main.verbose(spec));
       text.line(
           "inferwatt analyze: %s + %s%s",
           samples, events, result.simulated() ? " (recorded on a simulated board)" : "");
@@ -106,40 +100,12 @@ final class AnalyzeCommand implements Callable<Integer> {
     return 0;
   }
 
-  static AnalysisOptions options(int minSamples, String mapping, Double windowMs) {
-    AnalysisOptions o =
-        AnalysisOptions.defaults().withMinSamples(minSamples).withMapping(parseMapping(mapping));
+  static AnalysisOptions options(int minSamples, LayerMapping mapping, Double windowMs) {
+    Checks.atLeast("--min-samples", minSamples, 1);
+    AnalysisOptions o = AnalysisOptions.defaults().withMinSamples(minSamples).withMapping(mapping);
     if (windowMs != null) {
-      if (!(windowMs >= 0)) {
-        throw new IllegalArgumentException(
-            "--window-ms " + windowMs + " is not a window length >= 0");
-      }
-      o = o.withWindowHintNs(Math.round(windowMs * 1e6));
+      o = o.withWindowHintNs(Math.round(Checks.nonNegative("--window-ms", windowMs, "ms") * 1e6));
     }
     return o;
-  }
-
-  static LayerMapping parseMapping(String s) {
-    for (LayerMapping m : LayerMapping.values()) {
-      if (m.name().equalsIgnoreCase(s)) {
-        return m;
-      }
-    }
-    throw new IllegalArgumentException("mapping '" + s + "' is not one of auto, window, paper");
-  }
-
-  /** The output formats. */
-  enum Output {
-    TEXT,
-    JSON;
-
-    static Output parse(String s) {
-      for (Output o : values()) {
-        if (o.name().equalsIgnoreCase(s)) {
-          return o;
-        }
-      }
-      throw new IllegalArgumentException("format '" + s + "' is not one of text, json");
-    }
   }
 }

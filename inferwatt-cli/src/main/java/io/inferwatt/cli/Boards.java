@@ -1,5 +1,6 @@
 package io.inferwatt.cli;
 
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.model.NetworkSpec;
 import io.inferwatt.engines.models.Zoo;
 import io.inferwatt.engines.onnx.OnnxInspector;
@@ -76,7 +77,7 @@ final class Boards {
     String b = board != null ? board : (file || command ? "local" : "sim:nano");
     if (b.equals("sim:nano")) {
       if (file || command || (engine != null && !engine.equals("sim"))) {
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             "the virtual Jetson Nano runs its built-in networks (--model "
                 + String.join("|", Zoo.names())
                 + "); a model file or a runner needs a real board: --board local");
@@ -91,18 +92,18 @@ final class Boards {
     if (engine != null && engine.startsWith("onnxruntime:")) {
       provider = OrtOptions.Provider.parse(engine.substring("onnxruntime:".length()));
     } else if (engine != null && !engine.equals("onnxruntime") && !command && !trt) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "engine '"
               + engine
               + "' is not one of onnxruntime, onnxruntime:cuda, onnxruntime:tensorrt, trtexec, command");
     }
     if (!file && !command) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "--board local needs a model file (inferwatt profile model.onnx) or a runner"
               + " (inferwatt profile --engine command -- python3 runner.py ...)");
     }
     if (file && positional.size() > 1) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "one model file, not " + positional.size() + ": " + String.join(" ", positional));
     }
     LoggerFeed.Sensors sensors = LoggerFeed.Sensors.discover(root);
@@ -126,7 +127,7 @@ final class Boards {
     }
     Path modelFile = Path.of(positional.get(0));
     if (!Files.isRegularFile(modelFile)) {
-      throw new IllegalArgumentException(modelFile + ": no such model file");
+      throw new BadInputException(modelFile + ": no such model file");
     }
     NetworkSpec net =
         OnnxInspector.inspect(OnnxIo.read(modelFile))
@@ -185,13 +186,13 @@ final class Boards {
 
   private static Recorder virtualNano(long seed, double sensorWindowMs) {
     if (!(sensorWindowMs >= 0)) {
-      throw new IllegalArgumentException("sensor window " + sensorWindowMs + " ms is negative");
+      throw new BadInputException("sensor window " + sensorWindowMs + " ms is negative");
     }
     return VirtualNano.create(seed, new SensorConfig(Math.round(sensorWindowMs * 1e6)));
   }
 
-  private static IllegalArgumentException unsupported(String board) {
-    return new IllegalArgumentException(
+  private static BadInputException unsupported(String board) {
+    return new BadInputException(
         "board '" + board + "' is not supported yet; available: " + String.join(", ", BOARDS));
   }
 }

@@ -1,5 +1,6 @@
 package io.inferwatt.core.analysis;
 
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.EventLog;
 import io.inferwatt.core.InferenceEvent;
 import io.inferwatt.core.PhaseEvent;
@@ -115,7 +116,7 @@ public final class Analyzer {
       for (int i = 0; i < wanted.size(); i++) {
         int at = allRails.indexOf(wanted.get(i));
         if (at < 0) {
-          throw new IllegalArgumentException(
+          throw new BadInputException(
               "rail '"
                   + wanted.get(i)
                   + "' is not in the recording; its rails are "
@@ -187,7 +188,7 @@ public final class Analyzer {
         PowerSample s = samples.next();
         long t = s.tNs();
         if (prevP != null && t <= prevT) {
-          throw new IllegalArgumentException(
+          throw new BadInputException(
               "samples are not strictly increasing in time: t_ns " + t + " after " + prevT);
         }
         for (int r = 0; r < nr; r++) {
@@ -483,7 +484,7 @@ public final class Analyzer {
       Map<Long, Boolean> seen = new HashMap<>();
       for (InferenceEvent e : events.inferences()) {
         if (seen.put(e.seq(), Boolean.TRUE) != null) {
-          throw new IllegalArgumentException("inference seq " + e.seq() + " appears twice");
+          throw new BadInputException("inference seq " + e.seq() + " appears twice");
         }
       }
     }

@@ -1,5 +1,6 @@
 package io.inferwatt.core.analysis;
 
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.EventLog;
 import io.inferwatt.core.InferenceEvent;
 import java.util.Arrays;
@@ -48,7 +49,7 @@ final class LayerLayout {
       Integer p = pos.get(seq);
       if (p == null) {
         if (!known.containsKey(seq)) {
-          throw new IllegalArgumentException(
+          throw new BadInputException(
               (events.layerLine(i) > 0 ? "line " + events.layerLine(i) + ": " : "")
                   + "layer "
                   + events.layerIndex(i)
@@ -103,7 +104,7 @@ final class LayerLayout {
         int i = sel[k];
         int slot = events.layerIndex(i);
         if (slot == prevIndex) {
-          throw new IllegalArgumentException(
+          throw new BadInputException(
               (events.layerLine(i) > 0 ? "line " + events.layerLine(i) + ": " : "")
                   + "layer index "
                   + slot
