@@ -167,7 +167,7 @@ record LayerShortfall(
             Locale.ROOT,
             "the %d layers that hold %.0f%% of the energy (%s rail)",
             mattering,
-            100 * share,
+            Math.floor(100 * share),
             rail);
     if (shortMattering == 0) {
       out.add(which + " all got enough; the short ones hold the rest");
@@ -175,15 +175,15 @@ record LayerShortfall(
       out.add(
           String.format(
               Locale.ROOT,
-              "%s include %d of them: %s (this run had %d)%s",
+              "%s include %d of these; %s (this run: %d%s)",
               which,
               shortMattering,
               cyclesForMattering < 0
-                  ? "more cycles would cover them"
+                  ? "more layer cycles would cover them"
                   : "about " + cyclesForMattering + " layer cycles would cover them",
               cyclesRun,
               cyclesForAll > cyclesForMattering && cyclesForMattering >= 0
-                  ? "; all layers would need about " + cyclesForAll
+                  ? "; all " + layers + " layers: about " + cyclesForAll
                   : ""));
     }
     return out;

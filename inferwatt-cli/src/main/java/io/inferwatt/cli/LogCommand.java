@@ -11,7 +11,6 @@ import io.inferwatt.hardware.sensors.PowerSources;
 import io.inferwatt.hardware.sensors.SourceStats;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,8 +36,8 @@ import picocli.CommandLine.TypeConversionException;
     name = "log",
     mixinStandardHelpOptions = true,
     description = {
-      "Records power samples of this machine's rails to a samples CSV "
-          + "(t_ns,read_start_ns,read_end_ns,<rail>_mw,...; monotonic ns, mW).",
+      "Record this machine's power rails into a samples CSV.",
+      "Columns t_ns,read_start_ns,read_end_ns,<rail>_mw,... (monotonic ns, mW).",
       "Ctrl-C stops it and keeps what was recorded."
     })
 public final class LogCommand implements Callable<Integer> {
@@ -92,11 +91,6 @@ public final class LogCommand implements Callable<Integer> {
     }
     Checks.inputFolder("--root", root);
     new OutputCheck().output("--out", out).check();
-    Path parent = out.toAbsolutePath().getParent();
-    if (parent != null && !Files.isDirectory(parent)) {
-      throw new BadInputException(
-          "cannot write " + out + ": folder " + parent + " does not exist; create it first");
-    }
     try (PowerSources.Discovery found = PowerSources.discover(root)) {
       if (found.present().isEmpty()) {
         StringBuilder why = new StringBuilder("no power source found under " + root);

@@ -68,9 +68,13 @@ public final class Main implements Runnable {
 
   /** Runs the command line and returns the exit code; used by {@link #main} and by tests. */
   static int execute(String[] args, PrintWriter out, PrintWriter err) {
-    boolean verbose = Arrays.asList(args).contains("--verbose");
     RestoreCommand.restorePendingAtStart(args, err);
-    CommandLine cl = commandLine(out, err);
+    return execute(commandLine(out, err), args, out, err);
+  }
+
+  /** Runs {@code args} on {@code cl}, with the one error handling of every command. */
+  static int execute(CommandLine cl, String[] args, PrintWriter out, PrintWriter err) {
+    boolean verbose = Arrays.asList(args).contains("--verbose");
     cl.setExecutionExceptionHandler(
         (t, cmd, parsed) -> {
           err.println("inferwatt: error: " + Failures.message(t));

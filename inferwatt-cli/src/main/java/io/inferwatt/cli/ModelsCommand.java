@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "models",
     mixinStandardHelpOptions = true,
-    description = "Built-in networks, single-layer and partial models, and an ONNX inspector.",
+    description =
+        "Write the built-in networks, single layers and parts of models as ONNX; inspect ONNX files.",
     subcommands = {
       ModelsCommand.ListCommand.class,
       ModelsCommand.BuildCommand.class,
@@ -208,7 +209,7 @@ final class ModelsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      new OutputCheck().output("--out", out).check();
+      new OutputCheck().outputMakingFolders("--out", out).check();
       OnnxModel m;
       switch (name.toLowerCase(Locale.ROOT)) {
         case "conv" -> {
@@ -271,7 +272,7 @@ final class ModelsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      new OutputCheck().input("the model", model).output("--out", out).check();
+      new OutputCheck().input("the model", model).outputMakingFolders("--out", out).check();
       write(
           OnnxGraphs.prefix(OnnxIo.read(checkedInput(model)), nodes),
           out,
@@ -305,7 +306,7 @@ final class ModelsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      new OutputCheck().input("the model", model).output("--out", out).check();
+      new OutputCheck().input("the model", model).outputMakingFolders("--out", out).check();
       write(
           OnnxGraphs.node(OnnxIo.read(checkedInput(model)), index),
           out,

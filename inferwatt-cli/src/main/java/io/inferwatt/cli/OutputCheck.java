@@ -22,6 +22,7 @@ final class OutputCheck {
   private enum Role {
     INPUT,
     OUTPUT_FILE,
+    OUTPUT_FILE_MAKING_FOLDERS,
     OUTPUT_FOLDER,
     BASE_READ,
     BASE_WRITTEN
@@ -29,14 +30,17 @@ final class OutputCheck {
 
   private record Entry(String what, Path path, Role role) {
     boolean output() {
-      return role == Role.OUTPUT_FILE || role == Role.OUTPUT_FOLDER || role == Role.BASE_WRITTEN;
+      return role == Role.OUTPUT_FILE
+          || role == Role.OUTPUT_FILE_MAKING_FOLDERS
+          || role == Role.OUTPUT_FOLDER
+          || role == Role.BASE_WRITTEN;
     }
 
     String describe() {
       return switch (role) {
         case INPUT -> "an input of this command (" + what + ")";
         case BASE_READ, BASE_WRITTEN -> "the measurement base (" + what + ")";
-        default -> "also " + what;
+        default -> what;
       };
     }
   }
@@ -51,6 +55,11 @@ final class OutputCheck {
   /** A file the command writes; null is ignored. */
   OutputCheck output(String what, Path p) {
     return add(what, p, Role.OUTPUT_FILE);
+  }
+
+  /** A file the command writes, creating its missing folders; null is ignored. */
+  OutputCheck outputMakingFolders(String what, Path p) {
+    return add(what, p, Role.OUTPUT_FILE_MAKING_FOLDERS);
   }
 
   /** A folder the command writes into; null is ignored. */
@@ -91,25 +100,28 @@ final class OutputCheck {
           continue; // a pair of outputs is reported once
         }
         if (same(o.path, e.path)) {
+          if (e.output() && e.role != Role.BASE_WRITTEN && o.role != Role.BASE_WRITTEN) {
+            throw new BadInputException(
+                o.what + " and " + e.what + " name one file, " + o.path + "; name two files");
+          }
           throw new BadInputException(
               o.what
                   + " "
                   + o.path
                   + " is "
                   + e.describe()
-                  + ": writing it would destroy "
-                  + (e.output() ? "one of the two" : "it")
-                  + "; name another file");
+                  + ": writing it would destroy it; name another file");
         }
         if (o.role == Role.OUTPUT_FOLDER && e.role != Role.INPUT && inside(e.path, o.path)) {
           throw new BadInputException(
               o.what + " " + o.path + " holds " + e.describe() + "; name another folder");
         }
       }
-      if (o.role == Role.OUTPUT_FILE) {
+      if (o.role == Role.OUTPUT_FILE || o.role == Role.OUTPUT_FILE_MAKING_FOLDERS) {
         if (Files.isDirectory(o.path)) {
           throw new BadInputException(o.what + " " + o.path + " is a folder; name a file");
         }
+        writable(o);
         if (isMeasurementBase(o.path)) {
           throw new BadInputException(
               o.what
@@ -118,6 +130,38 @@ final class OutputCheck {
                   + " is a measurement base, which inferwatt never writes over; name another file");
         }
       }
+    }
+  }
+
+  /**
+   * Refuses a file output that cannot be written, before anything is measured: an existing file
+   * without write permission, or a folder that is missing or takes no new files (tried with a
+   * temporary file, removed at once).
+   */
+  private static void writable(Entry o) {
+    Path abs = o.path.toAbsolutePath();
+    String remedy = "choose another " + o.what;
+    if (Files.exists(abs)) {
+      if (!Files.isWritable(abs)) {
+        throw new BadInputException("cannot write " + o.path + ": permission denied; " + remedy);
+      }
+      return;
+    }
+    Path parent = abs.getParent();
+    if (parent == null) {
+      return;
+    }
+    if (!Files.isDirectory(parent)) {
+      if (o.role == Role.OUTPUT_FILE) {
+        throw new BadInputException(
+            "cannot write " + o.path + ": folder " + parent + " does not exist; " + remedy);
+      }
+      return; // created by the command, which says so itself when it cannot
+    }
+    try {
+      Files.delete(Files.createTempFile(parent, ".inferwatt-", ".probe"));
+    } catch (IOException e) {
+      throw IoErrors.failure("write", o.path, e, remedy);
     }
   }
 

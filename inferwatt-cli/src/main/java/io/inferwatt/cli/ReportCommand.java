@@ -56,7 +56,7 @@ final class ReportCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     double tol = OptimaCommand.parseTolerance(tolerance);
-    new OutputCheck().readsBase(db.path).output("--out", out).check();
+    new OutputCheck().readsBase(db.path).outputMakingFolders("--out", out).check();
     String html;
     try (Store store = db.openExisting()) {
       html =
