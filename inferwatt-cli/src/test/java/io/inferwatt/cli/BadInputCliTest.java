@@ -32,6 +32,38 @@ class BadInputCliTest {
     return CliTest.run(args);
   }
 
+  /** A study of two configurations on the virtual Nano, stored in {@code base}. */
+  static void smallStudy(Path base) throws Exception {
+    Path plan = base.resolveSibling("small-study.yaml");
+    Files.writeString(
+        plan,
+        """
+        study: small
+        board: sim:nano
+        protocol: {warmup: 1, cycles: 5, max_layer_cycles: 20, min_samples_per_layer: 5, idle: 10ms}
+        base: {model: mobilenetv2}
+        sweeps:
+          - name: cores
+            vary: {cpu.cores: [1, 4]}
+        """);
+    CliTest.Run r = CliTest.run("study", "run", plan.toString(), "--db", base.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+  }
+
+  /** A fake Jetson Nano (JetPack 4) power sensor under {@code root}, for {@code log}. */
+  static Path fakeNanoSensors(Path root) throws Exception {
+    Path iio = root.resolve("sys/bus/i2c/drivers/ina3221x/6-0040/iio:device0");
+    Files.createDirectories(iio);
+    String[] names = {"POM_5V_IN", "POM_5V_GPU", "POM_5V_CPU"};
+    for (int n = 0; n < 3; n++) {
+      Files.writeString(iio.resolve("rail_name_" + n), names[n] + "\n");
+      Files.writeString(iio.resolve("in_power" + n + "_input"), "1000\n");
+      Files.writeString(iio.resolve("in_voltage" + n + "_input"), "5000\n");
+      Files.writeString(iio.resolve("in_current" + n + "_input"), "200\n");
+    }
+    return root;
+  }
+
   /** A short profile on the virtual Nano, stored in {@code base}. */
   static CliTest.Run smallProfile(Path base, String... more) {
     List<String> args =
@@ -183,9 +215,9 @@ class BadInputCliTest {
   // ----------------------------------------------------------------- messages (item 11)
 
   @Test
-  void aReportToAFolderThatTakesNoFilesSaysWhy() {
+  void aReportToAFolderThatTakesNoFilesSaysWhy() throws Exception {
     Path base = dir.resolve("b.duckdb");
-    assertThat(smallProfile(base).code()).isZero();
+    smallStudy(base);
     CliTest.Run r = run("report", "--db", base.toString(), "--out", "/proc/x.html");
     assertThat(r.code()).as(r.err()).isEqualTo(2);
     assertThat(r.err())
@@ -216,8 +248,16 @@ class BadInputCliTest {
   }
 
   @Test
-  void aLogIntoAFolderThatTakesNoFilesSaysWhy() {
-    CliTest.Run r = run("log", "--out", "/proc/x.csv", "--root", dir.toString());
+  void aLogIntoAFolderThatTakesNoFilesSaysWhy() throws Exception {
+    CliTest.Run r =
+        run(
+            "log",
+            "--out",
+            "/proc/x.csv",
+            "--root",
+            fakeNanoSensors(dir.resolve("root")).toString(),
+            "--duration",
+            "200ms");
     assertThat(r.code()).as(r.err()).isEqualTo(2);
     assertThat(r.err()).contains("cannot write /proc/x.csv: folder /proc takes no new files");
   }

@@ -19,10 +19,9 @@ class OutputCheckCliTest {
   private byte[] baseBytes;
 
   @BeforeEach
-  void aBaseWithOneRun() throws Exception {
+  void aBaseWithAStudy() throws Exception {
     base = dir.resolve("base.duckdb");
-    CliTest.Run r = BadInputCliTest.smallProfile(base);
-    assertThat(r.code()).as(r.err()).isZero();
+    BadInputCliTest.smallStudy(base);
     baseBytes = Files.readAllBytes(base);
   }
 
@@ -90,9 +89,10 @@ class OutputCheckCliTest {
 
   @Test
   void aLogOverTheBaseIsRefused() throws Exception {
-    Path root = Files.createDirectory(dir.resolve("root"));
+    Path root = BadInputCliTest.fakeNanoSensors(dir.resolve("root"));
     CliTest.Run r =
-        CliTest.run("log", "--out", base.toString(), "--root", root.toString(), "--duration", "1s");
+        CliTest.run(
+            "log", "--out", base.toString(), "--root", root.toString(), "--duration", "200ms");
     assertThat(r.code()).as(r.err()).isEqualTo(2);
     assertThat(r.err()).contains("is a measurement base");
     assertBaseIntact();
