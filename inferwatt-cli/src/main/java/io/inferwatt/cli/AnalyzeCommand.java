@@ -68,12 +68,12 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Checks.inputFile("--samples", samples);
-    Checks.inputFile("--events", events);
-    EventsFile ef = EventsJsonl.read(events);
     AnalysisOptions options =
         options(minSamples, mapping, windowMs)
             .withRails(rails.stream().map(r -> r.toLowerCase(Locale.ROOT)).toList());
+    Checks.inputFile("--samples", samples);
+    Checks.inputFile("--events", events);
+    EventsFile ef = EventsJsonl.read(events);
     List<String> fileRails;
     try (SamplesCsv.Reader reader = SamplesCsv.open(samples)) {
       fileRails = reader.rails();

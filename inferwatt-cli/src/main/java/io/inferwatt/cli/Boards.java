@@ -16,7 +16,6 @@ import io.inferwatt.engines.trt.TrtexecOptions;
 import io.inferwatt.engines.trt.TrtexecRecorder;
 import io.inferwatt.hardware.Recorder;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -126,9 +125,7 @@ final class Boards {
       return new Opened(r, new NetworkSpec(name, List.of(), List.of()), sensors, logger);
     }
     Path modelFile = Path.of(positional.get(0));
-    if (!Files.isRegularFile(modelFile)) {
-      throw new BadInputException(modelFile + ": no such model file");
-    }
+    Checks.inputFile("the model file", modelFile);
     NetworkSpec net =
         OnnxInspector.inspect(OnnxIo.read(modelFile))
             .toNetworkSpec(modelFile.getFileName().toString());

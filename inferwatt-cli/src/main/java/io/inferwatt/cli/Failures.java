@@ -3,6 +3,8 @@ package io.inferwatt.cli;
 import io.inferwatt.core.BadInput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.IExitCodeExceptionMapper;
 
@@ -47,6 +49,14 @@ final class Failures implements IExitCodeExceptionMapper {
       // a bare JDK message is only the path: say why
       if (m == null || m.equals(io.toString()) || m.equals(io.getMessage())) {
         return IoErrors.describe(io);
+      }
+      // "cannot read X: X": the JDK's message, only the path, says why in words
+      if (io instanceof FileSystemException fs
+          && fs.getFile() != null
+          && m.endsWith(": " + io.getMessage())
+          && io.getMessage().startsWith(fs.getFile())) {
+        return m.substring(0, m.length() - io.getMessage().length())
+            + IoErrors.reason(io, Path.of(fs.getFile()), false);
       }
       return m;
     }

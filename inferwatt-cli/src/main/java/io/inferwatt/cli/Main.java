@@ -90,6 +90,18 @@ public final class Main implements Runnable {
           err.flush();
           return cl.getExitCodeExceptionMapper().getExitCode(t);
         });
+    cl.setParameterExceptionHandler(
+        (ex, rest) -> {
+          // one line and where to look, not the whole usage help
+          err.println("inferwatt: error: " + ex.getMessage());
+          CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+          err.println(
+              "inferwatt: ("
+                  + ex.getCommandLine().getCommandSpec().qualifiedName()
+                  + " --help lists the options)");
+          err.flush();
+          return cl.getExitCodeExceptionMapper().getExitCode(ex);
+        });
     int code = cl.execute(args);
     out.flush();
     err.flush();

@@ -239,6 +239,9 @@ final class ProfileCommand implements Callable<Integer> {
     long runnerTimeoutNs = Checks.durationNs("--runner-timeout", runnerTimeout);
     AnalysisOptions analysis = AnalyzeCommand.options(minSamples, mapping, null);
     boolean modelFile = !"command".equals(engine) && !positional.isEmpty();
+    if (modelFile) {
+      Checks.inputFile("the model file", Path.of(positional.get(0)));
+    }
     OutputCheck outputs =
         new OutputCheck()
             .input("the model file", modelFile ? Path.of(positional.get(0)) : null)

@@ -91,6 +91,13 @@ class CliConventionsTest {
       CliTest.Run r = CliTest.run(args);
       assertThat(r.code()).as(String.join(" ", args) + ": " + r.err()).isEqualTo(2);
       assertThat(r.err()).as(String.join(" ", args)).contains("is not one of " + c[c.length - 1]);
+      // one line and where to look, not the whole usage help
+      assertThat(r.err().lines().toList())
+          .as(r.err())
+          .hasSize(2)
+          .last()
+          .asString()
+          .endsWith("--help lists the options)");
     }
     // the values are read as people type them
     CliTest.Run ok =
