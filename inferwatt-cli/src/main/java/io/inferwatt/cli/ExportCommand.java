@@ -67,6 +67,11 @@ final class ExportCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw IoErrors.failure("read the folder", out, e, "name a new or empty folder");
     }
+    try {
+      Files.createDirectories(out); // before the base is read: a folder that cannot be made fails now
+    } catch (IOException e) {
+      throw IoErrors.failure("create the folder", out, e, "choose another --out");
+    }
     List<ExportedTable> tables;
     boolean simulated;
     try (Store store = db.openExisting()) {

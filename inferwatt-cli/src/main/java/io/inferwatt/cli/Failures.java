@@ -58,6 +58,11 @@ final class Failures implements IExitCodeExceptionMapper {
         return m.substring(0, m.length() - io.getMessage().length())
             + IoErrors.reason(io, Path.of(fs.getFile()), false);
       }
+      // "cannot read plan X" without the reason: add it
+      if (io.getMessage() != null && !m.contains(io.getMessage())) {
+        String file = io instanceof FileSystemException fs ? fs.getFile() : null;
+        return m + ": " + IoErrors.reason(io, Path.of(file == null ? "" : file), false);
+      }
       return m;
     }
     return t.getMessage() == null ? t.getClass().getName() : t.getMessage();

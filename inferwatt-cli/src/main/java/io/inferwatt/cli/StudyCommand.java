@@ -210,7 +210,7 @@ final class StudyCommand implements Runnable {
 
     @Override
     Plan plan() {
-      return Plans.load(planFile);
+      return Plans.load(Checks.inputFile("the plan", planFile));
     }
 
     @Override
