@@ -68,7 +68,8 @@ final class ExportCommand implements Callable<Integer> {
       throw IoErrors.failure("read the folder", out, e, "name a new or empty folder");
     }
     try {
-      Files.createDirectories(out); // before the base is read: a folder that cannot be made fails now
+      // before the base is read: a folder that cannot be made fails now
+      Files.createDirectories(out);
     } catch (IOException e) {
       throw IoErrors.failure("create the folder", out, e, "choose another --out");
     }
