@@ -18,6 +18,7 @@ import io.inferwatt.engines.trt.TrtexecRecorder;
 import io.inferwatt.hardware.Recorder;
 import io.inferwatt.study.ProfileResult;
 import io.inferwatt.study.ProfileRunner;
+import io.inferwatt.study.boards.Boards;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -253,7 +254,7 @@ final class ProfileCommand implements Callable<Integer> {
     }
     outputs.check();
     Boards.Opened opened =
-        Boards.open(
+        Boards.openProfile(
             board,
             engine,
             positional,
@@ -263,7 +264,7 @@ final class ProfileCommand implements Callable<Integer> {
             root,
             new Boards.EngineOptions(
                 inputs, threads, runnerTimeoutNs, trtexec, engineCache, precision),
-            spec.commandLine().getErr());
+            spec.commandLine().getErr()::println);
     Recorder recorder = opened.recorder();
     NetworkSpec net = opened.network();
     Workload workload = new Workload(net, batch, mode, input);
@@ -287,7 +288,7 @@ final class ProfileCommand implements Callable<Integer> {
       ProfileResult result =
           ProfileRunner.run(recorder, workload, settings, protocol, analysis, progress);
       progress.done();
-      if (recorder instanceof TrtexecRecorder t) { // where trtexec's clock was placed, and how well
+      if (opened.engine() instanceof TrtexecRecorder t) { // where trtexec's clock was placed
         TrtexecRecorder.Report rep = t.lastReport();
         for (TrtexecRecorder.PassAlignment a : rep.alignments()) {
           err.printf(
@@ -299,9 +300,9 @@ final class ProfileCommand implements Callable<Integer> {
       Long runId =
           store == null
               ? null
-              : store.save(result, clockNotes(recorder), opened.logger().map(LoggerFeed::cost));
+              : store.save(result, clockNotes(opened.engine()), opened.loggerCost());
       // the run is stored first: a side file that cannot be written loses nothing
-      saveFiles(result, recorder, net, runId);
+      saveFiles(result, opened.engine(), net, runId);
       print(result, runId);
     } finally {
       opened.close();
