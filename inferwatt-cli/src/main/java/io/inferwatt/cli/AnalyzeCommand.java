@@ -104,7 +104,9 @@ final class AnalyzeCommand implements Callable<Integer> {
     Checks.atLeast("--min-samples", minSamples, 1);
     AnalysisOptions o = AnalysisOptions.defaults().withMinSamples(minSamples).withMapping(mapping);
     if (windowMs != null) {
-      o = o.withWindowHintNs(Math.round(Checks.nonNegative("--window-ms", windowMs, "ms") * 1e6));
+      o =
+          o.withWindowHintNs(
+              Math.round(Checks.nonNegative("--window-ms", windowMs, "a window in ms") * 1e6));
     }
     return o;
   }
