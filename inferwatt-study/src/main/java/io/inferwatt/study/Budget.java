@@ -1,5 +1,6 @@
 package io.inferwatt.study;
 
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.model.ExecutionMode;
 import io.inferwatt.core.model.LayerSpec;
 import io.inferwatt.core.model.Protocol;
@@ -344,7 +345,7 @@ public final class Budget {
   public void check(Estimate e) {
     String p = problem(e);
     if (p != null) {
-      throw new IllegalArgumentException(p);
+      throw new BadInputException(p);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.inferwatt.study;
 
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.analysis.AnalysisOptions;
 import io.inferwatt.core.model.Workload;
 import io.inferwatt.hardware.Recorder;
@@ -119,7 +120,7 @@ public final class StudyRunner {
       known &= e.cycleKnown();
     }
     if (bad > 0) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "study "
               + study.plan().study()
               + ": "

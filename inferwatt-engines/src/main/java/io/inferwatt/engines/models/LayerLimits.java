@@ -1,5 +1,6 @@
 package io.inferwatt.engines.models;
 
+import io.inferwatt.core.BadInputException;
 import java.util.Locale;
 
 /**
@@ -41,7 +42,7 @@ public final class LayerLimits {
    */
   public static void channels(String where, String what, long channels) {
     if (channels < 1 || channels > MAX_CHANNELS) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           where
               + ": "
               + what
@@ -61,13 +62,13 @@ public final class LayerLimits {
    */
   public static void kernel(String where, long kernel, long stride, long h, long w, long pad) {
     if (kernel < 1 || stride < 1) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           where + ": kernel " + kernel + " and stride " + stride + " must both be at least 1");
     }
     long ph = h + 2 * pad;
     long pw = w + 2 * pad;
     if (kernel > ph || kernel > pw) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           where
               + ": kernel "
               + kernel
@@ -96,14 +97,14 @@ public final class LayerLimits {
     StringBuilder shape = new StringBuilder();
     for (long d : dims) {
       if (d < 1) {
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             where + ": " + what + " has a dimension of " + d + "; every size must be at least 1");
       }
       product *= d;
       shape.append(shape.length() == 0 ? "" : "×").append(d);
     }
     if (product > MAX_TENSOR_ELEMENTS) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           where
               + ": "
               + what

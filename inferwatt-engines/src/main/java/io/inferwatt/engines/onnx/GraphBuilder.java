@@ -1,5 +1,6 @@
 package io.inferwatt.engines.onnx;
 
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.engines.models.LayerLimits;
 import io.inferwatt.engines.onnx.OnnxModel.Attribute;
 import io.inferwatt.engines.onnx.OnnxModel.Node;
@@ -75,7 +76,7 @@ final class GraphBuilder {
     LayerLimits.channels(where, "output channels", outChannels);
     LayerLimits.kernel(where, kernel, stride, s[2], s[3], pad);
     if (groups < 1 || inChannels % groups != 0 || outChannels % groups != 0) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "channels "
               + inChannels
               + " -> "
@@ -240,7 +241,7 @@ final class GraphBuilder {
     long n = LayerLimits.elements(graphName, name, dims);
     weightBytes += 4 * n;
     if (weightBytes > LayerLimits.MAX_ONNX_BYTES) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           graphName
               + ": the weights reach "
               + weightBytes
@@ -254,7 +255,7 @@ final class GraphBuilder {
     // the whole heap, not what is free now: garbage of an earlier model may still count as used
     long heap = Runtime.getRuntime().maxMemory();
     if (12 * n > heap) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           graphName
               + ": drawing "
               + name
