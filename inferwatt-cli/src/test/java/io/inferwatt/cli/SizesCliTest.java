@@ -135,9 +135,9 @@ class SizesCliTest {
             "--out",
             dir.resolve("k.onnx").toString());
     assertThat(r.code()).as(r.err()).isEqualTo(2);
-    assertThat(r.err())
-        .contains("the weights would hold 16×3×99999×99999 = 4.80e+11 values")
-        .doesNotContain("integer overflow");
+    // the command's own check or the model builder's: either names the 4.8·10¹¹ weights
+    assertThat(r.err()).contains("4.80e+11").doesNotContain("integer overflow");
+    assertThat(r.err().strip().lines()).hasSize(1);
     assertThat(dir.resolve("k.onnx")).doesNotExist();
   }
 }
