@@ -112,6 +112,16 @@ public final class MonitorCommand implements Callable<Integer> {
     InetSocketAddress addr = prometheus == null ? null : address(prometheus);
     PrintWriter out = spec.commandLine().getOut();
     boolean ansi = !plain && System.console() != null && !"dumb".equals(System.getenv("TERM"));
+    try {
+      monitor(addr, out, ansi);
+    } finally {
+      finished.countDown(); // after the summary and the sensors' close: a Ctrl-C hook waits for it
+    }
+    return 0;
+  }
+
+  private void monitor(InetSocketAddress addr, PrintWriter out, boolean ansi)
+      throws InterruptedException {
     try (PowerSources.Discovery found = PowerSources.discover(root)) {
       if (found.present().isEmpty()) {
         StringBuilder why = new StringBuilder();
@@ -145,12 +155,12 @@ public final class MonitorCommand implements Callable<Integer> {
         out.flush();
       }
     }
-    return 0;
   }
 
+  private final AtomicBoolean stop = new AtomicBoolean();
+  private final CountDownLatch finished = new CountDownLatch(1);
+
   private void run(Monitor m, PrintWriter out, boolean ansi) throws InterruptedException {
-    AtomicBoolean stop = new AtomicBoolean();
-    CountDownLatch finished = new CountDownLatch(1);
     // Ctrl-C: end the loop, let the summary print and the sensors close, then let the JVM go
     Thread hook =
         new Thread(
@@ -186,11 +196,10 @@ public final class MonitorCommand implements Callable<Integer> {
         }
       }
     } finally {
-      finished.countDown();
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException e) {
-        // the JVM is already shutting down (Ctrl-C): the hook is running
+        // the JVM is already shutting down (Ctrl-C): the hook waits for `finished`
       }
     }
   }
