@@ -9,7 +9,6 @@ import io.inferwatt.hardware.sensors.PowerSources;
 import io.inferwatt.hardware.sensors.SourceStats;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -350,9 +349,11 @@ public final class PowerMeter implements AutoCloseable {
   }
 
   private void resolve(boolean meterStopped) {
-    Iterator<Pending> it = pending.iterator();
-    while (it.hasNext()) {
-      Pending p = it.next();
+    // survivors are compacted in place: removing from the middle one by one would be quadratic
+    // when many short windows are pending at once
+    int keep = 0;
+    for (int idx = 0; idx < pending.size(); idx++) {
+      Pending p = pending.get(idx);
       long close = p.w.closeNs;
       if (meterStopped && close == Long.MAX_VALUE) {
         long end = Long.MIN_VALUE;
@@ -381,10 +382,12 @@ public final class PowerMeter implements AutoCloseable {
         }
       }
       if (done) {
-        it.remove();
         finish(p);
+      } else {
+        pending.set(keep++, p);
       }
     }
+    pending.subList(keep, pending.size()).clear();
   }
 
   private RailHistory.Point edge(RailHistory h, Pending p, long ns) {

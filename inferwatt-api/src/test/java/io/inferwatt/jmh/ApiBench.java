@@ -48,7 +48,8 @@ public final class ApiBench {
       List<Double> with = new ArrayList<>();
       List<Double> without = new ArrayList<>();
       for (int i = 0; i < rounds; i++) {
-        for (boolean prof : i % 2 == 0 ? new boolean[] {false, true} : new boolean[] {true, false}) {
+        for (boolean prof :
+            i % 2 == 0 ? new boolean[] {false, true} : new boolean[] {true, false}) {
           ChainedOptionsBuilder o =
               new OptionsBuilder()
                   .include(SpinBenchmark.class.getName() + ".spin")
