@@ -1,5 +1,6 @@
 package io.inferwatt.cli;
 
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.hardware.sensors.AbsentSource;
 import io.inferwatt.hardware.sensors.PowerSources;
 import io.inferwatt.hardware.sensors.SourceStats;
@@ -25,10 +26,11 @@ import picocli.CommandLine.Spec;
     name = "monitor",
     mixinStandardHelpOptions = true,
     description = {
-      "Shows every power rail live: current, mean, min/max, energy since the start, a trend line,",
-      "and the power logger's own rate and cost. Refreshes in place on a terminal, prints plain",
-      "lines once a second otherwise (a pipe, CI). With --prometheus, serves /metrics with",
-      "hw_power_watts and hw_energy_joules_total per board and rail; nothing listens otherwise."
+      "Shows every power rail live, with the power logger's own rate and cost.",
+      "Per rail: current, mean, min/max, energy since the start and a trend line. Refreshes in",
+      "place on a terminal, prints plain lines once a second otherwise (a pipe, CI). With",
+      "--prometheus, serves /metrics with hw_power_watts and hw_energy_joules_total per board and",
+      "rail; nothing listens otherwise."
     })
 public final class MonitorCommand implements Callable<Integer> {
 
@@ -77,7 +79,7 @@ public final class MonitorCommand implements Callable<Integer> {
   static InetSocketAddress address(String s) {
     int colon = s.lastIndexOf(':');
     if (colon <= 0 || colon == s.length() - 1) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "--prometheus " + s + ": expected HOST:PORT, e.g. 127.0.0.1:9464");
     }
     String host = s.substring(0, colon);
@@ -91,7 +93,7 @@ public final class MonitorCommand implements Callable<Integer> {
       port = -1;
     }
     if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "--prometheus " + s + ": the port must be 0 to 65535, e.g. 127.0.0.1:9464");
     }
     return InetSocketAddress.createUnresolved(host, port);
@@ -100,14 +102,14 @@ public final class MonitorCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (!Files.isDirectory(root)) {
-      throw new IllegalArgumentException("--root " + root + " is not a folder");
+      throw new BadInputException("--root " + root + " is not a folder");
     }
     if (duration != null && (duration.isNegative() || duration.isZero())) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "--duration " + LogCommand.format(duration) + " must be positive");
     }
     if (period != null && period.isNegative()) {
-      throw new IllegalArgumentException("--period " + LogCommand.format(period) + " is negative");
+      throw new BadInputException("--period " + LogCommand.format(period) + " is negative");
     }
     InetSocketAddress addr = prometheus == null ? null : address(prometheus);
     PrintWriter out = spec.commandLine().getOut();
@@ -128,7 +130,7 @@ public final class MonitorCommand implements Callable<Integer> {
         for (AbsentSource a : found.absent()) {
           why.append("; ").append(a.kind()).append(": ").append(a.reason());
         }
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             "no power sensor under " + root + why + " (inferwatt sensors --root DIR says more)");
       }
       try (Monitor m = new Monitor(found.present(), period, board, addr, false)) {
