@@ -18,7 +18,8 @@ sleep 2
 ok=0; fail=0
 for c in $(seq "$clients"); do
   ( for i in $(seq $((seconds - 3))); do
-      if curl -s --max-time 2 "http://127.0.0.1:$port/metrics" | grep -q '^hw_energy_joules_total{board="local",rail="in"}'; then echo ok; else echo fail; fi
+      body="$(curl -s --max-time 2 "http://127.0.0.1:$port/metrics" || true)"
+      if [[ "$body" == *'hw_energy_joules_total{board="local",rail="in"}'* ]]; then echo ok; else echo fail; fi
       sleep 1; done ) > "$root/client$c.txt" &
 done
 wait "$mon"
