@@ -47,9 +47,10 @@ public final class ApiBench {
       int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 4;
       List<Double> with = new ArrayList<>();
       List<Double> without = new ArrayList<>();
+      List<Double> noop = new ArrayList<>();
       for (int i = 0; i < rounds; i++) {
-        for (boolean prof :
-            i % 2 == 0 ? new boolean[] {false, true} : new boolean[] {true, false}) {
+        for (int variant : i % 2 == 0 ? new int[] {0, 1, 2} : new int[] {2, 1, 0}) {
+          boolean prof = variant == 1;
           ChainedOptionsBuilder o =
               new OptionsBuilder()
                   .include(SpinBenchmark.class.getName() + ".spin")
@@ -60,13 +61,22 @@ public final class ApiBench {
                   .measurementTime(TimeValue.seconds(1));
           if (prof) {
             o = o.addProfiler(EnergyProfiler.class, "root=" + root);
+          } else if (variant == 2) {
+            o = o.addProfiler(NoopProfiler.class); // control: any profiler at all
           }
           RunResult r = new Runner(o.build()).run().iterator().next();
-          (prof ? with : without).add(r.getPrimaryResult().getScore());
+          (prof ? with : variant == 2 ? noop : without).add(r.getPrimaryResult().getScore());
         }
       }
       double w = with.stream().mapToDouble(d -> d).average().orElseThrow();
       double wo = without.stream().mapToDouble(d -> d).average().orElseThrow();
+      double no = noop.stream().mapToDouble(d -> d).average().orElseThrow();
+      System.out.printf(
+          Locale.ROOT,
+          "control (no-op profiler): %s ops/ms, mean %.1f; EnergyProfiler vs no-op: %.2f %%%n",
+          noop,
+          no,
+          100 * (no - w) / no);
       System.out.printf(
           Locale.ROOT,
           "profiler overhead: without %s ops/ms, with %s ops/ms; mean without %.1f, with %.1f,"
