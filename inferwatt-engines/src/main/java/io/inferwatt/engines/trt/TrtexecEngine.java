@@ -18,17 +18,15 @@ import io.inferwatt.engines.onnx.OnnxIo;
 import io.inferwatt.engines.onnx.OnnxModel;
 import io.inferwatt.engines.ort.ClockAlignment;
 import io.inferwatt.engines.ort.SampleFeed;
+import io.inferwatt.engines.runner.LineReader;
 import io.inferwatt.engines.runner.ProcessLauncher;
 import io.inferwatt.engines.runner.Processes;
 import io.inferwatt.hardware.Knob;
 import io.inferwatt.hardware.Rail;
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -49,6 +47,10 @@ import java.util.concurrent.TimeUnit;
 final class TrtexecEngine implements TrtexecRecorder {
   private static final int TAIL_LINES = 20;
   private static final int ERROR_LINES = 5;
+
+  /** The longest line of trtexec's output kept (longer ones are cut): a bound on memory. */
+  static final int MAX_LINE_CHARS = 4096;
+
   private static final long DESTROY_GRACE_MS = 2_000;
 
   /** Iterations of the pilot profile that sizes an automatic layer phase. */
@@ -658,9 +660,8 @@ final class TrtexecEngine implements TrtexecRecorder {
           "interrupted while trtexec ran (" + pass + " pass); it was stopped", e);
     }
     long exitNs = System.nanoTime();
-    if (!done) {
-      Processes.destroyTree(p);
-    }
+    // ends the pass's process group too: what trtexec left behind would hold its pipes open
+    Processes.destroyTree(p);
     out.finish();
     err.finish();
     Finished f = new Finished(launchNs, exitNs, out.lines(), err.lines());
@@ -711,8 +712,7 @@ final class TrtexecEngine implements TrtexecRecorder {
 
     @Override
     public void run() {
-      try (BufferedReader b =
-          new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      try (LineReader b = new LineReader(in, MAX_LINE_CHARS, LineReader.Overlong.TRUNCATE)) {
         String line;
         while ((line = b.readLine()) != null) {
           synchronized (lines) {

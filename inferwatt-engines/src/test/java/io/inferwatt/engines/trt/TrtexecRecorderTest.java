@@ -281,6 +281,38 @@ class TrtexecRecorderTest {
   }
 
   @Test
+  void aChildTrtexecLeavesBehindIsEndedWithThePass() throws Exception {
+    Path pidFile = dir.resolve("orphan.pid");
+    env.put("FAKE_TRTEXEC_FAIL", "orphan:latency");
+    env.put("FAKE_TRTEXEC_ORPHAN", pidFile.toString());
+    try {
+      recorder(new TraceFeed()).record(WORKLOAD, PROTOCOL, Recorder.ProgressListener.NONE);
+      long child = Long.parseLong(Files.readString(pidFile).strip());
+      assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive))
+          .isNotEqualTo(Optional.of(true));
+    } finally {
+      if (Files.exists(pidFile)) {
+        ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip()))
+            .ifPresent(ProcessHandle::destroyForcibly);
+      }
+    }
+  }
+
+  @Test
+  void endlessOutputLinesAreCutInTheMessage() {
+    env.put("FAKE_TRTEXEC_FAIL", "longline:latency");
+    TrtexecRecorder r = recorder(new TraceFeed());
+    assertThatThrownBy(() -> r.record(WORKLOAD, PROTOCOL, Recorder.ProgressListener.NONE))
+        .isInstanceOfSatisfying(
+            TrtexecException.class,
+            e -> {
+              assertThat(e.getMessage()).contains("latency pass").contains("status 3");
+              assertThat(e.getMessage().length()).isLessThan(64 * 1024);
+              assertThat(e.stderrTail().length()).isLessThan(64 * 1024);
+            });
+  }
+
+  @Test
   void anUnparsableExportNamesTheFileAndLineAndKeepsIt() {
     env.put("FAKE_TRTEXEC_FAIL", "garbage:layers");
     TrtexecRecorder r = recorder(new TraceFeed());
