@@ -1,6 +1,6 @@
 package io.inferwatt.engines.runner;
 
-import io.inferwatt.engines.ort.SampleFeed;
+import io.inferwatt.engines.feed.SampleFeed;
 import io.inferwatt.hardware.Recorder;
 import java.nio.file.Path;
 import java.time.Duration;

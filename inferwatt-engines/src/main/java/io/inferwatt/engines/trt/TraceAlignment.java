@@ -1,7 +1,7 @@
 package io.inferwatt.engines.trt;
 
 import io.inferwatt.core.PowerSample;
-import io.inferwatt.engines.ort.ClockAlignment;
+import io.inferwatt.engines.feed.ClockAlignment;
 import java.util.List;
 
 /**

@@ -1,7 +1,7 @@
 package io.inferwatt.engines.trt;
 
-import io.inferwatt.engines.ort.ClockAlignment;
-import io.inferwatt.engines.ort.SampleFeed;
+import io.inferwatt.engines.feed.ClockAlignment;
+import io.inferwatt.engines.feed.SampleFeed;
 import io.inferwatt.engines.runner.ProcessLauncher;
 import io.inferwatt.hardware.Recorder;
 import java.nio.file.Files;

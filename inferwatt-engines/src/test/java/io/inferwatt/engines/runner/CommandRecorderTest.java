@@ -13,7 +13,7 @@ import io.inferwatt.core.model.InputKind;
 import io.inferwatt.core.model.NetworkSpec;
 import io.inferwatt.core.model.Protocol;
 import io.inferwatt.core.model.Workload;
-import io.inferwatt.engines.ort.SampleFeed;
+import io.inferwatt.engines.feed.SampleFeed;
 import io.inferwatt.hardware.Recorder;
 import java.nio.file.Files;
 import java.nio.file.Path;
