@@ -20,6 +20,10 @@ import java.util.Optional;
  * INFERWATT_INPUT}, {@code INFERWATT_WARMUP}, {@code INFERWATT_LATENCY_CYCLES}, {@code
  * INFERWATT_POWER_CYCLES}, {@code INFERWATT_LAYER_CYCLES}.
  *
+ * <p>The runner sequences the protocol's phases itself, so it is not driven by {@link
+ * io.inferwatt.engines.protocol.ProtocolDriver}: inferwatt logs power while it runs and adds the
+ * idle phase after it.
+ *
  * <p>A runner that exits non-zero, outlives the timeout (it is then destroyed) or prints a line
  * that is not an event makes {@link #record} throw {@link RunnerException}, which names the line
  * and keeps what was read before it.

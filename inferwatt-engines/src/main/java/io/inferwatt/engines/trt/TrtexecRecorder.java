@@ -25,6 +25,9 @@ import java.util.Optional;
  *   <li>idle — feed on, nothing runs.
  * </ol>
  *
+ * <p>{@link io.inferwatt.engines.protocol.ProtocolDriver} sequences the passes: the feed logs
+ * without a break from the power pass's launch to the end of the idle phase.
+ *
  * <p>trtexec's times are ms since its own inference run started, with no epoch. Each pass is placed
  * on the monotonic base once: coarsely by the bracket {@code [launch, exit]} of the child ({@code
  * System.nanoTime()}), then, where power was logged, by {@link TraceAlignment} (the compute windows

@@ -73,9 +73,13 @@ class TrtexecRecorderTest {
     env.put("FAKE_TRTEXEC_FIXTURES", script.getParent().toString());
   }
 
+  /** The working folders the recorder ran trtexec in. */
+  final List<Path> workDirs = new ArrayList<>();
+
   private TrtexecRecorder recorder(SampleFeed feed) {
     ProcessLauncher l =
         (argv, e, wd) -> {
+          workDirs.add(wd);
           Map<String, String> all = new HashMap<>(e);
           all.putAll(env);
           return ProcessLauncher.system().launch(argv, all, wd);
@@ -278,6 +282,8 @@ class TrtexecRecorderTest {
                   .extracting(PhaseEvent::name)
                   .contains("latency");
             });
+    // the temporary folder of exports is gone with the failure
+    assertThat(workDirs).isNotEmpty().allSatisfy(w -> assertThat(w).doesNotExist());
   }
 
   @Test
@@ -325,6 +331,12 @@ class TrtexecRecorderTest {
               assertThat(e.line()).isEqualTo(3);
               assertThat(e.partial().events().inferences()).hasSize(20 + 30);
               assertThat(e.partial().samples()).isNotEmpty();
+              // only the export at fault is kept, for a person to read
+              try (var left = Files.list(e.file().orElseThrow().getParent())) {
+                assertThat(left.toList()).containsExactly(e.file().orElseThrow());
+              } catch (IOException io) {
+                throw new java.io.UncheckedIOException(io);
+              }
             });
   }
 
