@@ -1,6 +1,7 @@
 package io.inferwatt.engines.models;
 
 import io.inferwatt.core.model.LayerSpec;
+import io.inferwatt.core.model.ModelName;
 import io.inferwatt.core.model.NetworkSpec;
 import java.util.List;
 import java.util.Map;
@@ -89,19 +90,7 @@ public final class Zoo {
               + " w="
               + w);
     }
-    String name =
-        "conv-k"
-            + kernel
-            + "-s"
-            + stride
-            + "-c"
-            + inChannels
-            + "x"
-            + outChannels
-            + "-"
-            + h
-            + "x"
-            + w;
+    String name = new ModelName.Conv(kernel, stride, inChannels, outChannels, h, w).name();
     return new NetBuilder(name, inChannels, h, w)
         .reformat("input_reformat")
         .conv("conv", kernel, stride, outChannels, false, true)
@@ -121,7 +110,8 @@ public final class Zoo {
           "prefix length " + n + " is not in 1.." + size + " for " + network.name());
     }
     List<LayerSpec> first = network.layers().subList(0, n);
-    return new NetworkSpec(network.name() + "-prefix" + n, network.inputShape(), first);
+    return new NetworkSpec(
+        new ModelName.Prefix(network.name(), n).name(), network.inputShape(), first);
   }
 
   private static NetworkSpec mobileNetV1() {
