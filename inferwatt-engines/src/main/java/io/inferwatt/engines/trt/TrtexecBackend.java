@@ -11,11 +11,7 @@ import io.inferwatt.core.Timeline;
 import io.inferwatt.core.io.FormatException;
 import io.inferwatt.core.model.ExecutionMode;
 import io.inferwatt.core.model.Protocol;
-import io.inferwatt.core.model.Workload;
 import io.inferwatt.engines.feed.SampleFeed;
-import io.inferwatt.engines.onnx.OnnxGraphs;
-import io.inferwatt.engines.onnx.OnnxIo;
-import io.inferwatt.engines.onnx.OnnxModel;
 import io.inferwatt.engines.protocol.ProtocolDriver;
 import io.inferwatt.engines.protocol.ProtocolDriver.Recording;
 import io.inferwatt.engines.protocol.ProtocolDriver.Span;
@@ -25,14 +21,12 @@ import io.inferwatt.engines.trt.TrtexecProcess.Finished;
 import io.inferwatt.engines.trt.TrtexecProcess.PassFailed;
 import io.inferwatt.engines.trt.TrtexecRecorder.PassAlignment;
 import io.inferwatt.engines.trt.TrtexecRecorder.Report;
-import io.inferwatt.hardware.Recorder.ProgressListener;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -56,7 +50,7 @@ final class TrtexecBackend implements ProtocolDriver.Backend {
   private final Path trtexec;
   private final ProcessLauncher launcher;
   private final SampleFeed feed;
-  private Run run;
+  private TrtexecRun run;
   private Path keep; // an export a failure names: left on disk for a person to read
 
   TrtexecBackend(
@@ -68,41 +62,9 @@ final class TrtexecBackend implements ProtocolDriver.Backend {
     this.feed = feed;
   }
 
-  /** A pass that ran and awaits its placement. */
-  private record Pass(Finished f, List<Trtexec.Iteration> it, Trtexec.Profile profile) {}
-
-  /** State of one recording. */
-  private static final class Run {
-    final Workload workload;
-    final Protocol protocol;
-    final ProgressListener listener;
-    final Path work;
-    final io.inferwatt.core.EventLog.Builder log;
-    final List<PassAlignment> alignments = new ArrayList<>();
-    final List<String> notes;
-    long seq;
-    Trtexec.Version version = new Trtexec.Version(0, 0, 0);
-    Path engine = Path.of("");
-    boolean built;
-    int layerCycles;
-    long profiled;
-    String shapes; // --shapes value for a dynamic batch dimension, or null
-    Pass power;
-    Pass layers;
-
-    Run(Recording r, Path work) {
-      this.workload = r.workload();
-      this.protocol = r.protocol();
-      this.listener = r.listener();
-      this.log = r.log();
-      this.notes = r.notes();
-      this.work = work;
-    }
-  }
-
   /** What this recording noted, so far. */
   Report report() {
-    Run r = run;
+    TrtexecRun r = run;
     if (r == null) {
       return new Report(
           new Trtexec.Version(0, 0, 0), Path.of(""), false, List.of(), 0, 0, List.of());
@@ -120,9 +82,9 @@ final class TrtexecBackend implements ProtocolDriver.Backend {
       throw new UncheckedIOException(
           "cannot create a folder for trtexec's exports: " + e.getMessage(), e);
     }
-    run = new Run(rec, work);
-    run.version = version(run);
-    engine(run);
+    run = new TrtexecRun(rec, work);
+    run.version = TrtexecBuild.version(run, trtexec, this::launch);
+    TrtexecBuild.engine(run, model, options, trtexec, this::launch);
   }
 
   @Override
@@ -199,109 +161,11 @@ final class TrtexecBackend implements ProtocolDriver.Backend {
     }
   }
 
-  private Finished launch(Run r, String pass, List<String> argv, boolean mustSucceed) {
+  private Finished launch(TrtexecRun r, String pass, List<String> argv, boolean mustSucceed) {
     return TrtexecProcess.launch(launcher, options.timeout(), r.work, pass, argv, mustSucceed);
   }
 
-  /** Runs {@code trtexec --help} and reads the version from its banner. */
-  private Trtexec.Version version(Run r) {
-    Finished f = launch(r, "version", List.of(trtexec.toString(), "--help"), false);
-    String text = String.join("\n", f.out()) + "\n" + String.join("\n", f.err());
-    return Trtexec.parseVersion(text)
-        .orElseThrow(
-            () ->
-                new PassFailed(
-                    "cannot tell the TensorRT version from the output of "
-                        + trtexec
-                        + " --help (no '[TensorRT vNNNN]' banner)",
-                    null,
-                    0,
-                    lastLines(f),
-                    null));
-  }
-
-  /** Finds the engine in the cache or builds it there. */
-  private void engine(Run r) {
-    OnnxModel onnx = OnnxIo.read(model);
-    java.util.Set<String> init = new java.util.HashSet<>();
-    onnx.initializers().forEach(t -> init.add(t.name()));
-    List<OnnxModel.ValueInfo> inputs =
-        onnx.inputs().stream().filter(v -> !init.contains(v.name())).toList();
-    int batch = r.workload.batch();
-    Path source = model;
-    if (inputs.size() == 1 && !inputs.get(0).dims().isEmpty()) {
-      List<Long> dims = inputs.get(0).dims();
-      if (dims.get(0) < 1) { // a dynamic batch: trtexec takes the shape at build and at run
-        StringBuilder s = new StringBuilder(inputs.get(0).name()).append(':').append(batch);
-        dims.subList(1, dims.size()).forEach(d -> s.append('x').append(d));
-        r.shapes = s.toString();
-      } else if (dims.get(0) != batch) {
-        source = r.work.resolve("model-b" + batch + ".onnx");
-        OnnxIo.write(OnnxGraphs.withBatch(onnx, batch), source);
-      }
-    } else if (batch != 1) {
-      throw new IllegalArgumentException(
-          model + ": batch " + batch + " needs a model with one input");
-    }
-    String stem = model.getFileName().toString().replaceFirst("\\.onnx$", "");
-    String key =
-        stem
-            + "-"
-            + TrtexecEngine.sha256(model).substring(0, 16)
-            + "-trt"
-            + r.version
-            + "-b"
-            + batch
-            + "-"
-            + options.precision();
-    r.engine = options.engineCache().resolve(key + ".engine");
-    if (Files.isRegularFile(r.engine)) {
-      r.notes.add(
-          "engine " + r.engine.getFileName() + " taken from the cache " + options.engineCache());
-      return;
-    }
-    try {
-      Files.createDirectories(options.engineCache());
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "cannot create the engine cache " + options.engineCache() + ": " + e.getMessage(), e);
-    }
-    Path partial = options.engineCache().resolve(key + ".engine.partial");
-    List<String> argv =
-        new ArrayList<>(List.of(trtexec.toString(), "--onnx=" + source, "--saveEngine=" + partial));
-    if (!options.precision().equals("fp32")) {
-      argv.add("--" + options.precision());
-    }
-    if (r.shapes != null) {
-      argv.add("--shapes=" + r.shapes);
-    }
-    // --skipInference since 8.5 (it replaced --buildOnly, which later releases dropped)
-    argv.add(r.version.atLeast(8, 5) ? "--skipInference" : "--buildOnly");
-    r.listener.progress("build", 0, 1);
-    launch(r, "build", argv, true);
-    try {
-      if (!Files.isRegularFile(partial)) {
-        throw new PassFailed(
-            "trtexec built no engine: " + partial + " is missing after the build",
-            partial,
-            0,
-            "",
-            null);
-      }
-      // a half-written engine never carries the final name, so a crash mid-build is rebuilt next
-      // time
-      Files.move(
-          partial, r.engine, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "cannot store the engine " + r.engine + ": " + e.getMessage(), e);
-    }
-    r.built = true;
-    r.listener.progress("build", 1, 1);
-    r.notes.add("engine built with TensorRT " + r.version + " and cached as " + r.engine);
-  }
-
-  private List<String> runArgs(Run r, int iterations) {
+  private List<String> runArgs(TrtexecRun r, int iterations) {
     List<String> argv =
         new ArrayList<>(
             List.of(
@@ -319,7 +183,7 @@ final class TrtexecBackend implements ProtocolDriver.Backend {
     return argv;
   }
 
-  private void latencyPass(Run r) {
+  private void latencyPass(TrtexecRun r) {
     Path times = r.work.resolve("latency.times.json");
     List<String> argv = runArgs(r, Math.max(1, r.protocol.latencyCycles()));
     argv.add("--exportTimes=" + times);
@@ -341,19 +205,19 @@ final class TrtexecBackend implements ProtocolDriver.Backend {
   }
 
   /** The power pass: run now, placed once the logger's samples are in ({@link #logged}). */
-  private void powerPass(Run r) {
+  private void powerPass(TrtexecRun r) {
     Path times = r.work.resolve("power.times.json");
     List<String> argv = runArgs(r, Math.max(1, r.protocol.powerCycles()));
     argv.add("--exportTimes=" + times);
     r.listener.progress(Phases.POWER, 0, r.protocol.powerCycles());
     Finished f = launch(r, Phases.POWER, argv, true);
     List<Trtexec.Iteration> it = readTimes(r, times, f);
-    r.power = new Pass(f, it, null);
+    r.power = new TrtexecRun.Pass(f, it, null);
     r.listener.progress(Phases.POWER, it.size(), it.size());
   }
 
   /** The layer pass: run now, placed once the logger's samples are in ({@link #logged}). */
-  private void layerPass(Run r) {
+  private void layerPass(TrtexecRun r) {
     Path times = r.work.resolve("layers.times.json");
     Path profile = r.work.resolve("layers.profile.json");
     List<String> argv = runArgs(r, r.layerCycles);
@@ -368,25 +232,25 @@ final class TrtexecBackend implements ProtocolDriver.Backend {
     List<Trtexec.Iteration> it = readTimes(r, times, f);
     Trtexec.Profile p = readProfile(r, profile, f);
     r.profiled = p.count();
-    r.layers = new Pass(f, it, p);
+    r.layers = new TrtexecRun.Pass(f, it, p);
     r.listener.progress(Phases.LAYERS, it.size(), it.size());
   }
 
   /** Places the power pass on its samples and logs it. */
-  private void logPowerPass(Run r, List<PowerSample> s) {
-    Pass pass = r.power;
+  private void logPowerPass(TrtexecRun r, List<PowerSample> s) {
+    TrtexecRun.Pass pass = r.power;
     PassAlignment a =
         TraceAlignment.place(
-            Phases.POWER, pass.it, pass.f.launchNs(), pass.f.exitNs(), s, gpuRail());
+            Phases.POWER, pass.it(), pass.f().launchNs(), pass.f().exitNs(), s, gpuRail());
     r.alignments.add(a);
-    logInferences(r, Phases.POWER, pass.it, a.applied().offsetNs());
+    logInferences(r, Phases.POWER, pass.it(), a.applied().offsetNs());
   }
 
   /** Places the layer pass (on its samples, where power was logged) and logs its layers. */
-  private void logLayerPass(Run r, List<PowerSample> s) {
-    List<Trtexec.Iteration> it = r.layers.it;
-    Trtexec.Profile p = r.layers.profile;
-    Finished f = r.layers.f;
+  private void logLayerPass(TrtexecRun r, List<PowerSample> s) {
+    List<Trtexec.Iteration> it = r.layers.it();
+    Trtexec.Profile p = r.layers.profile();
+    Finished f = r.layers.f();
     PassAlignment a =
         TraceAlignment.place(
             Phases.LAYERS, it, f.launchNs(), f.exitNs(), s, feed == null ? -1 : gpuRail());
@@ -433,7 +297,7 @@ final class TrtexecBackend implements ProtocolDriver.Backend {
    * Layer-phase iterations: as asked, or as many as the fastest layer needs (from a short pilot
    * profile).
    */
-  private int layerCycles(Run r) {
+  private int layerCycles(TrtexecRun r) {
     Protocol p = r.protocol;
     if (p.layerCycles() > 0) {
       return p.layerCycles();
@@ -467,7 +331,7 @@ final class TrtexecBackend implements ProtocolDriver.Backend {
     return (int) Math.max(1, needed);
   }
 
-  private void logInferences(Run r, String phase, List<Trtexec.Iteration> it, long offset) {
+  private void logInferences(TrtexecRun r, String phase, List<Trtexec.Iteration> it, long offset) {
     if (it.isEmpty()) {
       return;
     }
@@ -499,7 +363,7 @@ final class TrtexecBackend implements ProtocolDriver.Backend {
     return 0;
   }
 
-  private List<Trtexec.Iteration> readTimes(Run r, Path file, Finished f) {
+  private List<Trtexec.Iteration> readTimes(TrtexecRun r, Path file, Finished f) {
     List<Trtexec.Iteration> it;
     try (InputStream in = Files.newInputStream(file)) {
       it = Trtexec.parseTimes(in, file.toString());
@@ -521,7 +385,7 @@ final class TrtexecBackend implements ProtocolDriver.Backend {
     return it;
   }
 
-  private Trtexec.Profile readProfile(Run r, Path file, Finished f) {
+  private Trtexec.Profile readProfile(TrtexecRun r, Path file, Finished f) {
     try (InputStream in = Files.newInputStream(file)) {
       return Trtexec.parseProfile(in, file.toString());
     } catch (NoSuchFileException e) {
