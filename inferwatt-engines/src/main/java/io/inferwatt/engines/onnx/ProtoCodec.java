@@ -27,8 +27,7 @@ import java.util.List;
  * they are written unpacked, as the reference ONNX tools do for {@code dims} and {@code ints}.
  *
  * <p>Over 500 lines on purpose: each message's encoder and decoder sit side by side, so that a
- * field number is checked against its counterpart in one screen; split, the two halves would
- * drift.
+ * field number is checked against its counterpart in one screen; split, the two halves would drift.
  */
 final class ProtoCodec {
 
