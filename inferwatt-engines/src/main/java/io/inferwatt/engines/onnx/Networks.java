@@ -35,15 +35,12 @@ public final class Networks {
    * @throws IllegalArgumentException for an unknown name (the message lists the known ones)
    */
   public static OnnxModel build(String name, long seed) {
-    String key = name.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
-    return switch (key) {
+    return switch (key(name)) {
       case "mobilenetv1" -> mobileNetV1(seed);
       case "mobilenetv2" -> mobileNetV2(seed);
       case "resnet18" -> resNet18(seed);
       case "resnet50" -> resNet50(seed);
-      default ->
-          throw new IllegalArgumentException(
-              "network '" + name + "' is not one of " + String.join(", ", NAMES));
+      default -> throw unknown(name);
     };
   }
 
