@@ -137,9 +137,7 @@ final class ChildRunner implements CommandRecorder {
       }
       out = new StdoutReader(p, parser, listener, source);
       err = new Tail(p.getErrorStream());
-      Thread hook = new Thread(() -> Processes.destroyTree(p), "inferwatt-runner-stop");
-      Runtime.getRuntime().addShutdownHook(hook); // an interrupted inferwatt leaves nothing behind
-      try {
+      try (Processes.Guard guard = Processes.stopOnExit(p)) {
         out.start();
         err.start();
         boolean finished = waitFor(p, timeout.toMillis());
@@ -154,8 +152,6 @@ final class ChildRunner implements CommandRecorder {
         // The runner has exited or is stopped now: end whatever it started and left behind (its
         // process group), which also closes the pipes those held, so its output ends here.
         Processes.destroyTree(p);
-      } finally {
-        removeHook(hook);
       }
       join(out, DESTROY_GRACE_MS);
       if (out.isAlive()) { // a process that left the runner's group holds stdout: stop reading
@@ -237,14 +233,6 @@ final class ChildRunner implements CommandRecorder {
       in.close();
     } catch (IOException e) {
       // closing only to unblock the reader
-    }
-  }
-
-  private static void removeHook(Thread hook) {
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException e) {
-      // the JVM is shutting down: the hook runs and stops the runner
     }
   }
 

@@ -105,6 +105,29 @@ public final class Processes {
     }
   }
 
+  /** Removes the shutdown hook of {@link #stopOnExit} when closed. */
+  public interface Guard extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /**
+   * Stops {@code p} and its group (see {@link #destroyTree}) if the JVM exits while the guard is
+   * open: a child in its own session gets no signal from the terminal, so an interrupted inferwatt
+   * must end it itself.
+   */
+  public static Guard stopOnExit(Process p) {
+    Thread hook = new Thread(() -> destroyTree(p), "inferwatt-child-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    return () -> {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // the JVM is shutting down: the hook runs and stops the child
+      }
+    };
+  }
+
   /** Deletes a file, or a folder and the files in it; a failure is ignored. */
   public static void deleteQuietly(Path p) {
     try {

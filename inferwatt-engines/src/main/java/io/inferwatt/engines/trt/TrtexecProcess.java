@@ -70,17 +70,20 @@ final class TrtexecProcess {
     out.start();
     err.start();
     boolean done;
-    try {
-      done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
+    long exitNs;
+    try (Processes.Guard guard = Processes.stopOnExit(p)) {
+      try {
+        done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Processes.destroyTree(p);
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(
+            "interrupted while trtexec ran (" + pass + " pass); it was stopped", e);
+      }
+      exitNs = System.nanoTime();
+      // ends the pass's process group too: what trtexec left behind would hold its pipes open
       Processes.destroyTree(p);
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(
-          "interrupted while trtexec ran (" + pass + " pass); it was stopped", e);
     }
-    long exitNs = System.nanoTime();
-    // ends the pass's process group too: what trtexec left behind would hold its pipes open
-    Processes.destroyTree(p);
     out.finish();
     err.finish();
     Finished f = new Finished(launchNs, exitNs, out.lines(), err.lines());
