@@ -2,6 +2,7 @@ package io.inferwatt.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.store.StudyConfigurationRow;
 import io.inferwatt.store.StudyInput;
 import io.inferwatt.store.StudyRow;
@@ -17,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -34,8 +36,10 @@ import picocli.CommandLine.Spec;
       "The optimal settings of a stored study for power, latency and energy (the paper's Table I).",
       "Power is the total rail's mean (in on a Jetson); latency and energy are per input (divided by the batch)."
     })
-final class OptimaCommand extends BaseCommand implements Callable<Integer> {
+final class OptimaCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+
+  @Mixin DbOption db;
 
   @Option(names = "--study", description = "the study (default: the one last started)")
   String study;
@@ -47,23 +51,18 @@ final class OptimaCommand extends BaseCommand implements Callable<Integer> {
           "'within' means at most this much worse than the best (default: ${DEFAULT-VALUE})")
   String tolerance;
 
-  @Option(
-      names = "--format",
-      defaultValue = "text",
-      description = "text or json (default: ${DEFAULT-VALUE})")
-  String format;
+  @Mixin FormatOption output;
 
   @Override
   public Integer call() throws Exception {
-    AnalyzeCommand.Output fmt = AnalyzeCommand.Output.parse(format);
     double tol = parseTolerance(tolerance);
     StudyRow row;
     List<StudyInput.Slice> slices;
     List<StudyConfigurationRow> rows;
-    try (Store store = openExisting()) {
+    try (Store store = db.openExisting()) {
       List<StudyRow> all = store.base().studies();
       if (all.isEmpty()) {
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             db + " holds no study; run inferwatt study run PLAN or study paper first");
       }
       if (study == null) {
@@ -75,7 +74,7 @@ final class OptimaCommand extends BaseCommand implements Callable<Integer> {
                 .study(study)
                 .orElseThrow(
                     () ->
-                        new IllegalArgumentException(
+                        new BadInputException(
                             "study '"
                                 + study
                                 + "' is not in "
@@ -108,7 +107,7 @@ final class OptimaCommand extends BaseCommand implements Callable<Integer> {
             .toList();
     Optima.Result result = Optima.compute(ss, base, outcomes, tol);
     PrintWriter out = spec.commandLine().getOut();
-    if (fmt == AnalyzeCommand.Output.JSON) {
+    if (output.json()) {
       out.println(
           JsonReport.MAPPER
               .writerWithDefaultPrettyPrinter()
@@ -132,7 +131,7 @@ final class OptimaCommand extends BaseCommand implements Callable<Integer> {
     } catch (NumberFormatException e) {
       // below
     }
-    throw new IllegalArgumentException(
+    throw new BadInputException(
         "tolerance '" + s + "' is not a percentage such as 2% (or a fraction such as 0.02)");
   }
 

@@ -2,6 +2,7 @@ package io.inferwatt.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.store.QueryResult;
 import io.inferwatt.store.StoreException;
 import java.io.PrintWriter;
@@ -57,15 +58,14 @@ final class QueryCommand extends BaseCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     String fmt = format.toLowerCase(Locale.ROOT);
     if (!List.of("text", "csv", "json").contains(fmt)) {
-      throw new IllegalArgumentException("format '" + format + "' is not one of text, csv, json");
+      throw new BadInputException("format '" + format + "' is not one of text, csv, json");
     }
     QueryResult q;
     try (Store store = openExisting()) {
       q = store.base().query(sql);
     } catch (StoreException e) {
       // a bad statement is bad input: one line, exit 2
-      throw new IllegalArgumentException(
-          e.getMessage().lines().findFirst().orElse("query failed"), e);
+      throw new BadInputException(e.getMessage().lines().findFirst().orElse("query failed"), e);
     }
     PrintWriter out = spec.commandLine().getOut();
     switch (fmt) {

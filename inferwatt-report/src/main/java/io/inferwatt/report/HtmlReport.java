@@ -1,5 +1,6 @@
 package io.inferwatt.report;
 
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.analysis.Analyzer;
 import io.inferwatt.report.Chart.Box;
 import io.inferwatt.report.Chart.Series;
@@ -148,7 +149,7 @@ public final class HtmlReport {
   private String render() {
     List<StudyRow> all = store.studies();
     if (all.isEmpty()) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "the measurement base holds no study; run inferwatt study paper --board sim:nano (or study run PLAN) first");
     }
     if (options.study() == null) {
@@ -159,7 +160,7 @@ public final class HtmlReport {
               .study(options.study())
               .orElseThrow(
                   () ->
-                      new IllegalArgumentException(
+                      new BadInputException(
                           "study '"
                               + options.study()
                               + "' is not in the measurement base; it has "

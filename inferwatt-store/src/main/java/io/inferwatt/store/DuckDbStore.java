@@ -31,6 +31,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
@@ -73,7 +75,7 @@ final class DuckDbStore implements MeasurementStore {
   static DuckDbStore open(Path file, List<Migration> migrations, SaveHook hook) {
     Path abs = file.toAbsolutePath().normalize();
     if (Files.isDirectory(abs)) {
-      throw new StoreException("measurement base " + abs + " is a directory, not a file");
+      throw new BadBaseException("measurement base " + abs + " is a directory, not a file");
     }
     try {
       Path parent = abs.getParent();
@@ -87,7 +89,7 @@ final class DuckDbStore implements MeasurementStore {
     try {
       conn = DriverManager.getConnection("jdbc:duckdb:" + abs).unwrap(DuckDBConnection.class);
     } catch (SQLException e) {
-      throw new StoreException("cannot open measurement base " + abs + ": " + e.getMessage(), e);
+      throw openFailure(abs, e);
     }
     try {
       int version = migrate(abs, conn, migrations);
@@ -96,6 +98,37 @@ final class DuckDbStore implements MeasurementStore {
       closeQuietly(conn, e);
       throw e;
     }
+  }
+
+  private static final Pattern LOCK_HOLDER =
+      Pattern.compile("Conflicting lock is held in (\\S+) \\(PID (\\d+)\\)");
+
+  /**
+   * Why DuckDB could not open {@code file}: held by another process, not a DuckDB file, or not
+   * readable. Each is the named file's fault, not the program's.
+   */
+  private static StoreException openFailure(Path file, SQLException e) {
+    String m = String.valueOf(e.getMessage());
+    Matcher holder = LOCK_HOLDER.matcher(m);
+    if (m.contains("Could not set lock")) {
+      String who =
+          holder.find()
+              ? " (" + Path.of(holder.group(1)).getFileName() + ", PID " + holder.group(2) + ")"
+              : "";
+      return new BadBaseException(
+          "measurement base "
+              + file
+              + " is in use by another process"
+              + who
+              + "; wait until it ends, or name another base",
+          e);
+    }
+    if (m.contains("not a valid DuckDB database file")) {
+      return new BadBaseException(
+          file + " is not a measurement base (not a DuckDB file); name another file as the base",
+          e);
+    }
+    return new BadBaseException("cannot open measurement base " + file + ": " + m, e);
   }
 
   // ---------------------------------------------------------------- schema
@@ -110,7 +143,7 @@ final class DuckDbStore implements MeasurementStore {
           "cannot read the schema version of measurement base " + file + ": " + e.getMessage(), e);
     }
     if (current > latest) {
-      throw new StoreException(
+      throw new BadBaseException(
           "measurement base "
               + file
               + " has schema version "
@@ -167,7 +200,7 @@ final class DuckDbStore implements MeasurementStore {
     }
     if (!tables.contains("schema_version")) {
       if (!tables.isEmpty()) {
-        throw new StoreException(
+        throw new BadBaseException(
             file
                 + " is a DuckDB file but not an inferwatt measurement base: it has no table"
                 + " schema_version, but tables "

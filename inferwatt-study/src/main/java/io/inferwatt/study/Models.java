@@ -1,5 +1,6 @@
 package io.inferwatt.study;
 
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.model.ExecutionMode;
 import io.inferwatt.core.model.InputKind;
 import io.inferwatt.core.model.LayerSpec;
@@ -58,7 +59,7 @@ public final class Models {
       NetworkSpec net = Zoo.network(l.network());
       int at = l.index();
       if (at < 0 || at >= net.layers().size()) {
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             "model " + name + ": layer " + at + " is not in 0.." + (net.layers().size() - 1));
       }
       LayerSpec layer = net.layers().get(at);
@@ -73,7 +74,7 @@ public final class Models {
     if (form instanceof ModelName.Network n && Zoo.names().contains(n.network())) {
       return Zoo.network(n.network());
     }
-    throw new IllegalArgumentException(
+    throw new BadInputException(
         "model '"
             + name
             + "' is not one of "
@@ -100,7 +101,7 @@ public final class Models {
     } catch (NumberFormatException e) {
       // below
     }
-    throw new IllegalArgumentException("batch " + s + " is not a whole number from 1 to 4096");
+    throw new BadInputException("batch " + s + " is not a whole number from 1 to 4096");
   }
 
   /** Checks one engine setting's value; returns a problem or null. */

@@ -1,5 +1,6 @@
 package io.inferwatt.engines.models;
 
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.model.LayerSpec;
 import io.inferwatt.core.model.ModelName;
 import io.inferwatt.core.model.NetworkSpec;
@@ -40,7 +41,7 @@ public final class Zoo {
   public static NetworkSpec network(String name) {
     String key = name == null ? null : name.toLowerCase(java.util.Locale.ROOT);
     if (!NAMES.contains(key)) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "network '" + name + "' is not one of " + String.join(", ", NAMES));
     }
     return GraphLayers.derive(Networks.structure(key));
@@ -62,7 +63,7 @@ public final class Zoo {
   public static NetworkSpec singleConv(
       int kernel, int stride, int inChannels, int outChannels, int h, int w) {
     if (kernel < 1 || stride < 1 || inChannels < 1 || outChannels < 1 || h < 1 || w < 1) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "single conv needs positive kernel, stride, channels and size, not k="
               + kernel
               + " s="
@@ -92,7 +93,7 @@ public final class Zoo {
   public static NetworkSpec prefix(NetworkSpec network, int n) {
     int size = network.layers().size();
     if (n < 1 || n > size) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "prefix length " + n + " is not in 1.." + size + " for " + network.name());
     }
     List<LayerSpec> first = network.layers().subList(0, n);

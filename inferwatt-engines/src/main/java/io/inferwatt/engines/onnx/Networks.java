@@ -1,5 +1,6 @@
 package io.inferwatt.engines.onnx;
 
+import io.inferwatt.core.BadInputException;
 import java.util.List;
 import java.util.Locale;
 
@@ -32,7 +33,7 @@ public final class Networks {
    * Builds a network by name ({@code mobilenetv1}, {@code mobilenetv2}, {@code resnet18}, {@code
    * resnet50}; case and dashes ignored).
    *
-   * @throws IllegalArgumentException for an unknown name (the message lists the known ones)
+   * @throws BadInputException for an unknown name (the message lists the known ones)
    */
   public static OnnxModel build(String name, long seed) {
     return switch (key(name)) {
@@ -169,8 +170,8 @@ public final class Networks {
     return name.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
   }
 
-  private static IllegalArgumentException unknown(String name) {
-    return new IllegalArgumentException(
+  private static BadInputException unknown(String name) {
+    return new BadInputException(
         "network '" + name + "' is not one of " + String.join(", ", NAMES));
   }
 
@@ -181,7 +182,7 @@ public final class Networks {
    * padded by {@code kernel / 2} so that the size stays unless {@code stride} > 1.
    *
    * @param groups 1 for a dense convolution, {@code in} for a depthwise one
-   * @throws IllegalArgumentException for a non-positive value or channels not divisible by groups
+   * @throws BadInputException for a non-positive value or channels not divisible by groups
    */
   public static OnnxModel conv(
       int kernel, int stride, int in, int out, int size, int groups, long seed) {
@@ -241,7 +242,7 @@ public final class Networks {
           case "maxpool" -> g.maxPool(x, 3, 2, 1);
           case "globalaveragepool", "gap" -> g.globalAveragePool(x);
           default ->
-              throw new IllegalArgumentException(
+              throw new BadInputException(
                   "layer type '"
                       + type
                       + "' is not one of Conv, "
@@ -252,7 +253,7 @@ public final class Networks {
 
   private static void positive(String what, int v) {
     if (v < 1) {
-      throw new IllegalArgumentException(what + " " + v + " is not >= 1");
+      throw new BadInputException(what + " " + v + " is not >= 1");
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.inferwatt.engines.ort;
 
+import io.inferwatt.core.BadInputException;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -223,9 +224,25 @@ final class OrtBackend implements ProtocolDriver.Backend {
     try {
       w.run();
     } catch (OrtException e) {
+      if (modelAtFault(e)) {
+        throw new BadInputException(
+            modelName
+                + ": ONNX Runtime cannot run this model ("
+                + e.getMessage()
+                + "); check its operators and opset with inferwatt models inspect",
+            e);
+      }
       throw new IllegalStateException(
           "ONNX Runtime failed on " + modelName + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Whether ONNX Runtime refused the model itself (bad input), not failed while running it. */
+  private static boolean modelAtFault(OrtException e) {
+    return switch (e.getCode()) {
+      case ORT_INVALID_GRAPH, ORT_NOT_IMPLEMENTED, ORT_INVALID_PROTOBUF, ORT_NO_MODEL -> true;
+      default -> false;
+    };
   }
 
   /** Runs {@code n} inferences and logs them; returns their [start, end] in monotonic ns. */

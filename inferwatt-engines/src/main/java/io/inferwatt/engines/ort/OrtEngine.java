@@ -1,5 +1,6 @@
 package io.inferwatt.engines.ort;
 
+import io.inferwatt.core.BadInputException;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -53,12 +54,12 @@ final class OrtEngine implements OrtRecorder {
     model.initializers().forEach(t -> init.add(t.name()));
     List<ValueInfo> ins = model.inputs().stream().filter(v -> !init.contains(v.name())).toList();
     if (ins.size() != 1) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           modelPath + ": the engine feeds models with one input, this one has " + ins.size());
     }
     ValueInfo in = ins.get(0);
     if (in.elemType() != OnnxModel.FLOAT) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           modelPath
               + ": input "
               + in.name()
@@ -69,7 +70,7 @@ final class OrtEngine implements OrtRecorder {
     List<Long> dims = in.dims();
     if (dims.size() != 4 && dims.size() != 2
         || dims.subList(1, dims.size()).stream().anyMatch(d -> d < 1)) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           modelPath
               + ": input "
               + in.name()

@@ -1,5 +1,6 @@
 package io.inferwatt.engines.trt;
 
+import io.inferwatt.core.BadInputException;
 import static io.inferwatt.engines.trt.TrtexecProcess.lastLines;
 
 import io.inferwatt.engines.onnx.OnnxGraphs;
@@ -66,8 +67,7 @@ final class TrtexecBuild {
         OnnxIo.write(OnnxGraphs.withBatch(onnx, batch), source);
       }
     } else if (batch != 1) {
-      throw new IllegalArgumentException(
-          model + ": batch " + batch + " needs a model with one input");
+      throw new BadInputException(model + ": batch " + batch + " needs a model with one input");
     }
     String stem = model.getFileName().toString().replaceFirst("\\.onnx$", "");
     String key =

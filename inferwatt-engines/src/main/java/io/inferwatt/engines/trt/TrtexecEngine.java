@@ -1,5 +1,6 @@
 package io.inferwatt.engines.trt;
 
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.Timeline;
 import io.inferwatt.core.model.InputKind;
 import io.inferwatt.core.model.Protocol;
@@ -59,7 +60,7 @@ final class TrtexecEngine implements TrtexecRecorder {
             + ") or give its path with --trtexec PATH";
     if (exe.getNameCount() > 1 || exe.isAbsolute()) {
       if (!Files.isExecutable(exe) || Files.isDirectory(exe)) {
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             "trtexec " + exe + " does not exist or is not executable; " + hint);
       }
       return exe;
@@ -73,7 +74,7 @@ final class TrtexecEngine implements TrtexecRecorder {
         return p;
       }
     }
-    throw new IllegalArgumentException(
+    throw new BadInputException(
         "trtexec not found: no '"
             + exe
             + "' on PATH, and "
@@ -111,7 +112,7 @@ final class TrtexecEngine implements TrtexecRecorder {
   public synchronized Timeline record(
       Workload workload, Protocol protocol, ProgressListener listener) {
     if (workload.input() != InputKind.FIXED_RANDOM) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "trtexec feeds its own random input; input '"
               + workload.input().id()
               + "' is not supported with the trtexec engine (use fixed-random)");

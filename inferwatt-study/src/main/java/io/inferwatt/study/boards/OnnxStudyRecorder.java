@@ -1,5 +1,6 @@
 package io.inferwatt.study.boards;
 
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.Timeline;
 import io.inferwatt.core.model.ModelName;
 import io.inferwatt.core.model.Protocol;
@@ -49,8 +50,7 @@ final class OnnxStudyRecorder implements io.inferwatt.hardware.Recorder, AutoClo
       long seed,
       Path cache) {
     if (!engine.equals("onnxruntime") && !engine.equals("tensorrt")) {
-      throw new IllegalArgumentException(
-          "engine " + engine + " is not one of onnxruntime, tensorrt");
+      throw new BadInputException("engine " + engine + " is not one of onnxruntime, tensorrt");
     }
     this.board = board;
     this.engine = engine;
@@ -71,7 +71,7 @@ final class OnnxStudyRecorder implements io.inferwatt.hardware.Recorder, AutoClo
       }
     }
     if (!bad.isEmpty()) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "model(s) "
               + String.join(", ", bad)
               + " cannot be built as ONNX files for a real board; "
@@ -159,7 +159,7 @@ final class OnnxStudyRecorder implements io.inferwatt.hardware.Recorder, AutoClo
           Networks.conv(
               k.kernel(), k.stride(), k.inChannels(), k.outChannels(), k.height(), 1, seed);
     } else {
-      throw new IllegalArgumentException("model " + name + " cannot be built as an ONNX file");
+      throw new BadInputException("model " + name + " cannot be built as an ONNX file");
     }
     try {
       Files.createDirectories(cache);
