@@ -1,10 +1,10 @@
 package io.inferwatt.engines.ort;
 
-import io.inferwatt.core.BadInputException;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.InferenceEvent;
 import io.inferwatt.core.LayerEvent;
 import io.inferwatt.core.MonotonicClock;

@@ -1,9 +1,9 @@
 package io.inferwatt.engines.ort;
 
-import io.inferwatt.core.BadInputException;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.MonotonicClock;
 import io.inferwatt.core.Timeline;
 import io.inferwatt.core.model.Protocol;

@@ -1,8 +1,8 @@
 package io.inferwatt.engines.trt;
 
-import io.inferwatt.core.BadInputException;
 import static io.inferwatt.engines.trt.TrtexecProcess.lastLines;
 
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.engines.onnx.OnnxGraphs;
 import io.inferwatt.engines.onnx.OnnxIo;
 import io.inferwatt.engines.onnx.OnnxModel;
