@@ -195,7 +195,7 @@ final class TrtexecBackend implements ProtocolDriver.Backend {
     r.alignments.add(a);
     long offset = a.applied().offsetNs();
     if (!it.isEmpty()) {
-      long firstNs = offset + ms(it.get(0).startH2dMs());
+      long firstNs = offset + msToNs(it.get(0).startH2dMs());
       if (firstNs > offset) {
         r.log.phase(new PhaseEvent(Phases.WARMUP, offset, firstNs));
       }
@@ -276,7 +276,7 @@ final class TrtexecBackend implements ProtocolDriver.Backend {
             computeMs,
             it.size()));
     for (int i = 0; i < it.size(); i++) {
-      long t = offset + ms(it.get(i).startComputeMs());
+      long t = offset + msToNs(it.get(i).startComputeMs());
       for (int k = 0; k < p.layers().size(); k++) {
         Trtexec.LayerTime l = p.layers().get(k);
         long d = Math.max(0, Math.round(l.averageMs() * 1e6));
@@ -338,8 +338,8 @@ final class TrtexecBackend implements ProtocolDriver.Backend {
     long first = Long.MAX_VALUE;
     long lastNs = Long.MIN_VALUE;
     for (Trtexec.Iteration i : it) {
-      long s = offset + ms(i.startH2dMs());
-      long e = Math.max(s, offset + ms(i.endD2hMs()));
+      long s = offset + msToNs(i.startH2dMs());
+      long e = Math.max(s, offset + msToNs(i.endD2hMs()));
       r.log.inference(new InferenceEvent(r.seq++, s, e, r.workload.batch()));
       first = Math.min(first, s);
       lastNs = Math.max(lastNs, e);
@@ -398,7 +398,7 @@ final class TrtexecBackend implements ProtocolDriver.Backend {
     }
   }
 
-  private static long ms(double ms) {
+  private static long msToNs(double ms) {
     return Math.round(ms * 1e6);
   }
 }
