@@ -24,6 +24,7 @@ import picocli.CommandLine.IVersionProvider;
       BenchCommand.class,
       SensorsCommand.class,
       LogCommand.class,
+      MonitorCommand.class,
       ModelsCommand.class,
       StudyCommand.class,
       OptimaCommand.class,

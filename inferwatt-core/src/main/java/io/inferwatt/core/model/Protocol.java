@@ -3,7 +3,7 @@ package io.inferwatt.core.model;
 import io.inferwatt.core.BadInputException;
 
 /**
- * The measurement protocol of one configuration (ARCHITECTURE.md): warm-up, latency phase (power
+ * The measurement protocol of one configuration (docs/architecture.md): warm-up, latency phase (power
  * logger off), power phase, layer phase, idle phase.
  *
  * @param warmupCycles inferences discarded first

@@ -21,11 +21,14 @@ import java.util.List;
 
 /**
  * The ONNX wire format, encoded and decoded by hand against the field numbers of {@code
- * onnx/onnx.proto3} (the numbers are the wire contract; see the reference sheet §4). Only the wire
+ * onnx/onnx.proto3} (the field numbers, not the names, are the wire contract). Only the wire
  * primitives of protobuf-java are used, so the build needs no {@code protoc}.
  *
  * <p>Repeated scalars are read both packed and unpacked (onnx.proto is proto2, onnx.proto3 packs);
  * they are written unpacked, as the reference ONNX tools do for {@code dims} and {@code ints}.
+ *
+ * <p>Over 500 lines on purpose: each message's encoder and decoder sit side by side, so that a
+ * field number is checked against its counterpart in one screen; split, the two halves would drift.
  */
 final class ProtoCodec {
 

@@ -10,7 +10,7 @@ import java.util.Set;
 
 /**
  * What the Jetson INA3221/INA238 rail labels mean and which rail is the board's total, per board
- * (facts from the reference {@code jetson.md} §1.5). Pure functions over labels.
+ * (the label tables are listed in docs/sensors.md). Pure functions over labels.
  */
 final class JetsonRails {
 

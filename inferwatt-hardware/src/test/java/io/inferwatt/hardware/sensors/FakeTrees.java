@@ -7,8 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Fake sysfs trees of the layouts in the reference ({@code jetson.md} §1.2, §1.4, §1.5), written
- * under a temporary root: the same folders, file names and formats as on the boards.
+ * Fake sysfs trees of the Jetson layouts (INA3221 under iio and hwmon, INA238 under hwmon; see
+ * docs/sensors.md), written under a temporary root: the same folders, file names and formats as on the boards.
  */
 final class FakeTrees {
   private FakeTrees() {}

@@ -1,0 +1,92 @@
+package io.inferwatt.api;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One named span of time on a {@link PowerMeter}. Closing it only takes a time stamp (a few hundred
+ * ns); the meter's thread works out the {@link Measurement} once the sensors have read past the
+ * close. Windows may nest and overlap, and may be opened and closed on any thread.
+ */
+public final class Window implements AutoCloseable {
+
+  private final PowerMeter meter;
+  private final String name;
+  final long openNs;
+  volatile long closeNs = Long.MAX_VALUE;
+  final RailEnergyEvent[] events;
+  PowerMeter.Baseline baseline;
+  final CompletableFuture<Measurement> result = new CompletableFuture<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  Window(PowerMeter meter, String name, long openNs, RailEnergyEvent[] events) {
+    this.meter = meter;
+    this.name = name;
+    this.openNs = openNs;
+    this.events = events;
+  }
+
+  /** The window's name. */
+  public String name() {
+    return name;
+  }
+
+  /** Whether it has been closed. */
+  public boolean isClosed() {
+    return closed.get();
+  }
+
+  /**
+   * Ends the window: calls the meter's sync hook, then takes the time stamp.
+   *
+   * @throws IllegalStateException when the window is already closed
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      throw new IllegalStateException(
+          "window '" + name + "' is already closed: close each window once");
+    }
+    meter.sync();
+    long now = System.nanoTime();
+    if (events != null) {
+      for (RailEnergyEvent e : events) {
+        e.end();
+      }
+    }
+    closeNs = now;
+    meter.closed(this);
+  }
+
+  /** Ends the window at {@code ns} without the sync hook (the meter closing under it). */
+  boolean closeAt(long ns) {
+    if (!closed.compareAndSet(false, true)) {
+      return false;
+    }
+    closeNs = ns;
+    return true;
+  }
+
+  /**
+   * The measurement, waiting for the sensors to read past the close (at most a few sensor periods).
+   *
+   * @throws IllegalStateException when the window is still open
+   */
+  public Measurement measurement() {
+    if (!closed.get()) {
+      throw new IllegalStateException(
+          "window '" + name + "' is still open: close it before asking for its measurement");
+    }
+    try {
+      return result.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted waiting for window '" + name + "'", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(
+          "window '" + name + "' could not be measured: " + e.getCause().getMessage(),
+          e.getCause());
+    }
+  }
+}
