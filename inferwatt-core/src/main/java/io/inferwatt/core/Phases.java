@@ -1,6 +1,8 @@
 package io.inferwatt.core;
 
-/** The phase names of the measurement protocol (docs/architecture.md, "The measurement protocol"). */
+/**
+ * The phase names of the measurement protocol (docs/architecture.md, "The measurement protocol").
+ */
 public final class Phases {
   /** Discarded warm-up inferences. */
   public static final String WARMUP = "warmup";

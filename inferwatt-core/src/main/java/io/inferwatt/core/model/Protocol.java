@@ -3,8 +3,8 @@ package io.inferwatt.core.model;
 import io.inferwatt.core.BadInputException;
 
 /**
- * The measurement protocol of one configuration (docs/architecture.md): warm-up, latency phase (power
- * logger off), power phase, layer phase, idle phase.
+ * The measurement protocol of one configuration (docs/architecture.md): warm-up, latency phase
+ * (power logger off), power phase, layer phase, idle phase.
  *
  * @param warmupCycles inferences discarded first
  * @param latencyCycles inferences timed with the power logger off

@@ -10,9 +10,9 @@ import java.util.Locale;
  * same file. Latency and power do not depend on trained weight values, only on shapes and data
  * flow; the weights are scaled so that activations stay finite (see {@code docs/models.md}).
  *
- * <p>Architectures follow torchvision exactly: parameter and MAC counts equal
- * the published ones. Every full network takes {@code input} of shape 1×3×224×224 and gives logits
- * of shape 1×1000 (no softmax; use {@link OnnxGraphs#withBatch} for other batch sizes).
+ * <p>Architectures follow torchvision exactly: parameter and MAC counts equal the published ones.
+ * Every full network takes {@code input} of shape 1×3×224×224 and gives logits of shape 1×1000 (no
+ * softmax; use {@link OnnxGraphs#withBatch} for other batch sizes).
  */
 public final class Networks {
 

@@ -15,8 +15,8 @@ import java.util.List;
  *
  * <p>Paper: Holly, Wendt, Lechner, "Profiling Energy Consumption of Deep Neural Networks on NVIDIA
  * Jetson Nano". The calibration base (chosen because the paper's figures disagree with each other,
- * see {@code docs/virtual-nano.md}): MobileNetV2, batch 1, sync, fixed random input, 4 cores, CPU 1479
- * MHz, GPU 921.6 MHz → latency ≈19.5 ms, input rail ≈6.1 W, GPU rail ≈3.1 W, CPU rail ≈0.9 W.
+ * see {@code docs/virtual-nano.md}): MobileNetV2, batch 1, sync, fixed random input, 4 cores, CPU
+ * 1479 MHz, GPU 921.6 MHz → latency ≈19.5 ms, input rail ≈6.1 W, GPU rail ≈3.1 W, CPU rail ≈0.9 W.
  *
  * <p>Latency. A layer's GPU time has a part clocked by the GPU (compute and per-kernel work, scaled
  * by 921.6 MHz / f_gpu) and a part that is not (DRAM traffic and fixed overheads); its CPU time

@@ -16,9 +16,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parsers for the JSON files TensorRT's {@code trtexec} exports ({@code --exportTimes} and {@code --exportProfile}), pure
- * functions over recorded output. Both files carry times in ms relative to the start of trtexec's
- * inference run, with no epoch: {@link TraceAlignment} places them on the monotonic base.
+ * Parsers for the JSON files TensorRT's {@code trtexec} exports ({@code --exportTimes} and {@code
+ * --exportProfile}), pure functions over recorded output. Both files carry times in ms relative to
+ * the start of trtexec's inference run, with no epoch: {@link TraceAlignment} places them on the
+ * monotonic base.
  */
 public final class Trtexec {
 

@@ -4,10 +4,10 @@ import java.util.List;
 import java.util.OptionalInt;
 
 /**
- * The NVML calls the NVIDIA GPU knobs need (names as in
- * {@code nvml.h}). A JNA binding to {@code libnvidia-ml.so.1} implements it on a machine with a driver; tests
- * use a fake. Every method throws {@link IllegalStateException} with NVML's error name ({@code
- * NO_PERMISSION}, {@code NOT_SUPPORTED}, ...) when the call fails.
+ * The NVML calls the NVIDIA GPU knobs need (names as in {@code nvml.h}). A JNA binding to {@code
+ * libnvidia-ml.so.1} implements it on a machine with a driver; tests use a fake. Every method
+ * throws {@link IllegalStateException} with NVML's error name ({@code NO_PERMISSION}, {@code
+ * NOT_SUPPORTED}, ...) when the call fails.
  */
 public interface NvmlBinding {
 

@@ -8,7 +8,8 @@ import java.nio.file.Path;
 
 /**
  * Fake sysfs trees of the Jetson layouts (INA3221 under iio and hwmon, INA238 under hwmon; see
- * docs/sensors.md), written under a temporary root: the same folders, file names and formats as on the boards.
+ * docs/sensors.md), written under a temporary root: the same folders, file names and formats as on
+ * the boards.
  */
 final class FakeTrees {
   private FakeTrees() {}
