@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  * <pre>{@code
  * List<Knob> knobs = Knobs.jetson(Host.system());
  * try (AppliedSettings s = AppliedSettings.open(StateDir.fromEnvironment(), "jetson-nano",
- *     Host.system(), knobs, NvmlBinding.unavailable(), System.err::println)) {
+ *     Host.system(), knobs, NvmlControl.unavailable(), System.err::println)) {
  *   for (Knob k : s.guard(knobs)) { ... k.apply(...) ... }
  * } // restored here
  * }</pre>
@@ -32,7 +32,7 @@ public final class AppliedSettings implements AutoCloseable {
   private final StateDir state;
   private final String board;
   private final Host host;
-  private final NvmlBinding nvml;
+  private final NvmlControl nvml;
   private final Consumer<String> log;
   private final StateDir.BoardLock lock;
   private final Thread hook;
@@ -50,7 +50,7 @@ public final class AppliedSettings implements AutoCloseable {
       StateDir state,
       String board,
       Host host,
-      NvmlBinding nvml,
+      NvmlControl nvml,
       Consumer<String> log,
       StateDir.BoardLock lock,
       List<String> restoredAtOpen) {
@@ -83,7 +83,7 @@ public final class AppliedSettings implements AutoCloseable {
       String board,
       Host host,
       List<Knob> knobs,
-      NvmlBinding nvml,
+      NvmlControl nvml,
       Consumer<String> log) {
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(board, "board");
@@ -122,7 +122,7 @@ public final class AppliedSettings implements AutoCloseable {
 
   /** Checks and replays the state file a crashed process left for this board. */
   private static Restorer.Outcome replayAtOpen(
-      Path pending, String board, Host host, List<Knob> knobs, NvmlBinding nvml) {
+      Path pending, String board, Host host, List<Knob> knobs, NvmlControl nvml) {
     PendingState s;
     try {
       s = PendingState.read(pending);

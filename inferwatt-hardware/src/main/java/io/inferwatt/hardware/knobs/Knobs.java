@@ -51,7 +51,7 @@ public final class Knobs {
    *
    * @throws IllegalStateException when NVML fails (no driver, no such device)
    */
-  public static List<Knob> nvidiaGpu(Host host, NvmlBinding nvml, int device) {
+  public static List<Knob> nvidiaGpu(Host host, NvmlControl nvml, int device) {
     int count = nvml.deviceCount();
     if (device < 0 || device >= count) {
       throw new BadInputException(

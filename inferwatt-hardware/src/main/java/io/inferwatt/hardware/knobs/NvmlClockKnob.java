@@ -14,12 +14,12 @@ final class NvmlClockKnob extends BoardKnob {
   static final String UNLOCKED = "unlocked";
 
   private final Host host;
-  private final NvmlBinding nvml;
+  private final NvmlControl nvml;
   private final int device;
   private final List<String> allowed;
   private volatile String dryRunValue;
 
-  NvmlClockKnob(Host host, NvmlBinding nvml, int device) {
+  NvmlClockKnob(Host host, NvmlControl nvml, int device) {
     super("gpu.clock_mhz", "MHz");
     this.host = host;
     this.nvml = nvml;

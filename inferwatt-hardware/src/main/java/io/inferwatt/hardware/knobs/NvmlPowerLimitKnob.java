@@ -10,12 +10,12 @@ import java.util.List;
  */
 final class NvmlPowerLimitKnob extends BoardKnob {
   private final Host host;
-  private final NvmlBinding nvml;
+  private final NvmlControl nvml;
   private final int device;
   private final List<String> allowed;
   private volatile String dryRunValue;
 
-  NvmlPowerLimitKnob(Host host, NvmlBinding nvml, int device) {
+  NvmlPowerLimitKnob(Host host, NvmlControl nvml, int device) {
     super("gpu.power_limit_mw", "mW");
     this.host = host;
     this.nvml = nvml;

@@ -39,12 +39,12 @@ public final class Restorer {
   public record Outcome(String board, Path file, boolean restored, String message) {}
 
   /**
-   * {@link #restorePending(StateDir, KnownBoards, ProcessRunner, SysfsWriter, NvmlBinding)} on the
+   * {@link #restorePending(StateDir, KnownBoards, ProcessRunner, SysfsWriter, NvmlControl)} on the
    * real machine.
    */
   public static List<Outcome> restorePending(StateDir dir, KnownBoards boards) {
     return restorePending(
-        dir, boards, ProcessRunner.system(), SysfsWriter.direct(), NvmlBinding.unavailable());
+        dir, boards, ProcessRunner.system(), SysfsWriter.direct(), NvmlControl.unavailable());
   }
 
   /**
@@ -59,7 +59,7 @@ public final class Restorer {
       KnownBoards boards,
       ProcessRunner runner,
       SysfsWriter writer,
-      NvmlBinding nvml) {
+      NvmlControl nvml) {
     List<Outcome> out = new ArrayList<>();
     for (Path file : dir.pendingFiles()) {
       PendingState s;
@@ -179,7 +179,7 @@ public final class Restorer {
   }
 
   /** Replays {@code s} (whose file is {@code file}) on {@code host}; the caller holds the lock. */
-  static Outcome replay(Path file, PendingState s, Host host, NvmlBinding nvml) {
+  static Outcome replay(Path file, PendingState s, Host host, NvmlControl nvml) {
     List<RestoreStep> failed = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     for (RestoreStep step : s.steps()) {

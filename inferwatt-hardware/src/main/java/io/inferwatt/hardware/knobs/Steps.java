@@ -6,7 +6,7 @@ import java.util.List;
 final class Steps {
   private Steps() {}
 
-  static void replay(RestoreStep s, Host host, NvmlBinding nvml) {
+  static void replay(RestoreStep s, Host host, NvmlControl nvml) {
     List<String> a = s.args();
     switch (s.action()) {
       case "write" -> {

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.OptionalInt;
 
 /** NVML is not loaded: every call fails with the same message. */
-final class UnavailableNvml implements NvmlBinding {
+final class UnavailableNvml implements NvmlControl {
   static final UnavailableNvml INSTANCE = new UnavailableNvml();
 
   private UnavailableNvml() {}

@@ -70,7 +70,7 @@ class AppliedSettingsTest {
                       "jetson-nano",
                       host(),
                       Knobs.jetson(host()),
-                      NvmlBinding.unavailable(),
+                      NvmlControl.unavailable(),
                       seen::add)) {
                 applyAll(s.guard(Knobs.jetson(host())));
                 assertThat(FakeJetson.snapshot(root)).isNotEqualTo(original);
@@ -100,7 +100,7 @@ class AppliedSettingsTest {
             "jetson-nano",
             host(),
             Knobs.jetson(host()),
-            NvmlBinding.unavailable(),
+            NvmlControl.unavailable(),
             l -> {})) {
       Knob cpu = s.guard(Knobs.jetson(host())).get(2);
       assertThatThrownBy(() -> cpu.apply("1")).hasMessageContaining("is not one of");
@@ -116,7 +116,7 @@ class AppliedSettingsTest {
             "jetson-nano",
             host(),
             Knobs.jetson(host()),
-            NvmlBinding.unavailable(),
+            NvmlControl.unavailable(),
             l -> {})) {
       assertThatThrownBy(
               () ->
@@ -125,7 +125,7 @@ class AppliedSettingsTest {
                       "jetson-nano",
                       host(),
                       Knobs.jetson(host()),
-                      NvmlBinding.unavailable(),
+                      NvmlControl.unavailable(),
                       l -> {}))
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining(
@@ -133,11 +133,11 @@ class AppliedSettingsTest {
                   + ProcessHandle.current().pid());
       // another board is free
       AppliedSettings.open(
-              state, "orin", host(), Knobs.jetson(host()), NvmlBinding.unavailable(), l -> {})
+              state, "orin", host(), Knobs.jetson(host()), NvmlControl.unavailable(), l -> {})
           .close();
     }
     AppliedSettings.open(
-            state, "jetson-nano", host(), Knobs.jetson(host()), NvmlBinding.unavailable(), l -> {})
+            state, "jetson-nano", host(), Knobs.jetson(host()), NvmlControl.unavailable(), l -> {})
         .close();
   }
 
@@ -156,7 +156,7 @@ class AppliedSettingsTest {
     List<String> log = new ArrayList<>();
     try (AppliedSettings s =
         AppliedSettings.open(
-            state, "jetson-nano", host, Knobs.jetson(host), NvmlBinding.unavailable(), log::add)) {
+            state, "jetson-nano", host, Knobs.jetson(host), NvmlControl.unavailable(), log::add)) {
       assertThat(FakeJetson.snapshot(root)).isEqualTo(original);
       assertThat(s.restoredAtOpen()).singleElement().asString().contains("left by process 12345");
     }
@@ -169,7 +169,7 @@ class AppliedSettingsTest {
     Host dry = host().dryRun(log::add);
     try (AppliedSettings s =
         AppliedSettings.open(
-            state, "jetson-nano", dry, Knobs.jetson(dry), NvmlBinding.unavailable(), l -> {})) {
+            state, "jetson-nano", dry, Knobs.jetson(dry), NvmlControl.unavailable(), l -> {})) {
       applyAll(s.guard(Knobs.jetson(dry)));
       assertThat(state.pendingFile("jetson-nano")).doesNotExist();
     }
@@ -217,7 +217,7 @@ class AppliedSettingsTest {
               JETSONS,
               FakeJetson.nvpmodel(root, false),
               SysfsWriter.direct(),
-              NvmlBinding.unavailable());
+              NvmlControl.unavailable());
       assertThat(busy)
           .singleElement()
           .satisfies(
@@ -258,7 +258,7 @@ class AppliedSettingsTest {
             JETSONS,
             FakeJetson.nvpmodel(root, false),
             SysfsWriter.direct(),
-            NvmlBinding.unavailable());
+            NvmlControl.unavailable());
     assertThat(out)
         .singleElement()
         .satisfies(

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.OptionalInt;
 
 /** One NVIDIA GPU (an A100-like clock table) that remembers what was set. */
-final class FakeNvml implements NvmlBinding {
+final class FakeNvml implements NvmlControl {
   Integer locked;
   int limitMw = 400_000;
   String refuse;

@@ -21,7 +21,7 @@ public final class KnobChild {
             "jetson-nano",
             host,
             Knobs.jetson(host),
-            NvmlBinding.unavailable(),
+            NvmlControl.unavailable(),
             System.err::println);
     List<Knob> knobs = s.guard(Knobs.jetson(host));
     for (Knob k : knobs) {

@@ -49,7 +49,7 @@ class RestorerTest {
           writes.add(file + "=" + value);
           SysfsWriter.direct().write(file, value);
         },
-        NvmlBinding.unavailable());
+        NvmlControl.unavailable());
   }
 
   private Path pending(String board, String rootLine, String... steps) throws IOException {
@@ -208,7 +208,7 @@ class RestorerTest {
     List<String> log = new ArrayList<>();
     try (AppliedSettings s =
         AppliedSettings.open(
-            state, "jetson-nano", host, Knobs.jetson(host), NvmlBinding.unavailable(), log::add)) {
+            state, "jetson-nano", host, Knobs.jetson(host), NvmlControl.unavailable(), log::add)) {
       assertThat(s.restoredAtOpen()).singleElement().asString().contains("refused to replay");
     }
     assertThat(Files.readString(outside)).isEqualTo("precious");

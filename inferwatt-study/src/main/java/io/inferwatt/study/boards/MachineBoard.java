@@ -15,7 +15,7 @@ import io.inferwatt.hardware.Knob;
 import io.inferwatt.hardware.Recorder;
 import io.inferwatt.hardware.knobs.AppliedSettings;
 import io.inferwatt.hardware.knobs.Host;
-import io.inferwatt.hardware.knobs.NvmlBinding;
+import io.inferwatt.hardware.knobs.NvmlControl;
 import io.inferwatt.hardware.knobs.ProcessRunner;
 import io.inferwatt.hardware.knobs.StateDir;
 import io.inferwatt.hardware.knobs.SysfsWriter;
@@ -238,7 +238,7 @@ final class MachineBoard implements Board {
     try {
       settings =
           AppliedSettings.open(
-              StateDir.fromEnvironment(), name, host, ks, NvmlBinding.unavailable(), r.notes());
+              StateDir.fromEnvironment(), name, host, ks, NvmlControl.unavailable(), r.notes());
     } catch (RuntimeException e) {
       try {
         engineResources.close();

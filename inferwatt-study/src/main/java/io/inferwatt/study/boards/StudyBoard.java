@@ -4,7 +4,7 @@ import io.inferwatt.hardware.Knob;
 import io.inferwatt.hardware.Recorder;
 import io.inferwatt.hardware.knobs.AppliedSettings;
 import io.inferwatt.hardware.knobs.Host;
-import io.inferwatt.hardware.knobs.NvmlBinding;
+import io.inferwatt.hardware.knobs.NvmlControl;
 import io.inferwatt.hardware.knobs.StateDir;
 import io.inferwatt.study.Configuration;
 import java.util.List;
@@ -91,7 +91,7 @@ public final class StudyBoard implements AutoCloseable {
     return host == null
         ? null
         : AppliedSettings.open(
-            StateDir.fromEnvironment(), name(), host, knobs, NvmlBinding.unavailable(), log);
+            StateDir.fromEnvironment(), name(), host, knobs, NvmlControl.unavailable(), log);
   }
 
   /** The recorder whose knobs go through {@code guard} (null: the recorder as it is). */

@@ -9,7 +9,7 @@ import java.util.OptionalInt;
  * throws {@link IllegalStateException} with NVML's error name ({@code NO_PERMISSION}, {@code
  * NOT_SUPPORTED}, ...) when the call fails.
  */
-public interface NvmlBinding {
+public interface NvmlControl {
 
   /** {@code nvmlDeviceGetCount_v2}. */
   int deviceCount();
@@ -42,7 +42,7 @@ public interface NvmlBinding {
   void setPowerLimitMw(int device, int limitMw);
 
   /** A binding for a machine without NVML: every call fails and says so. */
-  static NvmlBinding unavailable() {
+  static NvmlControl unavailable() {
     return UnavailableNvml.INSTANCE;
   }
 }
