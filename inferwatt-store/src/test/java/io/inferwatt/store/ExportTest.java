@@ -66,6 +66,7 @@ class ExportTest {
               r.toolVersion(),
               r.environment(),
               result,
+              "in",
               Optional.of(RawSamples.of(t)),
               details));
       s.saveStudy(

@@ -110,7 +110,13 @@ final class Fixtures {
         List.of());
   }
 
+  /** A run whose total rail is {@code in} when it has one (as a Jetson's INA3221 marks it). */
   static RunInput run(String board, String model, Instant startedAt, AnalysisResult result) {
+    return run(board, model, startedAt, result, result.rails().contains("in") ? "in" : "");
+  }
+
+  static RunInput run(
+      String board, String model, Instant startedAt, AnalysisResult result, String totalRail) {
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("cpu_cores", "4");
     settings.put("gpu_freq_hz", "921600000");
@@ -129,6 +135,7 @@ final class Fixtures {
         "0.1.0-SNAPSHOT",
         env,
         result,
+        totalRail,
         java.util.Optional.empty());
   }
 }

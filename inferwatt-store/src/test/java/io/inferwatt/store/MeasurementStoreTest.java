@@ -144,7 +144,11 @@ class MeasurementStoreTest {
       long early =
           store.saveRun(
               Fixtures.run(
-                  "rtx-4090", "resnet18", T0, Fixtures.result(List.of("gpu", "mem"), 2, 300_000)));
+                  "rtx-4090",
+                  "resnet18",
+                  T0,
+                  Fixtures.result(List.of("gpu", "mem"), 2, 300_000),
+                  "gpu"));
       long tie =
           store.saveRun(
               Fixtures.run(
@@ -165,7 +169,7 @@ class MeasurementStoreTest {
       assertThat(nano.totalRail()).isEqualTo("in");
       assertThat(nano.powerMwMean()).isEqualTo(5000.0);
       assertThat(nano.energyMjPerInference()).isEqualTo(200.0);
-      // no "in" rail: the first one
+      // the rail its source marked as the total, not a rule on names
       assertThat(rows.get(0).totalRail()).isEqualTo("gpu");
       assertThat(rows.get(0).powerMwMean()).isEqualTo(300_000.0);
       // no rails at all: nothing measured
@@ -193,7 +197,7 @@ class MeasurementStoreTest {
               Fixtures.run("jetson-nano", "resnet18", T0, Fixtures.result(RAILS, 6, 4100)));
       assertThat(second).isGreaterThan(first);
       assertThat(store.query("SELECT version FROM schema_version ORDER BY version").rows())
-          .containsExactly(List.of("1"), List.of("2"), List.of("3"));
+          .containsExactly(List.of("1"), List.of("2"), List.of("3"), List.of("4"));
       assertThat(store.query("SELECT board_id, name FROM boards").rows())
           .containsExactly(List.of("1", "jetson-nano"));
     }
@@ -224,6 +228,7 @@ class MeasurementStoreTest {
               "0.1.0-SNAPSHOT",
               java.util.Map.of("os", "Linux"),
               result,
+              "in",
               Optional.of(RawSamples.of(Fixtures.timeline())));
       failAfter.set("layer_rail_results");
 
@@ -285,14 +290,14 @@ class MeasurementStoreTest {
           store.saveRun(
               Fixtures.run("jetson-nano", "resnet18", T0, Fixtures.result(RAILS, 5, 4000)));
     }
-    Migration v4 =
+    Migration v5 =
         new Migration(
-            4, "fits (test)", List.of("CREATE TABLE fits (run_id BIGINT NOT NULL, r2 DOUBLE)"));
+            5, "fits (test)", List.of("CREATE TABLE fits (run_id BIGINT NOT NULL, r2 DOUBLE)"));
 
     try (MeasurementStore store =
         DuckDbStore.open(
-            base(), List.of(Schema.V1, Schema.V2, Schema.V3, v4), DuckDbStore.NO_HOOK)) {
-      assertThat(store.schemaVersion()).isEqualTo(4);
+            base(), List.of(Schema.V1, Schema.V2, Schema.V3, Schema.V4, v5), DuckDbStore.NO_HOOK)) {
+      assertThat(store.schemaVersion()).isEqualTo(5);
       assertThat(
               store
                   .query("SELECT version, description FROM schema_version ORDER BY version")
@@ -301,7 +306,8 @@ class MeasurementStoreTest {
               List.of("1", Schema.V1.description()),
               List.of("2", Schema.V2.description()),
               List.of("3", Schema.V3.description()),
-              List.of("4", "fits (test)"));
+              List.of("4", Schema.V4.description()),
+              List.of("5", "fits (test)"));
       assertThat(store.query("SELECT count(*) FROM fits").rows()).containsExactly(List.of("0"));
       assertThat(store.query("SELECT count(*) FROM studies").rows()).containsExactly(List.of("0"));
       assertThat(store.run(id)).isPresent();
@@ -309,7 +315,7 @@ class MeasurementStoreTest {
     // and the old program now refuses it
     assertThatThrownBy(() -> MeasurementStore.open(base()))
         .isInstanceOf(StoreException.class)
-        .hasMessageContaining("schema version 4");
+        .hasMessageContaining("schema version 5");
   }
 
   @Test
@@ -355,6 +361,7 @@ class MeasurementStoreTest {
             "0.1.0-SNAPSHOT",
             java.util.Map.of(),
             result,
+            "in",
             Optional.of(raw));
 
     try (MeasurementStore store = MeasurementStore.open(base())) {
@@ -421,6 +428,7 @@ class MeasurementStoreTest {
                     "v",
                     java.util.Map.of(),
                     result,
+                    "in",
                     Optional.empty()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("simulated=true")

@@ -75,6 +75,7 @@ class SchemaDocTest {
                   run.toolVersion(),
                   run.environment(),
                   result,
+                  "in",
                   java.util.Optional.of(RawSamples.of(timeline))));
       assertThat(id).isEqualTo(1);
       int examples = 0;
