@@ -65,6 +65,7 @@ final class Store implements AutoCloseable {
         Main.version(),
         environment,
         r.analysis(),
+        r.totalRail(),
         samples,
         details);
   }

@@ -40,7 +40,7 @@ class PaperStudyTest {
 
           @Override
           public void finished(Expansion s, Configuration c, ProfileResult r) {
-            out.put(c.key(), Outcome.of(c.key(), c.settings(), r.analysis()));
+            out.put(c.key(), Outcome.of(c.key(), c.settings(), r));
           }
         },
         new StudyRunner.Listener() {});
