@@ -1,18 +1,21 @@
 package io.inferwatt.report;
 
+import io.inferwatt.core.analysis.AnalysisResult.LayerSummary;
 import io.inferwatt.core.analysis.Analyzer;
+import io.inferwatt.core.model.LayerSpec;
 import io.inferwatt.report.Chart.Box;
 import io.inferwatt.report.Chart.Series;
+import io.inferwatt.report.StudyResults.Configuration;
 import io.inferwatt.store.MeasurementStore;
-import io.inferwatt.store.QueryResult;
-import io.inferwatt.store.StudyConfigurationRow;
+import io.inferwatt.store.RawSamples;
+import io.inferwatt.store.RunDetails;
+import io.inferwatt.store.RunRow;
+import io.inferwatt.store.StoredRun;
 import io.inferwatt.store.StudyInput;
 import io.inferwatt.store.StudyRow;
-import io.inferwatt.study.Expansion;
 import io.inferwatt.study.Models;
 import io.inferwatt.study.Optima;
 import io.inferwatt.study.Outcome;
-import io.inferwatt.study.Plans;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -23,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -54,7 +58,6 @@ public final class HtmlReport {
     }
   }
 
-  private static final String TOTAL = "in";
   private static final Pattern CONV =
       Pattern.compile("conv-k(\\d+)-s(\\d+)-c(\\d+)x(\\d+)-(\\d+)x(\\d+)");
   private static final Pattern LAYER = Pattern.compile("([a-z0-9]+)-layer(\\d+)");
@@ -84,19 +87,28 @@ public final class HtmlReport {
   private static final String CPU_COLOR = "#e8710a";
   private static final String GPU_COLOR = "#2e8b3d";
 
-  private final MeasurementStore store;
+  private final StudyResults results;
   private final Options options;
-  private StudyRow study;
-  private Map<String, String> base;
-  private final Map<String, Config> configs = new LinkedHashMap<>();
-  private final Map<Long, Dist> dists = new HashMap<>();
-  private List<StudyInput.Slice> slices;
-  private Config baseConfig;
+  private final StudyRow study;
+  private final Map<String, String> base;
+  private final Map<String, Configuration> configs;
+  private final List<StudyInput.Slice> slices;
+  private final Configuration baseConfig;
+
+  /** The board's total rail, as the study's power source marked it ({@code in} on a Jetson). */
+  private final String total;
+
   private final StringBuilder toc = new StringBuilder();
 
-  private HtmlReport(MeasurementStore store, Options options) {
-    this.store = store;
+  private HtmlReport(StudyResults results, Options options) {
+    this.results = results;
     this.options = options;
+    this.study = results.study();
+    this.base = results.base();
+    this.configs = results.configurations();
+    this.slices = results.slices();
+    this.baseConfig = results.baseConfiguration();
+    this.total = results.totalRail();
   }
 
   /**
@@ -105,87 +117,17 @@ public final class HtmlReport {
    * @throws IllegalArgumentException when the base holds no study, or not the one named
    */
   public static String render(MeasurementStore store, Options options) {
-    return new HtmlReport(store, options).render();
+    return render(StudyResults.load(store, options.study()), options);
   }
 
-  /** One finished configuration with its results per rail. */
-  private record Config(StudyConfigurationRow row, Map<String, Rail> rails, String totalRail) {
-    String model() {
-      return row.model();
-    }
-
-    String setting(String key) {
-      return key.equals(Models.MODEL) ? row.model() : row.settings().get(key);
-    }
-
-    int batch() {
-      return Math.max(1, row.batch());
-    }
-
-    double power(String rail) {
-      Rail r = rails.get(rail);
-      return r == null ? Double.NaN : r.powerMw();
-    }
-
-    double energyPerInput(String rail) {
-      Rail r = rails.get(rail);
-      return r == null ? Double.NaN : r.energyMjPaper() / batch();
-    }
-
-    double latencyPerInput() {
-      return row.latencyMsMean() / batch();
-    }
+  /** The report of a study's results (read while their store is open). */
+  public static String render(StudyResults results, Options options) {
+    return new HtmlReport(results, options).render();
   }
-
-  /** One rail's results of a run. */
-  private record Rail(double powerMw, double low, double high, double energyMjPaper) {}
-
-  /** Per-inference distributions of a run (total rail). */
-  private record Dist(double[] powerMw, double[] latencyMs, double[] energyMj) {}
 
   // ------------------------------------------------------------------ loading
 
   private String render() {
-    List<StudyRow> all = store.studies();
-    if (all.isEmpty()) {
-      throw new IllegalArgumentException(
-          "the measurement base holds no study; run inferwatt study paper --board sim:nano (or study run PLAN) first");
-    }
-    if (options.study() == null) {
-      study = all.stream().max(Comparator.comparing(StudyRow::updatedAt)).orElseThrow();
-    } else {
-      study =
-          store
-              .study(options.study())
-              .orElseThrow(
-                  () ->
-                      new IllegalArgumentException(
-                          "study '"
-                              + options.study()
-                              + "' is not in the measurement base; it has "
-                              + String.join(", ", all.stream().map(StudyRow::studyId).toList())));
-    }
-    base = Plans.parse(study.plan(), "study " + study.studyId()).base();
-    slices = store.studySlices(study.studyId());
-    Map<Long, Map<String, Rail>> rails = new HashMap<>();
-    for (List<String> r :
-        rows(
-            "SELECT i.run_id, i.rail, i.power_mw_mean, i.power_mw_ci95_low, i.power_mw_ci95_high,"
-                + " i.energy_mj_paper FROM inference_results i JOIN study_configurations c ON c.run_id = i.run_id"
-                + " WHERE c.study_id = "
-                + literal(study.studyId())
-                + " ORDER BY i.run_id, i.rail_index")) {
-      rails
-          .computeIfAbsent(Long.parseLong(r.get(0)), k -> new LinkedHashMap<>())
-          .put(r.get(1), new Rail(d(r.get(2)), d(r.get(3)), d(r.get(4)), d(r.get(5))));
-    }
-    for (StudyConfigurationRow row : store.studyConfigurations(study.studyId())) {
-      configs.put(
-          row.configKey(),
-          new Config(row, rails.getOrDefault(row.runId(), Map.of()), row.totalRail()));
-    }
-    baseConfig = findBase();
-
     StringBuilder body = new StringBuilder();
     Set<Integer> used = new HashSet<>();
     body.append(fig2());
@@ -219,61 +161,19 @@ public final class HtmlReport {
     return page(summary() + body); // the summary last: its contents list the sections
   }
 
-  private Config findBase() {
-    for (Config c : configs.values()) {
-      boolean all = true;
-      for (Map.Entry<String, String> e : base.entrySet()) {
-        if (!e.getValue().equals(c.setting(e.getKey()))) {
-          all = false;
-          break;
-        }
-      }
-      if (all) {
-        return c;
-      }
-    }
-    return configs.values().stream().findFirst().orElse(null);
-  }
-
-  private List<List<String>> rows(String sql) {
-    return store.query(sql).rows();
-  }
-
-  private Dist dist(Config c) {
-    return dists.computeIfAbsent(
-        c.row().runId(),
-        id -> {
-          List<Double> p = new ArrayList<>();
-          List<Double> l = new ArrayList<>();
-          List<Double> e = new ArrayList<>();
-          for (List<String> r :
-              rows(
-                  "SELECT i.phase, i.latency_ms, r.power_mw_mean, r.energy_mj FROM inference_records i"
-                      + " LEFT JOIN inference_rail_records r ON r.run_id = i.run_id AND r.seq = i.seq AND r.rail = "
-                      + literal(c.totalRail())
-                      + " WHERE i.run_id = "
-                      + id
-                      + " ORDER BY i.seq")) {
-            if (r.get(0).equals("latency")) {
-              l.add(d(r.get(1)) / c.batch());
-            } else if (r.get(0).equals("power")) {
-              p.add(d(r.get(2)));
-              e.add(d(r.get(3)) / c.batch());
-            }
-          }
-          return new Dist(arr(p), arr(l), arr(e));
-        });
+  private StudyResults.Distribution dist(Configuration c) {
+    return results.distribution(c);
   }
 
   /** The configurations of the first slice whose only factor is {@code factor}, in slice order. */
-  private List<Config> slice(
-      String factor, Set<Integer> used, java.util.function.Predicate<List<Config>> accept) {
+  private List<Configuration> slice(
+      String factor, Set<Integer> used, java.util.function.Predicate<List<Configuration>> accept) {
     for (int i = 0; i < slices.size(); i++) {
       StudyInput.Slice s = slices.get(i);
       if (used.contains(i) || !s.factors().equals(List.of(factor))) {
         continue;
       }
-      List<Config> cs = members(s);
+      List<Configuration> cs = members(s);
       if (!cs.isEmpty() && accept.test(cs)) {
         used.add(i);
         return cs;
@@ -282,15 +182,8 @@ public final class HtmlReport {
     return List.of();
   }
 
-  private List<Config> members(StudyInput.Slice s) {
-    List<Config> cs = new ArrayList<>();
-    for (String k : new LinkedHashSet<>(s.configKeys())) {
-      Config c = configs.get(k);
-      if (c != null) {
-        cs.add(c);
-      }
-    }
-    return cs;
+  private List<Configuration> members(StudyInput.Slice s) {
+    return results.members(s);
   }
 
   // ------------------------------------------------------------------ summary
@@ -332,15 +225,7 @@ public final class HtmlReport {
               .reduce((x, y) -> x + "; " + y)
               .orElse(""));
     }
-    Set<String> versions = new LinkedHashSet<>();
-    for (List<String> r :
-        rows(
-            "SELECT DISTINCT r.tool_version FROM runs r JOIN study_configurations c ON c.run_id = r.run_id"
-                + " WHERE c.study_id = "
-                + literal(study.studyId())
-                + " ORDER BY 1")) {
-      versions.add(r.get(0));
-    }
+    Set<String> versions = results.toolVersions();
     kv(
         sb,
         "inferwatt",
@@ -348,15 +233,9 @@ public final class HtmlReport {
             + " wrote this report; the runs were measured by "
             + (versions.isEmpty() ? "-" : String.join(", ", versions)));
     if (baseConfig != null) {
-      List<List<String>> env =
-          rows(
-              "SELECT key, value FROM run_environment WHERE run_id = "
-                  + baseConfig.row().runId()
-                  + " ORDER BY position");
-      kv(
-          sb,
-          "environment",
-          String.join(", ", env.stream().map(r -> r.get(0) + " " + r.get(1)).toList()));
+      List<String> env = new ArrayList<>();
+      baseConfig.run().environment().forEach((k, v) -> env.add(k + " " + v));
+      kv(sb, "environment", String.join(", ", env));
       kv(
           sb,
           "base configuration",
@@ -374,7 +253,9 @@ public final class HtmlReport {
     }
     sb.append("</table>");
     sb.append(
-        "<p class=\"note\">Power is the mean of the board's input rail (<code>in</code>, the total) over the"
+        "<p class=\"note\">Power is the mean of the board's input rail (<code>"
+            + esc(total)
+            + "</code>, the total) over the"
             + " power phase unless a chart says otherwise; latency comes from the latency phase (logger off); energy per"
             + " input is mean power × mean latency ÷ batch, the paper's definition. Hover any mark for its value.</p>");
     sb.append("<nav><b>Contents:</b> ").append(toc).append("</nav></section>");
@@ -430,19 +311,8 @@ public final class HtmlReport {
     String title = "Power over several cycles and its mapping to layers";
     Long run = options.samplesRun();
     if (run == null) {
-      List<List<String>> r =
-          rows(
-              """
-          SELECT r.run_id FROM runs r JOIN boards b ON b.board_id = r.board_id
-          LEFT JOIN study_configurations c ON c.run_id = r.run_id AND c.study_id = %s
-          WHERE r.samples_stored > 0 AND b.name = %s
-            AND EXISTS (SELECT 1 FROM inference_records i WHERE i.run_id = r.run_id AND i.phase = 'layers')
-          ORDER BY (c.run_id IS NOT NULL) DESC, (r.model = %s) DESC, r.run_id DESC LIMIT 1"""
-                  .formatted(
-                      literal(study.studyId()),
-                      literal(study.board()),
-                      literal(base.getOrDefault(Models.MODEL, "mobilenetv2"))));
-      if (r.isEmpty()) {
+      run = samplesRun();
+      if (run == null) {
         return absent(
             id,
             label,
@@ -455,39 +325,35 @@ public final class HtmlReport {
                 + " --db FILE (profile keeps them by"
                 + " default), then write the report again, or name a run with --samples-run.");
       }
-      run = Long.parseLong(r.get(0).get(0));
     }
-    List<List<String>> infs =
-        rows(
-            "SELECT start_ns, latency_ms FROM inference_records WHERE run_id = "
-                + run
-                + " AND phase = 'layers' ORDER BY start_ns LIMIT 3");
-    List<List<String>> meta = rows("SELECT model, simulated FROM runs WHERE run_id = " + run);
-    if (meta.isEmpty()) {
+    Optional<StoredRun> stored = results.run(run);
+    if (stored.isEmpty()) {
       return absent(id, label, title, "run " + run + " is not in the measurement base");
     }
-    List<String> rails =
-        rows("SELECT rail FROM sample_rails WHERE run_id = " + run + " ORDER BY rail_index")
-            .stream()
-            .map(r -> r.get(0))
+    StoredRun meta = stored.get();
+    List<RunDetails.InferenceRecord> infs =
+        results.inferenceRecords(run).stream()
+            .filter(i -> i.phase().equals("layers"))
+            .sorted(Comparator.comparingLong(RunDetails.InferenceRecord::startNs))
+            .limit(3)
             .toList();
-    if (rails.isEmpty()) {
+    if (meta.samplesStored() == 0) {
       return absent(id, label, title, "run " + run + " kept no raw samples");
     }
     if (infs.isEmpty()) {
       return absent(
           id, label, title, "run " + run + " has no per-inference records of its layer phase");
     }
-    long t0 = Long.parseLong(infs.get(0).get(0));
-    List<String> last = infs.get(infs.size() - 1);
-    long t1 = Long.parseLong(last.get(0)) + Math.round(d(last.get(1)) * 1e6);
+    long t0 = infs.get(0).startNs();
+    RunDetails.InferenceRecord last = infs.get(infs.size() - 1);
+    long t1 = last.startNs() + Math.round(last.latencyMs() * 1e6);
     long pad = 500_000;
     Chart trace =
         Chart.numeric(
                 "Power of run "
                     + run
                     + " ("
-                    + meta.get(0).get(0)
+                    + meta.model()
                     + "), "
                     + infs.size()
                     + " cycles of the layer phase",
@@ -495,32 +361,28 @@ public final class HtmlReport {
                 "power (mW)")
             .height(400)
             .width(1210);
-    List<List<String>> layers =
-        rows(
-            "SELECT layer_index, name, type, duration_ms_mean FROM layer_results WHERE run_id = "
-                + run
-                + " ORDER BY layer_index");
+    List<LayerSummary> layers = meta.result().layers();
     Set<String> types = new LinkedHashSet<>();
-    for (List<String> inf : infs) {
-      double at = (Long.parseLong(inf.get(0)) - t0) / 1e6;
-      double end = at + d(inf.get(1));
-      for (List<String> l : layers) {
-        double dur = d(l.get(3));
+    for (RunDetails.InferenceRecord inf : infs) {
+      double at = (inf.startNs() - t0) / 1e6;
+      double end = at + inf.latencyMs();
+      for (LayerSummary l : layers) {
+        double dur = l.durationMsMean();
         if (Double.isNaN(dur)) {
           continue;
         }
-        types.add(l.get(2));
+        types.add(l.type());
         trace.band(
             new Chart.Band(
                 at,
                 at + dur,
-                typeColor(l.get(2)),
+                typeColor(l.type()),
                 "layer "
-                    + l.get(0)
+                    + l.index()
                     + " "
-                    + l.get(1)
+                    + l.name()
                     + " ("
-                    + l.get(2)
+                    + l.type()
                     + "), "
                     + Chart.fmt(dur, 4)
                     + " ms"));
@@ -532,25 +394,13 @@ public final class HtmlReport {
                 at, end, "#cccccc", "unattributed tail, " + Chart.fmt(end - at, 3) + " ms"));
       }
     }
+    RawSamples raw = results.samples(run, t0 - pad, t1 + pad).orElseThrow();
+    List<String> rails = raw.rails();
     for (int i = 0; i < rails.size(); i++) {
       String rail = rails.get(i);
-      List<List<String>> s =
-          rows(
-              "SELECT t_ns, power_mw FROM power_samples WHERE run_id = "
-                  + run
-                  + " AND rail = "
-                  + literal(rail)
-                  + " AND t_ns BETWEEN "
-                  + (t0 - pad)
-                  + " AND "
-                  + (t1 + pad)
-                  + " ORDER BY t_ns");
-      double[] x = new double[s.size()];
-      double[] y = new double[s.size()];
-      for (int k = 0; k < s.size(); k++) {
-        x[k] = (Long.parseLong(s.get(k).get(0)) - t0) / 1e6;
-        y[k] = d(s.get(k).get(1));
-      }
+      int at = i;
+      double[] x = raw.samples().stream().mapToDouble(p -> (p.tNs() - t0) / 1e6).toArray();
+      double[] y = raw.samples().stream().mapToDouble(p -> p.powerMw(at)).toArray();
       trace.add(Series.xyLine(rail + " rail", railColor(rail, i), x, y));
     }
     for (String t : types) {
@@ -559,30 +409,25 @@ public final class HtmlReport {
     trace.legend("unattributed tail", "#cccccc");
     trace.fromZero();
     // the mapping: mean power per layer (total rail) with its CI
-    List<List<String>> mapped =
-        rows(
-            "SELECT l.layer_index, l.type, p.power_mw_mean, p.power_mw_ci95_low, p.power_mw_ci95_high"
-                + " FROM layer_results l JOIN layer_rail_results p ON p.run_id = l.run_id AND p.layer_index = l.layer_index"
-                + " WHERE l.run_id = "
-                + run
-                + " AND p.rail = "
-                + literal(rails.contains(TOTAL) ? TOTAL : rails.get(0))
-                + " ORDER BY l.layer_index");
+    String mappedRail =
+        rails.contains(meta.totalRail()) && !meta.totalRail().isEmpty()
+            ? meta.totalRail()
+            : rails.get(0);
     List<String> cats = new ArrayList<>();
-    double[] pw = new double[mapped.size()];
-    double[] lo = new double[mapped.size()];
-    double[] hi = new double[mapped.size()];
-    for (int i = 0; i < mapped.size(); i++) {
-      cats.add(mapped.get(i).get(0));
-      pw[i] = d(mapped.get(i).get(2));
-      lo[i] = d(mapped.get(i).get(3));
-      hi[i] = d(mapped.get(i).get(4));
+    List<double[]> mapped = new ArrayList<>();
+    for (LayerSummary l : layers) {
+      var e = l.powerMw().get(mappedRail);
+      if (e != null) {
+        cats.add(Integer.toString(l.index()));
+        mapped.add(new double[] {e.mean(), e.ci95Low(), e.ci95High()});
+      }
     }
+    double[] pw = mapped.stream().mapToDouble(v -> v[0]).toArray();
+    double[] lo = mapped.stream().mapToDouble(v -> v[1]).toArray();
+    double[] hi = mapped.stream().mapToDouble(v -> v[2]).toArray();
     Chart map =
         Chart.categorical(
-                "Mean power mapped to each layer ("
-                    + (rails.contains(TOTAL) ? TOTAL : rails.get(0))
-                    + " rail), 95% CI",
+                "Mean power mapped to each layer (" + mappedRail + " rail), 95% CI",
                 "layer index",
                 "power (mW)",
                 cats)
@@ -593,11 +438,36 @@ public final class HtmlReport {
     String note =
         "Raw samples of run "
             + run
-            + (meta.get(0).get(1).equals("true") ? " (simulated)" : "")
+            + (meta.simulated() ? " (simulated)" : "")
             + ": one dot per reading. Shaded bands: the layers, laid from each inference's start with their mean profiled"
             + " durations (the paper's mapping); grey: the unattributed tail. Below: the mean power the run's mapping gives"
             + " each layer (layers without samples are left out).";
     return section(id, label, title, note, List.of(trace.svg(), map.svg()));
+  }
+
+  /**
+   * The run whose raw samples draw Fig. 2: one of the study's board that kept samples and has
+   * records of its layer phase; a run of the study first, then one of the base model, then the
+   * newest.
+   */
+  private Long samplesRun() {
+    Set<Long> ofStudy = new HashSet<>();
+    configs.values().forEach(c -> ofStudy.add(c.row().runId()));
+    String model = base.getOrDefault(Models.MODEL, "mobilenetv2");
+    List<RunRow> candidates =
+        results.runs().stream()
+            .filter(r -> r.samplesStored() > 0 && r.board().equals(study.board()))
+            .sorted(
+                Comparator.comparing((RunRow r) -> !ofStudy.contains(r.id()))
+                    .thenComparing(r -> !r.model().equals(model))
+                    .thenComparing(Comparator.comparingLong(RunRow::id).reversed()))
+            .toList();
+    for (RunRow r : candidates) {
+      if (results.inferenceRecords(r.id()).stream().anyMatch(i -> i.phase().equals("layers"))) {
+        return r.id();
+      }
+    }
+    return null;
   }
 
   /** Fig. 3: energy per layer of the base configuration. */
@@ -609,13 +479,8 @@ public final class HtmlReport {
       return absent(id, label, title, "the study has no finished configuration");
     }
     long run = baseConfig.row().runId();
-    List<List<String>> ls =
-        rows(
-            "SELECT l.layer_index, l.name, l.type, p.rail, p.energy_mj FROM layer_results l"
-                + " JOIN layer_rail_results p ON p.run_id = l.run_id AND p.layer_index = l.layer_index WHERE l.run_id = "
-                + run
-                + " ORDER BY l.layer_index, p.rail_index");
-    if (ls.isEmpty()) {
+    List<LayerSummary> ls = baseConfig.run().result().layers();
+    if (ls.stream().allMatch(l -> l.energyMj().isEmpty())) {
       return absent(
           id,
           label,
@@ -624,15 +489,22 @@ public final class HtmlReport {
     }
     Map<Integer, String> typeOf = new LinkedHashMap<>();
     Map<String, Map<Integer, Double>> energy = new LinkedHashMap<>();
-    for (List<String> r : ls) {
-      int i = Integer.parseInt(r.get(0));
-      typeOf.put(i, r.get(2));
-      energy.computeIfAbsent(r.get(3), k -> new HashMap<>()).put(i, d(r.get(4)));
+    for (LayerSummary l : ls) {
+      if (l.energyMj().isEmpty()) {
+        continue;
+      }
+      typeOf.put(l.index(), l.type());
+      for (String rail : baseConfig.run().result().rails()) {
+        Double e = l.energyMj().get(rail);
+        if (e != null) {
+          energy.computeIfAbsent(rail, k -> new HashMap<>()).put(l.index(), e);
+        }
+      }
     }
     List<Integer> idx = new ArrayList<>(typeOf.keySet());
     List<String> cats = idx.stream().map(String::valueOf).toList();
     List<String> svgs = new ArrayList<>();
-    String total = energy.containsKey(TOTAL) ? TOTAL : energy.keySet().iterator().next();
+    String total = energy.containsKey(this.total) ? this.total : energy.keySet().iterator().next();
     Chart c =
         Chart.categorical(
                 "Energy per layer, " + total + " rail (run " + run + ")",
@@ -685,7 +557,7 @@ public final class HtmlReport {
   /** Figs. 4–6: one factor of the hardware swept, three panels. */
   private String sweepFigure(
       String id, String label, String title, String factor, Set<Integer> used) {
-    List<Config> cs = slice(factor, used, x -> true);
+    List<Configuration> cs = slice(factor, used, x -> true);
     if (cs.isEmpty()) {
       return absent(id, label, title, "the study does not sweep " + factor);
     }
@@ -709,7 +581,7 @@ public final class HtmlReport {
                       cs.stream().mapToDouble(c -> c.power("cpu")).toArray()));
       svgs.add(p.svg());
       svgs.add(latencyChart(cs, cats, x));
-      svgs.add(energyChart(cs, cats, x, List.of(TOTAL)));
+      svgs.add(energyChart(cs, cats, x, List.of(total)));
       note =
           "Power of the CPU and GPU rails stacked (their sum is what the paper's Fig. 5 stacks); latency per"
               + " inference with its p95 as the upper whisker; energy per inference of the total rail.";
@@ -721,16 +593,16 @@ public final class HtmlReport {
               .add(line("cpu rail", CPU_COLOR, cs, "cpu"));
       svgs.add(p.svg());
       svgs.add(latencyChart(cs, cats, x));
-      svgs.add(energyChart(cs, cats, x, List.of("gpu", TOTAL)));
+      svgs.add(energyChart(cs, cats, x, List.of("gpu", total)));
       note =
           "GPU and CPU rail power with 95% CIs; latency per inference (whisker: p95); energy per inference of"
               + " the GPU rail (the paper's GPU energy) and of the total rail.";
     } else {
       Chart p =
-          Chart.categorical("Power (" + TOTAL + " rail)", x, "power (mW)", cats)
-              .add(line(TOTAL + " rail", IN_COLOR, cs, TOTAL));
+          Chart.categorical("Power (" + total + " rail)", x, "power (mW)", cats)
+              .add(line(total + " rail", IN_COLOR, cs, total));
       svgs.add(p.svg());
-      svgs.add(energyChart(cs, cats, x, List.of(TOTAL)));
+      svgs.add(energyChart(cs, cats, x, List.of(total)));
       svgs.add(latencyChart(cs, cats, x));
       note =
           "Mean power of the total rail with its 95% CI (from the spread of per-inference means), energy per"
@@ -739,20 +611,16 @@ public final class HtmlReport {
     return section(id, label, title, note, svgs);
   }
 
-  private Series line(String name, String color, List<Config> cs, String rail) {
+  private Series line(String name, String color, List<Configuration> cs, String rail) {
     return Series.line(
         name,
         color,
         cs.stream().mapToDouble(c -> c.power(rail)).toArray(),
-        cs.stream()
-            .mapToDouble(c -> c.rails().containsKey(rail) ? c.rails().get(rail).low() : Double.NaN)
-            .toArray(),
-        cs.stream()
-            .mapToDouble(c -> c.rails().containsKey(rail) ? c.rails().get(rail).high() : Double.NaN)
-            .toArray());
+        cs.stream().mapToDouble(c -> c.powerMw(rail).ci95Low()).toArray(),
+        cs.stream().mapToDouble(c -> c.powerMw(rail).ci95High()).toArray());
   }
 
-  private String latencyChart(List<Config> cs, List<String> cats, String x) {
+  private String latencyChart(List<Configuration> cs, List<String> cats, String x) {
     double[] p95 = new double[cs.size()];
     double[] mean = new double[cs.size()];
     for (int i = 0; i < cs.size(); i++) {
@@ -765,7 +633,8 @@ public final class HtmlReport {
         .svg();
   }
 
-  private String energyChart(List<Config> cs, List<String> cats, String x, List<String> rails) {
+  private String energyChart(
+      List<Configuration> cs, List<String> cats, String x, List<String> rails) {
     Chart c = Chart.categorical("Energy per inference", x, "energy (mJ)", cats).fromZero();
     for (String rail : rails) {
       c.add(
@@ -782,7 +651,7 @@ public final class HtmlReport {
     String id = "fig7";
     String label = "Fig. 7";
     String title = "Synchronous vs asynchronous execution for different batch sizes";
-    List<Config> cs = List.of();
+    List<Configuration> cs = List.of();
     for (int i = 0; i < slices.size(); i++) {
       StudyInput.Slice s = slices.get(i);
       if (!used.contains(i)
@@ -796,8 +665,8 @@ public final class HtmlReport {
       return absent(id, label, title, "the study has no grid over mode and batch");
     }
     cs.sort(
-        Comparator.comparing((Config c) -> c.setting(Models.MODE).equals("sync") ? 0 : 1)
-            .thenComparingInt(Config::batch));
+        Comparator.comparing((Configuration c) -> c.setting(Models.MODE).equals("sync") ? 0 : 1)
+            .thenComparingInt(Configuration::batch));
     List<String> cats =
         cs.stream().map(c -> cap(c.setting(Models.MODE)) + " B" + c.batch()).toList();
     List<String> svgs = boxPanels(cs, cats, "mode and batch");
@@ -811,18 +680,18 @@ public final class HtmlReport {
         svgs);
   }
 
-  private List<String> boxPanels(List<Config> cs, List<String> cats, String x) {
+  private List<String> boxPanels(List<Configuration> cs, List<String> cats, String x) {
     Box[] p = new Box[cs.size()];
     Box[] l = new Box[cs.size()];
     Box[] e = new Box[cs.size()];
     for (int i = 0; i < cs.size(); i++) {
-      Dist dd = dist(cs.get(i));
+      StudyResults.Distribution dd = dist(cs.get(i));
       p[i] = Box.of(dd.powerMw());
       l[i] = Box.of(dd.latencyMs());
       e[i] = Box.of(dd.energyMj());
     }
     return List.of(
-        Chart.categorical("Power (" + TOTAL + " rail), per inference", x, "power (mW)", cats)
+        Chart.categorical("Power (" + total + " rail), per inference", x, "power (mW)", cats)
             .add(Series.boxes("power", IN_COLOR, p))
             .svg(),
         Chart.categorical("Latency per input", x, "latency per input (ms)", cats)
@@ -845,7 +714,7 @@ public final class HtmlReport {
     String id = "fig8";
     String label = "Fig. 8";
     String title = "Power over latency of different networks";
-    List<Config> cs =
+    List<Configuration> cs =
         slice(Models.MODEL, used, l -> l.stream().noneMatch(c -> c.model().contains("-")));
     if (cs.isEmpty()) {
       return absent(id, label, title, "the study does not sweep whole networks");
@@ -853,23 +722,23 @@ public final class HtmlReport {
     Chart c =
         Chart.numeric("Power vs latency per network", "latency per inference (ms)", "power (mW)");
     for (int i = 0; i < cs.size(); i++) {
-      Config k = cs.get(i);
+      Configuration k = cs.get(i);
       c.add(
           Series.xyPoints(
               k.model(),
               Chart.PALETTE[i % Chart.PALETTE.length],
               new double[] {k.row().latencyMsMean()},
-              new double[] {k.power(TOTAL)},
+              new double[] {k.power(total)},
               new String[] {k.model()}));
     }
-    List<String> cats = cs.stream().map(Config::model).toList();
+    List<String> cats = cs.stream().map(Configuration::model).toList();
     Chart e =
         Chart.categorical("Energy per inference per network", "network", "energy (mJ)", cats)
             .add(
                 Series.bars(
-                    TOTAL + " rail",
+                    total + " rail",
                     "#b07aa1",
-                    cs.stream().mapToDouble(k -> k.energyPerInput(TOTAL)).toArray()));
+                    cs.stream().mapToDouble(k -> k.energyPerInput(total)).toArray()));
     return section(
         id,
         label,
@@ -884,7 +753,7 @@ public final class HtmlReport {
     String id = "fig9";
     String label = "Fig. 9";
     String title = "Effect of the input on power";
-    List<Config> cs = slice(Models.INPUT, used, l -> true);
+    List<Configuration> cs = slice(Models.INPUT, used, l -> true);
     if (cs.isEmpty()) {
       return absent(id, label, title, "the study does not sweep the input");
     }
@@ -898,7 +767,7 @@ public final class HtmlReport {
     String label = "Fig. 10";
     String title =
         "Power, latency and energy of single layers: mapped in the network vs single-layer networks";
-    List<Config> cs =
+    List<Configuration> cs =
         slice(
             Models.MODEL, used, l -> l.stream().allMatch(c -> LAYER.matcher(c.model()).matches()));
     if (cs.isEmpty()) {
@@ -913,33 +782,27 @@ public final class HtmlReport {
     double[] mappedE = new double[n];
     double[] singleE = new double[n];
     for (int i = 0; i < n; i++) {
-      Config c = cs.get(i);
+      Configuration c = cs.get(i);
       Matcher m = LAYER.matcher(c.model());
       m.matches();
       int layer = Integer.parseInt(m.group(2));
       // the single-layer network: its last layer is the layer (the first is its own input reformat)
-      List<List<String>> s =
-          rows(
-              layerSql(
-                  c.row().runId(),
-                  "(SELECT max(layer_index) FROM layer_results WHERE run_id = "
-                      + c.row().runId()
-                      + ")"));
-      Config whole =
+      Optional<LayerSummary> s =
+          c.run().result().layers().stream().max(Comparator.comparingInt(LayerSummary::index));
+      Configuration whole =
           configs.values().stream()
-              .filter(k -> k.model().equals(m.group(1)) && sameExceptModel(k, c))
+              .filter(k -> k.model().equals(m.group(1)) && results.sameExceptModel(k, c))
               .findFirst()
               .orElse(baseConfig);
-      List<List<String>> w =
-          whole == null ? List.of() : rows(layerSql(whole.row().runId(), Integer.toString(layer)));
-      String type = s.isEmpty() ? "" : s.get(0).get(0);
+      Optional<LayerSummary> w = whole == null ? Optional.empty() : whole.layer(layer);
+      String type = s.map(LayerSummary::type).orElse("");
       cats.add("L" + layer + " " + type);
       fill(mapped, mappedLat, mappedE, w, i);
       fill(single, singleLat, singleE, s, i);
     }
     String x = "layer of " + LAYER.matcher(cs.get(0).model()).replaceFirst("$1");
     Chart p =
-        Chart.categorical("Power (" + TOTAL + " rail), mean with 95% CI", x, "power (mW)", cats)
+        Chart.categorical("Power (" + total + " rail), mean with 95% CI", x, "power (mW)", cats)
             .add(Series.bars("mapped in the network", IN_COLOR, mapped[0], mapped[1], mapped[2]))
             .add(Series.bars("single-layer network", CPU_COLOR, single[0], single[1], single[2]));
     Chart l =
@@ -961,36 +824,18 @@ public final class HtmlReport {
         List.of(p.svg(), l.svg(), e.svg()));
   }
 
-  private boolean sameExceptModel(Config a, Config b) {
-    for (String k : base.keySet()) {
-      if (!k.equals(Models.MODEL) && !Objects.equals(a.setting(k), b.setting(k))) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private String layerSql(long run, String layer) {
-    return "SELECT l.type, p.power_mw_mean, p.power_mw_ci95_low, p.power_mw_ci95_high, l.duration_ms_mean, p.energy_mj"
-        + " FROM layer_results l JOIN layer_rail_results p ON p.run_id = l.run_id AND p.layer_index = l.layer_index"
-        + " WHERE l.run_id = "
-        + run
-        + " AND l.layer_index = "
-        + layer
-        + " AND p.rail = "
-        + literal(TOTAL);
-  }
-
-  private static void fill(double[][] p, double[] lat, double[] e, List<List<String>> r, int i) {
-    if (r.isEmpty()) {
+  private void fill(double[][] p, double[] lat, double[] e, Optional<LayerSummary> l, int i) {
+    var power = l.map(x -> x.powerMw().get(total)).orElse(null);
+    if (l.isEmpty() || power == null) {
       p[0][i] = p[1][i] = p[2][i] = lat[i] = e[i] = Double.NaN;
       return;
     }
-    p[0][i] = d(r.get(0).get(1));
-    p[1][i] = d(r.get(0).get(2));
-    p[2][i] = d(r.get(0).get(3));
-    lat[i] = d(r.get(0).get(4));
-    e[i] = d(r.get(0).get(5));
+    p[0][i] = power.mean();
+    p[1][i] = power.ci95Low();
+    p[2][i] = power.ci95High();
+    lat[i] = l.get().durationMsMean();
+    Double energy = l.get().energyMj().get(total);
+    e[i] = energy == null ? Double.NaN : energy;
   }
 
   /** Fig. 11: one convolution, kernel / stride / output channels. */
@@ -1008,7 +853,7 @@ public final class HtmlReport {
       "width (pixels)"
     };
     while (true) {
-      List<Config> cs =
+      List<Configuration> cs =
           slice(
               Models.MODEL, used, l -> l.stream().allMatch(c -> CONV.matcher(c.model()).matches()));
       if (cs.isEmpty()) {
@@ -1016,7 +861,7 @@ public final class HtmlReport {
       }
       int varies = -1;
       List<int[]> params = new ArrayList<>();
-      for (Config c : cs) {
+      for (Configuration c : cs) {
         Matcher m = CONV.matcher(c.model());
         m.matches();
         int[] v = new int[6];
@@ -1044,7 +889,7 @@ public final class HtmlReport {
       svgs.add(
           Chart.categorical(
                   "Power vs " + names[g].replaceFirst(" \\(.*", ""), names[g], "power (mW)", cats)
-              .add(Series.boxes("power (" + TOTAL + " rail) per inference", IN_COLOR, boxes))
+              .add(Series.boxes("power (" + total + " rail) per inference", IN_COLOR, boxes))
               .svg());
     }
     if (svgs.isEmpty()) {
@@ -1076,7 +921,7 @@ public final class HtmlReport {
         continue;
       }
       StudyInput.Slice s = slices.get(i);
-      List<Config> cs = members(s);
+      List<Configuration> cs = members(s);
       if (cs.size() < 2) {
         continue;
       }
@@ -1098,16 +943,16 @@ public final class HtmlReport {
       String x =
           s.factors().size() == 1 ? axis(s.factors().get(0)) : String.join(", ", s.factors());
       Chart p =
-          Chart.categorical("Power (" + TOTAL + " rail)", x, "power (mW)", cats)
-              .add(line(TOTAL + " rail", IN_COLOR, cs, TOTAL));
+          Chart.categorical("Power (" + total + " rail)", x, "power (mW)", cats)
+              .add(line(total + " rail", IN_COLOR, cs, total));
       Chart e =
           Chart.categorical("Energy per input", x, "energy per input (mJ)", cats)
               .fromZero()
               .add(
                   Series.line(
-                      TOTAL + " rail",
+                      total + " rail",
                       "#b07aa1",
-                      cs.stream().mapToDouble(k -> k.energyPerInput(TOTAL)).toArray()));
+                      cs.stream().mapToDouble(k -> k.energyPerInput(total)).toArray()));
       Chart l =
           Chart.categorical("Latency per input", x, "latency per input (ms)", cats)
               .fromZero()
@@ -1115,7 +960,7 @@ public final class HtmlReport {
                   Series.line(
                       "mean",
                       "#e15759",
-                      cs.stream().mapToDouble(Config::latencyPerInput).toArray()));
+                      cs.stream().mapToDouble(Configuration::latencyPerInput).toArray()));
       sb.append(
           section(
               "slice" + i,
@@ -1130,25 +975,8 @@ public final class HtmlReport {
   // ------------------------------------------------------------------ optima
 
   private String optima() {
-    Map<String, Outcome> outcomes = new LinkedHashMap<>();
-    for (Config c : configs.values()) {
-      Map<String, String> settings = new LinkedHashMap<>();
-      settings.put(Models.MODEL, c.model());
-      settings.putAll(c.row().settings());
-      outcomes.put(
-          c.row().configKey(),
-          new Outcome(
-              c.row().configKey(),
-              settings,
-              c.row().powerMwMean(),
-              c.latencyPerInput(),
-              c.row().energyMjPaper() / c.batch()));
-    }
-    List<Expansion.Slice> ss =
-        slices.stream()
-            .map(s -> new Expansion.Slice(s.label(), s.factors(), s.configKeys()))
-            .toList();
-    Optima.Result r = Optima.compute(ss, base, outcomes, options.tolerance());
+    Map<String, Outcome> outcomes = results.outcomes();
+    Optima.Result r = results.optima(options.tolerance());
     StringBuilder sb = new StringBuilder();
     toc.append(
         "<a href=\"#table1\">Table I</a> <a href=\"#pareto\">Pareto front</a> <a href=\"#ranking\">Ranking</a> ");
@@ -1378,7 +1206,7 @@ public final class HtmlReport {
             "<table id=\"cfg\" class=\"grid sortable\"><thead><tr><th>#</th><th>run</th><th>sweep</th>"
                 + "<th>network</th><th>settings</th><th>latency per input (ms)</th><th>power (mW)</th>"
                 + "<th>cpu power (mW)</th><th>gpu power (mW)</th><th>energy per input (mJ)</th></tr></thead><tbody>");
-    for (Config c : configs.values()) {
+    for (Configuration c : configs.values()) {
       StringBuilder s = new StringBuilder();
       c.row()
           .settings()
@@ -1394,10 +1222,10 @@ public final class HtmlReport {
           .append(esc(s.toString()))
           .append("</td>")
           .append(num(c.latencyPerInput(), 3))
-          .append(num(c.power(TOTAL), 0))
+          .append(num(c.power(total), 0))
           .append(num(c.power("cpu"), 0))
           .append(num(c.power("gpu"), 0))
-          .append(num(c.energyPerInput(TOTAL), 3))
+          .append(num(c.energyPerInput(total), 3))
           .append("</tr>");
     }
     sb.append("</tbody></table></section>");
@@ -1410,31 +1238,9 @@ public final class HtmlReport {
       return "";
     }
     long run = baseConfig.row().runId();
-    List<String> rails =
-        rows("SELECT rail FROM inference_results WHERE run_id = " + run + " ORDER BY rail_index")
-            .stream()
-            .map(r -> r.get(0))
-            .toList();
-    StringBuilder cols = new StringBuilder();
-    for (String rail : rails) {
-      cols.append(", max(CASE WHEN p.rail = ")
-          .append(literal(rail))
-          .append(" THEN p.power_mw_mean END)")
-          .append(", max(CASE WHEN p.rail = ")
-          .append(literal(rail))
-          .append(" THEN p.energy_mj END)");
-    }
-    QueryResult q =
-        store.query(
-            "SELECT l.layer_index, l.name, l.type, f.kernel, f.stride, f.input_shape, f.output_shape,"
-                + " f.macs, l.duration_ms_mean, l.samples"
-                + cols
-                + " FROM layer_results l"
-                + " LEFT JOIN layer_features f ON f.run_id = l.run_id AND f.layer_index = l.layer_index AND f.name = l.name"
-                + " LEFT JOIN layer_rail_results p ON p.run_id = l.run_id AND p.layer_index = l.layer_index"
-                + " WHERE l.run_id = "
-                + run
-                + " GROUP BY ALL ORDER BY l.layer_index");
+    StoredRun stored = baseConfig.run();
+    List<String> rails = stored.result().rails();
+    List<LayerSpec> features = results.layerFeatures(run);
     StringBuilder sb = new StringBuilder();
     sb.append("<section id=\"layers\"><h2>Layers of the base configuration (run ")
         .append(run)
@@ -1458,26 +1264,36 @@ public final class HtmlReport {
           .append(" energy (mJ)</th>");
     }
     sb.append("</tr></thead><tbody>");
-    for (List<String> r : q.rows()) {
+    for (LayerSummary l : stored.result().layers()) {
+      // the network's description of the layer, when the index and the name agree
+      LayerSpec f =
+          l.index() >= 0
+                  && l.index() < features.size()
+                  && features.get(l.index()).name().equals(l.name())
+              ? features.get(l.index())
+              : null;
       sb.append("<tr>")
-          .append(num(d(r.get(0)), 0))
+          .append(num(l.index(), 0))
           .append("<td>")
-          .append(esc(r.get(1)))
+          .append(esc(l.name()))
           .append("</td><td>")
-          .append(esc(r.get(2)))
+          .append(esc(l.type()))
           .append("</td>")
-          .append(num(d(r.get(3)), 0))
-          .append(num(d(r.get(4)), 0))
+          .append(num(f == null || f.kernel() <= 0 ? Double.NaN : f.kernel(), 0))
+          .append(num(f == null || f.stride() <= 0 ? Double.NaN : f.stride(), 0))
           .append("<td>")
-          .append(esc(Objects.toString(r.get(5), "")))
+          .append(esc(f == null ? "" : shape(f.inputShape())))
           .append("</td><td>")
-          .append(esc(Objects.toString(r.get(6), "")))
+          .append(esc(f == null ? "" : shape(f.outputShape())))
           .append("</td>")
-          .append(num(d(r.get(7)), 0))
-          .append(num(d(r.get(8)), 4))
-          .append(num(d(r.get(9)), 0));
-      for (int k = 0; k < rails.size(); k++) {
-        sb.append(num(d(r.get(10 + 2 * k)), 0)).append(num(d(r.get(11 + 2 * k)), 4));
+          .append(num(f == null ? Double.NaN : f.macs(), 0))
+          .append(num(l.durationMsMean(), 4))
+          .append(num(l.samples(), 0));
+      for (String rail : rails) {
+        var p = l.powerMw().get(rail);
+        Double e = l.energyMj().get(rail);
+        sb.append(num(p == null ? Double.NaN : p.mean(), 0))
+            .append(num(e == null ? Double.NaN : e, 4));
       }
       sb.append("</tr>");
     }
@@ -1669,7 +1485,7 @@ public final class HtmlReport {
         : p.get(0) + " … " + p.get(p.size() - 1) + " (" + p.size() + " values)";
   }
 
-  private static String describe(Config c) {
+  private static String describe(Configuration c) {
     StringBuilder sb = new StringBuilder(c.model());
     c.row().settings().forEach((k, v) -> sb.append(", ").append(setting(k, v)));
     return sb.toString();
@@ -1690,6 +1506,15 @@ public final class HtmlReport {
   private static double percentile(double[] v, double pct) {
     return Analyzer.percentile(
         java.util.Arrays.stream(v).filter(x -> !Double.isNaN(x)).sorted().toArray(), pct);
+  }
+
+  /** {@code 3x224x224}, as the store writes a shape. */
+  private static String shape(List<Integer> dims) {
+    StringBuilder sb = new StringBuilder();
+    for (Integer d : dims) {
+      sb.append(sb.length() == 0 ? "" : "x").append(d);
+    }
+    return sb.toString();
   }
 
   private static double d(String s) {

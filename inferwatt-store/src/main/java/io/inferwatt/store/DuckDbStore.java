@@ -4,11 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.duckdb.DuckDBConnection;
@@ -165,42 +161,32 @@ final class DuckDbStore implements MeasurementStore {
   }
 
   @Override
-  public synchronized QueryResult query(String sql) {
+  public synchronized Optional<RawSamples> samples(long id, long fromNs, long toNs) {
     checkOpen();
-    try {
-      conn.setAutoCommit(false);
-      try (Statement st = conn.createStatement()) {
-        if (!st.execute(sql)) {
-          return new QueryResult(List.of(), List.of(), List.of());
-        }
-        try (ResultSet rs = st.getResultSet()) {
-          ResultSetMetaData md = rs.getMetaData();
-          int n = md.getColumnCount();
-          List<String> columns = new ArrayList<>(n);
-          List<String> types = new ArrayList<>(n);
-          for (int i = 1; i <= n; i++) {
-            columns.add(md.getColumnLabel(i));
-            types.add(md.getColumnTypeName(i));
-          }
-          List<List<String>> rows = new ArrayList<>();
-          while (rs.next()) {
-            List<String> row = new ArrayList<>(n);
-            for (int i = 1; i <= n; i++) {
-              row.add(rs.getString(i));
-            }
-            rows.add(row);
-          }
-          return new QueryResult(columns, types, rows);
-        }
-      } finally {
-        conn.rollback();
-        conn.setAutoCommit(true);
-      }
-    } catch (SQLException e) {
-      throw new StoreException(
-          "query on measurement base " + file + " failed: " + e.getMessage() + "\n  query: " + sql,
-          e);
-    }
+    return reader.samples(id, fromNs, toNs);
+  }
+
+  @Override
+  public synchronized List<RunDetails.InferenceRecord> inferenceRecords(long id) {
+    checkOpen();
+    return reader.inferenceRecords(id);
+  }
+
+  @Override
+  public synchronized List<io.inferwatt.core.model.LayerSpec> layerFeatures(long id) {
+    checkOpen();
+    return reader.layerFeatures(id);
+  }
+
+  @Override
+  public synchronized Optional<StudyRun> studyRun(long id) {
+    checkOpen();
+    return reader.studyRun(id);
+  }
+
+  /** The base's file. */
+  Path file() {
+    return file;
   }
 
   @Override

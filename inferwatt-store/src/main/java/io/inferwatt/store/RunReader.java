@@ -56,7 +56,7 @@ final class RunReader {
         FROM run_settings GROUP BY run_id)
       SELECT r.run_id, epoch_us(r.started_at), b.name, r.simulated, r.model,
              coalesce(s.settings, ''), r.inference_count, r.latency_ms_mean,
-             coalesce(t.rail, ''), t.power_mw_mean, t.energy_mj_trapezoid
+             coalesce(t.rail, ''), t.power_mw_mean, t.energy_mj_trapezoid, r.samples_stored
       FROM runs r
       JOIN boards b ON b.board_id = r.board_id
       LEFT JOIN summary s ON s.run_id = r.run_id
@@ -85,7 +85,8 @@ final class RunReader {
                       real(rs, 8),
                       rs.getString(9),
                       real(rs, 10),
-                      real(rs, 11)));
+                      real(rs, 11),
+                      rs.getLong(12)));
             }
           }
           return Collections.unmodifiableList(out);
@@ -287,7 +288,116 @@ final class RunReader {
     return out;
   }
 
+  /** The run's per-inference records, power and energy in the order of its rails. */
+  List<RunDetails.InferenceRecord> inferenceRecords(long id) {
+    return Sql.reading(
+        file,
+        "read the inference records of run " + id,
+        () -> {
+          List<String> rails = new ArrayList<>();
+          each(
+              "SELECT rail FROM inference_results WHERE run_id = ? ORDER BY rail_index",
+              id,
+              rs -> {
+                rails.add(rs.getString(1));
+              });
+          Map<Long, double[][]> perRail = new HashMap<>();
+          each(
+              "SELECT seq, rail_index, power_mw_mean, energy_mj FROM inference_rail_records"
+                  + " WHERE run_id = ?",
+              id,
+              rs -> {
+                double[][] v =
+                    perRail.computeIfAbsent(
+                        rs.getLong(1),
+                        k -> {
+                          double[][] a = new double[2][rails.size()];
+                          Arrays.fill(a[0], Double.NaN);
+                          Arrays.fill(a[1], Double.NaN);
+                          return a;
+                        });
+                int at = rs.getInt(2);
+                if (at >= 0 && at < rails.size()) {
+                  v[0][at] = real(rs, 3);
+                  v[1][at] = real(rs, 4);
+                }
+              });
+          List<RunDetails.InferenceRecord> out = new ArrayList<>();
+          each(
+              "SELECT seq, phase, start_ns, latency_ms, batch, samples FROM inference_records"
+                  + " WHERE run_id = ? ORDER BY seq",
+              id,
+              rs -> {
+                long seq = rs.getLong(1);
+                double[][] v = perRail.get(seq);
+                double[] none = new double[rails.size()];
+                Arrays.fill(none, Double.NaN);
+                out.add(
+                    new RunDetails.InferenceRecord(
+                        seq,
+                        rs.getString(2),
+                        rs.getLong(3),
+                        real(rs, 4),
+                        rs.getInt(5),
+                        rs.getLong(6),
+                        v == null ? none : v[0],
+                        v == null ? none.clone() : v[1]));
+              });
+          return Collections.unmodifiableList(out);
+        });
+  }
+
+  /** The network's layers stored with the run, by layer index. */
+  List<io.inferwatt.core.model.LayerSpec> layerFeatures(long id) {
+    return Sql.reading(
+        file,
+        "read the layer features of run " + id,
+        () -> {
+          List<io.inferwatt.core.model.LayerSpec> out = new ArrayList<>();
+          each(
+              "SELECT name, type, input_shape, output_shape, kernel, stride, groups, macs, params"
+                  + " FROM layer_features WHERE run_id = ? ORDER BY layer_index",
+              id,
+              rs -> {
+                out.add(
+                    new io.inferwatt.core.model.LayerSpec(
+                        rs.getString(1),
+                        rs.getString(2),
+                        RunWriter.dims(rs.getString(3)),
+                        RunWriter.dims(rs.getString(4)),
+                        rs.getInt(5),
+                        rs.getInt(6),
+                        rs.getInt(7),
+                        rs.getLong(8),
+                        rs.getLong(9)));
+              });
+          return Collections.unmodifiableList(out);
+        });
+  }
+
+  /** The study configuration that holds the run. */
+  Optional<MeasurementStore.StudyRun> studyRun(long id) {
+    return Sql.reading(
+        file,
+        "find the study of run " + id,
+        () -> {
+          List<MeasurementStore.StudyRun> out = new ArrayList<>();
+          each(
+              "SELECT study_id, config_key FROM study_configurations WHERE run_id = ?"
+                  + " ORDER BY study_id",
+              id,
+              rs -> {
+                out.add(new MeasurementStore.StudyRun(rs.getString(1), rs.getString(2)));
+              });
+          return out.stream().findFirst();
+        });
+  }
+
   Optional<RawSamples> samples(long id) {
+    return samples(id, Long.MIN_VALUE, Long.MAX_VALUE);
+  }
+
+  Optional<RawSamples> samples(long id, long fromNs, long toNs) {
     return Sql.reading(
         file,
         "read the samples of run " + id,
@@ -310,8 +420,10 @@ final class RunReader {
           try (PreparedStatement ps =
               conn.prepareStatement(
                   "SELECT t_ns, read_start_ns, read_end_ns, rail, power_mw FROM power_samples"
-                      + " WHERE run_id = ? ORDER BY t_ns")) {
+                      + " WHERE run_id = ? AND t_ns BETWEEN ? AND ? ORDER BY t_ns")) {
             ps.setLong(1, id);
+            ps.setLong(2, fromNs);
+            ps.setLong(3, toNs);
             ResultSet rs = ps.executeQuery();
             long t = 0;
             double[] values = null;

@@ -18,6 +18,7 @@ import java.time.Instant;
  * @param powerMwMean mean power of {@code totalRail} during inferences in mW, NaN when not measured
  * @param energyMjPerInference energy per inference of {@code totalRail} in mJ (trapezoidal), NaN
  *     when not measured
+ * @param samplesStored raw power samples stored with the run; 0 when none were kept
  */
 public record RunRow(
     long id,
@@ -30,4 +31,5 @@ public record RunRow(
     double latencyMsMean,
     String totalRail,
     double powerMwMean,
-    double energyMjPerInference) {}
+    double energyMjPerInference,
+    long samplesStored) {}

@@ -293,6 +293,14 @@ final class RunWriter {
     }
   }
 
+  /** The dimensions of a shape as {@link #shape} writes it. */
+  static List<Integer> dims(String shape) {
+    if (shape == null || shape.isEmpty()) {
+      return List.of();
+    }
+    return java.util.Arrays.stream(shape.split("x")).map(Integer::valueOf).toList();
+  }
+
   /** {@code 3x224x224}; empty for a scalar. */
   private static String shape(List<Integer> dims) {
     StringBuilder sb = new StringBuilder();

@@ -119,7 +119,9 @@ class ExportTest {
       for (ExportedTable t : tables) {
         if (!t.table().equals("layer_training")) {
           counts.add(
-              t.table() + "=" + s.query("SELECT count(*) FROM " + t.table()).rows().get(0).get(0));
+              t.table()
+                  + "="
+                  + Fixtures.query(s, "SELECT count(*) FROM " + t.table()).rows().get(0).get(0));
         }
       }
     }

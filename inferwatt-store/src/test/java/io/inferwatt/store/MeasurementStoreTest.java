@@ -102,7 +102,8 @@ class MeasurementStoreTest {
       long id = store.saveRun(Fixtures.run("jetson-nano", "resnet18", T0, result));
 
       QueryResult q =
-          store.query(
+          Fixtures.query(
+              store,
               "SELECT rail, power_mw_mean, power_mw_ci95_low, energy_mj_trapezoid, energy_mj_paper,"
                   + " power_n FROM inference_results ORDER BY rail_index");
       assertThat(q.rows())
@@ -111,17 +112,17 @@ class MeasurementStoreTest {
               java.util.Arrays.asList("gpu", null, null, null, null, "0"),
               java.util.Arrays.asList("cpu", null, null, null, null, "0"));
       assertThat(
-              store
-                  .query(
+              Fixtures.query(
+                      store,
                       "SELECT count(*) FROM layer_rail_results WHERE power_mw_mean IS NULL"
                           + " AND energy_mj IS NULL")
                   .rows())
           .containsExactly(List.of("9"));
-      assertThat(store.query("SELECT sample_period_ms, cycles_needed FROM runs").rows())
+      assertThat(Fixtures.query(store, "SELECT sample_period_ms, cycles_needed FROM runs").rows())
           .containsExactly(java.util.Arrays.asList(null, null));
       assertThat(
-              store
-                  .query("SELECT count(*) FROM inference_results WHERE isnan(power_mw_mean)")
+              Fixtures.query(
+                      store, "SELECT count(*) FROM inference_results WHERE isnan(power_mw_mean)")
                   .rows())
           .containsExactly(List.of("0"));
 
@@ -176,7 +177,8 @@ class MeasurementStoreTest {
       assertThat(rows.get(2).totalRail()).isEmpty();
       assertThat(rows.get(2).powerMwMean()).isNaN();
       assertThat(rows.get(2).energyMjPerInference()).isNaN();
-      assertThat(store.query("SELECT count(*) FROM boards").rows()).containsExactly(List.of("3"));
+      assertThat(Fixtures.query(store, "SELECT count(*) FROM boards").rows())
+          .containsExactly(List.of("3"));
     }
   }
 
@@ -196,9 +198,10 @@ class MeasurementStoreTest {
           store.saveRun(
               Fixtures.run("jetson-nano", "resnet18", T0, Fixtures.result(RAILS, 6, 4100)));
       assertThat(second).isGreaterThan(first);
-      assertThat(store.query("SELECT version FROM schema_version ORDER BY version").rows())
+      assertThat(
+              Fixtures.query(store, "SELECT version FROM schema_version ORDER BY version").rows())
           .containsExactly(List.of("1"), List.of("2"), List.of("3"), List.of("4"));
-      assertThat(store.query("SELECT board_id, name FROM boards").rows())
+      assertThat(Fixtures.query(store, "SELECT board_id, name FROM boards").rows())
           .containsExactly(List.of("1", "jetson-nano"));
     }
   }
@@ -239,7 +242,7 @@ class MeasurementStoreTest {
           .hasMessageContaining("nothing of it was saved")
           .hasMessageContaining("disk full (test) after layer_rail_results");
       assertOnlyRun(store, kept);
-      assertThat(store.query("SELECT name FROM boards").rows())
+      assertThat(Fixtures.query(store, "SELECT name FROM boards").rows())
           .containsExactly(List.of("jetson-nano"));
 
       // the last table too: the samples
@@ -257,7 +260,9 @@ class MeasurementStoreTest {
 
   private static void assertOnlyRun(MeasurementStore store, long kept) {
     for (String table : RUN_TABLES) {
-      assertThat(store.query("SELECT count(*) FROM " + table + " WHERE run_id <> " + kept).rows())
+      assertThat(
+              Fixtures.query(store, "SELECT count(*) FROM " + table + " WHERE run_id <> " + kept)
+                  .rows())
           .as("rows of other runs in %s", table)
           .containsExactly(List.of("0"));
     }
@@ -299,8 +304,8 @@ class MeasurementStoreTest {
             base(), List.of(Schema.V1, Schema.V2, Schema.V3, Schema.V4, v5), DuckDbStore.NO_HOOK)) {
       assertThat(store.schemaVersion()).isEqualTo(5);
       assertThat(
-              store
-                  .query("SELECT version, description FROM schema_version ORDER BY version")
+              Fixtures.query(
+                      store, "SELECT version, description FROM schema_version ORDER BY version")
                   .rows())
           .containsExactly(
               List.of("1", Schema.V1.description()),
@@ -308,8 +313,10 @@ class MeasurementStoreTest {
               List.of("3", Schema.V3.description()),
               List.of("4", Schema.V4.description()),
               List.of("5", "fits (test)"));
-      assertThat(store.query("SELECT count(*) FROM fits").rows()).containsExactly(List.of("0"));
-      assertThat(store.query("SELECT count(*) FROM studies").rows()).containsExactly(List.of("0"));
+      assertThat(Fixtures.query(store, "SELECT count(*) FROM fits").rows())
+          .containsExactly(List.of("0"));
+      assertThat(Fixtures.query(store, "SELECT count(*) FROM studies").rows())
+          .containsExactly(List.of("0"));
       assertThat(store.run(id)).isPresent();
     }
     // and the old program now refuses it
@@ -370,11 +377,13 @@ class MeasurementStoreTest {
 
       assertThat(store.run(with).orElseThrow().samplesStored()).isEqualTo(samples.size());
       assertThat(store.run(without).orElseThrow().samplesStored()).isZero();
-      assertThat(store.query("SELECT count(*) FROM power_samples WHERE run_id = " + with).rows())
+      assertThat(
+              Fixtures.query(store, "SELECT count(*) FROM power_samples WHERE run_id = " + with)
+                  .rows())
           .containsExactly(List.of(Long.toString(3L * samples.size())));
       assertThat(
-              store
-                  .query(
+              Fixtures.query(
+                      store,
                       "SELECT count(*) FROM power_samples WHERE power_mw IS NULL AND rail = 'gpu'")
                   .rows())
           .containsExactly(List.of("1"));
@@ -389,28 +398,31 @@ class MeasurementStoreTest {
   }
 
   @Test
-  void queryReturnsTextAndCannotChangeTheBase() {
+  void theQueryConsoleReturnsTextAndCannotChangeTheBase() {
+    long id;
     try (MeasurementStore store = MeasurementStore.open(base())) {
-      long id =
+      id =
           store.saveRun(
               Fixtures.run("jetson-nano", "resnet18", T0, Fixtures.result(RAILS, 5, 4000)));
-
+    }
+    try (SqlConsole console = SqlConsole.open(base())) {
       QueryResult q =
-          store.query(
-              "SELECT run_id, model, latency_ms_mean, sample_period_ms AS period FROM runs");
+          console.query(
+              "SELECT run_id, model, latency_ms_mean, sample_period_ms AS period FROM runs", 0);
       assertThat(q.columns()).containsExactly("run_id", "model", "latency_ms_mean", "period");
       assertThat(q.types()).containsExactly("BIGINT", "VARCHAR", "DOUBLE", "DOUBLE");
       assertThat(q.rows())
           .containsExactly(java.util.Arrays.asList(Long.toString(id), "resnet18", "5.0", null));
-
-      store.query("DELETE FROM runs");
-      assertThat(store.runs()).hasSize(1);
-      assertThatThrownBy(() -> store.query("SELECT nope FROM runs"))
+      assertThatThrownBy(() -> console.query("DELETE FROM runs", 0))
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining("read-only");
+      assertThatThrownBy(() -> console.query("SELECT nope FROM runs", 0))
           .isInstanceOf(StoreException.class)
           .hasMessageContaining("nope")
           .hasMessageContaining(base().toString());
       // the connection is still usable after a failed query
-      assertThat(store.runs()).hasSize(1);
+      assertThat(console.query("SELECT count(*) FROM runs", 0).rows())
+          .containsExactly(List.of("1"));
     }
   }
 

@@ -29,7 +29,9 @@ class TotalRailStoreTest {
       assertThat(row.powerMwMean()).isEqualTo(7001.0);
       assertThat(s.run(id).orElseThrow().totalRail()).isEqualTo("package_0");
       assertThat(
-              s.query("SELECT rail FROM inference_results WHERE total ORDER BY rail_index").rows())
+              Fixtures.query(
+                      s, "SELECT rail FROM inference_results WHERE total ORDER BY rail_index")
+                  .rows())
           .containsExactly(List.of("package_0"));
     }
   }
@@ -75,7 +77,7 @@ class TotalRailStoreTest {
     }
     try (MeasurementStore s = MeasurementStore.open(base)) {
       assertThat(s.runs()).extracting(RunRow::totalRail).containsExactly("in", "gpu");
-      assertThat(s.query("SELECT count(*) FROM inference_results WHERE total").rows())
+      assertThat(Fixtures.query(s, "SELECT count(*) FROM inference_results WHERE total").rows())
           .containsExactly(List.of("2"));
     }
   }
