@@ -33,10 +33,11 @@ import java.util.regex.Pattern;
 
 /**
  * The HTML report of a stored study: one self-contained file (inline CSS, inline SVG charts drawn
- * here, a little inline JavaScript for sortable and filterable tables; nothing is fetched) with a
- * summary, the paper's Figures 2–11 for whatever the study holds, Table I, the latency/energy
- * Pareto front, the settings ranked by their effect on energy, and per-layer tables. Simulated
- * numbers carry a banner.
+ * here, a little inline JavaScript for sortable and filterable tables; nothing is fetched; the
+ * skeleton, CSS and JavaScript are the resources {@code page.html}, {@code report.css} and {@code
+ * report.js}, see {@link PageTemplate}) with a summary, the paper's Figures 2–11 for whatever the
+ * study holds, Table I, the latency/energy Pareto front, the settings ranked by their effect on
+ * energy, and per-layer tables. Simulated numbers carry a banner.
  *
  * <p>Each figure is a {@code <section id="figN">}; opening the file with {@code #figN} (or {@code
  * ?only=figN}) shows that figure alone.
@@ -1312,92 +1313,16 @@ public final class HtmlReport {
                 + "), a model calibrated to the paper; none is a"
                 + " measurement.</div>"
             : "";
-    return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-        + "<title>inferwatt report: "
-        + esc(study.studyId())
-        + (study.simulated() ? " (simulated)" : "")
-        + "</title>"
-        + "<script>window.__errors=[];window.onerror=function(m,s,l,c){window.__errors.push(m+' at '+l+':'+c);};"
-        + "window.addEventListener('error',function(e){if(e.target&&e.target!==window){window.__errors.push('resource: '+(e.target.src||e.target.href));}},true);</script>"
-        + "<style>"
-        + CSS
-        + "</style></head><body>"
-        + banner
-        + "<header><h1>inferwatt report — study "
-        + esc(study.studyId())
-        + " on "
-        + esc(study.board())
-        + "</h1>"
-        + "<p class=\"note\">After Holly, Wendt and Lechner, <i>Profiling Energy Consumption of Deep Neural Networks on"
-        + " NVIDIA Jetson Nano</i>: their Figures 2–11 and Table I for what this study holds.</p></header>"
-        + body
-        + "<pre id=\"js-errors\"></pre><script>"
-        + JS
-        + "</script></body></html>\n";
+    Map<String, String> slots = new LinkedHashMap<>();
+    slots.put("title", esc(study.studyId()) + (study.simulated() ? " (simulated)" : ""));
+    slots.put("css", PageTemplate.resource("report.css"));
+    slots.put("banner", banner);
+    slots.put("study", esc(study.studyId()));
+    slots.put("board", esc(study.board()));
+    slots.put("body", body);
+    slots.put("js", PageTemplate.resource("report.js"));
+    return PageTemplate.fill(PageTemplate.resource("page.html"), slots);
   }
-
-  private static final String CSS =
-      """
-      body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0 auto;max-width:1900px;padding:0 18px 40px;color:#222;background:#fafafa}
-      h1{font-size:22px;margin:14px 0 4px}h2{font-size:18px;margin:0 0 6px}h3{font-size:15px}
-      section{background:#fff;border:1px solid #ddd;border-radius:6px;padding:12px 14px;margin:14px 0}
-      .banner{position:sticky;top:0;z-index:5;background:#b3261e;color:#fff;font-weight:600;padding:8px 14px;margin:0 -18px;text-align:center;letter-spacing:.2px}
-      .simtag{background:#b3261e;color:#fff;font-size:11px;border-radius:3px;padding:1px 6px;vertical-align:middle;font-weight:600}
-      .note{color:#555;margin:4px 0 8px;max-width:1250px}.absent{color:#8a5a00}
-      .panels{display:flex;flex-wrap:wrap;gap:10px}.panel{flex:0 1 auto;max-width:100%}
-      .panel svg{max-width:100%;height:auto;display:block}
-      svg text{font-family:system-ui,sans-serif;fill:#222}
-      svg .ct{font-size:14px;font-weight:600}svg .lg{font-size:11.5px}svg .al{font-size:12.5px;text-anchor:middle}
-      svg .yt{font-size:11px;text-anchor:end}svg .xt{font-size:11px;text-anchor:middle}svg .xtr{font-size:11px;text-anchor:end}
-      svg .pl{font-size:12px;font-weight:600}svg .grid{stroke:#e6e6e6}
-      table.kv th{text-align:left;padding:2px 14px 2px 0;color:#444;vertical-align:top;white-space:nowrap}
-      table.grid{border-collapse:collapse;font-size:12.5px}table.grid th,table.grid td{border:1px solid #ddd;padding:3px 7px}
-      table.grid th{background:#f2f2f2}table.sortable thead th{cursor:pointer;user-select:none}
-      table.sortable thead th.asc:after{content:" \\25B2"}table.sortable thead th.desc:after{content:" \\25BC"}
-      td.n{text-align:right;font-variant-numeric:tabular-nums}.hbar{height:10px;background:#4e79a7}
-      input.filter{margin:4px 0 6px;padding:3px 6px;width:260px}
-      nav a{margin-right:8px}#js-errors:empty{display:none}#js-errors{color:#b3261e}
-      body.solo section,body.solo header,body.solo nav{display:none}body.solo section.shown{display:block}
-      """;
-
-  private static final String JS =
-      """
-      (function(){
-        document.querySelectorAll('table.sortable').forEach(function(t){
-          var ths=t.tHead?t.tHead.rows[0].cells:[];
-          Array.prototype.forEach.call(ths,function(th,i){th.addEventListener('click',function(){
-            var asc=!th.classList.contains('asc');
-            Array.prototype.forEach.call(ths,function(h){h.classList.remove('asc','desc');});
-            th.classList.add(asc?'asc':'desc');
-            var body=t.tBodies[0],rows=Array.prototype.slice.call(body.rows);
-            rows.sort(function(a,b){
-              var x=a.cells[i],y=b.cells[i];
-              var xv=x&&x.dataset.v!==undefined?parseFloat(x.dataset.v):NaN,yv=y&&y.dataset.v!==undefined?parseFloat(y.dataset.v):NaN;
-              var r;
-              if(!isNaN(xv)||!isNaN(yv)){r=(isNaN(xv)?Infinity:xv)-(isNaN(yv)?Infinity:yv);}
-              else{r=(x?x.textContent:'').localeCompare(y?y.textContent:'');}
-              return asc?r:-r;});
-            rows.forEach(function(r){body.appendChild(r);});
-          });});
-        });
-        document.querySelectorAll('input.filter').forEach(function(inp){
-          inp.addEventListener('input',function(){
-            var t=document.getElementById(inp.dataset.table),q=inp.value.toLowerCase();
-            Array.prototype.forEach.call(t.tBodies[0].rows,function(r){
-              r.style.display=r.textContent.toLowerCase().indexOf(q)>=0?'':'none';});
-          });
-        });
-        var want=new URLSearchParams(location.search).get('only')||location.hash.slice(1);
-        var el=want?document.getElementById(want):null;
-        if(el&&el.tagName==='SECTION'&&new URLSearchParams(location.search).get('only')){
-          document.body.classList.add('solo');el.classList.add('shown');}
-        document.getElementById('js-errors').textContent=window.__errors.join('\\n');
-        document.body.setAttribute('data-ready','1');
-      })();
-      """;
-
-  // ------------------------------------------------------------------ helpers
 
   private static String typeColor(String type) {
     String c = TYPE_COLORS.get(type);
