@@ -1,32 +1,24 @@
 package io.inferwatt.report;
 
+import static io.inferwatt.report.Style.*;
+
 import io.inferwatt.core.analysis.AnalysisResult.LayerSummary;
-import io.inferwatt.core.analysis.Analyzer;
 import io.inferwatt.core.model.LayerSpec;
-import io.inferwatt.report.Chart.Box;
 import io.inferwatt.report.Chart.Series;
 import io.inferwatt.report.StudyResults.Configuration;
 import io.inferwatt.store.MeasurementStore;
-import io.inferwatt.store.RawSamples;
-import io.inferwatt.store.RunDetails;
-import io.inferwatt.store.RunRow;
 import io.inferwatt.store.StoredRun;
-import io.inferwatt.store.StudyInput;
 import io.inferwatt.store.StudyRow;
 import io.inferwatt.study.Models;
 import io.inferwatt.study.Optima;
 import io.inferwatt.study.Outcome;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,8 +31,10 @@ import java.util.regex.Pattern;
  * study holds, Table I, the latency/energy Pareto front, the settings ranked by their effect on
  * energy, and per-layer tables. Simulated numbers carry a banner.
  *
- * <p>Each figure is a {@code <section id="figN">}; opening the file with {@code #figN} (or {@code
- * ?only=figN}) shows that figure alone.
+ * <p>Each figure is a small class ({@code SweepFigure}, {@code PowerTraceFigure}, ...) that turns
+ * the {@link StudyResults} into a {@link Figure} value; this class lays them out with the summary,
+ * Table I, the Pareto front and the tables. Each figure is a {@code <section id="figN">}; opening
+ * the file with {@code #figN} (or {@code ?only=figN}) shows that figure alone.
  */
 public final class HtmlReport {
 
@@ -59,41 +53,12 @@ public final class HtmlReport {
     }
   }
 
-  private static final Pattern CONV =
-      Pattern.compile("conv-k(\\d+)-s(\\d+)-c(\\d+)x(\\d+)-(\\d+)x(\\d+)");
-  private static final Pattern LAYER = Pattern.compile("([a-z0-9]+)-layer(\\d+)");
-
-  /** Layer types: light colours, so that the rails' strong lines stay readable over them. */
-  private static final Map<String, String> TYPE_COLORS =
-      Map.of(
-          "Conv",
-          "#c6dbef",
-          "DepthwiseConv",
-          "#fdd9b5",
-          "Add",
-          "#dadaeb",
-          "Pool",
-          "#fcc5d8",
-          "Shuffle",
-          "#f2e2b8",
-          "Gemm",
-          "#c7e9c0",
-          "Reformat",
-          "#fff3a8",
-          "Softmax",
-          "#e0d0c0");
-
-  private static final String[] LIGHT = {"#d9f0f0", "#f0e0f0", "#e8e8c8", "#d0e0f8", "#f8e0d0"};
-  private static final String IN_COLOR = "#4e79a7";
-  private static final String CPU_COLOR = "#e8710a";
-  private static final String GPU_COLOR = "#2e8b3d";
-
+  private final ReportContext cx;
   private final StudyResults results;
   private final Options options;
   private final StudyRow study;
   private final Map<String, String> base;
   private final Map<String, Configuration> configs;
-  private final List<StudyInput.Slice> slices;
   private final Configuration baseConfig;
 
   /** The board's total rail, as the study's power source marked it ({@code in} on a Jetson). */
@@ -102,12 +67,12 @@ public final class HtmlReport {
   private final StringBuilder toc = new StringBuilder();
 
   private HtmlReport(StudyResults results, Options options) {
+    this.cx = new ReportContext(results, options);
     this.results = results;
     this.options = options;
     this.study = results.study();
     this.base = results.base();
     this.configs = results.configurations();
-    this.slices = results.slices();
     this.baseConfig = results.baseConfiguration();
     this.total = results.totalRail();
   }
@@ -129,62 +94,38 @@ public final class HtmlReport {
   // ------------------------------------------------------------------ loading
 
   private String render() {
-    StringBuilder body = new StringBuilder();
-    Set<Integer> used = new HashSet<>();
-    body.append(fig2());
-    body.append(fig3());
-    body.append(
-        sweepFigure(
-            "fig4", "Fig. 4", "Power, energy and latency vs active CPU cores", "cpu.cores", used));
-    body.append(
-        sweepFigure(
+    List<Figure> figures = new ArrayList<>();
+    figures.add(PowerTraceFigure.build(cx));
+    figures.add(LayerEnergyFigure.build(cx));
+    figures.add(
+        SweepFigure.build(
+            cx, "fig4", "Fig. 4", "Power, energy and latency vs active CPU cores", "cpu.cores"));
+    figures.add(
+        SweepFigure.build(
+            cx,
             "fig5",
             "Fig. 5",
             "CPU+GPU power, latency and energy vs CPU frequency",
-            "cpu.freq_khz",
-            used));
-    body.append(
-        sweepFigure(
+            "cpu.freq_khz"));
+    figures.add(
+        SweepFigure.build(
+            cx,
             "fig6",
             "Fig. 6",
             "GPU power, latency and GPU energy vs GPU frequency",
-            "gpu.freq_hz",
-            used));
-    body.append(fig7(used));
-    body.append(fig8(used));
-    body.append(fig9(used));
-    body.append(fig10(used));
-    body.append(fig11(used));
-    body.append(otherSlices(used));
+            "gpu.freq_hz"));
+    figures.add(ModeBatchFigure.build(cx));
+    figures.add(NetworksFigure.build(cx));
+    figures.add(InputFigure.build(cx));
+    figures.add(SingleLayerFigure.build(cx));
+    figures.add(ConvolutionFigure.build(cx));
+    figures.addAll(OtherSlicesFigure.build(cx));
+    StringBuilder body = new StringBuilder();
+    figures.forEach(f -> body.append(section(f)));
     body.append(optima());
     body.append(configurationTable());
     body.append(layerTable());
     return page(summary() + body); // the summary last: its contents list the sections
-  }
-
-  private StudyResults.Distribution dist(Configuration c) {
-    return results.distribution(c);
-  }
-
-  /** The configurations of the first slice whose only factor is {@code factor}, in slice order. */
-  private List<Configuration> slice(
-      String factor, Set<Integer> used, java.util.function.Predicate<List<Configuration>> accept) {
-    for (int i = 0; i < slices.size(); i++) {
-      StudyInput.Slice s = slices.get(i);
-      if (used.contains(i) || !s.factors().equals(List.of(factor))) {
-        continue;
-      }
-      List<Configuration> cs = members(s);
-      if (!cs.isEmpty() && accept.test(cs)) {
-        used.add(i);
-        return cs;
-      }
-    }
-    return List.of();
-  }
-
-  private List<Configuration> members(StudyInput.Slice s) {
-    return results.members(s);
   }
 
   // ------------------------------------------------------------------ summary
@@ -269,6 +210,10 @@ public final class HtmlReport {
 
   // ------------------------------------------------------------------ figures
 
+  private String section(Figure f) {
+    return section(f.id(), f.label(), f.title(), f.note(), f.svgs());
+  }
+
   private String section(String id, String label, String title, String note, List<String> svgs) {
     toc.append("<a href=\"#").append(id).append("\">").append(esc(label)).append("</a> ");
     StringBuilder sb = new StringBuilder();
@@ -303,674 +248,6 @@ public final class HtmlReport {
         title,
         "<span class=\"absent\">Not in this report: " + esc(why) + "</span>",
         List.of());
-  }
-
-  /** Fig. 2: power over a few cycles with the layers they map to, from a run's raw samples. */
-  private String fig2() {
-    String id = "fig2";
-    String label = "Fig. 2";
-    String title = "Power over several cycles and its mapping to layers";
-    Long run = options.samplesRun();
-    if (run == null) {
-      run = samplesRun();
-      if (run == null) {
-        return absent(
-            id,
-            label,
-            title,
-            "no run of board "
-                + study.board()
-                + " kept its raw power samples (studies do"
-                + " not keep them). Run inferwatt profile --board "
-                + study.board()
-                + " --db FILE (profile keeps them by"
-                + " default), then write the report again, or name a run with --samples-run.");
-      }
-    }
-    Optional<StoredRun> stored = results.run(run);
-    if (stored.isEmpty()) {
-      return absent(id, label, title, "run " + run + " is not in the measurement base");
-    }
-    StoredRun meta = stored.get();
-    List<RunDetails.InferenceRecord> infs =
-        results.inferenceRecords(run).stream()
-            .filter(i -> i.phase().equals("layers"))
-            .sorted(Comparator.comparingLong(RunDetails.InferenceRecord::startNs))
-            .limit(3)
-            .toList();
-    if (meta.samplesStored() == 0) {
-      return absent(id, label, title, "run " + run + " kept no raw samples");
-    }
-    if (infs.isEmpty()) {
-      return absent(
-          id, label, title, "run " + run + " has no per-inference records of its layer phase");
-    }
-    long t0 = infs.get(0).startNs();
-    RunDetails.InferenceRecord last = infs.get(infs.size() - 1);
-    long t1 = last.startNs() + Math.round(last.latencyMs() * 1e6);
-    long pad = 500_000;
-    Chart trace =
-        Chart.numeric(
-                "Power of run "
-                    + run
-                    + " ("
-                    + meta.model()
-                    + "), "
-                    + infs.size()
-                    + " cycles of the layer phase",
-                "time since the first cycle's start (ms)",
-                "power (mW)")
-            .height(400)
-            .width(1210);
-    List<LayerSummary> layers = meta.result().layers();
-    Set<String> types = new LinkedHashSet<>();
-    for (RunDetails.InferenceRecord inf : infs) {
-      double at = (inf.startNs() - t0) / 1e6;
-      double end = at + inf.latencyMs();
-      for (LayerSummary l : layers) {
-        double dur = l.durationMsMean();
-        if (Double.isNaN(dur)) {
-          continue;
-        }
-        types.add(l.type());
-        trace.band(
-            new Chart.Band(
-                at,
-                at + dur,
-                typeColor(l.type()),
-                "layer "
-                    + l.index()
-                    + " "
-                    + l.name()
-                    + " ("
-                    + l.type()
-                    + "), "
-                    + Chart.fmt(dur, 4)
-                    + " ms"));
-        at += dur;
-      }
-      if (end > at) {
-        trace.band(
-            new Chart.Band(
-                at, end, "#cccccc", "unattributed tail, " + Chart.fmt(end - at, 3) + " ms"));
-      }
-    }
-    RawSamples raw = results.samples(run, t0 - pad, t1 + pad).orElseThrow();
-    List<String> rails = raw.rails();
-    for (int i = 0; i < rails.size(); i++) {
-      String rail = rails.get(i);
-      int at = i;
-      double[] x = raw.samples().stream().mapToDouble(p -> (p.tNs() - t0) / 1e6).toArray();
-      double[] y = raw.samples().stream().mapToDouble(p -> p.powerMw(at)).toArray();
-      trace.add(Series.xyLine(rail + " rail", railColor(rail, i), x, y));
-    }
-    for (String t : types) {
-      trace.legend("layer: " + t, typeColor(t));
-    }
-    trace.legend("unattributed tail", "#cccccc");
-    trace.fromZero();
-    // the mapping: mean power per layer (total rail) with its CI
-    String mappedRail =
-        rails.contains(meta.totalRail()) && !meta.totalRail().isEmpty()
-            ? meta.totalRail()
-            : rails.get(0);
-    List<String> cats = new ArrayList<>();
-    List<double[]> mapped = new ArrayList<>();
-    for (LayerSummary l : layers) {
-      var e = l.powerMw().get(mappedRail);
-      if (e != null) {
-        cats.add(Integer.toString(l.index()));
-        mapped.add(new double[] {e.mean(), e.ci95Low(), e.ci95High()});
-      }
-    }
-    double[] pw = mapped.stream().mapToDouble(v -> v[0]).toArray();
-    double[] lo = mapped.stream().mapToDouble(v -> v[1]).toArray();
-    double[] hi = mapped.stream().mapToDouble(v -> v[2]).toArray();
-    Chart map =
-        Chart.categorical(
-                "Mean power mapped to each layer (" + mappedRail + " rail), 95% CI",
-                "layer index",
-                "power (mW)",
-                cats)
-            .width(1210)
-            .add(
-                new Series(
-                    "mapped power", "#08306b", Chart.Kind.POINTS, null, pw, lo, hi, null, null));
-    String note =
-        "Raw samples of run "
-            + run
-            + (meta.simulated() ? " (simulated)" : "")
-            + ": one dot per reading. Shaded bands: the layers, laid from each inference's start with their mean profiled"
-            + " durations (the paper's mapping); grey: the unattributed tail. Below: the mean power the run's mapping gives"
-            + " each layer (layers without samples are left out).";
-    return section(id, label, title, note, List.of(trace.svg(), map.svg()));
-  }
-
-  /**
-   * The run whose raw samples draw Fig. 2: one of the study's board that kept samples and has
-   * records of its layer phase; a run of the study first, then one of the base model, then the
-   * newest.
-   */
-  private Long samplesRun() {
-    Set<Long> ofStudy = new HashSet<>();
-    configs.values().forEach(c -> ofStudy.add(c.row().runId()));
-    String model = base.getOrDefault(Models.MODEL, "mobilenetv2");
-    List<RunRow> candidates =
-        results.runs().stream()
-            .filter(r -> r.samplesStored() > 0 && r.board().equals(study.board()))
-            .sorted(
-                Comparator.comparing((RunRow r) -> !ofStudy.contains(r.id()))
-                    .thenComparing(r -> !r.model().equals(model))
-                    .thenComparing(Comparator.comparingLong(RunRow::id).reversed()))
-            .toList();
-    for (RunRow r : candidates) {
-      if (results.inferenceRecords(r.id()).stream().anyMatch(i -> i.phase().equals("layers"))) {
-        return r.id();
-      }
-    }
-    return null;
-  }
-
-  /** Fig. 3: energy per layer of the base configuration. */
-  private String fig3() {
-    String id = "fig3";
-    String label = "Fig. 3";
-    String title = "Energy of single layers (base configuration)";
-    if (baseConfig == null) {
-      return absent(id, label, title, "the study has no finished configuration");
-    }
-    long run = baseConfig.row().runId();
-    List<LayerSummary> ls = baseConfig.run().result().layers();
-    if (ls.stream().allMatch(l -> l.energyMj().isEmpty())) {
-      return absent(
-          id,
-          label,
-          title,
-          "the base configuration has no layer results (asynchronous runs have none)");
-    }
-    Map<Integer, String> typeOf = new LinkedHashMap<>();
-    Map<String, Map<Integer, Double>> energy = new LinkedHashMap<>();
-    for (LayerSummary l : ls) {
-      if (l.energyMj().isEmpty()) {
-        continue;
-      }
-      typeOf.put(l.index(), l.type());
-      for (String rail : baseConfig.run().result().rails()) {
-        Double e = l.energyMj().get(rail);
-        if (e != null) {
-          energy.computeIfAbsent(rail, k -> new HashMap<>()).put(l.index(), e);
-        }
-      }
-    }
-    List<Integer> idx = new ArrayList<>(typeOf.keySet());
-    List<String> cats = idx.stream().map(String::valueOf).toList();
-    List<String> svgs = new ArrayList<>();
-    String total = energy.containsKey(this.total) ? this.total : energy.keySet().iterator().next();
-    Chart c =
-        Chart.categorical(
-                "Energy per layer, " + total + " rail (run " + run + ")",
-                "layer index",
-                "energy per execution (mJ)",
-                cats)
-            .stacked()
-            .width(900);
-    for (String t : new LinkedHashSet<>(typeOf.values())) {
-      double[] y = new double[idx.size()];
-      for (int k = 0; k < idx.size(); k++) {
-        y[k] =
-            typeOf.get(idx.get(k)).equals(t)
-                ? energy.get(total).getOrDefault(idx.get(k), Double.NaN)
-                : Double.NaN;
-      }
-      c.add(Series.bars(t, strongTypeColor(t), y));
-    }
-    svgs.add(c.svg());
-    if (energy.containsKey("cpu") && energy.containsKey("gpu")) {
-      Chart s =
-          Chart.categorical(
-                  "Energy per layer, CPU + GPU rails (stacked)",
-                  "layer index",
-                  "energy per execution (mJ)",
-                  cats)
-              .stacked()
-              .width(900);
-      for (String rail : List.of("gpu", "cpu")) {
-        double[] y = new double[idx.size()];
-        for (int k = 0; k < idx.size(); k++) {
-          y[k] = energy.get(rail).getOrDefault(idx.get(k), Double.NaN);
-        }
-        s.add(Series.bars(rail + " rail", railColor(rail, 0), y));
-      }
-      svgs.add(s.svg());
-    }
-    return section(
-        id,
-        label,
-        title,
-        "Energy = mapped mean power × mean profiled duration of each layer (the paper's"
-            + " definition), for the base configuration ("
-            + esc(describe(baseConfig))
-            + "). Layers the mapping could not"
-            + " measure have no bar. The per-layer table below has every number.",
-        svgs);
-  }
-
-  /** Figs. 4–6: one factor of the hardware swept, three panels. */
-  private String sweepFigure(
-      String id, String label, String title, String factor, Set<Integer> used) {
-    List<Configuration> cs = slice(factor, used, x -> true);
-    if (cs.isEmpty()) {
-      return absent(id, label, title, "the study does not sweep " + factor);
-    }
-    List<String> cats = cs.stream().map(c -> pretty(factor, c.setting(factor))).toList();
-    String x = axis(factor);
-    List<String> svgs = new ArrayList<>();
-    String note;
-    if (factor.equals("cpu.freq_khz")) {
-      Chart p =
-          Chart.categorical("CPU + GPU power (stacked)", x, "power (mW)", cats)
-              .stacked()
-              .add(
-                  Series.bars(
-                      "gpu rail",
-                      GPU_COLOR,
-                      cs.stream().mapToDouble(c -> c.power("gpu")).toArray()))
-              .add(
-                  Series.bars(
-                      "cpu rail",
-                      CPU_COLOR,
-                      cs.stream().mapToDouble(c -> c.power("cpu")).toArray()));
-      svgs.add(p.svg());
-      svgs.add(latencyChart(cs, cats, x));
-      svgs.add(energyChart(cs, cats, x, List.of(total)));
-      note =
-          "Power of the CPU and GPU rails stacked (their sum is what the paper's Fig. 5 stacks); latency per"
-              + " inference with its p95 as the upper whisker; energy per inference of the total rail.";
-    } else if (factor.equals("gpu.freq_hz")) {
-      Chart p =
-          Chart.categorical("GPU and CPU power", x, "power (mW)", cats)
-              .fromZero()
-              .add(line("gpu rail", GPU_COLOR, cs, "gpu"))
-              .add(line("cpu rail", CPU_COLOR, cs, "cpu"));
-      svgs.add(p.svg());
-      svgs.add(latencyChart(cs, cats, x));
-      svgs.add(energyChart(cs, cats, x, List.of("gpu", total)));
-      note =
-          "GPU and CPU rail power with 95% CIs; latency per inference (whisker: p95); energy per inference of"
-              + " the GPU rail (the paper's GPU energy) and of the total rail.";
-    } else {
-      Chart p =
-          Chart.categorical("Power (" + total + " rail)", x, "power (mW)", cats)
-              .add(line(total + " rail", IN_COLOR, cs, total));
-      svgs.add(p.svg());
-      svgs.add(energyChart(cs, cats, x, List.of(total)));
-      svgs.add(latencyChart(cs, cats, x));
-      note =
-          "Mean power of the total rail with its 95% CI (from the spread of per-inference means), energy per"
-              + " inference (mean power × mean latency) and latency per inference (whisker: p95).";
-    }
-    return section(id, label, title, note, svgs);
-  }
-
-  private Series line(String name, String color, List<Configuration> cs, String rail) {
-    return Series.line(
-        name,
-        color,
-        cs.stream().mapToDouble(c -> c.power(rail)).toArray(),
-        cs.stream().mapToDouble(c -> c.powerMw(rail).ci95Low()).toArray(),
-        cs.stream().mapToDouble(c -> c.powerMw(rail).ci95High()).toArray());
-  }
-
-  private String latencyChart(List<Configuration> cs, List<String> cats, String x) {
-    double[] p95 = new double[cs.size()];
-    double[] mean = new double[cs.size()];
-    for (int i = 0; i < cs.size(); i++) {
-      mean[i] = cs.get(i).latencyPerInput();
-      p95[i] = percentile(dist(cs.get(i)).latencyMs(), 95);
-    }
-    return Chart.categorical("Latency per inference", x, "latency (ms)", cats)
-        .fromZero()
-        .add(Series.line("mean latency", "#e15759", mean, mean, p95))
-        .svg();
-  }
-
-  private String energyChart(
-      List<Configuration> cs, List<String> cats, String x, List<String> rails) {
-    Chart c = Chart.categorical("Energy per inference", x, "energy (mJ)", cats).fromZero();
-    for (String rail : rails) {
-      c.add(
-          Series.line(
-              rail + " rail",
-              rail.equals("gpu") ? GPU_COLOR : "#b07aa1",
-              cs.stream().mapToDouble(k -> k.energyPerInput(rail)).toArray()));
-    }
-    return c.svg();
-  }
-
-  /** Fig. 7: sync vs async × batch, box plots of per-inference values. */
-  private String fig7(Set<Integer> used) {
-    String id = "fig7";
-    String label = "Fig. 7";
-    String title = "Synchronous vs asynchronous execution for different batch sizes";
-    List<Configuration> cs = List.of();
-    for (int i = 0; i < slices.size(); i++) {
-      StudyInput.Slice s = slices.get(i);
-      if (!used.contains(i)
-          && new HashSet<>(s.factors()).equals(Set.of(Models.MODE, Models.BATCH))) {
-        cs = new ArrayList<>(members(s));
-        used.add(i);
-        break;
-      }
-    }
-    if (cs.isEmpty()) {
-      return absent(id, label, title, "the study has no grid over mode and batch");
-    }
-    cs.sort(
-        Comparator.comparing((Configuration c) -> c.setting(Models.MODE).equals("sync") ? 0 : 1)
-            .thenComparingInt(Configuration::batch));
-    List<String> cats =
-        cs.stream().map(c -> cap(c.setting(Models.MODE)) + " B" + c.batch()).toList();
-    List<String> svgs = boxPanels(cs, cats, "mode and batch");
-    return section(
-        id,
-        label,
-        title,
-        boxNote()
-            + " Latency and energy are divided by the batch (per input), as in the"
-            + " paper.",
-        svgs);
-  }
-
-  private List<String> boxPanels(List<Configuration> cs, List<String> cats, String x) {
-    Box[] p = new Box[cs.size()];
-    Box[] l = new Box[cs.size()];
-    Box[] e = new Box[cs.size()];
-    for (int i = 0; i < cs.size(); i++) {
-      StudyResults.Distribution dd = dist(cs.get(i));
-      p[i] = Box.of(dd.powerMw());
-      l[i] = Box.of(dd.latencyMs());
-      e[i] = Box.of(dd.energyMj());
-    }
-    return List.of(
-        Chart.categorical("Power (" + total + " rail), per inference", x, "power (mW)", cats)
-            .add(Series.boxes("power", IN_COLOR, p))
-            .svg(),
-        Chart.categorical("Latency per input", x, "latency per input (ms)", cats)
-            .add(Series.boxes("latency", "#e15759", l))
-            .svg(),
-        Chart.categorical("Energy per input", x, "energy per input (mJ)", cats)
-            .add(Series.boxes("energy", "#b07aa1", e))
-            .svg());
-  }
-
-  private static String boxNote() {
-    return "Each box is the distribution over the configuration's inferences: power = the mean of the samples inside"
-        + " each inference of the power phase (total rail); latency = each inference of the latency phase (logger off);"
-        + " energy = the trapezoidal integral of power over each inference of the power phase. Box: quartiles; thick"
-        + " line: median; whiskers: min and max; open dot: mean.";
-  }
-
-  /** Fig. 8: power over latency per network. */
-  private String fig8(Set<Integer> used) {
-    String id = "fig8";
-    String label = "Fig. 8";
-    String title = "Power over latency of different networks";
-    List<Configuration> cs =
-        slice(Models.MODEL, used, l -> l.stream().noneMatch(c -> c.model().contains("-")));
-    if (cs.isEmpty()) {
-      return absent(id, label, title, "the study does not sweep whole networks");
-    }
-    Chart c =
-        Chart.numeric("Power vs latency per network", "latency per inference (ms)", "power (mW)");
-    for (int i = 0; i < cs.size(); i++) {
-      Configuration k = cs.get(i);
-      c.add(
-          Series.xyPoints(
-              k.model(),
-              Chart.PALETTE[i % Chart.PALETTE.length],
-              new double[] {k.row().latencyMsMean()},
-              new double[] {k.power(total)},
-              new String[] {k.model()}));
-    }
-    List<String> cats = cs.stream().map(Configuration::model).toList();
-    Chart e =
-        Chart.categorical("Energy per inference per network", "network", "energy (mJ)", cats)
-            .add(
-                Series.bars(
-                    total + " rail",
-                    "#b07aa1",
-                    cs.stream().mapToDouble(k -> k.energyPerInput(total)).toArray()));
-    return section(
-        id,
-        label,
-        title,
-        "One point per network: mean latency (latency phase) and mean power of the total"
-            + " rail (power phase). Right: energy per inference.",
-        List.of(c.svg(), e.svg()));
-  }
-
-  /** Fig. 9: input kinds. */
-  private String fig9(Set<Integer> used) {
-    String id = "fig9";
-    String label = "Fig. 9";
-    String title = "Effect of the input on power";
-    List<Configuration> cs = slice(Models.INPUT, used, l -> true);
-    if (cs.isEmpty()) {
-      return absent(id, label, title, "the study does not sweep the input");
-    }
-    List<String> cats = cs.stream().map(c -> c.setting(Models.INPUT)).toList();
-    return section(id, label, title, boxNote(), boxPanels(cs, cats, "input"));
-  }
-
-  /** Fig. 10: layers mapped inside the network vs the same layers as single-layer networks. */
-  private String fig10(Set<Integer> used) {
-    String id = "fig10";
-    String label = "Fig. 10";
-    String title =
-        "Power, latency and energy of single layers: mapped in the network vs single-layer networks";
-    List<Configuration> cs =
-        slice(
-            Models.MODEL, used, l -> l.stream().allMatch(c -> LAYER.matcher(c.model()).matches()));
-    if (cs.isEmpty()) {
-      return absent(id, label, title, "the study has no single-layer networks (NET-layerI)");
-    }
-    int n = cs.size();
-    List<String> cats = new ArrayList<>();
-    double[][] mapped = new double[4][n];
-    double[][] single = new double[4][n];
-    double[] mappedLat = new double[n];
-    double[] singleLat = new double[n];
-    double[] mappedE = new double[n];
-    double[] singleE = new double[n];
-    for (int i = 0; i < n; i++) {
-      Configuration c = cs.get(i);
-      Matcher m = LAYER.matcher(c.model());
-      m.matches();
-      int layer = Integer.parseInt(m.group(2));
-      // the single-layer network: its last layer is the layer (the first is its own input reformat)
-      Optional<LayerSummary> s =
-          c.run().result().layers().stream().max(Comparator.comparingInt(LayerSummary::index));
-      Configuration whole =
-          configs.values().stream()
-              .filter(k -> k.model().equals(m.group(1)) && results.sameExceptModel(k, c))
-              .findFirst()
-              .orElse(baseConfig);
-      Optional<LayerSummary> w = whole == null ? Optional.empty() : whole.layer(layer);
-      String type = s.map(LayerSummary::type).orElse("");
-      cats.add("L" + layer + " " + type);
-      fill(mapped, mappedLat, mappedE, w, i);
-      fill(single, singleLat, singleE, s, i);
-    }
-    String x = "layer of " + LAYER.matcher(cs.get(0).model()).replaceFirst("$1");
-    Chart p =
-        Chart.categorical("Power (" + total + " rail), mean with 95% CI", x, "power (mW)", cats)
-            .add(Series.bars("mapped in the network", IN_COLOR, mapped[0], mapped[1], mapped[2]))
-            .add(Series.bars("single-layer network", CPU_COLOR, single[0], single[1], single[2]));
-    Chart l =
-        Chart.categorical("Latency of the layer", x, "latency (ms)", cats)
-            .add(Series.bars("mapped in the network", IN_COLOR, mappedLat))
-            .add(Series.bars("single-layer network", CPU_COLOR, singleLat));
-    Chart e =
-        Chart.categorical("Energy of the layer", x, "energy (mJ)", cats)
-            .add(Series.bars("mapped in the network", IN_COLOR, mappedE))
-            .add(Series.bars("single-layer network", CPU_COLOR, singleE));
-    return section(
-        id,
-        label,
-        title,
-        "Left of each pair: the layer's mapped mean power inside the whole network (its"
-            + " layer phase); right: the same layer alone behind its own input reformat, timed by the profiler so the"
-            + " reformat is left out. The paper drew boxes over mapped samples; the store keeps each layer's mean and 95%"
-            + " CI (over samples), shown as bar and whisker. Layers the mapping could not measure have no bar.",
-        List.of(p.svg(), l.svg(), e.svg()));
-  }
-
-  private void fill(double[][] p, double[] lat, double[] e, Optional<LayerSummary> l, int i) {
-    var power = l.map(x -> x.powerMw().get(total)).orElse(null);
-    if (l.isEmpty() || power == null) {
-      p[0][i] = p[1][i] = p[2][i] = lat[i] = e[i] = Double.NaN;
-      return;
-    }
-    p[0][i] = power.mean();
-    p[1][i] = power.ci95Low();
-    p[2][i] = power.ci95High();
-    lat[i] = l.get().durationMsMean();
-    Double energy = l.get().energyMj().get(total);
-    e[i] = energy == null ? Double.NaN : energy;
-  }
-
-  /** Fig. 11: one convolution, kernel / stride / output channels. */
-  private String fig11(Set<Integer> used) {
-    String id = "fig11";
-    String label = "Fig. 11";
-    String title = "Power of a convolution vs kernel size, stride and output channels";
-    List<String> svgs = new ArrayList<>();
-    String[] names = {
-      "kernel size (pixels)",
-      "stride (pixels)",
-      "input channels",
-      "output channels",
-      "height (pixels)",
-      "width (pixels)"
-    };
-    while (true) {
-      List<Configuration> cs =
-          slice(
-              Models.MODEL, used, l -> l.stream().allMatch(c -> CONV.matcher(c.model()).matches()));
-      if (cs.isEmpty()) {
-        break;
-      }
-      int varies = -1;
-      List<int[]> params = new ArrayList<>();
-      for (Configuration c : cs) {
-        Matcher m = CONV.matcher(c.model());
-        m.matches();
-        int[] v = new int[6];
-        for (int g = 0; g < 6; g++) {
-          v[g] = Integer.parseInt(m.group(g + 1));
-        }
-        params.add(v);
-      }
-      for (int g = 0; g < 6 && varies < 0; g++) {
-        for (int[] v : params) {
-          if (v[g] != params.get(0)[g]) {
-            varies = g;
-            break;
-          }
-        }
-      }
-      int g = Math.max(0, varies);
-      List<String> cats = new ArrayList<>();
-      Box[] boxes = new Box[cs.size()];
-      for (int i = 0; i < cs.size(); i++) {
-        int[] v = params.get(i);
-        cats.add(g == 0 || g == 1 ? v[g] + "×" + v[g] : Integer.toString(v[g]));
-        boxes[i] = Box.of(dist(cs.get(i)).powerMw());
-      }
-      svgs.add(
-          Chart.categorical(
-                  "Power vs " + names[g].replaceFirst(" \\(.*", ""), names[g], "power (mW)", cats)
-              .add(Series.boxes("power (" + total + " rail) per inference", IN_COLOR, boxes))
-              .svg());
-    }
-    if (svgs.isEmpty()) {
-      return absent(
-          id,
-          label,
-          title,
-          "the study has no single-convolution networks (conv-kK-sS-cINxOUT-HxW)");
-    }
-    return section(
-        id,
-        label,
-        title,
-        "One convolution at 3×224×224 input; the rest of each sweep at kernel 1×1,"
-            + " stride 1, 3 output channels. "
-            + boxNote()
-            + " These inferences last about one sample period or less, so"
-            + " each holds 0–2 samples, some of them from the gap between inferences or the input reformat: the boxes are"
-            + " wide and the mean sits below the median.",
-        svgs);
-  }
-
-  /** Slices no paper figure drew: power, latency and energy vs their values. */
-  private String otherSlices(Set<Integer> used) {
-    StringBuilder sb = new StringBuilder();
-    int n = 0;
-    for (int i = 0; i < slices.size(); i++) {
-      if (used.contains(i)) {
-        continue;
-      }
-      StudyInput.Slice s = slices.get(i);
-      List<Configuration> cs = members(s);
-      if (cs.size() < 2) {
-        continue;
-      }
-      n++;
-      List<String> cats =
-          cs.stream()
-              .map(
-                  c ->
-                      String.join(
-                          " ",
-                          s.factors().stream()
-                              .map(
-                                  f ->
-                                      s.factors().size() == 1
-                                          ? pretty(f, c.setting(f))
-                                          : f + "=" + pretty(f, c.setting(f)))
-                              .toList()))
-              .toList();
-      String x =
-          s.factors().size() == 1 ? axis(s.factors().get(0)) : String.join(", ", s.factors());
-      Chart p =
-          Chart.categorical("Power (" + total + " rail)", x, "power (mW)", cats)
-              .add(line(total + " rail", IN_COLOR, cs, total));
-      Chart e =
-          Chart.categorical("Energy per input", x, "energy per input (mJ)", cats)
-              .fromZero()
-              .add(
-                  Series.line(
-                      total + " rail",
-                      "#b07aa1",
-                      cs.stream().mapToDouble(k -> k.energyPerInput(total)).toArray()));
-      Chart l =
-          Chart.categorical("Latency per input", x, "latency per input (ms)", cats)
-              .fromZero()
-              .add(
-                  Series.line(
-                      "mean",
-                      "#e15759",
-                      cs.stream().mapToDouble(Configuration::latencyPerInput).toArray()));
-      sb.append(
-          section(
-              "slice" + i,
-              "Sweep " + s.label(),
-              "power, latency and energy",
-              "A sweep of this study that" + " no figure of the paper draws.",
-              List.of(p.svg(), e.svg(), l.svg())));
-    }
-    return n == 0 ? "" : sb.toString();
   }
 
   // ------------------------------------------------------------------ optima
@@ -1322,146 +599,5 @@ public final class HtmlReport {
     slots.put("body", body);
     slots.put("js", PageTemplate.resource("report.js"));
     return PageTemplate.fill(PageTemplate.resource("page.html"), slots);
-  }
-
-  private static String typeColor(String type) {
-    String c = TYPE_COLORS.get(type);
-    return c != null ? c : LIGHT[Math.floorMod(type.hashCode(), LIGHT.length)];
-  }
-
-  /** Layer types as bar colours. */
-  private static String strongTypeColor(String type) {
-    return switch (type) {
-      case "Conv" -> "#4e79a7";
-      case "DepthwiseConv" -> "#f28e2b";
-      case "Add" -> "#76b7b2";
-      case "Pool" -> "#b07aa1";
-      case "Shuffle" -> "#e15759";
-      case "Gemm" -> "#59a14f";
-      case "Reformat" -> "#edc948";
-      default -> Chart.PALETTE[Math.floorMod(type.hashCode(), Chart.PALETTE.length)];
-    };
-  }
-
-  private static String railColor(String rail, int i) {
-    return switch (rail) {
-      case "in", "total" -> "#08306b";
-      case "cpu" -> CPU_COLOR;
-      case "gpu" -> GPU_COLOR;
-      default -> Chart.PALETTE[(i + 3) % Chart.PALETTE.length];
-    };
-  }
-
-  /** The axis label of a setting, with its unit. */
-  static String axis(String setting) {
-    return switch (setting) {
-      case "cpu.cores" -> "active CPU cores";
-      case "cpu.freq_khz" -> "CPU frequency (MHz)";
-      case "gpu.freq_hz" -> "GPU frequency (MHz)";
-      case "emc.freq_hz" -> "memory frequency (MHz)";
-      case "batch" -> "batch (inputs)";
-      case "mode" -> "execution mode";
-      case "input" -> "input";
-      case "model" -> "network";
-      case "gpu.clock_mhz" -> "GPU clock (MHz)";
-      case "gpu.power_limit_mw" -> "GPU power limit (mW)";
-      default -> setting;
-    };
-  }
-
-  /** A setting's value in the unit of its axis (frequencies in MHz). */
-  static String pretty(String setting, String value) {
-    if (value == null) {
-      return "-";
-    }
-    try {
-      if (setting.endsWith("_khz")) {
-        return trim(Double.parseDouble(value) / 1e3);
-      }
-      if (setting.endsWith("_hz")) {
-        return trim(Double.parseDouble(value) / 1e6);
-      }
-    } catch (NumberFormatException e) {
-      return value;
-    }
-    return value;
-  }
-
-  /**
-   * {@code cpu.freq 1479 MHz}, {@code cpu.cores 4}: a setting with its value in the unit people
-   * read.
-   */
-  static String setting(String key, String value) {
-    if (key.endsWith("_khz") || key.endsWith("_hz")) {
-      return key.replaceFirst("_k?hz$", "") + " " + pretty(key, value) + " MHz";
-    }
-    return key + " " + value;
-  }
-
-  private static String trim(double v) {
-    String s = String.format(Locale.ROOT, "%.1f", v);
-    return s.endsWith(".0") ? s.substring(0, s.length() - 2) : s;
-  }
-
-  private static String range(String f, List<String> vs) {
-    List<String> p = vs.stream().map(v -> pretty(f, v)).toList();
-    return p.size() <= 3
-        ? String.join(", ", p)
-        : p.get(0) + " … " + p.get(p.size() - 1) + " (" + p.size() + " values)";
-  }
-
-  private static String describe(Configuration c) {
-    StringBuilder sb = new StringBuilder(c.model());
-    c.row().settings().forEach((k, v) -> sb.append(", ").append(setting(k, v)));
-    return sb.toString();
-  }
-
-  private static String cap(String s) {
-    return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
-  }
-
-  private static String num(double v, int decimals) {
-    if (Double.isNaN(v)) {
-      return "<td class=\"n\">n/a</td>";
-    }
-    return "<td class=\"n\" data-v=\"" + v + "\">" + Chart.fmt(v, decimals) + "</td>";
-  }
-
-  /** The {@code pct} percentile of {@code v}'s values other than NaN; NaN for none. */
-  private static double percentile(double[] v, double pct) {
-    return Analyzer.percentile(
-        java.util.Arrays.stream(v).filter(x -> !Double.isNaN(x)).sorted().toArray(), pct);
-  }
-
-  /** {@code 3x224x224}, as the store writes a shape. */
-  private static String shape(List<Integer> dims) {
-    StringBuilder sb = new StringBuilder();
-    for (Integer d : dims) {
-      sb.append(sb.length() == 0 ? "" : "x").append(d);
-    }
-    return sb.toString();
-  }
-
-  private static double d(String s) {
-    if (s == null) {
-      return Double.NaN;
-    }
-    try {
-      return Double.parseDouble(s);
-    } catch (NumberFormatException e) {
-      return Double.NaN;
-    }
-  }
-
-  private static double[] arr(List<Double> l) {
-    return l.stream().mapToDouble(Double::doubleValue).toArray();
-  }
-
-  private static String literal(String s) {
-    return "'" + s.replace("'", "''") + "'";
-  }
-
-  private static String esc(String s) {
-    return Chart.esc(s);
   }
 }
