@@ -16,6 +16,7 @@ import io.inferwatt.engines.trt.TrtexecRecorder;
 import io.inferwatt.hardware.Recorder;
 import io.inferwatt.study.ProfileResult;
 import io.inferwatt.study.ProfileRunner;
+import io.inferwatt.study.boards.Boards;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -220,7 +221,7 @@ final class ProfileCommand extends BaseCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     AnalyzeCommand.Output fmt = AnalyzeCommand.Output.parse(format);
     Boards.Opened opened =
-        Boards.open(
+        Boards.openProfile(
             board,
             engine,
             positional,
@@ -230,7 +231,7 @@ final class ProfileCommand extends BaseCommand implements Callable<Integer> {
             root,
             new Boards.EngineOptions(
                 inputs, threads, Durations.parseNs(runnerTimeout), trtexec, engineCache, precision),
-            spec.commandLine().getErr());
+            spec.commandLine().getErr()::println);
     Recorder recorder = opened.recorder();
     NetworkSpec net = opened.network();
     Workload workload = new Workload(net, batch, ExecutionMode.parse(mode), InputKind.parse(input));
@@ -267,7 +268,7 @@ final class ProfileCommand extends BaseCommand implements Callable<Integer> {
               AnalyzeCommand.options(minSamples, mapping, null),
               progress);
       progress.done();
-      if (recorder instanceof TrtexecRecorder t) { // where trtexec's clock was placed, and how well
+      if (opened.engine() instanceof TrtexecRecorder t) { // where trtexec's clock was placed
         TrtexecRecorder.Report rep = t.lastReport();
         for (TrtexecRecorder.PassAlignment a : rep.alignments()) {
           err.printf(
@@ -290,7 +291,7 @@ final class ProfileCommand extends BaseCommand implements Callable<Integer> {
           meta.put("board", result.board());
           meta.put("simulated", result.simulated());
           meta.put("model", net.name());
-          if (recorder instanceof TrtexecRecorder t) {
+          if (opened.engine() instanceof TrtexecRecorder t) {
             meta.put("tensorrt", t.lastReport().version().toString());
             meta.put("clock_alignment_error_ns", t.lastReport().alignmentErrorNs());
           }
@@ -301,7 +302,7 @@ final class ProfileCommand extends BaseCommand implements Callable<Integer> {
       Long runId =
           store == null
               ? null
-              : store.save(result, clockNotes(recorder), opened.logger().map(LoggerFeed::cost));
+              : store.save(result, clockNotes(opened.engine()), opened.loggerCost());
       print(fmt, result, runId);
     } finally {
       opened.close();

@@ -2,6 +2,7 @@ package io.inferwatt.cli;
 
 import io.inferwatt.hardware.knobs.Restorer;
 import io.inferwatt.hardware.knobs.StateDir;
+import io.inferwatt.study.boards.Boards;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,7 +37,7 @@ final class RestoreCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     StateDir dir = stateDir == null ? StateDir.fromEnvironment() : StateDir.at(stateDir);
-    List<Restorer.Outcome> out = Restorer.restorePending(dir);
+    List<Restorer.Outcome> out = Restorer.restorePending(dir, Boards.known());
     PrintWriter o = spec.commandLine().getOut();
     if (out.isEmpty()) {
       o.println("nothing to restore (no saved settings in " + dir + ")");
@@ -59,7 +60,8 @@ final class RestoreCommand implements Callable<Integer> {
       return;
     }
     try {
-      for (Restorer.Outcome r : Restorer.restorePending(StateDir.fromEnvironment())) {
+      for (Restorer.Outcome r :
+          Restorer.restorePending(StateDir.fromEnvironment(), Boards.known())) {
         err.println("inferwatt: " + r.message());
       }
     } catch (RuntimeException e) {

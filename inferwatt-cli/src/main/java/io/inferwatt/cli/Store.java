@@ -5,6 +5,7 @@ import io.inferwatt.store.RawSamples;
 import io.inferwatt.store.RunDetails;
 import io.inferwatt.store.RunInput;
 import io.inferwatt.study.ProfileResult;
+import io.inferwatt.study.boards.LoggerCost;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,10 +32,10 @@ final class Store implements AutoCloseable {
    * the run's environment (clock alignment, engine), and the power logger's own cost (dropped
    * samples, CPU time) joins the logger statistics that the recording's read times give.
    */
-  long save(ProfileResult r, Map<String, String> notes, Optional<LoggerFeed.Cost> loggerCost) {
+  long save(ProfileResult r, Map<String, String> notes, Optional<LoggerCost> loggerCost) {
     RunDetails details = details(r);
     if (loggerCost.isPresent() && details.logger().isPresent()) {
-      LoggerFeed.Cost c = loggerCost.get();
+      LoggerCost c = loggerCost.get();
       details =
           details.withLogger(details.logger().get().withCost(c.droppedSamples(), c.cpuPercent()));
     }

@@ -2,17 +2,8 @@ package io.inferwatt.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.inferwatt.engines.sim.VirtualNano;
 import io.inferwatt.hardware.Knob;
-import io.inferwatt.hardware.Recorder;
 import io.inferwatt.hardware.knobs.AppliedSettings;
-import io.inferwatt.hardware.knobs.CpuFreqMethod;
-import io.inferwatt.hardware.knobs.Host;
-import io.inferwatt.hardware.knobs.Knobs;
-import io.inferwatt.hardware.knobs.NvmlBinding;
-import io.inferwatt.hardware.knobs.ProcessRunner;
-import io.inferwatt.hardware.knobs.StateDir;
-import io.inferwatt.hardware.knobs.SysfsWriter;
 import io.inferwatt.store.MeasurementStore;
 import io.inferwatt.store.StudyConfigurationRow;
 import io.inferwatt.store.StudyInput;
@@ -24,6 +15,8 @@ import io.inferwatt.study.Plan;
 import io.inferwatt.study.Plans;
 import io.inferwatt.study.ProfileResult;
 import io.inferwatt.study.StudyRunner;
+import io.inferwatt.study.boards.Boards;
+import io.inferwatt.study.boards.StudyBoard;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,8 +76,15 @@ final class StudyCommand implements Runnable {
       Plan plan = plan();
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
-      Board board = Board.open(plan, sysfsRoot, dryRun, out);
-      Expansion ex = Plans.expand(plan, board.name(), board.engines(), board.knobs());
+      StudyBoard board = Boards.openStudy(plan, sysfsRoot, dryRun, out::println);
+      Expansion ex;
+      try {
+        ex = Plans.expand(plan, board.name(), board.engines(), board.knobs());
+        board.check(ex.configurations());
+      } catch (RuntimeException e) {
+        board.close(); // its power sources (a tegrastats child) must not outlive a refused plan
+        throw e;
+      }
       String tag = board.simulated() ? "[simulated] " : "";
       if (dryRun) {
         return dryRun(ex, board, out, tag);
@@ -99,17 +99,17 @@ final class StudyCommand implements Runnable {
                 + " boards with engine onnxruntime or tensorrt; --dry-run shows every configuration"
                 + " and write");
       }
-      if (board.recorder() instanceof OnnxStudyRecorder) {
-        OnnxStudyRecorder.check(ex.configurations());
-      }
-      try (Store store = Store.open(db);
-          Board.Resources sensors = board.resources()) {
+      try (StudyBoard sensors = board;
+          Store store = Store.open(db)) {
         Progress progress = new Progress(err, tag, plan.study());
         StudyRunner.Summary s;
-        try (AppliedSettings guard = board.guard(err)) {
-          Recorder recorder =
-              guard == null ? board.recorder() : new Guarded(board.recorder(), guard);
-          s = StudyRunner.run(recorder, ex, new Sink(store.base()), progress);
+        try (AppliedSettings guard =
+            board.guard(
+                line -> {
+                  err.println(line);
+                  err.flush();
+                })) {
+          s = StudyRunner.run(board.recorder(guard), ex, new Sink(store.base()), progress);
         }
         progress.done();
         out.printf(
@@ -132,7 +132,7 @@ final class StudyCommand implements Runnable {
       return 0;
     }
 
-    private Integer dryRun(Expansion ex, Board board, PrintWriter out, String tag) {
+    private Integer dryRun(Expansion ex, StudyBoard board, PrintWriter out, String tag) {
       Set<String> finished = new HashSet<>();
       if (Files.exists(db)) {
         try (Store store = Store.open(db)) {
@@ -295,120 +295,6 @@ final class StudyCommand implements Runnable {
             s.simulated() ? "  [simulated]" : "");
       }
       return 0;
-    }
-  }
-
-  /** The board a plan names: its knobs, engines, and a recorder where this build can measure. */
-  record Board(
-      String name,
-      boolean simulated,
-      List<String> engines,
-      List<Knob> knobs,
-      Recorder recorder,
-      Host host) {
-
-    static Board open(Plan plan, Path sysfsRoot, boolean dryRun, PrintWriter out) {
-      String b = plan.board();
-      if (b.equals("sim:nano")) {
-        VirtualNano nano = VirtualNano.create(plan.seed());
-        return new Board(b, true, List.of("sim"), nano.knobs(), nano, null);
-      }
-      if (b.equals("jetson") || b.equals("linux-cpu")) {
-        Host host =
-            sysfsRoot == null
-                ? Host.system()
-                : Host.of(sysfsRoot, ProcessRunner.system(), SysfsWriter.direct());
-        if (dryRun) {
-          host = host.dryRun(line -> out.println("    " + line));
-        }
-        List<Knob> knobs =
-            b.equals("jetson") ? Knobs.jetson(host) : Knobs.linuxCpu(host, CpuFreqMethod.PIN_RANGE);
-        Recorder recorder = null;
-        boolean trt = "tensorrt".equals(plan.engine());
-        if (trt && !dryRun && !OnnxStudyRecorder.trtexecFound()) {
-          throw new IllegalArgumentException(
-              "engine tensorrt: trtexec is neither at /usr/src/tensorrt/bin/trtexec nor on the PATH"
-                  + " (install TensorRT, or use engine onnxruntime); --dry-run shows every"
-                  + " configuration and write");
-        }
-        if (("onnxruntime".equals(plan.engine()) || trt) && !dryRun) {
-          // ONNX Runtime on this machine, with whatever power sensors it has
-          Path root = sysfsRoot == null ? Path.of("/") : sysfsRoot;
-          LoggerFeed.Sensors sensors = LoggerFeed.Sensors.discover(root);
-          if (sensors.logger().isEmpty()) {
-            out.println("inferwatt: no power sensor found: the study measures latency only");
-          }
-          recorder =
-              new OnnxStudyRecorder(
-                  b,
-                  plan.engine(),
-                  knobs,
-                  sensors,
-                  plan.seed(),
-                  Path.of(System.getProperty("java.io.tmpdir"), "inferwatt-models"));
-        }
-        return new Board(
-            b, false, List.of("tensorrt", "onnxruntime", "external"), knobs, recorder, host);
-      }
-      throw new IllegalArgumentException(
-          "board '" + b + "' is not one of sim:nano, jetson, linux-cpu");
-    }
-
-    /** What the board holds open (its power sources), closed after the study. */
-    interface Resources extends AutoCloseable {
-      @Override
-      void close();
-    }
-
-    Resources resources() {
-      return recorder instanceof OnnxStudyRecorder o ? o::close : () -> {};
-    }
-
-    /** Owner of the board's settings (restores on every exit); null for a simulated board. */
-    AppliedSettings guard(java.util.function.Consumer<String> log) {
-      return host == null
-          ? null
-          : AppliedSettings.open(
-              StateDir.fromEnvironment(), name, host, NvmlBinding.unavailable(), log);
-    }
-
-    AppliedSettings guard(PrintWriter err) {
-      return guard(
-          line -> {
-            err.println(line);
-            err.flush();
-          });
-    }
-  }
-
-  /** A recorder whose knobs save their state before changing. */
-  record Guarded(Recorder inner, AppliedSettings settings) implements Recorder {
-    @Override
-    public String board() {
-      return inner.board();
-    }
-
-    @Override
-    public boolean simulated() {
-      return inner.simulated();
-    }
-
-    @Override
-    public List<io.inferwatt.hardware.Rail> rails() {
-      return inner.rails();
-    }
-
-    @Override
-    public List<Knob> knobs() {
-      return settings.guard(inner.knobs());
-    }
-
-    @Override
-    public io.inferwatt.core.Timeline record(
-        io.inferwatt.core.model.Workload workload,
-        io.inferwatt.core.model.Protocol protocol,
-        ProgressListener listener) {
-      return inner.record(workload, protocol, listener);
     }
   }
 

@@ -25,4 +25,13 @@ public interface Knob {
    * @throws IllegalStateException when the board did not take the value
    */
   void apply(String value);
+
+  /**
+   * Whether the knob is touched only when a setting names it. Reading such a knob runs a tool the
+   * board may lack ({@code nvpmodel}), so its current value is not read to describe the board: a
+   * study or profile that never names it never needs the tool.
+   */
+  default boolean onDemand() {
+    return false;
+  }
 }

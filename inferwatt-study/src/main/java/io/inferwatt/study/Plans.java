@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -208,7 +209,8 @@ public final class Plans {
   /**
    * Checks a plan against the board and turns it into configurations: every setting must be an
    * engine setting or one of {@code knobs}, every value allowed. The base takes the board's current
-   * value for knobs it does not name.
+   * value for knobs it does not name, except {@link Knob#onDemand() on-demand} knobs (the power
+   * mode), which are left out unless the plan names them: reading them needs a tool.
    *
    * @param board the name of the board the knobs belong to (must be the plan's)
    * @param engines the engines the board runs
@@ -234,8 +236,14 @@ public final class Plans {
     for (String e : Models.ENGINE_KEYS) {
       base.put(e, plan.base().getOrDefault(e, Models.DEFAULTS.get(e)));
     }
+    Set<String> named = new HashSet<>(plan.base().keySet());
+    plan.sweeps().forEach(sw -> named.addAll(sw.values().keySet()));
     for (Knob k : knobs) {
-      base.put(k.name(), plan.base().containsKey(k.name()) ? plan.base().get(k.name()) : k.read());
+      if (plan.base().containsKey(k.name())) {
+        base.put(k.name(), plan.base().get(k.name()));
+      } else if (!k.onDemand() || named.contains(k.name())) {
+        base.put(k.name(), k.read());
+      }
     }
     for (Map.Entry<String, String> e : plan.base().entrySet()) {
       checkValue("base", e.getKey(), e.getValue(), byName, problems);

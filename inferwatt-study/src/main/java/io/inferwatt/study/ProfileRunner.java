@@ -62,7 +62,9 @@ public final class ProfileRunner {
         }
       }
       for (Knob k : knobs.values()) {
-        applied.put(k.name(), k.read());
+        if (!k.onDemand() || settings.containsKey(k.name())) { // never run a tool not asked for
+          applied.put(k.name(), k.read());
+        }
       }
       timeline = recorder.record(workload, protocol, listener);
     } catch (RuntimeException | Error failure) {

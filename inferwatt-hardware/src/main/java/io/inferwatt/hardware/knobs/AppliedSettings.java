@@ -18,9 +18,10 @@ import java.util.function.Consumer;
  * folder keeps a second measuring process off the board.
  *
  * <pre>{@code
+ * List<Knob> knobs = Knobs.jetson(Host.system());
  * try (AppliedSettings s = AppliedSettings.open(StateDir.fromEnvironment(), "jetson-nano",
- *     Host.system(), NvmlBinding.unavailable(), System.err::println)) {
- *   for (Knob k : s.guard(Knobs.jetson(Host.system()))) { ... k.apply(...) ... }
+ *     Host.system(), knobs, NvmlBinding.unavailable(), System.err::println)) {
+ *   for (Knob k : s.guard(knobs)) { ... k.apply(...) ... }
  * } // restored here
  * }</pre>
  *
@@ -70,12 +71,20 @@ public final class AppliedSettings implements AutoCloseable {
    * @param state the state folder
    * @param board the board's name (one lock and one state file per name)
    * @param host where the knobs write; in dry-run mode nothing is locked or saved
+   * @param knobs the board's knobs on {@code host}: a state file left by a crashed process is
+   *     replayed only if every step is one of theirs (else it is set aside, see {@link Restorer})
    * @param nvml for NVIDIA GPU steps left by a crashed process
    * @param log receives one line per restore, for people
-   * @throws IllegalStateException when another process holds the board
+   * @throws IllegalStateException when another process holds the board, when the state folder is
+   *     not private, or when a crashed process's settings could not be restored
    */
   public static AppliedSettings open(
-      StateDir state, String board, Host host, NvmlBinding nvml, Consumer<String> log) {
+      StateDir state,
+      String board,
+      Host host,
+      List<Knob> knobs,
+      NvmlBinding nvml,
+      Consumer<String> log) {
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(board, "board");
     StateDir.BoardLock lock = null;
@@ -95,10 +104,11 @@ public final class AppliedSettings implements AutoCloseable {
       Path pending = state.pendingFile(board);
       if (Files.exists(pending)) {
         try {
-          Restorer.Outcome o = Restorer.replay(pending, PendingState.read(pending), host, nvml);
+          Restorer.Outcome o = replayAtOpen(pending, board, host, knobs, nvml);
           restored.add(o.message());
           log.accept(o.message());
-          if (!o.restored()) {
+          if (!o.restored() && Files.exists(pending)) {
+            // replayed but not all of it: do not measure on a board in an unknown state
             throw new IllegalStateException(o.message());
           }
         } catch (RuntimeException e) {
@@ -108,6 +118,26 @@ public final class AppliedSettings implements AutoCloseable {
       }
     }
     return new AppliedSettings(state, board, host, nvml, log, lock, restored);
+  }
+
+  /** Checks and replays the state file a crashed process left for this board. */
+  private static Restorer.Outcome replayAtOpen(
+      Path pending, String board, Host host, List<Knob> knobs, NvmlBinding nvml) {
+    PendingState s;
+    try {
+      s = PendingState.read(pending);
+    } catch (IllegalArgumentException e) {
+      return Restorer.reject(pending, board, e.getMessage());
+    }
+    String refusal =
+        !s.board().equals(board)
+            ? "it names board '" + PendingState.shorten(s.board()) + "', not " + board
+            : !s.root().normalize().equals(host.root())
+                ? "it names root " + s.root() + ", but board " + board + " is at " + host.root()
+                : Restorer.refusal(s, host, knobs);
+    return refusal != null
+        ? Restorer.reject(pending, board, refusal)
+        : Restorer.replay(pending, s, host, nvml);
   }
 
   /** What was restored from an earlier crash when the board was taken, for people. */
@@ -292,6 +322,11 @@ public final class AppliedSettings implements AutoCloseable {
     @Override
     public List<String> allowed() {
       return knob.allowed();
+    }
+
+    @Override
+    public boolean onDemand() {
+      return knob.onDemand();
     }
 
     @Override

@@ -25,6 +25,24 @@ abstract class BoardKnob implements Restorable {
   /** Makes the change; the value is known to be allowed. */
   abstract void change(String value);
 
+  /**
+   * Whether {@code step} is one that this knob's {@link #restoreSteps()} could have saved on this
+   * board: its own files (or tool, or device) and a value of the form it saves. A saved state is
+   * replayed only when every step passes, so that a state file can never make a restore write
+   * anything else.
+   */
+  abstract boolean owns(RestoreStep step);
+
+  /** Whether {@code step} is {@code action} with {@code args.size()} arguments. */
+  static boolean is(RestoreStep step, String action, int args) {
+    return step.action().equals(action) && step.args().size() == args;
+  }
+
+  /** Whether {@code s} is a whole number of at most 18 digits (a saved frequency or id). */
+  static boolean digits(String s) {
+    return s.matches("\\d{1,18}");
+  }
+
   /** Checks that the board took {@code value}; throws {@link IllegalStateException} when not. */
   void verify(String value) {
     String back = read();

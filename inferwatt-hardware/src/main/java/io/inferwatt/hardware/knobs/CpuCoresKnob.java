@@ -107,6 +107,19 @@ final class CpuCoresKnob extends BoardKnob {
   }
 
   @Override
+  boolean owns(RestoreStep step) {
+    if (!is(step, "write", 2) || !step.args().get(1).matches("[01]")) {
+      return false;
+    }
+    for (int c : cores.subList(1, cores.size())) {
+      if (step.args().get(0).equals(online(c))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
   public List<RestoreStep> restoreSteps() {
     List<RestoreStep> steps = new ArrayList<>();
     for (int c : cores.subList(1, cores.size())) {

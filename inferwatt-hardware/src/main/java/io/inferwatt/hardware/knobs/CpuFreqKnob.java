@@ -112,6 +112,27 @@ final class CpuFreqKnob extends BoardKnob {
   }
 
   @Override
+  boolean owns(RestoreStep step) {
+    List<String> a = step.args();
+    for (String d : dirs) {
+      if (method == CpuFreqMethod.USERSPACE
+          && is(step, "write", 2)
+          && a.get(0).equals(d + "/scaling_governor")
+          && a.get(1).matches("[A-Za-z0-9_]{1,32}")) {
+        return true;
+      }
+      if (is(step, "range", 4)
+          && a.get(0).equals(d + "/scaling_min_freq")
+          && a.get(1).equals(d + "/scaling_max_freq")
+          && digits(a.get(2))
+          && digits(a.get(3))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
   public List<RestoreStep> restoreSteps() {
     List<RestoreStep> steps = new ArrayList<>();
     for (String d : dirs) {

@@ -88,6 +88,16 @@ final class DevfreqKnob extends BoardKnob {
   }
 
   @Override
+  boolean owns(RestoreStep step) {
+    List<String> a = step.args();
+    return is(step, "range", 4)
+        && a.get(0).equals(dir + "/min_freq")
+        && a.get(1).equals(dir + "/max_freq")
+        && digits(a.get(2))
+        && digits(a.get(3));
+  }
+
+  @Override
   public List<RestoreStep> restoreSteps() {
     return List.of(
         RestoreStep.range(

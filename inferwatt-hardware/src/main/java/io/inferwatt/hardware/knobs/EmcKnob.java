@@ -76,6 +76,17 @@ final class EmcKnob extends BoardKnob {
   }
 
   @Override
+  boolean owns(RestoreStep step) {
+    if (!is(step, "write", 2)) {
+      return false;
+    }
+    String file = step.args().get(0);
+    String value = step.args().get(1);
+    return (file.equals(OVERRIDE + "/clk_update_rate") && digits(value))
+        || (file.equals(OVERRIDE + "/clk_state") && value.matches("[01]"));
+  }
+
+  @Override
   public List<RestoreStep> restoreSteps() {
     return List.of(
         RestoreStep.write(OVERRIDE + "/clk_update_rate", host.read(OVERRIDE + "/clk_update_rate")),

@@ -74,6 +74,40 @@ public final class Host {
     return rel.isEmpty() ? root : root.resolve(rel);
   }
 
+  /**
+   * Why writing to {@code boardPath} would reach outside this machine's root, or null when it stays
+   * inside: the path must be absolute and normal (no {@code ..}, {@code .} or {@code //}), its real
+   * path (every link resolved) must lie under the root's real path, and the file must have no
+   * second hard link (a hard link is a name for a file elsewhere). A saved state is replayed only
+   * when every path it names passes.
+   */
+  String escape(String boardPath) {
+    if (!boardPath.startsWith("/")
+        || !Path.of(boardPath).normalize().toString().equals(boardPath)
+        || boardPath.length() < 2) {
+      return boardPath + " is not a plain absolute path";
+    }
+    try {
+      Path realRoot = root.toRealPath();
+      Path real = resolve(boardPath).toRealPath();
+      if (!real.startsWith(realRoot)) {
+        return boardPath + " resolves to " + real + ", outside the board's root " + realRoot;
+      }
+      if (!Files.isRegularFile(real)) {
+        return boardPath + " is not a regular file";
+      }
+      Object links = Files.getAttribute(real, "unix:nlink");
+      if (links instanceof Integer n && n > 1) {
+        return boardPath + " has " + n + " hard links (a name for a file elsewhere)";
+      }
+      return null;
+    } catch (UnsupportedOperationException | IllegalArgumentException e) {
+      return null; // no unix attributes here: the real-path check above is all there is
+    } catch (IOException e) {
+      return boardPath + " cannot be resolved under " + root + ": " + reason(e);
+    }
+  }
+
   /** Whether the board path exists. */
   public boolean exists(String boardPath) {
     return overlay.containsKey(boardPath) || Files.exists(resolve(boardPath));

@@ -64,6 +64,15 @@ final class NvmlClockKnob extends BoardKnob {
   }
 
   @Override
+  boolean owns(RestoreStep step) {
+    String dev = Integer.toString(device);
+    return (is(step, "nvml-reset-clocks", 1) && step.args().get(0).equals(dev))
+        || (is(step, "nvml-lock-clocks", 2)
+            && step.args().get(0).equals(dev)
+            && allowed.contains(step.args().get(1)));
+  }
+
+  @Override
   public List<RestoreStep> restoreSteps() {
     String now = read();
     return now.equals(UNLOCKED)

@@ -76,6 +76,19 @@ final class NvmlPowerLimitKnob extends BoardKnob {
   }
 
   @Override
+  boolean owns(RestoreStep step) {
+    if (!is(step, "nvml-power-limit", 2)
+        || !step.args().get(0).equals(Integer.toString(device))
+        || !digits(step.args().get(1))) {
+      return false;
+    }
+    long mw = Long.parseLong(step.args().get(1));
+    // the saved limit is the one read before the change: anywhere inside the constraints
+    return mw >= Long.parseLong(allowed.get(0))
+        && mw <= Long.parseLong(allowed.get(allowed.size() - 1));
+  }
+
+  @Override
   public List<RestoreStep> restoreSteps() {
     return List.of(
         new RestoreStep(

@@ -55,6 +55,12 @@ final class NvpmodelKnob extends BoardKnob {
     return List.copyOf(modes.keySet());
   }
 
+  /** Reading runs {@code nvpmodel -q}: only when a setting names the power mode. */
+  @Override
+  public boolean onDemand() {
+    return true;
+  }
+
   @Override
   String describe(List<String> allowed) {
     List<String> out = new ArrayList<>();
@@ -69,7 +75,16 @@ final class NvpmodelKnob extends BoardKnob {
     if (dryRunMode != null) {
       return dryRunMode;
     }
-    ProcessRunner.Result r = host.run(List.of("nvpmodel", "-q"), false);
+    ProcessRunner.Result r;
+    try {
+      r = host.run(List.of("nvpmodel", "-q"), false);
+    } catch (IllegalStateException e) {
+      throw new IllegalStateException(
+          "power.mode needs nvpmodel: "
+              + e.getMessage()
+              + "; install nvpmodel (JetPack) or leave power.mode out of the settings",
+          e);
+    }
     if (r.exitCode() != 0 || r.stdout().contains("NVPM ERROR")) {
       throw new IllegalStateException(
           "nvpmodel -q failed (exit " + r.exitCode() + "): " + (r.stderr() + r.stdout()).trim());
@@ -115,6 +130,11 @@ final class NvpmodelKnob extends BoardKnob {
               + "): "
               + (r.stderr() + r.stdout()).trim());
     }
+  }
+
+  @Override
+  boolean owns(RestoreStep step) {
+    return is(step, "nvpmodel", 1) && modes.containsKey(step.args().get(0));
   }
 
   @Override

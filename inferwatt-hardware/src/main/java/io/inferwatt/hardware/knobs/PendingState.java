@@ -26,6 +26,9 @@ import java.util.List;
 record PendingState(String board, Path root, long pid, List<RestoreStep> steps) {
   static final String MAGIC = "inferwatt-state\t1";
 
+  /** The largest state file read, bytes: a board with hundreds of cores saves a few kB. */
+  static final long MAX_BYTES = 1 << 20;
+
   PendingState {
     steps = List.copyOf(steps);
   }
@@ -48,6 +51,11 @@ record PendingState(String board, Path root, long pid, List<RestoreStep> steps) 
   static PendingState read(Path file) {
     List<String> lines;
     try {
+      long size = Files.size(file);
+      if (size > MAX_BYTES) {
+        throw new IllegalArgumentException(
+            file + ": " + size + " bytes, more than a state file holds (" + MAX_BYTES + ")");
+      }
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read state file " + file, e);
@@ -69,10 +77,14 @@ record PendingState(String board, Path root, long pid, List<RestoreStep> steps) 
         continue;
       }
       String[] f = line.split("\t", -1);
+      if (!f[0].equals("step") && f.length != 2) {
+        throw new IllegalArgumentException(
+            file + ":" + (i + 1) + ": record '" + f[0] + "' needs exactly one value");
+      }
       switch (f[0]) {
         case "board" -> board = f[1];
-        case "root" -> root = Path.of(f[1]);
-        case "pid" -> pid = Long.parseLong(f[1]);
+        case "root" -> root = path(file, i, f[1]);
+        case "pid" -> pid = pid(file, i, f[1]);
         case "step" -> {
           if (f.length < 2) {
             throw new IllegalArgumentException(file + ":" + (i + 1) + ": step without an action");
@@ -81,12 +93,40 @@ record PendingState(String board, Path root, long pid, List<RestoreStep> steps) 
         }
         default ->
             throw new IllegalArgumentException(
-                file + ":" + (i + 1) + ": unknown record '" + f[0] + "'");
+                file + ":" + (i + 1) + ": unknown record '" + shorten(f[0]) + "'");
       }
     }
     if (board == null || root == null) {
       throw new IllegalArgumentException(file + ": state file names no board or no root");
     }
     return new PendingState(board, root, pid, steps);
+  }
+
+  private static Path path(Path file, int i, String text) {
+    try {
+      Path p = Path.of(text);
+      if (!p.isAbsolute()) {
+        throw new IllegalArgumentException(
+            file + ":" + (i + 1) + ": root '" + shorten(text) + "' is not an absolute path");
+      }
+      return p;
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new IllegalArgumentException(
+          file + ":" + (i + 1) + ": root '" + shorten(text) + "' is not a path", e);
+    }
+  }
+
+  /** At most 80 characters of {@code s}, for a message about a bad file. */
+  static String shorten(String s) {
+    return s.length() <= 80 ? s : s.substring(0, 77) + "...";
+  }
+
+  private static long pid(Path file, int i, String text) {
+    try {
+      return Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          file + ":" + (i + 1) + ": pid '" + shorten(text) + "' is not a number", e);
+    }
   }
 }

@@ -8,13 +8,19 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.function.IntPredicate;
 
 /**
  * The folder where inferwatt keeps, per board, the saved state of the settings it changed ({@code
@@ -24,6 +30,11 @@ import java.util.Map;
  * <p>Where: the system property {@code inferwatt.state.dir}, else the environment variable {@code
  * INFERWATT_STATE_DIR}, else {@code $XDG_STATE_HOME/inferwatt}, else {@code
  * ~/.local/state/inferwatt}.
+ *
+ * <p>Its files are replayed as the user who runs inferwatt (often root), so the folder must be
+ * private: it is created with mode 0700, and a folder that another user owns or that its group or
+ * others may write is refused, with one line saying what to do. A folder owned by root is trusted
+ * too (root can write anywhere; {@code sudo} with the user's home creates it so).
  */
 public final class StateDir {
   static final String PENDING = ".pending";
@@ -31,18 +42,102 @@ public final class StateDir {
 
   private final Path dir;
 
-  private StateDir(Path dir) {
+  /** Whether a folder owner (uid) is trusted: this user or root. */
+  private final IntPredicate trustedOwner;
+
+  private StateDir(Path dir, IntPredicate trustedOwner) {
     this.dir = dir.toAbsolutePath().normalize();
+    this.trustedOwner = trustedOwner;
   }
 
   /** The state folder {@code dir}. */
   public static StateDir at(Path dir) {
-    return new StateDir(dir);
+    OptionalInt self = currentUid();
+    return new StateDir(dir, uid -> uid == 0 || self.isEmpty() || uid == self.getAsInt());
+  }
+
+  /** The state folder {@code dir}, trusting the owners {@code trustedOwner} accepts (tests). */
+  static StateDir at(Path dir, IntPredicate trustedOwner) {
+    return new StateDir(dir, trustedOwner);
+  }
+
+  /** This process's user id: the owner of {@code /proc/self}; empty where there is no /proc. */
+  private static OptionalInt currentUid() {
+    try {
+      return Files.getAttribute(Path.of("/proc/self"), "unix:uid") instanceof Integer uid
+          ? OptionalInt.of(uid)
+          : OptionalInt.empty();
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      return OptionalInt.empty();
+    }
+  }
+
+  /**
+   * Checks that the folder, where it exists, is private to this user.
+   *
+   * @throws IllegalStateException naming the folder, what is wrong and what to do
+   */
+  void checkPrivate() {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalStateException(
+          "state folder " + dir + " is not a folder; remove it or set INFERWATT_STATE_DIR");
+    }
+    Set<PosixFilePermission> perms;
+    int owner;
+    try {
+      perms = Files.getPosixFilePermissions(dir);
+      owner = (Integer) Files.getAttribute(dir, "unix:uid");
+    } catch (UnsupportedOperationException | IllegalArgumentException e) {
+      return; // no POSIX ownership on this file system: nothing to check
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the owner of state folder " + dir, e);
+    }
+    if (!trustedOwner.test(owner)) {
+      throw new IllegalStateException(
+          "state folder "
+              + dir
+              + " belongs to another user (uid "
+              + owner
+              + "); inferwatt replays hardware settings from it and will not use it: remove it or"
+              + " set INFERWATT_STATE_DIR to a folder of your own");
+    }
+    if (perms.contains(PosixFilePermission.GROUP_WRITE)
+        || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
+      throw new IllegalStateException(
+          "state folder "
+              + dir
+              + " can be written by others ("
+              + PosixFilePermissions.toString(perms)
+              + "); inferwatt replays hardware settings from it and will not use it: chmod 700 "
+              + dir);
+    }
+  }
+
+  /** Creates the folder (mode 0700) where it is missing, and checks that it is private. */
+  private void ensure() throws IOException {
+    if (!Files.exists(dir)) {
+      if (dir.getParent() != null) {
+        Files.createDirectories(dir.getParent());
+      }
+      try {
+        Files.createDirectory(
+            dir,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      } catch (FileAlreadyExistsException e) {
+        // another process made it at the same time; checked below
+      } catch (UnsupportedOperationException e) {
+        Files.createDirectories(dir);
+      }
+    }
+    checkPrivate();
   }
 
   /** The state folder the property, the environment or the XDG default names. */
   public static StateDir fromEnvironment() {
-    return new StateDir(
+    return at(
         locate(
             System.getProperty("inferwatt.state.dir"),
             System.getenv(),
@@ -82,12 +177,17 @@ public final class StateDir {
     return board.replaceAll("[^A-Za-z0-9._-]", "_");
   }
 
-  /** Every saved-state file in the folder, by name; empty when the folder does not exist. */
+  /**
+   * Every saved-state file in the folder, by name; empty when the folder does not exist.
+   *
+   * @throws IllegalStateException when the folder is not private to this user
+   */
   public List<Path> pendingFiles() {
     List<Path> out = new ArrayList<>();
-    if (!Files.isDirectory(dir)) {
+    if (!Files.exists(dir)) {
       return out;
     }
+    checkPrivate();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*" + PENDING)) {
       ds.forEach(out::add);
     } catch (IOException e) {
@@ -100,10 +200,12 @@ public final class StateDir {
   /**
    * Takes the lock of {@code board}, or returns null when another process (or this one) holds it.
    * The operating system drops the lock when the process dies, also after {@code kill -9}.
+   *
+   * @throws IllegalStateException when the folder is not private to this user
    */
   BoardLock tryLock(String board) {
     try {
-      Files.createDirectories(dir);
+      ensure();
       FileChannel ch =
           FileChannel.open(lockFile(board), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       FileLock lock;

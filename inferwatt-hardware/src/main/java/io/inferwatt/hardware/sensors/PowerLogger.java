@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
@@ -25,6 +26,12 @@ import java.util.function.Consumer;
  * next += period}, so one slow read does not shift the rest, and a slow source never holds up a
  * fast one), recording the real start and end of every read in monotonic ns, and handing {@link
  * PowerSample}s to the consumer through one bounded queue that counts what it had no room for.
+ *
+ * <p>{@link #drainOrdered} merges the sources into time order, which means holding a sample back
+ * until every other source has read past its time. When a source stalls (a read that blocks), that
+ * wait has no end, so the merge holds at most {@link Options#queueCapacity()} samples: beyond that
+ * the oldest go out anyway, and a sample of the stalled source that arrives after the merge has
+ * passed its time is dropped and counted in that source's {@link SourceStats#droppedSamples()}.
  *
  * <p>Samples are indexed like {@link #rails()}: the rails of every source, in the order of the
  * sources; a sample from one source is NaN in every other source's rails. A sample's {@code tNs} is
@@ -55,7 +62,8 @@ public final class PowerLogger implements AutoCloseable {
    * @param period the time between reads of every source; {@link Duration#ZERO} reads back to back;
    *     null reads each source as fast as it updates (its {@link PowerSource#updatePeriodNs()},
    *     between 1 and 100 ms; 5 ms when not known)
-   * @param queueCapacity samples the hand-off queue holds before it drops
+   * @param queueCapacity samples the hand-off queue holds before it drops, and samples the ordered
+   *     merge holds back while a source lags
    * @param failAfter how long every read of a source may fail before its thread gives up
    */
   public record Options(Duration period, int queueCapacity, Duration failAfter) {
@@ -95,10 +103,15 @@ public final class PowerLogger implements AutoCloseable {
 
   private final List<Worker> workers = new ArrayList<>();
   private final List<Rail> rails;
-  private final BlockingQueue<PowerSample> queue;
-  private final PriorityQueue<PowerSample> pending =
-      new PriorityQueue<>(Comparator.comparingLong(PowerSample::tNs));
+  private final BlockingQueue<Queued> queue;
+  private final int capacity;
+  private final PriorityQueue<Queued> pending =
+      new PriorityQueue<>(Comparator.comparingLong(q -> q.sample().tNs()));
   private long lastEmittedNs = Long.MIN_VALUE;
+
+  /** The newest time the merge let out before a lagging source had passed it. */
+  private long forcedUpToNs = Long.MIN_VALUE;
+
   private boolean started;
   private boolean closed;
 
@@ -106,7 +119,8 @@ public final class PowerLogger implements AutoCloseable {
     if (sources.isEmpty()) {
       throw new IllegalArgumentException("no power source to log");
     }
-    queue = new ArrayBlockingQueue<>(options.queueCapacity());
+    capacity = options.queueCapacity();
+    queue = new ArrayBlockingQueue<>(capacity);
     int width = sources.stream().mapToInt(s -> s.rails().size()).sum();
     int offset = 0;
     for (PowerSource s : sources) {
@@ -188,14 +202,18 @@ public final class PowerLogger implements AutoCloseable {
    * timeout}.
    */
   public PowerSample poll(long timeout, TimeUnit unit) throws InterruptedException {
-    return queue.poll(timeout, unit);
+    Queued q = queue.poll(timeout, unit);
+    return q == null ? null : q.sample();
   }
 
   /**
    * Hands every sample that can no longer be preceded by another to {@code sink}, in strictly
    * increasing {@code tNs} across all sources: a sample waits until every source's thread has
    * passed its time. Two samples of different sources on the same ns (rare) are separated by moving
-   * the later one 1 ns on. After {@link #close()} it hands over everything left.
+   * the later one 1 ns on. At most {@link Options#queueCapacity()} samples are held back: beyond
+   * that the oldest go out even though a stalled source has not passed them, and that source's
+   * samples that arrive too late are dropped (counted in its statistics). After {@link #close()} it
+   * hands over everything left.
    *
    * @return the number of samples handed over
    */
@@ -207,8 +225,21 @@ public final class PowerLogger implements AutoCloseable {
     // read the watermarks before draining: every sample older than them is already queued
     queue.drainTo(pending);
     int n = 0;
-    while (!pending.isEmpty() && pending.peek().tNs() < watermark) {
-      PowerSample s = pending.poll();
+    while (!pending.isEmpty()) {
+      Queued q = pending.peek();
+      PowerSample s = q.sample();
+      boolean ripe = s.tNs() < watermark;
+      if (!ripe && pending.size() <= capacity) {
+        break;
+      }
+      pending.poll();
+      if (s.tNs() <= forcedUpToNs) {
+        q.from().late.incrementAndGet(); // its time went out while its source lagged
+        continue;
+      }
+      if (!ripe) {
+        forcedUpToNs = s.tNs();
+      }
       if (s.tNs() <= lastEmittedNs) {
         s = new PowerSample(lastEmittedNs + 1, s.readStartNs(), s.readEndNs(), s.powerMw());
       }
@@ -242,12 +273,14 @@ public final class PowerLogger implements AutoCloseable {
 
   /**
    * The self-measurement of every source's thread, in the order of the sources (updated about every
-   * 0.2 s, exact after close).
+   * 0.2 s, exact after close; samples the merge dropped as too late are counted as dropped).
    */
   public List<SourceStats> stats() {
     List<SourceStats> out = new ArrayList<>();
     for (Worker w : workers) {
-      out.add(w.published);
+      SourceStats s = w.published;
+      long late = w.late.get();
+      out.add(late == 0 ? s : s.plusDropped(late));
     }
     return out;
   }
@@ -280,6 +313,14 @@ public final class PowerLogger implements AutoCloseable {
     }
   }
 
+  /** The number of samples the ordered merge holds back now (at most the queue capacity). */
+  int heldBack() {
+    return pending.size();
+  }
+
+  /** A sample with the source that read it. */
+  private record Queued(Worker from, PowerSample sample) {}
+
   /** One source's thread and its own counters (touched only by that thread, then published). */
   private final class Worker implements Runnable {
     final PowerSource source;
@@ -292,6 +333,9 @@ public final class PowerLogger implements AutoCloseable {
     volatile long watermarkNs = Long.MIN_VALUE;
     volatile String failure;
     volatile SourceStats published;
+
+    /** Samples {@link #drainOrdered} dropped because they came after their time went out. */
+    final AtomicLong late = new AtomicLong();
 
     private long reads;
     private long failedReads;
@@ -349,7 +393,7 @@ public final class PowerLogger implements AutoCloseable {
           double[] p = new double[width];
           Arrays.fill(p, Double.NaN);
           System.arraycopy(r.powerMw(), 0, p, offset, n);
-          if (!queue.offer(new PowerSample(t, start, end, p))) {
+          if (!queue.offer(new Queued(this, new PowerSample(t, start, end, p)))) {
             dropped++;
           }
           reads++;

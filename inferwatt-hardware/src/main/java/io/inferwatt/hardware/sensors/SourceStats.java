@@ -7,7 +7,8 @@ package io.inferwatt.hardware.sensors;
  * @param kind the source's kind
  * @param reads reads done
  * @param failedReads reads in which at least one rail failed (recorded as NaN gaps)
- * @param droppedSamples samples the consumer's queue had no room for
+ * @param droppedSamples samples the consumer's queue had no room for, and samples the ordered merge
+ *     dropped because they arrived after it had passed their time (the source had stalled)
  * @param missedDeadlines deadlines skipped because a read overran more than one period
  * @param periodNs the period asked for in ns (0: back to back)
  * @param meanPeriodNs achieved period, mean, ns
@@ -35,6 +36,25 @@ public record SourceStats(
     long cpuTimeNs,
     String lastError,
     String failure) {
+
+  /** The same statistics with {@code n} more dropped samples. */
+  SourceStats plusDropped(long n) {
+    return new SourceStats(
+        kind,
+        reads,
+        failedReads,
+        droppedSamples + n,
+        missedDeadlines,
+        periodNs,
+        meanPeriodNs,
+        p99PeriodNs,
+        meanReadNs,
+        p99ReadNs,
+        medianChangeNs,
+        cpuTimeNs,
+        lastError,
+        failure);
+  }
 
   /** CPU time of the logger thread per read, ns; NaN before the first read. */
   public double cpuTimePerReadNs() {

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,11 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code kill -9} (the next start restores), each checked by reading the fake tree back.
  */
 class AppliedSettingsTest {
+  /** The only board these tests know: a Jetson under any root. */
+  static final KnownBoards JETSONS =
+      (board, host) ->
+          board.equals("jetson-nano") ? Optional.of(Knobs.jetson(host)) : Optional.empty();
+
   @TempDir Path dir;
   private Path root;
   private StateDir state;
@@ -60,7 +66,12 @@ class AppliedSettingsTest {
             () -> {
               try (AppliedSettings s =
                   AppliedSettings.open(
-                      state, "jetson-nano", host(), NvmlBinding.unavailable(), seen::add)) {
+                      state,
+                      "jetson-nano",
+                      host(),
+                      Knobs.jetson(host()),
+                      NvmlBinding.unavailable(),
+                      seen::add)) {
                 applyAll(s.guard(Knobs.jetson(host())));
                 assertThat(FakeJetson.snapshot(root)).isNotEqualTo(original);
                 String saved = Files.readString(state.pendingFile("jetson-nano"));
@@ -84,7 +95,13 @@ class AppliedSettingsTest {
   @Test
   void aRefusedValueIsNeverSaved() {
     try (AppliedSettings s =
-        AppliedSettings.open(state, "jetson-nano", host(), NvmlBinding.unavailable(), l -> {})) {
+        AppliedSettings.open(
+            state,
+            "jetson-nano",
+            host(),
+            Knobs.jetson(host()),
+            NvmlBinding.unavailable(),
+            l -> {})) {
       Knob cpu = s.guard(Knobs.jetson(host())).get(2);
       assertThatThrownBy(() -> cpu.apply("1")).hasMessageContaining("is not one of");
       assertThat(state.pendingFile("jetson-nano")).doesNotExist();
@@ -94,19 +111,34 @@ class AppliedSettingsTest {
   @Test
   void aSecondProcessIsKeptOffTheBoard() {
     try (AppliedSettings s =
-        AppliedSettings.open(state, "jetson-nano", host(), NvmlBinding.unavailable(), l -> {})) {
+        AppliedSettings.open(
+            state,
+            "jetson-nano",
+            host(),
+            Knobs.jetson(host()),
+            NvmlBinding.unavailable(),
+            l -> {})) {
       assertThatThrownBy(
               () ->
                   AppliedSettings.open(
-                      state, "jetson-nano", host(), NvmlBinding.unavailable(), l -> {}))
+                      state,
+                      "jetson-nano",
+                      host(),
+                      Knobs.jetson(host()),
+                      NvmlBinding.unavailable(),
+                      l -> {}))
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining(
               "board jetson-nano is in use by another inferwatt (pid "
                   + ProcessHandle.current().pid());
       // another board is free
-      AppliedSettings.open(state, "orin", host(), NvmlBinding.unavailable(), l -> {}).close();
+      AppliedSettings.open(
+              state, "orin", host(), Knobs.jetson(host()), NvmlBinding.unavailable(), l -> {})
+          .close();
     }
-    AppliedSettings.open(state, "jetson-nano", host(), NvmlBinding.unavailable(), l -> {}).close();
+    AppliedSettings.open(
+            state, "jetson-nano", host(), Knobs.jetson(host()), NvmlBinding.unavailable(), l -> {})
+        .close();
   }
 
   @Test
@@ -123,7 +155,8 @@ class AppliedSettingsTest {
     applyAll(raw); // the crashed process's changes
     List<String> log = new ArrayList<>();
     try (AppliedSettings s =
-        AppliedSettings.open(state, "jetson-nano", host, NvmlBinding.unavailable(), log::add)) {
+        AppliedSettings.open(
+            state, "jetson-nano", host, Knobs.jetson(host), NvmlBinding.unavailable(), log::add)) {
       assertThat(FakeJetson.snapshot(root)).isEqualTo(original);
       assertThat(s.restoredAtOpen()).singleElement().asString().contains("left by process 12345");
     }
@@ -135,7 +168,8 @@ class AppliedSettingsTest {
     List<String> log = new ArrayList<>();
     Host dry = host().dryRun(log::add);
     try (AppliedSettings s =
-        AppliedSettings.open(state, "jetson-nano", dry, NvmlBinding.unavailable(), l -> {})) {
+        AppliedSettings.open(
+            state, "jetson-nano", dry, Knobs.jetson(dry), NvmlBinding.unavailable(), l -> {})) {
       applyAll(s.guard(Knobs.jetson(dry)));
       assertThat(state.pendingFile("jetson-nano")).doesNotExist();
     }
@@ -180,6 +214,7 @@ class AppliedSettingsTest {
       List<Restorer.Outcome> busy =
           Restorer.restorePending(
               state,
+              JETSONS,
               FakeJetson.nvpmodel(root, false),
               SysfsWriter.direct(),
               NvmlBinding.unavailable());
@@ -220,6 +255,7 @@ class AppliedSettingsTest {
     List<Restorer.Outcome> out =
         Restorer.restorePending(
             state,
+            JETSONS,
             FakeJetson.nvpmodel(root, false),
             SysfsWriter.direct(),
             NvmlBinding.unavailable());
@@ -232,7 +268,7 @@ class AppliedSettingsTest {
             });
     assertThat(FakeJetson.snapshot(root)).isEqualTo(original);
     assertThat(state.pendingFile("jetson-nano")).doesNotExist();
-    assertThat(Restorer.restorePending(state)).isEmpty();
+    assertThat(Restorer.restorePending(state, JETSONS)).isEmpty();
   }
 
   /** Whether the process ignores SIGINT (a background job of a shell without job control does). */

@@ -20,6 +20,7 @@ public final class KnobChild {
             StateDir.at(Path.of(args[1])),
             "jetson-nano",
             host,
+            Knobs.jetson(host),
             NvmlBinding.unavailable(),
             System.err::println);
     List<Knob> knobs = s.guard(Knobs.jetson(host));

@@ -175,6 +175,52 @@ class PowerLoggerTest {
   }
 
   @Test
+  void aStalledSourceCannotGrowTheOrderedMergeWithoutBoundAndItsLateSamplesAreCounted()
+      throws Exception {
+    Scripted stalled = new Scripted("stalled", new CountDownLatch(1));
+    Scripted fast = new Scripted("fast", new CountDownLatch(0));
+    int capacity = 64;
+    try (PowerLogger logger =
+        PowerLogger.create(
+            List.of(stalled, fast),
+            PowerLogger.Options.defaults().withPeriod(Duration.ZERO).withQueueCapacity(capacity))) {
+      logger.start();
+      List<PowerSample> ordered = new ArrayList<>();
+      int maxHeld = 0;
+      // the stalled source blocks in its first read while the fast one produces many queues' worth
+      long giveUpNs = System.nanoTime() + 20_000_000_000L;
+      while (ordered.size() <= 10 * capacity && System.nanoTime() < giveUpNs) {
+        logger.drainOrdered(ordered::add);
+        maxHeld = Math.max(maxHeld, logger.heldBack());
+        Thread.sleep(1);
+      }
+      assertThat(maxHeld).isLessThanOrEqualTo(capacity);
+      // the merge did not wait for ever: the fast source's samples went out while the other stalled
+      assertThat(ordered.size()).isGreaterThan(10 * capacity);
+      assertThat(ordered).allSatisfy(p -> assertThat(p.powerMw()[0]).isNaN());
+      stalled.release.countDown();
+      while (stalled.reads < 2) {
+        Thread.sleep(1);
+      }
+      logger.close();
+      logger.drainOrdered(ordered::add);
+      for (int i = 1; i < ordered.size(); i++) {
+        assertThat(ordered.get(i).tNs()).isGreaterThan(ordered.get(i - 1).tNs());
+      }
+      // its first read began before everything that went out: too late, dropped and counted
+      assertThat(ordered).noneSatisfy(p -> assertThat(p.powerMw()[0]).isEqualTo(1.0));
+      SourceStats st = logger.stats().get(0);
+      assertThat(st.droppedSamples()).isGreaterThanOrEqualTo(1);
+      // every sample read went out or was counted as dropped (late, or the queue was full)
+      long stalledOut = ordered.stream().filter(p -> !Double.isNaN(p.powerMw()[0])).count();
+      assertThat(stalledOut + st.droppedSamples()).isEqualTo(st.reads());
+      SourceStats ft = logger.stats().get(1);
+      long fastOut = ordered.stream().filter(p -> !Double.isNaN(p.powerMw()[1])).count();
+      assertThat(fastOut + ft.droppedSamples()).isEqualTo(ft.reads());
+    }
+  }
+
+  @Test
   void persistentFailureStopsOnlyThatSource() throws Exception {
     Scripted broken = new Scripted("broken", new CountDownLatch(0));
     broken.fail = true;

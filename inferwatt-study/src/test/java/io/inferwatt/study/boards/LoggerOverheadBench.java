@@ -1,4 +1,4 @@
-package io.inferwatt.cli;
+package io.inferwatt.study.boards;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -24,10 +24,11 @@ import java.util.SplittableRandom;
  * transaction in the kernel), so this measures the logger's own cost (its thread, its wake-ups, the
  * drainer), not the sensor's.
  *
- * <p>Run: {@code mvn -q -o -pl inferwatt-cli -am test-compile dependency:build-classpath
+ * <p>Run: {@code mvn -q -o -pl inferwatt-study -am test-compile dependency:build-classpath
  * -Dmdep.outputFile=cp.txt} then {@code java -cp
- * inferwatt-cli/target/test-classes:inferwatt-cli/target/classes:$(cat inferwatt-cli/cp.txt)
- * io.inferwatt.cli.LoggerOverheadBench [rounds] [inferences per block] [intra-op threads]}.
+ * inferwatt-study/target/test-classes:inferwatt-study/target/classes:$(cat inferwatt-study/cp.txt)
+ * io.inferwatt.study.boards.LoggerOverheadBench [rounds] [inferences per block] [intra-op
+ * threads]}.
  */
 final class LoggerOverheadBench {
 

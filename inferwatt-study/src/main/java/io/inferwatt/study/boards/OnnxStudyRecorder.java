@@ -1,4 +1,4 @@
-package io.inferwatt.cli;
+package io.inferwatt.study.boards;
 
 import io.inferwatt.core.Timeline;
 import io.inferwatt.core.model.Protocol;
@@ -136,9 +136,7 @@ final class OnnxStudyRecorder implements io.inferwatt.hardware.Recorder, AutoClo
     }
     OrtOptions options =
         OrtOptions.defaults()
-            .withIntraOpThreads(
-                Boards.intraOpThreads(
-                    0, feed.isPresent(), new java.io.PrintWriter(java.io.Writer.nullWriter())));
+            .withIntraOpThreads(MachineBoard.intraOpThreads(0, feed.isPresent(), line -> {}));
     try (OrtRecorder ort = OrtRecorder.open(model, options, feed)) {
       return ort.record(workload, protocol, listener);
     }

@@ -1,4 +1,4 @@
-package io.inferwatt.cli;
+package io.inferwatt.study.boards;
 
 import io.inferwatt.core.PowerSample;
 import io.inferwatt.engines.ort.SampleFeed;
@@ -7,7 +7,6 @@ import io.inferwatt.hardware.sensors.AbsentSource;
 import io.inferwatt.hardware.sensors.PowerLogger;
 import io.inferwatt.hardware.sensors.PowerSource;
 import io.inferwatt.hardware.sensors.PowerSources;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,23 +39,14 @@ final class LoggerFeed implements SampleFeed {
   private boolean cpuKnown = true;
 
   /**
-   * The logger's cost over every start/stop so far.
-   *
-   * @param droppedSamples samples the bounded hand-off had no room for
-   * @param cpuPercent CPU time of the logger threads over the time logged, % of one core; NaN where
-   *     the JVM cannot measure thread CPU time
-   */
-  record Cost(long droppedSamples, double cpuPercent) {}
-
-  /**
    * The power sources found under a root, and a feed over them when there are any; closing it
    * closes the sources.
    */
   record Sensors(PowerSources.Discovery found, Optional<LoggerFeed> logger)
       implements AutoCloseable {
 
-    static Sensors discover(Path root) {
-      PowerSources.Discovery found = PowerSources.discover(root);
+    /** A feed over the sources {@code found} holds. */
+    static Sensors of(PowerSources.Discovery found) {
       return new Sensors(
           found,
           found.present().isEmpty()
@@ -90,9 +80,9 @@ final class LoggerFeed implements SampleFeed {
     }
   }
 
-  synchronized Cost cost() {
+  synchronized LoggerCost cost() {
     double pct = cpuKnown && loggedNs > 0 ? 100.0 * cpuNs / loggedNs : Double.NaN;
-    return new Cost(droppedSamples, pct);
+    return new LoggerCost(droppedSamples, pct);
   }
 
   LoggerFeed(List<PowerSource> sources) {
