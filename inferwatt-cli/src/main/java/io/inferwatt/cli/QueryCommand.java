@@ -252,7 +252,11 @@ final class QueryCommand extends BaseCommand implements Callable<Integer> {
     @Override
     public void row(List<String> values) {
       if (w == null) {
-        held.add(values);
+        // held for the widths: no cell is shown longer than 60 characters, so keep no more
+        held.add(
+            values.stream()
+                .map(v -> v == null || v.length() <= 61 ? v : v.substring(0, 61))
+                .toList());
         if (held.size() == TEXT_WIDTH_ROWS) {
           flushHeld();
         }
