@@ -1,15 +1,22 @@
 package io.inferwatt.cli;
 
+import io.inferwatt.core.PowerSample;
 import io.inferwatt.core.analysis.AnalysisOptions;
 import io.inferwatt.core.analysis.AnalysisResult;
+import io.inferwatt.core.analysis.AnalysisStream;
 import io.inferwatt.core.analysis.Analyzer;
 import io.inferwatt.core.analysis.LayerMapping;
 import io.inferwatt.core.io.EventsFile;
 import io.inferwatt.core.io.EventsJsonl;
+import io.inferwatt.core.io.FormatException;
 import io.inferwatt.core.io.SamplesCsv;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -70,26 +77,140 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Output fmt = Output.parse(format);
+    Output.parse(format); // a bad --format fails before anything is read
     for (Path p : List.of(samples, events)) {
       if (!Files.isReadable(p)) {
         throw new IllegalArgumentException(p + ": no such file or not readable");
       }
     }
-    EventsFile ef = EventsJsonl.read(events);
     AnalysisOptions options =
         options(minSamples, mapping, windowMs)
             .withRails(rails.stream().map(r -> r.toLowerCase(Locale.ROOT)).toList());
-    List<String> fileRails;
-    try (SamplesCsv.Reader reader = SamplesCsv.open(samples)) {
-      fileRails = reader.rails();
+    // The inputs stream side by side in time. The events file is read twice (its phases first,
+    // then everything) and, when its events are not in time order, both files once more; so a
+    // pipe or FIFO is first copied, once, into a temporary file.
+    List<Path> temporary = new ArrayList<>();
+    try {
+      Path samplesAt = Files.isRegularFile(samples) ? samples : spool(samples, temporary);
+      Path eventsAt = Files.isRegularFile(events) ? events : spool(events, temporary);
+      EventsFile header = EventsJsonl.header(events.toString(), Files.newInputStream(eventsAt));
+      List<String> readerWarnings = new ArrayList<>();
+      AnalysisResult result;
+      try {
+        result = streamed(samplesAt, eventsAt, header, options, readerWarnings);
+      } catch (AnalysisStream.OutOfOrder | FormatException e) {
+        if (!(e instanceof AnalysisStream.OutOfOrder)
+            && !(e.getCause() instanceof AnalysisStream.OutOfOrder)) {
+          throw e;
+        }
+        readerWarnings.clear();
+        result = inMemory(samplesAt, eventsAt, e, options, readerWarnings);
+      }
+      print(withWarnings(result, readerWarnings), header);
+    } finally {
+      for (Path t : temporary) {
+        Files.deleteIfExists(t);
+      }
     }
-    // the window-aware mapping reads the file several times: each pass reopens it and streams
-    AnalysisResult result =
-        Analyzer.analyze(
-            fileRails, SamplesCsv.source(samples), ef.events(), ef.simulated(), options);
+    return 0;
+  }
+
+  /** Both files read once, side by side in time, into a streaming analysis. */
+  private AnalysisResult streamed(
+      Path samplesAt,
+      Path eventsAt,
+      EventsFile header,
+      AnalysisOptions options,
+      List<String> readerWarnings)
+      throws IOException {
+    try (SamplesCsv.Reader in =
+        SamplesCsv.open(samples.toString(), Files.newInputStream(samplesAt))) {
+      AnalysisStream stream =
+          new AnalysisStream(in.rails(), header.events().phases(), header.simulated(), options);
+      try (EventsJsonl.Lines ev =
+          EventsJsonl.lines(events.toString(), Files.newInputStream(eventsAt), stream)) {
+        boolean more = true;
+        while (in.hasNext()) {
+          PowerSample s = in.next();
+          while (more && stream.watermarkNs() <= s.tNs()) {
+            more = ev.next();
+          }
+          stream.accept(s);
+        }
+        while (more) {
+          more = ev.next();
+        }
+      }
+      readerWarnings.addAll(in.warnings());
+      return stream.finish();
+    }
+  }
+
+  /**
+   * Events not in time order: held in memory and sorted there. A file too large for that gets one
+   * line saying what to do.
+   */
+  private AnalysisResult inMemory(
+      Path samplesAt,
+      Path eventsAt,
+      RuntimeException why,
+      AnalysisOptions options,
+      List<String> readerWarnings)
+      throws IOException {
+    try (SamplesCsv.Reader in =
+        SamplesCsv.open(samples.toString(), Files.newInputStream(samplesAt))) {
+      EventsFile ef = EventsJsonl.read(eventsAt);
+      AnalysisResult r = Analyzer.analyze(in.rails(), in, ef.events(), ef.simulated(), options);
+      readerWarnings.addAll(in.warnings());
+      return r;
+    } catch (OutOfMemoryError oom) {
+      throw new IllegalArgumentException(
+          events
+              + ": the events are not in time order ("
+              + why.getMessage()
+              + ") and too many to sort in memory: write them in time order (each inference line"
+              + " followed by its layer lines, inferences by start, as inferwatt profile"
+              + " --save-events does) or give Java more memory (INFERWATT_JAVA_OPTS=-Xmx4g)");
+    }
+  }
+
+  private static AnalysisResult withWarnings(AnalysisResult result, List<String> first) {
+    if (first.isEmpty()) {
+      return result;
+    }
+    List<String> all = new ArrayList<>(first);
+    all.addAll(result.warnings());
+    return new AnalysisResult(
+        result.rails(),
+        result.simulated(),
+        result.inferences(),
+        result.layers(),
+        result.unattributed(),
+        result.idlePowerMw(),
+        result.phases(),
+        result.samplePeriodMs(),
+        result.minSamplesPerLayer(),
+        result.cyclesNeeded(),
+        result.mapping(),
+        all);
+  }
+
+  /** Copies a pipe or FIFO once into a private temporary file. */
+  private static Path spool(Path input, List<Path> temporary) throws IOException {
+    Path tmp = Files.createTempFile("inferwatt-input", ".tmp");
+    temporary.add(tmp);
+    try (InputStream in = Files.newInputStream(input)) {
+      Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(tmp);
+      throw e;
+    }
+    return tmp;
+  }
+
+  private void print(AnalysisResult result, EventsFile ef) throws IOException {
     PrintWriter out = spec.commandLine().getOut();
-    if (fmt == Output.JSON) {
+    if (Output.parse(format) == Output.JSON) {
       var o = JsonReport.analysis(result);
       if (!ef.meta().isEmpty()) {
         var meta = o.putObject("meta");
@@ -103,7 +224,6 @@ final class AnalyzeCommand implements Callable<Integer> {
           samples, events, result.simulated() ? " (recorded on a simulated board)" : "");
       text.analysis(result);
     }
-    return 0;
   }
 
   static AnalysisOptions options(int minSamples, String mapping, Double windowMs) {

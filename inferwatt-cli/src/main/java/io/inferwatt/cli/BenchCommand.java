@@ -42,12 +42,47 @@ final class BenchCommand implements Callable<Integer> {
           "analyses of each kind; the first ones warm the JIT up (default: ${DEFAULT-VALUE})")
   int rounds;
 
+  @Option(
+      names = "--save-samples",
+      paramLabel = "FILE",
+      description =
+          "write the synthetic recording's samples CSV here (with --save-events) instead of timing")
+  java.nio.file.Path saveSamples;
+
+  @Option(
+      names = "--save-events",
+      paramLabel = "FILE",
+      description = "write the synthetic recording's events JSONL here (with --save-samples)")
+  java.nio.file.Path saveEvents;
+
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
     if (cycles < 1 || layers < 1 || rounds < 1) {
       throw new IllegalArgumentException("--cycles, --layers and --rounds must be at least 1");
     }
     PrintWriter out = spec.commandLine().getOut();
+    if ((saveSamples == null) != (saveEvents == null)) {
+      throw new IllegalArgumentException("--save-samples and --save-events go together");
+    }
+    if (saveSamples != null) {
+      if (saveSamples
+          .toAbsolutePath()
+          .normalize()
+          .equals(saveEvents.toAbsolutePath().normalize())) {
+        throw new IllegalArgumentException("--save-samples and --save-events name the same file");
+      }
+      long[] n = MappingBench.write(cycles, layers, saveSamples, saveEvents);
+      out.printf(
+          Locale.ROOT,
+          "bench: wrote %d samples to %s and %d cycles x %d layers (%d layer events) to %s (simulated)%n",
+          n[0],
+          saveSamples,
+          cycles,
+          layers,
+          n[1],
+          saveEvents);
+      return 0;
+    }
     MappingBench.Result r = MappingBench.run(cycles, layers, rounds);
     out.printf(
         Locale.ROOT,

@@ -133,6 +133,56 @@ public final class EventLog {
       return this;
     }
 
+    /** This builder as a sink of events. */
+    public EventSink sink() {
+      Builder b = this;
+      return new EventSink() {
+        @Override
+        public void inference(InferenceEvent e) {
+          b.inference(e);
+        }
+
+        @Override
+        public void layer(
+            long seq,
+            int index,
+            String name,
+            String type,
+            long durationNs,
+            long startNsOrMin,
+            long line) {
+          b.layer(seq, index, name, type, durationNs, startNsOrMin, line);
+        }
+
+        @Override
+        public void phase(PhaseEvent e) {
+          b.phase(e);
+        }
+      };
+    }
+
+    /** Adds a layer given by its fields. */
+    public void layer(
+        long seq,
+        int index,
+        String name,
+        String type,
+        long durationNs,
+        long startNsOrMin,
+        long line) {
+      layer(
+          new LayerEvent(
+              seq,
+              index,
+              name,
+              type,
+              durationNs,
+              startNsOrMin == Long.MIN_VALUE
+                  ? OptionalLong.empty()
+                  : OptionalLong.of(startNsOrMin)),
+          line);
+    }
+
     public Builder layer(LayerEvent e) {
       return layer(e, 0);
     }

@@ -145,4 +145,28 @@ public final class MappingBench {
         100 * r.meanLayerErrorPaper(),
         100 * r.meanLayerErrorWindow());
   }
+
+  /**
+   * Writes a paper-like synthetic recording (Jetson-like sensor with a 1.1 ms window, a read every
+   * 1.6 ms, layers adding up to 18 ms) as a samples CSV and an events JSONL in time order, for the
+   * whole-process benchmark of {@code inferwatt analyze} ({@code scripts/bench-analyze.sh}).
+   *
+   * @return samples and layer events written
+   */
+  public static long[] write(
+      int cycles, int layers, java.nio.file.Path samples, java.nio.file.Path events)
+      throws java.io.IOException {
+    Config c = Config.jetson(layers, cycles, 1.1, 2024).withInferenceMs(18);
+    Timeline tl = SyntheticRecording.generate(c).timeline();
+    try (var w = io.inferwatt.core.io.SamplesCsv.writer(samples, tl.rails(), true)) {
+      for (var s : tl.samples()) {
+        w.write(s);
+      }
+    }
+    try (var w = io.inferwatt.core.io.EventsJsonl.writer(events)) {
+      w.meta(java.util.Map.of("generator", "inferwatt bench --save-samples", "simulated", true));
+      w.all(tl.events());
+    }
+    return new long[] {tl.samples().size(), tl.events().layerCount()};
+  }
 }

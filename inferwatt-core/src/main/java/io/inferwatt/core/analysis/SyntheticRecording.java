@@ -180,6 +180,16 @@ final class SyntheticRecording {
   private SyntheticRecording() {}
 
   static Recording generate(Config c) {
+    return generate(c, 0, 0);
+  }
+
+  /**
+   * A recording from a sensor that does <em>not</em> follow the window mapping's forward model:
+   * with {@code lowPassMs > 0} a reading is a first-order low-pass of the power (time constant
+   * {@code lowPassMs}) at {@code readEnd − offset} instead of a window mean, and with {@code
+   * driftMwPerS} every reading carries an offset growing by that much per second of the run.
+   */
+  static Recording generate(Config c, double lowPassMs, double driftMwPerS) {
     Random rnd = new Random(c.seed());
     int nl = c.layers();
     int nr = RAILS.size();
@@ -272,6 +282,19 @@ final class SyntheticRecording {
       }
     }
 
+    // the low-pass output at each segment start, per rail: y ← p + (y − p)·e^(−Δ/τ)
+    double tauNs = lowPassMs * 1e6;
+    double[][] lowPass = new double[nr][segs + 1];
+    if (tauNs > 0) {
+      for (int r = 0; r < nr; r++) {
+        lowPass[r][0] = level[segLevel[0]][r];
+        for (int j = 0; j < segs; j++) {
+          double lv = level[segLevel[j]][r];
+          lowPass[r][j + 1] =
+              lv + (lowPass[r][j] - lv) * Math.exp(-(segStart[j + 1] - segStart[j]) / tauNs);
+        }
+      }
+    }
     List<PowerSample> samples = new ArrayList<>();
     long first = segStart[0] + (long) ((c.windowMs() + c.offsetMs() + c.readMs()) * 1e6) + 1;
     long last = segStart[segs] - (long) (c.readMs() * 2e6);
@@ -289,7 +312,11 @@ final class SyntheticRecording {
         double[] p = new double[nr];
         for (int r = 0; r < nr; r++) {
           double v;
-          if (windowNs <= 0) {
+          if (tauNs > 0) {
+            int j = segmentAt(segStart, segs, e);
+            double lv = level[segLevel[j]][r];
+            v = lv + (lowPass[r][j] - lv) * Math.exp(-(e - segStart[j]) / tauNs);
+          } else if (windowNs <= 0) {
             v = level[segLevel[segmentAt(segStart, segs, e)]][r];
           } else {
             long a = Math.round(e - windowNs);
@@ -298,7 +325,7 @@ final class SyntheticRecording {
                         - energyAt(energy[r], segStart, segLevel, level, r, segs, a))
                     / (e - a);
           }
-          v += c.noiseMw() * rnd.nextGaussian();
+          v += c.noiseMw() * rnd.nextGaussian() + driftMwPerS * (e - segStart[0]) / 1e9;
           if (c.quantumMw() > 0) {
             v = Math.round(v / c.quantumMw()) * c.quantumMw();
           }

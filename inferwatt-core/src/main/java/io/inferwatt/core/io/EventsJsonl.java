@@ -1,63 +1,202 @@
 package io.inferwatt.core.io;
 
 import io.inferwatt.core.EventLog;
+import io.inferwatt.core.EventSink;
 import io.inferwatt.core.InferenceEvent;
 import io.inferwatt.core.LayerEvent;
 import io.inferwatt.core.PhaseEvent;
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 
 /**
  * The events JSONL of {@code docs/formats.md}, which is also the external runner protocol: one JSON
  * object per line, {@code event} = {@code inference} | {@code layer} | {@code phase} | {@code
  * meta}, times in monotonic ns. Unknown fields are ignored (the format grows additively); unknown
- * event kinds and missing or mistyped fields are errors that name the line.
+ * event kinds and missing or mistyped fields are errors that name the line. Lines are bounded (1
+ * MiB) and so is nesting ({@value Json#MAX_DEPTH} levels); a message quotes at most the start of a
+ * bad line.
  */
 public final class EventsJsonl {
 
   private EventsJsonl() {}
 
-  /** Reads and checks a whole events file. */
+  /** Reads and checks a whole events file into memory. */
   public static EventsFile read(Path file) {
-    Parser p = new Parser(file.toString());
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String line;
-      while ((line = in.readLine()) != null) {
-        p.accept(line);
+    EventLog.Builder log = EventLog.builder();
+    Parser p = new Parser(file.toString(), log.sink(), true);
+    p.log = log;
+    try (LineReader in = new LineReader(file.toString(), open(file))) {
+      while (in.next()) {
+        p.accept(in.buffer(), in.start(), in.length(), in.lineNumber());
       }
+    }
+    return p.finish(log);
+  }
+
+  /**
+   * Streams an events stream into {@code sink}, once, front to back, line by line; nothing is kept
+   * (checks between lines are the sink's). Returns the lines read.
+   *
+   * @throws FormatException for a malformed line
+   */
+  public static long stream(String source, InputStream in, EventSink sink) {
+    Parser p = new Parser(source, sink, false);
+    try (LineReader lines = new LineReader(source, in)) {
+      while (lines.next()) {
+        p.accept(lines.buffer(), lines.start(), lines.length(), lines.lineNumber());
+      }
+      return lines.lineNumber();
+    }
+  }
+
+  /**
+   * The phases and {@code meta} fields of an events stream, read once: what a streaming analysis
+   * needs before the inferences. Only lines that mention {@code phase} or {@code meta} are parsed;
+   * the others are checked later, when the stream is read for its inferences.
+   */
+  public static EventsFile header(String source, InputStream in) {
+    EventLog.Builder log = EventLog.builder();
+    EventSink sink =
+        new EventSink() {
+          @Override
+          public void inference(InferenceEvent e) {}
+
+          @Override
+          public void layer(
+              long seq,
+              int index,
+              String name,
+              String type,
+              long durationNs,
+              long startNsOrMin,
+              long line) {}
+
+          @Override
+          public void phase(PhaseEvent e) {
+            log.phase(e);
+          }
+        };
+    Parser p = new Parser(source, sink, false);
+    try (LineReader lines = new LineReader(source, in)) {
+      while (lines.next()) {
+        if (mentions(lines.buffer(), lines.start(), lines.length())) {
+          p.accept(lines.buffer(), lines.start(), lines.length(), lines.lineNumber());
+        }
+      }
+    }
+    return new EventsFile(log.build(), p.meta);
+  }
+
+  /** Whether the bytes hold {@code "phase"} or {@code "meta"} (a cheap pre-filter). */
+  private static boolean mentions(byte[] b, int from, int len) {
+    int end = from + len;
+    for (int i = from; i + 5 < end; i++) {
+      if (b[i] == '"') {
+        if (b[i + 1] == 'p'
+            && i + 7 < end
+            && b[i + 2] == 'h'
+            && b[i + 3] == 'a'
+            && b[i + 4] == 's'
+            && b[i + 5] == 'e'
+            && b[i + 6] == '"') {
+          return true;
+        }
+        if (b[i + 1] == 'm'
+            && b[i + 2] == 'e'
+            && b[i + 3] == 't'
+            && b[i + 4] == 'a'
+            && b[i + 5] == '"') {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** A line reader over an events stream, for callers that interleave it with other input. */
+  public static Lines lines(String source, InputStream in, EventSink sink) {
+    return new Lines(source, in, sink);
+  }
+
+  /** Feeds one line at a time on demand ({@link #next()}), so two inputs can be merged in time. */
+  public static final class Lines implements AutoCloseable {
+    private final LineReader in;
+    private final Parser parser;
+
+    private Lines(String source, InputStream stream, EventSink sink) {
+      this.in = new LineReader(source, stream);
+      this.parser = new Parser(source, sink, false);
+    }
+
+    /** Parses the next line into the sink; false at the end. */
+    public boolean next() {
+      if (!in.next()) {
+        return false;
+      }
+      parser.accept(in.buffer(), in.start(), in.length(), in.lineNumber());
+      return true;
+    }
+
+    /** The number of the line read last. */
+    public long line() {
+      return in.lineNumber();
+    }
+
+    @Override
+    public void close() {
+      in.close();
+    }
+  }
+
+  static InputStream open(Path file) {
+    try {
+      return Files.newInputStream(file);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
     }
-    return p.finish();
   }
 
-  /** A parser fed line by line (a file, or a runner's standard output). */
+  /** A parser fed line by line (a runner's standard output) that keeps the events in memory. */
   public static Parser parser(String source) {
-    return new Parser(source);
+    EventLog.Builder log = EventLog.builder();
+    Parser p = new Parser(source, log.sink(), true);
+    p.log = log;
+    return p;
   }
 
-  /** Parses lines as they come; {@link #finish()} checks references between lines. */
+  /**
+   * Parses lines as they come into a sink; when checking, {@link #finish()} checks references
+   * between lines (which needs memory for every inference and layer seen).
+   */
   public static final class Parser {
     private final String source;
-    private final EventLog.Builder log = EventLog.builder();
+    private final EventSink sink;
+    private final boolean checked;
+    private final EventLine ev = new EventLine();
     private final Map<String, Object> meta = new LinkedHashMap<>();
     private final Map<Long, Long> inferenceLine = new HashMap<>();
     private final Map<Long, BitSet> layerIndices = new HashMap<>();
     private final Map<Long, Long> firstLayerLine = new HashMap<>();
     private long line;
+    private EventLog.Builder log;
 
-    private Parser(String source) {
+    private Parser(String source, EventSink sink, boolean checked) {
       this.source = source;
+      this.sink = sink;
+      this.checked = checked;
     }
 
     /** Lines read so far. */
@@ -71,10 +210,48 @@ public final class EventsJsonl {
      * @throws FormatException for a malformed line
      */
     public void accept(String text) {
-      line++;
-      if (text.isBlank()) {
+      if (text.length() > LineReader.MAX_LINE_BYTES) {
+        line++;
+        throw new FormatException(
+            source,
+            line,
+            "line longer than 1 MiB (an events line is short): " + LineReader.quote(text));
+      }
+      byte[] b = text.getBytes(StandardCharsets.UTF_8);
+      accept(b, 0, b.length, line + 1);
+    }
+
+    void accept(byte[] b, int from, int len, long lineNumber) {
+      line = lineNumber;
+      int to = from + len;
+      if (blank(b, from, to)) {
         return;
       }
+      try {
+        if (!ev.parseFast(b, from, to)) {
+          general(new String(b, from, len, StandardCharsets.UTF_8));
+        }
+        dispatch();
+      } catch (FormatException e) {
+        throw e;
+      } catch (IllegalArgumentException e) {
+        // the sink's own complaint (e.g. events out of order) stays reachable as the cause
+        FormatException f = new FormatException(source, line, e.getMessage());
+        f.initCause(e);
+        throw f;
+      }
+    }
+
+    private static boolean blank(byte[] b, int from, int to) {
+      for (int i = from; i < to; i++) {
+        if (b[i] != ' ' && b[i] != '\t' && b[i] != '\r') {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private void general(String text) {
       Map<String, Object> o;
       try {
         o = Json.parseObject(text);
@@ -85,100 +262,119 @@ public final class EventsJsonl {
       if (!(kind instanceof String k)) {
         throw new FormatException(source, line, "missing string field \"event\"");
       }
-      try {
-        switch (k) {
-          case "inference" -> inference(o);
-          case "layer" -> layer(o);
-          case "phase" ->
-              log.phase(
-                  new PhaseEvent(str(o, "name"), integer(o, "start_ns"), integer(o, "end_ns")));
-          case "meta" ->
-              o.forEach(
-                  (key, v) -> {
-                    if (!key.equals("event")) {
-                      meta.put(key, v);
-                    }
-                  });
-          default ->
-              throw new FormatException(
-                  source,
-                  line,
-                  "unknown event \"" + k + "\" (expected inference, layer, phase or meta)");
-        }
-      } catch (IllegalArgumentException e) {
-        throw new FormatException(source, line, e.getMessage());
+      ev.from(o, k);
+      if (ev.kind == 0) {
+        throw new FormatException(
+            source,
+            line,
+            "unknown event \""
+                + LineReader.clip(k)
+                + "\" (expected inference, layer, phase or meta)");
+      }
+      if (ev.kind == EventLine.META) {
+        o.forEach(
+            (key, v) -> {
+              if (!key.equals("event")) {
+                meta.put(key, v);
+                sink.meta(key, v);
+              }
+            });
       }
     }
 
-    private void inference(Map<String, Object> o) {
-      long seq = integer(o, "seq");
-      long batch = o.containsKey("batch") ? integer(o, "batch") : 1;
+    private void dispatch() {
+      switch (ev.kind) {
+        case EventLine.INFERENCE -> inference();
+        case EventLine.LAYER -> layer();
+        case EventLine.PHASE ->
+            sink.phase(
+                new PhaseEvent(
+                    require(ev.name, "name"), start(), require(ev.hasEnd, ev.endNs, "end_ns")));
+        default -> {}
+      }
+    }
+
+    private long start() {
+      return require(ev.hasStart, ev.startNs, "start_ns");
+    }
+
+    private static long require(boolean has, long v, String field) {
+      if (!has) {
+        throw new IllegalArgumentException("missing field \"" + field + "\"");
+      }
+      return v;
+    }
+
+    private static String require(String v, String field) {
+      if (v == null) {
+        throw new IllegalArgumentException("missing field \"" + field + "\"");
+      }
+      return v;
+    }
+
+    private void inference() {
+      long seq = require(ev.hasSeq, ev.seq, "seq");
+      long batch = ev.hasBatch ? ev.batch : 1;
       if (batch < 1 || batch > Integer.MAX_VALUE) {
         throw new IllegalArgumentException("batch " + batch + " is not a positive integer");
       }
-      Long earlier = inferenceLine.putIfAbsent(seq, line);
-      if (earlier != null) {
-        throw new IllegalArgumentException(
-            "inference seq " + seq + " appears twice (first on line " + earlier + ")");
+      if (checked) {
+        Long earlier = inferenceLine.putIfAbsent(seq, line);
+        if (earlier != null) {
+          throw new IllegalArgumentException(
+              "inference seq " + seq + " appears twice (first on line " + earlier + ")");
+        }
       }
-      log.inference(
-          new InferenceEvent(seq, integer(o, "start_ns"), integer(o, "end_ns"), (int) batch));
+      sink.inference(
+          new InferenceEvent(seq, start(), require(ev.hasEnd, ev.endNs, "end_ns"), (int) batch));
     }
 
-    private void layer(Map<String, Object> o) {
-      long seq = integer(o, "seq");
-      long index = integer(o, "index");
+    private void layer() {
+      long seq = require(ev.hasSeq, ev.seq, "seq");
+      long index = require(ev.hasIndex, ev.index, "index");
       if (index < 0 || index >= 1 << 20) {
         throw new IllegalArgumentException("layer index " + index + " is out of range 0..1048575");
       }
-      String name = str(o, "name");
-      String type = o.containsKey("type") && o.get("type") != null ? str(o, "type") : "";
-      OptionalLong start =
-          o.containsKey("start_ns") && o.get("start_ns") != null
-              ? OptionalLong.of(integer(o, "start_ns"))
-              : OptionalLong.empty();
-      BitSet seen = layerIndices.computeIfAbsent(seq, s -> new BitSet());
-      if (seen.get((int) index)) {
+      String name = require(ev.name, "name");
+      String type = ev.type == null ? "" : ev.type;
+      long start = ev.hasStart ? ev.startNs : Long.MIN_VALUE;
+      long duration = require(ev.hasDuration, ev.durationNs, "duration_ns");
+      if (duration < 0) {
         throw new IllegalArgumentException(
-            "layer index " + index + " appears twice in inference seq " + seq);
+            "layer "
+                + index
+                + " of inference "
+                + seq
+                + " has negative duration "
+                + duration
+                + " ns");
       }
-      seen.set((int) index);
-      firstLayerLine.putIfAbsent(seq, line);
-      log.layer(
-          new LayerEvent(seq, (int) index, name, type, integer(o, "duration_ns"), start), line);
-    }
-
-    private static long integer(Map<String, Object> o, String field) {
-      Object v = o.get(field);
-      if (v == null) {
-        throw new IllegalArgumentException("missing field \"" + field + "\"");
+      if (checked) {
+        BitSet seen = layerIndices.computeIfAbsent(seq, s -> new BitSet());
+        if (seen.get((int) index)) {
+          throw new IllegalArgumentException(
+              "layer index " + index + " appears twice in inference seq " + seq);
+        }
+        seen.set((int) index);
+        firstLayerLine.putIfAbsent(seq, line);
       }
-      if (v instanceof Long l) {
-        return l;
-      }
-      if (v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 9e15) {
-        return d.longValue();
-      }
-      throw new IllegalArgumentException("field \"" + field + "\" is not an integer: " + v);
-    }
-
-    private static String str(Map<String, Object> o, String field) {
-      Object v = o.get(field);
-      if (v == null) {
-        throw new IllegalArgumentException("missing field \"" + field + "\"");
-      }
-      if (v instanceof String s) {
-        return s;
-      }
-      throw new IllegalArgumentException("field \"" + field + "\" is not a string: " + v);
+      sink.layer(seq, (int) index, name, type, duration, start, line);
     }
 
     /**
-     * Checks references between lines and returns the events.
+     * Checks references between lines and returns the events (for a parser from {@link
+     * #parser(String)}).
      *
      * @throws FormatException for a layer of an inference that never appeared
      */
     public EventsFile finish() {
+      if (log == null) {
+        throw new IllegalStateException("this parser streams into a sink and keeps nothing");
+      }
+      return finish(log);
+    }
+
+    private EventsFile finish(EventLog.Builder log) {
       for (Map.Entry<Long, Long> e : firstLayerLine.entrySet()) {
         if (!inferenceLine.containsKey(e.getKey())) {
           throw new FormatException(
@@ -262,16 +458,47 @@ public final class EventsJsonl {
       return this;
     }
 
-    /** Writes every event of {@code log}: inferences, layers, phases. */
+    /**
+     * Writes every event of {@code log} in time order, as a streaming reader wants them: the phases
+     * first (in start order), then each inference (in start order) followed by its layers.
+     */
     public Writer all(EventLog log) throws IOException {
-      for (InferenceEvent e : log.inferences()) {
-        inference(e);
-      }
-      for (int i = 0; i < log.layerCount(); i++) {
-        layer(log.layer(i));
-      }
-      for (PhaseEvent p : log.phases()) {
+      List<PhaseEvent> phases = new ArrayList<>(log.phases());
+      phases.sort(Comparator.comparingLong(PhaseEvent::startNs));
+      for (PhaseEvent p : phases) {
         phase(p);
+      }
+      List<InferenceEvent> infs = new ArrayList<>(log.inferences());
+      infs.sort(Comparator.comparingLong(InferenceEvent::startNs));
+      Map<Long, Integer> pos = new HashMap<>(infs.size() * 2);
+      for (int i = 0; i < infs.size(); i++) {
+        pos.put(infs.get(i).seq(), i);
+      }
+      // layers grouped by their inference's position (a counting sort keeps their order)
+      int n = log.layerCount();
+      int[] start = new int[infs.size() + 2];
+      int[] at = new int[n];
+      for (int i = 0; i < n; i++) {
+        Integer p = pos.get(log.layerSeq(i));
+        at[i] = p == null ? infs.size() : p;
+        start[at[i] + 1]++;
+      }
+      for (int i = 1; i < start.length; i++) {
+        start[i] += start[i - 1];
+      }
+      int[] order = new int[n];
+      int[] fill = Arrays.copyOf(start, start.length);
+      for (int i = 0; i < n; i++) {
+        order[fill[at[i]]++] = i;
+      }
+      for (int k = 0; k < infs.size(); k++) {
+        inference(infs.get(k));
+        for (int j = start[k]; j < start[k + 1]; j++) {
+          layer(log.layer(order[j]));
+        }
+      }
+      for (int j = start[infs.size()]; j < n; j++) {
+        layer(log.layer(order[j])); // layers of no inference: kept, the reader will say so
       }
       return this;
     }

@@ -11,8 +11,12 @@ import java.util.Map;
  * Long}, other numbers {@link Double}.
  */
 final class Json {
+  /** Objects and arrays nest at most this deep: deeper is an error, never a stack overflow. */
+  static final int MAX_DEPTH = 64;
+
   private final String s;
   private int i;
+  private int depth;
 
   private Json(String s) {
     this.s = s;
@@ -61,12 +65,20 @@ final class Json {
     }
   }
 
+  private void enter() {
+    if (++depth > MAX_DEPTH) {
+      throw error("objects and arrays nest deeper than " + MAX_DEPTH + " levels");
+    }
+  }
+
   private Map<String, Object> object() {
+    enter();
     Map<String, Object> m = new LinkedHashMap<>();
     i++; // {
     ws();
     if (peek() == '}') {
       i++;
+      depth--;
       return m;
     }
     while (true) {
@@ -77,18 +89,19 @@ final class Json {
       String key = string();
       ws();
       if (peek() != ':') {
-        throw error("expected ':' after \"" + key + "\"");
+        throw error("expected ':' after " + LineReader.quote(key));
       }
       i++;
       Object v = value();
       if (m.containsKey(key)) {
-        throw error("field \"" + key + "\" appears twice");
+        throw error("field " + LineReader.quote(key) + " appears twice");
       }
       m.put(key, v);
       ws();
       char c = peek();
       i++;
       if (c == '}') {
+        depth--;
         return m;
       }
       if (c != ',') {
@@ -99,11 +112,13 @@ final class Json {
   }
 
   private List<Object> array() {
+    enter();
     List<Object> a = new ArrayList<>();
     i++;
     ws();
     if (peek() == ']') {
       i++;
+      depth--;
       return a;
     }
     while (true) {
@@ -112,6 +127,7 @@ final class Json {
       char c = peek();
       i++;
       if (c == ']') {
+        depth--;
         return a;
       }
       if (c != ',') {
@@ -188,7 +204,7 @@ final class Json {
       return Double.parseDouble(t);
     } catch (NumberFormatException e) {
       i = start;
-      throw error("bad number '" + t + "'");
+      throw error("bad number " + LineReader.quote(t));
     }
   }
 

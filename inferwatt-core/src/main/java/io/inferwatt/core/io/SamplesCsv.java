@@ -1,10 +1,9 @@
 package io.inferwatt.core.io;
 
 import io.inferwatt.core.PowerSample;
-import io.inferwatt.core.SampleSource;
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -19,36 +18,32 @@ import java.util.NoSuchElementException;
 /**
  * The samples CSV of {@code docs/formats.md}: header {@code t_ns,<rail>_mw[,...]} with optional
  * {@code read_start_ns} and {@code read_end_ns} columns; one row per reading; monotonic ns; mW. An
- * empty power field is a rail not read in that row (NaN). Reading streams: files of any size.
+ * empty power field is a rail not read in that row (NaN, a gap). Reading streams, once, with a
+ * bound on the line length: files of any size, pipes and FIFOs.
  */
 public final class SamplesCsv {
 
   private SamplesCsv() {}
 
+  /** Power above this (100 kW) is not believed: a warning names where. */
+  static final double IMPLAUSIBLE_MW = 1e8;
+
   /**
    * Opens a samples file for streaming. The header is checked at once; rows are checked as they are
-   * read and a bad row throws {@link FormatException} from {@link Reader#next()}.
+   * read and a bad row throws {@link FormatException} from {@link Reader#next()}. The file is read
+   * once, front to back, so a pipe or FIFO works.
    */
   public static Reader open(Path file) {
     try {
-      BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-      return new Reader(file.toString(), in);
+      return new Reader(file.toString(), Files.newInputStream(file));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
     }
   }
 
-  /**
-   * The file as a {@link SampleSource}: each {@link SampleSource#open()} reopens it and streams it
-   * from the first row, closing it at the end, so analyses that need several passes (the
-   * window-aware mapping) work on files of any size.
-   */
-  public static SampleSource source(Path file) {
-    return () -> {
-      Reader r = open(file);
-      r.closeAtEnd = true;
-      return r;
-    };
+  /** Opens a samples stream (read once); {@code source} names it in messages. */
+  public static Reader open(String source, InputStream in) {
+    return new Reader(source, in);
   }
 
   /** Reads a whole (small) samples file. */
@@ -60,30 +55,44 @@ public final class SamplesCsv {
     }
   }
 
-  /** A streaming reader of samples in strictly increasing time. */
+  /**
+   * A streaming reader of samples in strictly increasing time. An empty power field (a gap) is NaN
+   * in the sample and counted; powers below 0 or above {@value #IMPLAUSIBLE_MW} mW are kept but
+   * counted and the first of each rail named (file:line); a last line cut short (no newline, wrong
+   * number of fields) is skipped and counted. {@link #warnings()} says all of it in words.
+   */
   public static final class Reader implements Iterator<PowerSample>, AutoCloseable {
     private final String file;
-    private final BufferedReader in;
+    private final LineReader in;
     private final List<String> rails = new ArrayList<>();
     private final int width;
     private final int tCol;
     private final int startCol;
     private final int endCol;
     private final int[] railCol;
-    private long line;
+    private final int[] colRail; // column -> rail index, -1 for time columns
+    private final long[] gaps;
+    private final long[] implausible;
+    private final String[] firstImplausible;
+    private final int[] fieldStart;
+    private final int[] fieldEnd;
+    private String truncated;
     private long lastT = Long.MIN_VALUE;
     private PowerSample next;
-    private boolean closeAtEnd;
 
-    private Reader(String file, BufferedReader in) throws IOException {
+    private Reader(String file, InputStream stream) {
       this.file = file;
-      this.in = in;
-      String header = in.readLine();
-      line = 1;
-      if (header == null) {
-        close();
-        throw new FormatException(
-            file, 0, "the file is empty; expected a header t_ns,<rail>_mw,...");
+      this.in = new LineReader(file, stream);
+      String header;
+      try {
+        if (!in.next()) {
+          throw new FormatException(
+              file, 0, "the file is empty; expected a header t_ns,<rail>_mw,...");
+        }
+        header = in.text();
+      } catch (RuntimeException e) {
+        in.close();
+        throw e;
       }
       if (header.startsWith("\uFEFF")) {
         header = header.substring(1);
@@ -106,7 +115,8 @@ public final class SamplesCsv {
           String rail = name.substring(0, name.length() - 3);
           if (rails.contains(rail)) {
             close();
-            throw new FormatException(file, 1, "rail column '" + cols[c] + "' appears twice");
+            throw new FormatException(
+                file, 1, "rail column " + LineReader.quote(cols[c]) + " appears twice");
           }
           rails.add(rail);
           rc.add(c);
@@ -115,27 +125,85 @@ public final class SamplesCsv {
           throw new FormatException(
               file,
               1,
-              "column '" + cols[c] + "' is neither t_ns, read_start_ns, read_end_ns nor <rail>_mw");
+              "column "
+                  + LineReader.quote(cols[c])
+                  + " is neither t_ns, read_start_ns, read_end_ns nor <rail>_mw");
         }
       }
       if (t < 0) {
         close();
-        throw new FormatException(file, 1, "missing column t_ns in header '" + header + "'");
+        throw new FormatException(
+            file, 1, "missing column t_ns in header " + LineReader.quote(header));
       }
       if (rc.isEmpty()) {
         close();
         throw new FormatException(
-            file, 1, "no power column (<rail>_mw) in header '" + header + "'");
+            file, 1, "no power column (<rail>_mw) in header " + LineReader.quote(header));
       }
       tCol = t;
       startCol = s;
       endCol = e;
       railCol = rc.stream().mapToInt(Integer::intValue).toArray();
+      colRail = new int[width];
+      java.util.Arrays.fill(colRail, -1);
+      for (int r = 0; r < railCol.length; r++) {
+        colRail[railCol[r]] = r;
+      }
+      gaps = new long[railCol.length];
+      implausible = new long[railCol.length];
+      firstImplausible = new String[railCol.length];
+      fieldStart = new int[width];
+      fieldEnd = new int[width];
     }
 
     /** Rail names from the header, lower case, without {@code _mw}. */
     public List<String> rails() {
       return List.copyOf(rails);
+    }
+
+    /** Empty power fields (gaps) read so far, per rail in the order of {@link #rails()}. */
+    public long[] gaps() {
+      return gaps.clone();
+    }
+
+    /**
+     * What was odd but not wrong so far, for people: gaps per rail, implausible powers (where the
+     * first one is), a last line cut short. Empty when nothing was.
+     */
+    public List<String> warnings() {
+      List<String> w = new ArrayList<>();
+      for (int r = 0; r < gaps.length; r++) {
+        if (gaps[r] > 0) {
+          w.add(
+              file
+                  + ": rail "
+                  + rails.get(r)
+                  + " has "
+                  + gaps[r]
+                  + " empty power field"
+                  + (gaps[r] == 1 ? "" : "s")
+                  + " (gaps); they are skipped, not counted as 0");
+        }
+      }
+      for (int r = 0; r < implausible.length; r++) {
+        if (implausible[r] > 0) {
+          w.add(
+              file
+                  + ": rail "
+                  + rails.get(r)
+                  + " has "
+                  + implausible[r]
+                  + " implausible power"
+                  + (implausible[r] == 1 ? "" : "s")
+                  + " (below 0 or above 100 kW), first "
+                  + firstImplausible[r]
+                  + "; they are used as they are: check the sensor or the file");
+        }
+      }
+      if (truncated != null) {
+        w.add(truncated);
+      }
+      return w;
     }
 
     @Override
@@ -157,31 +225,43 @@ public final class SamplesCsv {
     }
 
     private PowerSample readRow() {
-      String text;
-      try {
-        do {
-          text = in.readLine();
-          line++;
-        } while (text != null && text.isBlank());
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-      }
-      if (text == null) {
-        if (closeAtEnd) {
-          close();
+      while (true) {
+        if (!in.next()) {
+          return null;
         }
-        return null;
+        if (in.blank()) {
+          continue;
+        }
+        int found = split();
+        if (found != width) {
+          if (!in.terminated()) {
+            truncated =
+                file
+                    + ":"
+                    + in.lineNumber()
+                    + ": the last line is cut short ("
+                    + found
+                    + " of "
+                    + width
+                    + " fields, no newline) and was skipped: "
+                    + in.quoteLine();
+            return null;
+          }
+          throw new FormatException(
+              file,
+              in.lineNumber(),
+              "expected " + width + " fields, found " + found + ": " + in.quoteLine());
+        }
+        return row();
       }
-      String[] f = split(text);
-      if (f.length != width) {
-        throw new FormatException(
-            file, line, "expected " + width + " fields, found " + f.length + ": '" + text + "'");
-      }
-      long t = parseLong(f[tCol], "t_ns");
+    }
+
+    private PowerSample row() {
+      long t = parseLong(tCol, "t_ns");
       if (t <= lastT) {
         throw new FormatException(
             file,
-            line,
+            in.lineNumber(),
             (t == lastT ? "duplicate" : "unsorted")
                 + " timestamp t_ns "
                 + t
@@ -189,52 +269,140 @@ public final class SamplesCsv {
                 + lastT
                 + " (samples must be strictly increasing in time)");
       }
-      lastT = t;
-      long s = startCol < 0 ? t : parseLong(f[startCol], "read_start_ns");
-      long e = endCol < 0 ? t : parseLong(f[endCol], "read_end_ns");
+      long s = startCol < 0 ? t : parseLong(startCol, "read_start_ns");
+      long e = endCol < 0 ? t : parseLong(endCol, "read_end_ns");
       if (e < s) {
-        throw new FormatException(file, line, "read_end_ns " + e + " is before read_start_ns " + s);
+        throw new FormatException(
+            file, in.lineNumber(), "read_end_ns " + e + " is before read_start_ns " + s);
       }
       double[] p = new double[railCol.length];
       for (int r = 0; r < p.length; r++) {
-        String v = f[railCol[r]].trim();
-        if (v.isEmpty()) {
-          p[r] = Double.NaN;
-        } else {
-          try {
-            p[r] = Double.parseDouble(v);
-          } catch (NumberFormatException x) {
-            throw new FormatException(
-                file, line, "power '" + v + "' of rail " + rails.get(r) + " is not a number");
-          }
-          if (!Double.isFinite(p[r])) {
-            throw new FormatException(
-                file, line, "power '" + v + "' of rail " + rails.get(r) + " is not finite");
-          }
-        }
+        p[r] = parsePower(railCol[r], r);
       }
+      lastT = t;
       return new PowerSample(t, s, e, p);
     }
 
-    private String[] split(String text) {
-      return text.split(",", -1);
+    /** Splits the current line at commas; returns the number of fields (up to width + 1). */
+    private int split() {
+      byte[] b = in.buffer();
+      int from = in.start();
+      int end = from + in.length();
+      int f = 0;
+      int at = from;
+      for (int i = from; i < end; i++) {
+        if (b[i] == ',') {
+          if (f < width) {
+            fieldStart[f] = at;
+            fieldEnd[f] = i;
+          }
+          f++;
+          at = i + 1;
+        }
+      }
+      if (f < width) {
+        fieldStart[f] = at;
+        fieldEnd[f] = end;
+      }
+      return f + 1;
     }
 
-    private long parseLong(String v, String col) {
-      try {
-        return Long.parseLong(v.trim());
-      } catch (NumberFormatException x) {
-        throw new FormatException(file, line, col + " '" + v + "' is not an integer");
+    private long parseLong(int col, String name) {
+      byte[] b = in.buffer();
+      int i = fieldStart[col];
+      int e = fieldEnd[col];
+      while (i < e && b[i] == ' ') {
+        i++;
       }
+      while (e > i && (b[e - 1] == ' ' || b[e - 1] == '\t')) {
+        e--;
+      }
+      boolean neg = i < e && b[i] == '-';
+      int d = neg ? i + 1 : i;
+      if (d < e && e - d <= 18) {
+        long v = 0;
+        boolean ok = true;
+        for (int k = d; k < e; k++) {
+          int c = b[k] - '0';
+          if (c < 0 || c > 9) {
+            ok = false;
+            break;
+          }
+          v = v * 10 + c;
+        }
+        if (ok) {
+          return neg ? -v : v;
+        }
+      }
+      String v = field(col).trim();
+      try {
+        return Long.parseLong(v);
+      } catch (NumberFormatException x) {
+        throw new FormatException(
+            file, in.lineNumber(), name + " " + LineReader.quote(v) + " is not an integer");
+      }
+    }
+
+    private double parsePower(int col, int rail) {
+      byte[] b = in.buffer();
+      int i = fieldStart[col];
+      int e = fieldEnd[col];
+      while (i < e && (b[i] == ' ' || b[i] == '\t')) {
+        i++;
+      }
+      while (e > i && (b[e - 1] == ' ' || b[e - 1] == '\t')) {
+        e--;
+      }
+      if (i == e) {
+        gaps[rail]++;
+        return Double.NaN;
+      }
+      double v = Numbers.parseDouble(b, i, e);
+      if (Double.isNaN(v)) {
+        String text = field(col).trim();
+        try {
+          v = Double.parseDouble(text);
+        } catch (NumberFormatException x) {
+          throw new FormatException(
+              file,
+              in.lineNumber(),
+              "power "
+                  + LineReader.quote(text)
+                  + " of rail "
+                  + rails.get(rail)
+                  + " is not a number (a gap is an empty field)");
+        }
+        if (!Double.isFinite(v)) {
+          throw new FormatException(
+              file,
+              in.lineNumber(),
+              "power "
+                  + LineReader.quote(text)
+                  + " of rail "
+                  + rails.get(rail)
+                  + " is not finite (a gap is an empty field)");
+        }
+      }
+      if (v < 0 || v > IMPLAUSIBLE_MW) {
+        if (implausible[rail]++ == 0) {
+          firstImplausible[rail] =
+              String.format(Locale.ROOT, "%s:%d (%s mW)", file, in.lineNumber(), field(col).trim());
+        }
+      }
+      return v;
+    }
+
+    private String field(int col) {
+      return new String(
+          in.buffer(),
+          fieldStart[col],
+          fieldEnd[col] - fieldStart[col],
+          java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Override
     public void close() {
-      try {
-        in.close();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      in.close();
     }
   }
 

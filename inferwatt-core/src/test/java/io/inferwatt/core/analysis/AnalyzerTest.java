@@ -218,4 +218,69 @@ class AnalyzerTest {
     assertThat(StudentT.quantile975(120)).isCloseTo(1.980, within(0.001));
     assertThat(StudentT.quantile975(100_000)).isCloseTo(1.960, within(0.001));
   }
+
+  /**
+   * A gap (an empty power field, NaN) in one rail is skipped: that rail's power, CI, energy and
+   * idle power stay measured and equal those of the same recording with the rail's reading simply
+   * left out; the other rails are untouched; the gaps are counted in a warning.
+   */
+  @Test
+  void aGapInOneRailIsSkippedAndCountedNotSummed() {
+    EventLog.Builder ev = EventLog.builder();
+    List<PowerSample> full = new ArrayList<>();
+    long t0 = 1_000_000_000L;
+    for (int i = 0; i < 50; i++) {
+      long s = t0 + i * 10_000_000L;
+      ev.inference(new InferenceEvent(i, s, s + 8_000_000L, 1));
+    }
+    long powerEnd = t0 + 500_000_000L;
+    ev.phase(new PhaseEvent(Phases.POWER, t0, powerEnd));
+    ev.phase(new PhaseEvent(Phases.IDLE, powerEnd, powerEnd + 100_000_000L));
+    for (long t = t0 - 5_000_000L; t < powerEnd + 105_000_000L; t += 1_000_000L) {
+      double in = 5000 + (t / 1_000_000L % 7) * 10;
+      full.add(PowerSample.at(t, in, 2000 + (t / 1_000_000L % 3)));
+    }
+    // blank the in rail of one sample inside an inference of the power phase and one while idle
+    int inPower = 250;
+    int inIdle = full.size() - 40;
+    List<PowerSample> withGaps = new ArrayList<>(full);
+    for (int at : new int[] {inPower, inIdle}) {
+      PowerSample s = full.get(at);
+      withGaps.set(at, PowerSample.at(s.tNs(), Double.NaN, s.powerMw()[1]));
+    }
+    EventLog events = ev.build();
+    AnalysisResult gapped =
+        Analyzer.analyze(
+            new Timeline(List.of("in", "gpu"), withGaps, events),
+            false,
+            AnalysisOptions.defaults());
+    // the same recording without the two readings, for the in rail only
+    List<PowerSample> without = new ArrayList<>(full);
+    without.remove(inIdle);
+    without.remove(inPower);
+    AnalysisResult reference =
+        Analyzer.analyze(
+            new Timeline(List.of("in", "gpu"), without, events),
+            false,
+            AnalysisOptions.defaults().withRails(List.of("in")));
+    AnalysisResult untouched =
+        Analyzer.analyze(
+            new Timeline(List.of("in", "gpu"), full, events),
+            false,
+            AnalysisOptions.defaults().withRails(List.of("gpu")));
+
+    Estimate in = gapped.inferences().powerMw().get("in");
+    assertThat(in.mean()).isFinite();
+    assertThat(in.ci95Low()).isFinite();
+    assertThat(in).isEqualTo(reference.inferences().powerMw().get("in"));
+    assertThat(gapped.inferences().energyMj().get("in"))
+        .isCloseTo(reference.inferences().energyMj().get("in"), within(1e-9));
+    assertThat(gapped.idlePowerMw().get("in")).isEqualTo(reference.idlePowerMw().get("in"));
+    assertThat(gapped.phases().get(1).energyMj().get("in"))
+        .isCloseTo(reference.phases().get(1).energyMj().get("in"), within(1e-9));
+    assertThat(gapped.inferences().powerMw().get("gpu"))
+        .isEqualTo(untouched.inferences().powerMw().get("gpu"));
+    assertThat(gapped.idlePowerMw().get("gpu")).isEqualTo(untouched.idlePowerMw().get("gpu"));
+    assertThat(gapped.warnings()).anyMatch(w -> w.startsWith("rail in: 2 samples without a value"));
+  }
 }

@@ -105,4 +105,56 @@ class EventsJsonlTest {
                         "{\"event\":\"inference\",\"seq\":\"one\",\"start_ns\":0,\"end_ns\":5}\n")))
         .hasMessageContaining("field \"seq\" is not an integer");
   }
+
+  @Test
+  void deepNestingIsAFormatErrorNotAStackOverflow() throws Exception {
+    String deep = "[".repeat(5000) + "]".repeat(5000);
+    Path f = file("{\"event\":\"meta\",\"x\":" + deep + "}\n");
+    assertThatThrownBy(() -> EventsJsonl.read(f))
+        .isInstanceOf(FormatException.class)
+        .hasMessageContaining(f + ":1: malformed JSON: objects and arrays nest deeper than 64");
+    // the runner's parser line by line: the same, as a normal exception
+    assertThatThrownBy(() -> EventsJsonl.parser("runner").accept("{\"a\":" + deep + "}"))
+        .isInstanceOf(FormatException.class)
+        .hasMessageContaining("runner:1: malformed JSON: objects and arrays nest deeper");
+  }
+
+  @Test
+  void aLongLineIsOneShortError() throws Exception {
+    Path f = dir.resolve("long.jsonl");
+    try (var out = Files.newBufferedWriter(f)) {
+      out.write("{\"event\":\"meta\",\"x\":\"");
+      for (int i = 0; i < 200_000; i++) {
+        out.write("abcdefgh");
+      }
+      out.write("\"}\n");
+    }
+    assertThatThrownBy(() -> EventsJsonl.read(f))
+        .isInstanceOf(FormatException.class)
+        .hasMessageStartingWith(f + ":1: line longer than 1 MiB")
+        .satisfies(e -> assertThat(e.getMessage().length()).isLessThan(300));
+  }
+
+  @Test
+  void fastAndGeneralPathsGiveTheSameEvents() throws Exception {
+    // the same events, written plainly (fast path) and with spaces, decimals and escapes (general)
+    Path plain =
+        file(
+            "{\"event\":\"inference\",\"seq\":3,\"start_ns\":10,\"end_ns\":50,\"batch\":2}\n"
+                + "{\"event\":\"layer\",\"seq\":3,\"index\":0,\"name\":\"conv\",\"type\":\"Conv\",\"duration_ns\":7,\"start_ns\":11}\n"
+                + "{\"event\":\"layer\",\"seq\":3,\"index\":1,\"name\":\"a/b\",\"type\":null,\"duration_ns\":8}\n");
+    EventsFile a = EventsJsonl.read(plain);
+    Path general = dir.resolve("g.jsonl");
+    Files.writeString(
+        general,
+        "{ \"seq\" : 3.0, \"event\":\"inference\",\"start_ns\":1e1,\"end_ns\":50,\"batch\":2,\"x\":[1]}\n"
+            + "{\"event\":\"layer\",\"seq\":3,\"index\":0,\"name\":\"co\\u006ev\",\"type\":\"Conv\",\"duration_ns\":7,\"start_ns\":11}\n"
+            + "{\"event\":\"layer\",\"seq\":3,\"index\":1,\"name\":\"a\\/b\",\"duration_ns\":8,\"extra\":true}\n");
+    EventsFile b = EventsJsonl.read(general);
+    assertThat(b.events().inferences()).isEqualTo(a.events().inferences());
+    assertThat(b.events().layerCount()).isEqualTo(2);
+    for (int i = 0; i < 2; i++) {
+      assertThat(b.events().layer(i)).isEqualTo(a.events().layer(i));
+    }
+  }
 }

@@ -88,4 +88,98 @@ class SamplesCsvTest {
     assertThatThrownBy(() -> SamplesCsv.readAll(file("t_ns,in_mw\n1,abc\n")))
         .hasMessageContaining(":2: power 'abc' of rail in is not a number");
   }
+
+  @Test
+  void aLineLongerThanTheBoundIsOneShortError() throws Exception {
+    Path f = dir.resolve("long.csv");
+    try (var out = Files.newBufferedWriter(f)) {
+      out.write("t_ns,in_mw\n100,5\n200,");
+      for (int i = 0; i < 300_000; i++) {
+        out.write("1234567");
+      }
+      out.write("\n");
+    }
+    try (SamplesCsv.Reader r = SamplesCsv.open(f)) {
+      assertThat(r.next().tNs()).isEqualTo(100);
+      assertThatThrownBy(r::next)
+          .isInstanceOf(FormatException.class)
+          .hasMessageStartingWith(f + ":3: line longer than 1 MiB")
+          .satisfies(e -> assertThat(e.getMessage().length()).isLessThan(300));
+    }
+  }
+
+  @Test
+  void aBadFieldIsQuotedShortly() throws Exception {
+    Path f = file("t_ns,in_mw\n100," + "x".repeat(5000) + "\n");
+    assertThatThrownBy(() -> SamplesCsv.readAll(f))
+        .hasMessageContaining(":2: power 'xxxx")
+        .satisfies(e -> assertThat(e.getMessage().length()).isLessThan(300));
+  }
+
+  @Test
+  void gapsAreCountedPerRail() throws Exception {
+    Path f = file("t_ns,in_mw,gpu_mw\n100,,5\n200,,\n300,4,6\n");
+    try (SamplesCsv.Reader r = SamplesCsv.open(f)) {
+      r.forEachRemaining(s -> {});
+      assertThat(r.gaps()).containsExactly(2, 1);
+      assertThat(r.warnings())
+          .anySatisfy(w -> assertThat(w).contains("rail in has 2 empty power fields (gaps)"));
+    }
+  }
+
+  @Test
+  void implausiblePowersAreKeptAndNamedWithFileLineAndRail() throws Exception {
+    Path f = file("t_ns,in_mw,gpu_mw\n100,-5000,5\n200,7,1e308\n300,-1,6\n");
+    try (SamplesCsv.Reader r = SamplesCsv.open(f)) {
+      List<PowerSample> all = new java.util.ArrayList<>();
+      r.forEachRemaining(all::add);
+      assertThat(all.get(0).powerMw()[0]).isEqualTo(-5000);
+      assertThat(r.warnings())
+          .anySatisfy(
+              w -> assertThat(w).contains("rail in has 2 implausible powers").contains(f + ":2"))
+          .anySatisfy(
+              w -> assertThat(w).contains("rail gpu has 1 implausible power").contains(f + ":3"));
+    }
+  }
+
+  @Test
+  void aLastLineCutShortIsSkippedAndSaid() throws Exception {
+    Path f = file("t_ns,in_mw,gpu_mw\n100,4,5\n200,4");
+    try (SamplesCsv.Reader r = SamplesCsv.open(f)) {
+      List<PowerSample> all = new java.util.ArrayList<>();
+      r.forEachRemaining(all::add);
+      assertThat(all).hasSize(1);
+      assertThat(r.warnings())
+          .anySatisfy(w -> assertThat(w).contains(":3: the last line is cut short"));
+    }
+    // inside the file the same line is an error
+    assertThatThrownBy(() -> SamplesCsv.readAll(file("t_ns,in_mw,gpu_mw\n100,4\n200,4,5\n")))
+        .hasMessageContaining(":2: expected 3 fields, found 2");
+  }
+
+  @Test
+  void decimalsParseExactlyAsJavaDoes() throws Exception {
+    String[] values = {
+      "3506.5",
+      "0.1",
+      "7480",
+      "-0.0",
+      "1e3",
+      "12345678901234567",
+      "0.3000000000000000444",
+      "1.7976931348623157e308",
+      "4.9e-324",
+      ".5",
+      "5.",
+      "+2"
+    };
+    StringBuilder b = new StringBuilder("t_ns,in_mw\n");
+    for (int i = 0; i < values.length; i++) {
+      b.append(i + 1).append(',').append(values[i]).append('\n');
+    }
+    List<PowerSample> all = SamplesCsv.readAll(file(b.toString()));
+    for (int i = 0; i < values.length; i++) {
+      assertThat(all.get(i).powerMw()[0]).as(values[i]).isEqualTo(Double.parseDouble(values[i]));
+    }
+  }
 }

@@ -1,0 +1,48 @@
+package io.inferwatt.core.analysis;
+
+/** The normal equations, accumulated sample by sample; size independent of the samples. */
+final class WindowNormal {
+  final int k;
+  final int rails;
+  final double[] ata; // upper triangle, row-major k×k
+  final double[] aty; // k×rails
+  final double[] yty;
+  final double[] ySum;
+  final double[] colSum;
+  long n;
+
+  WindowNormal(int k, int rails) {
+    this.k = k;
+    this.rails = rails;
+    ata = new double[k * k];
+    aty = new double[k * rails];
+    yty = new double[rails];
+    ySum = new double[rails];
+    colSum = new double[k];
+  }
+
+  void add(WindowRow row, double[] y, int yOff) {
+    n++;
+    int m = row.sortColumns();
+    int[] cols = row.cols;
+    double[] vals = row.vals;
+    for (int i = 0; i < m; i++) {
+      int ci = cols[i];
+      double vi = vals[ci];
+      colSum[ci] += vi;
+      int base = ci * k;
+      for (int j = i; j < m; j++) {
+        int cj = cols[j];
+        ata[base + cj] += vi * vals[cj];
+      }
+      for (int r = 0; r < rails; r++) {
+        aty[ci * rails + r] += vi * y[yOff + r];
+      }
+    }
+    for (int r = 0; r < rails; r++) {
+      double v = y[yOff + r];
+      yty[r] += v * v;
+      ySum[r] += v;
+    }
+  }
+}

@@ -1,0 +1,348 @@
+package io.inferwatt.core.analysis;
+
+import io.inferwatt.core.PowerSample;
+import io.inferwatt.core.SampleSource;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.function.DoubleSupplier;
+
+/**
+ * The window-aware mapping ({@link WindowMapping}) as the samples stream, in bounded memory. The
+ * first {@value #RAW_CAP} samples of the mapped span are kept with the layer intervals around them;
+ * a recording that fits is mapped exactly as {@link WindowMapping#map} does over all its samples. A
+ * longer one has its window searched on that first stretch; from then on each sample is added to
+ * the normal equations of the chosen window as soon as the layers its window can touch are known,
+ * and the intervals behind it are dropped: memory depends on the layers and the window, not on the
+ * length of the run.
+ */
+final class WindowStream {
+
+  /** Samples kept for the window search. */
+  static final int RAW_CAP = 1 << 16;
+
+  /** Layer intervals kept with them, at most. */
+  static final int INTERVAL_CAP = 1 << 20;
+
+  private final int nr;
+  private final int[] identity;
+  private final AnalysisOptions options;
+  private final List<String> warnings;
+
+  // the interval store, sorted by start (raw stretch, then a sliding stretch)
+  private long[] iStart = new long[4096];
+  private long[] iEnd = new long[4096];
+  private int[] iSlot = new int[4096];
+  private int iSize;
+  private int iLo;
+  private int slotCount;
+
+  // the raw stretch of samples
+  private long[] rawT = new long[1024];
+  private long[] rawEnd = new long[1024];
+  private double[] rawV;
+  private int rawSize;
+
+  private long spanStart = Long.MAX_VALUE;
+  private long spanEnd = Long.MIN_VALUE;
+  private double latencySumNs;
+  private long inferences;
+  private long watermark = Long.MIN_VALUE;
+
+  // streaming, once the window is chosen
+  private WindowMapping.Searched found;
+  private WindowNormal normal;
+  private WindowRow row;
+  private long maxLenNs;
+  private long nanSkipped;
+  private long[] qEnd = new long[1024];
+  private double[] qV;
+  private int qHead;
+  private int qSize;
+  private final double[] scratch;
+
+  WindowStream(int rails, AnalysisOptions options, List<String> warnings, DoubleSupplier periodNs) {
+    this.periodNs = periodNs;
+    this.nr = rails;
+    this.identity = new int[rails];
+    for (int r = 0; r < rails; r++) {
+      identity[r] = r;
+    }
+    this.options = options;
+    this.warnings = warnings;
+    this.rawV = new double[1024 * rails];
+    this.qV = new double[1024 * rails];
+    this.scratch = new double[rails];
+  }
+
+  /** A mapped inference (in start order). */
+  void inference(long startNs, long endNs) {
+    spanStart = Math.min(spanStart, startNs);
+    spanEnd = Math.max(spanEnd, endNs);
+    latencySumNs += endNs - startNs;
+    inferences++;
+  }
+
+  /** A layer interval of a mapped inference ({@code slot} -1: the tail), in about start order. */
+  void interval(long start, long end, int slot) {
+    if (found != null && slot >= found.design().slots) {
+      slot = -1; // a layer the search never saw: counted with the tail
+    }
+    if (iSize == iStart.length) {
+      compact();
+      if (iSize == iStart.length) {
+        int n = iSize * 2;
+        iStart = Arrays.copyOf(iStart, n);
+        iEnd = Arrays.copyOf(iEnd, n);
+        iSlot = Arrays.copyOf(iSlot, n);
+      }
+    }
+    int at = iSize;
+    while (at > iLo && iStart[at - 1] > start) {
+      at--;
+    }
+    if (at < iSize) {
+      System.arraycopy(iStart, at, iStart, at + 1, iSize - at);
+      System.arraycopy(iEnd, at, iEnd, at + 1, iSize - at);
+      System.arraycopy(iSlot, at, iSlot, at + 1, iSize - at);
+    }
+    iStart[at] = start;
+    iEnd[at] = end;
+    iSlot[at] = slot;
+    iSize++;
+    slotCount = Math.max(slotCount, slot + 1);
+    maxLenNs = Math.max(maxLenNs, end - start);
+    if (found == null && iSize > INTERVAL_CAP) {
+      chooseWindow();
+    }
+  }
+
+  /** Every interval still to come starts at or after {@code t}. */
+  void watermark(long t) {
+    watermark = Math.max(watermark, t);
+    if (normal != null) {
+      drain(false);
+    }
+  }
+
+  /** One sample in time order, values in reported-rail order (NaN = a gap). */
+  void sample(long tNs, long readEndNs, double[] values) {
+    if (readEndNs < (spanStart == Long.MAX_VALUE ? watermark : spanStart)) {
+      return; // its window ends before any mapped inference: never selected
+    }
+    if (found == null) {
+      if (rawSize == rawT.length) {
+        int n = rawSize * 2;
+        rawT = Arrays.copyOf(rawT, n);
+        rawEnd = Arrays.copyOf(rawEnd, n);
+        rawV = Arrays.copyOf(rawV, n * nr);
+      }
+      rawT[rawSize] = tNs;
+      rawEnd[rawSize] = readEndNs;
+      System.arraycopy(values, 0, rawV, rawSize * nr, nr);
+      rawSize++;
+      if (rawSize == RAW_CAP) {
+        chooseWindow();
+      }
+    } else if (normal != null) {
+      enqueue(readEndNs, values, 0);
+      drain(false);
+    }
+  }
+
+  /** The search on the stretch kept so far; afterwards samples stream into the final fit. */
+  private void chooseWindow() {
+    found =
+        WindowMapping.search(
+            rawSource(),
+            identity,
+            layout(null, null),
+            spanStart,
+            spanEnd,
+            periodNs.getAsDouble(),
+            options,
+            warnings);
+    if (found.early() == null) {
+      normal = new WindowNormal(found.design().k, nr);
+      row = new WindowRow(found.design().k);
+      for (int i = 0; i < rawSize; i++) {
+        enqueue(rawEnd[i], rawV, i * nr);
+      }
+      drain(false);
+    }
+    rawT = null;
+    rawEnd = null;
+    rawV = null;
+    rawSize = 0;
+  }
+
+  /** The median time between samples so far (the search's range follows from it). */
+  private final DoubleSupplier periodNs;
+
+  private void enqueue(long readEnd, double[] v, int off) {
+    if (qSize == qEnd.length) {
+      int n = qSize * 2;
+      long[] e2 = new long[n];
+      double[] v2 = new double[n * nr];
+      for (int i = 0; i < qSize; i++) {
+        int at = (qHead + i) % qEnd.length;
+        e2[i] = qEnd[at];
+        System.arraycopy(qV, at * nr, v2, i * nr, nr);
+      }
+      qEnd = e2;
+      qV = v2;
+      qHead = 0;
+    }
+    int at = (qHead + qSize) % qEnd.length;
+    qEnd[at] = readEnd;
+    System.arraycopy(v, off, qV, at * nr, nr);
+    qSize++;
+  }
+
+  /**
+   * Adds the held samples whose windows' layers are all known to the normal equations; at the end
+   * ({@code last}) every one left, against the final span.
+   */
+  private void drain(boolean last) {
+    WindowDesign design = found.design();
+    WindowRange range = design.range;
+    long w = found.w();
+    long d = found.d();
+    while (qSize > 0) {
+      long end = qEnd[qHead];
+      long windowEnd = end - range.dMin();
+      if (!last && (windowEnd >= watermark || windowEnd > spanEnd)) {
+        break; // layers still to come may touch it, or the span may still grow over it
+      }
+      int off = qHead * nr;
+      qHead = (qHead + 1) % qEnd.length;
+      qSize--;
+      if (end - range.dMax() - range.wMax() < spanStart || windowEnd > spanEnd) {
+        continue;
+      }
+      boolean finite = true;
+      for (int r = 0; r < nr; r++) {
+        scratch[r] = qV[off + r];
+        finite &= Double.isFinite(scratch[r]);
+      }
+      if (!finite) {
+        nanSkipped++;
+        continue;
+      }
+      long a = end - d - w;
+      while (iLo < iSize && iStart[iLo] + maxLenNs <= a) {
+        iLo++;
+      }
+      design.row(a, end - d, iStart, iEnd, iSlot, iLo, iSize, row);
+      normal.add(row, scratch, 0);
+    }
+  }
+
+  /** Drops the intervals no window can touch any more. */
+  private void compact() {
+    if (found == null || iLo < iSize / 4) {
+      return;
+    }
+    System.arraycopy(iStart, iLo, iStart, 0, iSize - iLo);
+    System.arraycopy(iEnd, iLo, iEnd, 0, iSize - iLo);
+    System.arraycopy(iSlot, iLo, iSlot, 0, iSize - iLo);
+    iSize -= iLo;
+    iLo = 0;
+  }
+
+  /** The layout of the intervals held, with the stream's per-slot statistics. */
+  private LayerLayout layout(long[] cycles, double[] durationSumNs) {
+    return new LayerLayout(
+        iStart,
+        iEnd,
+        iSlot,
+        iSize,
+        slotCount,
+        cycles == null ? new long[slotCount] : cycles,
+        durationSumNs == null ? new double[slotCount] : durationSumNs);
+  }
+
+  /** The kept samples as a re-readable source (values already in reported-rail order). */
+  private SampleSource rawSource() {
+    int n = rawSize;
+    long[] t = rawT;
+    long[] e = rawEnd;
+    double[] v = rawV;
+    return () ->
+        new Iterator<>() {
+          int i;
+
+          @Override
+          public boolean hasNext() {
+            return i < n;
+          }
+
+          @Override
+          public PowerSample next() {
+            if (i >= n) {
+              throw new NoSuchElementException();
+            }
+            PowerSample s =
+                new PowerSample(
+                    t[i], Math.min(t[i], e[i]), e[i], Arrays.copyOfRange(v, i * nr, (i + 1) * nr));
+            i++;
+            return s;
+          }
+        };
+  }
+
+  /**
+   * The mapping's outcome at the end of the run.
+   *
+   * @param slots the layer slots of the run, with their cycles and summed durations
+   */
+  WindowMapping.Outcome finish(
+      int slots, long[] cycles, double[] durationSumNs, double samplePeriodNs) {
+    double meanLatencyNs = latencySumNs / inferences;
+    LayerLayout sized =
+        new LayerLayout(
+            iStart,
+            iEnd,
+            iSlot,
+            iSize,
+            Math.max(slotCount, slots),
+            Arrays.copyOf(cycles, Math.max(slotCount, slots)),
+            Arrays.copyOf(durationSumNs, Math.max(slotCount, slots)));
+    if (found == null) {
+      // everything was kept: exactly the mapping over all samples
+      return WindowMapping.map(
+          rawSource(),
+          identity,
+          new LayerLayout(iStart, iEnd, iSlot, iSize, slots, sized.cycles, sized.durationSumNs),
+          spanStart,
+          spanEnd,
+          samplePeriodNs,
+          meanLatencyNs,
+          options,
+          warnings);
+    }
+    if (found.early() != null) {
+      return found.early();
+    }
+    watermark = Long.MAX_VALUE;
+    drain(true);
+    if (nanSkipped > 0) {
+      warnings.add(
+          nanSkipped
+              + " samples after the window search had a rail without a value (NaN) and were left"
+              + " out of the window mapping");
+    }
+    WindowMapping.Outcome negligible =
+        WindowMapping.negligible(found, WindowMapping.shortestLayerNs(sized), options);
+    if (negligible != null) {
+      return negligible;
+    }
+    return WindowMapping.decide(found, normal, meanLatencyNs, warnings);
+  }
+
+  /** Whether any interval was laid out for the mapping. */
+  boolean anyInterval() {
+    return iSize > 0 || found != null;
+  }
+}
