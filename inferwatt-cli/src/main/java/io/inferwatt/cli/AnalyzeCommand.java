@@ -1,5 +1,6 @@
 package io.inferwatt.cli;
 
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.PowerSample;
 import io.inferwatt.core.analysis.AnalysisOptions;
 import io.inferwatt.core.analysis.AnalysisResult;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -60,8 +62,10 @@ final class AnalyzeCommand implements Callable<Integer> {
   @Option(
       names = "--mapping",
       defaultValue = "auto",
-      description = "layer mapping: auto, window or paper (default: ${DEFAULT-VALUE})")
-  String mapping;
+      converter = Choices.Mappings.class,
+      completionCandidates = Choices.Mappings.class,
+      description = "Layer mapping: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  LayerMapping mapping;
 
   @Option(
       names = "--window-ms",
@@ -69,23 +73,15 @@ final class AnalyzeCommand implements Callable<Integer> {
           "the sensor's averaging window in ms, when known: the start of the window search")
   Double windowMs;
 
-  @Option(
-      names = "--format",
-      defaultValue = "text",
-      description = "text or json (default: ${DEFAULT-VALUE})")
-  String format;
+  @Mixin FormatOption output;
 
   @Override
   public Integer call() throws Exception {
-    Output.parse(format); // a bad --format fails before anything is read
-    for (Path p : List.of(samples, events)) {
-      if (!Files.isReadable(p)) {
-        throw new IllegalArgumentException(p + ": no such file or not readable");
-      }
-    }
     AnalysisOptions options =
         options(minSamples, mapping, windowMs)
             .withRails(rails.stream().map(r -> r.toLowerCase(Locale.ROOT)).toList());
+    Checks.inputFile("--samples", samples);
+    Checks.inputFile("--events", events);
     // The inputs stream side by side in time. The events file is read twice (its phases first,
     // then everything) and, when its events are not in time order, both files once more; so a
     // pipe or FIFO is first copied, once, into a temporary file.
@@ -164,7 +160,7 @@ final class AnalyzeCommand implements Callable<Integer> {
       readerWarnings.addAll(in.warnings());
       return r;
     } catch (OutOfMemoryError oom) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           events
               + ": the events are not in time order ("
               + why.getMessage()
@@ -210,7 +206,7 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   private void print(AnalysisResult result, EventsFile ef) throws IOException {
     PrintWriter out = spec.commandLine().getOut();
-    if (Output.parse(format) == Output.JSON) {
+    if (output.json()) {
       var o = JsonReport.analysis(result);
       if (!ef.meta().isEmpty()) {
         var meta = o.putObject("meta");
@@ -218,7 +214,7 @@ final class AnalyzeCommand implements Callable<Integer> {
       }
       out.println(JsonReport.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o));
     } else {
-      TextReport text = new TextReport(out, result.simulated());
+      TextReport text = new TextReport(out, result.simulated(), Main.verbose(spec));
       text.line(
           "inferwatt analyze: %s + %s%s",
           samples, events, result.simulated() ? " (recorded on a simulated board)" : "");
@@ -226,40 +222,14 @@ final class AnalyzeCommand implements Callable<Integer> {
     }
   }
 
-  static AnalysisOptions options(int minSamples, String mapping, Double windowMs) {
-    AnalysisOptions o =
-        AnalysisOptions.defaults().withMinSamples(minSamples).withMapping(parseMapping(mapping));
+  static AnalysisOptions options(int minSamples, LayerMapping mapping, Double windowMs) {
+    Checks.atLeast("--min-samples", minSamples, 1);
+    AnalysisOptions o = AnalysisOptions.defaults().withMinSamples(minSamples).withMapping(mapping);
     if (windowMs != null) {
-      if (!(windowMs >= 0)) {
-        throw new IllegalArgumentException(
-            "--window-ms " + windowMs + " is not a window length >= 0");
-      }
-      o = o.withWindowHintNs(Math.round(windowMs * 1e6));
+      o =
+          o.withWindowHintNs(
+              Math.round(Checks.nonNegative("--window-ms", windowMs, "a window in ms") * 1e6));
     }
     return o;
-  }
-
-  static LayerMapping parseMapping(String s) {
-    for (LayerMapping m : LayerMapping.values()) {
-      if (m.name().equalsIgnoreCase(s)) {
-        return m;
-      }
-    }
-    throw new IllegalArgumentException("mapping '" + s + "' is not one of auto, window, paper");
-  }
-
-  /** The output formats. */
-  enum Output {
-    TEXT,
-    JSON;
-
-    static Output parse(String s) {
-      for (Output o : values()) {
-        if (o.name().equalsIgnoreCase(s)) {
-          return o;
-        }
-      }
-      throw new IllegalArgumentException("format '" + s + "' is not one of text, json");
-    }
   }
 }

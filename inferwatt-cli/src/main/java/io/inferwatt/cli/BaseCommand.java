@@ -1,12 +1,13 @@
 package io.inferwatt.cli;
 
+import io.inferwatt.core.BadInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
- * What the commands that read or write the measurement base share: the {@code --db} option and
- * opening a base that must already exist.
+ * The {@code --db} option as a superclass, left for {@code query} until it takes the {@link
+ * DbOption} mixin as every other command does.
  */
 abstract class BaseCommand {
 
@@ -37,7 +38,7 @@ abstract class BaseCommand {
    */
   Path existingBase(String hint) {
     if (!Files.exists(db)) {
-      throw new IllegalArgumentException(db + ": no measurement base here (" + hint + ")");
+      throw new BadInputException(db + ": no measurement base here (" + hint + ")");
     }
     return db;
   }

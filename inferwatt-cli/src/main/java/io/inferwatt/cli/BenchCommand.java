@@ -1,5 +1,6 @@
 package io.inferwatt.cli;
 
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.analysis.MappingBench;
 import java.io.PrintWriter;
 import java.util.Arrays;
@@ -58,7 +59,7 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws java.io.IOException {
     if (cycles < 1 || layers < 1 || rounds < 1) {
-      throw new IllegalArgumentException("--cycles, --layers and --rounds must be at least 1");
+      throw new BadInputException("--cycles, --layers and --rounds must be at least 1");
     }
     PrintWriter out = spec.commandLine().getOut();
     if ((saveSamples == null) != (saveEvents == null)) {

@@ -1,5 +1,6 @@
 package io.inferwatt.cli;
 
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.Durations;
 import io.inferwatt.core.PowerSample;
 import io.inferwatt.core.io.SamplesCsv;
@@ -10,8 +11,6 @@ import io.inferwatt.hardware.sensors.PowerSources;
 import io.inferwatt.hardware.sensors.SourceStats;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +26,7 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code inferwatt log}: records the power rails of this machine to a samples CSV until the
@@ -36,8 +36,8 @@ import picocli.CommandLine.Spec;
     name = "log",
     mixinStandardHelpOptions = true,
     description = {
-      "Records power samples of this machine's rails to a samples CSV "
-          + "(t_ns,read_start_ns,read_end_ns,<rail>_mw,...; monotonic ns, mW).",
+      "Record this machine's power rails into a samples CSV.",
+      "Columns t_ns,read_start_ns,read_end_ns,<rail>_mw,... (monotonic ns, mW).",
       "Ctrl-C stops it and keeps what was recorded."
     })
 public final class LogCommand implements Callable<Integer> {
@@ -55,7 +55,7 @@ public final class LogCommand implements Callable<Integer> {
       names = "--out",
       required = true,
       paramLabel = "FILE",
-      description = "the samples CSV to write (replaced)")
+      description = "the samples CSV to write (an existing file is replaced)")
   Path out;
 
   @Option(
@@ -84,16 +84,13 @@ public final class LogCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter outText = spec.commandLine().getOut();
     if (duration != null && (duration.isNegative() || duration.isZero())) {
-      throw new IllegalArgumentException("--duration " + format(duration) + " must be above 0");
+      throw new BadInputException("--duration " + format(duration) + " must be above 0");
     }
-    if (!Files.isDirectory(root)) {
-      throw new IllegalArgumentException("--root " + root + " is not a folder");
+    if (period != null && period.isNegative()) {
+      throw new BadInputException("--period " + format(period) + " is negative; give 0 or more");
     }
-    Path parent = out.toAbsolutePath().getParent();
-    if (parent != null && !Files.isDirectory(parent)) {
-      throw new UncheckedIOException(
-          new IOException("cannot write " + out + ": folder " + parent + " does not exist"));
-    }
+    Checks.inputFolder("--root", root);
+    new OutputCheck().output("--out", out).check();
     try (PowerSources.Discovery found = PowerSources.discover(root)) {
       if (found.present().isEmpty()) {
         StringBuilder why = new StringBuilder("no power source found under " + root);
@@ -112,7 +109,7 @@ public final class LogCommand implements Callable<Integer> {
         try {
           writer = SamplesCsv.writer(out, names, true);
         } catch (IOException e) {
-          throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
+          throw IoErrors.failure("write the samples to", out, e, "choose another --out");
         }
         return record(logger, writer, columns, names, err, outText);
       }
@@ -150,11 +147,10 @@ public final class LogCommand implements Callable<Integer> {
       String name = a.strip().toLowerCase(Locale.ROOT);
       int i = all.indexOf(name);
       if (i < 0) {
-        throw new IllegalArgumentException(
-            "rail '" + a + "' is not one of " + String.join(", ", all));
+        throw new BadInputException("rail '" + a + "' is not one of " + String.join(", ", all));
       }
       if (wanted.contains(name)) {
-        throw new IllegalArgumentException("rail '" + a + "' is asked for twice");
+        throw new BadInputException("rail '" + a + "' is asked for twice");
       }
       wanted.add(name);
       if (!used.contains(owner.get(i))) {
@@ -168,7 +164,7 @@ public final class LogCommand implements Callable<Integer> {
       List<String> names = PowerLogger.railsOf(ordered).stream().map(Rail::name).toList();
       for (String w : wanted) {
         if (!names.contains(w)) {
-          throw new IllegalArgumentException(
+          throw new BadInputException(
               "rail '" + w + "' cannot be chosen with this selection; choose it by its plain name");
         }
       }
@@ -271,8 +267,7 @@ public final class LogCommand implements Callable<Integer> {
       IOException writeError,
       String failure) {
     if (writeError != null) {
-      throw new UncheckedIOException(
-          "cannot write " + out + ": " + writeError.getMessage(), writeError);
+      throw IoErrors.failure("write the samples to", out, writeError, "choose another --out");
     }
     progress(err, System.nanoTime() - startNs, written, names, last, logger.stats());
     err.println();
@@ -384,7 +379,7 @@ public final class LogCommand implements Callable<Integer> {
       try {
         return Duration.parse(t.toUpperCase(Locale.ROOT));
       } catch (RuntimeException e) {
-        throw new IllegalArgumentException("duration '" + text + "' is not ISO-8601 (PT60S)");
+        throw new BadInputException("duration '" + text + "' is not ISO-8601 (PT60S)");
       }
     }
     String lower = t.toLowerCase(Locale.ROOT);
@@ -400,7 +395,11 @@ public final class LogCommand implements Callable<Integer> {
   static final class DurationConverter implements ITypeConverter<Duration> {
     @Override
     public Duration convert(String value) {
-      return parseDuration(value);
+      try {
+        return parseDuration(value);
+      } catch (BadInputException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
     }
   }
 }

@@ -1,8 +1,6 @@
 package io.inferwatt.cli;
 
-import io.inferwatt.core.io.FormatException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,8 +8,8 @@ import picocli.CommandLine.IVersionProvider;
 
 /**
  * The {@code inferwatt} command. The only place that exits: errors become one line on stderr and an
- * exit code (2 for bad input or usage, 1 for a failure while measuring); the stack trace only with
- * {@code --verbose}.
+ * exit code ({@link Failures}: 2 for bad input or usage, 1 for a failure); the stack trace only
+ * with {@code --verbose}.
  */
 @Command(
     name = "inferwatt",
@@ -38,11 +36,8 @@ import picocli.CommandLine.IVersionProvider;
     })
 public final class Main implements Runnable {
 
-  /** Exit code for bad input or usage. */
-  static final int BAD_INPUT = 2;
-
-  /** Exit code for a failure while running. */
-  static final int FAILED = 1;
+  /** Exit code for a failure, as {@link Failures#FAILED}. */
+  static final int FAILED = Failures.FAILED;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -51,12 +46,18 @@ public final class Main implements Runnable {
   @CommandLine.Option(
       names = "--verbose",
       scope = CommandLine.ScopeType.INHERIT,
-      description = "stack traces on errors")
+      description = "every warning, and stack traces on errors")
   boolean verbose;
 
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Whether {@code --verbose} was given to the command {@code spec} describes. */
+  static boolean verbose(CommandLine.Model.CommandSpec spec) {
+    CommandLine.Model.OptionSpec o = spec.findOption("--verbose");
+    return o != null && Boolean.TRUE.equals(o.getValue());
   }
 
   public static void main(String[] args) {
@@ -67,37 +68,39 @@ public final class Main implements Runnable {
 
   /** Runs the command line and returns the exit code; used by {@link #main} and by tests. */
   static int execute(String[] args, PrintWriter out, PrintWriter err) {
-    boolean verbose = Arrays.asList(args).contains("--verbose");
     RestoreCommand.restorePendingAtStart(args, err);
-    CommandLine cl = commandLine(out, err);
+    return execute(commandLine(out, err), args, out, err);
+  }
+
+  /** Runs {@code args} on {@code cl}, with the one error handling of every command. */
+  static int execute(CommandLine cl, String[] args, PrintWriter out, PrintWriter err) {
+    boolean verbose = Arrays.asList(args).contains("--verbose");
     cl.setExecutionExceptionHandler(
-        (ex, cmd, parsed) -> {
-          Throwable t = ex;
-          int code = FAILED;
-          if (t instanceof FormatException || t instanceof IllegalArgumentException) {
-            code = BAD_INPUT;
-          }
-          String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-          if (t instanceof UncheckedIOException u
-              && u.getCause() != null
-              && msg.equals(u.getCause().toString())) {
-            msg = u.getCause().getMessage();
-          }
-          err.println("inferwatt: error: " + msg);
+        (t, cmd, parsed) -> {
+          err.println("inferwatt: error: " + Failures.message(t));
           for (Throwable also : t.getSuppressed()) {
             // e.g. a setting that could not be restored after the measurement failed
             err.println("inferwatt: also: " + also.getMessage());
           }
           if (verbose) {
             t.printStackTrace(err);
-          } else if (!(t instanceof FormatException
-              || t instanceof IllegalArgumentException
-              || t instanceof IllegalStateException
-              || t instanceof UncheckedIOException)) {
+          } else if (!Failures.explained(t)) {
             err.println("inferwatt: (run again with --verbose for the stack trace)");
           }
           err.flush();
-          return code;
+          return cl.getExitCodeExceptionMapper().getExitCode(t);
+        });
+    cl.setParameterExceptionHandler(
+        (ex, rest) -> {
+          // one line and where to look, not the whole usage help
+          err.println("inferwatt: error: " + ex.getMessage());
+          CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+          err.println(
+              "inferwatt: ("
+                  + ex.getCommandLine().getCommandSpec().qualifiedName()
+                  + " --help lists the options)");
+          err.flush();
+          return cl.getExitCodeExceptionMapper().getExitCode(ex);
         });
     int code = cl.execute(args);
     out.flush();
@@ -110,6 +113,7 @@ public final class Main implements Runnable {
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setExitCodeExceptionMapper(new Failures());
     return cl;
   }
 

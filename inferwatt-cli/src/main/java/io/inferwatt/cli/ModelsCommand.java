@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.engines.onnx.ModelSummary;
 import io.inferwatt.engines.onnx.ModelSummary.NodeSummary;
 import io.inferwatt.engines.onnx.Networks;
@@ -12,12 +13,13 @@ import io.inferwatt.engines.onnx.OnnxInspector;
 import io.inferwatt.engines.onnx.OnnxIo;
 import io.inferwatt.engines.onnx.OnnxModel;
 import java.io.PrintWriter;
-import java.nio.file.Files;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -30,7 +32,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "models",
     mixinStandardHelpOptions = true,
-    description = "Built-in networks, single-layer and partial models, and an ONNX inspector.",
+    description =
+        "Write the built-in networks, single layers and parts of models as ONNX; inspect ONNX files.",
     subcommands = {
       ModelsCommand.ListCommand.class,
       ModelsCommand.BuildCommand.class,
@@ -51,14 +54,47 @@ final class ModelsCommand implements Callable<Integer> {
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   static Path checkedInput(Path file) {
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException(file + ": no such file");
-    }
-    return file;
+    return Checks.inputFile("the model", file);
   }
 
+  /** The most weights an ONNX file can hold without external data: 2 GiB of 4-byte floats. */
+  static final long MAX_WEIGHTS = (1L << 31) / Float.BYTES - 1;
+
+  /**
+   * Refuses a generated layer whose weights an ONNX file cannot hold or this JVM cannot build (the
+   * weights are held about three times while the file is written).
+   */
+  static void checkWeights(double weights, String change) {
+    long heapBytes = Runtime.getRuntime().maxMemory();
+    if (weights > MAX_WEIGHTS) {
+      throw new BadInputException(
+          String.format(
+              Locale.ROOT,
+              "the layer would have %.3g weights, over the %,d (2 GiB) an ONNX file can hold; %s",
+              weights,
+              MAX_WEIGHTS,
+              change));
+    }
+    if (3 * weights * Float.BYTES > heapBytes) {
+      throw new BadInputException(
+          String.format(
+              Locale.ROOT,
+              "the layer's %.3g weights need about %d MiB to build, over this JVM's %d MiB"
+                  + " (INFERWATT_JAVA_OPTS=-Xmx...); %s",
+              weights,
+              Math.round(3 * weights * Float.BYTES / (1 << 20)),
+              heapBytes >> 20,
+              change));
+    }
+  }
+
+  /** Writes {@code m} to {@code out}, refusing an {@code out} that is {@code input}. */
   static void write(OnnxModel m, Path out, PrintWriter w) {
-    OnnxIo.write(m, out);
+    try {
+      OnnxIo.write(m, out);
+    } catch (UncheckedIOException e) {
+      throw IoErrors.failure("write the model to", out, e.getCause(), "choose another --out");
+    }
     ModelSummary s = OnnxInspector.inspect(m);
     w.printf(
         Locale.ROOT,
@@ -114,7 +150,10 @@ final class ModelsCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME", description = "a network name, conv, or layer")
     String name;
 
-    @Option(names = "--out", required = true, description = "the ONNX file to write")
+    @Option(
+        names = "--out",
+        required = true,
+        description = "the ONNX file to write (an existing file is replaced)")
     Path out;
 
     @Option(
@@ -170,6 +209,7 @@ final class ModelsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+      new OutputCheck().outputMakingFolders("--out", out).check();
       OnnxModel m;
       switch (name.toLowerCase(Locale.ROOT)) {
         case "conv" -> {
@@ -178,16 +218,22 @@ final class ModelsCommand implements Callable<Integer> {
           require(in, "--in");
           require(o, "--out-channels");
           require(size, "--size");
+          checkWeights(
+              (double) o * Math.max(1, in / Math.max(1, groups)) * kernel * kernel,
+              "use a smaller --kernel, --in or --out-channels");
           m = Networks.conv(kernel, stride, in, o, size, groups, seed);
         }
         case "layer" -> {
           if (type == null) {
-            throw new IllegalArgumentException(
+            throw new BadInputException(
                 "layer needs --type (one of " + String.join(", ", Networks.layerTypes()) + ")");
           }
           require(channels, "--channels");
           if (!type.equalsIgnoreCase("Gemm")) {
             require(size, "--size");
+          }
+          if (type.equalsIgnoreCase("Gemm")) {
+            checkWeights((double) channels * features, "use a smaller --channels or --features");
           }
           m = Networks.layer(type, channels, size == null ? 0 : size, features, seed);
         }
@@ -199,7 +245,7 @@ final class ModelsCommand implements Callable<Integer> {
 
     private void require(Integer v, String option) {
       if (v == null) {
-        throw new IllegalArgumentException(name + " needs " + option);
+        throw new BadInputException(name + " needs " + option);
       }
     }
   }
@@ -218,11 +264,15 @@ final class ModelsCommand implements Callable<Integer> {
     @Option(names = "--nodes", required = true, description = "nodes to keep, from the first")
     int nodes;
 
-    @Option(names = "--out", required = true, description = "the ONNX file to write")
+    @Option(
+        names = "--out",
+        required = true,
+        description = "the ONNX file to write (an existing file is replaced)")
     Path out;
 
     @Override
     public Integer call() {
+      new OutputCheck().input("the model", model).outputMakingFolders("--out", out).check();
       write(
           OnnxGraphs.prefix(OnnxIo.read(checkedInput(model)), nodes),
           out,
@@ -248,11 +298,15 @@ final class ModelsCommand implements Callable<Integer> {
         description = "the node's index (0-based; see models inspect)")
     int index;
 
-    @Option(names = "--out", required = true, description = "the ONNX file to write")
+    @Option(
+        names = "--out",
+        required = true,
+        description = "the ONNX file to write (an existing file is replaced)")
     Path out;
 
     @Override
     public Integer call() {
+      new OutputCheck().input("the model", model).outputMakingFolders("--out", out).check();
       write(
           OnnxGraphs.node(OnnxIo.read(checkedInput(model)), index),
           out,
@@ -272,18 +326,13 @@ final class ModelsCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE")
     Path file;
 
-    @Option(
-        names = "--format",
-        defaultValue = "text",
-        description = "text or json (default: ${DEFAULT-VALUE})")
-    String format;
+    @Mixin FormatOption output;
 
     @Override
     public Integer call() throws Exception {
-      AnalyzeCommand.Output f = AnalyzeCommand.Output.parse(format);
       ModelSummary s = OnnxInspector.inspect(OnnxIo.read(checkedInput(file)));
       PrintWriter out = spec.commandLine().getOut();
-      if (f == AnalyzeCommand.Output.JSON) {
+      if (output.json()) {
         out.println(JSON.writeValueAsString(json(s)));
         return 0;
       }

@@ -2,6 +2,7 @@ package io.inferwatt.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.report.StudyResults;
 import io.inferwatt.store.StudyRow;
 import io.inferwatt.study.Models;
@@ -13,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -31,8 +33,10 @@ import picocli.CommandLine.Spec;
       "Power is the mean of the total rail its power source marks (in on a Jetson, the RAPL package on"
           + " a CPU); latency and energy are per input (divided by the batch)."
     })
-final class OptimaCommand extends BaseCommand implements Callable<Integer> {
+final class OptimaCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+
+  @Mixin DbOption db;
 
   @Option(names = "--study", description = "the study (default: the one last started)")
   String study;
@@ -44,27 +48,22 @@ final class OptimaCommand extends BaseCommand implements Callable<Integer> {
           "'within' means at most this much worse than the best (default: ${DEFAULT-VALUE})")
   String tolerance;
 
-  @Option(
-      names = "--format",
-      defaultValue = "text",
-      description = "text or json (default: ${DEFAULT-VALUE})")
-  String format;
+  @Mixin FormatOption output;
 
   @Override
   public Integer call() throws Exception {
-    AnalyzeCommand.Output fmt = AnalyzeCommand.Output.parse(format);
     double tol = parseTolerance(tolerance);
     StudyRow row;
     int finished;
     Optima.Result result;
-    try (Store store = openExisting()) {
+    try (Store store = db.openExisting()) {
       StudyResults results = StudyResults.load(store.base(), study);
       row = results.study();
       finished = results.configurations().size();
       result = results.optima(tol);
     }
     PrintWriter out = spec.commandLine().getOut();
-    if (fmt == AnalyzeCommand.Output.JSON) {
+    if (output.json()) {
       out.println(
           JsonReport.MAPPER
               .writerWithDefaultPrettyPrinter()
@@ -88,7 +87,7 @@ final class OptimaCommand extends BaseCommand implements Callable<Integer> {
     } catch (NumberFormatException e) {
       // below
     }
-    throw new IllegalArgumentException(
+    throw new BadInputException(
         "tolerance '" + s + "' is not a percentage such as 2% (or a fraction such as 0.02)");
   }
 

@@ -1,8 +1,10 @@
 package io.inferwatt.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.inferwatt.core.Durations;
+import io.inferwatt.core.Phases;
 import io.inferwatt.core.PowerSample;
+import io.inferwatt.core.analysis.AnalysisOptions;
+import io.inferwatt.core.analysis.LayerMapping;
 import io.inferwatt.core.io.EventsJsonl;
 import io.inferwatt.core.io.SamplesCsv;
 import io.inferwatt.core.model.ExecutionMode;
@@ -17,14 +19,17 @@ import io.inferwatt.hardware.Recorder;
 import io.inferwatt.study.ProfileResult;
 import io.inferwatt.study.ProfileRunner;
 import io.inferwatt.study.boards.Boards;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -38,8 +43,12 @@ import picocli.CommandLine.Spec;
       "Measure latency, power and energy per inference and per layer for one configuration.",
       "Boards: sim:nano (the virtual Jetson Nano; every number it gives is simulated)."
     })
-final class ProfileCommand extends BaseCommand implements Callable<Integer> {
+final class ProfileCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+
+  @Mixin DbOption db;
+
+  @Mixin FormatOption output;
 
   @Option(
       names = "--board",
@@ -115,14 +124,19 @@ final class ProfileCommand extends BaseCommand implements Callable<Integer> {
   @Option(
       names = "--mode",
       defaultValue = "sync",
-      description = "sync or async (default: ${DEFAULT-VALUE})")
-  String mode;
+      converter = Choices.Modes.class,
+      completionCandidates = Choices.Modes.class,
+      description = "Execution: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  ExecutionMode mode;
 
   @Option(
       names = "--input",
       defaultValue = "fixed-random",
-      description = "black, fixed-random or varied (default: ${DEFAULT-VALUE})")
-  String input;
+      converter = Choices.Inputs.class,
+      completionCandidates = Choices.Inputs.class,
+      description =
+          "What the network is fed: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  InputKind input;
 
   @Option(names = "--cores", description = "online CPU cores")
   Integer cores;
@@ -193,14 +207,10 @@ final class ProfileCommand extends BaseCommand implements Callable<Integer> {
   @Option(
       names = "--mapping",
       defaultValue = "auto",
-      description = "layer mapping: auto, window or paper (default: ${DEFAULT-VALUE})")
-  String mapping;
-
-  @Option(
-      names = "--format",
-      defaultValue = "text",
-      description = "text or json (default: ${DEFAULT-VALUE})")
-  String format;
+      converter = Choices.Mappings.class,
+      completionCandidates = Choices.Mappings.class,
+      description = "Layer mapping: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  LayerMapping mapping;
 
   @Option(names = "--no-store", description = "do not store the run")
   boolean noStore;
@@ -208,18 +218,41 @@ final class ProfileCommand extends BaseCommand implements Callable<Integer> {
   @Option(
       names = "--save-samples",
       paramLabel = "FILE",
-      description = "also write the power samples as CSV")
+      description = "also write the power samples as CSV (an existing file is replaced)")
   Path saveSamples;
 
   @Option(
       names = "--save-events",
       paramLabel = "FILE",
-      description = "also write the events as JSONL")
+      description = "also write the events as JSONL (an existing file is replaced)")
   Path saveEvents;
 
   @Override
   public Integer call() throws Exception {
-    AnalyzeCommand.Output fmt = AnalyzeCommand.Output.parse(format);
+    Checks.nonNegative("--sensor-window-ms", sensorWindowMs, "a window in ms");
+    Checks.atLeast("--batch", batch, 1);
+    Checks.atLeast("--warmup", warmup, 0);
+    Checks.atLeast("--cycles", cycles, 0);
+    Checks.atLeast("--layer-cycles", layerCycles, 0);
+    Checks.atLeast("--max-layer-cycles", maxLayerCycles, 0);
+    Checks.atLeast("--threads", threads, 0);
+    long idleNs = Checks.durationNs("--idle", idle);
+    long runnerTimeoutNs = Checks.durationNs("--runner-timeout", runnerTimeout);
+    AnalysisOptions analysis = AnalyzeCommand.options(minSamples, mapping, null);
+    boolean modelFile = !"command".equals(engine) && !positional.isEmpty();
+    if (modelFile && !"sim:nano".equals(board)) { // the virtual Nano refuses any file itself
+      Checks.inputFile("the model file", Path.of(positional.get(0)));
+    }
+    OutputCheck outputs =
+        new OutputCheck()
+            .input("the model file", modelFile ? Path.of(positional.get(0)) : null)
+            .input("--inputs", inputs)
+            .output("--save-samples", saveSamples)
+            .output("--save-events", saveEvents);
+    if (!noStore) {
+      outputs.writesBase(db.path);
+    }
+    outputs.check();
     Boards.Opened opened =
         Boards.openProfile(
             board,
@@ -230,11 +263,11 @@ final class ProfileCommand extends BaseCommand implements Callable<Integer> {
             sensorWindowMs,
             root,
             new Boards.EngineOptions(
-                inputs, threads, Durations.parseNs(runnerTimeout), trtexec, engineCache, precision),
+                inputs, threads, runnerTimeoutNs, trtexec, engineCache, precision),
             spec.commandLine().getErr()::println);
     Recorder recorder = opened.recorder();
     NetworkSpec net = opened.network();
-    Workload workload = new Workload(net, batch, ExecutionMode.parse(mode), InputKind.parse(input));
+    Workload workload = new Workload(net, batch, mode, input);
     Map<String, String> settings = new LinkedHashMap<>();
     if (cores != null) {
       settings.put("cpu.cores", cores.toString());
@@ -247,26 +280,13 @@ final class ProfileCommand extends BaseCommand implements Callable<Integer> {
     }
     settings.putAll(set);
     Protocol protocol =
-        new Protocol(
-            warmup,
-            cycles,
-            cycles,
-            layerCycles,
-            maxLayerCycles,
-            minSamples,
-            Durations.parseNs(idle));
-    Store store = noStore ? null : Store.open(db); // touch the output first: fail in second 0
+        new Protocol(warmup, cycles, cycles, layerCycles, maxLayerCycles, minSamples, idleNs);
+    Store store = noStore ? null : db.openOrCreate(); // touch the output first: fail in second 0
     try {
       PrintWriter err = spec.commandLine().getErr();
       Progress progress = new Progress(err, recorder.simulated());
       ProfileResult result =
-          ProfileRunner.run(
-              recorder,
-              workload,
-              settings,
-              protocol,
-              AnalyzeCommand.options(minSamples, mapping, null),
-              progress);
+          ProfileRunner.run(recorder, workload, settings, protocol, analysis, progress);
       progress.done();
       if (opened.engine() instanceof TrtexecRecorder t) { // where trtexec's clock was placed
         TrtexecRecorder.Report rep = t.lastReport();
@@ -277,33 +297,13 @@ final class ProfileCommand extends BaseCommand implements Callable<Integer> {
         }
         rep.notes().forEach(n -> err.println("inferwatt: note: " + n));
       }
-      if (saveSamples != null) {
-        try (SamplesCsv.Writer w =
-            SamplesCsv.writer(saveSamples, result.timeline().rails(), true)) {
-          for (PowerSample s : result.timeline().samples()) {
-            w.write(s);
-          }
-        }
-      }
-      if (saveEvents != null) {
-        try (EventsJsonl.Writer w = EventsJsonl.writer(saveEvents)) {
-          Map<String, Object> meta = new LinkedHashMap<>();
-          meta.put("board", result.board());
-          meta.put("simulated", result.simulated());
-          meta.put("model", net.name());
-          if (opened.engine() instanceof TrtexecRecorder t) {
-            meta.put("tensorrt", t.lastReport().version().toString());
-            meta.put("clock_alignment_error_ns", t.lastReport().alignmentErrorNs());
-          }
-          result.settings().forEach(meta::put);
-          w.meta(meta).all(result.timeline().events());
-        }
-      }
       Long runId =
           store == null
               ? null
               : store.save(result, clockNotes(opened.engine()), opened.loggerCost());
-      print(fmt, result, runId);
+      // the run is stored first: a side file that cannot be written loses nothing
+      saveFiles(result, opened.engine(), net, runId);
+      print(result, runId);
     } finally {
       opened.close();
       if (store != null) {
@@ -311,6 +311,37 @@ final class ProfileCommand extends BaseCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  private void saveFiles(ProfileResult result, Recorder recorder, NetworkSpec net, Long runId) {
+    String kept = runId == null ? "" : "run " + runId + " is stored in " + db + "; ";
+    if (saveSamples != null) {
+      try (SamplesCsv.Writer w = SamplesCsv.writer(saveSamples, result.timeline().rails(), true)) {
+        for (PowerSample s : result.timeline().samples()) {
+          w.write(s);
+        }
+      } catch (IOException e) {
+        throw IoErrors.failure(
+            "write the samples to", saveSamples, e, kept + "choose another --save-samples");
+      }
+    }
+    if (saveEvents != null) {
+      try (EventsJsonl.Writer w = EventsJsonl.writer(saveEvents)) {
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("board", result.board());
+        meta.put("simulated", result.simulated());
+        meta.put("model", net.name());
+        if (recorder instanceof TrtexecRecorder t) {
+          meta.put("tensorrt", t.lastReport().version().toString());
+          meta.put("clock_alignment_error_ns", t.lastReport().alignmentErrorNs());
+        }
+        result.settings().forEach(meta::put);
+        w.meta(meta).all(result.timeline().events());
+      } catch (IOException e) {
+        throw IoErrors.failure(
+            "write the events to", saveEvents, e, kept + "choose another --save-events");
+      }
+    }
   }
 
   /**
@@ -346,9 +377,9 @@ final class ProfileCommand extends BaseCommand implements Callable<Integer> {
     return m;
   }
 
-  private void print(AnalyzeCommand.Output fmt, ProfileResult r, Long runId) throws Exception {
+  private void print(ProfileResult r, Long runId) throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    if (fmt == AnalyzeCommand.Output.JSON) {
+    if (output.json()) {
       ObjectNode o = JsonReport.analysis(r.analysis());
       o.put("board", r.board());
       o.put("model", r.workload().network().name());
@@ -365,7 +396,7 @@ final class ProfileCommand extends BaseCommand implements Callable<Integer> {
       out.println(JsonReport.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o));
       return;
     }
-    TextReport text = new TextReport(out, r.simulated());
+    TextReport text = new TextReport(out, r.simulated(), Main.verbose(spec));
     text.line(
         "inferwatt profile: board %s%s, model %s, batch %d, %s, input %s",
         r.board(),
@@ -402,7 +433,7 @@ final class ProfileCommand extends BaseCommand implements Callable<Integer> {
       if (!terminal) {
         // a log file gets one line per finished phase, not a stream of carriage returns
         if (done == total) {
-          err.println(prefix + "phase " + phase + " done (" + total + ")");
+          err.println(prefix + "phase " + phase + " done (" + amount(phase, total) + ")");
           err.flush();
         }
         return;
@@ -413,8 +444,27 @@ final class ProfileCommand extends BaseCommand implements Callable<Integer> {
       }
       lastPrintNs = now;
       last = phase;
-      err.print("\r" + prefix + "phase " + phase + ": " + done + "/" + total + "        ");
+      err.print(
+          "\r"
+              + prefix
+              + "phase "
+              + phase
+              + ": "
+              + amount(phase, done)
+              + "/"
+              + amount(phase, total)
+              + "        ");
       err.flush();
+    }
+
+    /** Cycles, or for the idle phase (which counts nanoseconds) a duration people read. */
+    static String amount(String phase, long n) {
+      if (!phase.equals(Phases.IDLE)) {
+        return n + " cycles";
+      }
+      return n >= 1_000_000_000L
+          ? String.format(Locale.ROOT, "%.1f s", n / 1e9)
+          : String.format(Locale.ROOT, "%.0f ms", n / 1e6);
     }
 
     void done() {

@@ -2,6 +2,7 @@ package io.inferwatt.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.store.SqlConsole;
 import io.inferwatt.store.StoreException;
 import java.io.IOException;
@@ -77,10 +78,10 @@ final class QueryCommand extends BaseCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     String fmt = format.toLowerCase(Locale.ROOT);
     if (!List.of("text", "csv", "json").contains(fmt)) {
-      throw new IllegalArgumentException("format '" + format + "' is not one of text, csv, json");
+      throw new BadInputException("format '" + format + "' is not one of text, csv, json");
     }
     if (limit != null && limit < 0) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "--limit " + limit + " is negative; give a number of rows, or 0 for all of them");
     }
     long max = limit != null ? limit : fmt.equals("text") ? TEXT_LIMIT : 0;
@@ -96,8 +97,7 @@ final class QueryCommand extends BaseCommand implements Callable<Integer> {
       got = console.stream(sql, max, sink);
     } catch (StoreException e) {
       // a bad or refused statement is bad input: one line, exit 2
-      throw new IllegalArgumentException(
-          e.getMessage().lines().findFirst().orElse("query failed"), e);
+      throw new BadInputException(e.getMessage().lines().findFirst().orElse("query failed"), e);
     }
     sink.end(got);
     out.flush();

@@ -3,12 +3,12 @@ package io.inferwatt.cli;
 import io.inferwatt.report.HtmlReport;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -21,17 +21,20 @@ import picocli.CommandLine.Spec;
     name = "report",
     mixinStandardHelpOptions = true,
     description = {
-      "Write one self-contained HTML report of a stored study: the paper's Figs. 2-11, Table I,",
-      "the Pareto front, the settings ranked by effect, sortable per-layer tables. ?only=figN shows one figure."
+      "Write one self-contained HTML report of a stored study.",
+      "It holds the paper's Figs. 2-11, Table I, the Pareto front, the settings ranked by effect and",
+      "sortable per-layer tables; open it with ?only=figN to show one figure."
     })
-final class ReportCommand extends BaseCommand implements Callable<Integer> {
+final class ReportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+
+  @Mixin DbOption db;
 
   @Option(
       names = "--out",
       defaultValue = "report.html",
       paramLabel = "FILE",
-      description = "the HTML file (default: ${DEFAULT-VALUE})")
+      description = "the HTML file; an existing one is replaced (default: ${DEFAULT-VALUE})")
   Path out;
 
   @Option(names = "--study", description = "the study (default: the one last started)")
@@ -53,8 +56,9 @@ final class ReportCommand extends BaseCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     double tol = OptimaCommand.parseTolerance(tolerance);
+    new OutputCheck().readsBase(db.path).outputMakingFolders("--out", out).check();
     String html;
-    try (Store store = openExisting()) {
+    try (Store store = db.openExisting()) {
       html =
           HtmlReport.render(
               store.base(), new HtmlReport.Options(study, samplesRun, Main.version(), tol));
@@ -66,8 +70,7 @@ final class ReportCommand extends BaseCommand implements Callable<Integer> {
       }
       Files.writeString(out, html, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new UncheckedIOException(
-          "cannot write the report to " + out + ": " + e.getMessage(), e);
+      throw IoErrors.failure("write the report to", out, e, "choose another --out");
     }
     PrintWriter o = spec.commandLine().getOut();
     boolean simulated = html.contains("id=\"simulated-banner\"");

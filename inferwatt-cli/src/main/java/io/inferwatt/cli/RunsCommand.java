@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code inferwatt runs}: the stored runs, newest last. */
@@ -17,24 +17,21 @@ import picocli.CommandLine.Spec;
     name = "runs",
     mixinStandardHelpOptions = true,
     description = "List the runs stored in the measurement base.")
-final class RunsCommand extends BaseCommand implements Callable<Integer> {
+final class RunsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--format",
-      defaultValue = "text",
-      description = "text or json (default: ${DEFAULT-VALUE})")
-  String format;
+  @Mixin DbOption db;
+
+  @Mixin FormatOption output;
 
   @Override
   public Integer call() throws Exception {
-    AnalyzeCommand.Output fmt = AnalyzeCommand.Output.parse(format);
     List<RunRow> runs;
-    try (Store store = openExisting("run inferwatt profile first, or name one with --db")) {
+    try (Store store = db.openExisting("run inferwatt profile first, or name one with --db")) {
       runs = store.base().runs();
     }
     PrintWriter out = spec.commandLine().getOut();
-    if (fmt == AnalyzeCommand.Output.JSON) {
+    if (output.json()) {
       ArrayNode a = JsonReport.MAPPER.createArrayNode();
       for (RunRow r : runs) {
         ObjectNode o = a.addObject();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.PowerSample;
 import io.inferwatt.hardware.Rail;
 import io.inferwatt.hardware.sensors.AbsentSource;
@@ -23,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -35,17 +37,12 @@ import picocli.CommandLine.Spec;
     name = "sensors",
     mixinStandardHelpOptions = true,
     description = {
-      "Lists the power sources of this machine (rails, units, what each rail covers, the board total),",
-      "reads them for a few seconds and prints live values, the achieved sample period and how often",
-      "each sensor's value really changes; says why each absent source is absent."
+      "List this machine's power sources and read them for a few seconds.",
+      "For each: its rails, units, what each rail covers and the board total, live values, the",
+      "achieved sample period and how often the sensor's value really changes; and why each absent",
+      "source is absent."
     })
 public final class SensorsCommand implements Callable<Integer> {
-
-  /** Output formats. */
-  enum Format {
-    text,
-    json
-  }
 
   @Spec CommandSpec spec;
 
@@ -55,11 +52,7 @@ public final class SensorsCommand implements Callable<Integer> {
       description = "read sensors under DIR in place of / (default: ${DEFAULT-VALUE})")
   Path root = Path.of("/");
 
-  @Option(
-      names = "--format",
-      paramLabel = "FORMAT",
-      description = "text or json (default: ${DEFAULT-VALUE})")
-  Format format = Format.text;
+  @Mixin FormatOption output;
 
   @Option(
       names = "--duration",
@@ -82,16 +75,15 @@ public final class SensorsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (!Files.isDirectory(root)) {
-      throw new IllegalArgumentException("--root " + root + " is not a folder");
+      throw new BadInputException("--root " + root + " is not a folder");
     }
     if (duration.isNegative()) {
-      throw new IllegalArgumentException(
-          "--duration " + LogCommand.format(duration) + " is negative");
+      throw new BadInputException("--duration " + LogCommand.format(duration) + " is negative");
     }
     PrintWriter out = spec.commandLine().getOut();
     try (PowerSources.Discovery found = PowerSources.discover(root)) {
       List<Result> results = measure(found.present(), out);
-      if (format == Format.json) {
+      if (output.json()) {
         out.println(json(results, found.absent()));
       } else {
         text(results, found.absent(), out);
@@ -123,7 +115,7 @@ public final class SensorsCommand implements Callable<Integer> {
         while (System.nanoTime() < end) {
           Thread.sleep(Math.max(1, Math.min(20, (end - System.nanoTime()) / 1_000_000L)));
           logger.drainOrdered(s -> add(s, last, sum, n));
-          if (format == Format.text && System.nanoTime() >= nextLive) {
+          if (!output.json() && System.nanoTime() >= nextLive) {
             live(logger.rails(), last, (System.nanoTime() - start) / 1e9, out);
             nextLive += 1_000_000_000L;
           }

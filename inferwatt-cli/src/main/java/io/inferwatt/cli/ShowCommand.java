@@ -1,12 +1,13 @@
 package io.inferwatt.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.store.StoredRun;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -18,32 +19,29 @@ import picocli.CommandLine.Spec;
     name = "show",
     mixinStandardHelpOptions = true,
     description = "Show one stored run: settings, latency, power, energy, layers.")
-final class ShowCommand extends BaseCommand implements Callable<Integer> {
+final class ShowCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+
+  @Mixin DbOption db;
 
   @Parameters(index = "0", paramLabel = "RUN", description = "the run's id (see inferwatt runs)")
   long runId;
 
-  @Option(
-      names = "--format",
-      defaultValue = "text",
-      description = "text or json (default: ${DEFAULT-VALUE})")
-  String format;
+  @Mixin FormatOption output;
 
   @Override
   public Integer call() throws Exception {
-    AnalyzeCommand.Output fmt = AnalyzeCommand.Output.parse(format);
     StoredRun run;
     String study = null;
     String configKey = null;
-    try (Store store = openExisting()) {
+    try (Store store = db.openExisting()) {
       run =
           store
               .base()
               .run(runId)
               .orElseThrow(
                   () ->
-                      new IllegalArgumentException(
+                      new BadInputException(
                           "run " + runId + " is not in " + db + "; inferwatt runs lists the runs"));
       var in = store.base().studyRun(runId);
       if (in.isPresent()) {
@@ -52,7 +50,7 @@ final class ShowCommand extends BaseCommand implements Callable<Integer> {
       }
     }
     PrintWriter out = spec.commandLine().getOut();
-    if (fmt == AnalyzeCommand.Output.JSON) {
+    if (output.json()) {
       ObjectNode o = JsonReport.MAPPER.createObjectNode();
       o.put("run_id", run.id());
       o.put("board", run.board());
@@ -76,7 +74,7 @@ final class ShowCommand extends BaseCommand implements Callable<Integer> {
       out.println(JsonReport.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o));
       return 0;
     }
-    TextReport text = new TextReport(out, run.simulated());
+    TextReport text = new TextReport(out, run.simulated(), Main.verbose(spec));
     text.line(
         "run %d: board %s%s, model %s, started %s, inferwatt %s",
         run.id(),

@@ -2,6 +2,7 @@ package io.inferwatt.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.hardware.Knob;
 import io.inferwatt.hardware.knobs.AppliedSettings;
 import io.inferwatt.store.MeasurementStore;
@@ -29,6 +30,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -54,8 +56,10 @@ final class StudyCommand implements Runnable {
   }
 
   /** Options of both ways to run a study. */
-  abstract static class Running extends BaseCommand implements Callable<Integer> {
+  abstract static class Running implements Callable<Integer> {
     @Spec CommandSpec spec;
+
+    @Mixin DbOption db;
 
     @Option(
         names = "--dry-run",
@@ -71,8 +75,14 @@ final class StudyCommand implements Runnable {
 
     abstract Plan plan();
 
+    /** The plan's file, an input that the base must not be; null for a built-in plan. */
+    Path planFile() {
+      return null;
+    }
+
     @Override
     public Integer call() {
+      new OutputCheck().input("the plan", planFile()).writesBase(db.path).check();
       Plan plan = plan();
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
@@ -90,7 +100,7 @@ final class StudyCommand implements Runnable {
         return dryRun(ex, board, out, tag);
       }
       if (board.recorder() == null) {
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             "board "
                 + board.name()
                 + " with engine "
@@ -100,7 +110,7 @@ final class StudyCommand implements Runnable {
                 + " and write");
       }
       try (StudyBoard sensors = board;
-          Store store = Store.open(db)) {
+          Store store = db.openOrCreate()) {
         Progress progress = new Progress(err, tag, plan.study());
         StudyRunner.Summary s;
         try (AppliedSettings guard =
@@ -134,8 +144,8 @@ final class StudyCommand implements Runnable {
 
     private Integer dryRun(Expansion ex, StudyBoard board, PrintWriter out, String tag) {
       Set<String> finished = new HashSet<>();
-      if (Files.exists(db)) {
-        try (Store store = Store.open(db)) {
+      if (Files.exists(db.path)) {
+        try (Store store = db.openExisting()) {
           store
               .base()
               .studyConfigurations(ex.plan().study())
@@ -200,7 +210,12 @@ final class StudyCommand implements Runnable {
 
     @Override
     Plan plan() {
-      return Plans.load(planFile);
+      return Plans.load(Checks.inputFile("the plan", planFile));
+    }
+
+    @Override
+    Path planFile() {
+      return planFile;
     }
   }
 
@@ -237,24 +252,21 @@ final class StudyCommand implements Runnable {
       name = "list",
       mixinStandardHelpOptions = true,
       description = "List the studies in the measurement base.")
-  static final class ListStudies extends BaseCommand implements Callable<Integer> {
+  static final class ListStudies implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(
-        names = "--format",
-        defaultValue = "text",
-        description = "text or json (default: ${DEFAULT-VALUE})")
-    String format;
+    @Mixin DbOption db;
+
+    @Mixin FormatOption output;
 
     @Override
     public Integer call() throws Exception {
-      AnalyzeCommand.Output fmt = AnalyzeCommand.Output.parse(format);
       List<StudyRow> studies;
-      try (Store store = openExisting()) {
+      try (Store store = db.openExisting()) {
         studies = store.base().studies();
       }
       PrintWriter out = spec.commandLine().getOut();
-      if (fmt == AnalyzeCommand.Output.JSON) {
+      if (output.json()) {
         ArrayNode a = JsonReport.MAPPER.createArrayNode();
         for (StudyRow s : studies) {
           ObjectNode o = a.addObject();

@@ -5,18 +5,28 @@ import io.inferwatt.core.analysis.AnalysisResult.LayerSummary;
 import io.inferwatt.core.analysis.Estimate;
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * The text form of an analysis, for people. When the numbers are simulated, every line starts with
- * {@code [simulated]}.
+ * {@code [simulated]}. The analysis warns about every layer short of samples; that list (dozens of
+ * lines on a small board) is summarised in two lines, and printed whole only when verbose.
  */
 final class TextReport {
+  /** The layers that "matter": the fewest, largest first, that hold this share of the energy. */
+  static final double ENERGY_SHARE = 0.95;
+
+  /** How the analysis words a warning about one layer ("layer 12 (block4.dw) got ..."). */
+  private static final Pattern LAYER_WARNING = Pattern.compile("^layer \\d+ \\(");
+
   private final PrintWriter out;
   private final String prefix;
+  private final boolean verbose;
 
-  TextReport(PrintWriter out, boolean simulated) {
+  TextReport(PrintWriter out, boolean simulated, boolean verbose) {
     this.out = out;
     this.prefix = simulated ? "[simulated] " : "";
+    this.verbose = verbose;
   }
 
   void line(String fmt, Object... args) {
@@ -65,7 +75,7 @@ final class TextReport {
   private void mapping(AnalysisResult r) {
     AnalysisResult.MappingInfo m = r.mapping();
     line(
-        "sample period %s ms; layer mapping: %s%s; %s %s cycles for %d samples",
+        "sample period %s ms; layer mapping: %s%s",
         f(r.samplePeriodMs(), 3),
         m.method(),
         m.method().equals("window")
@@ -76,10 +86,7 @@ final class TextReport {
                 + " ms, estimated from the data)"
             : Double.isNaN(m.estimatedWindowMs())
                 ? ""
-                : " (estimated sensor window " + f(m.estimatedWindowMs(), 3) + " ms)",
-        m.method().equals("window") ? "the layers need" : "the fastest layer needs",
-        r.cyclesNeeded() < 0 ? "?" : Long.toString(r.cyclesNeeded()),
-        r.minSamplesPerLayer());
+                : " (estimated sensor window " + f(m.estimatedWindowMs(), 3) + " ms)");
     if (!m.reason().isEmpty()) {
       line("mapping: %s", m.reason());
     }
@@ -124,8 +131,18 @@ final class TextReport {
           "unattributed tail: %d samples, mean %s ms per inference",
           r.unattributed().samples(), f(r.unattributed().durationMsMean(), 4));
     }
+    int perLayer = 0;
     for (String w : r.warnings()) {
-      line("warning: %s", w);
+      boolean aboutOneLayer = LAYER_WARNING.matcher(w).find();
+      perLayer += aboutOneLayer ? 1 : 0;
+      if (verbose || !aboutOneLayer) {
+        line("warning: %s", w);
+      }
+    }
+    if (!r.rails().isEmpty()) {
+      for (String l : LayerShortfall.of(r, ENERGY_SHARE).lines(perLayer > 0 && !verbose)) {
+        line("%s", l);
+      }
     }
   }
 

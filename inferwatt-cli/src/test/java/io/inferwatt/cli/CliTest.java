@@ -65,7 +65,7 @@ class CliTest {
         .containsPattern("\\[simulated\\] cpu ")
         .containsPattern("\\[simulated\\] gpu ");
     assertThat(r.out()).contains("stored as run 1");
-    assertThat(r.out()).contains("warning: layer").contains("cycles");
+    assertThat(r.out()).contains("layers: ").contains("layer cycles would cover them");
 
     Run runs = run("runs", "--db", db());
     assertThat(runs.code()).as(runs.err()).isZero();

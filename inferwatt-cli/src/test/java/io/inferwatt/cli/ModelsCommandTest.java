@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code inferwatt models} end to end, through picocli. */
 class ModelsCommandTest {
@@ -18,18 +15,12 @@ class ModelsCommandTest {
   private record Result(int code, String out, String err) {}
 
   private static Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = new CommandLine(new ModelsCommand());
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    cl.setExecutionExceptionHandler(
-        (e, c, p) -> {
-          c.getErr().println(e.getMessage());
-          return 1;
-        });
-    int code = cl.execute(args);
-    return new Result(code, out.toString(), err.toString());
+    CliTest.Run r =
+        CliTest.run(
+            java.util.stream.Stream.concat(
+                    java.util.stream.Stream.of("models"), java.util.Arrays.stream(args))
+                .toArray(String[]::new));
+    return new Result(r.code(), r.out(), r.err());
   }
 
   @Test
@@ -90,7 +81,7 @@ class ModelsCommandTest {
   @Test
   void badInputIsAOneLineError(@TempDir Path dir) {
     Result r = run("build", "vgg16", "--out", dir.resolve("x.onnx").toString());
-    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.code()).isEqualTo(2);
     assertThat(r.err().strip()).contains("vgg16").doesNotContain("\n");
     assertThat(run("build", "conv", "--out", dir.resolve("c.onnx").toString()).err())
         .contains("--kernel");

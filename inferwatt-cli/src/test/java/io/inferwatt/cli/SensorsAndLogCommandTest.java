@@ -179,8 +179,7 @@ class SensorsAndLogCommandTest {
             "--out",
             work.resolve("x.csv").toString());
     assertThat(bad.code()).isNotZero();
-    assertThat(bad.err())
-        .contains("IllegalArgumentException: rail 'vdd' is not one of in, gpu, cpu");
+    assertThat(bad.err()).contains("BadInputException: rail 'vdd' is not one of in, gpu, cpu");
     Run noFolder =
         run(
             new LogCommand(),
@@ -191,7 +190,7 @@ class SensorsAndLogCommandTest {
             "--out",
             work.resolve("no/such/x.csv").toString());
     assertThat(noFolder.code()).isNotZero();
-    assertThat(noFolder.err()).contains("UncheckedIOException").contains("does not exist");
+    assertThat(noFolder.err()).contains("BadInputException").contains("does not exist");
     assertThat(work.resolve("x.csv")).doesNotExist();
   }
 

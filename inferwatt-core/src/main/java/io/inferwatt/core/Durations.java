@@ -32,7 +32,7 @@ public final class Durations {
         }
       }
     }
-    throw new IllegalArgumentException(
+    throw new BadInputException(
         "duration '"
             + text
             + "' is not a number with a unit (ns, us, ms, s, m, h), e.g. 60s or 500ms");

@@ -1,5 +1,6 @@
 package io.inferwatt.report;
 
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.analysis.AnalysisResult.LayerSummary;
 import io.inferwatt.core.analysis.Estimate;
 import io.inferwatt.core.model.LayerSpec;
@@ -67,7 +68,7 @@ public final class StudyResults {
   public static StudyResults load(MeasurementStore store, String studyId) {
     List<StudyRow> all = store.studies();
     if (all.isEmpty()) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "the measurement base holds no study; run inferwatt study paper --board sim:nano (or"
               + " study run PLAN) first");
     }
@@ -80,7 +81,7 @@ public final class StudyResults {
               .study(studyId)
               .orElseThrow(
                   () ->
-                      new IllegalArgumentException(
+                      new BadInputException(
                           "study '"
                               + studyId
                               + "' is not in the measurement base; it has "

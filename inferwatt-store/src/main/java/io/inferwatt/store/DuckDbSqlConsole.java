@@ -73,8 +73,7 @@ final class DuckDbSqlConsole implements SqlConsole {
     try {
       return DriverManager.getConnection("jdbc:duckdb:" + abs, sandbox());
     } catch (SQLException e) {
-      throw new StoreException(
-          "cannot open measurement base " + abs + " read-only: " + e.getMessage(), e);
+      throw DuckDbStore.openFailure(abs, e);
     }
   }
 

@@ -7,6 +7,8 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.duckdb.DuckDBConnection;
 
 /**
@@ -54,7 +56,7 @@ final class DuckDbStore implements MeasurementStore {
   static DuckDbStore open(Path file, List<Migration> migrations, SaveHook hook) {
     Path abs = file.toAbsolutePath().normalize();
     if (Files.isDirectory(abs)) {
-      throw new StoreException("measurement base " + abs + " is a directory, not a file");
+      throw new BadBaseException("measurement base " + abs + " is a directory, not a file");
     }
     try {
       Path parent = abs.getParent();
@@ -68,7 +70,7 @@ final class DuckDbStore implements MeasurementStore {
     try {
       conn = DriverManager.getConnection("jdbc:duckdb:" + abs).unwrap(DuckDBConnection.class);
     } catch (SQLException e) {
-      throw new StoreException("cannot open measurement base " + abs + ": " + e.getMessage(), e);
+      throw openFailure(abs, e);
     }
     try {
       int version = Migrations.migrate(abs, conn, migrations);
@@ -77,6 +79,37 @@ final class DuckDbStore implements MeasurementStore {
       Transactions.closeQuietly(conn, e);
       throw e;
     }
+  }
+
+  private static final Pattern LOCK_HOLDER =
+      Pattern.compile("Conflicting lock is held in (\\S+) \\(PID (\\d+)\\)");
+
+  /**
+   * Why DuckDB could not open {@code file}: held by another process, not a DuckDB file, or not
+   * readable. Each is the named file's fault, not the program's.
+   */
+  static StoreException openFailure(Path file, SQLException e) {
+    String m = String.valueOf(e.getMessage());
+    Matcher holder = LOCK_HOLDER.matcher(m);
+    if (m.contains("Could not set lock")) {
+      String who =
+          holder.find()
+              ? " (" + Path.of(holder.group(1)).getFileName() + ", PID " + holder.group(2) + ")"
+              : "";
+      return new BadBaseException(
+          "measurement base "
+              + file
+              + " is in use by another process"
+              + who
+              + "; wait until it ends, or name another base",
+          e);
+    }
+    if (m.contains("not a valid DuckDB database file")) {
+      return new BadBaseException(
+          file + " is not a measurement base (not a DuckDB file); name another file as the base",
+          e);
+    }
+    return new BadBaseException("cannot open measurement base " + file + ": " + m, e);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.inferwatt.store;
 
+import io.inferwatt.core.BadInputException;
 import java.util.Locale;
 
 /** The file format of {@link MeasurementStore#export}. */
@@ -31,6 +32,6 @@ public enum ExportFormat {
         return f;
       }
     }
-    throw new IllegalArgumentException("export format '" + name + "' is not one of parquet, csv");
+    throw new BadInputException("export format '" + name + "' is not one of parquet, csv");
   }
 }

@@ -70,7 +70,7 @@ final class Migrations {
   /** Refuses a base whose schema is newer than this inferwatt knows. */
   static void checkNotNewer(Path file, int current, int latest) {
     if (current > latest) {
-      throw new StoreException(
+      throw new BadBaseException(
           "measurement base "
               + file
               + " has schema version "
@@ -95,7 +95,7 @@ final class Migrations {
     }
     if (!tables.contains("schema_version")) {
       if (!tables.isEmpty()) {
-        throw new StoreException(
+        throw new BadBaseException(
             file
                 + " is a DuckDB file but not an inferwatt measurement base: it has no table"
                 + " schema_version, but tables "

@@ -1,5 +1,6 @@
 package io.inferwatt.store;
 
+import io.inferwatt.core.BadInputException;
 import java.util.Objects;
 
 /**
@@ -37,7 +38,7 @@ public record StudyInput(
       configKeys = java.util.List.copyOf(configKeys);
       for (String f : factors) {
         if (f.contains(",")) {
-          throw new IllegalArgumentException("factor name '" + f + "' has a comma");
+          throw new BadInputException("factor name '" + f + "' has a comma");
         }
       }
     }
@@ -50,7 +51,7 @@ public record StudyInput(
     Objects.requireNonNull(engine, "engine");
     Objects.requireNonNull(plan, "plan");
     if (studyId.isBlank()) {
-      throw new IllegalArgumentException("study id is blank: '" + studyId + "'");
+      throw new BadInputException("study id is blank: '" + studyId + "'");
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.inferwatt.study;
 
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.model.ExecutionMode;
 import io.inferwatt.core.model.InputKind;
 import io.inferwatt.core.model.LayerSpec;
@@ -65,7 +66,7 @@ public final class Models {
       NetworkSpec net = Zoo.network(m.group(1));
       int at = i(m, 2);
       if (at < 0 || at >= net.layers().size()) {
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             "model " + name + ": layer " + at + " is not in 0.." + (net.layers().size() - 1));
       }
       LayerSpec l = net.layers().get(at);
@@ -80,7 +81,7 @@ public final class Models {
     if (Zoo.names().contains(name)) {
       return Zoo.network(name);
     }
-    throw new IllegalArgumentException(
+    throw new BadInputException(
         "model '"
             + name
             + "' is not one of "
@@ -111,7 +112,7 @@ public final class Models {
     } catch (NumberFormatException e) {
       // below
     }
-    throw new IllegalArgumentException("batch " + s + " is not a whole number from 1 to 4096");
+    throw new BadInputException("batch " + s + " is not a whole number from 1 to 4096");
   }
 
   /** Checks one engine setting's value; returns a problem or null. */

@@ -1,5 +1,6 @@
 package io.inferwatt.study;
 
+import io.inferwatt.core.BadInputException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -106,7 +107,7 @@ public final class Optima {
       Map<String, Outcome> outcomes,
       double tolerance) {
     if (!(tolerance >= 0)) {
-      throw new IllegalArgumentException("tolerance " + tolerance + " is negative");
+      throw new BadInputException("tolerance " + tolerance + " is negative");
     }
     List<SliceOptima> slices = new ArrayList<>();
     List<Influence> ranking = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.inferwatt.study;
 
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.Durations;
 import io.inferwatt.core.model.Protocol;
 import io.inferwatt.hardware.Knob;
@@ -61,10 +62,10 @@ public final class Plans {
     try {
       doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
     } catch (YAMLException e) {
-      throw new IllegalArgumentException(origin + ": not valid YAML: " + e.getMessage(), e);
+      throw new BadInputException(origin + ": not valid YAML: " + e.getMessage(), e);
     }
     if (!(doc instanceof Map<?, ?> top)) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           origin + ": a plan is a YAML mapping with study, board, base and sweeps");
     }
     List<String> problems = new ArrayList<>();
@@ -425,9 +426,11 @@ public final class Plans {
     return s.stream().sorted().toList();
   }
 
-  private static void fail(String origin, List<String> problems) {
+  private static void fail(String origin, List<String> all) {
+    // a problem found once per value of a sweep (an unknown setting) is said once
+    List<String> problems = List.copyOf(new LinkedHashSet<>(all));
     if (!problems.isEmpty()) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           origin
               + ": "
               + problems.size()

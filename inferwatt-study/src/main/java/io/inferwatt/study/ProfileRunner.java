@@ -1,5 +1,6 @@
 package io.inferwatt.study;
 
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.Timeline;
 import io.inferwatt.core.analysis.AnalysisOptions;
 import io.inferwatt.core.analysis.AnalysisResult;
@@ -121,7 +122,7 @@ public final class ProfileRunner {
       }
     }
     if (!problems.isEmpty()) {
-      throw new IllegalArgumentException(String.join("; ", problems));
+      throw new BadInputException(String.join("; ", problems));
     }
   }
 

@@ -1,5 +1,6 @@
 package io.inferwatt.core.analysis;
 
+import io.inferwatt.core.BadInputException;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -21,14 +22,14 @@ public record AnalysisOptions(
 
   public AnalysisOptions {
     if (minSamplesPerLayer < 1) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "minimum samples per layer must be at least 1, not " + minSamplesPerLayer);
     }
     rails = List.copyOf(rails);
     Objects.requireNonNull(mapping, "mapping");
     Objects.requireNonNull(windowHintNs, "windowHintNs");
     if (windowHintNs.isPresent() && windowHintNs.getAsLong() < 0) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "window hint must be at least 0 ns, not " + windowHintNs.getAsLong());
     }
   }

@@ -1,5 +1,6 @@
 package io.inferwatt.core.analysis;
 
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.EventSink;
 import io.inferwatt.core.InferenceEvent;
 import io.inferwatt.core.PhaseEvent;
@@ -141,7 +142,7 @@ public final class AnalysisStream implements EventSink {
     for (int i = 0; i < wanted.size(); i++) {
       int at = allRails.indexOf(wanted.get(i));
       if (at < 0) {
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             "rail '"
                 + wanted.get(i)
                 + "' is not in the recording; its rails are "
@@ -217,7 +218,7 @@ public final class AnalysisStream implements EventSink {
       closeGroup();
     }
     if (groupOpen && groupInference != null) {
-      throw new IllegalArgumentException("inference seq " + e.seq() + " appears twice");
+      throw new BadInputException("inference seq " + e.seq() + " appears twice");
     }
     if (!groupOpen) {
       openGroup(e.seq());
@@ -344,7 +345,7 @@ public final class AnalysisStream implements EventSink {
     for (int i = 0; i < groupLayers; i++) {
       int slot = gIndex[i];
       if (slot == prevIndex) {
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             (gLine[i] > 0 ? "line " + gLine[i] + ": " : "")
                 + "layer index "
                 + slot
@@ -440,7 +441,7 @@ public final class AnalysisStream implements EventSink {
    */
   public void accept(PowerSample s) {
     if (s.tNs() <= lastAccepted && acceptedAny) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "samples are not strictly increasing in time: t_ns "
               + s.tNs()
               + " after "

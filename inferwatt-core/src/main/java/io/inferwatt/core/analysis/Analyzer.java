@@ -1,5 +1,6 @@
 package io.inferwatt.core.analysis;
 
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.EventLog;
 import io.inferwatt.core.InferenceEvent;
 import io.inferwatt.core.PhaseEvent;
@@ -100,7 +101,7 @@ public final class Analyzer {
     Map<Long, Integer> pos = new HashMap<>(infs.size() * 2);
     for (int i = 0; i < infs.size(); i++) {
       if (pos.put(infs.get(i).seq(), i) != null) {
-        throw new IllegalArgumentException("inference seq " + infs.get(i).seq() + " appears twice");
+        throw new BadInputException("inference seq " + infs.get(i).seq() + " appears twice");
       }
     }
     // layers grouped by inference, in the order added (a counting sort)
@@ -110,7 +111,7 @@ public final class Analyzer {
     for (int i = 0; i < n; i++) {
       Integer p = pos.get(events.layerSeq(i));
       if (p == null) {
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             (events.layerLine(i) > 0 ? "line " + events.layerLine(i) + ": " : "")
                 + "layer "
                 + events.layerIndex(i)

@@ -1,10 +1,12 @@
 package io.inferwatt.core.io;
 
+import io.inferwatt.core.BadInput;
+
 /**
  * Bad input in a file: names the file, the line (1-based; 0 when the problem is not on one line)
  * and the problem, so that the command line can print it as one line.
  */
-public final class FormatException extends RuntimeException {
+public final class FormatException extends RuntimeException implements BadInput {
   private static final long serialVersionUID = 1L;
   private final String file;
   private final long line;

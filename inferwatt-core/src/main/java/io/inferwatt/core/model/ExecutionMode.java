@@ -1,5 +1,7 @@
 package io.inferwatt.core.model;
 
+import io.inferwatt.core.BadInputException;
+
 /** Synchronous (one inference at a time) or asynchronous (pipelined) execution. */
 public enum ExecutionMode {
   SYNC,
@@ -15,6 +17,6 @@ public enum ExecutionMode {
         return m;
       }
     }
-    throw new IllegalArgumentException("execution mode '" + s + "' is not one of sync, async");
+    throw new BadInputException("execution mode '" + s + "' is not one of sync, async");
   }
 }

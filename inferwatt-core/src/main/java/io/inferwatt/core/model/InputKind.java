@@ -1,5 +1,7 @@
 package io.inferwatt.core.model;
 
+import io.inferwatt.core.BadInputException;
+
 /** What the network is fed (paper §III.D, Fig. 9). */
 public enum InputKind {
   /** All zeros. */
@@ -20,7 +22,6 @@ public enum InputKind {
         return k;
       }
     }
-    throw new IllegalArgumentException(
-        "input kind '" + s + "' is not one of black, fixed-random, varied");
+    throw new BadInputException("input kind '" + s + "' is not one of black, fixed-random, varied");
   }
 }

@@ -1,5 +1,7 @@
 package io.inferwatt.core.model;
 
+import io.inferwatt.core.BadInputException;
+
 /**
  * The measurement protocol of one configuration (ARCHITECTURE.md): warm-up, latency phase (power
  * logger off), power phase, layer phase, idle phase.
@@ -24,13 +26,13 @@ public record Protocol(
 
   public Protocol {
     if (warmupCycles < 0 || latencyCycles < 0 || powerCycles < 0 || layerCycles < 0) {
-      throw new IllegalArgumentException("cycle counts must not be negative");
+      throw new BadInputException("cycle counts must not be negative");
     }
     if (minSamplesPerLayer < 1) {
-      throw new IllegalArgumentException("minimum samples per layer must be >= 1");
+      throw new BadInputException("minimum samples per layer must be >= 1");
     }
     if (idleNs < 0) {
-      throw new IllegalArgumentException("idle duration must not be negative");
+      throw new BadInputException("idle duration must not be negative");
     }
   }
 

@@ -1,5 +1,7 @@
 package io.inferwatt.core.model;
 
+import io.inferwatt.core.BadInputException;
+
 /**
  * What runs: a network with the engine settings of the paper.
  *
@@ -11,7 +13,7 @@ package io.inferwatt.core.model;
 public record Workload(NetworkSpec network, int batch, ExecutionMode mode, InputKind input) {
   public Workload {
     if (batch < 1) {
-      throw new IllegalArgumentException("batch size " + batch + " is not >= 1");
+      throw new BadInputException("batch size " + batch + " is not >= 1");
     }
   }
 }

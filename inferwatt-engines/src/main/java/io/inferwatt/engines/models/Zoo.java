@@ -1,5 +1,6 @@
 package io.inferwatt.engines.models;
 
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.model.LayerSpec;
 import io.inferwatt.core.model.NetworkSpec;
 import java.util.List;
@@ -53,7 +54,7 @@ public final class Zoo {
     Supplier<NetworkSpec> s =
         name == null ? null : NETWORKS.get(name.toLowerCase(java.util.Locale.ROOT));
     if (s == null) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "network '" + name + "' is not one of " + String.join(", ", NETWORKS.keySet()));
     }
     return s.get();
@@ -75,7 +76,7 @@ public final class Zoo {
   public static NetworkSpec singleConv(
       int kernel, int stride, int inChannels, int outChannels, int h, int w) {
     if (kernel < 1 || stride < 1 || inChannels < 1 || outChannels < 1 || h < 1 || w < 1) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "single conv needs positive kernel, stride, channels and size, not k="
               + kernel
               + " s="
@@ -117,7 +118,7 @@ public final class Zoo {
   public static NetworkSpec prefix(NetworkSpec network, int n) {
     int size = network.layers().size();
     if (n < 1 || n > size) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "prefix length " + n + " is not in 1.." + size + " for " + network.name());
     }
     List<LayerSpec> first = network.layers().subList(0, n);

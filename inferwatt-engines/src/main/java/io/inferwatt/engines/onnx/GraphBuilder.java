@@ -1,5 +1,6 @@
 package io.inferwatt.engines.onnx;
 
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.engines.onnx.OnnxModel.Attribute;
 import io.inferwatt.engines.onnx.OnnxModel.Node;
 import io.inferwatt.engines.onnx.OnnxModel.Opset;
@@ -63,7 +64,7 @@ final class GraphBuilder {
     long[] s = shapes.get(x);
     long inChannels = s[1];
     if (inChannels % groups != 0 || outChannels % groups != 0) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "channels "
               + inChannels
               + " -> "
@@ -81,7 +82,7 @@ final class GraphBuilder {
     long h = (s[2] + 2L * pad - kernel) / stride + 1;
     long wd = (s[3] + 2L * pad - kernel) / stride + 1;
     if (h < 1 || wd < 1) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "kernel " + kernel + " does not fit an input of " + s[2] + "x" + s[3]);
     }
     return add(

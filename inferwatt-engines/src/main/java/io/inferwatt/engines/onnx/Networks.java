@@ -1,5 +1,6 @@
 package io.inferwatt.engines.onnx;
 
+import io.inferwatt.core.BadInputException;
 import java.util.List;
 import java.util.Locale;
 
@@ -42,7 +43,7 @@ public final class Networks {
       case "resnet18" -> resNet18(seed);
       case "resnet50" -> resNet50(seed);
       default ->
-          throw new IllegalArgumentException(
+          throw new BadInputException(
               "network '" + name + "' is not one of " + String.join(", ", NAMES));
     };
   }
@@ -206,7 +207,7 @@ public final class Networks {
           case "maxpool" -> g.maxPool(x, 3, 2, 1);
           case "globalaveragepool", "gap" -> g.globalAveragePool(x);
           default ->
-              throw new IllegalArgumentException(
+              throw new BadInputException(
                   "layer type '"
                       + type
                       + "' is not one of Conv, "
@@ -217,7 +218,7 @@ public final class Networks {
 
   private static void positive(String what, int v) {
     if (v < 1) {
-      throw new IllegalArgumentException(what + " " + v + " is not >= 1");
+      throw new BadInputException(what + " " + v + " is not >= 1");
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.inferwatt.engines.onnx;
 
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.engines.onnx.OnnxModel.Dim;
 import io.inferwatt.engines.onnx.OnnxModel.Node;
 import io.inferwatt.engines.onnx.OnnxModel.Tensor;
@@ -28,7 +29,7 @@ public final class OnnxGraphs {
   public static OnnxModel prefix(OnnxModel model, int k) {
     int n = model.nodes().size();
     if (k < 1 || k > n) {
-      throw new IllegalArgumentException("prefix of " + k + " nodes is not in 1.." + n);
+      throw new BadInputException("prefix of " + k + " nodes is not in 1.." + n);
     }
     Map<String, long[]> shapes = OnnxInspector.inferShapes(model);
     List<Node> kept = model.nodes().subList(0, k);
@@ -59,7 +60,7 @@ public final class OnnxGraphs {
   public static OnnxModel node(OnnxModel model, int index) {
     int n = model.nodes().size();
     if (index < 0 || index >= n) {
-      throw new IllegalArgumentException("node " + index + " is not in 0.." + (n - 1));
+      throw new BadInputException("node " + index + " is not in 0.." + (n - 1));
     }
     Map<String, long[]> shapes = OnnxInspector.inferShapes(model);
     Node node = model.nodes().get(index);
@@ -108,7 +109,7 @@ public final class OnnxGraphs {
   private static List<Long> shapeOf(String tensor, Map<String, long[]> shapes) {
     long[] s = shapes.get(tensor);
     if (s == null) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "the shape of tensor '"
               + tensor
               + "' cannot be inferred (unsupported operator before it)");
@@ -123,7 +124,7 @@ public final class OnnxGraphs {
    */
   public static OnnxModel withBatch(OnnxModel model, int batch) {
     if (batch < 1) {
-      throw new IllegalArgumentException("batch size " + batch + " is not >= 1");
+      throw new BadInputException("batch size " + batch + " is not >= 1");
     }
     List<ValueInfo> in = new ArrayList<>();
     for (ValueInfo v : OnnxInspector.graphInputs(model)) {

@@ -1,5 +1,6 @@
 package io.inferwatt.engines.onnx;
 
+import io.inferwatt.core.BadInputException;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -35,15 +36,14 @@ public final class OnnxIo {
     try {
       OnnxModel m = ProtoCodec.readModel(bytes);
       if (m.nodes().isEmpty()) {
-        throw new IllegalArgumentException(source + ": not an ONNX model (its graph has no nodes)");
+        throw new BadInputException(source + ": not an ONNX model (its graph has no nodes)");
       }
       return m;
     } catch (IOException | RuntimeException e) {
       if (e instanceof IllegalArgumentException iae && iae.getMessage().startsWith(source)) {
         throw iae;
       }
-      throw new IllegalArgumentException(
-          source + ": not an ONNX model (" + e.getMessage() + ")", e);
+      throw new BadInputException(source + ": not an ONNX model (" + e.getMessage() + ")", e);
     }
   }
 

@@ -3,6 +3,7 @@ package io.inferwatt.engines.onnx;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.engines.onnx.OnnxModel.Attribute;
 import io.inferwatt.engines.onnx.OnnxModel.Dim;
 import io.inferwatt.engines.onnx.OnnxModel.Node;
@@ -112,7 +113,7 @@ final class ProtoCodec {
       graphSize += CodedOutputStream.computeByteArraySize(graphFields.get(i), graphParts.get(i));
     }
     if (graphSize > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "graph of "
               + graphSize
               + " bytes is over the 2 GiB protobuf limit (external data is not supported)");

@@ -1,5 +1,6 @@
 package io.inferwatt.engines.ort;
 
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.model.InputKind;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -80,7 +81,7 @@ final class Inputs {
         }
         BufferedImage img = ImageIO.read(f.toFile());
         if (img == null) {
-          throw new IllegalArgumentException("cannot decode image " + f);
+          throw new BadInputException("cannot decode image " + f);
         }
         out.add(img);
         if (out.size() == max) {
@@ -91,8 +92,7 @@ final class Inputs {
       throw new UncheckedIOException("cannot read inputs folder " + dir + ": " + e.getMessage(), e);
     }
     if (out.isEmpty()) {
-      throw new IllegalArgumentException(
-          "inputs folder " + dir + " has no png, jpg, bmp or gif image");
+      throw new BadInputException("inputs folder " + dir + " has no png, jpg, bmp or gif image");
     }
     return out;
   }

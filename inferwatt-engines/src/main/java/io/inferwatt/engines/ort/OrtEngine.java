@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.EventLog;
 import io.inferwatt.core.InferenceEvent;
 import io.inferwatt.core.LayerEvent;
@@ -71,12 +72,12 @@ final class OrtEngine implements OrtRecorder {
     model.initializers().forEach(t -> init.add(t.name()));
     List<ValueInfo> ins = model.inputs().stream().filter(v -> !init.contains(v.name())).toList();
     if (ins.size() != 1) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           modelPath + ": the engine feeds models with one input, this one has " + ins.size());
     }
     ValueInfo in = ins.get(0);
     if (in.elemType() != OnnxModel.FLOAT) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           modelPath
               + ": input "
               + in.name()
@@ -87,7 +88,7 @@ final class OrtEngine implements OrtRecorder {
     List<Long> dims = in.dims();
     if (dims.size() != 4 && dims.size() != 2
         || dims.subList(1, dims.size()).stream().anyMatch(d -> d < 1)) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           modelPath
               + ": input "
               + in.name()
@@ -268,6 +269,14 @@ final class OrtEngine implements OrtRecorder {
         }
       }
     } catch (OrtException e) {
+      if (modelAtFault(e)) {
+        throw new BadInputException(
+            modelPath
+                + ": ONNX Runtime cannot run this model ("
+                + e.getMessage()
+                + "); check its operators and opset with inferwatt models inspect",
+            e);
+      }
       throw new IllegalStateException(
           "ONNX Runtime failed on " + modelPath + ": " + e.getMessage(), e);
     } finally {
@@ -529,6 +538,14 @@ final class OrtEngine implements OrtRecorder {
   }
 
   // ------------------------------------------------------------------ helpers
+
+  /** Whether ONNX Runtime refused the model itself (bad input), not failed while running it. */
+  private static boolean modelAtFault(OrtException e) {
+    return switch (e.getCode()) {
+      case ORT_INVALID_GRAPH, ORT_NOT_IMPLEMENTED, ORT_INVALID_PROTOBUF, ORT_NO_MODEL -> true;
+      default -> false;
+    };
+  }
 
   private OrtSession newSession(byte[] bytes, Path profileDir) throws OrtException {
     try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {

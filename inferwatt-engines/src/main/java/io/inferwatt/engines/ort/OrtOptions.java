@@ -1,5 +1,6 @@
 package io.inferwatt.engines.ort;
 
+import io.inferwatt.core.BadInputException;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -58,20 +59,20 @@ public record OrtOptions(
           return p;
         }
       }
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "execution provider '" + id + "' is not one of cpu, cuda, tensorrt");
     }
   }
 
   public OrtOptions {
     if (intraOpThreads < 0) {
-      throw new IllegalArgumentException("intra-op threads " + intraOpThreads + " is negative");
+      throw new BadInputException("intra-op threads " + intraOpThreads + " is negative");
     }
     if (asyncInFlight < 1) {
-      throw new IllegalArgumentException("requests in flight " + asyncInFlight + " is not >= 1");
+      throw new BadInputException("requests in flight " + asyncInFlight + " is not >= 1");
     }
     if (variedImages < 1) {
-      throw new IllegalArgumentException("varied images " + variedImages + " is not >= 1");
+      throw new BadInputException("varied images " + variedImages + " is not >= 1");
     }
   }
 

@@ -1,5 +1,6 @@
 package io.inferwatt.engines.runner;
 
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.EventLog;
 import io.inferwatt.core.PhaseEvent;
 import io.inferwatt.core.PowerSample;
@@ -131,7 +132,7 @@ final class ChildRunner implements CommandRecorder {
       try {
         p = launcher.launch(command, environment(values), workDir);
       } catch (IOException e) {
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             "cannot start runner " + command.get(0) + ": " + e.getMessage(), e);
       }
       out = new StdoutReader(p, parser, listener);

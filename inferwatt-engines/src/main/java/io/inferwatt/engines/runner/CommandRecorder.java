@@ -1,5 +1,6 @@
 package io.inferwatt.engines.runner;
 
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.engines.ort.SampleFeed;
 import io.inferwatt.hardware.Recorder;
 import java.nio.file.Path;
@@ -39,10 +40,10 @@ public interface CommandRecorder extends Recorder {
       Optional<SampleFeed> feed,
       Path workDir) {
     if (argv.isEmpty()) {
-      throw new IllegalArgumentException("the runner command is empty");
+      throw new BadInputException("the runner command is empty");
     }
     if (timeout.isNegative() || timeout.isZero()) {
-      throw new IllegalArgumentException("runner timeout " + timeout + " is not positive");
+      throw new BadInputException("runner timeout " + timeout + " is not positive");
     }
     return new ChildRunner(List.copyOf(argv), timeout, launcher, feed.orElse(null), workDir);
   }

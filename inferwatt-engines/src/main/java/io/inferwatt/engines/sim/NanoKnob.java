@@ -1,5 +1,6 @@
 package io.inferwatt.engines.sim;
 
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.hardware.Knob;
 import java.util.List;
 import java.util.function.Consumer;
@@ -46,7 +47,7 @@ final class NanoKnob implements Knob {
   public void apply(String value) {
     String v = value == null ? null : value.trim();
     if (v == null || !allowed.contains(v)) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           name
               + " "
               + value

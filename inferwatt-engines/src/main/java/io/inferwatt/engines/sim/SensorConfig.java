@@ -1,5 +1,7 @@
 package io.inferwatt.engines.sim;
 
+import io.inferwatt.core.BadInputException;
+
 /**
  * How the virtual board's power sensor (an INA3221 in the real Jetson Nano) forms each reading.
  *
@@ -15,7 +17,7 @@ public record SensorConfig(long windowNs) {
 
   public SensorConfig {
     if (windowNs < 0) {
-      throw new IllegalArgumentException("sensor window " + windowNs + " ns is negative");
+      throw new BadInputException("sensor window " + windowNs + " ns is negative");
     }
   }
 

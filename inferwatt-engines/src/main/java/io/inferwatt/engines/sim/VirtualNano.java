@@ -1,5 +1,6 @@
 package io.inferwatt.engines.sim;
 
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.EventLog;
 import io.inferwatt.core.InferenceEvent;
 import io.inferwatt.core.LayerEvent;
@@ -130,7 +131,7 @@ public final class VirtualNano implements Recorder {
         return k;
       }
     }
-    throw new IllegalArgumentException(
+    throw new BadInputException(
         "knob '"
             + name
             + "' is not one of "

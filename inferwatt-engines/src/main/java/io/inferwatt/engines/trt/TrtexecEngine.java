@@ -1,5 +1,6 @@
 package io.inferwatt.engines.trt;
 
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.EventLog;
 import io.inferwatt.core.InferenceEvent;
 import io.inferwatt.core.LayerEvent;
@@ -90,7 +91,7 @@ final class TrtexecEngine implements TrtexecRecorder {
             + ") or give its path with --trtexec PATH";
     if (exe.getNameCount() > 1 || exe.isAbsolute()) {
       if (!Files.isExecutable(exe) || Files.isDirectory(exe)) {
-        throw new IllegalArgumentException(
+        throw new BadInputException(
             "trtexec " + exe + " does not exist or is not executable; " + hint);
       }
       return exe;
@@ -104,7 +105,7 @@ final class TrtexecEngine implements TrtexecRecorder {
         return p;
       }
     }
-    throw new IllegalArgumentException(
+    throw new BadInputException(
         "trtexec not found: no '"
             + exe
             + "' on PATH, and "
@@ -185,7 +186,7 @@ final class TrtexecEngine implements TrtexecRecorder {
   public synchronized Timeline record(
       Workload workload, Protocol protocol, ProgressListener listener) {
     if (workload.input() != InputKind.FIXED_RANDOM) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "trtexec feeds its own random input; input '"
               + workload.input().id()
               + "' is not supported with the trtexec engine (use fixed-random)");
@@ -266,8 +267,7 @@ final class TrtexecEngine implements TrtexecRecorder {
         OnnxIo.write(OnnxGraphs.withBatch(onnx, batch), source);
       }
     } else if (batch != 1) {
-      throw new IllegalArgumentException(
-          model + ": batch " + batch + " needs a model with one input");
+      throw new BadInputException(model + ": batch " + batch + " needs a model with one input");
     }
     String stem = model.getFileName().toString().replaceFirst("\\.onnx$", "");
     String key =

@@ -1,5 +1,6 @@
 package io.inferwatt.engines.trt;
 
+import io.inferwatt.core.BadInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,14 +27,14 @@ public record TrtexecOptions(
 
   public TrtexecOptions {
     if (!PRECISIONS.contains(precision)) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "precision '" + precision + "' is not one of " + String.join(", ", PRECISIONS));
     }
     if (warmupMs < 0) {
-      throw new IllegalArgumentException("trtexec warm-up " + warmupMs + " ms is negative");
+      throw new BadInputException("trtexec warm-up " + warmupMs + " ms is negative");
     }
     if (timeout.isNegative() || timeout.isZero()) {
-      throw new IllegalArgumentException("trtexec timeout " + timeout + " is not positive");
+      throw new BadInputException("trtexec timeout " + timeout + " is not positive");
     }
   }
 

@@ -1,5 +1,6 @@
 package io.inferwatt.engines.trt;
 
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.engines.ort.ClockAlignment;
 import io.inferwatt.engines.ort.SampleFeed;
 import io.inferwatt.engines.runner.ProcessLauncher;
@@ -46,7 +47,7 @@ public interface TrtexecRecorder extends Recorder {
   static TrtexecRecorder create(
       Path model, TrtexecOptions options, ProcessLauncher launcher, Optional<SampleFeed> feed) {
     if (!Files.isRegularFile(model)) {
-      throw new IllegalArgumentException(model + ": no such model file");
+      throw new BadInputException(model + ": no such model file");
     }
     Path exe = TrtexecEngine.resolve(options.trtexec(), System.getenv("PATH"));
     return new TrtexecEngine(model, options, exe, launcher, feed.orElse(null));

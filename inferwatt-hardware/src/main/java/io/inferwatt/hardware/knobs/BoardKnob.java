@@ -1,5 +1,6 @@
 package io.inferwatt.hardware.knobs;
 
+import io.inferwatt.core.BadInputException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -64,7 +65,7 @@ abstract class BoardKnob implements Restorable {
     String v = value == null ? "" : value.trim();
     List<String> allowed = allowed();
     if (!allowed.contains(v)) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           name + " " + value + unitSuffix() + " is not one of " + describe(allowed));
     }
     change(v);

@@ -1,5 +1,6 @@
 package io.inferwatt.hardware.knobs;
 
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.hardware.Knob;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +54,7 @@ public final class Knobs {
   public static List<Knob> nvidiaGpu(Host host, NvmlBinding nvml, int device) {
     int count = nvml.deviceCount();
     if (device < 0 || device >= count) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "NVIDIA GPU " + device + " does not exist; this machine has " + count);
     }
     return List.of(

@@ -1,5 +1,6 @@
 package io.inferwatt.hardware.sensors;
 
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.PowerSample;
 import io.inferwatt.hardware.Rail;
 import java.lang.management.ManagementFactory;
@@ -70,7 +71,7 @@ public final class PowerLogger implements AutoCloseable {
 
     public Options {
       if (period != null && period.isNegative()) {
-        throw new IllegalArgumentException("period " + period + " is negative");
+        throw new BadInputException("period " + period + " is negative");
       }
       if (queueCapacity < 1) {
         throw new IllegalArgumentException("queue capacity " + queueCapacity + " is below 1");

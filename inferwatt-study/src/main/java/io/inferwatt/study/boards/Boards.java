@@ -1,5 +1,6 @@
 package io.inferwatt.study.boards;
 
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.model.NetworkSpec;
 import io.inferwatt.hardware.Recorder;
 import io.inferwatt.hardware.knobs.CpuFreqMethod;
@@ -60,7 +61,7 @@ public final class Boards {
     return find(name)
         .orElseThrow(
             () ->
-                new IllegalArgumentException(
+                new BadInputException(
                     "board '"
                         + name
                         + "' is not supported yet; available: "

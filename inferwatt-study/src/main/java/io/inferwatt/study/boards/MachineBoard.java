@@ -1,5 +1,6 @@
 package io.inferwatt.study.boards;
 
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.model.NetworkSpec;
 import io.inferwatt.engines.onnx.OnnxInspector;
 import io.inferwatt.engines.onnx.OnnxIo;
@@ -92,7 +93,7 @@ final class MachineBoard implements Board {
     List<Knob> ks = knobs(host);
     boolean trt = "tensorrt".equals(plan.engine());
     if (trt && !dryRun && !OnnxStudyRecorder.trtexecFound()) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "engine tensorrt: trtexec is neither at /usr/src/tensorrt/bin/trtexec nor on the PATH"
               + " (install TensorRT, or use engine onnxruntime); --dry-run shows every"
               + " configuration and write");
@@ -127,20 +128,20 @@ final class MachineBoard implements Board {
     if (engine != null && engine.startsWith("onnxruntime:")) {
       provider = OrtOptions.Provider.parse(engine.substring("onnxruntime:".length()));
     } else if (engine != null && !engine.equals("onnxruntime") && !command && !trt) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "engine '"
               + engine
               + "' is not one of onnxruntime, onnxruntime:cuda, onnxruntime:tensorrt, trtexec, command");
     }
     if (!file && !command) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "--board "
               + name
               + " needs a model file (inferwatt profile model.onnx) or a runner"
               + " (inferwatt profile --engine command -- python3 runner.py ...)");
     }
     if (file && positional.size() > 1) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "one model file, not " + positional.size() + ": " + String.join(" ", positional));
     }
     LoggerFeed.Sensors sensors = LoggerFeed.Sensors.of(sensors(r.root()));
@@ -184,7 +185,7 @@ final class MachineBoard implements Board {
     } else {
       Path modelFile = Path.of(positional.get(0));
       if (!Files.isRegularFile(modelFile)) {
-        throw new IllegalArgumentException(modelFile + ": no such model file");
+        throw new BadInputException(modelFile + ": no such model file");
       }
       net =
           OnnxInspector.inspect(OnnxIo.read(modelFile))

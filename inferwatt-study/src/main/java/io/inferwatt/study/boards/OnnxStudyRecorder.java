@@ -1,5 +1,6 @@
 package io.inferwatt.study.boards;
 
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.Timeline;
 import io.inferwatt.core.model.Protocol;
 import io.inferwatt.core.model.Workload;
@@ -52,8 +53,7 @@ final class OnnxStudyRecorder implements io.inferwatt.hardware.Recorder, AutoClo
       long seed,
       Path cache) {
     if (!engine.equals("onnxruntime") && !engine.equals("tensorrt")) {
-      throw new IllegalArgumentException(
-          "engine " + engine + " is not one of onnxruntime, tensorrt");
+      throw new BadInputException("engine " + engine + " is not one of onnxruntime, tensorrt");
     }
     this.board = board;
     this.engine = engine;
@@ -74,7 +74,7 @@ final class OnnxStudyRecorder implements io.inferwatt.hardware.Recorder, AutoClo
       }
     }
     if (!bad.isEmpty()) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "model(s) "
               + String.join(", ", bad)
               + " cannot be built as ONNX files for a real board; "
@@ -160,7 +160,7 @@ final class OnnxStudyRecorder implements io.inferwatt.hardware.Recorder, AutoClo
     } else if (c.matches() && c.group(5).equals(c.group(6))) {
       m = Networks.conv(i(c, 1), i(c, 2), i(c, 3), i(c, 4), i(c, 5), 1, seed);
     } else {
-      throw new IllegalArgumentException("model " + name + " cannot be built as an ONNX file");
+      throw new BadInputException("model " + name + " cannot be built as an ONNX file");
     }
     try {
       Files.createDirectories(cache);

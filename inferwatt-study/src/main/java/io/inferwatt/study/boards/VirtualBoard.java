@@ -1,5 +1,6 @@
 package io.inferwatt.study.boards;
 
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.engines.models.Zoo;
 import io.inferwatt.engines.sim.SensorConfig;
 import io.inferwatt.engines.sim.VirtualNano;
@@ -60,13 +61,13 @@ final class VirtualBoard implements Board {
     boolean command = "command".equals(r.engine());
     boolean file = !command && !r.positional().isEmpty();
     if (file || command || (r.engine() != null && !r.engine().equals("sim"))) {
-      throw new IllegalArgumentException(
+      throw new BadInputException(
           "the virtual Jetson Nano runs its built-in networks (--model "
               + String.join("|", Zoo.names())
               + "); a model file or a runner needs a real board: --board local");
     }
     if (!(r.sensorWindowMs() >= 0)) {
-      throw new IllegalArgumentException("sensor window " + r.sensorWindowMs() + " ms is negative");
+      throw new BadInputException("sensor window " + r.sensorWindowMs() + " ms is negative");
     }
     VirtualNano nano =
         VirtualNano.create(r.seed(), new SensorConfig(Math.round(r.sensorWindowMs() * 1e6)));
