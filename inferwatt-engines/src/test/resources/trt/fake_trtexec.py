@@ -13,13 +13,16 @@ Environment:
                         the run start and the compute windows in ms (the truth the tests check)
   FAKE_TRTEXEC_FIXTURES folder of profile-8.2.json and profile-10.3.json (default: its own)
   FAKE_TRTEXEC_FAIL     build | run:NAME (exit 3 when an export path contains NAME) |
-                        garbage:NAME (write broken JSON there)
+                        garbage:NAME (write broken JSON there) | orphan:NAME (leave a `sleep 600`
+                        behind, its pid in FAKE_TRTEXEC_ORPHAN) | longline:NAME (print 3 MiB
+                        without a newline on stdout and on stderr, exit 3)
 Like TensorRT before 11, it writes no --exportTimes when it profiles without --separateProfileRun.
 """
 import json
 import os
 import random
 import shutil
+import subprocess
 import sys
 import time
 
@@ -67,6 +70,15 @@ for e in exports:
     if fail.startswith("run:") and e and fail[4:] in e:
         die(3, "[E] [TRT] 1: [defaultAllocator.cpp::allocate::20] Error Code 1: Cuda Runtime (out of memory)",
             "[E] Inference set up failed")
+
+if fail.startswith("orphan:") and any(e and fail[7:] in e for e in exports):
+    # a child that inherits stdout and outlives trtexec; its pid goes to FAKE_TRTEXEC_ORPHAN
+    child = subprocess.Popen(["sleep", "600"])
+    with open(os.environ["FAKE_TRTEXEC_ORPHAN"], "w") as f:
+        f.write(str(child.pid))
+if fail.startswith("longline:") and any(e and fail[9:] in e for e in exports):
+    sys.stdout.write("x" * (3 << 20))  # 3 MiB without a newline, then a failure
+    die(3, "y" * (3 << 20))
 
 time.sleep(0.15)  # loading the engine: the run starts well after the launch
 start = time.monotonic_ns()

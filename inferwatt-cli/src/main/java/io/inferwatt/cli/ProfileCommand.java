@@ -12,7 +12,7 @@ import io.inferwatt.core.model.InputKind;
 import io.inferwatt.core.model.NetworkSpec;
 import io.inferwatt.core.model.Protocol;
 import io.inferwatt.core.model.Workload;
-import io.inferwatt.engines.ort.ClockAlignment;
+import io.inferwatt.engines.feed.ClockAlignment;
 import io.inferwatt.engines.ort.OrtRecorder;
 import io.inferwatt.engines.trt.TrtexecRecorder;
 import io.inferwatt.hardware.Recorder;

@@ -4,13 +4,12 @@ import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.model.ExecutionMode;
 import io.inferwatt.core.model.InputKind;
 import io.inferwatt.core.model.LayerSpec;
+import io.inferwatt.core.model.ModelName;
 import io.inferwatt.core.model.NetworkSpec;
 import io.inferwatt.core.model.Workload;
 import io.inferwatt.engines.models.Zoo;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The engine settings of a study ({@code model}, {@code batch}, {@code mode}, {@code input}) and
@@ -40,11 +39,6 @@ public final class Models {
   static final Map<String, String> DEFAULTS =
       Map.of(MODEL, "mobilenetv2", BATCH, "1", MODE, "sync", INPUT, "fixed-random");
 
-  private static final Pattern CONV =
-      Pattern.compile("conv-k(\\d+)-s(\\d+)-c(\\d+)x(\\d+)-(\\d+)x(\\d+)");
-  private static final Pattern PREFIX = Pattern.compile("([a-z0-9]+)-prefix(\\d+)");
-  private static final Pattern LAYER = Pattern.compile("([a-z0-9]+)-layer(\\d+)");
-
   private Models() {}
 
   /**
@@ -53,33 +47,32 @@ public final class Models {
    * @throws IllegalArgumentException naming the forms a model may take
    */
   public static NetworkSpec network(String name) {
-    Matcher m = CONV.matcher(name);
-    if (m.matches()) {
-      return Zoo.singleConv(i(m, 1), i(m, 2), i(m, 3), i(m, 4), i(m, 5), i(m, 6));
+    ModelName form = ModelName.parse(name).orElse(null);
+    if (form instanceof ModelName.Conv c) {
+      return Zoo.singleConv(
+          c.kernel(), c.stride(), c.inChannels(), c.outChannels(), c.height(), c.width());
     }
-    m = PREFIX.matcher(name);
-    if (m.matches() && Zoo.names().contains(m.group(1))) {
-      return Zoo.prefix(Zoo.network(m.group(1)), i(m, 2));
+    if (form instanceof ModelName.Prefix p && Zoo.names().contains(p.network())) {
+      return Zoo.prefix(Zoo.network(p.network()), p.layers());
     }
-    m = LAYER.matcher(name);
-    if (m.matches() && Zoo.names().contains(m.group(1))) {
-      NetworkSpec net = Zoo.network(m.group(1));
-      int at = i(m, 2);
+    if (form instanceof ModelName.Layer l && Zoo.names().contains(l.network())) {
+      NetworkSpec net = Zoo.network(l.network());
+      int at = l.index();
       if (at < 0 || at >= net.layers().size()) {
         throw new BadInputException(
             "model " + name + ": layer " + at + " is not in 0.." + (net.layers().size() - 1));
       }
-      LayerSpec l = net.layers().get(at);
+      LayerSpec layer = net.layers().get(at);
       if (at == 0) {
-        return new NetworkSpec(name, l.inputShape(), List.of(l));
+        return new NetworkSpec(name, layer.inputShape(), List.of(layer));
       }
       LayerSpec reformat =
           new LayerSpec(
-              "input_reformat", "Reformat", l.inputShape(), l.inputShape(), 0, 0, 0, 0, 0);
-      return new NetworkSpec(name, l.inputShape(), List.of(reformat, l));
+              "input_reformat", "Reformat", layer.inputShape(), layer.inputShape(), 0, 0, 0, 0, 0);
+      return new NetworkSpec(name, layer.inputShape(), List.of(reformat, layer));
     }
-    if (Zoo.names().contains(name)) {
-      return Zoo.network(name);
+    if (form instanceof ModelName.Network n && Zoo.names().contains(n.network())) {
+      return Zoo.network(n.network());
     }
     throw new BadInputException(
         "model '"
@@ -87,10 +80,6 @@ public final class Models {
             + "' is not one of "
             + String.join(", ", Zoo.names())
             + ", NET-prefixN, NET-layerI or conv-kK-sS-cINxOUT-HxW");
-  }
-
-  private static int i(Matcher m, int g) {
-    return Integer.parseInt(m.group(g));
   }
 
   /** The workload of a configuration's engine settings. */

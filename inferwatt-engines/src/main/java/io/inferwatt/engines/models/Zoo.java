@@ -2,17 +2,18 @@ package io.inferwatt.engines.models;
 
 import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.model.LayerSpec;
+import io.inferwatt.core.model.ModelName;
 import io.inferwatt.core.model.NetworkSpec;
+import io.inferwatt.engines.onnx.Networks;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.function.Supplier;
 
 /**
  * The built-in networks, as an engine like TensorRT runs them: each convolution with its batch norm
  * and activation fused into one {@code Conv} (or {@code DepthwiseConv}) layer, residual {@code Add}
  * layers, {@code Pool}, a {@code Shuffle} (flatten) before the fully connected {@code Gemm}, and an
- * input {@code Reformat} first. Inputs are 3×224×224 and outputs 1000 classes.
+ * input {@code Reformat} first. Inputs are 3×224×224 and outputs 1000 classes. The catalogue is
+ * {@link Networks}: each layer list is derived from that network's ONNX graph ({@link
+ * GraphLayers}), so the virtual board runs the same networks as the real ones.
  *
  * <p>Architectures follow torchvision (MobileNetV2, ResNet18, ResNet50 v1.5) and Howard et al. 2017
  * (MobileNetV1, α = 1, last depthwise stride 1). Parameters count conv weights, batch-norm scale
@@ -22,26 +23,13 @@ import java.util.function.Supplier;
  */
 public final class Zoo {
 
-  /** Input channels, height and width of every zoo network. */
-  private static final int IN_C = 3;
-
-  private static final int IN_HW = 224;
-  private static final int CLASSES = 1000;
-
-  private static final Map<String, Supplier<NetworkSpec>> NETWORKS = new TreeMap<>();
-
-  static {
-    NETWORKS.put("mobilenetv1", Zoo::mobileNetV1);
-    NETWORKS.put("mobilenetv2", Zoo::mobileNetV2);
-    NETWORKS.put("resnet18", () -> resNet("resnet18", false, new int[] {2, 2, 2, 2}));
-    NETWORKS.put("resnet50", () -> resNet("resnet50", true, new int[] {3, 4, 6, 3}));
-  }
+  private static final List<String> NAMES = Networks.names().stream().sorted().toList();
 
   private Zoo() {}
 
   /** The names {@link #network} knows, in alphabetical order. */
   public static List<String> names() {
-    return List.copyOf(NETWORKS.keySet());
+    return NAMES;
   }
 
   /**
@@ -51,13 +39,12 @@ public final class Zoo {
    * @throws IllegalArgumentException for an unknown name (the message lists the known ones)
    */
   public static NetworkSpec network(String name) {
-    Supplier<NetworkSpec> s =
-        name == null ? null : NETWORKS.get(name.toLowerCase(java.util.Locale.ROOT));
-    if (s == null) {
+    String key = name == null ? null : name.toLowerCase(java.util.Locale.ROOT);
+    if (!NAMES.contains(key)) {
       throw new BadInputException(
-          "network '" + name + "' is not one of " + String.join(", ", NETWORKS.keySet()));
+          "network '" + name + "' is not one of " + String.join(", ", NAMES));
     }
-    return s.get();
+    return GraphLayers.derive(Networks.structure(key));
   }
 
   /**
@@ -90,19 +77,7 @@ public final class Zoo {
               + " w="
               + w);
     }
-    String name =
-        "conv-k"
-            + kernel
-            + "-s"
-            + stride
-            + "-c"
-            + inChannels
-            + "x"
-            + outChannels
-            + "-"
-            + h
-            + "x"
-            + w;
+    String name = new ModelName.Conv(kernel, stride, inChannels, outChannels, h, w).name();
     return new NetBuilder(name, inChannels, h, w)
         .reformat("input_reformat")
         .conv("conv", kernel, stride, outChannels, false, true)
@@ -122,89 +97,7 @@ public final class Zoo {
           "prefix length " + n + " is not in 1.." + size + " for " + network.name());
     }
     List<LayerSpec> first = network.layers().subList(0, n);
-    return new NetworkSpec(network.name() + "-prefix" + n, network.inputShape(), first);
-  }
-
-  private static NetworkSpec mobileNetV1() {
-    NetBuilder b = new NetBuilder("mobilenetv1", IN_C, IN_HW, IN_HW);
-    b.reformat("input_reformat").conv("conv0", 3, 2, 32, true, false);
-    int[][] dwPw = {
-      {1, 64}, {2, 128}, {1, 128}, {2, 256}, {1, 256}, {2, 512}, {1, 512}, {1, 512}, {1, 512},
-      {1, 512}, {1, 512}, {2, 1024}, {1, 1024}
-    };
-    for (int i = 0; i < dwPw.length; i++) {
-      b.dw("block" + (i + 1) + ".dw", 3, dwPw[i][0]);
-      b.conv("block" + (i + 1) + ".pw", 1, 1, dwPw[i][1], true, false);
-    }
-    return b.globalPool("pool").flatten("flatten").gemm("fc", CLASSES).build();
-  }
-
-  private static NetworkSpec mobileNetV2() {
-    NetBuilder b = new NetBuilder("mobilenetv2", IN_C, IN_HW, IN_HW);
-    b.reformat("input_reformat").conv("conv0", 3, 2, 32, true, false);
-    // t (expansion), c (out channels), n (repeats), s (first stride): torchvision's table
-    int[][] settings = {
-      {1, 16, 1, 1},
-      {6, 24, 2, 2},
-      {6, 32, 3, 2},
-      {6, 64, 4, 2},
-      {6, 96, 3, 1},
-      {6, 160, 3, 2},
-      {6, 320, 1, 1}
-    };
-    int block = 1;
-    for (int[] s : settings) {
-      for (int r = 0; r < s[2]; r++) {
-        int stride = r == 0 ? s[3] : 1;
-        int in = b.channels();
-        String p = "block" + block + ".";
-        if (s[0] != 1) {
-          b.conv(p + "expand", 1, 1, in * s[0], true, false);
-        }
-        b.dw(p + "dw", 3, stride);
-        b.conv(p + "project", 1, 1, s[1], true, false);
-        if (stride == 1 && in == s[1]) {
-          b.add(p + "add");
-        }
-        block++;
-      }
-    }
-    b.conv("conv_last", 1, 1, 1280, true, false);
-    return b.globalPool("pool").flatten("flatten").gemm("fc", CLASSES).build();
-  }
-
-  private static NetworkSpec resNet(String name, boolean bottleneck, int[] blocks) {
-    NetBuilder b = new NetBuilder(name, IN_C, IN_HW, IN_HW);
-    b.reformat("input_reformat").conv("conv1", 7, 2, 64, true, false).pool("maxpool", 3, 2);
-    int[] widths = {64, 128, 256, 512};
-    int expansion = bottleneck ? 4 : 1;
-    for (int stage = 0; stage < 4; stage++) {
-      for (int i = 0; i < blocks[stage]; i++) {
-        int stride = stage > 0 && i == 0 ? 2 : 1;
-        int inC = b.channels();
-        int inH = b.height();
-        int inW = b.width();
-        int outC = widths[stage] * expansion;
-        String p = "layer" + (stage + 1) + "." + i + ".";
-        if (bottleneck) {
-          b.conv(p + "conv1", 1, 1, widths[stage], true, false);
-          b.conv(p + "conv2", 3, stride, widths[stage], true, false);
-          b.conv(p + "conv3", 1, 1, outC, true, false);
-        } else {
-          b.conv(p + "conv1", 3, stride, widths[stage], true, false);
-          b.conv(p + "conv2", 3, 1, widths[stage], true, false);
-        }
-        int outH = b.height();
-        int outW = b.width();
-        if (stride != 1 || inC != outC) {
-          // the projection shortcut runs on the block's input
-          b.shape(inC, inH, inW);
-          b.conv(p + "downsample", 1, stride, outC, true, false);
-        }
-        b.shape(outC, outH, outW);
-        b.add(p + "add");
-      }
-    }
-    return b.globalPool("pool").flatten("flatten").gemm("fc", CLASSES).build();
+    return new NetworkSpec(
+        new ModelName.Prefix(network.name(), n).name(), network.inputShape(), first);
   }
 }

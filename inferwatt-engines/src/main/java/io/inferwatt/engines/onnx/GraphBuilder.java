@@ -14,8 +14,10 @@ import java.util.SplittableRandom;
 
 /**
  * Builds an NCHW float graph layer by layer, keeping every tensor's shape, with random weights
- * drawn from one seed. Nodes are named {@code <OpType>_<n>} (as PyTorch's exporter does), tensors
- * {@code t<n>}.
+ * drawn from one seed. Nodes are named {@code <OpType>_<n>} (as PyTorch's exporter does), or {@code
+ * <layer>/<OpType>} after {@link #layer} named the engine layer they fuse into; tensors {@code
+ * t<n>}. A builder made by {@link #structure} draws no weights: its initializers carry their shapes
+ * only, enough to derive the layer list, not to run.
  *
  * <p>Weights are He-uniform ({@code ±sqrt(6 / fan_in)}), batch-norm statistics close to the
  * identity, so activations stay finite and away from denormals through 50 layers: latency and power
@@ -32,12 +34,30 @@ final class GraphBuilder {
   private final List<Tensor> initializers = new ArrayList<>();
   private final List<ValueInfo> inputs = new ArrayList<>();
   private final Map<String, long[]> shapes = new HashMap<>();
+  private final boolean weights;
   private int tensorCount;
   private boolean clipLimits;
+  private String layer;
 
   GraphBuilder(String graphName, long seed) {
+    this(graphName, new SplittableRandom(seed), true);
+  }
+
+  private GraphBuilder(String graphName, SplittableRandom random, boolean weights) {
     this.graphName = graphName;
-    this.random = new SplittableRandom(seed);
+    this.random = random;
+    this.weights = weights;
+  }
+
+  /** A builder whose initializers hold shapes only (no values): a graph to read, not to run. */
+  static GraphBuilder structure(String graphName) {
+    return new GraphBuilder(graphName, null, false);
+  }
+
+  /** Names the engine layer the next nodes fuse into, until the next call. */
+  GraphBuilder layer(String name) {
+    this.layer = name;
+    return this;
   }
 
   /** Declares a float graph input of the given shape. */
@@ -210,7 +230,7 @@ final class GraphBuilder {
   // ------------------------------------------------------------------ helpers
 
   private String nodeName(String op) {
-    return op + "_" + nodes.size();
+    return layer == null ? op + "_" + nodes.size() : layer + "/" + op;
   }
 
   private String add(String name, String op, List<String> in, long[] outShape, Attribute... attrs) {
@@ -229,6 +249,10 @@ final class GraphBuilder {
     long n = 1;
     for (long d : dims) {
       n *= d;
+    }
+    if (!weights) {
+      initializers.add(new Tensor(name, OnnxModel.FLOAT, boxed(dims), new byte[0]));
+      return name;
     }
     float[] v = new float[Math.toIntExact(n)];
     for (int i = 0; i < v.length; i++) {

@@ -26,6 +26,9 @@ import java.util.List;
  *
  * <p>Repeated scalars are read both packed and unpacked (onnx.proto is proto2, onnx.proto3 packs);
  * they are written unpacked, as the reference ONNX tools do for {@code dims} and {@code ints}.
+ *
+ * <p>Over 500 lines on purpose: each message's encoder and decoder sit side by side, so that a
+ * field number is checked against its counterpart in one screen; split, the two halves would drift.
  */
 final class ProtoCodec {
 

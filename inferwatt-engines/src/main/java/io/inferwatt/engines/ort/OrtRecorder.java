@@ -1,5 +1,7 @@
 package io.inferwatt.engines.ort;
 
+import io.inferwatt.engines.feed.ClockAlignment;
+import io.inferwatt.engines.feed.SampleFeed;
 import io.inferwatt.hardware.Recorder;
 import java.nio.file.Path;
 import java.util.List;

@@ -10,14 +10,12 @@ import io.inferwatt.core.io.EventsJsonl;
 import io.inferwatt.core.io.FormatException;
 import io.inferwatt.core.model.Protocol;
 import io.inferwatt.core.model.Workload;
-import io.inferwatt.engines.FeedPhases;
-import io.inferwatt.engines.ort.SampleFeed;
+import io.inferwatt.engines.feed.FeedPhases;
+import io.inferwatt.engines.feed.SampleFeed;
 import io.inferwatt.hardware.Knob;
 import io.inferwatt.hardware.Rail;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +29,9 @@ import java.util.concurrent.TimeUnit;
 final class ChildRunner implements CommandRecorder {
   private static final int STDERR_KEEP_BYTES = 64 * 1024;
   private static final long DESTROY_GRACE_MS = 2_000;
+
+  /** The longest line read from a runner's stdout; an event line is far shorter. */
+  static final int MAX_LINE_CHARS = 1 << 20;
 
   private final List<String> argv;
   private final Duration timeout;
@@ -135,30 +136,33 @@ final class ChildRunner implements CommandRecorder {
         throw new BadInputException(
             "cannot start runner " + command.get(0) + ": " + e.getMessage(), e);
       }
-      out = new StdoutReader(p, parser, listener);
+      out = new StdoutReader(p, parser, listener, source);
       err = new Tail(p.getErrorStream());
-      out.start();
-      err.start();
-      boolean finished = waitFor(p, timeout.toMillis());
-      if (!finished) {
+      try (Processes.Guard guard = Processes.stopOnExit(p)) {
+        out.start();
+        err.start();
+        boolean finished = waitFor(p, timeout.toMillis());
+        if (!finished) {
+          failure =
+              "runner "
+                  + command.get(0)
+                  + " did not finish within "
+                  + timeout.toMillis() / 1000.0
+                  + " s and was stopped";
+        }
+        // The runner has exited or is stopped now: end whatever it started and left behind (its
+        // process group), which also closes the pipes those held, so its output ends here.
         Processes.destroyTree(p);
-        failure =
-            "runner "
-                + command.get(0)
-                + " did not finish within "
-                + timeout.toMillis() / 1000.0
-                + " s and was stopped";
       }
-      join(out, Math.max(DESTROY_GRACE_MS, timeout.toMillis()));
-      if (out.isAlive()) { // a grandchild holds stdout open: stop everything, close the pipe
-        Processes.destroyTree(p);
+      join(out, DESTROY_GRACE_MS);
+      if (out.isAlive()) { // a process that left the runner's group holds stdout: stop reading
         closeQuietly(p.getInputStream());
         join(out, DESTROY_GRACE_MS);
-        if (failure == null) {
-          failure = "runner " + command.get(0) + " kept its output open after exiting";
-        }
       }
       join(err, DESTROY_GRACE_MS);
+      if (err.isAlive()) {
+        closeQuietly(p.getErrorStream());
+      }
       if (out.error != null) { // the reader destroyed the runner at the bad line
         failure = out.error.getMessage();
         failureLine = out.error.line();
@@ -257,45 +261,85 @@ final class ChildRunner implements CommandRecorder {
     return nl < 0 ? t : t.substring(nl + 1);
   }
 
-  /** Feeds the runner's stdout to the parser line by line; stops and destroys it at a bad line. */
+  /**
+   * Feeds the runner's stdout to the parser line by line; stops and destroys it at a line that is
+   * too long or cannot be read.
+   */
   private static final class StdoutReader extends Thread {
     private final Process process;
     private final EventsJsonl.Parser parser;
     private final ProgressListener listener;
+    private final String source;
     volatile FormatException error;
     volatile IOException ioError;
 
-    StdoutReader(Process process, EventsJsonl.Parser parser, ProgressListener listener) {
+    StdoutReader(
+        Process process, EventsJsonl.Parser parser, ProgressListener listener, String source) {
       super("inferwatt-runner-stdout");
       setDaemon(true);
       this.process = process;
       this.parser = parser;
       this.listener = listener;
+      this.source = source;
     }
 
     @Override
     public void run() {
       long inferences = 0;
-      try (BufferedReader r =
-          new BufferedReader(
-              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      try (LineReader r =
+          new LineReader(process.getInputStream(), MAX_LINE_CHARS, LineReader.Overlong.FAIL)) {
         String line;
         while ((line = r.readLine()) != null) {
           try {
             parser.accept(line);
           } catch (FormatException e) {
-            error = e;
-            Processes.destroyTree(process);
+            fail(e);
+            return;
+          } catch (RuntimeException | StackOverflowError e) {
+            // whatever the JSON reader does with hostile input, the run fails on this line
+            FormatException f =
+                new FormatException(
+                    source,
+                    parser.lines(),
+                    "cannot be read ("
+                        + (e instanceof StackOverflowError ? "nested too deeply" : brief(e))
+                        + "); the line starts with \""
+                        + LineReader.prefix(line)
+                        + "\"");
+            f.initCause(e);
+            fail(f);
             return;
           }
           if (line.contains("\"inference\"") && ++inferences % 100 == 0) {
             listener.progress("runner", inferences, 0);
           }
         }
+      } catch (LineReader.TooLong e) {
+        FormatException f =
+            new FormatException(
+                source,
+                e.line(),
+                "longer than "
+                    + MAX_LINE_CHARS
+                    + " characters (it starts with \""
+                    + e.prefix()
+                    + "…\"); a runner prints one event per line");
+        f.initCause(e);
+        fail(f);
       } catch (IOException e) {
         ioError =
             e; // also what a destroyed runner's pipe gives; reported only if nothing else failed
       }
+    }
+
+    private void fail(FormatException e) {
+      error = e;
+      Processes.destroyTree(process);
+    }
+
+    private static String brief(Throwable e) {
+      String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      return LineReader.prefix(m.lines().findFirst().orElse(""));
     }
   }
 

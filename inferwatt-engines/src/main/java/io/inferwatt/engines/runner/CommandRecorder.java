@@ -1,7 +1,7 @@
 package io.inferwatt.engines.runner;
 
 import io.inferwatt.core.BadInputException;
-import io.inferwatt.engines.ort.SampleFeed;
+import io.inferwatt.engines.feed.SampleFeed;
 import io.inferwatt.hardware.Recorder;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +20,10 @@ import java.util.Optional;
  * {@code INFERWATT_NETWORK}, {@code INFERWATT_BATCH}, {@code INFERWATT_MODE}, {@code
  * INFERWATT_INPUT}, {@code INFERWATT_WARMUP}, {@code INFERWATT_LATENCY_CYCLES}, {@code
  * INFERWATT_POWER_CYCLES}, {@code INFERWATT_LAYER_CYCLES}.
+ *
+ * <p>The runner sequences the protocol's phases itself, so it is not driven by {@link
+ * io.inferwatt.engines.protocol.ProtocolDriver}: inferwatt logs power while it runs and adds the
+ * idle phase after it.
  *
  * <p>A runner that exits non-zero, outlives the timeout (it is then destroyed) or prints a line
  * that is not an event makes {@link #record} throw {@link RunnerException}, which names the line

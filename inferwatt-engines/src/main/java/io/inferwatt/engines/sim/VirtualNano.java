@@ -4,18 +4,20 @@ import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.EventLog;
 import io.inferwatt.core.InferenceEvent;
 import io.inferwatt.core.LayerEvent;
-import io.inferwatt.core.PhaseEvent;
 import io.inferwatt.core.Phases;
 import io.inferwatt.core.PowerSample;
 import io.inferwatt.core.Timeline;
 import io.inferwatt.core.model.ExecutionMode;
 import io.inferwatt.core.model.Protocol;
 import io.inferwatt.core.model.Workload;
+import io.inferwatt.engines.feed.SampleFeed;
+import io.inferwatt.engines.protocol.ProtocolDriver;
 import io.inferwatt.hardware.Knob;
 import io.inferwatt.hardware.Rail;
 import io.inferwatt.hardware.Recorder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.SplittableRandom;
 
@@ -162,7 +164,6 @@ public final class VirtualNano implements Recorder {
 
   @Override
   public Timeline record(Workload workload, Protocol protocol, ProgressListener listener) {
-    ProgressListener progress = listener == null ? ProgressListener.NONE : listener;
     NanoModel.Settings s = settings();
     Recording r =
         new Recording(
@@ -173,13 +174,11 @@ public final class VirtualNano implements Recorder {
             root.split(),
             sensor,
             nowNs);
-    r.phase(Phases.WARMUP, protocol.warmupCycles(), false, false, progress);
-    r.phase(Phases.LATENCY, protocol.latencyCycles(), false, false, progress);
-    r.phase(Phases.POWER, protocol.powerCycles(), true, false, progress);
-    r.phase(Phases.LAYERS, layerCycles(workload, protocol, r.onTruth), true, true, progress);
-    r.idle(protocol.idleNs(), progress);
-    nowNs = r.trace.endNs() + 1_000_000L;
-    return new Timeline(List.of("in", "cpu", "gpu"), r.samples, r.events.build());
+    try {
+      return ProtocolDriver.record(r, r.logger, workload, protocol, listener);
+    } finally {
+      nowNs = r.trace.endNs() + 1_000_000L;
+    }
   }
 
   /** Layer cycles: as asked, or enough for the fastest layer's samples; none for ASYNC. */
@@ -206,8 +205,12 @@ public final class VirtualNano implements Recorder {
     return (int) Math.max(1, Math.min(need, p.maxLayerCycles()));
   }
 
-  /** One recording's state: the true power trace, the sensor and the events. */
-  private static final class Recording {
+  /**
+   * One recording's state: the true power trace, the sensor and the events. The protocol driver
+   * runs it in virtual time: {@link #nowNs()} is the end of the trace, and time passes only as
+   * inferences and the idle phase are appended to it.
+   */
+  private static final class Recording implements ProtocolDriver.Backend {
     final Workload workload;
     final GroundTruth offTruth;
     final GroundTruth onTruth;
@@ -217,7 +220,8 @@ public final class VirtualNano implements Recorder {
     final long windowNs;
     final PowerTrace trace;
     final List<PowerSample> samples = new ArrayList<>();
-    final EventLog.Builder events = EventLog.builder();
+    final SampleFeed logger = new Logger();
+    EventLog.Builder events;
     long seq;
     boolean loggerOn;
     long deadlineNs;
@@ -244,11 +248,72 @@ public final class VirtualNano implements Recorder {
       trace.append(Math.max(LEAD_NS, windowNs + 1), offTruth.idlePower());
     }
 
-    void phase(String name, int cycles, boolean logger, boolean layers, ProgressListener progress) {
-      long start = trace.endNs();
-      if (logger && !loggerOn) {
-        startLogger(start);
+    /** The board's power logger: on from the power phase to the end of the idle phase. */
+    private final class Logger implements SampleFeed {
+      @Override
+      public List<String> rails() {
+        return RAILS.stream().map(Rail::name).toList();
       }
+
+      @Override
+      public long periodNs() {
+        return NanoModel.SENSOR_PERIOD_NS;
+      }
+
+      @Override
+      public void start() {
+        if (!loggerOn) {
+          startLogger(trace.endNs());
+        }
+      }
+
+      @Override
+      public List<PowerSample> stop() {
+        loggerOn = false;
+        return samples;
+      }
+    }
+
+    @Override
+    public long nowNs() {
+      return trace.endNs();
+    }
+
+    @Override
+    public void open(ProtocolDriver.Recording r) {
+      events = r.log();
+    }
+
+    @Override
+    public Optional<ProtocolDriver.Span> timed(String phase, int n, ProtocolDriver.Recording r) {
+      return Optional.of(phase(phase, n, false, r.listener()));
+    }
+
+    @Override
+    public int layerCycles(ProtocolDriver.Recording r) {
+      return VirtualNano.layerCycles(workload, r.protocol(), onTruth);
+    }
+
+    @Override
+    public Optional<ProtocolDriver.Span> profiled(int n, ProtocolDriver.Recording r) {
+      return Optional.of(phase(Phases.LAYERS, n, true, r.listener()));
+    }
+
+    @Override
+    public Optional<ProtocolDriver.Span> idle(long idleNs) {
+      long start = trace.endNs();
+      trace.append(idleNs, idleOn);
+      emit();
+      return Optional.of(new ProtocolDriver.Span(start, trace.endNs()));
+    }
+
+    @Override
+    public void close() {
+      // nothing outside the Java heap
+    }
+
+    ProtocolDriver.Span phase(String name, int cycles, boolean layers, ProgressListener progress) {
+      long start = trace.endNs();
       GroundTruth truth = loggerOn ? onTruth : offTruth;
       double sigma =
           workload.mode() == ExecutionMode.ASYNC ? NanoModel.JITTER_ASYNC : NanoModel.JITTER_SYNC;
@@ -262,19 +327,7 @@ public final class VirtualNano implements Recorder {
       if (cycles == 0) {
         progress.progress(name, 0, 0);
       }
-      events.phase(new PhaseEvent(name, start, trace.endNs()));
-    }
-
-    void idle(long idleNs, ProgressListener progress) {
-      long start = trace.endNs();
-      if (!loggerOn) {
-        startLogger(start);
-      }
-      trace.append(idleNs, idleOn);
-      emit();
-      loggerOn = false;
-      events.phase(new PhaseEvent(Phases.IDLE, start, trace.endNs()));
-      progress.progress(Phases.IDLE, idleNs, idleNs);
+      return new ProtocolDriver.Span(start, trace.endNs());
     }
 
     private void inference(GroundTruth truth, double sigma, boolean layers) {

@@ -1,8 +1,10 @@
 package io.inferwatt.engines.trt;
 
 import io.inferwatt.core.PowerSample;
-import io.inferwatt.engines.ort.ClockAlignment;
+import io.inferwatt.engines.feed.ClockAlignment;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Places trtexec's relative times on the monotonic base by cross-correlating its compute windows
@@ -99,5 +101,57 @@ public final class TraceAlignment {
       }
     }
     return lo;
+  }
+
+  /**
+   * Places one pass on the monotonic base: the launch bracket always, the power trace where there
+   * is one with samples inside the pass; the tighter of the two consistent placements wins.
+   *
+   * @param rail the rail to correlate with, or -1 for none
+   */
+  static TrtexecRecorder.PassAlignment place(
+      String phase,
+      List<Trtexec.Iteration> it,
+      long launchNs,
+      long exitNs,
+      List<PowerSample> samples,
+      int rail) {
+    double lastMs = 0;
+    for (Trtexec.Iteration i : it) {
+      lastMs = Math.max(lastMs, Math.max(i.endD2hMs(), Math.max(i.endEnqMs(), i.endComputeMs())));
+    }
+    // The run started after the launch and its last iteration ended before the exit was seen.
+    ClockAlignment bracket =
+        ClockAlignment.fromBrackets(
+            new long[] {launchNs},
+            new long[] {exitNs},
+            new long[] {0},
+            new long[] {(long) Math.ceil(lastMs * 1000)});
+    if (rail < 0 || it.isEmpty()) {
+      return new TrtexecRecorder.PassAlignment(
+          phase, bracket, "launch bracket", bracket, Optional.empty());
+    }
+    List<PowerSample> inside =
+        samples.stream().filter(s -> s.tNs() >= launchNs && s.tNs() <= exitNs).toList();
+    if (inside.size() < 2) {
+      return new TrtexecRecorder.PassAlignment(
+          phase, bracket, "launch bracket", bracket, Optional.empty());
+    }
+    List<double[]> windows = new ArrayList<>(it.size());
+    for (Trtexec.Iteration i : it) {
+      windows.add(new double[] {i.startComputeMs(), i.endComputeMs()});
+    }
+    long lo = launchNs;
+    long hi = Math.max(lo, exitNs - Math.round(lastMs * 1e6));
+    ClockAlignment trace = TraceAlignment.align(windows, inside, rail, lo, hi);
+    boolean useTrace =
+        trace.consistent()
+            && (!bracket.consistent() || trace.uncertaintyNs() < bracket.uncertaintyNs());
+    return new TrtexecRecorder.PassAlignment(
+        phase,
+        useTrace ? trace : bracket,
+        useTrace ? "power trace" : "launch bracket",
+        bracket,
+        Optional.of(trace));
   }
 }

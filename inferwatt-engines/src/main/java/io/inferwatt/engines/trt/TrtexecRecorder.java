@@ -1,8 +1,8 @@
 package io.inferwatt.engines.trt;
 
 import io.inferwatt.core.BadInputException;
-import io.inferwatt.engines.ort.ClockAlignment;
-import io.inferwatt.engines.ort.SampleFeed;
+import io.inferwatt.engines.feed.ClockAlignment;
+import io.inferwatt.engines.feed.SampleFeed;
 import io.inferwatt.engines.runner.ProcessLauncher;
 import io.inferwatt.hardware.Recorder;
 import java.nio.file.Files;
@@ -25,6 +25,9 @@ import java.util.Optional;
  *       compute start (the paper's method: trtexec exports no per-iteration layer times);
  *   <li>idle — feed on, nothing runs.
  * </ol>
+ *
+ * <p>{@link io.inferwatt.engines.protocol.ProtocolDriver} sequences the passes: the feed logs
+ * without a break from the power pass's launch to the end of the idle phase.
  *
  * <p>trtexec's times are ms since its own inference run started, with no epoch. Each pass is placed
  * on the monotonic base once: coarsely by the bracket {@code [launch, exit]} of the child ({@code

@@ -14,6 +14,8 @@ import io.inferwatt.core.model.InputKind;
 import io.inferwatt.core.model.NetworkSpec;
 import io.inferwatt.core.model.Protocol;
 import io.inferwatt.core.model.Workload;
+import io.inferwatt.engines.feed.ClockAlignment;
+import io.inferwatt.engines.feed.SampleFeed;
 import io.inferwatt.engines.onnx.Networks;
 import io.inferwatt.engines.onnx.OnnxIo;
 import io.inferwatt.engines.onnx.OnnxModel;
@@ -51,6 +53,51 @@ class OrtRecorderTest {
   private static Workload workload(int batch, ExecutionMode mode, InputKind input) {
     return new Workload(
         new NetworkSpec("mobilenetv2", List.of(3, 224, 224), List.of()), batch, mode, input);
+  }
+
+  /** Files under {@code root} this process still holds open (a deleted one included). */
+  private static List<String> openFilesUnder(Path root) throws java.io.IOException {
+    List<String> out = new ArrayList<>();
+    try (var fds = java.nio.file.Files.list(Path.of("/proc/self/fd"))) {
+      for (Path fd : fds.toList()) {
+        try {
+          String target = java.nio.file.Files.readSymbolicLink(fd).toString();
+          if (target.startsWith(root.toString())) {
+            out.add(target);
+          }
+        } catch (java.io.IOException e) {
+          // closed while we looked
+        }
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void aFailureWhenTheLoggerStartsLeavesNoProfiledSessionOpen(@TempDir Path profiles)
+      throws Exception {
+    org.assertj.core.api.Assumptions.assumeThat(Path.of("/proc/self/fd")).isDirectory();
+    FakeFeed broken =
+        new FakeFeed() {
+          @Override
+          public void start() {
+            throw new IllegalStateException("the sensor went away");
+          }
+        };
+    Protocol p = new Protocol(1, 2, 2, 3, 100, 1, 1_000_000L);
+    try (OrtRecorder r =
+        OrtRecorder.open(
+            mobileNetV2, OrtOptions.defaults().withProfileDir(profiles), Optional.of(broken))) {
+      assertThatThrownBy(
+              () ->
+                  r.record(
+                      workload(1, ExecutionMode.SYNC, InputKind.BLACK),
+                      p,
+                      Recorder.ProgressListener.NONE))
+          .hasMessageContaining("the sensor went away");
+    }
+    // a profiled session holds its profile file open until it is closed
+    assertThat(openFilesUnder(profiles)).isEmpty();
   }
 
   @Test
@@ -209,7 +256,7 @@ class OrtRecorderTest {
   }
 
   /** A constant 5 W rail sampled every 1 ms over the time the feed ran. */
-  static final class FakeFeed implements SampleFeed {
+  static class FakeFeed implements SampleFeed {
     private long startNs;
 
     @Override

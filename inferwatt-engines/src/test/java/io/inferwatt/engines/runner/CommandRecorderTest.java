@@ -3,6 +3,7 @@ package io.inferwatt.engines.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.inferwatt.core.PhaseEvent;
 import io.inferwatt.core.PowerSample;
@@ -12,7 +13,7 @@ import io.inferwatt.core.model.InputKind;
 import io.inferwatt.core.model.NetworkSpec;
 import io.inferwatt.core.model.Protocol;
 import io.inferwatt.core.model.Workload;
-import io.inferwatt.engines.ort.SampleFeed;
+import io.inferwatt.engines.feed.SampleFeed;
 import io.inferwatt.hardware.Recorder;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The external runner recorder against a small Python runner ({@code fake_runner.py}). */
 class CommandRecorderTest {
@@ -153,6 +155,91 @@ class CommandRecorderTest {
     assertThatThrownBy(() -> r.record(WORKLOAD, PROTOCOL, Recorder.ProgressListener.NONE))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("/nonexistent/runner");
+  }
+
+  private static CommandRecorder shell(String script, Duration timeout) {
+    return CommandRecorder.create(
+        List.of("sh", "-c", script), timeout, ProcessLauncher.system(), Optional.empty(), null);
+  }
+
+  @Test
+  void aRunnerThatLeavesAChildBehindEndsAtOnceAndTheChildIsEnded(@TempDir Path dir)
+      throws Exception {
+    Path pidFile = dir.resolve("child.pid");
+    // the child inherits stdout and outlives the runner, which exits 0 at once (after a pause, so
+    // that the reader waits on the pipe when it exits: the JVM closes a pipe it finds idle then)
+    CommandRecorder r =
+        shell("sleep 600 & echo $! > '" + pidFile + "'; sleep 0.3; exit 0", Duration.ofSeconds(60));
+    try {
+      Timeline t =
+          assertTimeoutPreemptively(
+              Duration.ofSeconds(15),
+              () -> r.record(WORKLOAD, PROTOCOL, Recorder.ProgressListener.NONE));
+      assertThat(t.events().inferences()).isEmpty();
+      long child = Long.parseLong(Files.readString(pidFile).strip());
+      Optional<ProcessHandle> h = ProcessHandle.of(child);
+      if (h.isPresent()) {
+        h.get().onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
+      }
+      assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive))
+          .isNotEqualTo(Optional.of(true));
+    } finally {
+      if (Files.exists(pidFile)) {
+        ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip()))
+            .ifPresent(ProcessHandle::destroyForcibly);
+      }
+    }
+  }
+
+  @Test
+  void aRunnerThatLeavesAChildBehindReportsItsOwnFailingStatusAtOnce() {
+    CommandRecorder r = shell("sleep 600 & sleep 0.3; exit 7", Duration.ofSeconds(60));
+    assertThatThrownBy(
+            () ->
+                assertTimeoutPreemptively(
+                    Duration.ofSeconds(15),
+                    () -> r.record(WORKLOAD, PROTOCOL, Recorder.ProgressListener.NONE)))
+        .isInstanceOfSatisfying(
+            RunnerException.class,
+            e -> assertThat(e.getMessage()).contains("exited with status 7"));
+  }
+
+  @Test
+  void deeplyNestedJsonFailsTheRunNamingTheLine() {
+    // 50 000 levels: past any recursive reader's stack, or past a bounded reader's limit
+    CommandRecorder r =
+        shell(
+            "echo '{\"event\":\"meta\"}'; printf '{\"event\":\"meta\",\"x\":';"
+                + " head -c 50000 /dev/zero | tr '\\0' '['; echo",
+            Duration.ofSeconds(60));
+    assertThatThrownBy(() -> r.record(WORKLOAD, PROTOCOL, Recorder.ProgressListener.NONE))
+        .isInstanceOfSatisfying(
+            RunnerException.class,
+            e -> {
+              assertThat(e.line()).isEqualTo(2);
+              assertThat(e.getMessage()).contains(":2:").hasSizeLessThan(400).doesNotContain("\n");
+            });
+  }
+
+  @Test
+  void aLineWithoutEndFailsTheRunAtTheBoundAndStopsTheRunner() {
+    // 3 MiB without a newline, then the runner would wait for ten minutes
+    CommandRecorder r =
+        shell("head -c 3145728 /dev/zero | tr '\\0' 'x'; sleep 600", Duration.ofSeconds(60));
+    assertThatThrownBy(
+            () ->
+                assertTimeoutPreemptively(
+                    Duration.ofSeconds(20),
+                    () -> r.record(WORKLOAD, PROTOCOL, Recorder.ProgressListener.NONE)))
+        .isInstanceOfSatisfying(
+            RunnerException.class,
+            e -> {
+              assertThat(e.line()).isEqualTo(1);
+              assertThat(e.getMessage())
+                  .contains("longer than 1048576")
+                  .contains("xxxx")
+                  .hasSizeLessThan(400);
+            });
   }
 
   @Test

@@ -15,9 +15,9 @@ import io.inferwatt.core.model.InputKind;
 import io.inferwatt.core.model.NetworkSpec;
 import io.inferwatt.core.model.Protocol;
 import io.inferwatt.core.model.Workload;
+import io.inferwatt.engines.feed.SampleFeed;
 import io.inferwatt.engines.onnx.Networks;
 import io.inferwatt.engines.onnx.OnnxIo;
-import io.inferwatt.engines.ort.SampleFeed;
 import io.inferwatt.engines.runner.ProcessLauncher;
 import io.inferwatt.hardware.Recorder;
 import java.io.IOException;
@@ -73,9 +73,13 @@ class TrtexecRecorderTest {
     env.put("FAKE_TRTEXEC_FIXTURES", script.getParent().toString());
   }
 
+  /** The working folders the recorder ran trtexec in. */
+  final List<Path> workDirs = new ArrayList<>();
+
   private TrtexecRecorder recorder(SampleFeed feed) {
     ProcessLauncher l =
         (argv, e, wd) -> {
+          workDirs.add(wd);
           Map<String, String> all = new HashMap<>(e);
           all.putAll(env);
           return ProcessLauncher.system().launch(argv, all, wd);
@@ -278,6 +282,40 @@ class TrtexecRecorderTest {
                   .extracting(PhaseEvent::name)
                   .contains("latency");
             });
+    // the temporary folder of exports is gone with the failure
+    assertThat(workDirs).isNotEmpty().allSatisfy(w -> assertThat(w).doesNotExist());
+  }
+
+  @Test
+  void aChildTrtexecLeavesBehindIsEndedWithThePass() throws Exception {
+    Path pidFile = dir.resolve("orphan.pid");
+    env.put("FAKE_TRTEXEC_FAIL", "orphan:latency");
+    env.put("FAKE_TRTEXEC_ORPHAN", pidFile.toString());
+    try {
+      recorder(new TraceFeed()).record(WORKLOAD, PROTOCOL, Recorder.ProgressListener.NONE);
+      long child = Long.parseLong(Files.readString(pidFile).strip());
+      assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive))
+          .isNotEqualTo(Optional.of(true));
+    } finally {
+      if (Files.exists(pidFile)) {
+        ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip()))
+            .ifPresent(ProcessHandle::destroyForcibly);
+      }
+    }
+  }
+
+  @Test
+  void endlessOutputLinesAreCutInTheMessage() {
+    env.put("FAKE_TRTEXEC_FAIL", "longline:latency");
+    TrtexecRecorder r = recorder(new TraceFeed());
+    assertThatThrownBy(() -> r.record(WORKLOAD, PROTOCOL, Recorder.ProgressListener.NONE))
+        .isInstanceOfSatisfying(
+            TrtexecException.class,
+            e -> {
+              assertThat(e.getMessage()).contains("latency pass").contains("status 3");
+              assertThat(e.getMessage().length()).isLessThan(64 * 1024);
+              assertThat(e.stderrTail().length()).isLessThan(64 * 1024);
+            });
   }
 
   @Test
@@ -293,6 +331,12 @@ class TrtexecRecorderTest {
               assertThat(e.line()).isEqualTo(3);
               assertThat(e.partial().events().inferences()).hasSize(20 + 30);
               assertThat(e.partial().samples()).isNotEmpty();
+              // only the export at fault is kept, for a person to read
+              try (var left = Files.list(e.file().orElseThrow().getParent())) {
+                assertThat(left.toList()).containsExactly(e.file().orElseThrow());
+              } catch (IOException io) {
+                throw new java.io.UncheckedIOException(io);
+              }
             });
   }
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.inferwatt.core.PowerSample;
 import io.inferwatt.core.io.FormatException;
-import io.inferwatt.engines.ort.ClockAlignment;
+import io.inferwatt.engines.feed.ClockAlignment;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

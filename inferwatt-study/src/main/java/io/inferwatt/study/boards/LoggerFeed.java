@@ -1,7 +1,7 @@
 package io.inferwatt.study.boards;
 
 import io.inferwatt.core.PowerSample;
-import io.inferwatt.engines.ort.SampleFeed;
+import io.inferwatt.engines.feed.SampleFeed;
 import io.inferwatt.hardware.Rail;
 import io.inferwatt.hardware.sensors.AbsentSource;
 import io.inferwatt.hardware.sensors.PowerLogger;

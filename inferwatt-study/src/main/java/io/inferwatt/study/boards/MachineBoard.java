@@ -2,11 +2,11 @@ package io.inferwatt.study.boards;
 
 import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.model.NetworkSpec;
+import io.inferwatt.engines.feed.SampleFeed;
 import io.inferwatt.engines.onnx.OnnxInspector;
 import io.inferwatt.engines.onnx.OnnxIo;
 import io.inferwatt.engines.ort.OrtOptions;
 import io.inferwatt.engines.ort.OrtRecorder;
-import io.inferwatt.engines.ort.SampleFeed;
 import io.inferwatt.engines.runner.CommandRecorder;
 import io.inferwatt.engines.runner.ProcessLauncher;
 import io.inferwatt.engines.trt.TrtexecOptions;

@@ -2,14 +2,15 @@ package io.inferwatt.study.boards;
 
 import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.Timeline;
+import io.inferwatt.core.model.ModelName;
 import io.inferwatt.core.model.Protocol;
 import io.inferwatt.core.model.Workload;
+import io.inferwatt.engines.feed.SampleFeed;
 import io.inferwatt.engines.onnx.Networks;
 import io.inferwatt.engines.onnx.OnnxIo;
 import io.inferwatt.engines.onnx.OnnxModel;
 import io.inferwatt.engines.ort.OrtOptions;
 import io.inferwatt.engines.ort.OrtRecorder;
-import io.inferwatt.engines.ort.SampleFeed;
 import io.inferwatt.engines.runner.ProcessLauncher;
 import io.inferwatt.engines.trt.TrtexecOptions;
 import io.inferwatt.engines.trt.TrtexecRecorder;
@@ -24,8 +25,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A real board's study recorder: ONNX Runtime (CPU) or TensorRT's trtexec on this machine, with its
@@ -34,8 +33,6 @@ import java.util.regex.Pattern;
  * TensorRT engine, cached by trtexec's recorder) for that configuration.
  */
 final class OnnxStudyRecorder implements io.inferwatt.hardware.Recorder, AutoCloseable {
-  private static final Pattern CONV =
-      Pattern.compile("conv-k(\\d+)-s(\\d+)-c(\\d+)x(\\d+)-(\\d+)x(\\d+)");
 
   private final String board;
   private final String engine;
@@ -102,8 +99,7 @@ final class OnnxStudyRecorder implements io.inferwatt.hardware.Recorder, AutoClo
   }
 
   private static boolean buildable(String name) {
-    Matcher m = CONV.matcher(name);
-    return Networks.names().contains(name) || (m.matches() && m.group(5).equals(m.group(6)));
+    return Networks.names().contains(name) || squareConv(name).isPresent();
   }
 
   @Override
@@ -154,11 +150,14 @@ final class OnnxStudyRecorder implements io.inferwatt.hardware.Recorder, AutoClo
       return file;
     }
     OnnxModel m;
-    Matcher c = CONV.matcher(name);
+    Optional<ModelName.Conv> c = squareConv(name);
     if (Networks.names().contains(name)) {
       m = Networks.build(name, seed);
-    } else if (c.matches() && c.group(5).equals(c.group(6))) {
-      m = Networks.conv(i(c, 1), i(c, 2), i(c, 3), i(c, 4), i(c, 5), 1, seed);
+    } else if (c.isPresent()) {
+      ModelName.Conv k = c.get();
+      m =
+          Networks.conv(
+              k.kernel(), k.stride(), k.inChannels(), k.outChannels(), k.height(), 1, seed);
     } else {
       throw new BadInputException("model " + name + " cannot be built as an ONNX file");
     }
@@ -171,7 +170,11 @@ final class OnnxStudyRecorder implements io.inferwatt.hardware.Recorder, AutoClo
     return file;
   }
 
-  private static int i(Matcher m, int g) {
-    return Integer.parseInt(m.group(g));
+  /** A single convolution on a square input: the only kind the ONNX builder makes. */
+  private static Optional<ModelName.Conv> squareConv(String name) {
+    return ModelName.parse(name)
+        .filter(ModelName.Conv.class::isInstance)
+        .map(ModelName.Conv.class::cast)
+        .filter(k -> k.height() == k.width());
   }
 }

@@ -1,4 +1,4 @@
-package io.inferwatt.engines.ort;
+package io.inferwatt.engines.feed;
 
 /**
  * How an engine's own relative clock maps onto the monotonic time base: {@code monotonicNs =

@@ -1,11 +1,10 @@
-package io.inferwatt.engines;
+package io.inferwatt.engines.feed;
 
 import io.inferwatt.core.EventLog;
 import io.inferwatt.core.PhaseEvent;
 import io.inferwatt.core.Phases;
 import io.inferwatt.core.PowerSample;
 import io.inferwatt.core.Timeline;
-import io.inferwatt.engines.ort.SampleFeed;
 import io.inferwatt.hardware.Rail;
 import java.util.ArrayList;
 import java.util.List;

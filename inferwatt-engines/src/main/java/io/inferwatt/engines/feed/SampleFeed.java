@@ -1,4 +1,4 @@
-package io.inferwatt.engines.ort;
+package io.inferwatt.engines.feed;
 
 import io.inferwatt.core.PowerSample;
 import java.util.List;
