@@ -28,9 +28,18 @@ abstract class BaseCommand {
    * @param hint what to do when it does not, for the one-line error
    */
   Store openExisting(String hint) {
+    return Store.open(existingBase(hint));
+  }
+
+  /**
+   * {@code --db}, which must exist.
+   *
+   * @param hint what to do when it does not, for the one-line error
+   */
+  Path existingBase(String hint) {
     if (!Files.exists(db)) {
       throw new BadInputException(db + ": no measurement base here (" + hint + ")");
     }
-    return Store.open(db);
+    return db;
   }
 }

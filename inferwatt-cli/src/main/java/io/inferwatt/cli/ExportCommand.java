@@ -77,8 +77,7 @@ final class ExportCommand implements Callable<Integer> {
     boolean simulated;
     try (Store store = db.openExisting()) {
       tables = store.base().export(out, fmt, study);
-      simulated =
-          !store.base().query("SELECT 1 FROM runs WHERE simulated LIMIT 1").rows().isEmpty();
+      simulated = store.base().runs().stream().anyMatch(io.inferwatt.store.RunRow::simulated);
     }
     PrintWriter o = spec.commandLine().getOut();
     String tag = simulated ? "[simulated] " : "";

@@ -3,16 +3,12 @@ package io.inferwatt.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inferwatt.core.BadInputException;
-import io.inferwatt.store.StudyConfigurationRow;
-import io.inferwatt.store.StudyInput;
+import io.inferwatt.report.StudyResults;
 import io.inferwatt.store.StudyRow;
-import io.inferwatt.study.Expansion;
 import io.inferwatt.study.Models;
 import io.inferwatt.study.Optima;
 import io.inferwatt.study.Outcome;
-import io.inferwatt.study.Plans;
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,7 +30,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "The optimal settings of a stored study for power, latency and energy (the paper's Table I).",
-      "Power is the total rail's mean (in on a Jetson); latency and energy are per input (divided by the batch)."
+      "Power is the mean of the total rail its power source marks (in on a Jetson, the RAPL package on"
+          + " a CPU); latency and energy are per input (divided by the batch)."
     })
 final class OptimaCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -57,63 +54,22 @@ final class OptimaCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     double tol = parseTolerance(tolerance);
     StudyRow row;
-    List<StudyInput.Slice> slices;
-    List<StudyConfigurationRow> rows;
+    int finished;
+    Optima.Result result;
     try (Store store = db.openExisting()) {
-      List<StudyRow> all = store.base().studies();
-      if (all.isEmpty()) {
-        throw new BadInputException(
-            db + " holds no study; run inferwatt study run PLAN or study paper first");
-      }
-      if (study == null) {
-        row = all.stream().max(java.util.Comparator.comparing(StudyRow::updatedAt)).orElseThrow();
-      } else {
-        row =
-            store
-                .base()
-                .study(study)
-                .orElseThrow(
-                    () ->
-                        new BadInputException(
-                            "study '"
-                                + study
-                                + "' is not in "
-                                + db
-                                + "; it has "
-                                + String.join(", ", all.stream().map(StudyRow::studyId).toList())));
-      }
-      slices = store.base().studySlices(row.studyId());
-      rows = store.base().studyConfigurations(row.studyId());
+      StudyResults results = StudyResults.load(store.base(), study);
+      row = results.study();
+      finished = results.configurations().size();
+      result = results.optima(tol);
     }
-    Map<String, Outcome> outcomes = new LinkedHashMap<>();
-    for (StudyConfigurationRow r : rows) {
-      Map<String, String> settings = new LinkedHashMap<>();
-      settings.put(Models.MODEL, r.model());
-      settings.putAll(r.settings());
-      int batch = Math.max(1, r.batch());
-      outcomes.put(
-          r.configKey(),
-          new Outcome(
-              r.configKey(),
-              settings,
-              r.powerMwMean(),
-              r.latencyMsMean() / batch,
-              r.energyMjPaper() / batch));
-    }
-    Map<String, String> base = Plans.parse(row.plan(), "study " + row.studyId()).base();
-    List<Expansion.Slice> ss =
-        slices.stream()
-            .map(s -> new Expansion.Slice(s.label(), s.factors(), s.configKeys()))
-            .toList();
-    Optima.Result result = Optima.compute(ss, base, outcomes, tol);
     PrintWriter out = spec.commandLine().getOut();
     if (output.json()) {
       out.println(
           JsonReport.MAPPER
               .writerWithDefaultPrettyPrinter()
-              .writeValueAsString(json(row, rows.size(), result)));
+              .writeValueAsString(json(row, finished, result)));
     } else {
-      text(out, row, rows.size(), result);
+      text(out, row, finished, result);
     }
     return 0;
   }

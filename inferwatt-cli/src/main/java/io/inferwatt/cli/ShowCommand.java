@@ -2,7 +2,6 @@ package io.inferwatt.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inferwatt.core.BadInputException;
-import io.inferwatt.store.QueryResult;
 import io.inferwatt.store.StoredRun;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -44,14 +43,10 @@ final class ShowCommand implements Callable<Integer> {
                   () ->
                       new BadInputException(
                           "run " + runId + " is not in " + db + "; inferwatt runs lists the runs"));
-      QueryResult q =
-          store
-              .base()
-              .query(
-                  "SELECT study_id, config_key FROM study_configurations WHERE run_id = " + runId);
-      if (!q.rows().isEmpty()) {
-        study = q.rows().get(0).get(0);
-        configKey = q.rows().get(0).get(1);
+      var in = store.base().studyRun(runId);
+      if (in.isPresent()) {
+        study = in.get().studyId();
+        configKey = in.get().configKey();
       }
     }
     PrintWriter out = spec.commandLine().getOut();

@@ -66,6 +66,7 @@ final class Store implements AutoCloseable {
         Main.version(),
         environment,
         r.analysis(),
+        r.totalRail(),
         samples,
         details);
   }

@@ -319,9 +319,8 @@ class CliTest {
     JsonNode j = r.json();
     assertThat(j.at("/inferences/power_mw/in/mean").asDouble()).isEqualTo(4000.0);
     assertThat(j.at("/idle/power_mw/gpu/mean").asDouble()).isEqualTo(3000.0);
-    try (io.inferwatt.store.MeasurementStore store =
-        io.inferwatt.store.MeasurementStore.open(Path.of(db()))) {
-      var q = store.query("SELECT dropped, cpu_percent, period_ms_median FROM logger_stats");
+    try (io.inferwatt.store.SqlConsole store = io.inferwatt.store.SqlConsole.open(Path.of(db()))) {
+      var q = store.query("SELECT dropped, cpu_percent, period_ms_median FROM logger_stats", 0);
       assertThat(q.rows()).hasSize(1);
       assertThat(q.rows().get(0).get(0)).isEqualTo("0");
       assertThat(Double.parseDouble(q.rows().get(0).get(1))).isBetween(0.0, 100.0);

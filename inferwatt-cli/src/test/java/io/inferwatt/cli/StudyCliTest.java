@@ -161,7 +161,9 @@ class StudyCliTest {
     try (MeasurementStore s = MeasurementStore.open(Path.of(db()))) {
       assertThat(s.studyConfigurations("cli")).hasSize(8);
       assertThat(s.runs()).hasSize(8);
-      assertThat(s.query("SELECT count(DISTINCT config_key) FROM study_configurations").rows())
+    }
+    try (io.inferwatt.store.SqlConsole s = io.inferwatt.store.SqlConsole.open(Path.of(db()))) {
+      assertThat(s.query("SELECT count(DISTINCT config_key) FROM study_configurations", 0).rows())
           .containsExactly(List.of("8"));
     }
   }

@@ -1,25 +1,20 @@
 package io.inferwatt.report;
 
-import io.inferwatt.core.BadInputException;
-import io.inferwatt.core.analysis.Analyzer;
-import io.inferwatt.report.Chart.Box;
+import static io.inferwatt.report.Style.*;
+
+import io.inferwatt.core.analysis.AnalysisResult.LayerSummary;
+import io.inferwatt.core.model.LayerSpec;
 import io.inferwatt.report.Chart.Series;
+import io.inferwatt.report.StudyResults.Configuration;
 import io.inferwatt.store.MeasurementStore;
-import io.inferwatt.store.QueryResult;
-import io.inferwatt.store.StudyConfigurationRow;
-import io.inferwatt.store.StudyInput;
+import io.inferwatt.store.StoredRun;
 import io.inferwatt.store.StudyRow;
-import io.inferwatt.study.Expansion;
 import io.inferwatt.study.Models;
 import io.inferwatt.study.Optima;
 import io.inferwatt.study.Outcome;
-import io.inferwatt.study.Plans;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,13 +25,16 @@ import java.util.regex.Pattern;
 
 /**
  * The HTML report of a stored study: one self-contained file (inline CSS, inline SVG charts drawn
- * here, a little inline JavaScript for sortable and filterable tables; nothing is fetched) with a
- * summary, the paper's Figures 2–11 for whatever the study holds, Table I, the latency/energy
- * Pareto front, the settings ranked by their effect on energy, and per-layer tables. Simulated
- * numbers carry a banner.
+ * here, a little inline JavaScript for sortable and filterable tables; nothing is fetched; the
+ * skeleton, CSS and JavaScript are the resources {@code page.html}, {@code report.css} and {@code
+ * report.js}, see {@link PageTemplate}) with a summary, the paper's Figures 2–11 for whatever the
+ * study holds, Table I, the latency/energy Pareto front, the settings ranked by their effect on
+ * energy, and per-layer tables. Simulated numbers carry a banner.
  *
- * <p>Each figure is a {@code <section id="figN">}; opening the file with {@code #figN} (or {@code
- * ?only=figN}) shows that figure alone.
+ * <p>Each figure is a small class ({@code SweepFigure}, {@code PowerTraceFigure}, ...) that turns
+ * the {@link StudyResults} into a {@link Figure} value; this class lays them out with the summary,
+ * Table I, the Pareto front and the tables. Each figure is a {@code <section id="figN">}; opening
+ * the file with {@code #figN} (or {@code ?only=figN}) shows that figure alone.
  */
 public final class HtmlReport {
 
@@ -55,49 +53,28 @@ public final class HtmlReport {
     }
   }
 
-  private static final String TOTAL = "in";
-  private static final Pattern CONV =
-      Pattern.compile("conv-k(\\d+)-s(\\d+)-c(\\d+)x(\\d+)-(\\d+)x(\\d+)");
-  private static final Pattern LAYER = Pattern.compile("([a-z0-9]+)-layer(\\d+)");
-
-  /** Layer types: light colours, so that the rails' strong lines stay readable over them. */
-  private static final Map<String, String> TYPE_COLORS =
-      Map.of(
-          "Conv",
-          "#c6dbef",
-          "DepthwiseConv",
-          "#fdd9b5",
-          "Add",
-          "#dadaeb",
-          "Pool",
-          "#fcc5d8",
-          "Shuffle",
-          "#f2e2b8",
-          "Gemm",
-          "#c7e9c0",
-          "Reformat",
-          "#fff3a8",
-          "Softmax",
-          "#e0d0c0");
-
-  private static final String[] LIGHT = {"#d9f0f0", "#f0e0f0", "#e8e8c8", "#d0e0f8", "#f8e0d0"};
-  private static final String IN_COLOR = "#4e79a7";
-  private static final String CPU_COLOR = "#e8710a";
-  private static final String GPU_COLOR = "#2e8b3d";
-
-  private final MeasurementStore store;
+  private final ReportContext cx;
+  private final StudyResults results;
   private final Options options;
-  private StudyRow study;
-  private Map<String, String> base;
-  private final Map<String, Config> configs = new LinkedHashMap<>();
-  private final Map<Long, Dist> dists = new HashMap<>();
-  private List<StudyInput.Slice> slices;
-  private Config baseConfig;
+  private final StudyRow study;
+  private final Map<String, String> base;
+  private final Map<String, Configuration> configs;
+  private final Configuration baseConfig;
+
+  /** The board's total rail, as the study's power source marked it ({@code in} on a Jetson). */
+  private final String total;
+
   private final StringBuilder toc = new StringBuilder();
 
-  private HtmlReport(MeasurementStore store, Options options) {
-    this.store = store;
+  private HtmlReport(StudyResults results, Options options) {
+    this.cx = new ReportContext(results, options);
+    this.results = results;
     this.options = options;
+    this.study = results.study();
+    this.base = results.base();
+    this.configs = results.configurations();
+    this.baseConfig = results.baseConfiguration();
+    this.total = results.totalRail();
   }
 
   /**
@@ -106,192 +83,49 @@ public final class HtmlReport {
    * @throws IllegalArgumentException when the base holds no study, or not the one named
    */
   public static String render(MeasurementStore store, Options options) {
-    return new HtmlReport(store, options).render();
+    return render(StudyResults.load(store, options.study()), options);
   }
 
-  /** One finished configuration with its results per rail. */
-  private record Config(StudyConfigurationRow row, Map<String, Rail> rails, String totalRail) {
-    String model() {
-      return row.model();
-    }
-
-    String setting(String key) {
-      return key.equals(Models.MODEL) ? row.model() : row.settings().get(key);
-    }
-
-    int batch() {
-      return Math.max(1, row.batch());
-    }
-
-    double power(String rail) {
-      Rail r = rails.get(rail);
-      return r == null ? Double.NaN : r.powerMw();
-    }
-
-    double energyPerInput(String rail) {
-      Rail r = rails.get(rail);
-      return r == null ? Double.NaN : r.energyMjPaper() / batch();
-    }
-
-    double latencyPerInput() {
-      return row.latencyMsMean() / batch();
-    }
+  /** The report of a study's results (read while their store is open). */
+  public static String render(StudyResults results, Options options) {
+    return new HtmlReport(results, options).render();
   }
-
-  /** One rail's results of a run. */
-  private record Rail(double powerMw, double low, double high, double energyMjPaper) {}
-
-  /** Per-inference distributions of a run (total rail). */
-  private record Dist(double[] powerMw, double[] latencyMs, double[] energyMj) {}
 
   // ------------------------------------------------------------------ loading
 
   private String render() {
-    List<StudyRow> all = store.studies();
-    if (all.isEmpty()) {
-      throw new BadInputException(
-          "the measurement base holds no study; run inferwatt study paper --board sim:nano (or study run PLAN) first");
-    }
-    if (options.study() == null) {
-      study = all.stream().max(Comparator.comparing(StudyRow::updatedAt)).orElseThrow();
-    } else {
-      study =
-          store
-              .study(options.study())
-              .orElseThrow(
-                  () ->
-                      new BadInputException(
-                          "study '"
-                              + options.study()
-                              + "' is not in the measurement base; it has "
-                              + String.join(", ", all.stream().map(StudyRow::studyId).toList())));
-    }
-    base = Plans.parse(study.plan(), "study " + study.studyId()).base();
-    slices = store.studySlices(study.studyId());
-    Map<Long, Map<String, Rail>> rails = new HashMap<>();
-    for (List<String> r :
-        rows(
-            "SELECT i.run_id, i.rail, i.power_mw_mean, i.power_mw_ci95_low, i.power_mw_ci95_high,"
-                + " i.energy_mj_paper FROM inference_results i JOIN study_configurations c ON c.run_id = i.run_id"
-                + " WHERE c.study_id = "
-                + literal(study.studyId())
-                + " ORDER BY i.run_id, i.rail_index")) {
-      rails
-          .computeIfAbsent(Long.parseLong(r.get(0)), k -> new LinkedHashMap<>())
-          .put(r.get(1), new Rail(d(r.get(2)), d(r.get(3)), d(r.get(4)), d(r.get(5))));
-    }
-    for (StudyConfigurationRow row : store.studyConfigurations(study.studyId())) {
-      configs.put(
-          row.configKey(),
-          new Config(row, rails.getOrDefault(row.runId(), Map.of()), row.totalRail()));
-    }
-    baseConfig = findBase();
-
-    StringBuilder body = new StringBuilder();
-    Set<Integer> used = new HashSet<>();
-    body.append(fig2());
-    body.append(fig3());
-    body.append(
-        sweepFigure(
-            "fig4", "Fig. 4", "Power, energy and latency vs active CPU cores", "cpu.cores", used));
-    body.append(
-        sweepFigure(
+    List<Figure> figures = new ArrayList<>();
+    figures.add(PowerTraceFigure.build(cx));
+    figures.add(LayerEnergyFigure.build(cx));
+    figures.add(
+        SweepFigure.build(
+            cx, "fig4", "Fig. 4", "Power, energy and latency vs active CPU cores", "cpu.cores"));
+    figures.add(
+        SweepFigure.build(
+            cx,
             "fig5",
             "Fig. 5",
             "CPU+GPU power, latency and energy vs CPU frequency",
-            "cpu.freq_khz",
-            used));
-    body.append(
-        sweepFigure(
+            "cpu.freq_khz"));
+    figures.add(
+        SweepFigure.build(
+            cx,
             "fig6",
             "Fig. 6",
             "GPU power, latency and GPU energy vs GPU frequency",
-            "gpu.freq_hz",
-            used));
-    body.append(fig7(used));
-    body.append(fig8(used));
-    body.append(fig9(used));
-    body.append(fig10(used));
-    body.append(fig11(used));
-    body.append(otherSlices(used));
+            "gpu.freq_hz"));
+    figures.add(ModeBatchFigure.build(cx));
+    figures.add(NetworksFigure.build(cx));
+    figures.add(InputFigure.build(cx));
+    figures.add(SingleLayerFigure.build(cx));
+    figures.add(ConvolutionFigure.build(cx));
+    figures.addAll(OtherSlicesFigure.build(cx));
+    StringBuilder body = new StringBuilder();
+    figures.forEach(f -> body.append(section(f)));
     body.append(optima());
     body.append(configurationTable());
     body.append(layerTable());
     return page(summary() + body); // the summary last: its contents list the sections
-  }
-
-  private Config findBase() {
-    for (Config c : configs.values()) {
-      boolean all = true;
-      for (Map.Entry<String, String> e : base.entrySet()) {
-        if (!e.getValue().equals(c.setting(e.getKey()))) {
-          all = false;
-          break;
-        }
-      }
-      if (all) {
-        return c;
-      }
-    }
-    return configs.values().stream().findFirst().orElse(null);
-  }
-
-  private List<List<String>> rows(String sql) {
-    return store.query(sql).rows();
-  }
-
-  private Dist dist(Config c) {
-    return dists.computeIfAbsent(
-        c.row().runId(),
-        id -> {
-          List<Double> p = new ArrayList<>();
-          List<Double> l = new ArrayList<>();
-          List<Double> e = new ArrayList<>();
-          for (List<String> r :
-              rows(
-                  "SELECT i.phase, i.latency_ms, r.power_mw_mean, r.energy_mj FROM inference_records i"
-                      + " LEFT JOIN inference_rail_records r ON r.run_id = i.run_id AND r.seq = i.seq AND r.rail = "
-                      + literal(c.totalRail())
-                      + " WHERE i.run_id = "
-                      + id
-                      + " ORDER BY i.seq")) {
-            if (r.get(0).equals("latency")) {
-              l.add(d(r.get(1)) / c.batch());
-            } else if (r.get(0).equals("power")) {
-              p.add(d(r.get(2)));
-              e.add(d(r.get(3)) / c.batch());
-            }
-          }
-          return new Dist(arr(p), arr(l), arr(e));
-        });
-  }
-
-  /** The configurations of the first slice whose only factor is {@code factor}, in slice order. */
-  private List<Config> slice(
-      String factor, Set<Integer> used, java.util.function.Predicate<List<Config>> accept) {
-    for (int i = 0; i < slices.size(); i++) {
-      StudyInput.Slice s = slices.get(i);
-      if (used.contains(i) || !s.factors().equals(List.of(factor))) {
-        continue;
-      }
-      List<Config> cs = members(s);
-      if (!cs.isEmpty() && accept.test(cs)) {
-        used.add(i);
-        return cs;
-      }
-    }
-    return List.of();
-  }
-
-  private List<Config> members(StudyInput.Slice s) {
-    List<Config> cs = new ArrayList<>();
-    for (String k : new LinkedHashSet<>(s.configKeys())) {
-      Config c = configs.get(k);
-      if (c != null) {
-        cs.add(c);
-      }
-    }
-    return cs;
   }
 
   // ------------------------------------------------------------------ summary
@@ -333,15 +167,7 @@ public final class HtmlReport {
               .reduce((x, y) -> x + "; " + y)
               .orElse(""));
     }
-    Set<String> versions = new LinkedHashSet<>();
-    for (List<String> r :
-        rows(
-            "SELECT DISTINCT r.tool_version FROM runs r JOIN study_configurations c ON c.run_id = r.run_id"
-                + " WHERE c.study_id = "
-                + literal(study.studyId())
-                + " ORDER BY 1")) {
-      versions.add(r.get(0));
-    }
+    Set<String> versions = results.toolVersions();
     kv(
         sb,
         "inferwatt",
@@ -349,15 +175,9 @@ public final class HtmlReport {
             + " wrote this report; the runs were measured by "
             + (versions.isEmpty() ? "-" : String.join(", ", versions)));
     if (baseConfig != null) {
-      List<List<String>> env =
-          rows(
-              "SELECT key, value FROM run_environment WHERE run_id = "
-                  + baseConfig.row().runId()
-                  + " ORDER BY position");
-      kv(
-          sb,
-          "environment",
-          String.join(", ", env.stream().map(r -> r.get(0) + " " + r.get(1)).toList()));
+      List<String> env = new ArrayList<>();
+      baseConfig.run().environment().forEach((k, v) -> env.add(k + " " + v));
+      kv(sb, "environment", String.join(", ", env));
       kv(
           sb,
           "base configuration",
@@ -375,7 +195,9 @@ public final class HtmlReport {
     }
     sb.append("</table>");
     sb.append(
-        "<p class=\"note\">Power is the mean of the board's input rail (<code>in</code>, the total) over the"
+        "<p class=\"note\">Power is the mean of the board's input rail (<code>"
+            + esc(total)
+            + "</code>, the total) over the"
             + " power phase unless a chart says otherwise; latency comes from the latency phase (logger off); energy per"
             + " input is mean power × mean latency ÷ batch, the paper's definition. Hover any mark for its value.</p>");
     sb.append("<nav><b>Contents:</b> ").append(toc).append("</nav></section>");
@@ -387,6 +209,10 @@ public final class HtmlReport {
   }
 
   // ------------------------------------------------------------------ figures
+
+  private String section(Figure f) {
+    return section(f.id(), f.label(), f.title(), f.note(), f.svgs());
+  }
 
   private String section(String id, String label, String title, String note, List<String> svgs) {
     toc.append("<a href=\"#").append(id).append("\">").append(esc(label)).append("</a> ");
@@ -424,732 +250,11 @@ public final class HtmlReport {
         List.of());
   }
 
-  /** Fig. 2: power over a few cycles with the layers they map to, from a run's raw samples. */
-  private String fig2() {
-    String id = "fig2";
-    String label = "Fig. 2";
-    String title = "Power over several cycles and its mapping to layers";
-    Long run = options.samplesRun();
-    if (run == null) {
-      List<List<String>> r =
-          rows(
-              """
-          SELECT r.run_id FROM runs r JOIN boards b ON b.board_id = r.board_id
-          LEFT JOIN study_configurations c ON c.run_id = r.run_id AND c.study_id = %s
-          WHERE r.samples_stored > 0 AND b.name = %s
-            AND EXISTS (SELECT 1 FROM inference_records i WHERE i.run_id = r.run_id AND i.phase = 'layers')
-          ORDER BY (c.run_id IS NOT NULL) DESC, (r.model = %s) DESC, r.run_id DESC LIMIT 1"""
-                  .formatted(
-                      literal(study.studyId()),
-                      literal(study.board()),
-                      literal(base.getOrDefault(Models.MODEL, "mobilenetv2"))));
-      if (r.isEmpty()) {
-        return absent(
-            id,
-            label,
-            title,
-            "no run of board "
-                + study.board()
-                + " kept its raw power samples (studies do"
-                + " not keep them). Run inferwatt profile --board "
-                + study.board()
-                + " --db FILE (profile keeps them by"
-                + " default), then write the report again, or name a run with --samples-run.");
-      }
-      run = Long.parseLong(r.get(0).get(0));
-    }
-    List<List<String>> infs =
-        rows(
-            "SELECT start_ns, latency_ms FROM inference_records WHERE run_id = "
-                + run
-                + " AND phase = 'layers' ORDER BY start_ns LIMIT 3");
-    List<List<String>> meta = rows("SELECT model, simulated FROM runs WHERE run_id = " + run);
-    if (meta.isEmpty()) {
-      return absent(id, label, title, "run " + run + " is not in the measurement base");
-    }
-    List<String> rails =
-        rows("SELECT rail FROM sample_rails WHERE run_id = " + run + " ORDER BY rail_index")
-            .stream()
-            .map(r -> r.get(0))
-            .toList();
-    if (rails.isEmpty()) {
-      return absent(id, label, title, "run " + run + " kept no raw samples");
-    }
-    if (infs.isEmpty()) {
-      return absent(
-          id, label, title, "run " + run + " has no per-inference records of its layer phase");
-    }
-    long t0 = Long.parseLong(infs.get(0).get(0));
-    List<String> last = infs.get(infs.size() - 1);
-    long t1 = Long.parseLong(last.get(0)) + Math.round(d(last.get(1)) * 1e6);
-    long pad = 500_000;
-    Chart trace =
-        Chart.numeric(
-                "Power of run "
-                    + run
-                    + " ("
-                    + meta.get(0).get(0)
-                    + "), "
-                    + infs.size()
-                    + " cycles of the layer phase",
-                "time since the first cycle's start (ms)",
-                "power (mW)")
-            .height(400)
-            .width(1210);
-    List<List<String>> layers =
-        rows(
-            "SELECT layer_index, name, type, duration_ms_mean FROM layer_results WHERE run_id = "
-                + run
-                + " ORDER BY layer_index");
-    Set<String> types = new LinkedHashSet<>();
-    for (List<String> inf : infs) {
-      double at = (Long.parseLong(inf.get(0)) - t0) / 1e6;
-      double end = at + d(inf.get(1));
-      for (List<String> l : layers) {
-        double dur = d(l.get(3));
-        if (Double.isNaN(dur)) {
-          continue;
-        }
-        types.add(l.get(2));
-        trace.band(
-            new Chart.Band(
-                at,
-                at + dur,
-                typeColor(l.get(2)),
-                "layer "
-                    + l.get(0)
-                    + " "
-                    + l.get(1)
-                    + " ("
-                    + l.get(2)
-                    + "), "
-                    + Chart.fmt(dur, 4)
-                    + " ms"));
-        at += dur;
-      }
-      if (end > at) {
-        trace.band(
-            new Chart.Band(
-                at, end, "#cccccc", "unattributed tail, " + Chart.fmt(end - at, 3) + " ms"));
-      }
-    }
-    for (int i = 0; i < rails.size(); i++) {
-      String rail = rails.get(i);
-      List<List<String>> s =
-          rows(
-              "SELECT t_ns, power_mw FROM power_samples WHERE run_id = "
-                  + run
-                  + " AND rail = "
-                  + literal(rail)
-                  + " AND t_ns BETWEEN "
-                  + (t0 - pad)
-                  + " AND "
-                  + (t1 + pad)
-                  + " ORDER BY t_ns");
-      double[] x = new double[s.size()];
-      double[] y = new double[s.size()];
-      for (int k = 0; k < s.size(); k++) {
-        x[k] = (Long.parseLong(s.get(k).get(0)) - t0) / 1e6;
-        y[k] = d(s.get(k).get(1));
-      }
-      trace.add(Series.xyLine(rail + " rail", railColor(rail, i), x, y));
-    }
-    for (String t : types) {
-      trace.legend("layer: " + t, typeColor(t));
-    }
-    trace.legend("unattributed tail", "#cccccc");
-    trace.fromZero();
-    // the mapping: mean power per layer (total rail) with its CI
-    List<List<String>> mapped =
-        rows(
-            "SELECT l.layer_index, l.type, p.power_mw_mean, p.power_mw_ci95_low, p.power_mw_ci95_high"
-                + " FROM layer_results l JOIN layer_rail_results p ON p.run_id = l.run_id AND p.layer_index = l.layer_index"
-                + " WHERE l.run_id = "
-                + run
-                + " AND p.rail = "
-                + literal(rails.contains(TOTAL) ? TOTAL : rails.get(0))
-                + " ORDER BY l.layer_index");
-    List<String> cats = new ArrayList<>();
-    double[] pw = new double[mapped.size()];
-    double[] lo = new double[mapped.size()];
-    double[] hi = new double[mapped.size()];
-    for (int i = 0; i < mapped.size(); i++) {
-      cats.add(mapped.get(i).get(0));
-      pw[i] = d(mapped.get(i).get(2));
-      lo[i] = d(mapped.get(i).get(3));
-      hi[i] = d(mapped.get(i).get(4));
-    }
-    Chart map =
-        Chart.categorical(
-                "Mean power mapped to each layer ("
-                    + (rails.contains(TOTAL) ? TOTAL : rails.get(0))
-                    + " rail), 95% CI",
-                "layer index",
-                "power (mW)",
-                cats)
-            .width(1210)
-            .add(
-                new Series(
-                    "mapped power", "#08306b", Chart.Kind.POINTS, null, pw, lo, hi, null, null));
-    String note =
-        "Raw samples of run "
-            + run
-            + (meta.get(0).get(1).equals("true") ? " (simulated)" : "")
-            + ": one dot per reading. Shaded bands: the layers, laid from each inference's start with their mean profiled"
-            + " durations (the paper's mapping); grey: the unattributed tail. Below: the mean power the run's mapping gives"
-            + " each layer (layers without samples are left out).";
-    return section(id, label, title, note, List.of(trace.svg(), map.svg()));
-  }
-
-  /** Fig. 3: energy per layer of the base configuration. */
-  private String fig3() {
-    String id = "fig3";
-    String label = "Fig. 3";
-    String title = "Energy of single layers (base configuration)";
-    if (baseConfig == null) {
-      return absent(id, label, title, "the study has no finished configuration");
-    }
-    long run = baseConfig.row().runId();
-    List<List<String>> ls =
-        rows(
-            "SELECT l.layer_index, l.name, l.type, p.rail, p.energy_mj FROM layer_results l"
-                + " JOIN layer_rail_results p ON p.run_id = l.run_id AND p.layer_index = l.layer_index WHERE l.run_id = "
-                + run
-                + " ORDER BY l.layer_index, p.rail_index");
-    if (ls.isEmpty()) {
-      return absent(
-          id,
-          label,
-          title,
-          "the base configuration has no layer results (asynchronous runs have none)");
-    }
-    Map<Integer, String> typeOf = new LinkedHashMap<>();
-    Map<String, Map<Integer, Double>> energy = new LinkedHashMap<>();
-    for (List<String> r : ls) {
-      int i = Integer.parseInt(r.get(0));
-      typeOf.put(i, r.get(2));
-      energy.computeIfAbsent(r.get(3), k -> new HashMap<>()).put(i, d(r.get(4)));
-    }
-    List<Integer> idx = new ArrayList<>(typeOf.keySet());
-    List<String> cats = idx.stream().map(String::valueOf).toList();
-    List<String> svgs = new ArrayList<>();
-    String total = energy.containsKey(TOTAL) ? TOTAL : energy.keySet().iterator().next();
-    Chart c =
-        Chart.categorical(
-                "Energy per layer, " + total + " rail (run " + run + ")",
-                "layer index",
-                "energy per execution (mJ)",
-                cats)
-            .stacked()
-            .width(900);
-    for (String t : new LinkedHashSet<>(typeOf.values())) {
-      double[] y = new double[idx.size()];
-      for (int k = 0; k < idx.size(); k++) {
-        y[k] =
-            typeOf.get(idx.get(k)).equals(t)
-                ? energy.get(total).getOrDefault(idx.get(k), Double.NaN)
-                : Double.NaN;
-      }
-      c.add(Series.bars(t, strongTypeColor(t), y));
-    }
-    svgs.add(c.svg());
-    if (energy.containsKey("cpu") && energy.containsKey("gpu")) {
-      Chart s =
-          Chart.categorical(
-                  "Energy per layer, CPU + GPU rails (stacked)",
-                  "layer index",
-                  "energy per execution (mJ)",
-                  cats)
-              .stacked()
-              .width(900);
-      for (String rail : List.of("gpu", "cpu")) {
-        double[] y = new double[idx.size()];
-        for (int k = 0; k < idx.size(); k++) {
-          y[k] = energy.get(rail).getOrDefault(idx.get(k), Double.NaN);
-        }
-        s.add(Series.bars(rail + " rail", railColor(rail, 0), y));
-      }
-      svgs.add(s.svg());
-    }
-    return section(
-        id,
-        label,
-        title,
-        "Energy = mapped mean power × mean profiled duration of each layer (the paper's"
-            + " definition), for the base configuration ("
-            + esc(describe(baseConfig))
-            + "). Layers the mapping could not"
-            + " measure have no bar. The per-layer table below has every number.",
-        svgs);
-  }
-
-  /** Figs. 4–6: one factor of the hardware swept, three panels. */
-  private String sweepFigure(
-      String id, String label, String title, String factor, Set<Integer> used) {
-    List<Config> cs = slice(factor, used, x -> true);
-    if (cs.isEmpty()) {
-      return absent(id, label, title, "the study does not sweep " + factor);
-    }
-    List<String> cats = cs.stream().map(c -> pretty(factor, c.setting(factor))).toList();
-    String x = axis(factor);
-    List<String> svgs = new ArrayList<>();
-    String note;
-    if (factor.equals("cpu.freq_khz")) {
-      Chart p =
-          Chart.categorical("CPU + GPU power (stacked)", x, "power (mW)", cats)
-              .stacked()
-              .add(
-                  Series.bars(
-                      "gpu rail",
-                      GPU_COLOR,
-                      cs.stream().mapToDouble(c -> c.power("gpu")).toArray()))
-              .add(
-                  Series.bars(
-                      "cpu rail",
-                      CPU_COLOR,
-                      cs.stream().mapToDouble(c -> c.power("cpu")).toArray()));
-      svgs.add(p.svg());
-      svgs.add(latencyChart(cs, cats, x));
-      svgs.add(energyChart(cs, cats, x, List.of(TOTAL)));
-      note =
-          "Power of the CPU and GPU rails stacked (their sum is what the paper's Fig. 5 stacks); latency per"
-              + " inference with its p95 as the upper whisker; energy per inference of the total rail.";
-    } else if (factor.equals("gpu.freq_hz")) {
-      Chart p =
-          Chart.categorical("GPU and CPU power", x, "power (mW)", cats)
-              .fromZero()
-              .add(line("gpu rail", GPU_COLOR, cs, "gpu"))
-              .add(line("cpu rail", CPU_COLOR, cs, "cpu"));
-      svgs.add(p.svg());
-      svgs.add(latencyChart(cs, cats, x));
-      svgs.add(energyChart(cs, cats, x, List.of("gpu", TOTAL)));
-      note =
-          "GPU and CPU rail power with 95% CIs; latency per inference (whisker: p95); energy per inference of"
-              + " the GPU rail (the paper's GPU energy) and of the total rail.";
-    } else {
-      Chart p =
-          Chart.categorical("Power (" + TOTAL + " rail)", x, "power (mW)", cats)
-              .add(line(TOTAL + " rail", IN_COLOR, cs, TOTAL));
-      svgs.add(p.svg());
-      svgs.add(energyChart(cs, cats, x, List.of(TOTAL)));
-      svgs.add(latencyChart(cs, cats, x));
-      note =
-          "Mean power of the total rail with its 95% CI (from the spread of per-inference means), energy per"
-              + " inference (mean power × mean latency) and latency per inference (whisker: p95).";
-    }
-    return section(id, label, title, note, svgs);
-  }
-
-  private Series line(String name, String color, List<Config> cs, String rail) {
-    return Series.line(
-        name,
-        color,
-        cs.stream().mapToDouble(c -> c.power(rail)).toArray(),
-        cs.stream()
-            .mapToDouble(c -> c.rails().containsKey(rail) ? c.rails().get(rail).low() : Double.NaN)
-            .toArray(),
-        cs.stream()
-            .mapToDouble(c -> c.rails().containsKey(rail) ? c.rails().get(rail).high() : Double.NaN)
-            .toArray());
-  }
-
-  private String latencyChart(List<Config> cs, List<String> cats, String x) {
-    double[] p95 = new double[cs.size()];
-    double[] mean = new double[cs.size()];
-    for (int i = 0; i < cs.size(); i++) {
-      mean[i] = cs.get(i).latencyPerInput();
-      p95[i] = percentile(dist(cs.get(i)).latencyMs(), 95);
-    }
-    return Chart.categorical("Latency per inference", x, "latency (ms)", cats)
-        .fromZero()
-        .add(Series.line("mean latency", "#e15759", mean, mean, p95))
-        .svg();
-  }
-
-  private String energyChart(List<Config> cs, List<String> cats, String x, List<String> rails) {
-    Chart c = Chart.categorical("Energy per inference", x, "energy (mJ)", cats).fromZero();
-    for (String rail : rails) {
-      c.add(
-          Series.line(
-              rail + " rail",
-              rail.equals("gpu") ? GPU_COLOR : "#b07aa1",
-              cs.stream().mapToDouble(k -> k.energyPerInput(rail)).toArray()));
-    }
-    return c.svg();
-  }
-
-  /** Fig. 7: sync vs async × batch, box plots of per-inference values. */
-  private String fig7(Set<Integer> used) {
-    String id = "fig7";
-    String label = "Fig. 7";
-    String title = "Synchronous vs asynchronous execution for different batch sizes";
-    List<Config> cs = List.of();
-    for (int i = 0; i < slices.size(); i++) {
-      StudyInput.Slice s = slices.get(i);
-      if (!used.contains(i)
-          && new HashSet<>(s.factors()).equals(Set.of(Models.MODE, Models.BATCH))) {
-        cs = new ArrayList<>(members(s));
-        used.add(i);
-        break;
-      }
-    }
-    if (cs.isEmpty()) {
-      return absent(id, label, title, "the study has no grid over mode and batch");
-    }
-    cs.sort(
-        Comparator.comparing((Config c) -> c.setting(Models.MODE).equals("sync") ? 0 : 1)
-            .thenComparingInt(Config::batch));
-    List<String> cats =
-        cs.stream().map(c -> cap(c.setting(Models.MODE)) + " B" + c.batch()).toList();
-    List<String> svgs = boxPanels(cs, cats, "mode and batch");
-    return section(
-        id,
-        label,
-        title,
-        boxNote()
-            + " Latency and energy are divided by the batch (per input), as in the"
-            + " paper.",
-        svgs);
-  }
-
-  private List<String> boxPanels(List<Config> cs, List<String> cats, String x) {
-    Box[] p = new Box[cs.size()];
-    Box[] l = new Box[cs.size()];
-    Box[] e = new Box[cs.size()];
-    for (int i = 0; i < cs.size(); i++) {
-      Dist dd = dist(cs.get(i));
-      p[i] = Box.of(dd.powerMw());
-      l[i] = Box.of(dd.latencyMs());
-      e[i] = Box.of(dd.energyMj());
-    }
-    return List.of(
-        Chart.categorical("Power (" + TOTAL + " rail), per inference", x, "power (mW)", cats)
-            .add(Series.boxes("power", IN_COLOR, p))
-            .svg(),
-        Chart.categorical("Latency per input", x, "latency per input (ms)", cats)
-            .add(Series.boxes("latency", "#e15759", l))
-            .svg(),
-        Chart.categorical("Energy per input", x, "energy per input (mJ)", cats)
-            .add(Series.boxes("energy", "#b07aa1", e))
-            .svg());
-  }
-
-  private static String boxNote() {
-    return "Each box is the distribution over the configuration's inferences: power = the mean of the samples inside"
-        + " each inference of the power phase (total rail); latency = each inference of the latency phase (logger off);"
-        + " energy = the trapezoidal integral of power over each inference of the power phase. Box: quartiles; thick"
-        + " line: median; whiskers: min and max; open dot: mean.";
-  }
-
-  /** Fig. 8: power over latency per network. */
-  private String fig8(Set<Integer> used) {
-    String id = "fig8";
-    String label = "Fig. 8";
-    String title = "Power over latency of different networks";
-    List<Config> cs =
-        slice(Models.MODEL, used, l -> l.stream().noneMatch(c -> c.model().contains("-")));
-    if (cs.isEmpty()) {
-      return absent(id, label, title, "the study does not sweep whole networks");
-    }
-    Chart c =
-        Chart.numeric("Power vs latency per network", "latency per inference (ms)", "power (mW)");
-    for (int i = 0; i < cs.size(); i++) {
-      Config k = cs.get(i);
-      c.add(
-          Series.xyPoints(
-              k.model(),
-              Chart.PALETTE[i % Chart.PALETTE.length],
-              new double[] {k.row().latencyMsMean()},
-              new double[] {k.power(TOTAL)},
-              new String[] {k.model()}));
-    }
-    List<String> cats = cs.stream().map(Config::model).toList();
-    Chart e =
-        Chart.categorical("Energy per inference per network", "network", "energy (mJ)", cats)
-            .add(
-                Series.bars(
-                    TOTAL + " rail",
-                    "#b07aa1",
-                    cs.stream().mapToDouble(k -> k.energyPerInput(TOTAL)).toArray()));
-    return section(
-        id,
-        label,
-        title,
-        "One point per network: mean latency (latency phase) and mean power of the total"
-            + " rail (power phase). Right: energy per inference.",
-        List.of(c.svg(), e.svg()));
-  }
-
-  /** Fig. 9: input kinds. */
-  private String fig9(Set<Integer> used) {
-    String id = "fig9";
-    String label = "Fig. 9";
-    String title = "Effect of the input on power";
-    List<Config> cs = slice(Models.INPUT, used, l -> true);
-    if (cs.isEmpty()) {
-      return absent(id, label, title, "the study does not sweep the input");
-    }
-    List<String> cats = cs.stream().map(c -> c.setting(Models.INPUT)).toList();
-    return section(id, label, title, boxNote(), boxPanels(cs, cats, "input"));
-  }
-
-  /** Fig. 10: layers mapped inside the network vs the same layers as single-layer networks. */
-  private String fig10(Set<Integer> used) {
-    String id = "fig10";
-    String label = "Fig. 10";
-    String title =
-        "Power, latency and energy of single layers: mapped in the network vs single-layer networks";
-    List<Config> cs =
-        slice(
-            Models.MODEL, used, l -> l.stream().allMatch(c -> LAYER.matcher(c.model()).matches()));
-    if (cs.isEmpty()) {
-      return absent(id, label, title, "the study has no single-layer networks (NET-layerI)");
-    }
-    int n = cs.size();
-    List<String> cats = new ArrayList<>();
-    double[][] mapped = new double[4][n];
-    double[][] single = new double[4][n];
-    double[] mappedLat = new double[n];
-    double[] singleLat = new double[n];
-    double[] mappedE = new double[n];
-    double[] singleE = new double[n];
-    for (int i = 0; i < n; i++) {
-      Config c = cs.get(i);
-      Matcher m = LAYER.matcher(c.model());
-      m.matches();
-      int layer = Integer.parseInt(m.group(2));
-      // the single-layer network: its last layer is the layer (the first is its own input reformat)
-      List<List<String>> s =
-          rows(
-              layerSql(
-                  c.row().runId(),
-                  "(SELECT max(layer_index) FROM layer_results WHERE run_id = "
-                      + c.row().runId()
-                      + ")"));
-      Config whole =
-          configs.values().stream()
-              .filter(k -> k.model().equals(m.group(1)) && sameExceptModel(k, c))
-              .findFirst()
-              .orElse(baseConfig);
-      List<List<String>> w =
-          whole == null ? List.of() : rows(layerSql(whole.row().runId(), Integer.toString(layer)));
-      String type = s.isEmpty() ? "" : s.get(0).get(0);
-      cats.add("L" + layer + " " + type);
-      fill(mapped, mappedLat, mappedE, w, i);
-      fill(single, singleLat, singleE, s, i);
-    }
-    String x = "layer of " + LAYER.matcher(cs.get(0).model()).replaceFirst("$1");
-    Chart p =
-        Chart.categorical("Power (" + TOTAL + " rail), mean with 95% CI", x, "power (mW)", cats)
-            .add(Series.bars("mapped in the network", IN_COLOR, mapped[0], mapped[1], mapped[2]))
-            .add(Series.bars("single-layer network", CPU_COLOR, single[0], single[1], single[2]));
-    Chart l =
-        Chart.categorical("Latency of the layer", x, "latency (ms)", cats)
-            .add(Series.bars("mapped in the network", IN_COLOR, mappedLat))
-            .add(Series.bars("single-layer network", CPU_COLOR, singleLat));
-    Chart e =
-        Chart.categorical("Energy of the layer", x, "energy (mJ)", cats)
-            .add(Series.bars("mapped in the network", IN_COLOR, mappedE))
-            .add(Series.bars("single-layer network", CPU_COLOR, singleE));
-    return section(
-        id,
-        label,
-        title,
-        "Left of each pair: the layer's mapped mean power inside the whole network (its"
-            + " layer phase); right: the same layer alone behind its own input reformat, timed by the profiler so the"
-            + " reformat is left out. The paper drew boxes over mapped samples; the store keeps each layer's mean and 95%"
-            + " CI (over samples), shown as bar and whisker. Layers the mapping could not measure have no bar.",
-        List.of(p.svg(), l.svg(), e.svg()));
-  }
-
-  private boolean sameExceptModel(Config a, Config b) {
-    for (String k : base.keySet()) {
-      if (!k.equals(Models.MODEL) && !Objects.equals(a.setting(k), b.setting(k))) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private String layerSql(long run, String layer) {
-    return "SELECT l.type, p.power_mw_mean, p.power_mw_ci95_low, p.power_mw_ci95_high, l.duration_ms_mean, p.energy_mj"
-        + " FROM layer_results l JOIN layer_rail_results p ON p.run_id = l.run_id AND p.layer_index = l.layer_index"
-        + " WHERE l.run_id = "
-        + run
-        + " AND l.layer_index = "
-        + layer
-        + " AND p.rail = "
-        + literal(TOTAL);
-  }
-
-  private static void fill(double[][] p, double[] lat, double[] e, List<List<String>> r, int i) {
-    if (r.isEmpty()) {
-      p[0][i] = p[1][i] = p[2][i] = lat[i] = e[i] = Double.NaN;
-      return;
-    }
-    p[0][i] = d(r.get(0).get(1));
-    p[1][i] = d(r.get(0).get(2));
-    p[2][i] = d(r.get(0).get(3));
-    lat[i] = d(r.get(0).get(4));
-    e[i] = d(r.get(0).get(5));
-  }
-
-  /** Fig. 11: one convolution, kernel / stride / output channels. */
-  private String fig11(Set<Integer> used) {
-    String id = "fig11";
-    String label = "Fig. 11";
-    String title = "Power of a convolution vs kernel size, stride and output channels";
-    List<String> svgs = new ArrayList<>();
-    String[] names = {
-      "kernel size (pixels)",
-      "stride (pixels)",
-      "input channels",
-      "output channels",
-      "height (pixels)",
-      "width (pixels)"
-    };
-    while (true) {
-      List<Config> cs =
-          slice(
-              Models.MODEL, used, l -> l.stream().allMatch(c -> CONV.matcher(c.model()).matches()));
-      if (cs.isEmpty()) {
-        break;
-      }
-      int varies = -1;
-      List<int[]> params = new ArrayList<>();
-      for (Config c : cs) {
-        Matcher m = CONV.matcher(c.model());
-        m.matches();
-        int[] v = new int[6];
-        for (int g = 0; g < 6; g++) {
-          v[g] = Integer.parseInt(m.group(g + 1));
-        }
-        params.add(v);
-      }
-      for (int g = 0; g < 6 && varies < 0; g++) {
-        for (int[] v : params) {
-          if (v[g] != params.get(0)[g]) {
-            varies = g;
-            break;
-          }
-        }
-      }
-      int g = Math.max(0, varies);
-      List<String> cats = new ArrayList<>();
-      Box[] boxes = new Box[cs.size()];
-      for (int i = 0; i < cs.size(); i++) {
-        int[] v = params.get(i);
-        cats.add(g == 0 || g == 1 ? v[g] + "×" + v[g] : Integer.toString(v[g]));
-        boxes[i] = Box.of(dist(cs.get(i)).powerMw());
-      }
-      svgs.add(
-          Chart.categorical(
-                  "Power vs " + names[g].replaceFirst(" \\(.*", ""), names[g], "power (mW)", cats)
-              .add(Series.boxes("power (" + TOTAL + " rail) per inference", IN_COLOR, boxes))
-              .svg());
-    }
-    if (svgs.isEmpty()) {
-      return absent(
-          id,
-          label,
-          title,
-          "the study has no single-convolution networks (conv-kK-sS-cINxOUT-HxW)");
-    }
-    return section(
-        id,
-        label,
-        title,
-        "One convolution at 3×224×224 input; the rest of each sweep at kernel 1×1,"
-            + " stride 1, 3 output channels. "
-            + boxNote()
-            + " These inferences last about one sample period or less, so"
-            + " each holds 0–2 samples, some of them from the gap between inferences or the input reformat: the boxes are"
-            + " wide and the mean sits below the median.",
-        svgs);
-  }
-
-  /** Slices no paper figure drew: power, latency and energy vs their values. */
-  private String otherSlices(Set<Integer> used) {
-    StringBuilder sb = new StringBuilder();
-    int n = 0;
-    for (int i = 0; i < slices.size(); i++) {
-      if (used.contains(i)) {
-        continue;
-      }
-      StudyInput.Slice s = slices.get(i);
-      List<Config> cs = members(s);
-      if (cs.size() < 2) {
-        continue;
-      }
-      n++;
-      List<String> cats =
-          cs.stream()
-              .map(
-                  c ->
-                      String.join(
-                          " ",
-                          s.factors().stream()
-                              .map(
-                                  f ->
-                                      s.factors().size() == 1
-                                          ? pretty(f, c.setting(f))
-                                          : f + "=" + pretty(f, c.setting(f)))
-                              .toList()))
-              .toList();
-      String x =
-          s.factors().size() == 1 ? axis(s.factors().get(0)) : String.join(", ", s.factors());
-      Chart p =
-          Chart.categorical("Power (" + TOTAL + " rail)", x, "power (mW)", cats)
-              .add(line(TOTAL + " rail", IN_COLOR, cs, TOTAL));
-      Chart e =
-          Chart.categorical("Energy per input", x, "energy per input (mJ)", cats)
-              .fromZero()
-              .add(
-                  Series.line(
-                      TOTAL + " rail",
-                      "#b07aa1",
-                      cs.stream().mapToDouble(k -> k.energyPerInput(TOTAL)).toArray()));
-      Chart l =
-          Chart.categorical("Latency per input", x, "latency per input (ms)", cats)
-              .fromZero()
-              .add(
-                  Series.line(
-                      "mean",
-                      "#e15759",
-                      cs.stream().mapToDouble(Config::latencyPerInput).toArray()));
-      sb.append(
-          section(
-              "slice" + i,
-              "Sweep " + s.label(),
-              "power, latency and energy",
-              "A sweep of this study that" + " no figure of the paper draws.",
-              List.of(p.svg(), e.svg(), l.svg())));
-    }
-    return n == 0 ? "" : sb.toString();
-  }
-
   // ------------------------------------------------------------------ optima
 
   private String optima() {
-    Map<String, Outcome> outcomes = new LinkedHashMap<>();
-    for (Config c : configs.values()) {
-      Map<String, String> settings = new LinkedHashMap<>();
-      settings.put(Models.MODEL, c.model());
-      settings.putAll(c.row().settings());
-      outcomes.put(
-          c.row().configKey(),
-          new Outcome(
-              c.row().configKey(),
-              settings,
-              c.row().powerMwMean(),
-              c.latencyPerInput(),
-              c.row().energyMjPaper() / c.batch()));
-    }
-    List<Expansion.Slice> ss =
-        slices.stream()
-            .map(s -> new Expansion.Slice(s.label(), s.factors(), s.configKeys()))
-            .toList();
-    Optima.Result r = Optima.compute(ss, base, outcomes, options.tolerance());
+    Map<String, Outcome> outcomes = results.outcomes();
+    Optima.Result r = results.optima(options.tolerance());
     StringBuilder sb = new StringBuilder();
     toc.append(
         "<a href=\"#table1\">Table I</a> <a href=\"#pareto\">Pareto front</a> <a href=\"#ranking\">Ranking</a> ");
@@ -1379,7 +484,7 @@ public final class HtmlReport {
             "<table id=\"cfg\" class=\"grid sortable\"><thead><tr><th>#</th><th>run</th><th>sweep</th>"
                 + "<th>network</th><th>settings</th><th>latency per input (ms)</th><th>power (mW)</th>"
                 + "<th>cpu power (mW)</th><th>gpu power (mW)</th><th>energy per input (mJ)</th></tr></thead><tbody>");
-    for (Config c : configs.values()) {
+    for (Configuration c : configs.values()) {
       StringBuilder s = new StringBuilder();
       c.row()
           .settings()
@@ -1395,10 +500,10 @@ public final class HtmlReport {
           .append(esc(s.toString()))
           .append("</td>")
           .append(num(c.latencyPerInput(), 3))
-          .append(num(c.power(TOTAL), 0))
+          .append(num(c.power(total), 0))
           .append(num(c.power("cpu"), 0))
           .append(num(c.power("gpu"), 0))
-          .append(num(c.energyPerInput(TOTAL), 3))
+          .append(num(c.energyPerInput(total), 3))
           .append("</tr>");
     }
     sb.append("</tbody></table></section>");
@@ -1411,31 +516,9 @@ public final class HtmlReport {
       return "";
     }
     long run = baseConfig.row().runId();
-    List<String> rails =
-        rows("SELECT rail FROM inference_results WHERE run_id = " + run + " ORDER BY rail_index")
-            .stream()
-            .map(r -> r.get(0))
-            .toList();
-    StringBuilder cols = new StringBuilder();
-    for (String rail : rails) {
-      cols.append(", max(CASE WHEN p.rail = ")
-          .append(literal(rail))
-          .append(" THEN p.power_mw_mean END)")
-          .append(", max(CASE WHEN p.rail = ")
-          .append(literal(rail))
-          .append(" THEN p.energy_mj END)");
-    }
-    QueryResult q =
-        store.query(
-            "SELECT l.layer_index, l.name, l.type, f.kernel, f.stride, f.input_shape, f.output_shape,"
-                + " f.macs, l.duration_ms_mean, l.samples"
-                + cols
-                + " FROM layer_results l"
-                + " LEFT JOIN layer_features f ON f.run_id = l.run_id AND f.layer_index = l.layer_index AND f.name = l.name"
-                + " LEFT JOIN layer_rail_results p ON p.run_id = l.run_id AND p.layer_index = l.layer_index"
-                + " WHERE l.run_id = "
-                + run
-                + " GROUP BY ALL ORDER BY l.layer_index");
+    StoredRun stored = baseConfig.run();
+    List<String> rails = stored.result().rails();
+    List<LayerSpec> features = results.layerFeatures(run);
     StringBuilder sb = new StringBuilder();
     sb.append("<section id=\"layers\"><h2>Layers of the base configuration (run ")
         .append(run)
@@ -1459,26 +542,36 @@ public final class HtmlReport {
           .append(" energy (mJ)</th>");
     }
     sb.append("</tr></thead><tbody>");
-    for (List<String> r : q.rows()) {
+    for (LayerSummary l : stored.result().layers()) {
+      // the network's description of the layer, when the index and the name agree
+      LayerSpec f =
+          l.index() >= 0
+                  && l.index() < features.size()
+                  && features.get(l.index()).name().equals(l.name())
+              ? features.get(l.index())
+              : null;
       sb.append("<tr>")
-          .append(num(d(r.get(0)), 0))
+          .append(num(l.index(), 0))
           .append("<td>")
-          .append(esc(r.get(1)))
+          .append(esc(l.name()))
           .append("</td><td>")
-          .append(esc(r.get(2)))
+          .append(esc(l.type()))
           .append("</td>")
-          .append(num(d(r.get(3)), 0))
-          .append(num(d(r.get(4)), 0))
+          .append(num(f == null || f.kernel() <= 0 ? Double.NaN : f.kernel(), 0))
+          .append(num(f == null || f.stride() <= 0 ? Double.NaN : f.stride(), 0))
           .append("<td>")
-          .append(esc(Objects.toString(r.get(5), "")))
+          .append(esc(f == null ? "" : shape(f.inputShape())))
           .append("</td><td>")
-          .append(esc(Objects.toString(r.get(6), "")))
+          .append(esc(f == null ? "" : shape(f.outputShape())))
           .append("</td>")
-          .append(num(d(r.get(7)), 0))
-          .append(num(d(r.get(8)), 4))
-          .append(num(d(r.get(9)), 0));
-      for (int k = 0; k < rails.size(); k++) {
-        sb.append(num(d(r.get(10 + 2 * k)), 0)).append(num(d(r.get(11 + 2 * k)), 4));
+          .append(num(f == null ? Double.NaN : f.macs(), 0))
+          .append(num(l.durationMsMean(), 4))
+          .append(num(l.samples(), 0));
+      for (String rail : rails) {
+        var p = l.powerMw().get(rail);
+        Double e = l.energyMj().get(rail);
+        sb.append(num(p == null ? Double.NaN : p.mean(), 0))
+            .append(num(e == null ? Double.NaN : e, 4));
       }
       sb.append("</tr>");
     }
@@ -1497,222 +590,14 @@ public final class HtmlReport {
                 + "), a model calibrated to the paper; none is a"
                 + " measurement.</div>"
             : "";
-    return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-        + "<title>inferwatt report: "
-        + esc(study.studyId())
-        + (study.simulated() ? " (simulated)" : "")
-        + "</title>"
-        + "<script>window.__errors=[];window.onerror=function(m,s,l,c){window.__errors.push(m+' at '+l+':'+c);};"
-        + "window.addEventListener('error',function(e){if(e.target&&e.target!==window){window.__errors.push('resource: '+(e.target.src||e.target.href));}},true);</script>"
-        + "<style>"
-        + CSS
-        + "</style></head><body>"
-        + banner
-        + "<header><h1>inferwatt report — study "
-        + esc(study.studyId())
-        + " on "
-        + esc(study.board())
-        + "</h1>"
-        + "<p class=\"note\">After Holly, Wendt and Lechner, <i>Profiling Energy Consumption of Deep Neural Networks on"
-        + " NVIDIA Jetson Nano</i>: their Figures 2–11 and Table I for what this study holds.</p></header>"
-        + body
-        + "<pre id=\"js-errors\"></pre><script>"
-        + JS
-        + "</script></body></html>\n";
-  }
-
-  private static final String CSS =
-      """
-      body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0 auto;max-width:1900px;padding:0 18px 40px;color:#222;background:#fafafa}
-      h1{font-size:22px;margin:14px 0 4px}h2{font-size:18px;margin:0 0 6px}h3{font-size:15px}
-      section{background:#fff;border:1px solid #ddd;border-radius:6px;padding:12px 14px;margin:14px 0}
-      .banner{position:sticky;top:0;z-index:5;background:#b3261e;color:#fff;font-weight:600;padding:8px 14px;margin:0 -18px;text-align:center;letter-spacing:.2px}
-      .simtag{background:#b3261e;color:#fff;font-size:11px;border-radius:3px;padding:1px 6px;vertical-align:middle;font-weight:600}
-      .note{color:#555;margin:4px 0 8px;max-width:1250px}.absent{color:#8a5a00}
-      .panels{display:flex;flex-wrap:wrap;gap:10px}.panel{flex:0 1 auto;max-width:100%}
-      .panel svg{max-width:100%;height:auto;display:block}
-      svg text{font-family:system-ui,sans-serif;fill:#222}
-      svg .ct{font-size:14px;font-weight:600}svg .lg{font-size:11.5px}svg .al{font-size:12.5px;text-anchor:middle}
-      svg .yt{font-size:11px;text-anchor:end}svg .xt{font-size:11px;text-anchor:middle}svg .xtr{font-size:11px;text-anchor:end}
-      svg .pl{font-size:12px;font-weight:600}svg .grid{stroke:#e6e6e6}
-      table.kv th{text-align:left;padding:2px 14px 2px 0;color:#444;vertical-align:top;white-space:nowrap}
-      table.grid{border-collapse:collapse;font-size:12.5px}table.grid th,table.grid td{border:1px solid #ddd;padding:3px 7px}
-      table.grid th{background:#f2f2f2}table.sortable thead th{cursor:pointer;user-select:none}
-      table.sortable thead th.asc:after{content:" \\25B2"}table.sortable thead th.desc:after{content:" \\25BC"}
-      td.n{text-align:right;font-variant-numeric:tabular-nums}.hbar{height:10px;background:#4e79a7}
-      input.filter{margin:4px 0 6px;padding:3px 6px;width:260px}
-      nav a{margin-right:8px}#js-errors:empty{display:none}#js-errors{color:#b3261e}
-      body.solo section,body.solo header,body.solo nav{display:none}body.solo section.shown{display:block}
-      """;
-
-  private static final String JS =
-      """
-      (function(){
-        document.querySelectorAll('table.sortable').forEach(function(t){
-          var ths=t.tHead?t.tHead.rows[0].cells:[];
-          Array.prototype.forEach.call(ths,function(th,i){th.addEventListener('click',function(){
-            var asc=!th.classList.contains('asc');
-            Array.prototype.forEach.call(ths,function(h){h.classList.remove('asc','desc');});
-            th.classList.add(asc?'asc':'desc');
-            var body=t.tBodies[0],rows=Array.prototype.slice.call(body.rows);
-            rows.sort(function(a,b){
-              var x=a.cells[i],y=b.cells[i];
-              var xv=x&&x.dataset.v!==undefined?parseFloat(x.dataset.v):NaN,yv=y&&y.dataset.v!==undefined?parseFloat(y.dataset.v):NaN;
-              var r;
-              if(!isNaN(xv)||!isNaN(yv)){r=(isNaN(xv)?Infinity:xv)-(isNaN(yv)?Infinity:yv);}
-              else{r=(x?x.textContent:'').localeCompare(y?y.textContent:'');}
-              return asc?r:-r;});
-            rows.forEach(function(r){body.appendChild(r);});
-          });});
-        });
-        document.querySelectorAll('input.filter').forEach(function(inp){
-          inp.addEventListener('input',function(){
-            var t=document.getElementById(inp.dataset.table),q=inp.value.toLowerCase();
-            Array.prototype.forEach.call(t.tBodies[0].rows,function(r){
-              r.style.display=r.textContent.toLowerCase().indexOf(q)>=0?'':'none';});
-          });
-        });
-        var want=new URLSearchParams(location.search).get('only')||location.hash.slice(1);
-        var el=want?document.getElementById(want):null;
-        if(el&&el.tagName==='SECTION'&&new URLSearchParams(location.search).get('only')){
-          document.body.classList.add('solo');el.classList.add('shown');}
-        document.getElementById('js-errors').textContent=window.__errors.join('\\n');
-        document.body.setAttribute('data-ready','1');
-      })();
-      """;
-
-  // ------------------------------------------------------------------ helpers
-
-  private static String typeColor(String type) {
-    String c = TYPE_COLORS.get(type);
-    return c != null ? c : LIGHT[Math.floorMod(type.hashCode(), LIGHT.length)];
-  }
-
-  /** Layer types as bar colours. */
-  private static String strongTypeColor(String type) {
-    return switch (type) {
-      case "Conv" -> "#4e79a7";
-      case "DepthwiseConv" -> "#f28e2b";
-      case "Add" -> "#76b7b2";
-      case "Pool" -> "#b07aa1";
-      case "Shuffle" -> "#e15759";
-      case "Gemm" -> "#59a14f";
-      case "Reformat" -> "#edc948";
-      default -> Chart.PALETTE[Math.floorMod(type.hashCode(), Chart.PALETTE.length)];
-    };
-  }
-
-  private static String railColor(String rail, int i) {
-    return switch (rail) {
-      case "in", "total" -> "#08306b";
-      case "cpu" -> CPU_COLOR;
-      case "gpu" -> GPU_COLOR;
-      default -> Chart.PALETTE[(i + 3) % Chart.PALETTE.length];
-    };
-  }
-
-  /** The axis label of a setting, with its unit. */
-  static String axis(String setting) {
-    return switch (setting) {
-      case "cpu.cores" -> "active CPU cores";
-      case "cpu.freq_khz" -> "CPU frequency (MHz)";
-      case "gpu.freq_hz" -> "GPU frequency (MHz)";
-      case "emc.freq_hz" -> "memory frequency (MHz)";
-      case "batch" -> "batch (inputs)";
-      case "mode" -> "execution mode";
-      case "input" -> "input";
-      case "model" -> "network";
-      case "gpu.clock_mhz" -> "GPU clock (MHz)";
-      case "gpu.power_limit_mw" -> "GPU power limit (mW)";
-      default -> setting;
-    };
-  }
-
-  /** A setting's value in the unit of its axis (frequencies in MHz). */
-  static String pretty(String setting, String value) {
-    if (value == null) {
-      return "-";
-    }
-    try {
-      if (setting.endsWith("_khz")) {
-        return trim(Double.parseDouble(value) / 1e3);
-      }
-      if (setting.endsWith("_hz")) {
-        return trim(Double.parseDouble(value) / 1e6);
-      }
-    } catch (NumberFormatException e) {
-      return value;
-    }
-    return value;
-  }
-
-  /**
-   * {@code cpu.freq 1479 MHz}, {@code cpu.cores 4}: a setting with its value in the unit people
-   * read.
-   */
-  static String setting(String key, String value) {
-    if (key.endsWith("_khz") || key.endsWith("_hz")) {
-      return key.replaceFirst("_k?hz$", "") + " " + pretty(key, value) + " MHz";
-    }
-    return key + " " + value;
-  }
-
-  private static String trim(double v) {
-    String s = String.format(Locale.ROOT, "%.1f", v);
-    return s.endsWith(".0") ? s.substring(0, s.length() - 2) : s;
-  }
-
-  private static String range(String f, List<String> vs) {
-    List<String> p = vs.stream().map(v -> pretty(f, v)).toList();
-    return p.size() <= 3
-        ? String.join(", ", p)
-        : p.get(0) + " … " + p.get(p.size() - 1) + " (" + p.size() + " values)";
-  }
-
-  private static String describe(Config c) {
-    StringBuilder sb = new StringBuilder(c.model());
-    c.row().settings().forEach((k, v) -> sb.append(", ").append(setting(k, v)));
-    return sb.toString();
-  }
-
-  private static String cap(String s) {
-    return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
-  }
-
-  private static String num(double v, int decimals) {
-    if (Double.isNaN(v)) {
-      return "<td class=\"n\">n/a</td>";
-    }
-    return "<td class=\"n\" data-v=\"" + v + "\">" + Chart.fmt(v, decimals) + "</td>";
-  }
-
-  /** The {@code pct} percentile of {@code v}'s values other than NaN; NaN for none. */
-  private static double percentile(double[] v, double pct) {
-    return Analyzer.percentile(
-        java.util.Arrays.stream(v).filter(x -> !Double.isNaN(x)).sorted().toArray(), pct);
-  }
-
-  private static double d(String s) {
-    if (s == null) {
-      return Double.NaN;
-    }
-    try {
-      return Double.parseDouble(s);
-    } catch (NumberFormatException e) {
-      return Double.NaN;
-    }
-  }
-
-  private static double[] arr(List<Double> l) {
-    return l.stream().mapToDouble(Double::doubleValue).toArray();
-  }
-
-  private static String literal(String s) {
-    return "'" + s.replace("'", "''") + "'";
-  }
-
-  private static String esc(String s) {
-    return Chart.esc(s);
+    Map<String, String> slots = new LinkedHashMap<>();
+    slots.put("title", esc(study.studyId()) + (study.simulated() ? " (simulated)" : ""));
+    slots.put("css", PageTemplate.resource("report.css"));
+    slots.put("banner", banner);
+    slots.put("study", esc(study.studyId()));
+    slots.put("board", esc(study.board()));
+    slots.put("body", body);
+    slots.put("js", PageTemplate.resource("report.js"));
+    return PageTemplate.fill(PageTemplate.resource("page.html"), slots);
   }
 }

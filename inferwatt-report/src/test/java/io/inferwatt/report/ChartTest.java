@@ -44,9 +44,9 @@ class ChartTest {
 
   @Test
   void settingsReadInTheUnitOfTheirAxis() {
-    assertThat(HtmlReport.pretty("gpu.freq_hz", "921600000")).isEqualTo("921.6");
-    assertThat(HtmlReport.pretty("cpu.freq_khz", "1479000")).isEqualTo("1479");
-    assertThat(HtmlReport.setting("cpu.freq_khz", "307200")).isEqualTo("cpu.freq 307.2 MHz");
-    assertThat(HtmlReport.axis("gpu.freq_hz")).isEqualTo("GPU frequency (MHz)");
+    assertThat(Style.pretty("gpu.freq_hz", "921600000")).isEqualTo("921.6");
+    assertThat(Style.pretty("cpu.freq_khz", "1479000")).isEqualTo("1479");
+    assertThat(Style.setting("cpu.freq_khz", "307200")).isEqualTo("cpu.freq 307.2 MHz");
+    assertThat(Style.axis("gpu.freq_hz")).isEqualTo("GPU frequency (MHz)");
   }
 }

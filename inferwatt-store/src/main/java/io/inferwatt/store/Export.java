@@ -1,15 +1,25 @@
 package io.inferwatt.store;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The tables {@link MeasurementStore#export} writes, as SQL over the measurement base. Every table
- * has the partition columns {@code board} (the board's name) and {@code study} (the study a run
- * belongs to, {@value #NO_STUDY} for runs outside every study); DuckDB writes them into the folder
- * names ({@code board=sim%3Anano/study=paper-nano/}, Hive style, values URL-encoded) and leaves
- * them out of the files, as Spark, pyarrow, Polars and DuckDB expect.
+ * The tables {@link MeasurementStore#export} writes, as SQL over the measurement base, and the
+ * writing of them. Every table has the partition columns {@code board} (the board's name) and
+ * {@code study} (the study a run belongs to, {@value #NO_STUDY} for runs outside every study);
+ * DuckDB writes them into the folder names ({@code board=sim%3Anano/study=paper-nano/}, Hive style,
+ * values URL-encoded) and leaves them out of the files, as Spark, pyarrow, Polars and DuckDB
+ * expect.
  */
 final class Export {
 
@@ -121,19 +131,89 @@ final class Export {
                max(CASE WHEN key = 'input' THEN value END) AS input
         FROM run_settings GROUP BY run_id) st ON st.run_id = f.run_id
       LEFT JOIN (
-        SELECT *, row_number() OVER (
-                    PARTITION BY run_id, layer_index
-                    ORDER BY CASE rail WHEN 'in' THEN 0 WHEN 'total' THEN 1 ELSE 2 END, rail_index) AS pick
-        FROM layer_rail_results) tot
-        ON tot.run_id = f.run_id AND tot.layer_index = f.layer_index AND tot.pick = 1
+        SELECT l.* FROM layer_rail_results l
+        JOIN inference_results i
+          ON i.run_id = l.run_id AND i.rail_index = l.rail_index AND i.total) tot
+        ON tot.run_id = f.run_id AND tot.layer_index = f.layer_index
       LEFT JOIN layer_rail_results cpu
         ON cpu.run_id = f.run_id AND cpu.layer_index = f.layer_index AND cpu.rail = 'cpu'
       LEFT JOIN layer_rail_results gpu
         ON gpu.run_id = f.run_id AND gpu.layer_index = f.layer_index AND gpu.rail = 'gpu'
       """;
 
-  /** A SQL string literal. */
-  static String literal(String s) {
-    return "'" + s.replace("'", "''") + "'";
+  private static String literal(String s) {
+    return Sql.literal(s);
+  }
+
+  /** Writes the export (see {@link MeasurementStore#export}) of the base in {@code file}. */
+  static List<ExportedTable> write(
+      Path file,
+      Connection conn,
+      StudyTables studies,
+      Path dir,
+      ExportFormat format,
+      String study) {
+    Path out = dir.toAbsolutePath().normalize();
+    try {
+      if (Files.exists(out)) {
+        if (!Files.isDirectory(out)) {
+          throw new IllegalArgumentException("export folder " + out + " is a file");
+        }
+        try (var entries = Files.list(out)) {
+          if (entries.findAny().isPresent()) {
+            throw new IllegalArgumentException(
+                "export folder " + out + " is not empty; name a new or empty folder");
+          }
+        }
+      }
+      Files.createDirectories(out);
+    } catch (IOException e) {
+      throw new StoreException("cannot create export folder " + out + ": " + e.getMessage(), e);
+    }
+    try {
+      if (study != null && studies.readStudy(study).isEmpty()) {
+        List<String> known = new ArrayList<>();
+        studies.studies().forEach(s -> known.add(s.studyId()));
+        throw new IllegalArgumentException(
+            "study '"
+                + study
+                + "' is not in measurement base "
+                + file
+                + (known.isEmpty()
+                    ? "; it holds no study"
+                    : "; it has " + String.join(", ", known)));
+      }
+      String scope = scope(study);
+      List<ExportedTable> written = new ArrayList<>();
+      for (Map.Entry<String, String> t : tables(study).entrySet()) {
+        String query = scope + t.getValue();
+        long rows;
+        try (Statement st = conn.createStatement();
+            ResultSet rs = st.executeQuery(scope + "SELECT count(*) FROM (" + t.getValue() + ")")) {
+          rs.next();
+          rows = rs.getLong(1);
+        }
+        Path folder = out.resolve(t.getKey());
+        if (rows > 0) {
+          String options =
+              format == ExportFormat.PARQUET ? "FORMAT PARQUET" : "FORMAT CSV, HEADER true";
+          try (Statement st = conn.createStatement()) {
+            st.execute(
+                "COPY ("
+                    + query
+                    + ") TO "
+                    + literal(folder.toString())
+                    + " ("
+                    + options
+                    + ", PARTITION_BY (board, study))");
+          }
+        }
+        written.add(new ExportedTable(t.getKey(), rows, folder));
+      }
+      return Collections.unmodifiableList(written);
+    } catch (SQLException e) {
+      throw new StoreException(
+          "cannot export measurement base " + file + " to " + out + ": " + e.getMessage(), e);
+    }
   }
 }

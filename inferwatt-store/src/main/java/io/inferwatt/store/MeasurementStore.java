@@ -11,7 +11,7 @@ import java.util.Optional;
  *
  * <p>One store holds one connection; its methods are serialized and safe to call from several
  * threads. DuckDB locks the file, so one process at a time may have it open. Close the store to
- * release the file.
+ * release the file. Ad-hoc SQL goes through {@link SqlConsole}, which opens the base read-only.
  *
  * <pre>{@code
  * try (MeasurementStore store = MeasurementStore.open(Path.of("runs.duckdb"))) {
@@ -88,12 +88,30 @@ public interface MeasurementStore extends AutoCloseable {
   Optional<RawSamples> samples(long id);
 
   /**
-   * Runs one SQL statement (usually a {@code SELECT}) and returns its rows as text. The statement
-   * runs in a transaction that is always rolled back, so a query cannot change the base's tables.
-   *
-   * @throws StoreException with DuckDB's message when the statement fails
+   * The per-inference records of run {@code id} (every inference that is not warm-up), in order;
+   * their power and energy arrays follow the run's rails. Empty when none were kept.
    */
-  QueryResult query(String sql);
+  List<RunDetails.InferenceRecord> inferenceRecords(long id);
+
+  /** The network's layers as stored with run {@code id}, by layer index; empty when not kept. */
+  List<io.inferwatt.core.model.LayerSpec> layerFeatures(long id);
+
+  /**
+   * The raw power samples of run {@code id} with {@code fromNs <= t_ns <= toNs}; empty when the run
+   * kept none.
+   */
+  Optional<RawSamples> samples(long id, long fromNs, long toNs);
+
+  /** The study and configuration that run {@code id} belongs to, or empty. */
+  Optional<StudyRun> studyRun(long id);
+
+  /**
+   * Where a run sits in a study.
+   *
+   * @param studyId the study
+   * @param configKey the configuration's key
+   */
+  record StudyRun(String studyId, String configKey) {}
 
   /**
    * Writes the base as files that pandas, Polars, DuckDB and Spark read as they are: one folder per

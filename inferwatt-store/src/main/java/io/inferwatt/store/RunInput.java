@@ -20,6 +20,9 @@ import java.util.Optional;
  * @param toolVersion the inferwatt version that measured it
  * @param environment where it ran ({@code os}, {@code kernel}, {@code java}, ...), in order
  * @param result the analysis of the run
+ * @param totalRail the rail the power source marks as the board's total ({@code Rail.total}: the
+ *     INA3221's board input on a Jetson, the RAPL package or platform on a CPU, the GPU board on
+ *     NVML); empty when no rail is. Every power and energy "of the board" is this rail's.
  * @param samples the raw power samples, stored when present
  * @param details per-inference records, layer features and the logger's self-measurement ({@link
  *     RunDetails#NONE} when not kept)
@@ -33,6 +36,7 @@ public record RunInput(
     String toolVersion,
     Map<String, String> environment,
     AnalysisResult result,
+    String totalRail,
     Optional<RawSamples> samples,
     RunDetails details) {
 
@@ -46,6 +50,7 @@ public record RunInput(
       String toolVersion,
       Map<String, String> environment,
       AnalysisResult result,
+      String totalRail,
       Optional<RawSamples> samples) {
     this(
         board,
@@ -56,6 +61,7 @@ public record RunInput(
         toolVersion,
         environment,
         result,
+        totalRail,
         samples,
         RunDetails.NONE);
   }
@@ -66,6 +72,7 @@ public record RunInput(
     Objects.requireNonNull(startedAt, "startedAt");
     Objects.requireNonNull(toolVersion, "toolVersion");
     Objects.requireNonNull(result, "result");
+    Objects.requireNonNull(totalRail, "totalRail");
     Objects.requireNonNull(samples, "samples");
     Objects.requireNonNull(details, "details");
     if (board.isBlank()) {
@@ -95,6 +102,7 @@ public record RunInput(
         toolVersion,
         environment,
         result,
+        totalRail,
         Optional.empty(),
         details);
   }
@@ -110,6 +118,7 @@ public record RunInput(
         toolVersion,
         environment,
         result,
+        totalRail,
         samples,
         details);
   }

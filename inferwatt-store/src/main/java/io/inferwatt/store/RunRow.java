@@ -3,8 +3,8 @@ package io.inferwatt.store;
 import java.time.Instant;
 
 /**
- * One line of the run listing. Power and energy are those of the run's total rail: {@code in} when
- * the run has it (the Jetson's board input), else {@code total}, else its first rail.
+ * One line of the run listing. Power and energy are those of the run's total rail, the one its
+ * power source marked as the board's total ({@link RunInput#totalRail()}); NaN when none was.
  *
  * @param id the run's id
  * @param startedAt when the run started (to the microsecond)
@@ -14,10 +14,11 @@ import java.time.Instant;
  * @param settingsSummary the settings as {@code key=value} in their order, joined by {@code ", "}
  * @param inferenceCount inferences that are not warm-up
  * @param latencyMsMean mean latency in ms, NaN when not measured
- * @param totalRail the rail behind the power and energy columns, empty when the run has no rails
+ * @param totalRail the rail behind the power and energy columns, empty when no rail is the total
  * @param powerMwMean mean power of {@code totalRail} during inferences in mW, NaN when not measured
  * @param energyMjPerInference energy per inference of {@code totalRail} in mJ (trapezoidal), NaN
  *     when not measured
+ * @param samplesStored raw power samples stored with the run; 0 when none were kept
  */
 public record RunRow(
     long id,
@@ -30,4 +31,5 @@ public record RunRow(
     double latencyMsMean,
     String totalRail,
     double powerMwMean,
-    double energyMjPerInference) {}
+    double energyMjPerInference,
+    long samplesStored) {}

@@ -305,8 +305,33 @@ final class Schema {
               )\
               """));
 
+  /**
+   * The board's total rail as a fact of the run: {@code inference_results.total} is true on the one
+   * rail its power source marked as the board's total. Runs stored before have no such mark; they
+   * get the rail earlier versions chose for them ({@code in}, else {@code total}, else the first).
+   */
+  static final Migration V4 =
+      new Migration(
+          4,
+          "inference_results.total: the rail the power source marks as the board's total",
+          List.of(
+              "ALTER TABLE inference_results ADD COLUMN total BOOLEAN DEFAULT false",
+              """
+              UPDATE inference_results SET total = true
+              FROM (
+                SELECT run_id, rail_index,
+                       row_number() OVER (
+                         PARTITION BY run_id
+                         ORDER BY CASE rail WHEN 'in' THEN 0 WHEN 'total' THEN 1 ELSE 2 END,
+                                  rail_index) AS pick
+                FROM inference_results) p
+              WHERE p.run_id = inference_results.run_id
+                AND p.rail_index = inference_results.rail_index
+                AND p.pick = 1\
+              """));
+
   /** Every migration, in version order, starting at 1 without gaps. */
-  static final List<Migration> MIGRATIONS = List.of(V1, V2, V3);
+  static final List<Migration> MIGRATIONS = List.of(V1, V2, V3, V4);
 
   /** The newest version {@code migrations} produce. */
   static int latest(List<Migration> migrations) {

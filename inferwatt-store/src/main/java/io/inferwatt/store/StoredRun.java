@@ -16,6 +16,8 @@ import java.util.Map;
  * @param toolVersion the inferwatt version that measured it
  * @param environment where it ran, in the saved order
  * @param result the analysis: per-rail inference results, layers per rail, phases, warnings
+ * @param totalRail the rail its power source marked as the board's total (the {@code total} column
+ *     of {@code inference_results}); empty when no rail was
  * @param samplesStored raw power samples (instants, not rows per rail) stored with the run; 0 when
  *     none were kept
  */
@@ -29,10 +31,12 @@ public record StoredRun(
     String toolVersion,
     Map<String, String> environment,
     AnalysisResult result,
+    String totalRail,
     long samplesStored) {
 
   public StoredRun {
     settings = RunInput.ordered(settings, "settings");
     environment = RunInput.ordered(environment, "environment");
+    java.util.Objects.requireNonNull(totalRail, "totalRail");
   }
 }

@@ -4,7 +4,7 @@ import java.util.Map;
 
 /**
  * One finished configuration of a study, with the numbers the optima need. Power and energy are
- * those of the run's total rail ({@code in}, else {@code total}, else the first).
+ * those of the run's total rail ({@link RunInput#totalRail()}; NaN when no rail is the total).
  *
  * @param configKey the configuration's key (settings hash)
  * @param position its position in the plan
@@ -14,7 +14,7 @@ import java.util.Map;
  * @param settings the run's settings, in order
  * @param batch inputs per inference
  * @param latencyMsMean mean latency per inference, ms (NaN when not measured)
- * @param totalRail the rail behind power and energy
+ * @param totalRail the rail behind power and energy, empty when no rail is the total
  * @param powerMwMean mean power of that rail over the inferences, mW
  * @param energyMjPaper energy per inference of that rail, mean power × mean latency, mJ
  */

@@ -66,6 +66,7 @@ class ExportTest {
               r.toolVersion(),
               r.environment(),
               result,
+              "in",
               Optional.of(RawSamples.of(t)),
               details));
       s.saveStudy(
@@ -129,7 +130,9 @@ class ExportTest {
       for (ExportedTable t : tables) {
         if (!t.table().equals("layer_training")) {
           counts.add(
-              t.table() + "=" + s.query("SELECT count(*) FROM " + t.table()).rows().get(0).get(0));
+              t.table()
+                  + "="
+                  + Fixtures.query(s, "SELECT count(*) FROM " + t.table()).rows().get(0).get(0));
         }
       }
     }

@@ -73,6 +73,36 @@ final class Fixtures {
     return new Timeline(RAILS, samples, log);
   }
 
+  /**
+   * Runs {@code sql} on the open store's file through a connection of its own (same process, same
+   * configuration: DuckDB shares the database), to look at the tables the store wrote.
+   */
+  static QueryResult query(MeasurementStore store, String sql) {
+    try (java.sql.Connection c =
+            java.sql.DriverManager.getConnection("jdbc:duckdb:" + ((DuckDbStore) store).file());
+        java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery(sql)) {
+      java.sql.ResultSetMetaData md = rs.getMetaData();
+      List<String> cols = new ArrayList<>();
+      List<String> types = new ArrayList<>();
+      for (int i = 1; i <= md.getColumnCount(); i++) {
+        cols.add(md.getColumnLabel(i));
+        types.add(md.getColumnTypeName(i));
+      }
+      List<List<String>> rows = new ArrayList<>();
+      while (rs.next()) {
+        List<String> row = new ArrayList<>();
+        for (int i = 1; i <= cols.size(); i++) {
+          row.add(rs.getString(i));
+        }
+        rows.add(row);
+      }
+      return new QueryResult(cols, types, rows);
+    } catch (java.sql.SQLException e) {
+      throw new StoreException(e.getMessage(), e);
+    }
+  }
+
   static AnalysisResult analyzed(Timeline timeline, boolean simulated) {
     return Analyzer.analyze(timeline, simulated, AnalysisOptions.defaults());
   }
@@ -110,7 +140,13 @@ final class Fixtures {
         List.of());
   }
 
+  /** A run whose total rail is {@code in} when it has one (as a Jetson's INA3221 marks it). */
   static RunInput run(String board, String model, Instant startedAt, AnalysisResult result) {
+    return run(board, model, startedAt, result, result.rails().contains("in") ? "in" : "");
+  }
+
+  static RunInput run(
+      String board, String model, Instant startedAt, AnalysisResult result, String totalRail) {
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("cpu_cores", "4");
     settings.put("gpu_freq_hz", "921600000");
@@ -129,6 +165,7 @@ final class Fixtures {
         "0.1.0-SNAPSHOT",
         env,
         result,
+        totalRail,
         java.util.Optional.empty());
   }
 }

@@ -102,7 +102,8 @@ class MeasurementStoreTest {
       long id = store.saveRun(Fixtures.run("jetson-nano", "resnet18", T0, result));
 
       QueryResult q =
-          store.query(
+          Fixtures.query(
+              store,
               "SELECT rail, power_mw_mean, power_mw_ci95_low, energy_mj_trapezoid, energy_mj_paper,"
                   + " power_n FROM inference_results ORDER BY rail_index");
       assertThat(q.rows())
@@ -111,17 +112,17 @@ class MeasurementStoreTest {
               java.util.Arrays.asList("gpu", null, null, null, null, "0"),
               java.util.Arrays.asList("cpu", null, null, null, null, "0"));
       assertThat(
-              store
-                  .query(
+              Fixtures.query(
+                      store,
                       "SELECT count(*) FROM layer_rail_results WHERE power_mw_mean IS NULL"
                           + " AND energy_mj IS NULL")
                   .rows())
           .containsExactly(List.of("9"));
-      assertThat(store.query("SELECT sample_period_ms, cycles_needed FROM runs").rows())
+      assertThat(Fixtures.query(store, "SELECT sample_period_ms, cycles_needed FROM runs").rows())
           .containsExactly(java.util.Arrays.asList(null, null));
       assertThat(
-              store
-                  .query("SELECT count(*) FROM inference_results WHERE isnan(power_mw_mean)")
+              Fixtures.query(
+                      store, "SELECT count(*) FROM inference_results WHERE isnan(power_mw_mean)")
                   .rows())
           .containsExactly(List.of("0"));
 
@@ -144,7 +145,11 @@ class MeasurementStoreTest {
       long early =
           store.saveRun(
               Fixtures.run(
-                  "rtx-4090", "resnet18", T0, Fixtures.result(List.of("gpu", "mem"), 2, 300_000)));
+                  "rtx-4090",
+                  "resnet18",
+                  T0,
+                  Fixtures.result(List.of("gpu", "mem"), 2, 300_000),
+                  "gpu"));
       long tie =
           store.saveRun(
               Fixtures.run(
@@ -165,14 +170,15 @@ class MeasurementStoreTest {
       assertThat(nano.totalRail()).isEqualTo("in");
       assertThat(nano.powerMwMean()).isEqualTo(5000.0);
       assertThat(nano.energyMjPerInference()).isEqualTo(200.0);
-      // no "in" rail: the first one
+      // the rail its source marked as the total, not a rule on names
       assertThat(rows.get(0).totalRail()).isEqualTo("gpu");
       assertThat(rows.get(0).powerMwMean()).isEqualTo(300_000.0);
       // no rails at all: nothing measured
       assertThat(rows.get(2).totalRail()).isEmpty();
       assertThat(rows.get(2).powerMwMean()).isNaN();
       assertThat(rows.get(2).energyMjPerInference()).isNaN();
-      assertThat(store.query("SELECT count(*) FROM boards").rows()).containsExactly(List.of("3"));
+      assertThat(Fixtures.query(store, "SELECT count(*) FROM boards").rows())
+          .containsExactly(List.of("3"));
     }
   }
 
@@ -192,9 +198,10 @@ class MeasurementStoreTest {
           store.saveRun(
               Fixtures.run("jetson-nano", "resnet18", T0, Fixtures.result(RAILS, 6, 4100)));
       assertThat(second).isGreaterThan(first);
-      assertThat(store.query("SELECT version FROM schema_version ORDER BY version").rows())
-          .containsExactly(List.of("1"), List.of("2"), List.of("3"));
-      assertThat(store.query("SELECT board_id, name FROM boards").rows())
+      assertThat(
+              Fixtures.query(store, "SELECT version FROM schema_version ORDER BY version").rows())
+          .containsExactly(List.of("1"), List.of("2"), List.of("3"), List.of("4"));
+      assertThat(Fixtures.query(store, "SELECT board_id, name FROM boards").rows())
           .containsExactly(List.of("1", "jetson-nano"));
     }
   }
@@ -224,6 +231,7 @@ class MeasurementStoreTest {
               "0.1.0-SNAPSHOT",
               java.util.Map.of("os", "Linux"),
               result,
+              "in",
               Optional.of(RawSamples.of(Fixtures.timeline())));
       failAfter.set("layer_rail_results");
 
@@ -234,7 +242,7 @@ class MeasurementStoreTest {
           .hasMessageContaining("nothing of it was saved")
           .hasMessageContaining("disk full (test) after layer_rail_results");
       assertOnlyRun(store, kept);
-      assertThat(store.query("SELECT name FROM boards").rows())
+      assertThat(Fixtures.query(store, "SELECT name FROM boards").rows())
           .containsExactly(List.of("jetson-nano"));
 
       // the last table too: the samples
@@ -252,7 +260,9 @@ class MeasurementStoreTest {
 
   private static void assertOnlyRun(MeasurementStore store, long kept) {
     for (String table : RUN_TABLES) {
-      assertThat(store.query("SELECT count(*) FROM " + table + " WHERE run_id <> " + kept).rows())
+      assertThat(
+              Fixtures.query(store, "SELECT count(*) FROM " + table + " WHERE run_id <> " + kept)
+                  .rows())
           .as("rows of other runs in %s", table)
           .containsExactly(List.of("0"));
     }
@@ -285,31 +295,34 @@ class MeasurementStoreTest {
           store.saveRun(
               Fixtures.run("jetson-nano", "resnet18", T0, Fixtures.result(RAILS, 5, 4000)));
     }
-    Migration v4 =
+    Migration v5 =
         new Migration(
-            4, "fits (test)", List.of("CREATE TABLE fits (run_id BIGINT NOT NULL, r2 DOUBLE)"));
+            5, "fits (test)", List.of("CREATE TABLE fits (run_id BIGINT NOT NULL, r2 DOUBLE)"));
 
     try (MeasurementStore store =
         DuckDbStore.open(
-            base(), List.of(Schema.V1, Schema.V2, Schema.V3, v4), DuckDbStore.NO_HOOK)) {
-      assertThat(store.schemaVersion()).isEqualTo(4);
+            base(), List.of(Schema.V1, Schema.V2, Schema.V3, Schema.V4, v5), DuckDbStore.NO_HOOK)) {
+      assertThat(store.schemaVersion()).isEqualTo(5);
       assertThat(
-              store
-                  .query("SELECT version, description FROM schema_version ORDER BY version")
+              Fixtures.query(
+                      store, "SELECT version, description FROM schema_version ORDER BY version")
                   .rows())
           .containsExactly(
               List.of("1", Schema.V1.description()),
               List.of("2", Schema.V2.description()),
               List.of("3", Schema.V3.description()),
-              List.of("4", "fits (test)"));
-      assertThat(store.query("SELECT count(*) FROM fits").rows()).containsExactly(List.of("0"));
-      assertThat(store.query("SELECT count(*) FROM studies").rows()).containsExactly(List.of("0"));
+              List.of("4", Schema.V4.description()),
+              List.of("5", "fits (test)"));
+      assertThat(Fixtures.query(store, "SELECT count(*) FROM fits").rows())
+          .containsExactly(List.of("0"));
+      assertThat(Fixtures.query(store, "SELECT count(*) FROM studies").rows())
+          .containsExactly(List.of("0"));
       assertThat(store.run(id)).isPresent();
     }
     // and the old program now refuses it
     assertThatThrownBy(() -> MeasurementStore.open(base()))
         .isInstanceOf(StoreException.class)
-        .hasMessageContaining("schema version 4");
+        .hasMessageContaining("schema version 5");
   }
 
   @Test
@@ -355,6 +368,7 @@ class MeasurementStoreTest {
             "0.1.0-SNAPSHOT",
             java.util.Map.of(),
             result,
+            "in",
             Optional.of(raw));
 
     try (MeasurementStore store = MeasurementStore.open(base())) {
@@ -363,11 +377,13 @@ class MeasurementStoreTest {
 
       assertThat(store.run(with).orElseThrow().samplesStored()).isEqualTo(samples.size());
       assertThat(store.run(without).orElseThrow().samplesStored()).isZero();
-      assertThat(store.query("SELECT count(*) FROM power_samples WHERE run_id = " + with).rows())
+      assertThat(
+              Fixtures.query(store, "SELECT count(*) FROM power_samples WHERE run_id = " + with)
+                  .rows())
           .containsExactly(List.of(Long.toString(3L * samples.size())));
       assertThat(
-              store
-                  .query(
+              Fixtures.query(
+                      store,
                       "SELECT count(*) FROM power_samples WHERE power_mw IS NULL AND rail = 'gpu'")
                   .rows())
           .containsExactly(List.of("1"));
@@ -382,28 +398,31 @@ class MeasurementStoreTest {
   }
 
   @Test
-  void queryReturnsTextAndCannotChangeTheBase() {
+  void theQueryConsoleReturnsTextAndCannotChangeTheBase() {
+    long id;
     try (MeasurementStore store = MeasurementStore.open(base())) {
-      long id =
+      id =
           store.saveRun(
               Fixtures.run("jetson-nano", "resnet18", T0, Fixtures.result(RAILS, 5, 4000)));
-
+    }
+    try (SqlConsole console = SqlConsole.open(base())) {
       QueryResult q =
-          store.query(
-              "SELECT run_id, model, latency_ms_mean, sample_period_ms AS period FROM runs");
+          console.query(
+              "SELECT run_id, model, latency_ms_mean, sample_period_ms AS period FROM runs", 0);
       assertThat(q.columns()).containsExactly("run_id", "model", "latency_ms_mean", "period");
       assertThat(q.types()).containsExactly("BIGINT", "VARCHAR", "DOUBLE", "DOUBLE");
       assertThat(q.rows())
           .containsExactly(java.util.Arrays.asList(Long.toString(id), "resnet18", "5.0", null));
-
-      store.query("DELETE FROM runs");
-      assertThat(store.runs()).hasSize(1);
-      assertThatThrownBy(() -> store.query("SELECT nope FROM runs"))
+      assertThatThrownBy(() -> console.query("DELETE FROM runs", 0))
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining("read-only");
+      assertThatThrownBy(() -> console.query("SELECT nope FROM runs", 0))
           .isInstanceOf(StoreException.class)
           .hasMessageContaining("nope")
           .hasMessageContaining(base().toString());
       // the connection is still usable after a failed query
-      assertThat(store.runs()).hasSize(1);
+      assertThat(console.query("SELECT count(*) FROM runs", 0).rows())
+          .containsExactly(List.of("1"));
     }
   }
 
@@ -421,6 +440,7 @@ class MeasurementStoreTest {
                     "v",
                     java.util.Map.of(),
                     result,
+                    "in",
                     Optional.empty()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("simulated=true")

@@ -31,7 +31,8 @@ class SchemaDocTest {
     Map<String, String> actual = new TreeMap<>();
     try (MeasurementStore store = MeasurementStore.open(dir.resolve("schema.duckdb"))) {
       QueryResult q =
-          store.query(
+          Fixtures.query(
+              store,
               "SELECT table_name, column_name, data_type FROM information_schema.columns"
                   + " WHERE table_schema = 'main' ORDER BY table_name, ordinal_position");
       for (List<String> row : q.rows()) {
@@ -75,12 +76,13 @@ class SchemaDocTest {
                   run.toolVersion(),
                   run.environment(),
                   result,
+                  "in",
                   java.util.Optional.of(RawSamples.of(timeline))));
       assertThat(id).isEqualTo(1);
       int examples = 0;
       while (m.find()) {
         String sql = m.group(1).trim().replaceAll(";$", "");
-        assertThat(store.query(sql).rows()).as(sql).isNotEmpty();
+        assertThat(Fixtures.query(store, sql).rows()).as(sql).isNotEmpty();
         examples++;
       }
       assertThat(examples).isEqualTo(2);

@@ -29,6 +29,7 @@ class StudyStoreTest {
         "test",
         Map.of(),
         result,
+        "in",
         java.util.Optional.empty());
   }
 

@@ -6,8 +6,9 @@ import java.util.Map;
 
 /**
  * The three objectives of one stored configuration, as the paper compares them: mean power of the
- * total rail ({@code in} on a Jetson) over the power phase, latency and energy per input (per
- * inference divided by the batch; energy = mean power × mean latency).
+ * board's total rail (the one its power source marks: {@code in} on a Jetson, the RAPL package on a
+ * CPU, the GPU board under NVML; NaN when none is) over the power phase, latency and energy per
+ * input (per inference divided by the batch; energy = mean power × mean latency).
  *
  * @param key the configuration's key
  * @param settings its settings
@@ -25,11 +26,10 @@ public record Outcome(
     settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
   }
 
-  /** The outcome of an analysed run: total rail {@code in}, else {@code total}, else the first. */
-  public static Outcome of(
-      String key, Map<String, String> settings, io.inferwatt.core.analysis.AnalysisResult a) {
-    String rail = totalRail(a.rails());
-    var inf = a.inferences();
+  /** The outcome of a measured configuration, on the total rail its source marked. */
+  public static Outcome of(String key, Map<String, String> settings, ProfileResult r) {
+    String rail = r.totalRail();
+    var inf = r.analysis().inferences();
     int batch = Math.max(1, inf.batch());
     var p = inf.powerMw().get(rail);
     Double e = inf.energyMjPaper().get(rail);
@@ -39,17 +39,6 @@ public record Outcome(
         p == null ? Double.NaN : p.mean(),
         inf.latencyMs().mean() / batch,
         e == null ? Double.NaN : e / batch);
-  }
-
-  /** {@code in} when present, else {@code total}, else the first rail (null without rails). */
-  public static String totalRail(java.util.List<String> rails) {
-    if (rails.contains("in")) {
-      return "in";
-    }
-    if (rails.contains("total")) {
-      return "total";
-    }
-    return rails.isEmpty() ? null : rails.get(0);
   }
 
   /** The value of {@code o}. */

@@ -16,6 +16,8 @@ import java.util.Map;
  * @param startedAt wall-clock start, for people and the store
  * @param timeline everything recorded
  * @param analysis the analysis of the recording
+ * @param totalRail the rail the recorder's power source marks as the board's total ({@link
+ *     io.inferwatt.hardware.Rail#total()}), empty when none of the recorded rails is
  */
 public record ProfileResult(
     String board,
@@ -24,4 +26,5 @@ public record ProfileResult(
     Map<String, String> settings,
     Instant startedAt,
     Timeline timeline,
-    AnalysisResult analysis) {}
+    AnalysisResult analysis,
+    String totalRail) {}

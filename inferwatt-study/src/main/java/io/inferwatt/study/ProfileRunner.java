@@ -85,7 +85,27 @@ public final class ProfileRunner {
         Analyzer.analyze(
             timeline, recorder.simulated(), options.withMinSamples(protocol.minSamplesPerLayer()));
     return new ProfileResult(
-        recorder.board(), recorder.simulated(), workload, applied, started, timeline, analysis);
+        recorder.board(),
+        recorder.simulated(),
+        workload,
+        applied,
+        started,
+        timeline,
+        analysis,
+        totalRail(recorder.rails(), analysis.rails()));
+  }
+
+  /**
+   * The first rail the source marks as the board's total that was recorded; empty when none is.
+   * This is the one place the total rail is decided; the store and every report read it back.
+   */
+  static String totalRail(List<io.inferwatt.hardware.Rail> sourceRails, List<String> recorded) {
+    return sourceRails.stream()
+        .filter(io.inferwatt.hardware.Rail::total)
+        .map(io.inferwatt.hardware.Rail::name)
+        .filter(recorded::contains)
+        .findFirst()
+        .orElse("");
   }
 
   private static void check(Map<String, Knob> knobs, Map<String, String> settings) {

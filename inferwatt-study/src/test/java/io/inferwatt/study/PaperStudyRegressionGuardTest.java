@@ -45,7 +45,7 @@ class PaperStudyRegressionGuardTest {
 
           @Override
           public void finished(Expansion s, Configuration c, ProfileResult r) {
-            out.put(c.key(), Outcome.of(c.key(), c.settings(), r.analysis()));
+            out.put(c.key(), Outcome.of(c.key(), c.settings(), r));
           }
         },
         new StudyRunner.Listener() {});

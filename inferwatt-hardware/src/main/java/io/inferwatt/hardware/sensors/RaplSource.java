@@ -96,8 +96,27 @@ final class RaplSource implements PowerSource {
     }
     if (!rails.isEmpty()) {
       long[] r = ranges.stream().mapToLong(Long::longValue).toArray();
-      present.add(new RaplSource(dir.toString(), rails, files, r, clock));
+      present.add(new RaplSource(dir.toString(), withTotal(rails), files, r, clock));
     }
+  }
+
+  /**
+   * The board's total among RAPL's zones: the platform zone ({@code psys}) when there is one, else
+   * the package when the CPU has exactly one (its cores, caches and uncore: what a CPU inference
+   * draws); with several packages and no platform zone no single zone is the total.
+   */
+  static List<Rail> withTotal(List<Rail> rails) {
+    if (rails.stream().anyMatch(Rail::total)) {
+      return rails;
+    }
+    List<Rail> packages = rails.stream().filter(r -> r.name().startsWith("package_")).toList();
+    if (packages.size() != 1) {
+      return rails;
+    }
+    Rail p = packages.get(0);
+    return rails.stream()
+        .map(r -> r == p ? new Rail(r.name(), r.label(), r.covers(), true) : r)
+        .toList();
   }
 
   private static Rail rail(String zoneName, String zoneId) {

@@ -35,7 +35,11 @@ class RaplSourceTest {
     assertThat(absent).isEmpty();
     try (PowerSource s = present.get(0)) {
       assertThat(s.rails()).extracting(Rail::name).containsExactly("package_0", "core_0", "dram_0");
-      assertThat(s.rails()).noneMatch(Rail::total);
+      // the one package is what a CPU inference draws: the board's total
+      assertThat(s.rails())
+          .filteredOn(Rail::total)
+          .extracting(Rail::name)
+          .containsExactly("package_0");
       nowNs = 1_000_000_000L;
       Reading first = s.read();
       assertThat(first.allMissing()).isTrue();
@@ -49,6 +53,23 @@ class RaplSourceTest {
       assertThat(r.powerMw()[1]).isEqualTo(0.0);
       assertThat(r.powerMw()[2]).isCloseTo(3_000.0, within(1e-6));
     }
+  }
+
+  @Test
+  void theTotalIsThePlatformZoneElseTheOnlyPackageElseNone() {
+    Rail p0 = new Rail("package_0", "package-0", "", false);
+    Rail p1 = new Rail("package_1", "package-1", "", false);
+    Rail dram = new Rail("dram_0", "dram", "", false);
+    Rail psys = new Rail("psys", "psys", "", true);
+    assertThat(RaplSource.withTotal(List.of(dram, p0)))
+        .filteredOn(Rail::total)
+        .extracting(Rail::name)
+        .containsExactly("package_0");
+    assertThat(RaplSource.withTotal(List.of(p0, p1))).noneMatch(Rail::total);
+    assertThat(RaplSource.withTotal(List.of(p0, psys)))
+        .filteredOn(Rail::total)
+        .extracting(Rail::name)
+        .containsExactly("psys");
   }
 
   @Test

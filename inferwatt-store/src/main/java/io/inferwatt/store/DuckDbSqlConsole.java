@@ -1,0 +1,135 @@
+package io.inferwatt.store;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+
+/** {@link SqlConsole} over one read-only, sandboxed DuckDB connection. */
+final class DuckDbSqlConsole implements SqlConsole {
+
+  /**
+   * DuckDB's own sandbox: the file read-only, no file or network access, no extension installed or
+   * loaded, and the configuration locked so that no {@code SET} can lift any of it. Streaming keeps
+   * a large result out of memory.
+   */
+  static Properties sandbox() {
+    Properties p = new Properties();
+    p.setProperty("access_mode", "READ_ONLY");
+    p.setProperty("enable_external_access", "false");
+    p.setProperty("autoinstall_known_extensions", "false");
+    p.setProperty("autoload_known_extensions", "false");
+    p.setProperty("lock_configuration", "true");
+    p.setProperty("jdbc_stream_results", "true");
+    return p;
+  }
+
+  private final Path file;
+  private final Connection conn;
+  private boolean closed;
+
+  private DuckDbSqlConsole(Path file, Connection conn) {
+    this.file = file;
+    this.conn = conn;
+  }
+
+  static DuckDbSqlConsole open(Path file) {
+    Path abs = file.toAbsolutePath().normalize();
+    if (!Files.isRegularFile(abs)) {
+      throw new StoreException(
+          "measurement base " + abs + (Files.exists(abs) ? " is not a file" : " does not exist"));
+    }
+    Connection conn = connect(abs);
+    try {
+      int version = Migrations.currentVersion(abs, conn);
+      int latest = Schema.latest(Schema.MIGRATIONS);
+      Migrations.checkNotNewer(abs, version, latest);
+      if (version < latest) {
+        // a read-only connection cannot migrate: migrate as every writing command does, then reopen
+        conn.close();
+        MeasurementStore.open(abs).close();
+        conn = connect(abs);
+      }
+      return new DuckDbSqlConsole(abs, conn);
+    } catch (SQLException | RuntimeException e) {
+      Transactions.closeQuietly(conn, e);
+      if (e instanceof StoreException se) {
+        throw se;
+      }
+      throw new StoreException(
+          "cannot read the schema version of measurement base " + abs + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Connection connect(Path abs) {
+    try {
+      return DriverManager.getConnection("jdbc:duckdb:" + abs, sandbox());
+    } catch (SQLException e) {
+      throw DuckDbStore.openFailure(abs, e);
+    }
+  }
+
+  @Override
+  public synchronized Streamed stream(String sql, long maxRows, RowSink sink) {
+    if (closed) {
+      throw new IllegalStateException("measurement base " + file + " is closed");
+    }
+    if (maxRows < 0) {
+      throw new IllegalArgumentException("maxRows is negative: " + maxRows);
+    }
+    try (Statement st = conn.createStatement()) {
+      if (!st.execute(sql)) {
+        return new Streamed(0, false);
+      }
+      try (ResultSet rs = st.getResultSet()) {
+        ResultSetMetaData md = rs.getMetaData();
+        int n = md.getColumnCount();
+        List<String> columns = new ArrayList<>(n);
+        List<String> types = new ArrayList<>(n);
+        for (int i = 1; i <= n; i++) {
+          columns.add(md.getColumnLabel(i));
+          types.add(md.getColumnTypeName(i));
+        }
+        sink.columns(List.copyOf(columns), List.copyOf(types));
+        long rows = 0;
+        while (rs.next()) {
+          if (maxRows > 0 && rows == maxRows) {
+            return new Streamed(rows, true);
+          }
+          String[] row = new String[n];
+          for (int i = 1; i <= n; i++) {
+            row[i - 1] = rs.getString(i);
+          }
+          sink.row(java.util.Collections.unmodifiableList(Arrays.asList(row)));
+          rows++;
+        }
+        return new Streamed(rows, false);
+      }
+    } catch (SQLException e) {
+      throw new StoreException(
+          "query on measurement base " + file + " failed: " + e.getMessage() + "\n  query: " + sql,
+          e);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      conn.close();
+    } catch (SQLException e) {
+      throw new StoreException("cannot close measurement base " + file + ": " + e.getMessage(), e);
+    }
+  }
+}
