@@ -218,29 +218,41 @@ public record RunDetails(
     return lo;
   }
 
-  /** Trapezoidal integral of rail {@code r} over [a, b] (covered by the samples), in mJ. */
+  /**
+   * Trapezoidal integral of rail {@code r} over [a, b], in mJ, over that rail's own readings: a gap
+   * (an empty reading, NaN) is bridged linearly between its neighbours, as the analysis does, and
+   * never makes the whole inference NaN. NaN only when no reading of the rail is at or before
+   * {@code a}, or at or after {@code b}.
+   */
   private static double integralMj(List<PowerSample> s, long[] t, int r, long a, long b) {
-    int i = Math.max(0, lowerBound(t, a) - 1);
+    int i = lowerBound(t, a + 1) - 1; // the last reading at or before a
+    while (i >= 0 && Double.isNaN(s.get(i).powerMw()[r])) {
+      i--;
+    }
+    if (i < 0) {
+      return Double.NaN;
+    }
+    long t0 = t[i];
+    double p0 = s.get(i).powerMw()[r];
     double areaMwNs = 0;
-    for (; i + 1 < t.length && t[i] < b; i++) {
-      long t0 = t[i];
-      long t1 = t[i + 1];
-      double p0 = s.get(i).powerMw()[r];
-      double p1 = s.get(i + 1).powerMw()[r];
-      if (Double.isNaN(p0) || Double.isNaN(p1)) {
-        return Double.NaN;
-      }
-      long lo = Math.max(t0, a);
-      long hi = Math.min(t1, b);
-      if (hi <= lo) {
+    for (int j = i + 1; j < t.length && t0 < b; j++) {
+      double p1 = s.get(j).powerMw()[r];
+      if (Double.isNaN(p1)) {
         continue;
       }
-      double span = t1 - t0;
-      double pa = p0 + (p1 - p0) * (lo - t0) / span;
-      double pb = p0 + (p1 - p0) * (hi - t0) / span;
-      areaMwNs += (hi - lo) * (pa + pb) / 2;
+      long t1 = t[j];
+      long lo = Math.max(t0, a);
+      long hi = Math.min(t1, b);
+      if (hi > lo) {
+        double span = t1 - t0;
+        double pa = p0 + (p1 - p0) * (lo - t0) / span;
+        double pb = p0 + (p1 - p0) * (hi - t0) / span;
+        areaMwNs += (hi - lo) * (pa + pb) / 2;
+      }
+      t0 = t1;
+      p0 = p1;
     }
-    return areaMwNs / 1e9;
+    return t0 < b ? Double.NaN : areaMwNs / 1e9;
   }
 
   private static Optional<LoggerStats> logger(List<PowerSample> samples, String source) {
