@@ -182,20 +182,26 @@ public final class Analyzer {
   static void integrate(
       IntervalSweep sweep, long t0, double p0, long t1, double p1, double[] area, int nr, int r) {
     int k = sweep.advanceWindow(t0, t1);
-    double span = t1 - t0;
     for (int i = 0; i < k; i++) {
       int id = sweep.active(i);
-      long a = Math.max(t0, sweep.start(id));
-      long b = Math.min(t1, sweep.end(id));
-      if (b <= a) {
-        continue;
-      }
-      double fa = (a - t0) / span;
-      double fb = (b - t0) / span;
-      double pa = p0 + (p1 - p0) * fa;
-      double pb = p0 + (p1 - p0) * fb;
-      area[id * nr + r] += (b - a) * (pa + pb) / 2;
+      area[id * nr + r] += overlapMwNs(t0, p0, t1, p1, sweep.start(id), sweep.end(id));
     }
+  }
+
+  /**
+   * The trapezoid between readings (t0, p0) and (t1, p1), mW × ns, over the part of [t0, t1] that
+   * [a, b] covers, with the power interpolated linearly at its ends; 0 when they do not overlap.
+   */
+  static double overlapMwNs(long t0, double p0, long t1, double p1, long a, long b) {
+    long lo = Math.max(t0, a);
+    long hi = Math.min(t1, b);
+    if (hi <= lo) {
+      return 0;
+    }
+    double span = t1 - t0;
+    double pLo = p0 + (p1 - p0) * ((lo - t0) / span);
+    double pHi = p0 + (p1 - p0) * ((hi - t0) / span);
+    return (hi - lo) * (pLo + pHi) / 2;
   }
 
   /** Latency statistics of {@code ms} (in the order the inferences came; sorted here). */

@@ -154,20 +154,14 @@ final class InferencePower {
   void integrate(int r, long t0, double p0, long t1, double p1) {
     IntervalQueue sweep = areas[r];
     int k = sweep.advanceWindow(t0, t1);
-    double span = t1 - t0;
     for (int i = 0; i < k; i++) {
       long id = sweep.active(i);
-      long a = Math.max(t0, sweep.start(id));
-      long b = Math.min(t1, sweep.end(id));
-      if (b <= a) {
+      double area = Analyzer.overlapMwNs(t0, p0, t1, p1, sweep.start(id), sweep.end(id));
+      if (area == 0) {
         continue;
       }
-      double fa = (a - t0) / span;
-      double fb = (b - t0) / span;
-      double pa = p0 + (p1 - p0) * fa;
-      double pb = p0 + (p1 - p0) * fb;
       int at = (int) (sweep.tag(id) - pBase);
-      pArea[at * nr + r] += (b - a) * (pa + pb) / 2;
+      pArea[at * nr + r] += area;
     }
   }
 }
