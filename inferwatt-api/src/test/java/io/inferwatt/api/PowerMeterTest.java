@@ -102,7 +102,9 @@ class PowerMeterTest {
       Measurement m = w.measurement();
       assertThat(m.durationNs()).isLessThan(meter.resolutionNs());
       assertThat(m.belowResolution()).isTrue();
-      assertThat(m.samples()).isZero();
+      // shorter than one sensor period: a reading may fall inside (two when a late read is followed
+      // by the next one on time), so the flag, not the count, says the window is too short
+      assertThat(m.samples()).isLessThanOrEqualTo(2);
       assertThat(m.energyMj("in")).isPositive();
       assertThat(m.meanPowerMw("in")).isCloseTo(2300, within(1.0));
     }
