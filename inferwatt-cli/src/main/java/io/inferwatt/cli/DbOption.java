@@ -29,10 +29,19 @@ final class DbOption {
    * @param hint what to do when it does not, for the one-line error
    */
   Store openExisting(String hint) {
+    return Store.open(existing(hint));
+  }
+
+  /**
+   * {@code --db}, which must exist (for a command that opens the file itself).
+   *
+   * @param hint what to do when it does not, for the one-line error
+   */
+  Path existing(String hint) {
     if (!Files.exists(path)) {
       throw new BadInputException(path + ": no measurement base here (" + hint + ")");
     }
-    return Store.open(path);
+    return path;
   }
 
   /** Opens the base, creating it when it is not there. */

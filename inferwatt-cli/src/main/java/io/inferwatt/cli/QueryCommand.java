@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,7 +36,10 @@ import picocli.CommandLine.Spec;
       "The base is opened read-only, without file, network or extension access.",
       "Example: inferwatt query \"SELECT run_id, model, latency_ms_mean FROM runs\""
     })
-final class QueryCommand extends BaseCommand implements Callable<Integer> {
+final class QueryCommand implements Callable<Integer> {
+
+  @Mixin DbOption db;
+
   @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "SQL", description = "one SQL statement, usually a SELECT")
@@ -93,7 +97,7 @@ final class QueryCommand extends BaseCommand implements Callable<Integer> {
           default -> new Text(out);
         };
     SqlConsole.Streamed got;
-    try (SqlConsole console = SqlConsole.open(existingBase("name one with --db"))) {
+    try (SqlConsole console = SqlConsole.open(db.existing("name one with --db"))) {
       got = console.stream(sql, max, sink);
     } catch (StoreException e) {
       // a bad or refused statement is bad input: one line, exit 2
