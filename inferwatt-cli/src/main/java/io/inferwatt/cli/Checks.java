@@ -55,13 +55,4 @@ final class Checks {
     }
     return p;
   }
-
-  /** {@code p}, which must be a folder. */
-  static Path inputFolder(String what, Path p) {
-    if (!Files.isDirectory(p)) {
-      throw new BadInputException(
-          what + " " + p + (Files.exists(p) ? " is a file, not a folder" : ": no such folder"));
-    }
-    return p;
-  }
 }

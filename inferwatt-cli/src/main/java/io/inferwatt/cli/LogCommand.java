@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -73,11 +74,7 @@ public final class LogCommand implements Callable<Integer> {
           "time between reads (2ms); 0 reads back to back; default: as fast as each sensor updates")
   Duration period;
 
-  @Option(
-      names = "--root",
-      paramLabel = "DIR",
-      description = "read sensors under DIR in place of / (default: ${DEFAULT-VALUE})")
-  Path root = Path.of("/");
+  @Mixin RootOption root;
 
   @Override
   public Integer call() throws Exception {
@@ -89,9 +86,9 @@ public final class LogCommand implements Callable<Integer> {
     if (period != null && period.isNegative()) {
       throw new BadInputException("--period " + format(period) + " is negative; give 0 or more");
     }
-    Checks.inputFolder("--root", root);
+    Path rootDir = root.folder();
     new OutputCheck().output("--out", out).check();
-    try (PowerSources.Discovery found = PowerSources.discover(root)) {
+    try (PowerSources.Discovery found = PowerSources.discover(rootDir)) {
       if (found.present().isEmpty()) {
         StringBuilder why = new StringBuilder("no power source found under " + root);
         found

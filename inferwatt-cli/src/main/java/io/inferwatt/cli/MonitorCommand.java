@@ -6,14 +6,13 @@ import io.inferwatt.hardware.sensors.PowerSources;
 import io.inferwatt.hardware.sensors.SourceStats;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -36,11 +35,7 @@ public final class MonitorCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--root",
-      paramLabel = "DIR",
-      description = "read sensors under DIR in place of / (default: ${DEFAULT-VALUE})")
-  Path root = Path.of("/");
+  @Mixin RootOption root;
 
   @Option(
       names = "--duration",
@@ -101,9 +96,7 @@ public final class MonitorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!Files.isDirectory(root)) {
-      throw new BadInputException("--root " + root + " is not a folder");
-    }
+    root.folder();
     if (duration != null && (duration.isNegative() || duration.isZero())) {
       throw new BadInputException(
           "--duration " + LogCommand.format(duration) + " must be positive");
@@ -124,7 +117,7 @@ public final class MonitorCommand implements Callable<Integer> {
 
   private void monitor(InetSocketAddress addr, PrintWriter out, boolean ansi)
       throws InterruptedException {
-    try (PowerSources.Discovery found = PowerSources.discover(root)) {
+    try (PowerSources.Discovery found = PowerSources.discover(root.path)) {
       if (found.present().isEmpty()) {
         StringBuilder why = new StringBuilder();
         for (AbsentSource a : found.absent()) {

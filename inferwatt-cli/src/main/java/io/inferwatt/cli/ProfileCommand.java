@@ -67,11 +67,7 @@ final class ProfileCommand implements Callable<Integer> {
       description = "an ONNX file, or with --engine command the runner's command line")
   List<String> positional = new ArrayList<>();
 
-  @Option(
-      names = "--root",
-      defaultValue = "/",
-      description = "where the power sensors' files are (default: ${DEFAULT-VALUE})")
-  Path root;
+  @Mixin RootOption root;
 
   @Option(
       names = "--inputs",
@@ -261,7 +257,7 @@ final class ProfileCommand implements Callable<Integer> {
             model,
             seed,
             sensorWindowMs,
-            root,
+            root.path,
             new Boards.EngineOptions(
                 inputs, threads, runnerTimeoutNs, trtexec, engineCache, precision),
             spec.commandLine().getErr()::println);

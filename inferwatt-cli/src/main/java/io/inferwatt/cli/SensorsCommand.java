@@ -14,7 +14,6 @@ import io.inferwatt.hardware.sensors.PowerSources;
 import io.inferwatt.hardware.sensors.Reading;
 import io.inferwatt.hardware.sensors.SourceStats;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,11 +45,7 @@ public final class SensorsCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--root",
-      paramLabel = "DIR",
-      description = "read sensors under DIR in place of / (default: ${DEFAULT-VALUE})")
-  Path root = Path.of("/");
+  @Mixin RootOption root;
 
   @Mixin FormatOption output;
 
@@ -74,14 +69,12 @@ public final class SensorsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!Files.isDirectory(root)) {
-      throw new BadInputException("--root " + root + " is not a folder");
-    }
+    Path rootDir = root.folder();
     if (duration.isNegative()) {
       throw new BadInputException("--duration " + LogCommand.format(duration) + " is negative");
     }
     PrintWriter out = spec.commandLine().getOut();
-    try (PowerSources.Discovery found = PowerSources.discover(root)) {
+    try (PowerSources.Discovery found = PowerSources.discover(rootDir)) {
       List<Result> results = measure(found.present(), out);
       if (output.json()) {
         out.println(json(results, found.absent()));
@@ -173,7 +166,7 @@ public final class SensorsCommand implements Callable<Integer> {
   private void text(List<Result> results, List<AbsentSource> absent, PrintWriter out) {
     if (results.isEmpty()) {
       out.println(
-          "No power source found" + (root.getParent() == null ? "." : " under " + root + "."));
+          "No power source found" + (root.path.getParent() == null ? "." : " under " + root + "."));
     }
     for (Result r : results) {
       PowerSource s = r.source;
