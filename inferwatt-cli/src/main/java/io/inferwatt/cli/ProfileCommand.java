@@ -252,15 +252,16 @@ final class ProfileCommand implements Callable<Integer> {
     Boards.Opened opened =
         Boards.openProfile(
             board,
-            engine,
-            positional,
-            model,
-            seed,
-            sensorWindowMs,
-            root.path,
-            new Boards.EngineOptions(
-                inputs, threads, runnerTimeoutNs, trtexec, engineCache, precision),
-            spec.commandLine().getErr()::println);
+            new Boards.ProfileRequest(
+                engine,
+                positional,
+                model,
+                seed,
+                sensorWindowMs,
+                root.path,
+                new Boards.EngineOptions(
+                    inputs, threads, runnerTimeoutNs, trtexec, engineCache, precision),
+                spec.commandLine().getErr()::println));
     Recorder recorder = opened.recorder();
     NetworkSpec net = opened.network();
     Workload workload = new Workload(net, batch, mode, input);

@@ -176,23 +176,11 @@ public final class Boards {
    *
    * @throws IllegalArgumentException for an unknown board or a request that does not fit it
    */
-  public static Opened openProfile(
-      String board,
-      String engine,
-      List<String> positional,
-      String model,
-      long seed,
-      double sensorWindowMs,
-      Path root,
-      EngineOptions options,
-      Consumer<String> notes) {
-    boolean command = "command".equals(engine);
-    boolean file = !command && !positional.isEmpty();
+  public static Opened openProfile(String board, ProfileRequest request) {
+    boolean command = "command".equals(request.engine());
+    boolean file = !command && !request.positional().isEmpty();
     String b = board != null ? board : (file || command ? "local" : VirtualBoard.NAME);
-    return get(b)
-        .openProfile(
-            new ProfileRequest(
-                engine, positional, model, seed, sensorWindowMs, root, options, notes));
+    return get(b).openProfile(request);
   }
 
   /**
