@@ -360,19 +360,16 @@ public final class SamplesCsv {
       double v = Numbers.parseDouble(b, i, e);
       if (Double.isNaN(v)) {
         String text = field(col).trim();
+        String problem = null;
         try {
           v = Double.parseDouble(text);
+          if (!Double.isFinite(v)) {
+            problem = "is not finite";
+          }
         } catch (NumberFormatException x) {
-          throw new FormatException(
-              file,
-              in.lineNumber(),
-              "power "
-                  + LineReader.quote(text)
-                  + " of rail "
-                  + rails.get(rail)
-                  + " is not a number (a gap is an empty field)");
+          problem = "is not a number";
         }
-        if (!Double.isFinite(v)) {
+        if (problem != null) {
           throw new FormatException(
               file,
               in.lineNumber(),
@@ -380,7 +377,9 @@ public final class SamplesCsv {
                   + LineReader.quote(text)
                   + " of rail "
                   + rails.get(rail)
-                  + " is not finite (a gap is an empty field)");
+                  + " "
+                  + problem
+                  + " (a gap is an empty field)");
         }
       }
       if (v < 0 || v > IMPLAUSIBLE_MW) {
