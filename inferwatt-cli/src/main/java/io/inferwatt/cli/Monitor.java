@@ -5,6 +5,8 @@ import io.inferwatt.hardware.Rail;
 import io.inferwatt.hardware.sensors.PowerLogger;
 import io.inferwatt.hardware.sensors.PowerSource;
 import io.inferwatt.hardware.sensors.SourceStats;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
@@ -45,6 +47,11 @@ final class Monitor implements AutoCloseable {
     final double[] trend = new double[TREND_POINTS];
     int trendCount;
 
+    /** This rail's Prometheus series, looked up once; null when nothing is served. */
+    GaugeDataPoint powerW;
+
+    CounterDataPoint energyJ;
+
     RailStat(Rail rail) {
       this.rail = rail;
     }
@@ -64,8 +71,6 @@ final class Monitor implements AutoCloseable {
   private final long startNs = System.nanoTime();
   private long nextSecondNs = startNs + 1_000_000_000L;
   private final HTTPServer server;
-  private final Gauge power;
-  private final Counter energy;
   private final boolean simulated;
 
   /**
@@ -86,17 +91,15 @@ final class Monitor implements AutoCloseable {
     }
     if (prometheus == null) {
       server = null;
-      power = null;
-      energy = null;
     } else {
       PrometheusRegistry registry = new PrometheusRegistry();
-      power =
+      Gauge power =
           Gauge.builder()
               .name("hw_power_watts")
               .help("Instantaneous power of a rail, W" + (simulated ? " (simulated)" : ""))
               .labelNames("board", "rail")
               .register(registry);
-      energy =
+      Counter energy =
           Counter.builder()
               .name("hw_energy_joules_total")
               .help(
@@ -105,7 +108,9 @@ final class Monitor implements AutoCloseable {
               .labelNames("board", "rail")
               .register(registry);
       for (RailStat s : rails) {
-        energy.labelValues(board, s.rail.name()).inc(0);
+        s.powerW = power.labelValues(board, s.rail.name());
+        s.energyJ = energy.labelValues(board, s.rail.name());
+        s.energyJ.inc(0);
       }
       try {
         server =
@@ -180,10 +185,10 @@ final class Monitor implements AutoCloseable {
       s.n++;
       s.secondSumMw += p;
       s.secondN++;
-      if (power != null) {
-        power.labelValues(board, s.rail.name()).set(p / 1000.0);
+      if (s.powerW != null) {
+        s.powerW.set(p / 1000.0);
         if (added > 0) {
-          energy.labelValues(board, s.rail.name()).inc(added / 1e12);
+          s.energyJ.inc(added / 1e12);
         }
       }
     }
