@@ -241,14 +241,7 @@ public record RunDetails(
         continue;
       }
       long t1 = t[j];
-      long lo = Math.max(t0, a);
-      long hi = Math.min(t1, b);
-      if (hi > lo) {
-        double span = t1 - t0;
-        double pa = p0 + (p1 - p0) * (lo - t0) / span;
-        double pb = p0 + (p1 - p0) * (hi - t0) / span;
-        areaMwNs += (hi - lo) * (pa + pb) / 2;
-      }
+      areaMwNs += Analyzer.overlapMwNs(t0, p0, t1, p1, a, b);
       t0 = t1;
       p0 = p1;
     }

@@ -192,7 +192,7 @@ public final class Analyzer {
    * The trapezoid between readings (t0, p0) and (t1, p1), mW × ns, over the part of [t0, t1] that
    * [a, b] covers, with the power interpolated linearly at its ends; 0 when they do not overlap.
    */
-  static double overlapMwNs(long t0, double p0, long t1, double p1, long a, long b) {
+  public static double overlapMwNs(long t0, double p0, long t1, double p1, long a, long b) {
     long lo = Math.max(t0, a);
     long hi = Math.min(t1, b);
     if (hi <= lo) {
