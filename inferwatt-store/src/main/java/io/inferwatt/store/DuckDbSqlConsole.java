@@ -13,7 +13,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 
-/** {@link SqlConsole} over one read-only, sandboxed DuckDB connection. */
+/**
+ * {@link SqlConsole} over one read-only connection: a sandboxed DuckDB file, or a PostgreSQL base
+ * in read-only transactions (for a role without write rights, see {@code docs/fleet.md}).
+ */
 final class DuckDbSqlConsole implements SqlConsole {
 
   /**
@@ -32,13 +35,59 @@ final class DuckDbSqlConsole implements SqlConsole {
     return p;
   }
 
-  private final Path file;
+  private final Object file;
   private final Connection conn;
+  private final boolean postgres;
   private boolean closed;
 
-  private DuckDbSqlConsole(Path file, Connection conn) {
+  private DuckDbSqlConsole(Object file, Connection conn, boolean postgres) {
     this.file = file;
     this.conn = conn;
+    this.postgres = postgres;
+  }
+
+  /**
+   * Opens the PostgreSQL base {@code base} for queries: every statement runs in a read-only
+   * transaction that is rolled back after it. The base must be at this inferwatt's schema version
+   * (a read-only role cannot migrate it; any other command with a writing role does).
+   */
+  static DuckDbSqlConsole openPostgres(PgBase base) {
+    String name = base.toString();
+    Connection conn;
+    try {
+      conn = base.connect();
+    } catch (SQLException e) {
+      throw new StoreException(
+          "cannot connect to measurement base " + name + ": " + e.getMessage(), e);
+    }
+    try {
+      int version = Migrations.currentVersion(name, conn);
+      int latest = Schema.latest(Schema.MIGRATIONS);
+      Migrations.checkNotNewer(name, version, latest);
+      if (version < latest) {
+        throw new BadBaseException(
+            "measurement base "
+                + name
+                + " has schema version "
+                + version
+                + ", older than "
+                + latest
+                + "; open it once with a writing role (e.g. inferwatt runs --base ...) to migrate it");
+      }
+      try (Statement st = conn.createStatement()) {
+        st.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY");
+        st.execute("SET statement_timeout = '300s'");
+      }
+      conn.setReadOnly(true);
+      conn.setAutoCommit(false);
+      return new DuckDbSqlConsole(name, conn, true);
+    } catch (SQLException | RuntimeException e) {
+      Transactions.closeQuietly(conn, e);
+      if (e instanceof StoreException se) {
+        throw se;
+      }
+      throw new StoreException("cannot open measurement base " + name + ": " + e.getMessage(), e);
+    }
   }
 
   static DuckDbSqlConsole open(Path file) {
@@ -58,7 +107,7 @@ final class DuckDbSqlConsole implements SqlConsole {
         MeasurementStore.open(abs).close();
         conn = connect(abs);
       }
-      return new DuckDbSqlConsole(abs, conn);
+      return new DuckDbSqlConsole(abs, conn, false);
     } catch (SQLException | RuntimeException e) {
       Transactions.closeQuietly(conn, e);
       if (e instanceof StoreException se) {
@@ -86,6 +135,9 @@ final class DuckDbSqlConsole implements SqlConsole {
       throw new IllegalArgumentException("maxRows is negative: " + maxRows);
     }
     try (Statement st = conn.createStatement()) {
+      if (postgres) {
+        st.setFetchSize(1000); // a cursor: rows stream instead of arriving whole
+      }
       if (!st.execute(sql)) {
         return new Streamed(0, false);
       }
@@ -117,6 +169,14 @@ final class DuckDbSqlConsole implements SqlConsole {
       throw new StoreException(
           "query on measurement base " + file + " failed: " + e.getMessage() + "\n  query: " + sql,
           e);
+    } finally {
+      if (postgres) {
+        try {
+          conn.rollback(); // whatever the statement did, nothing of it stays
+        } catch (SQLException e) {
+          // the connection is gone; the next statement says so
+        }
+      }
     }
   }
 

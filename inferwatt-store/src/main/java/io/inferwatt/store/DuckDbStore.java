@@ -9,10 +9,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.duckdb.DuckDBConnection;
+import java.sql.Connection;
 
 /**
- * The measurement base in one DuckDB file, through one JDBC connection; this class opens it and
+ * The measurement base through one JDBC connection, in a DuckDB file or on a PostgreSQL server (the
+ * same schema, migrations and SQL; {@link Dialect} holds the few differences); this class opens it and
  * serializes the calls, and hands each job to its own part: {@link Migrations} (the schema), {@link
  * RunWriter} and {@link RunReader} (runs), {@link StudyTables} (studies), {@link Export} (files for
  * other tools). Every save runs in one transaction ({@link Transactions}).
@@ -29,8 +30,11 @@ final class DuckDbStore implements MeasurementStore {
 
   static final SaveHook NO_HOOK = table -> {};
 
-  private final Path file;
-  private final DuckDBConnection conn;
+  /** The base's file, or its URL (without secrets) on PostgreSQL; for messages. */
+  private final Object file;
+
+  private final Connection conn;
+  private final Dialect dialect;
 
   /**
    * The base's schema version, the latest of the migrations it was opened with (a test may open it
@@ -43,11 +47,13 @@ final class DuckDbStore implements MeasurementStore {
   private final StudyTables studies;
   private boolean closed;
 
-  private DuckDbStore(Path file, DuckDBConnection conn, SaveHook hook, int schemaVersion) {
+  private DuckDbStore(
+      Object file, Connection conn, Dialect dialect, SaveHook hook, int schemaVersion) {
     this.file = file;
     this.conn = conn;
+    this.dialect = dialect;
     this.schemaVersion = schemaVersion;
-    this.writer = new RunWriter(file, conn, hook, schemaVersion);
+    this.writer = new RunWriter(file, conn, dialect, hook, schemaVersion);
     this.reader = new RunReader(file, conn, schemaVersion);
     this.studies = new StudyTables(file, conn, writer, reader);
   }
@@ -66,19 +72,76 @@ final class DuckDbStore implements MeasurementStore {
     } catch (IOException e) {
       throw new StoreException("cannot create the folder of measurement base " + abs, e);
     }
-    DuckDBConnection conn;
+    Connection conn;
     try {
-      conn = DriverManager.getConnection("jdbc:duckdb:" + abs).unwrap(DuckDBConnection.class);
+      conn = DriverManager.getConnection("jdbc:duckdb:" + abs);
     } catch (SQLException e) {
       throw openFailure(abs, e);
     }
     try {
-      int version = Migrations.migrate(abs, conn, migrations);
-      return new DuckDbStore(abs, conn, hook, version);
+      int version = Migrations.migrate(abs, conn, migrations, Dialect.DUCKDB);
+      return new DuckDbStore(abs, conn, Dialect.DUCKDB, hook, version);
     } catch (RuntimeException e) {
       Transactions.closeQuietly(conn, e);
       throw e;
     }
+  }
+
+  /** An empty base in memory (DuckDB), e.g. to export a PostgreSQL base through. */
+  static DuckDbStore inMemory(List<Migration> migrations) {
+    try {
+      Connection conn = DriverManager.getConnection("jdbc:duckdb:");
+      int version = Migrations.migrate("(in memory)", conn, migrations, Dialect.DUCKDB);
+      return new DuckDbStore("(in memory)", conn, Dialect.DUCKDB, NO_HOOK, version);
+    } catch (SQLException e) {
+      throw new StoreException("cannot open an in-memory base: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Opens the base on the PostgreSQL server {@code base}, creating and migrating its schema with
+   * {@code migrations}. Agents that start together migrate one after the other (a session advisory
+   * lock), and each sees the schema the first one made.
+   */
+  static DuckDbStore openPostgres(PgBase base, List<Migration> migrations, SaveHook hook) {
+    String name = base.toString();
+    Connection conn;
+    try {
+      conn = base.connect();
+    } catch (SQLException e) {
+      throw new StoreException("cannot connect to measurement base " + name + ": " + e.getMessage(), e);
+    }
+    try {
+      int version;
+      try (java.sql.Statement st = conn.createStatement()) {
+        st.execute("SELECT pg_advisory_lock(" + Dialect.WRITER_LOCK + ")");
+        try {
+          if (Migrations.currentVersion(name, conn) < Schema.latest(migrations)) {
+            Dialect.POSTGRESQL.prepare(conn);
+          }
+          version = Migrations.migrate(name, conn, migrations, Dialect.POSTGRESQL);
+        } finally {
+          st.execute("SELECT pg_advisory_unlock(" + Dialect.WRITER_LOCK + ")");
+        }
+      }
+      return new DuckDbStore(name, conn, Dialect.POSTGRESQL, hook, version);
+    } catch (SQLException | RuntimeException e) {
+      Transactions.closeQuietly(conn, e);
+      if (e instanceof StoreException se) {
+        throw se;
+      }
+      throw new StoreException("cannot open measurement base " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The engine the base lives in. */
+  Dialect dialect() {
+    return dialect;
+  }
+
+  /** The connection, for a caller in this package that holds the store's lock. */
+  Connection connection() {
+    return conn;
   }
 
   private static final Pattern LOCK_HOLDER =
@@ -217,15 +280,22 @@ final class DuckDbStore implements MeasurementStore {
     return reader.studyRun(id);
   }
 
-  /** The base's file. */
-  Path file() {
+  /** The base's file, or its URL on PostgreSQL. */
+  Object file() {
     return file;
   }
 
   @Override
   public synchronized List<ExportedTable> export(Path dir, ExportFormat format, String study) {
     checkOpen();
-    return Export.write(file, conn, studies, dir, format, study);
+    if (dialect == Dialect.DUCKDB) {
+      return Export.write(file, conn, studies, dir, format, study);
+    }
+    // DuckDB writes the Parquet and CSV files: the base's tables go through an in-memory copy
+    try (DuckDbStore copy = inMemory(Schema.MIGRATIONS.subList(0, schemaVersion))) {
+      Transfer.copyTables(file, conn, copy.conn);
+      return Export.write(file, copy.conn, copy.studies, dir, format, study);
+    }
   }
 
   @Override

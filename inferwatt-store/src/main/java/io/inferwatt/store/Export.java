@@ -147,7 +147,7 @@ final class Export {
 
   /** Writes the export (see {@link MeasurementStore#export}) of the base in {@code file}. */
   static List<ExportedTable> write(
-      Path file,
+      Object file,
       Connection conn,
       StudyTables studies,
       Path dir,

@@ -33,6 +33,48 @@ public interface MeasurementStore extends AutoCloseable {
     return DuckDbStore.open(file, Schema.MIGRATIONS, DuckDbStore.NO_HOOK);
   }
 
+  /**
+   * Opens {@code base}: a DuckDB file (as {@link #open(Path)}), or a PostgreSQL base named by a
+   * {@code postgresql://[user@]host[:port]/database[?sslmode=…]} URL, with the same schema,
+   * migrations and SQL. Many processes may have a PostgreSQL base open at once; their saves are
+   * serialized by the server.
+   *
+   * @param passwordFile the file holding the PostgreSQL password, or null for {@code PGPASSWORD} or
+   *     {@code ~/.pgpass}
+   * @throws StoreException as {@link #open(Path)}, or when the server cannot be reached
+   */
+  static MeasurementStore open(String base, Path passwordFile) {
+    if (PgBase.isUrl(base)) {
+      return open(PgBase.parse(base, passwordFile));
+    }
+    return open(Path.of(base));
+  }
+
+  /** Opens the PostgreSQL base {@code base} (see {@link #open(String, Path)}). */
+  static MeasurementStore open(PgBase base) {
+    return DuckDbStore.openPostgres(base, Schema.MIGRATIONS, DuckDbStore.NO_HOOK);
+  }
+
+  /**
+   * Copies configuration {@code configKey} of study {@code studyId} with its run from {@code from}
+   * into {@code to} in one transaction (e.g. from an agent's local spool into the shared base); the
+   * study comes along when {@code to} lacks it. Idempotent: a configuration already in {@code to}
+   * is left as it is.
+   *
+   * @return true when copied now, false when {@code to} held it already
+   * @throws StoreException when {@code from} lacks it or writing fails (nothing is written then)
+   */
+  static boolean transfer(
+      MeasurementStore from, MeasurementStore to, String studyId, String configKey) {
+    DuckDbStore src = (DuckDbStore) from;
+    DuckDbStore dst = (DuckDbStore) to;
+    synchronized (src) {
+      synchronized (dst) {
+        return Transfer.copyStudyRun(src, dst, studyId, configKey);
+      }
+    }
+  }
+
   /** The schema version of the open base (after any migration). */
   int schemaVersion();
 

@@ -1,6 +1,5 @@
 package io.inferwatt.store;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,7 +20,7 @@ final class Migrations {
    *
    * @return the version the base has now
    */
-  static int migrate(Path file, Connection conn, List<Migration> migrations) {
+  static int migrate(Object file, Connection conn, List<Migration> migrations, Dialect dialect) {
     int latest = Schema.latest(migrations);
     int current;
     try {
@@ -38,7 +37,7 @@ final class Migrations {
             () -> {
               try (Statement st = conn.createStatement()) {
                 for (String sql : m.statements()) {
-                  st.execute(sql);
+                  st.execute(dialect.ddl(sql));
                 }
               }
               try (PreparedStatement ps =
@@ -68,7 +67,7 @@ final class Migrations {
   }
 
   /** Refuses a base whose schema is newer than this inferwatt knows. */
-  static void checkNotNewer(Path file, int current, int latest) {
+  static void checkNotNewer(Object file, int current, int latest) {
     if (current > latest) {
       throw new BadBaseException(
           "measurement base "
@@ -82,13 +81,13 @@ final class Migrations {
   }
 
   /** The file's schema version: 0 for an empty file. */
-  static int currentVersion(Path file, Connection conn) throws SQLException {
+  static int currentVersion(Object file, Connection conn) throws SQLException {
     List<String> tables = new ArrayList<>();
     try (Statement st = conn.createStatement();
         ResultSet rs =
             st.executeQuery(
                 "SELECT table_name FROM information_schema.tables"
-                    + " WHERE table_schema = 'main' ORDER BY table_name")) {
+                    + " WHERE table_schema = current_schema() ORDER BY table_name")) {
       while (rs.next()) {
         tables.add(rs.getString(1));
       }
@@ -97,7 +96,7 @@ final class Migrations {
       if (!tables.isEmpty()) {
         throw new BadBaseException(
             file
-                + " is a DuckDB file but not an inferwatt measurement base: it has no table"
+                + " is a database but not an inferwatt measurement base: it has no table"
                 + " schema_version, but tables "
                 + tables);
       }

@@ -33,13 +33,13 @@ import java.util.Optional;
 /** Reads runs back: the run listing, one whole run, its raw samples. */
 final class RunReader {
 
-  private final Path file;
+  private final Object file;
   private final Connection conn;
 
   /** Below {@link Schema#V4} (a test may open a base that old) no rail is marked total. */
   private final int schemaVersion;
 
-  RunReader(Path file, Connection conn, int schemaVersion) {
+  RunReader(Object file, Connection conn, int schemaVersion) {
     this.file = file;
     this.conn = conn;
     this.schemaVersion = schemaVersion;

@@ -11,7 +11,6 @@ import io.inferwatt.core.analysis.AnalysisResult.InferenceSummary;
 import io.inferwatt.core.analysis.AnalysisResult.LatencyMs;
 import io.inferwatt.core.analysis.AnalysisResult.LayerSummary;
 import io.inferwatt.core.analysis.AnalysisResult.PhaseSummary;
-import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,25 +19,32 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.duckdb.DuckDBAppender;
-import org.duckdb.DuckDBConnection;
+import java.sql.Connection;
 
 /**
- * Writes one run's rows into every run table, through DuckDB's appender. It never commits: the
+ * Writes one run's rows into every run table, through the engine's appender ({@link TableAppender}). It never commits: the
  * caller wraps it in the save's transaction.
  */
 final class RunWriter {
 
-  private final Path file;
-  private final DuckDBConnection conn;
+  private final Object file;
+  private final Connection conn;
+  private final Dialect dialect;
   private final DuckDbStore.SaveHook hook;
   private final int schemaVersion;
 
-  RunWriter(Path file, DuckDBConnection conn, DuckDbStore.SaveHook hook, int schemaVersion) {
+  RunWriter(
+      Object file, Connection conn, Dialect dialect, DuckDbStore.SaveHook hook, int schemaVersion) {
     this.file = file;
     this.conn = conn;
+    this.dialect = dialect;
     this.hook = hook;
     this.schemaVersion = schemaVersion;
+  }
+
+  /** Serializes this transaction with every other writer of the base (see {@link Dialect}). */
+  void lock() throws SQLException {
+    dialect.lockWriters(conn);
   }
 
   /** Tells the save hook that {@code table} is written (tests make it fail). */
@@ -48,6 +54,7 @@ final class RunWriter {
 
   long write(RunInput run) throws SQLException {
     AnalysisResult r = run.result();
+    dialect.lockWriters(conn);
     long id = nextRunId();
     int boardId = boardId(run.board());
     List<String> rails = r.rails();
@@ -311,7 +318,7 @@ final class RunWriter {
   }
 
   /** Channels, height and width of a (C, H, W) shape; features as channels of a 1-d shape. */
-  private static void dims(DuckDBAppender a, List<Integer> shape) throws SQLException {
+  private static void dims(TableAppender a, List<Integer> shape) throws SQLException {
     for (int k = 0; k < 3; k++) {
       boolean has = shape.size() == 3 || (shape.size() == 1 && k == 0);
       if (has) {
@@ -323,7 +330,7 @@ final class RunWriter {
   }
 
   /** 0 ("not applicable") becomes NULL. */
-  private static void positive(DuckDBAppender a, int v) throws SQLException {
+  private static void positive(TableAppender a, int v) throws SQLException {
     if (v <= 0) {
       a.appendNull();
     } else {
@@ -345,12 +352,12 @@ final class RunWriter {
   /** Appends rows to one table. */
   @FunctionalInterface
   interface Rows {
-    void append(DuckDBAppender a) throws SQLException;
+    void append(TableAppender a) throws SQLException;
   }
 
   /** Writes {@code table}'s rows through one appender, then tells the save hook. */
   void appendTable(String table, Rows rows) throws SQLException {
-    try (DuckDBAppender a = appender(table)) {
+    try (TableAppender a = appender(table)) {
       rows.append(a);
     }
     hook.afterTable(table);
@@ -388,8 +395,8 @@ final class RunWriter {
     return id;
   }
 
-  DuckDBAppender appender(String table) throws SQLException {
-    return conn.createAppender(DuckDBConnection.DEFAULT_SCHEMA, table);
+  TableAppender appender(String table) throws SQLException {
+    return dialect.appender(conn, table);
   }
 
   /** Checks what the schema cannot express, before anything is written. */

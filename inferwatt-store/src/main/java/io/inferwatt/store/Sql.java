@@ -10,7 +10,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.duckdb.DuckDBAppender;
+
 
 /**
  * How values cross between Java and the base's columns, for every part of the store: NaN and
@@ -92,7 +92,7 @@ final class Sql {
   // ------------------------------------------------------------ writing columns
 
   /** NaN (or a missing value) becomes NULL. */
-  static void real(DuckDBAppender a, Double v) throws SQLException {
+  static void real(TableAppender a, Double v) throws SQLException {
     if (v == null || v.isNaN()) {
       a.appendNull();
     } else {
@@ -101,7 +101,7 @@ final class Sql {
   }
 
   /** A negative count ("unknown") becomes NULL. */
-  static void count(DuckDBAppender a, long v) throws SQLException {
+  static void count(TableAppender a, long v) throws SQLException {
     if (v < 0) {
       a.appendNull();
     } else {
@@ -110,7 +110,7 @@ final class Sql {
   }
 
   /** Mean, low, high, n; a missing estimate is {@link Estimate#NONE}. */
-  static void estimate(DuckDBAppender a, Estimate e) throws SQLException {
+  static void estimate(TableAppender a, Estimate e) throws SQLException {
     Estimate v = e == null ? Estimate.NONE : e;
     real(a, v.mean());
     real(a, v.ci95Low());

@@ -28,6 +28,19 @@ public interface SqlConsole extends AutoCloseable {
     return DuckDbSqlConsole.open(file);
   }
 
+  /**
+   * Opens {@code base}: a DuckDB file as {@link #open(Path)} does, or a {@code postgresql://} URL
+   * (see {@link PgBase}) in read-only transactions, each rolled back after its statement.
+   *
+   * @param passwordFile the file holding the PostgreSQL password, or null
+   */
+  static SqlConsole open(String base, Path passwordFile) {
+    if (PgBase.isUrl(base)) {
+      return DuckDbSqlConsole.openPostgres(PgBase.parse(base, passwordFile));
+    }
+    return open(Path.of(base));
+  }
+
   /** Receives a result: its columns once, then each row. */
   interface RowSink {
     /**

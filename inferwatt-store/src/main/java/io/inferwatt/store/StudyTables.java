@@ -15,18 +15,17 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import org.duckdb.DuckDBAppender;
-import org.duckdb.DuckDBConnection;
+import java.sql.Connection;
 
 /** The study tables: a study with its slices, and its finished configurations with their runs. */
 final class StudyTables {
 
-  private final Path file;
-  private final DuckDBConnection conn;
+  private final Object file;
+  private final Connection conn;
   private final RunWriter writer;
   private final RunReader reader;
 
-  StudyTables(Path file, DuckDBConnection conn, RunWriter writer, RunReader reader) {
+  StudyTables(Object file, Connection conn, RunWriter writer, RunReader reader) {
     this.file = file;
     this.conn = conn;
     this.writer = writer;
@@ -64,6 +63,7 @@ final class StudyTables {
   }
 
   private Void writeStudy(StudyInput study, boolean isNew, long now) throws SQLException {
+    writer.lock();
     if (isNew) {
       try (PreparedStatement ps =
           conn.prepareStatement(
@@ -97,7 +97,7 @@ final class StudyTables {
       ps.setString(1, study.studyId());
       ps.executeUpdate();
     }
-    try (DuckDBAppender a = writer.appender("study_slices")) {
+    try (TableAppender a = writer.appender("study_slices")) {
       for (int i = 0; i < study.slices().size(); i++) {
         StudyInput.Slice sl = study.slices().get(i);
         for (int m = 0; m < sl.configKeys().size(); m++) {
