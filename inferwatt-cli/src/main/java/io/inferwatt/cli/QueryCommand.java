@@ -97,7 +97,7 @@ final class QueryCommand implements Callable<Integer> {
           default -> new Text(out);
         };
     SqlConsole.Streamed got;
-    try (SqlConsole console = SqlConsole.open(db.existing("name one with --db"))) {
+    try (SqlConsole console = db.console("name one with --db")) {
       got = console.stream(sql, max, sink);
     } catch (StoreException e) {
       // a bad or refused statement is bad input: one line, exit 2

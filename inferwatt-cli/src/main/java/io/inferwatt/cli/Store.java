@@ -1,5 +1,6 @@
 package io.inferwatt.cli;
 
+import io.inferwatt.fleet.Results;
 import io.inferwatt.store.MeasurementStore;
 import io.inferwatt.store.RawSamples;
 import io.inferwatt.store.RunDetails;
@@ -21,6 +22,10 @@ final class Store implements AutoCloseable {
 
   static Store open(Path file) {
     return new Store(MeasurementStore.open(file));
+  }
+
+  static Store of(MeasurementStore store) {
+    return new Store(store);
   }
 
   MeasurementStore base() {
@@ -53,36 +58,16 @@ final class Store implements AutoCloseable {
       Map<String, String> environment,
       Optional<RawSamples> samples,
       RunDetails details) {
-    Map<String, String> settings = new LinkedHashMap<>(r.settings());
-    settings.put("batch", Integer.toString(r.workload().batch()));
-    settings.put("mode", r.workload().mode().id());
-    settings.put("input", r.workload().input().id());
-    return new RunInput(
-        r.board(),
-        r.simulated(),
-        r.workload().network().name(),
-        settings,
-        r.startedAt(),
-        Main.version(),
-        environment,
-        r.analysis(),
-        r.totalRail(),
-        samples,
-        details);
+    return Results.runInput(r, environment, samples, details, Main.version());
   }
 
   /** Per-inference records, the network's layer features and the logger's statistics of a run. */
   static RunDetails details(ProfileResult r) {
-    return RunDetails.of(r.timeline(), r.workload().network(), r.board());
+    return Results.details(r);
   }
 
   static Map<String, String> environment() {
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("os.name", System.getProperty("os.name"));
-    env.put("os.version", System.getProperty("os.version"));
-    env.put("os.arch", System.getProperty("os.arch"));
-    env.put("java.version", System.getProperty("java.version"));
-    return env;
+    return Results.environment();
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.inferwatt.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inferwatt.core.BadInputException;
+import io.inferwatt.fleet.Results;
 import io.inferwatt.hardware.Knob;
 import io.inferwatt.hardware.knobs.AppliedSettings;
 import io.inferwatt.store.MeasurementStore;
@@ -45,6 +46,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       StudyCommand.Run.class,
       StudyCommand.Paper.class,
+      StudyCommand.Submit.class,
       StudyCommand.ListStudies.class
     })
 final class StudyCommand implements Runnable {
@@ -148,7 +150,7 @@ final class StudyCommand implements Runnable {
     private Integer dryRun(
         Expansion ex, StudyBoard board, PrintWriter out, String tag, StudyRunner.Needs needs) {
       Set<String> finished = new HashSet<>();
-      if (Files.exists(db.path)) {
+      if (db.exists()) {
         try (Store store = db.openExisting()) {
           store
               .base()
@@ -254,6 +256,70 @@ final class StudyCommand implements Runnable {
   }
 
   @Command(
+      name = "submit",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Queue every configuration of PLAN in a PostgreSQL base for the fleet's agents",
+        "(inferwatt agent); submitting again adds only what is new (docs/fleet.md)."
+      })
+  static final class Submit implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Mixin DbOption db;
+
+    @Parameters(index = "0", paramLabel = "PLAN", description = "the plan file")
+    Path planFile;
+
+    @Option(
+        names = "--replicas",
+        defaultValue = "1",
+        description = "measure each configuration on this many distinct boards (default: 1)")
+    int replicas;
+
+    @Option(
+        names = "--labels",
+        split = ",",
+        paramLabel = "LABEL",
+        description = "labels a board must have to run these jobs (e.g. jetson-nano,jp4)")
+    List<String> labels = new java.util.ArrayList<>();
+
+    @Option(
+        names = "--max-attempts",
+        defaultValue = "3",
+        description = "claims before a job is failed for good (default: ${DEFAULT-VALUE})")
+    int maxAttempts;
+
+    @Override
+    public Integer call() {
+      if (!db.postgres()) {
+        throw new BadInputException(
+            "study submit needs a PostgreSQL base (--base postgresql://host/db); for one board"
+                + " and a DuckDB file use 'study run'");
+      }
+      Plan plan = Plans.load(Checks.inputFile("the plan", planFile));
+      io.inferwatt.fleet.Submission.Summary s =
+          io.inferwatt.fleet.Submission.submit(db.pg(), plan, labels, replicas, maxAttempts);
+      spec.commandLine()
+          .getOut()
+          .printf(
+              Locale.ROOT,
+              "%sstudy %s: %d configurations x %d replicas = %d jobs for board %s%s in %s;"
+                  + " %d added now, %d already stored%n",
+              plan.board().startsWith("sim:") ? "[simulated] " : "",
+              plan.study(),
+              s.configurations(),
+              replicas,
+              s.jobs(),
+              plan.board(),
+              labels.isEmpty() ? "" : " with labels " + String.join(",", labels),
+              db,
+              s.added(),
+              s.alreadyStored());
+      return 0;
+    }
+  }
+
+  @Command(
       name = "list",
       mixinStandardHelpOptions = true,
       description = "List the studies in the measurement base.")
@@ -325,23 +391,9 @@ final class StudyCommand implements Runnable {
 
     @Override
     public Set<String> begin(Expansion study) {
-      Plan p = study.plan();
-      List<StudyInput.Slice> slices =
-          study.slices().stream()
-              .map(s -> new StudyInput.Slice(s.label(), s.factors(), s.keys()))
-              .toList();
-      boolean simulated = p.board().startsWith("sim:");
-      store.saveStudy(
-          new StudyInput(
-              p.study(),
-              p.board(),
-              p.engine(),
-              simulated,
-              p.text(),
-              study.configurations().size(),
-              slices));
+      store.saveStudy(Results.studyInput(study));
       Set<String> done = new HashSet<>();
-      for (StudyConfigurationRow r : store.studyConfigurations(p.study())) {
+      for (StudyConfigurationRow r : store.studyConfigurations(study.plan().study())) {
         done.add(r.configKey());
       }
       return done;
