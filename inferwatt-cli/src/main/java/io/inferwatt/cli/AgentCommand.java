@@ -26,8 +26,9 @@ import picocli.CommandLine.Spec;
     name = "agent",
     mixinStandardHelpOptions = true,
     description = {
-      "Claim configurations of submitted studies that this board can run, measure each as",
-      "'study run' does, and store each result in the shared base (docs/fleet.md)."
+      "Measure the configurations of submitted studies that this board can run.",
+      "Each is claimed from the queue, measured as 'study run' does and stored in the shared",
+      "base as it finishes (docs/fleet.md)."
     })
 final class AgentCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -259,8 +259,9 @@ final class StudyCommand implements Runnable {
       name = "submit",
       mixinStandardHelpOptions = true,
       description = {
-        "Queue every configuration of PLAN in a PostgreSQL base for the fleet's agents",
-        "(inferwatt agent); submitting again adds only what is new (docs/fleet.md)."
+        "Queue every configuration of PLAN in a PostgreSQL base for the fleet's agents.",
+        "Agents (inferwatt agent) measure them; submitting again adds only what is new",
+        "(docs/fleet.md)."
       })
   static final class Submit implements Callable<Integer> {
     @Spec CommandSpec spec;

@@ -1,0 +1,154 @@
+package io.inferwatt.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.inferwatt.fleet.ScratchPostgres;
+import io.inferwatt.store.MeasurementStore;
+import io.inferwatt.store.StudyConfigurationRow;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The commands on a PostgreSQL base (a real server in a temporary folder): a study submitted,
+ * drained by an agent, then read by runs, show, query, optima and export exactly as from a DuckDB
+ * file that {@code study run} filled with the same plan.
+ */
+class FleetCliTest {
+  static ScratchPostgres pg;
+  @TempDir static Path dir;
+
+  private static final String PLAN =
+      """
+      study: fleetcli
+      board: sim:nano
+      seed: 5
+      protocol: {warmup: 1, cycles: 20, max_layer_cycles: 20, min_samples_per_layer: 5, idle: 10ms}
+      base: {model: mobilenetv2, cpu.cores: 4}
+      sweeps:
+        - name: cores
+          vary: {cpu.cores: [1, 4]}
+        - name: clocks
+          vary: {cpu.freq_khz: [102000, 1479000]}
+      """;
+
+  @BeforeAll
+  static void start() throws Exception {
+    var why = ScratchPostgres.unavailable();
+    assumeTrue(why.isEmpty(), () -> "no PostgreSQL for this test: " + why.orElse(""));
+    pg = ScratchPostgres.start(false);
+    System.setProperty("inferwatt.state.dir", dir.resolve("state").toString());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    System.clearProperty("inferwatt.state.dir");
+    if (pg != null) {
+      pg.close();
+    }
+  }
+
+  private static CliTest.Run pg(String... args) {
+    List<String> a = new ArrayList<>(List.of(args));
+    a.addAll(List.of("--base", pg.url(), "--password-file", pg.passwordFile().toString()));
+    return CliTest.run(a.toArray(String[]::new));
+  }
+
+  @Test
+  void aSubmittedStudyReadsBackFromPostgresAsFromDuckDb() throws Exception {
+    Path plan = dir.resolve("plan.yaml");
+    Files.writeString(plan, PLAN);
+    CliTest.Run sub = pg("study", "submit", plan.toString(), "--labels", "jetson-nano,jp4");
+    assertThat(sub.code()).as(sub.err()).isZero();
+    assertThat(sub.out()).contains("[simulated] study fleetcli: 3 configurations x 1 replicas");
+
+    // the jobs need the labels: an agent without them finds nothing and exits
+    CliTest.Run idle =
+        pg("agent", "--board", "sim:nano", "--until-empty", "--poll", "100ms", "--id", "bare",
+            "--spool", dir.resolve("bare.duckdb").toString());
+    assertThat(idle.code()).as(idle.err()).isZero();
+    assertThat(idle.out()).contains("0 configurations measured");
+
+    CliTest.Run agent =
+        pg("agent", "--board", "sim:nano", "--labels", "jp4,jetson-nano,extra", "--until-empty",
+            "--poll", "100ms", "--id", "nano-1", "--spool", dir.resolve("spool.duckdb").toString());
+    assertThat(agent.code()).as(agent.err()).isZero();
+    assertThat(agent.out()).contains("[simulated] agent nano-1: 3 configurations measured");
+
+    CliTest.Run status = pg("fleet", "status", "--format", "json");
+    assertThat(status.code()).as(status.err()).isZero();
+    JsonNode j = status.json();
+    assertThat(j.fieldNames()).toIterable().containsExactly("jobs", "agents");
+    assertThat(j.get("jobs").fieldNames()).toIterable()
+        .containsExactly("queued", "running", "done", "failed");
+    assertThat(j.at("/jobs/done").asInt()).isEqualTo(3);
+    assertThat(j.at("/jobs/queued").asInt()).isZero();
+    JsonNode nano = null;
+    for (JsonNode a : j.get("agents")) {
+      assertThat(a.fieldNames()).toIterable()
+          .containsExactly("id", "board", "labels", "last_heartbeat", "job");
+      if (a.get("id").asText().equals("nano-1")) {
+        nano = a;
+      }
+    }
+    assertThat(nano).isNotNull();
+    assertThat(nano.get("labels").toString()).isEqualTo("[\"extra\",\"jetson-nano\",\"jp4\"]");
+    assertThat(nano.get("job").isNull()).isTrue();
+    assertThat(pg("fleet", "status").out()).contains("jobs: 0 queued, 0 running, 3 done");
+
+    // the same rows in a DuckDB file, copied through the store
+    String duck = dir.resolve("same.duckdb").toString();
+    try (MeasurementStore from = MeasurementStore.open(pg.url(), pg.passwordFile());
+        MeasurementStore to = MeasurementStore.open(Path.of(duck))) {
+      for (StudyConfigurationRow r : from.studyConfigurations("fleetcli")) {
+        assertThat(MeasurementStore.transfer(from, to, "fleetcli", r.configKey())).isTrue();
+      }
+    }
+    assertThat(pg("runs").out()).isEqualTo(CliTest.run("runs", "--db", duck).out().replace(duck, "x"));
+
+    CliTest.Run runs = pg("runs");
+    assertThat(runs.code()).as(runs.err()).isZero();
+    assertThat(runs.out().lines().filter(l -> l.contains("mobilenetv2")).count()).isEqualTo(3);
+    CliTest.Run show = pg("show", "1");
+    assertThat(show.code()).as(show.err()).isZero();
+    assertThat(show.out()).contains("sim:nano");
+    CliTest.Run q = pg("query", "SELECT count(*) AS n FROM study_configurations", "--format", "csv");
+    assertThat(q.code()).as(q.err()).isZero();
+    assertThat(q.out()).contains("n").contains("3");
+
+    CliTest.Run op = pg("optima", "--format", "json");
+    CliTest.Run od = CliTest.run("optima", "--db", duck, "--format", "json");
+    assertThat(op.code()).as(op.err()).isZero();
+    assertThat(od.code()).as(od.err()).isZero();
+    assertThat(op.json()).isEqualTo(od.json());
+    assertThat(op.json().get("slices").size()).isPositive();
+
+    CliTest.Run ex = pg("export", "--out", dir.resolve("export").toString());
+    assertThat(ex.code()).as(ex.err()).isZero();
+    assertThat(dir.resolve("export/runs")).isDirectory();
+  }
+
+  @Test
+  void writesThroughQueryAreRefusedAndAPasswordInTheUrlToo() {
+    CliTest.Run w = pg("query", "DELETE FROM runs");
+    assertThat(w.code()).isEqualTo(2);
+    assertThat(w.err()).contains("read-only transaction");
+    CliTest.Run pw = CliTest.run("runs", "--base", "postgresql://u:secret@127.0.0.1:1/x");
+    assertThat(pw.code()).isEqualTo(2);
+    assertThat(pw.err()).contains("password").doesNotContain("secret");
+    CliTest.Run file =
+        CliTest.run("study", "submit", "plan.yaml", "--db", dir.resolve("f.duckdb").toString());
+    assertThat(file.code()).isEqualTo(2);
+    assertThat(file.err()).contains("needs a PostgreSQL base");
+    CliTest.Run agent =
+        CliTest.run("agent", "--board", "sim:nano", "--db", dir.resolve("f.duckdb").toString());
+    assertThat(agent.code()).isEqualTo(2);
+  }
+}
