@@ -118,6 +118,16 @@ public final class JobQueue implements AutoCloseable {
   public void install() throws SQLException {
     try {
       Connection c = conn();
+      try (Statement st = c.createStatement();
+          ResultSet rs =
+              st.executeQuery(
+                  "SELECT to_regclass('fleet_agents') IS NOT NULL"
+                      + " AND to_regclass('fleet_jobs_leases') IS NOT NULL")) {
+        rs.next();
+        if (rs.getBoolean(1)) {
+          return; // installed: no lock (a session lock would not survive a transaction pooler)
+        }
+      }
       try (Statement st = c.createStatement()) {
         st.execute("SELECT pg_advisory_lock(" + DDL_LOCK + ")");
         try {

@@ -112,7 +112,11 @@ final class DuckDbStore implements MeasurementStore {
       throw new StoreException("cannot connect to measurement base " + name + ": " + e.getMessage(), e);
     }
     try {
-      int version;
+      int version = Migrations.currentVersion(name, conn);
+      if (version == Schema.latest(migrations)) {
+        // the usual case: no lock (a session lock would not survive a transaction pooler)
+        return new DuckDbStore(name, conn, Dialect.POSTGRESQL, hook, version);
+      }
       try (java.sql.Statement st = conn.createStatement()) {
         st.execute("SELECT pg_advisory_lock(" + Dialect.WRITER_LOCK + ")");
         try {

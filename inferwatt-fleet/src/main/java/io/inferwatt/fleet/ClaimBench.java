@@ -1,0 +1,150 @@
+package io.inferwatt.fleet;
+
+import io.inferwatt.store.PgBase;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The queue's claim benchmark ({@code scripts/fleet-claim-bench.sh}): {@code jobs} queued
+ * configurations drained by {@code agents} threads, each with its own connection, claiming and
+ * marking done as fast as they can. The measurement is a no-op (the claim path alone: reap,
+ * claim, heartbeat row, done), so the numbers are the queue's ceiling, not a study's pace.
+ *
+ * <p>Arguments: {@code [jobs] [agents] [postgresql-url password-file]}; without a URL it starts a
+ * scratch server with durable commits. Prints claims per second, claim latency (p50, p99, max)
+ * and the exactly-once check (duplicates, lost jobs).
+ */
+public final class ClaimBench {
+  private ClaimBench() {}
+
+  public static void main(String[] args) throws Exception {
+    int jobs = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
+    int agents = args.length > 1 ? Integer.parseInt(args[1]) : 32;
+    ScratchPostgres scratch = null;
+    PgBase base;
+    if (args.length > 3) {
+      base = PgBase.parse(args[2], Path.of(args[3]));
+    } else {
+      scratch = ScratchPostgres.start(true);
+      base = PgBase.parse(scratch.url(), scratch.passwordFile());
+    }
+    try {
+      System.out.println(run(base, jobs, agents));
+    } finally {
+      if (scratch != null) {
+        scratch.close();
+      }
+    }
+  }
+
+  /** One run; returns the report. */
+  static String run(PgBase base, int jobs, int agents) throws Exception {
+    String study = "bench-" + System.nanoTime();
+    try (JobQueue q = new JobQueue(base)) {
+      q.install();
+      List<JobQueue.NewJob> list = new ArrayList<>();
+      for (int i = 0; i < jobs; i++) {
+        list.add(new JobQueue.NewJob("k" + i, 1, i, "bench", false));
+      }
+      q.submit(study, "bench", "bench:fake", List.of(), "sim", 3, list);
+    }
+    ConcurrentHashMap<Long, Integer> claimed = new ConcurrentHashMap<>();
+    long[][] latencies = new long[agents][];
+    AtomicInteger errors = new AtomicInteger();
+    CountDownLatch ready = new CountDownLatch(agents);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Thread> threads = new ArrayList<>();
+    for (int a = 0; a < agents; a++) {
+      int idx = a;
+      Thread t =
+          new Thread(
+              () -> {
+                long[] lat = new long[jobs];
+                int n = 0;
+                JobQueue.AgentInfo me =
+                    new JobQueue.AgentInfo("bench-" + idx, "bench:fake", List.of(), "bench", false);
+                try (JobQueue q = new JobQueue(base)) {
+                  q.register(me);
+                  ready.countDown();
+                  go.await();
+                  while (true) {
+                    long t0 = System.nanoTime();
+                    var job = q.claim(me, Duration.ofMinutes(5));
+                    long t1 = System.nanoTime();
+                    if (job.isEmpty()) {
+                      break;
+                    }
+                    lat[n++] = t1 - t0;
+                    claimed.merge(job.get().jobId(), 1, Integer::sum);
+                    q.done(study, job.get().configKey(), job.get().replica());
+                  }
+                } catch (Exception e) {
+                  errors.incrementAndGet();
+                  e.printStackTrace();
+                } finally {
+                  latencies[idx] = Arrays.copyOf(lat, n);
+                }
+              },
+              "bench-agent-" + a);
+      threads.add(t);
+      t.start();
+    }
+    ready.await();
+    long start = System.nanoTime();
+    go.countDown();
+    for (Thread t : threads) {
+      t.join();
+    }
+    long wallNs = System.nanoTime() - start;
+    long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).sorted().toArray();
+    long duplicates = claimed.values().stream().filter(v -> v > 1).count();
+    long done;
+    try (Connection c = base.connect();
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT count(*) FROM fleet_jobs WHERE state = 'done' AND study_id = '"
+                    + study
+                    + "'")) {
+      rs.next();
+      done = rs.getLong(1);
+    }
+    return String.format(
+        Locale.ROOT,
+        "claim benchmark (fake no-op measurement): %d jobs, %d agent threads%n"
+            + "  claims: %d in %.2f s = %.0f claims/s%n"
+            + "  claim latency: p50 %.2f ms, p99 %.2f ms, max %.2f ms%n"
+            + "  exactly once: %d claimed, %d duplicates, %d lost, %d done, %d agent errors",
+        jobs,
+        agents,
+        all.length,
+        wallNs / 1e9,
+        all.length / (wallNs / 1e9),
+        pct(all, 0.50) / 1e6,
+        pct(all, 0.99) / 1e6,
+        (all.length == 0 ? 0 : all[all.length - 1]) / 1e6,
+        claimed.size(),
+        duplicates,
+        jobs - claimed.size(),
+        done,
+        errors.get());
+  }
+
+  private static double pct(long[] sorted, double p) {
+    if (sorted.length == 0) {
+      return Double.NaN;
+    }
+    int i = (int) Math.ceil(p * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+  }
+}
