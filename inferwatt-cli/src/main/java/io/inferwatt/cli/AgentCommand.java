@@ -114,8 +114,7 @@ final class AgentCommand implements Callable<Integer> {
     new OutputCheck().writesBase(spoolFile).check();
     PrintWriter err = spec.commandLine().getErr();
     JobQueue.AgentInfo info =
-        new JobQueue.AgentInfo(
-            agentId, board, Submission.labels(labels), host(), allowCommands);
+        new JobQueue.AgentInfo(agentId, board, Submission.labels(labels), host(), allowCommands);
     Agent agent =
         new Agent(
             new Agent.Options(
@@ -132,14 +131,16 @@ final class AgentCommand implements Callable<Integer> {
                   err.flush();
                 }));
     Thread main = Thread.currentThread();
-    Thread hook = new Thread(() -> {
-      agent.stop();
-      try {
-        main.join(60_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    Thread hook =
+        new Thread(
+            () -> {
+              agent.stop();
+              try {
+                main.join(60_000);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
     Runtime.getRuntime().addShutdownHook(hook);
     Agent.Summary s = agent.run();
     try {

@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code --db} option (also spelled {@code --base}), a picocli mixin of every command that reads
- * or writes the measurement base: a DuckDB file, or a PostgreSQL base named by a {@code
+ * The {@code --db} option (also spelled {@code --base}), a picocli mixin of every command that
+ * reads or writes the measurement base: a DuckDB file, or a PostgreSQL base named by a {@code
  * postgresql://} URL whose password comes from {@code --password-file}, {@code PGPASSWORD} or
  * {@code ~/.pgpass}, never from the command line.
  */

@@ -8,7 +8,6 @@ import io.inferwatt.store.RunInput;
 import io.inferwatt.study.ProfileResult;
 import io.inferwatt.study.boards.LoggerCost;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 

@@ -71,14 +71,34 @@ class FleetCliTest {
 
     // the jobs need the labels: an agent without them finds nothing and exits
     CliTest.Run idle =
-        pg("agent", "--board", "sim:nano", "--until-empty", "--poll", "100ms", "--id", "bare",
-            "--spool", dir.resolve("bare.duckdb").toString());
+        pg(
+            "agent",
+            "--board",
+            "sim:nano",
+            "--until-empty",
+            "--poll",
+            "100ms",
+            "--id",
+            "bare",
+            "--spool",
+            dir.resolve("bare.duckdb").toString());
     assertThat(idle.code()).as(idle.err()).isZero();
     assertThat(idle.out()).contains("0 configurations measured");
 
     CliTest.Run agent =
-        pg("agent", "--board", "sim:nano", "--labels", "jp4,jetson-nano,extra", "--until-empty",
-            "--poll", "100ms", "--id", "nano-1", "--spool", dir.resolve("spool.duckdb").toString());
+        pg(
+            "agent",
+            "--board",
+            "sim:nano",
+            "--labels",
+            "jp4,jetson-nano,extra",
+            "--until-empty",
+            "--poll",
+            "100ms",
+            "--id",
+            "nano-1",
+            "--spool",
+            dir.resolve("spool.duckdb").toString());
     assertThat(agent.code()).as(agent.err()).isZero();
     assertThat(agent.out()).contains("[simulated] agent nano-1: 3 configurations measured");
 
@@ -86,13 +106,15 @@ class FleetCliTest {
     assertThat(status.code()).as(status.err()).isZero();
     JsonNode j = status.json();
     assertThat(j.fieldNames()).toIterable().containsExactly("jobs", "agents");
-    assertThat(j.get("jobs").fieldNames()).toIterable()
+    assertThat(j.get("jobs").fieldNames())
+        .toIterable()
         .containsExactly("queued", "running", "done", "failed");
     assertThat(j.at("/jobs/done").asInt()).isEqualTo(3);
     assertThat(j.at("/jobs/queued").asInt()).isZero();
     JsonNode nano = null;
     for (JsonNode a : j.get("agents")) {
-      assertThat(a.fieldNames()).toIterable()
+      assertThat(a.fieldNames())
+          .toIterable()
           .containsExactly("id", "board", "labels", "last_heartbeat", "job");
       if (a.get("id").asText().equals("nano-1")) {
         nano = a;
@@ -111,7 +133,8 @@ class FleetCliTest {
         assertThat(MeasurementStore.transfer(from, to, "fleetcli", r.configKey())).isTrue();
       }
     }
-    assertThat(pg("runs").out()).isEqualTo(CliTest.run("runs", "--db", duck).out().replace(duck, "x"));
+    assertThat(pg("runs").out())
+        .isEqualTo(CliTest.run("runs", "--db", duck).out().replace(duck, "x"));
 
     CliTest.Run runs = pg("runs");
     assertThat(runs.code()).as(runs.err()).isZero();
@@ -119,7 +142,8 @@ class FleetCliTest {
     CliTest.Run show = pg("show", "1");
     assertThat(show.code()).as(show.err()).isZero();
     assertThat(show.out()).contains("sim:nano");
-    CliTest.Run q = pg("query", "SELECT count(*) AS n FROM study_configurations", "--format", "csv");
+    CliTest.Run q =
+        pg("query", "SELECT count(*) AS n FROM study_configurations", "--format", "csv");
     assertThat(q.code()).as(q.err()).isZero();
     assertThat(q.out()).contains("n").contains("3");
 

@@ -254,7 +254,8 @@ public final class Agent {
     if (plan == null) {
       Optional<String> text = queue.plan(job.studyId());
       if (text.isEmpty()) {
-        queue.failed(o.info().id(), job.jobId(), "the queue has no plan for study " + job.studyId());
+        queue.failed(
+            o.info().id(), job.jobId(), "the queue has no plan for study " + job.studyId());
         failed++;
         return;
       }

@@ -17,12 +17,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The queue's claim benchmark ({@code scripts/fleet-claim-bench.sh}): {@code jobs} queued
  * configurations drained by {@code agents} threads, each with its own connection, claiming and
- * marking done as fast as they can. The measurement is a no-op (the claim path alone: reap,
- * claim, heartbeat row, done), so the numbers are the queue's ceiling, not a study's pace.
+ * marking done as fast as they can. The measurement is a no-op (the claim path alone: reap, claim,
+ * heartbeat row, done), so the numbers are the queue's ceiling, not a study's pace.
  *
  * <p>Arguments: {@code [jobs] [agents] [postgresql-url password-file]}; without a URL it starts a
- * scratch server with durable commits. Prints claims per second, claim latency (p50, p99, max)
- * and the exactly-once check (duplicates, lost jobs).
+ * scratch server with durable commits. Prints claims per second, claim latency (p50, p99, max) and
+ * the exactly-once check (duplicates, lost jobs).
  */
 public final class ClaimBench {
   private ClaimBench() {}

@@ -20,9 +20,9 @@ import java.util.Optional;
  * beside the measurement tables in the same PostgreSQL database. A job is one configuration of a
  * submitted study (one per replica), tagged with the board kind and labels it needs. Agents claim
  * with {@code SELECT … FOR UPDATE SKIP LOCKED} (no two agents ever get the same job, and none waits
- * for another's claim), hold it with a lease that their heartbeat extends, and mark it done once its
- * result is in the base. A lease that runs out (agent killed, board off) sends the job back to the
- * queue; after {@code max_attempts} claims it is {@code failed} with its error.
+ * for another's claim), hold it with a lease that their heartbeat extends, and mark it done once
+ * its result is in the base. A lease that runs out (agent killed, board off) sends the job back to
+ * the queue; after {@code max_attempts} claims it is {@code failed} with its error.
  *
  * <p>One queue holds one connection and is not thread-safe: each agent thread has its own.
  */
@@ -398,15 +398,14 @@ public final class JobQueue implements AutoCloseable {
   /**
    * Extends the lease of {@code jobId} held by {@code agentId} and the agent's heartbeat.
    *
-   * @return whether the agent still holds the job (false: its lease ran out and it went back to
-   *     the queue, or it was cancelled)
+   * @return whether the agent still holds the job (false: its lease ran out and it went back to the
+   *     queue, or it was cancelled)
    */
   public boolean heartbeat(String agentId, long jobId, Duration lease) throws SQLException {
     try {
       Connection c = conn();
       try (PreparedStatement ps =
-          c.prepareStatement(
-              "UPDATE fleet_agents SET last_heartbeat = now() WHERE agent_id = ?")) {
+          c.prepareStatement("UPDATE fleet_agents SET last_heartbeat = now() WHERE agent_id = ?")) {
         ps.setString(1, agentId);
         ps.executeUpdate();
       }
@@ -525,7 +524,8 @@ public final class JobQueue implements AutoCloseable {
       String id, String board, List<String> labels, Instant lastHeartbeat, Long jobId) {}
 
   /** A job that failed for good. */
-  public record FailedJob(long jobId, String studyId, String configKey, int replica, String error) {}
+  public record FailedJob(
+      long jobId, String studyId, String configKey, int replica, String error) {}
 
   /**
    * The queue at a glance.
@@ -546,7 +546,8 @@ public final class JobQueue implements AutoCloseable {
       Map<String, Long> jobs = new LinkedHashMap<>();
       STATES.forEach(s -> jobs.put(s, 0L));
       try (PreparedStatement ps =
-          c.prepareStatement("SELECT state, count(*) FROM fleet_jobs" + where + " GROUP BY state")) {
+          c.prepareStatement(
+              "SELECT state, count(*) FROM fleet_jobs" + where + " GROUP BY state")) {
         if (studyId != null) {
           ps.setString(1, studyId);
         }
@@ -603,7 +604,11 @@ public final class JobQueue implements AutoCloseable {
           while (rs.next()) {
             failed.add(
                 new FailedJob(
-                    rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getString(5)));
+                    rs.getLong(1),
+                    rs.getString(2),
+                    rs.getString(3),
+                    rs.getInt(4),
+                    rs.getString(5)));
           }
         }
       }

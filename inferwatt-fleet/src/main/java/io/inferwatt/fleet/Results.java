@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A measured profile as the base stores it, and a study as the base records it: the one
- * conversion that {@code profile}, {@code study run} and the fleet's agents share.
+ * A measured profile as the base stores it, and a study as the base records it: the one conversion
+ * that {@code profile}, {@code study run} and the fleet's agents share.
  */
 public final class Results {
   private Results() {}

@@ -134,7 +134,8 @@ class FleetTest {
     // submitting again adds nothing: every configuration is stored
     assertThat(submit(base, SimRuns.plan("drain", 3), 1).added()).isZero();
     try (MeasurementStore m = MeasurementStore.open(base)) {
-      assertThat(m.studyConfigurations("drain")).extracting(StudyConfigurationRow::position)
+      assertThat(m.studyConfigurations("drain"))
+          .extracting(StudyConfigurationRow::position)
           .containsExactly(0, 1, 2, 3, 4, 5);
     }
   }
@@ -161,9 +162,17 @@ class FleetTest {
       for (int round = 0; round < 20; round++) {
         CyclicBarrier go = new CyclicBarrier(2);
         Future<Optional<JobQueue.Job>> f1 =
-            ex.submit(() -> { go.await(); return q1.claim(a1, Duration.ofMinutes(1)); });
+            ex.submit(
+                () -> {
+                  go.await();
+                  return q1.claim(a1, Duration.ofMinutes(1));
+                });
         Future<Optional<JobQueue.Job>> f2 =
-            ex.submit(() -> { go.await(); return q2.claim(a2, Duration.ofMinutes(1)); });
+            ex.submit(
+                () -> {
+                  go.await();
+                  return q2.claim(a2, Duration.ofMinutes(1));
+                });
         Optional<JobQueue.Job> j1 = f1.get();
         Optional<JobQueue.Job> j2 = f2.get();
         assertThat(j1).isPresent();
@@ -231,7 +240,8 @@ class FleetTest {
     assertThat(jobOfDoomed).as("the agent process claimed a job").isPositive();
     p.destroyForcibly(); // SIGKILL: no shutdown hook, no clean-up
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    List<Agent.Summary> after = runAll(List.of(agent(base, "survivor", Duration.ofSeconds(30), true)));
+    List<Agent.Summary> after =
+        runAll(List.of(agent(base, "survivor", Duration.ofSeconds(30), true)));
     assertThat(stored(base, "kill")).hasSize(3).allSatisfy((k, n) -> assertThat(n).isOne());
     assertThat(runs(base)).isEqualTo(3);
     assertThat(states(base)).isEqualTo(Map.of("done", 3L));

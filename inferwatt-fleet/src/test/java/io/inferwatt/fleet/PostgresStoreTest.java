@@ -116,8 +116,12 @@ class PostgresStoreTest {
       assertThat(MeasurementStore.transfer(spool, p, "pgstore", key)).isFalse();
       assertThat(p.studyConfigurations("pgstore")).hasSize(1);
       long id = p.studyConfigurations("pgstore").get(0).runId();
-      long src = spool.studyConfigurations("pgstore").stream()
-          .filter(r -> r.configKey().equals(key)).findFirst().orElseThrow().runId();
+      long src =
+          spool.studyConfigurations("pgstore").stream()
+              .filter(r -> r.configKey().equals(key))
+              .findFirst()
+              .orElseThrow()
+              .runId();
       StoredRun a = p.run(id).orElseThrow();
       StoredRun b = spool.run(src).orElseThrow();
       assertThat(a)
@@ -181,12 +185,10 @@ class PostgresStoreTest {
       st.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO inferwatt_reader");
       st.execute("ALTER ROLE inferwatt_reader SET default_transaction_read_only = on");
     }
-    String readerUrl =
-        url.replace("inferwatt@", "inferwatt_reader@");
+    String readerUrl = url.replace("inferwatt@", "inferwatt_reader@");
     try (SqlConsole c = SqlConsole.open(readerUrl, pw)) {
       assertThat(c.query("SELECT count(*) FROM runs", 0).rows()).hasSize(1);
-      assertThatThrownBy(
-              () -> c.query("COMMIT; BEGIN READ WRITE; DELETE FROM runs; COMMIT", 0))
+      assertThatThrownBy(() -> c.query("COMMIT; BEGIN READ WRITE; DELETE FROM runs; COMMIT", 0))
           .isInstanceOf(StoreException.class)
           .hasMessageContaining("permission denied");
     }

@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>type names: the migrations say {@code DOUBLE}, which PostgreSQL spells {@code DOUBLE
  *       PRECISION};
- *   <li>two functions the SQL uses, {@code make_timestamp(micros)} and {@code epoch_us(ts)}:
- *       DuckDB has them, PostgreSQL gets them as SQL functions before the first migration;
+ *   <li>two functions the SQL uses, {@code make_timestamp(micros)} and {@code epoch_us(ts)}: DuckDB
+ *       has them, PostgreSQL gets them as SQL functions before the first migration;
  *   <li>bulk rows: DuckDB's appender, PostgreSQL's batched insert ({@link TableAppender});
  *   <li>writers: DuckDB has one process per file; on PostgreSQL many agents write at once, so a
  *       save takes a transaction-scoped advisory lock before it picks the next {@code run_id}.

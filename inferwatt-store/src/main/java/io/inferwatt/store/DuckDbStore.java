@@ -3,20 +3,20 @@ package io.inferwatt.store;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.sql.Connection;
 
 /**
  * The measurement base through one JDBC connection, in a DuckDB file or on a PostgreSQL server (the
- * same schema, migrations and SQL; {@link Dialect} holds the few differences); this class opens it and
- * serializes the calls, and hands each job to its own part: {@link Migrations} (the schema), {@link
- * RunWriter} and {@link RunReader} (runs), {@link StudyTables} (studies), {@link Export} (files for
- * other tools). Every save runs in one transaction ({@link Transactions}).
+ * same schema, migrations and SQL; {@link Dialect} holds the few differences); this class opens it
+ * and serializes the calls, and hands each job to its own part: {@link Migrations} (the schema),
+ * {@link RunWriter} and {@link RunReader} (runs), {@link StudyTables} (studies), {@link Export}
+ * (files for other tools). Every save runs in one transaction ({@link Transactions}).
  */
 final class DuckDbStore implements MeasurementStore {
 
@@ -109,7 +109,8 @@ final class DuckDbStore implements MeasurementStore {
     try {
       conn = base.connect();
     } catch (SQLException e) {
-      throw new StoreException("cannot connect to measurement base " + name + ": " + e.getMessage(), e);
+      throw new StoreException(
+          "cannot connect to measurement base " + name + ": " + e.getMessage(), e);
     }
     try {
       int version = Migrations.currentVersion(name, conn);

@@ -126,8 +126,7 @@ public record PgBase(
   /** The base as the user names it, without any secret. */
   @Override
   public String toString() {
-    StringBuilder sb =
-        new StringBuilder("postgresql://").append(user).append('@').append(host);
+    StringBuilder sb = new StringBuilder("postgresql://").append(user).append('@').append(host);
     if (port != 5432) {
       sb.append(':').append(port);
     }
@@ -181,9 +180,7 @@ public record PgBase(
     }
     String passFile = System.getenv("PGPASSFILE");
     Path pgpass =
-        passFile != null
-            ? Path.of(passFile)
-            : Path.of(System.getProperty("user.home"), ".pgpass");
+        passFile != null ? Path.of(passFile) : Path.of(System.getProperty("user.home"), ".pgpass");
     if (!Files.isRegularFile(pgpass)) {
       return null;
     }

@@ -15,7 +15,6 @@ import io.inferwatt.core.analysis.AnalysisResult.MappingInfo;
 import io.inferwatt.core.analysis.AnalysisResult.PhaseSummary;
 import io.inferwatt.core.analysis.AnalysisResult.Unattributed;
 import io.inferwatt.core.analysis.Estimate;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -11,6 +11,7 @@ import io.inferwatt.core.analysis.AnalysisResult.InferenceSummary;
 import io.inferwatt.core.analysis.AnalysisResult.LatencyMs;
 import io.inferwatt.core.analysis.AnalysisResult.LayerSummary;
 import io.inferwatt.core.analysis.AnalysisResult.PhaseSummary;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -19,11 +20,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.sql.Connection;
 
 /**
- * Writes one run's rows into every run table, through the engine's appender ({@link TableAppender}). It never commits: the
- * caller wraps it in the save's transaction.
+ * Writes one run's rows into every run table, through the engine's appender ({@link
+ * TableAppender}). It never commits: the caller wraps it in the save's transaction.
  */
 final class RunWriter {
 

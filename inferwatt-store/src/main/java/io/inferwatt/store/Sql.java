@@ -11,7 +11,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-
 /**
  * How values cross between Java and the base's columns, for every part of the store: NaN and
  * unknown counts are SQL NULL, times are microseconds since the epoch, an estimate is four columns.

@@ -4,7 +4,7 @@ import static io.inferwatt.store.Sql.epochMicros;
 import static io.inferwatt.store.Sql.instant;
 import static io.inferwatt.store.Sql.real;
 
-import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -15,7 +15,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.sql.Connection;
 
 /** The study tables: a study with its slices, and its finished configurations with their runs. */
 final class StudyTables {

@@ -92,8 +92,7 @@ final class Transfer {
             + ")";
     long rows = 0;
     try (PreparedStatement q =
-            src.prepareStatement(
-                "SELECT " + String.join(", ", select) + " FROM " + table + where);
+            src.prepareStatement("SELECT " + String.join(", ", select) + " FROM " + table + where);
         PreparedStatement ins = dst.prepareStatement(insert)) {
       if (arg != null) {
         q.setObject(1, arg);
@@ -187,7 +186,11 @@ final class Transfer {
           d,
           () -> {
             dst.dialect().lockWriters(d);
-            if (exists(d, "SELECT 1 FROM study_configurations WHERE study_id = ? AND config_key = ?", studyId, configKey)) {
+            if (exists(
+                d,
+                "SELECT 1 FROM study_configurations WHERE study_id = ? AND config_key = ?",
+                studyId,
+                configKey)) {
               return false;
             }
             if (!exists(d, "SELECT 1 FROM studies WHERE study_id = ?", studyId, null)) {
@@ -211,12 +214,7 @@ final class Transfer {
               copy(s, d, t, " WHERE run_id = ?", srcRun, replace);
             }
             copy(
-                s,
-                d,
-                "study_configurations",
-                " WHERE run_id = ?",
-                srcRun,
-                Map.of("run_id", runId));
+                s, d, "study_configurations", " WHERE run_id = ?", srcRun, Map.of("run_id", runId));
             return true;
           });
     } catch (SQLException e) {
@@ -233,8 +231,7 @@ final class Transfer {
     }
   }
 
-  private static boolean exists(Connection c, String sql, String a, String b)
-      throws SQLException {
+  private static boolean exists(Connection c, String sql, String a, String b) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, a);
       if (b != null) {
