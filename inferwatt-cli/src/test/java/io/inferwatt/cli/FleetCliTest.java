@@ -154,6 +154,10 @@ class FleetCliTest {
     assertThat(op.json()).isEqualTo(od.json());
     assertThat(op.json().get("slices").size()).isPositive();
 
+    CliTest.Run rep = pg("report", "--out", dir.resolve("report.html").toString());
+    assertThat(rep.code()).as(rep.err()).isZero();
+    assertThat(Files.readString(dir.resolve("report.html"))).contains("fleetcli");
+
     CliTest.Run ex = pg("export", "--out", dir.resolve("export").toString());
     assertThat(ex.code()).as(ex.err()).isZero();
     assertThat(dir.resolve("export/runs")).isDirectory();
