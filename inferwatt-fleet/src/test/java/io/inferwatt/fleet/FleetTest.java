@@ -260,7 +260,11 @@ class FleetTest {
   @Test
   void theDatabaseStoppedMidStudyLosesAndDuplicatesNothing() throws Exception {
     PgBase base = Pg.fresh(pg, "outage");
-    assertThat(submit(base, SimRuns.plan("outage", 4), 1).jobs()).isEqualTo(6);
+    // configurations long enough that the outage falls inside the study
+    String plan =
+        SimRuns.plan("outage", 4)
+            .replace("cycles: 10, max_layer_cycles: 10", "cycles: 300, max_layer_cycles: 300");
+    assertThat(submit(base, plan, 1).jobs()).isEqualTo(6);
     ExecutorService ex = Executors.newFixedThreadPool(2);
     List<Future<Agent.Summary>> fs = new ArrayList<>();
     fs.add(ex.submit(agent(base, "o1", Duration.ofSeconds(60), true)::run));
