@@ -12,23 +12,41 @@ import java.util.function.Consumer;
 
 /**
  * The meter's one thread: drains every sensor's logger into the rails' running sums ({@link
- * RailHistory}), places each window's two edges once every sensor has read past them, and completes
- * its {@link Measurement} (and commits its JFR events). Windows reach it through a lock-free queue,
- * so opening and closing one never waits for this thread.
+ * RailHistory}), places each window's two edges once every sensor has read past them, notes what
+ * went wrong meanwhile and completes the window with its {@link Edges}. The {@link Measurement} is
+ * built from them when someone asks ({@link #measurement}), so a window nobody reads costs this
+ * thread only its edges; with JFR on it is built here, to commit the events. Windows reach the
+ * thread through a lock-free queue, so opening and closing one never waits for it.
  */
 final class MeterLoop {
 
-  /** A window the thread is still working on. */
-  private static final class Pending {
+  /**
+   * A window's running sums at its two edges, per rail, and what went wrong meanwhile; complete
+   * once every edge is placed.
+   */
+  static final class Edges {
     final Window w;
     final RailHistory.Point[] from;
     final RailHistory.Point[] to;
-    final List<String> notes = new ArrayList<>();
+    private List<String> notes; // null while there is nothing to say: most windows
 
-    Pending(Window w, int rails) {
+    Edges(Window w, int rails) {
       this.w = w;
       this.from = new RailHistory.Point[rails];
       this.to = new RailHistory.Point[rails];
+    }
+
+    void note(String n) {
+      if (notes == null) {
+        notes = new ArrayList<>(2);
+      }
+      if (!notes.contains(n)) {
+        notes.add(n);
+      }
+    }
+
+    List<String> notes() {
+      return notes == null ? List.of() : notes;
     }
   }
 
@@ -36,7 +54,7 @@ final class MeterLoop {
   private final RailHistory[] histories;
   private final Consumer<Window> closedByMeter;
   private final ConcurrentLinkedQueue<Window> incoming = new ConcurrentLinkedQueue<>();
-  private final List<Pending> pending = new ArrayList<>();
+  private final List<Edges> pending = new ArrayList<>();
   private final Thread thread;
   private volatile boolean stopped;
 
@@ -89,7 +107,7 @@ final class MeterLoop {
           f.logger().drainOrdered(s -> ingest(f, s));
         }
         for (Window w; (w = incoming.poll()) != null; ) {
-          pending.add(new Pending(w, histories.length));
+          pending.add(new Edges(w, histories.length));
         }
         resolve(last);
         if (last) {
@@ -98,7 +116,7 @@ final class MeterLoop {
         LockSupport.parkNanos(500_000L);
       }
     } catch (RuntimeException | Error e) {
-      for (Pending p : pending) {
+      for (Edges p : pending) {
         p.w.result.completeExceptionally(e);
       }
       throw e;
@@ -116,7 +134,7 @@ final class MeterLoop {
     // when many short windows are pending at once
     int keep = 0;
     for (int idx = 0; idx < pending.size(); idx++) {
-      Pending p = pending.get(idx);
+      Edges p = pending.get(idx);
       long close = p.w.closeNs;
       if (meterStopped && close == Long.MAX_VALUE) {
         long end = Long.MIN_VALUE;
@@ -124,8 +142,7 @@ final class MeterLoop {
           end = Math.max(end, h.latestNs());
         }
         if (p.w.closeAt(Math.max(end, p.w.openNs))) {
-          p.notes.add(
-              "the meter was closed while the window was open; it ends at the last reading");
+          p.note("the meter was closed while the window was open; it ends at the last reading");
           closedByMeter.accept(p.w);
         }
         close = p.w.closeNs;
@@ -154,34 +171,27 @@ final class MeterLoop {
     pending.subList(keep, pending.size()).clear();
   }
 
-  private static RailHistory.Point edge(RailHistory h, Pending p, long ns) {
+  private static RailHistory.Point edge(RailHistory h, Edges p, long ns) {
     if (!h.reaches(ns)) {
-      String n = "a window edge is older than the " + RailHistory.CAPACITY + " readings kept";
-      if (!p.notes.contains(n)) {
-        p.notes.add(n);
-      }
+      p.note("a window edge is older than the " + RailHistory.CAPACITY + " readings kept");
     }
     return h.at(ns);
   }
 
-  private void finish(Pending p) {
+  /** Notes what went wrong while the window was open, then completes it. */
+  private void finish(Edges p) {
     Window w = p.w;
-    long duration = Math.max(0, w.closeNs - w.openNs);
-    Map<String, RailEstimate> out = new LinkedHashMap<>();
-    List<String> notes = new ArrayList<>(p.notes);
     for (Sensors.Feed f : sensors.feeds) {
-      SourceStats st = f.logger().stats().get(0);
       long failedInWindow = 0;
       for (int r = f.offset(); r < f.offset() + f.width(); r++) {
-        RailHistory.Point a = p.from[r];
-        RailHistory.Point z = p.to[r];
-        failedInWindow = Math.max(failedInWindow, z.failed() - a.failed());
-        out.put(
-            sensors.railNames.get(r),
-            Estimates.between(a, z, duration, f.resolutionNs(), w.baseline, r));
+        failedInWindow = Math.max(failedInWindow, p.to[r].failed() - p.from[r].failed());
       }
+      if (failedInWindow == 0 && f.logger().running()) {
+        continue; // nothing to say (and no statistics object made for each window)
+      }
+      SourceStats st = f.logger().stats().get(0);
       if (failedInWindow > 0) {
-        notes.add(
+        p.note(
             f.source().kind()
                 + " at "
                 + f.source().where()
@@ -196,24 +206,37 @@ final class MeterLoop {
           lostInside |= histories[r].latestNs() < w.closeNs;
         }
         if (lostInside) {
-          notes.add("sensor lost while the window was open: " + st.failure());
+          p.note("sensor lost while the window was open: " + st.failure());
         }
       }
     }
-    Measurement m =
-        new Measurement(
-            w.name(),
-            w.openNs,
-            w.closeNs,
-            out,
-            sensors.resolutionNs,
-            duration < sensors.resolutionNs,
-            notes,
-            sensors.simulated);
     if (w.events != null) {
-      commit(w.events, m);
+      commit(w.events, w.measurement(measurement(p)));
     }
-    w.result.complete(m);
+    w.result.complete(p);
+  }
+
+  /** The measurement of a completed window (any thread). */
+  Measurement measurement(Edges p) {
+    Window w = p.w;
+    long duration = Math.max(0, w.closeNs - w.openNs);
+    Map<String, RailEstimate> out = new LinkedHashMap<>();
+    for (Sensors.Feed f : sensors.feeds) {
+      for (int r = f.offset(); r < f.offset() + f.width(); r++) {
+        out.put(
+            sensors.railNames.get(r),
+            Estimates.between(p.from[r], p.to[r], duration, f.resolutionNs(), w.baseline, r));
+      }
+    }
+    return new Measurement(
+        w.name(),
+        w.openNs,
+        w.closeNs,
+        out,
+        sensors.resolutionNs,
+        duration < sensors.resolutionNs,
+        p.notes(),
+        sensors.simulated);
   }
 
   /** One JFR event per rail, spanning the window (begun and ended by the window itself). */

@@ -206,6 +206,11 @@ public final class PowerMeter implements AutoCloseable {
     }
   }
 
+  /** The measurement of a window whose edges are placed. */
+  Measurement measurement(MeterLoop.Edges e) {
+    return loop.measurement(e);
+  }
+
   void closed(Window w) {
     lastClosed.put(w.name(), w);
   }

@@ -32,8 +32,11 @@ public final class Window implements AutoCloseable {
   /** The idle baseline when the window opened, or null. */
   final Baseline baseline;
 
-  final CompletableFuture<Measurement> result = new CompletableFuture<>();
+  /** Completed by the meter's thread once both edges are placed. */
+  final CompletableFuture<MeterLoop.Edges> result = new CompletableFuture<>();
+
   private volatile boolean closed;
+  private volatile Measurement measurement;
 
   Window(PowerMeter meter, String name, long openNs, RailEnergyEvent[] events, Baseline baseline) {
     this.meter = meter;
@@ -88,6 +91,16 @@ public final class Window implements AutoCloseable {
     return true;
   }
 
+  /** Keeps the first measurement built (a racing second one is equal), returns the kept one. */
+  Measurement measurement(Measurement m) {
+    synchronized (result) {
+      if (measurement == null) {
+        measurement = m;
+      }
+      return measurement;
+    }
+  }
+
   /**
    * The measurement, waiting for the sensors to read past the close (at most a few sensor periods).
    *
@@ -98,8 +111,12 @@ public final class Window implements AutoCloseable {
       throw new IllegalStateException(
           "window '" + name + "' is still open: close it before asking for its measurement");
     }
+    Measurement m = measurement;
+    if (m != null) {
+      return m;
+    }
     try {
-      return result.get();
+      return measurement(meter.measurement(result.get()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted waiting for window '" + name + "'", e);
