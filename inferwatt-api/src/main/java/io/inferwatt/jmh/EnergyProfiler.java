@@ -43,7 +43,9 @@ public final class EnergyProfiler implements InternalProfiler {
     this("");
   }
 
-  /** With options {@code root=DIR} (the sysfs root) and {@code board=NAME}, separated by {@code ;}. */
+  /**
+   * With options {@code root=DIR} (the sysfs root) and {@code board=NAME}, separated by {@code ;}.
+   */
   public EnergyProfiler(String initLine) throws ProfilerException {
     MeterOptions o = MeterOptions.defaults().withJfr(false);
     for (String part : initLine == null ? new String[0] : initLine.split(";")) {
@@ -95,7 +97,10 @@ public final class EnergyProfiler implements InternalProfiler {
       RailEstimate r = e.getValue();
       out.add(
           new ScalarResult(
-              "·energy." + e.getKey() + ".power" + tag, r.meanPowerMw(), "mW", AggregationPolicy.AVG));
+              "·energy." + e.getKey() + ".power" + tag,
+              r.meanPowerMw(),
+              "mW",
+              AggregationPolicy.AVG));
       if (ops > 0) {
         out.add(
             new ScalarResult(

@@ -166,8 +166,8 @@ class ExampleProjectTest {
   }
 
   /**
-   * The lines of the first {@code sh} block after the heading "Example project" in {@code doc}:
-   * the steps a user is told to run.
+   * The lines of the first {@code sh} block after the heading "Example project" in {@code doc}: the
+   * steps a user is told to run.
    */
   static List<String> documentedSteps(Path doc) throws IOException {
     List<String> lines = Files.readAllLines(doc);

@@ -23,11 +23,11 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * <ul>
  *   <li>{@code window}: opening and closing one window, ns/op and bytes allocated per op (JMH's gc
  *       profiler), JFR on, one fork;
- *   <li>{@code profiler [pairs] [fake|sim:nano]}: {@link SpinBenchmark}'s score without a
- *       profiler, with {@link EnergyProfiler} and with a no-op profiler (the control), interleaved
- *       (the order rotates every round), one fork each; the relative difference per round with its
- *       mean, standard deviation and 95 % interval; and the power logger's own CPU time, which is
- *       what the profiler costs a benchmark when the machine has no idle core.
+ *   <li>{@code profiler [pairs] [fake|sim:nano]}: {@link SpinBenchmark}'s score without a profiler,
+ *       with {@link EnergyProfiler} and with a no-op profiler (the control), interleaved (the order
+ *       rotates every round), one fork each; the relative difference per round with its mean,
+ *       standard deviation and 95 % interval; and the power logger's own CPU time, which is what
+ *       the profiler costs a benchmark when the machine has no idle core.
  * </ul>
  *
  * Run with the module's test class path: {@code scripts/bench-api.sh window}.
@@ -107,9 +107,7 @@ public final class ApiBench {
     System.out.printf(Locale.ROOT, "  EnergyProfiler  %s%n", fmt(with));
     System.out.printf(Locale.ROOT, "  no-op profiler  %s%n", fmt(noop));
     System.out.printf(
-        Locale.ROOT,
-        "profiler effect (score lost with EnergyProfiler, %%): %s%n",
-        summary(effect));
+        Locale.ROOT, "profiler effect (score lost with EnergyProfiler, %%): %s%n", summary(effect));
     System.out.printf(
         Locale.ROOT, "control (score lost with a no-op profiler, %%): %s%n", summary(control));
     // the logger's own cost, on the same source, while nothing else of ours runs

@@ -24,9 +24,9 @@ import java.util.Locale;
  * statistics since the start (current, mean, min, max, energy by the trapezoid rule, a trend of
  * per-second means), the text views, and, when asked, a Prometheus endpoint with {@code
  * hw_power_watts} gauges and {@code hw_energy_joules_total} counters (OpenTelemetry's {@code
- * hw.power} and {@code hw.energy} in Prometheus naming) per board and rail, with a {@code simulated}
- * label ({@code "true"} on a virtual board). One thread calls {@link #pump()} and the views; the
- * HTTP server's threads read only the metric registry.
+ * hw.power} and {@code hw.energy} in Prometheus naming) per board and rail, with a {@code
+ * simulated} label ({@code "true"} on a virtual board). One thread calls {@link #pump()} and the
+ * views; the HTTP server's threads read only the metric registry.
  */
 final class Monitor implements AutoCloseable {
 

@@ -123,8 +123,7 @@ public final class MonitorCommand implements Callable<Integer> {
     InetSocketAddress addr = prometheus == null ? null : address(prometheus);
     PrintWriter out = spec.commandLine().getOut();
     boolean ansi =
-        ansiAlways
-            || (!plain && System.console() != null && !"dumb".equals(System.getenv("TERM")));
+        ansiAlways || (!plain && System.console() != null && !"dumb".equals(System.getenv("TERM")));
     try {
       monitor(b, addr, out, ansi);
     } finally {

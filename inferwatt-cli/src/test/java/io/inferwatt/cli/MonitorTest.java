@@ -227,8 +227,7 @@ class MonitorTest {
     assertThat(r.out()).doesNotContain("\033[");
     List<String> lines = r.out().lines().filter(l -> l.contains(" now ")).toList();
     assertThat(lines).hasSizeGreaterThanOrEqualTo(6).allMatch(l -> l.endsWith("[simulated]"));
-    try (PowerSources.Discovery d =
-            io.inferwatt.study.boards.Boards.get("sim:nano").sensors(root);
+    try (PowerSources.Discovery d = io.inferwatt.study.boards.Boards.get("sim:nano").sensors(root);
         Monitor m =
             new Monitor(
                 d.present(),
@@ -293,7 +292,10 @@ class MonitorTest {
     assertThat(d.err()).contains("0 to 65535");
     Run e = run("monitor", "--board", "sim:nan", "--duration", "1s");
     assertThat(e.code()).isEqualTo(2);
-    assertThat(e.err().strip()).contains("board 'sim:nan'").contains("sim:nano").doesNotContain("\n");
+    assertThat(e.err().strip())
+        .contains("board 'sim:nan'")
+        .contains("sim:nano")
+        .doesNotContain("\n");
     Run g = run("monitor", "--board", "sim:nano", "--plain", "--ansi", "--duration", "1s");
     assertThat(g.code()).isEqualTo(2);
     assertThat(g.err().strip()).contains("contradict").doesNotContain("\n");

@@ -22,7 +22,10 @@ import java.util.function.LongSupplier;
  */
 public final class LiveSensor implements PowerSource {
 
-  /** The longest stretch the board catches up by replaying inferences; after a longer pause it restarts. */
+  /**
+   * The longest stretch the board catches up by replaying inferences; after a longer pause it
+   * restarts.
+   */
   private static final long MAX_CATCH_UP_NS = 1_000_000_000L;
 
   private final List<Rail> rails;
@@ -85,10 +88,7 @@ public final class LiveSensor implements PowerSource {
 
   @Override
   public Map<String, String> settings() {
-    return Map.of(
-        "simulated", "true",
-        "workload", workload,
-        "window_ns", Long.toString(windowNs));
+    return Map.of("simulated", "true", "workload", workload, "window_ns", Long.toString(windowNs));
   }
 
   @Override

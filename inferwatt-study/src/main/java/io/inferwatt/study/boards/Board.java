@@ -35,8 +35,8 @@ public interface Board {
 
   /**
    * The power sensors found under {@code root} (open: close the discovery after use), for the live
-   * tools ({@code monitor}, the measurement API); the virtual board's is its simulated sensor on the
-   * monotonic clock (its recorder simulates its own inside each recording).
+   * tools ({@code monitor}, the measurement API); the virtual board's is its simulated sensor on
+   * the monotonic clock (its recorder simulates its own inside each recording).
    */
   PowerSources.Discovery sensors(Path root);
 

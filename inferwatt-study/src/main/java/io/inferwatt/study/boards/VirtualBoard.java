@@ -59,8 +59,7 @@ final class VirtualBoard implements Board {
     // the live sensor of the board running the default network back to back (monitor, the API);
     // a recording simulates its sensor inside the recorder instead
     Workload w =
-        new Workload(
-            Zoo.network(LIVE_MODEL), 1, ExecutionMode.SYNC, InputKind.FIXED_RANDOM);
+        new Workload(Zoo.network(LIVE_MODEL), 1, ExecutionMode.SYNC, InputKind.FIXED_RANDOM);
     return new PowerSources.Discovery(
         List.of(LiveSensor.of(VirtualNano.create(LIVE_SEED), w, LIVE_SEED)), List.of());
   }
