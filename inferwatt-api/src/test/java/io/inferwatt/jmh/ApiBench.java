@@ -58,13 +58,53 @@ public final class ApiBench {
                   .addProfiler(GCProfiler.class)
                   .build())
           .run();
+    } else if (what.equals("alloc")) {
+      alloc(root);
     } else if (what.equals("profiler")) {
       int pairs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
       String source = args.length > 2 ? args[2] : "fake";
       String init = source.equals("fake") ? "root=" + root : "board=" + source;
       profiler(pairs, init, source.equals("fake") ? null : source, root);
     } else {
-      throw new IllegalArgumentException("unknown benchmark " + what + ": window or profiler");
+      throw new IllegalArgumentException(
+          "unknown benchmark " + what + ": window, alloc or profiler");
+    }
+  }
+
+  /**
+   * Bytes allocated per window, on the thread that opens and closes it and on the meter's thread
+   * (JVM per-thread allocation counters: the load does not change them).
+   */
+  private static void alloc(Path root) throws Exception {
+    com.sun.management.ThreadMXBean mx =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    try (PowerMeter m = PowerMeter.open(MeterOptions.defaults().withRoot(root).withJfr(true))) {
+      long meterId = -1;
+      for (Thread t : Thread.getAllStackTraces().keySet()) {
+        if (t.getName().equals("inferwatt-meter")) {
+          meterId = t.getId();
+        }
+      }
+      int n = 200_000;
+      for (int round = 0; round < 3; round++) {
+        long me0 = mx.getThreadAllocatedBytes(Thread.currentThread().getId());
+        long mt0 = mx.getThreadAllocatedBytes(meterId);
+        io.inferwatt.api.Window last = null;
+        for (int i = 0; i < n; i++) {
+          last = m.window("w");
+          last.close();
+        }
+        long me1 = mx.getThreadAllocatedBytes(Thread.currentThread().getId());
+        last.measurement(); // the meter thread has placed every window's edges
+        Thread.sleep(50);
+        long mt1 = mx.getThreadAllocatedBytes(meterId);
+        System.out.printf(
+            Locale.ROOT,
+            "round %d: %.0f B per window on the caller's thread, %.0f B on the meter's thread%n",
+            round,
+            (me1 - me0) / (double) n,
+            (mt1 - mt0) / (double) n);
+      }
     }
   }
 
