@@ -42,6 +42,7 @@ final class Monitor implements AutoCloseable {
     double sumMw;
     long n;
     double energyMwNs;
+    long firstNs = Long.MIN_VALUE;
     long lastNs = Long.MIN_VALUE;
     double secondSumMw;
     long secondN;
@@ -175,6 +176,9 @@ final class Monitor implements AutoCloseable {
       }
       RailStat s = rails.get(i);
       double added = 0;
+      if (s.firstNs == Long.MIN_VALUE) {
+        s.firstNs = sample.tNs();
+      }
       if (s.lastNs != Long.MIN_VALUE && !Double.isNaN(s.lastMw)) {
         added = (sample.tNs() - s.lastNs) * (s.lastMw + p) / 2;
         s.energyMwNs += added;
