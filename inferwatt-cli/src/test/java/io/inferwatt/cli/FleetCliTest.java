@@ -178,5 +178,10 @@ class FleetCliTest {
     CliTest.Run agent =
         CliTest.run("agent", "--board", "sim:nano", "--db", dir.resolve("f.duckdb").toString());
     assertThat(agent.code()).isEqualTo(2);
+    assertThat(pg("fleet", "cancel").code()).isEqualTo(2);
+    CliTest.Run retry = pg("fleet", "retry", "--all");
+    assertThat(retry.code()).as(retry.err()).isZero();
+    assertThat(retry.out()).startsWith("queued again ");
+    assertThat(pg("agent", "--board", "no-such-board").err()).contains("unknown board");
   }
 }
