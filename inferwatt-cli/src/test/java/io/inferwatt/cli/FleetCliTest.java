@@ -124,6 +124,10 @@ class FleetCliTest {
     assertThat(nano.get("labels").toString()).isEqualTo("[\"extra\",\"jetson-nano\",\"jp4\"]");
     assertThat(nano.get("job").isNull()).isTrue();
     assertThat(pg("fleet", "status").out()).contains("jobs: 0 queued, 0 running, 3 done");
+    // study run on the same base finds what the fleet stored
+    CliTest.Run resume = pg("study", "run", plan.toString());
+    assertThat(resume.code()).as(resume.err()).isZero();
+    assertThat(resume.out()).contains("3 were already stored, 0 measured now");
 
     // the same rows in a DuckDB file, copied through the store
     String duck = dir.resolve("same.duckdb").toString();
