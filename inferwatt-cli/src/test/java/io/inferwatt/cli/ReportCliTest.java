@@ -124,6 +124,33 @@ class ReportCliTest {
   }
 
   @Test
+  void everyNumberTheSvgFiguresShowEqualsTheStoresReadWithSql() throws Exception {
+    Path html = dir.resolve("numbers.html");
+    assertThat(CliTest.run("report", "--db", db, "--out", html.toString()).code()).isZero();
+    try (FigureNumbers f = new FigureNumbers(db, Files.readString(html), "paper-nano")) {
+      f.powerTrace();
+      f.coresSweep();
+      Map<String, Map<String, String>> modes = new java.util.LinkedHashMap<>();
+      for (String mode : List.of("sync", "async")) {
+        for (String batch : List.of("1", "8", "16", "32")) {
+          modes.put(
+              (mode.equals("sync") ? "Sync" : "Async") + " B" + batch,
+              Map.of("mode", mode, "batch", batch));
+        }
+      }
+      f.boxes("fig7", "mode-batch", modes);
+      Map<String, Map<String, String>> inputs = new java.util.LinkedHashMap<>();
+      for (String input : List.of("black", "fixed-random", "varied")) {
+        inputs.put(input, Map.of("input", input));
+      }
+      f.boxes("fig9", "inputs", inputs);
+      f.networks();
+      f.pareto("mobilenetv2", "fixed-random");
+      assertThat(f.checked()).isGreaterThan(300);
+    }
+  }
+
+  @Test
   void chromiumOpensTheReportWithoutErrorsAndScreenshotsEveryFigure() throws Exception {
     String chromium = chromium();
     Assumptions.assumeTrue(
