@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
       "--prometheus, serves /metrics with hw_power_watts and hw_energy_joules_total per board and",
       "rail; nothing listens otherwise."
     })
-public final class MonitorCommand implements Callable<Integer> {
+final class MonitorCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 

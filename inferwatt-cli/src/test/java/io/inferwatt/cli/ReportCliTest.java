@@ -63,8 +63,8 @@ class ReportCliTest {
     String plan =
         PaperStudy.yaml()
             .replaceFirst(
-                "(?ms)^protocol:.*?^base:",
-                "protocol: {warmup: 2, cycles: 40, max_layer_cycles: 60, min_samples_per_layer: 100, idle: 20ms}\nbase:");
+                "(?ms)^protocol:.*?^baseline:",
+                "protocol: {warmup: 2, cycles: 40, max_layer_cycles: 60, min_samples_per_layer: 100, idle: 20ms}\nbaseline:");
     Path p = dir.resolve("paper-small.yaml");
     Files.writeString(p, plan);
     CliTest.Run s = CliTest.run("study", "run", p.toString(), "--db", db);

@@ -51,9 +51,9 @@ public final class HtmlReport {
   private final StudyResults results;
   private final Options options;
   private final StudyRow study;
-  private final Map<String, String> base;
+  private final Map<String, String> baseline;
   private final Map<String, Configuration> configs;
-  private final Configuration baseConfig;
+  private final Configuration baselineConfig;
 
   /** The board's total rail, as the study's power source marked it ({@code in} on a Jetson). */
   private final String total;
@@ -65,9 +65,9 @@ public final class HtmlReport {
     this.results = results;
     this.options = options;
     this.study = results.study();
-    this.base = results.base();
+    this.baseline = results.baseline();
     this.configs = results.configurations();
-    this.baseConfig = results.baseConfiguration();
+    this.baselineConfig = results.baselineConfiguration();
     this.total = results.totalRail();
   }
 
@@ -154,7 +154,7 @@ public final class HtmlReport {
         configs.size() + " finished of " + study.plannedConfigurations() + " planned");
     kv(sb, "study started / last resumed (UTC)", study.createdAt() + " / " + study.updatedAt());
     StringBuilder b = new StringBuilder();
-    base.forEach((k, v) -> b.append(b.length() == 0 ? "" : ", ").append(setting(k, v)));
+    baseline.forEach((k, v) -> b.append(b.length() == 0 ? "" : ", ").append(setting(k, v)));
     kv(sb, "base settings", b.toString());
     Matcher m =
         Pattern.compile("(?m)^protocol:[ \\t]*\\n((?:[ \\t]+.*\\n)+)").matcher(study.plan());
@@ -177,23 +177,23 @@ public final class HtmlReport {
         options.toolVersion()
             + " wrote this report; the runs were measured by "
             + (versions.isEmpty() ? "-" : String.join(", ", versions)));
-    if (baseConfig != null) {
+    if (baselineConfig != null) {
       List<String> env = new ArrayList<>();
-      baseConfig.run().environment().forEach((k, v) -> env.add(k + " " + v));
+      baselineConfig.run().environment().forEach((k, v) -> env.add(k + " " + v));
       kv(sb, "environment", String.join(", ", env));
       kv(
           sb,
           "base configuration",
           "run "
-              + baseConfig.row().runId()
+              + baselineConfig.row().runId()
               + ": latency "
-              + Chart.fmt(baseConfig.row().latencyMsMean(), 2)
+              + Chart.fmt(baselineConfig.row().latencyMsMean(), 2)
               + " ms, power ("
-              + baseConfig.totalRail()
+              + baselineConfig.totalRail()
               + ") "
-              + Chart.fmt(baseConfig.row().powerMwMean(), 0)
+              + Chart.fmt(baselineConfig.row().powerMwMean(), 0)
               + " mW, energy "
-              + Chart.fmt(baseConfig.row().energyMjPaper(), 2)
+              + Chart.fmt(baselineConfig.row().energyMjPaper(), 2)
               + " mJ per inference");
     }
     sb.append("</table>");

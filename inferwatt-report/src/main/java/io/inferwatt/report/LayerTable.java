@@ -9,10 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The layers of the base configuration: the network's description of each (kernel, stride, shapes,
+ * The layers of the baseline configuration: the network's description of each (kernel, stride, shapes,
  * MACs) beside its measured duration, samples, and power and energy per rail.
  *
- * @param runId the base configuration's run
+ * @param runId the baseline configuration's run
  * @param model its network
  * @param rails the run's rails, in order
  * @param rows its layers, in the run's order
@@ -32,16 +32,16 @@ record LayerTable(long runId, String model, List<String> rails, List<Row> rows) 
    */
   record Row(LayerSummary layer, LayerSpec spec) {}
 
-  /** The base configuration's layer table, or null when the study has no configuration. */
+  /** The baseline configuration's layer table, or null when the study has no configuration. */
   static LayerTable of(StudyResults results) {
-    Configuration base = results.baseConfiguration();
-    if (base == null) {
+    Configuration baseline = results.baselineConfiguration();
+    if (baseline == null) {
       return null;
     }
-    long run = base.row().runId();
+    long run = baseline.row().runId();
     List<LayerSpec> features = results.layerFeatures(run);
     List<Row> rows = new ArrayList<>();
-    for (LayerSummary l : base.run().result().layers()) {
+    for (LayerSummary l : baseline.run().result().layers()) {
       // the network's description of the layer, when the index and the name agree
       LayerSpec f =
           l.index() >= 0
@@ -51,13 +51,13 @@ record LayerTable(long runId, String model, List<String> rails, List<Row> rows) 
               : null;
       rows.add(new Row(l, f));
     }
-    return new LayerTable(run, base.model(), base.run().result().rails(), rows);
+    return new LayerTable(run, baseline.model(), baseline.run().result().rails(), rows);
   }
 
   /** The section {@code layers}, filterable and sortable; {@code simulated} adds the tag. */
   String html(boolean simulated) {
     StringBuilder sb = new StringBuilder();
-    sb.append("<section id=\"layers\"><h2>Layers of the base configuration (run ")
+    sb.append("<section id=\"layers\"><h2>Layers of the baseline configuration (run ")
         .append(runId)
         .append(", ")
         .append(esc(model))

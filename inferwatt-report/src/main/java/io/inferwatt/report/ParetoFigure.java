@@ -11,16 +11,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The latency/energy Pareto front of the configurations with the base's network and input: all of
+ * The latency/energy Pareto front of the configurations with the baseline's network and input: all of
  * them, a zoom on those near the fastest, and the front as a table.
  *
- * @param model the base's network
- * @param input the base's input
+ * @param model the baseline's network
+ * @param input the baseline's input
  * @param points every configuration with that network and input (finite latency and energy)
  * @param near those with latency up to 1.6 × the fastest
  * @param front the configurations on the front, by latency
- * @param base the base configuration's outcome, or null
- * @param baseSettings the plan's base settings, against which the front's labels say what differs
+ * @param baseline the baseline configuration's outcome, or null
+ * @param baselineSettings the plan's baseline settings, against which the front's labels say what differs
  */
 record ParetoFigure(
     String model,
@@ -28,8 +28,8 @@ record ParetoFigure(
     List<Outcome> points,
     List<Outcome> near,
     List<Outcome> front,
-    Outcome base,
-    Map<String, String> baseSettings) {
+    Outcome baseline,
+    Map<String, String> baselineSettings) {
 
   ParetoFigure {
     points = List.copyOf(points);
@@ -38,10 +38,10 @@ record ParetoFigure(
   }
 
   static ParetoFigure of(StudyResults results, Optima.Result r) {
-    Map<String, String> base = results.base();
+    Map<String, String> settings = results.baseline();
     Map<String, Outcome> outcomes = results.outcomes();
-    String model = base.getOrDefault(Models.MODEL, "mobilenetv2");
-    String input = base.getOrDefault(Models.INPUT, "fixed-random");
+    String model = settings.getOrDefault(Models.MODEL, "mobilenetv2");
+    String input = settings.getOrDefault(Models.INPUT, "fixed-random");
     List<Outcome> pts =
         outcomes.values().stream()
             .filter(
@@ -53,20 +53,20 @@ record ParetoFigure(
             .toList();
     double minLat = pts.stream().mapToDouble(Outcome::latencyMsPerInput).min().orElse(Double.NaN);
     List<Outcome> near = pts.stream().filter(o -> o.latencyMsPerInput() <= 1.6 * minLat).toList();
-    StudyResults.Configuration bc = results.baseConfiguration();
-    Outcome baseOutcome = bc == null ? null : outcomes.get(bc.row().configKey());
-    return new ParetoFigure(model, input, pts, near, r.pareto(), baseOutcome, base);
+    StudyResults.Configuration bc = results.baselineConfiguration();
+    Outcome baselineOutcome = bc == null ? null : outcomes.get(bc.row().configKey());
+    return new ParetoFigure(model, input, pts, near, r.pareto(), baselineOutcome, settings);
   }
 
-  /** How {@code settings} differ from the base (the model and input left out), or "base". */
-  String vsBase(Map<String, String> settings) {
+  /** How {@code settings} differ from the baseline (the model and input left out), or "base". */
+  String vsBaseline(Map<String, String> settings) {
     List<String> parts = new ArrayList<>();
     settings.forEach(
         (k, v) -> {
           if (!k.equals(Models.MODEL)
               && !k.equals(Models.INPUT)
-              && baseSettings.containsKey(k)
-              && !v.equals(baseSettings.get(k))) {
+              && baselineSettings.containsKey(k)
+              && !v.equals(baselineSettings.get(k))) {
             parts.add(setting(k, v));
           }
         });
@@ -105,14 +105,14 @@ record ParetoFigure(
             "#e15759",
             latency(front),
             energy(front),
-            front.stream().map(o -> vsBase(o.settings())).toArray(String[]::new)));
-    if (base != null) {
+            front.stream().map(o -> vsBaseline(o.settings())).toArray(String[]::new)));
+    if (baseline != null) {
       zoom.add(
           Series.xyPoints(
               "base configuration",
               "#08306b",
-              new double[] {base.latencyMsPerInput()},
-              new double[] {base.energyMjPerInput()},
+              new double[] {baseline.latencyMsPerInput()},
+              new double[] {baseline.energyMjPerInput()},
               new String[] {"base"}));
     }
     StringBuilder sb = new StringBuilder();
@@ -136,7 +136,7 @@ record ParetoFigure(
           .append(num(o.energyMjPerInput(), 3))
           .append(num(o.powerMw(), 0))
           .append("<td>")
-          .append(esc(vsBase(o.settings())))
+          .append(esc(vsBaseline(o.settings())))
           .append("</td></tr>");
     }
     sb.append("</tbody></table></div></div></section>");

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -31,8 +32,14 @@ import org.yaml.snakeyaml.error.YAMLException;
  * problem per line, so that a plan fails in second 0 and not after an hour.
  */
 public final class Plans {
+  /** The key of the configuration every sweep starts from. */
+  static final String BASELINE = "baseline";
+
+  /** Its old name, still read: {@code base} (which also meant the measurement base). */
+  static final String OLD_BASELINE = "base";
+
   private static final Set<String> TOP =
-      Set.of("study", "board", "engine", "seed", "protocol", "base", "sweeps");
+      Set.of("study", "board", "engine", "seed", "protocol", BASELINE, OLD_BASELINE, "sweeps");
   private static final Set<String> PROTOCOL =
       Set.of(
           "warmup", "cycles", "layer_cycles", "max_layer_cycles", "min_samples_per_layer", "idle");
@@ -40,24 +47,40 @@ public final class Plans {
 
   private Plans() {}
 
-  /** Reads and parses a plan file. */
-  public static Plan load(Path file) {
+  /**
+   * Reads and parses a plan file.
+   *
+   * @param notes gets one line per deprecated form the plan uses (a plan with the old key {@code
+   *     base})
+   */
+  public static Plan load(Path file, Consumer<String> notes) {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read plan " + file, e);
     }
-    return parse(text, file.toString());
+    return parse(text, file.toString(), notes);
+  }
+
+  /**
+   * Parses a plan, saying nothing about deprecated forms (for plans already stored or built in).
+   *
+   * @param origin the file name, for messages
+   * @throws IllegalArgumentException listing every problem of the plan's form
+   */
+  public static Plan parse(String text, String origin) {
+    return parse(text, origin, note -> {});
   }
 
   /**
    * Parses a plan.
    *
    * @param origin the file name, for messages
+   * @param notes gets one line per deprecated form the plan uses
    * @throws IllegalArgumentException listing every problem of the plan's form
    */
-  public static Plan parse(String text, String origin) {
+  public static Plan parse(String text, String origin, Consumer<String> notes) {
     Object doc;
     try {
       doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
@@ -66,12 +89,19 @@ public final class Plans {
     }
     if (!(doc instanceof Map<?, ?> top)) {
       throw new BadInputException(
-          origin + ": a plan is a YAML mapping with study, board, base and sweeps");
+          origin + ": a plan is a YAML mapping with study, board, baseline and sweeps");
     }
     List<String> problems = new ArrayList<>();
     for (Object k : top.keySet()) {
       if (!TOP.contains(String.valueOf(k))) {
-        problems.add("unknown key '" + k + "' (a plan has " + String.join(", ", sorted(TOP)) + ")");
+        problems.add(
+            "unknown key '"
+                + k
+                + "' (a plan has "
+                + String.join(
+                    ", ", sorted(
+                        new HashSet<>(TOP.stream().filter(t -> !t.equals(OLD_BASELINE)).toList())))
+                + ")");
       }
     }
     String study = text(top.get("study"), "study", problems);
@@ -83,19 +113,30 @@ public final class Plans {
     long seed =
         top.containsKey("seed") ? number(top.get("seed"), "seed", 0, Long.MAX_VALUE, problems) : 1;
     Protocol protocol = protocol(top.get("protocol"), problems);
-    Map<String, String> base = new LinkedHashMap<>();
-    Object b = top.get("base");
+    Map<String, String> baseline = new LinkedHashMap<>();
+    String key = BASELINE;
+    if (top.containsKey(OLD_BASELINE)) {
+      if (top.containsKey(BASELINE)) {
+        problems.add("both 'baseline' and its old name 'base': keep 'baseline' only");
+      } else {
+        key = OLD_BASELINE;
+        notes.accept(
+            origin + ": the key 'base' is now called 'baseline'; 'base' still works, rename it");
+      }
+    }
+    String where = key;
+    Object b = top.get(key);
     if (b instanceof Map<?, ?> bm) {
       bm.forEach(
           (k, v) -> {
             if (v instanceof Map || v instanceof List || v == null) {
-              problems.add("base." + k + " must be one value, not " + v);
+              problems.add(where + "." + k + " must be one value, not " + v);
             } else {
-              base.put(String.valueOf(k), scalar(v));
+              baseline.put(String.valueOf(k), scalar(v));
             }
           });
     } else if (b != null) {
-      problems.add("base must be a mapping of setting to value");
+      problems.add(where + " must be a mapping of setting to value");
     }
     List<Plan.Sweep> sweeps = new ArrayList<>();
     Object s = top.get("sweeps");
@@ -114,7 +155,7 @@ public final class Plans {
       problems.add("sweeps must be a list");
     }
     fail(origin, problems);
-    return new Plan(study, board, engine, seed, protocol, base, sweeps, text);
+    return new Plan(study, board, engine, seed, protocol, baseline, sweeps, text);
   }
 
   private static Protocol protocol(Object o, List<String> problems) {
@@ -209,7 +250,7 @@ public final class Plans {
 
   /**
    * Checks a plan against the board and turns it into configurations: every setting must be an
-   * engine setting or one of {@code knobs}, every value allowed. The base takes the board's current
+   * engine setting or one of {@code knobs}, every value allowed. The baseline takes the board's current
    * value for knobs it does not name, except {@link Knob#onDemand() on-demand} knobs (the power
    * mode), which are left out unless the plan names them: reading them needs a tool.
    *
@@ -233,21 +274,21 @@ public final class Plans {
     }
     Map<String, Knob> byName = new LinkedHashMap<>();
     knobs.forEach(k -> byName.put(k.name(), k));
-    Map<String, String> base = new LinkedHashMap<>();
+    Map<String, String> baseline = new LinkedHashMap<>();
     for (String e : Models.ENGINE_KEYS) {
-      base.put(e, plan.base().getOrDefault(e, Models.DEFAULTS.get(e)));
+      baseline.put(e, plan.baseline().getOrDefault(e, Models.DEFAULTS.get(e)));
     }
-    Set<String> named = new HashSet<>(plan.base().keySet());
+    Set<String> named = new HashSet<>(plan.baseline().keySet());
     plan.sweeps().forEach(sw -> named.addAll(sw.values().keySet()));
     for (Knob k : knobs) {
-      if (plan.base().containsKey(k.name())) {
-        base.put(k.name(), plan.base().get(k.name()));
+      if (plan.baseline().containsKey(k.name())) {
+        baseline.put(k.name(), plan.baseline().get(k.name()));
       } else if (!k.onDemand() || named.contains(k.name())) {
-        base.put(k.name(), k.read());
+        baseline.put(k.name(), k.read());
       }
     }
-    for (Map.Entry<String, String> e : plan.base().entrySet()) {
-      checkValue("base", e.getKey(), e.getValue(), byName, problems);
+    for (Map.Entry<String, String> e : plan.baseline().entrySet()) {
+      checkValue(BASELINE, e.getKey(), e.getValue(), byName, problems);
     }
     // every sweep's values first, then the count, and only then the configurations: a plan of
     // 10^7 configurations is refused here in milliseconds instead of filling the heap
@@ -274,7 +315,7 @@ public final class Plans {
         for (Map.Entry<String, List<String>> e : values.entrySet()) {
           List<String> keys = new ArrayList<>();
           for (String v : e.getValue()) {
-            Map<String, String> s = new LinkedHashMap<>(base);
+            Map<String, String> s = new LinkedHashMap<>(baseline);
             s.put(e.getKey(), v);
             keys.add(add(configs, plan, sw.name(), s));
           }
@@ -283,22 +324,22 @@ public final class Plans {
         }
       } else {
         List<String> keys = new ArrayList<>();
-        grid(base, values, s -> keys.add(add(configs, plan, sw.name(), s)));
+        grid(baseline, values, s -> keys.add(add(configs, plan, sw.name(), s)));
         slices.add(new Expansion.Slice(sw.name(), List.copyOf(values.keySet()), keys));
       }
     }
     if (plan.sweeps().isEmpty()) {
-      add(configs, plan, "base", base);
+      add(configs, plan, BASELINE, baseline);
     }
     return new Expansion(plan, List.copyOf(configs.values()), slices);
   }
 
   /**
-   * Hands every combination of {@code values} (the rest at {@code base}) to {@code each}, one at a
+   * Hands every combination of {@code values} (the rest at {@code baseline}) to {@code each}, one at a
    * time, the last setting varying fastest: nothing but the current combination is held.
    */
   private static void grid(
-      Map<String, String> base,
+      Map<String, String> baseline,
       Map<String, List<String>> values,
       java.util.function.Consumer<Map<String, String>> each) {
     List<String> keys = List.copyOf(values.keySet());
@@ -309,7 +350,7 @@ public final class Plans {
     }
     int[] at = new int[keys.size()];
     while (true) {
-      Map<String, String> s = new LinkedHashMap<>(base);
+      Map<String, String> s = new LinkedHashMap<>(baseline);
       for (int i = 0; i < keys.size(); i++) {
         s.put(keys.get(i), values.get(keys.get(i)).get(at[i]));
       }
