@@ -180,7 +180,8 @@ final class ProfileCommand implements Callable<Integer> {
     long runnerTimeoutNs = Checks.durationNs("--runner-timeout", runnerTimeout);
     AnalysisOptions analysis = AnalyzeCommand.options(protocol.minSamples, mapping, null);
     boolean modelFile = !"command".equals(engine) && !positional.isEmpty();
-    if (modelFile && !"sim:nano".equals(board.orNull())) { // the virtual Nano refuses any file itself
+    if (modelFile
+        && !"sim:nano".equals(board.orNull())) { // the virtual Nano refuses any file itself
       Checks.inputFile("the model file", Path.of(positional.get(0)));
     }
     OutputCheck outputs =

@@ -41,7 +41,9 @@ final class FigureNumbers implements AutoCloseable {
     this.html = html;
     this.study = study;
     this.total =
-        rows("SELECT DISTINCT rail FROM inference_results WHERE total").get(0).get("rail")
+        rows("SELECT DISTINCT rail FROM inference_results WHERE total")
+            .get(0)
+            .get("rail")
             .toString();
   }
 
@@ -118,7 +120,10 @@ final class FigureNumbers implements AutoCloseable {
     return ((Number) o).doubleValue();
   }
 
-  /** The members of a slice, in order: run, setting {@code key}, latency, batch, total power, energy. */
+  /**
+   * The members of a slice, in order: run, setting {@code key}, latency, batch, total power,
+   * energy.
+   */
   private List<Map<String, Object>> slice(String label, String key) throws SQLException {
     return rows(
         "SELECT m.member, c.run_id, r.model, s.value AS setting, r.latency_ms_mean,"
@@ -152,7 +157,8 @@ final class FigureNumbers implements AutoCloseable {
       assertThat(power.get(i)).startsWith(m.get("setting") + ": ");
       same(numbers(power.get(i)).get(0), d(m.get("power_mw_mean")), "fig4 power " + m);
       same(numbers(energy.get(i)).get(0), d(m.get("energy_mj_paper")) / batch, "fig4 energy " + m);
-      same(numbers(latency.get(i)).get(0), d(m.get("latency_ms_mean")) / batch, "fig4 latency " + m);
+      same(
+          numbers(latency.get(i)).get(0), d(m.get("latency_ms_mean")) / batch, "fig4 latency " + m);
     }
   }
 
@@ -294,7 +300,9 @@ final class FigureNumbers implements AutoCloseable {
         at = k;
       }
     }
-    assertThat(at).as("the drawn samples are a run of stored samples of run " + run).isNotNegative();
+    assertThat(at)
+        .as("the drawn samples are a run of stored samples of run " + run)
+        .isNotNegative();
     checked += 2 * drawn.size();
     List<String> mapped = titles(svgs.get(1), "mapped power, ");
     assertThat(mapped).isNotEmpty();

@@ -62,7 +62,8 @@ class PublicSurfaceTest {
   static List<Source> sources(Path root) throws IOException {
     List<Source> out = new ArrayList<>();
     try (Stream<Path> modules = Files.list(root)) {
-      for (Path m : modules.filter(p -> p.getFileName().toString().startsWith("inferwatt-")).toList()) {
+      for (Path m :
+          modules.filter(p -> p.getFileName().toString().startsWith("inferwatt-")).toList()) {
         Path main = m.resolve("src/main/java");
         if (!Files.isDirectory(main)) {
           continue;

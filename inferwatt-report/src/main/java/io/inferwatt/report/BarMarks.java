@@ -4,12 +4,14 @@ import static io.inferwatt.report.Chart.esc;
 import static io.inferwatt.report.Chart.fmt;
 import static io.inferwatt.report.ChartAxes.at;
 
-import io.inferwatt.report.ChartAxes.Plot;
 import io.inferwatt.report.Chart.Series;
+import io.inferwatt.report.ChartAxes.Plot;
 import java.util.List;
 import java.util.Locale;
 
-/** Bars over categories, side by side or stacked, with error bars; each bar's value is its tooltip. */
+/**
+ * Bars over categories, side by side or stacked, with error bars; each bar's value is its tooltip.
+ */
 final class BarMarks {
 
   private BarMarks() {}

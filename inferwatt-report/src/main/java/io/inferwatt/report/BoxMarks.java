@@ -3,9 +3,9 @@ package io.inferwatt.report;
 import static io.inferwatt.report.Chart.esc;
 import static io.inferwatt.report.Chart.fmt;
 
-import io.inferwatt.report.ChartAxes.Plot;
 import io.inferwatt.report.Chart.Box;
 import io.inferwatt.report.Chart.Series;
+import io.inferwatt.report.ChartAxes.Plot;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.DoubleUnaryOperator;

@@ -172,13 +172,7 @@ final class ChartAxes {
 
   /** The y axis's grid lines and tick labels, and both axis labels. */
   static void labelled(
-      StringBuilder sb,
-      Plot p,
-      double[] yt,
-      int left,
-      int height,
-      String xLabel,
-      String yLabel) {
+      StringBuilder sb, Plot p, double[] yt, int left, int height, String xLabel, String yLabel) {
     int yDec = decimals(yt);
     for (double t : yt) {
       double y = p.ys().applyAsDouble(t);

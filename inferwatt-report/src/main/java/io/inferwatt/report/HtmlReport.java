@@ -27,8 +27,9 @@ import java.util.regex.Pattern;
  * the {@link StudyResults} into a {@link Figure} value; Table I ({@code OptimaTable}), the Pareto
  * front ({@code ParetoFigure}), the ranking ({@code RankingTable}) and the tables ({@code
  * ConfigurationTable}, {@code LayerTable}) are values built from the same model that render their
- * own section. This class lays them out under the summary and fills the page template. Each figure is a {@code <section id="figN">}; opening
- * the file with {@code #figN} (or {@code ?only=figN}) shows that figure alone.
+ * own section. This class lays them out under the summary and fills the page template. Each figure
+ * is a {@code <section id="figN">}; opening the file with {@code #figN} (or {@code ?only=figN})
+ * shows that figure alone.
  */
 public final class HtmlReport {
 

@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The layers of the baseline configuration: the network's description of each (kernel, stride, shapes,
- * MACs) beside its measured duration, samples, and power and energy per rail.
+ * The layers of the baseline configuration: the network's description of each (kernel, stride,
+ * shapes, MACs) beside its measured duration, samples, and power and energy per rail.
  *
  * @param runId the baseline configuration's run
  * @param model its network

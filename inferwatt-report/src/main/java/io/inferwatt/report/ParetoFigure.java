@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The latency/energy Pareto front of the configurations with the baseline's network and input: all of
- * them, a zoom on those near the fastest, and the front as a table.
+ * The latency/energy Pareto front of the configurations with the baseline's network and input: all
+ * of them, a zoom on those near the fastest, and the front as a table.
  *
  * @param model the baseline's network
  * @param input the baseline's input
@@ -20,7 +20,8 @@ import java.util.Map;
  * @param near those with latency up to 1.6 × the fastest
  * @param front the configurations on the front, by latency
  * @param baseline the baseline configuration's outcome, or null
- * @param baselineSettings the plan's baseline settings, against which the front's labels say what differs
+ * @param baselineSettings the plan's baseline settings, against which the front's labels say what
+ *     differs
  */
 record ParetoFigure(
     String model,

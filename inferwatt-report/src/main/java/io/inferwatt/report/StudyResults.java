@@ -209,8 +209,8 @@ public final class StudyResults {
   }
 
   /**
-   * The board's total rail of the study: the baseline configuration's (as its source marked it), else
-   * the first configuration's that has one; empty when no rail is marked.
+   * The board's total rail of the study: the baseline configuration's (as its source marked it),
+   * else the first configuration's that has one; empty when no rail is marked.
    */
   public String totalRail() {
     if (baselineConfiguration != null && !baselineConfiguration.totalRail().isEmpty()) {

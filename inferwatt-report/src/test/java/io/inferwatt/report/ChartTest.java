@@ -10,7 +10,8 @@ class ChartTest {
 
   @Test
   void ticksAreRoundAndCoverTheRange() {
-    assertThat(ChartAxes.ticks(0, 0.97, 6)).containsExactly(0, 0.2, 0.4, 0.6000000000000001, 0.8, 1.0);
+    assertThat(ChartAxes.ticks(0, 0.97, 6))
+        .containsExactly(0, 0.2, 0.4, 0.6000000000000001, 0.8, 1.0);
     assertThat(ChartAxes.ticks(5520, 6010, 6)).startsWith(5500).endsWith(6100);
   }
 

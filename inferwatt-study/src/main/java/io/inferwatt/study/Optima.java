@@ -78,8 +78,8 @@ public final class Optima {
    * @param slices per slice, in plan order
    * @param overall per objective: each setting's best from the first slice that varies it, and its
    *     values within the tolerance (its {@code value} is NaN: slices do not share one scale)
-   * @param pareto the configurations on the latency/energy Pareto front (baseline model and input), by
-   *     latency
+   * @param pareto the configurations on the latency/energy Pareto front (baseline model and input),
+   *     by latency
    * @param energyRanking slices by how much they move energy, most first
    */
   public record Result(
@@ -183,11 +183,10 @@ public final class Optima {
   }
 
   /**
-   * Configurations with the baseline's model and input that no other beats in latency and energy (at
-   * least as good in both, better in one); configurations equal in both are all on the front.
+   * Configurations with the baseline's model and input that no other beats in latency and energy
+   * (at least as good in both, better in one); configurations equal in both are all on the front.
    */
-  private static List<Outcome> pareto(
-      Map<String, String> baseline, Map<String, Outcome> outcomes) {
+  private static List<Outcome> pareto(Map<String, String> baseline, Map<String, Outcome> outcomes) {
     String model = baseline.getOrDefault(Models.MODEL, Models.DEFAULTS.get(Models.MODEL));
     String input = baseline.getOrDefault(Models.INPUT, Models.DEFAULTS.get(Models.INPUT));
     List<Outcome> pts = new ArrayList<>();

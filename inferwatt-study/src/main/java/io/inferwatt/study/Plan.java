@@ -15,8 +15,8 @@ import java.util.Map;
  * @param engine the inference engine ({@code sim} on the virtual Nano)
  * @param seed seed of a simulated board
  * @param protocol the protocol every configuration runs
- * @param baseline the baseline settings (engine settings {@code model}, {@code batch}, {@code mode}, {@code
- *     input} and board knobs such as {@code cpu.cores}), in order
+ * @param baseline the baseline settings (engine settings {@code model}, {@code batch}, {@code
+ *     mode}, {@code input} and board knobs such as {@code cpu.cores}), in order
  * @param sweeps the sweeps, in order
  * @param text the plan as written (kept with the study so that {@code optima} can re-expand it)
  */

@@ -99,7 +99,8 @@ public final class Plans {
                 + k
                 + "' (a plan has "
                 + String.join(
-                    ", ", sorted(
+                    ", ",
+                    sorted(
                         new HashSet<>(TOP.stream().filter(t -> !t.equals(OLD_BASELINE)).toList())))
                 + ")");
       }
@@ -250,9 +251,9 @@ public final class Plans {
 
   /**
    * Checks a plan against the board and turns it into configurations: every setting must be an
-   * engine setting or one of {@code knobs}, every value allowed. The baseline takes the board's current
-   * value for knobs it does not name, except {@link Knob#onDemand() on-demand} knobs (the power
-   * mode), which are left out unless the plan names them: reading them needs a tool.
+   * engine setting or one of {@code knobs}, every value allowed. The baseline takes the board's
+   * current value for knobs it does not name, except {@link Knob#onDemand() on-demand} knobs (the
+   * power mode), which are left out unless the plan names them: reading them needs a tool.
    *
    * @param board the name of the board the knobs belong to (must be the plan's)
    * @param engines the engines the board runs
@@ -335,8 +336,8 @@ public final class Plans {
   }
 
   /**
-   * Hands every combination of {@code values} (the rest at {@code baseline}) to {@code each}, one at a
-   * time, the last setting varying fastest: nothing but the current combination is held.
+   * Hands every combination of {@code values} (the rest at {@code baseline}) to {@code each}, one
+   * at a time, the last setting varying fastest: nothing but the current combination is held.
    */
   private static void grid(
       Map<String, String> baseline,

@@ -70,11 +70,9 @@ class PlansTest {
     assertThat(expand(PLAN.replace("baseline:", "base:")).configurations())
         .isEqualTo(expand(PLAN).configurations());
     // both keys: refused, and problems name the key the plan used
-    assertThatThrownBy(
-            () -> Plans.parse(PLAN + "base: {cpu.cores: 1}\n", "both.yaml", notes::add))
+    assertThatThrownBy(() -> Plans.parse(PLAN + "base: {cpu.cores: 1}\n", "both.yaml", notes::add))
         .hasMessageContaining("both 'baseline' and its old name 'base'");
-    assertThatThrownBy(
-            () -> Plans.parse(PLAN.replace("baseline: {", "base: {x: [1], "), "o.yaml"))
+    assertThatThrownBy(() -> Plans.parse(PLAN.replace("baseline: {", "base: {x: [1], "), "o.yaml"))
         .hasMessageContaining("base.x must be one value");
   }
 
