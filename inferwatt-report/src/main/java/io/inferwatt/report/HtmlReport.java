@@ -156,7 +156,7 @@ public final class HtmlReport {
     kv(sb, "study started / last resumed (UTC)", study.createdAt() + " / " + study.updatedAt());
     StringBuilder b = new StringBuilder();
     baseline.forEach((k, v) -> b.append(b.length() == 0 ? "" : ", ").append(setting(k, v)));
-    kv(sb, "base settings", b.toString());
+    kv(sb, "baseline settings", b.toString());
     Matcher m =
         Pattern.compile("(?m)^protocol:[ \\t]*\\n((?:[ \\t]+.*\\n)+)").matcher(study.plan());
     if (m.find()) {
@@ -184,7 +184,7 @@ public final class HtmlReport {
       kv(sb, "environment", String.join(", ", env));
       kv(
           sb,
-          "base configuration",
+          "baseline configuration",
           "run "
               + baselineConfig.row().runId()
               + ": latency "

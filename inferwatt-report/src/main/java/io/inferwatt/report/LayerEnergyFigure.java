@@ -22,7 +22,7 @@ final class LayerEnergyFigure {
     Configuration baselineConfig = cx.baselineConfig;
     String id = "fig3";
     String label = "Fig. 3";
-    String title = "Energy of single layers (base configuration)";
+    String title = "Energy of single layers (baseline configuration)";
     if (baselineConfig == null) {
       return Figure.absent(id, label, title, "the study has no finished configuration");
     }
@@ -33,7 +33,7 @@ final class LayerEnergyFigure {
           id,
           label,
           title,
-          "the base configuration has no layer results (asynchronous runs have none)");
+          "the baseline configuration has no layer results (asynchronous runs have none)");
     }
     Map<Integer, String> typeOf = new LinkedHashMap<>();
     Map<String, Map<Integer, Double>> energy = new LinkedHashMap<>();
@@ -95,7 +95,7 @@ final class LayerEnergyFigure {
         label,
         title,
         "Energy = mapped mean power × mean profiled duration of each layer (the paper's"
-            + " definition), for the base configuration ("
+            + " definition), for the baseline configuration ("
             + esc(describe(baselineConfig))
             + "). Layers the mapping could not"
             + " measure have no bar. The per-layer table below has every number.",

@@ -57,7 +57,7 @@ record LayerTable(long runId, String model, List<String> rails, List<Row> rows) 
   /** The section {@code layers}, filterable and sortable; {@code simulated} adds the tag. */
   String html(boolean simulated) {
     StringBuilder sb = new StringBuilder();
-    sb.append("<section id=\"layers\"><h2>Layers of the base configuration (run ")
+    sb.append("<section id=\"layers\"><h2>Layers of the baseline configuration (run ")
         .append(runId)
         .append(", ")
         .append(esc(model))

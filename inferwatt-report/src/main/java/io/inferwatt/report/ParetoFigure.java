@@ -59,7 +59,7 @@ record ParetoFigure(
     return new ParetoFigure(model, input, pts, near, r.pareto(), baselineOutcome, settings);
   }
 
-  /** How {@code settings} differ from the baseline (the model and input left out), or "base". */
+  /** How {@code settings} differ from the baseline (the model and input left out), or "baseline". */
   String vsBaseline(Map<String, String> settings) {
     List<String> parts = new ArrayList<>();
     settings.forEach(
@@ -71,7 +71,7 @@ record ParetoFigure(
             parts.add(setting(k, v));
           }
         });
-    return parts.isEmpty() ? "base" : String.join(", ", parts);
+    return parts.isEmpty() ? "baseline" : String.join(", ", parts);
   }
 
   private static double[] latency(List<Outcome> os) {
@@ -110,26 +110,26 @@ record ParetoFigure(
     if (baseline != null) {
       zoom.add(
           Series.xyPoints(
-              "base configuration",
+              "baseline configuration",
               "#08306b",
               new double[] {baseline.latencyMsPerInput()},
               new double[] {baseline.energyMjPerInput()},
-              new String[] {"base"}));
+              new String[] {"baseline"}));
     }
     StringBuilder sb = new StringBuilder();
     sb.append("<section id=\"pareto\" class=\"figure\"><h2>Pareto front: latency vs energy")
         .append(tag)
         .append("</h2>")
         .append(
-            "<p class=\"note\">Every configuration with the base's network and input (grey); red: those no other"
-                + " beats in both latency and energy per input, labelled with how they differ from the base.</p>"
+            "<p class=\"note\">Every configuration with the baseline's network and input (grey); red: those no other"
+                + " beats in both latency and energy per input, labelled with how they differ from the baseline.</p>"
                 + "<div class=\"panels\"><div class=\"panel\">")
         .append(pc.svg())
         .append("</div><div class=\"panel\">")
         .append(zoom.svg())
         .append(
             "</div><div class=\"panel\"><table class=\"grid sortable\"><thead><tr><th>latency"
-                + " per input (ms)</th><th>energy per input (mJ)</th><th>power (mW)</th><th>settings (vs base)</th></tr>"
+                + " per input (ms)</th><th>energy per input (mJ)</th><th>power (mW)</th><th>settings (vs baseline)</th></tr>"
                 + "</thead><tbody>");
     for (Outcome o : front) {
       sb.append("<tr>")
