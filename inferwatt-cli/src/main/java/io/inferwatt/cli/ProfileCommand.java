@@ -50,11 +50,7 @@ final class ProfileCommand implements Callable<Integer> {
 
   @Mixin FormatOption output;
 
-  @Option(
-      names = "--board",
-      description =
-          "sim:nano (the default without a model file) or local (this machine's power sensors; the default with a model file)")
-  String board;
+  @Mixin BoardOption board;
 
   @Option(
       names = "--engine",
@@ -134,58 +130,9 @@ final class ProfileCommand implements Callable<Integer> {
           "What the network is fed: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   InputKind input;
 
-  @Option(names = "--cores", description = "online CPU cores")
-  Integer cores;
+  @Mixin SettingsOptions settings;
 
-  @Option(names = "--cpu-freq-khz", description = "CPU frequency in kHz")
-  Long cpuFreqKhz;
-
-  @Option(names = "--gpu-freq-hz", description = "GPU frequency in Hz")
-  Long gpuFreqHz;
-
-  @Option(
-      names = "--set",
-      paramLabel = "KNOB=VALUE",
-      description = "any board setting, e.g. --set cpu.cores=1")
-  Map<String, String> set = new LinkedHashMap<>();
-
-  @Option(
-      names = "--warmup",
-      defaultValue = "50",
-      description = "warm-up inferences (default: ${DEFAULT-VALUE})")
-  int warmup;
-
-  @Option(
-      names = "--cycles",
-      defaultValue = "500",
-      description =
-          "inferences in the latency phase and in the power phase (default: ${DEFAULT-VALUE})")
-  int cycles;
-
-  @Option(
-      names = "--layer-cycles",
-      defaultValue = "0",
-      description =
-          "inferences in the layer phase; 0 = as many as the fastest layer needs (default: ${DEFAULT-VALUE})")
-  int layerCycles;
-
-  @Option(
-      names = "--max-layer-cycles",
-      defaultValue = "30000",
-      description = "upper bound for automatic layer cycles (default: ${DEFAULT-VALUE})")
-  int maxLayerCycles;
-
-  @Option(
-      names = "--min-samples",
-      defaultValue = "100",
-      description = "samples wanted on the fastest layer (default: ${DEFAULT-VALUE})")
-  int minSamples;
-
-  @Option(
-      names = "--idle",
-      defaultValue = "2s",
-      description = "idle phase length (default: ${DEFAULT-VALUE})")
-  String idle;
+  @Mixin ProtocolOptions protocol;
 
   @Option(
       names = "--seed",
@@ -227,16 +174,14 @@ final class ProfileCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Checks.nonNegative("--sensor-window-ms", sensorWindowMs, "a window in ms");
     Checks.atLeast("--batch", batch, 1);
-    Checks.atLeast("--warmup", warmup, 0);
-    Checks.atLeast("--cycles", cycles, 0);
-    Checks.atLeast("--layer-cycles", layerCycles, 0);
-    Checks.atLeast("--max-layer-cycles", maxLayerCycles, 0);
+    protocol.checkCounts();
     Checks.atLeast("--threads", threads, 0);
-    long idleNs = Checks.durationNs("--idle", idle);
+    long idleNs = protocol.idleNs();
     long runnerTimeoutNs = Checks.durationNs("--runner-timeout", runnerTimeout);
-    AnalysisOptions analysis = AnalyzeCommand.options(minSamples, mapping, null);
+    AnalysisOptions analysis = AnalyzeCommand.options(protocol.minSamples, mapping, null);
     boolean modelFile = !"command".equals(engine) && !positional.isEmpty();
-    if (modelFile && !"sim:nano".equals(board)) { // the virtual Nano refuses any file itself
+    if (modelFile
+        && !"sim:nano".equals(board.orNull())) { // the virtual Nano refuses any file itself
       Checks.inputFile("the model file", Path.of(positional.get(0)));
     }
     OutputCheck outputs =
@@ -251,7 +196,7 @@ final class ProfileCommand implements Callable<Integer> {
     outputs.check();
     Boards.Opened opened =
         Boards.openProfile(
-            board,
+            board.orNull(),
             new Boards.ProfileRequest(
                 engine,
                 positional,
@@ -265,19 +210,8 @@ final class ProfileCommand implements Callable<Integer> {
     Recorder recorder = opened.recorder();
     NetworkSpec net = opened.network();
     Workload workload = new Workload(net, batch, mode, input);
-    Map<String, String> settings = new LinkedHashMap<>();
-    if (cores != null) {
-      settings.put("cpu.cores", cores.toString());
-    }
-    if (cpuFreqKhz != null) {
-      settings.put("cpu.freq_khz", cpuFreqKhz.toString());
-    }
-    if (gpuFreqHz != null) {
-      settings.put("gpu.freq_hz", gpuFreqHz.toString());
-    }
-    settings.putAll(set);
-    Protocol protocol =
-        new Protocol(warmup, cycles, cycles, layerCycles, maxLayerCycles, minSamples, idleNs);
+    Map<String, String> settings = this.settings.settings();
+    Protocol protocol = this.protocol.protocol(idleNs);
     Store store = noStore ? null : db.openOrCreate(); // touch the output first: fail in second 0
     try {
       PrintWriter err = spec.commandLine().getErr();

@@ -1,7 +1,7 @@
 package io.inferwatt.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.inferwatt.core.BadInputException;
+import io.inferwatt.report.RunResults;
 import io.inferwatt.store.StoredRun;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -31,24 +31,13 @@ final class ShowCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    StoredRun run;
-    String study = null;
-    String configKey = null;
+    RunResults results;
     try (Store store = db.openExisting()) {
-      run =
-          store
-              .base()
-              .run(runId)
-              .orElseThrow(
-                  () ->
-                      new BadInputException(
-                          "run " + runId + " is not in " + db + "; inferwatt runs lists the runs"));
-      var in = store.base().studyRun(runId);
-      if (in.isPresent()) {
-        study = in.get().studyId();
-        configKey = in.get().configKey();
-      }
+      results = RunResults.load(store.base(), runId, db.toString());
     }
+    StoredRun run = results.run();
+    String study = results.study().map(s -> s.studyId()).orElse(null);
+    String configKey = results.study().map(s -> s.configKey()).orElse(null);
     PrintWriter out = spec.commandLine().getOut();
     if (output.json()) {
       ObjectNode o = JsonReport.MAPPER.createObjectNode();

@@ -215,7 +215,8 @@ final class StudyCommand implements Runnable {
 
     @Override
     Plan plan() {
-      return Plans.load(Checks.inputFile("the plan", planFile));
+      PrintWriter err = spec.commandLine().getErr();
+      return Plans.load(Checks.inputFile("the plan", planFile), err::println);
     }
 
     @Override
@@ -232,15 +233,20 @@ final class StudyCommand implements Runnable {
         "On sim:nano it takes well under a minute."
       })
   static final class Paper extends Running {
-    @Option(names = "--board", required = true, description = "the board (sim:nano)")
-    String board;
+    @Mixin BoardOption board;
 
     @Option(names = "--print-plan", description = "print the built-in plan and exit")
     boolean printPlan;
 
     @Override
     Plan plan() {
-      return PaperStudy.plan(board);
+      if (board.orNull() == null) {
+        throw new BadInputException(
+            "study paper needs --board (sim:nano: the virtual Jetson Nano; every board: "
+                + String.join(", ", Boards.names())
+                + ")");
+      }
+      return PaperStudy.plan(board.orNull());
     }
 
     @Override

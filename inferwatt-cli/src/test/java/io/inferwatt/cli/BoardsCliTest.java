@@ -65,7 +65,7 @@ class BoardsCliTest {
             + "\nengine: "
             + engine
             + "\nprotocol: {warmup: 1, cycles: 5, max_layer_cycles: 5, min_samples_per_layer: 1,"
-            + " idle: 5ms}\nbase: {model: mobilenetv2}\n"
+            + " idle: 5ms}\nbaseline: {model: mobilenetv2}\n"
             + sweeps);
     return p;
   }

@@ -63,8 +63,8 @@ class ReportCliTest {
     String plan =
         PaperStudy.yaml()
             .replaceFirst(
-                "(?ms)^protocol:.*?^base:",
-                "protocol: {warmup: 2, cycles: 40, max_layer_cycles: 60, min_samples_per_layer: 100, idle: 20ms}\nbase:");
+                "(?ms)^protocol:.*?^baseline:",
+                "protocol: {warmup: 2, cycles: 40, max_layer_cycles: 60, min_samples_per_layer: 100, idle: 20ms}\nbaseline:");
     Path p = dir.resolve("paper-small.yaml");
     Files.writeString(p, plan);
     CliTest.Run s = CliTest.run("study", "run", p.toString(), "--db", db);
@@ -121,6 +121,33 @@ class ReportCliTest {
             "report", "--db", db, "--study", "nope", "--out", dir.resolve("x.html").toString());
     assertThat(bad.code()).isEqualTo(2);
     assertThat(bad.err()).contains("study 'nope' is not in");
+  }
+
+  @Test
+  void everyNumberTheSvgFiguresShowEqualsTheStoresReadWithSql() throws Exception {
+    Path html = dir.resolve("numbers.html");
+    assertThat(CliTest.run("report", "--db", db, "--out", html.toString()).code()).isZero();
+    try (FigureNumbers f = new FigureNumbers(db, Files.readString(html), "paper-nano")) {
+      f.powerTrace();
+      f.coresSweep();
+      Map<String, Map<String, String>> modes = new java.util.LinkedHashMap<>();
+      for (String mode : List.of("sync", "async")) {
+        for (String batch : List.of("1", "8", "16", "32")) {
+          modes.put(
+              (mode.equals("sync") ? "Sync" : "Async") + " B" + batch,
+              Map.of("mode", mode, "batch", batch));
+        }
+      }
+      f.boxes("fig7", "mode-batch", modes);
+      Map<String, Map<String, String>> inputs = new java.util.LinkedHashMap<>();
+      for (String input : List.of("black", "fixed-random", "varied")) {
+        inputs.put(input, Map.of("input", input));
+      }
+      f.boxes("fig9", "inputs", inputs);
+      f.networks();
+      f.pareto("mobilenetv2", "fixed-random");
+      assertThat(f.checked()).isGreaterThan(300);
+    }
   }
 
   @Test
