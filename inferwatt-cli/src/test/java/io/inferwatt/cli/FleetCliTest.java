@@ -31,7 +31,7 @@ class FleetCliTest {
       board: sim:nano
       seed: 5
       protocol: {warmup: 1, cycles: 20, max_layer_cycles: 20, min_samples_per_layer: 5, idle: 10ms}
-      base: {model: mobilenetv2, cpu.cores: 4}
+      baseline: {model: mobilenetv2, cpu.cores: 4}
       sweeps:
         - name: cores
           vary: {cpu.cores: [1, 4]}

@@ -42,6 +42,12 @@ class PublicSurfaceTest {
               "io.inferwatt.hardware.sensors.LoggerBench",
               "a main class started by name (java -cp ... LoggerBench)"),
           Map.entry(
+              "io.inferwatt.fleet.ClaimBench",
+              "a main class started by name (scripts/fleet-claim-bench.sh)"),
+          Map.entry(
+              "io.inferwatt.fleet.ScratchPostgres",
+              "the throwaway PostgreSQL server of other modules' tests (FleetCliTest)"),
+          Map.entry(
               "io.inferwatt.store.QueryResult",
               "the return type of SqlConsole.query, a method of a public interface"),
           // packages another helper changes at the same time (the GPU board): their visibility

@@ -199,7 +199,7 @@ class FleetTest {
         engine: sim
         seed: 3
         protocol: {warmup: 1, cycles: 2000, max_layer_cycles: 2000, min_samples_per_layer: 2, idle: 10ms}
-        base: {model: mobilenetv2, cpu.cores: 4}
+        baseline: {model: mobilenetv2, cpu.cores: 4}
         sweeps:
           - name: cores
             vary: {cpu.cores: [1, 2, 3]}

@@ -27,7 +27,7 @@ final class SimRuns {
         engine: sim
         seed: 3
         protocol: {warmup: 1, cycles: 10, max_layer_cycles: 10, min_samples_per_layer: 2, idle: 10ms}
-        base: {model: mobilenetv2, cpu.cores: 4}
+        baseline: {model: mobilenetv2, cpu.cores: 4}
         sweeps:
           - name: cores
             vary: {cpu.cores: [%s]}
