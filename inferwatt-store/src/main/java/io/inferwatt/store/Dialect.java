@@ -10,8 +10,9 @@ import java.util.regex.Pattern;
  * SQL, the writers and the readers are one copy for both.
  *
  * <ul>
- *   <li>type names: the migrations say {@code DOUBLE}, which PostgreSQL spells {@code DOUBLE
- *       PRECISION};
+ *   <li>type names: the migrations say {@code DOUBLE} (and may say {@code FLOAT}, {@code BLOB},
+ *       {@code TINYINT}), which PostgreSQL spells {@code DOUBLE PRECISION} ({@code REAL}, {@code
+ *       BYTEA}, {@code SMALLINT});
  *   <li>two functions the SQL uses, {@code make_timestamp(micros)} and {@code epoch_us(ts)}: DuckDB
  *       has them, PostgreSQL gets them as SQL functions before the first migration;
  *   <li>bulk rows: DuckDB's appender, PostgreSQL's batched insert ({@link TableAppender});
@@ -41,9 +42,16 @@ enum Dialect {
   POSTGRESQL {
     private static final Pattern DOUBLE = Pattern.compile("\\bDOUBLE\\b(?!\\s+PRECISION)");
 
+    private static final Pattern FLOAT = Pattern.compile("\\bFLOAT\\b");
+    private static final Pattern BLOB = Pattern.compile("\\bBLOB\\b");
+    private static final Pattern TINYINT = Pattern.compile("\\bTINYINT\\b");
+
     @Override
     String ddl(String sql) {
-      return DOUBLE.matcher(sql).replaceAll("DOUBLE PRECISION");
+      String s = DOUBLE.matcher(sql).replaceAll("DOUBLE PRECISION");
+      s = FLOAT.matcher(s).replaceAll("REAL"); // DuckDB's FLOAT has 4 bytes, PostgreSQL's 8
+      s = BLOB.matcher(s).replaceAll("BYTEA");
+      return TINYINT.matcher(s).replaceAll("SMALLINT");
     }
 
     @Override

@@ -29,6 +29,12 @@ interface TableAppender extends AutoCloseable {
 
   TableAppender append(double v) throws SQLException;
 
+  TableAppender append(float v) throws SQLException;
+
+  TableAppender append(short v) throws SQLException;
+
+  TableAppender append(byte[] v) throws SQLException;
+
   TableAppender append(String v) throws SQLException;
 
   TableAppender appendNull() throws SQLException;
@@ -73,6 +79,24 @@ interface TableAppender extends AutoCloseable {
 
       @Override
       public TableAppender append(double v) throws SQLException {
+        a.append(v);
+        return this;
+      }
+
+      @Override
+      public TableAppender append(float v) throws SQLException {
+        a.append(v);
+        return this;
+      }
+
+      @Override
+      public TableAppender append(short v) throws SQLException {
+        a.append(v);
+        return this;
+      }
+
+      @Override
+      public TableAppender append(byte[] v) throws SQLException {
         a.append(v);
         return this;
       }
@@ -182,6 +206,24 @@ interface TableAppender extends AutoCloseable {
     @Override
     public TableAppender append(double v) throws SQLException {
       ps.setDouble(next(), v);
+      return this;
+    }
+
+    @Override
+    public TableAppender append(float v) throws SQLException {
+      ps.setFloat(next(), v);
+      return this;
+    }
+
+    @Override
+    public TableAppender append(short v) throws SQLException {
+      ps.setShort(next(), v);
+      return this;
+    }
+
+    @Override
+    public TableAppender append(byte[] v) throws SQLException {
+      ps.setBytes(next(), v);
       return this;
     }
 
