@@ -34,6 +34,7 @@ final class ShowCommand implements Callable<Integer> {
     StoredRun run;
     String study = null;
     String configKey = null;
+    io.inferwatt.store.RawStatus raw;
     try (Store store = db.openExisting()) {
       run =
           store
@@ -43,6 +44,7 @@ final class ShowCommand implements Callable<Integer> {
                   () ->
                       new BadInputException(
                           "run " + runId + " is not in " + db + "; inferwatt runs lists the runs"));
+      raw = store.base().rawStatus(runId).orElseThrow();
       var in = store.base().studyRun(runId);
       if (in.isPresent()) {
         study = in.get().studyId();
@@ -70,6 +72,17 @@ final class ShowCommand implements Callable<Integer> {
       ObjectNode e = o.putObject("environment");
       run.environment().forEach(e::put);
       o.put("samples_stored", run.samplesStored());
+      o.put("events_stored", raw.events());
+      if (raw.kept().isEmpty()) {
+        o.putNull("raw_kept");
+      } else {
+        o.put("raw_kept", raw.kept());
+      }
+      if (raw.derivedFrom().isPresent()) {
+        o.put("derived_from", raw.derivedFrom().getAsLong());
+      } else {
+        o.putNull("derived_from");
+      }
       o.set("analysis", JsonReport.analysis(run.result()));
       out.println(JsonReport.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o));
       return 0;
@@ -86,14 +99,20 @@ final class ShowCommand implements Callable<Integer> {
     if (study != null) {
       text.line("study %s, configuration %s", study, configKey);
     }
+    if (raw.derivedFrom().isPresent()) {
+      text.line(
+          "re-analysed from the raw recording of run %d (inferwatt reanalyze)",
+          raw.derivedFrom().getAsLong());
+    }
     StringBuilder sb = new StringBuilder();
     run.settings()
         .forEach((k, v) -> sb.append(sb.length() == 0 ? "" : "  ").append(k).append('=').append(v));
     text.line("settings: %s", sb.length() == 0 ? "(none)" : sb);
     text.analysis(run.result());
     text.line(
-        "raw samples stored: %d%s",
+        "raw samples stored: %d, raw events: %d%s",
         run.samplesStored(),
+        raw.events(),
         run.samplesStored() == 0
             ? ""
             : " (inferwatt query \"SELECT * FROM power_samples WHERE run_id = " + run.id() + "\")");
