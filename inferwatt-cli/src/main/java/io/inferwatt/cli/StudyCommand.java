@@ -114,6 +114,12 @@ final class StudyCommand implements Runnable {
                 + " boards with engine onnxruntime or tensorrt; --dry-run shows every configuration"
                 + " and write");
       }
+      try {
+        BaseRoom.check(db.path, needs.storedBytes(keepRaw.keep == KeepRaw.ALL), keepRaw.keep);
+      } catch (RuntimeException e) {
+        board.close();
+        throw e;
+      }
       try (StudyBoard sensors = board;
           Store store = db.openOrCreate()) {
         Progress progress = new Progress(err, tag, plan.study());

@@ -111,7 +111,7 @@ class ReanalyzeCliTest {
             "--format",
             "json");
     assertThat(p.code()).as(p.err()).isZero();
-    long id = CliTest.run("show", "1", "--db", db).code() == 0 ? runId(p) : -1;
+    long id = runId(p);
     CliTest.Run r = CliTest.run("reanalyze", Long.toString(id), "--mapping", "paper", "--db", db);
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err().strip().lines()).hasSize(1);
