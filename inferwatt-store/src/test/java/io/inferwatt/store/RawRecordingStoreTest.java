@@ -77,15 +77,44 @@ class RawRecordingStoreTest {
     }
   }
 
+  @Test
+  void aRunStoredBeforeSchemaVersion5KeepsItsSamplesButHasNoRecording() {
+    Timeline t = Fixtures.timeline();
+    AnalysisResult result = Fixtures.analyzed(t, true);
+    Path file = dir.resolve("old.duckdb");
+    long id;
+    try (MeasurementStore s =
+        DuckDbStore.open(
+            file, List.of(Schema.V1, Schema.V2, Schema.V3, Schema.V4), DuckDbStore.NO_HOOK)) {
+      id =
+          s.saveRun(
+              new RunInput(
+                  "sim:nano",
+                  true,
+                  "fixture",
+                  java.util.Map.of(),
+                  Instant.EPOCH,
+                  "0",
+                  java.util.Map.of(),
+                  result,
+                  "in",
+                  Optional.of(RawSamples.of(t))));
+      assertThat(s.recording(id)).isEmpty();
+    }
+    try (MeasurementStore s = MeasurementStore.open(file)) {
+      RawStatus st = s.rawStatus(id).orElseThrow();
+      assertThat(st.kept()).isEmpty();
+      assertThat(st.samples()).isEqualTo(t.samples().size());
+      assertThat(st.reanalysable()).isFalse();
+      assertThat(s.recording(id)).isEmpty();
+      assertThat(s.samples(id).orElseThrow().samples()).isEqualTo(t.samples());
+    }
+  }
+
   /** Every layer event's fields, in order. */
   private static List<String> events(EventLog log) {
     return java.util.stream.IntStream.range(0, log.layerCount())
         .mapToObj(i -> log.layer(i).toString())
         .toList();
-  }
-
-  @SuppressWarnings("unused")
-  private static Optional<RawSamples> none() {
-    return Optional.empty();
   }
 }
