@@ -25,8 +25,8 @@ enum KeepRaw {
   RunInput apply(RunInput run, ProfileResult r) {
     RunDetails d = run.details();
     return switch (this) {
-      case NONE -> run.withDetails(
-          new RunDetails(d.rails(), java.util.List.of(), d.layers(), d.logger()));
+      case NONE ->
+          run.withDetails(new RunDetails(d.rails(), java.util.List.of(), d.layers(), d.logger()));
       case SUMMARY -> run;
       case ALL -> run.withRaw(RawSamples.of(r.timeline()), r.timeline().events());
     };

@@ -299,8 +299,7 @@ final class ProfileCommand implements Callable<Integer> {
       Long runId =
           store == null
               ? null
-              : store.save(
-                  result, clockNotes(opened.engine()), opened.loggerCost(), keepRaw.keep);
+              : store.save(result, clockNotes(opened.engine()), opened.loggerCost(), keepRaw.keep);
       // the run is stored first: a side file that cannot be written loses nothing
       saveFiles(result, opened.engine(), net, runId);
       print(result, runId);

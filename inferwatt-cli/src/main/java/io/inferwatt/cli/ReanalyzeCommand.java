@@ -130,9 +130,10 @@ final class ReanalyzeCommand implements Callable<Integer> {
     String how =
         switch (st.kept()) {
           case "none", "summary" -> "it was stored with --keep-raw " + st.kept();
-          default -> st.samples() > 0
-              ? "it kept its raw samples but not its events (stored before inferwatt kept them)"
-              : "it was stored before inferwatt kept raw recordings";
+          default ->
+              st.samples() > 0
+                  ? "it kept its raw samples but not its events (stored before inferwatt kept them)"
+                  : "it was stored before inferwatt kept raw recordings";
         };
     throw new BadInputException(
         "run "

@@ -366,7 +366,8 @@ final class StudyCommand implements Runnable {
           c.key(),
           c.index(),
           c.sweep(),
-          keep.apply(Store.runInput(r, Store.environment(), Optional.empty(), Store.details(r)), r));
+          keep.apply(
+              Store.runInput(r, Store.environment(), Optional.empty(), Store.details(r)), r));
     }
   }
 

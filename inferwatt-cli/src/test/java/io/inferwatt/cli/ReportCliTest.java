@@ -133,13 +133,7 @@ class ReportCliTest {
       Path html = dir.resolve("fig2-" + run + ".html");
       CliTest.Run r =
           CliTest.run(
-              "report",
-              "--db",
-              db,
-              "--samples-run",
-              Long.toString(run),
-              "--out",
-              html.toString());
+              "report", "--db", db, "--samples-run", Long.toString(run), "--out", html.toString());
       assertThat(r.code()).as(r.err()).isZero();
       String text = Files.readString(html);
       assertThat(text).contains("Power of run " + run + " (").doesNotContain("Not in this report");

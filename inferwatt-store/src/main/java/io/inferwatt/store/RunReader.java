@@ -491,7 +491,8 @@ final class RunReader {
               }
               long derived = rs.getLong(3);
               OptionalLong from = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(derived);
-              return Optional.of(new RawStatus(rs.getString(1), rs.getLong(2), rs.getLong(4), from));
+              return Optional.of(
+                  new RawStatus(rs.getString(1), rs.getLong(2), rs.getLong(4), from));
             }
           }
         });

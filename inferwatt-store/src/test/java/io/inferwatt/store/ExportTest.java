@@ -61,17 +61,17 @@ class ExportTest {
       RunInput r = Fixtures.run("sim:nano", "fixture", Instant.EPOCH, result);
       s.saveRun(
           new RunInput(
-              r.board(),
-              true,
-              r.model(),
-              r.settings(),
-              r.startedAt(),
-              r.toolVersion(),
-              r.environment(),
-              result,
-              "in",
-              Optional.of(RawSamples.of(t)),
-              details)
+                  r.board(),
+                  true,
+                  r.model(),
+                  r.settings(),
+                  r.startedAt(),
+                  r.toolVersion(),
+                  r.environment(),
+                  result,
+                  "in",
+                  Optional.of(RawSamples.of(t)),
+                  details)
               .withRaw(RawSamples.of(t), t.events()));
       s.saveStudy(
           new StudyInput(

@@ -41,8 +41,7 @@ class RawRecordingStoreTest {
       RawStatus st = s.rawStatus(id).orElseThrow();
       assertThat(st.kept()).isEqualTo("all");
       assertThat(st.samples()).isEqualTo(t.samples().size());
-      assertThat(st.events())
-          .isEqualTo(t.events().inferences().size() + t.events().layerCount());
+      assertThat(st.events()).isEqualTo(t.events().inferences().size() + t.events().layerCount());
       assertThat(st.derivedFrom()).isEmpty();
       assertThat(st.reanalysable()).isTrue();
 

@@ -57,8 +57,8 @@ import java.util.OptionalLong;
  * #STORED_BYTES_PER_INFERENCE_EVENT}); the constants are DuckDB's compressed sizes measured on the
  * paper's study on the virtual Nano (docs/schema.md, "Size"), times 1.27 for the free and partly
  * filled blocks a base gathers as it grows (the file grew 33.3 MB with the raw tables, which hold
- * 26.2 MB copied alone), rounded up. A study is refused when
- * the base's disk has less room than that ({@link #diskProblem}).
+ * 26.2 MB copied alone), rounded up. A study is refused when the base's disk has less room than
+ * that ({@link #diskProblem}).
  *
  * <p><b>Time.</b> The virtual board knows its latency ({@link Recorder#expectedCycleNs}); for a
  * real board, which knows it only after measuring, the time is bounded from below by the network's
