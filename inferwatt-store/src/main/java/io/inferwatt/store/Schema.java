@@ -335,8 +335,9 @@ final class Schema {
    * reanalyze}): every inference, layer and phase event as recorded (the raw power samples were
    * already in {@code power_samples}), which raw data a run kept ({@code runs.raw_kept}: {@code
    * none}, {@code summary} or {@code all}; NULL for runs stored before) and the run a re-analysis
-   * was derived from ({@code runs.derived_from}). No keys on the event tables: hundreds of
-   * thousands of rows per run, appended only; {@code position} keeps the recorder's order.
+   * was derived from ({@code runs.derived_from}). No keys on the inference and layer events:
+   * hundreds of thousands of rows per run, appended only; {@code position} keeps the recorder's
+   * order.
    */
   static final Migration V5 =
       new Migration(
