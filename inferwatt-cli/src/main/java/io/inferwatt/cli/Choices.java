@@ -78,6 +78,13 @@ final class Choices {
     }
   }
 
+  /** {@code none}, {@code summary}, {@code all}. */
+  static final class KeepRaws extends Names<KeepRaw> {
+    KeepRaws() {
+      super(KeepRaw.class, KeepRaw::id);
+    }
+  }
+
   /** {@code text}, {@code json}. */
   static final class Outputs extends Names<FormatOption.Output> {
     Outputs() {

@@ -158,6 +158,8 @@ final class ProfileCommand implements Callable<Integer> {
   @Option(names = "--no-store", description = "do not store the run")
   boolean noStore;
 
+  @Mixin KeepRawOption keepRaw;
+
   @Option(
       names = "--save-samples",
       paramLabel = "FILE",
@@ -231,7 +233,7 @@ final class ProfileCommand implements Callable<Integer> {
       Long runId =
           store == null
               ? null
-              : store.save(result, clockNotes(opened.engine()), opened.loggerCost());
+              : store.save(result, clockNotes(opened.engine()), opened.loggerCost(), keepRaw.keep);
       // the run is stored first: a side file that cannot be written loses nothing
       saveFiles(result, opened.engine(), net, runId);
       print(result, runId);

@@ -106,7 +106,11 @@ class ReportCliTest {
         .doesNotContainPattern("(?i)(src|href)=\"(https?:)?//")
         .doesNotContain("@import")
         .doesNotContain("url(");
-    assertThat(text).contains("Power of run " + profileRun);
+    // Fig. 2 prefers a configuration of the study itself: each kept its raw recording
+    java.util.regex.Matcher fig2 =
+        java.util.regex.Pattern.compile("Power of run (\\d+) ").matcher(text);
+    assertThat(fig2.find()).isTrue();
+    assertThat(Long.parseLong(fig2.group(1))).isNotEqualTo(profileRun);
     // every chart has axis labels with units
     assertThat(text)
         .contains("power (mW)")
@@ -148,6 +152,22 @@ class ReportCliTest {
       f.pareto("mobilenetv2", "fixed-random");
       assertThat(f.checked()).isGreaterThan(300);
     }
+  }
+
+  @Test
+  void fig2DrawsAnyStoredConfigurationOfTheStudyOrTheProfileRun() throws Exception {
+    for (long run : new long[] {1, 3, profileRun}) {
+      Path html = dir.resolve("fig2-" + run + ".html");
+      CliTest.Run r =
+          CliTest.run(
+              "report", "--db", db, "--samples-run", Long.toString(run), "--out", html.toString());
+      assertThat(r.code()).as(r.err()).isZero();
+      String text = Files.readString(html);
+      assertThat(text).contains("Power of run " + run + " (").doesNotContain("Not in this report");
+    }
+    JsonNode third = CliTest.run("show", "3", "--db", db, "--format", "json").json();
+    assertThat(third.get("study").isNull()).isFalse();
+    assertThat(third.get("raw_kept").asText()).isEqualTo("all");
   }
 
   @Test

@@ -44,11 +44,10 @@ final class PowerTraceFigure {
             title,
             "no run of board "
                 + study.board()
-                + " kept its raw power samples (studies do"
-                + " not keep them). Run inferwatt profile --board "
+                + " kept its raw power samples (profile and study keep them with --keep-raw all,"
+                + " the default). Run inferwatt profile --board "
                 + study.board()
-                + " --db FILE (profile keeps them by"
-                + " default), then write the report again, or name a run with --samples-run.");
+                + " --db FILE, then write the report again, or name a run with --samples-run.");
       }
     }
     Optional<StoredRun> stored = results.run(run);

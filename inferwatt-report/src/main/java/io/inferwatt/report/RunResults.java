@@ -2,6 +2,7 @@ package io.inferwatt.report;
 
 import io.inferwatt.core.BadInputException;
 import io.inferwatt.store.MeasurementStore;
+import io.inferwatt.store.RawStatus;
 import io.inferwatt.store.StoredRun;
 import java.util.Optional;
 
@@ -13,8 +14,10 @@ import java.util.Optional;
  *
  * @param run the run with its settings, environment and analysis
  * @param study the study it belongs to, or empty for a run of {@code profile}
+ * @param raw what of its raw recording the base keeps, and the run it was derived from
  */
-public record RunResults(StoredRun run, Optional<MeasurementStore.StudyRun> study) {
+public record RunResults(
+    StoredRun run, Optional<MeasurementStore.StudyRun> study, RawStatus raw) {
 
   /**
    * Reads run {@code id} from {@code store}.
@@ -30,6 +33,6 @@ public record RunResults(StoredRun run, Optional<MeasurementStore.StudyRun> stud
                 () ->
                     new BadInputException(
                         "run " + id + " is not in " + where + "; inferwatt runs lists the runs"));
-    return new RunResults(run, store.studyRun(id));
+    return new RunResults(run, store.studyRun(id), store.rawStatus(id).orElseThrow());
   }
 }
