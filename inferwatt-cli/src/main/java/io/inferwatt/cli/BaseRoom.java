@@ -17,6 +17,9 @@ final class BaseRoom {
    * @throws BadInputException in one line, with what to do
    */
   static void check(Path base, double bytes, KeepRaw keep) {
+    if (base == null) {
+      return; // a PostgreSQL base: the server's disk is not visible from here
+    }
     long usable = usableBytes(base);
     if (usable < 0) {
       return; // the disk cannot say; DuckDB's own error will, if it fills

@@ -3,6 +3,7 @@ package io.inferwatt.fleet;
 import io.inferwatt.hardware.knobs.AppliedSettings;
 import io.inferwatt.store.MeasurementStore;
 import io.inferwatt.store.PgBase;
+import io.inferwatt.store.RawSamples;
 import io.inferwatt.store.StoreException;
 import io.inferwatt.store.StudyConfigurationRow;
 import io.inferwatt.store.StudyRow;
@@ -350,17 +351,19 @@ public final class Agent {
 
             @Override
             public void finished(Expansion study, Configuration c, ProfileResult r) {
+              // the raw recording too, as study run keeps it by default
               spool.saveStudyRun(
                   study.plan().study(),
                   resultKey,
                   c.index(),
                   c.sweep(),
                   Results.runInput(
-                      r,
-                      Results.environment(),
-                      Optional.empty(),
-                      Results.details(r),
-                      o.toolVersion()));
+                          r,
+                          Results.environment(),
+                          Optional.empty(),
+                          Results.details(r),
+                          o.toolVersion())
+                      .withRaw(RawSamples.of(r.timeline()), r.timeline().events()));
             }
           };
       try (AppliedSettings guard = board.guard(this::log)) {

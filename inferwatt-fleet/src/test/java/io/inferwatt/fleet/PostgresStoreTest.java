@@ -8,6 +8,7 @@ import io.inferwatt.store.ExportedTable;
 import io.inferwatt.store.MeasurementStore;
 import io.inferwatt.store.PgBase;
 import io.inferwatt.store.QueryResult;
+import io.inferwatt.store.RawSamples;
 import io.inferwatt.store.RunRow;
 import io.inferwatt.store.SqlConsole;
 import io.inferwatt.store.StoreException;
@@ -54,7 +55,8 @@ class PostgresStoreTest {
           c.key(),
           c.index(),
           c.sweep(),
-          Results.runInput(r, Results.environment(), Optional.empty(), Results.details(r), "t"));
+          Results.runInput(r, Results.environment(), Optional.empty(), Results.details(r), "t")
+              .withRaw(RawSamples.of(r.timeline()), r.timeline().events()));
     }
   }
 
@@ -84,6 +86,7 @@ class PostgresStoreTest {
         assertThat(a).isEqualTo(b);
         assertThat(text(p.inferenceRecords(r.id()))).isEqualTo(text(d.inferenceRecords(r.id())));
         assertThat(p.layerFeatures(r.id())).isEqualTo(d.layerFeatures(r.id()));
+        assertThat(p.samples(r.id())).isPresent().isEqualTo(d.samples(r.id()));
       }
       assertThat(p.studies())
           .usingRecursiveFieldByFieldElementComparatorIgnoringFields("createdAt", "updatedAt")

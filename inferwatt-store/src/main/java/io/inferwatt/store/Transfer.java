@@ -207,10 +207,13 @@ final class Transfer {
               if (!columns(s, t).names().contains("run_id")) {
                 continue;
               }
-              Map<String, Object> replace =
-                  t.equals("runs")
-                      ? Map.of("run_id", runId, "board_id", (int) boardId)
-                      : Map.of("run_id", runId);
+              Map<String, Object> replace = new java.util.HashMap<>();
+              replace.put("run_id", runId);
+              if (t.equals("runs")) {
+                replace.put("board_id", (int) boardId);
+                // a run id of the other base means nothing here
+                replace.put("derived_from", null);
+              }
               copy(s, d, t, " WHERE run_id = ?", srcRun, replace);
             }
             copy(
