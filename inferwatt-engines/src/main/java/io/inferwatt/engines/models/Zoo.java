@@ -4,6 +4,7 @@ import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.model.LayerSpec;
 import io.inferwatt.core.model.ModelName;
 import io.inferwatt.core.model.NetworkSpec;
+import io.inferwatt.engines.onnx.LayerGraph;
 import io.inferwatt.engines.onnx.Networks;
 import java.util.List;
 
@@ -13,7 +14,7 @@ import java.util.List;
  * layers, {@code Pool}, a {@code Shuffle} (flatten) before the fully connected {@code Gemm}, and an
  * input {@code Reformat} first. Inputs are 3×224×224 and outputs 1000 classes. The catalogue is
  * {@link Networks}: each layer list is derived from that network's ONNX graph ({@link
- * GraphLayers}), so the virtual board runs the same networks as the real ones.
+ * LayerGraph}), so the virtual board runs the same networks as the real ones.
  *
  * <p>Architectures follow torchvision (MobileNetV2, ResNet18, ResNet50 v1.5) and Howard et al. 2017
  * (MobileNetV1, α = 1, last depthwise stride 1). Parameters count conv weights, batch-norm scale
@@ -44,7 +45,7 @@ public final class Zoo {
       throw new BadInputException(
           "network '" + name + "' is not one of " + String.join(", ", NAMES));
     }
-    return GraphLayers.derive(Networks.structure(key));
+    return LayerGraph.derive(Networks.structure(key));
   }
 
   /**

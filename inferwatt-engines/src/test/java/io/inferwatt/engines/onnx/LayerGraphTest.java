@@ -1,10 +1,10 @@
-package io.inferwatt.engines.models;
+package io.inferwatt.engines.onnx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inferwatt.core.model.LayerSpec;
 import io.inferwatt.core.model.NetworkSpec;
-import io.inferwatt.engines.onnx.Networks;
+
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -14,12 +14,12 @@ import org.junit.jupiter.api.Test;
  * layer, and found them equal; {@code ZooTest} checks the derived lists against the published
  * parameter and MAC counts.
  */
-class GraphLayersTest {
+class LayerGraphTest {
 
   @Test
   void aNodeWithoutLayerNameIsALayerOfItsOwn() {
     // one depthwise 3×3 convolution, stride 2, 8 channels at 16×16, no bias
-    NetworkSpec n = GraphLayers.derive(Networks.conv(3, 2, 8, 8, 16, 8, 1));
+    NetworkSpec n = LayerGraph.derive(Networks.conv(3, 2, 8, 8, 16, 8, 1));
     assertThat(n.layers()).hasSize(2);
     assertThat(n.layers().get(0))
         .isEqualTo(
@@ -42,7 +42,7 @@ class GraphLayersTest {
 
   @Test
   void aConvolutionFusesItsBatchNormAndActivation() {
-    NetworkSpec n = GraphLayers.derive(Networks.structure("mobilenetv2"));
+    NetworkSpec n = LayerGraph.derive(Networks.structure("mobilenetv2"));
     LayerSpec stem = n.layers().get(1);
     assertThat(stem.name()).isEqualTo("conv0");
     // 3×3×3×32 weights, and the batch norm's scale and shift (not its running statistics)
