@@ -236,7 +236,7 @@ final class ProfileCommand implements Callable<Integer> {
     long runnerTimeoutNs = Checks.durationNs("--runner-timeout", runnerTimeout);
     AnalysisOptions analysis = AnalyzeCommand.options(minSamples, mapping, null);
     boolean modelFile = !"command".equals(engine) && !positional.isEmpty();
-    if (modelFile && !"sim:nano".equals(board)) { // the virtual Nano refuses any file itself
+    if (modelFile) {
       Checks.inputFile("the model file", Path.of(positional.get(0)));
     }
     OutputCheck outputs =

@@ -34,18 +34,24 @@ public final class Zoo {
   }
 
   /**
-   * A built-in network at 3×224×224.
+   * A built-in network, at 3×224×224 unless its name says otherwise.
    *
-   * @param name one of {@link #names()}, case-insensitive
+   * @param name one of {@link #names()}, case-insensitive, optionally with {@code -wWIDTH} (width
+   *     multiplier) and {@code -rRESOLUTION} (input size)
    * @throws IllegalArgumentException for an unknown name (the message lists the known ones)
    */
   public static NetworkSpec network(String name) {
-    String key = name == null ? null : name.toLowerCase(java.util.Locale.ROOT);
-    if (!NAMES.contains(key)) {
-      throw new BadInputException(
-          "network '" + name + "' is not one of " + String.join(", ", NAMES));
-    }
-    return LayerGraph.derive(Networks.structure(key));
+    Networks.Variant v =
+        Networks.variant(name)
+            .orElseThrow(
+                () ->
+                    new BadInputException(
+                        "network '"
+                            + name
+                            + "' is not one of "
+                            + String.join(", ", NAMES)
+                            + " (optionally -wWIDTH and -rRESOLUTION)"));
+    return LayerGraph.derive(Networks.structure(v.name()));
   }
 
   /**
@@ -79,10 +85,8 @@ public final class Zoo {
               + w);
     }
     String name = new ModelName.Conv(kernel, stride, inChannels, outChannels, h, w).name();
-    return new NetBuilder(name, inChannels, h, w)
-        .reformat("input_reformat")
-        .conv("conv", kernel, stride, outChannels, false, true)
-        .build();
+    return LayerGraph.derive(
+        Networks.singleConvStructure(name, kernel, stride, inChannels, outChannels, h, w), name);
   }
 
   /**

@@ -77,7 +77,7 @@ final class OnnxStudyRecorder implements io.inferwatt.hardware.Recorder, AutoClo
               + " cannot be built as ONNX files for a real board; "
               + "available: "
               + String.join(", ", Networks.names())
-              + " and conv-kK-sS-cINxOUT-HxH");
+              + ", conv-kK-sS-cINxOUT-HxH and existing FILE.onnx");
     }
   }
 
@@ -99,7 +99,9 @@ final class OnnxStudyRecorder implements io.inferwatt.hardware.Recorder, AutoClo
   }
 
   private static boolean buildable(String name) {
-    return Networks.names().contains(name) || squareConv(name).isPresent();
+    return Networks.names().contains(name)
+        || squareConv(name).isPresent()
+        || name.endsWith(".onnx") && Files.isRegularFile(Path.of(name));
   }
 
   @Override
@@ -145,6 +147,9 @@ final class OnnxStudyRecorder implements io.inferwatt.hardware.Recorder, AutoClo
   }
 
   private Path model(String name) {
+    if (name.endsWith(".onnx")) {
+      return Path.of(name); // a model file, as the plan names it
+    }
     Path file = cache.resolve(name + "-seed" + seed + ".onnx");
     if (Files.isRegularFile(file)) {
       return file;
