@@ -7,7 +7,7 @@ import io.inferwatt.core.model.LayerSpec;
 import io.inferwatt.core.model.ModelName;
 import io.inferwatt.core.model.NetworkSpec;
 import io.inferwatt.core.model.Workload;
-import io.inferwatt.engines.models.SampleManifest;
+import io.inferwatt.engines.onnx.SampleManifest;
 import io.inferwatt.engines.models.Zoo;
 import io.inferwatt.engines.onnx.LayerGraph;
 import io.inferwatt.engines.onnx.OnnxIo;

@@ -68,7 +68,10 @@ public final class Networks {
     }
     java.util.regex.Matcher m = VARIANT.matcher(name.toLowerCase(Locale.ROOT));
     if (!m.matches()) {
-      return java.util.Optional.empty();
+      String k = key(name);
+      return Families.ALL.containsKey(k)
+          ? java.util.Optional.of(new Variant(k, 1, RESOLUTION))
+          : java.util.Optional.empty();
     }
     String family = key(m.group(1));
     if (!Families.ALL.containsKey(family)) {
