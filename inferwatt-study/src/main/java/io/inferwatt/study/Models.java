@@ -10,6 +10,8 @@ import io.inferwatt.core.model.Workload;
 import io.inferwatt.engines.onnx.SampleManifest;
 import io.inferwatt.engines.models.Zoo;
 import io.inferwatt.engines.onnx.LayerGraph;
+import io.inferwatt.engines.onnx.LayerSample;
+import io.inferwatt.engines.onnx.Networks;
 import io.inferwatt.engines.onnx.OnnxIo;
 import io.inferwatt.engines.onnx.OnnxModel;
 import java.io.IOException;
@@ -20,6 +22,7 @@ import java.util.ArrayList;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The engine settings of a study ({@code model}, {@code batch}, {@code mode}, {@code input}) and
@@ -64,6 +67,14 @@ public final class Models {
     if (name != null && name.endsWith(".onnx")) {
       return file(name);
     }
+    Optional<LayerSample.Member> member = LayerSample.member(name);
+    if (member.isPresent()) {
+      return LayerGraph.derive(LayerSample.build(member.get(), false), name);
+    }
+    Optional<Networks.Variant> variant = Networks.variant(name);
+    if (variant.isPresent() && !Zoo.names().contains(name)) {
+      return Zoo.network(name);
+    }
     ModelName form = ModelName.parse(name).orElse(null);
     if (form instanceof ModelName.Conv c) {
       return Zoo.singleConv(
@@ -96,7 +107,8 @@ public final class Models {
             + name
             + "' is not one of "
             + String.join(", ", Zoo.names())
-            + ", NET-prefixN, NET-layerI, conv-kK-sS-cINxOUT-HxW or FILE.onnx");
+            + " (-wWIDTH-rRES), NET-prefixN, NET-layerI, conv-kK-sS-cINxOUT-HxW,"
+            + " sample-KIND-nN-sSEED-iI or FILE.onnx");
   }
 
   /** Derived layer lists of model files, by path, size and modification time. */
@@ -130,7 +142,11 @@ public final class Models {
     return n;
   }
 
-  /** The prefix of a sweep's model value that names a sample folder. */
+  /** {@code sample:KIND:COUNT:SEED}: a sample drawn by the plan itself. */
+  private static final java.util.regex.Pattern DRAWN =
+      java.util.regex.Pattern.compile("(single|multi):(\\d{1,6}):(\\d{1,18})");
+
+  /** The prefix of a sweep's model value that names a sample (a folder, or KIND:COUNT:SEED). */
   public static final String SAMPLE = "sample:";
 
   /**
@@ -148,6 +164,19 @@ public final class Models {
         continue;
       }
       String dir = v.substring(SAMPLE.length());
+      java.util.regex.Matcher drawn = DRAWN.matcher(dir);
+      if (drawn.matches()) {
+        try {
+          out.addAll(
+              LayerSample.members(
+                  LayerSample.Kind.parse(drawn.group(1)),
+                  Integer.parseInt(drawn.group(2)),
+                  Long.parseLong(drawn.group(3))));
+        } catch (IllegalArgumentException e) {
+          problems.add("sweep " + sweep + ": " + v + ": " + e.getMessage());
+        }
+        continue;
+      }
       try {
         for (String f : SampleManifest.files(Path.of(dir))) {
           out.add(dir.endsWith("/") ? dir + f : dir + "/" + f);

@@ -153,10 +153,45 @@ public final class LayerSample {
     if (count < 1 || count > 100_000) {
       throw new BadInputException("count " + count + " is not in 1..100000");
     }
+    for (Planned p : plan(count, seed, kind, focus)) {
+      String name = String.format(Locale.ROOT, "s%05d-%s", p.index(), p.stratum().name());
+      Built b = build(new GraphBuilder(name, seed * 1_000_003L + p.index()), kind, p);
+      each.accept(b.entry(name + ".onnx"), b.model());
+    }
+  }
+
+  /** One network of a sample, by its place in the design. */
+  private record Planned(int index, Stratum stratum, Point point) {}
+
+  /** A built network with its derived layers. */
+  private record Built(Kind kind, Stratum stratum, Dims dims, NetworkSpec net) {
+    OnnxModel model() {
+      return dims.model();
+    }
+
+    Entry entry(String file) {
+      return new Entry(
+          file,
+          kind.name().toLowerCase(Locale.ROOT),
+          stratum.name(),
+          stratum.layerType(),
+          dims.kernel(),
+          dims.stride(),
+          dims.in(),
+          dims.out(),
+          dims.size(),
+          net.layers().size(),
+          net.macs(),
+          net.layers().stream().mapToLong(LayerSpec::params).sum());
+    }
+  }
+
+  /** The design: every network's stratum and point, in drawing order (cheap: nothing is built). */
+  private static List<Planned> plan(int count, long seed, Kind kind, Map<String, Double> focus) {
     List<Stratum> strata = kind == Kind.SINGLE ? SINGLE : MULTI;
     int[] perStratum = allocate(strata, count, focus);
     SplittableRandom random = new SplittableRandom(seed);
-    int index = 0;
+    List<Planned> out = new java.util.ArrayList<>(count);
     for (int s = 0; s < strata.size(); s++) {
       int n = perStratum[s];
       if (n == 0) {
@@ -164,31 +199,86 @@ public final class LayerSample {
       }
       double[][] lhs = latinHypercube(n, 5, random);
       for (int i = 0; i < n; i++) {
-        Stratum st = strata.get(s);
-        String name = String.format(Locale.ROOT, "s%05d-%s", index, st.name());
-        GraphBuilder g = new GraphBuilder(name, seed * 1_000_003L + index);
-        Point p = new Point(lhs[i]);
-        Dims d = kind == Kind.SINGLE ? single(g, st.name(), p) : multi(g, st.name(), p);
-        OnnxModel m = d.model();
-        NetworkSpec net = LayerGraph.derive(m);
-        each.accept(
-            new Entry(
-                name + ".onnx",
-                kind.name().toLowerCase(Locale.ROOT),
-                st.name(),
-                st.layerType(),
-                d.kernel(),
-                d.stride(),
-                d.in(),
-                d.out(),
-                d.size(),
-                net.layers().size(),
-                net.macs(),
-                net.layers().stream().mapToLong(LayerSpec::params).sum()),
-            m);
-        index++;
+        out.add(new Planned(out.size(), strata.get(s), new Point(lhs[i])));
       }
     }
+    return out;
+  }
+
+  private static Built build(GraphBuilder g, Kind kind, Planned p) {
+    String st = p.stratum().name();
+    Dims d = kind == Kind.SINGLE ? single(g, st, p.point()) : multi(g, st, p.point());
+    return new Built(kind, p.stratum(), d, LayerGraph.derive(d.model()));
+  }
+
+  /**
+   * A network of a sample named in a plan: {@code sample-KIND-nCOUNT-sSEED-iINDEX}, network INDEX
+   * of the sample {@code models sample --kind KIND --count COUNT --seed SEED} draws (without a
+   * focus file).
+   *
+   * @param kind single or multi
+   * @param count the sample's size
+   * @param seed the sample's seed
+   * @param index the network's place, 0 to count-1
+   */
+  public record Member(Kind kind, int count, long seed, int index) {
+    /** The name a plan and the measurement base use. */
+    public String name() {
+      return "sample-"
+          + kind.name().toLowerCase(Locale.ROOT)
+          + "-n"
+          + count
+          + "-s"
+          + seed
+          + "-i"
+          + index;
+    }
+  }
+
+  private static final java.util.regex.Pattern MEMBER =
+      java.util.regex.Pattern.compile("sample-(single|multi)-n(\\d{1,6})-s(\\d{1,18})-i(\\d{1,6})");
+
+  /** The sample network {@code name} stands for, if it has that form and is in its sample. */
+  public static java.util.Optional<Member> member(String name) {
+    java.util.regex.Matcher m = name == null ? null : MEMBER.matcher(name);
+    if (m == null || !m.matches()) {
+      return java.util.Optional.empty();
+    }
+    Member r =
+        new Member(
+            Kind.parse(m.group(1)),
+            Integer.parseInt(m.group(2)),
+            Long.parseLong(m.group(3)),
+            Integer.parseInt(m.group(4)));
+    if (r.count() < 1 || r.count() > 100_000 || r.index() >= r.count()) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(r);
+  }
+
+  /** Every member's name of the sample ({@code kind}, {@code count}, {@code seed}). */
+  public static List<String> members(Kind kind, int count, long seed) {
+    if (count < 1 || count > 100_000) {
+      throw new BadInputException("count " + count + " is not in 1..100000");
+    }
+    List<String> names = new java.util.ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      names.add(new Member(kind, count, seed, i).name());
+    }
+    return names;
+  }
+
+  /**
+   * One member of a sample, built alone: with its random weights (the same as {@code models
+   * sample} writes), or as a structure without weight values (enough to derive its layers).
+   */
+  public static OnnxModel build(Member m, boolean weights) {
+    Planned p = plan(m.count(), m.seed(), m.kind(), Map.of()).get(m.index());
+    GraphBuilder g =
+        weights
+            ? new GraphBuilder(m.name(), m.seed() * 1_000_003L + m.index())
+            : GraphBuilder.structure(m.name());
+    return build(g, m.kind(), p).model();
   }
 
   /** Each stratum's count: shares (times the focus) by largest remainders, at least one each. */

@@ -6,6 +6,7 @@ import io.inferwatt.core.model.ModelName;
 import io.inferwatt.core.model.Protocol;
 import io.inferwatt.core.model.Workload;
 import io.inferwatt.engines.feed.SampleFeed;
+import io.inferwatt.engines.onnx.LayerSample;
 import io.inferwatt.engines.onnx.Networks;
 import io.inferwatt.engines.onnx.OnnxIo;
 import io.inferwatt.engines.onnx.OnnxModel;
@@ -99,7 +100,8 @@ final class OnnxStudyRecorder implements io.inferwatt.hardware.Recorder, AutoClo
   }
 
   private static boolean buildable(String name) {
-    return Networks.names().contains(name)
+    return Networks.variant(name).isPresent()
+        || LayerSample.member(name).isPresent()
         || squareConv(name).isPresent()
         || name.endsWith(".onnx") && Files.isRegularFile(Path.of(name));
   }
@@ -156,8 +158,11 @@ final class OnnxStudyRecorder implements io.inferwatt.hardware.Recorder, AutoClo
     }
     OnnxModel m;
     Optional<ModelName.Conv> c = squareConv(name);
-    if (Networks.names().contains(name)) {
+    Optional<LayerSample.Member> member = LayerSample.member(name);
+    if (Networks.variant(name).isPresent()) {
       m = Networks.build(name, seed);
+    } else if (member.isPresent()) {
+      m = LayerSample.build(member.get(), true); // the sample's own seed, as models sample writes
     } else if (c.isPresent()) {
       ModelName.Conv k = c.get();
       m =
