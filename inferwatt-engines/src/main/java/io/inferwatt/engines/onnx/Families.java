@@ -19,17 +19,21 @@ final class Families {
   record Scale(double width, int resolution) {
     /** {@code c} channels scaled by the width, a multiple of {@code divisor}, at least one. */
     int ch(int c, int divisor) {
-      if (width == 1) {
-        return c;
-      }
-      double v = c * width;
-      int r = Math.max(divisor, (int) (v + divisor / 2.0) / divisor * divisor);
-      return r < 0.9 * v ? r + divisor : r;
+      return width == 1 ? c : divisible(c * width, divisor);
     }
 
     int ch(int c) {
       return ch(c, 8);
     }
+  }
+
+  /**
+   * {@code v} rounded to the nearest multiple of {@code divisor}, at least {@code divisor} and not
+   * below 90 % of {@code v} (torchvision's {@code _make_divisible}).
+   */
+  static int divisible(double v, int divisor) {
+    int r = Math.max(divisor, (int) (v + divisor / 2.0) / divisor * divisor);
+    return r < 0.9 * v ? r + divisor : r;
   }
 
   /** A family's graph, drawn into a builder. */
@@ -260,7 +264,7 @@ final class Families {
     int block = 1;
     for (int[] b : large ? large3 : small3) {
       int hidden = s.ch(b[1]);
-      int se = b[3] == 1 ? new Scale(1, 0).ch(hidden / 4) : 0;
+      int se = b[3] == 1 ? divisible(hidden / 4, 8) : 0;
       x = invertedResidualTo(g, "block" + block++ + ".", x, hidden, b[0], b[5], s.ch(b[2]),
           b[4] == 1 ? Act.HARDSWISH : Act.RELU, se);
     }
