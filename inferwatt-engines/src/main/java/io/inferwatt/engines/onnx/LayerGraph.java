@@ -73,6 +73,11 @@ public final class LayerGraph {
     for (String r : List.of("ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin", "ReduceL2")) {
       t.put(r, "Reduce");
     }
+    for (String u : List.of("Erf", "Exp", "Log", "Sqrt", "Neg", "Abs", "Reciprocal")) {
+      t.put(u, "Activation"); // unary element-wise: a layer of their own, never fused
+    }
+    t.put("InstanceNormalization", "Scale");
+    t.put("LayerNormalization", "Scale");
     t.put("Conv", "Conv");
     t.put("Gemm", "Gemm");
     t.put("MatMul", "Gemm");
@@ -272,6 +277,9 @@ public final class LayerGraph {
         case "BatchNormalization" -> {
           params = 2 * elements(shapes.shapes().get(n.inputs().get(1)));
           last = activation(last);
+        }
+        case "InstanceNormalization", "LayerNormalization" -> {
+          params = constElements(n, 1) + constElements(n, 2); // scale and bias
         }
         case "Sigmoid", "HardSigmoid" -> {
           int mul = swishOf(i);
