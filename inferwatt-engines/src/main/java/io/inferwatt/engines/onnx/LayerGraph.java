@@ -122,7 +122,6 @@ public final class LayerGraph {
     private final String name;
     private final ShapeInference.Result shapes;
     private final Map<String, List<Integer>> consumers = new HashMap<>();
-    private final Map<String, Integer> producer = new HashMap<>();
     private final Set<Integer> fused = new HashSet<>();
     private final Set<String> names = new HashSet<>();
     private final List<Node> nodes;
@@ -141,9 +140,6 @@ public final class LayerGraph {
           if (!in.isEmpty()) {
             consumers.computeIfAbsent(in, k -> new ArrayList<>()).add(i);
           }
-        }
-        for (String out : n.outputs()) {
-          producer.put(out, i);
         }
       }
       model.outputs().forEach(o -> consumers.computeIfAbsent(o.name(), k -> new ArrayList<>()).add(-1));

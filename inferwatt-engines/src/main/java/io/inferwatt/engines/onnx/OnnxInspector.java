@@ -12,10 +12,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads any ONNX model: nodes, shapes, parameters and MACs. Shapes are inferred for the operators
- * the program's networks use and a few more (Conv, pools, BatchNormalization, element-wise and
- * broadcasting ops, Flatten, Gemm, MatMul, Reshape with a constant shape, Concat, Transpose); for
- * other operators the shapes declared in the file ({@code value_info}) are used when present.
+ * Reads any ONNX model: nodes, shapes, parameters and MACs, per node (the engine layers are {@link
+ * LayerGraph}'s). Shapes come from {@link ShapeInference}: a symbolic batch counts as 1, so MACs
+ * are per input; for operators it does not infer, the shapes declared in the file ({@code
+ * value_info}) are used when present.
  */
 public final class OnnxInspector {
 
