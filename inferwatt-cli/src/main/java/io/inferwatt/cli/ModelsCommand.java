@@ -5,16 +5,16 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inferwatt.core.BadInputException;
-import io.inferwatt.engines.onnx.ModelSummary;
 import io.inferwatt.engines.onnx.LayerGraph;
 import io.inferwatt.engines.onnx.LayerSample;
-import io.inferwatt.engines.onnx.SampleManifest;
+import io.inferwatt.engines.onnx.ModelSummary;
 import io.inferwatt.engines.onnx.ModelSummary.NodeSummary;
 import io.inferwatt.engines.onnx.Networks;
 import io.inferwatt.engines.onnx.OnnxGraphs;
 import io.inferwatt.engines.onnx.OnnxInspector;
 import io.inferwatt.engines.onnx.OnnxIo;
 import io.inferwatt.engines.onnx.OnnxModel;
+import io.inferwatt.engines.onnx.SampleManifest;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -379,8 +379,9 @@ final class ModelsCommand implements Callable<Integer> {
     @Option(
         names = "--kind",
         defaultValue = "single",
-        description = "single (one engine layer each) or multi (blocks of 2-6 layers)"
-            + " (default: ${DEFAULT-VALUE})")
+        description =
+            "single (one engine layer each) or multi (blocks of 2-6 layers)"
+                + " (default: ${DEFAULT-VALUE})")
     String kind;
 
     @Option(
@@ -398,7 +399,11 @@ final class ModelsCommand implements Callable<Integer> {
           focus == null ? Map.of() : SampleManifest.focus(Checks.inputFile("--focus", focus));
       if (java.nio.file.Files.exists(out.resolve(SampleManifest.FILE))) {
         throw new BadInputException(
-            "--out " + out + " already holds a sample (" + SampleManifest.FILE + "); choose another folder");
+            "--out "
+                + out
+                + " already holds a sample ("
+                + SampleManifest.FILE
+                + "); choose another folder");
       }
       try {
         java.nio.file.Files.createDirectories(out);
@@ -419,7 +424,8 @@ final class ModelsCommand implements Callable<Integer> {
                 manifest.write(SampleManifest.line(entry));
                 manifest.newLine();
               } catch (java.io.IOException e) {
-                throw new UncheckedIOException("cannot write " + out + "/" + SampleManifest.FILE, e);
+                throw new UncheckedIOException(
+                    "cannot write " + out + "/" + SampleManifest.FILE, e);
               }
               totals[0]++;
               totals[1] += entry.macs();

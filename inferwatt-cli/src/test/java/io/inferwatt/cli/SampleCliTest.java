@@ -29,8 +29,7 @@ class SampleCliTest {
     for (String l : lines.subList(1, lines.size())) {
       assertThat(out.resolve(l.split(",")[0])).isRegularFile();
     }
-    CliTest.Run again =
-        CliTest.run("models", "sample", "--count", "3", "--out", out.toString());
+    CliTest.Run again = CliTest.run("models", "sample", "--count", "3", "--out", out.toString());
     assertThat(again.code()).isEqualTo(2);
     assertThat(again.err()).contains("already holds a sample");
   }
@@ -41,7 +40,13 @@ class SampleCliTest {
     Files.writeString(focus, "layer_type,median_abs_error_pct\nConv,lots\n");
     CliTest.Run r =
         CliTest.run(
-            "models", "sample", "--count", "3", "--out", dir.resolve("s").toString(), "--focus",
+            "models",
+            "sample",
+            "--count",
+            "3",
+            "--out",
+            dir.resolve("s").toString(),
+            "--focus",
             focus.toString());
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("line 2").contains("Conv,lots");
@@ -52,13 +57,33 @@ class SampleCliTest {
     Path f = dir.resolve("v3.onnx");
     CliTest.Run b =
         CliTest.run(
-            "models", "build", "mobilenetv3small", "--width", "0.5", "--resolution", "96",
-            "--out", f.toString());
+            "models",
+            "build",
+            "mobilenetv3small",
+            "--width",
+            "0.5",
+            "--resolution",
+            "96",
+            "--out",
+            f.toString());
     assertThat(b.code()).as(b.err()).isZero();
     CliTest.Run r =
         CliTest.run(
-            "profile", f.toString(), "--board", "sim:nano", "--no-store", "--format", "json",
-            "--cycles", "5", "--warmup", "1", "--max-layer-cycles", "20", "--idle", "0s");
+            "profile",
+            f.toString(),
+            "--board",
+            "sim:nano",
+            "--no-store",
+            "--format",
+            "json",
+            "--cycles",
+            "5",
+            "--warmup",
+            "1",
+            "--max-layer-cycles",
+            "20",
+            "--idle",
+            "0s");
     assertThat(r.code()).as(r.err()).isZero();
     JsonNode j = r.json();
     assertThat(j.get("simulated").asBoolean()).isTrue();
@@ -77,13 +102,19 @@ class SampleCliTest {
     io.inferwatt.engines.onnx.OnnxModel.Node n = m.nodes().get(0);
     io.inferwatt.engines.onnx.OnnxModel odd =
         new io.inferwatt.engines.onnx.OnnxModel(
-            m.irVersion(), m.opsets(), m.producerName(), m.graphName(),
-            List.of(new io.inferwatt.engines.onnx.OnnxModel.Node(
-                "weird", "Softsign", "", n.inputs(), n.outputs(), List.of())),
-            m.initializers(), m.inputs(), m.outputs(), m.valueInfo());
+            m.irVersion(),
+            m.opsets(),
+            m.producerName(),
+            m.graphName(),
+            List.of(
+                new io.inferwatt.engines.onnx.OnnxModel.Node(
+                    "weird", "Softsign", "", n.inputs(), n.outputs(), List.of())),
+            m.initializers(),
+            m.inputs(),
+            m.outputs(),
+            m.valueInfo());
     io.inferwatt.engines.onnx.OnnxIo.write(odd, f);
-    CliTest.Run r =
-        CliTest.run("profile", f.toString(), "--board", "sim:nano", "--no-store");
+    CliTest.Run r = CliTest.run("profile", f.toString(), "--board", "sim:nano", "--no-store");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err().strip().lines()).hasSize(1);
     assertThat(r.err()).contains("node weird (#0) has op Softsign");

@@ -7,22 +7,22 @@ import io.inferwatt.core.model.LayerSpec;
 import io.inferwatt.core.model.ModelName;
 import io.inferwatt.core.model.NetworkSpec;
 import io.inferwatt.core.model.Workload;
-import io.inferwatt.engines.onnx.SampleManifest;
 import io.inferwatt.engines.models.Zoo;
 import io.inferwatt.engines.onnx.LayerGraph;
 import io.inferwatt.engines.onnx.LayerSample;
 import io.inferwatt.engines.onnx.Networks;
 import io.inferwatt.engines.onnx.OnnxIo;
 import io.inferwatt.engines.onnx.OnnxModel;
+import io.inferwatt.engines.onnx.SampleManifest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The engine settings of a study ({@code model}, {@code batch}, {@code mode}, {@code input}) and

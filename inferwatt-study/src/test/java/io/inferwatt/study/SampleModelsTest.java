@@ -40,8 +40,7 @@ class SampleModelsTest {
   @Test
   void aDrawnSampleExpandsToItsMembersWhichDeriveTheSameLayersAsTheWrittenFiles() throws Exception {
     Expansion e = expand("[\"sample:single:12:5\", mobilenetv3small-w0.5-r96]");
-    List<String> models =
-        e.configurations().stream().map(c -> c.settings().get("model")).toList();
+    List<String> models = e.configurations().stream().map(c -> c.settings().get("model")).toList();
     assertThat(models).contains("sample-single-n12-s5-i0", "sample-single-n12-s5-i11");
     assertThat(models).contains("mobilenetv3small-w0.5-r96");
     // member 7 is the file models sample writes as its eighth line
@@ -71,8 +70,7 @@ class SampleModelsTest {
           });
     }
     Expansion e = expand("[\"sample:" + dir + "\"]");
-    List<String> models =
-        e.configurations().stream().map(c -> c.settings().get("model")).toList();
+    List<String> models = e.configurations().stream().map(c -> c.settings().get("model")).toList();
     assertThat(models.stream().filter(m -> m.endsWith(".onnx"))).hasSize(4);
     String first = models.stream().filter(m -> m.endsWith(".onnx")).findFirst().orElseThrow();
     assertThat(Models.network(first).layers().size()).isGreaterThan(2);

@@ -14,14 +14,14 @@ import java.util.List;
  * layers, {@code Pool}, a {@code Shuffle} (flatten) before the fully connected {@code Gemm}, and an
  * input {@code Reformat} first. Inputs are 3×224×224 unless a name asks for another resolution, and
  * outputs 1000 classes. The catalogue is {@link Networks} (the paper's four networks and the other
- * families): each layer list is derived from that network's ONNX graph ({@link LayerGraph}), so
- * the virtual board runs the same networks as the real ones.
+ * families): each layer list is derived from that network's ONNX graph ({@link LayerGraph}), so the
+ * virtual board runs the same networks as the real ones.
  *
  * <p>Architectures follow torchvision (MobileNetV2, ResNet18, ResNet50 v1.5, the other families)
- * and Howard et al. 2017 (MobileNetV1, α = 1, last depthwise stride 1). Parameters count conv weights, batch-norm scale
- * and shift and FC weight and bias; MACs count convolutions and the FC layer only, so they equal
- * the published counts (MobileNetV1 4,231,976 / 568.7 M; MobileNetV2 3,504,872 / 300.8 M; ResNet18
- * 11,689,512 / 1,814.1 M; ResNet50 25,557,032 / 4,089.2 M).
+ * and Howard et al. 2017 (MobileNetV1, α = 1, last depthwise stride 1). Parameters count conv
+ * weights, batch-norm scale and shift and FC weight and bias; MACs count convolutions and the FC
+ * layer only, so they equal the published counts (MobileNetV1 4,231,976 / 568.7 M; MobileNetV2
+ * 3,504,872 / 300.8 M; ResNet18 11,689,512 / 1,814.1 M; ResNet50 25,557,032 / 4,089.2 M).
  */
 public final class Zoo {
 

@@ -93,7 +93,8 @@ final class Families {
   }
 
   /** Conv (no bias), batch norm, ReLU as one named layer. */
-  private static String cbr(GraphBuilder g, String layer, String x, int out, int k, int st, int groups) {
+  private static String cbr(
+      GraphBuilder g, String layer, String x, int out, int k, int st, int groups) {
     return g.layer(layer).relu(g.batchNorm(g.conv(x, out, k, st, groups)));
   }
 
@@ -109,8 +110,9 @@ final class Families {
     String x = input(g, s);
     x = g.layer("conv1").relu(g.conv(x, s.ch(64), 3, 2, 0, 1, true));
     x = g.layer("pool1").maxPoolCeil(x, 3, 2, 0);
-    int[][] fires = {{16, 64}, {16, 64}, {0}, {32, 128}, {32, 128}, {0}, {48, 192}, {48, 192},
-      {64, 256}, {64, 256}};
+    int[][] fires = {
+      {16, 64}, {16, 64}, {0}, {32, 128}, {32, 128}, {0}, {48, 192}, {48, 192}, {64, 256}, {64, 256}
+    };
     int f = 2;
     int p = 2;
     for (int[] fire : fires) {
@@ -175,14 +177,27 @@ final class Families {
     x = cbr(g, "stem.dw", x, c, 3, 1, c);
     x = g.layer("stem.pw").batchNorm(g.conv(x, s.ch(16), 1, 1, 1));
     int[][] stacks = { // expansion, kernel, stride, repeats, out
-      {3, 3, 2, 3, 24}, {3, 5, 2, 3, 40}, {6, 5, 2, 3, 80}, {6, 3, 1, 2, 96}, {6, 5, 2, 4, 192},
+      {3, 3, 2, 3, 24},
+      {3, 5, 2, 3, 40},
+      {6, 5, 2, 3, 80},
+      {6, 3, 1, 2, 96},
+      {6, 5, 2, 4, 192},
       {6, 3, 1, 1, 320}
     };
     int block = 1;
     for (int[] st : stacks) {
       for (int r = 0; r < st[3]; r++) {
-        x = invertedResidual(g, "block" + block++ + ".", x, st[0], st[1], r == 0 ? st[2] : 1,
-            s.ch(st[4]), Act.RELU, 0);
+        x =
+            invertedResidual(
+                g,
+                "block" + block++ + ".",
+                x,
+                st[0],
+                st[1],
+                r == 0 ? st[2] : 1,
+                s.ch(st[4]),
+                Act.RELU,
+                0);
       }
     }
     x = cbr(g, "conv_last", x, 1280, 1, 1, 1);
@@ -209,10 +224,17 @@ final class Families {
    * shape stays.
    */
   private static String invertedResidual(
-      GraphBuilder g, String n, String x, double expansion, int k, int stride, int out, Act a,
+      GraphBuilder g,
+      String n,
+      String x,
+      double expansion,
+      int k,
+      int stride,
+      int out,
+      Act a,
       int se) {
-    return invertedResidualTo(g, n, x, (int) Math.round(g.shape(x)[1] * expansion), k, stride,
-        out, a, se);
+    return invertedResidualTo(
+        g, n, x, (int) Math.round(g.shape(x)[1] * expansion), k, stride, out, a, se);
   }
 
   private static String invertedResidualTo(
@@ -234,7 +256,8 @@ final class Families {
    * Squeeze-excitation: global pool, 1×1 conv (bias) with ReLU (Swish for EfficientNet), 1×1 conv
    * (bias) with a hard sigmoid (sigmoid for EfficientNet), the gate times the input.
    */
-  private static String squeezeExcite(GraphBuilder g, String n, String x, int squeeze, boolean effnet) {
+  private static String squeezeExcite(
+      GraphBuilder g, String n, String x, int squeeze, boolean effnet) {
     int c = (int) g.shape(x)[1];
     String p = g.layer(n + "pool").globalAveragePool(x);
     String f = g.layer(n + "fc1").conv(p, squeeze, 1, 1, 0, 1, true);
@@ -265,8 +288,17 @@ final class Families {
     for (int[] b : large ? large3 : small3) {
       int hidden = s.ch(b[1]);
       int se = b[3] == 1 ? divisible(hidden / 4, 8) : 0;
-      x = invertedResidualTo(g, "block" + block++ + ".", x, hidden, b[0], b[5], s.ch(b[2]),
-          b[4] == 1 ? Act.HARDSWISH : Act.RELU, se);
+      x =
+          invertedResidualTo(
+              g,
+              "block" + block++ + ".",
+              x,
+              hidden,
+              b[0],
+              b[5],
+              s.ch(b[2]),
+              b[4] == 1 ? Act.HARDSWISH : Act.RELU,
+              se);
     }
     int last = 6 * (int) g.shape(x)[1];
     x = g.hardSwish(g.layer("conv_last").batchNorm(g.conv(x, last, 1, 1, 1)));
@@ -282,15 +314,29 @@ final class Families {
     String x = input(g, s);
     x = g.swish(g.layer("stem").batchNorm(g.conv(x, s.ch(32), 3, 2, 1)));
     int[][] stages = { // expansion, kernel, stride, out, repeats
-      {1, 3, 1, 16, 1}, {6, 3, 2, 24, 2}, {6, 5, 2, 40, 2}, {6, 3, 2, 80, 3}, {6, 5, 1, 112, 3},
-      {6, 5, 2, 192, 4}, {6, 3, 1, 320, 1}
+      {1, 3, 1, 16, 1},
+      {6, 3, 2, 24, 2},
+      {6, 5, 2, 40, 2},
+      {6, 3, 2, 80, 3},
+      {6, 5, 1, 112, 3},
+      {6, 5, 2, 192, 4},
+      {6, 3, 1, 320, 1}
     };
     int block = 1;
     for (int[] st : stages) {
       for (int r = 0; r < st[4]; r++) {
         int in = (int) g.shape(x)[1];
-        x = invertedResidual(g, "block" + block++ + ".", x, st[0], st[1], r == 0 ? st[2] : 1,
-            s.ch(st[3]), Act.SWISH, Math.max(1, in / 4));
+        x =
+            invertedResidual(
+                g,
+                "block" + block++ + ".",
+                x,
+                st[0],
+                st[1],
+                r == 0 ? st[2] : 1,
+                s.ch(st[3]),
+                Act.SWISH,
+                Math.max(1, in / 4));
       }
     }
     x = g.swish(g.layer("conv_last").batchNorm(g.conv(x, s.ch(1280), 1, 1, 1)));
@@ -316,9 +362,10 @@ final class Families {
     for (int i = 0; i < inc.length; i++) {
       int[] c = inc[i];
       if (c.length == 1) {
-        x = c[0] == 0
-            ? g.layer("maxpool3").maxPoolCeil(x, 3, 2, 0)
-            : g.layer("maxpool4").maxPoolCeil(x, 2, 2, 0);
+        x =
+            c[0] == 0
+                ? g.layer("maxpool3").maxPoolCeil(x, 3, 2, 0)
+                : g.layer("maxpool4").maxPoolCeil(x, 2, 2, 0);
         continue;
       }
       String n = "inception" + names[i] + ".";

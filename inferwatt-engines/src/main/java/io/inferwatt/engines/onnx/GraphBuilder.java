@@ -300,8 +300,7 @@ final class GraphBuilder {
   /** A 2-D average pool, padding {@code pad}. */
   String averagePool(String x, int kernel, int stride, int pad) {
     long[] s = shapes.get(x);
-    LayerLimits.kernel(
-        where("AveragePool"), kernel, stride, s[2], s[3], pad);
+    LayerLimits.kernel(where("AveragePool"), kernel, stride, s[2], s[3], pad);
     long h = (s[2] + 2L * pad - kernel) / stride + 1;
     long w = (s[3] + 2L * pad - kernel) / stride + 1;
     return add(
@@ -318,7 +317,9 @@ final class GraphBuilder {
   String maxPoolCeil(String x, int kernel, int stride, int pad) {
     long[] s = shapes.get(x);
     LayerLimits.kernel(where("MaxPool"), kernel, stride, s[2], s[3], pad);
-    long[] out = {s[0], s[1], ceilOut(s[2], kernel, stride, pad), ceilOut(s[3], kernel, stride, pad)};
+    long[] out = {
+      s[0], s[1], ceilOut(s[2], kernel, stride, pad), ceilOut(s[3], kernel, stride, pad)
+    };
     return add(
         nodeName("MaxPool"),
         "MaxPool",
@@ -399,8 +400,7 @@ final class GraphBuilder {
     initializers.add(Tensor.int64s(name + ".axes", List.of(1L), new long[] {1}));
     long[] out = s.clone();
     out[1] = to - from;
-    return add(
-        name, "Slice", List.of(x, name + ".starts", name + ".ends", name + ".axes"), out);
+    return add(name, "Slice", List.of(x, name + ".starts", name + ".ends", name + ".axes"), out);
   }
 
   String softmax(String x) {

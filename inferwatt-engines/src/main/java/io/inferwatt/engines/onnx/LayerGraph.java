@@ -18,12 +18,12 @@ import java.util.TreeSet;
  * derivation the virtual boards and the model features use.
  *
  * <p>Shapes come from {@link ShapeInference} (a symbolic batch is 1, so every count is per input).
- * Nodes fuse as TensorRT fuses them: a convolution with its batch norm and activation (Swish, {@code
- * x·Sigmoid(x)}, and {@code x·HardSigmoid(x)} count as activations), a fully connected layer
+ * Nodes fuse as TensorRT fuses them: a convolution with its batch norm and activation (Swish,
+ * {@code x·Sigmoid(x)}, and {@code x·HardSigmoid(x)} count as activations), a fully connected layer
  * ({@code Gemm}, or {@code MatMul} with a constant weight and its bias {@code Add}) with its
- * activation, an addition of two tensors with its activation. Constant subgraphs (shape
- * arithmetic, {@code Constant}) are folded away and {@code Identity}, {@code Dropout}, {@code Cast}
- * vanish; every graph input gets an input reformat first.
+ * activation, an addition of two tensors with its activation. Constant subgraphs (shape arithmetic,
+ * {@code Constant}) are folded away and {@code Identity}, {@code Dropout}, {@code Cast} vanish;
+ * every graph input gets an input reformat first.
  *
  * <p>Layer types: {@code Reformat}, {@code Conv} (groups kept), {@code DepthwiseConv} (groups =
  * input channels), {@code Gemm}, {@code Pool}, {@code Add}, {@code ElementWise} (other binary ops
@@ -142,7 +142,9 @@ public final class LayerGraph {
           }
         }
       }
-      model.outputs().forEach(o -> consumers.computeIfAbsent(o.name(), k -> new ArrayList<>()).add(-1));
+      model
+          .outputs()
+          .forEach(o -> consumers.computeIfAbsent(o.name(), k -> new ArrayList<>()).add(-1));
     }
 
     NetworkSpec run() {
@@ -235,8 +237,7 @@ public final class LayerGraph {
         }
         case "Gemm", "MatMul" -> {
           long[] a = shapes.shapes().get(n.inputs().get(0));
-          long k =
-              op.equals("Gemm") && n.attrInt("transA", 0) == 1 ? a[0] : a[a.length - 1];
+          long k = op.equals("Gemm") && n.attrInt("transA", 0) == 1 ? a[0] : a[a.length - 1];
           params = constElements(n, 1) + (op.equals("Gemm") ? constElements(n, 2) : 0);
           if (op.equals("MatMul")) {
             int bias = sole(last, Set.of("Add"));
@@ -288,11 +289,15 @@ public final class LayerGraph {
           // one node, no parameters, no MACs
         }
       }
-      List<Integer> out = perInput(nodes.get(last).outputs().get(0), "node " + label(nodes.get(last), last));
-      return new LayerSpec(unique(layerName(n, i)), type, in, out, kernel, stride, groups, macs, params);
+      List<Integer> out =
+          perInput(nodes.get(last).outputs().get(0), "node " + label(nodes.get(last), last));
+      return new LayerSpec(
+          unique(layerName(n, i)), type, in, out, kernel, stride, groups, macs, params);
     }
 
-    /** After a compute node ending at {@code at}: its fused activation's last node, or {@code at}. */
+    /**
+     * After a compute node ending at {@code at}: its fused activation's last node, or {@code at}.
+     */
     private int activation(int at) {
       int next = sole(at, ACTIVATIONS);
       if (next >= 0) {

@@ -130,18 +130,16 @@ public final class LayerSample {
 
   /** The layer types a sample of {@code kind} trains (for the focus file's check). */
   public static List<String> layerTypes(Kind kind) {
-    return (kind == Kind.SINGLE ? SINGLE : MULTI).stream()
-        .map(Stratum::layerType)
-        .distinct()
-        .toList();
+    return (kind == Kind.SINGLE ? SINGLE : MULTI)
+        .stream().map(Stratum::layerType).distinct().toList();
   }
 
   /**
    * Draws {@code count} networks and hands each, with its manifest entry, to {@code each} (one at a
    * time, so that a large sample is never held whole).
    *
-   * @param focus per layer type, the current model's median absolute error in percent (empty:
-   *     the base shares)
+   * @param focus per layer type, the current model's median absolute error in percent (empty: the
+   *     base shares)
    * @throws BadInputException for a count outside 1..100000
    */
   public static void draw(
@@ -269,8 +267,8 @@ public final class LayerSample {
   }
 
   /**
-   * One member of a sample, built alone: with its random weights (the same as {@code models
-   * sample} writes), or as a structure without weight values (enough to derive its layers).
+   * One member of a sample, built alone: with its random weights (the same as {@code models sample}
+   * writes), or as a structure without weight values (enough to derive its layers).
    */
   public static OnnxModel build(Member m, boolean weights) {
     Planned p = plan(m.count(), m.seed(), m.kind(), Map.of()).get(m.index());
@@ -284,7 +282,10 @@ public final class LayerSample {
   /** Each stratum's count: shares (times the focus) by largest remainders, at least one each. */
   static int[] allocate(List<Stratum> strata, int count, Map<String, Double> focus) {
     double mean =
-        focus.values().stream().mapToDouble(Double::doubleValue).filter(v -> v > 0).average()
+        focus.values().stream()
+            .mapToDouble(Double::doubleValue)
+            .filter(v -> v > 0)
+            .average()
             .orElse(0);
     double[] w = new double[strata.size()];
     double total = 0;
@@ -512,7 +513,8 @@ public final class LayerSample {
         y = act(g, g.layer("dw").batchNorm(g.conv(y, hidden, kk, stride, hidden)), a);
         if (stratum.endsWith("se")) {
           String pool = g.layer("se.pool").globalAveragePool(y);
-          String f = g.layer("se.fc1").relu(g.conv(pool, Math.max(8, hidden / 4), 1, 1, 0, 1, true));
+          String f =
+              g.layer("se.fc1").relu(g.conv(pool, Math.max(8, hidden / 4), 1, 1, 0, 1, true));
           String gate = g.layer("se.fc2").hardSigmoid(g.conv(f, hidden, 1, 1, 0, 1, true));
           y = g.layer("se.scale").mul(y, gate);
         }

@@ -10,10 +10,10 @@ import java.util.Locale;
  * same file. Latency and power do not depend on trained weight values, only on shapes and data
  * flow; the weights are scaled so that activations stay finite (see {@code docs/models.md}).
  *
- * <p>Architectures follow torchvision: at width 1 and 224 pixels the parameter and MAC counts of the
- * four paper networks equal the published ones; the other families are in {@link Families}. Every
- * full network takes {@code input} of shape 1×3×R×R (R = 224 unless asked) and gives logits of
- * shape 1×1000 (no softmax; use {@link OnnxGraphs#withBatch} for other batch sizes).
+ * <p>Architectures follow torchvision: at width 1 and 224 pixels the parameter and MAC counts of
+ * the four paper networks equal the published ones; the other families are in {@link Families}.
+ * Every full network takes {@code input} of shape 1×3×R×R (R = 224 unless asked) and gives logits
+ * of shape 1×1000 (no softmax; use {@link OnnxGraphs#withBatch} for other batch sizes).
  */
 public final class Networks {
 
@@ -59,8 +59,8 @@ public final class Networks {
   }
 
   /**
-   * The network a name stands for, if it is one: a family name, optionally with {@code -wWIDTH}
-   * and {@code -rRESOLUTION}.
+   * The network a name stands for, if it is one: a family name, optionally with {@code -wWIDTH} and
+   * {@code -rRESOLUTION}.
    */
   public static java.util.Optional<Variant> variant(String name) {
     if (name == null) {
@@ -83,8 +83,8 @@ public final class Networks {
   }
 
   /**
-   * Builds a network by name ({@link #names()}, case and dashes ignored, or a {@link Variant}
-   * name) with random weights from {@code seed}.
+   * Builds a network by name ({@link #names()}, case and dashes ignored, or a {@link Variant} name)
+   * with random weights from {@code seed}.
    *
    * @throws BadInputException for an unknown name (the message lists the known ones)
    */
@@ -103,7 +103,8 @@ public final class Networks {
    */
   public static OnnxModel build(String family, long seed, double width, int resolution) {
     Variant v = checked(family, width, resolution);
-    return Families.ALL.get(v.family())
+    return Families.ALL
+        .get(v.family())
         .build(new GraphBuilder(v.name(), seed), new Families.Scale(width, resolution));
   }
 
@@ -115,7 +116,8 @@ public final class Networks {
   public static OnnxModel structure(String name) {
     Variant v = variant(name).orElseGet(() -> new Variant(known(name), 1, RESOLUTION));
     checked(v.family(), v.width(), v.resolution());
-    return Families.ALL.get(v.family())
+    return Families.ALL
+        .get(v.family())
         .build(GraphBuilder.structure(v.name()), new Families.Scale(v.width(), v.resolution()));
   }
 

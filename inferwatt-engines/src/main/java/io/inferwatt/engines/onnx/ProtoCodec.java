@@ -438,7 +438,9 @@ final class ProtoCodec {
     return new Tensor(name, dataType, dims, bytes);
   }
 
-  /** The tensor of an encoded {@code TENSOR} attribute (a {@code Constant} node's value), or null. */
+  /**
+   * The tensor of an encoded {@code TENSOR} attribute (a {@code Constant} node's value), or null.
+   */
   static Tensor attributeTensor(byte[] encodedAttribute) {
     if (encodedAttribute == null) {
       return null;

@@ -57,7 +57,8 @@ public final class SampleManifest {
       w.newLine();
       return w;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + dir.resolve(FILE) + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot write " + dir.resolve(FILE) + ": " + e.getMessage(), e);
     }
   }
 
@@ -86,7 +87,8 @@ public final class SampleManifest {
       }
       String f = l.split(",", 2)[0];
       if (!f.endsWith(".onnx") || f.contains("/") || f.contains("..")) {
-        throw new BadInputException(m + " line " + (i + 1) + ": " + f + " is not a model file name");
+        throw new BadInputException(
+            m + " line " + (i + 1) + ": " + f + " is not a model file name");
       }
       if (!Files.isRegularFile(dir.resolve(f))) {
         throw new BadInputException(m + " line " + (i + 1) + ": " + f + " is missing");
@@ -113,8 +115,7 @@ public final class SampleManifest {
       throw new BadInputException("--focus " + file + ": cannot read it (" + e.getMessage() + ")");
     }
     if (lines.isEmpty() || !lines.get(0).trim().equals(FOCUS_HEADER)) {
-      throw new BadInputException(
-          "--focus " + file + ": the first line must be " + FOCUS_HEADER);
+      throw new BadInputException("--focus " + file + ": the first line must be " + FOCUS_HEADER);
     }
     Map<String, Double> m = new LinkedHashMap<>();
     for (int i = 1; i < lines.size(); i++) {
@@ -139,7 +140,8 @@ public final class SampleManifest {
                 l));
       }
       if (m.put(p[0].trim(), v) != null) {
-        throw new BadInputException("--focus " + file + " line " + (i + 1) + ": " + p[0] + " twice");
+        throw new BadInputException(
+            "--focus " + file + " line " + (i + 1) + ": " + p[0] + " twice");
       }
     }
     return m;

@@ -13,12 +13,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Every tensor's shape in an ONNX graph, inferred node by node, and the values of the small constant
- * tensors that shapes depend on ({@code Shape → Gather → Unsqueeze → Concat → Reshape}, the pads of
- * {@code Pad}, the scales of {@code Resize}, ...). A graph input's symbolic first dimension (the
- * batch of a {@code dynamic_axes} export) is taken as 1, so that every size is per input; another
- * symbolic dimension stays unknown (-1). Where an operator is not inferred here, the shapes the file
- * declares ({@code value_info}, graph outputs) are used, and the node is remembered as not inferred.
+ * Every tensor's shape in an ONNX graph, inferred node by node, and the values of the small
+ * constant tensors that shapes depend on ({@code Shape → Gather → Unsqueeze → Concat → Reshape},
+ * the pads of {@code Pad}, the scales of {@code Resize}, ...). A graph input's symbolic first
+ * dimension (the batch of a {@code dynamic_axes} export) is taken as 1, so that every size is per
+ * input; another symbolic dimension stays unknown (-1). Where an operator is not inferred here, the
+ * shapes the file declares ({@code value_info}, graph outputs) are used, and the node is remembered
+ * as not inferred.
  */
 final class ShapeInference {
 
@@ -84,7 +85,8 @@ final class ShapeInference {
       } catch (RuntimeException e) {
         out = null; // malformed attributes: fall back to what the file declares
       }
-      boolean allConstant = !n.opType().equals("RandomNormal") && !n.opType().equals("RandomUniform");
+      boolean allConstant =
+          !n.opType().equals("RandomNormal") && !n.opType().equals("RandomUniform");
       for (String in : n.inputs()) {
         if (!in.isEmpty() && !constants.contains(in)) {
           allConstant = false;
@@ -181,8 +183,21 @@ final class ShapeInference {
           put(value(0));
           return one(x);
         }
-        case "Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Sum", "Mean", "Where", "Equal",
-            "Greater", "Less", "And", "Or" -> {
+        case "Add",
+            "Sub",
+            "Mul",
+            "Div",
+            "Pow",
+            "Max",
+            "Min",
+            "Sum",
+            "Mean",
+            "Where",
+            "Equal",
+            "Greater",
+            "Less",
+            "And",
+            "Or" -> {
           long[] r = x;
           for (int k = 1; k < in.size(); k++) {
             r = broadcast(r, shape(k));
@@ -251,8 +266,7 @@ final class ShapeInference {
           int minus = -1;
           long knownProduct = 1;
           for (int i = 0; i < target.length; i++) {
-            long d =
-                target[i] == 0 && n.attrInt("allowzero", 0) == 0 ? x[i] : (long) target[i];
+            long d = target[i] == 0 && n.attrInt("allowzero", 0) == 0 ? x[i] : (long) target[i];
             out[i] = d;
             if (d == -1) {
               minus = i;
@@ -409,8 +423,7 @@ final class ShapeInference {
           if (sizes != null && sizes.length == x.length) {
             return one(toLongs(sizes));
           }
-          double[] scales =
-              n.opType().equals("Upsample") || in.size() == 2 ? value(1) : value(2);
+          double[] scales = n.opType().equals("Upsample") || in.size() == 2 ? value(1) : value(2);
           if (scales == null && n.attribute("scales").isPresent()) {
             scales = n.attribute("scales").get().floats().stream().mapToDouble(f -> f).toArray();
           }
@@ -543,7 +556,10 @@ final class ShapeInference {
         long step = steps == null ? 1 : (long) steps[i];
         long st = clamp((long) starts[i], dim, step);
         long en = clamp(ends[i] > 9e18 ? Long.MAX_VALUE : (long) ends[i], dim, step);
-        out[a] = step > 0 ? Math.max(0, (en - st + step - 1) / step) : Math.max(0, (st - en - step - 1) / -step);
+        out[a] =
+            step > 0
+                ? Math.max(0, (en - st + step - 1) / step)
+                : Math.max(0, (st - en - step - 1) / -step);
       }
       double[] val = value(0);
       if (val != null && x.length == 1 && (steps == null || steps[0] == 1) && out[0] >= 0) {
@@ -625,7 +641,12 @@ final class ShapeInference {
             case "Add" -> x + y;
             case "Sub" -> x - y;
             case "Mul" -> x * y;
-            case "Div" -> y == 0 ? Double.NaN : x == Math.rint(x) && y == Math.rint(y) ? (double) ((long) x / (long) y) : x / y;
+            case "Div" ->
+                y == 0
+                    ? Double.NaN
+                    : x == Math.rint(x) && y == Math.rint(y)
+                        ? (double) ((long) x / (long) y)
+                        : x / y;
             default -> Double.NaN;
           };
       if (Double.isNaN(r[i])) {

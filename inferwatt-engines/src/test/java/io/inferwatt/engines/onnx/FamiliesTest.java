@@ -37,7 +37,8 @@ class FamiliesTest {
       })
   void eachFamilyRunsInOnnxRuntimeAndDerivesItsLayers(String family) throws OrtException {
     OnnxModel m = Networks.build(family, 3, 0.25, 64);
-    float[] out = NetworksTest.runOnce(OnnxIo.toBytes(m), Networks.INPUT, new long[] {1, 3, 64, 64});
+    float[] out =
+        NetworksTest.runOnce(OnnxIo.toBytes(m), Networks.INPUT, new long[] {1, 3, 64, 64});
     assertThat(out).hasSize(1000);
     for (float v : out) {
       assertThat(Float.isFinite(v)).as(family).isTrue();

@@ -1,7 +1,6 @@
 package io.inferwatt.engines.onnx;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.inferwatt.core.BadInputException;
@@ -18,11 +17,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The derivation of layer lists from any ONNX graph. When it replaced the derivation from
- * {@code <layer>/<Op>} node names, the four built-in networks were derived both ways and every
- * layer was equal; {@code ZooTest} checks the derived lists against the published parameter and
- * MAC counts. Here: graphs as PyTorch's exporter writes them (symbolic batch, shape arithmetic,
- * unnamed layers, Swish as {@code x·Sigmoid(x)}).
+ * The derivation of layer lists from any ONNX graph. When it replaced the derivation from {@code
+ * <layer>/<Op>} node names, the four built-in networks were derived both ways and every layer was
+ * equal; {@code ZooTest} checks the derived lists against the published parameter and MAC counts.
+ * Here: graphs as PyTorch's exporter writes them (symbolic batch, shape arithmetic, unnamed layers,
+ * Swish as {@code x·Sigmoid(x)}).
  */
 class LayerGraphTest {
 
@@ -74,26 +73,46 @@ class LayerGraphTest {
     init.add(Tensor.floats("fc.b", List.of(10L), new float[10]));
     init.add(Tensor.int64s("zero", List.of(1L), new long[] {0}));
     init.add(Tensor.int64s("minus1", List.of(1L), new long[] {-1}));
-    n.add(node("/conv/Conv", "Conv", List.of("x", "w", "b"), "c",
-        Attribute.ofInts("kernel_shape", 3, 3), Attribute.ofInts("pads", 1, 1, 1, 1),
-        Attribute.ofInts("strides", 2, 2)));
-    n.add(node("/bn/BatchNormalization", "BatchNormalization",
-        List.of("c", "scale", "shift", "mean", "var"), "bn"));
+    n.add(
+        node(
+            "/conv/Conv",
+            "Conv",
+            List.of("x", "w", "b"),
+            "c",
+            Attribute.ofInts("kernel_shape", 3, 3),
+            Attribute.ofInts("pads", 1, 1, 1, 1),
+            Attribute.ofInts("strides", 2, 2)));
+    n.add(
+        node(
+            "/bn/BatchNormalization",
+            "BatchNormalization",
+            List.of("c", "scale", "shift", "mean", "var"),
+            "bn"));
     n.add(node("/act/Sigmoid", "Sigmoid", List.of("bn"), "sg"));
     n.add(node("/act/Mul", "Mul", List.of("bn", "sg"), "sw"));
     n.add(node("/pool/GlobalAveragePool", "GlobalAveragePool", List.of("sw"), "gp"));
     // flatten through shape arithmetic: Reshape(gp, Concat(Gather(Shape(gp), 0), [-1]))
     n.add(node("/Shape", "Shape", List.of("gp"), "shape"));
     n.add(node("/Gather", "Gather", List.of("shape", "zero"), "batch"));
-    n.add(node("/Concat", "Concat", List.of("batch", "minus1"), "target",
-        Attribute.ofInt("axis", 0)));
+    n.add(
+        node(
+            "/Concat", "Concat", List.of("batch", "minus1"), "target", Attribute.ofInt("axis", 0)));
     n.add(node("/Reshape", "Reshape", List.of("gp", "target"), "flat"));
     n.add(node("/fc/MatMul", "MatMul", List.of("flat", "fc.w"), "mm"));
     n.add(node("/fc/Add", "Add", List.of("mm", "fc.b"), "logits"));
     n.add(node("", "Softmax", List.of("logits"), "y", Attribute.ofInt("axis", -1)));
-    return new OnnxModel(7, List.of(new Opset("", 13)), "pytorch", "exported", n, init,
-        List.of(new ValueInfo("x", OnnxModel.FLOAT,
-            List.of(Dim.param("batch"), Dim.of(3), Dim.of(32), Dim.of(32)))),
+    return new OnnxModel(
+        7,
+        List.of(new Opset("", 13)),
+        "pytorch",
+        "exported",
+        n,
+        init,
+        List.of(
+            new ValueInfo(
+                "x",
+                OnnxModel.FLOAT,
+                List.of(Dim.param("batch"), Dim.of(3), Dim.of(32), Dim.of(32)))),
         List.of(new ValueInfo("y", OnnxModel.FLOAT, List.of(Dim.param("batch"), Dim.of(10)))),
         List.of());
   }
@@ -136,8 +155,17 @@ class LayerGraphTest {
     OnnxModel m = exported();
     List<Node> nodes = new ArrayList<>(m.nodes());
     nodes.set(4, node("/pool/Weird", "NonMaxSuppression", List.of("sw"), "gp"));
-    OnnxModel bad = new OnnxModel(m.irVersion(), m.opsets(), m.producerName(), m.graphName(),
-        nodes, m.initializers(), m.inputs(), m.outputs(), m.valueInfo());
+    OnnxModel bad =
+        new OnnxModel(
+            m.irVersion(),
+            m.opsets(),
+            m.producerName(),
+            m.graphName(),
+            nodes,
+            m.initializers(),
+            m.inputs(),
+            m.outputs(),
+            m.valueInfo());
     assertThatThrownBy(() -> LayerGraph.derive(bad))
         .isInstanceOf(BadInputException.class)
         .hasMessageStartingWith(
@@ -148,11 +176,21 @@ class LayerGraphTest {
   @Test
   void aSymbolicSizeOtherThanTheBatchIsRefused() {
     OnnxModel m = exported();
-    OnnxModel bad = new OnnxModel(m.irVersion(), m.opsets(), m.producerName(), m.graphName(),
-        m.nodes(), m.initializers(),
-        List.of(new ValueInfo("x", OnnxModel.FLOAT,
-            List.of(Dim.param("batch"), Dim.of(3), Dim.param("h"), Dim.of(32)))),
-        m.outputs(), m.valueInfo());
+    OnnxModel bad =
+        new OnnxModel(
+            m.irVersion(),
+            m.opsets(),
+            m.producerName(),
+            m.graphName(),
+            m.nodes(),
+            m.initializers(),
+            List.of(
+                new ValueInfo(
+                    "x",
+                    OnnxModel.FLOAT,
+                    List.of(Dim.param("batch"), Dim.of(3), Dim.param("h"), Dim.of(32)))),
+            m.outputs(),
+            m.valueInfo());
     assertThatThrownBy(() -> LayerGraph.derive(bad))
         .isInstanceOf(BadInputException.class)
         .hasMessageContaining("symbolic size other than the batch");

@@ -47,7 +47,11 @@ class LayerSampleTest {
   private static Map<String, Integer> perType(int count, Map<String, Double> focus) {
     Map<String, Integer> m = new LinkedHashMap<>();
     LayerSample.draw(
-        count, 1, LayerSample.Kind.SINGLE, focus, (e, model) -> m.merge(e.layerType(), 1, Integer::sum));
+        count,
+        1,
+        LayerSample.Kind.SINGLE,
+        focus,
+        (e, model) -> m.merge(e.layerType(), 1, Integer::sum));
     return m;
   }
 
@@ -57,20 +61,27 @@ class LayerSampleTest {
     List<OnnxModel> models = new ArrayList<>();
     for (LayerSample.Kind kind : LayerSample.Kind.values()) {
       int n = LayerSample.strata(kind).size();
-      LayerSample.draw(n, 9, kind, Map.of(), (e, m) -> {
-        entries.add(e);
-        models.add(m);
-      });
+      LayerSample.draw(
+          n,
+          9,
+          kind,
+          Map.of(),
+          (e, m) -> {
+            entries.add(e);
+            models.add(m);
+          });
     }
-    assertThat(entries).hasSize(
-        LayerSample.strata(LayerSample.Kind.SINGLE).size()
-            + LayerSample.strata(LayerSample.Kind.MULTI).size());
+    assertThat(entries)
+        .hasSize(
+            LayerSample.strata(LayerSample.Kind.SINGLE).size()
+                + LayerSample.strata(LayerSample.Kind.MULTI).size());
     for (int i = 0; i < entries.size(); i++) {
       LayerSample.Entry e = entries.get(i);
       OnnxModel m = models.get(i);
       NetworkSpec net = LayerGraph.derive(m);
       assertThat(net.layers().stream().map(LayerSpec::type)).as(e.file()).contains(e.layerType());
-      if (e.kind().equals("single") && !List.of("add", "add-relu", "concat", "mul").contains(e.stratum())) {
+      if (e.kind().equals("single")
+          && !List.of("add", "add-relu", "concat", "mul").contains(e.stratum())) {
         assertThat(net.layers()).as(e.file()).hasSize(2); // the reformat and the layer
       }
       assertThat(net.macs()).isLessThanOrEqualTo(3 * LayerSample.MAX_MACS);
@@ -91,7 +102,8 @@ class LayerSampleTest {
     LayerSample.draw(30, 5, LayerSample.Kind.MULTI, Map.of(), (e, m) -> a.add(e.toString()));
     LayerSample.draw(30, 5, LayerSample.Kind.MULTI, Map.of(), (e, m) -> b.add(e.toString()));
     assertThat(a).isEqualTo(b);
-    assertThatThrownBy(() -> LayerSample.draw(0, 1, LayerSample.Kind.SINGLE, Map.of(), (e, m) -> {}))
+    assertThatThrownBy(
+            () -> LayerSample.draw(0, 1, LayerSample.Kind.SINGLE, Map.of(), (e, m) -> {}))
         .hasMessageContaining("count 0");
   }
 }

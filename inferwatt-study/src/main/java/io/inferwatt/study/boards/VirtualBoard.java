@@ -20,8 +20,8 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * {@code sim:nano}: the virtual Jetson Nano, which runs its built-in networks, or the layers derived
- * from any ONNX file ({@link io.inferwatt.engines.onnx.LayerGraph}), in virtual time. Its
+ * {@code sim:nano}: the virtual Jetson Nano, which runs its built-in networks, or the layers
+ * derived from any ONNX file ({@link io.inferwatt.engines.onnx.LayerGraph}), in virtual time. Its
  * knobs are its own (they touch no machine) and every number it gives is simulated.
  */
 final class VirtualBoard implements Board {
@@ -94,8 +94,7 @@ final class VirtualBoard implements Board {
     }
     VirtualNano nano =
         VirtualNano.create(r.seed(), new SensorConfig(Math.round(r.sensorWindowMs() * 1e6)));
-    NetworkSpec network =
-        file ? Models.network(r.positional().get(0)) : Zoo.network(r.model());
+    NetworkSpec network = file ? Models.network(r.positional().get(0)) : Zoo.network(r.model());
     return new Boards.Opened(nano, nano, network, () -> {}, Optional.empty());
   }
 }
