@@ -188,8 +188,13 @@ class PlansTest {
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of("..", "plans"), "*.yaml")) {
       for (Path p : ds) {
         Plan plan = Plans.load(p);
+        boolean sim = plan.board().equals("sim:nano");
         assertThat(
-                Plans.expand(plan, "sim:nano", List.of("sim"), VirtualNano.create(1).knobs())
+                Plans.expand(
+                        plan,
+                        plan.board(),
+                        List.of(sim ? "sim" : "onnxruntime"),
+                        sim ? VirtualNano.create(1).knobs() : List.of())
                     .configurations())
             .as(p.toString())
             .isNotEmpty();
