@@ -65,7 +65,7 @@ import java.util.OptionalLong;
  * multiply-accumulates at {@link #PEAK_MACS_PER_S} (faster than any accelerator), so only a
  * configuration that is too long even at that speed is refused; the message then says "at least".
  */
-final class Budget {
+public final class Budget {
 
   /** The longest one configuration may take on its board (virtual time on a virtual board). */
   public static final long MAX_CONFIGURATION_NS = 24L * 3600 * 1_000_000_000L;
