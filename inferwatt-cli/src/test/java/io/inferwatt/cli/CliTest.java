@@ -329,10 +329,15 @@ class CliTest {
   }
 
   @Test
-  void theVirtualNanoRefusesAModelFile() {
+  void theVirtualNanoNeedsAnExistingModelFileAndRefusesARunner() {
+    // any ONNX file runs on the virtual Nano (SampleCliTest); a missing one is bad input
     Run r = run("profile", "--board", "sim:nano", "model.onnx", "--no-store");
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).contains("--board local");
+    assertThat(r.err()).contains("model.onnx");
+    Run c =
+        run("profile", "--board", "sim:nano", "--engine", "command", "--no-store", "--", "true");
+    assertThat(c.code()).isEqualTo(2);
+    assertThat(c.err()).contains("--board local");
   }
 
   @Test

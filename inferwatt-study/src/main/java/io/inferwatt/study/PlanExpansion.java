@@ -214,6 +214,9 @@ final class PlanExpansion {
       }
       return all;
     }
+    if (key.equals(Models.MODEL)) {
+      values = Models.expandSamples(sweep, values, problems);
+    }
     List<String> out = new ArrayList<>();
     Set<String> seen = new LinkedHashSet<>();
     for (String v : values) {
