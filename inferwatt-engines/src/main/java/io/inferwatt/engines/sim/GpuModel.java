@@ -52,11 +52,11 @@ final class GpuModel {
   /** Launch cost of a light layer (add, pool, reshape), ns. */
   static final double LAUNCH_LIGHT_NS = 5_000;
 
-  /** Unattributed tail per inference (synchronise, output copy setup), ns. */
+  /**
+   * Unattributed tail per inference (the final synchronise; the output stays on the GPU, as in the
+   * PyTorch runner, so the tail does not depend on which layer is last), ns.
+   */
   static final double TAIL_NS = 25_000;
-
-  /** Output copy to the host over PCIe/NVLink-C2C, bytes/s. */
-  static final double COPY_BPS = 25e9;
 
   /** Host gap between inferences (the Python loop issuing the next forward), ns. */
   static final double GAP_NS = 8_000;
@@ -166,13 +166,7 @@ final class GpuModel {
       }
       out.add(new double[] {Math.max(1, dur), Math.min(p, POWER_LIMIT_MW)});
     }
-    double outBytes = 0;
-    if (!w.network().layers().isEmpty()) {
-      LayerSpec last = w.network().layers().get(w.network().layers().size() - 1);
-      outBytes = BYTES * (double) last.outputElements() * batch;
-    }
-    double tail = TAIL_NS + outBytes / COPY_BPS * 1e9;
-    return new Plan(out, tail, ACTIVE_BASE_MW + 5_000, GAP_NS, ACTIVE_BASE_MW);
+    return new Plan(out, TAIL_NS, ACTIVE_BASE_MW + 5_000, GAP_NS, ACTIVE_BASE_MW);
   }
 
   /** The slow wander of the board's power at virtual time {@code tNs}, mW (zero mean). */
