@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inferwatt.core.Phases;
 import io.inferwatt.core.PowerSample;
 import io.inferwatt.core.analysis.AnalysisOptions;
+import io.inferwatt.core.BadInputException;
+import io.inferwatt.core.analysis.AnalysisResult;
+import io.inferwatt.core.analysis.Analyzer;
 import io.inferwatt.core.analysis.LayerMapping;
 import io.inferwatt.core.io.EventsJsonl;
 import io.inferwatt.core.io.SamplesCsv;
@@ -15,7 +18,11 @@ import io.inferwatt.core.model.Workload;
 import io.inferwatt.engines.feed.ClockAlignment;
 import io.inferwatt.engines.ort.OrtRecorder;
 import io.inferwatt.engines.trt.TrtexecRecorder;
+import io.inferwatt.engines.sim.Truth;
+import io.inferwatt.hardware.EnergyCounter;
 import io.inferwatt.hardware.Recorder;
+import io.inferwatt.study.LayerMethods;
+import io.inferwatt.study.PrefixProfiler;
 import io.inferwatt.study.ProfileResult;
 import io.inferwatt.study.ProfileRunner;
 import io.inferwatt.study.boards.Boards;
@@ -27,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,7 +49,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Measure latency, power and energy per inference and per layer for one configuration.",
-      "Boards: sim:nano (the virtual Jetson Nano; every number it gives is simulated)."
+      "Boards: sim:nano (the virtual Jetson Nano) and sim:gpu (a virtual H100/H200-like GPU"
+          + " read through a simulated NVML); every number they give is simulated, and they show"
+          + " their truth next to it."
     })
 final class ProfileCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -53,7 +63,7 @@ final class ProfileCommand implements Callable<Integer> {
   @Option(
       names = "--board",
       description =
-          "sim:nano (the default without a model file) or local (this machine's power sensors; the default with a model file)")
+          "sim:nano (the default without a model file), sim:gpu, or local (this machine's power sensors; the default with a model file)")
   String board;
 
   @Option(
@@ -203,10 +213,21 @@ final class ProfileCommand implements Callable<Integer> {
   @Option(
       names = "--mapping",
       defaultValue = "auto",
-      converter = Choices.Mappings.class,
-      completionCandidates = Choices.Mappings.class,
-      description = "Layer mapping: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-  LayerMapping mapping;
+      converter = Choices.LayerMethods.class,
+      completionCandidates = Choices.LayerMethods.class,
+      description =
+          "Per-layer method: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). prefix ="
+              + " differential prefix profiling with the energy counter (sim:gpu); auto adds it"
+              + " where the board has an energy counter.")
+  LayerMethod mapping;
+
+  @Option(
+      names = "--prefix-window",
+      defaultValue = "2s",
+      description =
+          "prefix profiling: how long each prefix runs per round (at least 10 counter updates;"
+              + " default: ${DEFAULT-VALUE})")
+  String prefixWindow;
 
   @Option(names = "--no-store", description = "do not store the run")
   boolean noStore;
@@ -234,7 +255,8 @@ final class ProfileCommand implements Callable<Integer> {
     Checks.atLeast("--threads", threads, 0);
     long idleNs = Checks.durationNs("--idle", idle);
     long runnerTimeoutNs = Checks.durationNs("--runner-timeout", runnerTimeout);
-    AnalysisOptions analysis = AnalyzeCommand.options(minSamples, mapping, null);
+    AnalysisOptions analysis = AnalyzeCommand.options(minSamples, mapping.mapping, null);
+    long prefixWindowNs = Checks.durationNs("--prefix-window", prefixWindow);
     boolean modelFile = !"command".equals(engine) && !positional.isEmpty();
     if (modelFile && !"sim:nano".equals(board)) { // the virtual Nano refuses any file itself
       Checks.inputFile("the model file", Path.of(positional.get(0)));
@@ -284,6 +306,7 @@ final class ProfileCommand implements Callable<Integer> {
       Progress progress = new Progress(err, recorder.simulated());
       ProfileResult result =
           ProfileRunner.run(recorder, workload, settings, protocol, analysis, progress);
+      TruthReport extra = extras(opened.engine(), result, settings, analysis, prefixWindowNs, progress);
       progress.done();
       if (opened.engine() instanceof TrtexecRecorder t) { // where trtexec's clock was placed
         TrtexecRecorder.Report rep = t.lastReport();
@@ -300,7 +323,7 @@ final class ProfileCommand implements Callable<Integer> {
               : store.save(result, clockNotes(opened.engine()), opened.loggerCost());
       // the run is stored first: a side file that cannot be written loses nothing
       saveFiles(result, opened.engine(), net, runId);
-      print(result, runId);
+      print(result, runId, extra);
     } finally {
       opened.close();
       if (store != null) {
@@ -374,7 +397,75 @@ final class ProfileCommand implements Callable<Integer> {
     return m;
   }
 
-  private void print(ProfileResult r, Long runId) throws Exception {
+  /**
+   * The energy counter's and prefix profiling's numbers on a board with an energy counter, and a
+   * virtual board's truth with the errors against it.
+   */
+  private TruthReport extras(
+      Recorder engine,
+      ProfileResult result,
+      Map<String, String> settings,
+      AnalysisOptions analysis,
+      long prefixWindowNs,
+      Recorder.ProgressListener progress) {
+    boolean prefix =
+        mapping == LayerMethod.PREFIX
+            || (mapping == LayerMethod.AUTO && engine instanceof EnergyCounter);
+    if (mapping == LayerMethod.PREFIX && !(engine instanceof EnergyCounter)) {
+      throw new BadInputException(
+          "--mapping prefix needs a board with an energy counter (sim:gpu); "
+              + result.board()
+              + " has none");
+    }
+    PrefixProfiler.Options defaults = PrefixProfiler.Options.defaults();
+    Optional<LayerMethods.SlowSensor> slow =
+        LayerMethods.measure(
+            engine,
+            result,
+            settings,
+            prefix
+                ? Optional.of(
+                    new PrefixProfiler.Options(
+                        prefixWindowNs,
+                        defaults.minRounds(),
+                        defaults.maxRounds(),
+                        defaults.relative(),
+                        defaults.minShare()))
+                : Optional.empty(),
+            progress);
+    Optional<Truth> truth =
+        engine instanceof Truth.Source ts ? ts.lastTruth() : Optional.<Truth>empty();
+    String rail = result.totalRail();
+    List<LayerMethods.Layer> layers = List.of();
+    if (slow.isPresent() || truth.isPresent()) {
+      AnalysisResult a = result.analysis();
+      AnalysisResult paper =
+          a.mapping().method().equals("paper")
+              ? a
+              : Analyzer.analyze(
+                  result.timeline(),
+                  result.simulated(),
+                  analysis
+                      .withMapping(LayerMapping.PAPER)
+                      .withMinSamples(a.minSamplesPerLayer()));
+      layers =
+          LayerMethods.choose(a, paper, slow.flatMap(LayerMethods.SlowSensor::prefix), rail);
+    }
+    final List<LayerMethods.Layer> chosen = layers;
+    Optional<LayerMethods.TruthErrors> errors =
+        truth.map(
+            t ->
+                LayerMethods.against(
+                    t,
+                    rail,
+                    result.analysis(),
+                    slow.flatMap(LayerMethods.SlowSensor::counter),
+                    chosen));
+    return new TruthReport(
+        truth, errors, slow, slow.flatMap(LayerMethods.SlowSensor::prefix).isPresent() ? layers : List.of());
+  }
+
+  private void print(ProfileResult r, Long runId, TruthReport extra) throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     if (output.json()) {
       ObjectNode o = JsonReport.analysis(r.analysis());
@@ -385,6 +476,7 @@ final class ProfileCommand implements Callable<Integer> {
       s.put("batch", r.workload().batch());
       s.put("mode", r.workload().mode().id());
       s.put("input", r.workload().input().id());
+      extra.json(o);
       if (runId != null) {
         o.put("run_id", runId);
       } else {
@@ -397,7 +489,7 @@ final class ProfileCommand implements Callable<Integer> {
     text.line(
         "inferwatt profile: board %s%s, model %s, batch %d, %s, input %s",
         r.board(),
-        r.simulated() ? " (virtual Jetson Nano: all numbers are simulated)" : "",
+        r.simulated() ? " (virtual board: all numbers are simulated)" : "",
         r.workload().network().name(),
         r.workload().batch(),
         r.workload().mode().id(),
@@ -407,6 +499,7 @@ final class ProfileCommand implements Callable<Integer> {
         .forEach((k, v) -> sb.append(sb.length() == 0 ? "" : "  ").append(k).append('=').append(v));
     text.line("settings: %s", sb.length() == 0 ? "(none: this board exposes no knobs yet)" : sb);
     text.analysis(r.analysis());
+    extra.text(text);
     if (runId != null) {
       text.line("stored as run %d in %s", runId, db);
     }

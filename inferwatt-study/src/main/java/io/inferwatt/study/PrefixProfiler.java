@@ -7,9 +7,12 @@ import io.inferwatt.core.model.NetworkSpec;
 import io.inferwatt.core.model.Workload;
 import io.inferwatt.engines.models.Zoo;
 import io.inferwatt.hardware.EnergyCounter;
+import io.inferwatt.hardware.Knob;
 import io.inferwatt.hardware.Recorder;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Differential prefix profiling: per-layer energy on a board whose only good sensor is a slow
@@ -79,6 +82,34 @@ public final class PrefixProfiler {
       return new NetworkSpec(net.name() + "-prefix0", net.inputShape(), List.of());
     }
     return Zoo.prefix(net, k);
+  }
+
+  /**
+   * Profiles {@code w}'s layers on {@code board} with {@code settings} applied (knob name to value,
+   * as checked by {@link ProfileRunner}) and restored afterwards, also on error.
+   */
+  public static <B extends Recorder & EnergyCounter> Result run(
+      B board,
+      Workload w,
+      Map<String, String> settings,
+      Options o,
+      Recorder.ProgressListener progress) {
+    Map<String, String> saved = new LinkedHashMap<>();
+    Map<String, Knob> knobs = new LinkedHashMap<>();
+    board.knobs().forEach(k -> knobs.put(k.name(), k));
+    try {
+      for (Map.Entry<String, String> e : settings.entrySet()) {
+        Knob k = knobs.get(e.getKey());
+        if (k == null) {
+          throw new BadInputException("unknown setting '" + e.getKey() + "'");
+        }
+        saved.put(k.name(), k.read());
+        k.apply(e.getValue());
+      }
+      return run(board, w, o, progress);
+    } finally {
+      saved.forEach((k, v) -> knobs.get(k).apply(v));
+    }
   }
 
   /** Profiles {@code w}'s layers on {@code board}; progress as phase {@code prefix}. */
