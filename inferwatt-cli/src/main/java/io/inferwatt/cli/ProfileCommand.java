@@ -1,10 +1,10 @@
 package io.inferwatt.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.Phases;
 import io.inferwatt.core.PowerSample;
 import io.inferwatt.core.analysis.AnalysisOptions;
-import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.analysis.AnalysisResult;
 import io.inferwatt.core.analysis.Analyzer;
 import io.inferwatt.core.analysis.LayerMapping;
@@ -17,8 +17,8 @@ import io.inferwatt.core.model.Protocol;
 import io.inferwatt.core.model.Workload;
 import io.inferwatt.engines.feed.ClockAlignment;
 import io.inferwatt.engines.ort.OrtRecorder;
-import io.inferwatt.engines.trt.TrtexecRecorder;
 import io.inferwatt.engines.sim.Truth;
+import io.inferwatt.engines.trt.TrtexecRecorder;
 import io.inferwatt.hardware.EnergyCounter;
 import io.inferwatt.hardware.Recorder;
 import io.inferwatt.study.LayerMethods;
@@ -306,7 +306,8 @@ final class ProfileCommand implements Callable<Integer> {
       Progress progress = new Progress(err, recorder.simulated());
       ProfileResult result =
           ProfileRunner.run(recorder, workload, settings, protocol, analysis, progress);
-      TruthReport extra = extras(opened.engine(), result, settings, analysis, prefixWindowNs, progress);
+      TruthReport extra =
+          extras(opened.engine(), result, settings, analysis, prefixWindowNs, progress);
       progress.done();
       if (opened.engine() instanceof TrtexecRecorder t) { // where trtexec's clock was placed
         TrtexecRecorder.Report rep = t.lastReport();
@@ -445,11 +446,8 @@ final class ProfileCommand implements Callable<Integer> {
               : Analyzer.analyze(
                   result.timeline(),
                   result.simulated(),
-                  analysis
-                      .withMapping(LayerMapping.PAPER)
-                      .withMinSamples(a.minSamplesPerLayer()));
-      layers =
-          LayerMethods.choose(a, paper, slow.flatMap(LayerMethods.SlowSensor::prefix), rail);
+                  analysis.withMapping(LayerMapping.PAPER).withMinSamples(a.minSamplesPerLayer()));
+      layers = LayerMethods.choose(a, paper, slow.flatMap(LayerMethods.SlowSensor::prefix), rail);
     }
     final List<LayerMethods.Layer> chosen = layers;
     Optional<LayerMethods.TruthErrors> errors =
@@ -462,7 +460,10 @@ final class ProfileCommand implements Callable<Integer> {
                     slow.flatMap(LayerMethods.SlowSensor::counter),
                     chosen));
     return new TruthReport(
-        truth, errors, slow, slow.flatMap(LayerMethods.SlowSensor::prefix).isPresent() ? layers : List.of());
+        truth,
+        errors,
+        slow,
+        slow.flatMap(LayerMethods.SlowSensor::prefix).isPresent() ? layers : List.of());
   }
 
   private void print(ProfileResult r, Long runId, TruthReport extra) throws Exception {

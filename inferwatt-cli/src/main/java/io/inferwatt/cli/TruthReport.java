@@ -152,8 +152,7 @@ record TruthReport(
     } else {
       t.line(
           "energy counter (%s): no per-inference energy: %s",
-          s.rail(),
-          c.flatMap(CounterEnergy.Result::refusal).orElse("no counter reads"));
+          s.rail(), c.flatMap(CounterEnergy.Result::refusal).orElse("no counter reads"));
     }
     if (layers.isEmpty()) {
       return;
@@ -201,9 +200,6 @@ record TruthReport(
                 TextReport.f(e.paperEnergy().maxPct(), 1));
     t.line(
         "truth (%s): energy per inference error %s %% (%s); %s",
-        e.rail(),
-        TextReport.f(e.inferenceErrorPct(), 2),
-        e.inferenceMethod(),
-        layers);
+        e.rail(), TextReport.f(e.inferenceErrorPct(), 2), e.inferenceMethod(), layers);
   }
 }

@@ -52,8 +52,17 @@ class ProfileTruthCliTest {
   void gpuRefusesCounterEnergyOverAShortPowerPhaseAndGivesItOverALongOne() throws Exception {
     CliTest.Run shortRun =
         CliTest.run(
-            args("--board", "sim:gpu", "--model", "resnet18", "--cycles", "300", "--mapping",
-                "paper", "--format", "json"));
+            args(
+                "--board",
+                "sim:gpu",
+                "--model",
+                "resnet18",
+                "--cycles",
+                "300",
+                "--mapping",
+                "paper",
+                "--format",
+                "json"));
     assertThat(shortRun.code()).as(shortRun.err()).isZero();
     JsonNode c = shortRun.json().get("energy_counter");
     assertThat(c.get("energy_mj").isNull()).isTrue();
@@ -62,7 +71,14 @@ class ProfileTruthCliTest {
 
     CliTest.Run longRun =
         CliTest.run(
-            args("--board", "sim:gpu", "--model", "resnet18", "--cycles", "6000", "--mapping",
+            args(
+                "--board",
+                "sim:gpu",
+                "--model",
+                "resnet18",
+                "--cycles",
+                "6000",
+                "--mapping",
                 "paper"));
     assertThat(longRun.code()).as(longRun.err()).isZero();
     assertThat(longRun.out())
@@ -73,12 +89,20 @@ class ProfileTruthCliTest {
 
   @Test
   void prefixNeedsABoardWithAnEnergyCounterAndAWindowOfTenUpdates() throws Exception {
-    CliTest.Run nano = CliTest.run(args("--board", "sim:nano", "--cycles", "20", "--mapping", "prefix"));
+    CliTest.Run nano =
+        CliTest.run(args("--board", "sim:nano", "--cycles", "20", "--mapping", "prefix"));
     assertThat(nano.code()).isEqualTo(2);
     assertThat(nano.err()).contains("--mapping prefix needs a board with an energy counter");
     CliTest.Run gpu =
         CliTest.run(
-            args("--board", "sim:gpu", "--cycles", "20", "--mapping", "prefix", "--prefix-window",
+            args(
+                "--board",
+                "sim:gpu",
+                "--cycles",
+                "20",
+                "--mapping",
+                "prefix",
+                "--prefix-window",
                 "500ms"));
     assertThat(gpu.code()).isEqualTo(2);
     assertThat(gpu.err()).contains("too short for the energy counter");

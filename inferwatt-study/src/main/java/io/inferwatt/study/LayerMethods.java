@@ -60,13 +60,15 @@ public final class LayerMethods {
    * @param prefix the prefix profiling's outcome, if it ran
    */
   public record SlowSensor(
-      String rail, Optional<CounterEnergy.Result> counter, Optional<PrefixProfiler.Result> prefix) {}
+      String rail,
+      Optional<CounterEnergy.Result> counter,
+      Optional<PrefixProfiler.Result> prefix) {}
 
   /**
-   * The slow-sensor methods on a board with an energy counter, after {@code result} was recorded
-   * on it: per-inference energy from the power phase's counter reads and, when {@code prefix}
-   * holds, differential prefix profiling of the same workload at the same {@code settings}. Empty
-   * for a board without an energy counter.
+   * The slow-sensor methods on a board with an energy counter, after {@code result} was recorded on
+   * it: per-inference energy from the power phase's counter reads and, when {@code prefix} holds,
+   * differential prefix profiling of the same workload at the same {@code settings}. Empty for a
+   * board without an energy counter.
    */
   public static Optional<SlowSensor> measure(
       Recorder recorder,
@@ -77,7 +79,8 @@ public final class LayerMethods {
     if (!(recorder instanceof EnergyCounter)) {
       return Optional.empty();
     }
-    return Optional.of(measureOn((Recorder & EnergyCounter) recorder, result, settings, prefix, progress));
+    return Optional.of(
+        measureOn((Recorder & EnergyCounter) recorder, result, settings, prefix, progress));
   }
 
   private static <B extends Recorder & EnergyCounter> SlowSensor measureOn(
@@ -112,8 +115,7 @@ public final class LayerMethods {
     paper.layers().forEach(l -> paperByIndex.put(l.index(), l));
     String own = analysis.mapping().method();
     List<Layer> out = new ArrayList<>();
-    int n =
-        prefix.map(p -> p.layers().size()).orElse(analysis.layers().size());
+    int n = prefix.map(p -> p.layers().size()).orElse(analysis.layers().size());
     for (int i = 0; i < n; i++) {
       LayerSummary a = byIndex.get(i);
       LayerSummary pp = paperByIndex.get(i);

@@ -47,7 +47,9 @@ public final class PrefixProfiler {
       }
     }
 
-    /** 2 s windows, 4 to 40 rounds, ±2.5 % (half the 5 % goal) for layers above 1 % of the energy. */
+    /**
+     * 2 s windows, 4 to 40 rounds, ±2.5 % (half the 5 % goal) for layers above 1 % of the energy.
+     */
     public static Options defaults() {
       return new Options(2_000_000_000L, 4, 40, 0.025, 0.01);
     }
@@ -143,7 +145,8 @@ public final class PrefixProfiler {
       boolean forward = d.rounds() % 2 == 0;
       for (int i = 0; i <= l; i++) {
         int k = forward ? i : l - i;
-        CounterEnergy.Result r = CounterEnergy.perInference(board.window(prefixes.get(k), o.windowNs()));
+        CounterEnergy.Result r =
+            CounterEnergy.perInference(board.window(prefixes.get(k), o.windowNs()));
         if (!r.ok()) {
           throw new BadInputException("prefix " + k + ": " + r.refusal().orElseThrow());
         }

@@ -20,9 +20,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The slow-sensor methods against the virtual GPU's truth (ResNet18 as derived from its ONNX graph).
- * These are evidence, not regression guards: the truth is what the board generated, not a number
- * the methods were tuned to; each check is one that a biased method fails (see the last test).
+ * The slow-sensor methods against the virtual GPU's truth (ResNet18 as derived from its ONNX
+ * graph). These are evidence, not regression guards: the truth is what the board generated, not a
+ * number the methods were tuned to; each check is one that a biased method fails (see the last
+ * test).
  */
 class SlowSensorTruthTest {
 
@@ -54,7 +55,8 @@ class SlowSensorTruthTest {
   void prefixProfilingGetsEveryLayerAbove1PercentWithin5PercentAndThePaperMappingDoesNot() {
     VirtualGpu gpu = VirtualGpu.create(13);
     PrefixProfiler.Result p =
-        PrefixProfiler.run(gpu, R18, PrefixProfiler.Options.defaults(), Recorder.ProgressListener.NONE);
+        PrefixProfiler.run(
+            gpu, R18, PrefixProfiler.Options.defaults(), Recorder.ProgressListener.NONE);
     Truth t = gpu.truth(R18);
     Map<Integer, Double> prefix = new HashMap<>();
     for (PrefixDifferences.Layer l : p.layers()) {
@@ -62,7 +64,9 @@ class SlowSensorTruthTest {
     }
     TruthCheck.LayerErrors e = TruthCheck.layers(t, "gpu0", prefix, false);
     assertThat(e.layers()).isGreaterThan(10);
-    assertThat(e.maxPct()).as("largest per-layer energy error, layer %d", e.maxIndex()).isLessThan(5.0);
+    assertThat(e.maxPct())
+        .as("largest per-layer energy error, layer %d", e.maxIndex())
+        .isLessThan(5.0);
     assertThat(p.rounds()).isBetween(4, 40);
 
     // the paper's mapping on the same board's recording is far off: the sensor is too slow
@@ -79,7 +83,8 @@ class SlowSensorTruthTest {
     for (AnalysisResult.LayerSummary ls : pr.analysis().layers()) {
       paper.put(ls.index(), ls.energyMj().get("gpu0"));
     }
-    TruthCheck.LayerErrors pe = TruthCheck.layers(gpu.lastTruth().orElseThrow(), "gpu0", paper, false);
+    TruthCheck.LayerErrors pe =
+        TruthCheck.layers(gpu.lastTruth().orElseThrow(), "gpu0", paper, false);
     assertThat(pe.maxPct()).isGreaterThan(10.0);
   }
 
@@ -93,7 +98,9 @@ class SlowSensorTruthTest {
     }
     assertThat(TruthCheck.layers(t, "gpu0", biased, false).maxPct()).isGreaterThan(5.0);
     assertThat(
-            Math.abs(TruthCheck.errorPct(1.03 * t.inferenceEnergyMj().get("gpu0"), t.inferenceEnergyMj().get("gpu0"))))
+            Math.abs(
+                TruthCheck.errorPct(
+                    1.03 * t.inferenceEnergyMj().get("gpu0"), t.inferenceEnergyMj().get("gpu0"))))
         .isGreaterThan(2.0);
   }
 }

@@ -141,14 +141,7 @@ public final class CounterEnergy {
     double perInference = energy * cycleNs / span;
     double bound = perInference * (halfA + halfB) / span + 1.0 * cycleNs / span;
     return new Result(
-        perInference,
-        bound,
-        powerMw,
-        Math.round(span),
-        updates,
-        n,
-        cycleNs,
-        Optional.empty());
+        perInference, bound, powerMw, Math.round(span), updates, n, cycleNs, Optional.empty());
   }
 
   private static Result refused(Window w, int updates, long spanNs, int n, String why) {

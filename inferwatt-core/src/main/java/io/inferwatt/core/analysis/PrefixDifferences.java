@@ -85,8 +85,8 @@ public final class PrefixDifferences {
    * when it holds at least {@code minShare} of the network's energy, and at most {@code relative ×
    * minShare} of the network's energy otherwise (so a small layer's interval is judged against the
    * smallest layer that counts, not against its own size); from the spread so far (half-widths
-   * shrink as 1/√rounds). At least {@link #rounds()}; {@code Integer.MAX_VALUE} is never returned: the
-   * caller caps it.
+   * shrink as 1/√rounds). At least {@link #rounds()}; {@code Integer.MAX_VALUE} is never returned:
+   * the caller caps it.
    */
   public int roundsNeeded(double relative, double minShare) {
     int n = rounds.size();

@@ -12,17 +12,17 @@ import java.util.List;
  * docs/virtual-gpu.md} states the assumptions; nothing here is calibrated to a measurement.
  *
  * <p>Latency. Each layer is one or a few kernels issued eagerly (as PyTorch does): a launch cost,
- * then the longer of its compute time and its memory time. Compute runs at an efficiency that
- * grows with the layer's work ({@code flops / (flops + SAT_FLOPS)} of the peak), so small layers at
- * batch 1 use a few per cent of the chip; memory moves the layer's activations and weights at an
+ * then the longer of its compute time and its memory time. Compute runs at an efficiency that grows
+ * with the layer's work ({@code flops / (flops + SAT_FLOPS)} of the peak), so small layers at batch
+ * 1 use a few per cent of the chip; memory moves the layer's activations and weights at an
  * effective bandwidth. Both scale with the locked graphics clock (memory only weakly).
  *
- * <p>Power (the board: chip and HBM). An active base (clocks up, a context resident) plus a
- * compute part ∝ the share of the layer's time spent computing, weighted by its efficiency, plus a
- * memory part ∝ the share spent moving data; the compute part scales with f·V(f)². Between
- * inferences (the host's turn) and in the tail the GPU draws the active base; with no inference it
- * falls to its idle power. A slow zero-mean wander (temperature, fans) is added to the true power
- * and left out of the truth: it belongs to no layer, and it is what interleaved rounds cancel.
+ * <p>Power (the board: chip and HBM). An active base (clocks up, a context resident) plus a compute
+ * part ∝ the share of the layer's time spent computing, weighted by its efficiency, plus a memory
+ * part ∝ the share spent moving data; the compute part scales with f·V(f)². Between inferences (the
+ * host's turn) and in the tail the GPU draws the active base; with no inference it falls to its
+ * idle power. A slow zero-mean wander (temperature, fans) is added to the true power and left out
+ * of the truth: it belongs to no layer, and it is what interleaved rounds cancel.
  */
 final class GpuModel {
 
@@ -150,7 +150,8 @@ final class GpuModel {
         eff *= DEPTHWISE_EFFICIENCY;
       }
       double computeNs = flops > 0 ? flops / (PEAK_FLOPS * Math.max(eff, 1e-6) * clock) * 1e9 : 0;
-      double bytes = BYTES * ((l.inputElements() + l.outputElements()) * (double) batch + l.params());
+      double bytes =
+          BYTES * ((l.inputElements() + l.outputElements()) * (double) batch + l.params());
       double memNs = bytes / BANDWIDTH_BPS * 1e9 / (0.8 + 0.2 * clock);
       double launch = (heavy(l.type()) ? LAUNCH_HEAVY_NS : LAUNCH_LIGHT_NS) / (0.6 + 0.4 * clock);
       double busy = Math.max(computeNs, memNs);

@@ -39,10 +39,10 @@ import java.util.SplittableRandom;
  *
  * <p>One rail, {@code gpu0} (the whole board, as NVML reports it). One knob, {@code gpu.clock_mhz}
  * (a locked graphics clock). Its power logger polls the power field (field 186) and the energy
- * counter in turn, each call costing ≈2 ms as from Java on a real H200 (≈250 pairs per second);
- * the samples of the recording are the power field's values, which change only every 100 ms. The
- * energy counter's reads of the power phase are kept for {@link #lastPowerPhase()}, and {@link
- * #window} runs one workload back to back with only the counter read (≈500 reads per second).
+ * counter in turn, each call costing ≈2 ms as from Java on a real H200 (≈250 pairs per second); the
+ * samples of the recording are the power field's values, which change only every 100 ms. The energy
+ * counter's reads of the power phase are kept for {@link #lastPowerPhase()}, and {@link #window}
+ * runs one workload back to back with only the counter read (≈500 reads per second).
  *
  * <p>The board keeps one power trace for its whole life, so the counter only grows. Not
  * thread-safe: one recording at a time.
@@ -182,8 +182,7 @@ public final class VirtualGpu implements Recorder, Truth.Source, EnergyCounter {
       double[] l = p.layers().get(i);
       long d = Math.round(l[0]);
       layers.add(
-          new Truth.Layer(
-              i, workload.network().layers().get(i).name(), d, Map.of("gpu0", l[1])));
+          new Truth.Layer(i, workload.network().layers().get(i).name(), d, Map.of("gpu0", l[1])));
       mwNs += l[1] * d;
       ns += d;
     }

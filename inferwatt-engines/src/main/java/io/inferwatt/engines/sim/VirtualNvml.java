@@ -8,10 +8,10 @@ import java.util.List;
 /**
  * NVML of the virtual GPU, behaving as measured on an H200: the power field (field 186, the mean of
  * the last 25 ms) and the energy counter change only every 100 ms; the 1 s average (field 185, and
- * {@code nvmlDeviceGetPowerUsage}) changes on the same grid; the driver's power sample buffer gets a
- * sample every 20 ms, each the mean of the 25 ms before it. Values are whole mW and mJ, timestamps
- * epoch µs, as from the real library. The board moves its clock ({@link #advanceTo}) before every
- * call; what a call costs is the board's business (its logger schedules the calls).
+ * {@code nvmlDeviceGetPowerUsage}) changes on the same grid; the driver's power sample buffer gets
+ * a sample every 20 ms, each the mean of the 25 ms before it. Values are whole mW and mJ,
+ * timestamps epoch µs, as from the real library. The board moves its clock ({@link #advanceTo})
+ * before every call; what a call costs is the board's business (its logger schedules the calls).
  */
 final class VirtualNvml implements NvmlBinding {
 

@@ -116,7 +116,8 @@ class VirtualGpuTest {
     VirtualGpu gpu = VirtualGpu.create(5);
     Protocol p = new Protocol(5, 20, 20, 30, 30, 1, 50_000_000L);
     Timeline t = gpu.record(R18, p, Recorder.ProgressListener.NONE);
-    assertThat(t.events().phases()).extracting(e -> e.name())
+    assertThat(t.events().phases())
+        .extracting(e -> e.name())
         .contains(Phases.POWER, Phases.LAYERS, Phases.IDLE);
     assertThat(t.events().layerCount()).isEqualTo(30 * R18.network().layers().size());
     assertThat(gpu.lastTruth()).isPresent();
