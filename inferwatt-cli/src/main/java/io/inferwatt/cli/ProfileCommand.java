@@ -258,7 +258,7 @@ final class ProfileCommand implements Callable<Integer> {
     AnalysisOptions analysis = AnalyzeCommand.options(minSamples, mapping.mapping, null);
     long prefixWindowNs = Checks.durationNs("--prefix-window", prefixWindow);
     boolean modelFile = !"command".equals(engine) && !positional.isEmpty();
-    if (modelFile && !"sim:nano".equals(board)) { // the virtual Nano refuses any file itself
+    if (modelFile) {
       Checks.inputFile("the model file", Path.of(positional.get(0)));
     }
     OutputCheck outputs =

@@ -4,6 +4,7 @@ import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.model.LayerSpec;
 import io.inferwatt.core.model.ModelName;
 import io.inferwatt.core.model.NetworkSpec;
+import io.inferwatt.engines.onnx.LayerGraph;
 import io.inferwatt.engines.onnx.Networks;
 import java.util.List;
 
@@ -13,7 +14,7 @@ import java.util.List;
  * layers, {@code Pool}, a {@code Shuffle} (flatten) before the fully connected {@code Gemm}, and an
  * input {@code Reformat} first. Inputs are 3×224×224 and outputs 1000 classes. The catalogue is
  * {@link Networks}: each layer list is derived from that network's ONNX graph ({@link
- * GraphLayers}), so the virtual board runs the same networks as the real ones.
+ * LayerGraph}), so the virtual board runs the same networks as the real ones.
  *
  * <p>Architectures follow torchvision (MobileNetV2, ResNet18, ResNet50 v1.5) and Howard et al. 2017
  * (MobileNetV1, α = 1, last depthwise stride 1). Parameters count conv weights, batch-norm scale
@@ -33,18 +34,24 @@ public final class Zoo {
   }
 
   /**
-   * A built-in network at 3×224×224.
+   * A built-in network, at 3×224×224 unless its name says otherwise.
    *
-   * @param name one of {@link #names()}, case-insensitive
+   * @param name one of {@link #names()}, case-insensitive, optionally with {@code -wWIDTH} (width
+   *     multiplier) and {@code -rRESOLUTION} (input size)
    * @throws IllegalArgumentException for an unknown name (the message lists the known ones)
    */
   public static NetworkSpec network(String name) {
-    String key = name == null ? null : name.toLowerCase(java.util.Locale.ROOT);
-    if (!NAMES.contains(key)) {
-      throw new BadInputException(
-          "network '" + name + "' is not one of " + String.join(", ", NAMES));
-    }
-    return GraphLayers.derive(Networks.structure(key));
+    Networks.Variant v =
+        Networks.variant(name)
+            .orElseThrow(
+                () ->
+                    new BadInputException(
+                        "network '"
+                            + name
+                            + "' is not one of "
+                            + String.join(", ", NAMES)
+                            + " (optionally -wWIDTH and -rRESOLUTION)"));
+    return LayerGraph.derive(Networks.structure(v.name()));
   }
 
   /**
@@ -78,10 +85,8 @@ public final class Zoo {
               + w);
     }
     String name = new ModelName.Conv(kernel, stride, inChannels, outChannels, h, w).name();
-    return new NetBuilder(name, inChannels, h, w)
-        .reformat("input_reformat")
-        .conv("conv", kernel, stride, outChannels, false, true)
-        .build();
+    return LayerGraph.derive(
+        Networks.singleConvStructure(name, kernel, stride, inChannels, outChannels, h, w), name);
   }
 
   /**

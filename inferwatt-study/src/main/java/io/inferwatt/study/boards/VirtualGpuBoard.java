@@ -7,35 +7,21 @@ import io.inferwatt.engines.sim.VirtualGpu;
 import io.inferwatt.hardware.Knob;
 import io.inferwatt.hardware.knobs.Host;
 import io.inferwatt.hardware.sensors.PowerSources;
+import io.inferwatt.study.Models;
 import io.inferwatt.study.Plan;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * {@code sim:gpu}: the virtual datacenter GPU (H100/H200-like), read through a simulated NVML with
- * the real one's update periods, sample buffer and read costs. It runs a network's layer list in
- * virtual time; its knob ({@code gpu.clock_mhz}) touches no machine and every number it gives is
+ * the real one's update periods, sample buffer and read costs. It runs the layers of a built-in
+ * network or of any ONNX file ({@link io.inferwatt.engines.onnx.LayerGraph}) in virtual time; its knob ({@code gpu.clock_mhz}) touches no machine and every number it gives is
  * simulated.
  */
 final class VirtualGpuBoard implements Board {
   static final String NAME = VirtualGpu.NAME;
-
-  /**
-   * Where a network's layer list comes from: today the built-in networks, each derived from its
-   * ONNX graph. The one seam for layer lists of any ONNX file.
-   */
-  private final Function<String, NetworkSpec> networks;
-
-  VirtualGpuBoard() {
-    this(Zoo::network);
-  }
-
-  VirtualGpuBoard(Function<String, NetworkSpec> networks) {
-    this.networks = networks;
-  }
 
   @Override
   public String name() {
@@ -78,13 +64,21 @@ final class VirtualGpuBoard implements Board {
   public Boards.Opened openProfile(Boards.ProfileRequest r) {
     boolean command = "command".equals(r.engine());
     boolean file = !command && !r.positional().isEmpty();
-    if (file || command || (r.engine() != null && !r.engine().equals("sim"))) {
+    if (command || (r.engine() != null && !r.engine().equals("sim"))) {
       throw new BadInputException(
           "the virtual GPU runs the built-in networks (--model "
               + String.join("|", Zoo.names())
-              + "); a model file or a runner needs a real board: --board local");
+              + ") or an ONNX file with its own engine; a runner or engine "
+              + r.engine()
+              + " needs a real board: --board local");
     }
+    if (file && r.positional().size() != 1) {
+      throw new BadInputException(
+          "one model file, not " + r.positional().size() + ": " + String.join(" ", r.positional()));
+    }
+    // layers from the graph: a built-in network's, or any ONNX file's (LayerGraph)
+    NetworkSpec network = file ? Models.network(r.positional().get(0)) : Zoo.network(r.model());
     VirtualGpu gpu = VirtualGpu.create(r.seed());
-    return new Boards.Opened(gpu, gpu, networks.apply(r.model()), () -> {}, Optional.empty());
+    return new Boards.Opened(gpu, gpu, network, () -> {}, Optional.empty());
   }
 }
