@@ -194,6 +194,8 @@ def run_window(torch, nvml, module, x, seconds, mode, offset_ns, warmup=20):
 def counter_energy(reads, starts, ends, update_ns=100_000_000):
     """inferwatt's CounterEnergy: energy per inference (gap included) with its bracket bound."""
     n = len(starts)
+    if n < 2:
+        return {"refused": "fewer than 2 inferences in the window", "updates": 0}
     first, last = starts[0], ends[-1]
     cycle = (starts[-1] - first) / (n - 1)
     inside = [r for r in reads if r[0] >= first and r[1] <= last]

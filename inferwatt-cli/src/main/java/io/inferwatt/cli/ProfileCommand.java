@@ -304,6 +304,7 @@ final class ProfileCommand implements Callable<Integer> {
     try {
       PrintWriter err = spec.commandLine().getErr();
       Progress progress = new Progress(err, recorder.simulated());
+      prefixOn(opened.engine(), prefixWindowNs); // refused before anything is measured
       ProfileResult result =
           ProfileRunner.run(recorder, workload, settings, protocol, analysis, progress);
       TruthReport extra =
@@ -409,15 +410,7 @@ final class ProfileCommand implements Callable<Integer> {
       AnalysisOptions analysis,
       long prefixWindowNs,
       Recorder.ProgressListener progress) {
-    boolean prefix =
-        mapping == LayerMethod.PREFIX
-            || (mapping == LayerMethod.AUTO && engine instanceof EnergyCounter);
-    if (mapping == LayerMethod.PREFIX && !(engine instanceof EnergyCounter)) {
-      throw new BadInputException(
-          "--mapping prefix needs a board with an energy counter (sim:gpu); "
-              + result.board()
-              + " has none");
-    }
+    boolean prefix = prefixOn(engine, prefixWindowNs);
     PrefixProfiler.Options defaults = PrefixProfiler.Options.defaults();
     Optional<LayerMethods.SlowSensor> slow =
         LayerMethods.measure(
@@ -464,6 +457,26 @@ final class ProfileCommand implements Callable<Integer> {
         errors,
         slow,
         slow.flatMap(LayerMethods.SlowSensor::prefix).isPresent() ? layers : List.of());
+  }
+
+  /**
+   * Whether prefix profiling runs on {@code engine}: asked for, or {@code auto} on a board with an
+   * energy counter; refused before anything is measured where it cannot run.
+   */
+  private boolean prefixOn(Recorder engine, long prefixWindowNs) {
+    if (mapping == LayerMethod.PREFIX && !(engine instanceof EnergyCounter)) {
+      throw new BadInputException(
+          "--mapping prefix needs a board with an energy counter (sim:gpu); "
+              + engine.board()
+              + " has none");
+    }
+    boolean on =
+        mapping == LayerMethod.PREFIX
+            || (mapping == LayerMethod.AUTO && engine instanceof EnergyCounter);
+    if (on) {
+      PrefixProfiler.checkWindow((EnergyCounter) engine, prefixWindowNs);
+    }
+    return on;
   }
 
   private void print(ProfileResult r, Long runId, TruthReport extra) throws Exception {

@@ -78,6 +78,23 @@ public final class PrefixProfiler {
     }
   }
 
+  /**
+   * Refuses a prefix window shorter than {@link CounterEnergy#MIN_UPDATES} + 1 updates of {@code
+   * board}'s energy counter.
+   */
+  public static void checkWindow(EnergyCounter board, long windowNs) {
+    if (windowNs < (CounterEnergy.MIN_UPDATES + 1) * board.counterUpdatePeriodNs()) {
+      throw new BadInputException(
+          String.format(
+              java.util.Locale.ROOT,
+              "a prefix window of %.2f s is too short for the energy counter (one update every"
+                  + " %.0f ms): it needs at least %.1f s",
+              windowNs / 1e9,
+              board.counterUpdatePeriodNs() / 1e6,
+              (CounterEnergy.MIN_UPDATES + 1) * board.counterUpdatePeriodNs() / 1e9));
+    }
+  }
+
   /** The first {@code k} layers of {@code net} ({@code k = 0}: none). */
   static NetworkSpec prefix(NetworkSpec net, int k) {
     if (k == 0) {
@@ -122,16 +139,7 @@ public final class PrefixProfiler {
     if (l == 0) {
       throw new BadInputException(net.name() + " has no layers to profile");
     }
-    if (o.windowNs() < (CounterEnergy.MIN_UPDATES + 1) * board.counterUpdatePeriodNs()) {
-      throw new BadInputException(
-          String.format(
-              java.util.Locale.ROOT,
-              "a prefix window of %.2f s is too short for the energy counter (one update every"
-                  + " %.0f ms): it needs at least %.1f s",
-              o.windowNs() / 1e9,
-              board.counterUpdatePeriodNs() / 1e6,
-              (CounterEnergy.MIN_UPDATES + 1) * board.counterUpdatePeriodNs() / 1e9));
-    }
+    checkWindow(board, o.windowNs());
     List<Workload> prefixes = new ArrayList<>(l + 1);
     for (int k = 0; k <= l; k++) {
       prefixes.add(new Workload(prefix(net, k), w.batch(), w.mode(), w.input()));
