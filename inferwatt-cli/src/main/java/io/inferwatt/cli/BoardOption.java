@@ -12,7 +12,7 @@ final class BoardOption {
       names = "--board",
       paramLabel = "BOARD",
       description =
-          "The board: sim:nano (the virtual Jetson Nano; every number it gives is simulated),"
+          "The board: sim:nano (the virtual Jetson Nano) or sim:gpu (a virtual H100/H200-like GPU; every number either gives is simulated),"
               + " local (this machine's power sensors, no knobs), jetson or linux-cpu (this machine"
               + " with its knobs). profile: sim:nano without a model file, local with one.")
   String name;

@@ -71,6 +71,13 @@ final class Choices {
     }
   }
 
+  /** {@code auto}, {@code window}, {@code paper}, {@code prefix}: {@code profile --mapping}. */
+  static final class LayerMethods extends Names<LayerMethod> {
+    LayerMethods() {
+      super(LayerMethod.class, Names::lower);
+    }
+  }
+
   /** {@code parquet}, {@code csv}. */
   static final class ExportFormats extends Names<ExportFormat> {
     ExportFormats() {

@@ -329,11 +329,13 @@ class CliTest {
   }
 
   @Test
-  void theVirtualNanoNeedsAnExistingModelFileAndRefusesARunner() {
-    // any ONNX file runs on the virtual Nano (SampleCliTest); a missing one is bad input
-    Run r = run("profile", "--board", "sim:nano", "model.onnx", "--no-store");
-    assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).contains("model.onnx");
+  void theVirtualBoardsNeedAnExistingModelFileAndRefuseARunner() {
+    // they run any ONNX file's layers (SampleCliTest); a file that is not there is bad input
+    for (String board : new String[] {"sim:nano", "sim:gpu"}) {
+      Run r = run("profile", "--board", board, "model.onnx", "--no-store");
+      assertThat(r.code()).isEqualTo(2);
+      assertThat(r.err()).contains("model.onnx: no such file");
+    }
     Run c =
         run("profile", "--board", "sim:nano", "--engine", "command", "--no-store", "--", "true");
     assertThat(c.code()).isEqualTo(2);
