@@ -311,7 +311,8 @@ final class StudyCommand implements Runnable {
             "study submit needs a PostgreSQL base (--base postgresql://host/db); for one board"
                 + " and a DuckDB file use 'study run'");
       }
-      Plan plan = Plans.load(Checks.inputFile("the plan", planFile), spec.commandLine().getErr()::println);
+      Plan plan =
+          Plans.load(Checks.inputFile("the plan", planFile), spec.commandLine().getErr()::println);
       io.inferwatt.fleet.Submission.Summary s =
           io.inferwatt.fleet.Submission.submit(db.pg(), plan, labels, replicas, maxAttempts);
       spec.commandLine()

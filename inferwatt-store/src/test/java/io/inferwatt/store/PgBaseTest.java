@@ -16,7 +16,8 @@ class PgBaseTest {
 
   @Test
   void aUrlNamesHostPortDatabaseUserAndTls() {
-    PgBase b = PgBase.parse("postgresql://lab@db.example.org:6432/inferwatt?sslmode=verify-full", null);
+    PgBase b =
+        PgBase.parse("postgresql://lab@db.example.org:6432/inferwatt?sslmode=verify-full", null);
     assertThat(b.host()).isEqualTo("db.example.org");
     assertThat(b.port()).isEqualTo(6432);
     assertThat(b.database()).isEqualTo("inferwatt");
