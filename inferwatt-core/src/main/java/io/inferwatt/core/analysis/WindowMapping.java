@@ -60,6 +60,8 @@ final class WindowMapping {
   static final double MIN_COLUMN_SAMPLES = 1.0;
 
   static final int COARSE_WINDOWS = 17;
+  /** Low-pass time constants on the coarse grid (the low-pass shapes cost more per sample). */
+  static final int COARSE_TIME_CONSTANTS = 8;
   static final int COARSE_OFFSETS = 9;
   static final int MAX_PATTERN_STEPS = 200;
   static final int COARSE_SAMPLES = 4096;
@@ -129,22 +131,32 @@ final class WindowMapping {
     WindowDesign design = found.design();
     WindowNormal normal =
         found.buffer().stride == 1
-            ? design.accumulate(found.buffer(), found.w(), found.d(), 1)
-            : design.accumulate(source, found.w(), found.d());
+            ? design.accumulate(found.buffer(), found.kernel(), found.d(), 1)
+            : design.accumulate(source, found.kernel(), found.d());
     return decide(found, normal, meanLatencyNs, warnings);
   }
 
   /**
-   * What the window search found: the window {@code w} and offset {@code d} (ns) with the design
-   * and buffer it used, or the paper's outcome when there were too few samples ({@code early}).
+   * What the response search found: the response and offset {@code d} (ns) with the design and
+   * buffer it used, or the paper's outcome when there were too few samples ({@code early}).
    */
   record Searched(
       WindowDesign design,
       WindowBuffer buffer,
-      long w,
+      SensorResponse response,
       long d,
       List<ResidualPoint> curve,
-      Outcome early) {}
+      Outcome early) {
+
+    /** The boxcar part of the response, ns. */
+    long w() {
+      return response.boxcarNs();
+    }
+
+    WindowKernel kernel() {
+      return new WindowKernel(response);
+    }
+  }
 
   /** Estimates the sensor's window from the samples of {@code source}, widening the range. */
   static Searched search(
@@ -176,7 +188,7 @@ final class WindowMapping {
         return new Searched(
             null,
             null,
-            0,
+            SensorResponse.INSTANT,
             0,
             List.of(),
             paper(
@@ -188,7 +200,7 @@ final class WindowMapping {
       }
       search = new WindowSearch(design, buffer, range);
       search.run(hint);
-      if (search.bestW < RANGE_EDGE * wMax || wMax >= limit) {
+      if (search.chosenLengthNs() < RANGE_EDGE * wMax || wMax >= limit) {
         if (skippedNaN > 0) {
           warnings.add(
               skippedNaN
@@ -200,52 +212,80 @@ final class WindowMapping {
       // the best window lies at the end of the range: the sensor averages longer; widen
       wMax = Math.min(limit, wMax * 4);
     }
-    return new Searched(design, buffer, search.bestW, search.bestD, search.curve(), null);
+    WindowSearch.Found f = search.chosen;
+    return new Searched(
+        design, buffer, new SensorResponse(f.w(), f.tau()), f.d(), search.curve(), null);
   }
 
-  /** In {@link LayerMapping#AUTO}: the paper's outcome when the window is negligible, else null. */
+  /**
+   * In {@link LayerMapping#AUTO}: the paper's outcome when the response is negligible (its
+   * equivalent boxcar width below {@value #NEGLIGIBLE_FRACTION} of the shortest layer), else null.
+   */
   static Outcome negligible(Searched found, double shortestNs, AnalysisOptions options) {
-    long w = found.w();
-    double wMs = w / NS_PER_MS;
-    double dMs = found.d() / NS_PER_MS;
-    List<ResidualPoint> curve = found.curve();
-    if (options.mapping() == LayerMapping.AUTO && w < NEGLIGIBLE_FRACTION * shortestNs) {
+    SensorResponse resp = found.response();
+    double widthNs = resp.equivalentWidthNs();
+    if (options.mapping() == LayerMapping.AUTO && widthNs < NEGLIGIBLE_FRACTION * shortestNs) {
       String why =
           String.format(
               Locale.ROOT,
-              "estimated sensor window %.4f ms is below %.0f%% of the shortest layer (%.4f ms):"
-                  + " the sensor is as good as instantaneous and the paper's mapping applies",
-              wMs,
+              "estimated sensor response %s (as wide as a %.4f ms boxcar) is below %.0f%% of the"
+                  + " shortest layer (%.4f ms): the sensor is as good as instantaneous and the"
+                  + " paper's mapping applies",
+              resp.spec(),
+              widthNs / NS_PER_MS,
               NEGLIGIBLE_FRACTION * 100,
               shortestNs / NS_PER_MS);
-      return new Outcome(
-          new MappingInfo("paper", 0, 0, wMs, dMs, Double.NaN, true, why, curve), null);
+      return new Outcome(info(found, "paper", false, Double.NaN, true, why), null);
     }
     return null;
+  }
+
+  private static MappingInfo info(
+      Searched found,
+      String method,
+      boolean used,
+      double condition,
+      boolean resolvable,
+      String why) {
+    SensorResponse resp = found.response();
+    double wMs = resp.boxcarNs() / NS_PER_MS;
+    double dMs = found.d() / NS_PER_MS;
+    return new MappingInfo(
+        method,
+        used ? wMs : 0,
+        used ? dMs : 0,
+        wMs,
+        dMs,
+        condition,
+        resolvable,
+        why,
+        found.curve(),
+        resp.spec(),
+        resp.tauNs() / NS_PER_MS);
   }
 
   /** The outcome of the final fit over every sample ({@code normal}). */
   static Outcome decide(
       Searched found, WindowNormal normal, double meanLatencyNs, List<String> warnings) {
-    long w = found.w();
-    double wMs = w / NS_PER_MS;
-    double dMs = found.d() / NS_PER_MS;
-    List<ResidualPoint> curve = found.curve();
+    SensorResponse resp = found.response();
+    double widthNs = resp.equivalentWidthNs();
+    String what =
+        String.format(
+            Locale.ROOT,
+            "the sensor response (%s, as wide as a %.3f ms boxcar, estimated)",
+            resp.spec(),
+            widthNs / NS_PER_MS);
     WindowSolution sol = WindowSolution.of(normal, true);
     if (!sol.choleskyOk || !(sol.condition <= MAX_CONDITION)) {
       String cause =
-          w > meanLatencyNs
+          widthNs > meanLatencyNs
               ? String.format(
                   Locale.ROOT,
-                  "the sensor window (%.3f ms, estimated) is longer than an inference (%.3f ms),"
-                      + " so every sample blends whole inferences",
-                  wMs,
+                  "%s is longer than an inference (%.3f ms), so every sample blends whole"
+                      + " inferences",
+                  what,
                   meanLatencyNs / NS_PER_MS)
-              : String.format(
-                  Locale.ROOT,
-                  "the sensor windows (%.3f ms, estimated) cover the layers in too few different"
-                      + " ways",
-                  wMs);
+              : what + " covers the layers in too few different ways";
       String cond =
           sol.choleskyOk
               ? String.format(Locale.ROOT, "condition number %.2g", sol.condition)
@@ -261,29 +301,28 @@ final class WindowMapping {
               + " so that the windows fall on the layers at varying phases (the phase shift of"
               + " Yang et al.)");
       String why = "window fit ill-conditioned (" + cond + "); paper's numbers reported";
-      return new Outcome(
-          new MappingInfo("paper", 0, 0, wMs, dMs, sol.condition, false, why, curve), null);
+      return new Outcome(info(found, "paper", false, sol.condition, false, why), null);
     }
-    if (w > meanLatencyNs) {
+    if (widthNs > meanLatencyNs) {
       warnings.add(
           String.format(
               Locale.ROOT,
-              "the sensor window (%.3f ms, estimated) is longer than an inference (%.3f ms): the"
-                  + " per-layer powers rest on the varying phase of the windows and are less"
-                  + " precise; read their confidence intervals. More cycles and randomised gaps"
-                  + " between inferences (the phase shift of Yang et al.) narrow them",
-              wMs,
+              "%s is longer than an inference (%.3f ms): the per-layer powers rest on the varying"
+                  + " phase of the windows and are less precise; read their confidence intervals."
+                  + " More cycles and randomised gaps between inferences (the phase shift of Yang"
+                  + " et al.) narrow them",
+              what,
               meanLatencyNs / NS_PER_MS));
     }
     String why =
         String.format(
             Locale.ROOT,
-            "least-squares fit over %d samples with the estimated window %.4f ms, offset %.4f ms",
+            "least-squares fit over %d samples with the estimated sensor response %s, offset %.4f"
+                + " ms",
             normal.n,
-            wMs,
-            dMs);
-    MappingInfo info =
-        new MappingInfo("window", wMs, dMs, wMs, dMs, sol.condition, true, why, curve);
+            resp.spec(),
+            found.d() / NS_PER_MS);
+    MappingInfo info = info(found, "window", true, sol.condition, true, why);
     return new Outcome(info, sol.fit(found.design().slots));
   }
 

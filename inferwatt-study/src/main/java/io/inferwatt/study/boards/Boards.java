@@ -2,6 +2,7 @@ package io.inferwatt.study.boards;
 
 import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.model.NetworkSpec;
+import io.inferwatt.engines.sim.SensorConfig;
 import io.inferwatt.hardware.Recorder;
 import io.inferwatt.hardware.knobs.CpuFreqMethod;
 import io.inferwatt.hardware.knobs.Knobs;
@@ -98,7 +99,8 @@ public final class Boards {
    * @param positional a model file, or with engine {@code command} the runner's command line
    * @param model the virtual board's built-in network
    * @param seed the virtual board's seed
-   * @param sensorWindowMs the virtual board's sensor averaging window, ms
+   * @param sensor the virtual board's sensor: its response, gain and offset errors, and whether an
+   *     external meter watches it
    * @param root where the power sensors' (and knobs') files are
    * @param options the real engines' settings
    * @param notes receives notes for people (no sensor found, threads chosen)
@@ -108,7 +110,7 @@ public final class Boards {
       List<String> positional,
       String model,
       long seed,
-      double sensorWindowMs,
+      SensorConfig sensor,
       Path root,
       EngineOptions options,
       Consumer<String> notes) {

@@ -2,7 +2,6 @@ package io.inferwatt.study.boards;
 
 import io.inferwatt.core.BadInputException;
 import io.inferwatt.engines.models.Zoo;
-import io.inferwatt.engines.sim.SensorConfig;
 import io.inferwatt.engines.sim.VirtualNano;
 import io.inferwatt.hardware.Knob;
 import io.inferwatt.hardware.knobs.Host;
@@ -66,11 +65,7 @@ final class VirtualBoard implements Board {
               + String.join("|", Zoo.names())
               + "); a model file or a runner needs a real board: --board local");
     }
-    if (!(r.sensorWindowMs() >= 0)) {
-      throw new BadInputException("sensor window " + r.sensorWindowMs() + " ms is negative");
-    }
-    VirtualNano nano =
-        VirtualNano.create(r.seed(), new SensorConfig(Math.round(r.sensorWindowMs() * 1e6)));
+    VirtualNano nano = VirtualNano.create(r.seed(), r.sensor());
     return new Boards.Opened(nano, nano, Zoo.network(r.model()), () -> {}, Optional.empty());
   }
 }
