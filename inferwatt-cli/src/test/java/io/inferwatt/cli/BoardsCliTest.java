@@ -83,7 +83,8 @@ class BoardsCliTest {
 
   @Test
   void everyBoardIsAcceptedByProfileStudyAndRestoreAlike() throws Exception {
-    assertThat(Boards.names()).containsExactly("sim:nano", "local", "jetson", "linux-cpu");
+    assertThat(Boards.names())
+        .containsExactly("sim:nano", "local", "jetson", "nvidia", "linux-cpu");
     for (Board b : Boards.all()) {
       String name = b.name();
       CliTest.Run profile =
@@ -133,7 +134,8 @@ class BoardsCliTest {
       assertThat(state).doesNotExist();
     }
     String unknown =
-        "board 'toaster' is not supported yet; available: sim:nano, local, jetson, linux-cpu";
+        "board 'toaster' is not supported yet; available: sim:nano, local, jetson, nvidia,"
+            + " linux-cpu";
     assertThat(CliTest.run("profile", "--board", "toaster", "--no-store").err()).contains(unknown);
     assertThat(
             CliTest.run(

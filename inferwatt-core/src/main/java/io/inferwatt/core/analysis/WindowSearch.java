@@ -15,7 +15,8 @@ import java.util.Map;
  * searched axis; move to the best, else halve the steps): the boxcar's on the whole buffer, the
  * low-pass's on the thinned subset (they cost more per sample) and compared on the whole buffer;
  * the combination starts a pattern search over {@code (W, τ, δ)} on the thinned subset from the
- * better of the two, also compared on the whole buffer. The combination is
+ * better of the two, also compared on the whole buffer; a low-pass shape chosen is refined on the
+ * whole buffer at the end. The combination is
  * chosen only when its relative residual is at least {@value #SIMPLER_MARGIN} (relative) below the
  * better single shape's: it nests both, so it never fits worse.
  */
@@ -104,6 +105,16 @@ final class WindowSearch {
                 new long[] {Math.max(1, sw / 2), Math.max(1, st / 2), Math.max(1, sd / 2)},
                 thin));
     chosen = mixed.residual() < single.residual() * (1 - SIMPLER_MARGIN) ? mixed : single;
+    if (chosen != boxcar && thin > 1) {
+      // a low-pass shape was searched on the subset: refine it on the whole buffer
+      chosen =
+          pattern(
+              new long[] {chosen.w(), chosen.tau(), chosen.d()},
+              new long[] {
+                chosen.w() > 0 ? Math.max(1, sw / 4) : 0, Math.max(1, st / 4), Math.max(1, sd / 4)
+              },
+              1);
+    }
   }
 
   private Found onEverySample(Found f) {

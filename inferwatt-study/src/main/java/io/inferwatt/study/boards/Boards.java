@@ -7,6 +7,7 @@ import io.inferwatt.hardware.Recorder;
 import io.inferwatt.hardware.knobs.CpuFreqMethod;
 import io.inferwatt.hardware.knobs.Knobs;
 import io.inferwatt.hardware.knobs.KnownBoards;
+import io.inferwatt.hardware.knobs.NvmlControl;
 import io.inferwatt.study.Plan;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,11 +33,30 @@ public final class Boards {
                   + " clocks, INA3221 sensors",
               Knobs::jetson),
           new MachineBoard(
+              "nvidia",
+              "this machine's NVIDIA GPU 0 through NVML: locked graphics clock, power limit; NVML"
+                  + " sensor",
+              Boards::nvidiaKnobs),
+          new MachineBoard(
               "linux-cpu",
               "this machine's CPUs: online cores and clock (pinned), its power sensors",
               host -> Knobs.linuxCpu(host, CpuFreqMethod.PIN_RANGE)));
 
   private Boards() {}
+
+  /**
+   * GPU 0's NVML knobs; none on a machine without the NVIDIA driver (its sensors say so, and a
+   * setting is then refused as unknown to the board).
+   */
+  private static List<io.inferwatt.hardware.Knob> nvidiaKnobs(io.inferwatt.hardware.knobs.Host host) {
+    NvmlControl nvml = NvmlControl.system();
+    try {
+      nvml.deviceCount();
+    } catch (IllegalStateException e) {
+      return List.of();
+    }
+    return Knobs.nvidiaGpu(host, nvml, 0);
+  }
 
   /** Every board, in the order help texts list them. */
   public static List<Board> all() {
