@@ -8,7 +8,7 @@ package io.inferwatt.core.analysis;
 final class WindowKernel {
 
   /** Time constants of a low-pass response that the fit keeps. */
-  static final double TAILS = 10;
+  static final double TAILS = 6;
 
   final SensorResponse response;
   final long lengthNs;

@@ -25,6 +25,9 @@ final class WindowSearch {
   /** How much lower the combination's residual must be to be chosen over a single shape. */
   static final double SIMPLER_MARGIN = 0.01;
 
+  /** The smallest step of a pattern search on the thinned subset, ns. */
+  static final long SUBSET_STEP_NS = 10_000;
+
   /** The outcome of one shape's search: parameters in ns and the relative residual. */
   record Found(long w, long tau, long d, double residual) {
     WindowKernel kernel() {
@@ -111,7 +114,7 @@ final class WindowSearch {
           pattern(
               new long[] {chosen.w(), chosen.tau(), chosen.d()},
               new long[] {
-                chosen.w() > 0 ? Math.max(1, sw / 4) : 0, Math.max(1, st / 4), Math.max(1, sd / 4)
+                chosen.w() > 0 ? 2 * SUBSET_STEP_NS : 0, 2 * SUBSET_STEP_NS, 2 * SUBSET_STEP_NS
               },
               1);
     }
@@ -136,6 +139,10 @@ final class WindowSearch {
     double f = values(List.of(cur), cache, thin)[0];
     long[] step = steps.clone();
     long minStep = Math.max(1000, range.wMax() / 20_000);
+    if (thin > 1) {
+      // on the subset, a basin to 10 µs is enough: what is chosen is refined on every sample
+      minStep = Math.max(minStep, SUBSET_STEP_NS);
+    }
     int axes = 0;
     for (long s : step) {
       axes += s > 0 ? 1 : 0;
