@@ -8,27 +8,29 @@ import java.util.Locale;
 
 /**
  * The window-aware layer mapping. A power sensor does not report the power at one instant but the
- * mean over an averaging window (the INA3221's conversion time, about 1.1 ms on a Jetson; about 25
- * ms for NVML on an A100). Sample {@code i} is modelled as the mean power over {@code [readEnd_i −
- * W − δ, readEnd_i − δ]}:
+ * power seen through its response: a mean over an averaging window (the INA3221's conversion time,
+ * about 1.1 ms on a Jetson; about 25 ms for NVML on an A100), a first-order low-pass (an RC filter
+ * in a current-sense amplifier or meter), or both in series ({@link SensorResponse}). Sample {@code
+ * i} is modelled as the power weighted by the response {@code h} back from {@code readEnd_i − δ}:
  *
  * <pre>
- *   y_i = Σ_k a_ik p_k + noise,   a_ik = (time of the window covered by unknown k) / W
+ *   y_i = Σ_k a_ik p_k + noise,   a_ik = ∫ h(s) [unknown k runs at readEnd_i − δ − s] ds
  * </pre>
  *
  * <p>with one unknown power per layer, one for the unattributed tails and one for the time between
- * inferences ({@code K = layers + 2}); the fractions are summed over every cycle a window touches.
- * {@code W = 0} is a point sample at {@code readEnd − δ}. The powers of all layers are fitted at
+ * inferences ({@code K = layers + 2}); the weights are summed over every cycle the response touches
+ * (for a boxcar of width {@code W} they are the fractions of {@code [readEnd − W − δ, readEnd − δ]}
+ * each unknown covers; {@code W = 0} is a point sample). The powers of all layers are fitted at
  * once by least squares through the normal equations {@code AᵀA p = Aᵀy}, accumulated sample by
  * sample (K×K plus one right-hand side per rail: memory does not grow with the samples) and solved
  * with EJML's Cholesky decomposition; confidence intervals come from {@code (AᵀA)⁻¹ σ²} with the
  * residual variance σ².
  *
- * <p>The window is estimated from the data: the residual is smallest at the true window. A coarse
- * grid over {@code (W, δ)}, then a pattern search with shrinking steps, runs on an evenly thinned
- * subset of at most {@value #BUFFER_CAP} samples (bounded memory); the final fit uses every sample.
- * Only samples whose windows lie inside the span of the mapped inferences count, the same set for
- * every candidate window.
+ * <p>The response is estimated from the data: the residual is smallest at the true response
+ * ({@link WindowSearch}: boxcar, low-pass and the two in series compete, each with its offset). The
+ * search runs on an evenly thinned subset of at most {@value #BUFFER_CAP} samples (bounded memory);
+ * the final fit uses every sample. Only samples whose responses lie inside the span of the mapped
+ * inferences count, the same set for every candidate.
  */
 final class WindowMapping {
 
