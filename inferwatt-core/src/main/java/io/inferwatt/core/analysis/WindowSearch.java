@@ -13,8 +13,9 @@ import java.util.Map;
  * single shapes a coarse grid over (parameter, {@code δ}) runs on a thinned subset of at most
  * {@value WindowMapping#COARSE_SAMPLES} samples, then a pattern search (the neighbours on every
  * searched axis; move to the best, else halve the steps): the boxcar's on the whole buffer, the
- * low-pass's on the thinned subset (they cost more per sample) and compared on the whole buffer;
- * the combination starts a pattern search over {@code (W, τ, δ)} on the thinned subset from the
+ * low-pass's on a thinned subset (every second sample at least: they cost more per sample) and
+ * compared on the whole buffer; the combination starts a pattern search over {@code (W, τ, δ)} on
+ * that subset from the
  * better of the two, also compared on the whole buffer; a low-pass shape chosen is refined on the
  * whole buffer at the end. The combination is
  * chosen only when its relative residual is at least {@value #SIMPLER_MARGIN} (relative) below the
@@ -43,8 +44,9 @@ final class WindowSearch {
   private final WindowBuffer buffer;
   private final WindowRange range;
   private final long tauMax;
-  private final Map<List<Long>, Double> coarse = new HashMap<>();
-  private final Map<List<Long>, Double> fine = new HashMap<>();
+  private final Map<Integer, Map<List<Long>, Double>> byThinning = new HashMap<>();
+  private Map<List<Long>, Double> coarse;
+  private final Map<List<Long>, Double> fine = cache(1);
   private final long[] gridW = new long[WindowMapping.COARSE_WINDOWS];
   private final long[] gridT = new long[WindowMapping.COARSE_TIME_CONSTANTS];
   private final long[] gridD = new long[WindowMapping.COARSE_OFFSETS];
@@ -78,6 +80,10 @@ final class WindowSearch {
 
   void run(long hintNs) {
     int thin = (int) Math.max(1, buffer.size / WindowMapping.COARSE_SAMPLES);
+    coarse = cache(thin);
+    // the low-pass shapes' pattern searches: on half the samples at least (the chosen shape is
+    // refined on every sample)
+    int thinLow = buffer.size >= 2 * WindowMapping.COARSE_SAMPLES / 4 ? Math.max(2, thin) : 1;
     List<long[]> box = new ArrayList<>();
     List<long[]> low = new ArrayList<>();
     for (long d : gridD) {
@@ -99,16 +105,16 @@ final class WindowSearch {
     boxcar = pattern(box0, new long[] {sw, 0, sd}, 1);
     // the low-pass shapes cost more per sample (longer responses, exponentials): their pattern
     // searches run on the coarse grid's thinned subset, their results are compared on every sample
-    lowPass = onEverySample(pattern(low0, new long[] {0, st, sd}, thin));
+    lowPass = onEverySample(pattern(low0, new long[] {0, st, sd}, thinLow));
     Found single = better(boxcar, lowPass);
     mixed =
         onEverySample(
             pattern(
                 new long[] {single.w(), single.tau(), single.d()},
                 new long[] {Math.max(1, sw / 2), Math.max(1, st / 2), Math.max(1, sd / 2)},
-                thin));
+                thinLow));
     chosen = mixed.residual() < single.residual() * (1 - SIMPLER_MARGIN) ? mixed : single;
-    if (chosen != boxcar && thin > 1) {
+    if (chosen != boxcar && thinLow > 1) {
       // a low-pass shape was searched on the subset: refine it on the whole buffer
       chosen =
           pattern(
@@ -134,7 +140,7 @@ final class WindowSearch {
    * every neighbour on those axes; move to the best one when it is lower, else halve the steps.
    */
   private Found pattern(long[] start, long[] steps, int thin) {
-    Map<List<Long>, Double> cache = thin == 1 ? fine : coarse;
+    Map<List<Long>, Double> cache = cache(thin);
     long[] cur = start.clone();
     double f = values(List.of(cur), cache, thin)[0];
     long[] step = steps.clone();
@@ -209,6 +215,11 @@ final class WindowSearch {
     long la = a[W] + a[T];
     long lb = b[W] + b[T];
     return la < lb || (la == lb && a[D] < b[D]);
+  }
+
+  /** The residuals cached for every {@code thin}-th sample. */
+  private Map<List<Long>, Double> cache(int thin) {
+    return byThinning.computeIfAbsent(thin, t -> new HashMap<>());
   }
 
   /** The best of {@code cands} on every {@code thin}-th sample. */
