@@ -1,7 +1,11 @@
 package io.inferwatt.study.boards;
 
 import io.inferwatt.core.BadInputException;
+import io.inferwatt.core.model.ExecutionMode;
+import io.inferwatt.core.model.InputKind;
+import io.inferwatt.core.model.Workload;
 import io.inferwatt.engines.models.Zoo;
+import io.inferwatt.engines.sim.LiveSensor;
 import io.inferwatt.engines.sim.VirtualNano;
 import io.inferwatt.hardware.Knob;
 import io.inferwatt.hardware.knobs.Host;
@@ -18,6 +22,11 @@ import java.util.function.Consumer;
  */
 final class VirtualBoard implements Board {
   static final String NAME = "sim:nano";
+
+  /** The network the live sensor's board runs, and its seed. */
+  static final String LIVE_MODEL = "mobilenetv2";
+
+  private static final long LIVE_SEED = 1;
 
   @Override
   public String name() {
@@ -46,7 +55,12 @@ final class VirtualBoard implements Board {
 
   @Override
   public PowerSources.Discovery sensors(Path root) {
-    return new PowerSources.Discovery(List.of(), List.of());
+    // the live sensor of the board running the default network back to back (monitor, the API);
+    // a recording simulates its sensor inside the recorder instead
+    Workload w =
+        new Workload(Zoo.network(LIVE_MODEL), 1, ExecutionMode.SYNC, InputKind.FIXED_RANDOM);
+    return new PowerSources.Discovery(
+        List.of(LiveSensor.of(VirtualNano.create(LIVE_SEED), w, LIVE_SEED)), List.of());
   }
 
   @Override
