@@ -129,7 +129,8 @@ final class CalibrateCommand implements Callable<Integer> {
       throw new BadInputException("--bin " + bin + " is below 1 ms; give e.g. 100ms");
     }
     if (save && board == null) {
-      throw new BadInputException("--save stores the calibration for a board: name it with --board");
+      throw new BadInputException(
+          "--save stores the calibration for a board: name it with --board");
     }
     OutputCheck check = new OutputCheck().input("--meter", meter).input("--samples", samples);
     if (save) {

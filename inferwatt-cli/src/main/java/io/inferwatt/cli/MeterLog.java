@@ -11,8 +11,8 @@ import java.util.Locale;
 
 /**
  * The virtual board's external meter as a bench meter's CSV log: {@code t_s,voltage_v,current_a,
- * power_w}, time in seconds on the meter's own clock, one row per reading. The board's input is a
- * 5 V supply that sags a little under load (5.08 V − 0.02 V per W), so the voltage and current
+ * power_w}, time in seconds on the meter's own clock, one row per reading. The board's input is a 5
+ * V supply that sags a little under load (5.08 V − 0.02 V per W), so the voltage and current
  * columns are not just the power over a constant.
  */
 final class MeterLog {

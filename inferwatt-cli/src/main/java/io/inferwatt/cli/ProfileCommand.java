@@ -534,9 +534,7 @@ final class ProfileCommand implements Callable<Integer> {
       text.line(
           "calibrated: rail %s corrected as (reading - %.1f mW) / %.4f (the base's newest"
               + " calibration of this board)",
-          f.rail(),
-          f.offsetMw(),
-          f.gain());
+          f.rail(), f.offsetMw(), f.gain());
     }
     text.analysis(r.analysis());
     if (runId != null) {

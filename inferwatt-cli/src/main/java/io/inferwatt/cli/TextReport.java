@@ -84,9 +84,7 @@ final class TextReport {
                 + ", offset "
                 + f(m.offsetMs(), 3)
                 + " ms, estimated from the data)"
-            : m.response().isEmpty()
-                ? ""
-                : " (estimated sensor response " + m.response() + ")");
+            : m.response().isEmpty() ? "" : " (estimated sensor response " + m.response() + ")");
     if (!m.residualCurve().isEmpty()) {
       StringBuilder curve = new StringBuilder();
       for (AnalysisResult.ResidualPoint p : m.residualCurve()) {

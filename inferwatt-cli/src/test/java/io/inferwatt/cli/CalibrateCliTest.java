@@ -19,8 +19,18 @@ class CalibrateCliTest {
 
   private CliTest.Run profile(String... extra) {
     String[] base = {
-      "profile", "--model", "mobilenetv2", "--cycles", "200", "--warmup", "5", "--layer-cycles",
-      "50", "--idle", "1s", "--no-store"
+      "profile",
+      "--model",
+      "mobilenetv2",
+      "--cycles",
+      "200",
+      "--warmup",
+      "5",
+      "--layer-cycles",
+      "50",
+      "--idle",
+      "1s",
+      "--no-store"
     };
     String[] all = new String[base.length + extra.length];
     System.arraycopy(base, 0, all, 0, base.length);
@@ -95,20 +105,37 @@ class CalibrateCliTest {
     Files.writeString(samples, "t_ns,in_mw\n1,1\n2,2\n");
     CliTest.Run r =
         CliTest.run(
-            "calibrate", "--meter", meter.toString(), "--samples", samples.toString(),
-            "--power-col", "p");
+            "calibrate",
+            "--meter",
+            meter.toString(),
+            "--samples",
+            samples.toString(),
+            "--power-col",
+            "p");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("line 3").contains("'x' is not a number");
     CliTest.Run missing =
         CliTest.run(
-            "calibrate", "--meter", meter.toString(), "--samples", samples.toString(),
-            "--power-col", "watts");
+            "calibrate",
+            "--meter",
+            meter.toString(),
+            "--samples",
+            samples.toString(),
+            "--power-col",
+            "watts");
     assertThat(missing.code()).isEqualTo(2);
     assertThat(missing.err()).contains("--power-col watts").contains("[t, p]");
     CliTest.Run units =
         CliTest.run(
-            "calibrate", "--meter", meter.toString(), "--samples", samples.toString(),
-            "--power-col", "p", "--units", "time=fortnights");
+            "calibrate",
+            "--meter",
+            meter.toString(),
+            "--samples",
+            samples.toString(),
+            "--power-col",
+            "p",
+            "--units",
+            "time=fortnights");
     assertThat(units.code()).isEqualTo(2);
     assertThat(units.err()).contains("--units");
   }
@@ -118,8 +145,7 @@ class CalibrateCliTest {
     CliTest.Run low = profile("--sensor-response", "lowpass:0.5ms", "--format", "json");
     assertThat(low.code()).as(low.err()).isZero();
     assertThat(low.json().at("/mapping/residual_curve").size()).isPositive();
-    CliTest.Run both =
-        profile("--sensor-response", "boxcar:1.1ms", "--sensor-window-ms", "1.1");
+    CliTest.Run both = profile("--sensor-response", "boxcar:1.1ms", "--sensor-window-ms", "1.1");
     assertThat(both.code()).isEqualTo(2);
     assertThat(both.err()).contains("either --sensor-window-ms or --sensor-response");
     CliTest.Run bad = profile("--sensor-response", "rc:1ms");

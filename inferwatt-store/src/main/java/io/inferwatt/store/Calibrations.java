@@ -16,8 +16,7 @@ final class Calibrations {
 
   private Calibrations() {}
 
-  static long save(
-      Connection conn, String board, String meterFile, List<Calibration.RailFit> fits)
+  static long save(Connection conn, String board, String meterFile, List<Calibration.RailFit> fits)
       throws SQLException {
     long id;
     try (Statement st = conn.createStatement();

@@ -181,7 +181,8 @@ final class DuckDbStore implements MeasurementStore {
     checkOpen();
     requireCalibrations();
     try {
-      return Transactions.inTransaction(conn, () -> Calibrations.save(conn, board, meterFile, fits));
+      return Transactions.inTransaction(
+          conn, () -> Calibrations.save(conn, board, meterFile, fits));
     } catch (SQLException | RuntimeException e) {
       throw new StoreException(
           "cannot save the calibration of board "

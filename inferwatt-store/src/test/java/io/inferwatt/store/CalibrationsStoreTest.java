@@ -33,8 +33,7 @@ class CalibrationsStoreTest {
 
   @Test
   void storesAndReadsTheNewestCalibrationOfABoard() {
-    try (DuckDbStore s =
-        DuckDbStore.open(dir.resolve("c.duckdb"), WITH_V7, DuckDbStore.NO_HOOK)) {
+    try (DuckDbStore s = DuckDbStore.open(dir.resolve("c.duckdb"), WITH_V7, DuckDbStore.NO_HOOK)) {
       assertThat(s.calibration("sim:nano")).isEmpty();
       long first = s.saveCalibration("sim:nano", "m1.csv", List.of(fit("in", 0.9)));
       long second =

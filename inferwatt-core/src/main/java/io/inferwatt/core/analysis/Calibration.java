@@ -11,11 +11,11 @@ import java.util.List;
  * The two clocks have nothing in common, so the meter's log is first aligned with the board's
  * samples by cross-correlation: both are put on a common grid (board samples linearly interpolated
  * between neighbours, meter readings at the middle of their periods), their fluctuations correlated
- * over a range of lags, coarsely on a 10 ms grid and then finely on a 0.25 ms grid around the
- * best, with a parabola through the peak. Then both are averaged over bins of the board's clock
- * ({@code binNs}, 100 ms by default: long enough that the sensor's and the meter's different
- * responses no longer matter, only the mean power) and the board's bin means are fitted to the
- * meter's by least squares:
+ * over a range of lags, coarsely on a 10 ms grid and then finely on a 0.25 ms grid around the best,
+ * with a parabola through the peak. Then both are averaged over bins of the board's clock ({@code
+ * binNs}, 100 ms by default: long enough that the sensor's and the meter's different responses no
+ * longer matter, only the mean power) and the board's bin means are fitted to the meter's by least
+ * squares:
  *
  * <pre>
  *   board = gain × meter + offset
@@ -91,7 +91,8 @@ public final class Calibration {
         mt[i] = meterNs[i] - meterPeriod / 2;
       }
       long guess = bt[0] - mt[0];
-      double[] coarse = best(bt, bv, boardGap, mt, meterMw[c], meterGap, guess, maxLagNs, 10_000_000L);
+      double[] coarse =
+          best(bt, bv, boardGap, mt, meterMw[c], meterGap, guess, maxLagNs, 10_000_000L);
       long lag1 = Math.round(coarse[0]);
       double[] fine = best(bt, bv, boardGap, mt, meterMw[c], meterGap, lag1, 20_000_000L, 250_000L);
       long lag = Math.round(fine[0]);
@@ -168,7 +169,10 @@ public final class Calibration {
               corr[at]));
     }
     double shift = 0;
-    if (at > 0 && at < corr.length - 1 && Double.isFinite(corr[at - 1]) && Double.isFinite(corr[at + 1])) {
+    if (at > 0
+        && at < corr.length - 1
+        && Double.isFinite(corr[at - 1])
+        && Double.isFinite(corr[at + 1])) {
       double a = corr[at - 1];
       double b = corr[at];
       double c = corr[at + 1];
@@ -309,15 +313,6 @@ public final class Calibration {
     }
     double rms = Math.sqrt(rss / Math.max(1, n - 2));
     return new RailFit(
-        rail,
-        channel,
-        gain,
-        offset,
-        lag / 1e6,
-        correlation,
-        rms,
-        rms / my,
-        n,
-        Math.sqrt(sxx / n));
+        rail, channel, gain, offset, lag / 1e6, correlation, rms, rms / my, n, Math.sqrt(sxx / n));
   }
 }

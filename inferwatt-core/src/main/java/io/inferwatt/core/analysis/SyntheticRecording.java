@@ -334,9 +334,24 @@ final class SyntheticRecording {
             long a = Math.round(e - windowNs);
             v =
                 (lowPassEnergyAt(
-                            lowPassEnergy[r], energy[r], segStart, segLevel, level, r, segs, e, tauNs)
+                            lowPassEnergy[r],
+                            energy[r],
+                            segStart,
+                            segLevel,
+                            level,
+                            r,
+                            segs,
+                            e,
+                            tauNs)
                         - lowPassEnergyAt(
-                            lowPassEnergy[r], energy[r], segStart, segLevel, level, r, segs, a,
+                            lowPassEnergy[r],
+                            energy[r],
+                            segStart,
+                            segLevel,
+                            level,
+                            r,
+                            segs,
+                            a,
                             tauNs))
                     / (e - a);
           } else if (tauNs > 0) {

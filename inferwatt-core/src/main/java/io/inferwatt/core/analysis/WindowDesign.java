@@ -127,8 +127,8 @@ final class WindowDesign {
    * Fills {@code row} with the weight of each unknown under the response {@code kernel} read at
    * {@code b} (lag 0): a boxcar weighs the part of {@code [b − W, b)} each unknown covers, an
    * instant sensor the unknown at {@code b}, any other response the integral of its weights over
-   * the lags each unknown covers. Scans the intervals {@code [from, to)} of the given arrays (sorted
-   * by start).
+   * the lags each unknown covers. Scans the intervals {@code [from, to)} of the given arrays
+   * (sorted by start).
    */
   void row(
       WindowKernel kernel,

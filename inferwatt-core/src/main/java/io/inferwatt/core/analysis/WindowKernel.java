@@ -2,8 +2,8 @@ package io.inferwatt.core.analysis;
 
 /**
  * A candidate sensor response as the fit uses it: the weights of {@link SensorResponse} cut at
- * {@link #lengthNs} (the boxcar plus {@value #TAILS} time constants, less than 0.25% of the
- * weight lost) and scaled back to a sum of 1.
+ * {@link #lengthNs} (the boxcar plus {@value #TAILS} time constants, less than 0.25% of the weight
+ * lost) and scaled back to a sum of 1.
  */
 final class WindowKernel {
 
@@ -12,8 +12,10 @@ final class WindowKernel {
 
   final SensorResponse response;
   final long lengthNs;
+
   /** Instant: the power at the reading's instant. */
   final boolean point;
+
   /** A plain boxcar: weights in proportion to the overlap. */
   final boolean boxcar;
 

@@ -26,10 +26,10 @@ import java.util.Locale;
  * with EJML's Cholesky decomposition; confidence intervals come from {@code (AᵀA)⁻¹ σ²} with the
  * residual variance σ².
  *
- * <p>The response is estimated from the data: the residual is smallest at the true response
- * ({@link WindowSearch}: boxcar, low-pass and the two in series compete, each with its offset). The
- * search runs on an evenly thinned subset of at most {@value #BUFFER_CAP} samples (bounded memory);
- * the final fit uses every sample. Only samples whose responses lie inside the span of the mapped
+ * <p>The response is estimated from the data: the residual is smallest at the true response ({@link
+ * WindowSearch}: boxcar, low-pass and the two in series compete, each with its offset). The search
+ * runs on an evenly thinned subset of at most {@value #BUFFER_CAP} samples (bounded memory); the
+ * final fit uses every sample. Only samples whose responses lie inside the span of the mapped
  * inferences count, the same set for every candidate.
  */
 final class WindowMapping {
@@ -62,8 +62,10 @@ final class WindowMapping {
   static final double MIN_COLUMN_SAMPLES = 1.0;
 
   static final int COARSE_WINDOWS = 17;
+
   /** Low-pass time constants on the coarse grid (the low-pass shapes cost more per sample). */
   static final int COARSE_TIME_CONSTANTS = 8;
+
   static final int COARSE_OFFSETS = 9;
   static final int MAX_PATTERN_STEPS = 200;
   static final int COARSE_SAMPLES = 4096;

@@ -15,11 +15,10 @@ import java.util.Map;
  * searched axis; move to the best, else halve the steps): the boxcar's on the whole buffer, the
  * low-pass's on a thinned subset (every second sample at least: they cost more per sample) and
  * compared on the whole buffer; the combination starts a pattern search over {@code (W, τ, δ)} on
- * that subset from the
- * better of the two, also compared on the whole buffer; a low-pass shape chosen is refined on the
- * whole buffer at the end. The combination is
- * chosen only when its relative residual is at least {@value #SIMPLER_MARGIN} (relative) below the
- * better single shape's: it nests both, so it never fits worse.
+ * that subset from the better of the two, also compared on the whole buffer; a low-pass shape
+ * chosen is refined on the whole buffer at the end. The combination is chosen only when its
+ * relative residual is at least {@value #SIMPLER_MARGIN} (relative) below the better single
+ * shape's: it nests both, so it never fits worse.
  */
 final class WindowSearch {
 

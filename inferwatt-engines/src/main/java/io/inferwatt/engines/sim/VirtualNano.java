@@ -290,8 +290,10 @@ public final class VirtualNano implements Recorder {
     final SplittableRandom timing;
     final SplittableRandom noise;
     final SensorConfig sensor;
+
     /** How far back a reading's response reaches, ns. */
     final long windowNs;
+
     final PowerTrace trace;
     long meterNextNs = Long.MIN_VALUE;
     final List<PowerSample> samples = new ArrayList<>();

@@ -17,9 +17,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,8 +40,7 @@ class TensorRtRunnerReplayTest {
                 || Files.isExecutable(Path.of("/usr/local/bin/python3")))
         .as("python3 is needed for the runner tests")
         .isTrue();
-    Path trace =
-        Path.of(getClass().getResource("/runner/tensorrt_iprofiler_trace.json").toURI());
+    Path trace = Path.of(getClass().getResource("/runner/tensorrt_iprofiler_trace.json").toURI());
     // the trace's reports in order: {"name": ..., "ms": ...}, eight per cycle
     List<String[]> reports = new ArrayList<>();
     Matcher m =

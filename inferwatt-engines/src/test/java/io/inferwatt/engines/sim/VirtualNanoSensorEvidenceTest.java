@@ -95,8 +95,7 @@ class VirtualNanoSensorEvidenceTest {
 
   @Test
   void aCalibrationAgainstTheMeterRecoversGainOffsetAndClock() {
-    SensorConfig sensor =
-        new SensorConfig(SensorResponse.boxcar(1_100_000), 0.92, -150, 1_000_000);
+    SensorConfig sensor = new SensorConfig(SensorResponse.boxcar(1_100_000), 0.92, -150, 1_000_000);
     VirtualNano nano = VirtualNano.create(5, sensor);
     Protocol p = new Protocol(5, 300, 300, 100, 3000, 100, 2_000_000_000L);
     Timeline t = nano.record(V2, p, Recorder.ProgressListener.NONE);

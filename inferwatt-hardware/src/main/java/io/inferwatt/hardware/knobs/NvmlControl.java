@@ -7,8 +7,8 @@ import java.util.OptionalInt;
  * The NVML calls the NVIDIA GPU knobs need (names as in {@code nvml.h}). {@link JnaNvmlControl}
  * binds {@code libnvidia-ml.so.1} on a machine with a driver ({@link #system()}); tests use a fake.
  * Every method throws {@link IllegalStateException} ({@link NvmlRefusedException} from the JNA
- * binding) with NVML's error name ({@code NO_PERMISSION}, {@code NOT_SUPPORTED}, ...) when the
- * call fails.
+ * binding) with NVML's error name ({@code NO_PERMISSION}, {@code NOT_SUPPORTED}, ...) when the call
+ * fails.
  */
 public interface NvmlControl {
 

@@ -136,7 +136,9 @@ class JnaNvmlControlTest {
     nvml.resetGpuLockedClocks(0);
     assertThat(nvml.lockedGraphicsClockMhz(0)).isEmpty();
     // the knobs on top of the binding, with their restore steps
-    Host host = Host.of(java.nio.file.Path.of("/nonexistent"), ProcessRunner.system(), SysfsWriter.direct());
+    Host host =
+        Host.of(
+            java.nio.file.Path.of("/nonexistent"), ProcessRunner.system(), SysfsWriter.direct());
     var knobs = Knobs.nvidiaGpu(host, nvml, 0);
     var limit = knobs.stream().filter(k -> k.name().equals("gpu.power_limit_mw")).findFirst();
     assertThat(limit).isPresent();

@@ -48,7 +48,8 @@ public final class Boards {
    * GPU 0's NVML knobs; none on a machine without the NVIDIA driver (its sensors say so, and a
    * setting is then refused as unknown to the board).
    */
-  private static List<io.inferwatt.hardware.Knob> nvidiaKnobs(io.inferwatt.hardware.knobs.Host host) {
+  private static List<io.inferwatt.hardware.Knob> nvidiaKnobs(
+      io.inferwatt.hardware.knobs.Host host) {
     NvmlControl nvml = NvmlControl.system();
     try {
       nvml.deviceCount();
