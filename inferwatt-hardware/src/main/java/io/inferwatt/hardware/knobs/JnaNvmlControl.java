@@ -15,9 +15,9 @@ import java.util.OptionalInt;
  * {@code nvml.h} maps the plain names to). Every failed call throws {@link NvmlRefusedException}
  * naming the call and NVML's return code.
  *
- * <p>NVML has no getter for a locked graphics clock; the lock this process set is remembered per
- * device, and a process that starts with a GPU locked by someone else reads it as unlocked (restore
- * then resets the lock, NVML's default).
+ * <p>NVML has no getter for a locked graphics or memory clock; the lock this process set is
+ * remembered per device, and a process that starts with a GPU locked by someone else reads it as
+ * unlocked (restore then resets the lock, NVML's default).
  */
 public final class JnaNvmlControl implements NvmlControl {
 
@@ -39,6 +39,10 @@ public final class JnaNvmlControl implements NvmlControl {
     int nvmlDeviceSetGpuLockedClocks(Pointer device, int minMhz, int maxMhz);
 
     int nvmlDeviceResetGpuLockedClocks(Pointer device);
+
+    int nvmlDeviceSetMemoryLockedClocks(Pointer device, int minMhz, int maxMhz);
+
+    int nvmlDeviceResetMemoryLockedClocks(Pointer device);
 
     int nvmlDeviceGetPowerManagementLimit(Pointer device, IntByReference limitMw);
 
@@ -72,6 +76,7 @@ public final class JnaNvmlControl implements NvmlControl {
   private final Lib lib;
   private final Pointer[] devices;
   private final Integer[] locked;
+  private final Integer[] lockedMemory;
 
   JnaNvmlControl(Lib lib) {
     this.lib = lib;
@@ -85,6 +90,7 @@ public final class JnaNvmlControl implements NvmlControl {
       devices[i] = h.getValue();
     }
     locked = new Integer[devices.length];
+    lockedMemory = new Integer[devices.length];
   }
 
   /**
@@ -218,6 +224,30 @@ public final class JnaNvmlControl implements NvmlControl {
         "nvmlDeviceResetGpuLockedClocks(gpu " + device + ")",
         lib.nvmlDeviceResetGpuLockedClocks(device(device)));
     locked[device] = null;
+  }
+
+  @Override
+  public synchronized OptionalInt lockedMemoryClockMhz(int device) {
+    device(device);
+    return lockedMemory[device] == null
+        ? OptionalInt.empty()
+        : OptionalInt.of(lockedMemory[device]);
+  }
+
+  @Override
+  public synchronized void setMemoryLockedClocksMhz(int device, int minMhz, int maxMhz) {
+    check(
+        "nvmlDeviceSetMemoryLockedClocks(gpu " + device + ", " + minMhz + ", " + maxMhz + " MHz)",
+        lib.nvmlDeviceSetMemoryLockedClocks(device(device), minMhz, maxMhz));
+    lockedMemory[device] = minMhz == maxMhz ? minMhz : null;
+  }
+
+  @Override
+  public synchronized void resetMemoryLockedClocks(int device) {
+    check(
+        "nvmlDeviceResetMemoryLockedClocks(gpu " + device + ")",
+        lib.nvmlDeviceResetMemoryLockedClocks(device(device)));
+    lockedMemory[device] = null;
   }
 
   @Override

@@ -33,6 +33,24 @@ public interface NvmlControl {
   /** {@code nvmlDeviceResetGpuLockedClocks}. */
   void resetGpuLockedClocks(int device);
 
+  /**
+   * The memory clock locked by {@code nvmlDeviceSetMemoryLockedClocks} with min = max, MHz, or
+   * empty when it is not locked.
+   */
+  default OptionalInt lockedMemoryClockMhz(int device) {
+    return OptionalInt.empty();
+  }
+
+  /** {@code nvmlDeviceSetMemoryLockedClocks(device, min, max)}, MHz; Ampere and newer, root. */
+  default void setMemoryLockedClocksMhz(int device, int minMhz, int maxMhz) {
+    throw new IllegalStateException("this NVML binding cannot lock the memory clock");
+  }
+
+  /** {@code nvmlDeviceResetMemoryLockedClocks}. */
+  default void resetMemoryLockedClocks(int device) {
+    throw new IllegalStateException("this NVML binding cannot lock the memory clock");
+  }
+
   /** {@code nvmlDeviceGetPowerManagementLimit}, mW. */
   int powerLimitMw(int device);
 

@@ -53,6 +53,21 @@ final class SystemNvml implements NvmlControl {
   }
 
   @Override
+  public OptionalInt lockedMemoryClockMhz(int device) {
+    return nvml().lockedMemoryClockMhz(device);
+  }
+
+  @Override
+  public void setMemoryLockedClocksMhz(int device, int minMhz, int maxMhz) {
+    nvml().setMemoryLockedClocksMhz(device, minMhz, maxMhz);
+  }
+
+  @Override
+  public void resetMemoryLockedClocks(int device) {
+    nvml().resetMemoryLockedClocks(device);
+  }
+
+  @Override
   public int powerLimitMw(int device) {
     return nvml().powerLimitMw(device);
   }

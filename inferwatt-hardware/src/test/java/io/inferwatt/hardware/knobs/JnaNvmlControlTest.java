@@ -90,6 +90,25 @@ class JnaNvmlControlTest {
       return root ? 0 : 4;
     }
 
+    int lockedMem = -1;
+
+    @Override
+    public int nvmlDeviceSetMemoryLockedClocks(Pointer device, int min, int max) {
+      calls++;
+      if (!root) {
+        return 4;
+      }
+      lockedMem = min;
+      return 0;
+    }
+
+    @Override
+    public int nvmlDeviceResetMemoryLockedClocks(Pointer device) {
+      calls++;
+      lockedMem = -1;
+      return root ? 0 : 4;
+    }
+
     @Override
     public int nvmlDeviceGetPowerManagementLimit(Pointer device, IntByReference mw) {
       mw.setValue(limitMw);
@@ -143,6 +162,19 @@ class JnaNvmlControlTest {
     var limit = knobs.stream().filter(k -> k.name().equals("gpu.power_limit_mw")).findFirst();
     assertThat(limit).isPresent();
     assertThat(limit.get().allowed()).contains("200000", "450000", "700000");
+    assertThat(knobs)
+        .extracting(io.inferwatt.hardware.Knob::name)
+        .containsExactly("gpu.clock_mhz", "gpu.mem_clock_mhz", "gpu.power_limit_mw");
+    var mem = knobs.get(1);
+    assertThat(mem.allowed()).containsExactly("2619");
+    assertThat(mem.read()).isEqualTo("unlocked");
+    mem.apply("2619");
+    assertThat(lib.lockedMem).isEqualTo(2619);
+    assertThat(mem.read()).isEqualTo("2619");
+    // the saved state's step for the memory clock, replayed as restore does
+    Steps.replay(new RestoreStep("nvml-reset-mem-clocks", java.util.List.of("0")), host, nvml);
+    assertThat(lib.lockedMem).isEqualTo(-1);
+    assertThat(mem.read()).isEqualTo("unlocked");
   }
 
   @Test
@@ -162,6 +194,10 @@ class JnaNvmlControlTest {
     assertThatThrownBy(() -> nvml.setPowerLimitMw(0, 900_000))
         .hasMessageContaining("NVML_ERROR_INVALID_ARGUMENT (2");
     assertThatThrownBy(() -> nvml.powerLimitMw(3)).hasMessageContaining("GPU 3 does not exist");
+    lib.root = false;
+    assertThatThrownBy(() -> nvml.setMemoryLockedClocksMhz(0, 2619, 2619))
+        .hasMessageContaining("nvmlDeviceSetMemoryLockedClocks(gpu 0, 2619, 2619 MHz)")
+        .hasMessageContaining("NVML_ERROR_NO_PERMISSION");
   }
 
   @Test

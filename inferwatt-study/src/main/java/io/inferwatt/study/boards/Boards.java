@@ -34,8 +34,8 @@ public final class Boards {
               Knobs::jetson),
           new MachineBoard(
               "nvidia",
-              "this machine's NVIDIA GPU 0 through NVML: locked graphics clock, power limit; NVML"
-                  + " sensor",
+              "this machine's NVIDIA GPU 0 through NVML: locked graphics and memory clocks, power"
+                  + " limit; NVML sensor",
               Boards::nvidiaKnobs),
           new MachineBoard(
               "linux-cpu",
