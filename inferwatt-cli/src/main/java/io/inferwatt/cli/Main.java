@@ -21,6 +21,7 @@ import picocli.CommandLine.IVersionProvider;
       ProfileCommand.class,
       CalibrateCommand.class,
       AnalyzeCommand.class,
+      ReanalyzeCommand.class,
       RunsCommand.class,
       BenchCommand.class,
       SensorsCommand.class,

@@ -5,6 +5,8 @@ import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.Phases;
 import io.inferwatt.core.PowerSample;
 import io.inferwatt.core.analysis.AnalysisOptions;
+import io.inferwatt.core.analysis.AnalysisResult;
+import io.inferwatt.core.analysis.Analyzer;
 import io.inferwatt.core.analysis.LayerMapping;
 import io.inferwatt.core.analysis.SensorResponse;
 import io.inferwatt.core.io.EventsJsonl;
@@ -17,9 +19,13 @@ import io.inferwatt.core.model.Workload;
 import io.inferwatt.engines.feed.ClockAlignment;
 import io.inferwatt.engines.ort.OrtRecorder;
 import io.inferwatt.engines.sim.SensorConfig;
+import io.inferwatt.engines.sim.Truth;
 import io.inferwatt.engines.sim.VirtualNano;
 import io.inferwatt.engines.trt.TrtexecRecorder;
+import io.inferwatt.hardware.EnergyCounter;
 import io.inferwatt.hardware.Recorder;
+import io.inferwatt.study.LayerMethods;
+import io.inferwatt.study.PrefixProfiler;
 import io.inferwatt.study.ProfileResult;
 import io.inferwatt.study.ProfileRunner;
 import io.inferwatt.study.boards.Boards;
@@ -31,6 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,7 +52,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Measure latency, power and energy per inference and per layer for one configuration.",
-      "Boards: sim:nano (the virtual Jetson Nano; every number it gives is simulated)."
+      "Boards: sim:nano (the virtual Jetson Nano) and sim:gpu (a virtual H100/H200-like GPU"
+          + " read through a simulated NVML); every number they give is simulated, and they show"
+          + " their truth next to it."
     })
 final class ProfileCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -54,11 +63,7 @@ final class ProfileCommand implements Callable<Integer> {
 
   @Mixin FormatOption output;
 
-  @Option(
-      names = "--board",
-      description =
-          "sim:nano (the default without a model file) or local (this machine's power sensors; the default with a model file)")
-  String board;
+  @Mixin BoardOption board;
 
   @Option(
       names = "--engine",
@@ -68,7 +73,9 @@ final class ProfileCommand implements Callable<Integer> {
 
   @Parameters(
       paramLabel = "MODEL | -- COMMAND",
-      description = "an ONNX file, or with --engine command the runner's command line")
+      description =
+          "an ONNX file (on sim:nano: its layers derived from the graph), or with --engine"
+              + " command the runner's command line")
   List<String> positional = new ArrayList<>();
 
   @Mixin RootOption root;
@@ -112,7 +119,8 @@ final class ProfileCommand implements Callable<Integer> {
       names = "--model",
       defaultValue = "mobilenetv2",
       description =
-          "network: mobilenetv1, mobilenetv2, resnet18, resnet50 (default: ${DEFAULT-VALUE})")
+          "sim:nano's network: a family of models list, optionally -wWIDTH-rRES"
+              + " (default: ${DEFAULT-VALUE})")
   String model;
 
   @Option(
@@ -138,58 +146,9 @@ final class ProfileCommand implements Callable<Integer> {
           "What the network is fed: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   InputKind input;
 
-  @Option(names = "--cores", description = "online CPU cores")
-  Integer cores;
+  @Mixin SettingsOptions settings;
 
-  @Option(names = "--cpu-freq-khz", description = "CPU frequency in kHz")
-  Long cpuFreqKhz;
-
-  @Option(names = "--gpu-freq-hz", description = "GPU frequency in Hz")
-  Long gpuFreqHz;
-
-  @Option(
-      names = "--set",
-      paramLabel = "KNOB=VALUE",
-      description = "any board setting, e.g. --set cpu.cores=1")
-  Map<String, String> set = new LinkedHashMap<>();
-
-  @Option(
-      names = "--warmup",
-      defaultValue = "50",
-      description = "warm-up inferences (default: ${DEFAULT-VALUE})")
-  int warmup;
-
-  @Option(
-      names = "--cycles",
-      defaultValue = "500",
-      description =
-          "inferences in the latency phase and in the power phase (default: ${DEFAULT-VALUE})")
-  int cycles;
-
-  @Option(
-      names = "--layer-cycles",
-      defaultValue = "0",
-      description =
-          "inferences in the layer phase; 0 = as many as the fastest layer needs (default: ${DEFAULT-VALUE})")
-  int layerCycles;
-
-  @Option(
-      names = "--max-layer-cycles",
-      defaultValue = "30000",
-      description = "upper bound for automatic layer cycles (default: ${DEFAULT-VALUE})")
-  int maxLayerCycles;
-
-  @Option(
-      names = "--min-samples",
-      defaultValue = "100",
-      description = "samples wanted on the fastest layer (default: ${DEFAULT-VALUE})")
-  int minSamples;
-
-  @Option(
-      names = "--idle",
-      defaultValue = "2s",
-      description = "idle phase length (default: ${DEFAULT-VALUE})")
-  String idle;
+  @Mixin ProtocolOptions protocol;
 
   @Option(
       names = "--seed",
@@ -234,10 +193,21 @@ final class ProfileCommand implements Callable<Integer> {
   @Option(
       names = "--mapping",
       defaultValue = "auto",
-      converter = Choices.Mappings.class,
-      completionCandidates = Choices.Mappings.class,
-      description = "Layer mapping: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-  LayerMapping mapping;
+      converter = Choices.LayerMethods.class,
+      completionCandidates = Choices.LayerMethods.class,
+      description =
+          "Per-layer method: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). prefix ="
+              + " differential prefix profiling with the energy counter (sim:gpu); auto adds it"
+              + " where the board has an energy counter.")
+  LayerMethod mapping;
+
+  @Option(
+      names = "--prefix-window",
+      defaultValue = "2s",
+      description =
+          "prefix profiling: how long each prefix runs per round (at least 10 counter updates;"
+              + " default: ${DEFAULT-VALUE})")
+  String prefixWindow;
 
   @Option(
       names = "--calibrated",
@@ -247,6 +217,8 @@ final class ProfileCommand implements Callable<Integer> {
 
   @Option(names = "--no-store", description = "do not store the run")
   boolean noStore;
+
+  @Mixin KeepRawOption keepRaw;
 
   @Option(
       names = "--save-samples",
@@ -260,20 +232,21 @@ final class ProfileCommand implements Callable<Integer> {
       description = "also write the events as JSONL (an existing file is replaced)")
   Path saveEvents;
 
+  /** The calibration applied to this run's readings (empty: none). */
+  private List<io.inferwatt.core.analysis.Calibration.RailFit> calibration = List.of();
+
   @Override
   public Integer call() throws Exception {
     SensorConfig sensor = sensor();
     Checks.atLeast("--batch", batch, 1);
-    Checks.atLeast("--warmup", warmup, 0);
-    Checks.atLeast("--cycles", cycles, 0);
-    Checks.atLeast("--layer-cycles", layerCycles, 0);
-    Checks.atLeast("--max-layer-cycles", maxLayerCycles, 0);
+    protocol.checkCounts();
     Checks.atLeast("--threads", threads, 0);
-    long idleNs = Checks.durationNs("--idle", idle);
+    long idleNs = protocol.idleNs();
     long runnerTimeoutNs = Checks.durationNs("--runner-timeout", runnerTimeout);
-    AnalysisOptions analysis = AnalyzeCommand.options(minSamples, mapping, null);
+    AnalysisOptions analysis = AnalyzeCommand.options(protocol.minSamples, mapping.mapping, null);
+    long prefixWindowNs = Checks.durationNs("--prefix-window", prefixWindow);
     boolean modelFile = !"command".equals(engine) && !positional.isEmpty();
-    if (modelFile && !"sim:nano".equals(board)) { // the virtual Nano refuses any file itself
+    if (modelFile) {
       Checks.inputFile("the model file", Path.of(positional.get(0)));
     }
     OutputCheck outputs =
@@ -289,7 +262,7 @@ final class ProfileCommand implements Callable<Integer> {
     outputs.check();
     Boards.Opened opened =
         Boards.openProfile(
-            board,
+            board.orNull(),
             new Boards.ProfileRequest(
                 engine,
                 positional,
@@ -306,25 +279,17 @@ final class ProfileCommand implements Callable<Integer> {
     }
     NetworkSpec net = opened.network();
     Workload workload = new Workload(net, batch, mode, input);
-    Map<String, String> settings = new LinkedHashMap<>();
-    if (cores != null) {
-      settings.put("cpu.cores", cores.toString());
-    }
-    if (cpuFreqKhz != null) {
-      settings.put("cpu.freq_khz", cpuFreqKhz.toString());
-    }
-    if (gpuFreqHz != null) {
-      settings.put("gpu.freq_hz", gpuFreqHz.toString());
-    }
-    settings.putAll(set);
-    Protocol protocol =
-        new Protocol(warmup, cycles, cycles, layerCycles, maxLayerCycles, minSamples, idleNs);
+    Map<String, String> settings = this.settings.settings();
+    Protocol protocol = this.protocol.protocol(idleNs);
     Store store = noStore ? null : db.openOrCreate(); // touch the output first: fail in second 0
     try {
       PrintWriter err = spec.commandLine().getErr();
       Progress progress = new Progress(err, recorder.simulated());
+      prefixOn(opened.engine(), prefixWindowNs); // refused before anything is measured
       ProfileResult result =
           ProfileRunner.run(recorder, workload, settings, protocol, analysis, progress);
+      TruthReport extra =
+          extras(opened.engine(), result, settings, analysis, prefixWindowNs, progress);
       progress.done();
       if (opened.engine() instanceof TrtexecRecorder t) { // where trtexec's clock was placed
         TrtexecRecorder.Report rep = t.lastReport();
@@ -343,13 +308,15 @@ final class ProfileCommand implements Callable<Integer> {
               String.format(Locale.ROOT, "gain=%.6f offset_mw=%.3f", f.gain(), f.offsetMw()));
         }
       }
-      Long runId = store == null ? null : store.save(result, notes, opened.loggerCost());
+      Long runId =
+          store == null ? null : store.save(result, notes, opened.loggerCost(), keepRaw.keep);
       // the run is stored first: a side file that cannot be written loses nothing
       saveFiles(result, opened.engine(), net, runId);
       if (meterOut != null && opened.recorder() instanceof VirtualNano nano) {
         MeterLog.write(meterOut, nano.meterReadings(), VirtualNano.meterClockZeroNs());
       }
-      print(result, runId, recorder instanceof CalibratedRecorder c ? c.fits() : List.of());
+      calibration = recorder instanceof CalibratedRecorder c ? c.fits() : List.of();
+      print(result, runId, extra);
     } finally {
       opened.close();
       if (store != null) {
@@ -361,7 +328,8 @@ final class ProfileCommand implements Callable<Integer> {
 
   /** The virtual board's sensor from the options; refused on a real board. */
   private SensorConfig sensor() {
-    boolean simulated = board == null || board.startsWith("sim:");
+    String b = board.orNull();
+    boolean simulated = b == null || b.equals("sim:nano");
     boolean asked =
         sensorWindowMs != null
             || sensorResponse != null
@@ -371,9 +339,10 @@ final class ProfileCommand implements Callable<Integer> {
     if (!simulated && asked) {
       throw new BadInputException(
           "--sensor-window-ms, --sensor-response, --sensor-gain, --sensor-offset-mw and"
-              + " --meter-out shape the virtual board's sensor; board "
-              + board
-              + " has real sensors (check them against a bench meter with 'inferwatt calibrate')");
+              + " --meter-out shape the virtual Jetson Nano's sensor; board "
+              + b
+              + " has its own (a real board's: check them against a bench meter with 'inferwatt"
+              + " calibrate')");
     }
     if (sensorWindowMs != null && sensorResponse != null) {
       throw new BadInputException(
@@ -486,9 +455,88 @@ final class ProfileCommand implements Callable<Integer> {
     return new CalibratedRecorder(recorder, fits);
   }
 
-  private void print(
-      ProfileResult r, Long runId, List<io.inferwatt.core.analysis.Calibration.RailFit> cal)
-      throws Exception {
+  /**
+   * The energy counter's and prefix profiling's numbers on a board with an energy counter, and a
+   * virtual board's truth with the errors against it.
+   */
+  private TruthReport extras(
+      Recorder engine,
+      ProfileResult result,
+      Map<String, String> settings,
+      AnalysisOptions analysis,
+      long prefixWindowNs,
+      Recorder.ProgressListener progress) {
+    boolean prefix = prefixOn(engine, prefixWindowNs);
+    PrefixProfiler.Options defaults = PrefixProfiler.Options.defaults();
+    Optional<LayerMethods.SlowSensor> slow =
+        LayerMethods.measure(
+            engine,
+            result,
+            settings,
+            prefix
+                ? Optional.of(
+                    new PrefixProfiler.Options(
+                        prefixWindowNs,
+                        defaults.minRounds(),
+                        defaults.maxRounds(),
+                        defaults.relative(),
+                        defaults.minShare()))
+                : Optional.empty(),
+            progress);
+    Optional<Truth> truth =
+        engine instanceof Truth.Source ts ? ts.lastTruth() : Optional.<Truth>empty();
+    String rail = result.totalRail();
+    List<LayerMethods.Layer> layers = List.of();
+    if (slow.isPresent() || truth.isPresent()) {
+      AnalysisResult a = result.analysis();
+      AnalysisResult paper =
+          a.mapping().method().equals("paper")
+              ? a
+              : Analyzer.analyze(
+                  result.timeline(),
+                  result.simulated(),
+                  analysis.withMapping(LayerMapping.PAPER).withMinSamples(a.minSamplesPerLayer()));
+      layers = LayerMethods.choose(a, paper, slow.flatMap(LayerMethods.SlowSensor::prefix), rail);
+    }
+    final List<LayerMethods.Layer> chosen = layers;
+    Optional<LayerMethods.TruthErrors> errors =
+        truth.map(
+            t ->
+                LayerMethods.against(
+                    t,
+                    rail,
+                    result.analysis(),
+                    slow.flatMap(LayerMethods.SlowSensor::counter),
+                    chosen));
+    return new TruthReport(
+        truth,
+        errors,
+        slow,
+        slow.flatMap(LayerMethods.SlowSensor::prefix).isPresent() ? layers : List.of());
+  }
+
+  /**
+   * Whether prefix profiling runs on {@code engine}: asked for, or {@code auto} on a board with an
+   * energy counter; refused before anything is measured where it cannot run.
+   */
+  private boolean prefixOn(Recorder engine, long prefixWindowNs) {
+    if (mapping == LayerMethod.PREFIX && !(engine instanceof EnergyCounter)) {
+      throw new BadInputException(
+          "--mapping prefix needs a board with an energy counter (sim:gpu); "
+              + engine.board()
+              + " has none");
+    }
+    boolean on =
+        mapping == LayerMethod.PREFIX
+            || (mapping == LayerMethod.AUTO && engine instanceof EnergyCounter);
+    if (on) {
+      PrefixProfiler.checkWindow((EnergyCounter) engine, prefixWindowNs);
+    }
+    return on;
+  }
+
+  private void print(ProfileResult r, Long runId, TruthReport extra) throws Exception {
+    List<io.inferwatt.core.analysis.Calibration.RailFit> cal = calibration;
     PrintWriter out = spec.commandLine().getOut();
     if (output.json()) {
       ObjectNode o = JsonReport.analysis(r.analysis());
@@ -509,6 +557,7 @@ final class ProfileCommand implements Callable<Integer> {
       s.put("batch", r.workload().batch());
       s.put("mode", r.workload().mode().id());
       s.put("input", r.workload().input().id());
+      extra.json(o);
       if (runId != null) {
         o.put("run_id", runId);
       } else {
@@ -521,7 +570,7 @@ final class ProfileCommand implements Callable<Integer> {
     text.line(
         "inferwatt profile: board %s%s, model %s, batch %d, %s, input %s",
         r.board(),
-        r.simulated() ? " (virtual Jetson Nano: all numbers are simulated)" : "",
+        r.simulated() ? " (virtual board: all numbers are simulated)" : "",
         r.workload().network().name(),
         r.workload().batch(),
         r.workload().mode().id(),
@@ -537,6 +586,7 @@ final class ProfileCommand implements Callable<Integer> {
           f.rail(), f.offsetMw(), f.gain());
     }
     text.analysis(r.analysis());
+    extra.text(text);
     if (runId != null) {
       text.line("stored as run %d in %s", runId, db);
     }

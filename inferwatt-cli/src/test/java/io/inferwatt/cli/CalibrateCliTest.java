@@ -153,6 +153,6 @@ class CalibrateCliTest {
     assertThat(bad.err()).contains("sensor response 'rc:1ms'");
     CliTest.Run real = CliTest.run("profile", "--board", "local", "--sensor-gain", "0.9");
     assertThat(real.code()).isEqualTo(2);
-    assertThat(real.err()).contains("has real sensors");
+    assertThat(real.err()).contains("has its own");
   }
 }

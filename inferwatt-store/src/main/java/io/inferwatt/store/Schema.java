@@ -331,9 +331,58 @@ final class Schema {
               """));
 
   /**
+   * The raw recording of a run, so that the analysis can be re-run from the base ({@code inferwatt
+   * reanalyze}): every inference, layer and phase event as recorded (the raw power samples were
+   * already in {@code power_samples}), which raw data a run kept ({@code runs.raw_kept}: {@code
+   * none}, {@code summary} or {@code all}; NULL for runs stored before) and the run a re-analysis
+   * was derived from ({@code runs.derived_from}). No keys on the inference and layer events:
+   * hundreds of thousands of rows per run, appended only; {@code position} keeps the recorder's
+   * order.
+   */
+  static final Migration V5 =
+      new Migration(
+          5,
+          "raw inference, layer and phase events; runs.raw_kept and runs.derived_from",
+          List.of(
+              """
+              CREATE TABLE inference_events (
+                run_id   BIGINT NOT NULL,
+                position BIGINT NOT NULL,
+                seq      BIGINT NOT NULL,
+                start_ns BIGINT NOT NULL,
+                end_ns   BIGINT NOT NULL,
+                batch    INTEGER NOT NULL
+              )\
+              """,
+              """
+              CREATE TABLE layer_events (
+                run_id      BIGINT NOT NULL,
+                position    BIGINT NOT NULL,
+                seq         BIGINT NOT NULL,
+                layer_index INTEGER NOT NULL,
+                name        VARCHAR NOT NULL,
+                type        VARCHAR NOT NULL,
+                duration_ns BIGINT NOT NULL,
+                start_ns    BIGINT
+              )\
+              """,
+              """
+              CREATE TABLE phase_events (
+                run_id   BIGINT NOT NULL,
+                position INTEGER NOT NULL,
+                name     VARCHAR NOT NULL,
+                start_ns BIGINT NOT NULL,
+                end_ns   BIGINT NOT NULL,
+                PRIMARY KEY (run_id, position)
+              )\
+              """,
+              "ALTER TABLE runs ADD COLUMN raw_kept VARCHAR",
+              "ALTER TABLE runs ADD COLUMN derived_from BIGINT"));
+
+  /**
    * Calibrations of a board's sensor against an external meter ({@code inferwatt calibrate
-   * --save}): one row per rail, the newest calibration of a board applies. Version 7 (5 and 6 are
-   * reserved for raw samples and models).
+   * --save}): one row per rail, the newest calibration of a board applies. Version 7, not in {@link
+   * #MIGRATIONS} until version 6 (reserved for models) is.
    */
   static final Migration V7 =
       new Migration(
@@ -362,7 +411,7 @@ final class Schema {
               """));
 
   /** Every migration, in version order, starting at 1 without gaps. */
-  static final List<Migration> MIGRATIONS = List.of(V1, V2, V3, V4);
+  static final List<Migration> MIGRATIONS = List.of(V1, V2, V3, V4, V5);
 
   /** The newest version {@code migrations} produce. */
   static int latest(List<Migration> migrations) {
