@@ -19,7 +19,7 @@ import java.util.OptionalInt;
  * remembered per device, and a process that starts with a GPU locked by someone else reads it as
  * unlocked (restore then resets the lock, NVML's default).
  */
-public final class JnaNvmlControl implements NvmlControl {
+final class JnaNvmlControl implements NvmlControl {
 
   /** The C functions used, with {@code nvmlDevice_t} as an opaque pointer. */
   interface Lib extends Library {
@@ -98,7 +98,7 @@ public final class JnaNvmlControl implements NvmlControl {
    *
    * @throws NvmlRefusedException with {@code LIBRARY_NOT_FOUND} when the library is absent
    */
-  public static JnaNvmlControl load() {
+  static JnaNvmlControl load() {
     Lib lib;
     try {
       lib = Native.load("nvidia-ml.so.1", Lib.class);
@@ -115,7 +115,7 @@ public final class JnaNvmlControl implements NvmlControl {
   }
 
   /** NVML when it loads, else a binding whose every call says why it is unavailable. */
-  public static NvmlControl loadOrUnavailable() {
+  static NvmlControl loadOrUnavailable() {
     try {
       return load();
     } catch (NvmlRefusedException e) {

@@ -8,7 +8,7 @@ import io.inferwatt.core.BadInput;
  * NOT_SUPPORTED}: this GPU has no such setting). Something the user can fix, hence {@link
  * BadInput}.
  */
-public final class NvmlRefusedException extends IllegalStateException implements BadInput {
+final class NvmlRefusedException extends IllegalStateException implements BadInput {
   private final int code;
 
   NvmlRefusedException(String message, int code) {
@@ -17,7 +17,7 @@ public final class NvmlRefusedException extends IllegalStateException implements
   }
 
   /** NVML's return code. */
-  public int code() {
+  int code() {
     return code;
   }
 }
