@@ -329,6 +329,24 @@ class CliTest {
   }
 
   @Test
+  void aSlowConfigurationWhoseWindowSearchStartsBeforeItsSamplesFallsBackToThePaperMapping() {
+    // at 102 MHz the layer intervals outran the samples: the search had none, and the stream
+    // then read the design it never built (NullPointerException before this was fixed)
+    Run r =
+        run(
+            "profile",
+            "--board",
+            "sim:nano",
+            "--cycles",
+            "3000",
+            "--cpu-freq-khz",
+            "102000",
+            "--no-store");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("the paper's mapping is used");
+  }
+
+  @Test
   void theVirtualBoardsNeedAnExistingModelFileAndRefuseARunner() {
     // they run any ONNX file's layers (SampleCliTest); a file that is not there is bad input
     for (String board : new String[] {"sim:nano", "sim:gpu"}) {

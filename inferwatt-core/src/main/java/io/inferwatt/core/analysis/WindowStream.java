@@ -86,7 +86,7 @@ final class WindowStream {
 
   /** A layer interval of a mapped inference ({@code slot} -1: the tail), in about start order. */
   void interval(long start, long end, int slot) {
-    if (found != null && slot >= found.design().slots) {
+    if (found != null && found.early() == null && slot >= found.design().slots) {
       slot = -1; // a layer the search never saw: counted with the tail
     }
     if (iSize == iStart.length) {
