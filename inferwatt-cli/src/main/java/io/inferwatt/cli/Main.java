@@ -33,6 +33,8 @@ import picocli.CommandLine.IVersionProvider;
       ShowCommand.class,
       QueryCommand.class,
       ReportCommand.class,
+      FitCommand.class,
+      PredictCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

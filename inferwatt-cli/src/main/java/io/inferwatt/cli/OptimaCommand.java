@@ -136,6 +136,12 @@ final class OptimaCommand implements Callable<Integer> {
     o.put("simulated", row.simulated());
     o.put("configurations_finished", finished);
     o.put("configurations_planned", row.plannedConfigurations());
+    body(o, r);
+    return o;
+  }
+
+  /** The optima's fields of the JSON (tolerance, objectives, slices, Pareto front, ranking). */
+  static void body(ObjectNode o, Optima.Result r) {
     o.put("tolerance", r.tolerance());
     o.put("power_rail", "total (in on a Jetson)");
     for (Optima.Objective obj : Optima.Objective.values()) {
@@ -171,7 +177,6 @@ final class OptimaCommand implements Callable<Integer> {
       JsonReport.num(io, "energy_mj_per_input_min", i.minMj());
       JsonReport.num(io, "energy_mj_per_input_max", i.maxMj());
     }
-    return o;
   }
 
   private static void text(PrintWriter out, StudyRow row, int finished, Optima.Result r) {
@@ -186,6 +191,11 @@ final class OptimaCommand implements Callable<Integer> {
         finished,
         row.plannedConfigurations(),
         r.tolerance() * 100 == pct ? Integer.toString(pct) : Double.toString(r.tolerance() * 100));
+    body(out, tag, r);
+  }
+
+  /** The optima as text, every line starting with {@code tag}. */
+  static void body(PrintWriter out, String tag, Optima.Result r) {
     out.printf(
         Locale.ROOT,
         "%spower: total rail mean; latency and energy: per input (divided by the batch)%n",

@@ -41,6 +41,7 @@ final class DuckDbStore implements MeasurementStore {
   private final RunWriter writer;
   private final RunReader reader;
   private final StudyTables studies;
+  private final ModelTables models;
   private boolean closed;
 
   private DuckDbStore(Path file, DuckDBConnection conn, SaveHook hook, int schemaVersion) {
@@ -50,6 +51,7 @@ final class DuckDbStore implements MeasurementStore {
     this.writer = new RunWriter(file, conn, hook, schemaVersion);
     this.reader = new RunReader(file, conn, schemaVersion);
     this.studies = new StudyTables(file, conn, writer, reader);
+    this.models = new ModelTables(file, conn);
   }
 
   /** Opens {@code file}, creating and migrating its schema with {@code migrations}. */
@@ -226,6 +228,30 @@ final class DuckDbStore implements MeasurementStore {
   public synchronized List<ExportedTable> export(Path dir, ExportFormat format, String study) {
     checkOpen();
     return Export.write(file, conn, studies, dir, format, study);
+  }
+
+  @Override
+  public synchronized TrainingData trainingData(String study, String board) {
+    checkOpen();
+    return models.trainingData(study, board);
+  }
+
+  @Override
+  public synchronized long saveModel(StoredModel model) {
+    checkOpen();
+    return models.save(model);
+  }
+
+  @Override
+  public synchronized List<StoredModel> models() {
+    checkOpen();
+    return models.list();
+  }
+
+  @Override
+  public synchronized Optional<StoredModel> model(long id) {
+    checkOpen();
+    return models.read(id);
   }
 
   @Override
