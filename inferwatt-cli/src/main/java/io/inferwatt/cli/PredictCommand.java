@@ -148,6 +148,7 @@ final class PredictCommand implements Callable<Integer> {
     Expansion ex = sweepPlan(models.board());
     List<Map<String, String>> settings = new ArrayList<>();
     List<Configuration> configs = new ArrayList<>();
+    java.util.Set<String> unseen = new java.util.TreeSet<>();
     for (Configuration c : ex.configurations()) {
       Map<String, String> s = new LinkedHashMap<>();
       c.settings().forEach((k, v) -> {
@@ -156,8 +157,24 @@ final class PredictCommand implements Callable<Integer> {
         }
       });
       given.forEach(s::putIfAbsent);
+      try {
+        predictor.resolve(s);
+      } catch (BadInputException e) {
+        // a categorical value never measured (such as mode=async): left out, and said so
+        s.forEach((k, v) -> {
+          try {
+            predictor.resolve(Map.of(k, v));
+          } catch (BadInputException bad) {
+            unseen.add(k + "=" + v);
+          }
+        });
+        continue;
+      }
       settings.add(s);
       configs.add(c);
+    }
+    if (settings.isEmpty()) {
+      throw new BadInputException("no setting of the sweep was ever measured: " + String.join(", ", unseen));
     }
     List<Prediction> ps = predictor.predict(net, settings);
     Map<String, Outcome> outcomes = new HashMap<>();
@@ -178,6 +195,7 @@ final class PredictCommand implements Callable<Integer> {
               p.energyMj().get(models.totalRail()).value() / b));
     }
     Map<String, String> base = new LinkedHashMap<>(ex.plan().base());
+    base.put(Models.MODEL, net.name()); // the Pareto front is of the base model: the predicted one
     Optima.Result r = Optima.compute(ex.slices(), base, outcomes, tol);
     String tag = simulated ? "[simulated] " : "";
     if (output.json()) {
@@ -187,12 +205,16 @@ final class PredictCommand implements Callable<Integer> {
       o.put("predicted", true);
       o.put("network", net.name());
       o.put("settings_predicted", ps.size());
+      o.put("settings_skipped", unseen.isEmpty() ? "" : "left out, never measured: " + String.join(", ", unseen));
       o.put("partial", partial);
       OptimaCommand.body(o, r);
       out.println(JsonReport.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o));
       return;
     }
     out.printf(Locale.ROOT, "%spredicted optima of %s on %s (%d settings predicted, none measured)%s%n", tag, net.name(), models.board(), ps.size(), partial ? "; PARTIAL: some layers not predicted" : "");
+    if (!unseen.isEmpty()) {
+      out.printf(Locale.ROOT, "%sleft out the settings with values never measured: %s%n", tag, String.join(", ", unseen));
+    }
     OptimaCommand.body(out, tag, r);
   }
 
