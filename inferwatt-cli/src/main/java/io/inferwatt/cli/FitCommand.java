@@ -52,6 +52,12 @@ final class FitCommand implements Callable<Integer> {
   String board;
 
   @Option(
+      names = "--exclude-model",
+      paramLabel = "NAME",
+      description = "leave this network's runs out of the training set (repeatable; for leave-one-out checks)")
+  List<String> exclude = new java.util.ArrayList<>();
+
+  @Option(
       names = "--skip-short",
       description = "leave out layer types with too few rows instead of refusing")
   boolean skipShort;
@@ -98,6 +104,12 @@ final class FitCommand implements Callable<Integer> {
         throw new BadInputException("study '" + study + "' is not in measurement base " + db);
       }
       TrainingData data = store.base().trainingData(study, board);
+      if (!exclude.isEmpty()) {
+        data =
+            new TrainingData(
+                data.layers().stream().filter(l -> !exclude.contains(l.model())).toList(),
+                data.networks().stream().filter(n -> !exclude.contains(n.model())).toList());
+      }
       if (data.layers().isEmpty() && board != null) {
         throw new BadInputException("the base holds no per-layer measurements of board " + board + (study == null ? "" : " in study " + study));
       }
