@@ -104,7 +104,7 @@ final class PredictCommand implements Callable<Integer> {
     if (output.json()) {
       out.println(JsonReport.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json(p, simulated)));
     } else {
-      text(out, p, net, simulated);
+      text(out, p, net, simulated, models.totalRail());
     }
     return 0;
   }
@@ -281,13 +281,12 @@ final class PredictCommand implements Callable<Integer> {
     JsonReport.num(x, "high", v.high());
   }
 
-  private static void text(PrintWriter out, Prediction p, NetworkSpec net, boolean simulated) {
+  private static void text(PrintWriter out, Prediction p, NetworkSpec net, boolean simulated, String total) {
     String tag = simulated ? "[simulated] " : "";
     StringBuilder st = new StringBuilder();
     p.settings().forEach((k, v) -> st.append(st.length() == 0 ? "" : " ").append(k).append('=').append(v));
     out.printf(Locale.ROOT, "%spredicted %s on %s at %s%n", tag, net.name(), p.board(), st);
     out.printf(Locale.ROOT, "%s%s(values with their 95 %% prediction interval; energy per inference, one batch)%n", tag, p.partial() ? "PARTIAL: some layers are not predicted, totals cover the others only; " : "");
-    String total = p.powerMw().keySet().stream().findFirst().orElse("");
     out.printf(
         Locale.ROOT,
         "%snetwork: latency %s ms; %s%n",

@@ -120,6 +120,7 @@ public final class HtmlReport {
     figures.add(SingleLayerFigure.build(cx));
     figures.add(ConvolutionFigure.build(cx));
     figures.addAll(OtherSlicesFigure.build(cx));
+    figures.add(PredictionFigure.build(cx.results.store()));
     StringBuilder body = new StringBuilder();
     figures.forEach(f -> body.append(section(f)));
     body.append(optima());
