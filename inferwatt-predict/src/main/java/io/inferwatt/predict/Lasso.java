@@ -12,7 +12,7 @@ import java.util.List;
 final class Lasso {
 
   /** Coordinate descent stops when no standardized coefficient moves more than this. */
-  static final double TOLERANCE = 1e-6;
+  static final double TOLERANCE = 1e-5;
 
   private Lasso() {}
 
@@ -140,12 +140,12 @@ final class Lasso {
       boolean[] active = new boolean[p];
       List<Linear> out = new ArrayList<>();
       for (double lambda : lambdas) {
-        for (int round = 0; round < 100; round++) {
+        for (int round = 0; round < 20; round++) {
           // a full sweep finds the active set; sweeps over it alone converge it
           if (sweep(beta, grad, active, lambda, false) < TOLERANCE) {
             break;
           }
-          for (int inner = 0; inner < 1000; inner++) {
+          for (int inner = 0; inner < 300; inner++) {
             if (sweep(beta, grad, active, lambda, true) < TOLERANCE) {
               break;
             }
