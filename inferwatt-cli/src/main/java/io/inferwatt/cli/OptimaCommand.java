@@ -48,6 +48,11 @@ final class OptimaCommand implements Callable<Integer> {
           "'within' means at most this much worse than the best (default: ${DEFAULT-VALUE})")
   String tolerance;
 
+  @Option(
+      names = "--predicted",
+      description = "also the optima the newest fitted model (inferwatt fit) predicts for the same configurations")
+  boolean predicted;
+
   @Mixin FormatOption output;
 
   @Override
@@ -56,20 +61,31 @@ final class OptimaCommand implements Callable<Integer> {
     StudyRow row;
     int finished;
     Optima.Result result;
+    Optima.Result forecast = null;
     try (Store store = db.openExisting()) {
       StudyResults results = StudyResults.load(store.base(), study);
       row = results.study();
       finished = results.configurations().size();
       result = results.optima(tol);
+      if (predicted) {
+        forecast = PredictedOptima.of(db, results, tol);
+      }
     }
     PrintWriter out = spec.commandLine().getOut();
     if (output.json()) {
-      out.println(
-          JsonReport.MAPPER
-              .writerWithDefaultPrettyPrinter()
-              .writeValueAsString(json(row, finished, result)));
+      ObjectNode o = json(row, finished, result);
+      if (forecast != null) {
+        ObjectNode p = o.putObject("predicted");
+        body(p, forecast);
+      }
+      out.println(JsonReport.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o));
     } else {
       text(out, row, finished, result);
+      if (forecast != null) {
+        String tag = row.simulated() ? "[simulated] " : "";
+        out.printf(Locale.ROOT, "%s%n%sPREDICTED by the newest fitted model for the same configurations:%n", tag.trim(), tag);
+        body(out, tag + "predicted ", forecast);
+      }
     }
     return 0;
   }

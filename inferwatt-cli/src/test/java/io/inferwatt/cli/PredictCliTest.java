@@ -121,6 +121,18 @@ class PredictCliTest {
   }
 
   @Test
+  void optimaShowsThePredictedNextToTheMeasured() throws Exception {
+    CliTest.Run o = CliTest.run("optima", "--db", db, "--predicted", "--format", "json");
+    assertThat(o.code()).as(o.err()).isZero();
+    JsonNode j = o.json();
+    assertThat(j.at("/energy/best").has("gpu_freq_hz")).isTrue();
+    assertThat(j.at("/predicted/energy/best").has("gpu_freq_hz")).isTrue();
+    assertThat(j.at("/predicted/slices").size()).isEqualTo(j.get("slices").size());
+    CliTest.Run t = CliTest.run("optima", "--db", db, "--predicted");
+    assertThat(t.out()).contains("PREDICTED by the newest fitted model").contains("[simulated] predicted energy");
+  }
+
+  @Test
   void badInputsAreOneLineAndExit2() throws Exception {
     CliTest.Run other = CliTest.run("predict", "resnet18", "--model", dir.resolve("m.json").toString(), "--board", "local");
     assertThat(other.code()).isEqualTo(2);
