@@ -120,7 +120,7 @@ public final class HtmlReport {
     figures.add(SingleLayerFigure.build(cx));
     figures.add(ConvolutionFigure.build(cx));
     figures.addAll(OtherSlicesFigure.build(cx));
-    figures.add(PredictionFigure.build(cx.results.store()));
+    PredictionFigure.build(cx.results.store()).ifPresent(figures::add);
     StringBuilder body = new StringBuilder();
     figures.forEach(f -> body.append(section(f)));
     body.append(optima());

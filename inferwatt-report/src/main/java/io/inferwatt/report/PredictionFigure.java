@@ -24,13 +24,14 @@ final class PredictionFigure {
 
   private PredictionFigure() {}
 
-  static Figure build(MeasurementStore store) {
+  /** The section, or empty when the base holds no fitted model (the report then has none). */
+  static Optional<Figure> build(MeasurementStore store) {
     String id = "prediction";
     String label = "Prediction";
     String title = "Per-layer models: predicted vs measured (out of fold), error distribution, cross-validation";
     Optional<StoredModel> found = store.model(0);
     if (found.isEmpty()) {
-      return Figure.absent(id, label, title, "the base holds no fitted model (inferwatt fit --db BASE)");
+      return Optional.empty();
     }
     StoredModel m = found.get();
     Map<String, List<StoredModel.Point>> latency = new TreeMap<>();
@@ -69,7 +70,7 @@ final class PredictionFigure {
               .fromZero()
               .svg());
     }
-    return Figure.of(id, label, title, note(m), svgs);
+    return Optional.of(Figure.of(id, label, title, note(m), svgs));
   }
 
   /** The model's facts and its cross-validation table (HTML). */
