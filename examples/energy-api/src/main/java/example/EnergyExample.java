@@ -20,9 +20,10 @@ public final class EnergyExample {
       Measurement m = meter.last("work");
       System.out.printf("window %s: %.1f ms, %d samples, coverage %.2f%n",
           m.name(), m.durationNs() / 1e6, m.samples(), m.coverage());
+      String tag = m.simulated() ? " [simulated]" : ""; // a virtual board ($INFERWATT_BOARD)
       for (String rail : meter.rails()) {
-        System.out.printf("rail %s: %.2f mJ +- %.2f, mean %.1f mW%n",
-            rail, m.energyMj(rail), m.rail(rail).energyUncertaintyMj(), m.meanPowerMw(rail));
+        System.out.printf("rail %s: %.2f mJ +- %.2f, mean %.1f mW%s%n",
+            rail, m.energyMj(rail), m.rail(rail).energyUncertaintyMj(), m.meanPowerMw(rail), tag);
       }
     }
   }

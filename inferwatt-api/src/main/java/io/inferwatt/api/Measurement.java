@@ -17,6 +17,8 @@ import java.util.Map;
  *     then interpolated between readings outside the window, not measured inside it
  * @param problems what went wrong while the window was open (a sensor that failed or disappeared,
  *     the meter closed first), each a sentence; empty when nothing did
+ * @param simulated true when the readings came from a virtual board ({@code sim:nano}), not a
+ *     sensor: every number of the measurement is then simulated
  */
 public record Measurement(
     String name,
@@ -25,7 +27,8 @@ public record Measurement(
     Map<String, RailEstimate> rails,
     long resolutionNs,
     boolean belowResolution,
-    List<String> problems) {
+    List<String> problems,
+    boolean simulated) {
 
   public Measurement {
     rails = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(rails));

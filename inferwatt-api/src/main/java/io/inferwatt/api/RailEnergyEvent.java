@@ -42,4 +42,8 @@ final class RailEnergyEvent extends jdk.jfr.Event {
 
   @Label("Below sensor resolution")
   boolean belowResolution;
+
+  @Label("Simulated")
+  @Description("true when the readings come from a virtual board, not a sensor")
+  boolean simulated;
 }

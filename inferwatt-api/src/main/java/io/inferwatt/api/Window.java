@@ -1,8 +1,9 @@
 package io.inferwatt.api;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One named span of time on a {@link PowerMeter}. Closing it only takes a time stamp (a few hundred
@@ -11,20 +12,42 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Window implements AutoCloseable {
 
+  /** Sets {@link #closed} once (a field and a handle: no extra object per window). */
+  private static final VarHandle CLOSED;
+
+  static {
+    try {
+      CLOSED = MethodHandles.lookup().findVarHandle(Window.class, "closed", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private final PowerMeter meter;
   private final String name;
   final long openNs;
   volatile long closeNs = Long.MAX_VALUE;
   final RailEnergyEvent[] events;
-  PowerMeter.Baseline baseline;
-  final CompletableFuture<Measurement> result = new CompletableFuture<>();
-  private final AtomicBoolean closed = new AtomicBoolean();
 
-  Window(PowerMeter meter, String name, long openNs, RailEnergyEvent[] events) {
+  /** The idle baseline when the window opened, or null. */
+  final Baseline baseline;
+
+  /** Completed by the meter's thread once both edges are placed. */
+  final CompletableFuture<MeterLoop.Edges> result = new CompletableFuture<>();
+
+  private volatile boolean closed;
+  private volatile Measurement measurement;
+
+  Window(PowerMeter meter, String name, long openNs, RailEnergyEvent[] events, Baseline baseline) {
     this.meter = meter;
     this.name = name;
     this.openNs = openNs;
     this.events = events;
+    this.baseline = baseline;
+  }
+
+  private boolean markClosed() {
+    return CLOSED.compareAndSet(this, false, true);
   }
 
   /** The window's name. */
@@ -34,7 +57,7 @@ public final class Window implements AutoCloseable {
 
   /** Whether it has been closed. */
   public boolean isClosed() {
-    return closed.get();
+    return closed;
   }
 
   /**
@@ -44,7 +67,7 @@ public final class Window implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) {
+    if (!markClosed()) {
       throw new IllegalStateException(
           "window '" + name + "' is already closed: close each window once");
     }
@@ -61,11 +84,21 @@ public final class Window implements AutoCloseable {
 
   /** Ends the window at {@code ns} without the sync hook (the meter closing under it). */
   boolean closeAt(long ns) {
-    if (!closed.compareAndSet(false, true)) {
+    if (!markClosed()) {
       return false;
     }
     closeNs = ns;
     return true;
+  }
+
+  /** Keeps the first measurement built (a racing second one is equal), returns the kept one. */
+  Measurement measurement(Measurement m) {
+    synchronized (result) {
+      if (measurement == null) {
+        measurement = m;
+      }
+      return measurement;
+    }
   }
 
   /**
@@ -74,12 +107,16 @@ public final class Window implements AutoCloseable {
    * @throws IllegalStateException when the window is still open
    */
   public Measurement measurement() {
-    if (!closed.get()) {
+    if (!closed) {
       throw new IllegalStateException(
           "window '" + name + "' is still open: close it before asking for its measurement");
     }
+    Measurement m = measurement;
+    if (m != null) {
+      return m;
+    }
     try {
-      return result.get();
+      return measurement(meter.measurement(result.get()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted waiting for window '" + name + "'", e);

@@ -24,21 +24,28 @@ import org.openjdk.jmh.results.ScalarResult;
  * mean power ({@code ·energy.RAIL.power}, mW) and the energy per operation ({@code
  * ·energy.RAIL.perOp}, mJ/op): {@code -prof io.inferwatt.jmh.EnergyProfiler}. The sensors are this
  * machine's, or those under {@code $INFERWATT_SYSFS_ROOT}, or under the option {@code root=DIR}
- * ({@code -prof "io.inferwatt.jmh.EnergyProfiler:root=/tmp/sys"}). The power logger runs on its own
- * thread for the whole run; the profiler itself only takes two time stamps per iteration.
+ * ({@code -prof "io.inferwatt.jmh.EnergyProfiler:root=/tmp/sys"}); or a board of inferwatt's
+ * registry named by {@code $INFERWATT_BOARD} or the option {@code board=NAME} ({@code
+ * board=sim:nano}, the virtual Jetson Nano, with {@code inferwatt-study} on the class path), whose
+ * results are labelled {@code [simulated]} ({@code ·energy.in.power[simulated]}). Options are
+ * separated by {@code ;}. The power logger runs on its own thread for the whole run; the profiler
+ * itself only takes two time stamps per iteration.
  */
 public final class EnergyProfiler implements InternalProfiler {
 
   private final MeterOptions options;
   private PowerMeter meter;
   private Window window;
+  private String tag = "";
 
   /** With the default sensors. */
   public EnergyProfiler() throws ProfilerException {
     this("");
   }
 
-  /** With options {@code root=DIR} (the sysfs root). */
+  /**
+   * With options {@code root=DIR} (the sysfs root) and {@code board=NAME}, separated by {@code ;}.
+   */
   public EnergyProfiler(String initLine) throws ProfilerException {
     MeterOptions o = MeterOptions.defaults().withJfr(false);
     for (String part : initLine == null ? new String[0] : initLine.split(";")) {
@@ -48,9 +55,11 @@ public final class EnergyProfiler implements InternalProfiler {
       }
       if (p.startsWith("root=")) {
         o = o.withRoot(Path.of(p.substring(5)));
+      } else if (p.startsWith("board=") && p.length() > 6) {
+        o = o.withBoard(p.substring(6));
       } else {
         throw new ProfilerException(
-            "EnergyProfiler: unknown option '" + p + "'; the only option is root=DIR");
+            "EnergyProfiler: unknown option '" + p + "'; the options are root=DIR and board=NAME");
       }
     }
     options = o;
@@ -58,13 +67,15 @@ public final class EnergyProfiler implements InternalProfiler {
 
   @Override
   public String getDescription() {
-    return "inferwatt: mean power (mW) and energy per operation (mJ/op) per power rail";
+    return "inferwatt: mean power (mW) and energy per operation (mJ/op) per power rail"
+        + " (options: root=DIR; board=NAME)";
   }
 
   @Override
   public void beforeIteration(BenchmarkParams benchmarkParams, IterationParams iterationParams) {
     if (meter == null) {
       meter = PowerMeter.open(options);
+      tag = meter.simulated() ? "[simulated]" : "";
       Runtime.getRuntime().addShutdownHook(new Thread(meter::close, "inferwatt-jmh-close"));
     }
     window = meter.window(benchmarkParams.getBenchmark());
@@ -86,11 +97,14 @@ public final class EnergyProfiler implements InternalProfiler {
       RailEstimate r = e.getValue();
       out.add(
           new ScalarResult(
-              "·energy." + e.getKey() + ".power", r.meanPowerMw(), "mW", AggregationPolicy.AVG));
+              "·energy." + e.getKey() + ".power" + tag,
+              r.meanPowerMw(),
+              "mW",
+              AggregationPolicy.AVG));
       if (ops > 0) {
         out.add(
             new ScalarResult(
-                "·energy." + e.getKey() + ".perOp",
+                "·energy." + e.getKey() + ".perOp" + tag,
                 r.energyMj() / ops,
                 "mJ/op",
                 AggregationPolicy.AVG));

@@ -20,10 +20,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Builds and runs {@code examples/energy-api} against the API built here. The freshly built jars
- * and poms (parent, core, hardware, api) go into a temporary local repository; third-party
- * artifacts come from {@code ~/.m2/repository}, read as a {@code file://} mirror, so nothing is
- * written to {@code ~/.m2} and nothing is downloaded.
+ * Builds and runs {@code examples/energy-api} against the API built here, with the very commands
+ * {@code docs/api.md} tells a user to run (read from the page). The freshly built jars and poms
+ * (parent, core, hardware, api) go into a temporary local repository; third-party artifacts come
+ * from {@code ~/.m2/repository}, read as a {@code file://} mirror, so nothing is written to {@code
+ * ~/.m2} and nothing is downloaded.
  */
 class ExampleProjectTest {
 
@@ -114,7 +115,9 @@ class ExampleProjectTest {
         "<settings><mirrors><mirror><id>home-m2</id><mirrorOf>*</mirrorOf><url>"
             + Path.of(System.getProperty("user.home"), ".m2", "repository").toUri()
             + "</url></mirror></mirrors></settings>\n");
-    Path project = tmp.resolve("energy-api");
+    // a copy of the checkout's examples/ folder, so that the documented `cd` works as written
+    Path checkout = tmp.resolve("checkout");
+    Path project = checkout.resolve("examples/energy-api");
     Path source = top.resolve("examples/energy-api");
     try (Stream<Path> files = Files.walk(source)) {
       for (Path f : (Iterable<Path>) files::iterator) {
@@ -130,41 +133,26 @@ class ExampleProjectTest {
         }
       }
     }
+    // Maven reads .mvn/maven.config of the project it runs in: the temporary repository and the
+    // offline mirror go there, so the documented commands run unchanged
+    Files.createDirectories(project.resolve(".mvn"));
+    Files.writeString(
+        project.resolve(".mvn/maven.config"),
+        "-B -Dstyle.color=never -s " + settings + " -Dmaven.repo.local=" + repo + "\n");
     Path sysRoot = tmp.resolve("sysfs");
     FakeNano.write(sysRoot, 2300, 400, 700);
-    List<String> build = new ArrayList<>();
-    build.addAll(
-        List.of(
-            mvn.toString(),
-            "-B",
-            "-q",
-            "-Dstyle.color=never",
-            "-s",
-            settings.toString(),
-            "-Dmaven.repo.local=" + repo,
-            "compile"));
-    run(build, project, sysRoot);
-    // the runtime class path: the example's classes and the jars its build resolved into the
-    // temporary repository (ours, JNA, EJML); the build's own plugins are left out
-    StringBuilder cp = new StringBuilder(project.resolve("target/classes").toString());
-    try (Stream<Path> jars = Files.walk(repo)) {
-      for (Path j : (Iterable<Path>) jars::iterator) {
-        String rel = repo.relativize(j).toString();
-        if (rel.endsWith(".jar")
-            && (rel.startsWith("io/inferwatt/")
-                || rel.startsWith("net/java/dev/jna/")
-                || rel.startsWith("org/ejml/"))) {
-          cp.append(File.pathSeparator).append(j);
-        }
-      }
-    }
-    assertThat(cp.toString()).contains("inferwatt-api-0.1.0-SNAPSHOT.jar").contains("jna");
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    String out =
-        run(
-            List.of(java.toString(), "-cp", cp.toString(), "example.EnergyExample"),
-            project,
-            sysRoot);
+    List<String> steps = documentedSteps(top.resolve("docs/api.md"));
+    assertThat(steps)
+        .as("the steps docs/api.md gives under 'Example project'")
+        .anyMatch(l -> l.startsWith("cd examples/energy-api"))
+        .anyMatch(l -> l.contains("dependency:build-classpath"))
+        .anyMatch(l -> l.contains("example.EnergyExample"));
+    // the steps exactly as documented, in one shell (the `cd` carries over), failing at the first
+    String script = "set -eu\n" + String.join("\n", steps) + "\n";
+    String out = run(List.of("bash", "-c", script), checkout, sysRoot);
+    assertThat(Files.readString(project.resolve("target/classpath.txt")))
+        .contains("inferwatt-api-0.1.0-SNAPSHOT.jar")
+        .contains("jna");
     assertThat(out).contains("window work:").containsPattern("rail in: [0-9.]+ mJ");
     assertThat(out).contains("mean 2300.0 mW");
     // nothing of ours went to the user's repository
@@ -175,6 +163,28 @@ class ExampleProjectTest {
                     ".m2/repository/io/inferwatt/inferwatt-api/0.1.0-SNAPSHOT/inferwatt-api-0.1.0-SNAPSHOT.jar")))
         .as("the test must not install into ~/.m2")
         .isEqualTo(alreadyInHome);
+  }
+
+  /**
+   * The lines of the first {@code sh} block after the heading "Example project" in {@code doc}: the
+   * steps a user is told to run.
+   */
+  static List<String> documentedSteps(Path doc) throws IOException {
+    List<String> lines = Files.readAllLines(doc);
+    int i = 0;
+    while (i < lines.size() && !lines.get(i).startsWith("## Example project")) {
+      i++;
+    }
+    while (i < lines.size() && !lines.get(i).strip().equals("```sh")) {
+      i++;
+    }
+    List<String> steps = new ArrayList<>();
+    for (i++; i < lines.size() && !lines.get(i).strip().equals("```"); i++) {
+      if (!lines.get(i).isBlank() && !lines.get(i).strip().startsWith("#")) {
+        steps.add(lines.get(i).strip());
+      }
+    }
+    return steps;
   }
 
   private static final boolean alreadyInHome =

@@ -42,6 +42,7 @@ class JfrEventTest {
     assertThat(in.getDouble("energyMj")).isCloseTo(m.energyMj("in"), within(1e-9));
     assertThat(in.getDouble("meanPowerMw")).isCloseTo(2300, within(1.0));
     assertThat(in.getLong("samples")).isEqualTo(m.rail("in").samples());
+    assertThat(in.getBoolean("simulated")).isFalse();
     // the event spans the window
     assertThat(in.getDuration().toNanos()).isCloseTo(m.durationNs(), within(2_000_000L));
   }

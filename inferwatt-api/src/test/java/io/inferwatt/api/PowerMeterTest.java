@@ -196,6 +196,39 @@ class PowerMeterTest {
   }
 
   @Test
+  void theVirtualNanoIsALiveSourceAndEveryMeasurementOnItSaysSimulated() {
+    try (PowerMeter meter =
+        PowerMeter.open(MeterOptions.defaults().withBoard("sim:nano").withJfr(false))) {
+      assertThat(meter.board()).isEqualTo("sim:nano");
+      assertThat(meter.simulated()).isTrue();
+      assertThat(meter.rails()).containsExactly("in", "cpu", "gpu");
+      sleepMs(30);
+      Measurement m = meter.run("sim", () -> sleepMs(300));
+      assertThat(m.simulated()).isTrue();
+      assertThat(m.samples()).isGreaterThan(20);
+      assertThat(m.coverage()).isGreaterThan(0.95);
+      // the board runs a network back to back: the input rail is the total, above the GPU's
+      assertThat(m.meanPowerMw("in")).isGreaterThan(m.meanPowerMw("gpu")).isGreaterThan(500);
+      assertThat(m.meanPowerMw("gpu")).isPositive();
+      assertThat(m.problems()).isEmpty();
+    }
+    FakeNano.write(root, 2300, 0, 0);
+    try (PowerMeter real = meter()) {
+      assertThat(real.simulated()).isFalse();
+      assertThat(real.board()).isEqualTo("local");
+      assertThat(real.run("real", () -> sleepMs(50)).simulated()).isFalse();
+    }
+  }
+
+  @Test
+  void anUnknownBoardNamesTheKnownOnes() {
+    assertThatThrownBy(() -> PowerMeter.open(MeterOptions.defaults().withBoard("sim:nan")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("board 'sim:nan' is not known")
+        .hasMessageContaining("sim:nano");
+  }
+
+  @Test
   void theRootComesFromTheEnvironment() {
     // surefire sets INFERWATT_SYSFS_ROOT to target/env-sysfs for this module's tests
     String env = System.getenv(MeterOptions.ROOT_ENV);

@@ -55,9 +55,44 @@ class EnergyProfilerTest {
   }
 
   @Test
-  void anUnknownOptionIsRefusedWithTheKnownOne() {
+  void aRealJmhRunOnTheVirtualBoardGetsSimulatedResultsLabelledSo() throws Exception {
+    Options opt =
+        new OptionsBuilder()
+            .include(SpinBenchmark.class.getName() + ".spin")
+            .forks(0)
+            .warmupIterations(1)
+            .warmupTime(TimeValue.milliseconds(100))
+            .measurementIterations(2)
+            .measurementTime(TimeValue.milliseconds(300))
+            .addProfiler(EnergyProfiler.class, "board=sim:nano")
+            .shouldFailOnError(true)
+            .build();
+    RunResult r = new Runner(opt).run().iterator().next();
+    Map<String, Result> secondary = r.getAggregatedResult().getSecondaryResults();
+    assertThat(secondary)
+        .containsKeys(
+            "·energy.in.power[simulated]",
+            "·energy.in.perOp[simulated]",
+            "·energy.gpu.power[simulated]",
+            "·energy.cpu.perOp[simulated]")
+        .doesNotContainKey("·energy.in.power");
+    double inMw = secondary.get("·energy.in.power[simulated]").getScore();
+    assertThat(inMw).isGreaterThan(secondary.get("·energy.gpu.power[simulated]").getScore());
+    assertThat(inMw).isGreaterThan(500);
+    for (IterationResult it : r.getBenchmarkResults().iterator().next().getIterationResults()) {
+      double opsPerMs = it.getPrimaryResult().getScore();
+      double power = it.getSecondaryResults().get("·energy.in.power[simulated]").getScore();
+      double expected = power / (opsPerMs * 1000.0);
+      assertThat(it.getSecondaryResults().get("·energy.in.perOp[simulated]").getScore())
+          .isCloseTo(expected, within(expected * 0.1));
+    }
+  }
+
+  @Test
+  void anUnknownOptionIsRefusedWithTheKnownOnes() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new EnergyProfiler("rot=/x"))
         .hasMessageContaining("unknown option 'rot=/x'")
-        .hasMessageContaining("root=DIR");
+        .hasMessageContaining("root=DIR")
+        .hasMessageContaining("board=NAME");
   }
 }

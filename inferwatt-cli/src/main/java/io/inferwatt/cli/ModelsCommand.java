@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inferwatt.core.BadInputException;
+import io.inferwatt.engines.onnx.LayerGraph;
+import io.inferwatt.engines.onnx.LayerSample;
 import io.inferwatt.engines.onnx.ModelSummary;
 import io.inferwatt.engines.onnx.ModelSummary.NodeSummary;
 import io.inferwatt.engines.onnx.Networks;
@@ -12,11 +14,13 @@ import io.inferwatt.engines.onnx.OnnxGraphs;
 import io.inferwatt.engines.onnx.OnnxInspector;
 import io.inferwatt.engines.onnx.OnnxIo;
 import io.inferwatt.engines.onnx.OnnxModel;
+import io.inferwatt.engines.onnx.SampleManifest;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,13 +37,15 @@ import picocli.CommandLine.Spec;
     name = "models",
     mixinStandardHelpOptions = true,
     description =
-        "Write the built-in networks, single layers and parts of models as ONNX; inspect ONNX files.",
+        "Write the built-in networks, single layers, training samples and parts of models as ONNX;"
+            + " inspect ONNX files.",
     subcommands = {
       ModelsCommand.ListCommand.class,
       ModelsCommand.BuildCommand.class,
       ModelsCommand.PrefixCommand.class,
       ModelsCommand.NodeCommand.class,
-      ModelsCommand.InspectCommand.class
+      ModelsCommand.InspectCommand.class,
+      ModelsCommand.SampleCommand.class
     })
 final class ModelsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -116,14 +122,17 @@ final class ModelsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      out.printf("%-12s  %6s  %12s  %10s%n", "network", "nodes", "parameters", "MACs (M)");
+      out.printf(
+          "%-16s  %6s  %6s  %12s  %10s%n", "network", "nodes", "layers", "parameters", "MACs (M)");
       for (String name : Networks.names()) {
-        ModelSummary s = OnnxInspector.inspect(Networks.build(name, 1));
+        OnnxModel m = Networks.structure(name);
+        ModelSummary s = OnnxInspector.inspect(m);
         out.printf(
             Locale.ROOT,
-            "%-12s  %6d  %,12d  %10.1f%n",
+            "%-16s  %6d  %6d  %,12d  %10.1f%n",
             name,
             s.nodes(),
+            LayerGraph.derive(m).layers().size(),
             s.parameters(),
             s.macs() / 1e6);
       }
@@ -133,7 +142,9 @@ final class ModelsCommand implements Callable<Integer> {
               + String.join("|", Networks.layerTypes())
               + " (--channels --size [--out])");
       out.println(
-          "input 1x3x224x224, random weights from --seed (latency and power do not depend on trained values)");
+          "input 1x3x224x224 (--resolution), channels x --width, random weights from --seed"
+              + " (latency and power do not depend on trained values); layers: as an engine fuses"
+              + " them (what the virtual boards run)");
       return 0;
     }
   }
@@ -143,7 +154,7 @@ final class ModelsCommand implements Callable<Integer> {
       name = "build",
       mixinStandardHelpOptions = true,
       description =
-          "Write a network (mobilenetv1, mobilenetv2, resnet18, resnet50) or a single layer (conv, layer) as ONNX.")
+          "Write a network (see models list; --width, --resolution) or a single layer (conv, layer) as ONNX.")
   static final class BuildCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -161,6 +172,18 @@ final class ModelsCommand implements Callable<Integer> {
         defaultValue = "1",
         description = "seed of the random weights (default: ${DEFAULT-VALUE})")
     long seed;
+
+    @Option(
+        names = "--width",
+        defaultValue = "1",
+        description = "network: channel width multiplier, 0.125 to 4 (default: ${DEFAULT-VALUE})")
+    double width;
+
+    @Option(
+        names = "--resolution",
+        defaultValue = "224",
+        description = "network: input height and width, 32 to 1024 (default: ${DEFAULT-VALUE})")
+    int resolution;
 
     @Option(names = "--kernel", description = "conv: kernel size")
     Integer kernel;
@@ -237,7 +260,19 @@ final class ModelsCommand implements Callable<Integer> {
           }
           m = Networks.layer(type, channels, size == null ? 0 : size, features, seed);
         }
-        default -> m = Networks.build(name, seed);
+        default -> {
+          Networks.structure(name); // refuses an unknown name, listing the known ones
+          Networks.Variant x = Networks.variant(name).orElseThrow();
+          Networks.Variant v =
+              new Networks.Variant(
+                  x.family(),
+                  width != 1 ? width : x.width(),
+                  resolution != Networks.RESOLUTION ? resolution : x.resolution());
+          checkWeights(
+              LayerGraph.derive(Networks.structure(v.name())).params(),
+              "use a smaller --width or --resolution");
+          m = Networks.build(v.family(), seed, v.width(), v.resolution());
+        }
       }
       write(m, out, spec.commandLine().getOut());
       return 0;
@@ -311,6 +346,101 @@ final class ModelsCommand implements Callable<Integer> {
           OnnxGraphs.node(OnnxIo.read(checkedInput(model)), index),
           out,
           spec.commandLine().getOut());
+      return 0;
+    }
+  }
+
+  /** {@code models sample --count N --seed S --out DIR [--kind single|multi] [--focus CSV]}. */
+  @Command(
+      name = "sample",
+      mixinStandardHelpOptions = true,
+      description =
+          "Draw single-layer or small multi-layer training networks from the layer space (seeded,"
+              + " space-filling) into a folder, with a manifest.csv; a plan names them as"
+              + " model: [sample:DIR].")
+  static final class SampleCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--count", required = true, description = "networks to draw, 1 to 100000")
+    int count;
+
+    @Option(
+        names = "--seed",
+        defaultValue = "1",
+        description = "seed of the design and the weights (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(
+        names = "--out",
+        required = true,
+        description = "the folder to write (created; must not hold a sample already)")
+    Path out;
+
+    @Option(
+        names = "--kind",
+        defaultValue = "single",
+        description =
+            "single (one engine layer each) or multi (blocks of 2-6 layers)"
+                + " (default: ${DEFAULT-VALUE})")
+    String kind;
+
+    @Option(
+        names = "--focus",
+        description =
+            "per-type errors of a fitted model (layer_type,median_abs_error_pct): draw more"
+                + " of the types it errs most on")
+    Path focus;
+
+    @Override
+    public Integer call() throws Exception {
+      LayerSample.Kind k = LayerSample.Kind.parse(kind);
+      new OutputCheck().input("--focus", focus).outputFolder("--out", out).check();
+      Map<String, Double> errors =
+          focus == null ? Map.of() : SampleManifest.focus(Checks.inputFile("--focus", focus));
+      if (java.nio.file.Files.exists(out.resolve(SampleManifest.FILE))) {
+        throw new BadInputException(
+            "--out "
+                + out
+                + " already holds a sample ("
+                + SampleManifest.FILE
+                + "); choose another folder");
+      }
+      try {
+        java.nio.file.Files.createDirectories(out);
+      } catch (java.io.IOException e) {
+        throw IoErrors.failure("create the folder", out, e, "choose another --out");
+      }
+      PrintWriter w = spec.commandLine().getOut();
+      long[] totals = new long[3];
+      try (java.io.BufferedWriter manifest = SampleManifest.create(out)) {
+        LayerSample.draw(
+            count,
+            seed,
+            k,
+            errors,
+            (entry, model) -> {
+              try {
+                OnnxIo.write(model, out.resolve(entry.file()));
+                manifest.write(SampleManifest.line(entry));
+                manifest.newLine();
+              } catch (java.io.IOException e) {
+                throw new UncheckedIOException(
+                    "cannot write " + out + "/" + SampleManifest.FILE, e);
+              }
+              totals[0]++;
+              totals[1] += entry.macs();
+              totals[2] += entry.params();
+            });
+      }
+      w.printf(
+          Locale.ROOT,
+          "wrote %d %s-layer networks to %s (%s): %.1f M MACs, %,d parameters in all%n",
+          totals[0],
+          k == LayerSample.Kind.SINGLE ? "single" : "multi",
+          out,
+          SampleManifest.FILE,
+          totals[1] / 1e6,
+          totals[2]);
       return 0;
     }
   }

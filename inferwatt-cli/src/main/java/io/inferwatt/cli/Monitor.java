@@ -24,8 +24,9 @@ import java.util.Locale;
  * statistics since the start (current, mean, min, max, energy by the trapezoid rule, a trend of
  * per-second means), the text views, and, when asked, a Prometheus endpoint with {@code
  * hw_power_watts} gauges and {@code hw_energy_joules_total} counters (OpenTelemetry's {@code
- * hw.power} and {@code hw.energy} in Prometheus naming) per board and rail. One thread calls {@link
- * #pump()} and the views; the HTTP server's threads read only the metric registry.
+ * hw.power} and {@code hw.energy} in Prometheus naming) per board and rail, with a {@code
+ * simulated} label ({@code "true"} on a virtual board). One thread calls {@link #pump()} and the
+ * views; the HTTP server's threads read only the metric registry.
  */
 final class Monitor implements AutoCloseable {
 
@@ -41,6 +42,7 @@ final class Monitor implements AutoCloseable {
     double sumMw;
     long n;
     double energyMwNs;
+    long firstNs = Long.MIN_VALUE;
     long lastNs = Long.MIN_VALUE;
     double secondSumMw;
     long secondN;
@@ -97,7 +99,7 @@ final class Monitor implements AutoCloseable {
           Gauge.builder()
               .name("hw_power_watts")
               .help("Instantaneous power of a rail, W" + (simulated ? " (simulated)" : ""))
-              .labelNames("board", "rail")
+              .labelNames("board", "rail", "simulated")
               .register(registry);
       Counter energy =
           Counter.builder()
@@ -105,11 +107,12 @@ final class Monitor implements AutoCloseable {
               .help(
                   "Energy of a rail since the monitor started, J"
                       + (simulated ? " (simulated)" : ""))
-              .labelNames("board", "rail")
+              .labelNames("board", "rail", "simulated")
               .register(registry);
+      String sim = Boolean.toString(simulated);
       for (RailStat s : rails) {
-        s.powerW = power.labelValues(board, s.rail.name());
-        s.energyJ = energy.labelValues(board, s.rail.name());
+        s.powerW = power.labelValues(board, s.rail.name(), sim);
+        s.energyJ = energy.labelValues(board, s.rail.name(), sim);
         s.energyJ.inc(0);
       }
       try {
@@ -173,6 +176,9 @@ final class Monitor implements AutoCloseable {
       }
       RailStat s = rails.get(i);
       double added = 0;
+      if (s.firstNs == Long.MIN_VALUE) {
+        s.firstNs = sample.tNs();
+      }
       if (s.lastNs != Long.MIN_VALUE && !Double.isNaN(s.lastMw)) {
         added = (sample.tNs() - s.lastNs) * (s.lastMw + p) / 2;
         s.energyMwNs += added;
@@ -226,7 +232,7 @@ final class Monitor implements AutoCloseable {
     lines.add(
         String.format(
             Locale.ROOT,
-            "%-22s %10s %10s %10s %10s %12s  %s%s",
+            "%-22s %10s %10s %10s %10s %12s  %-24s%s",
             "rail",
             "now mW",
             "mean mW",
@@ -234,19 +240,20 @@ final class Monitor implements AutoCloseable {
             "max mW",
             "energy J",
             "trend (1 s)",
-            simulated ? "   [simulated]" : ""));
+            simulated ? "  [simulated]" : ""));
     for (RailStat s : rails) {
       lines.add(
           String.format(
               Locale.ROOT,
-              "%-22s %10.1f %10.1f %10.1f %10.1f %12.4f  %s",
+              "%-22s %10.1f %10.1f %10.1f %10.1f %12.4f  %-24s%s",
               s.rail.name() + (s.rail.total() ? " (total)" : ""),
               s.lastMw,
               s.meanMw(),
               s.n == 0 ? Double.NaN : s.minMw,
               s.n == 0 ? Double.NaN : s.maxMw,
               s.energyJ(),
-              trend(s)));
+              trend(s),
+              simulated ? "  [simulated]" : ""));
     }
     for (SourceStats st : logger.stats()) {
       lines.add(
@@ -280,7 +287,7 @@ final class Monitor implements AutoCloseable {
               s.n == 0 ? Double.NaN : s.minMw,
               s.n == 0 ? Double.NaN : s.maxMw,
               s.energyJ(),
-              simulated ? "  (simulated)" : ""));
+              simulated ? "  [simulated]" : ""));
     }
     return lines;
   }

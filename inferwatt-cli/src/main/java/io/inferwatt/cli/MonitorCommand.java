@@ -4,10 +4,11 @@ import io.inferwatt.core.BadInputException;
 import io.inferwatt.hardware.sensors.AbsentSource;
 import io.inferwatt.hardware.sensors.PowerSources;
 import io.inferwatt.hardware.sensors.SourceStats;
+import io.inferwatt.study.boards.Board;
+import io.inferwatt.study.boards.Boards;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,7 +30,9 @@ import picocli.CommandLine.Spec;
       "Per rail: current, mean, min/max, energy since the start and a trend line. Refreshes in",
       "place on a terminal, prints plain lines once a second otherwise (a pipe, CI). With",
       "--prometheus, serves /metrics with hw_power_watts and hw_energy_joules_total per board and",
-      "rail; nothing listens otherwise."
+      "rail (label simulated=\"true\" on a virtual board); nothing listens otherwise.",
+      "--board sim:nano shows the virtual Jetson Nano where there is no sensor: every number",
+      "is simulated and labelled [simulated]."
     })
 public final class MonitorCommand implements Callable<Integer> {
 
@@ -62,13 +65,22 @@ public final class MonitorCommand implements Callable<Integer> {
   @Option(
       names = "--board",
       paramLabel = "NAME",
-      description = "the board label of the metrics (default: ${DEFAULT-VALUE})")
+      description =
+          "the board whose sensors to show, also the metrics' board label: local (this machine's"
+              + " sensors under --root), jetson, linux-cpu, or sim:nano (the virtual Jetson Nano"
+              + " running mobilenetv2; every number [simulated]); default: ${DEFAULT-VALUE}")
   String board = "local";
 
   @Option(
       names = "--plain",
       description = "plain lines even on a terminal (default: plain when not a terminal)")
   boolean plain;
+
+  @Option(
+      names = "--ansi",
+      description =
+          "refresh in place even when the output is not a terminal (e.g. under watch or script)")
+  boolean ansiAlways;
 
   /** Parses {@code HOST:PORT}; the host may be a bracketed IPv6 address. */
   static InetSocketAddress address(String s) {
@@ -104,20 +116,25 @@ public final class MonitorCommand implements Callable<Integer> {
     if (period != null && period.isNegative()) {
       throw new BadInputException("--period " + LogCommand.format(period) + " is negative");
     }
+    if (plain && ansiAlways) {
+      throw new BadInputException("--plain and --ansi contradict each other: choose one");
+    }
+    Board b = Boards.get(board);
     InetSocketAddress addr = prometheus == null ? null : address(prometheus);
     PrintWriter out = spec.commandLine().getOut();
-    boolean ansi = !plain && System.console() != null && !"dumb".equals(System.getenv("TERM"));
+    boolean ansi =
+        ansiAlways || (!plain && System.console() != null && !"dumb".equals(System.getenv("TERM")));
     try {
-      monitor(addr, out, ansi);
+      monitor(b, addr, out, ansi);
     } finally {
       finished.countDown(); // after the summary and the sensors' close: a Ctrl-C hook waits for it
     }
     return 0;
   }
 
-  private void monitor(InetSocketAddress addr, PrintWriter out, boolean ansi)
+  private void monitor(Board b, InetSocketAddress addr, PrintWriter out, boolean ansi)
       throws InterruptedException {
-    try (PowerSources.Discovery found = PowerSources.discover(root.path)) {
+    try (PowerSources.Discovery found = b.sensors(root.path)) {
       if (found.present().isEmpty()) {
         StringBuilder why = new StringBuilder();
         for (AbsentSource a : found.absent()) {
@@ -126,7 +143,7 @@ public final class MonitorCommand implements Callable<Integer> {
         throw new BadInputException(
             "no power sensor under " + root + why + " (inferwatt sensors --root DIR says more)");
       }
-      try (Monitor m = new Monitor(found.present(), period, board, addr, false)) {
+      try (Monitor m = new Monitor(found.present(), period, b.name(), addr, b.simulated())) {
         if (m.port() >= 0) {
           out.println(
               "serving http://"
@@ -173,21 +190,13 @@ public final class MonitorCommand implements Callable<Integer> {
       long start = System.nanoTime();
       long end = duration == null ? Long.MAX_VALUE : start + duration.toNanos();
       long nextShow = start + 1_000_000_000L;
-      int shown = 0;
+      MonitorScreen screen = new MonitorScreen(out, ansi);
       while (!stop.get() && System.nanoTime() - end < 0) {
         Thread.sleep(50);
         m.pump();
         if (System.nanoTime() - nextShow >= 0) {
           nextShow += 1_000_000_000L;
-          List<String> lines = ansi ? m.table() : m.plainLines();
-          if (ansi && shown > 0) {
-            out.print("\033[" + shown + "A"); // back to the table's first line
-          }
-          for (String l : lines) {
-            out.println(ansi ? "\033[2K" + l : l);
-          }
-          shown = lines.size();
-          out.flush();
+          screen.show(ansi ? m.table() : m.plainLines());
         }
       }
     } finally {

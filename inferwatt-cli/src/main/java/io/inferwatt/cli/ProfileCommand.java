@@ -64,7 +64,9 @@ final class ProfileCommand implements Callable<Integer> {
 
   @Parameters(
       paramLabel = "MODEL | -- COMMAND",
-      description = "an ONNX file, or with --engine command the runner's command line")
+      description =
+          "an ONNX file (on sim:nano: its layers derived from the graph), or with --engine"
+              + " command the runner's command line")
   List<String> positional = new ArrayList<>();
 
   @Mixin RootOption root;
@@ -108,7 +110,8 @@ final class ProfileCommand implements Callable<Integer> {
       names = "--model",
       defaultValue = "mobilenetv2",
       description =
-          "network: mobilenetv1, mobilenetv2, resnet18, resnet50 (default: ${DEFAULT-VALUE})")
+          "sim:nano's network: a family of models list, optionally -wWIDTH-rRES"
+              + " (default: ${DEFAULT-VALUE})")
   String model;
 
   @Option(
@@ -236,7 +239,7 @@ final class ProfileCommand implements Callable<Integer> {
     long runnerTimeoutNs = Checks.durationNs("--runner-timeout", runnerTimeout);
     AnalysisOptions analysis = AnalyzeCommand.options(minSamples, mapping, null);
     boolean modelFile = !"command".equals(engine) && !positional.isEmpty();
-    if (modelFile && !"sim:nano".equals(board)) { // the virtual Nano refuses any file itself
+    if (modelFile) {
       Checks.inputFile("the model file", Path.of(positional.get(0)));
     }
     OutputCheck outputs =

@@ -8,8 +8,21 @@ import io.inferwatt.core.model.ModelName;
 import io.inferwatt.core.model.NetworkSpec;
 import io.inferwatt.core.model.Workload;
 import io.inferwatt.engines.models.Zoo;
+import io.inferwatt.engines.onnx.LayerGraph;
+import io.inferwatt.engines.onnx.LayerSample;
+import io.inferwatt.engines.onnx.Networks;
+import io.inferwatt.engines.onnx.OnnxIo;
+import io.inferwatt.engines.onnx.OnnxModel;
+import io.inferwatt.engines.onnx.SampleManifest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The engine settings of a study ({@code model}, {@code batch}, {@code mode}, {@code input}) and
@@ -21,7 +34,11 @@ import java.util.Map;
  *   <li>{@code NET-prefixN}: the first N layers of a zoo network;
  *   <li>{@code NET-layerI}: layer I of a zoo network (0 = its input reformat) alone, as a
  *       single-layer network behind its own input reformat (paper §III.D);
- *   <li>{@code conv-kK-sS-cINxOUT-HxW}: one convolution (paper Fig. 11).
+ *   <li>{@code conv-kK-sS-cINxOUT-HxW}: one convolution (paper Fig. 11);
+ *   <li>a path ending in {@code .onnx}: that file, its layers derived from its graph ({@link
+ *       LayerGraph}); relative to the working folder;
+ *   <li>in a sweep, {@code sample:DIR}: every model of a sample written by {@code models sample}
+ *       (its {@code manifest.csv}).
  * </ul>
  */
 public final class Models {
@@ -47,6 +64,17 @@ public final class Models {
    * @throws IllegalArgumentException naming the forms a model may take
    */
   public static NetworkSpec network(String name) {
+    if (name != null && name.endsWith(".onnx")) {
+      return file(name);
+    }
+    Optional<LayerSample.Member> member = LayerSample.member(name);
+    if (member.isPresent()) {
+      return LayerGraph.derive(LayerSample.build(member.get(), false), name);
+    }
+    Optional<Networks.Variant> variant = Networks.variant(name);
+    if (variant.isPresent() && !Zoo.names().contains(name)) {
+      return Zoo.network(name);
+    }
     ModelName form = ModelName.parse(name).orElse(null);
     if (form instanceof ModelName.Conv c) {
       return Zoo.singleConv(
@@ -79,7 +107,85 @@ public final class Models {
             + name
             + "' is not one of "
             + String.join(", ", Zoo.names())
-            + ", NET-prefixN, NET-layerI or conv-kK-sS-cINxOUT-HxW");
+            + " (-wWIDTH-rRES), NET-prefixN, NET-layerI, conv-kK-sS-cINxOUT-HxW,"
+            + " sample-KIND-nN-sSEED-iI or FILE.onnx");
+  }
+
+  /** Derived layer lists of model files, by path, size and modification time. */
+  private static final Map<String, NetworkSpec> FILES = new ConcurrentHashMap<>();
+
+  private static NetworkSpec file(String name) {
+    Path p = Path.of(name);
+    if (!Files.isRegularFile(p)) {
+      throw new BadInputException("model " + name + ": no such file");
+    }
+    String key;
+    try {
+      key = p.toAbsolutePath() + "|" + Files.size(p) + "|" + Files.getLastModifiedTime(p);
+    } catch (IOException e) {
+      throw new BadInputException("model " + name + ": cannot read it (" + e.getMessage() + ")");
+    }
+    NetworkSpec cached = FILES.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    OnnxModel m;
+    try {
+      m = OnnxIo.read(p);
+    } catch (UncheckedIOException e) {
+      throw new BadInputException("model " + name + ": cannot read it (" + e.getMessage() + ")");
+    }
+    NetworkSpec n = LayerGraph.derive(m, name);
+    if (FILES.size() < 4096) {
+      FILES.put(key, n);
+    }
+    return n;
+  }
+
+  /** {@code sample:KIND:COUNT:SEED}: a sample drawn by the plan itself. */
+  private static final java.util.regex.Pattern DRAWN =
+      java.util.regex.Pattern.compile("(single|multi):(\\d{1,6}):(\\d{1,18})");
+
+  /** The prefix of a sweep's model value that names a sample (a folder, or KIND:COUNT:SEED). */
+  public static final String SAMPLE = "sample:";
+
+  /**
+   * {@code values} with every {@code sample:DIR} replaced by the sample's model files ({@code
+   * DIR/FILE.onnx}, in the manifest's order); a sample that cannot be read is a problem.
+   */
+  static List<String> expandSamples(String sweep, List<String> values, List<String> problems) {
+    if (values.stream().noneMatch(v -> v.startsWith(SAMPLE))) {
+      return values;
+    }
+    List<String> out = new ArrayList<>();
+    for (String v : values) {
+      if (!v.startsWith(SAMPLE)) {
+        out.add(v);
+        continue;
+      }
+      String dir = v.substring(SAMPLE.length());
+      java.util.regex.Matcher drawn = DRAWN.matcher(dir);
+      if (drawn.matches()) {
+        try {
+          out.addAll(
+              LayerSample.members(
+                  LayerSample.Kind.parse(drawn.group(1)),
+                  Integer.parseInt(drawn.group(2)),
+                  Long.parseLong(drawn.group(3))));
+        } catch (IllegalArgumentException e) {
+          problems.add("sweep " + sweep + ": " + v + ": " + e.getMessage());
+        }
+        continue;
+      }
+      try {
+        for (String f : SampleManifest.files(Path.of(dir))) {
+          out.add(dir.endsWith("/") ? dir + f : dir + "/" + f);
+        }
+      } catch (IllegalArgumentException e) {
+        problems.add("sweep " + sweep + ": " + e.getMessage());
+      }
+    }
+    return out;
   }
 
   /** The workload of a configuration's engine settings. */

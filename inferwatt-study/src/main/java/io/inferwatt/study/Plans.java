@@ -398,6 +398,9 @@ public final class Plans {
       }
       return all;
     }
+    if (key.equals(Models.MODEL)) {
+      values = Models.expandSamples(sweep, values, problems);
+    }
     List<String> out = new ArrayList<>();
     Set<String> seen = new LinkedHashSet<>();
     for (String v : values) {

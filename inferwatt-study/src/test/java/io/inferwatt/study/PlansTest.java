@@ -80,7 +80,7 @@ class PlansTest {
     assertThatThrownBy(() -> expand(parses))
         .hasMessageContaining("t: 8 problems")
         .hasMessageContaining("engine 'tensorrt' is not one of sim")
-        .hasMessageContaining("model 'mobilenetv9' is not one of mobilenetv1")
+        .hasMessageContaining("model 'mobilenetv9' is not one of densenet121")
         .hasMessageContaining("base: cpu.cores 9 is not one of 1, 2, 3, 4")
         .hasMessageContaining("sweep a: cpu.freq_khz 1 is not one of 102000, 204000")
         .hasMessageContaining("sweep a: gpu.freq_hz 5 is not one of 76800000")
@@ -188,8 +188,13 @@ class PlansTest {
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of("..", "plans"), "*.yaml")) {
       for (Path p : ds) {
         Plan plan = Plans.load(p);
+        boolean sim = plan.board().equals("sim:nano");
         assertThat(
-                Plans.expand(plan, "sim:nano", List.of("sim"), VirtualNano.create(1).knobs())
+                Plans.expand(
+                        plan,
+                        plan.board(),
+                        List.of(sim ? "sim" : "onnxruntime"),
+                        sim ? VirtualNano.create(1).knobs() : List.of())
                     .configurations())
             .as(p.toString())
             .isNotEmpty();

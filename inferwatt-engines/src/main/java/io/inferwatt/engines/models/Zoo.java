@@ -4,6 +4,7 @@ import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.model.LayerSpec;
 import io.inferwatt.core.model.ModelName;
 import io.inferwatt.core.model.NetworkSpec;
+import io.inferwatt.engines.onnx.LayerGraph;
 import io.inferwatt.engines.onnx.Networks;
 import java.util.List;
 
@@ -11,15 +12,16 @@ import java.util.List;
  * The built-in networks, as an engine like TensorRT runs them: each convolution with its batch norm
  * and activation fused into one {@code Conv} (or {@code DepthwiseConv}) layer, residual {@code Add}
  * layers, {@code Pool}, a {@code Shuffle} (flatten) before the fully connected {@code Gemm}, and an
- * input {@code Reformat} first. Inputs are 3×224×224 and outputs 1000 classes. The catalogue is
- * {@link Networks}: each layer list is derived from that network's ONNX graph ({@link
- * GraphLayers}), so the virtual board runs the same networks as the real ones.
+ * input {@code Reformat} first. Inputs are 3×224×224 unless a name asks for another resolution, and
+ * outputs 1000 classes. The catalogue is {@link Networks} (the paper's four networks and the other
+ * families): each layer list is derived from that network's ONNX graph ({@link LayerGraph}), so the
+ * virtual board runs the same networks as the real ones.
  *
- * <p>Architectures follow torchvision (MobileNetV2, ResNet18, ResNet50 v1.5) and Howard et al. 2017
- * (MobileNetV1, α = 1, last depthwise stride 1). Parameters count conv weights, batch-norm scale
- * and shift and FC weight and bias; MACs count convolutions and the FC layer only, so they equal
- * the published counts (MobileNetV1 4,231,976 / 568.7 M; MobileNetV2 3,504,872 / 300.8 M; ResNet18
- * 11,689,512 / 1,814.1 M; ResNet50 25,557,032 / 4,089.2 M).
+ * <p>Architectures follow torchvision (MobileNetV2, ResNet18, ResNet50 v1.5, the other families)
+ * and Howard et al. 2017 (MobileNetV1, α = 1, last depthwise stride 1). Parameters count conv
+ * weights, batch-norm scale and shift and FC weight and bias; MACs count convolutions and the FC
+ * layer only, so they equal the published counts (MobileNetV1 4,231,976 / 568.7 M; MobileNetV2
+ * 3,504,872 / 300.8 M; ResNet18 11,689,512 / 1,814.1 M; ResNet50 25,557,032 / 4,089.2 M).
  */
 public final class Zoo {
 
@@ -33,18 +35,24 @@ public final class Zoo {
   }
 
   /**
-   * A built-in network at 3×224×224.
+   * A built-in network, at 3×224×224 unless its name says otherwise.
    *
-   * @param name one of {@link #names()}, case-insensitive
+   * @param name one of {@link #names()}, case-insensitive, optionally with {@code -wWIDTH} (width
+   *     multiplier) and {@code -rRESOLUTION} (input size)
    * @throws IllegalArgumentException for an unknown name (the message lists the known ones)
    */
   public static NetworkSpec network(String name) {
-    String key = name == null ? null : name.toLowerCase(java.util.Locale.ROOT);
-    if (!NAMES.contains(key)) {
-      throw new BadInputException(
-          "network '" + name + "' is not one of " + String.join(", ", NAMES));
-    }
-    return GraphLayers.derive(Networks.structure(key));
+    Networks.Variant v =
+        Networks.variant(name)
+            .orElseThrow(
+                () ->
+                    new BadInputException(
+                        "network '"
+                            + name
+                            + "' is not one of "
+                            + String.join(", ", NAMES)
+                            + " (optionally -wWIDTH and -rRESOLUTION)"));
+    return LayerGraph.derive(Networks.structure(v.name()));
   }
 
   /**
@@ -98,10 +106,8 @@ public final class Zoo {
               + w);
     }
     String name = new ModelName.Conv(kernel, stride, inChannels, outChannels, h, w).name();
-    return new NetBuilder(name, inChannels, h, w)
-        .reformat("input_reformat")
-        .conv("conv", kernel, stride, outChannels, false, true)
-        .build();
+    return LayerGraph.derive(
+        Networks.singleConvStructure(name, kernel, stride, inChannels, outChannels, h, w), name);
   }
 
   /**

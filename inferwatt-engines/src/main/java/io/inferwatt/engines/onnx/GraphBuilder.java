@@ -38,6 +38,7 @@ final class GraphBuilder {
   private final List<Tensor> initializers = new ArrayList<>();
   private final List<ValueInfo> inputs = new ArrayList<>();
   private final Map<String, long[]> shapes = new HashMap<>();
+  private final java.util.Set<String> usedNames = new java.util.HashSet<>();
   private final boolean weights;
   private int tensorCount;
   private long weightBytes;
@@ -92,7 +93,7 @@ final class GraphBuilder {
       String x, int outChannels, int kernel, int stride, int pad, int groups, boolean bias) {
     long[] s = shapes.get(x);
     long inChannels = s[1];
-    String where = graphName + ", " + nodeName("Conv");
+    String where = where("Conv");
     LayerLimits.channels(where, "output channels", outChannels);
     LayerLimits.kernel(where, kernel, stride, s[2], s[3], pad);
     if (groups < 1 || inChannels % groups != 0 || outChannels % groups != 0) {
@@ -167,7 +168,7 @@ final class GraphBuilder {
 
   String maxPool(String x, int kernel, int stride, int pad) {
     long[] s = shapes.get(x);
-    LayerLimits.kernel(graphName + ", " + nodeName("MaxPool"), kernel, stride, s[2], s[3], pad);
+    LayerLimits.kernel(where("MaxPool"), kernel, stride, s[2], s[3], pad);
     long h = (s[2] + 2L * pad - kernel) / stride + 1;
     long w = (s[3] + 2L * pad - kernel) / stride + 1;
     return add(
@@ -221,6 +222,192 @@ final class GraphBuilder {
         Attribute.ofInt("transB", 1));
   }
 
+  /**
+   * A convolution whose output is {@code ceil(size / stride)} in each dimension (TensorFlow's
+   * "same" padding, the extra pad at the end), with or without bias.
+   */
+  String convSame(String x, int outChannels, int kernel, int stride, int groups, boolean bias) {
+    long[] s = shapes.get(x);
+    long ph = samePad(s[2], kernel, stride);
+    long pw = samePad(s[3], kernel, stride);
+    if (ph == 2 * (ph / 2) && pw == 2 * (pw / 2) && ph == pw) {
+      return conv(x, outChannels, kernel, stride, (int) ph / 2, groups, bias);
+    }
+    long inChannels = s[1];
+    String where = where("Conv");
+    LayerLimits.channels(where, "output channels", outChannels);
+    LayerLimits.kernel(where, kernel, stride, s[2], s[3], (kernel - 1) / 2);
+    LayerLimits.elements(where, "the weights", outChannels, inChannels / groups, kernel, kernel);
+    long fanIn = inChannels / groups * kernel * kernel;
+    String name = nodeName("Conv");
+    String w = weight(name + ".weight", fanIn, outChannels, inChannels / groups, kernel, kernel);
+    List<String> in = new ArrayList<>(List.of(x, w));
+    if (bias) {
+      in.add(weight(name + ".bias", fanIn, outChannels));
+    }
+    long h = (s[2] + ph - kernel) / stride + 1;
+    long wd = (s[3] + pw - kernel) / stride + 1;
+    LayerLimits.elements(where, "the output", s[0], outChannels, h, wd);
+    return add(
+        name,
+        "Conv",
+        in,
+        new long[] {s[0], outChannels, h, wd},
+        Attribute.ofInts("dilations", 1, 1),
+        Attribute.ofInt("group", groups),
+        Attribute.ofInts("kernel_shape", kernel, kernel),
+        Attribute.ofInts("pads", ph / 2, pw / 2, ph - ph / 2, pw - pw / 2),
+        Attribute.ofInts("strides", stride, stride));
+  }
+
+  private static long samePad(long size, int kernel, int stride) {
+    long out = (size + stride - 1) / stride;
+    return Math.max(0, (out - 1) * stride + kernel - size);
+  }
+
+  String sigmoid(String x) {
+    return add(nodeName("Sigmoid"), "Sigmoid", List.of(x), shapes.get(x));
+  }
+
+  String hardSigmoid(String x) {
+    return add(
+        nodeName("HardSigmoid"),
+        "HardSigmoid",
+        List.of(x),
+        shapes.get(x),
+        Attribute.ofFloat("alpha", 1f / 6),
+        Attribute.ofFloat("beta", 0.5f));
+  }
+
+  /** Hard swish as exporters write it for opset 13: {@code x · HardSigmoid(x)}. */
+  String hardSwish(String x) {
+    return mul(x, hardSigmoid(x));
+  }
+
+  /** Swish (SiLU), as exporters write it: {@code x · Sigmoid(x)}. */
+  String swish(String x) {
+    return mul(x, sigmoid(x));
+  }
+
+  /** An element-wise product; the second operand may broadcast (N×C×1×1 gates). */
+  String mul(String a, String b) {
+    long[] sa = shapes.get(a);
+    long[] sb = shapes.get(b);
+    long[] out = sa.length >= sb.length ? sa : sb;
+    return add(nodeName("Mul"), "Mul", List.of(a, b), out);
+  }
+
+  /** A 2-D average pool, padding {@code pad}. */
+  String averagePool(String x, int kernel, int stride, int pad) {
+    long[] s = shapes.get(x);
+    LayerLimits.kernel(where("AveragePool"), kernel, stride, s[2], s[3], pad);
+    long h = (s[2] + 2L * pad - kernel) / stride + 1;
+    long w = (s[3] + 2L * pad - kernel) / stride + 1;
+    return add(
+        nodeName("AveragePool"),
+        "AveragePool",
+        List.of(x),
+        new long[] {s[0], s[1], h, w},
+        Attribute.ofInts("kernel_shape", kernel, kernel),
+        Attribute.ofInts("pads", pad, pad, pad, pad),
+        Attribute.ofInts("strides", stride, stride));
+  }
+
+  /** A max pool whose output size rounds up (PyTorch's {@code ceil_mode=True}). */
+  String maxPoolCeil(String x, int kernel, int stride, int pad) {
+    long[] s = shapes.get(x);
+    LayerLimits.kernel(where("MaxPool"), kernel, stride, s[2], s[3], pad);
+    long[] out = {
+      s[0], s[1], ceilOut(s[2], kernel, stride, pad), ceilOut(s[3], kernel, stride, pad)
+    };
+    return add(
+        nodeName("MaxPool"),
+        "MaxPool",
+        List.of(x),
+        out,
+        Attribute.ofInt("ceil_mode", 1),
+        Attribute.ofInts("kernel_shape", kernel, kernel),
+        Attribute.ofInts("pads", pad, pad, pad, pad),
+        Attribute.ofInts("strides", stride, stride));
+  }
+
+  private static long ceilOut(long size, int k, int s, int p) {
+    long o = (size + 2L * p - k + s - 1) / s + 1;
+    return (o - 1) * s >= size + p ? o - 1 : o;
+  }
+
+  /** Concatenation along the channels. */
+  String concat(String... xs) {
+    long[] out = shapes.get(xs[0]).clone();
+    for (int i = 1; i < xs.length; i++) {
+      out[1] += shapes.get(xs[i])[1];
+    }
+    return add(nodeName("Concat"), "Concat", List.of(xs), out, Attribute.ofInt("axis", 1));
+  }
+
+  /** A reshape to {@code dims} (a constant shape tensor; 0 copies, -1 infers). */
+  String reshape(String x, long... dims) {
+    long[] s = shapes.get(x);
+    long total = 1;
+    for (long d : s) {
+      total *= d;
+    }
+    long[] out = dims.clone();
+    long known = 1;
+    int minus = -1;
+    for (int i = 0; i < out.length; i++) {
+      if (out[i] == 0) {
+        out[i] = s[i];
+      }
+      if (out[i] == -1) {
+        minus = i;
+      } else {
+        known *= out[i];
+      }
+    }
+    if (minus >= 0) {
+      out[minus] = total / known;
+    }
+    String name = nodeName("Reshape");
+    String shape = name + ".shape";
+    initializers.add(Tensor.int64s(shape, List.of((long) dims.length), dims));
+    return add(name, "Reshape", List.of(x, shape), out);
+  }
+
+  String transpose(String x, long... perm) {
+    long[] s = shapes.get(x);
+    long[] out = new long[s.length];
+    for (int i = 0; i < s.length; i++) {
+      out[i] = s[(int) perm[i]];
+    }
+    return add(nodeName("Transpose"), "Transpose", List.of(x), out, Attribute.ofInts("perm", perm));
+  }
+
+  /** ShuffleNet's channel shuffle of {@code groups} groups: reshape, transpose, reshape. */
+  String channelShuffle(String x, int groups) {
+    long[] s = shapes.get(x);
+    String y = reshape(x, s[0], groups, s[1] / groups, s[2], s[3]);
+    y = transpose(y, 0, 2, 1, 3, 4);
+    return reshape(y, s[0], s[1], s[2], s[3]);
+  }
+
+  /** The channels {@code [from, to)} of {@code x} (a {@code Slice} with constant bounds). */
+  String sliceChannels(String x, long from, long to) {
+    long[] s = shapes.get(x);
+    String name = nodeName("Slice");
+    initializers.add(Tensor.int64s(name + ".starts", List.of(1L), new long[] {from}));
+    initializers.add(Tensor.int64s(name + ".ends", List.of(1L), new long[] {to}));
+    initializers.add(Tensor.int64s(name + ".axes", List.of(1L), new long[] {1}));
+    long[] out = s.clone();
+    out[1] = to - from;
+    return add(name, "Slice", List.of(x, name + ".starts", name + ".ends", name + ".axes"), out);
+  }
+
+  String softmax(String x) {
+    return add(
+        nodeName("Softmax"), "Softmax", List.of(x), shapes.get(x), Attribute.ofInt("axis", -1));
+  }
+
   /** The model with {@code outputs} as graph outputs. */
   OnnxModel build(String... outputs) {
     List<ValueInfo> outs = new ArrayList<>();
@@ -241,11 +428,24 @@ final class GraphBuilder {
 
   // ------------------------------------------------------------------ helpers
 
+  /** Where a problem is, for messages: the graph and the layer (or node) being built. */
+  private String where(String op) {
+    return graphName + ", " + (layer == null ? nodeName(op) : "layer " + layer);
+  }
+
   private String nodeName(String op) {
-    return layer == null ? op + "_" + nodes.size() : layer + "/" + op;
+    if (layer == null) {
+      return op + "_" + nodes.size();
+    }
+    String n = layer + "/" + op;
+    for (int k = 1; usedNames.contains(n); k++) {
+      n = layer + "/" + op + "_" + k;
+    }
+    return n;
   }
 
   private String add(String name, String op, List<String> in, long[] outShape, Attribute... attrs) {
+    usedNames.add(name);
     String out = "t" + tensorCount++;
     nodes.add(new Node(name, op, "", in, List.of(out), List.of(attrs)));
     shapes.put(out, outShape.clone());
@@ -260,7 +460,7 @@ final class GraphBuilder {
   private String uniform(String name, float lo, float hi, long... dims) {
     long n = LayerLimits.elements(graphName, name, dims);
     weightBytes += 4 * n;
-    if (weightBytes > LayerLimits.MAX_ONNX_BYTES) {
+    if (weights && weightBytes > LayerLimits.MAX_ONNX_BYTES) { // a structure is never written
       throw new BadInputException(
           graphName
               + ": the weights reach "

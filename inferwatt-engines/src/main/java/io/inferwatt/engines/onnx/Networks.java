@@ -10,17 +10,46 @@ import java.util.Locale;
  * same file. Latency and power do not depend on trained weight values, only on shapes and data
  * flow; the weights are scaled so that activations stay finite (see {@code docs/models.md}).
  *
- * <p>Architectures follow torchvision exactly: parameter and MAC counts equal the published ones.
- * Every full network takes {@code input} of shape 1×3×224×224 and gives logits of shape 1×1000 (no
- * softmax; use {@link OnnxGraphs#withBatch} for other batch sizes).
+ * <p>Architectures follow torchvision: at width 1 and 224 pixels the parameter and MAC counts of
+ * the four paper networks equal the published ones; the other families are in {@link Families}.
+ * Every full network takes {@code input} of shape 1×3×R×R (R = 224 unless asked) and gives logits
+ * of shape 1×1000 (no softmax; use {@link OnnxGraphs#withBatch} for other batch sizes).
  */
 public final class Networks {
 
   /** The input tensor's name in every model built here. */
   public static final String INPUT = "input";
 
-  private static final List<String> NAMES =
-      List.of("mobilenetv1", "mobilenetv2", "resnet18", "resnet50");
+  private static final List<String> NAMES = Families.NAMES;
+
+  /** The resolution a network is built at unless its name says otherwise. */
+  public static final int RESOLUTION = 224;
+
+  /**
+   * A network name with its build parameters: {@code FAMILY[-wWIDTH][-rRESOLUTION]}, e.g. {@code
+   * mobilenetv3small-w0.5-r160}.
+   *
+   * @param family one of {@link #names()}
+   * @param width the width multiplier (channels scaled, rounded to a multiple of 8)
+   * @param resolution input height and width in pixels
+   */
+  public record Variant(String family, double width, int resolution) {
+    /** The canonical name: the family alone at width 1 and resolution 224. */
+    public String name() {
+      String w = width == 1 ? "" : "-w" + trim(width);
+      String r = resolution == RESOLUTION ? "" : "-r" + resolution;
+      return family + w + r;
+    }
+
+    private static String trim(double d) {
+      String t = String.format(Locale.ROOT, "%.4f", d);
+      return t.replaceAll("0+$", "").replaceAll("\\.$", "");
+    }
+  }
+
+  private static final java.util.regex.Pattern VARIANT =
+      java.util.regex.Pattern.compile(
+          "([a-z0-9]+)(?:-w(\\d{1,3}(?:\\.\\d{1,4})?))?(?:-r(\\d{1,5}))?");
 
   private Networks() {}
 
@@ -30,29 +59,95 @@ public final class Networks {
   }
 
   /**
-   * Builds a network by name ({@code mobilenetv1}, {@code mobilenetv2}, {@code resnet18}, {@code
-   * resnet50}; case and dashes ignored).
+   * The network a name stands for, if it is one: a family name, optionally with {@code -wWIDTH} and
+   * {@code -rRESOLUTION}.
+   */
+  public static java.util.Optional<Variant> variant(String name) {
+    if (name == null) {
+      return java.util.Optional.empty();
+    }
+    java.util.regex.Matcher m = VARIANT.matcher(name.toLowerCase(Locale.ROOT));
+    if (!m.matches()) {
+      String k = key(name);
+      return Families.ALL.containsKey(k)
+          ? java.util.Optional.of(new Variant(k, 1, RESOLUTION))
+          : java.util.Optional.empty();
+    }
+    String family = key(m.group(1));
+    if (!Families.ALL.containsKey(family)) {
+      return java.util.Optional.empty();
+    }
+    double w = m.group(2) == null ? 1 : Double.parseDouble(m.group(2));
+    int r = m.group(3) == null ? RESOLUTION : Integer.parseInt(m.group(3));
+    return java.util.Optional.of(new Variant(family, w, r));
+  }
+
+  /**
+   * Builds a network by name ({@link #names()}, case and dashes ignored, or a {@link Variant} name)
+   * with random weights from {@code seed}.
    *
    * @throws BadInputException for an unknown name (the message lists the known ones)
    */
   public static OnnxModel build(String name, long seed) {
-    return switch (key(name)) {
-      case "mobilenetv1" -> mobileNetV1(seed);
-      case "mobilenetv2" -> mobileNetV2(seed);
-      case "resnet18" -> resNet18(seed);
-      case "resnet50" -> resNet50(seed);
-      default -> throw unknown(name);
-    };
+    Variant v = variant(name).orElseGet(() -> new Variant(known(name), 1, RESOLUTION));
+    return build(v.family(), seed, v.width(), v.resolution());
+  }
+
+  /**
+   * Builds a family at a width multiplier and input resolution, with random weights from {@code
+   * seed}.
+   *
+   * @param width channels multiplier, 0.125 to 4
+   * @param resolution input height and width, 32 to 1024
+   * @throws BadInputException for an unknown family or a width or resolution out of range
+   */
+  public static OnnxModel build(String family, long seed, double width, int resolution) {
+    Variant v = checked(family, width, resolution);
+    return Families.ALL
+        .get(v.family())
+        .build(new GraphBuilder(v.name(), seed), new Families.Scale(width, resolution));
+  }
+
+  /**
+   * A network's graph without weight values (each initializer holds its shape only): what {@link
+   * io.inferwatt.engines.models.Zoo} derives the layer list from, cheaply. {@code name} may be a
+   * {@link Variant} name.
+   */
+  public static OnnxModel structure(String name) {
+    Variant v = variant(name).orElseGet(() -> new Variant(known(name), 1, RESOLUTION));
+    checked(v.family(), v.width(), v.resolution());
+    return Families.ALL
+        .get(v.family())
+        .build(GraphBuilder.structure(v.name()), new Families.Scale(v.width(), v.resolution()));
+  }
+
+  private static Variant checked(String family, double width, int resolution) {
+    String k = known(family);
+    if (!(width >= 0.125 && width <= 4)) {
+      throw new BadInputException("width multiplier " + width + " is not in 0.125..4");
+    }
+    if (resolution < 32 || resolution > 1024) {
+      throw new BadInputException("resolution " + resolution + " is not in 32..1024");
+    }
+    return new Variant(k, width, resolution);
+  }
+
+  private static String known(String name) {
+    String k = key(name);
+    if (!Families.ALL.containsKey(k)) {
+      throw unknown(name);
+    }
+    return k;
   }
 
   /** MobileNetV1 (α = 1): 4,231,976 parameters, 568.7 M MACs. */
   public static OnnxModel mobileNetV1(long seed) {
-    return mobileNetV1(new GraphBuilder("mobilenetv1", seed));
+    return build("mobilenetv1", seed);
   }
 
-  private static OnnxModel mobileNetV1(GraphBuilder g) {
-    String x = g.input(INPUT, 1, 3, 224, 224);
-    x = g.layer("conv0").relu(g.batchNorm(g.conv(x, 32, 3, 2, 1)));
+  static OnnxModel mobileNetV1(GraphBuilder g, Families.Scale sc) {
+    String x = Families.input(g, sc);
+    x = g.layer("conv0").relu(g.batchNorm(g.conv(x, sc.ch(32), 3, 2, 1)));
     int[][] dwStridePwOut = {
       {1, 64}, {2, 128}, {1, 128}, {2, 256}, {1, 256}, {2, 512}, {1, 512}, {1, 512}, {1, 512},
       {1, 512}, {1, 512}, {2, 1024}, {1, 1024}
@@ -61,19 +156,19 @@ public final class Networks {
       int[] b = dwStridePwOut[i];
       int c = (int) g.shape(x)[1];
       x = g.layer("block" + (i + 1) + ".dw").relu(g.batchNorm(g.conv(x, c, 3, b[0], c)));
-      x = g.layer("block" + (i + 1) + ".pw").relu(g.batchNorm(g.conv(x, b[1], 1, 1, 1)));
+      x = g.layer("block" + (i + 1) + ".pw").relu(g.batchNorm(g.conv(x, sc.ch(b[1]), 1, 1, 1)));
     }
     return head(g, x);
   }
 
   /** MobileNetV2 (torchvision, width 1.0): 3,504,872 parameters, 300.8 M MACs. */
   public static OnnxModel mobileNetV2(long seed) {
-    return mobileNetV2(new GraphBuilder("mobilenetv2", seed));
+    return build("mobilenetv2", seed);
   }
 
-  private static OnnxModel mobileNetV2(GraphBuilder g) {
-    String x = g.input(INPUT, 1, 3, 224, 224);
-    x = g.layer("conv0").relu6(g.batchNorm(g.conv(x, 32, 3, 2, 1)));
+  static OnnxModel mobileNetV2(GraphBuilder g, Families.Scale sc) {
+    String x = Families.input(g, sc);
+    x = g.layer("conv0").relu6(g.batchNorm(g.conv(x, sc.ch(32), 3, 2, 1)));
     int[][] tcns = {
       {1, 16, 1, 1},
       {6, 24, 2, 2},
@@ -89,37 +184,39 @@ public final class Networks {
         int stride = r == 0 ? s[3] : 1;
         int in = (int) g.shape(x)[1];
         int hidden = in * s[0];
+        int out = sc.ch(s[1]);
         String p = "block" + block++ + ".";
         String y = x;
         if (s[0] != 1) {
           y = g.layer(p + "expand").relu6(g.batchNorm(g.conv(y, hidden, 1, 1, 1)));
         }
         y = g.layer(p + "dw").relu6(g.batchNorm(g.conv(y, hidden, 3, stride, hidden)));
-        y = g.layer(p + "project").batchNorm(g.conv(y, s[1], 1, 1, 1));
-        x = stride == 1 && in == s[1] ? g.layer(p + "add").add(x, y) : y;
+        y = g.layer(p + "project").batchNorm(g.conv(y, out, 1, 1, 1));
+        x = stride == 1 && in == out ? g.layer(p + "add").add(x, y) : y;
       }
     }
-    x = g.layer("conv_last").relu6(g.batchNorm(g.conv(x, 1280, 1, 1, 1)));
+    int last = sc.width() > 1 ? sc.ch(1280) : 1280;
+    x = g.layer("conv_last").relu6(g.batchNorm(g.conv(x, last, 1, 1, 1)));
     return head(g, x);
   }
 
   /** ResNet18 (torchvision): 11,689,512 parameters, 1,814.1 M MACs. */
   public static OnnxModel resNet18(long seed) {
-    return resNet(new GraphBuilder("resnet18", seed), new int[] {2, 2, 2, 2}, false);
+    return build("resnet18", seed);
   }
 
   /** ResNet50 v1.5 (torchvision): 25,557,032 parameters, 4,089.2 M MACs. */
   public static OnnxModel resNet50(long seed) {
-    return resNet(new GraphBuilder("resnet50", seed), new int[] {3, 4, 6, 3}, true);
+    return build("resnet50", seed);
   }
 
-  private static OnnxModel resNet(GraphBuilder g, int[] blocks, boolean bottleneck) {
-    String x = g.input(INPUT, 1, 3, 224, 224);
-    x = g.layer("conv1").relu(g.batchNorm(g.conv(x, 64, 7, 2, 3, 1, false)));
+  static OnnxModel resNet(GraphBuilder g, Families.Scale sc, int[] blocks, boolean bottleneck) {
+    String x = Families.input(g, sc);
+    x = g.layer("conv1").relu(g.batchNorm(g.conv(x, sc.ch(64), 7, 2, 3, 1, false)));
     x = g.layer("maxpool").maxPool(x, 3, 2, 1);
     int[] widths = {64, 128, 256, 512};
     for (int stage = 0; stage < 4; stage++) {
-      int w = widths[stage];
+      int w = sc.ch(widths[stage]);
       int out = bottleneck ? 4 * w : w;
       for (int b = 0; b < blocks[stage]; b++) {
         int stride = b == 0 && stage > 0 ? 2 : 1;
@@ -151,28 +248,17 @@ public final class Networks {
     return g.build(x);
   }
 
-  /**
-   * A network's graph without weight values (each initializer holds its shape only): what {@link
-   * io.inferwatt.engines.models.Zoo} derives the layer list from, cheaply.
-   */
-  public static OnnxModel structure(String name) {
-    String key = key(name);
-    return switch (key) {
-      case "mobilenetv1" -> mobileNetV1(GraphBuilder.structure(key));
-      case "mobilenetv2" -> mobileNetV2(GraphBuilder.structure(key));
-      case "resnet18" -> resNet(GraphBuilder.structure(key), new int[] {2, 2, 2, 2}, false);
-      case "resnet50" -> resNet(GraphBuilder.structure(key), new int[] {3, 4, 6, 3}, true);
-      default -> throw unknown(name);
-    };
-  }
-
   private static String key(String name) {
     return name.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
   }
 
   private static BadInputException unknown(String name) {
     return new BadInputException(
-        "network '" + name + "' is not one of " + String.join(", ", NAMES));
+        "network '"
+            + name
+            + "' is not one of "
+            + String.join(", ", NAMES)
+            + " (optionally -wWIDTH and -rRESOLUTION, e.g. mobilenetv2-w0.5-r160)");
   }
 
   // ------------------------------------------------------------------ single layers
@@ -207,6 +293,19 @@ public final class Networks {
     GraphBuilder g = new GraphBuilder(name, seed);
     String x = g.input(INPUT, 1, in, size, size);
     return g.build(g.conv(x, out, kernel, stride, groups));
+  }
+
+  /**
+   * The structure (no weight values) of one convolution with bias, named {@code layer} "conv", on a
+   * 1×{@code in}×{@code h}×{@code w} input, padded so that the output is {@code ceil(size /
+   * stride)} (the extra pad at the end): what the virtual board's {@code conv-k...} networks derive
+   * from.
+   */
+  public static OnnxModel singleConvStructure(
+      String name, int kernel, int stride, int in, int out, int h, int w) {
+    GraphBuilder g = GraphBuilder.structure(name);
+    String x = g.input(INPUT, 1, in, h, w);
+    return g.build(g.layer("conv").convSame(x, out, kernel, stride, 1, true));
   }
 
   /** Layer types {@link #layer} builds. */

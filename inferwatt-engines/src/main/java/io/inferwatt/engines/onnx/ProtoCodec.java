@@ -62,11 +62,14 @@ final class ProtoCodec {
   private static final int ATTR_S = 4;
   private static final int ATTR_FLOATS = 7;
   private static final int ATTR_INTS = 8;
+  private static final int ATTR_T = 5;
   private static final int ATTR_TYPE = 20;
   // TensorProto
   private static final int TENSOR_DIMS = 1;
   private static final int TENSOR_DATA_TYPE = 2;
-  // 4 float_data and 5 int32_data are left to pass through in the encoded bytes
+  // 4 float_data and 5 int32_data pass through in the encoded bytes; read only as numbers
+  private static final int TENSOR_FLOAT_DATA = 4;
+  private static final int TENSOR_INT32_DATA = 5;
   private static final int TENSOR_INT64_DATA = 7;
   private static final int TENSOR_NAME = 8;
   private static final int TENSOR_RAW_DATA = 9;
@@ -434,6 +437,82 @@ final class ProtoCodec {
     }
     return new Tensor(name, dataType, dims, bytes);
   }
+
+  /**
+   * The tensor of an encoded {@code TENSOR} attribute (a {@code Constant} node's value), or null.
+   */
+  static Tensor attributeTensor(byte[] encodedAttribute) {
+    if (encodedAttribute == null) {
+      return null;
+    }
+    try {
+      CodedInputStream in = CodedInputStream.newInstance(encodedAttribute);
+      int tag;
+      while ((tag = in.readTag()) != 0) {
+        if (WireFormat.getTagFieldNumber(tag) == ATTR_T) {
+          return readTensor(in.readByteArray());
+        }
+        in.skipField(tag);
+      }
+      return null;
+    } catch (IOException e) {
+      throw new IllegalStateException("malformed attribute: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The values of a FLOAT, INT32 or INT64 tensor as doubles (from {@code raw_data} or the typed
+   * field), or null for another type or a count that does not match its dims.
+   */
+  static double[] decodeNumbers(Tensor t) {
+    int count = (int) t.elements();
+    if (t.dataType() == OnnxModel.INT64) {
+      long[] v = decodeInt64Values(t.encoded(), count);
+      double[] d = new double[count];
+      for (int i = 0; i < count; i++) {
+        d[i] = v[i];
+      }
+      return d;
+    }
+    if (t.dataType() != OnnxModel.FLOAT && t.dataType() != INT32) {
+      return null;
+    }
+    boolean isFloat = t.dataType() == OnnxModel.FLOAT;
+    try {
+      CodedInputStream in = CodedInputStream.newInstance(t.encoded());
+      double[] out = new double[count];
+      int n = 0;
+      int tag;
+      int typed = isFloat ? TENSOR_FLOAT_DATA : TENSOR_INT32_DATA;
+      while ((tag = in.readTag()) != 0) {
+        int field = WireFormat.getTagFieldNumber(tag);
+        if (field == TENSOR_RAW_DATA) {
+          ByteBuffer b = ByteBuffer.wrap(in.readByteArray()).order(ByteOrder.LITTLE_ENDIAN);
+          while (b.remaining() >= 4 && n < count) {
+            out[n++] = isFloat ? b.getFloat() : b.getInt();
+          }
+        } else if (field == typed && WireFormat.getTagWireType(tag) == LEN) {
+          int limit = in.pushLimit(in.readRawVarint32());
+          while (in.getBytesUntilLimit() > 0 && n < count) {
+            out[n++] = isFloat ? in.readFloat() : in.readInt32();
+          }
+          in.popLimit(limit);
+        } else if (field == typed) {
+          double v = isFloat ? in.readFloat() : in.readInt32();
+          if (n < count) {
+            out[n++] = v;
+          }
+        } else {
+          in.skipField(tag);
+        }
+      }
+      return n == count ? out : null;
+    } catch (IOException e) {
+      throw new IllegalStateException("malformed tensor: " + e.getMessage(), e);
+    }
+  }
+
+  private static final int INT32 = 6;
 
   /** The INT64 values of an encoded tensor, from {@code raw_data} or {@code int64_data}. */
   static long[] decodeInt64Values(byte[] encoded, int count) {

@@ -38,7 +38,7 @@ class LayerLimitsTest {
                 + " use a kernel of at most 3");
     // 3 × 30 000 × 30 000 = 2.7·10⁹ input values
     assertThatThrownBy(() -> Zoo.singleConv(1, 1, 3, 3, 30_000, 30_000))
-        .hasMessageContaining("the input would hold 3×30000×30000 = 2.70e+09 values");
+        .hasMessageContaining("the input would hold 1×3×30000×30000 = 2.70e+09 values");
     // at the limits it builds
     assertThat(Zoo.singleConv(5, 1, 3, 65_536, 8, 8).layers().get(1).outputShape())
         .containsExactly(65_536, 8, 8);

@@ -97,12 +97,16 @@ class ZooTest {
 
   @Test
   void namesAreListedAndUnknownOnesRefused() {
-    assertThat(Zoo.names()).containsExactly("mobilenetv1", "mobilenetv2", "resnet18", "resnet50");
+    assertThat(Zoo.names())
+        .contains("mobilenetv1", "mobilenetv2", "resnet18", "resnet50", "vgg16", "googlenet")
+        .isSorted();
     assertThat(Zoo.network("MobileNetV2").name()).isEqualTo("mobilenetv2");
-    assertThatThrownBy(() -> Zoo.network("vgg16"))
+    assertThat(Zoo.network("mobilenetv2-w0.5-r160").name()).isEqualTo("mobilenetv2-w0.5-r160");
+    assertThat(Zoo.network("mobilenetv2-w0.5-r160").inputShape()).containsExactly(3, 160, 160);
+    assertThatThrownBy(() -> Zoo.network("alexnet"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("vgg16")
-        .hasMessageContaining("mobilenetv1, mobilenetv2, resnet18, resnet50");
+        .hasMessageContaining("alexnet")
+        .hasMessageContaining("mobilenetv1, mobilenetv2");
   }
 
   @Test

@@ -96,7 +96,7 @@ class NetworksTest {
         .hasMessageContaining("groups 4");
     assertThatThrownBy(() -> Networks.layer("Softsign", 4, 4, 1, 1))
         .hasMessageContaining("Softsign");
-    assertThatThrownBy(() -> Networks.build("vgg16", 1)).hasMessageContaining("mobilenetv2");
+    assertThatThrownBy(() -> Networks.build("alexnet", 1)).hasMessageContaining("mobilenetv2");
   }
 
   @Test

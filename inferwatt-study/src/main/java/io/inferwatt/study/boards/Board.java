@@ -34,8 +34,9 @@ public interface Board {
   List<Knob> knobs(Host host);
 
   /**
-   * The power sensors found under {@code root} (open: close the discovery after use); none for the
-   * virtual board, whose sensor is simulated inside its recorder.
+   * The power sensors found under {@code root} (open: close the discovery after use), for the live
+   * tools ({@code monitor}, the measurement API); the virtual board's is its simulated sensor on
+   * the monotonic clock (its recorder simulates its own inside each recording).
    */
   PowerSources.Discovery sensors(Path root);
 

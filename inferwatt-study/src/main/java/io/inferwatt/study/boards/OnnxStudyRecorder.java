@@ -6,6 +6,7 @@ import io.inferwatt.core.model.ModelName;
 import io.inferwatt.core.model.Protocol;
 import io.inferwatt.core.model.Workload;
 import io.inferwatt.engines.feed.SampleFeed;
+import io.inferwatt.engines.onnx.LayerSample;
 import io.inferwatt.engines.onnx.Networks;
 import io.inferwatt.engines.onnx.OnnxIo;
 import io.inferwatt.engines.onnx.OnnxModel;
@@ -77,7 +78,7 @@ final class OnnxStudyRecorder implements io.inferwatt.hardware.Recorder, AutoClo
               + " cannot be built as ONNX files for a real board; "
               + "available: "
               + String.join(", ", Networks.names())
-              + " and conv-kK-sS-cINxOUT-HxH");
+              + ", conv-kK-sS-cINxOUT-HxH and existing FILE.onnx");
     }
   }
 
@@ -99,7 +100,10 @@ final class OnnxStudyRecorder implements io.inferwatt.hardware.Recorder, AutoClo
   }
 
   private static boolean buildable(String name) {
-    return Networks.names().contains(name) || squareConv(name).isPresent();
+    return Networks.variant(name).isPresent()
+        || LayerSample.member(name).isPresent()
+        || squareConv(name).isPresent()
+        || name.endsWith(".onnx") && Files.isRegularFile(Path.of(name));
   }
 
   @Override
@@ -145,14 +149,20 @@ final class OnnxStudyRecorder implements io.inferwatt.hardware.Recorder, AutoClo
   }
 
   private Path model(String name) {
+    if (name.endsWith(".onnx")) {
+      return Path.of(name); // a model file, as the plan names it
+    }
     Path file = cache.resolve(name + "-seed" + seed + ".onnx");
     if (Files.isRegularFile(file)) {
       return file;
     }
     OnnxModel m;
     Optional<ModelName.Conv> c = squareConv(name);
-    if (Networks.names().contains(name)) {
+    Optional<LayerSample.Member> member = LayerSample.member(name);
+    if (Networks.variant(name).isPresent()) {
       m = Networks.build(name, seed);
+    } else if (member.isPresent()) {
+      m = LayerSample.build(member.get(), true); // the sample's own seed, as models sample writes
     } else if (c.isPresent()) {
       ModelName.Conv k = c.get();
       m =

@@ -1,12 +1,18 @@
 package io.inferwatt.study.boards;
 
 import io.inferwatt.core.BadInputException;
+import io.inferwatt.core.model.ExecutionMode;
+import io.inferwatt.core.model.InputKind;
+import io.inferwatt.core.model.NetworkSpec;
+import io.inferwatt.core.model.Workload;
 import io.inferwatt.engines.models.Zoo;
+import io.inferwatt.engines.sim.LiveSensor;
 import io.inferwatt.engines.sim.SensorConfig;
 import io.inferwatt.engines.sim.VirtualNano;
 import io.inferwatt.hardware.Knob;
 import io.inferwatt.hardware.knobs.Host;
 import io.inferwatt.hardware.sensors.PowerSources;
+import io.inferwatt.study.Models;
 import io.inferwatt.study.Plan;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,11 +20,17 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * {@code sim:nano}: the virtual Jetson Nano, which runs its built-in networks in virtual time. Its
+ * {@code sim:nano}: the virtual Jetson Nano, which runs its built-in networks, or the layers
+ * derived from any ONNX file ({@link io.inferwatt.engines.onnx.LayerGraph}), in virtual time. Its
  * knobs are its own (they touch no machine) and every number it gives is simulated.
  */
 final class VirtualBoard implements Board {
   static final String NAME = "sim:nano";
+
+  /** The network the live sensor's board runs, and its seed. */
+  static final String LIVE_MODEL = "mobilenetv2";
+
+  private static final long LIVE_SEED = 1;
 
   @Override
   public String name() {
@@ -47,7 +59,12 @@ final class VirtualBoard implements Board {
 
   @Override
   public PowerSources.Discovery sensors(Path root) {
-    return new PowerSources.Discovery(List.of(), List.of());
+    // the live sensor of the board running the default network back to back (monitor, the API);
+    // a recording simulates its sensor inside the recorder instead
+    Workload w =
+        new Workload(Zoo.network(LIVE_MODEL), 1, ExecutionMode.SYNC, InputKind.FIXED_RANDOM);
+    return new PowerSources.Discovery(
+        List.of(LiveSensor.of(VirtualNano.create(LIVE_SEED), w, LIVE_SEED)), List.of());
   }
 
   @Override
@@ -60,17 +77,24 @@ final class VirtualBoard implements Board {
   public Boards.Opened openProfile(Boards.ProfileRequest r) {
     boolean command = "command".equals(r.engine());
     boolean file = !command && !r.positional().isEmpty();
-    if (file || command || (r.engine() != null && !r.engine().equals("sim"))) {
+    if (command || (r.engine() != null && !r.engine().equals("sim"))) {
       throw new BadInputException(
           "the virtual Jetson Nano runs its built-in networks (--model "
               + String.join("|", Zoo.names())
-              + "); a model file or a runner needs a real board: --board local");
+              + ") or an ONNX file with its own engine; a runner or engine "
+              + r.engine()
+              + " needs a real board: --board local");
+    }
+    if (file && r.positional().size() != 1) {
+      throw new BadInputException(
+          "one model file, not " + r.positional().size() + ": " + String.join(" ", r.positional()));
     }
     if (!(r.sensorWindowMs() >= 0)) {
       throw new BadInputException("sensor window " + r.sensorWindowMs() + " ms is negative");
     }
     VirtualNano nano =
         VirtualNano.create(r.seed(), new SensorConfig(Math.round(r.sensorWindowMs() * 1e6)));
-    return new Boards.Opened(nano, nano, Zoo.network(r.model()), () -> {}, Optional.empty());
+    NetworkSpec network = file ? Models.network(r.positional().get(0)) : Zoo.network(r.model());
+    return new Boards.Opened(nano, nano, network, () -> {}, Optional.empty());
   }
 }

@@ -1,0 +1,580 @@
+package io.inferwatt.engines.onnx;
+
+import io.inferwatt.core.BadInputException;
+import io.inferwatt.core.model.LayerSpec;
+import io.inferwatt.core.model.NetworkSpec;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.BiConsumer;
+
+/**
+ * Training networks drawn from the layer space by a seeded space-filling design: the categorical
+ * part (which layer, which fused batch norm and activation, which block) is stratified, each
+ * stratum gets its share of the count, and inside a stratum the continuous part (kernel 1–7, stride
+ * 1–2, channels 8–1024 and input size 7–224 on a log scale, Gemm features 8–4096) is a Latin
+ * hypercube: every dimension's range cut into as many bins as the stratum has models, each bin used
+ * once, a random point inside it.
+ *
+ * <p>{@link Kind#SINGLE} networks hold one layer (a convolution with its batch norm and activation
+ * counts as one, as an engine fuses it); {@link Kind#MULTI} ones are small blocks of 2 to 6 layers
+ * (convolution chains, inverted residuals with squeeze-excitation, residual pairs, inception-like
+ * branches, channel shuffles, classifier heads), so that neighbour effects and fusion are seen.
+ *
+ * <p>Adaptive resampling: with per-type errors ({@code layer_type,median_abs_error_pct}, as {@code
+ * fit} writes them), a stratum's share is multiplied by its layer type's error over the mean error
+ * (clipped to 0.25–4), so the next sample draws more where the current model errs most.
+ *
+ * <p>Each layer is kept small enough for a training run: at most {@link #MAX_WEIGHTS} weights (the
+ * output channels shrink) and {@link #MAX_MACS} multiply-accumulates or {@link #MAX_ELEMENTS}
+ * elements per tensor (the input size shrinks), so no file passes 8 MB.
+ */
+public final class LayerSample {
+
+  /** Most weights of one sampled layer (8 MB of floats). */
+  public static final long MAX_WEIGHTS = 2_000_000;
+
+  /** Most multiply-accumulates of one sampled layer. */
+  public static final long MAX_MACS = 400_000_000;
+
+  /** Most elements of one activation tensor. */
+  public static final long MAX_ELEMENTS = 2_000_000;
+
+  /** Single layers or small blocks. */
+  public enum Kind {
+    SINGLE,
+    MULTI;
+
+    public static Kind parse(String s) {
+      return switch (s.toLowerCase(Locale.ROOT)) {
+        case "single" -> SINGLE;
+        case "multi" -> MULTI;
+        default -> throw new BadInputException("kind " + s + " is not one of single, multi");
+      };
+    }
+  }
+
+  /**
+   * One drawn network, as the manifest lists it.
+   *
+   * @param file the file name in the sample's folder
+   * @param kind single or multi
+   * @param stratum the categorical cell it was drawn in
+   * @param layerType the type of its main layer (as {@link LayerGraph} names it)
+   * @param kernel kernel size, 0 where none
+   * @param stride stride, 0 where none
+   * @param inChannels input channels (Gemm: input features)
+   * @param outChannels output channels (Gemm: output features)
+   * @param size input height and width, 0 for Gemm
+   * @param layers engine layers (with the input reformat)
+   * @param macs multiply-accumulates per input
+   * @param params parameters
+   */
+  public record Entry(
+      String file,
+      String kind,
+      String stratum,
+      String layerType,
+      int kernel,
+      int stride,
+      int inChannels,
+      int outChannels,
+      int size,
+      int layers,
+      long macs,
+      long params) {}
+
+  /** A stratum: its name, the layer type it trains, its base share. */
+  private record Stratum(String name, String layerType, double share) {}
+
+  private static final List<Stratum> SINGLE =
+      List.of(
+          new Stratum("conv", "Conv", 2),
+          new Stratum("conv-bn-relu", "Conv", 1.5),
+          new Stratum("conv-bn-relu6", "Conv", 0.5),
+          new Stratum("conv-bn-hardswish", "Conv", 0.5),
+          new Stratum("conv-bn-swish", "Conv", 0.5),
+          new Stratum("dwconv-bn-relu", "DepthwiseConv", 1.5),
+          new Stratum("dwconv-bn-swish", "DepthwiseConv", 0.5),
+          new Stratum("gemm", "Gemm", 1),
+          new Stratum("gemm-relu", "Gemm", 0.5),
+          new Stratum("maxpool", "Pool", 0.7),
+          new Stratum("avgpool", "Pool", 0.4),
+          new Stratum("globalavgpool", "Pool", 0.4),
+          new Stratum("add", "Add", 0.6),
+          new Stratum("add-relu", "Add", 0.4),
+          new Stratum("mul", "ElementWise", 0.5),
+          new Stratum("concat", "Concat", 0.7),
+          new Stratum("relu", "Activation", 0.3),
+          new Stratum("clip", "Activation", 0.2),
+          new Stratum("hardswish", "Activation", 0.2),
+          new Stratum("sigmoid", "Activation", 0.2),
+          new Stratum("swish", "Activation", 0.2),
+          new Stratum("batchnorm", "Scale", 0.4),
+          new Stratum("reshape", "Shuffle", 0.4),
+          new Stratum("transpose", "Shuffle", 0.4));
+
+  private static final List<Stratum> MULTI =
+      List.of(
+          new Stratum("conv-chain", "Conv", 1.5),
+          new Stratum("inverted-residual", "DepthwiseConv", 1.5),
+          new Stratum("inverted-residual-se", "DepthwiseConv", 1),
+          new Stratum("basic-residual", "Conv", 1),
+          new Stratum("inception", "Concat", 1),
+          new Stratum("channel-shuffle", "Shuffle", 0.7),
+          new Stratum("classifier", "Gemm", 0.8));
+
+  private LayerSample() {}
+
+  /** The layer types a sample of {@code kind} trains (for the focus file's check). */
+  public static List<String> layerTypes(Kind kind) {
+    return (kind == Kind.SINGLE ? SINGLE : MULTI)
+        .stream().map(Stratum::layerType).distinct().toList();
+  }
+
+  /**
+   * Draws {@code count} networks and hands each, with its manifest entry, to {@code each} (one at a
+   * time, so that a large sample is never held whole).
+   *
+   * @param focus per layer type, the current model's median absolute error in percent (empty: the
+   *     base shares)
+   * @throws BadInputException for a count outside 1..100000
+   */
+  public static void draw(
+      int count,
+      long seed,
+      Kind kind,
+      Map<String, Double> focus,
+      BiConsumer<Entry, OnnxModel> each) {
+    if (count < 1 || count > 100_000) {
+      throw new BadInputException("count " + count + " is not in 1..100000");
+    }
+    for (Planned p : plan(count, seed, kind, focus)) {
+      String name = String.format(Locale.ROOT, "s%05d-%s", p.index(), p.stratum().name());
+      Built b = build(new GraphBuilder(name, seed * 1_000_003L + p.index()), kind, p);
+      each.accept(b.entry(name + ".onnx"), b.model());
+    }
+  }
+
+  /** One network of a sample, by its place in the design. */
+  private record Planned(int index, Stratum stratum, Point point) {}
+
+  /** A built network with its derived layers. */
+  private record Built(Kind kind, Stratum stratum, Dims dims, NetworkSpec net) {
+    OnnxModel model() {
+      return dims.model();
+    }
+
+    Entry entry(String file) {
+      return new Entry(
+          file,
+          kind.name().toLowerCase(Locale.ROOT),
+          stratum.name(),
+          stratum.layerType(),
+          dims.kernel(),
+          dims.stride(),
+          dims.in(),
+          dims.out(),
+          dims.size(),
+          net.layers().size(),
+          net.macs(),
+          net.layers().stream().mapToLong(LayerSpec::params).sum());
+    }
+  }
+
+  /** The design: every network's stratum and point, in drawing order (cheap: nothing is built). */
+  private static List<Planned> plan(int count, long seed, Kind kind, Map<String, Double> focus) {
+    List<Stratum> strata = kind == Kind.SINGLE ? SINGLE : MULTI;
+    int[] perStratum = allocate(strata, count, focus);
+    SplittableRandom random = new SplittableRandom(seed);
+    List<Planned> out = new java.util.ArrayList<>(count);
+    for (int s = 0; s < strata.size(); s++) {
+      int n = perStratum[s];
+      if (n == 0) {
+        continue;
+      }
+      double[][] lhs = latinHypercube(n, 5, random);
+      for (int i = 0; i < n; i++) {
+        out.add(new Planned(out.size(), strata.get(s), new Point(lhs[i])));
+      }
+    }
+    return out;
+  }
+
+  private static Built build(GraphBuilder g, Kind kind, Planned p) {
+    String st = p.stratum().name();
+    Dims d = kind == Kind.SINGLE ? single(g, st, p.point()) : multi(g, st, p.point());
+    return new Built(kind, p.stratum(), d, LayerGraph.derive(d.model()));
+  }
+
+  /**
+   * A network of a sample named in a plan: {@code sample-KIND-nCOUNT-sSEED-iINDEX}, network INDEX
+   * of the sample {@code models sample --kind KIND --count COUNT --seed SEED} draws (without a
+   * focus file).
+   *
+   * @param kind single or multi
+   * @param count the sample's size
+   * @param seed the sample's seed
+   * @param index the network's place, 0 to count-1
+   */
+  public record Member(Kind kind, int count, long seed, int index) {
+    /** The name a plan and the measurement base use. */
+    public String name() {
+      return "sample-"
+          + kind.name().toLowerCase(Locale.ROOT)
+          + "-n"
+          + count
+          + "-s"
+          + seed
+          + "-i"
+          + index;
+    }
+  }
+
+  private static final java.util.regex.Pattern MEMBER =
+      java.util.regex.Pattern.compile("sample-(single|multi)-n(\\d{1,6})-s(\\d{1,18})-i(\\d{1,6})");
+
+  /** The sample network {@code name} stands for, if it has that form and is in its sample. */
+  public static java.util.Optional<Member> member(String name) {
+    java.util.regex.Matcher m = name == null ? null : MEMBER.matcher(name);
+    if (m == null || !m.matches()) {
+      return java.util.Optional.empty();
+    }
+    Member r =
+        new Member(
+            Kind.parse(m.group(1)),
+            Integer.parseInt(m.group(2)),
+            Long.parseLong(m.group(3)),
+            Integer.parseInt(m.group(4)));
+    if (r.count() < 1 || r.count() > 100_000 || r.index() >= r.count()) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(r);
+  }
+
+  /** Every member's name of the sample ({@code kind}, {@code count}, {@code seed}). */
+  public static List<String> members(Kind kind, int count, long seed) {
+    if (count < 1 || count > 100_000) {
+      throw new BadInputException("count " + count + " is not in 1..100000");
+    }
+    List<String> names = new java.util.ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      names.add(new Member(kind, count, seed, i).name());
+    }
+    return names;
+  }
+
+  /**
+   * One member of a sample, built alone: with its random weights (the same as {@code models sample}
+   * writes), or as a structure without weight values (enough to derive its layers).
+   */
+  public static OnnxModel build(Member m, boolean weights) {
+    Planned p = plan(m.count(), m.seed(), m.kind(), Map.of()).get(m.index());
+    GraphBuilder g =
+        weights
+            ? new GraphBuilder(m.name(), m.seed() * 1_000_003L + m.index())
+            : GraphBuilder.structure(m.name());
+    return build(g, m.kind(), p).model();
+  }
+
+  /** Each stratum's count: shares (times the focus) by largest remainders, at least one each. */
+  static int[] allocate(List<Stratum> strata, int count, Map<String, Double> focus) {
+    double mean =
+        focus.values().stream()
+            .mapToDouble(Double::doubleValue)
+            .filter(v -> v > 0)
+            .average()
+            .orElse(0);
+    double[] w = new double[strata.size()];
+    double total = 0;
+    for (int i = 0; i < w.length; i++) {
+      Stratum s = strata.get(i);
+      double f = 1;
+      Double err = focus.get(s.layerType());
+      if (mean > 0 && err != null) {
+        f = Math.max(0.25, Math.min(4, err / mean));
+      }
+      w[i] = s.share() * f;
+      total += w[i];
+    }
+    int[] n = new int[w.length];
+    int floor = count >= w.length ? 1 : 0;
+    int left = count - floor * w.length;
+    double[] rem = new double[w.length];
+    int given = 0;
+    for (int i = 0; i < w.length; i++) {
+      double exact = left * w[i] / total;
+      n[i] = floor + (int) exact;
+      rem[i] = exact - (int) exact;
+      given += (int) exact;
+    }
+    for (int k = 0; k < left - given; k++) {
+      int best = 0;
+      for (int i = 1; i < w.length; i++) {
+        if (rem[i] > rem[best]) {
+          best = i;
+        }
+      }
+      n[best]++;
+      rem[best] = -1;
+    }
+    return n;
+  }
+
+  /** {@code n} points in [0,1)^dims, each dimension's n bins used once. */
+  static double[][] latinHypercube(int n, int dims, SplittableRandom random) {
+    double[][] p = new double[n][dims];
+    for (int d = 0; d < dims; d++) {
+      int[] perm = new int[n];
+      for (int i = 0; i < n; i++) {
+        perm[i] = i;
+      }
+      for (int i = n - 1; i > 0; i--) {
+        int j = random.nextInt(i + 1);
+        int t = perm[i];
+        perm[i] = perm[j];
+        perm[j] = t;
+      }
+      for (int i = 0; i < n; i++) {
+        p[i][d] = (perm[i] + random.nextDouble()) / n;
+      }
+    }
+    return p;
+  }
+
+  /** A design point: kernel, stride, input channels, output channels, size, each in [0,1). */
+  private record Point(double[] u) {
+    int kernel() {
+      return 1 + (int) (u[0] * 7);
+    }
+
+    int stride() {
+      return u[1] < 0.5 ? 1 : 2;
+    }
+
+    int in() {
+      return logInt(u[2], 8, 1024);
+    }
+
+    int out() {
+      return logInt(u[3], 8, 1024);
+    }
+
+    int size() {
+      return logInt(u[4], 7, 224);
+    }
+
+    /** A second use of a dimension's coordinate, decorrelated from the first. */
+    double again(int d) {
+      double v = u[d] * 7.31;
+      return v - Math.floor(v);
+    }
+
+    private static int logInt(double u, int lo, int hi) {
+      return (int) Math.round(Math.exp(Math.log(lo) + u * (Math.log(hi) - Math.log(lo))));
+    }
+  }
+
+  /** What was drawn. */
+  private record Dims(OnnxModel model, int kernel, int stride, int in, int out, int size) {}
+
+  private static Dims single(GraphBuilder g, String stratum, Point p) {
+    int k = p.kernel();
+    int stride = p.stride();
+    int in = p.in();
+    int out = p.out();
+    int size = p.size();
+    switch (stratum) {
+      case "gemm", "gemm-relu" -> {
+        int fin = (int) Math.round(Math.exp(Math.log(8) + p.u()[2] * Math.log(512)));
+        int fout = (int) Math.round(Math.exp(Math.log(8) + p.u()[3] * Math.log(512)));
+        fout = (int) Math.max(8, Math.min(fout, MAX_WEIGHTS / fin));
+        String x = g.input(Networks.INPUT, 1, fin);
+        String y = g.layer("fc").gemm(x, fout);
+        if (stratum.equals("gemm-relu")) {
+          y = g.relu(y);
+        }
+        return new Dims(g.build(y), 0, 0, fin, fout, 0);
+      }
+      case "conv", "conv-bn-relu", "conv-bn-relu6", "conv-bn-hardswish", "conv-bn-swish" -> {
+        out = (int) Math.max(8, Math.min(out, MAX_WEIGHTS / ((long) in * k * k)));
+        size = fit(size, (long) k * k * in * out / ((long) stride * stride), Math.max(in, out), k);
+        String x = g.input(Networks.INPUT, 1, in, size, size);
+        boolean bn = !stratum.equals("conv");
+        String y = g.layer("conv").conv(x, out, k, stride, k / 2, 1, !bn);
+        if (bn) {
+          y = act(g, g.batchNorm(y), stratum.substring("conv-bn-".length()));
+        }
+        return new Dims(g.build(y), k, stride, in, out, size);
+      }
+      case "dwconv-bn-relu", "dwconv-bn-swish" -> {
+        size = fit(size, (long) k * k * in / ((long) stride * stride), in, k);
+        String x = g.input(Networks.INPUT, 1, in, size, size);
+        String y = g.layer("dw").batchNorm(g.conv(x, in, k, stride, in));
+        y = act(g, y, stratum.substring("dwconv-bn-".length()));
+        return new Dims(g.build(y), k, stride, in, in, size);
+      }
+      default -> {
+        int c = in;
+        int kp = 2 + (int) (p.u()[0] * 4); // pools: 2..5
+        size = fit(size, 1, 2L * c, Math.max(kp, 1));
+        String x = g.input(Networks.INPUT, 1, c, size, size);
+        // a second operand for the two-input layers: a ReLU of the input, its own layer
+        String other =
+            List.of("add", "add-relu", "concat").contains(stratum) ? g.layer("other").relu(x) : x;
+        String gate =
+            stratum.equals("mul")
+                ? g.layer("gate").sigmoid(g.layer("gate.pool").globalAveragePool(x))
+                : x;
+        g.layer(stratum);
+        String y =
+            switch (stratum) {
+              case "maxpool" -> g.maxPool(x, Math.min(kp, size), stride, Math.min(kp, size) / 2);
+              case "avgpool" -> g.averagePool(x, Math.min(kp, size), stride, 0);
+              case "globalavgpool" -> g.globalAveragePool(x);
+              case "add" -> g.add(x, other);
+              case "add-relu" -> g.relu(g.add(x, other));
+              case "mul" -> g.mul(x, gate);
+              case "concat" -> g.concat(x, other);
+              case "relu" -> g.relu(x);
+              case "clip" -> g.relu6(x);
+              case "hardswish" -> g.hardSwish(x);
+              case "sigmoid" -> g.sigmoid(x);
+              case "swish" -> g.swish(x);
+              case "batchnorm" -> g.batchNorm(x);
+              case "reshape" -> g.reshape(x, 1, -1, (long) size * size);
+              case "transpose" -> g.transpose(x, 0, 2, 3, 1);
+              default -> throw new IllegalStateException("stratum " + stratum);
+            };
+        boolean pool = stratum.endsWith("pool");
+        return new Dims(
+            g.build(y),
+            pool ? (stratum.equals("globalavgpool") ? size : Math.min(kp, size)) : 0,
+            pool ? (stratum.equals("globalavgpool") ? size : stride) : 0,
+            c,
+            c,
+            size);
+      }
+    }
+  }
+
+  private static String act(GraphBuilder g, String x, String act) {
+    return switch (act) {
+      case "relu" -> g.relu(x);
+      case "relu6" -> g.relu6(x);
+      case "hardswish" -> g.hardSwish(x);
+      case "swish" -> g.swish(x);
+      default -> x;
+    };
+  }
+
+  /**
+   * The input size, shrunk until a layer of {@code macsPerPixel} MACs per output pixel and {@code
+   * channels} channels fits {@link #MAX_MACS} and {@link #MAX_ELEMENTS}, and still holds the
+   * kernel.
+   */
+  private static int fit(int size, long macsPerPixel, long channels, int kernel) {
+    int s = size;
+    while (s > kernel
+        && ((long) s * s * macsPerPixel > MAX_MACS || (long) s * s * channels > MAX_ELEMENTS)) {
+      s = Math.max(kernel, s * 7 / 8);
+    }
+    return Math.max(s, 1);
+  }
+
+  private static Dims multi(GraphBuilder g, String stratum, Point p) {
+    int k = 1 + 2 * (int) (p.u()[0] * 3.5); // 1, 3, 5, 7
+    int stride = p.stride();
+    int in = Math.max(8, p.in() / 2);
+    int out = Math.max(8, p.out() / 2);
+    int size = Math.max(8, p.size());
+    long widest = (long) Math.max(in, out) * 6;
+    size = fit(size, (long) 9 * in * out, widest, Math.max(k, 3));
+    String x = g.input(Networks.INPUT, 1, in, size, size);
+    String y;
+    switch (stratum) {
+      case "conv-chain" -> {
+        int depth = 2 + (int) (p.again(3) * 3);
+        y = x;
+        for (int i = 0; i < depth; i++) {
+          int c = i == depth - 1 ? out : Math.max(8, (in + out) / 2);
+          c = (int) Math.max(8, Math.min(c, MAX_WEIGHTS / ((long) g.shape(y)[1] * k * k)));
+          y = g.layer("conv" + i).relu(g.batchNorm(g.conv(y, c, k, i == 0 ? stride : 1, 1)));
+        }
+      }
+      case "inverted-residual", "inverted-residual-se" -> {
+        int expand = 2 + (int) (p.again(2) * 5);
+        int kk = k == 1 ? 3 : k;
+        int hidden = (int) Math.min((long) in * expand, 1024);
+        String a = p.again(4) < 0.5 ? "relu6" : p.again(4) < 0.75 ? "hardswish" : "swish";
+        y = act(g, g.layer("expand").batchNorm(g.conv(x, hidden, 1, 1, 1)), a);
+        y = act(g, g.layer("dw").batchNorm(g.conv(y, hidden, kk, stride, hidden)), a);
+        if (stratum.endsWith("se")) {
+          String pool = g.layer("se.pool").globalAveragePool(y);
+          String f =
+              g.layer("se.fc1").relu(g.conv(pool, Math.max(8, hidden / 4), 1, 1, 0, 1, true));
+          String gate = g.layer("se.fc2").hardSigmoid(g.conv(f, hidden, 1, 1, 0, 1, true));
+          y = g.layer("se.scale").mul(y, gate);
+        }
+        int o = stride == 1 ? in : out;
+        y = g.layer("project").batchNorm(g.conv(y, o, 1, 1, 1));
+        if (stride == 1) {
+          y = g.layer("add").add(x, y);
+        }
+        k = kk;
+      }
+      case "basic-residual" -> {
+        int c = (int) Math.min(in, 512);
+        y = g.layer("conv1").relu(g.batchNorm(g.conv(x, c, 3, 1, 1)));
+        y = g.layer("conv2").batchNorm(g.conv(y, in, 3, 1, 1));
+        y = g.layer("add").relu(g.add(x, y));
+        k = 3;
+        stride = 1;
+        out = in;
+      }
+      case "inception" -> {
+        int b = Math.max(8, out / 4);
+        String b1 = g.layer("b1").relu(g.batchNorm(g.conv(x, b, 1, 1, 1)));
+        String b2 = g.layer("b2.reduce").relu(g.batchNorm(g.conv(x, b, 1, 1, 1)));
+        b2 = g.layer("b2").relu(g.batchNorm(g.conv(b2, b, 3, 1, 1)));
+        String b3 = g.layer("b3.pool").maxPool(x, 3, 1, 1);
+        b3 = g.layer("b3").relu(g.batchNorm(g.conv(b3, b, 1, 1, 1)));
+        y = g.layer("concat").concat(b1, b2, b3);
+        k = 3;
+        stride = 1;
+        out = 3 * b;
+      }
+      case "channel-shuffle" -> {
+        int c = Math.max(8, in / 2 * 2);
+        y = g.layer("pw").relu(g.batchNorm(g.conv(x, c, 1, 1, 1)));
+        y = g.layer("shuffle").channelShuffle(y, 2);
+        y = g.layer("dw").batchNorm(g.conv(y, c, 3, 1, c));
+        k = 3;
+        stride = 1;
+        out = c;
+      }
+      case "classifier" -> {
+        int c = (int) Math.max(8, Math.min(out, MAX_WEIGHTS / ((long) in * 9)));
+        y = g.layer("conv").relu(g.batchNorm(g.conv(x, c, 3, 1, 1)));
+        y = g.layer("pool").globalAveragePool(y);
+        y = g.layer("flatten").flatten(y);
+        int classes = 10 + (int) (p.again(4) * 990);
+        y = g.layer("fc").gemm(y, classes);
+        k = 3;
+        stride = 1;
+        out = classes;
+      }
+      default -> throw new IllegalStateException("stratum " + stratum);
+    }
+    return new Dims(g.build(y), k, stride, in, out, size);
+  }
+
+  /** The strata of a kind, by name, with their layer types (for documentation and tests). */
+  public static Map<String, String> strata(Kind kind) {
+    Map<String, String> m = new LinkedHashMap<>();
+    (kind == Kind.SINGLE ? SINGLE : MULTI).forEach(s -> m.put(s.name(), s.layerType()));
+    return m;
+  }
+}
