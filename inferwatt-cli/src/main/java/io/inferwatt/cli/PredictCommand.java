@@ -3,7 +3,6 @@ package io.inferwatt.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.model.NetworkSpec;
-import io.inferwatt.engines.models.Zoo;
 import io.inferwatt.predict.ModelSet;
 import io.inferwatt.predict.Prediction;
 import io.inferwatt.predict.Predictor;
@@ -51,7 +50,7 @@ import picocli.CommandLine.Spec;
 final class PredictCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "MODEL", description = "an ONNX file or a built-in network name")
+  @Parameters(index = "0", paramLabel = "MODEL", description = "an ONNX file (.onnx) or a network name as plans name them (resnet50, mobilenetv3small-w0.5-r160, ...)")
   String network;
 
   @Mixin DbOption db;
@@ -82,10 +81,11 @@ final class PredictCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path file = Path.of(network);
-    boolean isFile = Files.exists(file) || network.toLowerCase(Locale.ROOT).endsWith(".onnx");
+    boolean isFile = network.toLowerCase(Locale.ROOT).endsWith(".onnx");
     new OutputCheck().input("MODEL", isFile ? file : null).input("--model", modelFile).check();
     ModelSet models = load(db, modelFile, modelId, board);
-    NetworkSpec net = isFile ? Zoo.fromOnnx(file) : Models.network(network);
+    // an ONNX file's layers come from its graph as the virtual board derives them (LayerGraph)
+    NetworkSpec net = Models.network(network);
     boolean simulated = Boards.find(models.board()).map(b -> b.simulated()).orElse(false);
     Map<String, String> given = new LinkedHashMap<>(set);
     if (batch != null) {

@@ -108,6 +108,18 @@ class PredictCliTest {
   }
 
   @Test
+  void anOnnxFileIsPredictedLayerByLayerAsItsNetwork() throws Exception {
+    Path file = dir.resolve("r18.onnx");
+    CliTest.Run b = CliTest.run("models", "build", "resnet18", "--out", file.toString());
+    assertThat(b.code()).as(b.err()).isZero();
+    JsonNode fromFile = CliTest.run("predict", file.toString(), "--db", db, "--format", "json").json();
+    JsonNode byName = CliTest.run("predict", "resnet18", "--db", db, "--format", "json").json();
+    assertThat(fromFile.get("layers").size()).isEqualTo(byName.get("layers").size());
+    assertThat(fromFile.at("/network/latency_ms/value").asDouble())
+        .isEqualTo(byName.at("/network/latency_ms/value").asDouble());
+  }
+
+  @Test
   void aSweepGivesThePredictedOptima() throws Exception {
     CliTest.Run p = CliTest.run("predict", "resnet18", "--db", db, "--sweep", "--format", "json");
     assertThat(p.code()).as(p.err()).isZero();

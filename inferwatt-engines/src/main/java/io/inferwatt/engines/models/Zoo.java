@@ -56,26 +56,6 @@ public final class Zoo {
   }
 
   /**
-   * The layers of the network in an ONNX file, derived from its graph as for the built-in networks.
-   *
-   * @throws BadInputException when the file cannot be read or its graph not derived
-   */
-  public static NetworkSpec fromOnnx(java.nio.file.Path file) {
-    io.inferwatt.engines.onnx.OnnxModel model;
-    try {
-      model = io.inferwatt.engines.onnx.OnnxIo.read(file);
-    } catch (RuntimeException e) {
-      throw new BadInputException("cannot read ONNX model " + file + ": " + e.getMessage());
-    }
-    try {
-      return GraphLayers.derive(model);
-    } catch (RuntimeException e) {
-      throw new BadInputException(
-          "cannot derive the layers of " + file + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
-    }
-  }
-
-  /**
    * A single-convolution network (paper Fig. 11): the input reformat, then one dense convolution
    * with bias, padding {@code (kernel-1)/2} so that the size stays at stride 1 (the output is
    * {@code ceil(h/stride)} × {@code ceil(w/stride)}). Named {@code
