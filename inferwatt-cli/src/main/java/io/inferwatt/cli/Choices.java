@@ -71,10 +71,24 @@ final class Choices {
     }
   }
 
+  /** {@code auto}, {@code window}, {@code paper}, {@code prefix}: {@code profile --mapping}. */
+  static final class LayerMethods extends Names<LayerMethod> {
+    LayerMethods() {
+      super(LayerMethod.class, Names::lower);
+    }
+  }
+
   /** {@code parquet}, {@code csv}. */
   static final class ExportFormats extends Names<ExportFormat> {
     ExportFormats() {
       super(ExportFormat.class, ExportFormat::id);
+    }
+  }
+
+  /** {@code none}, {@code summary}, {@code all}. */
+  static final class KeepRaws extends Names<KeepRaw> {
+    KeepRaws() {
+      super(KeepRaw.class, KeepRaw::id);
     }
   }
 

@@ -41,7 +41,7 @@ import picocli.CommandLine.TypeConversionException;
       "Columns t_ns,read_start_ns,read_end_ns,<rail>_mw,... (monotonic ns, mW).",
       "Ctrl-C stops it and keeps what was recorded."
     })
-public final class LogCommand implements Callable<Integer> {
+final class LogCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 

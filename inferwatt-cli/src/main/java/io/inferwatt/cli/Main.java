@@ -20,6 +20,7 @@ import picocli.CommandLine.IVersionProvider;
     subcommands = {
       ProfileCommand.class,
       AnalyzeCommand.class,
+      ReanalyzeCommand.class,
       RunsCommand.class,
       BenchCommand.class,
       SensorsCommand.class,

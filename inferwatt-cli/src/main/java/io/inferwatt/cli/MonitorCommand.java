@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
       "--board sim:nano shows the virtual Jetson Nano where there is no sensor: every number",
       "is simulated and labelled [simulated]."
     })
-public final class MonitorCommand implements Callable<Integer> {
+final class MonitorCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 

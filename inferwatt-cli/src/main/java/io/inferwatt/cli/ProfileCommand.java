@@ -1,9 +1,12 @@
 package io.inferwatt.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.Phases;
 import io.inferwatt.core.PowerSample;
 import io.inferwatt.core.analysis.AnalysisOptions;
+import io.inferwatt.core.analysis.AnalysisResult;
+import io.inferwatt.core.analysis.Analyzer;
 import io.inferwatt.core.analysis.LayerMapping;
 import io.inferwatt.core.io.EventsJsonl;
 import io.inferwatt.core.io.SamplesCsv;
@@ -14,8 +17,12 @@ import io.inferwatt.core.model.Protocol;
 import io.inferwatt.core.model.Workload;
 import io.inferwatt.engines.feed.ClockAlignment;
 import io.inferwatt.engines.ort.OrtRecorder;
+import io.inferwatt.engines.sim.Truth;
 import io.inferwatt.engines.trt.TrtexecRecorder;
+import io.inferwatt.hardware.EnergyCounter;
 import io.inferwatt.hardware.Recorder;
+import io.inferwatt.study.LayerMethods;
+import io.inferwatt.study.PrefixProfiler;
 import io.inferwatt.study.ProfileResult;
 import io.inferwatt.study.ProfileRunner;
 import io.inferwatt.study.boards.Boards;
@@ -27,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,7 +49,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Measure latency, power and energy per inference and per layer for one configuration.",
-      "Boards: sim:nano (the virtual Jetson Nano; every number it gives is simulated)."
+      "Boards: sim:nano (the virtual Jetson Nano) and sim:gpu (a virtual H100/H200-like GPU"
+          + " read through a simulated NVML); every number they give is simulated, and they show"
+          + " their truth next to it."
     })
 final class ProfileCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -50,11 +60,7 @@ final class ProfileCommand implements Callable<Integer> {
 
   @Mixin FormatOption output;
 
-  @Option(
-      names = "--board",
-      description =
-          "sim:nano (the default without a model file) or local (this machine's power sensors; the default with a model file)")
-  String board;
+  @Mixin BoardOption board;
 
   @Option(
       names = "--engine",
@@ -137,58 +143,9 @@ final class ProfileCommand implements Callable<Integer> {
           "What the network is fed: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   InputKind input;
 
-  @Option(names = "--cores", description = "online CPU cores")
-  Integer cores;
+  @Mixin SettingsOptions settings;
 
-  @Option(names = "--cpu-freq-khz", description = "CPU frequency in kHz")
-  Long cpuFreqKhz;
-
-  @Option(names = "--gpu-freq-hz", description = "GPU frequency in Hz")
-  Long gpuFreqHz;
-
-  @Option(
-      names = "--set",
-      paramLabel = "KNOB=VALUE",
-      description = "any board setting, e.g. --set cpu.cores=1")
-  Map<String, String> set = new LinkedHashMap<>();
-
-  @Option(
-      names = "--warmup",
-      defaultValue = "50",
-      description = "warm-up inferences (default: ${DEFAULT-VALUE})")
-  int warmup;
-
-  @Option(
-      names = "--cycles",
-      defaultValue = "500",
-      description =
-          "inferences in the latency phase and in the power phase (default: ${DEFAULT-VALUE})")
-  int cycles;
-
-  @Option(
-      names = "--layer-cycles",
-      defaultValue = "0",
-      description =
-          "inferences in the layer phase; 0 = as many as the fastest layer needs (default: ${DEFAULT-VALUE})")
-  int layerCycles;
-
-  @Option(
-      names = "--max-layer-cycles",
-      defaultValue = "30000",
-      description = "upper bound for automatic layer cycles (default: ${DEFAULT-VALUE})")
-  int maxLayerCycles;
-
-  @Option(
-      names = "--min-samples",
-      defaultValue = "100",
-      description = "samples wanted on the fastest layer (default: ${DEFAULT-VALUE})")
-  int minSamples;
-
-  @Option(
-      names = "--idle",
-      defaultValue = "2s",
-      description = "idle phase length (default: ${DEFAULT-VALUE})")
-  String idle;
+  @Mixin ProtocolOptions protocol;
 
   @Option(
       names = "--seed",
@@ -206,13 +163,26 @@ final class ProfileCommand implements Callable<Integer> {
   @Option(
       names = "--mapping",
       defaultValue = "auto",
-      converter = Choices.Mappings.class,
-      completionCandidates = Choices.Mappings.class,
-      description = "Layer mapping: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-  LayerMapping mapping;
+      converter = Choices.LayerMethods.class,
+      completionCandidates = Choices.LayerMethods.class,
+      description =
+          "Per-layer method: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). prefix ="
+              + " differential prefix profiling with the energy counter (sim:gpu); auto adds it"
+              + " where the board has an energy counter.")
+  LayerMethod mapping;
+
+  @Option(
+      names = "--prefix-window",
+      defaultValue = "2s",
+      description =
+          "prefix profiling: how long each prefix runs per round (at least 10 counter updates;"
+              + " default: ${DEFAULT-VALUE})")
+  String prefixWindow;
 
   @Option(names = "--no-store", description = "do not store the run")
   boolean noStore;
+
+  @Mixin KeepRawOption keepRaw;
 
   @Option(
       names = "--save-samples",
@@ -230,14 +200,12 @@ final class ProfileCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Checks.nonNegative("--sensor-window-ms", sensorWindowMs, "a window in ms");
     Checks.atLeast("--batch", batch, 1);
-    Checks.atLeast("--warmup", warmup, 0);
-    Checks.atLeast("--cycles", cycles, 0);
-    Checks.atLeast("--layer-cycles", layerCycles, 0);
-    Checks.atLeast("--max-layer-cycles", maxLayerCycles, 0);
+    protocol.checkCounts();
     Checks.atLeast("--threads", threads, 0);
-    long idleNs = Checks.durationNs("--idle", idle);
+    long idleNs = protocol.idleNs();
     long runnerTimeoutNs = Checks.durationNs("--runner-timeout", runnerTimeout);
-    AnalysisOptions analysis = AnalyzeCommand.options(minSamples, mapping, null);
+    AnalysisOptions analysis = AnalyzeCommand.options(protocol.minSamples, mapping.mapping, null);
+    long prefixWindowNs = Checks.durationNs("--prefix-window", prefixWindow);
     boolean modelFile = !"command".equals(engine) && !positional.isEmpty();
     if (modelFile) {
       Checks.inputFile("the model file", Path.of(positional.get(0)));
@@ -254,7 +222,7 @@ final class ProfileCommand implements Callable<Integer> {
     outputs.check();
     Boards.Opened opened =
         Boards.openProfile(
-            board,
+            board.orNull(),
             new Boards.ProfileRequest(
                 engine,
                 positional,
@@ -268,25 +236,17 @@ final class ProfileCommand implements Callable<Integer> {
     Recorder recorder = opened.recorder();
     NetworkSpec net = opened.network();
     Workload workload = new Workload(net, batch, mode, input);
-    Map<String, String> settings = new LinkedHashMap<>();
-    if (cores != null) {
-      settings.put("cpu.cores", cores.toString());
-    }
-    if (cpuFreqKhz != null) {
-      settings.put("cpu.freq_khz", cpuFreqKhz.toString());
-    }
-    if (gpuFreqHz != null) {
-      settings.put("gpu.freq_hz", gpuFreqHz.toString());
-    }
-    settings.putAll(set);
-    Protocol protocol =
-        new Protocol(warmup, cycles, cycles, layerCycles, maxLayerCycles, minSamples, idleNs);
+    Map<String, String> settings = this.settings.settings();
+    Protocol protocol = this.protocol.protocol(idleNs);
     Store store = noStore ? null : db.openOrCreate(); // touch the output first: fail in second 0
     try {
       PrintWriter err = spec.commandLine().getErr();
       Progress progress = new Progress(err, recorder.simulated());
+      prefixOn(opened.engine(), prefixWindowNs); // refused before anything is measured
       ProfileResult result =
           ProfileRunner.run(recorder, workload, settings, protocol, analysis, progress);
+      TruthReport extra =
+          extras(opened.engine(), result, settings, analysis, prefixWindowNs, progress);
       progress.done();
       if (opened.engine() instanceof TrtexecRecorder t) { // where trtexec's clock was placed
         TrtexecRecorder.Report rep = t.lastReport();
@@ -300,10 +260,10 @@ final class ProfileCommand implements Callable<Integer> {
       Long runId =
           store == null
               ? null
-              : store.save(result, clockNotes(opened.engine()), opened.loggerCost());
+              : store.save(result, clockNotes(opened.engine()), opened.loggerCost(), keepRaw.keep);
       // the run is stored first: a side file that cannot be written loses nothing
       saveFiles(result, opened.engine(), net, runId);
-      print(result, runId);
+      print(result, runId, extra);
     } finally {
       opened.close();
       if (store != null) {
@@ -377,7 +337,87 @@ final class ProfileCommand implements Callable<Integer> {
     return m;
   }
 
-  private void print(ProfileResult r, Long runId) throws Exception {
+  /**
+   * The energy counter's and prefix profiling's numbers on a board with an energy counter, and a
+   * virtual board's truth with the errors against it.
+   */
+  private TruthReport extras(
+      Recorder engine,
+      ProfileResult result,
+      Map<String, String> settings,
+      AnalysisOptions analysis,
+      long prefixWindowNs,
+      Recorder.ProgressListener progress) {
+    boolean prefix = prefixOn(engine, prefixWindowNs);
+    PrefixProfiler.Options defaults = PrefixProfiler.Options.defaults();
+    Optional<LayerMethods.SlowSensor> slow =
+        LayerMethods.measure(
+            engine,
+            result,
+            settings,
+            prefix
+                ? Optional.of(
+                    new PrefixProfiler.Options(
+                        prefixWindowNs,
+                        defaults.minRounds(),
+                        defaults.maxRounds(),
+                        defaults.relative(),
+                        defaults.minShare()))
+                : Optional.empty(),
+            progress);
+    Optional<Truth> truth =
+        engine instanceof Truth.Source ts ? ts.lastTruth() : Optional.<Truth>empty();
+    String rail = result.totalRail();
+    List<LayerMethods.Layer> layers = List.of();
+    if (slow.isPresent() || truth.isPresent()) {
+      AnalysisResult a = result.analysis();
+      AnalysisResult paper =
+          a.mapping().method().equals("paper")
+              ? a
+              : Analyzer.analyze(
+                  result.timeline(),
+                  result.simulated(),
+                  analysis.withMapping(LayerMapping.PAPER).withMinSamples(a.minSamplesPerLayer()));
+      layers = LayerMethods.choose(a, paper, slow.flatMap(LayerMethods.SlowSensor::prefix), rail);
+    }
+    final List<LayerMethods.Layer> chosen = layers;
+    Optional<LayerMethods.TruthErrors> errors =
+        truth.map(
+            t ->
+                LayerMethods.against(
+                    t,
+                    rail,
+                    result.analysis(),
+                    slow.flatMap(LayerMethods.SlowSensor::counter),
+                    chosen));
+    return new TruthReport(
+        truth,
+        errors,
+        slow,
+        slow.flatMap(LayerMethods.SlowSensor::prefix).isPresent() ? layers : List.of());
+  }
+
+  /**
+   * Whether prefix profiling runs on {@code engine}: asked for, or {@code auto} on a board with an
+   * energy counter; refused before anything is measured where it cannot run.
+   */
+  private boolean prefixOn(Recorder engine, long prefixWindowNs) {
+    if (mapping == LayerMethod.PREFIX && !(engine instanceof EnergyCounter)) {
+      throw new BadInputException(
+          "--mapping prefix needs a board with an energy counter (sim:gpu); "
+              + engine.board()
+              + " has none");
+    }
+    boolean on =
+        mapping == LayerMethod.PREFIX
+            || (mapping == LayerMethod.AUTO && engine instanceof EnergyCounter);
+    if (on) {
+      PrefixProfiler.checkWindow((EnergyCounter) engine, prefixWindowNs);
+    }
+    return on;
+  }
+
+  private void print(ProfileResult r, Long runId, TruthReport extra) throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     if (output.json()) {
       ObjectNode o = JsonReport.analysis(r.analysis());
@@ -388,6 +428,7 @@ final class ProfileCommand implements Callable<Integer> {
       s.put("batch", r.workload().batch());
       s.put("mode", r.workload().mode().id());
       s.put("input", r.workload().input().id());
+      extra.json(o);
       if (runId != null) {
         o.put("run_id", runId);
       } else {
@@ -400,7 +441,7 @@ final class ProfileCommand implements Callable<Integer> {
     text.line(
         "inferwatt profile: board %s%s, model %s, batch %d, %s, input %s",
         r.board(),
-        r.simulated() ? " (virtual Jetson Nano: all numbers are simulated)" : "",
+        r.simulated() ? " (virtual board: all numbers are simulated)" : "",
         r.workload().network().name(),
         r.workload().batch(),
         r.workload().mode().id(),
@@ -410,6 +451,7 @@ final class ProfileCommand implements Callable<Integer> {
         .forEach((k, v) -> sb.append(sb.length() == 0 ? "" : "  ").append(k).append('=').append(v));
     text.line("settings: %s", sb.length() == 0 ? "(none: this board exposes no knobs yet)" : sb);
     text.analysis(r.analysis());
+    extra.text(text);
     if (runId != null) {
       text.line("stored as run %d in %s", runId, db);
     }

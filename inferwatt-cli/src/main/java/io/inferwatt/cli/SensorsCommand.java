@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
       "achieved sample period and how often the sensor's value really changes; and why each absent",
       "source is absent."
     })
-public final class SensorsCommand implements Callable<Integer> {
+final class SensorsCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 

@@ -1,7 +1,8 @@
 package io.inferwatt.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.inferwatt.core.BadInputException;
+import io.inferwatt.report.RunResults;
+import io.inferwatt.store.RawStatus;
 import io.inferwatt.store.StoredRun;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -31,24 +32,14 @@ final class ShowCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    StoredRun run;
-    String study = null;
-    String configKey = null;
+    RunResults results;
     try (Store store = db.openExisting()) {
-      run =
-          store
-              .base()
-              .run(runId)
-              .orElseThrow(
-                  () ->
-                      new BadInputException(
-                          "run " + runId + " is not in " + db + "; inferwatt runs lists the runs"));
-      var in = store.base().studyRun(runId);
-      if (in.isPresent()) {
-        study = in.get().studyId();
-        configKey = in.get().configKey();
-      }
+      results = RunResults.load(store.base(), runId, db.toString());
     }
+    StoredRun run = results.run();
+    String study = results.study().map(s -> s.studyId()).orElse(null);
+    String configKey = results.study().map(s -> s.configKey()).orElse(null);
+    RawStatus raw = results.raw();
     PrintWriter out = spec.commandLine().getOut();
     if (output.json()) {
       ObjectNode o = JsonReport.MAPPER.createObjectNode();
@@ -70,6 +61,17 @@ final class ShowCommand implements Callable<Integer> {
       ObjectNode e = o.putObject("environment");
       run.environment().forEach(e::put);
       o.put("samples_stored", run.samplesStored());
+      o.put("events_stored", raw.events());
+      if (raw.kept().isEmpty()) {
+        o.putNull("raw_kept");
+      } else {
+        o.put("raw_kept", raw.kept());
+      }
+      if (raw.derivedFrom().isPresent()) {
+        o.put("derived_from", raw.derivedFrom().getAsLong());
+      } else {
+        o.putNull("derived_from");
+      }
       o.set("analysis", JsonReport.analysis(run.result()));
       out.println(JsonReport.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o));
       return 0;
@@ -86,14 +88,20 @@ final class ShowCommand implements Callable<Integer> {
     if (study != null) {
       text.line("study %s, configuration %s", study, configKey);
     }
+    if (raw.derivedFrom().isPresent()) {
+      text.line(
+          "re-analysed from the raw recording of run %d (inferwatt reanalyze)",
+          raw.derivedFrom().getAsLong());
+    }
     StringBuilder sb = new StringBuilder();
     run.settings()
         .forEach((k, v) -> sb.append(sb.length() == 0 ? "" : "  ").append(k).append('=').append(v));
     text.line("settings: %s", sb.length() == 0 ? "(none)" : sb);
     text.analysis(run.result());
     text.line(
-        "raw samples stored: %d%s",
+        "raw samples stored: %d, raw events: %d%s",
         run.samplesStored(),
+        raw.events(),
         run.samplesStored() == 0
             ? ""
             : " (inferwatt query \"SELECT * FROM power_samples WHERE run_id = " + run.id() + "\")");

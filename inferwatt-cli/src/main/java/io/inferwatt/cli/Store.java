@@ -28,11 +28,12 @@ final class Store implements AutoCloseable {
   }
 
   /**
-   * Stores a profile with its raw samples (on by default for {@code profile}); {@code notes} join
-   * the run's environment (clock alignment, engine), and the power logger's own cost (dropped
-   * samples, CPU time) joins the logger statistics that the recording's read times give.
+   * Stores a profile with what {@code keep} keeps of its recording; {@code notes} join the run's
+   * environment (clock alignment, engine), and the power logger's own cost (dropped samples, CPU
+   * time) joins the logger statistics that the recording's read times give.
    */
-  long save(ProfileResult r, Map<String, String> notes, Optional<LoggerCost> loggerCost) {
+  long save(
+      ProfileResult r, Map<String, String> notes, Optional<LoggerCost> loggerCost, KeepRaw keep) {
     RunDetails details = details(r);
     if (loggerCost.isPresent() && details.logger().isPresent()) {
       LoggerCost c = loggerCost.get();
@@ -41,7 +42,7 @@ final class Store implements AutoCloseable {
     }
     Map<String, String> env = environment();
     env.putAll(notes);
-    return store.saveRun(runInput(r, env, Optional.of(RawSamples.of(r.timeline())), details));
+    return store.saveRun(keep.apply(runInput(r, env, Optional.empty(), details), r));
   }
 
   /**

@@ -61,6 +61,8 @@ final class StudyCommand implements Runnable {
 
     @Mixin DbOption db;
 
+    @Mixin KeepRawOption keepRaw;
+
     @Option(
         names = "--dry-run",
         description =
@@ -112,6 +114,12 @@ final class StudyCommand implements Runnable {
                 + " boards with engine onnxruntime or tensorrt; --dry-run shows every configuration"
                 + " and write");
       }
+      try {
+        BaseRoom.check(db.path, needs.storedBytes(keepRaw.keep == KeepRaw.ALL), keepRaw.keep);
+      } catch (RuntimeException e) {
+        board.close();
+        throw e;
+      }
       try (StudyBoard sensors = board;
           Store store = db.openOrCreate()) {
         Progress progress = new Progress(err, tag, plan.study());
@@ -122,7 +130,9 @@ final class StudyCommand implements Runnable {
                   err.println(line);
                   err.flush();
                 })) {
-          s = StudyRunner.run(board.recorder(guard), ex, new Sink(store.base()), progress);
+          s =
+              StudyRunner.run(
+                  board.recorder(guard), ex, new Sink(store.base(), keepRaw.keep), progress);
         }
         progress.done();
         out.printf(
@@ -215,7 +225,8 @@ final class StudyCommand implements Runnable {
 
     @Override
     Plan plan() {
-      return Plans.load(Checks.inputFile("the plan", planFile));
+      PrintWriter err = spec.commandLine().getErr();
+      return Plans.load(Checks.inputFile("the plan", planFile), err::println);
     }
 
     @Override
@@ -232,15 +243,20 @@ final class StudyCommand implements Runnable {
         "On sim:nano it takes well under a minute."
       })
   static final class Paper extends Running {
-    @Option(names = "--board", required = true, description = "the board (sim:nano)")
-    String board;
+    @Mixin BoardOption board;
 
     @Option(names = "--print-plan", description = "print the built-in plan and exit")
     boolean printPlan;
 
     @Override
     Plan plan() {
-      return PaperStudy.plan(board);
+      if (board.orNull() == null) {
+        throw new BadInputException(
+            "study paper needs --board (sim:nano: the virtual Jetson Nano; every board: "
+                + String.join(", ", Boards.names())
+                + ")");
+      }
+      return PaperStudy.plan(board.orNull());
     }
 
     @Override
@@ -318,9 +334,11 @@ final class StudyCommand implements Runnable {
   /** Stores each finished configuration at once, run and study row in one transaction. */
   static final class Sink implements StudyRunner.Sink {
     private final MeasurementStore store;
+    private final KeepRaw keep;
 
-    Sink(MeasurementStore store) {
+    Sink(MeasurementStore store, KeepRaw keep) {
       this.store = store;
+      this.keep = keep;
     }
 
     @Override
@@ -354,7 +372,8 @@ final class StudyCommand implements Runnable {
           c.key(),
           c.index(),
           c.sweep(),
-          Store.runInput(r, Store.environment(), Optional.empty(), Store.details(r)));
+          keep.apply(
+              Store.runInput(r, Store.environment(), Optional.empty(), Store.details(r)), r));
     }
   }
 

@@ -41,7 +41,7 @@ class BadInputCliTest {
         study: small
         board: sim:nano
         protocol: {warmup: 1, cycles: 5, max_layer_cycles: 20, min_samples_per_layer: 5, idle: 10ms}
-        base: {model: mobilenetv2}
+        baseline: {model: mobilenetv2}
         sweeps:
           - name: cores
             vary: {cpu.cores: [1, 4]}
@@ -303,7 +303,7 @@ class BadInputCliTest {
         """
         study: t
         board: sim:nano
-        base: {model: mobilenetv2}
+        baseline: {model: mobilenetv2}
         sweeps:
           - name: s
             vary: {foo: [1, 2, 3]}

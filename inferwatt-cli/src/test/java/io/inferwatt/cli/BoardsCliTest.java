@@ -65,7 +65,7 @@ class BoardsCliTest {
             + "\nengine: "
             + engine
             + "\nprotocol: {warmup: 1, cycles: 5, max_layer_cycles: 5, min_samples_per_layer: 1,"
-            + " idle: 5ms}\nbase: {model: mobilenetv2}\n"
+            + " idle: 5ms}\nbaseline: {model: mobilenetv2}\n"
             + sweeps);
     return p;
   }
@@ -83,7 +83,8 @@ class BoardsCliTest {
 
   @Test
   void everyBoardIsAcceptedByProfileStudyAndRestoreAlike() throws Exception {
-    assertThat(Boards.names()).containsExactly("sim:nano", "local", "jetson", "linux-cpu");
+    assertThat(Boards.names())
+        .containsExactly("sim:nano", "sim:gpu", "local", "jetson", "linux-cpu");
     for (Board b : Boards.all()) {
       String name = b.name();
       CliTest.Run profile =
@@ -102,6 +103,8 @@ class BoardsCliTest {
               "1",
               "--idle",
               "5ms",
+              "--mapping", // sim:gpu's auto adds prefix profiling: minutes of virtual time
+              "paper",
               "--root",
               root.toString());
       assertThat(profile.err()).as(name).doesNotContain("is not supported");
@@ -133,7 +136,8 @@ class BoardsCliTest {
       assertThat(state).doesNotExist();
     }
     String unknown =
-        "board 'toaster' is not supported yet; available: sim:nano, local, jetson, linux-cpu";
+        "board 'toaster' is not supported yet; available: sim:nano, sim:gpu, local, jetson,"
+            + " linux-cpu";
     assertThat(CliTest.run("profile", "--board", "toaster", "--no-store").err()).contains(unknown);
     assertThat(
             CliTest.run(

@@ -66,7 +66,7 @@ class CliConventionsTest {
     assertThat(profile.findOption("--input").completionCandidates())
         .containsExactly("black", "fixed-random", "varied");
     assertThat(profile.findOption("--mapping").completionCandidates())
-        .containsExactly("auto", "window", "paper");
+        .containsExactly("auto", "window", "paper", "prefix");
     assertThat(profile.findOption("--format").completionCandidates())
         .containsExactly("text", "json");
     assertThat(
@@ -80,7 +80,7 @@ class CliConventionsTest {
     String[][] cases = {
       {"profile", "--mode", "fast", "sync, async"},
       {"profile", "--input", "noise", "black, fixed-random, varied"},
-      {"profile", "--mapping", "guess", "auto, window, paper"},
+      {"profile", "--mapping", "guess", "auto, window, paper, prefix"},
       {"profile", "--format", "xml", "text, json"},
       {"runs", "--format", "yaml", "text, json"},
       {"analyze", "--samples", "s.csv", "--events", "e.jsonl", "--format", "html", "text, json"},

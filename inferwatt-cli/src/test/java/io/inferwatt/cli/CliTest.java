@@ -329,10 +329,17 @@ class CliTest {
   }
 
   @Test
-  void theVirtualNanoRefusesAModelFile() {
-    Run r = run("profile", "--board", "sim:nano", "model.onnx", "--no-store");
-    assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).contains("--board local");
+  void theVirtualBoardsNeedAnExistingModelFileAndRefuseARunner() {
+    // they run any ONNX file's layers (SampleCliTest); a file that is not there is bad input
+    for (String board : new String[] {"sim:nano", "sim:gpu"}) {
+      Run r = run("profile", "--board", board, "model.onnx", "--no-store");
+      assertThat(r.code()).isEqualTo(2);
+      assertThat(r.err()).contains("model.onnx: no such file");
+    }
+    Run c =
+        run("profile", "--board", "sim:nano", "--engine", "command", "--no-store", "--", "true");
+    assertThat(c.code()).isEqualTo(2);
+    assertThat(c.err()).contains("--board local");
   }
 
   @Test

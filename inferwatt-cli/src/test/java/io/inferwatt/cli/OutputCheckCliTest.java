@@ -132,7 +132,7 @@ class OutputCheckCliTest {
         """
         study: t
         board: sim:nano
-        base: {model: mobilenetv2}
+        baseline: {model: mobilenetv2}
         sweeps:
           - name: s
             vary: {cpu.cores: [1, 2]}

@@ -58,7 +58,7 @@ class RealBoardStudyTest {
           max_layer_cycles: 3
           min_samples_per_layer: 1
           idle: 50ms
-        base:
+        baseline:
           model: conv-k3-s1-c3x64-224x224
           batch: 1
           mode: sync

@@ -63,8 +63,8 @@ class ReportCliTest {
     String plan =
         PaperStudy.yaml()
             .replaceFirst(
-                "(?ms)^protocol:.*?^base:",
-                "protocol: {warmup: 2, cycles: 40, max_layer_cycles: 60, min_samples_per_layer: 100, idle: 20ms}\nbase:");
+                "(?ms)^protocol:.*?^baseline:",
+                "protocol: {warmup: 2, cycles: 40, max_layer_cycles: 60, min_samples_per_layer: 100, idle: 20ms}\nbaseline:");
     Path p = dir.resolve("paper-small.yaml");
     Files.writeString(p, plan);
     CliTest.Run s = CliTest.run("study", "run", p.toString(), "--db", db);
@@ -106,7 +106,11 @@ class ReportCliTest {
         .doesNotContainPattern("(?i)(src|href)=\"(https?:)?//")
         .doesNotContain("@import")
         .doesNotContain("url(");
-    assertThat(text).contains("Power of run " + profileRun);
+    // Fig. 2 prefers a configuration of the study itself: each kept its raw recording
+    java.util.regex.Matcher fig2 =
+        java.util.regex.Pattern.compile("Power of run (\\d+) ").matcher(text);
+    assertThat(fig2.find()).isTrue();
+    assertThat(Long.parseLong(fig2.group(1))).isNotEqualTo(profileRun);
     // every chart has axis labels with units
     assertThat(text)
         .contains("power (mW)")
@@ -121,6 +125,49 @@ class ReportCliTest {
             "report", "--db", db, "--study", "nope", "--out", dir.resolve("x.html").toString());
     assertThat(bad.code()).isEqualTo(2);
     assertThat(bad.err()).contains("study 'nope' is not in");
+  }
+
+  @Test
+  void everyNumberTheSvgFiguresShowEqualsTheStoresReadWithSql() throws Exception {
+    Path html = dir.resolve("numbers.html");
+    assertThat(CliTest.run("report", "--db", db, "--out", html.toString()).code()).isZero();
+    try (FigureNumbers f = new FigureNumbers(db, Files.readString(html), "paper-nano")) {
+      f.powerTrace();
+      f.coresSweep();
+      Map<String, Map<String, String>> modes = new java.util.LinkedHashMap<>();
+      for (String mode : List.of("sync", "async")) {
+        for (String batch : List.of("1", "8", "16", "32")) {
+          modes.put(
+              (mode.equals("sync") ? "Sync" : "Async") + " B" + batch,
+              Map.of("mode", mode, "batch", batch));
+        }
+      }
+      f.boxes("fig7", "mode-batch", modes);
+      Map<String, Map<String, String>> inputs = new java.util.LinkedHashMap<>();
+      for (String input : List.of("black", "fixed-random", "varied")) {
+        inputs.put(input, Map.of("input", input));
+      }
+      f.boxes("fig9", "inputs", inputs);
+      f.networks();
+      f.pareto("mobilenetv2", "fixed-random");
+      assertThat(f.checked()).isGreaterThan(300);
+    }
+  }
+
+  @Test
+  void fig2DrawsAnyStoredConfigurationOfTheStudyOrTheProfileRun() throws Exception {
+    for (long run : new long[] {1, 3, profileRun}) {
+      Path html = dir.resolve("fig2-" + run + ".html");
+      CliTest.Run r =
+          CliTest.run(
+              "report", "--db", db, "--samples-run", Long.toString(run), "--out", html.toString());
+      assertThat(r.code()).as(r.err()).isZero();
+      String text = Files.readString(html);
+      assertThat(text).contains("Power of run " + run + " (").doesNotContain("Not in this report");
+    }
+    JsonNode third = CliTest.run("show", "3", "--db", db, "--format", "json").json();
+    assertThat(third.get("study").isNull()).isFalse();
+    assertThat(third.get("raw_kept").asText()).isEqualTo("all");
   }
 
   @Test

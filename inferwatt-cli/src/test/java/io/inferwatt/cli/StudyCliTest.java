@@ -30,7 +30,7 @@ class StudyCliTest {
       board: sim:nano
       seed: 5
       protocol: {warmup: 1, cycles: 20, max_layer_cycles: 20, min_samples_per_layer: 5, idle: 10ms}
-      base: {model: mobilenetv2, cpu.cores: 4}
+      baseline: {model: mobilenetv2, cpu.cores: 4}
       sweeps:
         - name: cores
           vary: {cpu.cores: [1, 4]}
@@ -63,6 +63,22 @@ class StudyCliTest {
 
   private String db() {
     return dir.resolve("s.duckdb").toString();
+  }
+
+  @Test
+  void aPlanWithTheOldKeyBaseRunsTheSameConfigurationsWithOneNoteOnStderr() throws Exception {
+    Path p = plan(PLAN);
+    CliTest.Run now = CliTest.run("study", "run", p.toString(), "--db", db(), "--dry-run");
+    assertThat(now.code()).as(now.err()).isZero();
+    assertThat(now.err()).doesNotContain("'base'");
+    Path old = dir.resolve("old.yaml");
+    Files.writeString(old, PLAN.replace("baseline:", "base:"));
+    CliTest.Run was = CliTest.run("study", "run", old.toString(), "--db", db(), "--dry-run");
+    assertThat(was.code()).as(was.err()).isZero();
+    assertThat(was.err().lines().filter(l -> l.contains("'base'")))
+        .containsExactly(
+            old + ": the key 'base' is now called 'baseline'; 'base' still works, rename it");
+    assertThat(was.out()).isEqualTo(now.out());
   }
 
   @Test

@@ -12,28 +12,28 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
-/** Fig. 3: energy per layer of the base configuration. */
+/** Fig. 3: energy per layer of the baseline configuration. */
 final class LayerEnergyFigure {
 
   private LayerEnergyFigure() {}
 
   static Figure build(ReportContext cx) {
-    Map<String, String> base = cx.base;
-    Configuration baseConfig = cx.baseConfig;
+    Map<String, String> baseline = cx.baseline;
+    Configuration baselineConfig = cx.baselineConfig;
     String id = "fig3";
     String label = "Fig. 3";
-    String title = "Energy of single layers (base configuration)";
-    if (baseConfig == null) {
+    String title = "Energy of single layers (baseline configuration)";
+    if (baselineConfig == null) {
       return Figure.absent(id, label, title, "the study has no finished configuration");
     }
-    long run = baseConfig.row().runId();
-    List<LayerSummary> ls = baseConfig.run().result().layers();
+    long run = baselineConfig.row().runId();
+    List<LayerSummary> ls = baselineConfig.run().result().layers();
     if (ls.stream().allMatch(l -> l.energyMj().isEmpty())) {
       return Figure.absent(
           id,
           label,
           title,
-          "the base configuration has no layer results (asynchronous runs have none)");
+          "the baseline configuration has no layer results (asynchronous runs have none)");
     }
     Map<Integer, String> typeOf = new LinkedHashMap<>();
     Map<String, Map<Integer, Double>> energy = new LinkedHashMap<>();
@@ -42,7 +42,7 @@ final class LayerEnergyFigure {
         continue;
       }
       typeOf.put(l.index(), l.type());
-      for (String rail : baseConfig.run().result().rails()) {
+      for (String rail : baselineConfig.run().result().rails()) {
         Double e = l.energyMj().get(rail);
         if (e != null) {
           energy.computeIfAbsent(rail, k -> new HashMap<>()).put(l.index(), e);
@@ -95,8 +95,8 @@ final class LayerEnergyFigure {
         label,
         title,
         "Energy = mapped mean power × mean profiled duration of each layer (the paper's"
-            + " definition), for the base configuration ("
-            + esc(describe(baseConfig))
+            + " definition), for the baseline configuration ("
+            + esc(describe(baselineConfig))
             + "). Layers the mapping could not"
             + " measure have no bar. The per-layer table below has every number.",
         svgs);

@@ -29,7 +29,7 @@ final class PowerTraceFigure {
     StudyResults results = cx.results;
     HtmlReport.Options options = cx.options;
     StudyRow study = cx.study;
-    Map<String, String> base = cx.base;
+    Map<String, String> baseline = cx.baseline;
     String total = cx.total;
     String id = "fig2";
     String label = "Fig. 2";
@@ -44,11 +44,10 @@ final class PowerTraceFigure {
             title,
             "no run of board "
                 + study.board()
-                + " kept its raw power samples (studies do"
-                + " not keep them). Run inferwatt profile --board "
+                + " kept its raw power samples (profile and study keep them with --keep-raw all,"
+                + " the default). Run inferwatt profile --board "
                 + study.board()
-                + " --db FILE (profile keeps them by"
-                + " default), then write the report again, or name a run with --samples-run.");
+                + " --db FILE, then write the report again, or name a run with --samples-run.");
       }
     }
     Optional<StoredRun> stored = results.run(run);
@@ -172,17 +171,17 @@ final class PowerTraceFigure {
 
   /**
    * The run whose raw samples draw Fig. 2: one of the study's board that kept samples and has
-   * records of its layer phase; a run of the study first, then one of the base model, then the
+   * records of its layer phase; a run of the study first, then one of the baseline model, then the
    * newest.
    */
   private static Long samplesRun(ReportContext cx) {
     StudyResults results = cx.results;
     StudyRow study = cx.study;
-    Map<String, String> base = cx.base;
+    Map<String, String> baseline = cx.baseline;
     Map<String, Configuration> configs = cx.configs;
     Set<Long> ofStudy = new HashSet<>();
     configs.values().forEach(c -> ofStudy.add(c.row().runId()));
-    String model = base.getOrDefault(Models.MODEL, "mobilenetv2");
+    String model = baseline.getOrDefault(Models.MODEL, "mobilenetv2");
     List<RunRow> candidates =
         results.runs().stream()
             .filter(r -> r.samplesStored() > 0 && r.board().equals(study.board()))

@@ -20,10 +20,10 @@ final class ReportContext {
   final StudyResults results;
   final HtmlReport.Options options;
   final StudyRow study;
-  final Map<String, String> base;
+  final Map<String, String> baseline;
   final Map<String, Configuration> configs;
   final List<StudyInput.Slice> slices;
-  final Configuration baseConfig;
+  final Configuration baselineConfig;
 
   /** The board's total rail, as the study's power source marked it ({@code in} on a Jetson). */
   final String total;
@@ -35,10 +35,10 @@ final class ReportContext {
     this.results = results;
     this.options = options;
     this.study = results.study();
-    this.base = results.base();
+    this.baseline = results.baseline();
     this.configs = results.configurations();
     this.slices = results.slices();
-    this.baseConfig = results.baseConfiguration();
+    this.baselineConfig = results.baselineConfiguration();
     this.total = results.totalRail();
   }
 

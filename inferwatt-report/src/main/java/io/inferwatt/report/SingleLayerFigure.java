@@ -21,7 +21,7 @@ final class SingleLayerFigure {
   static Figure build(ReportContext cx) {
     StudyResults results = cx.results;
     Map<String, Configuration> configs = cx.configs;
-    Configuration baseConfig = cx.baseConfig;
+    Configuration baselineConfig = cx.baselineConfig;
     String total = cx.total;
     String id = "fig10";
     String label = "Fig. 10";
@@ -52,7 +52,7 @@ final class SingleLayerFigure {
           configs.values().stream()
               .filter(k -> k.model().equals(m.group(1)) && results.sameExceptModel(k, c))
               .findFirst()
-              .orElse(baseConfig);
+              .orElse(baselineConfig);
       Optional<LayerSummary> w = whole == null ? Optional.empty() : whole.layer(layer);
       String type = s.map(LayerSummary::type).orElse("");
       cats.add("L" + layer + " " + type);

@@ -39,24 +39,24 @@ public final class StudyResults {
 
   private final MeasurementStore store;
   private final StudyRow study;
-  private final Map<String, String> base;
+  private final Map<String, String> baseline;
   private final List<StudyInput.Slice> slices;
   private final Map<String, Configuration> configurations;
-  private final Configuration baseConfiguration;
+  private final Configuration baselineConfiguration;
   private final Map<Long, Distribution> distributions = new HashMap<>();
 
   private StudyResults(
       MeasurementStore store,
       StudyRow study,
-      Map<String, String> base,
+      Map<String, String> baseline,
       List<StudyInput.Slice> slices,
       Map<String, Configuration> configurations) {
     this.store = store;
     this.study = study;
-    this.base = Collections.unmodifiableMap(base);
+    this.baseline = Collections.unmodifiableMap(baseline);
     this.slices = List.copyOf(slices);
     this.configurations = Collections.unmodifiableMap(configurations);
-    this.baseConfiguration = findBase();
+    this.baselineConfiguration = findBaseline();
   }
 
   /** The store the results are read from (open while they are used). */
@@ -92,7 +92,7 @@ public final class StudyResults {
                               + "' is not in the measurement base; it has "
                               + String.join(", ", all.stream().map(StudyRow::studyId).toList())));
     }
-    Map<String, String> base = Plans.parse(study.plan(), "study " + study.studyId()).base();
+    Map<String, String> baseline = Plans.parse(study.plan(), "study " + study.studyId()).baseline();
     Map<String, Configuration> configs = new LinkedHashMap<>();
     for (StudyConfigurationRow row : store.studyConfigurations(study.studyId())) {
       StoredRun run =
@@ -110,7 +110,7 @@ public final class StudyResults {
                               + ", which is not in the base"));
       configs.put(row.configKey(), new Configuration(row, run));
     }
-    return new StudyResults(store, study, base, store.studySlices(study.studyId()), configs);
+    return new StudyResults(store, study, baseline, store.studySlices(study.studyId()), configs);
   }
 
   /** One finished configuration: its row in the study and its run's results. */
@@ -194,9 +194,9 @@ public final class StudyResults {
     return study;
   }
 
-  /** The plan's base settings. */
-  public Map<String, String> base() {
-    return base;
+  /** The plan's baseline settings (the configuration every sweep starts from). */
+  public Map<String, String> baseline() {
+    return baseline;
   }
 
   public List<StudyInput.Slice> slices() {
@@ -208,18 +208,18 @@ public final class StudyResults {
     return configurations;
   }
 
-  /** The configuration with the plan's base settings (else the first), or null when none. */
-  public Configuration baseConfiguration() {
-    return baseConfiguration;
+  /** The configuration with the plan's baseline settings (else the first), or null when none. */
+  public Configuration baselineConfiguration() {
+    return baselineConfiguration;
   }
 
   /**
-   * The board's total rail of the study: the base configuration's (as its source marked it), else
-   * the first configuration's that has one; empty when no rail is marked.
+   * The board's total rail of the study: the baseline configuration's (as its source marked it),
+   * else the first configuration's that has one; empty when no rail is marked.
    */
   public String totalRail() {
-    if (baseConfiguration != null && !baseConfiguration.totalRail().isEmpty()) {
-      return baseConfiguration.totalRail();
+    if (baselineConfiguration != null && !baselineConfiguration.totalRail().isEmpty()) {
+      return baselineConfiguration.totalRail();
     }
     return configurations.values().stream()
         .map(Configuration::totalRail)
@@ -241,7 +241,7 @@ public final class StudyResults {
         slices.stream()
             .map(s -> new Expansion.Slice(s.label(), s.factors(), s.configKeys()))
             .toList();
-    return Optima.compute(ss, base, outcomes(), tolerance);
+    return Optima.compute(ss, baseline, outcomes(), tolerance);
   }
 
   /** The inferwatt versions that measured the study's runs, sorted. */
@@ -262,9 +262,9 @@ public final class StudyResults {
     return cs;
   }
 
-  /** Whether {@code a} and {@code b} agree on every base setting but the model. */
+  /** Whether {@code a} and {@code b} agree on every baseline setting but the model. */
   public boolean sameExceptModel(Configuration a, Configuration b) {
-    for (String k : base.keySet()) {
+    for (String k : baseline.keySet()) {
       if (!k.equals(Models.MODEL) && !Objects.equals(a.setting(k), b.setting(k))) {
         return false;
       }
@@ -320,10 +320,10 @@ public final class StudyResults {
     return store.layerFeatures(id);
   }
 
-  private Configuration findBase() {
+  private Configuration findBaseline() {
     for (Configuration c : configurations.values()) {
       boolean all = true;
-      for (Map.Entry<String, String> e : base.entrySet()) {
+      for (Map.Entry<String, String> e : baseline.entrySet()) {
         if (!e.getValue().equals(c.setting(e.getKey()))) {
           all = false;
           break;

@@ -10,8 +10,9 @@ class ChartTest {
 
   @Test
   void ticksAreRoundAndCoverTheRange() {
-    assertThat(Chart.ticks(0, 0.97, 6)).containsExactly(0, 0.2, 0.4, 0.6000000000000001, 0.8, 1.0);
-    assertThat(Chart.ticks(5520, 6010, 6)).startsWith(5500).endsWith(6100);
+    assertThat(ChartAxes.ticks(0, 0.97, 6))
+        .containsExactly(0, 0.2, 0.4, 0.6000000000000001, 0.8, 1.0);
+    assertThat(ChartAxes.ticks(5520, 6010, 6)).startsWith(5500).endsWith(6100);
   }
 
   @Test

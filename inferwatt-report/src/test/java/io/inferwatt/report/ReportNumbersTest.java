@@ -74,7 +74,7 @@ class ReportNumbersTest {
       study: %s
       board: %s
       engine: onnxruntime
-      base:
+      baseline:
         model: mobilenetv2
         batch: 1
         cpu.cores: 4

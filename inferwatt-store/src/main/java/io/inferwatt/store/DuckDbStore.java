@@ -190,6 +190,18 @@ final class DuckDbStore implements MeasurementStore {
   }
 
   @Override
+  public synchronized Optional<RawStatus> rawStatus(long id) {
+    checkOpen();
+    return reader.rawStatus(id);
+  }
+
+  @Override
+  public synchronized Optional<io.inferwatt.core.Timeline> recording(long id) {
+    checkOpen();
+    return reader.recording(id);
+  }
+
+  @Override
   public synchronized Optional<RawSamples> samples(long id) {
     checkOpen();
     return reader.samples(id);

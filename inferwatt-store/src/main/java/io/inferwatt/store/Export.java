@@ -45,7 +45,10 @@ final class Export {
           "layer_features",
           "logger_stats",
           "sample_rails",
-          "power_samples");
+          "power_samples",
+          "inference_events",
+          "layer_events",
+          "phase_events");
 
   /**
    * The scope of an export: every run with its board and study; with a study, only that study's

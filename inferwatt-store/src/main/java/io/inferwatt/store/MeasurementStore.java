@@ -102,6 +102,19 @@ public interface MeasurementStore extends AutoCloseable {
    */
   Optional<RawSamples> samples(long id, long fromNs, long toNs);
 
+  /**
+   * What raw data run {@code id} keeps and which run it was re-analysed from; empty when there is
+   * no such run.
+   */
+  Optional<RawStatus> rawStatus(long id);
+
+  /**
+   * The raw recording of run {@code id}: its power samples and its inference, layer and phase
+   * events as recorded, held in memory; empty when the run kept no raw events ({@code --keep-raw}
+   * other than {@code all}, or stored before events were kept).
+   */
+  Optional<io.inferwatt.core.Timeline> recording(long id);
+
   /** The study and configuration that run {@code id} belongs to, or empty. */
   Optional<StudyRun> studyRun(long id);
 

@@ -1,5 +1,6 @@
 package io.inferwatt.store;
 
+import io.inferwatt.core.EventLog;
 import io.inferwatt.core.analysis.AnalysisResult;
 import java.time.Instant;
 import java.util.Collections;
@@ -7,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Everything saved for one measured configuration.
@@ -26,6 +28,10 @@ import java.util.Optional;
  * @param samples the raw power samples, stored when present
  * @param details per-inference records, layer features and the logger's self-measurement ({@link
  *     RunDetails#NONE} when not kept)
+ * @param events the raw inference, layer and phase events, stored when present (with {@code
+ *     samples}, the recording that {@code inferwatt reanalyze} analyses again)
+ * @param derivedFrom the stored run this run's analysis was re-run from, or empty for a measured
+ *     run
  */
 public record RunInput(
     String board,
@@ -38,7 +44,38 @@ public record RunInput(
     AnalysisResult result,
     String totalRail,
     Optional<RawSamples> samples,
-    RunDetails details) {
+    RunDetails details,
+    Optional<EventLog> events,
+    OptionalLong derivedFrom) {
+
+  /** A measured run without raw events. */
+  public RunInput(
+      String board,
+      boolean simulated,
+      String model,
+      Map<String, String> settings,
+      Instant startedAt,
+      String toolVersion,
+      Map<String, String> environment,
+      AnalysisResult result,
+      String totalRail,
+      Optional<RawSamples> samples,
+      RunDetails details) {
+    this(
+        board,
+        simulated,
+        model,
+        settings,
+        startedAt,
+        toolVersion,
+        environment,
+        result,
+        totalRail,
+        samples,
+        details,
+        Optional.empty(),
+        OptionalLong.empty());
+  }
 
   /** A run without details (no per-inference records, layer features or logger statistics). */
   public RunInput(
@@ -75,6 +112,8 @@ public record RunInput(
     Objects.requireNonNull(totalRail, "totalRail");
     Objects.requireNonNull(samples, "samples");
     Objects.requireNonNull(details, "details");
+    Objects.requireNonNull(events, "events");
+    Objects.requireNonNull(derivedFrom, "derivedFrom");
     if (board.isBlank()) {
       throw new IllegalArgumentException("board name is blank: '" + board + "'");
     }
@@ -91,7 +130,7 @@ public record RunInput(
     environment = ordered(environment, "environment");
   }
 
-  /** The same run without raw samples. */
+  /** The same run without raw samples or events. */
   public RunInput withoutSamples() {
     return new RunInput(
         board,
@@ -104,7 +143,9 @@ public record RunInput(
         result,
         totalRail,
         Optional.empty(),
-        details);
+        details,
+        Optional.empty(),
+        derivedFrom);
   }
 
   /** The same run with {@code details}. */
@@ -120,7 +161,56 @@ public record RunInput(
         result,
         totalRail,
         samples,
-        details);
+        details,
+        events,
+        derivedFrom);
+  }
+
+  /** The same run with its raw recording: power samples and events. */
+  public RunInput withRaw(RawSamples rawSamples, EventLog rawEvents) {
+    return new RunInput(
+        board,
+        simulated,
+        model,
+        settings,
+        startedAt,
+        toolVersion,
+        environment,
+        result,
+        totalRail,
+        Optional.of(rawSamples),
+        details,
+        Optional.of(rawEvents),
+        derivedFrom);
+  }
+
+  /** The same run, marked as re-analysed from stored run {@code id}. */
+  public RunInput derivedFrom(long id) {
+    return new RunInput(
+        board,
+        simulated,
+        model,
+        settings,
+        startedAt,
+        toolVersion,
+        environment,
+        result,
+        totalRail,
+        samples,
+        details,
+        events,
+        OptionalLong.of(id));
+  }
+
+  /**
+   * Which raw data the run keeps, as {@code runs.raw_kept} says it: {@code all} with its raw
+   * samples or events, {@code summary} with per-inference records only, else {@code none}.
+   */
+  public String rawKept() {
+    if (samples.isPresent() || events.isPresent()) {
+      return "all";
+    }
+    return details.inferences().isEmpty() ? "none" : "summary";
   }
 
   static Map<String, String> ordered(Map<String, String> in, String what) {

@@ -6,7 +6,11 @@ import static io.inferwatt.store.Sql.frozen;
 import static io.inferwatt.store.Sql.instant;
 import static io.inferwatt.store.Sql.real;
 
+import io.inferwatt.core.EventLog;
+import io.inferwatt.core.InferenceEvent;
+import io.inferwatt.core.PhaseEvent;
 import io.inferwatt.core.PowerSample;
+import io.inferwatt.core.Timeline;
 import io.inferwatt.core.analysis.AnalysisResult;
 import io.inferwatt.core.analysis.AnalysisResult.InferenceSummary;
 import io.inferwatt.core.analysis.AnalysisResult.LatencyMs;
@@ -29,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** Reads runs back: the run listing, one whole run, its raw samples. */
 final class RunReader {
@@ -462,6 +467,89 @@ final class RunReader {
             }
           }
           return Optional.of(new RawSamples(rails, samples));
+        });
+  }
+
+  Optional<RawStatus> rawStatus(long id) {
+    return Sql.reading(
+        file,
+        "read what raw data run " + id + " keeps",
+        () -> {
+          boolean v5 = schemaVersion >= Schema.V5.version();
+          try (PreparedStatement ps =
+              conn.prepareStatement(
+                  v5
+                      ? "SELECT coalesce(raw_kept, ''), samples_stored, derived_from,"
+                          + " (SELECT count(*) FROM inference_events e WHERE e.run_id = r.run_id)"
+                          + " + (SELECT count(*) FROM layer_events e WHERE e.run_id = r.run_id)"
+                          + " FROM runs r WHERE run_id = ?"
+                      : "SELECT '', samples_stored, NULL, 0 FROM runs WHERE run_id = ?")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+              if (!rs.next()) {
+                return Optional.empty();
+              }
+              long derived = rs.getLong(3);
+              OptionalLong from = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(derived);
+              return Optional.of(
+                  new RawStatus(rs.getString(1), rs.getLong(2), rs.getLong(4), from));
+            }
+          }
+        });
+  }
+
+  /**
+   * The raw recording of run {@code id} (samples and events, in the recorder's order), or empty
+   * when the run kept no raw events.
+   */
+  Optional<Timeline> recording(long id) {
+    if (schemaVersion < Schema.V5.version()) {
+      return Optional.empty();
+    }
+    Optional<RawSamples> raw = samples(id);
+    return Sql.reading(
+        file,
+        "read the raw events of run " + id,
+        () -> {
+          EventLog.Builder b = EventLog.builder();
+          long[] rows = {0};
+          each(
+              "SELECT name, start_ns, end_ns FROM phase_events WHERE run_id = ? ORDER BY position",
+              id,
+              rs -> {
+                b.phase(new PhaseEvent(rs.getString(1), rs.getLong(2), rs.getLong(3)));
+              });
+          each(
+              "SELECT seq, start_ns, end_ns, batch FROM inference_events WHERE run_id = ?"
+                  + " ORDER BY position",
+              id,
+              rs -> {
+                rows[0]++;
+                b.inference(
+                    new InferenceEvent(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getInt(4)));
+              });
+          each(
+              "SELECT seq, layer_index, name, type, duration_ns, start_ns FROM layer_events"
+                  + " WHERE run_id = ? ORDER BY position",
+              id,
+              rs -> {
+                rows[0]++;
+                long start = rs.getLong(6);
+                boolean absent = rs.wasNull();
+                b.layer(
+                    rs.getLong(1),
+                    rs.getInt(2),
+                    rs.getString(3),
+                    rs.getString(4),
+                    rs.getLong(5),
+                    absent ? Long.MIN_VALUE : start,
+                    0);
+              });
+          if (rows[0] == 0) {
+            return Optional.empty();
+          }
+          RawSamples s = raw.orElse(new RawSamples(List.of(), List.of()));
+          return Optional.of(new Timeline(s.rails(), s.samples(), b.build()));
         });
   }
 }

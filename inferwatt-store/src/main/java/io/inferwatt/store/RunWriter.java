@@ -5,6 +5,9 @@ import static io.inferwatt.store.Sql.epochMicros;
 import static io.inferwatt.store.Sql.estimate;
 import static io.inferwatt.store.Sql.real;
 
+import io.inferwatt.core.EventLog;
+import io.inferwatt.core.InferenceEvent;
+import io.inferwatt.core.PhaseEvent;
 import io.inferwatt.core.PowerSample;
 import io.inferwatt.core.analysis.AnalysisResult;
 import io.inferwatt.core.analysis.AnalysisResult.InferenceSummary;
@@ -88,6 +91,14 @@ final class RunWriter {
           a.append(r.mapping().resolvable());
           a.append(r.mapping().reason());
           a.append(run.samples().map(s -> (long) s.samples().size()).orElse(0L));
+          if (schemaVersion >= Schema.V5.version()) {
+            a.append(run.rawKept());
+            if (run.derivedFrom().isPresent()) {
+              a.append(run.derivedFrom().getAsLong());
+            } else {
+              a.appendNull();
+            }
+          }
           a.endRow();
         });
 
@@ -211,8 +222,75 @@ final class RunWriter {
             }
           });
     }
+    if (run.events().isPresent()) {
+      writeEvents(id, run.events().get());
+    }
     writeDetails(id, run.details());
     return id;
+  }
+
+  /** The raw inference, layer and phase events, in the recorder's order. */
+  private void writeEvents(long id, EventLog events) throws SQLException {
+    if (schemaVersion < Schema.V5.version()) {
+      throw new StoreException(
+          "measurement base "
+              + file
+              + " has no tables for raw events (schema version "
+              + schemaVersion
+              + ")");
+    }
+    appendTable(
+        "inference_events",
+        a -> {
+          List<InferenceEvent> infs = events.inferences();
+          for (int i = 0; i < infs.size(); i++) {
+            InferenceEvent e = infs.get(i);
+            a.beginRow()
+                .append(id)
+                .append((long) i)
+                .append(e.seq())
+                .append(e.startNs())
+                .append(e.endNs())
+                .append(e.batch())
+                .endRow();
+          }
+        });
+    appendTable(
+        "layer_events",
+        a -> {
+          for (int i = 0; i < events.layerCount(); i++) {
+            a.beginRow()
+                .append(id)
+                .append((long) i)
+                .append(events.layerSeq(i))
+                .append(events.layerIndex(i))
+                .append(events.layerName(i))
+                .append(events.layerType(i))
+                .append(events.layerDurationNs(i));
+            long start = events.layerStartNsOrMin(i);
+            if (start == Long.MIN_VALUE) {
+              a.appendNull();
+            } else {
+              a.append(start);
+            }
+            a.endRow();
+          }
+        });
+    appendTable(
+        "phase_events",
+        a -> {
+          List<PhaseEvent> phases = events.phases();
+          for (int i = 0; i < phases.size(); i++) {
+            PhaseEvent p = phases.get(i);
+            a.beginRow()
+                .append(id)
+                .append(i)
+                .append(p.name())
+                .append(p.startNs())
+                .append(p.endNs())
+                .endRow();
+          }
+        });
   }
 
   private void writeDetails(long id, RunDetails d) throws SQLException {

@@ -331,11 +331,53 @@ final class Schema {
               """));
 
   /**
-   * Placeholder for version 5, which is reserved for the raw-sample storage work; it changes
-   * nothing. That work's migration replaces this one when the two meet.
+   * The raw recording of a run, so that the analysis can be re-run from the base ({@code inferwatt
+   * reanalyze}): every inference, layer and phase event as recorded (the raw power samples were
+   * already in {@code power_samples}), which raw data a run kept ({@code runs.raw_kept}: {@code
+   * none}, {@code summary} or {@code all}; NULL for runs stored before) and the run a re-analysis
+   * was derived from ({@code runs.derived_from}). No keys on the inference and layer events:
+   * hundreds of thousands of rows per run, appended only; {@code position} keeps the recorder's
+   * order.
    */
   static final Migration V5 =
-      new Migration(5, "reserved (raw sample storage)", List.of());
+      new Migration(
+          5,
+          "raw inference, layer and phase events; runs.raw_kept and runs.derived_from",
+          List.of(
+              """
+              CREATE TABLE inference_events (
+                run_id   BIGINT NOT NULL,
+                position BIGINT NOT NULL,
+                seq      BIGINT NOT NULL,
+                start_ns BIGINT NOT NULL,
+                end_ns   BIGINT NOT NULL,
+                batch    INTEGER NOT NULL
+              )\
+              """,
+              """
+              CREATE TABLE layer_events (
+                run_id      BIGINT NOT NULL,
+                position    BIGINT NOT NULL,
+                seq         BIGINT NOT NULL,
+                layer_index INTEGER NOT NULL,
+                name        VARCHAR NOT NULL,
+                type        VARCHAR NOT NULL,
+                duration_ns BIGINT NOT NULL,
+                start_ns    BIGINT
+              )\
+              """,
+              """
+              CREATE TABLE phase_events (
+                run_id   BIGINT NOT NULL,
+                position INTEGER NOT NULL,
+                name     VARCHAR NOT NULL,
+                start_ns BIGINT NOT NULL,
+                end_ns   BIGINT NOT NULL,
+                PRIMARY KEY (run_id, position)
+              )\
+              """,
+              "ALTER TABLE runs ADD COLUMN raw_kept VARCHAR",
+              "ALTER TABLE runs ADD COLUMN derived_from BIGINT"));
 
   /**
    * Fitted prediction models: one row per fitted model set in {@code models} (its board, rails,

@@ -143,7 +143,7 @@ final class StudyTables {
       return Transactions.inTransaction(
           conn,
           () -> {
-            long id = writer.write(run.withoutSamples());
+            long id = writer.write(run);
             try (PreparedStatement ps =
                 conn.prepareStatement(
                     "INSERT INTO study_configurations VALUES (?, ?, ?, ?, ?, make_timestamp(?))")) {

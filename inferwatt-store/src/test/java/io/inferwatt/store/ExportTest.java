@@ -48,7 +48,10 @@ class ExportTest {
             new LayerSpec("fc", "Gemm", List.of(64), List.of(10), 0, 0, 0, 640, 650)));
   }
 
-  /** A base with one profile run (samples and details) and a study of two runs (details only). */
+  /**
+   * A base with one profile run (raw samples and events, and details) and a study of two runs
+   * (details only, as {@code --keep-raw summary} stores them).
+   */
   private Path base() {
     Path db = dir.resolve("e.duckdb");
     Timeline t = Fixtures.timeline();
@@ -58,17 +61,18 @@ class ExportTest {
       RunInput r = Fixtures.run("sim:nano", "fixture", Instant.EPOCH, result);
       s.saveRun(
           new RunInput(
-              r.board(),
-              true,
-              r.model(),
-              r.settings(),
-              r.startedAt(),
-              r.toolVersion(),
-              r.environment(),
-              result,
-              "in",
-              Optional.of(RawSamples.of(t)),
-              details));
+                  r.board(),
+                  true,
+                  r.model(),
+                  r.settings(),
+                  r.startedAt(),
+                  r.toolVersion(),
+                  r.environment(),
+                  result,
+                  "in",
+                  Optional.of(RawSamples.of(t)),
+                  details)
+              .withRaw(RawSamples.of(t), t.events()));
       s.saveStudy(
           new StudyInput(
               "st",
@@ -196,9 +200,10 @@ class ExportTest {
           .hasMessageContaining("study 'nope' is not in");
     }
     StringBuilder headers = new StringBuilder();
-    // studies keep no raw samples, so their samples' tables are empty and get no folder
+    // the study's runs keep no raw data, so the raw tables are empty and get no folder
     assertThat(tables.stream().filter(t -> t.rows() == 0).map(ExportedTable::table))
-        .containsExactlyInAnyOrder("sample_rails", "power_samples");
+        .containsExactlyInAnyOrder(
+            "sample_rails", "power_samples", "inference_events", "layer_events", "phase_events");
     for (ExportedTable t : tables) {
       if (t.rows() == 0) {
         assertThat(t.folder()).doesNotExist();

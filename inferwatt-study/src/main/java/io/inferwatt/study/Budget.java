@@ -22,10 +22,15 @@ import java.util.OptionalLong;
  * <p><b>What is counted.</b> A recording keeps, until it is analysed and stored: every power sample
  * (the logger reads while the power, layer and idle phases run, one sample per {@link
  * Recorder#samplePeriodNs() period}), every inference event and every layer event (the layer
- * phase's cycles × the network's layers). The analysis of today's tree holds a few arrays per
- * sample and per layer event on top ({@link #ANALYSIS_BYTES_PER_SAMPLE}, {@link
- * #ANALYSIS_BYTES_PER_LAYER_EVENT}); set those to 0 when the analysis streams. The byte costs were
- * measured on the virtual Nano (3 rails) as the smallest {@code -Xmx} that completes:
+ * phase's cycles × the network's layers). The analysis streams ({@code AnalysisStream}): it holds
+ * nothing per sample; feeding it a recording held in memory sorts the events, which costs a few
+ * bytes per layer event and an index entry per inference ({@link #ANALYSIS_BYTES_PER_LAYER_EVENT},
+ * {@link #ANALYSIS_BYTES_PER_INFERENCE}, counted from those arrays). Storing the run computes the
+ * per-inference records ({@link #DETAILS_BYTES_PER_SAMPLE}, {@link #DETAILS_BYTES_PER_INFERENCE});
+ * the raw samples and events go to the base through DuckDB's appender, which holds one chunk at a
+ * time. The recording's byte costs were measured on the virtual Nano (3 rails) as the smallest
+ * {@code -Xmx} that completes (with the analysis of that time, which held about 24 B more per
+ * sample):
  *
  * <ul>
  *   <li>{@code profile --board sim:nano --no-store --cycles 200000 --max-layer-cycles 1 --idle 1s}
@@ -44,6 +49,16 @@ import java.util.OptionalLong;
  * engine's layer profile (ONNX Runtime's kernel records with their names) costs more per layer
  * event than the virtual board's columns; {@link #REAL_ENGINE_BYTES_PER_LAYER_EVENT} is an estimate
  * of it, not a measurement.
+ *
+ * <p><b>Disk.</b> A stored run grows the measurement base by its results and per-inference records
+ * ({@link #STORED_BYTES_PER_RUN}, {@link #STORED_BYTES_PER_INFERENCE_RECORD}, {@link
+ * #STORED_BYTES_PER_INFERENCE_RAIL}) and, with {@code --keep-raw all}, by its raw recording ({@link
+ * #STORED_BYTES_PER_SAMPLE_RAIL}, {@link #STORED_BYTES_PER_LAYER_EVENT}, {@link
+ * #STORED_BYTES_PER_INFERENCE_EVENT}); the constants are DuckDB's compressed sizes measured on the
+ * paper's study on the virtual Nano (docs/schema.md, "Size"), times 1.27 for the free and partly
+ * filled blocks a base gathers as it grows (the file grew 33.3 MB with the raw tables, which hold
+ * 26.2 MB copied alone), rounded up. A study is refused when the base's disk has less room than
+ * that ({@link #diskProblem}).
  *
  * <p><b>Time.</b> The virtual board knows its latency ({@link Recorder#expectedCycleNs}); for a
  * real board, which knows it only after measuring, the time is bounded from below by the network's
@@ -77,8 +92,8 @@ public final class Budget {
   /** Per rail and sample. */
   static final long SAMPLE_BYTES_PER_RAIL = 8;
 
-  /** What the analysis holds per sample on top (time, window and slot arrays). */
-  static final long ANALYSIS_BYTES_PER_SAMPLE = 24;
+  /** What the analysis holds per sample on top: nothing, it streams. */
+  static final long ANALYSIS_BYTES_PER_SAMPLE = 0;
 
   /**
    * One layer event in the event log: seven columns (44 B), three times over at worst (the
@@ -86,8 +101,24 @@ public final class Budget {
    */
   static final long LAYER_EVENT_BYTES = 132;
 
-  /** The analysis' layout of one layer event (start, end, slot). */
-  static final long ANALYSIS_BYTES_PER_LAYER_EVENT = 20;
+  /** Sorting a recording's layer events by inference before they stream: two int arrays. */
+  static final long ANALYSIS_BYTES_PER_LAYER_EVENT = 8;
+
+  /**
+   * Per inference while analysing: the index from number to position (a map entry with its boxed
+   * key and value, 80 B), the order by start (a boxed index, 20 B), and the stream's latency value
+   * and number check (24 B).
+   */
+  static final long ANALYSIS_BYTES_PER_INFERENCE = 124;
+
+  /** Storing a run's per-inference records: the samples' times in one array. */
+  static final long DETAILS_BYTES_PER_SAMPLE = 8;
+
+  /** One per-inference record (the record, its list slot), and 16 B per rail for its two arrays. */
+  static final long DETAILS_BYTES_PER_INFERENCE = 96;
+
+  /** Of a per-inference record, per rail (power and energy, with the arrays' headers amortized). */
+  static final long DETAILS_BYTES_PER_INFERENCE_RAIL = 16;
 
   /** A real engine's profile record per layer event (ONNX Runtime: a record and its strings). */
   static final long REAL_ENGINE_BYTES_PER_LAYER_EVENT = 200;
@@ -100,6 +131,30 @@ public final class Budget {
    * bytes and encoded (the model keeps the encoding).
    */
   static final long BUILD_BYTES_PER_WEIGHT_BYTE = 3;
+
+  /**
+   * In the base: one run's results (runs, per-rail, per-layer and per-phase rows, features), with
+   * DuckDB's partly filled blocks: the paper's study without raw data is 26.0 MB for 60 runs.
+   */
+  static final long STORED_BYTES_PER_RUN = 400L << 10;
+
+  /** In the base: one per-inference record ({@code inference_records}). */
+  static final long STORED_BYTES_PER_INFERENCE_RECORD = 20;
+
+  /** In the base: one rail of a per-inference record ({@code inference_rail_records}). */
+  static final long STORED_BYTES_PER_INFERENCE_RAIL = 24;
+
+  /** In the base: one raw sample of one rail ({@code power_samples}, one row per rail). */
+  static final long STORED_BYTES_PER_SAMPLE_RAIL = 14;
+
+  /** In the base: one raw layer event ({@code layer_events}). */
+  static final long STORED_BYTES_PER_LAYER_EVENT = 8;
+
+  /** In the base: one raw inference event ({@code inference_events}). */
+  static final long STORED_BYTES_PER_INFERENCE_EVENT = 20;
+
+  /** Room left free on the base's disk after a study, for DuckDB's write-ahead log and the OS. */
+  static final long DISK_RESERVE_BYTES = 64L << 20;
 
   /** Heap the tool itself holds besides the recording (the plan, the store's buffers). */
   static final long RESERVE_BYTES = 32L << 20;
@@ -146,6 +201,9 @@ public final class Budget {
    * @param recordingBytes the recording's memory, with its analysis
    * @param weightBytes the model's weights, 4 B each
    * @param activationElements the largest layer's input and output, at the batch size
+   * @param storedSummaryBytes what storing the run adds to the measurement base without its raw
+   *     recording ({@code --keep-raw summary})
+   * @param storedRawBytes what its raw samples and events add on top ({@code --keep-raw all})
    */
   public record Estimate(
       String board,
@@ -162,7 +220,9 @@ public final class Budget {
       double durationNs,
       double recordingBytes,
       double weightBytes,
-      double activationElements) {
+      double activationElements,
+      double storedSummaryBytes,
+      double storedRawBytes) {
 
     /** The estimate as people read it: {@code about 1.2 GiB, 3.5 h}. */
     public String describe() {
@@ -228,12 +288,29 @@ public final class Budget {
     double samples = rails == 0 ? 0 : loggedNs / period;
     double layerEvents = layerCycles * layers;
     double bytes =
-        samples * (SAMPLE_BYTES_BASE + ANALYSIS_BYTES_PER_SAMPLE + SAMPLE_BYTES_PER_RAIL * rails)
+        samples
+                * (SAMPLE_BYTES_BASE
+                    + ANALYSIS_BYTES_PER_SAMPLE
+                    + DETAILS_BYTES_PER_SAMPLE
+                    + SAMPLE_BYTES_PER_RAIL * rails)
             + layerEvents
                 * (LAYER_EVENT_BYTES
                     + ANALYSIS_BYTES_PER_LAYER_EVENT
                     + (simulated ? 0 : REAL_ENGINE_BYTES_PER_LAYER_EVENT))
-            + inferences * INFERENCE_BYTES;
+            + inferences
+                * (INFERENCE_BYTES
+                    + ANALYSIS_BYTES_PER_INFERENCE
+                    + DETAILS_BYTES_PER_INFERENCE
+                    + DETAILS_BYTES_PER_INFERENCE_RAIL * rails);
+    double recorded = inferences - protocol.warmupCycles();
+    double storedSummary =
+        STORED_BYTES_PER_RUN
+            + recorded
+                * (STORED_BYTES_PER_INFERENCE_RECORD + STORED_BYTES_PER_INFERENCE_RAIL * rails);
+    double storedRaw =
+        samples * rails * STORED_BYTES_PER_SAMPLE_RAIL
+            + layerEvents * STORED_BYTES_PER_LAYER_EVENT
+            + inferences * STORED_BYTES_PER_INFERENCE_EVENT;
     return new Estimate(
         board,
         simulated,
@@ -249,7 +326,34 @@ public final class Budget {
         durationNs,
         bytes,
         weights,
-        activations);
+        activations,
+        storedSummary,
+        storedRaw);
+  }
+
+  /**
+   * Why the measurement base cannot grow by {@code bytes} on a disk with {@code usableBytes} free,
+   * in one line, or null when it can (with {@link #DISK_RESERVE_BYTES} to spare).
+   *
+   * @param base the base's file, for the message
+   * @param keepRaw the {@code --keep-raw} level the bytes are for, for the message
+   */
+  public static String diskProblem(String base, double bytes, long usableBytes, String keepRaw) {
+    if (bytes + DISK_RESERVE_BYTES <= usableBytes) {
+      return null;
+    }
+    return "the measurement base "
+        + base
+        + " would grow by about "
+        + bytes(bytes)
+        + " (--keep-raw "
+        + keepRaw
+        + "), but its disk has "
+        + bytes(usableBytes)
+        + " free (and "
+        + bytes(DISK_RESERVE_BYTES)
+        + " must stay free); free some space, name a base on another disk with --db, or keep"
+        + " less with --keep-raw summary";
   }
 
   /**

@@ -52,7 +52,7 @@ public final class Models {
   /** The engine settings, in the order configurations list them. */
   public static final List<String> ENGINE_KEYS = List.of(MODEL, BATCH, MODE, INPUT);
 
-  /** Engine defaults where neither the base nor a sweep names one. */
+  /** Engine defaults where neither the baseline nor a sweep names one. */
   static final Map<String, String> DEFAULTS =
       Map.of(MODEL, "mobilenetv2", BATCH, "1", MODE, "sync", INPUT, "fixed-random");
 

@@ -78,8 +78,8 @@ public final class Optima {
    * @param slices per slice, in plan order
    * @param overall per objective: each setting's best from the first slice that varies it, and its
    *     values within the tolerance (its {@code value} is NaN: slices do not share one scale)
-   * @param pareto the configurations on the latency/energy Pareto front (base model and input), by
-   *     latency
+   * @param pareto the configurations on the latency/energy Pareto front (baseline model and input),
+   *     by latency
    * @param energyRanking slices by how much they move energy, most first
    */
   public record Result(
@@ -94,16 +94,16 @@ public final class Optima {
    * any outcome are left out.
    */
   public static Result compute(Expansion study, Map<String, Outcome> outcomes, double tolerance) {
-    return compute(study.slices(), study.plan().base(), outcomes, tolerance);
+    return compute(study.slices(), study.plan().baseline(), outcomes, tolerance);
   }
 
   /**
-   * Computes the optima of the slices from the outcomes stored so far (by key); {@code base} is the
-   * plan's base (its model and input choose the Pareto front's configurations).
+   * Computes the optima of the slices from the outcomes stored so far (by key); {@code baseline} is
+   * the plan's baseline (its model and input choose the Pareto front's configurations).
    */
   public static Result compute(
       List<Expansion.Slice> studySlices,
-      Map<String, String> base,
+      Map<String, String> baseline,
       Map<String, Outcome> outcomes,
       double tolerance) {
     if (!(tolerance >= 0)) {
@@ -156,7 +156,7 @@ public final class Optima {
       }
       overall.put(obj, new Best(value, b, w));
     }
-    return new Result(tolerance, slices, overall, pareto(base, outcomes), ranking);
+    return new Result(tolerance, slices, overall, pareto(baseline, outcomes), ranking);
   }
 
   private static Best best(List<Outcome> got, List<String> factors, Objective obj, double tol) {
@@ -183,12 +183,12 @@ public final class Optima {
   }
 
   /**
-   * Configurations with the base's model and input that no other beats in latency and energy (at
-   * least as good in both, better in one); configurations equal in both are all on the front.
+   * Configurations with the baseline's model and input that no other beats in latency and energy
+   * (at least as good in both, better in one); configurations equal in both are all on the front.
    */
-  private static List<Outcome> pareto(Map<String, String> base, Map<String, Outcome> outcomes) {
-    String model = base.getOrDefault(Models.MODEL, Models.DEFAULTS.get(Models.MODEL));
-    String input = base.getOrDefault(Models.INPUT, Models.DEFAULTS.get(Models.INPUT));
+  private static List<Outcome> pareto(Map<String, String> baseline, Map<String, Outcome> outcomes) {
+    String model = baseline.getOrDefault(Models.MODEL, Models.DEFAULTS.get(Models.MODEL));
+    String input = baseline.getOrDefault(Models.INPUT, Models.DEFAULTS.get(Models.INPUT));
     List<Outcome> pts = new ArrayList<>();
     for (Outcome o : outcomes.values()) {
       if (model.equals(o.settings().get(Models.MODEL))

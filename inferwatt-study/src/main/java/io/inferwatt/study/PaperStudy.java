@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  * The paper's whole study as a plan: §III.C (cores 1–4, every CPU frequency, every GPU frequency,
  * sync/async × batch 1, 8, 16, 32 on MobileNetV2) and §III.D (MobileNetV1/V2, ResNet18/50; black,
  * fixed random and varied input; the first layers of MobileNetV2 as single-layer networks, the same
- * layers mapped inside the whole network coming from the base configuration's layer phase; one
+ * layers mapped inside the whole network coming from the baseline configuration's layer phase; one
  * convolution at 224×224 with kernel 1–5, stride 1–5 and 3–48 output channels). The plan is the
  * resource {@code paper-nano.yaml}, sized for the virtual Nano (a few hundred cycles per phase,
  * capped layer cycles) so that it runs in minutes.

@@ -7,16 +7,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A study plan (see {@code docs/plans.md}): which board and engine, the base configuration, the
- * measurement protocol of every configuration and the sweeps away from the base.
+ * A study plan (see {@code docs/plans.md}): which board and engine, the baseline configuration, the
+ * measurement protocol of every configuration and the sweeps away from the baseline.
  *
  * @param study the study's name, its id in the measurement base ({@code [a-z0-9._-]+})
  * @param board the board ({@code sim:nano}, ...)
  * @param engine the inference engine ({@code sim} on the virtual Nano)
  * @param seed seed of a simulated board
  * @param protocol the protocol every configuration runs
- * @param base the base settings (engine settings {@code model}, {@code batch}, {@code mode}, {@code
- *     input} and board knobs such as {@code cpu.cores}), in order
+ * @param baseline the baseline settings (engine settings {@code model}, {@code batch}, {@code
+ *     mode}, {@code input} and board knobs such as {@code cpu.cores}), in order
  * @param sweeps the sweeps, in order
  * @param text the plan as written (kept with the study so that {@code optima} can re-expand it)
  */
@@ -26,17 +26,17 @@ public record Plan(
     String engine,
     long seed,
     Protocol protocol,
-    Map<String, String> base,
+    Map<String, String> baseline,
     List<Sweep> sweeps,
     String text) {
 
   public Plan {
-    base = Collections.unmodifiableMap(new LinkedHashMap<>(base));
+    baseline = Collections.unmodifiableMap(new LinkedHashMap<>(baseline));
     sweeps = List.copyOf(sweeps);
   }
 
   /**
-   * One sweep away from the base.
+   * One sweep away from the baseline.
    *
    * @param name the sweep's name, unique in the plan
    * @param kind one factor at a time, or the full grid
@@ -52,9 +52,9 @@ public record Plan(
 
   /** How a sweep combines its settings. */
   public enum Kind {
-    /** Each setting on its own, the others at the base (as the paper did): {@code vary:}. */
+    /** Each setting on its own, the others at the baseline (as the paper did): {@code vary:}. */
     ONE_AT_A_TIME,
-    /** Every combination of the settings' values, the rest at the base: {@code grid:}. */
+    /** Every combination of the settings' values, the rest at the baseline: {@code grid:}. */
     GRID
   }
 }

@@ -9,55 +9,77 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
 
 /**
- * Reads plan files ({@code docs/plans.md}) and turns them into configurations. Both steps check
- * everything before returning and report every problem in one {@link IllegalArgumentException}, one
- * problem per line, so that a plan fails in second 0 and not after an hour.
+ * Reads plan files ({@code docs/plans.md}) and turns them into configurations (the expansion is
+ * {@link PlanExpansion}'s). Both steps check everything before returning and report every problem
+ * in one {@link IllegalArgumentException}, one problem per line, so that a plan fails in second 0
+ * and not after an hour.
  */
 public final class Plans {
+  /** The key of the configuration every sweep starts from. */
+  static final String BASELINE = "baseline";
+
+  /** Its old name, still read: {@code base} (which also meant the measurement base). */
+  static final String OLD_BASELINE = "base";
+
   private static final Set<String> TOP =
-      Set.of("study", "board", "engine", "seed", "protocol", "base", "sweeps");
+      Set.of("study", "board", "engine", "seed", "protocol", BASELINE, OLD_BASELINE, "sweeps");
   private static final Set<String> PROTOCOL =
       Set.of(
           "warmup", "cycles", "layer_cycles", "max_layer_cycles", "min_samples_per_layer", "idle");
-  private static final String ALL = "all";
+
+  /** The value that stands for every allowed value of a setting. */
+  static final String ALL = "all";
 
   private Plans() {}
 
-  /** Reads and parses a plan file. */
-  public static Plan load(Path file) {
+  /**
+   * Reads and parses a plan file.
+   *
+   * @param notes gets one line per deprecated form the plan uses (a plan with the old key {@code
+   *     base})
+   */
+  public static Plan load(Path file, Consumer<String> notes) {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read plan " + file, e);
     }
-    return parse(text, file.toString());
+    return parse(text, file.toString(), notes);
+  }
+
+  /**
+   * Parses a plan, saying nothing about deprecated forms (for plans already stored or built in).
+   *
+   * @param origin the file name, for messages
+   * @throws IllegalArgumentException listing every problem of the plan's form
+   */
+  public static Plan parse(String text, String origin) {
+    return parse(text, origin, note -> {});
   }
 
   /**
    * Parses a plan.
    *
    * @param origin the file name, for messages
+   * @param notes gets one line per deprecated form the plan uses
    * @throws IllegalArgumentException listing every problem of the plan's form
    */
-  public static Plan parse(String text, String origin) {
+  public static Plan parse(String text, String origin, Consumer<String> notes) {
     Object doc;
     try {
       doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
@@ -66,12 +88,20 @@ public final class Plans {
     }
     if (!(doc instanceof Map<?, ?> top)) {
       throw new BadInputException(
-          origin + ": a plan is a YAML mapping with study, board, base and sweeps");
+          origin + ": a plan is a YAML mapping with study, board, baseline and sweeps");
     }
     List<String> problems = new ArrayList<>();
     for (Object k : top.keySet()) {
       if (!TOP.contains(String.valueOf(k))) {
-        problems.add("unknown key '" + k + "' (a plan has " + String.join(", ", sorted(TOP)) + ")");
+        problems.add(
+            "unknown key '"
+                + k
+                + "' (a plan has "
+                + String.join(
+                    ", ",
+                    sorted(
+                        new HashSet<>(TOP.stream().filter(t -> !t.equals(OLD_BASELINE)).toList())))
+                + ")");
       }
     }
     String study = text(top.get("study"), "study", problems);
@@ -83,19 +113,30 @@ public final class Plans {
     long seed =
         top.containsKey("seed") ? number(top.get("seed"), "seed", 0, Long.MAX_VALUE, problems) : 1;
     Protocol protocol = protocol(top.get("protocol"), problems);
-    Map<String, String> base = new LinkedHashMap<>();
-    Object b = top.get("base");
+    Map<String, String> baseline = new LinkedHashMap<>();
+    String key = BASELINE;
+    if (top.containsKey(OLD_BASELINE)) {
+      if (top.containsKey(BASELINE)) {
+        problems.add("both 'baseline' and its old name 'base': keep 'baseline' only");
+      } else {
+        key = OLD_BASELINE;
+        notes.accept(
+            origin + ": the key 'base' is now called 'baseline'; 'base' still works, rename it");
+      }
+    }
+    String where = key;
+    Object b = top.get(key);
     if (b instanceof Map<?, ?> bm) {
       bm.forEach(
           (k, v) -> {
             if (v instanceof Map || v instanceof List || v == null) {
-              problems.add("base." + k + " must be one value, not " + v);
+              problems.add(where + "." + k + " must be one value, not " + v);
             } else {
-              base.put(String.valueOf(k), scalar(v));
+              baseline.put(String.valueOf(k), scalar(v));
             }
           });
     } else if (b != null) {
-      problems.add("base must be a mapping of setting to value");
+      problems.add(where + " must be a mapping of setting to value");
     }
     List<Plan.Sweep> sweeps = new ArrayList<>();
     Object s = top.get("sweeps");
@@ -114,7 +155,7 @@ public final class Plans {
       problems.add("sweeps must be a list");
     }
     fail(origin, problems);
-    return new Plan(study, board, engine, seed, protocol, base, sweeps, text);
+    return new Plan(study, board, engine, seed, protocol, baseline, sweeps, text);
   }
 
   private static Protocol protocol(Object o, List<String> problems) {
@@ -209,239 +250,14 @@ public final class Plans {
 
   /**
    * Checks a plan against the board and turns it into configurations: every setting must be an
-   * engine setting or one of {@code knobs}, every value allowed. The base takes the board's current
-   * value for knobs it does not name, except {@link Knob#onDemand() on-demand} knobs (the power
-   * mode), which are left out unless the plan names them: reading them needs a tool.
+   * engine setting or one of {@code knobs}, every value allowed ({@link PlanExpansion}).
    *
    * @param board the name of the board the knobs belong to (must be the plan's)
    * @param engines the engines the board runs
    * @throws IllegalArgumentException listing every problem at once
    */
   public static Expansion expand(Plan plan, String board, List<String> engines, List<Knob> knobs) {
-    List<String> problems = new ArrayList<>();
-    if (!plan.board().equals(board)) {
-      problems.add("the plan is for board " + plan.board() + ", not " + board);
-    }
-    if (!engines.contains(plan.engine())) {
-      problems.add(
-          "engine '"
-              + plan.engine()
-              + "' is not one of "
-              + String.join(", ", engines)
-              + " on board "
-              + board);
-    }
-    Map<String, Knob> byName = new LinkedHashMap<>();
-    knobs.forEach(k -> byName.put(k.name(), k));
-    Map<String, String> base = new LinkedHashMap<>();
-    for (String e : Models.ENGINE_KEYS) {
-      base.put(e, plan.base().getOrDefault(e, Models.DEFAULTS.get(e)));
-    }
-    Set<String> named = new HashSet<>(plan.base().keySet());
-    plan.sweeps().forEach(sw -> named.addAll(sw.values().keySet()));
-    for (Knob k : knobs) {
-      if (plan.base().containsKey(k.name())) {
-        base.put(k.name(), plan.base().get(k.name()));
-      } else if (!k.onDemand() || named.contains(k.name())) {
-        base.put(k.name(), k.read());
-      }
-    }
-    for (Map.Entry<String, String> e : plan.base().entrySet()) {
-      checkValue("base", e.getKey(), e.getValue(), byName, problems);
-    }
-    // every sweep's values first, then the count, and only then the configurations: a plan of
-    // 10^7 configurations is refused here in milliseconds instead of filling the heap
-    List<Map<String, List<String>>> resolved = new ArrayList<>();
-    for (Plan.Sweep sw : plan.sweeps()) {
-      Map<String, List<String>> values = new LinkedHashMap<>();
-      for (Map.Entry<String, List<String>> e : sw.values().entrySet()) {
-        List<String> vs = resolve(sw.name(), e.getKey(), e.getValue(), byName, problems);
-        values.put(e.getKey(), vs);
-      }
-      resolved.add(values);
-    }
-    String tooMany = tooMany(plan, resolved);
-    if (tooMany != null) {
-      problems.add(tooMany);
-    }
-    fail(plan.study(), problems);
-    List<Expansion.Slice> slices = new ArrayList<>();
-    Map<String, Configuration> configs = new LinkedHashMap<>();
-    for (int si = 0; si < plan.sweeps().size(); si++) {
-      Plan.Sweep sw = plan.sweeps().get(si);
-      Map<String, List<String>> values = resolved.get(si);
-      if (sw.kind() == Plan.Kind.ONE_AT_A_TIME) {
-        for (Map.Entry<String, List<String>> e : values.entrySet()) {
-          List<String> keys = new ArrayList<>();
-          for (String v : e.getValue()) {
-            Map<String, String> s = new LinkedHashMap<>(base);
-            s.put(e.getKey(), v);
-            keys.add(add(configs, plan, sw.name(), s));
-          }
-          String label = values.size() == 1 ? sw.name() : sw.name() + "/" + e.getKey();
-          slices.add(new Expansion.Slice(label, List.of(e.getKey()), keys));
-        }
-      } else {
-        List<String> keys = new ArrayList<>();
-        grid(base, values, s -> keys.add(add(configs, plan, sw.name(), s)));
-        slices.add(new Expansion.Slice(sw.name(), List.copyOf(values.keySet()), keys));
-      }
-    }
-    if (plan.sweeps().isEmpty()) {
-      add(configs, plan, "base", base);
-    }
-    return new Expansion(plan, List.copyOf(configs.values()), slices);
-  }
-
-  /**
-   * Hands every combination of {@code values} (the rest at {@code base}) to {@code each}, one at a
-   * time, the last setting varying fastest: nothing but the current combination is held.
-   */
-  private static void grid(
-      Map<String, String> base,
-      Map<String, List<String>> values,
-      java.util.function.Consumer<Map<String, String>> each) {
-    List<String> keys = List.copyOf(values.keySet());
-    for (String k : keys) {
-      if (values.get(k).isEmpty()) {
-        return;
-      }
-    }
-    int[] at = new int[keys.size()];
-    while (true) {
-      Map<String, String> s = new LinkedHashMap<>(base);
-      for (int i = 0; i < keys.size(); i++) {
-        s.put(keys.get(i), values.get(keys.get(i)).get(at[i]));
-      }
-      each.accept(s);
-      int i = keys.size() - 1;
-      while (i >= 0 && ++at[i] == values.get(keys.get(i)).size()) {
-        at[i--] = 0;
-      }
-      if (i < 0) {
-        return;
-      }
-    }
-  }
-
-  /**
-   * The configurations the sweeps make, counted before making them (at most; sweeps may share
-   * some); a problem naming the largest sweep's axes when above {@link Budget#MAX_CONFIGURATIONS},
-   * else null.
-   */
-  private static String tooMany(Plan plan, List<Map<String, List<String>>> resolved) {
-    double total = plan.sweeps().isEmpty() ? 1 : 0;
-    double largest = -1;
-    String largestAxes = "";
-    for (int i = 0; i < resolved.size(); i++) {
-      Plan.Sweep sw = plan.sweeps().get(i);
-      Map<String, List<String>> values = resolved.get(i);
-      double n = sw.kind() == Plan.Kind.GRID ? 1 : 0;
-      for (List<String> vs : values.values()) {
-        n = sw.kind() == Plan.Kind.GRID ? n * vs.size() : n + vs.size();
-      }
-      total += n;
-      if (n > largest) {
-        largest = n;
-        List<Map.Entry<String, List<String>>> axes = new ArrayList<>(values.entrySet());
-        axes.sort((a, b) -> Integer.compare(b.getValue().size(), a.getValue().size()));
-        StringBuilder sb = new StringBuilder();
-        for (Map.Entry<String, List<String>> a : axes) {
-          sb.append(sb.length() == 0 ? "" : sw.kind() == Plan.Kind.GRID ? " × " : " + ")
-              .append(a.getKey())
-              .append(' ')
-              .append(a.getValue().size());
-        }
-        largestAxes = "sweep " + sw.name() + ": " + sb + " = " + Budget.count(n);
-      }
-    }
-    if (total <= Budget.MAX_CONFIGURATIONS) {
-      return null;
-    }
-    return "the plan makes "
-        + Budget.count(total)
-        + " configurations, more than the "
-        + Budget.MAX_CONFIGURATIONS
-        + " a study may have; shrink the largest axes ("
-        + largestAxes
-        + ") or split the plan into several studies";
-  }
-
-  private static String add(
-      Map<String, Configuration> configs, Plan plan, String sweep, Map<String, String> s) {
-    String key = key(plan, s);
-    configs.computeIfAbsent(key, k -> new Configuration(k, configs.size(), sweep, s));
-    return key;
-  }
-
-  private static List<String> resolve(
-      String sweep,
-      String key,
-      List<String> values,
-      Map<String, Knob> knobs,
-      List<String> problems) {
-    if (values.size() == 1 && values.get(0).equals(ALL)) {
-      if (knobs.containsKey(key)) {
-        return knobs.get(key).allowed();
-      }
-      List<String> all = Models.all(key);
-      if (all == null) {
-        problems.add(
-            "sweep "
-                + sweep
-                + ": "
-                + key
-                + (Models.ENGINE_KEYS.contains(key)
-                    ? " has no finite list of values; name them"
-                    : " is not a setting of this board" + knownSettings(knobs)));
-        return List.of();
-      }
-      return all;
-    }
-    if (key.equals(Models.MODEL)) {
-      values = Models.expandSamples(sweep, values, problems);
-    }
-    List<String> out = new ArrayList<>();
-    Set<String> seen = new LinkedHashSet<>();
-    for (String v : values) {
-      if (!seen.add(v)) {
-        problems.add("sweep " + sweep + ": " + key + " lists " + v + " twice");
-        continue;
-      }
-      if (checkValue("sweep " + sweep, key, v, knobs, problems)) {
-        out.add(v);
-      }
-    }
-    return out;
-  }
-
-  private static boolean checkValue(
-      String where, String key, String value, Map<String, Knob> knobs, List<String> problems) {
-    if (Models.ENGINE_KEYS.contains(key)) {
-      String p = Models.check(key, value);
-      if (p != null) {
-        problems.add(where + ": " + p);
-        return false;
-      }
-      return true;
-    }
-    Knob k = knobs.get(key);
-    if (k == null) {
-      problems.add(where + ": '" + key + "' is not a setting of this board" + knownSettings(knobs));
-      return false;
-    }
-    if (!k.allowed().contains(value)) {
-      problems.add(
-          where + ": " + key + " " + value + " is not one of " + String.join(", ", k.allowed()));
-      return false;
-    }
-    return true;
-  }
-
-  private static String knownSettings(Map<String, Knob> knobs) {
-    List<String> all = new ArrayList<>(Models.ENGINE_KEYS);
-    all.addAll(knobs.keySet());
-    return " (it has " + String.join(", ", all) + ")";
+    return PlanExpansion.expand(plan, board, engines, knobs);
   }
 
   /**
@@ -449,20 +265,7 @@ public final class Plans {
    * and the settings sorted by name. The same plan gives the same keys in every run.
    */
   public static String key(Plan plan, Map<String, String> settings) {
-    StringBuilder sb = new StringBuilder();
-    sb.append("board=").append(plan.board()).append('\n');
-    sb.append("engine=").append(plan.engine()).append('\n');
-    sb.append("seed=").append(plan.seed()).append('\n');
-    sb.append("protocol=").append(plan.protocol()).append('\n');
-    new TreeMap<>(settings).forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
-    try {
-      byte[] d =
-          MessageDigest.getInstance("SHA-256")
-              .digest(sb.toString().getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(d, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return PlanExpansion.key(plan, settings);
   }
 
   private static String text(Object o, String key, List<String> problems) {
@@ -496,11 +299,12 @@ public final class Plans {
     return o == null ? "" : String.valueOf(o).trim();
   }
 
-  private static List<String> sorted(Set<String> s) {
+  static List<String> sorted(Set<String> s) {
     return s.stream().sorted().toList();
   }
 
-  private static void fail(String origin, List<String> all) {
+  /** Throws one {@link BadInputException} listing every problem, once each; nothing if none. */
+  static void fail(String origin, List<String> all) {
     // a problem found once per value of a sweep (an unknown setting) is said once
     List<String> problems = List.copyOf(new LinkedHashSet<>(all));
     if (!problems.isEmpty()) {

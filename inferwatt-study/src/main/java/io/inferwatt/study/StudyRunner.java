@@ -56,8 +56,22 @@ public final class StudyRunner {
    * @param durationKnown whether {@code durationNs} is an estimate (else a lower bound: a real
    *     board's latency is known only by measuring)
    * @param peakBytes the memory of the largest configuration
+   * @param storedSummaryBytes what the configurations add to the measurement base without their raw
+   *     recordings ({@code --keep-raw summary})
+   * @param storedRawBytes what their raw samples and events add on top ({@code --keep-raw all})
    */
-  public record Needs(double durationNs, boolean durationKnown, double peakBytes) {
+  public record Needs(
+      double durationNs,
+      boolean durationKnown,
+      double peakBytes,
+      double storedSummaryBytes,
+      double storedRawBytes) {
+
+    /** What the study adds to the base, with ({@code raw}) or without the raw recordings. */
+    public double storedBytes(boolean raw) {
+      return storedSummaryBytes + (raw ? storedRawBytes : 0);
+    }
+
     /**
      * For people: {@code about 2.5 h of board time, at most 1.2 GiB of memory per configuration}.
      */
@@ -67,7 +81,11 @@ public final class StudyRunner {
           + (simulated ? " of simulated board time" : " of board time")
           + ", at most "
           + Budget.bytes(peakBytes)
-          + " of memory per configuration";
+          + " of memory per configuration; the measurement base grows by about "
+          + Budget.bytes(storedBytes(true))
+          + " with the raw recordings (--keep-raw all), "
+          + Budget.bytes(storedBytes(false))
+          + " without (--keep-raw summary)";
     }
   }
 
@@ -87,6 +105,8 @@ public final class StudyRunner {
     boolean buildsModel = recorder == null || !recorder.simulated();
     double durationNs = 0;
     double peak = 0;
+    double summary = 0;
+    double raw = 0;
     boolean known = true;
     int bad = 0;
     String first = null;
@@ -117,6 +137,8 @@ public final class StudyRunner {
       }
       durationNs += e.durationNs();
       peak = Math.max(peak, e.recordingBytes());
+      summary += e.storedSummaryBytes();
+      raw += e.storedRawBytes();
       known &= e.cycleKnown();
     }
     if (bad > 0) {
@@ -131,7 +153,7 @@ public final class StudyRunner {
               + (bad > 1 ? "the first, " : "")
               + first);
     }
-    return new Needs(durationNs, known, peak);
+    return new Needs(durationNs, known, peak, summary, raw);
   }
 
   private static Map<String, String> hardware(Configuration c) {

@@ -118,18 +118,24 @@ class BudgetTest {
     // on the board: 10 cycles × 10 ms + 1 s
     assertThat(e.durationNs()).isCloseTo(1.1e9, within(1.0));
     assertThat(e.cycleKnown()).isTrue();
-    // a sample: 68 B + 24 B analysis + 2 rails × 8 B = 108 B; a layer event of a real engine:
-    // 132 + 20 + 200 = 352 B; an inference 48 B
-    assertThat(e.recordingBytes()).isCloseTo(1070 * 108 + 20 * 352 + 10 * 48, within(1e-6));
+    // a sample: 68 B + nothing for the streaming analysis + 8 B of the stored details' time array +
+    // 2 rails × 8 B = 92 B; a layer event of a real engine: 132 + 8 sorting + 200 = 340 B; an
+    // inference: 48 B + 124 B analysis index + a per-inference record of 96 + 2 × 16 B = 300 B
+    assertThat(e.recordingBytes()).isCloseTo(1070 * 92 + 20 * 340 + 10 * 300, within(1e-6));
+    // in the base: 400 KiB of results and 9 per-inference records (warm-up left out) of 20 + 2 ×
+    // 24 B; the raw recording: 1070 samples × 2 rails × 14 B, 20 layer events × 8 B, 10 inference
+    // events × 20 B
+    assertThat(e.storedSummaryBytes()).isCloseTo(400 * 1024 + 9 * (20 + 2 * 24), within(1e-6));
+    assertThat(e.storedRawBytes()).isCloseTo(1070 * 2 * 14 + 20 * 8 + 10 * 20, within(1e-6));
     // weights: 12 + 15 parameters × 4 B; activations: the Add's 16 in + 16 out
     assertThat(e.weightBytes()).isEqualTo(108);
     assertThat(e.activationElements()).isEqualTo(32);
 
-    long bytes = 1070 * 108 + 20 * 352 + 10 * 48;
+    long bytes = 1070 * 92 + 20 * 340 + 10 * 300;
     assertThat(new Budget(bytes, 2_000_000_000L).problem(e)).isNull();
     assertThat(new Budget(bytes - 1, 2_000_000_000L).problem(e))
-        .startsWith("tiny on fake: the recording needs about 120 KiB of memory (1070 power samples")
-        .contains("more than this JVM may use (120 KiB)")
+        .startsWith("tiny on fake: the recording needs about 106 KiB of memory (1070 power samples")
+        .contains("more than this JVM may use (106 KiB)")
         .contains("shorten the idle phase (now 1.00 s; --idle or protocol.idle)")
         .contains("raise -Xmx");
     // 1.1 s against a bound of 1 s: the idle second is the longest phase
@@ -137,6 +143,17 @@ class BudgetTest {
         .isEqualTo(
             "tiny on fake: the protocol takes about 1.10 s, more than the 1.00 s one configuration"
                 + " may take; shorten the idle phase (now 1.00 s; --idle or protocol.idle)");
+  }
+
+  @Test
+  void aBaseThatWouldNotFitOnItsDiskIsRefusedInOneLine() {
+    long mib = 1L << 20;
+    assertThat(Budget.diskProblem("b.duckdb", 10 * mib, 100 * mib, "all")).isNull();
+    assertThat(Budget.diskProblem("b.duckdb", 40 * mib, 100 * mib, "all"))
+        .isEqualTo(
+            "the measurement base b.duckdb would grow by about 40.0 MiB (--keep-raw all), but its"
+                + " disk has 100 MiB free (and 64.0 MiB must stay free); free some space, name a"
+                + " base on another disk with --db, or keep less with --keep-raw summary");
   }
 
   @Test

@@ -19,7 +19,7 @@ class PlansTest {
       study: t
       board: sim:nano
       protocol: {warmup: 1, cycles: 5, max_layer_cycles: 10, idle: 10ms}
-      base: {model: mobilenetv2, cpu.cores: 4}
+      baseline: {model: mobilenetv2, cpu.cores: 4}
       sweeps:
         - name: cores
           vary: {cpu.cores: [1, 4]}
@@ -57,6 +57,26 @@ class PlansTest {
   }
 
   @Test
+  void theOldKeyBaseStillReadsWithOneNoteAndTheNewKeyWithNone() {
+    List<String> notes = new java.util.ArrayList<>();
+    Plan old = Plans.parse(PLAN.replace("baseline:", "base:"), "old.yaml", notes::add);
+    assertThat(notes)
+        .containsExactly(
+            "old.yaml: the key 'base' is now called 'baseline'; 'base' still works, rename it");
+    notes.clear();
+    Plan now = Plans.parse(PLAN, "new.yaml", notes::add);
+    assertThat(notes).isEmpty();
+    assertThat(old.baseline()).isEqualTo(now.baseline()).containsEntry("cpu.cores", "4");
+    assertThat(expand(PLAN.replace("baseline:", "base:")).configurations())
+        .isEqualTo(expand(PLAN).configurations());
+    // both keys: refused, and problems name the key the plan used
+    assertThatThrownBy(() -> Plans.parse(PLAN + "base: {cpu.cores: 1}\n", "both.yaml", notes::add))
+        .hasMessageContaining("both 'baseline' and its old name 'base'");
+    assertThatThrownBy(() -> Plans.parse(PLAN.replace("baseline: {", "base: {x: [1], "), "o.yaml"))
+        .hasMessageContaining("base.x must be one value");
+  }
+
+  @Test
   void everyProblemIsReportedAtOnce() {
     String bad =
         """
@@ -64,7 +84,7 @@ class PlansTest {
         board: sim:nano
         engine: tensorrt
         protocol: {cycles: 0, speed: 3}
-        base: {model: mobilenetv9, cpu.cores: 9}
+        baseline: {model: mobilenetv9, cpu.cores: 9}
         sweeps:
           - name: a
             vary: {cpu.freq_khz: [1, 102000], gpu.freq_hz: [5], fan: [1]}
@@ -81,7 +101,7 @@ class PlansTest {
         .hasMessageContaining("t: 8 problems")
         .hasMessageContaining("engine 'tensorrt' is not one of sim")
         .hasMessageContaining("model 'mobilenetv9' is not one of densenet121")
-        .hasMessageContaining("base: cpu.cores 9 is not one of 1, 2, 3, 4")
+        .hasMessageContaining("baseline: cpu.cores 9 is not one of 1, 2, 3, 4")
         .hasMessageContaining("sweep a: cpu.freq_khz 1 is not one of 102000, 204000")
         .hasMessageContaining("sweep a: gpu.freq_hz 5 is not one of 76800000")
         .hasMessageContaining(
@@ -187,7 +207,9 @@ class PlansTest {
     int n = 0;
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of("..", "plans"), "*.yaml")) {
       for (Path p : ds) {
-        Plan plan = Plans.load(p);
+        List<String> notes = new java.util.ArrayList<>();
+        Plan plan = Plans.load(p, notes::add);
+        assertThat(notes).as(p + " uses no deprecated form").isEmpty();
         boolean sim = plan.board().equals("sim:nano");
         assertThat(
                 Plans.expand(

@@ -21,7 +21,7 @@ import java.util.List;
  *
  * @param runs every {@code model_run}, in order of start
  */
-public record OrtProfile(List<Run> runs) {
+record OrtProfile(List<Run> runs) {
 
   public OrtProfile {
     runs = List.copyOf(runs);

@@ -6,7 +6,7 @@ import io.inferwatt.core.Timeline;
  * The external runner failed (crashed, hung, or printed a line that is not the events protocol).
  * Carries everything measured before the failure, so that a caller can keep it.
  */
-public final class RunnerException extends RuntimeException {
+final class RunnerException extends RuntimeException {
   private static final long serialVersionUID = 1L;
   private final transient Timeline partial;
   private final long line;

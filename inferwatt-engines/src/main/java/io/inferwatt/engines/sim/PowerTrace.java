@@ -9,15 +9,25 @@ import java.util.Arrays;
  */
 final class PowerTrace {
 
-  private static final int RAILS = 3;
-
+  private final int rails;
   private long[] start = new long[4096];
-  private double[] power = new double[4096 * RAILS]; // mW
-  private double[] energy = new double[4096 * RAILS]; // mW·ns from the first kept segment's start
+  private double[] power; // mW
+  private double[] energy; // mW·ns from the first kept segment's start
+  private final double[] dropped; // mW·ns of the segments dropped so far, per rail
   private int count;
   private long endNs;
 
+  /** A trace of the Nano's three rails (in, cpu, gpu). */
   PowerTrace(long startNs) {
+    this(startNs, 3);
+  }
+
+  /** A trace of {@code rails} rails. */
+  PowerTrace(long startNs, int rails) {
+    this.rails = rails;
+    this.power = new double[4096 * rails];
+    this.energy = new double[4096 * rails];
+    this.dropped = new double[rails];
     endNs = startNs;
   }
 
@@ -28,23 +38,28 @@ final class PowerTrace {
 
   /** Appends a segment of {@code durationNs} at power {@code p} (in, cpu, gpu). */
   void append(long durationNs, RailPowerMw p) {
+    append(durationNs, p.toArray());
+  }
+
+  /** Appends a segment of {@code durationNs} at power {@code p}, one value per rail (mW). */
+  void append(long durationNs, double[] p) {
     if (durationNs <= 0) {
       return;
     }
     if (count == start.length) {
       start = Arrays.copyOf(start, count * 2);
-      power = Arrays.copyOf(power, count * 2 * RAILS);
-      energy = Arrays.copyOf(energy, count * 2 * RAILS);
+      power = Arrays.copyOf(power, count * 2 * rails);
+      energy = Arrays.copyOf(energy, count * 2 * rails);
     }
     int i = count++;
     start[i] = endNs;
-    for (int r = 0; r < RAILS; r++) {
+    for (int r = 0; r < rails; r++) {
       double e = 0;
       if (i > 0) {
-        e = energy[(i - 1) * RAILS + r] + power[(i - 1) * RAILS + r] * (start[i] - start[i - 1]);
+        e = energy[(i - 1) * rails + r] + power[(i - 1) * rails + r] * (start[i] - start[i - 1]);
       }
-      energy[i * RAILS + r] = e;
-      power[i * RAILS + r] = p.rail(r);
+      energy[i * rails + r] = e;
+      power[i * rails + r] = p[r];
     }
     endNs += durationNs;
   }
@@ -57,12 +72,15 @@ final class PowerTrace {
     }
     int keep = count - k;
     System.arraycopy(start, k, start, 0, keep);
-    System.arraycopy(power, k * RAILS, power, 0, keep * RAILS);
-    double[] base = new double[RAILS];
-    System.arraycopy(energy, k * RAILS, base, 0, RAILS);
+    System.arraycopy(power, k * rails, power, 0, keep * rails);
+    double[] base = new double[rails];
+    System.arraycopy(energy, k * rails, base, 0, rails);
+    for (int r = 0; r < rails; r++) {
+      dropped[r] += base[r];
+    }
     for (int i = 0; i < keep; i++) {
-      for (int r = 0; r < RAILS; r++) {
-        energy[i * RAILS + r] = energy[(i + k) * RAILS + r] - base[r];
+      for (int r = 0; r < rails; r++) {
+        energy[i * rails + r] = energy[(i + k) * rails + r] - base[r];
       }
     }
     count = keep;
@@ -70,7 +88,7 @@ final class PowerTrace {
 
   /** Power of rail {@code r} at {@code tNs}, mW. */
   double powerAt(long tNs, int r) {
-    return power[segmentAt(tNs) * RAILS + r];
+    return power[segmentAt(tNs) * rails + r];
   }
 
   /** Mean power of rail {@code r} over {@code [fromNs, toNs]}, mW. */
@@ -81,10 +99,18 @@ final class PowerTrace {
     return (integral(toNs, r) - integral(fromNs, r)) / (toNs - fromNs);
   }
 
+  /**
+   * Energy of rail {@code r} from the trace's start to {@code tNs} (at or after the first kept
+   * segment's start), mJ.
+   */
+  double energyMjTo(long tNs, int r) {
+    return (dropped[r] + integral(tNs, r)) / 1e9;
+  }
+
   private double integral(long tNs, int r) {
     int i = segmentAt(tNs);
     long t = Math.max(tNs, start[i]);
-    return energy[i * RAILS + r] + power[i * RAILS + r] * (t - start[i]);
+    return energy[i * rails + r] + power[i * rails + r] * (t - start[i]);
   }
 
   /** The segment containing {@code tNs} (the first one before the trace, the last one after). */

@@ -43,7 +43,7 @@ import java.util.SplittableRandom;
  *
  * <p>Not thread-safe: one recording at a time.
  */
-public final class VirtualNano implements Recorder {
+public final class VirtualNano implements Recorder, Truth.Source {
 
   /** Virtual monotonic time of a new board, ns. */
   private static final long BOOT_NS = 1_000_000_000L;
@@ -64,6 +64,7 @@ public final class VirtualNano implements Recorder {
   private int cpuKhz = NanoModel.MAX_CPU_KHZ;
   private long gpuHz = NanoModel.MAX_GPU_HZ;
   private long nowNs = BOOT_NS;
+  private Truth lastTruth;
 
   private VirtualNano(long seed, SensorConfig sensor) {
     this.root = new SplittableRandom(seed);
@@ -197,6 +198,9 @@ public final class VirtualNano implements Recorder {
   @Override
   public Timeline record(Workload workload, Protocol protocol, ProgressListener listener) {
     NanoModel.Settings s = settings();
+    lastTruth =
+        Truth.of(
+            board(), RAILS.stream().map(Rail::name).toList(), NanoModel.truth(workload, s, true));
     Recording r =
         new Recording(
             workload,
@@ -211,6 +215,15 @@ public final class VirtualNano implements Recorder {
     } finally {
       nowNs = r.trace.endNs() + 1_000_000L;
     }
+  }
+
+  /**
+   * The truth behind the last recording: the model's nominal layers and power with the power logger
+   * on (the power, layer and idle phases are measured with it on), at the settings it ran with.
+   */
+  @Override
+  public Optional<Truth> lastTruth() {
+    return Optional.ofNullable(lastTruth);
   }
 
   /** Layer cycles: as asked, or enough for the fastest layer's samples; none for ASYNC. */

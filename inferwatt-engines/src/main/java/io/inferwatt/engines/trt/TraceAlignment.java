@@ -18,7 +18,7 @@ import java.util.Optional;
  * be irregular (real runs are); strictly periodic windows make every multiple of the period fit
  * almost as well.
  */
-public final class TraceAlignment {
+final class TraceAlignment {
 
   private TraceAlignment() {}
 

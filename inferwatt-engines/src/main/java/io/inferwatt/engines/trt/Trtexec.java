@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * the start of trtexec's inference run, with no epoch: {@link TraceAlignment} places them on the
  * monotonic base.
  */
-public final class Trtexec {
+final class Trtexec {
 
   private Trtexec() {}
 

@@ -8,7 +8,7 @@ import java.util.Optional;
  * A trtexec pass failed (non-zero exit, timeout, a missing or unparsable export). Carries every
  * pass measured before it, so that a caller can keep them.
  */
-public final class TrtexecException extends RuntimeException {
+final class TrtexecException extends RuntimeException {
   private static final long serialVersionUID = 1L;
   private final transient Timeline partial;
   private final transient Path file;

@@ -3,11 +3,12 @@ package io.inferwatt.hardware.sensors;
 import java.util.List;
 
 /**
- * The part of NVML the program uses, by device index, so tests can hand in a fake. The real one
- * ({@link JnaNvml}) binds {@code libnvidia-ml.so.1} through JNA. Every method throws {@link
+ * The part of NVML the program uses, by device index. The real one ({@link JnaNvml}) binds {@code
+ * libnvidia-ml.so.1} through JNA; the virtual GPU board ({@code sim:gpu}) implements it over its
+ * simulated power, so that both are read by the same {@link NvmlSource}. Every method throws {@link
  * NvmlException} with NVML's return code when a call fails.
  */
-interface NvmlBinding extends AutoCloseable {
+public interface NvmlBinding extends AutoCloseable {
 
   /**
    * {@code NVML_FI_DEV_POWER_AVERAGE}: power averaged over 1 s, mW (Ampere except GA100, newer).
@@ -77,13 +78,13 @@ interface NvmlBinding extends AutoCloseable {
     private static final long serialVersionUID = 1L;
     private final int code;
 
-    NvmlException(String call, int code, String text) {
+    public NvmlException(String call, int code, String text) {
       super(call + " failed: " + text + " (NVML error " + code + ")");
       this.code = code;
     }
 
     /** NVML's return code. */
-    int code() {
+    public int code() {
       return code;
     }
   }

@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * in {@link #settings()}). It also gives the 1 s average (field 185), the energy counter and the
  * driver's buffered power samples on the monotonic time base. Voltage and current are NaN.
  */
-final class NvmlSource implements PowerSource {
+public final class NvmlSource implements PowerSource {
 
   static final String KIND = "nvml";
 
@@ -27,6 +27,14 @@ final class NvmlSource implements PowerSource {
   private final Map<String, String> settings;
   private final EpochToMonotonic clocks;
   private boolean closed;
+
+  /**
+   * The source over {@code nvml} (the real library or a simulated one), its epoch timestamps placed
+   * on the monotonic time base by {@code clocks}. It owns the binding: {@link #close()} closes it.
+   */
+  public static NvmlSource over(NvmlBinding nvml, EpochToMonotonic clocks) {
+    return new NvmlSource(nvml, clocks);
+  }
 
   NvmlSource(NvmlBinding nvml, EpochToMonotonic clocks) {
     this.nvml = nvml;
@@ -138,14 +146,14 @@ final class NvmlSource implements PowerSource {
   }
 
   /** Power averaged over 1 s (field 185) in mW; NaN where the GPU does not support it. */
-  double averagePowerMw(int gpu) {
+  public double averagePowerMw(int gpu) {
     check();
     NvmlBinding.FieldValue v = nvml.fieldValues(gpu, NvmlBinding.FI_POWER_AVERAGE)[0];
     return v.nvmlReturn() == NvmlBinding.SUCCESS ? v.value() : Double.NaN;
   }
 
   /** The energy counter in mJ since the driver was loaded (Volta and newer). */
-  long totalEnergyMj(int gpu) {
+  public long totalEnergyMj(int gpu) {
     check();
     return nvml.totalEnergyMj(gpu);
   }
@@ -154,7 +162,7 @@ final class NvmlSource implements PowerSource {
    * The driver's buffered power samples of {@code gpu} newer than {@code lastSeenUs} (epoch µs, 0
    * for all), as samples on the monotonic time base; the other GPUs' values are NaN.
    */
-  List<PowerSample> powerSamples(int gpu, long lastSeenUs) {
+  public List<PowerSample> powerSamples(int gpu, long lastSeenUs) {
     check();
     List<PowerSample> out = new ArrayList<>();
     for (NvmlBinding.TimedValue v : nvml.powerSamples(gpu, lastSeenUs)) {

@@ -21,6 +21,7 @@ public final class Boards {
   private static final List<Board> ALL =
       List.of(
           new VirtualBoard(),
+          new VirtualGpuBoard(),
           new MachineBoard(
               "local",
               "this machine with its power sensors, changing no setting",

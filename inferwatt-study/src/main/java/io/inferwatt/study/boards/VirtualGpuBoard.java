@@ -1,0 +1,84 @@
+package io.inferwatt.study.boards;
+
+import io.inferwatt.core.BadInputException;
+import io.inferwatt.core.model.NetworkSpec;
+import io.inferwatt.engines.models.Zoo;
+import io.inferwatt.engines.sim.VirtualGpu;
+import io.inferwatt.hardware.Knob;
+import io.inferwatt.hardware.knobs.Host;
+import io.inferwatt.hardware.sensors.PowerSources;
+import io.inferwatt.study.Models;
+import io.inferwatt.study.Plan;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * {@code sim:gpu}: the virtual datacenter GPU (H100/H200-like), read through a simulated NVML with
+ * the real one's update periods, sample buffer and read costs. It runs the layers of a built-in
+ * network or of any ONNX file ({@link io.inferwatt.engines.onnx.LayerGraph}) in virtual time; its knob ({@code gpu.clock_mhz}) touches no machine and every number it gives is
+ * simulated.
+ */
+final class VirtualGpuBoard implements Board {
+  static final String NAME = VirtualGpu.NAME;
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String description() {
+    return "the virtual datacenter GPU, H100/H200-like, with a simulated NVML (every number it"
+        + " gives is simulated)";
+  }
+
+  @Override
+  public boolean simulated() {
+    return true;
+  }
+
+  @Override
+  public List<String> engines() {
+    return List.of("sim");
+  }
+
+  @Override
+  public List<Knob> knobs(Host host) {
+    return List.of();
+  }
+
+  @Override
+  public PowerSources.Discovery sensors(Path root) {
+    return new PowerSources.Discovery(List.of(), List.of());
+  }
+
+  @Override
+  public StudyBoard openStudy(Plan plan, Path root, boolean dryRun, Consumer<String> out) {
+    VirtualGpu gpu = VirtualGpu.create(plan.seed());
+    return new StudyBoard(this, gpu.knobs(), gpu, null, () -> {});
+  }
+
+  @Override
+  public Boards.Opened openProfile(Boards.ProfileRequest r) {
+    boolean command = "command".equals(r.engine());
+    boolean file = !command && !r.positional().isEmpty();
+    if (command || (r.engine() != null && !r.engine().equals("sim"))) {
+      throw new BadInputException(
+          "the virtual GPU runs the built-in networks (--model "
+              + String.join("|", Zoo.names())
+              + ") or an ONNX file with its own engine; a runner or engine "
+              + r.engine()
+              + " needs a real board: --board local");
+    }
+    if (file && r.positional().size() != 1) {
+      throw new BadInputException(
+          "one model file, not " + r.positional().size() + ": " + String.join(" ", r.positional()));
+    }
+    // layers from the graph: a built-in network's, or any ONNX file's (LayerGraph)
+    NetworkSpec network = file ? Models.network(r.positional().get(0)) : Zoo.network(r.model());
+    VirtualGpu gpu = VirtualGpu.create(r.seed());
+    return new Boards.Opened(gpu, gpu, network, () -> {}, Optional.empty());
+  }
+}
