@@ -194,8 +194,8 @@ final class PredictCommand implements Callable<Integer> {
               p.latencyMs().value() / b,
               p.energyMj().get(models.totalRail()).value() / b));
     }
-    Map<String, String> base = new LinkedHashMap<>(ex.plan().base());
-    base.put(Models.MODEL, net.name()); // the Pareto front is of the base model: the predicted one
+    Map<String, String> base = new LinkedHashMap<>(ex.plan().baseline());
+    base.put(Models.MODEL, net.name()); // the Pareto front is of the baseline model: the predicted one
     Optima.Result r = Optima.compute(ex.slices(), base, outcomes, tol);
     String tag = simulated ? "[simulated] " : "";
     if (output.json()) {

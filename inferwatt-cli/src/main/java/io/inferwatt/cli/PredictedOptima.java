@@ -66,6 +66,6 @@ final class PredictedOptima {
     }
     List<Expansion.Slice> slices =
         results.slices().stream().map(s -> new Expansion.Slice(s.label(), s.factors(), s.configKeys())).toList();
-    return Optima.compute(slices, results.base(), outcomes, tolerance);
+    return Optima.compute(slices, results.baseline(), outcomes, tolerance);
   }
 }
