@@ -48,13 +48,16 @@ final class FitCommand implements Callable<Integer> {
   @Option(names = "--study", description = "only this study's runs (default: every run)")
   String study;
 
-  @Option(names = "--board", description = "only runs of this board (needed when the base holds several)")
+  @Option(
+      names = "--board",
+      description = "only runs of this board (needed when the base holds several)")
   String board;
 
   @Option(
       names = "--exclude-model",
       paramLabel = "NAME",
-      description = "leave this network's runs out of the training set (repeatable; for leave-one-out checks)")
+      description =
+          "leave this network's runs out of the training set (repeatable; for leave-one-out checks)")
   List<String> exclude = new java.util.ArrayList<>();
 
   @Option(
@@ -70,13 +73,17 @@ final class FitCommand implements Callable<Integer> {
       description = "learners to cross-validate: lasso-poly2, xgboost (default: ${DEFAULT-VALUE})")
   List<String> learners;
 
-  @Option(names = "--export", paramLabel = "FILE", description = "also write the models to FILE (JSON) for predict --model")
+  @Option(
+      names = "--export",
+      paramLabel = "FILE",
+      description = "also write the models to FILE (JSON) for predict --model")
   Path export;
 
   @Option(
       names = "--errors-out",
       paramLabel = "FILE",
-      description = "write per layer type the latency model's cross-validated median error, CSV layer_type,median_abs_error_pct")
+      description =
+          "write per layer type the latency model's cross-validated median error, CSV layer_type,median_abs_error_pct")
   Path errorsOut;
 
   @Mixin FormatOption output;
@@ -111,18 +118,31 @@ final class FitCommand implements Callable<Integer> {
                 data.networks().stream().filter(n -> !exclude.contains(n.model())).toList());
       }
       if (data.layers().isEmpty() && board != null) {
-        throw new BadInputException("the base holds no per-layer measurements of board " + board + (study == null ? "" : " in study " + study));
+        throw new BadInputException(
+            "the base holds no per-layer measurements of board "
+                + board
+                + (study == null ? "" : " in study " + study));
       }
       result = Fitter.fit(data, study, skipShort, use);
       id = store.base().saveModel(result.stored());
-      simulated = io.inferwatt.study.boards.Boards.find(result.models().board()).map(b -> b.simulated()).orElse(false);
+      simulated =
+          io.inferwatt.study.boards.Boards.find(result.models().board())
+              .map(b -> b.simulated())
+              .orElse(false);
     }
     if (export != null) {
       write(export, result.models().toJson());
     }
     if (errorsOut != null) {
       StringBuilder sb = new StringBuilder("layer_type,median_abs_error_pct\n");
-      result.errorsPct().forEach((t, e) -> sb.append(t).append(',').append(String.format(Locale.ROOT, "%.4f", e)).append('\n'));
+      result
+          .errorsPct()
+          .forEach(
+              (t, e) ->
+                  sb.append(t)
+                      .append(',')
+                      .append(String.format(Locale.ROOT, "%.4f", e))
+                      .append('\n'));
       write(errorsOut, sb.toString());
     }
     PrintWriter out = spec.commandLine().getOut();
@@ -163,7 +183,16 @@ final class FitCommand implements Callable<Integer> {
         result.stored().trainingRuns(),
         study == null ? "" : " (study " + study + ")",
         String.join(", ", m.rails()));
-    out.printf(Locale.ROOT, "%s%-16s %-14s %12s %12s %14s  %s%n", tag, "layer type", "target", "lasso-poly2", "xgboost", "power*latency", "chosen");
+    out.printf(
+        Locale.ROOT,
+        "%s%-16s %-14s %12s %12s %14s  %s%n",
+        tag,
+        "layer type",
+        "target",
+        "lasso-poly2",
+        "xgboost",
+        "power*latency",
+        "chosen");
     cv.forEach(
         (key, byLearner) -> {
           String[] kt = key.split("\t");
@@ -178,8 +207,20 @@ final class FitCommand implements Callable<Integer> {
               pct(byLearner.get("power*latency")),
               chosen(result.stored().folds(), kt[0], kt[1]));
         });
-    out.printf(Locale.ROOT, "%s(cross-validated median absolute error, mean over folds; folds hold out whole networks)%n", tag);
-    m.skipped().forEach((t, n) -> out.printf(Locale.ROOT, "%sskipped layer type %s: %d rows, %d needed%n", tag, t, n, m.minRows()));
+    out.printf(
+        Locale.ROOT,
+        "%s(cross-validated median absolute error, mean over folds; folds hold out whole networks)%n",
+        tag);
+    m.skipped()
+        .forEach(
+            (t, n) ->
+                out.printf(
+                    Locale.ROOT,
+                    "%sskipped layer type %s: %d rows, %d needed%n",
+                    tag,
+                    t,
+                    n,
+                    m.minRows()));
     if (export != null) {
       out.printf(Locale.ROOT, "%smodels written to %s%n", tag, export);
     }
@@ -199,8 +240,11 @@ final class FitCommand implements Callable<Integer> {
         continue;
       }
       String key = f.layerType() + "\t" + f.target();
-      out.computeIfAbsent(key, k -> new LinkedHashMap<>()).computeIfAbsent(f.learner(), k -> new double[1])[0] += f.medianAbsErrorPct();
-      counts.computeIfAbsent(key, k -> new LinkedHashMap<>()).computeIfAbsent(f.learner(), k -> new int[1])[0]++;
+      out.computeIfAbsent(key, k -> new LinkedHashMap<>())
+              .computeIfAbsent(f.learner(), k -> new double[1])[0] +=
+          f.medianAbsErrorPct();
+      counts.computeIfAbsent(key, k -> new LinkedHashMap<>())
+          .computeIfAbsent(f.learner(), k -> new int[1])[0]++;
     }
     out.forEach((k, m) -> m.forEach((l, v) -> v[0] /= counts.get(k).get(l)[0]));
     return out;

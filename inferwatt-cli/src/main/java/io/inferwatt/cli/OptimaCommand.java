@@ -50,7 +50,8 @@ final class OptimaCommand implements Callable<Integer> {
 
   @Option(
       names = "--predicted",
-      description = "also the optima the newest fitted model (inferwatt fit) predicts for the same configurations")
+      description =
+          "also the optima the newest fitted model (inferwatt fit) predicts for the same configurations")
   boolean predicted;
 
   @Mixin FormatOption output;
@@ -83,7 +84,11 @@ final class OptimaCommand implements Callable<Integer> {
       text(out, row, finished, result);
       if (forecast != null) {
         String tag = row.simulated() ? "[simulated] " : "";
-        out.printf(Locale.ROOT, "%s%n%sPREDICTED by the newest fitted model for the same configurations:%n", tag.trim(), tag);
+        out.printf(
+            Locale.ROOT,
+            "%s%n%sPREDICTED by the newest fitted model for the same configurations:%n",
+            tag.trim(),
+            tag);
         body(out, tag + "predicted ", forecast);
       }
     }

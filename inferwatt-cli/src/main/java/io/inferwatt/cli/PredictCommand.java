@@ -50,30 +50,51 @@ import picocli.CommandLine.Spec;
 final class PredictCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "MODEL", description = "an ONNX file (.onnx) or a network name as plans name them (resnet50, mobilenetv3small-w0.5-r160, ...)")
+  @Parameters(
+      index = "0",
+      paramLabel = "MODEL",
+      description =
+          "an ONNX file (.onnx) or a network name as plans name them (resnet50, mobilenetv3small-w0.5-r160, ...)")
   String network;
 
   @Mixin DbOption db;
 
-  @Option(names = "--model", paramLabel = "FILE", description = "models exported by fit --export (instead of the base)")
+  @Option(
+      names = "--model",
+      paramLabel = "FILE",
+      description = "models exported by fit --export (instead of the base)")
   Path modelFile;
 
-  @Option(names = "--model-id", paramLabel = "ID", description = "a stored model's id (default: the newest)")
+  @Option(
+      names = "--model-id",
+      paramLabel = "ID",
+      description = "a stored model's id (default: the newest)")
   long modelId;
 
-  @Option(names = "--board", description = "the board to predict for; must be the one the models were fitted on")
+  @Option(
+      names = "--board",
+      description = "the board to predict for; must be the one the models were fitted on")
   String board;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "a setting (repeatable), e.g. gpu.freq_hz=537600000")
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description = "a setting (repeatable), e.g. gpu.freq_hz=537600000")
   Map<String, String> set = new LinkedHashMap<>();
 
   @Option(names = "--batch", paramLabel = "N", description = "inputs per inference")
   Integer batch;
 
-  @Option(names = "--sweep", description = "predict every setting of the board's knob ranges (cores, CPU and GPU frequency, mode and batch) and print the predicted optima")
+  @Option(
+      names = "--sweep",
+      description =
+          "predict every setting of the board's knob ranges (cores, CPU and GPU frequency, mode and batch) and print the predicted optima")
   boolean sweep;
 
-  @Option(names = "--tolerance", defaultValue = "2%", description = "for --sweep: 'within' of the optima (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--tolerance",
+      defaultValue = "2%",
+      description = "for --sweep: 'within' of the optima (default: ${DEFAULT-VALUE})")
   String tolerance;
 
   @Mixin FormatOption output;
@@ -102,7 +123,10 @@ final class PredictCommand implements Callable<Integer> {
     }
     Prediction p = predictor.predict(net, List.of(given)).get(0);
     if (output.json()) {
-      out.println(JsonReport.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json(p, simulated)));
+      out.println(
+          JsonReport.MAPPER
+              .writerWithDefaultPrettyPrinter()
+              .writeValueAsString(json(p, simulated)));
     } else {
       text(out, p, net, simulated, models.totalRail());
     }
@@ -110,8 +134,8 @@ final class PredictCommand implements Callable<Integer> {
   }
 
   /**
-   * The models from {@code modelFile}, or model {@code id} (0: the newest) of the base; refused when
-   * {@code board} is given and is not the board they were fitted on.
+   * The models from {@code modelFile}, or model {@code id} (0: the newest) of the base; refused
+   * when {@code board} is given and is not the board they were fitted on.
    */
   static ModelSet load(DbOption db, Path modelFile, long id, String board) {
     ModelSet models;
@@ -120,7 +144,8 @@ final class PredictCommand implements Callable<Integer> {
       try {
         text = Files.readString(modelFile, StandardCharsets.UTF_8);
       } catch (IOException e) {
-        throw IoErrors.failure("read", modelFile, e, "name a file written by inferwatt fit --export");
+        throw IoErrors.failure(
+            "read", modelFile, e, "name a file written by inferwatt fit --export");
       }
       models = ModelSet.fromJson(text, modelFile.toString());
     } else {
@@ -129,7 +154,11 @@ final class PredictCommand implements Callable<Integer> {
         if (stored.isEmpty()) {
           throw new BadInputException(
               id == 0
-                  ? "measurement base " + db + " holds no fitted models; run inferwatt fit --db " + db + " first"
+                  ? "measurement base "
+                      + db
+                      + " holds no fitted models; run inferwatt fit --db "
+                      + db
+                      + " first"
                   : "measurement base " + db + " has no model " + id);
         }
         models = ModelSet.fromJson(stored.get().body(), "model " + stored.get().id() + " of " + db);
@@ -137,13 +166,27 @@ final class PredictCommand implements Callable<Integer> {
     }
     if (board != null && !board.equals(models.board())) {
       throw new BadInputException(
-          "the models were fitted on board " + models.board() + " (rails " + String.join(", ", models.rails())
-              + "), not on " + board + "; fit them on " + board + "'s measurements");
+          "the models were fitted on board "
+              + models.board()
+              + " (rails "
+              + String.join(", ", models.rails())
+              + "), not on "
+              + board
+              + "; fit them on "
+              + board
+              + "'s measurements");
     }
     return models;
   }
 
-  private void sweep(PrintWriter out, ModelSet models, Predictor predictor, NetworkSpec net, Map<String, String> given, boolean simulated) throws Exception {
+  private void sweep(
+      PrintWriter out,
+      ModelSet models,
+      Predictor predictor,
+      NetworkSpec net,
+      Map<String, String> given,
+      boolean simulated)
+      throws Exception {
     double tol = OptimaCommand.parseTolerance(tolerance);
     Expansion ex = sweepPlan(models.board());
     List<Map<String, String>> settings = new ArrayList<>();
@@ -151,30 +194,34 @@ final class PredictCommand implements Callable<Integer> {
     java.util.Set<String> unseen = new java.util.TreeSet<>();
     for (Configuration c : ex.configurations()) {
       Map<String, String> s = new LinkedHashMap<>();
-      c.settings().forEach((k, v) -> {
-        if (models.defaults().containsKey(k)) {
-          s.put(k, v);
-        }
-      });
+      c.settings()
+          .forEach(
+              (k, v) -> {
+                if (models.defaults().containsKey(k)) {
+                  s.put(k, v);
+                }
+              });
       given.forEach(s::putIfAbsent);
       try {
         predictor.resolve(s);
       } catch (BadInputException e) {
         // a categorical value never measured (such as mode=async): left out, and said so
-        s.forEach((k, v) -> {
-          try {
-            predictor.resolve(Map.of(k, v));
-          } catch (BadInputException bad) {
-            unseen.add(k + "=" + v);
-          }
-        });
+        s.forEach(
+            (k, v) -> {
+              try {
+                predictor.resolve(Map.of(k, v));
+              } catch (BadInputException bad) {
+                unseen.add(k + "=" + v);
+              }
+            });
         continue;
       }
       settings.add(s);
       configs.add(c);
     }
     if (settings.isEmpty()) {
-      throw new BadInputException("no setting of the sweep was ever measured: " + String.join(", ", unseen));
+      throw new BadInputException(
+          "no setting of the sweep was ever measured: " + String.join(", ", unseen));
     }
     List<Prediction> ps = predictor.predict(net, settings);
     Map<String, Outcome> outcomes = new HashMap<>();
@@ -195,7 +242,8 @@ final class PredictCommand implements Callable<Integer> {
               p.energyMj().get(models.totalRail()).value() / b));
     }
     Map<String, String> base = new LinkedHashMap<>(ex.plan().baseline());
-    base.put(Models.MODEL, net.name()); // the Pareto front is of the baseline model: the predicted one
+    base.put(
+        Models.MODEL, net.name()); // the Pareto front is of the baseline model: the predicted one
     Optima.Result r = Optima.compute(ex.slices(), base, outcomes, tol);
     String tag = simulated ? "[simulated] " : "";
     if (output.json()) {
@@ -205,20 +253,36 @@ final class PredictCommand implements Callable<Integer> {
       o.put("predicted", true);
       o.put("network", net.name());
       o.put("settings_predicted", ps.size());
-      o.put("settings_skipped", unseen.isEmpty() ? "" : "left out, never measured: " + String.join(", ", unseen));
+      o.put(
+          "settings_skipped",
+          unseen.isEmpty() ? "" : "left out, never measured: " + String.join(", ", unseen));
       o.put("partial", partial);
       OptimaCommand.body(o, r);
       out.println(JsonReport.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o));
       return;
     }
-    out.printf(Locale.ROOT, "%spredicted optima of %s on %s (%d settings predicted, none measured)%s%n", tag, net.name(), models.board(), ps.size(), partial ? "; PARTIAL: some layers not predicted" : "");
+    out.printf(
+        Locale.ROOT,
+        "%spredicted optima of %s on %s (%d settings predicted, none measured)%s%n",
+        tag,
+        net.name(),
+        models.board(),
+        ps.size(),
+        partial ? "; PARTIAL: some layers not predicted" : "");
     if (!unseen.isEmpty()) {
-      out.printf(Locale.ROOT, "%sleft out the settings with values never measured: %s%n", tag, String.join(", ", unseen));
+      out.printf(
+          Locale.ROOT,
+          "%sleft out the settings with values never measured: %s%n",
+          tag,
+          String.join(", ", unseen));
     }
     OptimaCommand.body(out, tag, r);
   }
 
-  /** The §III.C part of the paper's plan (cores, CPU and GPU frequency, mode × batch) on {@code board}. */
+  /**
+   * The §III.C part of the paper's plan (cores, CPU and GPU frequency, mode × batch) on {@code
+   * board}.
+   */
   static Expansion sweepPlan(String board) {
     String yaml = PaperStudy.yaml().replaceFirst("(?m)^board: .*$", "board: " + board);
     int cut = yaml.indexOf("  # §III.D");
@@ -281,22 +345,57 @@ final class PredictCommand implements Callable<Integer> {
     JsonReport.num(x, "high", v.high());
   }
 
-  private static void text(PrintWriter out, Prediction p, NetworkSpec net, boolean simulated, String total) {
+  private static void text(
+      PrintWriter out, Prediction p, NetworkSpec net, boolean simulated, String total) {
     String tag = simulated ? "[simulated] " : "";
     StringBuilder st = new StringBuilder();
-    p.settings().forEach((k, v) -> st.append(st.length() == 0 ? "" : " ").append(k).append('=').append(v));
+    p.settings()
+        .forEach((k, v) -> st.append(st.length() == 0 ? "" : " ").append(k).append('=').append(v));
     out.printf(Locale.ROOT, "%spredicted %s on %s at %s%n", tag, net.name(), p.board(), st);
-    out.printf(Locale.ROOT, "%s%s(values with their 95 %% prediction interval; energy per inference, one batch)%n", tag, p.partial() ? "PARTIAL: some layers are not predicted, totals cover the others only; " : "");
+    out.printf(
+        Locale.ROOT,
+        "%s%s(values with their 95 %% prediction interval; energy per inference, one batch)%n",
+        tag,
+        p.partial()
+            ? "PARTIAL: some layers are not predicted, totals cover the others only; "
+            : "");
     out.printf(
         Locale.ROOT,
         "%snetwork: latency %s ms; %s%n",
         tag,
         range(p.latencyMs()),
-        String.join("; ", p.powerMw().keySet().stream().map(r -> r + " " + range(p.powerMw().get(r)) + " mW, " + range(p.energyMj().get(r)) + " mJ").toList()));
-    out.printf(Locale.ROOT, "%s%5s  %-28s %-14s %24s %24s %24s%n", tag, "index", "layer", "type", "latency ms", "power mW (" + total + ")", "energy mJ (" + total + ")");
+        String.join(
+            "; ",
+            p.powerMw().keySet().stream()
+                .map(
+                    r ->
+                        r
+                            + " "
+                            + range(p.powerMw().get(r))
+                            + " mW, "
+                            + range(p.energyMj().get(r))
+                            + " mJ")
+                .toList()));
+    out.printf(
+        Locale.ROOT,
+        "%s%5s  %-28s %-14s %24s %24s %24s%n",
+        tag,
+        "index",
+        "layer",
+        "type",
+        "latency ms",
+        "power mW (" + total + ")",
+        "energy mJ (" + total + ")");
     for (Prediction.Layer l : p.layers()) {
       if (!l.predicted()) {
-        out.printf(Locale.ROOT, "%s%5d  %-28s %-14s not predicted: %s%n", tag, l.index(), l.name(), l.type(), l.why());
+        out.printf(
+            Locale.ROOT,
+            "%s%5d  %-28s %-14s not predicted: %s%n",
+            tag,
+            l.index(),
+            l.name(),
+            l.type(),
+            l.why());
         continue;
       }
       out.printf(

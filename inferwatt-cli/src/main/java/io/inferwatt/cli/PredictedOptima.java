@@ -15,7 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code optima --predicted}: Table I of a measured study's configurations as the models predict them. */
+/**
+ * {@code optima --predicted}: Table I of a measured study's configurations as the models predict
+ * them.
+ */
 final class PredictedOptima {
 
   private PredictedOptima() {}
@@ -28,7 +31,10 @@ final class PredictedOptima {
     ModelSet models = PredictCommand.load(db, null, 0, results.study().board());
     Predictor predictor = new Predictor(models);
     Map<String, List<StudyResults.Configuration>> byModel = new LinkedHashMap<>();
-    results.configurations().values().forEach(c -> byModel.computeIfAbsent(c.model(), k -> new ArrayList<>()).add(c));
+    results
+        .configurations()
+        .values()
+        .forEach(c -> byModel.computeIfAbsent(c.model(), k -> new ArrayList<>()).add(c));
     Map<String, Outcome> outcomes = new LinkedHashMap<>();
     for (Map.Entry<String, List<StudyResults.Configuration>> e : byModel.entrySet()) {
       NetworkSpec net = Models.network(e.getKey());
@@ -36,11 +42,14 @@ final class PredictedOptima {
       List<StudyResults.Configuration> kept = new ArrayList<>();
       for (StudyResults.Configuration c : e.getValue()) {
         Map<String, String> s = new LinkedHashMap<>();
-        c.outcome().settings().forEach((k, v) -> {
-          if (models.defaults().containsKey(k)) {
-            s.put(k, v);
-          }
-        });
+        c.outcome()
+            .settings()
+            .forEach(
+                (k, v) -> {
+                  if (models.defaults().containsKey(k)) {
+                    s.put(k, v);
+                  }
+                });
         try {
           predictor.resolve(s);
         } catch (BadInputException never) {
@@ -65,7 +74,9 @@ final class PredictedOptima {
       }
     }
     List<Expansion.Slice> slices =
-        results.slices().stream().map(s -> new Expansion.Slice(s.label(), s.factors(), s.configKeys())).toList();
+        results.slices().stream()
+            .map(s -> new Expansion.Slice(s.label(), s.factors(), s.configKeys()))
+            .toList();
     return Optima.compute(slices, results.baseline(), outcomes, tolerance);
   }
 }

@@ -48,28 +48,55 @@ class PredictCliTest {
     }
     CliTest.Run f =
         CliTest.run(
-            "fit", "--db", db, "--learners", "lasso-poly2", "--skip-short",
-            "--export", dir.resolve("m.json").toString(),
-            "--errors-out", dir.resolve("e.csv").toString());
+            "fit",
+            "--db",
+            db,
+            "--learners",
+            "lasso-poly2",
+            "--skip-short",
+            "--export",
+            dir.resolve("m.json").toString(),
+            "--errors-out",
+            dir.resolve("e.csv").toString());
     assertThat(f.code()).as(f.err()).isZero();
-    assertThat(f.out()).contains("[simulated] fitted model 1 on board sim:nano").contains("Conv").contains("latency");
+    assertThat(f.out())
+        .contains("[simulated] fitted model 1 on board sim:nano")
+        .contains("Conv")
+        .contains("latency");
   }
 
   @Test
   void predictGivesEveryLayerAndTheNetworkWithIntervalsInTheDocumentedShape() throws Exception {
     CliTest.Run p =
-        CliTest.run("predict", "mobilenetv2", "--db", db, "--board", "sim:nano",
-            "--set", "gpu.freq_hz=537600000", "--batch", "2", "--format", "json");
+        CliTest.run(
+            "predict",
+            "mobilenetv2",
+            "--db",
+            db,
+            "--board",
+            "sim:nano",
+            "--set",
+            "gpu.freq_hz=537600000",
+            "--batch",
+            "2",
+            "--format",
+            "json");
     assertThat(p.code()).as(p.err()).isZero();
     JsonNode j = p.json();
     List<String> top = new ArrayList<>();
     j.fieldNames().forEachRemaining(top::add);
-    assertThat(top).containsExactly("board", "simulated", "settings", "partial", "network", "layers");
+    assertThat(top)
+        .containsExactly("board", "simulated", "settings", "partial", "network", "layers");
     assertThat(j.get("board").asText()).isEqualTo("sim:nano");
     assertThat(j.get("simulated").asBoolean()).isTrue();
     assertThat(j.at("/settings/gpu.freq_hz").asText()).isEqualTo("537600000");
     assertThat(j.at("/settings/batch").asText()).isEqualTo("2");
-    for (String f : List.of("/network/latency_ms", "/network/power_mw/in", "/network/energy_mj/in", "/network/energy_mj/gpu")) {
+    for (String f :
+        List.of(
+            "/network/latency_ms",
+            "/network/power_mw/in",
+            "/network/energy_mj/in",
+            "/network/energy_mj/gpu")) {
       JsonNode v = j.at(f);
       assertThat(v.get("low").asDouble()).as(f).isLessThanOrEqualTo(v.get("value").asDouble());
       assertThat(v.get("high").asDouble()).as(f).isGreaterThanOrEqualTo(v.get("value").asDouble());
@@ -80,7 +107,9 @@ class PredictCliTest {
     for (JsonNode l : j.get("layers")) {
       List<String> keys = new ArrayList<>();
       l.fieldNames().forEachRemaining(keys::add);
-      assertThat(keys).containsExactly("index", "name", "type", "latency_ms", "power_mw", "energy_mj", "predicted", "why");
+      assertThat(keys)
+          .containsExactly(
+              "index", "name", "type", "latency_ms", "power_mw", "energy_mj", "predicted", "why");
       assertThat(l.get("index").asInt()).isEqualTo(i++);
       if (l.get("predicted").asBoolean()) {
         assertThat(l.at("/latency_ms/value").asDouble()).isPositive();
@@ -100,9 +129,12 @@ class PredictCliTest {
 
   @Test
   void theExportedFileAndTheErrorsCsvAreUsable() throws Exception {
-    assertThat(Files.readAllLines(dir.resolve("e.csv")).get(0)).isEqualTo("layer_type,median_abs_error_pct");
+    assertThat(Files.readAllLines(dir.resolve("e.csv")).get(0))
+        .isEqualTo("layer_type,median_abs_error_pct");
     assertThat(Files.readAllLines(dir.resolve("e.csv"))).anyMatch(l -> l.startsWith("Conv,"));
-    CliTest.Run p = CliTest.run("predict", "resnet18", "--model", dir.resolve("m.json").toString(), "--format", "json");
+    CliTest.Run p =
+        CliTest.run(
+            "predict", "resnet18", "--model", dir.resolve("m.json").toString(), "--format", "json");
     assertThat(p.code()).as(p.err()).isZero();
     assertThat(p.json().get("partial").asBoolean()).isFalse();
   }
@@ -112,7 +144,8 @@ class PredictCliTest {
     Path file = dir.resolve("r18.onnx");
     CliTest.Run b = CliTest.run("models", "build", "resnet18", "--out", file.toString());
     assertThat(b.code()).as(b.err()).isZero();
-    JsonNode fromFile = CliTest.run("predict", file.toString(), "--db", db, "--format", "json").json();
+    JsonNode fromFile =
+        CliTest.run("predict", file.toString(), "--db", db, "--format", "json").json();
     JsonNode byName = CliTest.run("predict", "resnet18", "--db", db, "--format", "json").json();
     assertThat(fromFile.get("layers").size()).isEqualTo(byName.get("layers").size());
     assertThat(fromFile.at("/network/latency_ms/value").asDouble())
@@ -141,14 +174,21 @@ class PredictCliTest {
     assertThat(j.at("/predicted/energy/best").has("gpu_freq_hz")).isTrue();
     assertThat(j.at("/predicted/slices").size()).isEqualTo(j.get("slices").size());
     CliTest.Run t = CliTest.run("optima", "--db", db, "--predicted");
-    assertThat(t.out()).contains("PREDICTED by the newest fitted model").contains("[simulated] predicted energy");
+    assertThat(t.out())
+        .contains("PREDICTED by the newest fitted model")
+        .contains("[simulated] predicted energy");
   }
 
   @Test
   void badInputsAreOneLineAndExit2() throws Exception {
-    CliTest.Run other = CliTest.run("predict", "resnet18", "--model", dir.resolve("m.json").toString(), "--board", "local");
+    CliTest.Run other =
+        CliTest.run(
+            "predict", "resnet18", "--model", dir.resolve("m.json").toString(), "--board", "local");
     assertThat(other.code()).isEqualTo(2);
-    assertThat(other.err().strip()).contains("fitted on board sim:nano").contains("not on local").doesNotContain("\n");
+    assertThat(other.err().strip())
+        .contains("fitted on board sim:nano")
+        .contains("not on local")
+        .doesNotContain("\n");
 
     CliTest.Run setting = CliTest.run("predict", "resnet18", "--db", db, "--set", "mode=async");
     assertThat(setting.code()).isEqualTo(2);

@@ -30,7 +30,10 @@ final class Errors {
   }
 
   static double meanFoldMedianPct(double[] y, double[] pred, int[] fold, int k) {
-    return Arrays.stream(foldMedians(y, pred, fold, k)).filter(Double::isFinite).average().orElse(Double.NaN);
+    return Arrays.stream(foldMedians(y, pred, fold, k))
+        .filter(Double::isFinite)
+        .average()
+        .orElse(Double.NaN);
   }
 
   static double median(double[] v) {

@@ -25,7 +25,9 @@ import java.util.TreeSet;
  * @param defaults each key's most frequent training value, used when a prediction does not set it
  */
 record FeatureSpace(
-    Map<String, Boolean> numeric, Map<String, List<String>> categories, Map<String, String> defaults) {
+    Map<String, Boolean> numeric,
+    Map<String, List<String>> categories,
+    Map<String, String> defaults) {
 
   static final List<String> LAYER =
       List.of(
@@ -71,7 +73,9 @@ record FeatureSpace(
           defaults.put(
               k,
               counts.get(k).entrySet().stream()
-                  .max(Map.Entry.<String, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+                  .max(
+                      Map.Entry.<String, Integer>comparingByValue()
+                          .thenComparing(Map.Entry.comparingByKey()))
                   .orElseThrow()
                   .getKey());
         });
@@ -120,7 +124,10 @@ record FeatureSpace(
         }
       } else {
         throw new BadInputException(
-            "setting '" + k + "' is not an input of the models; they know " + String.join(", ", defaults.keySet()));
+            "setting '"
+                + k
+                + "' is not an input of the models; they know "
+                + String.join(", ", defaults.keySet()));
       }
       out.put(k, v);
     }
@@ -190,7 +197,9 @@ record FeatureSpace(
 
   static FeatureSpace fromJson(JsonNode o) {
     Map<String, Boolean> numeric = new TreeMap<>();
-    o.get("numeric").fields().forEachRemaining(e -> numeric.put(e.getKey(), e.getValue().asBoolean()));
+    o.get("numeric")
+        .fields()
+        .forEachRemaining(e -> numeric.put(e.getKey(), e.getValue().asBoolean()));
     Map<String, List<String>> categories = new TreeMap<>();
     o.get("categories")
         .fields()
@@ -201,7 +210,9 @@ record FeatureSpace(
               categories.put(e.getKey(), vs);
             });
     Map<String, String> defaults = new TreeMap<>();
-    o.get("defaults").fields().forEachRemaining(e -> defaults.put(e.getKey(), e.getValue().asText()));
+    o.get("defaults")
+        .fields()
+        .forEachRemaining(e -> defaults.put(e.getKey(), e.getValue().asText()));
     return new FeatureSpace(numeric, categories, defaults);
   }
 }

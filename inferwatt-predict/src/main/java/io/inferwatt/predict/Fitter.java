@@ -19,9 +19,9 @@ import java.util.TreeSet;
 
 /**
  * Fits a {@link ModelSet} on a training set: per layer type and target, both learners are
- * cross-validated on the same folds (rows grouped by network, so that a fold holds networks the
- * fit never saw; by row when a type comes from one network only) and the one with the lower mean
- * of the folds' median absolute error is refitted on every row.
+ * cross-validated on the same folds (rows grouped by network, so that a fold holds networks the fit
+ * never saw; by row when a type comes from one network only) and the one with the lower mean of the
+ * folds' median absolute error is refitted on every row.
  */
 public final class Fitter {
 
@@ -49,12 +49,14 @@ public final class Fitter {
    * Fits every layer type of {@code data}.
    *
    * @param study the study the data comes from (null: every run), for the record
-   * @param skipShort leave out layer types with fewer than {@link #MIN_ROWS} rows instead of refusing
+   * @param skipShort leave out layer types with fewer than {@link #MIN_ROWS} rows instead of
+   *     refusing
    * @param learners the learners to try ({@link LassoPoly#NAME}, {@link Gbt#NAME})
-   * @throws BadInputException when the data is empty, spans several boards, or a layer type has
-   *     too few rows and {@code skipShort} is false
+   * @throws BadInputException when the data is empty, spans several boards, or a layer type has too
+   *     few rows and {@code skipShort} is false
    */
-  public static Result fit(TrainingData data, String study, boolean skipShort, Set<String> learners) {
+  public static Result fit(
+      TrainingData data, String study, boolean skipShort, Set<String> learners) {
     List<TrainingData.Layer> rows = data.layers();
     if (rows.isEmpty()) {
       throw new BadInputException(
@@ -64,14 +66,19 @@ public final class Fitter {
     rows.forEach(r -> boards.add(r.board()));
     if (boards.size() > 1) {
       throw new BadInputException(
-          "the base holds layers measured on " + String.join(", ", boards) + "; choose one with --board");
+          "the base holds layers measured on "
+              + String.join(", ", boards)
+              + "; choose one with --board");
     }
     String board = boards.iterator().next();
     Set<String> railSet = new LinkedHashSet<>();
     rows.forEach(r -> railSet.addAll(r.powerMw().keySet()));
     List<String> rails = new ArrayList<>(railSet);
     String totalRail =
-        data.networks().stream().map(TrainingData.Network::totalRail).filter(t -> t != null).findFirst()
+        data.networks().stream()
+            .map(TrainingData.Network::totalRail)
+            .filter(t -> t != null)
+            .findFirst()
             .orElse(rails.isEmpty() ? "" : rails.get(0));
     Map<Long, Map<String, String>> runSettings = new LinkedHashMap<>();
     rows.forEach(r -> runSettings.putIfAbsent(r.runId(), r.settings()));
@@ -80,11 +87,12 @@ public final class Fitter {
     Map<String, List<TrainingData.Layer>> byType = new TreeMap<>();
     rows.forEach(r -> byType.computeIfAbsent(r.layer().type(), k -> new ArrayList<>()).add(r));
     Map<String, Integer> skipped = new TreeMap<>();
-    byType.forEach((t, rs) -> {
-      if (rs.size() < MIN_ROWS) {
-        skipped.put(t, rs.size());
-      }
-    });
+    byType.forEach(
+        (t, rs) -> {
+          if (rs.size() < MIN_ROWS) {
+            skipped.put(t, rs.size());
+          }
+        });
     if (!skipped.isEmpty() && !skipShort) {
       List<String> s = new ArrayList<>();
       skipped.forEach((t, n) -> s.add(t + " (" + n + ")"));
@@ -153,7 +161,9 @@ public final class Fitter {
         Folds fr = Folds.of(g);
         // the same rows as the latency's share its Gram matrices
         LassoPoly.Designs dr =
-            have.size() == rs.size() || designs == null ? designs : new LassoPoly.Designs(xr, fr.fold(), fr.k());
+            have.size() == rs.size() || designs == null
+                ? designs
+                : new LassoPoly.Designs(xr, fr.fold(), fr.k());
         Chosen power = choose(type, "power:" + rail, xr, pw, fr, dr, learners, folds, points);
         targets.put("power:" + rail, power.model());
         // energy: power × latency, or a model of its own where that cross-validates better
@@ -182,7 +192,8 @@ public final class Fitter {
       types.put(type, new ModelSet.TypeModels(rs.size(), targets));
     }
     Map<String, TargetModel> network = fitNetwork(data, space, rails, folds, points);
-    ModelSet models = new ModelSet(board, rails, totalRail, space, types, skipped, network, MIN_ROWS);
+    ModelSet models =
+        new ModelSet(board, rails, totalRail, space, types, skipped, network, MIN_ROWS);
     Set<Long> runs = new TreeSet<>();
     rows.forEach(r -> runs.add(r.runId()));
     StoredModel stored =
@@ -239,7 +250,9 @@ public final class Fitter {
       if (!complete || rails.stream().anyMatch(r -> n.energyMj().getOrDefault(r, 0.0) <= 0)) {
         continue;
       }
-      xs.add(space.row(networkLayer(ls.stream().map(TrainingData.Layer::layer).toList()), n.settings()));
+      xs.add(
+          space.row(
+              networkLayer(ls.stream().map(TrainingData.Layer::layer).toList()), n.settings()));
       groups.add(n.model());
       latRatio.add(Math.log(n.latencyMs() / sumLat));
       for (String r : rails) {
@@ -255,16 +268,29 @@ public final class Fitter {
     double[][] x = xs.toArray(new double[0][]);
     Folds f = Folds.of(groups);
     Set<String> lassoOnly = Set.of(LassoPoly.NAME);
-    out.put("latency", choose("network", "latency", x, unbox(latRatio), f, lassoOnly, folds, points).model());
+    out.put(
+        "latency",
+        choose("network", "latency", x, unbox(latRatio), f, lassoOnly, folds, points).model());
     for (String r : rails) {
       out.put(
           "energy:" + r,
-          choose("network", "energy:" + r, x, unbox(energyRatio.get(r)), f, lassoOnly, folds, points).model());
+          choose(
+                  "network",
+                  "energy:" + r,
+                  x,
+                  unbox(energyRatio.get(r)),
+                  f,
+                  lassoOnly,
+                  folds,
+                  points)
+              .model());
     }
     return out;
   }
 
-  /** A whole network as one pseudo-layer (its MACs and parameters summed) for the network models. */
+  /**
+   * A whole network as one pseudo-layer (its MACs and parameters summed) for the network models.
+   */
   static LayerSpec networkLayer(List<LayerSpec> layers) {
     long macs = 0;
     long params = 0;
@@ -274,7 +300,16 @@ public final class Fitter {
     }
     LayerSpec first = layers.get(0);
     LayerSpec last = layers.get(layers.size() - 1);
-    return new LayerSpec("network", "Network", first.inputShape(), last.outputShape(), layers.size(), 0, 0, macs, params);
+    return new LayerSpec(
+        "network",
+        "Network",
+        first.inputShape(),
+        last.outputShape(),
+        layers.size(),
+        0,
+        0,
+        macs,
+        params);
   }
 
   private static double[] unbox(List<Double> v) {
@@ -307,7 +342,8 @@ public final class Fitter {
       List<StoredModel.Point> points) {
     List<Fit<? extends Regressor>> fits = new ArrayList<>();
     if (learners.contains(LassoPoly.NAME)) {
-      fits.add(LassoPoly.fit(designs != null ? designs : new LassoPoly.Designs(x, f.fold(), f.k()), y));
+      fits.add(
+          LassoPoly.fit(designs != null ? designs : new LassoPoly.Designs(x, f.fold(), f.k()), y));
     }
     if (learners.contains(Gbt.NAME) && y.length >= 2 * MIN_ROWS) {
       fits.add(Gbt.fit(x, y, f.fold(), f.k()));
@@ -326,7 +362,8 @@ public final class Fitter {
     }
     for (int i = 0; i < fits.size(); i++) {
       Regressor m = fits.get(i).model();
-      addFolds(folds, type, target, m.learner(), m.hyperParameters(), foldErrs.get(i), f, i == best);
+      addFolds(
+          folds, type, target, m.learner(), m.hyperParameters(), foldErrs.get(i), f, i == best);
     }
     Fit<? extends Regressor> chosen = fits.get(best);
     double[] oof = chosen.outOfFold();
@@ -337,12 +374,14 @@ public final class Fitter {
     return new Chosen(withQuantiles(chosen.model(), y, oof, foldErrs.get(best)), oof);
   }
 
-  private static TargetModel withQuantiles(Regressor model, double[] y, double[] oof, double[] foldErrs) {
+  private static TargetModel withQuantiles(
+      Regressor model, double[] y, double[] oof, double[] foldErrs) {
     double[] res = new double[y.length];
     for (int i = 0; i < y.length; i++) {
       res[i] = y[i] - oof[i];
     }
-    return new TargetModel(model, Errors.quantile(res, 0.025), Errors.quantile(res, 0.975), mean(foldErrs));
+    return new TargetModel(
+        model, Errors.quantile(res, 0.025), Errors.quantile(res, 0.975), mean(foldErrs));
   }
 
   private static void addFolds(
@@ -363,8 +402,20 @@ public final class Fitter {
   private static void unchoose(List<StoredModel.Fold> folds, String type, String target) {
     for (int i = 0; i < folds.size(); i++) {
       StoredModel.Fold f = folds.get(i);
-      if (f.layerType().equals(type) && f.target().equals(target) && !f.learner().equals(TargetModel.PRODUCT)) {
-        folds.set(i, new StoredModel.Fold(f.layerType(), f.target(), f.learner(), f.fold(), f.rowsHeldOut(), f.medianAbsErrorPct(), false, f.hyperParameters()));
+      if (f.layerType().equals(type)
+          && f.target().equals(target)
+          && !f.learner().equals(TargetModel.PRODUCT)) {
+        folds.set(
+            i,
+            new StoredModel.Fold(
+                f.layerType(),
+                f.target(),
+                f.learner(),
+                f.fold(),
+                f.rowsHeldOut(),
+                f.medianAbsErrorPct(),
+                false,
+                f.hyperParameters()));
       }
     }
   }
@@ -382,8 +433,8 @@ public final class Fitter {
   }
 
   /**
-   * Each row's fold: by group (network) when there are at least two groups, else by row; seeded,
-   * so a fit is repeatable.
+   * Each row's fold: by group (network) when there are at least two groups, else by row; seeded, so
+   * a fit is repeatable.
    */
   record Folds(int[] fold, int k) {
     static Folds of(List<String> groups) {

@@ -20,7 +20,8 @@ final class Gbt implements Regressor {
   static final int MAX_DEPTH = 5;
   static final double ETA = 0.2;
   static final int MAX_BIN = 64;
-  static final int THREADS = 1; // two OpenMP threads on a loaded 2-core machine ran 20× slower than one
+  static final int THREADS =
+      1; // two OpenMP threads on a loaded 2-core machine ran 20× slower than one
 
   private final Booster booster;
 
@@ -133,7 +134,8 @@ final class Gbt implements Regressor {
     try {
       return new Gbt(XGBoost.loadModel(Base64.getDecoder().decode(o.get("ubj_base64").asText())));
     } catch (XGBoostError | java.io.IOException e) {
-      throw new IllegalArgumentException("the stored XGBoost model cannot be read: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "the stored XGBoost model cannot be read: " + e.getMessage(), e);
     }
   }
 }

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The NeuralPower baseline: polynomial features of degree 2 and a Lasso fit, its strength chosen
- * by cross-validation (the strength with the lowest mean of the folds' median absolute error).
+ * The NeuralPower baseline: polynomial features of degree 2 and a Lasso fit, its strength chosen by
+ * cross-validation (the strength with the lowest mean of the folds' median absolute error).
  */
 final class LassoPoly implements Regressor {
 
@@ -119,8 +119,7 @@ final class LassoPoly implements Regressor {
 
   @Override
   public String hyperParameters() {
-    return String.format(
-        Locale.ROOT, "degree=2,lambda=%.6g,nonzero=%d", lambda, linear.nonZero());
+    return String.format(Locale.ROOT, "degree=2,lambda=%.6g,nonzero=%d", lambda, linear.nonZero());
   }
 
   @Override
@@ -158,6 +157,7 @@ final class LassoPoly implements Regressor {
     for (int i = 0; i < idx.size(); i++) {
       c[idx.get(i).asInt()] = val.get(i).asDouble();
     }
-    return new LassoPoly(new Lasso.Linear(o.get("intercept").asDouble(), c), o.get("lambda").asDouble());
+    return new LassoPoly(
+        new Lasso.Linear(o.get("intercept").asDouble(), c), o.get("lambda").asDouble());
   }
 }

@@ -69,7 +69,8 @@ public record ModelSet(
   /** The chosen learner per layer type and target, {@code type/target=learner}, comma-separated. */
   public String learners() {
     List<String> out = new ArrayList<>();
-    types.forEach((t, m) -> m.targets().forEach((k, v) -> out.add(t + "/" + k + "=" + v.learner())));
+    types.forEach(
+        (t, m) -> m.targets().forEach((k, v) -> out.add(t + "/" + k + "=" + v.learner())));
     return String.join(",", out);
   }
 
@@ -112,14 +113,20 @@ public record ModelSet(
     try {
       o = JSON.readTree(text);
     } catch (JsonProcessingException e) {
-      throw new BadInputException(source + " is not an inferwatt model file: " + e.getOriginalMessage());
+      throw new BadInputException(
+          source + " is not an inferwatt model file: " + e.getOriginalMessage());
     }
     if (o == null || !o.isObject() || !"inferwatt-models".equals(o.path("kind").asText())) {
-      throw new BadInputException(source + " is not an inferwatt model file (no \"kind\": \"inferwatt-models\")");
+      throw new BadInputException(
+          source + " is not an inferwatt model file (no \"kind\": \"inferwatt-models\")");
     }
     if (o.path("format").asInt() != FORMAT) {
       throw new BadInputException(
-          source + " has model format " + o.path("format").asText() + "; this inferwatt reads format " + FORMAT);
+          source
+              + " has model format "
+              + o.path("format").asText()
+              + "; this inferwatt reads format "
+              + FORMAT);
     }
     try {
       List<String> rails = new ArrayList<>();
@@ -130,13 +137,21 @@ public record ModelSet(
           .forEachRemaining(
               e -> {
                 Map<String, TargetModel> targets = new LinkedHashMap<>();
-                e.getValue().get("targets").fields().forEachRemaining(t -> targets.put(t.getKey(), TargetModel.fromJson(t.getValue())));
+                e.getValue()
+                    .get("targets")
+                    .fields()
+                    .forEachRemaining(
+                        t -> targets.put(t.getKey(), TargetModel.fromJson(t.getValue())));
                 types.put(e.getKey(), new TypeModels(e.getValue().get("rows").asInt(), targets));
               });
       Map<String, Integer> skipped = new TreeMap<>();
-      o.get("skipped").fields().forEachRemaining(e -> skipped.put(e.getKey(), e.getValue().asInt()));
+      o.get("skipped")
+          .fields()
+          .forEachRemaining(e -> skipped.put(e.getKey(), e.getValue().asInt()));
       Map<String, TargetModel> network = new LinkedHashMap<>();
-      o.get("network").fields().forEachRemaining(e -> network.put(e.getKey(), TargetModel.fromJson(e.getValue())));
+      o.get("network")
+          .fields()
+          .forEachRemaining(e -> network.put(e.getKey(), TargetModel.fromJson(e.getValue())));
       return new ModelSet(
           o.get("board").asText(),
           rails,
@@ -147,7 +162,8 @@ public record ModelSet(
           network,
           o.get("min_rows").asInt());
     } catch (RuntimeException e) {
-      throw new BadInputException(source + " is not a readable inferwatt model file: " + e.getMessage());
+      throw new BadInputException(
+          source + " is not a readable inferwatt model file: " + e.getMessage());
     }
   }
 }

@@ -1,6 +1,8 @@
 package io.inferwatt.predict;
 
-/** Polynomial features of degree 2: every column, then every product of two columns (squares too). */
+/**
+ * Polynomial features of degree 2: every column, then every product of two columns (squares too).
+ */
 final class Poly {
 
   private Poly() {}

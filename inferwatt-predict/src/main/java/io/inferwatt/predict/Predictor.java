@@ -14,8 +14,8 @@ import java.util.TreeMap;
  * Predicts a network's per-layer and total latency, power and energy from a {@link ModelSet}, at
  * one or many settings (all settings of a layer type go through each model in one call).
  *
- * <p>A layer: latency and power per rail are the models' predictions, energy is power × latency
- * (or its own model); each interval is {@code exp(log prediction + residual quantile)}. The network:
+ * <p>A layer: latency and power per rail are the models' predictions, energy is power × latency (or
+ * its own model); each interval is {@code exp(log prediction + residual quantile)}. The network:
  * the sums over its layers times the network-level ratio models; its interval takes every layer at
  * its bound at once (errors fully correlated), so it is wide rather than narrow.
  */
@@ -96,7 +96,8 @@ public final class Predictor {
             }
             pw.put(rail, bounds(p[row], tm.targets().get("power:" + rail)));
             TargetModel em = tm.targets().get("energy:" + rail);
-            double logE = ep.containsKey(rail) ? ep.get(rail)[row] : p[row] + lp[row] - Math.log(1000);
+            double logE =
+                ep.containsKey(rail) ? ep.get(rail)[row] : p[row] + lp[row] - Math.log(1000);
             en.put(rail, bounds(logE, em));
           }
           power.get(i).put(j, pw);
@@ -127,17 +128,21 @@ public final class Predictor {
       LayerSpec l = layers.get(j);
       if (lat[j] == null) {
         partial = true;
-        out.add(new Prediction.Layer(j, l.name(), l.type(), false, why(l.type()), null, null, null));
+        out.add(
+            new Prediction.Layer(j, l.name(), l.type(), false, why(l.type()), null, null, null));
         continue;
       }
       add(sumLat, lat[j]);
       Map<String, Prediction.Value> pw = new LinkedHashMap<>();
       power.get(j).forEach((r, v) -> pw.put(r, value(v)));
       Map<String, Prediction.Value> en = new LinkedHashMap<>();
-      energy.get(j).forEach((r, v) -> {
-        en.put(r, value(v));
-        add(sumE.get(r), v);
-      });
+      energy
+          .get(j)
+          .forEach(
+              (r, v) -> {
+                en.put(r, value(v));
+                add(sumE.get(r), v);
+              });
       out.add(new Prediction.Layer(j, l.name(), l.type(), true, null, value(lat[j]), pw, en));
     }
     double[] nx = models.space().row(Fitter.networkLayer(layers), settings);
@@ -147,7 +152,12 @@ public final class Predictor {
     for (String r : models.rails()) {
       double[] e = scale(sumE.get(r), models.network().get("energy:" + r), nx);
       netE.put(r, value(e));
-      netP.put(r, netLat[0] > 0 ? new Prediction.Value(e[0] / netLat[0] * 1000, e[1] / netLat[0] * 1000, e[2] / netLat[0] * 1000) : new Prediction.Value(0, 0, 0));
+      netP.put(
+          r,
+          netLat[0] > 0
+              ? new Prediction.Value(
+                  e[0] / netLat[0] * 1000, e[1] / netLat[0] * 1000, e[2] / netLat[0] * 1000)
+              : new Prediction.Value(0, 0, 0));
     }
     return new Prediction(models.board(), settings, partial, value(netLat), netP, netE, out);
   }
@@ -155,9 +165,18 @@ public final class Predictor {
   private String why(String type) {
     Integer rows = models.skipped().get(type);
     if (rows != null) {
-      return "layer type " + type + " had " + rows + " measured rows, fewer than the " + models.minRows() + " a model needs";
+      return "layer type "
+          + type
+          + " had "
+          + rows
+          + " measured rows, fewer than the "
+          + models.minRows()
+          + " a model needs";
     }
-    return "no model for layer type " + type + "; the models know " + String.join(", ", models.layerTypes());
+    return "no model for layer type "
+        + type
+        + "; the models know "
+        + String.join(", ", models.layerTypes());
   }
 
   /** {@code sum} (value, low, high) times exp(network ratio model and its bounds). */
@@ -167,7 +186,9 @@ public final class Predictor {
     }
     double r = ratio.model() == null ? 0 : ratio.model().predict(new double[][] {x})[0];
     return new double[] {
-      sum[0] * Math.exp(r), sum[1] * Math.exp(r + ratio.qLow()), sum[2] * Math.exp(r + ratio.qHigh())
+      sum[0] * Math.exp(r),
+      sum[1] * Math.exp(r + ratio.qLow()),
+      sum[2] * Math.exp(r + ratio.qHigh())
     };
   }
 

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * The chosen model of one target (latency, a rail's power or energy) of one layer type, on the
- * log scale, with the 2.5 % and 97.5 % quantiles of its out-of-fold log residuals (measured −
+ * The chosen model of one target (latency, a rail's power or energy) of one layer type, on the log
+ * scale, with the 2.5 % and 97.5 % quantiles of its out-of-fold log residuals (measured −
  * predicted): the 95 % prediction interval is {@code exp(prediction + quantile)}.
  *
  * @param model the regressor, or null for a rail's energy taken as power × latency ({@link

@@ -36,14 +36,27 @@ class FitterTest {
     List<StoredModel.Fold> folds = fit.stored().folds();
     for (String type : List.of("Add", "Conv")) {
       for (String target : List.of("latency", "power:in", "power:gpu", "energy:in", "energy:gpu")) {
-        var mine = folds.stream().filter(f -> f.layerType().equals(type) && f.target().equals(target)).toList();
+        var mine =
+            folds.stream()
+                .filter(f -> f.layerType().equals(type) && f.target().equals(target))
+                .toList();
         assertThat(mine).as(type + "/" + target).isNotEmpty();
-        assertThat(mine.stream().filter(StoredModel.Fold::chosen).map(StoredModel.Fold::learner).distinct())
+        assertThat(
+                mine.stream()
+                    .filter(StoredModel.Fold::chosen)
+                    .map(StoredModel.Fold::learner)
+                    .distinct())
             .as(type + "/" + target)
             .hasSize(1);
       }
       // five networks: five folds, each holding one network out
-      assertThat(folds.stream().filter(f -> f.layerType().equals(type) && f.target().equals("latency") && f.learner().equals(LassoPoly.NAME)))
+      assertThat(
+              folds.stream()
+                  .filter(
+                      f ->
+                          f.layerType().equals(type)
+                              && f.target().equals("latency")
+                              && f.learner().equals(LassoPoly.NAME)))
           .hasSize(5);
     }
     assertThat(fit.errorsPct()).containsOnlyKeys("Add", "Conv");
@@ -53,7 +66,10 @@ class FitterTest {
   void predictionsOfAnUnseenNetworkFollowTheKnownFunctions() {
     // network 5 was never in the training set; its layers lie inside the trained range
     NetworkSpec net = Synthetic.network(2);
-    Prediction p = new Predictor(fit.models()).predict(net, List.of(Map.of("gpu.freq_hz", "500000000", "batch", "4"))).get(0);
+    Prediction p =
+        new Predictor(fit.models())
+            .predict(net, List.of(Map.of("gpu.freq_hz", "500000000", "batch", "4")))
+            .get(0);
     assertThat(p.partial()).isFalse();
     double sum = 0;
     for (Prediction.Layer l : p.layers()) {
@@ -65,7 +81,10 @@ class FitterTest {
       assertThat(Math.abs(l.latencyMs().value() / truth - 1)).as(l.name()).isLessThan(0.25);
       double in = l.powerMw().get("in").value();
       double e = l.energyMj().get("in").value();
-      assertThat(e).isCloseTo(in * l.latencyMs().value() / 1000, org.assertj.core.data.Percentage.withPercentage(30));
+      assertThat(e)
+          .isCloseTo(
+              in * l.latencyMs().value() / 1000,
+              org.assertj.core.data.Percentage.withPercentage(30));
     }
     assertThat(Math.abs(p.latencyMs().value() / (sum * 1.02) - 1)).isLessThan(0.2);
     assertThat(p.settings()).containsEntry("mode", "sync").containsEntry("batch", "4");
@@ -76,7 +95,10 @@ class FitterTest {
     NetworkSpec net = Synthetic.network(1);
     List<LayerSpec> layers = new ArrayList<>(net.layers());
     layers.add(new LayerSpec("softmax", "Softmax", List.of(10), List.of(10), 0, 0, 0, 0, 0));
-    Prediction p = new Predictor(fit.models()).predict(new NetworkSpec("x", net.inputShape(), layers), List.of(Map.of())).get(0);
+    Prediction p =
+        new Predictor(fit.models())
+            .predict(new NetworkSpec("x", net.inputShape(), layers), List.of(Map.of()))
+            .get(0);
     assertThat(p.partial()).isTrue();
     Prediction.Layer last = p.layers().get(p.layers().size() - 1);
     assertThat(last.predicted()).isFalse();
@@ -104,8 +126,17 @@ class FitterTest {
     List<TrainingData.Layer> rows = new ArrayList<>(d.layers());
     TrainingData.Layer one = rows.get(0);
     for (int i = 0; i < 3; i++) {
-      rows.add(new TrainingData.Layer(one.runId(), one.board(), one.study(), one.model(), one.settings(), 100 + i,
-          new LayerSpec("s" + i, "Softmax", List.of(10), List.of(10), 0, 0, 0, 0, 0), 0.1, Map.of("in", 1000.0, "gpu", 100.0)));
+      rows.add(
+          new TrainingData.Layer(
+              one.runId(),
+              one.board(),
+              one.study(),
+              one.model(),
+              one.settings(),
+              100 + i,
+              new LayerSpec("s" + i, "Softmax", List.of(10), List.of(10), 0, 0, 0, 0, 0),
+              0.1,
+              Map.of("in", 1000.0, "gpu", 100.0)));
     }
     TrainingData short3 = new TrainingData(rows, d.networks());
     assertThatThrownBy(() -> Fitter.fit(short3, null, false, Set.of(LassoPoly.NAME)))
@@ -114,7 +145,16 @@ class FitterTest {
         .hasMessageContaining("at least " + Fitter.MIN_ROWS);
     ModelSet m = Fitter.fit(short3, null, true, Set.of(LassoPoly.NAME)).models();
     assertThat(m.skipped()).containsEntry("Softmax", 3);
-    Prediction p = new Predictor(m).predict(new NetworkSpec("x", List.of(10), List.of(new LayerSpec("s", "Softmax", List.of(10), List.of(10), 0, 0, 0, 0, 0))), List.of(Map.of())).get(0);
+    Prediction p =
+        new Predictor(m)
+            .predict(
+                new NetworkSpec(
+                    "x",
+                    List.of(10),
+                    List.of(
+                        new LayerSpec("s", "Softmax", List.of(10), List.of(10), 0, 0, 0, 0, 0))),
+                List.of(Map.of()))
+            .get(0);
     assertThat(p.layers().get(0).why()).contains("had 3 measured rows, fewer than the 10");
   }
 
@@ -123,8 +163,13 @@ class FitterTest {
     TrainingData d = Synthetic.data(2);
     List<TrainingData.Layer> rows = new ArrayList<>(d.layers());
     TrainingData.Layer one = rows.get(0);
-    rows.add(new TrainingData.Layer(999, "local", "s", "m", one.settings(), 0, one.layer(), 1, Map.of()));
-    assertThatThrownBy(() -> Fitter.fit(new TrainingData(rows, d.networks()), null, false, Set.of(LassoPoly.NAME)))
+    rows.add(
+        new TrainingData.Layer(
+            999, "local", "s", "m", one.settings(), 0, one.layer(), 1, Map.of()));
+    assertThatThrownBy(
+            () ->
+                Fitter.fit(
+                    new TrainingData(rows, d.networks()), null, false, Set.of(LassoPoly.NAME)))
         .isInstanceOf(BadInputException.class)
         .hasMessageContaining("local, sim:test")
         .hasMessageContaining("--board");
@@ -147,7 +192,8 @@ class FitterTest {
     assertThat(back.learners()).isEqualTo(fit.models().learners());
     ModelSet loaded = ModelSet.fromJson(back.body(), "test");
     NetworkSpec net = Synthetic.network(3);
-    List<Map<String, String>> at = List.of(Map.of("gpu.freq_hz", "900000000"), Map.of("batch", "4", "mode", "async"));
+    List<Map<String, String>> at =
+        List.of(Map.of("gpu.freq_hz", "900000000"), Map.of("batch", "4", "mode", "async"));
     List<Prediction> a = new Predictor(fit.models()).predict(net, at);
     List<Prediction> b = new Predictor(loaded).predict(net, at);
     assertThat(b).isEqualTo(a);

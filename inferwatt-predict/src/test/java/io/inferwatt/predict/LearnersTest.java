@@ -82,7 +82,9 @@ class LearnersTest {
     assertThat(p[2]).isCloseTo(3, within(0.05));
     assertThat(p[3]).isCloseTo(3, within(0.05));
     // a polynomial cannot follow the step as closely
-    double lassoErr = Errors.meanFoldMedianPct(y, LassoPoly.fit(x, y, folds(x.length, 3), 3).outOfFold(), folds(x.length, 3), 3);
+    double lassoErr =
+        Errors.meanFoldMedianPct(
+            y, LassoPoly.fit(x, y, folds(x.length, 3), 3).outOfFold(), folds(x.length, 3), 3);
     double gbtErr = Errors.meanFoldMedianPct(y, fit.outOfFold(), folds(x.length, 3), 3);
     assertThat(gbtErr).isLessThan(lassoErr);
   }

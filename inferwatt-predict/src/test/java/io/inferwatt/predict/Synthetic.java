@@ -27,8 +27,20 @@ final class Synthetic {
       int k = 1 + 2 * (i % 2);
       int out = c * (1 + i % 3);
       long macs = (long) k * k * c * out * hw * hw;
-      layers.add(new LayerSpec("conv" + i, "Conv", List.of(c, hw, hw), List.of(out, hw, hw), k, 1, 1, macs, (long) k * k * c * out));
-      layers.add(new LayerSpec("add" + i, "Add", List.of(out, hw, hw), List.of(out, hw, hw), 0, 0, 0, 0, 0));
+      layers.add(
+          new LayerSpec(
+              "conv" + i,
+              "Conv",
+              List.of(c, hw, hw),
+              List.of(out, hw, hw),
+              k,
+              1,
+              1,
+              macs,
+              (long) k * k * c * out));
+      layers.add(
+          new LayerSpec(
+              "add" + i, "Add", List.of(out, hw, hw), List.of(out, hw, hw), 0, 0, 0, 0, 0));
       c = out;
     }
     return new NetworkSpec("net" + n, List.of(8, 56, 56), layers);
@@ -75,11 +87,14 @@ final class Synthetic {
             Map<String, Double> energy = new LinkedHashMap<>();
             Map<String, Double> power = new LinkedHashMap<>();
             double netLat = sumLat * 1.02;
-            sumE.forEach((r, e) -> {
-              energy.put(r, e * 1.01);
-              power.put(r, e * 1.01 / netLat * 1000);
-            });
-            nets.add(new TrainingData.Network(run, BOARD, "s", net.name(), s, netLat, "in", power, energy));
+            sumE.forEach(
+                (r, e) -> {
+                  energy.put(r, e * 1.01);
+                  power.put(r, e * 1.01 / netLat * 1000);
+                });
+            nets.add(
+                new TrainingData.Network(
+                    run, BOARD, "s", net.name(), s, netLat, "in", power, energy));
           }
         }
       }

@@ -28,7 +28,8 @@ final class PredictionFigure {
   static Optional<Figure> build(MeasurementStore store) {
     String id = "prediction";
     String label = "Prediction";
-    String title = "Per-layer models: predicted vs measured (out of fold), error distribution, cross-validation";
+    String title =
+        "Per-layer models: predicted vs measured (out of fold), error distribution, cross-validation";
     Optional<StoredModel> found = store.model(0);
     if (found.isEmpty()) {
       return Optional.empty();
@@ -42,7 +43,9 @@ final class PredictionFigure {
     }
     List<String> svgs = new ArrayList<>();
     if (!latency.isEmpty()) {
-      Chart scatter = Chart.numeric("Layer latency, out of fold", "measured latency (ms)", "predicted latency (ms)");
+      Chart scatter =
+          Chart.numeric(
+              "Layer latency, out of fold", "measured latency (ms)", "predicted latency (ms)");
       double max = 0;
       int c = 0;
       for (Map.Entry<String, List<StoredModel.Point>> e : latency.entrySet()) {
@@ -51,9 +54,12 @@ final class PredictionFigure {
         for (double v : x) {
           max = Math.max(max, v);
         }
-        scatter.add(Series.xyPoints(e.getKey(), Chart.PALETTE[c++ % Chart.PALETTE.length], x, y, null));
+        scatter.add(
+            Series.xyPoints(e.getKey(), Chart.PALETTE[c++ % Chart.PALETTE.length], x, y, null));
       }
-      scatter.add(Series.xyLine("predicted = measured", "#888888", new double[] {0, max}, new double[] {0, max}));
+      scatter.add(
+          Series.xyLine(
+              "predicted = measured", "#888888", new double[] {0, max}, new double[] {0, max}));
       svgs.add(scatter.svg());
       List<String> types = new ArrayList<>(latency.keySet());
       Box[] boxes = new Box[types.size()];
@@ -65,7 +71,8 @@ final class PredictionFigure {
                     .toArray());
       }
       svgs.add(
-          Chart.categorical("Layer latency error, out of fold", "layer type", "absolute error (%)", types)
+          Chart.categorical(
+                  "Layer latency error, out of fold", "layer type", "absolute error (%)", types)
               .add(Series.boxes("|predicted / measured − 1|", IN_COLOR, boxes))
               .fromZero()
               .svg());
@@ -80,7 +87,9 @@ final class PredictionFigure {
     for (StoredModel.Fold f : m.folds()) {
       String key = f.layerType() + " / " + f.target();
       if (Double.isFinite(f.medianAbsErrorPct())) {
-        double[] acc = cv.computeIfAbsent(key, k -> new TreeMap<>()).computeIfAbsent(f.learner(), k -> new double[2]);
+        double[] acc =
+            cv.computeIfAbsent(key, k -> new TreeMap<>())
+                .computeIfAbsent(f.learner(), k -> new double[2]);
         acc[0] += f.medianAbsErrorPct();
         acc[1]++;
       }

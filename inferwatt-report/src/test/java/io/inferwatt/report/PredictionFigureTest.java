@@ -36,8 +36,10 @@ class PredictionFigureTest {
             1,
             "{}",
             List.of(
-                new StoredModel.Fold("Conv", "latency", "lasso-poly2", 0, 10, 7.5, false, "degree=2"),
-                new StoredModel.Fold("Conv", "latency", "lasso-poly2", 1, 10, 8.5, false, "degree=2"),
+                new StoredModel.Fold(
+                    "Conv", "latency", "lasso-poly2", 0, 10, 7.5, false, "degree=2"),
+                new StoredModel.Fold(
+                    "Conv", "latency", "lasso-poly2", 1, 10, 8.5, false, "degree=2"),
                 new StoredModel.Fold("Conv", "latency", "xgboost", 0, 10, 3.0, true, "rounds=100"),
                 new StoredModel.Fold("Conv", "latency", "xgboost", 1, 10, 5.0, true, "rounds=100")),
             List.of(
@@ -51,7 +53,8 @@ class PredictionFigureTest {
       assertThat(f.svgs().get(0)).contains("Conv").contains("Add");
       assertThat(f.note())
           .contains("Model 1 of board sim:nano")
-          .contains("<td>Conv / latency</td><td>8.00 %</td><td>4.00 %</td><td>–</td><td>xgboost</td>");
+          .contains(
+              "<td>Conv / latency</td><td>8.00 %</td><td>4.00 %</td><td>–</td><td>xgboost</td>");
     }
   }
 }

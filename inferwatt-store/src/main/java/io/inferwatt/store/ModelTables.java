@@ -111,7 +111,9 @@ final class ModelTables {
                   + " WHERE t.power_mw_mean IS NOT NULL ORDER BY t.run_id, t.rail_index",
               rs -> {
                 long run = rs.getLong(1);
-                power.computeIfAbsent(run, k -> new LinkedHashMap<>()).put(rs.getString(2), rs.getDouble(4));
+                power
+                    .computeIfAbsent(run, k -> new LinkedHashMap<>())
+                    .put(rs.getString(2), rs.getDouble(4));
                 double e = rs.getDouble(5);
                 if (!rs.wasNull()) {
                   energy.computeIfAbsent(run, k -> new LinkedHashMap<>()).put(rs.getString(2), e);
@@ -152,7 +154,8 @@ final class ModelTables {
           () -> {
             long id;
             try (Statement st = conn.createStatement();
-                ResultSet rs = st.executeQuery("SELECT coalesce(max(model_id), 0) + 1 FROM models")) {
+                ResultSet rs =
+                    st.executeQuery("SELECT coalesce(max(model_id), 0) + 1 FROM models")) {
               rs.next();
               id = rs.getLong(1);
             }
@@ -173,7 +176,8 @@ final class ModelTables {
               ps.executeUpdate();
             }
             try (PreparedStatement ps =
-                conn.prepareStatement("INSERT INTO model_folds VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                conn.prepareStatement(
+                    "INSERT INTO model_folds VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
               for (StoredModel.Fold f : m.folds()) {
                 ps.setLong(1, id);
                 ps.setString(2, f.layerType());

@@ -381,9 +381,10 @@ final class Schema {
 
   /**
    * Fitted prediction models: one row per fitted model set in {@code models} (its board, rails,
-   * training set, features and the serialized models), every cross-validation fold's error per layer
-   * type, target and learner in {@code model_folds}, and a sample of out-of-fold predictions next to
-   * the measured values in {@code model_points}. Plain types only, so PostgreSQL takes it too.
+   * training set, features and the serialized models), every cross-validation fold's error per
+   * layer type, target and learner in {@code model_folds}, and a sample of out-of-fold predictions
+   * next to the measured values in {@code model_points}. Plain types only, so PostgreSQL takes it
+   * too.
    */
   static final Migration V6 =
       new Migration(
