@@ -268,24 +268,31 @@ public final class Fitter {
     double[][] x = xs.toArray(new double[0][]);
     Folds f = Folds.of(groups);
     Set<String> lassoOnly = Set.of(LassoPoly.NAME);
+    // the ratios are kept within the range measured: a network far outside the training set's
+    // (a large one after single-layer samples) must not be extrapolated by a polynomial
+    double[] lr = unbox(latRatio);
     out.put(
         "latency",
-        choose("network", "latency", x, unbox(latRatio), f, lassoOnly, folds, points).model());
+        choose("network", "latency", x, lr, f, lassoOnly, folds, points)
+            .model()
+            .bounded(min(lr), max(lr)));
     for (String r : rails) {
+      double[] er = unbox(energyRatio.get(r));
       out.put(
           "energy:" + r,
-          choose(
-                  "network",
-                  "energy:" + r,
-                  x,
-                  unbox(energyRatio.get(r)),
-                  f,
-                  lassoOnly,
-                  folds,
-                  points)
-              .model());
+          choose("network", "energy:" + r, x, er, f, lassoOnly, folds, points)
+              .model()
+              .bounded(min(er), max(er)));
     }
     return out;
+  }
+
+  private static double min(double[] v) {
+    return java.util.Arrays.stream(v).min().orElse(0);
+  }
+
+  private static double max(double[] v) {
+    return java.util.Arrays.stream(v).max().orElse(0);
   }
 
   /**

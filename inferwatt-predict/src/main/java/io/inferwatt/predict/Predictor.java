@@ -184,7 +184,8 @@ public final class Predictor {
     if (ratio == null) {
       return sum.clone();
     }
-    double r = ratio.model() == null ? 0 : ratio.model().predict(new double[][] {x})[0];
+    double r =
+        ratio.model() == null ? 0 : ratio.clamp(ratio.model().predict(new double[][] {x})[0]);
     return new double[] {
       sum[0] * Math.exp(r),
       sum[1] * Math.exp(r + ratio.qLow()),

@@ -13,7 +13,22 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *     #PRODUCT})
  * @param cvErrorPct the mean over folds of the median absolute out-of-fold error, %
  */
-record TargetModel(Regressor model, double qLow, double qHigh, double cvErrorPct) {
+record TargetModel(
+    Regressor model, double qLow, double qHigh, double cvErrorPct, double yMin, double yMax) {
+
+  TargetModel(Regressor model, double qLow, double qHigh, double cvErrorPct) {
+    this(model, qLow, qHigh, cvErrorPct, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
+  }
+
+  /** {@code logValue} kept inside the range the training targets spanned (no extrapolation). */
+  double clamp(double logValue) {
+    return Math.max(yMin, Math.min(yMax, logValue));
+  }
+
+  /** This model, its predictions kept within {@code [min, max]} (log scale). */
+  TargetModel bounded(double min, double max) {
+    return new TargetModel(model, qLow, qHigh, cvErrorPct, min, max);
+  }
 
   /** The learner name of an energy that is power × latency rather than a model of its own. */
   static final String PRODUCT = "power*latency";
@@ -28,6 +43,10 @@ record TargetModel(Regressor model, double qLow, double qHigh, double cvErrorPct
     o.put("q_low", qLow);
     o.put("q_high", qHigh);
     o.put("cv_error_pct", cvErrorPct);
+    if (Double.isFinite(yMin) && Double.isFinite(yMax)) {
+      o.put("y_min", yMin);
+      o.put("y_max", yMax);
+    }
     if (model != null) {
       o.set("model", model.toJson());
     }
@@ -39,6 +58,8 @@ record TargetModel(Regressor model, double qLow, double qHigh, double cvErrorPct
         o.has("model") ? Regressor.fromJson(o.get("model")) : null,
         o.get("q_low").asDouble(),
         o.get("q_high").asDouble(),
-        o.get("cv_error_pct").asDouble());
+        o.get("cv_error_pct").asDouble(),
+        o.has("y_min") ? o.get("y_min").asDouble() : Double.NEGATIVE_INFINITY,
+        o.has("y_max") ? o.get("y_max").asDouble() : Double.POSITIVE_INFINITY);
   }
 }
