@@ -3,9 +3,10 @@
 `predict --model MODELS` (models fitted on a base without these families, e.g. from
 plans/train-sim-nano.yaml). Simulated numbers. Usage: JAR MODELS.json NET...
 """
-import json, subprocess, sys, statistics
+import json, os, subprocess, sys, statistics, tempfile
 
 jar, models, nets = sys.argv[1], sys.argv[2], sys.argv[3:]
+DB = os.path.join(tempfile.mkdtemp(), "profiles.duckdb")
 SETTINGS = [{"gpu.freq_hz": "230400000"}, {"gpu.freq_hz": "537600000"}, {"gpu.freq_hz": "921600000", "cpu.freq_khz": "710400"}]
 
 
@@ -20,7 +21,7 @@ e_err, l_err, lat_in10, p_err = [], [], [], []
 for net in nets:
     for s in SETTINGS:
         sets = [x for k, v in s.items() for x in ("--set", f"{k}={v}")]
-        m = cli("profile", "--model", net, "--board", "sim:nano", "--format", "json", "--cycles", "20", *sets)
+        m = cli("profile", "--model", net, "--board", "sim:nano", "--db", DB, "--format", "json", "--cycles", "20", *sets)
         p = cli("predict", net, "--model", models, "--format", "json", *sets)
         rail = "in"
         e_err.append(abs(p["network"]["energy_mj"][rail]["value"] / m["inferences"]["energy_mj"][rail]["mean"] - 1) * 100)
