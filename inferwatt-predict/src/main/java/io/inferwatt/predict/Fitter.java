@@ -378,7 +378,11 @@ public final class Fitter {
       int row = (int) ((long) i * y.length / Math.min(POINTS, y.length));
       points.add(new StoredModel.Point(type, target, Math.exp(y[row]), Math.exp(oof[row])));
     }
-    return new Chosen(withQuantiles(chosen.model(), y, oof, foldErrs.get(best)), oof);
+    // a polynomial far outside its rows explodes: predictions stay within a factor e of the
+    // range measured for this type and target
+    TargetModel model =
+        withQuantiles(chosen.model(), y, oof, foldErrs.get(best)).bounded(min(y) - 1, max(y) + 1);
+    return new Chosen(model, oof);
   }
 
   private static TargetModel withQuantiles(

@@ -67,19 +67,19 @@ public final class Predictor {
         }
       }
       TargetModel lm = tm.targets().get("latency");
-      double[] lp = lm.model().predict(x);
+      double[] lp = clamp(lm.model().predict(x), lm);
       Map<String, double[]> pp = new HashMap<>();
       for (String rail : models.rails()) {
         TargetModel pm = tm.targets().get("power:" + rail);
         if (pm != null) {
-          pp.put(rail, pm.model().predict(x));
+          pp.put(rail, clamp(pm.model().predict(x), pm));
         }
       }
       Map<String, double[]> ep = new HashMap<>();
       for (String rail : models.rails()) {
         TargetModel em = tm.targets().get("energy:" + rail);
         if (em != null && em.model() != null) {
-          ep.put(rail, em.model().predict(x));
+          ep.put(rail, clamp(em.model().predict(x), em));
         }
       }
       for (int i = 0; i < s; i++) {
@@ -191,6 +191,13 @@ public final class Predictor {
       sum[1] * Math.exp(r + ratio.qLow()),
       sum[2] * Math.exp(r + ratio.qHigh())
     };
+  }
+
+  private static double[] clamp(double[] logs, TargetModel m) {
+    for (int i = 0; i < logs.length; i++) {
+      logs[i] = m.clamp(logs[i]);
+    }
+    return logs;
   }
 
   private static double[] bounds(double log, TargetModel m) {
