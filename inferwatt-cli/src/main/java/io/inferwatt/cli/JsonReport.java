@@ -97,10 +97,23 @@ final class JsonReport {
     num(m, "condition_number", r.mapping().conditionNumber());
     m.put("resolvable", r.mapping().resolvable());
     m.put("reason", r.mapping().reason());
+    if (r.mapping().response().isEmpty()) {
+      m.putNull("response");
+    } else {
+      io.inferwatt.core.analysis.SensorResponse resp =
+          io.inferwatt.core.analysis.SensorResponse.parse(r.mapping().response());
+      ObjectNode rn = m.putObject("response");
+      rn.put("kind", resp.kind());
+      rn.put("spec", resp.spec());
+      num(rn, "boxcar_ms", resp.boxcarNs() / 1e6);
+      num(rn, "tau_ms", resp.tauNs() / 1e6);
+    }
     ArrayNode curve = m.putArray("residual_curve");
     for (AnalysisResult.ResidualPoint p : r.mapping().residualCurve()) {
       ObjectNode n = curve.addObject();
+      n.put("response", p.response());
       num(n, "window_ms", p.windowMs());
+      num(n, "tau_ms", p.tauMs());
       num(n, "offset_ms", p.offsetMs());
       num(n, "relative_residual", p.relativeResidual());
     }

@@ -19,6 +19,7 @@ import picocli.CommandLine.IVersionProvider;
         "Power, latency and energy of neural-network inference, per inference and per layer.",
     subcommands = {
       ProfileCommand.class,
+      CalibrateCommand.class,
       AnalyzeCommand.class,
       ReanalyzeCommand.class,
       RunsCommand.class,

@@ -8,6 +8,7 @@ import io.inferwatt.core.analysis.AnalysisOptions;
 import io.inferwatt.core.analysis.AnalysisResult;
 import io.inferwatt.core.analysis.Analyzer;
 import io.inferwatt.core.analysis.LayerMapping;
+import io.inferwatt.core.analysis.SensorResponse;
 import io.inferwatt.core.io.EventsJsonl;
 import io.inferwatt.core.io.SamplesCsv;
 import io.inferwatt.core.model.ExecutionMode;
@@ -17,7 +18,9 @@ import io.inferwatt.core.model.Protocol;
 import io.inferwatt.core.model.Workload;
 import io.inferwatt.engines.feed.ClockAlignment;
 import io.inferwatt.engines.ort.OrtRecorder;
+import io.inferwatt.engines.sim.SensorConfig;
 import io.inferwatt.engines.sim.Truth;
+import io.inferwatt.engines.sim.VirtualNano;
 import io.inferwatt.engines.trt.TrtexecRecorder;
 import io.inferwatt.hardware.EnergyCounter;
 import io.inferwatt.hardware.Recorder;
@@ -155,10 +158,37 @@ final class ProfileCommand implements Callable<Integer> {
 
   @Option(
       names = "--sensor-window-ms",
-      defaultValue = "1.1",
       description =
-          "simulated board only: the sensor's averaging window in ms, 0 = instantaneous (default: ${DEFAULT-VALUE}, the INA3221's conversion time)")
-  double sensorWindowMs;
+          "simulated board only: the sensor's averaging window in ms, 0 = instantaneous (default: 1.1, the INA3221's conversion time); the same as --sensor-response boxcar:<ms>ms")
+  Double sensorWindowMs;
+
+  @Option(
+      names = "--sensor-response",
+      paramLabel = "RESPONSE",
+      description =
+          "simulated board only: the sensor's response: instant, boxcar:1.1ms, lowpass:0.5ms (a first-order low-pass with that time constant) or boxcar:1.1ms+lowpass:0.5ms (default: boxcar:1.1ms)")
+  String sensorResponse;
+
+  @Option(
+      names = "--sensor-gain",
+      defaultValue = "1",
+      description =
+          "simulated board only: the sensor's gain error; every reading is gain x true + offset (default: ${DEFAULT-VALUE})")
+  double sensorGain;
+
+  @Option(
+      names = "--sensor-offset-mw",
+      defaultValue = "0",
+      description =
+          "simulated board only: the sensor's offset error in mW (default: ${DEFAULT-VALUE})")
+  double sensorOffsetMw;
+
+  @Option(
+      names = "--meter-out",
+      paramLabel = "FILE",
+      description =
+          "simulated board only: also write what an external bench meter on the board's input read (CSV t_s,voltage_v,current_a,power_w on the meter's own clock, a reading every ms; an existing file is replaced); check the sensor against it with 'inferwatt calibrate'")
+  Path meterOut;
 
   @Option(
       names = "--mapping",
@@ -179,6 +209,12 @@ final class ProfileCommand implements Callable<Integer> {
               + " default: ${DEFAULT-VALUE})")
   String prefixWindow;
 
+  @Option(
+      names = "--calibrated",
+      description =
+          "correct the sensor's readings with the board's newest calibration in the base (inferwatt calibrate --save); the output then says calibrated")
+  boolean calibrated;
+
   @Option(names = "--no-store", description = "do not store the run")
   boolean noStore;
 
@@ -196,9 +232,12 @@ final class ProfileCommand implements Callable<Integer> {
       description = "also write the events as JSONL (an existing file is replaced)")
   Path saveEvents;
 
+  /** The calibration applied to this run's readings (empty: none). */
+  private List<io.inferwatt.core.analysis.Calibration.RailFit> calibration = List.of();
+
   @Override
   public Integer call() throws Exception {
-    Checks.nonNegative("--sensor-window-ms", sensorWindowMs, "a window in ms");
+    SensorConfig sensor = sensor();
     Checks.atLeast("--batch", batch, 1);
     protocol.checkCounts();
     Checks.atLeast("--threads", threads, 0);
@@ -215,7 +254,8 @@ final class ProfileCommand implements Callable<Integer> {
             .input("the model file", modelFile ? Path.of(positional.get(0)) : null)
             .input("--inputs", inputs)
             .output("--save-samples", saveSamples)
-            .output("--save-events", saveEvents);
+            .output("--save-events", saveEvents)
+            .output("--meter-out", meterOut);
     if (!noStore) {
       outputs.writesBase(db.path);
     }
@@ -228,12 +268,15 @@ final class ProfileCommand implements Callable<Integer> {
                 positional,
                 model,
                 seed,
-                sensorWindowMs,
+                sensor,
                 root.path,
                 new Boards.EngineOptions(
                     inputs, threads, runnerTimeoutNs, trtexec, engineCache, precision),
                 spec.commandLine().getErr()::println));
     Recorder recorder = opened.recorder();
+    if (calibrated) {
+      recorder = calibrate(recorder);
+    }
     NetworkSpec net = opened.network();
     Workload workload = new Workload(net, batch, mode, input);
     Map<String, String> settings = this.settings.settings();
@@ -257,12 +300,22 @@ final class ProfileCommand implements Callable<Integer> {
         }
         rep.notes().forEach(n -> err.println("inferwatt: note: " + n));
       }
+      Map<String, String> notes = clockNotes(opened.engine());
+      if (recorder instanceof CalibratedRecorder c) {
+        for (io.inferwatt.core.analysis.Calibration.RailFit f : c.fits()) {
+          notes.put(
+              "calibration." + f.rail(),
+              String.format(Locale.ROOT, "gain=%.6f offset_mw=%.3f", f.gain(), f.offsetMw()));
+        }
+      }
       Long runId =
-          store == null
-              ? null
-              : store.save(result, clockNotes(opened.engine()), opened.loggerCost(), keepRaw.keep);
+          store == null ? null : store.save(result, notes, opened.loggerCost(), keepRaw.keep);
       // the run is stored first: a side file that cannot be written loses nothing
       saveFiles(result, opened.engine(), net, runId);
+      if (meterOut != null && opened.recorder() instanceof VirtualNano nano) {
+        MeterLog.write(meterOut, nano.meterReadings(), VirtualNano.meterClockZeroNs());
+      }
+      calibration = recorder instanceof CalibratedRecorder c ? c.fits() : List.of();
       print(result, runId, extra);
     } finally {
       opened.close();
@@ -271,6 +324,52 @@ final class ProfileCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** The virtual board's sensor from the options; refused on a real board. */
+  private SensorConfig sensor() {
+    String b = board.orNull();
+    boolean simulated = b == null || b.equals("sim:nano");
+    boolean asked =
+        sensorWindowMs != null
+            || sensorResponse != null
+            || sensorGain != 1
+            || sensorOffsetMw != 0
+            || meterOut != null;
+    if (!simulated && asked) {
+      throw new BadInputException(
+          "--sensor-window-ms, --sensor-response, --sensor-gain, --sensor-offset-mw and"
+              + " --meter-out shape the virtual Jetson Nano's sensor; board "
+              + b
+              + " has its own (a real board's: check them against a bench meter with 'inferwatt"
+              + " calibrate')");
+    }
+    if (sensorWindowMs != null && sensorResponse != null) {
+      throw new BadInputException(
+          "give either --sensor-window-ms or --sensor-response (boxcar:"
+              + sensorWindowMs
+              + "ms is the same as --sensor-window-ms "
+              + sensorWindowMs
+              + ")");
+    }
+    SensorResponse response;
+    if (sensorResponse != null) {
+      response = SensorResponse.parse(sensorResponse);
+    } else {
+      double ms = sensorWindowMs == null ? 1.1 : sensorWindowMs;
+      Checks.nonNegative("--sensor-window-ms", ms, "a window in ms");
+      response = SensorResponse.boxcar(Math.round(ms * 1e6));
+    }
+    if (!(sensorGain > 0) || Double.isInfinite(sensorGain)) {
+      throw new BadInputException(
+          "--sensor-gain " + sensorGain + " is not a positive number; give e.g. 0.95");
+    }
+    if (!Double.isFinite(sensorOffsetMw)) {
+      throw new BadInputException(
+          "--sensor-offset-mw " + sensorOffsetMw + " is not a number; give mW, e.g. -120");
+    }
+    return new SensorConfig(
+        response, sensorGain, sensorOffsetMw, meterOut == null ? 0 : MeterLog.PERIOD_NS);
   }
 
   private void saveFiles(ProfileResult result, Recorder recorder, NetworkSpec net, Long runId) {
@@ -335,6 +434,25 @@ final class ProfileCommand implements Callable<Integer> {
       }
     }
     return m;
+  }
+
+  /** The board with its newest stored calibration applied; refused when there is none. */
+  private Recorder calibrate(Recorder recorder) {
+    List<io.inferwatt.core.analysis.Calibration.RailFit> fits;
+    try (Store s = db.openExisting("calibrate the board first: inferwatt calibrate ... --save")) {
+      fits = s.base().calibration(recorder.board());
+    }
+    if (fits.isEmpty()) {
+      throw new BadInputException(
+          "--calibrated: the base "
+              + db
+              + " has no calibration of board "
+              + recorder.board()
+              + "; make one with inferwatt calibrate --meter ... --samples ... --board "
+              + recorder.board()
+              + " --save");
+    }
+    return new CalibratedRecorder(recorder, fits);
   }
 
   /**
@@ -418,9 +536,20 @@ final class ProfileCommand implements Callable<Integer> {
   }
 
   private void print(ProfileResult r, Long runId, TruthReport extra) throws Exception {
+    List<io.inferwatt.core.analysis.Calibration.RailFit> cal = calibration;
     PrintWriter out = spec.commandLine().getOut();
     if (output.json()) {
       ObjectNode o = JsonReport.analysis(r.analysis());
+      if (cal.isEmpty()) {
+        o.putNull("calibrated");
+      } else {
+        ObjectNode c = o.putObject("calibrated");
+        for (io.inferwatt.core.analysis.Calibration.RailFit f : cal) {
+          ObjectNode n = c.putObject(f.rail());
+          JsonReport.num(n, "gain", f.gain());
+          JsonReport.num(n, "offset_mw", f.offsetMw());
+        }
+      }
       o.put("board", r.board());
       o.put("model", r.workload().network().name());
       ObjectNode s = o.putObject("settings");
@@ -450,6 +579,12 @@ final class ProfileCommand implements Callable<Integer> {
     r.settings()
         .forEach((k, v) -> sb.append(sb.length() == 0 ? "" : "  ").append(k).append('=').append(v));
     text.line("settings: %s", sb.length() == 0 ? "(none: this board exposes no knobs yet)" : sb);
+    for (io.inferwatt.core.analysis.Calibration.RailFit f : cal) {
+      text.line(
+          "calibrated: rail %s corrected as (reading - %.1f mW) / %.4f (the base's newest"
+              + " calibration of this board)",
+          f.rail(), f.offsetMw(), f.gain());
+    }
     text.analysis(r.analysis());
     extra.text(text);
     if (runId != null) {

@@ -79,14 +79,24 @@ final class TextReport {
         f(r.samplePeriodMs(), 3),
         m.method(),
         m.method().equals("window")
-            ? " (sensor window "
-                + f(m.windowMs(), 3)
-                + " ms, offset "
+            ? " (sensor response "
+                + m.response()
+                + ", offset "
                 + f(m.offsetMs(), 3)
                 + " ms, estimated from the data)"
-            : Double.isNaN(m.estimatedWindowMs())
-                ? ""
-                : " (estimated sensor window " + f(m.estimatedWindowMs(), 3) + " ms)");
+            : m.response().isEmpty() ? "" : " (estimated sensor response " + m.response() + ")");
+    if (!m.residualCurve().isEmpty()) {
+      StringBuilder curve = new StringBuilder();
+      for (AnalysisResult.ResidualPoint p : m.residualCurve()) {
+        curve
+            .append(curve.length() == 0 ? "" : ", ")
+            .append(p.response().equals("lowpass") ? "lowpass:" : "boxcar:")
+            .append(f(p.response().equals("lowpass") ? p.tauMs() : p.windowMs(), 3))
+            .append("ms ")
+            .append(String.format(Locale.ROOT, "%.3g", p.relativeResidual()));
+      }
+      line("response search, relative residual per candidate: %s", curve);
+    }
     if (!m.reason().isEmpty()) {
       line("mapping: %s", m.reason());
     }

@@ -84,7 +84,7 @@ class BoardsCliTest {
   @Test
   void everyBoardIsAcceptedByProfileStudyAndRestoreAlike() throws Exception {
     assertThat(Boards.names())
-        .containsExactly("sim:nano", "sim:gpu", "local", "jetson", "linux-cpu");
+        .containsExactly("sim:nano", "sim:gpu", "local", "jetson", "nvidia", "linux-cpu");
     for (Board b : Boards.all()) {
       String name = b.name();
       CliTest.Run profile =
@@ -137,7 +137,7 @@ class BoardsCliTest {
     }
     String unknown =
         "board 'toaster' is not supported yet; available: sim:nano, sim:gpu, local, jetson,"
-            + " linux-cpu";
+            + " nvidia, linux-cpu";
     assertThat(CliTest.run("profile", "--board", "toaster", "--no-store").err()).contains(unknown);
     assertThat(
             CliTest.run(

@@ -178,6 +178,55 @@ final class DuckDbStore implements MeasurementStore {
   }
 
   @Override
+  public synchronized long saveCalibration(
+      String board, String meterFile, List<io.inferwatt.core.analysis.Calibration.RailFit> fits) {
+    checkOpen();
+    requireCalibrations();
+    try {
+      return Transactions.inTransaction(
+          conn, () -> Calibrations.save(conn, board, meterFile, fits));
+    } catch (SQLException | RuntimeException e) {
+      throw new StoreException(
+          "cannot save the calibration of board "
+              + board
+              + " to measurement base "
+              + file
+              + "; nothing of it was saved: "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  @Override
+  public synchronized List<io.inferwatt.core.analysis.Calibration.RailFit> calibration(
+      String board) {
+    checkOpen();
+    if (schemaVersion < Schema.V7.version()) {
+      return List.of();
+    }
+    try {
+      return Calibrations.newest(conn, board);
+    } catch (SQLException e) {
+      throw new StoreException(
+          "cannot read the calibration of board " + board + " from " + file + ": " + e.getMessage(),
+          e);
+    }
+  }
+
+  private void requireCalibrations() {
+    if (schemaVersion < Schema.V7.version()) {
+      throw new StoreException(
+          "measurement base "
+              + file
+              + " has schema version "
+              + schemaVersion
+              + " and no calibrations table (version "
+              + Schema.V7.version()
+              + "); this build of inferwatt cannot store calibrations yet");
+    }
+  }
+
+  @Override
   public synchronized List<RunRow> runs() {
     checkOpen();
     return reader.runs();

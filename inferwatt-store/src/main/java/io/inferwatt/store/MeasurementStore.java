@@ -75,6 +75,20 @@ public interface MeasurementStore extends AutoCloseable {
   /** The finished configurations of a study, by position. */
   List<StudyConfigurationRow> studyConfigurations(String studyId);
 
+  /**
+   * Stores a calibration of {@code board}'s sensor against an external meter, one row per rail
+   * (schema v7).
+   *
+   * @return the calibration's id, larger than every id before it
+   * @throws StoreException when the base has no calibrations table (schema below v7) or writing
+   *     fails
+   */
+  long saveCalibration(
+      String board, String meterFile, List<io.inferwatt.core.analysis.Calibration.RailFit> fits);
+
+  /** The newest calibration of {@code board}, one fit per rail; empty when there is none. */
+  List<io.inferwatt.core.analysis.Calibration.RailFit> calibration(String board);
+
   /** Every run, oldest first (by {@code started_at}, then by id). */
   List<RunRow> runs();
 

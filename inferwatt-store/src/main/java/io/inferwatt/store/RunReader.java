@@ -266,7 +266,9 @@ final class RunReader {
                 real(run, "mapping_condition_number"),
                 run.getBoolean("mapping_resolvable"),
                 run.getString("mapping_reason"),
-                residuals),
+                residuals,
+                "", // the base keeps the boxcar window only, not the estimated response's shape
+                Double.NaN),
             warnings);
     return new StoredRun(
         id,

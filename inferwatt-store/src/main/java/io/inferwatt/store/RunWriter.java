@@ -115,7 +115,11 @@ final class RunWriter {
     appendTable(
         "mapping_residuals",
         a -> {
-          List<AnalysisResult.ResidualPoint> curve = r.mapping().residualCurve();
+          // the table holds the boxcar search's points (window, offset, residual)
+          List<AnalysisResult.ResidualPoint> curve =
+              r.mapping().residualCurve().stream()
+                  .filter(p -> p.response().equals("boxcar"))
+                  .toList();
           for (int i = 0; i < curve.size(); i++) {
             a.beginRow().append(id).append(i);
             real(a, curve.get(i).windowMs());

@@ -432,6 +432,37 @@ final class Schema {
               )\
               """));
 
+  /**
+   * Calibrations of a board's sensor against an external meter ({@code inferwatt calibrate
+   * --save}): one row per rail, the newest calibration of a board applies. Version 7, not in {@link
+   * #MIGRATIONS} until version 6 (reserved for models) is.
+   */
+  static final Migration V7 =
+      new Migration(
+          7,
+          "calibrations: a board's sensor against an external meter, per rail",
+          List.of(
+              """
+              CREATE TABLE calibrations (
+                calibration_id    BIGINT NOT NULL,
+                rail_index        INTEGER NOT NULL,
+                board             VARCHAR NOT NULL,
+                created_at        TIMESTAMP NOT NULL,
+                meter_file        VARCHAR NOT NULL,
+                rail              VARCHAR NOT NULL,
+                meter_channel     VARCHAR NOT NULL,
+                gain              DOUBLE PRECISION NOT NULL,
+                offset_mw         DOUBLE PRECISION NOT NULL,
+                lag_ms            DOUBLE PRECISION,
+                correlation       DOUBLE PRECISION,
+                residual_mw       DOUBLE PRECISION,
+                residual_relative DOUBLE PRECISION,
+                bins              INTEGER NOT NULL,
+                meter_spread_mw   DOUBLE PRECISION,
+                PRIMARY KEY (calibration_id, rail_index)
+              )\
+              """));
+
   /** Every migration, in version order, starting at 1 without gaps. */
   static final List<Migration> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6);
 

@@ -77,6 +77,40 @@ final class Fixtures {
    * Runs {@code sql} on the open store's file through a connection of its own (same process, same
    * configuration: DuckDB shares the database), to look at the tables the store wrote.
    */
+  /**
+   * {@code r} as the base keeps it: the mapping's boxcar search points without the estimated
+   * response's shape (its columns wait for schema v7).
+   */
+  static AnalysisResult kept(AnalysisResult r) {
+    AnalysisResult.MappingInfo m = r.mapping();
+    AnalysisResult.MappingInfo k =
+        new AnalysisResult.MappingInfo(
+            m.method(),
+            m.windowMs(),
+            m.offsetMs(),
+            m.estimatedWindowMs(),
+            m.estimatedOffsetMs(),
+            m.conditionNumber(),
+            m.resolvable(),
+            m.reason(),
+            m.residualCurve().stream().filter(p -> p.response().equals("boxcar")).toList(),
+            "",
+            Double.NaN);
+    return new AnalysisResult(
+        r.rails(),
+        r.simulated(),
+        r.inferences(),
+        r.layers(),
+        r.unattributed(),
+        r.idlePowerMw(),
+        r.phases(),
+        r.samplePeriodMs(),
+        r.minSamplesPerLayer(),
+        r.cyclesNeeded(),
+        k,
+        r.warnings());
+  }
+
   static QueryResult query(MeasurementStore store, String sql) {
     try (java.sql.Connection c =
             java.sql.DriverManager.getConnection("jdbc:duckdb:" + ((DuckDbStore) store).file());

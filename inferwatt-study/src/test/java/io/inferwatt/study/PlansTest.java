@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.inferwatt.engines.sim.VirtualNano;
+import io.inferwatt.hardware.knobs.Host;
+import io.inferwatt.hardware.knobs.Knobs;
+import io.inferwatt.hardware.knobs.NvmlControl;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -211,12 +215,20 @@ class PlansTest {
         Plan plan = Plans.load(p, notes::add);
         assertThat(notes).as(p + " uses no deprecated form").isEmpty();
         boolean sim = plan.board().equals("sim:nano");
+        // a plan for an NVIDIA GPU is checked against the GPU knobs of an H100-like NVML
+        boolean nvidia = plan.board().equals("nvidia");
         assertThat(
                 Plans.expand(
                         plan,
                         plan.board(),
-                        List.of(sim ? "sim" : "onnxruntime"),
-                        sim ? VirtualNano.create(1).knobs() : List.of())
+                        sim
+                            ? List.of("sim")
+                            : nvidia
+                                ? List.of("tensorrt", "onnxruntime", "external")
+                                : List.of("onnxruntime"),
+                        sim
+                            ? VirtualNano.create(1).knobs()
+                            : nvidia ? Knobs.nvidiaGpu(Host.system(), new H100(), 0) : List.of())
                     .configurations())
             .as(p.toString())
             .isNotEmpty();
@@ -225,5 +237,53 @@ class PlansTest {
     }
     assertThat(n).isPositive();
     assertThat(PaperStudy.plan("sim:nano").study()).isEqualTo("paper-nano");
+  }
+
+  /** NVML's answers for an H100-like GPU, read-only. */
+  static final class H100 implements NvmlControl {
+    @Override
+    public int deviceCount() {
+      return 1;
+    }
+
+    @Override
+    public List<Integer> supportedMemoryClocksMhz(int device) {
+      return List.of(2619);
+    }
+
+    @Override
+    public List<Integer> supportedGraphicsClocksMhz(int device, int memoryClockMhz) {
+      return List.of(1980, 1755, 1410, 1005);
+    }
+
+    @Override
+    public OptionalInt lockedGraphicsClockMhz(int device) {
+      return OptionalInt.empty();
+    }
+
+    @Override
+    public void setGpuLockedClocksMhz(int device, int minMhz, int maxMhz) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void resetGpuLockedClocks(int device) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public int powerLimitMw(int device) {
+      return 700_000;
+    }
+
+    @Override
+    public int[] powerLimitConstraintsMw(int device) {
+      return new int[] {200_000, 700_000};
+    }
+
+    @Override
+    public void setPowerLimitMw(int device, int limitMw) {
+      throw new UnsupportedOperationException();
+    }
   }
 }

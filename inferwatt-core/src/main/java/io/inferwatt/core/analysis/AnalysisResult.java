@@ -146,6 +146,10 @@ public record AnalysisResult(
    * @param reason why this method was used, for people; empty for the plain paper's method
    * @param residualCurve the fit's relative residual against the window (at each window the best
    *     offset), from the coarse search grid, in increasing window; empty when not estimated
+   * @param response the sensor response the window fit used or estimated, as {@link
+   *     SensorResponse#spec()} ({@code boxcar:1.1ms}, {@code lowpass:0.5ms}, ...); empty when not
+   *     estimated
+   * @param tauMs the response's low-pass time constant in ms (0: none; NaN when not estimated)
    */
   public record MappingInfo(
       String method,
@@ -156,12 +160,41 @@ public record AnalysisResult(
       double conditionNumber,
       boolean resolvable,
       String reason,
-      List<ResidualPoint> residualCurve) {
+      List<ResidualPoint> residualCurve,
+      String response,
+      double tauMs) {
 
     public static final MappingInfo PAPER = new MappingInfo("paper", 0, 0);
 
     public MappingInfo {
       residualCurve = List.copyOf(residualCurve);
+    }
+
+    /** A mapping without a low-pass part in its response (boxcar or instant). */
+    public MappingInfo(
+        String method,
+        double windowMs,
+        double offsetMs,
+        double estimatedWindowMs,
+        double estimatedOffsetMs,
+        double conditionNumber,
+        boolean resolvable,
+        String reason,
+        List<ResidualPoint> residualCurve) {
+      this(
+          method,
+          windowMs,
+          offsetMs,
+          estimatedWindowMs,
+          estimatedOffsetMs,
+          conditionNumber,
+          resolvable,
+          reason,
+          residualCurve,
+          Double.isNaN(estimatedWindowMs)
+              ? ""
+              : new SensorResponse(Math.round(estimatedWindowMs * 1e6), 0).spec(),
+          Double.isNaN(estimatedWindowMs) ? Double.NaN : 0);
     }
 
     /** A mapping with nothing estimated. */
@@ -171,12 +204,22 @@ public record AnalysisResult(
   }
 
   /**
-   * One point of the window search.
+   * One point of the response search.
    *
-   * @param windowMs candidate window in ms
+   * @param windowMs candidate boxcar window in ms
    * @param offsetMs the best offset at that window in ms
    * @param relativeResidual residual sum of squares of the fit over the total sum of squares around
    *     the mean, summed over rails (dimensionless; smallest at the true window)
+   * @param response the candidate's shape: {@code boxcar} (window {@code windowMs}) or {@code
+   *     lowpass} (time constant {@code tauMs})
+   * @param tauMs candidate low-pass time constant in ms (0 for a boxcar)
    */
-  public record ResidualPoint(double windowMs, double offsetMs, double relativeResidual) {}
+  public record ResidualPoint(
+      double windowMs, double offsetMs, double relativeResidual, String response, double tauMs) {
+
+    /** A point of the boxcar search. */
+    public ResidualPoint(double windowMs, double offsetMs, double relativeResidual) {
+      this(windowMs, offsetMs, relativeResidual, "boxcar", 0);
+    }
+  }
 }

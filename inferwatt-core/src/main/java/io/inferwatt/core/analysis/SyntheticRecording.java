@@ -184,9 +184,10 @@ final class SyntheticRecording {
   }
 
   /**
-   * A recording from a sensor that does <em>not</em> follow the window mapping's forward model:
-   * with {@code lowPassMs > 0} a reading is a first-order low-pass of the power (time constant
-   * {@code lowPassMs}) at {@code readEnd − offset} instead of a window mean, and with {@code
+   * A recording from a sensor with a first-order low-pass in its response: with {@code lowPassMs >
+   * 0} a reading is a first-order low-pass (time constant {@code lowPassMs}) at {@code readEnd −
+   * offset} of the power (window 0) or of the window mean (window > 0: a boxcar followed by a
+   * low-pass), computed exactly from the segments (not through {@link SensorResponse}); with {@code
    * driftMwPerS} every reading carries an offset growing by that much per second of the run.
    */
   static Recording generate(Config c, double lowPassMs, double driftMwPerS) {
@@ -295,6 +296,23 @@ final class SyntheticRecording {
         }
       }
     }
+    // the low-pass of the cumulative energy at each segment start, per rail (boxcar then low-pass:
+    // the low-pass of the window mean is (LE(e) − LE(e − W)) / W, the filter being linear)
+    double[][] lowPassEnergy = new double[nr][segs + 1];
+    if (tauNs > 0) {
+      for (int r = 0; r < nr; r++) {
+        lowPassEnergy[r][0] = energy[r][0] - level[segLevel[0]][r] * tauNs;
+        for (int j = 0; j < segs; j++) {
+          double lv = level[segLevel[j]][r];
+          double dt = segStart[j + 1] - segStart[j];
+          double steady = energy[r][j] - lv * tauNs;
+          lowPassEnergy[r][j + 1] =
+              energy[r][j + 1]
+                  - lv * tauNs
+                  + (lowPassEnergy[r][j] - steady) * Math.exp(-dt / tauNs);
+        }
+      }
+    }
     List<PowerSample> samples = new ArrayList<>();
     long first = segStart[0] + (long) ((c.windowMs() + c.offsetMs() + c.readMs()) * 1e6) + 1;
     long last = segStart[segs] - (long) (c.readMs() * 2e6);
@@ -312,7 +330,31 @@ final class SyntheticRecording {
         double[] p = new double[nr];
         for (int r = 0; r < nr; r++) {
           double v;
-          if (tauNs > 0) {
+          if (tauNs > 0 && windowNs > 0) {
+            long a = Math.round(e - windowNs);
+            v =
+                (lowPassEnergyAt(
+                            lowPassEnergy[r],
+                            energy[r],
+                            segStart,
+                            segLevel,
+                            level,
+                            r,
+                            segs,
+                            e,
+                            tauNs)
+                        - lowPassEnergyAt(
+                            lowPassEnergy[r],
+                            energy[r],
+                            segStart,
+                            segLevel,
+                            level,
+                            r,
+                            segs,
+                            a,
+                            tauNs))
+                    / (e - a);
+          } else if (tauNs > 0) {
             int j = segmentAt(segStart, segs, e);
             double lv = level[segLevel[j]][r];
             v = lv + (lowPass[r][j] - lv) * Math.exp(-(e - segStart[j]) / tauNs);
@@ -349,6 +391,25 @@ final class SyntheticRecording {
   private static int segmentAt(long[] segStart, int segs, long t) {
     int j = Arrays.binarySearch(segStart, 0, segs, t);
     return j >= 0 ? j : Math.max(0, -j - 2);
+  }
+
+  /** The low-pass (time constant {@code tauNs}) of the cumulative energy at {@code t}. */
+  private static double lowPassEnergyAt(
+      double[] lowPassEnergy,
+      double[] energy,
+      long[] segStart,
+      int[] segLevel,
+      double[][] level,
+      int r,
+      int segs,
+      long t,
+      double tauNs) {
+    int j = segmentAt(segStart, segs, t);
+    double lv = level[segLevel[j]][r];
+    double dt = t - segStart[j];
+    double e = energy[j] + lv * dt;
+    double steady = energy[j] - lv * tauNs;
+    return e - lv * tauNs + (lowPassEnergy[j] - steady) * Math.exp(-dt / tauNs);
   }
 
   private static double energyAt(

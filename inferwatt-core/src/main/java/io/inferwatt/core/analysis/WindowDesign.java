@@ -91,29 +91,21 @@ final class WindowDesign {
   }
 
   /**
-   * The normal equations over every {@code thin}-th buffered sample for window {@code w}, offset
-   * {@code d}.
+   * The normal equations over every {@code thin}-th buffered sample for the response {@code
+   * kernel}, offset {@code d}.
    */
-  WindowNormal accumulate(WindowBuffer b, long w, long d, int thin) {
+  WindowNormal accumulate(WindowBuffer b, WindowKernel kernel, long d, int thin) {
     WindowNormal ne = new WindowNormal(k, b.rails);
     WindowRow row = new WindowRow(k);
     for (int i = 0; i < b.size; i += thin) {
-      row(
-          b.endNs[i] - d - w,
-          b.endNs[i] - d,
-          b.locStart,
-          b.locEnd,
-          b.locSlot,
-          b.off[i],
-          b.off[i + 1],
-          row);
+      row(kernel, b.endNs[i] - d, b.locStart, b.locEnd, b.locSlot, b.off[i], b.off[i + 1], row);
       ne.add(row, b.y, i * b.rails);
     }
     return ne;
   }
 
   /** The normal equations over every sample of {@code source}, streaming. */
-  WindowNormal accumulate(SampleSource source, long w, long d) {
+  WindowNormal accumulate(SampleSource source, WindowKernel kernel, long d) {
     WindowNormal ne = new WindowNormal(k, railIdx.length);
     WindowRow row = new WindowRow(k);
     double[] v = new double[railIdx.length];
@@ -124,22 +116,32 @@ final class WindowDesign {
       if (!selected(end) || !values(s, v)) {
         continue;
       }
-      long a = end - d - w;
-      p = advance(p, a);
-      row(a, end - d, starts, ends, slotOf, p, count, row);
+      p = advance(p, end - d - kernel.lengthNs);
+      row(kernel, end - d, starts, ends, slotOf, p, count, row);
       ne.add(row, v, 0);
     }
     return ne;
   }
 
   /**
-   * Fills {@code row} with the fractions of window {@code [a, b)} each unknown covers; {@code a ==
-   * b} is a point sample at {@code b}. Scans the intervals {@code [from, to)} of the given arrays
+   * Fills {@code row} with the weight of each unknown under the response {@code kernel} read at
+   * {@code b} (lag 0): a boxcar weighs the part of {@code [b − W, b)} each unknown covers, an
+   * instant sensor the unknown at {@code b}, any other response the integral of its weights over
+   * the lags each unknown covers. Scans the intervals {@code [from, to)} of the given arrays
    * (sorted by start).
    */
-  void row(long a, long b, long[] st, long[] en, int[] sl, int from, int to, WindowRow row) {
+  void row(
+      WindowKernel kernel,
+      long b,
+      long[] st,
+      long[] en,
+      int[] sl,
+      int from,
+      int to,
+      WindowRow row) {
     row.clear();
-    if (a == b) {
+    long a = b - kernel.lengthNs;
+    if (kernel.point) {
       for (int j = from; j < to && st[j] <= b; j++) {
         if (en[j] > b) {
           int s = sl[j];
@@ -150,19 +152,40 @@ final class WindowDesign {
       row.add(gapCol, 1.0);
       return;
     }
-    double width = b - a;
-    long covered = 0;
+    if (kernel.boxcar) {
+      double width = b - a;
+      long covered = 0;
+      for (int j = from; j < to && st[j] < b; j++) {
+        long ov = Math.min(b, en[j]) - Math.max(a, st[j]);
+        if (ov > 0) {
+          int s = sl[j];
+          row.add(s >= 0 ? s : tailCol, ov / width);
+          covered += ov;
+        }
+      }
+      long gap = (b - a) - covered;
+      if (gap > 0) {
+        row.add(gapCol, gap / width);
+      }
+      return;
+    }
+    double covered = 0;
     for (int j = from; j < to && st[j] < b; j++) {
-      long ov = Math.min(b, en[j]) - Math.max(a, st[j]);
-      if (ov > 0) {
+      long lo = Math.max(a, st[j]);
+      long hi = Math.min(b, en[j]);
+      if (hi > lo) {
+        double wgt = kernel.weight(b - hi, b - lo);
+        if (!(wgt > 0)) {
+          continue;
+        }
         int s = sl[j];
-        row.add(s >= 0 ? s : tailCol, ov / width);
-        covered += ov;
+        row.add(s >= 0 ? s : tailCol, wgt);
+        covered += wgt;
       }
     }
-    long gap = (b - a) - covered;
-    if (gap > 0) {
-      row.add(gapCol, gap / width);
+    double gap = 1 - covered;
+    if (gap > 1e-12) {
+      row.add(gapCol, gap);
     }
   }
 }

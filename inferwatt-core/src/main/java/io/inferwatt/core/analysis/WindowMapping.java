@@ -8,27 +8,29 @@ import java.util.Locale;
 
 /**
  * The window-aware layer mapping. A power sensor does not report the power at one instant but the
- * mean over an averaging window (the INA3221's conversion time, about 1.1 ms on a Jetson; about 25
- * ms for NVML on an A100). Sample {@code i} is modelled as the mean power over {@code [readEnd_i −
- * W − δ, readEnd_i − δ]}:
+ * power seen through its response: a mean over an averaging window (the INA3221's conversion time,
+ * about 1.1 ms on a Jetson; about 25 ms for NVML on an A100), a first-order low-pass (an RC filter
+ * in a current-sense amplifier or meter), or both in series ({@link SensorResponse}). Sample {@code
+ * i} is modelled as the power weighted by the response {@code h} back from {@code readEnd_i − δ}:
  *
  * <pre>
- *   y_i = Σ_k a_ik p_k + noise,   a_ik = (time of the window covered by unknown k) / W
+ *   y_i = Σ_k a_ik p_k + noise,   a_ik = ∫ h(s) [unknown k runs at readEnd_i − δ − s] ds
  * </pre>
  *
  * <p>with one unknown power per layer, one for the unattributed tails and one for the time between
- * inferences ({@code K = layers + 2}); the fractions are summed over every cycle a window touches.
- * {@code W = 0} is a point sample at {@code readEnd − δ}. The powers of all layers are fitted at
+ * inferences ({@code K = layers + 2}); the weights are summed over every cycle the response touches
+ * (for a boxcar of width {@code W} they are the fractions of {@code [readEnd − W − δ, readEnd − δ]}
+ * each unknown covers; {@code W = 0} is a point sample). The powers of all layers are fitted at
  * once by least squares through the normal equations {@code AᵀA p = Aᵀy}, accumulated sample by
  * sample (K×K plus one right-hand side per rail: memory does not grow with the samples) and solved
  * with EJML's Cholesky decomposition; confidence intervals come from {@code (AᵀA)⁻¹ σ²} with the
  * residual variance σ².
  *
- * <p>The window is estimated from the data: the residual is smallest at the true window. A coarse
- * grid over {@code (W, δ)}, then a pattern search with shrinking steps, runs on an evenly thinned
- * subset of at most {@value #BUFFER_CAP} samples (bounded memory); the final fit uses every sample.
- * Only samples whose windows lie inside the span of the mapped inferences count, the same set for
- * every candidate window.
+ * <p>The response is estimated from the data: the residual is smallest at the true response ({@link
+ * WindowSearch}: boxcar, low-pass and the two in series compete, each with its offset). The search
+ * runs on an evenly thinned subset of at most {@value #BUFFER_CAP} samples (bounded memory); the
+ * final fit uses every sample. Only samples whose responses lie inside the span of the mapped
+ * inferences count, the same set for every candidate.
  */
 final class WindowMapping {
 
@@ -60,6 +62,10 @@ final class WindowMapping {
   static final double MIN_COLUMN_SAMPLES = 1.0;
 
   static final int COARSE_WINDOWS = 17;
+
+  /** Low-pass time constants on the coarse grid (the low-pass shapes cost more per sample). */
+  static final int COARSE_TIME_CONSTANTS = 8;
+
   static final int COARSE_OFFSETS = 9;
   static final int MAX_PATTERN_STEPS = 200;
   static final int COARSE_SAMPLES = 4096;
@@ -129,22 +135,32 @@ final class WindowMapping {
     WindowDesign design = found.design();
     WindowNormal normal =
         found.buffer().stride == 1
-            ? design.accumulate(found.buffer(), found.w(), found.d(), 1)
-            : design.accumulate(source, found.w(), found.d());
+            ? design.accumulate(found.buffer(), found.kernel(), found.d(), 1)
+            : design.accumulate(source, found.kernel(), found.d());
     return decide(found, normal, meanLatencyNs, warnings);
   }
 
   /**
-   * What the window search found: the window {@code w} and offset {@code d} (ns) with the design
-   * and buffer it used, or the paper's outcome when there were too few samples ({@code early}).
+   * What the response search found: the response and offset {@code d} (ns) with the design and
+   * buffer it used, or the paper's outcome when there were too few samples ({@code early}).
    */
   record Searched(
       WindowDesign design,
       WindowBuffer buffer,
-      long w,
+      SensorResponse response,
       long d,
       List<ResidualPoint> curve,
-      Outcome early) {}
+      Outcome early) {
+
+    /** The boxcar part of the response, ns. */
+    long w() {
+      return response.boxcarNs();
+    }
+
+    WindowKernel kernel() {
+      return new WindowKernel(response);
+    }
+  }
 
   /** Estimates the sensor's window from the samples of {@code source}, widening the range. */
   static Searched search(
@@ -176,7 +192,7 @@ final class WindowMapping {
         return new Searched(
             null,
             null,
-            0,
+            SensorResponse.INSTANT,
             0,
             List.of(),
             paper(
@@ -188,7 +204,7 @@ final class WindowMapping {
       }
       search = new WindowSearch(design, buffer, range);
       search.run(hint);
-      if (search.bestW < RANGE_EDGE * wMax || wMax >= limit) {
+      if (search.chosenLengthNs() < RANGE_EDGE * wMax || wMax >= limit) {
         if (skippedNaN > 0) {
           warnings.add(
               skippedNaN
@@ -200,52 +216,80 @@ final class WindowMapping {
       // the best window lies at the end of the range: the sensor averages longer; widen
       wMax = Math.min(limit, wMax * 4);
     }
-    return new Searched(design, buffer, search.bestW, search.bestD, search.curve(), null);
+    WindowSearch.Found f = search.chosen;
+    return new Searched(
+        design, buffer, new SensorResponse(f.w(), f.tau()), f.d(), search.curve(), null);
   }
 
-  /** In {@link LayerMapping#AUTO}: the paper's outcome when the window is negligible, else null. */
+  /**
+   * In {@link LayerMapping#AUTO}: the paper's outcome when the response is negligible (its
+   * equivalent boxcar width below {@value #NEGLIGIBLE_FRACTION} of the shortest layer), else null.
+   */
   static Outcome negligible(Searched found, double shortestNs, AnalysisOptions options) {
-    long w = found.w();
-    double wMs = w / NS_PER_MS;
-    double dMs = found.d() / NS_PER_MS;
-    List<ResidualPoint> curve = found.curve();
-    if (options.mapping() == LayerMapping.AUTO && w < NEGLIGIBLE_FRACTION * shortestNs) {
+    SensorResponse resp = found.response();
+    double widthNs = resp.equivalentWidthNs();
+    if (options.mapping() == LayerMapping.AUTO && widthNs < NEGLIGIBLE_FRACTION * shortestNs) {
       String why =
           String.format(
               Locale.ROOT,
-              "estimated sensor window %.4f ms is below %.0f%% of the shortest layer (%.4f ms):"
-                  + " the sensor is as good as instantaneous and the paper's mapping applies",
-              wMs,
+              "estimated sensor response %s (as wide as a %.4f ms boxcar) is below %.0f%% of the"
+                  + " shortest layer (%.4f ms): the sensor is as good as instantaneous and the"
+                  + " paper's mapping applies",
+              resp.spec(),
+              widthNs / NS_PER_MS,
               NEGLIGIBLE_FRACTION * 100,
               shortestNs / NS_PER_MS);
-      return new Outcome(
-          new MappingInfo("paper", 0, 0, wMs, dMs, Double.NaN, true, why, curve), null);
+      return new Outcome(info(found, "paper", false, Double.NaN, true, why), null);
     }
     return null;
+  }
+
+  private static MappingInfo info(
+      Searched found,
+      String method,
+      boolean used,
+      double condition,
+      boolean resolvable,
+      String why) {
+    SensorResponse resp = found.response();
+    double wMs = resp.boxcarNs() / NS_PER_MS;
+    double dMs = found.d() / NS_PER_MS;
+    return new MappingInfo(
+        method,
+        used ? wMs : 0,
+        used ? dMs : 0,
+        wMs,
+        dMs,
+        condition,
+        resolvable,
+        why,
+        found.curve(),
+        resp.spec(),
+        resp.tauNs() / NS_PER_MS);
   }
 
   /** The outcome of the final fit over every sample ({@code normal}). */
   static Outcome decide(
       Searched found, WindowNormal normal, double meanLatencyNs, List<String> warnings) {
-    long w = found.w();
-    double wMs = w / NS_PER_MS;
-    double dMs = found.d() / NS_PER_MS;
-    List<ResidualPoint> curve = found.curve();
+    SensorResponse resp = found.response();
+    double widthNs = resp.equivalentWidthNs();
+    String what =
+        String.format(
+            Locale.ROOT,
+            "the sensor response (%s, as wide as a %.3f ms boxcar, estimated)",
+            resp.spec(),
+            widthNs / NS_PER_MS);
     WindowSolution sol = WindowSolution.of(normal, true);
     if (!sol.choleskyOk || !(sol.condition <= MAX_CONDITION)) {
       String cause =
-          w > meanLatencyNs
+          widthNs > meanLatencyNs
               ? String.format(
                   Locale.ROOT,
-                  "the sensor window (%.3f ms, estimated) is longer than an inference (%.3f ms),"
-                      + " so every sample blends whole inferences",
-                  wMs,
+                  "%s is longer than an inference (%.3f ms), so every sample blends whole"
+                      + " inferences",
+                  what,
                   meanLatencyNs / NS_PER_MS)
-              : String.format(
-                  Locale.ROOT,
-                  "the sensor windows (%.3f ms, estimated) cover the layers in too few different"
-                      + " ways",
-                  wMs);
+              : what + " covers the layers in too few different ways";
       String cond =
           sol.choleskyOk
               ? String.format(Locale.ROOT, "condition number %.2g", sol.condition)
@@ -261,29 +305,28 @@ final class WindowMapping {
               + " so that the windows fall on the layers at varying phases (the phase shift of"
               + " Yang et al.)");
       String why = "window fit ill-conditioned (" + cond + "); paper's numbers reported";
-      return new Outcome(
-          new MappingInfo("paper", 0, 0, wMs, dMs, sol.condition, false, why, curve), null);
+      return new Outcome(info(found, "paper", false, sol.condition, false, why), null);
     }
-    if (w > meanLatencyNs) {
+    if (widthNs > meanLatencyNs) {
       warnings.add(
           String.format(
               Locale.ROOT,
-              "the sensor window (%.3f ms, estimated) is longer than an inference (%.3f ms): the"
-                  + " per-layer powers rest on the varying phase of the windows and are less"
-                  + " precise; read their confidence intervals. More cycles and randomised gaps"
-                  + " between inferences (the phase shift of Yang et al.) narrow them",
-              wMs,
+              "%s is longer than an inference (%.3f ms): the per-layer powers rest on the varying"
+                  + " phase of the windows and are less precise; read their confidence intervals."
+                  + " More cycles and randomised gaps between inferences (the phase shift of Yang"
+                  + " et al.) narrow them",
+              what,
               meanLatencyNs / NS_PER_MS));
     }
     String why =
         String.format(
             Locale.ROOT,
-            "least-squares fit over %d samples with the estimated window %.4f ms, offset %.4f ms",
+            "least-squares fit over %d samples with the estimated sensor response %s, offset %.4f"
+                + " ms",
             normal.n,
-            wMs,
-            dMs);
-    MappingInfo info =
-        new MappingInfo("window", wMs, dMs, wMs, dMs, sol.condition, true, why, curve);
+            resp.spec(),
+            found.d() / NS_PER_MS);
+    MappingInfo info = info(found, "window", true, sol.condition, true, why);
     return new Outcome(info, sol.fit(found.design().slots));
   }
 

@@ -7,29 +7,64 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The window search over the buffered samples: a coarse grid over {@code (W, δ)} on a thinned
- * subset of at most {@value WindowMapping#COARSE_SAMPLES} samples, then a pattern search (the 8
- * neighbours; move to the best, else halve the steps) on the whole buffer.
+ * The search for the sensor's response over the buffered samples. Three shapes compete, each with
+ * its offset {@code δ}: a boxcar of width {@code W} (instant at {@code W = 0}), a first-order
+ * low-pass with time constant {@code τ}, and the boxcar followed by the low-pass. For the two
+ * single shapes a coarse grid over (parameter, {@code δ}) runs on a thinned subset of at most
+ * {@value WindowMapping#COARSE_SAMPLES} samples, then a pattern search (the neighbours on every
+ * searched axis; move to the best, else halve the steps): the boxcar's on the whole buffer, the
+ * low-pass's on a thinned subset (every second sample at least: they cost more per sample) and
+ * compared on the whole buffer; the combination starts a pattern search over {@code (W, τ, δ)} on
+ * that subset from the better of the two, also compared on the whole buffer; a low-pass shape
+ * chosen is refined on the whole buffer at the end. The combination is chosen only when its
+ * relative residual is at least {@value #SIMPLER_MARGIN} (relative) below the better single
+ * shape's: it nests both, so it never fits worse.
  */
 final class WindowSearch {
+
+  /** How much lower the combination's residual must be to be chosen over a single shape. */
+  static final double SIMPLER_MARGIN = 0.01;
+
+  /** The smallest step of a pattern search on the thinned subset, ns. */
+  static final long SUBSET_STEP_NS = 10_000;
+
+  /** The outcome of one shape's search: parameters in ns and the relative residual. */
+  record Found(long w, long tau, long d, double residual) {
+    WindowKernel kernel() {
+      return WindowKernel.of(w, tau);
+    }
+  }
+
+  private static final int W = 0;
+  private static final int T = 1;
+  private static final int D = 2;
+
   private final WindowDesign design;
   private final WindowBuffer buffer;
   private final WindowRange range;
-  private final Map<List<Long>, Double> coarse = new HashMap<>();
-  private final Map<List<Long>, Double> fine = new HashMap<>();
+  private final long tauMax;
+  private final Map<Integer, Map<List<Long>, Double>> byThinning = new HashMap<>();
+  private Map<List<Long>, Double> coarse;
+  private final Map<List<Long>, Double> fine = cache(1);
   private final long[] gridW = new long[WindowMapping.COARSE_WINDOWS];
+  private final long[] gridT = new long[WindowMapping.COARSE_TIME_CONSTANTS];
   private final long[] gridD = new long[WindowMapping.COARSE_OFFSETS];
-  long bestW;
-  long bestD;
-  private double best;
+  Found boxcar;
+  Found lowPass;
+  Found mixed;
+  Found chosen;
   int evaluations;
 
   WindowSearch(WindowDesign design, WindowBuffer buffer, WindowRange range) {
     this.design = design;
     this.buffer = buffer;
     this.range = range;
+    this.tauMax = (long) Math.floor(range.wMax() / WindowKernel.TAILS);
     for (int i = 0; i < WindowMapping.COARSE_WINDOWS; i++) {
       gridW[i] = range.wMax() * i / (WindowMapping.COARSE_WINDOWS - 1);
+    }
+    for (int i = 0; i < gridT.length; i++) {
+      gridT[i] = tauMax * (i + 1) / gridT.length;
     }
     for (int i = 0; i < WindowMapping.COARSE_OFFSETS; i++) {
       gridD[i] =
@@ -37,57 +72,172 @@ final class WindowSearch {
     }
   }
 
+  /** Kernel length of the largest candidate: the chosen one's, for widening the range. */
+  long chosenLengthNs() {
+    return chosen.kernel().lengthNs;
+  }
+
   void run(long hintNs) {
-    List<long[]> grid = new ArrayList<>();
-    for (long w : gridW) {
-      for (long d : gridD) {
-        grid.add(new long[] {w, d});
-      }
-    }
-    if (hintNs >= 0) {
-      for (long d : gridD) {
-        grid.add(new long[] {Math.min(hintNs, range.wMax()), d});
-      }
-    }
     int thin = (int) Math.max(1, buffer.size / WindowMapping.COARSE_SAMPLES);
-    best = Double.POSITIVE_INFINITY;
-    evaluate(grid, coarse, thin);
-    best = Double.POSITIVE_INFINITY;
-    evaluate(List.of(new long[] {bestW, bestD}), fine, 1);
+    coarse = cache(thin);
+    // the low-pass shapes' pattern searches: on half the samples at least (the chosen shape is
+    // refined on every sample)
+    int thinLow = buffer.size >= 2 * WindowMapping.COARSE_SAMPLES / 4 ? Math.max(2, thin) : 1;
+    List<long[]> box = new ArrayList<>();
+    List<long[]> low = new ArrayList<>();
+    for (long d : gridD) {
+      for (long w : gridW) {
+        box.add(new long[] {w, 0, d});
+      }
+      if (hintNs >= 0) {
+        box.add(new long[] {Math.min(hintNs, range.wMax()), 0, d});
+      }
+      for (long t : gridT) {
+        low.add(new long[] {0, t, d});
+      }
+    }
+    long[] box0 = best(box, coarse, thin);
+    long[] low0 = best(low, coarse, thin);
     long sw = Math.max(1, (gridW[1] - gridW[0]) / 2);
+    long st = Math.max(1, (gridT[1] - gridT[0]) / 2);
     long sd = Math.max(1, (gridD[1] - gridD[0]) / 2);
+    boxcar = pattern(box0, new long[] {sw, 0, sd}, 1);
+    // the low-pass shapes cost more per sample (longer responses, exponentials): their pattern
+    // searches run on the coarse grid's thinned subset, their results are compared on every sample
+    lowPass = onEverySample(pattern(low0, new long[] {0, st, sd}, thinLow));
+    Found single = better(boxcar, lowPass);
+    mixed =
+        onEverySample(
+            pattern(
+                new long[] {single.w(), single.tau(), single.d()},
+                new long[] {Math.max(1, sw / 2), Math.max(1, st / 2), Math.max(1, sd / 2)},
+                thinLow));
+    chosen = mixed.residual() < single.residual() * (1 - SIMPLER_MARGIN) ? mixed : single;
+    if (chosen != boxcar && thinLow > 1) {
+      // a low-pass shape was searched on the subset: refine it on the whole buffer
+      chosen =
+          pattern(
+              new long[] {chosen.w(), chosen.tau(), chosen.d()},
+              new long[] {
+                chosen.w() > 0 ? 2 * SUBSET_STEP_NS : 0, 2 * SUBSET_STEP_NS, 2 * SUBSET_STEP_NS
+              },
+              1);
+    }
+  }
+
+  private Found onEverySample(Found f) {
+    long[] c = {f.w(), f.tau(), f.d()};
+    return new Found(f.w(), f.tau(), f.d(), values(List.of(c), fine, 1)[0]);
+  }
+
+  private static Found better(Found a, Found b) {
+    return b.residual() < a.residual() ? b : a;
+  }
+
+  /**
+   * A pattern search on the whole buffer from {@code start}, over the axes with a non-zero step:
+   * every neighbour on those axes; move to the best one when it is lower, else halve the steps.
+   */
+  private Found pattern(long[] start, long[] steps, int thin) {
+    Map<List<Long>, Double> cache = cache(thin);
+    long[] cur = start.clone();
+    double f = values(List.of(cur), cache, thin)[0];
+    long[] step = steps.clone();
     long minStep = Math.max(1000, range.wMax() / 20_000);
-    for (int step = 0; step < WindowMapping.MAX_PATTERN_STEPS; step++) {
+    if (thin > 1) {
+      // on the subset, a basin to 10 µs is enough: what is chosen is refined on every sample
+      minStep = Math.max(minStep, SUBSET_STEP_NS);
+    }
+    int axes = 0;
+    for (long s : step) {
+      axes += s > 0 ? 1 : 0;
+    }
+    int combos = (int) Math.pow(3, axes);
+    for (int it = 0; it < WindowMapping.MAX_PATTERN_STEPS; it++) {
       List<long[]> around = new ArrayList<>();
-      for (int i = -1; i <= 1; i++) {
-        for (int j = -1; j <= 1; j++) {
-          long w = clamp(bestW + i * sw, 0, range.wMax());
-          long d = clamp(bestD + j * sd, range.dMin(), range.dMax());
-          around.add(new long[] {w, d});
+      for (int c = 0; c < combos; c++) {
+        long[] n = cur.clone();
+        int code = c;
+        boolean moved = false;
+        for (int a = 0; a < 3; a++) {
+          if (step[a] == 0) {
+            continue;
+          }
+          int dir = code % 3 - 1;
+          code /= 3;
+          n[a] += dir * step[a];
+          moved |= dir != 0;
+        }
+        if (moved && valid(n)) {
+          around.add(n);
         }
       }
-      double before = best;
-      evaluate(around, fine, 1);
-      if (best < before) {
+      double[] v = values(around, cache, thin);
+      int at = -1;
+      double bestV = f;
+      for (int i = 0; i < v.length; i++) {
+        if (v[i] < bestV || (v[i] == bestV && at >= 0 && simpler(around.get(i), around.get(at)))) {
+          bestV = v[i];
+          at = i;
+        }
+      }
+      if (at >= 0 && bestV < f) {
+        cur = around.get(at);
+        f = bestV;
         continue;
       }
-      if (sw <= minStep && sd <= minStep) {
+      boolean small = true;
+      for (int a = 0; a < 3; a++) {
+        if (step[a] > 0) {
+          small &= step[a] <= minStep;
+          step[a] = Math.max(1, step[a] / 2);
+        }
+      }
+      if (small) {
         break;
       }
-      sw = Math.max(1, sw / 2);
-      sd = Math.max(1, sd / 2);
     }
+    return new Found(cur[W], cur[T], cur[D], f);
   }
 
-  private static long clamp(long v, long lo, long hi) {
-    return Math.max(lo, Math.min(hi, v));
+  private boolean valid(long[] c) {
+    return c[W] >= 0
+        && c[T] >= 0
+        && c[T] <= tauMax
+        && c[D] >= range.dMin()
+        && c[D] <= range.dMax()
+        && WindowKernel.of(c[W], c[T]).lengthNs <= range.wMax();
   }
 
-  /** Evaluates the candidates not yet in {@code cache}, on every {@code thin}-th sample. */
-  private void evaluate(List<long[]> cands, Map<List<Long>, Double> cache, int thin) {
+  /** Ties go to the shorter response, then the smaller offset: the simpler sensor. */
+  private static boolean simpler(long[] a, long[] b) {
+    long la = a[W] + a[T];
+    long lb = b[W] + b[T];
+    return la < lb || (la == lb && a[D] < b[D]);
+  }
+
+  /** The residuals cached for every {@code thin}-th sample. */
+  private Map<List<Long>, Double> cache(int thin) {
+    return byThinning.computeIfAbsent(thin, t -> new HashMap<>());
+  }
+
+  /** The best of {@code cands} on every {@code thin}-th sample. */
+  private long[] best(List<long[]> cands, Map<List<Long>, Double> cache, int thin) {
+    double[] v = values(cands, cache, thin);
+    int at = 0;
+    for (int i = 1; i < v.length; i++) {
+      if (v[i] < v[at] || (v[i] == v[at] && simpler(cands.get(i), cands.get(at)))) {
+        at = i;
+      }
+    }
+    return cands.get(at);
+  }
+
+  /** The relative residuals of {@code cands} on every {@code thin}-th sample, cached. */
+  private double[] values(List<long[]> cands, Map<List<Long>, Double> cache, int thin) {
     List<long[]> todo = new ArrayList<>();
     for (long[] c : cands) {
-      if (cache.putIfAbsent(List.of(c[0], c[1]), Double.NaN) == null) {
+      if (cache.putIfAbsent(key(c), Double.NaN) == null) {
         todo.add(c);
       }
     }
@@ -96,36 +246,65 @@ final class WindowSearch {
         todo.parallelStream()
             .mapToDouble(
                 c ->
-                    WindowSolution.of(design.accumulate(buffer, c[0], c[1], thin), false)
+                    WindowSolution.of(
+                            design.accumulate(buffer, WindowKernel.of(c[W], c[T]), c[D], thin),
+                            false)
                         .relativeResidual())
             .toArray();
     for (int i = 0; i < f.length; i++) {
-      long[] c = todo.get(i);
-      cache.put(List.of(c[0], c[1]), f[i]);
-      // ties go to the smaller window, then the smaller offset: the simpler sensor
-      if (f[i] < best || (f[i] == best && (c[0] < bestW || (c[0] == bestW && c[1] < bestD)))) {
-        best = f[i];
-        bestW = c[0];
-        bestD = c[1];
-      }
+      cache.put(key(todo.get(i)), f[i]);
     }
+    double[] out = new double[cands.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = cache.get(key(cands.get(i)));
+    }
+    return out;
   }
 
-  /** For each coarse window, the best coarse offset and its residual. */
+  private static List<Long> key(long[] c) {
+    return List.of(c[W], c[T], c[D]);
+  }
+
+  /**
+   * For each coarse boxcar window and each coarse low-pass time constant, the best coarse offset
+   * and its residual.
+   */
   List<ResidualPoint> curve() {
     List<ResidualPoint> out = new ArrayList<>();
     for (long w : gridW) {
-      double f = Double.POSITIVE_INFINITY;
-      long at = 0;
-      for (long d : gridD) {
-        double v = coarse.get(List.of(w, d));
-        if (v < f) {
-          f = v;
-          at = d;
-        }
-      }
-      out.add(new ResidualPoint(w / WindowMapping.NS_PER_MS, at / WindowMapping.NS_PER_MS, f));
+      long[] at = bestOffset(w, 0);
+      out.add(
+          new ResidualPoint(
+              w / WindowMapping.NS_PER_MS,
+              at[0] / WindowMapping.NS_PER_MS,
+              Double.longBitsToDouble(at[1]),
+              "boxcar",
+              0));
+    }
+    for (long t : gridT) {
+      long[] at = bestOffset(0, t);
+      out.add(
+          new ResidualPoint(
+              0,
+              at[0] / WindowMapping.NS_PER_MS,
+              Double.longBitsToDouble(at[1]),
+              "lowpass",
+              t / WindowMapping.NS_PER_MS));
     }
     return out;
+  }
+
+  /** {offset, residual bits} of the best coarse offset for the shape {@code (w, t)}. */
+  private long[] bestOffset(long w, long t) {
+    double f = Double.POSITIVE_INFINITY;
+    long at = 0;
+    for (long d : gridD) {
+      Double v = coarse.get(List.of(w, t, d));
+      if (v != null && v < f) {
+        f = v;
+        at = d;
+      }
+    }
+    return new long[] {at, Double.doubleToLongBits(f)};
   }
 }

@@ -207,7 +207,8 @@ final class WindowStream {
   private void drain(boolean last) {
     WindowDesign design = found.design();
     WindowRange range = design.range;
-    long w = found.w();
+    WindowKernel kernel = found.kernel();
+    long w = kernel.lengthNs;
     long d = found.d();
     while (qSize > 0) {
       long end = qEnd[qHead];
@@ -234,7 +235,7 @@ final class WindowStream {
       while (iLo < iSize && iStart[iLo] + maxLenNs <= a) {
         iLo++;
       }
-      design.row(a, end - d, iStart, iEnd, iSlot, iLo, iSize, row);
+      design.row(kernel, end - d, iStart, iEnd, iSlot, iLo, iSize, row);
       normal.add(row, scratch, 0);
     }
   }

@@ -188,7 +188,8 @@ class WindowMappingTest {
   @Test
   void residualCurveIsLowestAtTheTrueWindow() {
     AnalysisResult r = analyze(recording(1.1), LayerMapping.AUTO);
-    List<ResidualPoint> curve = r.mapping().residualCurve();
+    List<ResidualPoint> curve =
+        r.mapping().residualCurve().stream().filter(p -> p.response().equals("boxcar")).toList();
     assertThat(curve).hasSize(17);
     ResidualPoint best =
         curve.stream()
@@ -196,6 +197,12 @@ class WindowMappingTest {
             .orElseThrow();
     assertThat(best.windowMs()).isCloseTo(1.1, within(0.2));
     assertThat(curve.get(0).relativeResidual()).isGreaterThan(5 * best.relativeResidual());
+    // no low-pass on the coarse grid fits a boxcar sensor nearly as well
+    assertThat(r.mapping().residualCurve())
+        .filteredOn(p -> p.response().equals("lowpass"))
+        .hasSize(WindowMapping.COARSE_TIME_CONSTANTS)
+        .allMatch(p -> p.relativeResidual() > 2 * best.relativeResidual());
+    assertThat(r.mapping().response()).startsWith("boxcar:");
   }
 
   @Test
@@ -289,11 +296,13 @@ class WindowMappingTest {
   /**
    * A sensor outside the window model: a first-order low-pass (τ = 0.5 ms) instead of a window
    * mean, read at jittered instants (0.3 ms standard deviation on the 1.6 ms period, ±0.05 ms on
-   * the read), with an offset drifting by 5 mW per second (about 200 mW over the 40 s run). The fit
-   * is then biased; this measures how far. Measured (seed 42, 2000 cycles): estimated window 0.698
-   * ms, all 40 layers reported, worst-rail error per layer mean 37.9%, worst 122% (the paper's
-   * mapping on the same data: mean 61.9%, worst 269%); the drift dominates on the low-power rails.
-   * The bounds are regression guards set just above those measured values, not a claim of accuracy.
+   * the read), with an offset drifting by 5 mW per second (about 200 mW over the 40 s run). The
+   * response search finds the low-pass; the drift, outside any response, biases the fit. Measured
+   * (seed 42, 2000 cycles): estimated response a low-pass, all 40 layers reported, worst-rail error
+   * per layer mean 14.0%, worst 35.4% (a boxcar-only search: window 0.698 ms, mean 37.9%, worst
+   * 122%; the paper's mapping on the same data: mean 61.9%, worst 269%); the drift dominates on the
+   * low-power rails. The bounds are regression guards set just above those measured values, not a
+   * claim of accuracy.
    */
   @Test
   void regressionGuardOnALowPassSensorWithJitterAndDrift() {
@@ -342,6 +351,6 @@ class WindowMappingTest {
     assertThat(max(we)).isLessThan(GUARD_LOWPASS_WORST);
   }
 
-  private static final double GUARD_LOWPASS_MEAN = 0.40;
-  private static final double GUARD_LOWPASS_WORST = 1.25;
+  private static final double GUARD_LOWPASS_MEAN = 0.16;
+  private static final double GUARD_LOWPASS_WORST = 0.40;
 }

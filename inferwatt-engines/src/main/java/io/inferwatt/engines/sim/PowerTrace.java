@@ -1,5 +1,6 @@
 package io.inferwatt.engines.sim;
 
+import io.inferwatt.core.analysis.SensorResponse;
 import java.util.Arrays;
 
 /**
@@ -97,6 +98,36 @@ final class PowerTrace {
       return powerAt(toNs, r);
     }
     return (integral(toNs, r) - integral(fromNs, r)) / (toNs - fromNs);
+  }
+
+  /**
+   * The reading at {@code tNs} of a sensor with response {@code resp} on rail {@code r}, mW: the
+   * power weighted by the response over the lags back to {@code supportNs} (the weights beyond it
+   * are left out and the rest scaled back to a sum of 1).
+   */
+  double responseAt(long tNs, SensorResponse resp, long supportNs, int r) {
+    if (supportNs <= 0) {
+      return powerAt(tNs, r);
+    }
+    if (resp.tauNs() == 0) {
+      return meanOver(tNs - resp.boxcarNs(), tNs, r);
+    }
+    long from = tNs - supportNs;
+    double sum = 0;
+    int i = segmentAt(tNs);
+    long hi = tNs;
+    while (hi > from) {
+      long lo = i == 0 ? from : Math.max(from, start[i]);
+      if (hi > lo) {
+        sum += power[i * rails + r] * (resp.cumulative(tNs - lo) - resp.cumulative(tNs - hi));
+      }
+      hi = lo;
+      if (i == 0) {
+        break;
+      }
+      i--;
+    }
+    return sum / resp.cumulative(supportNs);
   }
 
   /**

@@ -51,6 +51,29 @@ public final class VirtualNano implements Recorder, Truth.Source {
   /** True power recorded before the first inference of a recording, ns. */
   private static final long LEAD_NS = 10_000_000L;
 
+  /** Time constants of a low-pass response that a reading weighs (e^-12 of the weight left out). */
+  private static final double RESPONSE_TAILS = 12;
+
+  /** The external meter's noise, mW (a bench meter is finer than the INA3221). */
+  static final double METER_NOISE_MW = 2;
+
+  /**
+   * The external meter's clock: its time 0 is this long before the board's boot, ns ({@link
+   * #meterClockZeroNs()}).
+   */
+  private static final long METER_CLOCK_LEAD_NS = 250_000_000L;
+
+  /**
+   * One reading of the external meter: the true input power averaged over the period ending at
+   * {@code boardNs} (the board's clock), and the meter's own timestamp {@code meterS}.
+   *
+   * @param boardNs the period's end on the board's monotonic clock, ns
+   * @param powerMw the input power averaged over the period, mW, with the meter's noise
+   */
+  public record MeterReading(long boardNs, double powerMw) {}
+
+  private final List<MeterReading> meter = new ArrayList<>();
+
   private static final List<Rail> RAILS =
       List.of(
           new Rail("in", "POM_5V_IN", "board input, total", true),
@@ -145,6 +168,23 @@ public final class VirtualNano implements Recorder, Truth.Source {
   /** The sensor's configuration. */
   public SensorConfig sensor() {
     return sensor;
+  }
+
+  /**
+   * What the external meter read during every recording so far (empty without a meter): the board's
+   * input power, whatever the sensor's gain and offset errors.
+   */
+  public List<MeterReading> meterReadings() {
+    return List.copyOf(meter);
+  }
+
+  /**
+   * The board time of the meter clock's zero, ns: a meter timestamp {@code s} seconds is board time
+   * {@code meterClockZeroNs() + s·1e9}. A bench meter's clock has nothing to do with the board's;
+   * this is the truth the calibration's alignment should find.
+   */
+  public static long meterClockZeroNs() {
+    return BOOT_NS - METER_CLOCK_LEAD_NS;
   }
 
   /** The sensor's nominal read period, ns (the paper's ≈1.6 ms). */
@@ -255,20 +295,26 @@ public final class VirtualNano implements Recorder, Truth.Source {
    * runs it in virtual time: {@link #nowNs()} is the end of the trace, and time passes only as
    * inferences and the idle phase are appended to it.
    */
-  private static final class Recording implements ProtocolDriver.Backend {
+  private final class Recording implements ProtocolDriver.Backend {
     final Workload workload;
     final GroundTruth offTruth;
     final GroundTruth onTruth;
     final RailPowerMw idleOn;
     final SplittableRandom timing;
     final SplittableRandom noise;
+    final SensorConfig sensor;
+
+    /** How far back a reading's response reaches, ns. */
     final long windowNs;
+
     final PowerTrace trace;
+    long meterNextNs = Long.MIN_VALUE;
     final List<PowerSample> samples = new ArrayList<>();
     final SampleFeed logger = new Logger();
     EventLog.Builder events;
     long seq;
     boolean loggerOn;
+    long loggerStartNs;
     long deadlineNs;
     long readStartNs;
     long readEndNs;
@@ -287,7 +333,8 @@ public final class VirtualNano implements Recorder, Truth.Source {
       this.idleOn = idleOn;
       this.timing = rng.split();
       this.noise = rng.split();
-      this.windowNs = sensor.windowNs();
+      this.sensor = sensor;
+      this.windowNs = sensor.response().supportNs(RESPONSE_TAILS);
       this.trace = new PowerTrace(startNs);
       // quiet board before the first inference, long enough for any window
       trace.append(Math.max(LEAD_NS, windowNs + 1), offTruth.idlePower());
@@ -403,6 +450,7 @@ public final class VirtualNano implements Recorder, Truth.Source {
 
     private void startLogger(long tNs) {
       loggerOn = true;
+      loggerStartNs = tNs;
       deadlineNs = tNs + (long) (noise.nextDouble() * NanoModel.SENSOR_PERIOD_NS);
       drawRead();
     }
@@ -429,7 +477,8 @@ public final class VirtualNano implements Recorder, Truth.Source {
             double v =
                 windowNs == 0
                     ? trace.powerAt(t, r)
-                    : trace.meanOver(readEndNs - windowNs, readEndNs, r);
+                    : trace.responseAt(readEndNs, sensor.response(), windowNs, r);
+            v = sensor.gain() * v + sensor.offsetMw();
             v += NanoModel.SENSOR_NOISE_MW * noise.nextGaussian();
             v = Math.rint(v / NanoModel.SENSOR_QUANTUM_MW) * NanoModel.SENSOR_QUANTUM_MW;
             p[r] = Math.max(0, v);
@@ -438,7 +487,22 @@ public final class VirtualNano implements Recorder, Truth.Source {
           deadlineNs += NanoModel.SENSOR_PERIOD_NS;
           drawRead();
         }
-        trace.dropBefore(Math.min(readStartNs, readEndNs - windowNs) - 1);
+        long keep = Math.min(readStartNs, readEndNs - windowNs);
+        long meterPeriod = sensor.meterPeriodNs();
+        if (meterPeriod > 0) {
+          if (meterNextNs == Long.MIN_VALUE) {
+            meterNextNs = trace.endNs();
+          }
+          meterNextNs = Math.max(meterNextNs, loggerStartNs + meterPeriod);
+          while (meterNextNs <= trace.endNs()) {
+            double p = trace.meanOver(meterNextNs - meterPeriod, meterNextNs, 0);
+            p += METER_NOISE_MW * noise.nextGaussian();
+            meter.add(new MeterReading(meterNextNs, p));
+            meterNextNs += meterPeriod;
+          }
+          keep = Math.min(keep, meterNextNs - meterPeriod);
+        }
+        trace.dropBefore(keep - 1);
       } else {
         trace.dropBefore(trace.endNs() - windowNs - LEAD_NS);
       }

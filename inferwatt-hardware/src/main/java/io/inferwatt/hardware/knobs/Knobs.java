@@ -47,7 +47,8 @@ public final class Knobs {
 
   /**
    * The knobs of NVIDIA GPU {@code device} through NVML: {@code gpu.clock_mhz} (locked graphics
-   * clock) and {@code gpu.power_limit_mw}. Dry-run mode comes from {@code host}.
+   * clock), {@code gpu.mem_clock_mhz} (locked memory clock, where the GPU allows it) and {@code
+   * gpu.power_limit_mw}. Dry-run mode comes from {@code host}.
    *
    * @throws IllegalStateException when NVML fails (no driver, no such device)
    */
@@ -58,7 +59,9 @@ public final class Knobs {
           "NVIDIA GPU " + device + " does not exist; this machine has " + count);
     }
     return List.of(
-        new NvmlClockKnob(host, nvml, device), new NvmlPowerLimitKnob(host, nvml, device));
+        new NvmlClockKnob(host, nvml, device),
+        new NvmlMemClockKnob(host, nvml, device),
+        new NvmlPowerLimitKnob(host, nvml, device));
   }
 
   private static void add(List<Knob> out, Knob k) {

@@ -4,10 +4,11 @@ import java.util.List;
 import java.util.OptionalInt;
 
 /**
- * The NVML calls the NVIDIA GPU knobs need (names as in {@code nvml.h}). A JNA binding to {@code
- * libnvidia-ml.so.1} implements it on a machine with a driver; tests use a fake. Every method
- * throws {@link IllegalStateException} with NVML's error name ({@code NO_PERMISSION}, {@code
- * NOT_SUPPORTED}, ...) when the call fails.
+ * The NVML calls the NVIDIA GPU knobs need (names as in {@code nvml.h}). {@link JnaNvmlControl}
+ * binds {@code libnvidia-ml.so.1} on a machine with a driver ({@link #system()}); tests use a fake.
+ * Every method throws {@link IllegalStateException} ({@link NvmlRefusedException} from the JNA
+ * binding) with NVML's error name ({@code NO_PERMISSION}, {@code NOT_SUPPORTED}, ...) when the call
+ * fails.
  */
 public interface NvmlControl {
 
@@ -32,6 +33,24 @@ public interface NvmlControl {
   /** {@code nvmlDeviceResetGpuLockedClocks}. */
   void resetGpuLockedClocks(int device);
 
+  /**
+   * The memory clock locked by {@code nvmlDeviceSetMemoryLockedClocks} with min = max, MHz, or
+   * empty when it is not locked.
+   */
+  default OptionalInt lockedMemoryClockMhz(int device) {
+    return OptionalInt.empty();
+  }
+
+  /** {@code nvmlDeviceSetMemoryLockedClocks(device, min, max)}, MHz; Ampere and newer, root. */
+  default void setMemoryLockedClocksMhz(int device, int minMhz, int maxMhz) {
+    throw new IllegalStateException("this NVML binding cannot lock the memory clock");
+  }
+
+  /** {@code nvmlDeviceResetMemoryLockedClocks}. */
+  default void resetMemoryLockedClocks(int device) {
+    throw new IllegalStateException("this NVML binding cannot lock the memory clock");
+  }
+
   /** {@code nvmlDeviceGetPowerManagementLimit}, mW. */
   int powerLimitMw(int device);
 
@@ -40,6 +59,11 @@ public interface NvmlControl {
 
   /** {@code nvmlDeviceSetPowerManagementLimit}, mW; needs root. */
   void setPowerLimitMw(int device, int limitMw);
+
+  /** This machine's NVML through JNA, loaded on the first call; unavailable without a driver. */
+  static NvmlControl system() {
+    return SystemNvml.INSTANCE;
+  }
 
   /** A binding for a machine without NVML: every call fails and says so. */
   static NvmlControl unavailable() {

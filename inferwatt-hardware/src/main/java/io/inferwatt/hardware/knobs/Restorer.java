@@ -44,7 +44,7 @@ public final class Restorer {
    */
   public static List<Outcome> restorePending(StateDir dir, KnownBoards boards) {
     return restorePending(
-        dir, boards, ProcessRunner.system(), SysfsWriter.direct(), NvmlControl.unavailable());
+        dir, boards, ProcessRunner.system(), SysfsWriter.direct(), NvmlControl.system());
   }
 
   /**

@@ -41,6 +41,15 @@ final class Steps {
         int mhz = Integer.parseInt(a.get(1));
         nvml.setGpuLockedClocksMhz(Integer.parseInt(a.get(0)), mhz, mhz);
       }
+      case "nvml-reset-mem-clocks" -> {
+        need(s, 1);
+        nvml.resetMemoryLockedClocks(Integer.parseInt(a.get(0)));
+      }
+      case "nvml-lock-mem-clocks" -> {
+        need(s, 2);
+        int mhz = Integer.parseInt(a.get(1));
+        nvml.setMemoryLockedClocksMhz(Integer.parseInt(a.get(0)), mhz, mhz);
+      }
       case "nvml-power-limit" -> {
         need(s, 2);
         nvml.setPowerLimitMw(Integer.parseInt(a.get(0)), Integer.parseInt(a.get(1)));

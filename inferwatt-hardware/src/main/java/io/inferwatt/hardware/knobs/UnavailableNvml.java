@@ -59,4 +59,14 @@ final class UnavailableNvml implements NvmlControl {
   public void setPowerLimitMw(int device, int limitMw) {
     throw fail();
   }
+
+  @Override
+  public void setMemoryLockedClocksMhz(int device, int minMhz, int maxMhz) {
+    throw fail();
+  }
+
+  @Override
+  public void resetMemoryLockedClocks(int device) {
+    throw fail();
+  }
 }

@@ -2,10 +2,12 @@ package io.inferwatt.study.boards;
 
 import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.model.NetworkSpec;
+import io.inferwatt.engines.sim.SensorConfig;
 import io.inferwatt.hardware.Recorder;
 import io.inferwatt.hardware.knobs.CpuFreqMethod;
 import io.inferwatt.hardware.knobs.Knobs;
 import io.inferwatt.hardware.knobs.KnownBoards;
+import io.inferwatt.hardware.knobs.NvmlControl;
 import io.inferwatt.study.Plan;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,11 +34,31 @@ public final class Boards {
                   + " clocks, INA3221 sensors",
               Knobs::jetson),
           new MachineBoard(
+              "nvidia",
+              "this machine's NVIDIA GPU 0 through NVML: locked graphics and memory clocks, power"
+                  + " limit; NVML sensor",
+              Boards::nvidiaKnobs),
+          new MachineBoard(
               "linux-cpu",
               "this machine's CPUs: online cores and clock (pinned), its power sensors",
               host -> Knobs.linuxCpu(host, CpuFreqMethod.PIN_RANGE)));
 
   private Boards() {}
+
+  /**
+   * GPU 0's NVML knobs; none on a machine without the NVIDIA driver (its sensors say so, and a
+   * setting is then refused as unknown to the board).
+   */
+  private static List<io.inferwatt.hardware.Knob> nvidiaKnobs(
+      io.inferwatt.hardware.knobs.Host host) {
+    NvmlControl nvml = NvmlControl.system();
+    try {
+      nvml.deviceCount();
+    } catch (IllegalStateException e) {
+      return List.of();
+    }
+    return Knobs.nvidiaGpu(host, nvml, 0);
+  }
 
   /** Every board, in the order help texts list them. */
   public static List<Board> all() {
@@ -99,7 +121,8 @@ public final class Boards {
    * @param positional a model file, or with engine {@code command} the runner's command line
    * @param model the virtual board's built-in network
    * @param seed the virtual board's seed
-   * @param sensorWindowMs the virtual board's sensor averaging window, ms
+   * @param sensor the virtual board's sensor: its response, gain and offset errors, and whether an
+   *     external meter watches it
    * @param root where the power sensors' (and knobs') files are
    * @param options the real engines' settings
    * @param notes receives notes for people (no sensor found, threads chosen)
@@ -109,7 +132,7 @@ public final class Boards {
       List<String> positional,
       String model,
       long seed,
-      double sensorWindowMs,
+      SensorConfig sensor,
       Path root,
       EngineOptions options,
       Consumer<String> notes) {

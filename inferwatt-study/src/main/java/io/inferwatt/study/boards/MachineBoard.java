@@ -238,7 +238,7 @@ final class MachineBoard implements Board {
     try {
       settings =
           AppliedSettings.open(
-              StateDir.fromEnvironment(), name, host, ks, NvmlControl.unavailable(), r.notes());
+              StateDir.fromEnvironment(), name, host, ks, NvmlControl.system(), r.notes());
     } catch (RuntimeException e) {
       try {
         engineResources.close();

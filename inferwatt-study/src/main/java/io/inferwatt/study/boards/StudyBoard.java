@@ -91,7 +91,7 @@ public final class StudyBoard implements AutoCloseable {
     return host == null
         ? null
         : AppliedSettings.open(
-            StateDir.fromEnvironment(), name(), host, knobs, NvmlControl.unavailable(), log);
+            StateDir.fromEnvironment(), name(), host, knobs, NvmlControl.system(), log);
   }
 
   /** The recorder whose knobs go through {@code guard} (null: the recorder as it is). */

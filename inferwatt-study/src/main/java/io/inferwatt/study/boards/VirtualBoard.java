@@ -7,7 +7,6 @@ import io.inferwatt.core.model.NetworkSpec;
 import io.inferwatt.core.model.Workload;
 import io.inferwatt.engines.models.Zoo;
 import io.inferwatt.engines.sim.LiveSensor;
-import io.inferwatt.engines.sim.SensorConfig;
 import io.inferwatt.engines.sim.VirtualNano;
 import io.inferwatt.hardware.Knob;
 import io.inferwatt.hardware.knobs.Host;
@@ -89,11 +88,7 @@ final class VirtualBoard implements Board {
       throw new BadInputException(
           "one model file, not " + r.positional().size() + ": " + String.join(" ", r.positional()));
     }
-    if (!(r.sensorWindowMs() >= 0)) {
-      throw new BadInputException("sensor window " + r.sensorWindowMs() + " ms is negative");
-    }
-    VirtualNano nano =
-        VirtualNano.create(r.seed(), new SensorConfig(Math.round(r.sensorWindowMs() * 1e6)));
+    VirtualNano nano = VirtualNano.create(r.seed(), r.sensor());
     NetworkSpec network = file ? Models.network(r.positional().get(0)) : Zoo.network(r.model());
     return new Boards.Opened(nano, nano, network, () -> {}, Optional.empty());
   }

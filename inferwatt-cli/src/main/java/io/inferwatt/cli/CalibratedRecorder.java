@@ -1,0 +1,82 @@
+package io.inferwatt.cli;
+
+import io.inferwatt.core.PowerSample;
+import io.inferwatt.core.Timeline;
+import io.inferwatt.core.analysis.Calibration;
+import io.inferwatt.core.model.Protocol;
+import io.inferwatt.core.model.Workload;
+import io.inferwatt.hardware.Knob;
+import io.inferwatt.hardware.Rail;
+import io.inferwatt.hardware.Recorder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * A board whose samples are corrected by a stored calibration ({@code profile --calibrated}): each
+ * calibrated rail's reading becomes {@code (reading − offset) / gain}.
+ */
+final class CalibratedRecorder implements Recorder {
+  private final Recorder inner;
+  private final List<Calibration.RailFit> fits;
+
+  CalibratedRecorder(Recorder inner, List<Calibration.RailFit> fits) {
+    this.inner = inner;
+    this.fits = List.copyOf(fits);
+  }
+
+  List<Calibration.RailFit> fits() {
+    return fits;
+  }
+
+  @Override
+  public String board() {
+    return inner.board();
+  }
+
+  @Override
+  public boolean simulated() {
+    return inner.simulated();
+  }
+
+  @Override
+  public List<Rail> rails() {
+    return inner.rails();
+  }
+
+  @Override
+  public List<Knob> knobs() {
+    return inner.knobs();
+  }
+
+  @Override
+  public OptionalLong expectedCycleNs(Workload workload, Map<String, String> settings) {
+    return inner.expectedCycleNs(workload, settings);
+  }
+
+  @Override
+  public long samplePeriodNs() {
+    return inner.samplePeriodNs();
+  }
+
+  @Override
+  public Timeline record(Workload workload, Protocol protocol, ProgressListener listener) {
+    Timeline t = inner.record(workload, protocol, listener);
+    int[] idx = new int[fits.size()];
+    for (int i = 0; i < idx.length; i++) {
+      idx[i] = t.rails().indexOf(fits.get(i).rail());
+    }
+    List<PowerSample> out = new ArrayList<>(t.samples().size());
+    for (PowerSample s : t.samples()) {
+      double[] p = s.powerMw().clone();
+      for (int i = 0; i < idx.length; i++) {
+        if (idx[i] >= 0) {
+          p[idx[i]] = fits.get(i).correct(p[idx[i]]);
+        }
+      }
+      out.add(new PowerSample(s.tNs(), s.readStartNs(), s.readEndNs(), p));
+    }
+    return new Timeline(t.rails(), out, t.events());
+  }
+}

@@ -1,0 +1,158 @@
+package io.inferwatt.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code calibrate} end to end on the virtual Nano: its sensor with a gain and an offset error, its
+ * external meter's log written by {@code profile --meter-out}, the calibration found from the two
+ * files; and the virtual sensor's response options.
+ */
+class CalibrateCliTest {
+  @TempDir Path dir;
+
+  private CliTest.Run profile(String... extra) {
+    String[] base = {
+      "profile",
+      "--model",
+      "mobilenetv2",
+      "--cycles",
+      "200",
+      "--warmup",
+      "5",
+      "--layer-cycles",
+      "50",
+      "--idle",
+      "1s",
+      "--no-store"
+    };
+    String[] all = new String[base.length + extra.length];
+    System.arraycopy(base, 0, all, 0, base.length);
+    System.arraycopy(extra, 0, all, base.length, extra.length);
+    return CliTest.run(all);
+  }
+
+  @Test
+  void findsTheVirtualSensorsGainOffsetAndTheMetersClock() throws Exception {
+    Path samples = dir.resolve("s.csv");
+    Path meter = dir.resolve("meter.csv");
+    CliTest.Run p =
+        profile(
+            "--sensor-gain",
+            "0.9",
+            "--sensor-offset-mw",
+            "-200",
+            "--save-samples",
+            samples.toString(),
+            "--meter-out",
+            meter.toString());
+    assertThat(p.code()).as(p.err()).isZero();
+    assertThat(Files.readAllLines(meter).get(0)).isEqualTo("t_s,voltage_v,current_a,power_w");
+    CliTest.Run c =
+        CliTest.run(
+            "calibrate",
+            "--meter",
+            meter.toString(),
+            "--samples",
+            samples.toString(),
+            "--voltage-col",
+            "voltage_v",
+            "--current-col",
+            "current_a",
+            "--rail",
+            "in",
+            "--board",
+            "sim:nano",
+            "--format",
+            "json");
+    assertThat(c.code()).as(c.err()).isZero();
+    JsonNode j = c.json();
+    assertThat(j.get("simulated").asBoolean()).isTrue();
+    JsonNode rail = j.get("rails").get(0);
+    assertThat(rail.get("rail").asText()).isEqualTo("in");
+    assertThat(rail.get("gain").asDouble()).isCloseTo(0.9, within(0.015));
+    assertThat(rail.get("offset_mw").asDouble()).isCloseTo(-200, within(40.0));
+    assertThat(rail.get("lag_ms").asDouble()).isCloseTo(750, within(2.0));
+    CliTest.Run text =
+        CliTest.run(
+            "calibrate",
+            "--meter",
+            meter.toString(),
+            "--samples",
+            samples.toString(),
+            "--time-col",
+            "t_s",
+            "--power-col",
+            "power_w",
+            "--board",
+            "sim:nano");
+    assertThat(text.code()).as(text.err()).isZero();
+    assertThat(text.out().lines()).allMatch(l -> l.startsWith("[simulated] "));
+    assertThat(text.out()).containsPattern("rail in <- meter power_w: gain 0\\.(89|90)\\d\\d,");
+  }
+
+  @Test
+  void refusesWhatItCannotUseInOneLine() throws Exception {
+    Path meter = dir.resolve("m.csv");
+    Files.writeString(meter, "t,p\n0,1\n1,x\n");
+    Path samples = dir.resolve("s.csv");
+    Files.writeString(samples, "t_ns,in_mw\n1,1\n2,2\n");
+    CliTest.Run r =
+        CliTest.run(
+            "calibrate",
+            "--meter",
+            meter.toString(),
+            "--samples",
+            samples.toString(),
+            "--power-col",
+            "p");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("line 3").contains("'x' is not a number");
+    CliTest.Run missing =
+        CliTest.run(
+            "calibrate",
+            "--meter",
+            meter.toString(),
+            "--samples",
+            samples.toString(),
+            "--power-col",
+            "watts");
+    assertThat(missing.code()).isEqualTo(2);
+    assertThat(missing.err()).contains("--power-col watts").contains("[t, p]");
+    CliTest.Run units =
+        CliTest.run(
+            "calibrate",
+            "--meter",
+            meter.toString(),
+            "--samples",
+            samples.toString(),
+            "--power-col",
+            "p",
+            "--units",
+            "time=fortnights");
+    assertThat(units.code()).isEqualTo(2);
+    assertThat(units.err()).contains("--units");
+  }
+
+  @Test
+  void theVirtualSensorTakesAnyResponseAndTheWindowOptionStaysAnAlias() throws Exception {
+    CliTest.Run low = profile("--sensor-response", "lowpass:0.5ms", "--format", "json");
+    assertThat(low.code()).as(low.err()).isZero();
+    assertThat(low.json().at("/mapping/residual_curve").size()).isPositive();
+    CliTest.Run both = profile("--sensor-response", "boxcar:1.1ms", "--sensor-window-ms", "1.1");
+    assertThat(both.code()).isEqualTo(2);
+    assertThat(both.err()).contains("either --sensor-window-ms or --sensor-response");
+    CliTest.Run bad = profile("--sensor-response", "rc:1ms");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("sensor response 'rc:1ms'");
+    CliTest.Run real = CliTest.run("profile", "--board", "local", "--sensor-gain", "0.9");
+    assertThat(real.code()).isEqualTo(2);
+    assertThat(real.err()).contains("has its own");
+  }
+}

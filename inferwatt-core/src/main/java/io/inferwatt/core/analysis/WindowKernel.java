@@ -1,0 +1,40 @@
+package io.inferwatt.core.analysis;
+
+/**
+ * A candidate sensor response as the fit uses it: the weights of {@link SensorResponse} cut at
+ * {@link #lengthNs} (the boxcar plus {@value #TAILS} time constants, less than 0.25% of the weight
+ * lost) and scaled back to a sum of 1.
+ */
+final class WindowKernel {
+
+  /** Time constants of a low-pass response that the fit keeps. */
+  static final double TAILS = 6;
+
+  final SensorResponse response;
+  final long lengthNs;
+
+  /** Instant: the power at the reading's instant. */
+  final boolean point;
+
+  /** A plain boxcar: weights in proportion to the overlap. */
+  final boolean boxcar;
+
+  private final double total;
+
+  WindowKernel(SensorResponse response) {
+    this.response = response;
+    this.lengthNs = response.supportNs(TAILS);
+    this.point = lengthNs == 0;
+    this.boxcar = response.tauNs() == 0;
+    this.total = point ? 1 : response.cumulative(lengthNs);
+  }
+
+  static WindowKernel of(long boxcarNs, long tauNs) {
+    return new WindowKernel(new SensorResponse(boxcarNs, tauNs));
+  }
+
+  /** The weight on lags {@code (fromNs, toNs]}, {@code 0 ≤ fromNs ≤ toNs ≤ lengthNs}. */
+  double weight(long fromNs, long toNs) {
+    return (response.cumulative(toNs) - response.cumulative(fromNs)) / total;
+  }
+}
