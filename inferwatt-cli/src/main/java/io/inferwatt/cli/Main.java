@@ -37,6 +37,8 @@ import picocli.CommandLine.IVersionProvider;
       ReportCommand.class,
       AgentCommand.class,
       FleetCommand.class,
+      FitCommand.class,
+      PredictCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

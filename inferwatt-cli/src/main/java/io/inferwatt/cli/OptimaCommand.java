@@ -48,6 +48,12 @@ final class OptimaCommand implements Callable<Integer> {
           "'within' means at most this much worse than the best (default: ${DEFAULT-VALUE})")
   String tolerance;
 
+  @Option(
+      names = "--predicted",
+      description =
+          "also the optima the newest fitted model (inferwatt fit) predicts for the same configurations")
+  boolean predicted;
+
   @Mixin FormatOption output;
 
   @Override
@@ -56,20 +62,35 @@ final class OptimaCommand implements Callable<Integer> {
     StudyRow row;
     int finished;
     Optima.Result result;
+    Optima.Result forecast = null;
     try (Store store = db.openExisting()) {
       StudyResults results = StudyResults.load(store.base(), study);
       row = results.study();
       finished = results.configurations().size();
       result = results.optima(tol);
+      if (predicted) {
+        forecast = PredictedOptima.of(db, results, tol);
+      }
     }
     PrintWriter out = spec.commandLine().getOut();
     if (output.json()) {
-      out.println(
-          JsonReport.MAPPER
-              .writerWithDefaultPrettyPrinter()
-              .writeValueAsString(json(row, finished, result)));
+      ObjectNode o = json(row, finished, result);
+      if (forecast != null) {
+        ObjectNode p = o.putObject("predicted");
+        body(p, forecast);
+      }
+      out.println(JsonReport.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o));
     } else {
       text(out, row, finished, result);
+      if (forecast != null) {
+        String tag = row.simulated() ? "[simulated] " : "";
+        out.printf(
+            Locale.ROOT,
+            "%s%n%sPREDICTED by the newest fitted model for the same configurations:%n",
+            tag.trim(),
+            tag);
+        body(out, tag + "predicted ", forecast);
+      }
     }
     return 0;
   }
@@ -136,6 +157,12 @@ final class OptimaCommand implements Callable<Integer> {
     o.put("simulated", row.simulated());
     o.put("configurations_finished", finished);
     o.put("configurations_planned", row.plannedConfigurations());
+    body(o, r);
+    return o;
+  }
+
+  /** The optima's fields of the JSON (tolerance, objectives, slices, Pareto front, ranking). */
+  static void body(ObjectNode o, Optima.Result r) {
     o.put("tolerance", r.tolerance());
     o.put("power_rail", "total (in on a Jetson)");
     for (Optima.Objective obj : Optima.Objective.values()) {
@@ -171,7 +198,6 @@ final class OptimaCommand implements Callable<Integer> {
       JsonReport.num(io, "energy_mj_per_input_min", i.minMj());
       JsonReport.num(io, "energy_mj_per_input_max", i.maxMj());
     }
-    return o;
   }
 
   private static void text(PrintWriter out, StudyRow row, int finished, Optima.Result r) {
@@ -186,6 +212,11 @@ final class OptimaCommand implements Callable<Integer> {
         finished,
         row.plannedConfigurations(),
         r.tolerance() * 100 == pct ? Integer.toString(pct) : Double.toString(r.tolerance() * 100));
+    body(out, tag, r);
+  }
+
+  /** The optima as text, every line starting with {@code tag}. */
+  static void body(PrintWriter out, String tag, Optima.Result r) {
     out.printf(
         Locale.ROOT,
         "%spower: total rail mean; latency and energy: per input (divided by the batch)%n",

@@ -98,6 +98,66 @@ class CalibrateCliTest {
   }
 
   @Test
+  void aSavedCalibrationBringsAMisreadingSensorBackToTheTruth() throws Exception {
+    // evidence against the virtual board's truth: the sensor reads 0.9 x power - 200 mW
+    Path samples = dir.resolve("s.csv");
+    Path meter = dir.resolve("meter.csv");
+    Path base = dir.resolve("cal.duckdb");
+    String[] error = {"--sensor-gain", "0.9", "--sensor-offset-mw", "-200"};
+    CliTest.Run p =
+        profile(
+            error[0],
+            error[1],
+            error[2],
+            error[3],
+            "--save-samples",
+            samples.toString(),
+            "--meter-out",
+            meter.toString());
+    assertThat(p.code()).as(p.err()).isZero();
+    CliTest.Run c =
+        CliTest.run(
+            "calibrate",
+            "--meter",
+            meter.toString(),
+            "--samples",
+            samples.toString(),
+            "--voltage-col",
+            "voltage_v",
+            "--current-col",
+            "current_a",
+            "--rail",
+            "in",
+            "--board",
+            "sim:nano",
+            "--save",
+            "--db",
+            base.toString());
+    assertThat(c.code()).as(c.err()).isZero();
+    assertThat(c.out()).contains("stored as calibration 1 of board sim:nano");
+    JsonNode raw = profile(error[0], error[1], error[2], error[3], "--format", "json").json();
+    JsonNode fixed =
+        profile(
+                error[0],
+                error[1],
+                error[2],
+                error[3],
+                "--calibrated",
+                "--db",
+                base.toString(),
+                "--format",
+                "json")
+            .json();
+    assertThat(raw.get("calibrated").isNull()).isTrue();
+    assertThat(fixed.get("calibrated").get("in").get("gain").asDouble())
+        .isCloseTo(0.9, within(0.015));
+    double before = raw.get("truth_error").get("inference_energy").get("error_pct").asDouble();
+    double after = fixed.get("truth_error").get("inference_energy").get("error_pct").asDouble();
+    assertThat(Math.abs(before)).isGreaterThan(8);
+    assertThat(Math.abs(after)).isLessThan(2);
+  }
+
+  @Test
   void refusesWhatItCannotUseInOneLine() throws Exception {
     Path meter = dir.resolve("m.csv");
     Files.writeString(meter, "t,p\n0,1\n1,x\n");

@@ -115,6 +115,7 @@ public final class HtmlReport {
     figures.add(SingleLayerFigure.build(cx));
     figures.add(ConvolutionFigure.build(cx));
     figures.addAll(OtherSlicesFigure.build(cx));
+    PredictionFigure.build(cx.results.store()).ifPresent(figures::add);
     StringBuilder body = new StringBuilder();
     figures.forEach(f -> body.append(section(f)));
     String tag = study.simulated() ? " <span class=\"simtag\">simulated</span>" : "";

@@ -59,7 +59,9 @@ record ParetoFigure(
     return new ParetoFigure(model, input, pts, near, r.pareto(), baselineOutcome, settings);
   }
 
-  /** How {@code settings} differ from the baseline (the model and input left out), or "baseline". */
+  /**
+   * How {@code settings} differ from the baseline (the model and input left out), or "baseline".
+   */
   String vsBaseline(Map<String, String> settings) {
     List<String> parts = new ArrayList<>();
     settings.forEach(

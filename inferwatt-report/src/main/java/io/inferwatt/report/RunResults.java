@@ -16,8 +16,7 @@ import java.util.Optional;
  * @param study the study it belongs to, or empty for a run of {@code profile}
  * @param raw what of its raw recording the base keeps, and the run it was derived from
  */
-public record RunResults(
-    StoredRun run, Optional<MeasurementStore.StudyRun> study, RawStatus raw) {
+public record RunResults(StoredRun run, Optional<MeasurementStore.StudyRun> study, RawStatus raw) {
 
   /**
    * Reads run {@code id} from {@code store}.

@@ -59,6 +59,11 @@ public final class StudyResults {
     this.baselineConfiguration = findBaseline();
   }
 
+  /** The store the results are read from (open while they are used). */
+  MeasurementStore store() {
+    return store;
+  }
+
   /**
    * Reads study {@code studyId} (null: the one last started or resumed) from {@code store}. The
    * store must stay open while the model's on-demand parts are read.

@@ -45,6 +45,7 @@ final class DuckDbStore implements MeasurementStore {
   private final RunWriter writer;
   private final RunReader reader;
   private final StudyTables studies;
+  private final ModelTables models;
   private boolean closed;
 
   private DuckDbStore(
@@ -56,6 +57,7 @@ final class DuckDbStore implements MeasurementStore {
     this.writer = new RunWriter(file, conn, dialect, hook, schemaVersion);
     this.reader = new RunReader(file, conn, schemaVersion);
     this.studies = new StudyTables(file, conn, writer, reader);
+    this.models = new ModelTables(file, conn);
   }
 
   /** Opens {@code file}, creating and migrating its schema with {@code migrations}. */
@@ -288,7 +290,7 @@ final class DuckDbStore implements MeasurementStore {
               + schemaVersion
               + " and no calibrations table (version "
               + Schema.V7.version()
-              + "); this build of inferwatt cannot store calibrations yet");
+              + "); open it with a command that writes (for example inferwatt runs) to migrate it");
     }
   }
 
@@ -362,6 +364,30 @@ final class DuckDbStore implements MeasurementStore {
       Transfer.copyTables(file, conn, copy.conn);
       return Export.write(file, copy.conn, copy.studies, dir, format, study);
     }
+  }
+
+  @Override
+  public synchronized TrainingData trainingData(String study, String board) {
+    checkOpen();
+    return models.trainingData(study, board);
+  }
+
+  @Override
+  public synchronized long saveModel(StoredModel model) {
+    checkOpen();
+    return models.save(model);
+  }
+
+  @Override
+  public synchronized List<StoredModel> models() {
+    checkOpen();
+    return models.list();
+  }
+
+  @Override
+  public synchronized Optional<StoredModel> model(long id) {
+    checkOpen();
+    return models.read(id);
   }
 
   @Override

@@ -197,6 +197,33 @@ public interface MeasurementStore extends AutoCloseable {
    */
   List<ExportedTable> export(Path dir, ExportFormat format, String study);
 
+  /**
+   * The training set for prediction models: every measured layer and network of {@code study}
+   * (null: every run) on {@code board} (null: every board).
+   */
+  default TrainingData trainingData(String study, String board) {
+    throw new UnsupportedOperationException("this store keeps no training set");
+  }
+
+  /**
+   * Saves a fitted model set with its folds and points in one transaction.
+   *
+   * @return its id, larger than every id before it
+   */
+  default long saveModel(StoredModel model) {
+    throw new UnsupportedOperationException("this store keeps no models");
+  }
+
+  /** Every stored model, oldest first, without body, folds or points. */
+  default List<StoredModel> models() {
+    return List.of();
+  }
+
+  /** Model {@code id} with body, folds and points; {@code id} 0 is the newest; empty if none. */
+  default Optional<StoredModel> model(long id) {
+    return Optional.empty();
+  }
+
   /** Closes the connection and releases the file; safe to call twice. */
   @Override
   void close();

@@ -380,9 +380,61 @@ final class Schema {
               "ALTER TABLE runs ADD COLUMN derived_from BIGINT"));
 
   /**
+   * Fitted prediction models: one row per fitted model set in {@code models} (its board, rails,
+   * training set, features and the serialized models), every cross-validation fold's error per
+   * layer type, target and learner in {@code model_folds}, and a sample of out-of-fold predictions
+   * next to the measured values in {@code model_points}. Plain types only, so PostgreSQL takes it
+   * too.
+   */
+  static final Migration V6 =
+      new Migration(
+          6,
+          "models, model_folds, model_points: fitted latency and power models",
+          List.of(
+              """
+              CREATE TABLE models (
+                model_id      BIGINT PRIMARY KEY,
+                created_at    TIMESTAMP NOT NULL,
+                board         VARCHAR NOT NULL,
+                study         VARCHAR,
+                rails         VARCHAR NOT NULL,
+                training_rows BIGINT NOT NULL,
+                training_runs BIGINT NOT NULL,
+                features      VARCHAR NOT NULL,
+                learners      VARCHAR NOT NULL,
+                format        INTEGER NOT NULL,
+                body          VARCHAR NOT NULL
+              )\
+              """,
+              """
+              CREATE TABLE model_folds (
+                model_id          BIGINT NOT NULL,
+                layer_type        VARCHAR NOT NULL,
+                target            VARCHAR NOT NULL,
+                learner           VARCHAR NOT NULL,
+                fold              INTEGER NOT NULL,
+                rows_held_out     INTEGER NOT NULL,
+                median_abs_error_pct DOUBLE PRECISION,
+                chosen            BOOLEAN NOT NULL,
+                hyper_parameters  VARCHAR NOT NULL,
+                PRIMARY KEY (model_id, layer_type, target, learner, fold)
+              )\
+              """,
+              """
+              CREATE TABLE model_points (
+                model_id   BIGINT NOT NULL,
+                layer_type VARCHAR NOT NULL,
+                target     VARCHAR NOT NULL,
+                position   INTEGER NOT NULL,
+                measured   DOUBLE PRECISION NOT NULL,
+                predicted  DOUBLE PRECISION NOT NULL,
+                PRIMARY KEY (model_id, layer_type, target, position)
+              )\
+              """));
+
+  /**
    * Calibrations of a board's sensor against an external meter ({@code inferwatt calibrate
-   * --save}): one row per rail, the newest calibration of a board applies. Version 7, not in {@link
-   * #MIGRATIONS} until version 6 (reserved for models) is.
+   * --save}): one row per rail, the newest calibration of a board applies.
    */
   static final Migration V7 =
       new Migration(
@@ -411,7 +463,7 @@ final class Schema {
               """));
 
   /** Every migration, in version order, starting at 1 without gaps. */
-  static final List<Migration> MIGRATIONS = List.of(V1, V2, V3, V4, V5);
+  static final List<Migration> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7);
 
   /** The newest version {@code migrations} produce. */
   static int latest(List<Migration> migrations) {

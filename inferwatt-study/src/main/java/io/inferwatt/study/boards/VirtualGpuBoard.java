@@ -17,8 +17,8 @@ import java.util.function.Consumer;
 /**
  * {@code sim:gpu}: the virtual datacenter GPU (H100/H200-like), read through a simulated NVML with
  * the real one's update periods, sample buffer and read costs. It runs the layers of a built-in
- * network or of any ONNX file ({@link io.inferwatt.engines.onnx.LayerGraph}) in virtual time; its knob ({@code gpu.clock_mhz}) touches no machine and every number it gives is
- * simulated.
+ * network or of any ONNX file ({@link io.inferwatt.engines.onnx.LayerGraph}) in virtual time; its
+ * knob ({@code gpu.clock_mhz}) touches no machine and every number it gives is simulated.
  */
 final class VirtualGpuBoard implements Board {
   static final String NAME = VirtualGpu.NAME;

@@ -1,0 +1,218 @@
+package io.inferwatt.predict;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inferwatt.core.BadInputException;
+import io.inferwatt.core.model.LayerSpec;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The inputs of every model: the layer's features (MACs, tensor sizes, parameters, kernel, stride,
+ * channels, spatial size; sizes on a log scale) followed by the settings seen in the training set
+ * (numeric ones such as {@code cpu.cores}, {@code gpu.freq_hz} or {@code batch} on a log scale when
+ * all positive; others such as {@code mode} or {@code input} one-hot over the values seen).
+ *
+ * @param numeric numeric setting keys, sorted, with whether each is taken on a log scale
+ * @param categories categorical setting keys, sorted, with the values seen, sorted
+ * @param defaults each key's most frequent training value, used when a prediction does not set it
+ */
+record FeatureSpace(
+    Map<String, Boolean> numeric,
+    Map<String, List<String>> categories,
+    Map<String, String> defaults) {
+
+  static final List<String> LAYER =
+      List.of(
+          "log_macs",
+          "log_input_elements",
+          "log_output_elements",
+          "log_params",
+          "kernel",
+          "stride",
+          "log_input_channels",
+          "log_output_channels",
+          "log_input_hw",
+          "log_output_hw");
+
+  FeatureSpace {
+    numeric = new TreeMap<>(numeric);
+    categories = new TreeMap<>(categories);
+    defaults = new TreeMap<>(defaults);
+  }
+
+  /** The space of the settings in {@code settings} (one map per training run). */
+  static FeatureSpace of(Collection<Map<String, String>> settings) {
+    Map<String, TreeSet<String>> values = new TreeMap<>();
+    Map<String, Map<String, Integer>> counts = new HashMap<>();
+    for (Map<String, String> s : settings) {
+      s.forEach(
+          (k, v) -> {
+            values.computeIfAbsent(k, x -> new TreeSet<>()).add(v);
+            counts.computeIfAbsent(k, x -> new HashMap<>()).merge(v, 1, Integer::sum);
+          });
+    }
+    Map<String, Boolean> numeric = new TreeMap<>();
+    Map<String, List<String>> categories = new TreeMap<>();
+    Map<String, String> defaults = new TreeMap<>();
+    values.forEach(
+        (k, vs) -> {
+          boolean allNumbers = vs.stream().allMatch(FeatureSpace::isNumber);
+          if (allNumbers) {
+            numeric.put(k, vs.stream().allMatch(v -> Double.parseDouble(v) > 0));
+          } else {
+            categories.put(k, List.copyOf(vs));
+          }
+          defaults.put(
+              k,
+              counts.get(k).entrySet().stream()
+                  .max(
+                      Map.Entry.<String, Integer>comparingByValue()
+                          .thenComparing(Map.Entry.comparingByKey()))
+                  .orElseThrow()
+                  .getKey());
+        });
+    return new FeatureSpace(numeric, categories, defaults);
+  }
+
+  /** The names of the features, in order. */
+  List<String> names() {
+    List<String> out = new ArrayList<>(LAYER);
+    numeric.forEach((k, log) -> out.add(log ? "log_" + k : k));
+    categories.forEach((k, vs) -> vs.forEach(v -> out.add(k + "=" + v)));
+    return out;
+  }
+
+  int size() {
+    int n = LAYER.size() + numeric.size();
+    for (List<String> vs : categories.values()) {
+      n += vs.size();
+    }
+    return n;
+  }
+
+  /**
+   * The settings a prediction uses: the defaults, then {@code given}.
+   *
+   * @throws BadInputException for a key the models do not know or a value never seen
+   */
+  Map<String, String> resolve(Map<String, String> given) {
+    Map<String, String> out = new LinkedHashMap<>(defaults);
+    for (Map.Entry<String, String> e : given.entrySet()) {
+      String k = e.getKey();
+      String v = e.getValue();
+      if (numeric.containsKey(k)) {
+        if (!isNumber(v)) {
+          throw new BadInputException("setting " + k + "=" + v + " is not a number");
+        }
+      } else if (categories.containsKey(k)) {
+        if (!categories.get(k).contains(v)) {
+          throw new BadInputException(
+              "setting "
+                  + k
+                  + "="
+                  + v
+                  + " was never measured; the models know "
+                  + String.join(", ", categories.get(k)));
+        }
+      } else {
+        throw new BadInputException(
+            "setting '"
+                + k
+                + "' is not an input of the models; they know "
+                + String.join(", ", defaults.keySet()));
+      }
+      out.put(k, v);
+    }
+    return out;
+  }
+
+  /** The features of {@code layer} at {@code settings} (resolved: every key present). */
+  double[] row(LayerSpec layer, Map<String, String> settings) {
+    double[] x = new double[size()];
+    layerFeatures(layer, x);
+    int i = LAYER.size();
+    for (Map.Entry<String, Boolean> e : numeric.entrySet()) {
+      String v = settings.getOrDefault(e.getKey(), defaults.get(e.getKey()));
+      double d = Double.parseDouble(v);
+      x[i++] = e.getValue() ? Math.log(Math.max(d, 1e-12)) : d;
+    }
+    for (Map.Entry<String, List<String>> e : categories.entrySet()) {
+      String v = settings.getOrDefault(e.getKey(), defaults.get(e.getKey()));
+      for (String c : e.getValue()) {
+        x[i++] = c.equals(v) ? 1 : 0;
+      }
+    }
+    return x;
+  }
+
+  private static void layerFeatures(LayerSpec l, double[] x) {
+    List<Integer> in = l.inputShape();
+    List<Integer> out = l.outputShape();
+    x[0] = Math.log1p(l.macs());
+    x[1] = Math.log1p(l.inputElements());
+    x[2] = Math.log1p(l.outputElements());
+    x[3] = Math.log1p(l.params());
+    x[4] = l.kernel();
+    x[5] = l.stride();
+    x[6] = Math.log1p(in.isEmpty() ? 0 : in.get(0));
+    x[7] = Math.log1p(out.isEmpty() ? 0 : out.get(0));
+    x[8] = Math.log1p(spatial(in));
+    x[9] = Math.log1p(spatial(out));
+  }
+
+  private static long spatial(List<Integer> shape) {
+    long n = 1;
+    for (int i = 1; i < shape.size(); i++) {
+      n *= shape.get(i);
+    }
+    return n;
+  }
+
+  static boolean isNumber(String v) {
+    try {
+      return Double.isFinite(Double.parseDouble(v));
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  ObjectNode toJson() {
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    ObjectNode n = o.putObject("numeric");
+    numeric.forEach(n::put);
+    ObjectNode c = o.putObject("categories");
+    categories.forEach((k, vs) -> vs.forEach(c.putArray(k)::add));
+    ObjectNode d = o.putObject("defaults");
+    defaults.forEach(d::put);
+    return o;
+  }
+
+  static FeatureSpace fromJson(JsonNode o) {
+    Map<String, Boolean> numeric = new TreeMap<>();
+    o.get("numeric")
+        .fields()
+        .forEachRemaining(e -> numeric.put(e.getKey(), e.getValue().asBoolean()));
+    Map<String, List<String>> categories = new TreeMap<>();
+    o.get("categories")
+        .fields()
+        .forEachRemaining(
+            e -> {
+              List<String> vs = new ArrayList<>();
+              e.getValue().forEach(v -> vs.add(v.asText()));
+              categories.put(e.getKey(), vs);
+            });
+    Map<String, String> defaults = new TreeMap<>();
+    o.get("defaults")
+        .fields()
+        .forEachRemaining(e -> defaults.put(e.getKey(), e.getValue().asText()));
+    return new FeatureSpace(numeric, categories, defaults);
+  }
+}

@@ -1,0 +1,487 @@
+package io.inferwatt.predict;
+
+import io.inferwatt.core.BadInputException;
+import io.inferwatt.core.model.LayerSpec;
+import io.inferwatt.store.StoredModel;
+import io.inferwatt.store.TrainingData;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Fits a {@link ModelSet} on a training set: per layer type and target, both learners are
+ * cross-validated on the same folds (rows grouped by network, so that a fold holds networks the fit
+ * never saw; by row when a type comes from one network only) and the one with the lower mean of the
+ * folds' median absolute error is refitted on every row.
+ */
+public final class Fitter {
+
+  /** The fewest rows a layer type needs to be modelled. */
+  public static final int MIN_ROWS = 10;
+
+  /** The most folds. */
+  public static final int FOLDS = 5;
+
+  /** Out-of-fold points kept per layer type and target for the report. */
+  static final int POINTS = 200;
+
+  private Fitter() {}
+
+  /**
+   * What a fit gives.
+   *
+   * @param models the fitted set
+   * @param stored the set as the base stores it (id 0)
+   * @param errorsPct per layer type, the chosen latency model's cross-validated median error, %
+   */
+  public record Result(ModelSet models, StoredModel stored, Map<String, Double> errorsPct) {}
+
+  /**
+   * Fits every layer type of {@code data}.
+   *
+   * @param study the study the data comes from (null: every run), for the record
+   * @param skipShort leave out layer types with fewer than {@link #MIN_ROWS} rows instead of
+   *     refusing
+   * @param learners the learners to try ({@link LassoPoly#NAME}, {@link Gbt#NAME})
+   * @throws BadInputException when the data is empty, spans several boards, or a layer type has too
+   *     few rows and {@code skipShort} is false
+   */
+  public static Result fit(
+      TrainingData data, String study, boolean skipShort, Set<String> learners) {
+    List<TrainingData.Layer> rows = data.layers();
+    if (rows.isEmpty()) {
+      throw new BadInputException(
+          "the base holds no per-layer measurements to fit on; run a study with layer profiling first");
+    }
+    Set<String> boards = new TreeSet<>();
+    rows.forEach(r -> boards.add(r.board()));
+    if (boards.size() > 1) {
+      throw new BadInputException(
+          "the base holds layers measured on "
+              + String.join(", ", boards)
+              + "; choose one with --board");
+    }
+    String board = boards.iterator().next();
+    Set<String> railSet = new LinkedHashSet<>();
+    rows.forEach(r -> railSet.addAll(r.powerMw().keySet()));
+    List<String> rails = new ArrayList<>(railSet);
+    String totalRail =
+        data.networks().stream()
+            .map(TrainingData.Network::totalRail)
+            .filter(t -> t != null)
+            .findFirst()
+            .orElse(rails.isEmpty() ? "" : rails.get(0));
+    Map<Long, Map<String, String>> runSettings = new LinkedHashMap<>();
+    rows.forEach(r -> runSettings.putIfAbsent(r.runId(), r.settings()));
+    FeatureSpace space = FeatureSpace.of(runSettings.values());
+
+    Map<String, List<TrainingData.Layer>> byType = new TreeMap<>();
+    rows.forEach(r -> byType.computeIfAbsent(r.layer().type(), k -> new ArrayList<>()).add(r));
+    Map<String, Integer> skipped = new TreeMap<>();
+    byType.forEach(
+        (t, rs) -> {
+          if (rs.size() < MIN_ROWS) {
+            skipped.put(t, rs.size());
+          }
+        });
+    if (!skipped.isEmpty() && !skipShort) {
+      List<String> s = new ArrayList<>();
+      skipped.forEach((t, n) -> s.add(t + " (" + n + ")"));
+      throw new BadInputException(
+          "too few measured rows for layer type "
+              + String.join(", ", s)
+              + ": each type needs at least "
+              + MIN_ROWS
+              + "; measure more, or fit the other types with --skip-short");
+    }
+    if (skipped.size() == byType.size()) {
+      throw new BadInputException(
+          "no layer type has the " + MIN_ROWS + " measured rows a model needs");
+    }
+
+    Map<String, ModelSet.TypeModels> types = new TreeMap<>();
+    List<StoredModel.Fold> folds = new ArrayList<>();
+    List<StoredModel.Point> points = new ArrayList<>();
+    Map<String, Double> errors = new TreeMap<>();
+    for (Map.Entry<String, List<TrainingData.Layer>> e : byType.entrySet()) {
+      if (skipped.containsKey(e.getKey())) {
+        continue;
+      }
+      String type = e.getKey();
+      List<TrainingData.Layer> rs = e.getValue();
+      double[][] x = new double[rs.size()][];
+      List<String> groups = new ArrayList<>();
+      double[] lat = new double[rs.size()];
+      for (int i = 0; i < x.length; i++) {
+        TrainingData.Layer r = rs.get(i);
+        x[i] = space.row(r.layer(), r.settings());
+        groups.add(r.model());
+        lat[i] = Math.log(r.latencyMs());
+      }
+      Folds f = Folds.of(groups);
+      Map<String, TargetModel> targets = new LinkedHashMap<>();
+      LassoPoly.Designs designs =
+          learners.contains(LassoPoly.NAME) ? new LassoPoly.Designs(x, f.fold(), f.k()) : null;
+      Chosen latency = choose(type, "latency", x, lat, f, designs, learners, folds, points);
+      targets.put("latency", latency.model());
+      errors.put(type, latency.model().cvErrorPct());
+      for (String rail : rails) {
+        List<Integer> have = new ArrayList<>();
+        for (int i = 0; i < rs.size(); i++) {
+          Double p = rs.get(i).powerMw().get(rail);
+          if (p != null && p > 0) {
+            have.add(i);
+          }
+        }
+        if (have.size() < MIN_ROWS) {
+          continue;
+        }
+        double[][] xr = new double[have.size()][];
+        double[] pw = new double[have.size()];
+        double[] en = new double[have.size()];
+        double[] latOof = new double[have.size()];
+        List<String> g = new ArrayList<>();
+        for (int j = 0; j < xr.length; j++) {
+          int i = have.get(j);
+          xr[j] = x[i];
+          pw[j] = Math.log(rs.get(i).powerMw().get(rail));
+          en[j] = pw[j] + lat[i] - Math.log(1000);
+          latOof[j] = latency.outOfFold()[i];
+          g.add(groups.get(i));
+        }
+        Folds fr = Folds.of(g);
+        // the same rows as the latency's share its Gram matrices
+        LassoPoly.Designs dr =
+            have.size() == rs.size() || designs == null
+                ? designs
+                : new LassoPoly.Designs(xr, fr.fold(), fr.k());
+        Chosen power = choose(type, "power:" + rail, xr, pw, fr, dr, learners, folds, points);
+        targets.put("power:" + rail, power.model());
+        // energy: power × latency, or a model of its own where that cross-validates better
+        double[] product = new double[en.length];
+        for (int j = 0; j < en.length; j++) {
+          product[j] = power.outOfFold()[j] + latOof[j] - Math.log(1000);
+        }
+        String target = "energy:" + rail;
+        double[] productFolds = Errors.foldMedians(en, product, fr.fold(), fr.k());
+        TargetModel productModel = withQuantiles(null, en, product, productFolds);
+        if (rail.equals(totalRail)) {
+          Chosen direct = choose(type, target, xr, en, fr, dr, learners, folds, points);
+          boolean productWins = productModel.cvErrorPct() <= direct.model().cvErrorPct();
+          addFolds(folds, type, target, TargetModel.PRODUCT, "", productFolds, fr, productWins);
+          if (productWins) {
+            unchoose(folds, type, target);
+            targets.put(target, productModel);
+          } else {
+            targets.put(target, direct.model());
+          }
+        } else {
+          addFolds(folds, type, target, TargetModel.PRODUCT, "", productFolds, fr, true);
+          targets.put(target, productModel);
+        }
+      }
+      types.put(type, new ModelSet.TypeModels(rs.size(), targets));
+    }
+    Map<String, TargetModel> network = fitNetwork(data, space, rails, folds, points);
+    ModelSet models =
+        new ModelSet(board, rails, totalRail, space, types, skipped, network, MIN_ROWS);
+    Set<Long> runs = new TreeSet<>();
+    rows.forEach(r -> runs.add(r.runId()));
+    StoredModel stored =
+        new StoredModel(
+            0,
+            Instant.now(),
+            board,
+            study,
+            rails,
+            rows.size(),
+            runs.size(),
+            String.join(",", space.names()),
+            models.learners(),
+            ModelSet.FORMAT,
+            models.toJson(),
+            folds,
+            points);
+    return new Result(models, stored, errors);
+  }
+
+  /** The network-level models: log(measured / Σ layers) of latency and of each rail's energy. */
+  private static Map<String, TargetModel> fitNetwork(
+      TrainingData data,
+      FeatureSpace space,
+      List<String> rails,
+      List<StoredModel.Fold> folds,
+      List<StoredModel.Point> points) {
+    Map<Long, List<TrainingData.Layer>> byRun = new HashMap<>();
+    data.layers().forEach(l -> byRun.computeIfAbsent(l.runId(), k -> new ArrayList<>()).add(l));
+    List<double[]> xs = new ArrayList<>();
+    List<String> groups = new ArrayList<>();
+    List<Double> latRatio = new ArrayList<>();
+    Map<String, List<Double>> energyRatio = new LinkedHashMap<>();
+    rails.forEach(r -> energyRatio.put(r, new ArrayList<>()));
+    for (TrainingData.Network n : data.networks()) {
+      List<TrainingData.Layer> ls = byRun.get(n.runId());
+      if (ls == null || n.latencyMs() <= 0) {
+        continue;
+      }
+      boolean complete = true;
+      double sumLat = 0;
+      Map<String, Double> sumE = new HashMap<>();
+      for (TrainingData.Layer l : ls) {
+        sumLat += l.latencyMs();
+        for (String r : rails) {
+          Double p = l.powerMw().get(r);
+          if (p == null) {
+            complete = false;
+          } else {
+            sumE.merge(r, p * l.latencyMs() / 1000, Double::sum);
+          }
+        }
+      }
+      if (!complete || rails.stream().anyMatch(r -> n.energyMj().getOrDefault(r, 0.0) <= 0)) {
+        continue;
+      }
+      xs.add(
+          space.row(
+              networkLayer(ls.stream().map(TrainingData.Layer::layer).toList()), n.settings()));
+      groups.add(n.model());
+      latRatio.add(Math.log(n.latencyMs() / sumLat));
+      for (String r : rails) {
+        energyRatio.get(r).add(Math.log(n.energyMj().get(r) / sumE.get(r)));
+      }
+    }
+    Map<String, TargetModel> out = new LinkedHashMap<>();
+    if (xs.size() < 2) {
+      out.put("latency", new TargetModel(null, 0, 0, Double.NaN));
+      rails.forEach(r -> out.put("energy:" + r, new TargetModel(null, 0, 0, Double.NaN)));
+      return out;
+    }
+    double[][] x = xs.toArray(new double[0][]);
+    Folds f = Folds.of(groups);
+    Set<String> lassoOnly = Set.of(LassoPoly.NAME);
+    // the ratios are kept within the range measured: a network far outside the training set's
+    // (a large one after single-layer samples) must not be extrapolated by a polynomial
+    double[] lr = unbox(latRatio);
+    out.put(
+        "latency",
+        choose("network", "latency", x, lr, f, lassoOnly, folds, points)
+            .model()
+            .bounded(min(lr), max(lr)));
+    for (String r : rails) {
+      double[] er = unbox(energyRatio.get(r));
+      out.put(
+          "energy:" + r,
+          choose("network", "energy:" + r, x, er, f, lassoOnly, folds, points)
+              .model()
+              .bounded(min(er), max(er)));
+    }
+    return out;
+  }
+
+  private static double min(double[] v) {
+    return java.util.Arrays.stream(v).min().orElse(0);
+  }
+
+  private static double max(double[] v) {
+    return java.util.Arrays.stream(v).max().orElse(0);
+  }
+
+  /**
+   * A whole network as one pseudo-layer (its MACs and parameters summed) for the network models.
+   */
+  static LayerSpec networkLayer(List<LayerSpec> layers) {
+    long macs = 0;
+    long params = 0;
+    for (LayerSpec l : layers) {
+      macs += l.macs();
+      params += l.params();
+    }
+    LayerSpec first = layers.get(0);
+    LayerSpec last = layers.get(layers.size() - 1);
+    return new LayerSpec(
+        "network",
+        "Network",
+        first.inputShape(),
+        last.outputShape(),
+        layers.size(),
+        0,
+        0,
+        macs,
+        params);
+  }
+
+  private static double[] unbox(List<Double> v) {
+    return v.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  private record Chosen(TargetModel model, double[] outOfFold) {}
+
+  private static Chosen choose(
+      String type,
+      String target,
+      double[][] x,
+      double[] y,
+      Folds f,
+      Set<String> learners,
+      List<StoredModel.Fold> folds,
+      List<StoredModel.Point> points) {
+    return choose(type, target, x, y, f, null, learners, folds, points);
+  }
+
+  private static Chosen choose(
+      String type,
+      String target,
+      double[][] x,
+      double[] y,
+      Folds f,
+      LassoPoly.Designs designs,
+      Set<String> learners,
+      List<StoredModel.Fold> folds,
+      List<StoredModel.Point> points) {
+    List<Fit<? extends Regressor>> fits = new ArrayList<>();
+    if (learners.contains(LassoPoly.NAME)) {
+      fits.add(
+          LassoPoly.fit(designs != null ? designs : new LassoPoly.Designs(x, f.fold(), f.k()), y));
+    }
+    if (learners.contains(Gbt.NAME) && y.length >= 2 * MIN_ROWS) {
+      fits.add(Gbt.fit(x, y, f.fold(), f.k()));
+    }
+    int best = 0;
+    double bestErr = Double.POSITIVE_INFINITY;
+    List<double[]> foldErrs = new ArrayList<>();
+    for (int i = 0; i < fits.size(); i++) {
+      double[] fe = Errors.foldMedians(y, fits.get(i).outOfFold(), f.fold(), f.k());
+      foldErrs.add(fe);
+      double err = mean(fe);
+      if (err < bestErr) {
+        bestErr = err;
+        best = i;
+      }
+    }
+    for (int i = 0; i < fits.size(); i++) {
+      Regressor m = fits.get(i).model();
+      addFolds(
+          folds, type, target, m.learner(), m.hyperParameters(), foldErrs.get(i), f, i == best);
+    }
+    Fit<? extends Regressor> chosen = fits.get(best);
+    double[] oof = chosen.outOfFold();
+    for (int i = 0; i < Math.min(POINTS, y.length); i++) {
+      int row = (int) ((long) i * y.length / Math.min(POINTS, y.length));
+      points.add(new StoredModel.Point(type, target, Math.exp(y[row]), Math.exp(oof[row])));
+    }
+    // a polynomial far outside its rows explodes: predictions stay within a factor e of the
+    // range measured for this type and target
+    TargetModel model =
+        withQuantiles(chosen.model(), y, oof, foldErrs.get(best)).bounded(min(y) - 1, max(y) + 1);
+    return new Chosen(model, oof);
+  }
+
+  private static TargetModel withQuantiles(
+      Regressor model, double[] y, double[] oof, double[] foldErrs) {
+    double[] res = new double[y.length];
+    for (int i = 0; i < y.length; i++) {
+      res[i] = y[i] - oof[i];
+    }
+    return new TargetModel(
+        model, Errors.quantile(res, 0.025), Errors.quantile(res, 0.975), mean(foldErrs));
+  }
+
+  private static void addFolds(
+      List<StoredModel.Fold> folds,
+      String type,
+      String target,
+      String learner,
+      String hyper,
+      double[] errs,
+      Folds f,
+      boolean chosen) {
+    for (int k = 0; k < errs.length; k++) {
+      folds.add(new StoredModel.Fold(type, target, learner, k, f.size(k), errs[k], chosen, hyper));
+    }
+  }
+
+  /** Marks every fold of {@code type}/{@code target} stored so far as not chosen. */
+  private static void unchoose(List<StoredModel.Fold> folds, String type, String target) {
+    for (int i = 0; i < folds.size(); i++) {
+      StoredModel.Fold f = folds.get(i);
+      if (f.layerType().equals(type)
+          && f.target().equals(target)
+          && !f.learner().equals(TargetModel.PRODUCT)) {
+        folds.set(
+            i,
+            new StoredModel.Fold(
+                f.layerType(),
+                f.target(),
+                f.learner(),
+                f.fold(),
+                f.rowsHeldOut(),
+                f.medianAbsErrorPct(),
+                false,
+                f.hyperParameters()));
+      }
+    }
+  }
+
+  private static double mean(double[] v) {
+    double s = 0;
+    int n = 0;
+    for (double d : v) {
+      if (Double.isFinite(d)) {
+        s += d;
+        n++;
+      }
+    }
+    return n == 0 ? Double.POSITIVE_INFINITY : s / n;
+  }
+
+  /**
+   * Each row's fold: by group (network) when there are at least two groups, else by row; seeded, so
+   * a fit is repeatable.
+   */
+  record Folds(int[] fold, int k) {
+    static Folds of(List<String> groups) {
+      List<String> distinct = new ArrayList<>(new TreeSet<>(groups));
+      Collections.shuffle(distinct, new Random(12));
+      int n = groups.size();
+      int[] fold = new int[n];
+      if (distinct.size() >= 2) {
+        int k = Math.min(FOLDS, distinct.size());
+        Map<String, Integer> of = new HashMap<>();
+        for (int i = 0; i < distinct.size(); i++) {
+          of.put(distinct.get(i), i % k);
+        }
+        for (int i = 0; i < n; i++) {
+          fold[i] = of.get(groups.get(i));
+        }
+        return new Folds(fold, k);
+      }
+      int k = Math.min(FOLDS, Math.max(2, n));
+      List<Integer> order = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        order.add(i);
+      }
+      Collections.shuffle(order, new Random(12));
+      for (int i = 0; i < n; i++) {
+        fold[order.get(i)] = i % k;
+      }
+      return new Folds(fold, k);
+    }
+
+    int size(int f) {
+      int s = 0;
+      for (int v : fold) {
+        s += v == f ? 1 : 0;
+      }
+      return s;
+    }
+  }
+}

@@ -1,0 +1,216 @@
+package io.inferwatt.predict;
+
+import io.inferwatt.core.BadInputException;
+import io.inferwatt.core.model.LayerSpec;
+import io.inferwatt.core.model.NetworkSpec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Predicts a network's per-layer and total latency, power and energy from a {@link ModelSet}, at
+ * one or many settings (all settings of a layer type go through each model in one call).
+ *
+ * <p>A layer: latency and power per rail are the models' predictions, energy is power × latency (or
+ * its own model); each interval is {@code exp(log prediction + residual quantile)}. The network:
+ * the sums over its layers times the network-level ratio models; its interval takes every layer at
+ * its bound at once (errors fully correlated), so it is wide rather than narrow.
+ */
+public final class Predictor {
+
+  private final ModelSet models;
+
+  public Predictor(ModelSet models) {
+    this.models = models;
+  }
+
+  /** The settings a prediction uses: the models' defaults, then {@code given}. */
+  public Map<String, String> resolve(Map<String, String> given) {
+    return models.space().resolve(given);
+  }
+
+  /**
+   * Predicts {@code net} at every setting of {@code settings} (each as given to {@link #resolve}).
+   *
+   * @throws BadInputException for a setting the models do not take
+   */
+  public List<Prediction> predict(NetworkSpec net, List<Map<String, String>> settings) {
+    List<Map<String, String>> resolved = settings.stream().map(this::resolve).toList();
+    List<LayerSpec> layers = net.layers();
+    int s = resolved.size();
+    int n = layers.size();
+    // per setting, per layer: log latency, log power per rail, log energy per rail, with bounds
+    double[][][] lat = new double[s][n][];
+    List<Map<Integer, Map<String, double[]>>> power = new ArrayList<>();
+    List<Map<Integer, Map<String, double[]>>> energy = new ArrayList<>();
+    for (int i = 0; i < s; i++) {
+      power.add(new HashMap<>());
+      energy.add(new HashMap<>());
+    }
+    Map<String, List<Integer>> byType = new TreeMap<>();
+    for (int j = 0; j < n; j++) {
+      byType.computeIfAbsent(layers.get(j).type(), k -> new ArrayList<>()).add(j);
+    }
+    for (Map.Entry<String, List<Integer>> e : byType.entrySet()) {
+      ModelSet.TypeModels tm = models.types().get(e.getKey());
+      if (tm == null) {
+        continue;
+      }
+      List<Integer> idx = e.getValue();
+      double[][] x = new double[s * idx.size()][];
+      for (int i = 0; i < s; i++) {
+        for (int k = 0; k < idx.size(); k++) {
+          x[i * idx.size() + k] = models.space().row(layers.get(idx.get(k)), resolved.get(i));
+        }
+      }
+      TargetModel lm = tm.targets().get("latency");
+      double[] lp = clamp(lm.model().predict(x), lm);
+      Map<String, double[]> pp = new HashMap<>();
+      for (String rail : models.rails()) {
+        TargetModel pm = tm.targets().get("power:" + rail);
+        if (pm != null) {
+          pp.put(rail, clamp(pm.model().predict(x), pm));
+        }
+      }
+      Map<String, double[]> ep = new HashMap<>();
+      for (String rail : models.rails()) {
+        TargetModel em = tm.targets().get("energy:" + rail);
+        if (em != null && em.model() != null) {
+          ep.put(rail, clamp(em.model().predict(x), em));
+        }
+      }
+      for (int i = 0; i < s; i++) {
+        for (int k = 0; k < idx.size(); k++) {
+          int row = i * idx.size() + k;
+          int j = idx.get(k);
+          lat[i][j] = bounds(lp[row], lm);
+          Map<String, double[]> pw = new LinkedHashMap<>();
+          Map<String, double[]> en = new LinkedHashMap<>();
+          for (String rail : models.rails()) {
+            double[] p = pp.get(rail);
+            if (p == null) {
+              continue;
+            }
+            pw.put(rail, bounds(p[row], tm.targets().get("power:" + rail)));
+            TargetModel em = tm.targets().get("energy:" + rail);
+            double logE =
+                ep.containsKey(rail) ? ep.get(rail)[row] : p[row] + lp[row] - Math.log(1000);
+            en.put(rail, bounds(logE, em));
+          }
+          power.get(i).put(j, pw);
+          energy.get(i).put(j, en);
+        }
+      }
+    }
+    List<Prediction> out = new ArrayList<>(s);
+    for (int i = 0; i < s; i++) {
+      out.add(network(net, resolved.get(i), lat[i], power.get(i), energy.get(i)));
+    }
+    return out;
+  }
+
+  private Prediction network(
+      NetworkSpec net,
+      Map<String, String> settings,
+      double[][] lat,
+      Map<Integer, Map<String, double[]>> power,
+      Map<Integer, Map<String, double[]>> energy) {
+    List<LayerSpec> layers = net.layers();
+    List<Prediction.Layer> out = new ArrayList<>();
+    boolean partial = false;
+    double[] sumLat = new double[3];
+    Map<String, double[]> sumE = new LinkedHashMap<>();
+    models.rails().forEach(r -> sumE.put(r, new double[3]));
+    for (int j = 0; j < layers.size(); j++) {
+      LayerSpec l = layers.get(j);
+      if (lat[j] == null) {
+        partial = true;
+        out.add(
+            new Prediction.Layer(j, l.name(), l.type(), false, why(l.type()), null, null, null));
+        continue;
+      }
+      add(sumLat, lat[j]);
+      Map<String, Prediction.Value> pw = new LinkedHashMap<>();
+      power.get(j).forEach((r, v) -> pw.put(r, value(v)));
+      Map<String, Prediction.Value> en = new LinkedHashMap<>();
+      energy
+          .get(j)
+          .forEach(
+              (r, v) -> {
+                en.put(r, value(v));
+                add(sumE.get(r), v);
+              });
+      out.add(new Prediction.Layer(j, l.name(), l.type(), true, null, value(lat[j]), pw, en));
+    }
+    double[] nx = models.space().row(Fitter.networkLayer(layers), settings);
+    double[] netLat = scale(sumLat, models.network().get("latency"), nx);
+    Map<String, Prediction.Value> netE = new LinkedHashMap<>();
+    Map<String, Prediction.Value> netP = new LinkedHashMap<>();
+    for (String r : models.rails()) {
+      double[] e = scale(sumE.get(r), models.network().get("energy:" + r), nx);
+      netE.put(r, value(e));
+      netP.put(
+          r,
+          netLat[0] > 0
+              ? new Prediction.Value(
+                  e[0] / netLat[0] * 1000, e[1] / netLat[0] * 1000, e[2] / netLat[0] * 1000)
+              : new Prediction.Value(0, 0, 0));
+    }
+    return new Prediction(models.board(), settings, partial, value(netLat), netP, netE, out);
+  }
+
+  private String why(String type) {
+    Integer rows = models.skipped().get(type);
+    if (rows != null) {
+      return "layer type "
+          + type
+          + " had "
+          + rows
+          + " measured rows, fewer than the "
+          + models.minRows()
+          + " a model needs";
+    }
+    return "no model for layer type "
+        + type
+        + "; the models know "
+        + String.join(", ", models.layerTypes());
+  }
+
+  /** {@code sum} (value, low, high) times exp(network ratio model and its bounds). */
+  private static double[] scale(double[] sum, TargetModel ratio, double[] x) {
+    if (ratio == null) {
+      return sum.clone();
+    }
+    double r =
+        ratio.model() == null ? 0 : ratio.clamp(ratio.model().predict(new double[][] {x})[0]);
+    return new double[] {
+      sum[0] * Math.exp(r),
+      sum[1] * Math.exp(r + ratio.qLow()),
+      sum[2] * Math.exp(r + ratio.qHigh())
+    };
+  }
+
+  private static double[] clamp(double[] logs, TargetModel m) {
+    for (int i = 0; i < logs.length; i++) {
+      logs[i] = m.clamp(logs[i]);
+    }
+    return logs;
+  }
+
+  private static double[] bounds(double log, TargetModel m) {
+    return new double[] {Math.exp(log), Math.exp(log + m.qLow()), Math.exp(log + m.qHigh())};
+  }
+
+  private static void add(double[] acc, double[] v) {
+    for (int i = 0; i < 3; i++) {
+      acc[i] += v[i];
+    }
+  }
+
+  private static Prediction.Value value(double[] v) {
+    return new Prediction.Value(v[0], Math.min(v[0], v[1]), Math.max(v[0], v[2]));
+  }
+}

@@ -1,0 +1,27 @@
+package io.inferwatt.predict;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** A fitted model of one target (on its log scale) from a row of features. */
+interface Regressor {
+
+  /** The learner's name: {@code lasso-poly2} or {@code xgboost}. */
+  String learner();
+
+  /** Its hyper-parameters, {@code key=value} comma-separated. */
+  String hyperParameters();
+
+  /** Predictions for every row of {@code x}. */
+  double[] predict(double[][] x);
+
+  ObjectNode toJson();
+
+  static Regressor fromJson(JsonNode o) {
+    return switch (o.get("learner").asText()) {
+      case LassoPoly.NAME -> LassoPoly.fromJson(o);
+      case Gbt.NAME -> Gbt.fromJson(o);
+      default -> throw new IllegalArgumentException("unknown learner " + o.get("learner").asText());
+    };
+  }
+}

@@ -1,0 +1,64 @@
+package io.inferwatt.store;
+
+import io.inferwatt.core.model.LayerSpec;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What prediction models are fitted on: every measured layer with its features, the run's settings
+ * and its measured latency and power per rail, and every measured network with its latency and
+ * power and energy per rail.
+ *
+ * @param layers per-layer rows, by run and layer index
+ * @param networks per-run rows, by run
+ */
+public record TrainingData(List<Layer> layers, List<Network> networks) {
+
+  public TrainingData {
+    layers = List.copyOf(layers);
+    networks = List.copyOf(networks);
+  }
+
+  /**
+   * One measured layer.
+   *
+   * @param runId the run
+   * @param board the board's name
+   * @param study the study the run belongs to ({@code _none} outside every study)
+   * @param model the network's name
+   * @param settings the run's settings (knobs, batch, mode, input) as stored, in order
+   * @param index the layer's index in the network
+   * @param layer the layer's features
+   * @param latencyMs mean duration of the layer per cycle, ms
+   * @param powerMw mean power per rail while the layer ran, mW (rails without a value left out)
+   */
+  public record Layer(
+      long runId,
+      String board,
+      String study,
+      String model,
+      Map<String, String> settings,
+      int index,
+      LayerSpec layer,
+      double latencyMs,
+      Map<String, Double> powerMw) {}
+
+  /**
+   * One measured network run.
+   *
+   * @param latencyMs mean latency per inference (one batch), ms
+   * @param totalRail the rail the power source marks as the board's total
+   * @param powerMw mean power per rail during the power phase, mW
+   * @param energyMj energy per inference per rail, mJ
+   */
+  public record Network(
+      long runId,
+      String board,
+      String study,
+      String model,
+      Map<String, String> settings,
+      double latencyMs,
+      String totalRail,
+      Map<String, Double> powerMw,
+      Map<String, Double> energyMj) {}
+}
