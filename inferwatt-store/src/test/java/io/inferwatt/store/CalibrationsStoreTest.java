@@ -11,21 +11,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The calibrations table (schema v7), migrated through every version before it; a base without v7
- * refuses to store a calibration in one
- * line and has none to read.
+ * refuses to store a calibration in one line and has none to read.
  */
 class CalibrationsStoreTest {
   @TempDir Path dir;
 
   private static final List<Migration> WITH_V7 =
-      List.of(
-          Schema.V1,
-          Schema.V2,
-          Schema.V3,
-          Schema.V4,
-          Schema.V5,
-          Schema.V6,
-          Schema.V7);
+      List.of(Schema.V1, Schema.V2, Schema.V3, Schema.V4, Schema.V5, Schema.V6, Schema.V7);
 
   private static Calibration.RailFit fit(String rail, double gain) {
     return new Calibration.RailFit(rail, "power_w", gain, -150, 750.4, 0.97, 14, 0.003, 98, 900);
@@ -49,7 +41,11 @@ class CalibrationsStoreTest {
 
   @Test
   void aBaseWithoutTheTableSaysSo() {
-    try (MeasurementStore s = MeasurementStore.open(dir.resolve("old.duckdb"))) {
+    try (MeasurementStore s =
+        DuckDbStore.open(
+            dir.resolve("old.duckdb"),
+            Schema.MIGRATIONS.subList(0, Schema.V7.version() - 1),
+            DuckDbStore.NO_HOOK)) {
       assertThat(s.calibration("sim:nano")).isEmpty();
       assertThatThrownBy(() -> s.saveCalibration("sim:nano", "m.csv", List.of(fit("in", 0.9))))
           .isInstanceOf(StoreException.class)

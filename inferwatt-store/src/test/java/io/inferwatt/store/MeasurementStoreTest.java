@@ -298,14 +298,15 @@ class MeasurementStoreTest {
     }
     Migration v7 =
         new Migration(
-            7, "fits (test)", List.of("CREATE TABLE fits (run_id BIGINT NOT NULL, r2 DOUBLE)"));
+            8, "fits (test)", List.of("CREATE TABLE fits (run_id BIGINT NOT NULL, r2 DOUBLE)"));
 
     try (MeasurementStore store =
         DuckDbStore.open(
             base(),
-            List.of(Schema.V1, Schema.V2, Schema.V3, Schema.V4, Schema.V5, Schema.V6, v7),
+            List.of(
+                Schema.V1, Schema.V2, Schema.V3, Schema.V4, Schema.V5, Schema.V6, Schema.V7, v7),
             DuckDbStore.NO_HOOK)) {
-      assertThat(store.schemaVersion()).isEqualTo(7);
+      assertThat(store.schemaVersion()).isEqualTo(8);
       assertThat(
               Fixtures.query(
                       store, "SELECT version, description FROM schema_version ORDER BY version")
@@ -317,7 +318,8 @@ class MeasurementStoreTest {
               List.of("4", Schema.V4.description()),
               List.of("5", Schema.V5.description()),
               List.of("6", Schema.V6.description()),
-              List.of("7", "fits (test)"));
+              List.of("7", Schema.V7.description()),
+              List.of("8", "fits (test)"));
       assertThat(Fixtures.query(store, "SELECT count(*) FROM fits").rows())
           .containsExactly(List.of("0"));
       assertThat(Fixtures.query(store, "SELECT count(*) FROM studies").rows())
@@ -327,7 +329,7 @@ class MeasurementStoreTest {
     // and the old program now refuses it
     assertThatThrownBy(() -> MeasurementStore.open(base()))
         .isInstanceOf(StoreException.class)
-        .hasMessageContaining("schema version 7");
+        .hasMessageContaining("schema version 8");
   }
 
   @Test
