@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
@@ -53,7 +54,18 @@ final class MeterLoop {
   private final Sensors sensors;
   private final RailHistory[] histories;
   private final Consumer<Window> closedByMeter;
+  /**
+   * Windows opened and not yet finished, at most: beyond it an opener waits for the meter's
+   * thread (up to {@link #MAX_WAIT_NS} per window, so that a program holding that many windows open
+   * is slowed, never stopped), so that windows opened faster than the thread can finish them hold
+   * the opener back instead of filling the heap.
+   */
+  static final int MAX_IN_FLIGHT = 1 << 16;
+
+  static final long MAX_WAIT_NS = 10_000_000L;
+
   private final ConcurrentLinkedQueue<Window> incoming = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger inFlight = new AtomicInteger();
   private final List<Edges> pending = new ArrayList<>();
   private final Thread thread;
   private volatile boolean stopped;
@@ -78,6 +90,16 @@ final class MeterLoop {
 
   /** Hands a newly opened window to the thread. */
   void add(Window w) {
+    if (inFlight.get() >= MAX_IN_FLIGHT) {
+      long until = System.nanoTime() + MAX_WAIT_NS;
+      while (inFlight.get() >= MAX_IN_FLIGHT
+          && !stopped
+          && thread.isAlive()
+          && System.nanoTime() < until) {
+        LockSupport.parkNanos(100_000L);
+      }
+    }
+    inFlight.incrementAndGet();
     incoming.add(w);
   }
 
@@ -213,6 +235,7 @@ final class MeterLoop {
     if (w.events != null) {
       commit(w.events, w.measurement(measurement(p)));
     }
+    inFlight.decrementAndGet();
     w.result.complete(p);
   }
 
