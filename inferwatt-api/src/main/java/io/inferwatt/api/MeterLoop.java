@@ -54,11 +54,12 @@ final class MeterLoop {
   private final Sensors sensors;
   private final RailHistory[] histories;
   private final Consumer<Window> closedByMeter;
+
   /**
-   * Windows opened and not yet finished, at most: beyond it an opener waits for the meter's
-   * thread (up to {@link #MAX_WAIT_NS} per window, so that a program holding that many windows open
-   * is slowed, never stopped), so that windows opened faster than the thread can finish them hold
-   * the opener back instead of filling the heap.
+   * Windows opened and not yet finished, at most: beyond it an opener waits for the meter's thread
+   * (up to {@link #MAX_WAIT_NS} per window, so that a program holding that many windows open is
+   * slowed, never stopped), so that windows opened faster than the thread can finish them hold the
+   * opener back instead of filling the heap.
    */
   static final int MAX_IN_FLIGHT = 1 << 16;
 

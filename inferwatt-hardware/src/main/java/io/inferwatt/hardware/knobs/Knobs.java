@@ -59,8 +59,8 @@ public final class Knobs {
           "NVIDIA GPU " + device + " does not exist; this machine has " + count);
     }
     return List.of(
-        new NvmlClockKnob(host, nvml, device),
-        new NvmlMemClockKnob(host, nvml, device),
+        new NvmlLockedClockKnob(NvmlLockedClockKnob.Clock.GRAPHICS, host, nvml, device),
+        new NvmlLockedClockKnob(NvmlLockedClockKnob.Clock.MEMORY, host, nvml, device),
         new NvmlPowerLimitKnob(host, nvml, device));
   }
 

@@ -74,11 +74,24 @@ final class VirtualBoard implements Board {
 
   @Override
   public Boards.Opened openProfile(Boards.ProfileRequest r) {
+    NetworkSpec network = network(r, "the virtual Jetson Nano runs its built-in networks");
+    VirtualNano nano = VirtualNano.create(r.seed(), r.sensor());
+    return new Boards.Opened(nano, nano, network, () -> {}, Optional.empty());
+  }
+
+  /**
+   * The network a virtual board profiles: a built-in one ({@code --model}) or the layers of one
+   * ONNX file, derived from its graph. A runner or another engine needs a real board.
+   *
+   * @param what what the board runs, the start of the refusal's line
+   */
+  static NetworkSpec network(Boards.ProfileRequest r, String what) {
     boolean command = "command".equals(r.engine());
     boolean file = !command && !r.positional().isEmpty();
     if (command || (r.engine() != null && !r.engine().equals("sim"))) {
       throw new BadInputException(
-          "the virtual Jetson Nano runs its built-in networks (--model "
+          what
+              + " (--model "
               + String.join("|", Zoo.names())
               + ") or an ONNX file with its own engine; a runner or engine "
               + r.engine()
@@ -88,8 +101,6 @@ final class VirtualBoard implements Board {
       throw new BadInputException(
           "one model file, not " + r.positional().size() + ": " + String.join(" ", r.positional()));
     }
-    VirtualNano nano = VirtualNano.create(r.seed(), r.sensor());
-    NetworkSpec network = file ? Models.network(r.positional().get(0)) : Zoo.network(r.model());
-    return new Boards.Opened(nano, nano, network, () -> {}, Optional.empty());
+    return file ? Models.network(r.positional().get(0)) : Zoo.network(r.model());
   }
 }

@@ -1,13 +1,10 @@
 package io.inferwatt.study.boards;
 
-import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.model.NetworkSpec;
-import io.inferwatt.engines.models.Zoo;
 import io.inferwatt.engines.sim.VirtualGpu;
 import io.inferwatt.hardware.Knob;
 import io.inferwatt.hardware.knobs.Host;
 import io.inferwatt.hardware.sensors.PowerSources;
-import io.inferwatt.study.Models;
 import io.inferwatt.study.Plan;
 import java.nio.file.Path;
 import java.util.List;
@@ -62,22 +59,8 @@ final class VirtualGpuBoard implements Board {
 
   @Override
   public Boards.Opened openProfile(Boards.ProfileRequest r) {
-    boolean command = "command".equals(r.engine());
-    boolean file = !command && !r.positional().isEmpty();
-    if (command || (r.engine() != null && !r.engine().equals("sim"))) {
-      throw new BadInputException(
-          "the virtual GPU runs the built-in networks (--model "
-              + String.join("|", Zoo.names())
-              + ") or an ONNX file with its own engine; a runner or engine "
-              + r.engine()
-              + " needs a real board: --board local");
-    }
-    if (file && r.positional().size() != 1) {
-      throw new BadInputException(
-          "one model file, not " + r.positional().size() + ": " + String.join(" ", r.positional()));
-    }
     // layers from the graph: a built-in network's, or any ONNX file's (LayerGraph)
-    NetworkSpec network = file ? Models.network(r.positional().get(0)) : Zoo.network(r.model());
+    NetworkSpec network = VirtualBoard.network(r, "the virtual GPU runs the built-in networks");
     VirtualGpu gpu = VirtualGpu.create(r.seed());
     return new Boards.Opened(gpu, gpu, network, () -> {}, Optional.empty());
   }
