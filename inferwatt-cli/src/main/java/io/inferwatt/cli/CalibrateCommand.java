@@ -181,11 +181,7 @@ final class CalibrateCommand implements Callable<Integer> {
             "--rail " + rails.get(i) + ": the samples have the rails " + sampleRails);
       }
     }
-    String time = timeCol;
-    if (time == null) {
-      time = firstColumn();
-    }
-    MeterCsv.Series m = MeterCsv.read(meter, time, channels, MeterCsv.Units.parse(units));
+    MeterCsv.Series m = MeterCsv.read(meter, timeCol, channels, MeterCsv.Units.parse(units));
     List<Calibration.RailFit> fits =
         Calibration.fit(m.tNs(), m.powerMw(), m.channels(), all, idx, rails, maxLagNs, binNs);
     Long saved = null;
@@ -196,18 +192,6 @@ final class CalibrateCommand implements Callable<Integer> {
     }
     print(fits, saved);
     return 0;
-  }
-
-  private String firstColumn() throws java.io.IOException {
-    try (java.io.BufferedReader r =
-        java.nio.file.Files.newBufferedReader(meter, java.nio.charset.StandardCharsets.UTF_8)) {
-      String h = r.readLine();
-      if (h == null || h.isBlank()) {
-        throw new BadInputException("meter log " + meter + " is empty");
-      }
-      String sep = h.contains(",") ? "," : h.contains(";") ? ";" : "\t";
-      return h.split(sep, -1)[0].replace("\uFEFF", "").replace("\"", "").trim();
-    }
   }
 
   private void print(List<Calibration.RailFit> fits, Long saved) throws Exception {

@@ -114,7 +114,10 @@ public final class MeterCsv {
    */
   public record Series(long[] tNs, double[][] powerMw, List<String> channels) {}
 
-  /** Reads {@code file} with the time column {@code timeCol} and the given channels. */
+  /**
+   * Reads {@code file} once (a FIFO works) with the time column {@code timeCol} (null: the first
+   * column) and the given channels.
+   */
   public static Series read(Path file, String timeCol, List<Channel> channels, Units units) {
     try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       String header = r.readLine();
@@ -124,7 +127,7 @@ public final class MeterCsv {
       header = header.startsWith("\uFEFF") ? header.substring(1) : header;
       String sep = header.contains(",") ? "," : header.contains(";") ? ";" : "\t";
       List<String> names = Arrays.stream(header.split(sep, -1)).map(MeterCsv::unquote).toList();
-      int tc = column(file, names, timeCol, "--time-col");
+      int tc = timeCol == null ? 0 : column(file, names, timeCol, "--time-col");
       int nc = channels.size();
       int[][] cols = new int[nc][];
       for (int c = 0; c < nc; c++) {
