@@ -1,0 +1,130 @@
+package io.inferwatt.engines.ort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import io.inferwatt.core.model.LayerSpec;
+import io.inferwatt.engines.onnx.LayerGraph;
+import io.inferwatt.engines.onnx.Networks;
+import io.inferwatt.engines.onnx.OnnxIo;
+import io.inferwatt.engines.onnx.OnnxModel;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * ONNX Runtime's kernels, as its fully optimised graph runs them on this machine's CPU (NCHWc
+ * layout, its own Conv+BatchNorm+activation and Conv+Add fusions, Swish as {@code QuickGelu}),
+ * mapped onto the layers {@link LayerGraph} derives from the same file. Real sessions, small
+ * networks; no duration is asserted, only how the measured kernel times are shared out.
+ */
+class OrtLayersTest {
+
+  @TempDir static Path dir;
+
+  /** A run's kernels from a real profiled session (the third run, kernels warm). */
+  private static OrtProfile.Run profiledRun(OnnxModel model, Path file) throws Exception {
+    OnnxIo.write(model, file);
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+      o.setIntraOpNumThreads(1);
+      o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      o.enableProfiling(dir.resolve("p").toString());
+      try (OrtSession s = env.createSession(file.toString(), o)) {
+        long[] shape = {1, 3, 64, 64};
+        try (OnnxTensor t =
+            OnnxTensor.createTensor(env, FloatBuffer.wrap(new float[3 * 64 * 64]), shape)) {
+          for (int i = 0; i < 3; i++) {
+            s.run(Map.of(Networks.INPUT, t)).close();
+          }
+        }
+        List<OrtProfile.Run> runs = OrtProfile.read(Path.of(s.endProfiling())).runs();
+        assertThat(runs).hasSize(3);
+        return runs.get(2);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"resnet18-w0.25-r64", "mobilenetv3small-w0.5-r64", "efficientnetb0-w0.25-r64"})
+  void everyKernelLandsInALayerAndTheLayersAddUpToTheKernels(String name) throws Exception {
+    OnnxModel model = Networks.build(name, 7);
+    OrtProfile.Run run = profiledRun(model, dir.resolve(name + ".onnx"));
+    LayerGraph.Covered covered = LayerGraph.covered(model, name);
+    OrtLayers map = new OrtLayers(model, covered);
+
+    List<OrtLayers.Time> times = map.map(run);
+    List<LayerSpec> layers = covered.network().layers();
+    assertThat(times).hasSize(layers.size());
+    assertThat(map.layers()).isEqualTo(layers);
+
+    // only ONNX Runtime's layout conversions are named after no node of the file
+    Set<String> unnamed = new HashSet<>();
+    for (OrtProfile.NodeTime k : run.nodes()) {
+      if (map.layerOf(k.name()) < 0) {
+        unnamed.add(k.opType());
+      }
+    }
+    assertThat(unnamed).isSubsetOf("ReorderInput", "ReorderOutput");
+    assertThat(map.unmatched()).isEqualTo(
+        (int) run.nodes().stream().filter(k -> map.layerOf(k.name()) < 0).count());
+
+    // every kernel counted once: the layers after the input reformat add up to the kernels' sum
+    long kernels = 0;
+    long kernelTime = 0;
+    for (int l = 1; l < times.size(); l++) {
+      kernels += times.get(l).kernels();
+      kernelTime += times.get(l).durUs();
+    }
+    assertThat(kernels).isEqualTo(run.nodes().size());
+    assertThat(kernelTime).isEqualTo(run.nodeSumUs());
+    // the input reformat: the run's time before its first kernel
+    long first = run.nodes().stream().mapToLong(OrtProfile.NodeTime::tsUs).min().orElseThrow();
+    assertThat(times.get(0)).isEqualTo(new OrtLayers.Time(run.tsUs(), first - run.tsUs(), 0));
+
+    // every layer that computes (a convolution or the classifier) got a kernel of its own
+    List<String> noKernel = new ArrayList<>();
+    for (int l = 1; l < layers.size(); l++) {
+      String type = layers.get(l).type();
+      if (times.get(l).kernels() == 0) {
+        noKernel.add(type);
+      } else {
+        assertThat(times.get(l).startUs()).isBetween(run.tsUs(), run.tsUs() + run.durUs());
+      }
+    }
+    // what ONNX Runtime runs inside another layer's kernel: additions after a convolution,
+    // reshapes it folds away
+    assertThat(noKernel).isSubsetOf("Add", "Shuffle", "Activation", "ElementWise");
+  }
+
+  @org.junit.jupiter.api.Test
+  void aResidualAdditionRunsInsideTheConvolutionBeforeIt() throws Exception {
+    String name = "resnet18-w0.25-r64";
+    OnnxModel model = Networks.build(name, 7);
+    OrtProfile.Run run = profiledRun(model, dir.resolve("add-" + name + ".onnx"));
+    LayerGraph.Covered covered = LayerGraph.covered(model, name);
+    // the fusion belongs to ONNX Runtime's NCHWc layout, which it uses on x86-64 only
+    org.assertj.core.api.Assumptions.assumeThat(run.nodes())
+        .anyMatch(k -> k.name().endsWith("_nchwc"));
+    List<OrtLayers.Time> times = new OrtLayers(model, covered).map(run);
+    List<LayerSpec> layers = covered.network().layers();
+    int adds = 0;
+    for (int l = 0; l < layers.size(); l++) {
+      if (layers.get(l).type().equals("Add")) {
+        adds++;
+        assertThat(times.get(l)).isEqualTo(new OrtLayers.Time(-1, 0, 0));
+      }
+    }
+    assertThat(adds).isEqualTo(8);
+  }
+}
