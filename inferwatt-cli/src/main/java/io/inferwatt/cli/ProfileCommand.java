@@ -427,6 +427,10 @@ final class ProfileCommand implements Callable<Integer> {
       OrtRecorder.Report rep = o.lastReport();
       m.put("engine", "onnxruntime");
       m.put("onnxruntime.nodes_per_inference", Integer.toString(rep.nodesPerInference()));
+      if (!rep.notes().isEmpty()) {
+        // how the kernels became layers (fused layers, layout conversions, per-node fallback)
+        m.put("onnxruntime.notes", String.join("; ", rep.notes()));
+      }
       long err =
           rep.alignments().stream().mapToLong(ClockAlignment::uncertaintyNs).max().orElse(-1);
       if (err >= 0) {

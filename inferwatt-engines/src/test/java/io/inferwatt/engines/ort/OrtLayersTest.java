@@ -127,4 +127,32 @@ class OrtLayersTest {
     }
     assertThat(adds).isEqualTo(8);
   }
+
+  /** The naming rules on a made-up run of MobileNetV2's nodes (names as ONNX Runtime writes them). */
+  @org.junit.jupiter.api.Test
+  void kernelsAreMatchedByNameTensorPrefixOrNeighbour() {
+    OnnxModel model = Networks.structure("mobilenetv2");
+    LayerGraph.Covered covered = LayerGraph.covered(model, "mobilenetv2");
+    List<String> names = covered.network().layers().stream().map(LayerSpec::name).toList();
+    OrtLayers map = new OrtLayers(model, covered);
+    String conv0Out = model.nodes().get(covered.nodes().get(1).get(2)).outputs().get(0); // Clip's
+    List<OrtProfile.NodeTime> k =
+        List.of(
+            new OrtProfile.NodeTime("ReorderInput", "ReorderInput", "", 110, 5),
+            new OrtProfile.NodeTime(conv0Out + "_nchwc", "Conv", "", 115, 40),
+            new OrtProfile.NodeTime("block1.dw/Clip_token_7", "Clip", "", 155, 3),
+            new OrtProfile.NodeTime("block1.project/Conv/SomeFusion/", "FusedConv", "", 158, 20),
+            new OrtProfile.NodeTime("ReorderOutput_token_2", "ReorderOutput", "", 178, 2),
+            new OrtProfile.NodeTime("fc/Gemm", "Gemm", "", 180, 9));
+    List<OrtLayers.Time> t = map.map(new OrtProfile.Run(100, 95, 1, k));
+    assertThat(map.unmatched()).isEqualTo(2);
+    assertThat(names.get(1)).isEqualTo("conv0");
+    assertThat(t.get(0)).isEqualTo(new OrtLayers.Time(100, 10, 0)); // before the first kernel
+    assertThat(t.get(1)).isEqualTo(new OrtLayers.Time(110, 45, 2)); // its reorder and its conv
+    assertThat(t.get(names.indexOf("block1.dw"))).isEqualTo(new OrtLayers.Time(155, 3, 1));
+    assertThat(t.get(names.indexOf("block1.project"))).isEqualTo(new OrtLayers.Time(158, 22, 2));
+    assertThat(t.get(names.indexOf("fc"))).isEqualTo(new OrtLayers.Time(180, 9, 1));
+    assertThat(t.stream().mapToLong(OrtLayers.Time::durUs).sum()).isEqualTo(10 + 79);
+    assertThat(map.layerOf("no-such-node")).isEqualTo(-1);
+  }
 }
