@@ -29,8 +29,8 @@ import java.util.regex.Pattern;
  * previous one's otherwise.
  *
  * <p>A layer's time is the sum of its kernels' times, its start its first kernel's start. The input
- * reformat layer, which covers no ONNX node, gets the time ONNX Runtime spends in the run before its
- * first kernel (binding the input). A layer ONNX Runtime ran inside another layer's kernel (an
+ * reformat layer, which covers no ONNX node, gets the time ONNX Runtime spends in the run before
+ * its first kernel (binding the input). A layer ONNX Runtime ran inside another layer's kernel (an
  * addition fused into the convolution before it) gets 0.
  */
 final class OrtLayers {

@@ -32,8 +32,8 @@ public interface OrtRecorder extends Recorder, AutoCloseable {
 
   /**
    * The layers the recording's layer events are indexed by, named {@code name}: the model's layers
-   * as {@link io.inferwatt.engines.onnx.LayerGraph} derives them, or one layer per ONNX node when no
-   * layer list can be derived from this model.
+   * as {@link io.inferwatt.engines.onnx.LayerGraph} derives them, or one layer per ONNX node when
+   * no layer list can be derived from this model.
    */
   io.inferwatt.core.model.NetworkSpec network(String name);
 

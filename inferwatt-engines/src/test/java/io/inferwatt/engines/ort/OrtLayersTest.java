@@ -76,8 +76,8 @@ class OrtLayersTest {
       }
     }
     assertThat(unnamed).isSubsetOf("ReorderInput", "ReorderOutput");
-    assertThat(map.unmatched()).isEqualTo(
-        (int) run.nodes().stream().filter(k -> map.layerOf(k.name()) < 0).count());
+    assertThat(map.unmatched())
+        .isEqualTo((int) run.nodes().stream().filter(k -> map.layerOf(k.name()) < 0).count());
 
     // every kernel counted once: the layers after the input reformat add up to the kernels' sum
     long kernels = 0;
@@ -128,7 +128,9 @@ class OrtLayersTest {
     assertThat(adds).isEqualTo(8);
   }
 
-  /** The naming rules on a made-up run of MobileNetV2's nodes (names as ONNX Runtime writes them). */
+  /**
+   * The naming rules on a made-up run of MobileNetV2's nodes (names as ONNX Runtime writes them).
+   */
   @org.junit.jupiter.api.Test
   void kernelsAreMatchedByNameTensorPrefixOrNeighbour() {
     OnnxModel model = Networks.structure("mobilenetv2");
