@@ -5,10 +5,7 @@
 #   scripts/bench-predict-speed.sh [BASE]   (without BASE, a virtual-Nano study of about 10 600 layer rows first: 80 sync configurations)
 # Timings on a loaded machine are upper bounds: the load average is printed with them.
 set -euo pipefail
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-jar="$here/inferwatt-cli/target/inferwatt.jar"
-[[ -f "$jar" ]] || (cd "$here" && mvn -q -B -Dfmt.skip -DskipTests package)
-work="$(mktemp -d)"
+source "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
 base="${1:-}"
 if [[ -z "$base" ]]; then
   base="$work/speed.duckdb"
@@ -27,6 +24,6 @@ PLAN
   java -jar "$jar" study run "$work/speed.yaml" --db "$base" >/dev/null
   echo "[simulated] speed base: $(( $(date +%s) - start )) s wall"
 fi
-echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load: $(load)"
 python3 "$here/scripts/bench_predict_speed.py" "$jar" "$base" "$work"
-echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load: $(load)"

@@ -4,22 +4,15 @@ compare `predict NET.onnx --board local` with `profile NET.onnx --board local` (
 the latency phase; per layer: mean time in the layer phase). Real measurements, not simulated.
 Usage: bench_predict_ort.py JAR BASE WORKDIR CYCLES NET...
 """
-import json, os, shutil, statistics, subprocess, sys
+import json, os, shutil, sys
+
+from bench_cli import q, runner
 
 jar, base, work, cycles, nets = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:]
 os.makedirs(work, exist_ok=True)
 
 
-def cli(*args):
-    r = subprocess.run(["java", "-jar", jar, *args], capture_output=True, text=True)
-    if r.returncode != 0:
-        raise SystemExit(f"inferwatt {' '.join(args)} failed ({r.returncode}): {r.stderr.strip()}")
-    return r.stdout
-
-
-def q(v, f):
-    v = sorted(v)
-    return v[min(len(v) - 1, int(round(f * (len(v) - 1))))] if v else float("nan")
+cli = runner(jar)
 
 
 # fit on a copy, so that the training base stays as measured; held-out families must not be in it

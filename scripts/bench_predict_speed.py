@@ -3,17 +3,15 @@
 JVM's start with the command line (`inferwatt --version`, best of 5) is printed and subtracted.
 Usage: bench_predict_speed.py JAR BASE WORKDIR
 """
-import json, os, shutil, statistics, subprocess, sys, time
+import json, os, shutil, statistics, sys, time
+
+from bench_cli import runner
 
 jar, base, work = sys.argv[1], sys.argv[2], sys.argv[3]
 os.makedirs(work, exist_ok=True)
 
 
-def cli(*args):
-    r = subprocess.run(["java", "-jar", jar, *args], capture_output=True, text=True)
-    if r.returncode != 0:
-        raise SystemExit(f"inferwatt {' '.join(args)} failed ({r.returncode}): {r.stderr.strip()}")
-    return r.stdout
+cli = runner(jar)
 
 
 def timed(*args, reps=5):
