@@ -20,13 +20,14 @@ import java.util.regex.Pattern;
  * <p>ONNX Runtime names each kernel after the node of its optimised graph. A kernel is given to the
  * layer that covers the ONNX node it is named after, tried in this order: the node's own name (a
  * node ONNX Runtime kept, or a fusion that keeps its first node's name, such as {@code FusedConv});
- * for a kernel its NCHWc layout pass wrote, {@code <tensor>_nchwc[_token_N]}, the node that
- * produces {@code <tensor>} in the original graph; the name without a {@code _token_N} suffix; the
- * longest node name it starts with, followed by {@code /} or {@code _} (a fusion that extends its
- * node's name, {@code <node>/QuickGeluFusion/}). A kernel that still matches nothing (layout
- * conversions: {@code ReorderInput} before a convolution, {@code ReorderOutput} after one) is added
- * to its neighbour in execution order: the next layer's kernel for a {@code ReorderInput}, the
- * previous one's otherwise.
+ * {@code fused <node>} (its Gemm + activation fusion) as {@code <node>}; for a kernel its NCHWc
+ * layout pass wrote, {@code <tensor>[_bn]_nchwc[_token_N]}, the node that produces {@code <tensor>}
+ * in the original graph ({@code _bn}: a batch norm run as a convolution); the name without a {@code
+ * _token_N} suffix; the longest node name it starts with, followed by {@code /} or {@code _} (a
+ * fusion that extends its node's name, {@code <node>/QuickGeluFusion/}). A kernel that still
+ * matches nothing (layout conversions: {@code ReorderInput} before a convolution, {@code
+ * ReorderOutput} after one) is added to its neighbour in execution order: the next layer's kernel
+ * for a {@code ReorderInput}, the previous one's otherwise.
  *
  * <p>A layer's time is the sum of its kernels' times, its start its first kernel's start. The input
  * reformat layer, which covers no ONNX node, gets the time ONNX Runtime spends in the run before
@@ -36,6 +37,7 @@ import java.util.regex.Pattern;
 final class OrtLayers {
 
   private static final Pattern NCHWC = Pattern.compile("(.+)_nchwc(_token_\\d+)?");
+  private static final String FUSED = "fused ";
   private static final Pattern TOKEN = Pattern.compile("(.+)_token_\\d+");
 
   private final NetworkSpec network;
@@ -161,14 +163,23 @@ final class OrtLayers {
     if (l != null) {
       return l;
     }
+    if (name.startsWith(FUSED) && name.length() > FUSED.length()) {
+      return match(name.substring(FUSED.length())); // its Gemm + activation fusion
+    }
     Matcher m = NCHWC.matcher(name);
     if (m.matches()) {
-      l = byTensor.get(m.group(1));
-      if (l == null) {
-        l = byNode.get(m.group(1));
-      }
-      if (l != null) {
-        return l;
+      // <tensor>_nchwc, or <tensor>_<what>_nchwc (a batch norm it runs as a convolution: _bn)
+      for (String t = m.group(1); ; t = t.substring(0, t.lastIndexOf('_'))) {
+        l = byTensor.get(t);
+        if (l == null) {
+          l = byNode.get(t);
+        }
+        if (l != null) {
+          return l;
+        }
+        if (t.lastIndexOf('_') <= 0) {
+          break;
+        }
       }
     }
     m = TOKEN.matcher(name);
