@@ -27,6 +27,10 @@ import java.util.SplittableRandom;
  *
  * <p>Every layer is checked against {@link LayerLimits} (kernel against the padded input, channels,
  * elements per tensor, weight bytes per file) before its weights are drawn.
+ *
+ * <p>Over 500 lines on purpose: one short method per operator the built-in networks and the
+ * training samples use (about 30), all on the builder's state (node names, tensor shapes, the one
+ * random stream of weights); split by operator family, that state would be shared across classes.
  */
 final class GraphBuilder {
   static final long IR_VERSION = 7;
