@@ -104,20 +104,8 @@ final class ModelsInspectCommand implements Callable<Integer> {
       l.put("name", n.name());
       l.put("op", n.opType());
       l.put("type", n.layerType());
-      ArrayNode ins = l.putArray("input_shapes");
-      n.inputShapes()
-          .forEach(
-              sh -> {
-                ArrayNode a = ins.addArray();
-                sh.forEach(a::add);
-              });
-      ArrayNode outs = l.putArray("output_shapes");
-      n.outputShapes()
-          .forEach(
-              sh -> {
-                ArrayNode a = outs.addArray();
-                sh.forEach(a::add);
-              });
+      shapes(l.putArray("input_shapes"), n.inputShapes());
+      shapes(l.putArray("output_shapes"), n.outputShapes());
       l.put("parameters", n.parameters());
       l.put("macs", n.macs());
       if (n.kernel() > 0) {
@@ -129,5 +117,13 @@ final class ModelsInspectCommand implements Callable<Integer> {
       }
     }
     return o;
+  }
+
+  /** Each shape as an array of its dimensions. */
+  private static void shapes(ArrayNode into, List<List<Long>> shapes) {
+    for (List<Long> sh : shapes) {
+      ArrayNode a = into.addArray();
+      sh.forEach(a::add);
+    }
   }
 }

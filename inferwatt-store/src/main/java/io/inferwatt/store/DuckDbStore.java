@@ -110,13 +110,7 @@ final class DuckDbStore implements MeasurementStore {
    */
   static DuckDbStore openPostgres(PgBase base, List<Migration> migrations, SaveHook hook) {
     String name = base.toString();
-    Connection conn;
-    try {
-      conn = base.connect();
-    } catch (SQLException e) {
-      throw new StoreException(
-          "cannot connect to measurement base " + name + ": " + e.getMessage(), e);
-    }
+    Connection conn = base.connectOrFail();
     try {
       int version = Migrations.currentVersion(name, conn);
       if (version == Schema.latest(migrations)) {
