@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code --durable-claims}). A warm-up round (default 10 jobs per agent, not counted) lets the JVM
  * compile the claim path and the server prepare its statements. Prints claims per second, claim
  * latency as the agent sees it (p50, p95, p99, max) and the exactly-once check (duplicates, lost
- * jobs).
+ * jobs), after a run of one agent alone (200 jobs) that shows a claim's cost without contention.
  */
 public final class ClaimBench {
   private ClaimBench() {}
@@ -69,6 +69,9 @@ public final class ClaimBench {
         System.out.println("warm-up (not counted):");
         System.out.println(run(base, w, agents, durableClaims));
       }
+      // one agent alone: a claim's round trip and the server's work, without contention
+      System.out.println("one agent alone (round trip and server work, no contention):");
+      System.out.println(run(base, 200, 1, durableClaims));
       System.out.println(run(base, jobs, agents, durableClaims));
     } finally {
       if (scratch != null) {
