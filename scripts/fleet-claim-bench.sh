@@ -4,7 +4,7 @@
 # the server named by --url and --password-file. Prints, for a warm-up round, one agent alone and
 # the full run: claims/s, claim latency as the agent sees it (p50/p95/p99/max), duplicates and
 # losses. Run it on a quiet machine: it refuses when the load average is 4 or more.
-#   scripts/fleet-claim-bench.sh [--jobs 2000] [--agents 32] [--warmup N] [--durable-claims]
+#   scripts/fleet-claim-bench.sh [--jobs 2000] [--agents 32] [--warmup N] [--durable-claims] [--measure-ms MS]
 #                                [--url postgresql://user@host/db --password-file FILE]
 set -euo pipefail
 cd "$(dirname "$0")/.."
