@@ -58,17 +58,20 @@ final class QueueLeases {
   }
 
   // One statement: pick the first runnable queued job (skipping rows other claims hold), take it,
-  // and note it on the agent's row. SKIP LOCKED: no claim waits for another.
+  // and note it on the agent's row. SKIP LOCKED: no claim waits for another. The replica check is a
+  // scalar subquery, not NOT EXISTS: the planner cannot turn it into an anti-join, which with stale
+  // statistics became a scan of the whole table on every claim; it probes the unique key's index
+  // for the candidate rows only.
   private static final String CLAIM =
       """
       WITH c AS (
         SELECT j.job_id FROM fleet_jobs j
         WHERE j.state = 'queued' AND j.board_kind = ? AND j.labels <@ ?::text[]
           AND (? OR j.engine <> 'command')
-          AND NOT EXISTS (
-            SELECT 1 FROM fleet_jobs o
+          AND (
+            SELECT count(*) FROM fleet_jobs o
             WHERE o.study_id = j.study_id AND o.config_key = j.config_key
-              AND o.replica <> j.replica AND o.agent_id = ? AND o.state IN ('running', 'done'))
+              AND o.replica <> j.replica AND o.agent_id = ? AND o.state IN ('running', 'done')) = 0
         ORDER BY j.position, j.job_id
         LIMIT 1
         FOR UPDATE SKIP LOCKED),
@@ -117,10 +120,10 @@ final class QueueLeases {
         c.prepareStatement(
             "SELECT 1 FROM fleet_jobs j WHERE j.board_kind = ? AND j.labels <@ ?::text[]"
                 + " AND (? OR j.engine <> 'command')"
-                + " AND (j.state = 'running' OR (j.state = 'queued' AND NOT EXISTS ("
-                + " SELECT 1 FROM fleet_jobs o WHERE o.study_id = j.study_id"
+                + " AND (j.state = 'running' OR (j.state = 'queued' AND ("
+                + " SELECT count(*) FROM fleet_jobs o WHERE o.study_id = j.study_id"
                 + " AND o.config_key = j.config_key AND o.replica <> j.replica"
-                + " AND o.agent_id = ? AND o.state IN ('running', 'done')))) LIMIT 1")) {
+                + " AND o.agent_id = ? AND o.state IN ('running', 'done')) = 0)) LIMIT 1")) {
       ps.setString(1, agent.board());
       ps.setArray(2, c.createArrayOf("text", agent.labels().toArray()));
       ps.setBoolean(3, agent.allowCommands());
