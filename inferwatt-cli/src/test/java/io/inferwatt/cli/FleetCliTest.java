@@ -189,33 +189,23 @@ class FleetCliTest {
     assertThat(pg("agent", "--board", "no-such-board").err()).contains("unknown board");
   }
 
-  private static final String TRAIN =
-      """
-      study: train
-      board: sim:nano
-      seed: 5
-      protocol: {warmup: 1, cycles: 10, max_layer_cycles: 10, min_samples_per_layer: 5, idle: 10ms}
-      base: {model: mobilenetv1, cpu.cores: 4}
-      sweeps:
-        - name: g
-          grid: {model: [mobilenetv1, resnet18], gpu.freq_hz: [76800000, 537600000, 921600000], batch: [1, 2]}
-      """;
-
   @Test
   void fitAndPredictOnPostgresGiveWhatTheyGiveOnDuckDb() throws Exception {
     // a database of its own: the other test compares the whole base with a file
-    try (var c = java.sql.DriverManager.getConnection(
-            "jdbc:postgresql://127.0.0.1:" + pg.port() + "/postgres",
-            "inferwatt",
-            Files.readString(pg.passwordFile()).strip());
+    try (var c =
+            java.sql.DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + pg.port() + "/postgres",
+                "inferwatt",
+                Files.readString(pg.passwordFile()).strip());
         var st = c.createStatement()) {
       st.execute("CREATE DATABASE fitpg");
     }
     String url = pg.url().replace("/postgres", "/fitpg");
     String pw = pg.passwordFile().toString();
     Path plan = dir.resolve("train.yaml");
-    Files.writeString(plan, TRAIN);
-    CliTest.Run run = CliTest.run("study", "run", plan.toString(), "--base", url, "--password-file", pw);
+    Files.writeString(plan, PredictCliTest.PLAN);
+    CliTest.Run run =
+        CliTest.run("study", "run", plan.toString(), "--base", url, "--password-file", pw);
     assertThat(run.code()).as(run.err()).isZero();
     // the same rows in a DuckDB file
     String duck = dir.resolve("train.duckdb").toString();
@@ -247,7 +237,13 @@ class FleetCliTest {
     CliTest.Run cp = CliTest.run(concat(count, "csv", "--base", url, "--password-file", pw));
     assertThat(cp.out()).isEqualTo(CliTest.run(concat(count, "csv", "--db", duck)).out());
     String[] predict = {
-      "predict", "mobilenetv2", "--board", "sim:nano", "--set", "gpu.freq_hz=537600000", "--format",
+      "predict",
+      "mobilenetv2",
+      "--board",
+      "sim:nano",
+      "--set",
+      "gpu.freq_hz=537600000",
+      "--format",
       "json"
     };
     CliTest.Run pp = CliTest.run(concat(predict, "--base", url, "--password-file", pw));

@@ -21,9 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * so the numbers are the queue's ceiling, not a study's pace; {@code --measure-ms} puts a sleep in
  * its place (e.g. 20 ms, one of the paper's layer cycles) for agents that also measure.
  *
- * <p>Arguments: {@code [--jobs N] [--agents N] [--warmup N] [--durable-claims] [--measure-ms MS] [--url
- * postgresql://… --password-file FILE]}; without a URL it starts a scratch server with durable
- * commits (the queue's own statements still commit asynchronously, as an agent's do, unless
+ * <p>Arguments: {@code [--jobs N] [--agents N] [--warmup N] [--durable-claims] [--measure-ms MS]
+ * [--url postgresql://… --password-file FILE]}; without a URL it starts a scratch server with
+ * durable commits (the queue's own statements still commit asynchronously, as an agent's do, unless
  * {@code --durable-claims}). A warm-up round (default 10 jobs per agent, not counted) lets the JVM
  * compile the claim path and the server prepare its statements. Prints claims per second, claim
  * latency as the agent sees it (p50, p95, p99, max) and the exactly-once check (duplicates, lost

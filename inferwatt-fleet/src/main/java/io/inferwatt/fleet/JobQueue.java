@@ -35,7 +35,9 @@ public final class JobQueue implements AutoCloseable {
   public static final List<String> STATES =
       List.of("queued", "running", "done", "failed", "cancelled");
 
-  /** How often a claim first sends expired leases back to the queue (also whenever it finds none). */
+  /**
+   * How often a claim first sends expired leases back to the queue (also whenever it finds none).
+   */
   private static final long REAP_EVERY_NS = 1_000_000_000L;
 
   private final PgBase base;
@@ -119,8 +121,7 @@ public final class JobQueue implements AutoCloseable {
       throws SQLException {
     return with(
         c ->
-            QueueSubmit.submit(
-                c, studyId, planText, boardKind, labels, engine, maxAttempts, jobs));
+            QueueSubmit.submit(c, studyId, planText, boardKind, labels, engine, maxAttempts, jobs));
   }
 
   /** The plan of a submitted study, as submitted. */

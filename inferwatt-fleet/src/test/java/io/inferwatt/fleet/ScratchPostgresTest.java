@@ -40,7 +40,12 @@ class ScratchPostgresTest {
         try (JobQueue q = new JobQueue(base)) {
           q.install();
           q.submit(
-              "e", "plan", "sim:nano", List.of(), "sim", 3,
+              "e",
+              "plan",
+              "sim:nano",
+              List.of(),
+              "sim",
+              3,
               List.of(new JobQueue.NewJob("k", 1, 0, "s", false)));
           var me = new JobQueue.AgentInfo("e1", "sim:nano", List.of(), "t", false);
           q.register(me);

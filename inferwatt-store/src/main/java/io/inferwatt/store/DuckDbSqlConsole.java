@@ -148,8 +148,7 @@ final class DuckDbSqlConsole implements SqlConsole {
         List<String> types = new ArrayList<>(n);
         for (int i = 1; i <= n; i++) {
           columns.add(md.getColumnLabel(i));
-          types.add(
-              postgres ? duckDbTypeName(md.getColumnTypeName(i)) : md.getColumnTypeName(i));
+          types.add(postgres ? duckDbTypeName(md.getColumnTypeName(i)) : md.getColumnTypeName(i));
         }
         sink.columns(List.copyOf(columns), List.copyOf(types));
         long rows = 0;
