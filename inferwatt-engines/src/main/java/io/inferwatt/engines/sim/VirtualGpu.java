@@ -37,8 +37,9 @@ import java.util.SplittableRandom;
  * graph) in virtual time with the cost model of {@link GpuModel} (see {@code docs/virtual-gpu.md});
  * every number it gives is simulated, and {@link #lastTruth()} says what it really did.
  *
- * <p>One rail, {@code gpu0} (the whole board, as NVML reports it). One knob, {@code gpu.clock_mhz}
- * (a locked graphics clock). Its power logger polls the power field (field 186) and the energy
+ * <p>One rail, {@code gpu0} (the whole board, as NVML reports it). Two knobs, {@code gpu.clock_mhz}
+ * (a locked graphics clock) and {@code gpu.app_clock_mhz} (the application clock); the board runs
+ * at the lower of the two. Its power logger polls the power field (field 186) and the energy
  * counter in turn, each call costing ≈2 ms as from Java on a real H200 (≈250 pairs per second); the
  * samples of the recording are the power field's values, which change only every 100 ms. The energy
  * counter's reads of the power phase are kept for {@link #lastPowerPhase()}, and {@link #window}
@@ -64,6 +65,7 @@ public final class VirtualGpu implements Recorder, Truth.Source, EnergyCounter {
   private final NvmlSource source;
   private final List<Knob> knobs;
   private int clockMhz = GpuModel.MAX_CLOCK_MHZ;
+  private int appClockMhz = GpuModel.MAX_CLOCK_MHZ;
   private long lastDropNs;
   private Truth lastTruth;
   private CounterEnergy.Window lastPowerPhase;
@@ -98,7 +100,13 @@ public final class VirtualGpu implements Recorder, Truth.Source, EnergyCounter {
                 "MHz",
                 GpuModel.CLOCKS_MHZ.stream().map(String::valueOf).toList(),
                 () -> Integer.toString(clockMhz),
-                v -> clockMhz = Integer.parseInt(v)));
+                v -> clockMhz = Integer.parseInt(v)),
+            new NanoKnob(
+                "gpu.app_clock_mhz",
+                "MHz",
+                GpuModel.CLOCKS_MHZ.stream().map(String::valueOf).toList(),
+                () -> Integer.toString(appClockMhz),
+                v -> appClockMhz = Integer.parseInt(v)));
   }
 
   /** A board at its top clock. */
@@ -155,13 +163,23 @@ public final class VirtualGpu implements Recorder, Truth.Source, EnergyCounter {
   @Override
   public OptionalLong expectedCycleNs(Workload workload, Map<String, String> settings) {
     String c = settings.get("gpu.clock_mhz");
-    int mhz = c != null && GpuModel.CLOCKS_MHZ.contains(parse(c)) ? parse(c) : clockMhz;
-    GpuModel.Plan p = GpuModel.plan(workload, mhz);
+    String a = settings.get("gpu.app_clock_mhz");
+    int locked = c != null && GpuModel.CLOCKS_MHZ.contains(parse(c)) ? parse(c) : clockMhz;
+    int app = a != null && GpuModel.CLOCKS_MHZ.contains(parse(a)) ? parse(a) : appClockMhz;
+    GpuModel.Plan p = GpuModel.plan(workload, Math.min(locked, app));
     double ns = p.tailNs() + p.gapNs();
     for (double[] l : p.layers()) {
       ns += l[0];
     }
     return OptionalLong.of((long) Math.min(ns, Long.MAX_VALUE));
+  }
+
+  /**
+   * The clock the virtual GPU runs at: the lower of the locked clock and the application clock
+   * (both at the top clock until set).
+   */
+  private int runningMhz() {
+    return Math.min(clockMhz, appClockMhz);
   }
 
   private static int parse(String s) {
@@ -174,7 +192,7 @@ public final class VirtualGpu implements Recorder, Truth.Source, EnergyCounter {
 
   /** The truth of {@code workload} at the current clock (the wander left out). */
   public Truth truth(Workload workload) {
-    GpuModel.Plan p = GpuModel.plan(workload, clockMhz);
+    GpuModel.Plan p = GpuModel.plan(workload, runningMhz());
     List<Truth.Layer> layers = new ArrayList<>();
     double mwNs = p.tailMw() * p.tailNs();
     double ns = p.tailNs();
@@ -205,7 +223,7 @@ public final class VirtualGpu implements Recorder, Truth.Source, EnergyCounter {
   public Timeline record(Workload workload, Protocol protocol, ProgressListener listener) {
     lastTruth = truth(workload);
     lastPowerPhase = null;
-    Recording r = new Recording(workload, GpuModel.plan(workload, clockMhz));
+    Recording r = new Recording(workload, GpuModel.plan(workload, runningMhz()));
     return ProtocolDriver.record(r, r.feed, workload, protocol, listener);
   }
 
@@ -214,7 +232,7 @@ public final class VirtualGpu implements Recorder, Truth.Source, EnergyCounter {
     if (durationNs <= 0) {
       throw new BadInputException("a counter window must be longer than 0 ns");
     }
-    GpuModel.Plan plan = GpuModel.plan(workload, clockMhz);
+    GpuModel.Plan plan = GpuModel.plan(workload, runningMhz());
     counterReads.clear();
     startPolling(Polling.COUNTER);
     int mark = 0;
