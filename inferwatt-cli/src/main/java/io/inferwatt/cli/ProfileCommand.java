@@ -487,6 +487,8 @@ final class ProfileCommand implements Callable<Integer> {
         engine instanceof Truth.Source ts ? ts.lastTruth() : Optional.<Truth>empty();
     String rail = result.totalRail();
     List<LayerMethods.Layer> layers = List.of();
+    Optional<AnalysisResult> buffer =
+        slow.isPresent() ? LayerMethods.bufferFit(engine, result, analysis) : Optional.empty();
     if (slow.isPresent() || truth.isPresent()) {
       AnalysisResult a = result.analysis();
       AnalysisResult paper =
@@ -496,7 +498,9 @@ final class ProfileCommand implements Callable<Integer> {
                   result.timeline(),
                   result.simulated(),
                   analysis.withMapping(LayerMapping.PAPER).withMinSamples(a.minSamplesPerLayer()));
-      layers = LayerMethods.choose(a, paper, slow.flatMap(LayerMethods.SlowSensor::prefix), rail);
+      layers =
+          LayerMethods.choose(
+              a, paper, slow.flatMap(LayerMethods.SlowSensor::prefix), buffer, rail);
     }
     final List<LayerMethods.Layer> chosen = layers;
     Optional<LayerMethods.TruthErrors> errors =
@@ -512,7 +516,8 @@ final class ProfileCommand implements Callable<Integer> {
         truth,
         errors,
         slow,
-        slow.flatMap(LayerMethods.SlowSensor::prefix).isPresent() ? layers : List.of());
+        slow.flatMap(LayerMethods.SlowSensor::prefix).isPresent() ? layers : List.of(),
+        buffer.map(AnalysisResult::mapping));
   }
 
   /**

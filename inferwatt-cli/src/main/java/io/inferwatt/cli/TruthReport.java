@@ -2,6 +2,7 @@ package io.inferwatt.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inferwatt.core.analysis.AnalysisResult;
 import io.inferwatt.core.analysis.CounterEnergy;
 import io.inferwatt.engines.sim.Truth;
 import io.inferwatt.study.LayerMethods;
@@ -21,12 +22,15 @@ import java.util.Optional;
  * @param errors the errors against it, if any
  * @param slow the slow-sensor methods, on a board with an energy counter
  * @param layers per-layer energy by method (empty without prefix profiling)
+ * @param buffer what the window-aware fit over the driver's sample buffer found, where the board
+ *     keeps one ({@code sim:gpu})
  */
 record TruthReport(
     Optional<Truth> truth,
     Optional<LayerMethods.TruthErrors> errors,
     Optional<LayerMethods.SlowSensor> slow,
-    List<LayerMethods.Layer> layers) {
+    List<LayerMethods.Layer> layers,
+    Optional<AnalysisResult.MappingInfo> buffer) {
 
   void json(ObjectNode o) {
     truth.ifPresent(t -> o.set("truth", truthJson(t)));
@@ -48,6 +52,17 @@ record TruthReport(
             num(pj, "overhead_mj", p.overheadMj());
           } else {
             le.putNull("prefix");
+          }
+          if (buffer.isPresent()) {
+            AnalysisResult.MappingInfo m = buffer.get();
+            ObjectNode bj = le.putObject("buffer_window");
+            bj.put("method", m.method());
+            bj.put("resolvable", m.resolvable() && m.method().equals("window"));
+            bj.put("response", m.response());
+            num(bj, "condition_number", m.conditionNumber());
+            bj.put("reason", m.reason());
+          } else {
+            le.putNull("buffer_window");
           }
           ArrayNode a = le.putArray("layers");
           for (LayerMethods.Layer l : layers) {
@@ -169,12 +184,25 @@ record TruthReport(
                     p.roundsNeeded(),
                     TextReport.f(p.networkMj(), 3),
                     TextReport.f(p.overheadMj(), 3)));
+    buffer.ifPresent(
+        m ->
+            t.line(
+                "window fit over the driver's sample buffer (20 ms, 25 ms means): %s",
+                m.method().equals("window") && m.resolvable()
+                    ? "resolved the layers (response "
+                        + m.response()
+                        + ", condition number "
+                        + TextReport.f(m.conditionNumber(), 0)
+                        + "); used where its interval is narrower ("
+                        + LayerMethods.BUFFER_WINDOW
+                        + ")"
+                    : "not used: " + m.reason()));
     t.line(
-        "%4s %-28s %-7s %11s %11s %11s",
+        "%4s %-28s %-13s %11s %11s %11s",
         "#", "layer (" + s.rail() + ")", "method", "energy mJ", "95% +/- mJ", "paper mJ");
     for (LayerMethods.Layer l : layers) {
       t.line(
-          "%4d %-28s %-7s %11s %11s %11s",
+          "%4d %-28s %-13s %11s %11s %11s",
           l.index(),
           l.name().length() <= 28 ? l.name() : l.name().substring(0, 27) + "~",
           l.method(),

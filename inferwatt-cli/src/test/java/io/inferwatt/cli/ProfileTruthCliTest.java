@@ -68,6 +68,10 @@ class ProfileTruthCliTest {
     assertThat(c.get("energy_mj").isNull()).isTrue();
     assertThat(c.get("refused").asText()).contains("energy-counter update").contains("at least 10");
     assertThat(shortRun.json().at("/truth/board").asText()).isEqualTo("sim:gpu");
+    // the window fit over the driver's sample buffer says what it found
+    JsonNode b = shortRun.json().at("/layer_energy/buffer_window");
+    assertThat(b.get("method").asText()).isIn("window", "paper");
+    assertThat(b.has("resolvable")).isTrue();
 
     CliTest.Run longRun =
         CliTest.run(

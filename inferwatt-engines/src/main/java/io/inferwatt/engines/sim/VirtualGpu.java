@@ -54,6 +54,10 @@ public final class VirtualGpu implements Recorder, Truth.Source, EnergyCounter {
   public static final String NAME = "sim:gpu";
 
   private static final long BOOT_NS = 1_000_000_000L;
+
+  /** How often the logger drains the driver's sample buffer (it holds 2 s), ns. */
+  private static final long BUFFER_DRAIN_NS = 1_000_000_000L;
+
   private static final long EPOCH_OFFSET_NS = 1_790_000_000_000_000_000L; // epoch ns at boot ≈2026
   private static final List<Rail> RAILS =
       List.of(new Rail("gpu0", "NVIDIA H200 (simulated)", "whole GPU board 0, NVML", true));
@@ -82,6 +86,10 @@ public final class VirtualGpu implements Recorder, Truth.Source, EnergyCounter {
   private long nextCallNs;
   private final List<PowerSample> samples = new ArrayList<>();
   private final List<CounterEnergy.Read> counterReads = new ArrayList<>();
+  // the driver's sample buffer, drained while the logger runs (at most every second: it holds 2 s)
+  private final List<PowerSample> bufferSamples = new ArrayList<>();
+  private long lastBufferDrainNs;
+  private long lastBufferSampleNs = Long.MIN_VALUE;
 
   private VirtualGpu(long seed) {
     this.rng = new SplittableRandom(seed);
@@ -312,7 +320,35 @@ public final class VirtualGpu implements Recorder, Truth.Source, EnergyCounter {
   }
 
   private void stopPolling() {
+    if (polling == Polling.PAIRS) {
+      drainBuffer();
+    }
     polling = Polling.OFF;
+  }
+
+  /**
+   * Reads the driver's power sample buffer ({@code nvmlDeviceGetSamples} through the same {@link
+   * NvmlSource} as the real library) for the samples since the last drain.
+   */
+  private void drainBuffer() {
+    long lastSeenUs =
+        lastBufferSampleNs == Long.MIN_VALUE ? 0 : (lastBufferSampleNs + EPOCH_OFFSET_NS) / 1000;
+    for (PowerSample s : source.powerSamples(0, lastSeenUs)) {
+      if (s.tNs() > lastBufferSampleNs) {
+        bufferSamples.add(s);
+        lastBufferSampleNs = s.tNs();
+      }
+    }
+    lastBufferDrainNs = trace.endNs();
+  }
+
+  /**
+   * The driver's buffered power samples (one every 20 ms, each the mean of the 25 ms before it)
+   * over the last recording's logged phases, on the monotonic time base: what the window-aware fit
+   * reads on this board.
+   */
+  public List<PowerSample> lastSampleBuffer() {
+    return List.copyOf(bufferSamples);
   }
 
   /** Makes every NVML call the logger has finished by the trace's end; then lets NVML run on. */
@@ -343,6 +379,9 @@ public final class VirtualGpu implements Recorder, Truth.Source, EnergyCounter {
       nextCallNs = callEnd;
     }
     nvml.advanceTo(polling == Polling.OFF ? end : Math.min(end, nextCallNs));
+    if (polling == Polling.PAIRS && end - lastBufferDrainNs >= BUFFER_DRAIN_NS) {
+      drainBuffer();
+    }
     if (end - lastDropNs > 2 * VirtualNvml.lookBackNs()) {
       trace.dropBefore(Math.min(end, nextCallNs) - VirtualNvml.lookBackNs() - 10_000_000L);
       lastDropNs = end;
@@ -362,6 +401,7 @@ public final class VirtualGpu implements Recorder, Truth.Source, EnergyCounter {
       this.plan = plan;
       samples.clear();
       counterReads.clear();
+      bufferSamples.clear();
       trace.append(1_000_000L, new double[] {GpuModel.IDLE_MW});
       poll();
     }
