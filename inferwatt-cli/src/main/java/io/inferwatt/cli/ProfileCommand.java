@@ -310,6 +310,11 @@ final class ProfileCommand implements Callable<Integer> {
       }
       Long runId =
           store == null ? null : store.save(result, notes, opened.loggerCost(), keepRaw.keep);
+      if (runId != null) {
+        // a virtual run's truth check and the layers' methods, for show
+        long id = runId;
+        extra.stored().ifPresent(c -> store.base().saveMethodChecks(id, c));
+      }
       // the run is stored first: a side file that cannot be written loses nothing
       saveFiles(result, opened.engine(), net, runId);
       if (meterOut != null && opened.recorder() instanceof VirtualNano nano) {

@@ -266,6 +266,53 @@ final class DuckDbStore implements MeasurementStore {
   }
 
   @Override
+  public synchronized void saveMethodChecks(long runId, MethodChecks checks) {
+    checkOpen();
+    if (schemaVersion < Schema.V8.version()) {
+      throw new StoreException(
+          "measurement base "
+              + file
+              + " has schema version "
+              + schemaVersion
+              + " and no run_truth table (version "
+              + Schema.V8.version()
+              + "); open it with a command that writes (for example inferwatt runs) to migrate it");
+    }
+    try {
+      Transactions.inTransaction(
+          conn,
+          () -> {
+            MethodChecks.save(conn, runId, checks);
+            return null;
+          });
+    } catch (SQLException | RuntimeException e) {
+      throw new StoreException(
+          "cannot save the truth check of run "
+              + runId
+              + " to measurement base "
+              + file
+              + "; nothing of it was saved: "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  @Override
+  public synchronized java.util.Optional<MethodChecks> methodChecks(long runId) {
+    checkOpen();
+    if (schemaVersion < Schema.V8.version()) {
+      return java.util.Optional.empty();
+    }
+    try {
+      return MethodChecks.load(conn, runId);
+    } catch (SQLException e) {
+      throw new StoreException(
+          "cannot read the truth check of run " + runId + " from " + file + ": " + e.getMessage(),
+          e);
+    }
+  }
+
+  @Override
   public synchronized List<io.inferwatt.core.analysis.Calibration.RailFit> calibration(
       String board) {
     checkOpen();
