@@ -268,16 +268,7 @@ final class DuckDbStore implements MeasurementStore {
   @Override
   public synchronized void saveMethodChecks(long runId, MethodChecks checks) {
     checkOpen();
-    if (schemaVersion < Schema.V8.version()) {
-      throw new StoreException(
-          "measurement base "
-              + file
-              + " has schema version "
-              + schemaVersion
-              + " and no run_truth table (version "
-              + Schema.V8.version()
-              + "); open it with a command that writes (for example inferwatt runs) to migrate it");
-    }
+    requireVersion(Schema.V8, "run_truth");
     try {
       Transactions.inTransaction(
           conn,
@@ -329,14 +320,21 @@ final class DuckDbStore implements MeasurementStore {
   }
 
   private void requireCalibrations() {
-    if (schemaVersion < Schema.V7.version()) {
+    requireVersion(Schema.V7, "calibrations");
+  }
+
+  /** Refuses in one line when the base is below {@code m}, which brought {@code table}. */
+  private void requireVersion(Migration m, String table) {
+    if (schemaVersion < m.version()) {
       throw new StoreException(
           "measurement base "
               + file
               + " has schema version "
               + schemaVersion
-              + " and no calibrations table (version "
-              + Schema.V7.version()
+              + " and no "
+              + table
+              + " table (version "
+              + m.version()
               + "); open it with a command that writes (for example inferwatt runs) to migrate it");
     }
   }

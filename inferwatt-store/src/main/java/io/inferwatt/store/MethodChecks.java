@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -78,17 +77,17 @@ public record MethodChecks(Optional<TruthErrors> truth, List<LayerMethod> layers
                   + " paper_energy_max_error_pct) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         ps.setLong(1, runId);
         ps.setString(2, t.rail());
-        real(ps, 3, t.truthLatencyMs());
-        real(ps, 4, t.truthEnergyMj());
+        Sql.real(ps, 3, t.truthLatencyMs());
+        Sql.real(ps, 4, t.truthEnergyMj());
         ps.setString(5, t.energyMethod());
-        real(ps, 6, t.energyMj());
-        real(ps, 7, t.energyErrorPct());
+        Sql.real(ps, 6, t.energyMj());
+        Sql.real(ps, 7, t.energyErrorPct());
         ps.setInt(8, t.layersCompared());
-        real(ps, 9, t.layerPowerMedianErrorPct());
-        real(ps, 10, t.layerPowerMaxErrorPct());
+        Sql.real(ps, 9, t.layerPowerMedianErrorPct());
+        Sql.real(ps, 10, t.layerPowerMaxErrorPct());
         ps.setInt(11, t.layerPowerMaxErrorIndex());
-        real(ps, 12, t.layerEnergyMaxErrorPct());
-        real(ps, 13, t.paperEnergyMaxErrorPct());
+        Sql.real(ps, 12, t.layerEnergyMaxErrorPct());
+        Sql.real(ps, 13, t.paperEnergyMaxErrorPct());
         ps.executeUpdate();
       }
     }
@@ -101,9 +100,9 @@ public record MethodChecks(Optional<TruthErrors> truth, List<LayerMethod> layers
         ps.setInt(2, l.index());
         ps.setString(3, l.rail());
         ps.setString(4, l.method());
-        real(ps, 5, l.energyMj());
-        real(ps, 6, l.halfWidthMj());
-        real(ps, 7, l.paperMj());
+        Sql.real(ps, 5, l.energyMj());
+        Sql.real(ps, 6, l.halfWidthMj());
+        Sql.real(ps, 7, l.paperMj());
         ps.addBatch();
       }
       ps.executeBatch();
@@ -121,17 +120,17 @@ public record MethodChecks(Optional<TruthErrors> truth, List<LayerMethod> layers
               Optional.of(
                   new TruthErrors(
                       rs.getString("rail"),
-                      real(rs, "truth_latency_ms"),
-                      real(rs, "truth_energy_mj"),
+                      Sql.real(rs, "truth_latency_ms"),
+                      Sql.real(rs, "truth_energy_mj"),
                       rs.getString("energy_method"),
-                      real(rs, "energy_mj"),
-                      real(rs, "energy_error_pct"),
+                      Sql.real(rs, "energy_mj"),
+                      Sql.real(rs, "energy_error_pct"),
                       rs.getInt("layers_compared"),
-                      real(rs, "layer_power_median_error_pct"),
-                      real(rs, "layer_power_max_error_pct"),
+                      Sql.real(rs, "layer_power_median_error_pct"),
+                      Sql.real(rs, "layer_power_max_error_pct"),
                       rs.getInt("layer_power_max_error_index"),
-                      real(rs, "layer_energy_max_error_pct"),
-                      real(rs, "paper_energy_max_error_pct")));
+                      Sql.real(rs, "layer_energy_max_error_pct"),
+                      Sql.real(rs, "paper_energy_max_error_pct")));
         }
       }
     }
@@ -147,9 +146,9 @@ public record MethodChecks(Optional<TruthErrors> truth, List<LayerMethod> layers
                   rs.getInt("layer_index"),
                   rs.getString("rail"),
                   rs.getString("method"),
-                  real(rs, "energy_mj"),
-                  real(rs, "ci95_half_width_mj"),
-                  real(rs, "paper_energy_mj")));
+                  Sql.real(rs, "energy_mj"),
+                  Sql.real(rs, "ci95_half_width_mj"),
+                  Sql.real(rs, "paper_energy_mj")));
         }
       }
     }
@@ -157,18 +156,5 @@ public record MethodChecks(Optional<TruthErrors> truth, List<LayerMethod> layers
       return Optional.empty();
     }
     return Optional.of(new MethodChecks(truth, layers));
-  }
-
-  private static void real(PreparedStatement ps, int i, double v) throws SQLException {
-    if (Double.isFinite(v)) {
-      ps.setDouble(i, v);
-    } else {
-      ps.setNull(i, Types.DOUBLE);
-    }
-  }
-
-  private static double real(ResultSet rs, String col) throws SQLException {
-    double v = rs.getDouble(col);
-    return rs.wasNull() ? Double.NaN : v;
   }
 }

@@ -266,29 +266,29 @@ final class JnaNvmlControl implements NvmlControl {
 
   @Override
   public int[] applicationsClocksMhz(int device) {
-    Pointer d = device(device);
-    IntByReference mem = new IntByReference();
-    IntByReference gfx = new IntByReference();
-    check(
-        "nvmlDeviceGetApplicationsClock(gpu " + device + ", NVML_CLOCK_MEM)",
-        lib.nvmlDeviceGetApplicationsClock(d, CLOCK_MEM, mem));
-    check(
-        "nvmlDeviceGetApplicationsClock(gpu " + device + ", NVML_CLOCK_GRAPHICS)",
-        lib.nvmlDeviceGetApplicationsClock(d, CLOCK_GRAPHICS, gfx));
-    return new int[] {mem.getValue(), gfx.getValue()};
+    return clockPair(device, "nvmlDeviceGetApplicationsClock", lib::nvmlDeviceGetApplicationsClock);
   }
 
   @Override
   public int[] defaultApplicationsClocksMhz(int device) {
+    return clockPair(
+        device,
+        "nvmlDeviceGetDefaultApplicationsClock",
+        lib::nvmlDeviceGetDefaultApplicationsClock);
+  }
+
+  /** An NVML clock getter by clock type. */
+  private interface ClockGetter {
+    int get(Pointer device, int clockType, IntByReference mhz);
+  }
+
+  /** {@code {memory, graphics}} MHz from a getter called for both clock types. */
+  private int[] clockPair(int device, String call, ClockGetter getter) {
     Pointer d = device(device);
     IntByReference mem = new IntByReference();
     IntByReference gfx = new IntByReference();
-    check(
-        "nvmlDeviceGetDefaultApplicationsClock(gpu " + device + ", NVML_CLOCK_MEM)",
-        lib.nvmlDeviceGetDefaultApplicationsClock(d, CLOCK_MEM, mem));
-    check(
-        "nvmlDeviceGetDefaultApplicationsClock(gpu " + device + ", NVML_CLOCK_GRAPHICS)",
-        lib.nvmlDeviceGetDefaultApplicationsClock(d, CLOCK_GRAPHICS, gfx));
+    check(call + "(gpu " + device + ", NVML_CLOCK_MEM)", getter.get(d, CLOCK_MEM, mem));
+    check(call + "(gpu " + device + ", NVML_CLOCK_GRAPHICS)", getter.get(d, CLOCK_GRAPHICS, gfx));
     return new int[] {mem.getValue(), gfx.getValue()};
   }
 
