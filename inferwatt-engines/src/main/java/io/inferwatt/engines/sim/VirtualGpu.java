@@ -389,12 +389,10 @@ public final class VirtualGpu implements Recorder, Truth.Source, EnergyCounter {
   }
 
   /** One recording: the protocol's phases on the board's trace, the logger polling NVML. */
-  private final class Recording implements ProtocolDriver.Backend {
+  private final class Recording extends TraceRecording {
     final Workload workload;
     final GpuModel.Plan plan;
     final SampleFeed feed = new Feed();
-    EventLog.Builder events;
-    long seq;
 
     Recording(Workload workload, GpuModel.Plan plan) {
       this.workload = workload;
@@ -439,13 +437,8 @@ public final class VirtualGpu implements Recorder, Truth.Source, EnergyCounter {
     }
 
     @Override
-    public long nowNs() {
-      return trace.endNs();
-    }
-
-    @Override
-    public void open(ProtocolDriver.Recording r) {
-      events = r.log();
+    PowerTrace trace() {
+      return trace;
     }
 
     @Override
@@ -504,29 +497,24 @@ public final class VirtualGpu implements Recorder, Truth.Source, EnergyCounter {
 
     ProtocolDriver.Span run(
         String name, int cycles, boolean layers, ProgressListener progress, List<long[]> spans) {
-      long start = trace.endNs();
       double sigma = sigma(workload);
-      int step = Math.max(1, cycles / 100);
-      for (int c = 0; c < cycles; c++) {
-        long[] span =
-            inference(
-                plan,
-                sigma,
-                events,
-                seq++,
-                workload.batch(),
-                layers ? workload.network().layers() : null);
-        if (spans != null) {
-          spans.add(span);
-        }
-        if ((c + 1) % step == 0 || c + 1 == cycles) {
-          progress.progress(name, c + 1, cycles);
-        }
-      }
-      if (cycles == 0) {
-        progress.progress(name, 0, 0);
-      }
-      return new ProtocolDriver.Span(start, trace.endNs());
+      return cycles(
+          name,
+          cycles,
+          progress,
+          c -> {
+            long[] span =
+                inference(
+                    plan,
+                    sigma,
+                    events,
+                    seq++,
+                    workload.batch(),
+                    layers ? workload.network().layers() : null);
+            if (spans != null) {
+              spans.add(span);
+            }
+          });
     }
   }
 }
