@@ -39,11 +39,13 @@ import java.util.SplittableRandom;
  *
  * <p>One rail, {@code gpu0} (the whole board, as NVML reports it). Two knobs, {@code gpu.clock_mhz}
  * (a locked graphics clock) and {@code gpu.app_clock_mhz} (the application clock); the board runs
- * at the lower of the two. Its power logger polls the power field (field 186) and the energy
- * counter in turn, each call costing ≈2 ms as from Java on a real H200 (≈250 pairs per second); the
- * samples of the recording are the power field's values, which change only every 100 ms. The energy
- * counter's reads of the power phase are kept for {@link #lastPowerPhase()}, and {@link #window}
- * runs one workload back to back with only the counter read (≈500 reads per second).
+ * at the lower of the two; {@code gpu.power_limit_mw} (200–700 W) caps each layer's power by
+ * lowering its clock as the driver's power capping does. Its power logger polls the power field
+ * (field 186) and the energy counter in turn, each call costing ≈2 ms as from Java on a real H200
+ * (≈250 pairs per second); the samples of the recording are the power field's values, which change
+ * only every 100 ms. The energy counter's reads of the power phase are kept for {@link
+ * #lastPowerPhase()}, and {@link #window} runs one workload back to back with only the counter read
+ * (≈500 reads per second).
  *
  * <p>The board keeps one power trace for its whole life, so the counter only grows. Not
  * thread-safe: one recording at a time.
@@ -70,6 +72,7 @@ public final class VirtualGpu implements Recorder, Truth.Source, EnergyCounter {
   private final List<Knob> knobs;
   private int clockMhz = GpuModel.MAX_CLOCK_MHZ;
   private int appClockMhz = GpuModel.MAX_CLOCK_MHZ;
+  private long powerLimitMw = (long) GpuModel.POWER_LIMIT_MW;
   private long lastDropNs;
   private Truth lastTruth;
   private CounterEnergy.Window lastPowerPhase;
@@ -114,7 +117,13 @@ public final class VirtualGpu implements Recorder, Truth.Source, EnergyCounter {
                 "MHz",
                 GpuModel.CLOCKS_MHZ.stream().map(String::valueOf).toList(),
                 () -> Integer.toString(appClockMhz),
-                v -> appClockMhz = Integer.parseInt(v)));
+                v -> appClockMhz = Integer.parseInt(v)),
+            new NanoKnob(
+                "gpu.power_limit_mw",
+                "mW",
+                GpuModel.powerLimitsMw(),
+                () -> Long.toString(powerLimitMw),
+                v -> powerLimitMw = Long.parseLong(v)));
   }
 
   /** A board at its top clock. */
@@ -174,7 +183,12 @@ public final class VirtualGpu implements Recorder, Truth.Source, EnergyCounter {
     String a = settings.get("gpu.app_clock_mhz");
     int locked = c != null && GpuModel.CLOCKS_MHZ.contains(parse(c)) ? parse(c) : clockMhz;
     int app = a != null && GpuModel.CLOCKS_MHZ.contains(parse(a)) ? parse(a) : appClockMhz;
-    GpuModel.Plan p = GpuModel.plan(workload, Math.min(locked, app));
+    String pl = settings.get("gpu.power_limit_mw");
+    long limit =
+        pl != null && GpuModel.powerLimitsMw().contains(pl.strip())
+            ? Long.parseLong(pl.strip())
+            : powerLimitMw;
+    GpuModel.Plan p = GpuModel.plan(workload, Math.min(locked, app), limit);
     double ns = p.tailNs() + p.gapNs();
     for (double[] l : p.layers()) {
       ns += l[0];
@@ -200,7 +214,7 @@ public final class VirtualGpu implements Recorder, Truth.Source, EnergyCounter {
 
   /** The truth of {@code workload} at the current clock (the wander left out). */
   public Truth truth(Workload workload) {
-    GpuModel.Plan p = GpuModel.plan(workload, runningMhz());
+    GpuModel.Plan p = GpuModel.plan(workload, runningMhz(), powerLimitMw);
     List<Truth.Layer> layers = new ArrayList<>();
     double mwNs = p.tailMw() * p.tailNs();
     double ns = p.tailNs();
@@ -231,7 +245,7 @@ public final class VirtualGpu implements Recorder, Truth.Source, EnergyCounter {
   public Timeline record(Workload workload, Protocol protocol, ProgressListener listener) {
     lastTruth = truth(workload);
     lastPowerPhase = null;
-    Recording r = new Recording(workload, GpuModel.plan(workload, runningMhz()));
+    Recording r = new Recording(workload, GpuModel.plan(workload, runningMhz(), powerLimitMw));
     return ProtocolDriver.record(r, r.feed, workload, protocol, listener);
   }
 
@@ -240,7 +254,7 @@ public final class VirtualGpu implements Recorder, Truth.Source, EnergyCounter {
     if (durationNs <= 0) {
       throw new BadInputException("a counter window must be longer than 0 ns");
     }
-    GpuModel.Plan plan = GpuModel.plan(workload, runningMhz());
+    GpuModel.Plan plan = GpuModel.plan(workload, runningMhz(), powerLimitMw);
     counterReads.clear();
     startPolling(Polling.COUNTER);
     int mark = 0;
