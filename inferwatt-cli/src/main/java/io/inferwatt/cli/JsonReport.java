@@ -99,6 +99,12 @@ final class JsonReport {
     m.put("reason", r.mapping().reason());
     if (r.mapping().response().isEmpty()) {
       m.putNull("response");
+    } else if (r.mapping().response().startsWith("kernel:")) {
+      // a non-parametric response: its knots' weights are in the spec
+      ObjectNode rn = m.putObject("response");
+      rn.put("kind", "kernel");
+      rn.put("spec", r.mapping().response());
+      num(rn, "length_ms", r.mapping().estimatedWindowMs());
     } else {
       io.inferwatt.core.analysis.SensorResponse resp =
           io.inferwatt.core.analysis.SensorResponse.parse(r.mapping().response());

@@ -31,8 +31,9 @@ import picocli.CommandLine.Spec;
       "place on a terminal, prints plain lines once a second otherwise (a pipe, CI). With",
       "--prometheus, serves /metrics with hw_power_watts and hw_energy_joules_total per board and",
       "rail (label simulated=\"true\" on a virtual board); nothing listens otherwise.",
-      "--board sim:nano shows the virtual Jetson Nano where there is no sensor: every number",
-      "is simulated and labelled [simulated]."
+      "--board sim:nano shows the virtual Jetson Nano where there is no sensor, --board sim:gpu",
+      "the virtual GPU through its simulated NVML: every number is simulated and labelled",
+      "[simulated]."
     })
 final class MonitorCommand implements Callable<Integer> {
 
@@ -67,8 +68,9 @@ final class MonitorCommand implements Callable<Integer> {
       paramLabel = "NAME",
       description =
           "the board whose sensors to show, also the metrics' board label: local (this machine's"
-              + " sensors under --root), jetson, linux-cpu, or sim:nano (the virtual Jetson Nano"
-              + " running mobilenetv2; every number [simulated]); default: ${DEFAULT-VALUE}")
+              + " sensors under --root), jetson, linux-cpu, sim:nano (the virtual Jetson Nano"
+              + " running mobilenetv2) or sim:gpu (the virtual GPU running resnet18, read through"
+              + " its NVML; every number [simulated]); default: ${DEFAULT-VALUE}")
   String board = "local";
 
   @Option(

@@ -248,6 +248,11 @@ final class ProfileCommand implements Callable<Integer> {
       Map<String, String> notes = ProfileFiles.runNotes(opened.engine(), recorder, err);
       Long runId =
           store == null ? null : store.save(result, notes, opened.loggerCost(), keepRaw.keep);
+      if (runId != null) {
+        // a virtual run's truth check and the layers' methods, for show
+        long id = runId;
+        extra.stored().ifPresent(c -> store.base().saveMethodChecks(id, c));
+      }
       // the run is stored first: a side file that cannot be written loses nothing
       new ProfileFiles(saveSamples, saveEvents)
           .save(result, opened.engine(), net, runId, String.valueOf(db));

@@ -2,9 +2,11 @@ package io.inferwatt.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inferwatt.report.RunResults;
+import io.inferwatt.store.MethodChecks;
 import io.inferwatt.store.RawStatus;
 import io.inferwatt.store.StoredRun;
 import java.io.PrintWriter;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,8 +35,10 @@ final class ShowCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     RunResults results;
+    Optional<MethodChecks> checks;
     try (Store store = db.openExisting()) {
       results = RunResults.load(store.base(), runId, db.toString());
+      checks = store.base().methodChecks(runId);
     }
     StoredRun run = results.run();
     String study = results.study().map(s -> s.studyId()).orElse(null);
@@ -73,6 +77,14 @@ final class ShowCommand implements Callable<Integer> {
         o.putNull("derived_from");
       }
       o.set("analysis", JsonReport.analysis(run.result()));
+      if (checks.isPresent()) {
+        ObjectNode c = TruthReport.storedJson(checks.get());
+        o.set("truth_error", c.get("truth_error"));
+        o.set("layer_methods", c.get("layer_methods"));
+      } else {
+        o.putNull("truth_error");
+        o.putArray("layer_methods");
+      }
       out.println(JsonReport.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o));
       return 0;
     }
@@ -98,6 +110,9 @@ final class ShowCommand implements Callable<Integer> {
         .forEach((k, v) -> sb.append(sb.length() == 0 ? "" : "  ").append(k).append('=').append(v));
     text.line("settings: %s", sb.length() == 0 ? "(none)" : sb);
     text.analysis(run.result());
+    java.util.Map<Integer, String> names = new java.util.HashMap<>();
+    run.result().layers().forEach(l -> names.put(l.index(), l.name()));
+    checks.ifPresent(c -> TruthReport.storedText(text, c, names));
     text.line(
         "raw samples stored: %d, raw events: %d%s",
         run.samplesStored(),

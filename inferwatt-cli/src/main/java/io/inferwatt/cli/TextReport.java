@@ -90,7 +90,7 @@ final class TextReport {
       for (AnalysisResult.ResidualPoint p : m.residualCurve()) {
         curve
             .append(curve.length() == 0 ? "" : ", ")
-            .append(p.response().equals("lowpass") ? "lowpass:" : "boxcar:")
+            .append(p.response().equals("boxcar") ? "boxcar:" : p.response() + ":")
             .append(f(p.response().equals("lowpass") ? p.tauMs() : p.windowMs(), 3))
             .append("ms ")
             .append(String.format(Locale.ROOT, "%.3g", p.relativeResidual()));

@@ -9,6 +9,7 @@ import io.inferwatt.core.analysis.CounterEnergy;
 import io.inferwatt.core.analysis.LayerMapping;
 import io.inferwatt.engines.sim.Truth;
 import io.inferwatt.hardware.Recorder;
+import io.inferwatt.store.MethodChecks;
 import io.inferwatt.study.LayerMethods;
 import io.inferwatt.study.PrefixProfiler;
 import io.inferwatt.study.ProfileResult;
@@ -28,12 +29,125 @@ import java.util.Optional;
  * @param errors the errors against it, if any
  * @param slow the slow-sensor methods, on a board with an energy counter
  * @param layers per-layer energy by method (empty without prefix profiling)
+ * @param buffer what the window-aware fit over the driver's sample buffer found, where the board
+ *     keeps one ({@code sim:gpu})
  */
 record TruthReport(
     Optional<Truth> truth,
     Optional<LayerMethods.TruthErrors> errors,
     Optional<LayerMethods.SlowSensor> slow,
-    List<LayerMethods.Layer> layers) {
+    List<LayerMethods.Layer> layers,
+    Optional<AnalysisResult.MappingInfo> buffer) {
+
+  /** What the base keeps of this report (schema v8); empty when there is nothing to keep. */
+  Optional<MethodChecks> stored() {
+    Optional<MethodChecks.TruthErrors> t =
+        errors.map(
+            e ->
+                new MethodChecks.TruthErrors(
+                    e.rail(),
+                    truth.map(x -> x.latencyNs() / 1e6).orElse(Double.NaN),
+                    truth
+                        .map(x -> x.inferenceEnergyMj().getOrDefault(e.rail(), Double.NaN))
+                        .orElse(Double.NaN),
+                    e.inferenceMethod(),
+                    e.inferenceMj(),
+                    e.inferenceErrorPct(),
+                    e.layerPower().layers(),
+                    e.layerPower().medianPct(),
+                    e.layerPower().maxPct(),
+                    e.layerPower().maxIndex(),
+                    e.layerEnergy().maxPct(),
+                    e.paperEnergy().maxPct()));
+    String rail = slow.map(LayerMethods.SlowSensor::rail).orElse("");
+    List<MethodChecks.LayerMethod> ls =
+        layers.stream()
+            .map(
+                l ->
+                    new MethodChecks.LayerMethod(
+                        l.index(), rail, l.method(), l.energyMj(), l.halfWidthMj(), l.paperMj()))
+            .toList();
+    if (t.isEmpty() && ls.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new MethodChecks(t, ls));
+  }
+
+  /** The stored truth check of a run as {@code profile} printed it (text). */
+  static void storedText(TextReport t, MethodChecks c, java.util.Map<Integer, String> names) {
+    c.truth()
+        .ifPresent(
+            e ->
+                t.line(
+                    "truth (%s): energy per inference error %s %% (%s); per-layer power error"
+                        + " over the %d layers above %.0f %% of the energy: median %s %%, max %s"
+                        + " %% (layer %d); the paper's mapping: energy error max %s %%",
+                    e.rail(),
+                    TextReport.f(e.energyErrorPct(), 2),
+                    e.energyMethod(),
+                    e.layersCompared(),
+                    TruthCheck.MIN_SHARE * 100,
+                    TextReport.f(e.layerPowerMedianErrorPct(), 1),
+                    TextReport.f(e.layerPowerMaxErrorPct(), 1),
+                    e.layerPowerMaxErrorIndex(),
+                    TextReport.f(e.paperEnergyMaxErrorPct(), 1)));
+    if (!c.layers().isEmpty()) {
+      t.line(
+          "%4s %-28s %-13s %11s %11s %11s",
+          "#",
+          "layer (" + c.layers().get(0).rail() + ")",
+          "method",
+          "energy mJ",
+          "95% +/- mJ",
+          "paper mJ");
+      for (MethodChecks.LayerMethod l : c.layers()) {
+        String name = names.getOrDefault(l.index(), "");
+        t.line(
+            "%4d %-28s %-13s %11s %11s %11s",
+            l.index(),
+            name.length() <= 28 ? name : name.substring(0, 27) + "~",
+            l.method(),
+            TextReport.f(l.energyMj(), 4),
+            TextReport.f(l.halfWidthMj(), 4),
+            TextReport.f(l.paperMj(), 4));
+      }
+    }
+  }
+
+  /** The stored truth check of a run as JSON ({@code show --format json}). */
+  static ObjectNode storedJson(MethodChecks c) {
+    ObjectNode o = JsonReport.MAPPER.createObjectNode();
+    if (c.truth().isPresent()) {
+      MethodChecks.TruthErrors e = c.truth().get();
+      ObjectNode n = o.putObject("truth_error");
+      n.put("simulated", true);
+      n.put("rail", e.rail());
+      num(n, "truth_latency_ms", e.truthLatencyMs());
+      num(n, "truth_energy_mj", e.truthEnergyMj());
+      n.put("energy_method", e.energyMethod());
+      num(n, "energy_mj", e.energyMj());
+      num(n, "energy_error_pct", e.energyErrorPct());
+      n.put("layers_compared", e.layersCompared());
+      num(n, "layer_power_median_error_pct", e.layerPowerMedianErrorPct());
+      num(n, "layer_power_max_error_pct", e.layerPowerMaxErrorPct());
+      n.put("layer_power_max_error_index", e.layerPowerMaxErrorIndex());
+      num(n, "layer_energy_max_error_pct", e.layerEnergyMaxErrorPct());
+      num(n, "paper_energy_max_error_pct", e.paperEnergyMaxErrorPct());
+    } else {
+      o.putNull("truth_error");
+    }
+    ArrayNode a = o.putArray("layer_methods");
+    for (MethodChecks.LayerMethod l : c.layers()) {
+      ObjectNode n = a.addObject();
+      n.put("index", l.index());
+      n.put("rail", l.rail());
+      n.put("method", l.method());
+      num(n, "energy_mj", l.energyMj());
+      num(n, "ci95_half_width_mj", l.halfWidthMj());
+      num(n, "paper_energy_mj", l.paperMj());
+    }
+    return o;
+  }
 
   /**
    * Measures what the board allows beyond the analysis: the energy counter's and prefix profiling's
@@ -70,6 +184,8 @@ record TruthReport(
         engine instanceof Truth.Source ts ? ts.lastTruth() : Optional.<Truth>empty();
     String rail = result.totalRail();
     List<LayerMethods.Layer> layers = List.of();
+    Optional<AnalysisResult> buffer =
+        slow.isPresent() ? LayerMethods.bufferFit(engine, result, analysis) : Optional.empty();
     if (slow.isPresent() || truth.isPresent()) {
       AnalysisResult a = result.analysis();
       AnalysisResult paper =
@@ -79,7 +195,9 @@ record TruthReport(
                   result.timeline(),
                   result.simulated(),
                   analysis.withMapping(LayerMapping.PAPER).withMinSamples(a.minSamplesPerLayer()));
-      layers = LayerMethods.choose(a, paper, slow.flatMap(LayerMethods.SlowSensor::prefix), rail);
+      layers =
+          LayerMethods.choose(
+              a, paper, slow.flatMap(LayerMethods.SlowSensor::prefix), buffer, rail);
     }
     final List<LayerMethods.Layer> chosen = layers;
     Optional<LayerMethods.TruthErrors> errors =
@@ -95,7 +213,8 @@ record TruthReport(
         truth,
         errors,
         slow,
-        slow.flatMap(LayerMethods.SlowSensor::prefix).isPresent() ? layers : List.of());
+        slow.flatMap(LayerMethods.SlowSensor::prefix).isPresent() ? layers : List.of(),
+        buffer.map(AnalysisResult::mapping));
   }
 
   void json(ObjectNode o) {
@@ -118,6 +237,17 @@ record TruthReport(
             num(pj, "overhead_mj", p.overheadMj());
           } else {
             le.putNull("prefix");
+          }
+          if (buffer.isPresent()) {
+            AnalysisResult.MappingInfo m = buffer.get();
+            ObjectNode bj = le.putObject("buffer_window");
+            bj.put("method", m.method());
+            bj.put("resolvable", m.resolvable() && m.method().equals("window"));
+            bj.put("response", m.response());
+            num(bj, "condition_number", m.conditionNumber());
+            bj.put("reason", m.reason());
+          } else {
+            le.putNull("buffer_window");
           }
           ArrayNode a = le.putArray("layers");
           for (LayerMethods.Layer l : layers) {
@@ -239,12 +369,25 @@ record TruthReport(
                     p.roundsNeeded(),
                     TextReport.f(p.networkMj(), 3),
                     TextReport.f(p.overheadMj(), 3)));
+    buffer.ifPresent(
+        m ->
+            t.line(
+                "window fit over the driver's sample buffer (20 ms, 25 ms means): %s",
+                m.method().equals("window") && m.resolvable()
+                    ? "resolved the layers (response "
+                        + m.response()
+                        + ", condition number "
+                        + TextReport.f(m.conditionNumber(), 0)
+                        + "); used where its interval is narrower ("
+                        + LayerMethods.BUFFER_WINDOW
+                        + ")"
+                    : "not used: " + m.reason()));
     t.line(
-        "%4s %-28s %-7s %11s %11s %11s",
+        "%4s %-28s %-13s %11s %11s %11s",
         "#", "layer (" + s.rail() + ")", "method", "energy mJ", "95% +/- mJ", "paper mJ");
     for (LayerMethods.Layer l : layers) {
       t.line(
-          "%4d %-28s %-7s %11s %11s %11s",
+          "%4d %-28s %-13s %11s %11s %11s",
           l.index(),
           l.name().length() <= 28 ? l.name() : l.name().substring(0, 27) + "~",
           l.method(),

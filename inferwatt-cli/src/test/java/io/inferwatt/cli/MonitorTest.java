@@ -223,6 +223,18 @@ class MonitorTest {
   }
 
   @Test
+  void theVirtualGpuIsMonitoredThroughItsNvmlWithEveryLineLabelledSimulated() {
+    Run r = run("monitor", "--board", "sim:gpu", "--duration", "2.5s");
+    assertThat(r.code()).as(r.err()).isZero();
+    List<String> lines =
+        r.out().lines().filter(l -> l.contains(" gpu0 ") && l.contains(" now ")).toList();
+    assertThat(lines).hasSizeGreaterThanOrEqualTo(2).allMatch(l -> l.endsWith("[simulated]"));
+    assertThat(r.out().lines().filter(l -> l.contains("gpu0")))
+        .allMatch(l -> l.endsWith("[simulated]"));
+    assertThat(r.out()).contains("logger sim:gpu");
+  }
+
+  @Test
   void theVirtualNanoInAPipeGivesPlainSimulatedLinesAndLabelledMetrics() throws Exception {
     Run r = run("monitor", "--board", "sim:nano", "--duration", "2.5s");
     assertThat(r.code()).as(r.err()).isZero();

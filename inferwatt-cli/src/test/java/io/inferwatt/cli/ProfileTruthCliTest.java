@@ -40,6 +40,42 @@ class ProfileTruthCliTest {
   }
 
   @Test
+  void aStoredVirtualRunShowsItsTruthError(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    String db = dir.resolve("t.duckdb").toString();
+    CliTest.Run r =
+        CliTest.run(
+            "profile",
+            "--board",
+            "sim:nano",
+            "--cycles",
+            "50",
+            "--warmup",
+            "2",
+            "--layer-cycles",
+            "200",
+            "--idle",
+            "200ms",
+            "--db",
+            db,
+            "--format",
+            "json");
+    assertThat(r.code()).as(r.err()).isZero();
+    long id = r.json().get("run_id").asLong();
+    double err = r.json().at("/truth_error/inference_energy/error_pct").asDouble();
+    CliTest.Run shown = CliTest.run("show", Long.toString(id), "--db", db);
+    assertThat(shown.code()).as(shown.err()).isZero();
+    assertThat(
+            shown.out().lines().filter(l -> l.contains("truth (in): energy per inference error")))
+        .hasSize(1)
+        .allMatch(l -> l.startsWith("[simulated] "));
+    CliTest.Run json = CliTest.run("show", Long.toString(id), "--db", db, "--format", "json");
+    assertThat(json.json().at("/truth_error/simulated").asBoolean()).isTrue();
+    assertThat(json.json().at("/truth_error/energy_error_pct").asDouble())
+        .isCloseTo(err, org.assertj.core.api.Assertions.within(1e-9));
+  }
+
+  @Test
   void nanoTextHasOneSimulatedTruthLine() throws Exception {
     CliTest.Run r = CliTest.run(args("--board", "sim:nano", "--cycles", "50"));
     assertThat(r.code()).as(r.err()).isZero();
@@ -68,6 +104,10 @@ class ProfileTruthCliTest {
     assertThat(c.get("energy_mj").isNull()).isTrue();
     assertThat(c.get("refused").asText()).contains("energy-counter update").contains("at least 10");
     assertThat(shortRun.json().at("/truth/board").asText()).isEqualTo("sim:gpu");
+    // the window fit over the driver's sample buffer says what it found
+    JsonNode b = shortRun.json().at("/layer_energy/buffer_window");
+    assertThat(b.get("method").asText()).isIn("window", "paper");
+    assertThat(b.has("resolvable")).isTrue();
 
     CliTest.Run longRun =
         CliTest.run(

@@ -6,7 +6,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,29 +42,16 @@ final class Calibrations {
         ps.setString(7, f.channel());
         ps.setDouble(8, f.gain());
         ps.setDouble(9, f.offsetMw());
-        real(ps, 10, f.lagMs());
-        real(ps, 11, f.correlation());
-        real(ps, 12, f.residualMw());
-        real(ps, 13, f.residualRelative());
+        Sql.real(ps, 10, f.lagMs());
+        Sql.real(ps, 11, f.correlation());
+        Sql.real(ps, 12, f.residualMw());
+        Sql.real(ps, 13, f.residualRelative());
         ps.setInt(14, f.bins());
-        real(ps, 15, f.meterSpreadMw());
+        Sql.real(ps, 15, f.meterSpreadMw());
         ps.executeUpdate();
       }
     }
     return id;
-  }
-
-  private static void real(PreparedStatement ps, int i, double v) throws SQLException {
-    if (Double.isFinite(v)) {
-      ps.setDouble(i, v);
-    } else {
-      ps.setNull(i, Types.DOUBLE);
-    }
-  }
-
-  private static double real(ResultSet rs, String col) throws SQLException {
-    double v = rs.getDouble(col);
-    return rs.wasNull() ? Double.NaN : v;
   }
 
   static List<Calibration.RailFit> newest(Connection conn, String board) throws SQLException {
@@ -85,12 +71,12 @@ final class Calibrations {
                   rs.getString("meter_channel"),
                   rs.getDouble("gain"),
                   rs.getDouble("offset_mw"),
-                  real(rs, "lag_ms"),
-                  real(rs, "correlation"),
-                  real(rs, "residual_mw"),
-                  real(rs, "residual_relative"),
+                  Sql.real(rs, "lag_ms"),
+                  Sql.real(rs, "correlation"),
+                  Sql.real(rs, "residual_mw"),
+                  Sql.real(rs, "residual_relative"),
                   rs.getInt("bins"),
-                  real(rs, "meter_spread_mw")));
+                  Sql.real(rs, "meter_spread_mw")));
         }
       }
     }

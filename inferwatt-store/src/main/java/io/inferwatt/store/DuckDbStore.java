@@ -263,6 +263,44 @@ final class DuckDbStore implements MeasurementStore {
   }
 
   @Override
+  public synchronized void saveMethodChecks(long runId, MethodChecks checks) {
+    checkOpen();
+    requireVersion(Schema.V8, "run_truth");
+    try {
+      Transactions.inTransaction(
+          conn,
+          () -> {
+            MethodChecks.save(conn, runId, checks);
+            return null;
+          });
+    } catch (SQLException | RuntimeException e) {
+      throw new StoreException(
+          "cannot save the truth check of run "
+              + runId
+              + " to measurement base "
+              + file
+              + "; nothing of it was saved: "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  @Override
+  public synchronized java.util.Optional<MethodChecks> methodChecks(long runId) {
+    checkOpen();
+    if (schemaVersion < Schema.V8.version()) {
+      return java.util.Optional.empty();
+    }
+    try {
+      return MethodChecks.load(conn, runId);
+    } catch (SQLException e) {
+      throw new StoreException(
+          "cannot read the truth check of run " + runId + " from " + file + ": " + e.getMessage(),
+          e);
+    }
+  }
+
+  @Override
   public synchronized List<io.inferwatt.core.analysis.Calibration.RailFit> calibration(
       String board) {
     checkOpen();
@@ -279,14 +317,21 @@ final class DuckDbStore implements MeasurementStore {
   }
 
   private void requireCalibrations() {
-    if (schemaVersion < Schema.V7.version()) {
+    requireVersion(Schema.V7, "calibrations");
+  }
+
+  /** Refuses in one line when the base is below {@code m}, which brought {@code table}. */
+  private void requireVersion(Migration m, String table) {
+    if (schemaVersion < m.version()) {
       throw new StoreException(
           "measurement base "
               + file
               + " has schema version "
               + schemaVersion
-              + " and no calibrations table (version "
-              + Schema.V7.version()
+              + " and no "
+              + table
+              + " table (version "
+              + m.version()
               + "); open it with a command that writes (for example inferwatt runs) to migrate it");
     }
   }

@@ -128,6 +128,17 @@ public interface MeasurementStore extends AutoCloseable {
   long saveCalibration(
       String board, String meterFile, List<io.inferwatt.core.analysis.Calibration.RailFit> fits);
 
+  /**
+   * Stores what {@code profile} found beyond the analysis of run {@code runId} (its errors against
+   * a virtual board's truth, each layer's method), in one transaction.
+   *
+   * @throws StoreException when the base is below schema v8 or writing fails
+   */
+  void saveMethodChecks(long runId, MethodChecks checks);
+
+  /** What {@link #saveMethodChecks} stored for {@code runId}; empty when nothing (or below v8). */
+  java.util.Optional<MethodChecks> methodChecks(long runId);
+
   /** The newest calibration of {@code board}, one fit per rail; empty when there is none. */
   List<io.inferwatt.core.analysis.Calibration.RailFit> calibration(String board);
 

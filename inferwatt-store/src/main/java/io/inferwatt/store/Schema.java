@@ -462,8 +462,50 @@ final class Schema {
               )\
               """));
 
+  /**
+   * Version 8: a virtual run's truth check and the per-layer methods of a board with an energy
+   * counter ({@code run_truth}, {@code run_layer_methods}), so that {@code show} gives a stored
+   * virtual run's error against its truth.
+   */
+  static final Migration V8 =
+      new Migration(
+          8,
+          "run_truth and run_layer_methods: a run's errors against a virtual board's truth and each"
+              + " layer's method",
+          List.of(
+              """
+              CREATE TABLE run_truth (
+                run_id                        BIGINT NOT NULL,
+                rail                          VARCHAR NOT NULL,
+                truth_latency_ms              DOUBLE PRECISION,
+                truth_energy_mj               DOUBLE PRECISION,
+                energy_method                 VARCHAR NOT NULL,
+                energy_mj                     DOUBLE PRECISION,
+                energy_error_pct              DOUBLE PRECISION,
+                layers_compared               INTEGER NOT NULL,
+                layer_power_median_error_pct  DOUBLE PRECISION,
+                layer_power_max_error_pct     DOUBLE PRECISION,
+                layer_power_max_error_index   INTEGER,
+                layer_energy_max_error_pct    DOUBLE PRECISION,
+                paper_energy_max_error_pct    DOUBLE PRECISION,
+                PRIMARY KEY (run_id, rail)
+              )\
+              """,
+              """
+              CREATE TABLE run_layer_methods (
+                run_id              BIGINT NOT NULL,
+                layer_index         INTEGER NOT NULL,
+                rail                VARCHAR NOT NULL,
+                method              VARCHAR NOT NULL,
+                energy_mj           DOUBLE PRECISION,
+                ci95_half_width_mj  DOUBLE PRECISION,
+                paper_energy_mj     DOUBLE PRECISION,
+                PRIMARY KEY (run_id, layer_index, rail)
+              )\
+              """));
+
   /** Every migration, in version order, starting at 1 without gaps. */
-  static final List<Migration> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7);
+  static final List<Migration> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7, V8);
 
   /** The newest version {@code migrations} produce. */
   static int latest(List<Migration> migrations) {

@@ -90,6 +90,15 @@ final class Sql {
 
   // ------------------------------------------------------------ writing columns
 
+  /** A non-finite value becomes NULL. */
+  static void real(java.sql.PreparedStatement ps, int i, double v) throws SQLException {
+    if (Double.isFinite(v)) {
+      ps.setDouble(i, v);
+    } else {
+      ps.setNull(i, java.sql.Types.DOUBLE);
+    }
+  }
+
   /** NaN (or a missing value) becomes NULL. */
   static void real(TableAppender a, Double v) throws SQLException {
     if (v == null || v.isNaN()) {

@@ -296,17 +296,18 @@ class MeasurementStoreTest {
           store.saveRun(
               Fixtures.run("jetson-nano", "resnet18", T0, Fixtures.result(RAILS, 5, 4000)));
     }
-    Migration v7 =
+    Migration next =
         new Migration(
-            8, "fits (test)", List.of("CREATE TABLE fits (run_id BIGINT NOT NULL, r2 DOUBLE)"));
+            9, "fits (test)", List.of("CREATE TABLE fits (run_id BIGINT NOT NULL, r2 DOUBLE)"));
 
     try (MeasurementStore store =
         DuckDbStore.open(
             base(),
             List.of(
-                Schema.V1, Schema.V2, Schema.V3, Schema.V4, Schema.V5, Schema.V6, Schema.V7, v7),
+                Schema.V1, Schema.V2, Schema.V3, Schema.V4, Schema.V5, Schema.V6, Schema.V7,
+                Schema.V8, next),
             DuckDbStore.NO_HOOK)) {
-      assertThat(store.schemaVersion()).isEqualTo(8);
+      assertThat(store.schemaVersion()).isEqualTo(9);
       assertThat(
               Fixtures.query(
                       store, "SELECT version, description FROM schema_version ORDER BY version")
@@ -319,7 +320,8 @@ class MeasurementStoreTest {
               List.of("5", Schema.V5.description()),
               List.of("6", Schema.V6.description()),
               List.of("7", Schema.V7.description()),
-              List.of("8", "fits (test)"));
+              List.of("8", Schema.V8.description()),
+              List.of("9", "fits (test)"));
       assertThat(Fixtures.query(store, "SELECT count(*) FROM fits").rows())
           .containsExactly(List.of("0"));
       assertThat(Fixtures.query(store, "SELECT count(*) FROM studies").rows())
@@ -329,7 +331,7 @@ class MeasurementStoreTest {
     // and the old program now refuses it
     assertThatThrownBy(() -> MeasurementStore.open(base()))
         .isInstanceOf(StoreException.class)
-        .hasMessageContaining("schema version 8");
+        .hasMessageContaining("schema version 9");
   }
 
   @Test

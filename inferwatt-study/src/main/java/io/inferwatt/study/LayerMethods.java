@@ -1,11 +1,17 @@
 package io.inferwatt.study;
 
+import io.inferwatt.core.PowerSample;
+import io.inferwatt.core.Timeline;
+import io.inferwatt.core.analysis.AnalysisOptions;
 import io.inferwatt.core.analysis.AnalysisResult;
 import io.inferwatt.core.analysis.AnalysisResult.LayerSummary;
+import io.inferwatt.core.analysis.Analyzer;
 import io.inferwatt.core.analysis.CounterEnergy;
 import io.inferwatt.core.analysis.Estimate;
+import io.inferwatt.core.analysis.LayerMapping;
 import io.inferwatt.core.analysis.PrefixDifferences;
 import io.inferwatt.engines.sim.Truth;
+import io.inferwatt.engines.sim.VirtualGpu;
 import io.inferwatt.hardware.EnergyCounter;
 import io.inferwatt.hardware.Recorder;
 import java.util.ArrayList;
@@ -30,7 +36,8 @@ public final class LayerMethods {
    * @param index position in the network
    * @param name its name
    * @param type its type
-   * @param method {@code prefix}, {@code window} or {@code paper}: what produced {@code energyMj}
+   * @param method {@code prefix}, {@code window}, {@code buffer-window} (the window fit over the
+   *     driver's sample buffer) or {@code paper}: what produced {@code energyMj}
    * @param energyMj energy per inference on the rail, mJ
    * @param halfWidthMj half the 95 % confidence interval, mJ; NaN when unknown
    * @param durationMs mean profiled duration, ms (NaN without a layer phase)
@@ -96,6 +103,40 @@ public final class LayerMethods {
     return new SlowSensor(result.totalRail(), counter, p);
   }
 
+  /** The method name of a layer whose number came from the fit over the driver's sample buffer. */
+  public static final String BUFFER_WINDOW = "buffer-window";
+
+  /**
+   * The window-aware fit over the driver's power sample buffer (one sample every 20 ms, each the
+   * mean of the 25 ms before it) of the recording {@code result} was analysed from, with the
+   * response search started at 25 ms; empty on a board that keeps no such buffer (every board but
+   * {@code sim:gpu}). The fit says itself whether it resolved the layers ({@code
+   * mapping().resolvable()}): with 25 ms windows it needs inferences of the same order or a long
+   * layer phase.
+   */
+  public static Optional<AnalysisResult> bufferFit(
+      Recorder recorder, ProfileResult result, AnalysisOptions options) {
+    if (!(recorder instanceof VirtualGpu gpu)) {
+      return Optional.empty();
+    }
+    List<PowerSample> buffer = gpu.lastSampleBuffer();
+    if (buffer.isEmpty()) {
+      return Optional.empty();
+    }
+    Timeline t = new Timeline(result.timeline().rails(), buffer, result.timeline().events());
+    return Optional.of(
+        Analyzer.analyze(
+            t,
+            result.simulated(),
+            options
+                .withMapping(LayerMapping.WINDOW)
+                .withWindowHintNs(BUFFER_WINDOW_NS)
+                .withMinSamples(1)));
+  }
+
+  /** The averaging window of a buffered NVML power sample, ns. */
+  static final long BUFFER_WINDOW_NS = 25_000_000L;
+
   /**
    * Chooses each layer's method.
    *
@@ -109,6 +150,30 @@ public final class LayerMethods {
       AnalysisResult paper,
       Optional<PrefixProfiler.Result> prefix,
       String rail) {
+    return choose(analysis, paper, prefix, Optional.empty(), rail);
+  }
+
+  /**
+   * Chooses each layer's method: prefix profiling where it ran, unless a window-aware fit that
+   * resolved the layers (over the recording's samples, or {@code buffer} over the driver's sample
+   * buffer: {@value #BUFFER_WINDOW}) has the narrower relative interval for that layer.
+   *
+   * @param analysis the recording's analysis with the mapping asked for
+   * @param paper the same recording with the paper's mapping
+   * @param prefix the prefix profiling's layers, if it ran
+   * @param buffer the fit over the sample buffer ({@link #bufferFit}), if there is one
+   * @param rail the rail to report
+   */
+  public static List<Layer> choose(
+      AnalysisResult analysis,
+      AnalysisResult paper,
+      Optional<PrefixProfiler.Result> prefix,
+      Optional<AnalysisResult> buffer,
+      String rail) {
+    Map<Integer, LayerSummary> bufferByIndex = new HashMap<>();
+    buffer
+        .filter(b -> b.mapping().method().equals("window") && b.mapping().resolvable())
+        .ifPresent(b -> b.layers().forEach(l -> bufferByIndex.put(l.index(), l)));
     Map<Integer, LayerSummary> byIndex = new HashMap<>();
     analysis.layers().forEach(l -> byIndex.put(l.index(), l));
     Map<Integer, LayerSummary> paperByIndex = new HashMap<>();
@@ -135,6 +200,19 @@ public final class LayerMethods {
                 && ownHw / Math.abs(ownMj) < p.halfWidthMj() / Math.abs(p.energyMj());
         if (!windowBetter) {
           chosen = new Layer(i, name, type, "prefix", p.energyMj(), p.halfWidthMj(), dur, paperMj);
+        }
+      }
+      LayerSummary b = bufferByIndex.get(i);
+      if (b != null) {
+        double bMj = b.energyMj().getOrDefault(rail, Double.NaN);
+        double bHw = halfWidthMj(b, rail);
+        boolean narrower =
+            Double.isFinite(bMj)
+                && Double.isFinite(bHw)
+                && (!Double.isFinite(chosen.halfWidthMj())
+                    || bHw / Math.abs(bMj) < chosen.halfWidthMj() / Math.abs(chosen.energyMj()));
+        if (narrower) {
+          chosen = new Layer(i, name, type, BUFFER_WINDOW, bMj, bHw, dur, paperMj);
         }
       }
       out.add(chosen);

@@ -215,20 +215,25 @@ class PlansTest {
         Plan plan = Plans.load(p, notes::add);
         assertThat(notes).as(p + " uses no deprecated form").isEmpty();
         boolean sim = plan.board().equals("sim:nano");
+        boolean simGpu = plan.board().equals("sim:gpu");
         // a plan for an NVIDIA GPU is checked against the GPU knobs of an H100-like NVML
         boolean nvidia = plan.board().equals("nvidia");
         assertThat(
                 Plans.expand(
                         plan,
                         plan.board(),
-                        sim
+                        sim || simGpu
                             ? List.of("sim")
                             : nvidia
                                 ? List.of("tensorrt", "onnxruntime", "external")
                                 : List.of("onnxruntime"),
                         sim
                             ? VirtualNano.create(1).knobs()
-                            : nvidia ? Knobs.nvidiaGpu(Host.system(), new H100(), 0) : List.of())
+                            : simGpu
+                                ? io.inferwatt.engines.sim.VirtualGpu.create(1).knobs()
+                                : nvidia
+                                    ? Knobs.nvidiaGpu(Host.system(), new H100(), 0)
+                                    : List.of())
                     .configurations())
             .as(p.toString())
             .isNotEmpty();

@@ -147,8 +147,8 @@ public record AnalysisResult(
    * @param residualCurve the fit's relative residual against the window (at each window the best
    *     offset), from the coarse search grid, in increasing window; empty when not estimated
    * @param response the sensor response the window fit used or estimated, as {@link
-   *     SensorResponse#spec()} ({@code boxcar:1.1ms}, {@code lowpass:0.5ms}, ...); empty when not
-   *     estimated
+   *     SensorResponse#spec()} ({@code boxcar:1.1ms}, {@code lowpass:0.5ms}, ...) or a
+   *     non-parametric kernel ({@code kernel:33x0.1ms[w0,…]}); empty when not estimated
    * @param tauMs the response's low-pass time constant in ms (0: none; NaN when not estimated)
    */
   public record MappingInfo(
@@ -210,8 +210,9 @@ public record AnalysisResult(
    * @param offsetMs the best offset at that window in ms
    * @param relativeResidual residual sum of squares of the fit over the total sum of squares around
    *     the mean, summed over rails (dimensionless; smallest at the true window)
-   * @param response the candidate's shape: {@code boxcar} (window {@code windowMs}) or {@code
-   *     lowpass} (time constant {@code tauMs})
+   * @param response the candidate's shape: {@code boxcar} (window {@code windowMs}), {@code
+   *     lowpass} (time constant {@code tauMs}) or {@code kernel} (a fitted non-parametric kernel of
+   *     length {@code windowMs})
    * @param tauMs candidate low-pass time constant in ms (0 for a boxcar)
    */
   public record ResidualPoint(

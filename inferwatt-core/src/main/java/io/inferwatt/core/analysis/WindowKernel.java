@@ -1,9 +1,9 @@
 package io.inferwatt.core.analysis;
 
 /**
- * A candidate sensor response as the fit uses it: the weights of {@link SensorResponse} cut at
- * {@link #lengthNs} (the boxcar plus {@value #TAILS} time constants, less than 0.25% of the weight
- * lost) and scaled back to a sum of 1.
+ * A candidate sensor response as the fit uses it: a {@link TapKernel}'s taps, or the weights of
+ * {@link SensorResponse} cut at {@link #lengthNs} (the boxcar plus {@value #TAILS} time constants,
+ * less than 0.25% of the weight lost) and scaled back to a sum of 1.
  */
 final class WindowKernel {
 
@@ -21,12 +21,26 @@ final class WindowKernel {
 
   private final double total;
 
+  /** The non-parametric response, or null for {@link #response}'s shape. */
+  final TapKernel taps;
+
   WindowKernel(SensorResponse response) {
     this.response = response;
+    this.taps = null;
     this.lengthNs = response.supportNs(TAILS);
     this.point = lengthNs == 0;
     this.boxcar = response.tauNs() == 0;
     this.total = point ? 1 : response.cumulative(lengthNs);
+  }
+
+  /** A non-parametric response ({@link #response} is null). */
+  WindowKernel(TapKernel taps) {
+    this.response = null;
+    this.taps = taps;
+    this.lengthNs = taps.lengthNs();
+    this.point = false;
+    this.boxcar = false;
+    this.total = 1;
   }
 
   static WindowKernel of(long boxcarNs, long tauNs) {
@@ -35,6 +49,9 @@ final class WindowKernel {
 
   /** The weight on lags {@code (fromNs, toNs]}, {@code 0 ≤ fromNs ≤ toNs ≤ lengthNs}. */
   double weight(long fromNs, long toNs) {
+    if (taps != null) {
+      return taps.cumulative(toNs) - taps.cumulative(fromNs);
+    }
     return (response.cumulative(toNs) - response.cumulative(fromNs)) / total;
   }
 }

@@ -3,6 +3,7 @@ package io.inferwatt.core.analysis;
 import io.inferwatt.core.SampleSource;
 import io.inferwatt.core.analysis.AnalysisResult.MappingInfo;
 import io.inferwatt.core.analysis.AnalysisResult.ResidualPoint;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -142,7 +143,8 @@ final class WindowMapping {
 
   /**
    * What the response search found: the response and offset {@code d} (ns) with the design and
-   * buffer it used, or the paper's outcome when there were too few samples ({@code early}).
+   * buffer it used, or the paper's outcome when there were too few samples ({@code early}); {@code
+   * taps} is the non-parametric response when it won ({@link KernelSearch}), else null.
    */
   record Searched(
       WindowDesign design,
@@ -150,7 +152,18 @@ final class WindowMapping {
       SensorResponse response,
       long d,
       List<ResidualPoint> curve,
-      Outcome early) {
+      Outcome early,
+      TapKernel taps) {
+
+    Searched(
+        WindowDesign design,
+        WindowBuffer buffer,
+        SensorResponse response,
+        long d,
+        List<ResidualPoint> curve,
+        Outcome early) {
+      this(design, buffer, response, d, curve, early, null);
+    }
 
     /** The boxcar part of the response, ns. */
     long w() {
@@ -158,7 +171,17 @@ final class WindowMapping {
     }
 
     WindowKernel kernel() {
-      return new WindowKernel(response);
+      return taps != null ? new WindowKernel(taps) : new WindowKernel(response);
+    }
+
+    /** The response as written in the mapping's {@code response}. */
+    String spec() {
+      return taps != null ? taps.spec() : response.spec();
+    }
+
+    /** The width of the boxcar with the response's spread, ns. */
+    double equivalentWidthNs() {
+      return taps != null ? taps.equivalentWidthNs() : response.equivalentWidthNs();
     }
   }
 
@@ -217,8 +240,23 @@ final class WindowMapping {
       wMax = Math.min(limit, wMax * 4);
     }
     WindowSearch.Found f = search.chosen;
-    return new Searched(
-        design, buffer, new SensorResponse(f.w(), f.tau()), f.d(), search.curve(), null);
+    List<ResidualPoint> curve = search.curve();
+    KernelSearch.Result taps = KernelSearch.fit(design, buffer, f);
+    if (taps != null) {
+      curve = new ArrayList<>(curve);
+      curve.addAll(taps.curve());
+      if (taps.residual() < f.residual() * (1 - KernelSearch.MARGIN)) {
+        return new Searched(
+            design,
+            buffer,
+            new SensorResponse(f.w(), f.tau()),
+            taps.d(),
+            curve,
+            null,
+            taps.kernel());
+      }
+    }
+    return new Searched(design, buffer, new SensorResponse(f.w(), f.tau()), f.d(), curve, null);
   }
 
   /**
@@ -226,8 +264,7 @@ final class WindowMapping {
    * equivalent boxcar width below {@value #NEGLIGIBLE_FRACTION} of the shortest layer), else null.
    */
   static Outcome negligible(Searched found, double shortestNs, AnalysisOptions options) {
-    SensorResponse resp = found.response();
-    double widthNs = resp.equivalentWidthNs();
+    double widthNs = found.equivalentWidthNs();
     if (options.mapping() == LayerMapping.AUTO && widthNs < NEGLIGIBLE_FRACTION * shortestNs) {
       String why =
           String.format(
@@ -235,7 +272,7 @@ final class WindowMapping {
               "estimated sensor response %s (as wide as a %.4f ms boxcar) is below %.0f%% of the"
                   + " shortest layer (%.4f ms): the sensor is as good as instantaneous and the"
                   + " paper's mapping applies",
-              resp.spec(),
+              found.spec(),
               widthNs / NS_PER_MS,
               NEGLIGIBLE_FRACTION * 100,
               shortestNs / NS_PER_MS);
@@ -252,7 +289,7 @@ final class WindowMapping {
       boolean resolvable,
       String why) {
     SensorResponse resp = found.response();
-    double wMs = resp.boxcarNs() / NS_PER_MS;
+    double wMs = (found.taps() != null ? found.taps().lengthNs() : resp.boxcarNs()) / NS_PER_MS;
     double dMs = found.d() / NS_PER_MS;
     return new MappingInfo(
         method,
@@ -264,20 +301,19 @@ final class WindowMapping {
         resolvable,
         why,
         found.curve(),
-        resp.spec(),
-        resp.tauNs() / NS_PER_MS);
+        found.spec(),
+        found.taps() != null ? 0 : resp.tauNs() / NS_PER_MS);
   }
 
   /** The outcome of the final fit over every sample ({@code normal}). */
   static Outcome decide(
       Searched found, WindowNormal normal, double meanLatencyNs, List<String> warnings) {
-    SensorResponse resp = found.response();
-    double widthNs = resp.equivalentWidthNs();
+    double widthNs = found.equivalentWidthNs();
     String what =
         String.format(
             Locale.ROOT,
             "the sensor response (%s, as wide as a %.3f ms boxcar, estimated)",
-            resp.spec(),
+            found.spec(),
             widthNs / NS_PER_MS);
     WindowSolution sol = WindowSolution.of(normal, true);
     if (!sol.choleskyOk || !(sol.condition <= MAX_CONDITION)) {
@@ -324,7 +360,7 @@ final class WindowMapping {
             "least-squares fit over %d samples with the estimated sensor response %s, offset %.4f"
                 + " ms",
             normal.n,
-            resp.spec(),
+            found.spec(),
             found.d() / NS_PER_MS);
     MappingInfo info = info(found, "window", true, sol.condition, true, why);
     return new Outcome(info, sol.fit(found.design().slots));

@@ -3,7 +3,6 @@ package io.inferwatt.core.analysis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.inferwatt.core.analysis.AnalysisResult.LayerSummary;
 import io.inferwatt.core.analysis.AnalysisResult.MappingInfo;
 import io.inferwatt.core.analysis.SyntheticRecording.Config;
 import io.inferwatt.core.analysis.SyntheticRecording.Recording;
@@ -47,35 +46,11 @@ class SensorResponseEvidenceTest {
             rec.timeline(), true, AnalysisOptions.defaults().withMapping(LayerMapping.WINDOW));
     MappingInfo m = r.mapping();
     SensorResponse found = SensorResponse.parse(m.response());
-    double worst = 0;
-    double worstPinned = 0;
-    int pinned = 0;
-    int reported = 0;
-    for (int l = 0; l < LAYERS; l++) {
-      LayerSummary s = r.layers().get(l);
-      double err = 0;
-      boolean any = false;
-      for (int rail = 0; rail < SyntheticRecording.RAILS.size(); rail++) {
-        Estimate e = s.powerMw().get(SyntheticRecording.RAILS.get(rail));
-        if (e == null || Double.isNaN(e.mean())) {
-          continue;
-        }
-        any = true;
-        err = Math.max(err, Math.abs(e.mean() / rec.layerPowerMw()[l][rail] - 1));
-      }
-      if (!any) {
-        continue;
-      }
-      reported++;
-      worst = Math.max(worst, err);
-      boolean tight =
-          s.powerMw().values().stream()
-              .allMatch(e -> (e.ci95High() - e.ci95Low()) / 2 <= 0.015 * Math.abs(e.mean()));
-      if (tight) {
-        pinned++;
-        worstPinned = Math.max(worstPinned, err);
-      }
-    }
+    double[] errs = TapKernelSensorTest.errors(r, rec, LAYERS);
+    double worst = errs[0];
+    double worstPinned = errs[1];
+    int reported = (int) errs[2];
+    int pinned = (int) errs[3];
     System.out.printf(
         Locale.ROOT,
         "sensor %s: mapping %s, response %s, offset %.3f ms; %d of %d layers reported, %d pinned;"

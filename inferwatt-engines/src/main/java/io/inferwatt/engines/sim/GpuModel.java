@@ -170,6 +170,43 @@ final class GpuModel {
     return new Plan(out, TAIL_NS, ACTIVE_BASE_MW + 5_000, GAP_NS, ACTIVE_BASE_MW);
   }
 
+  /**
+   * The plan of {@code w} at {@code clockMhz} under a power limit of {@code limitMw}: a layer whose
+   * power at that clock is above the limit runs at the highest lower clock whose power is within it
+   * (the driver's power capping lowers the clock), or at the lowest clock, its power held at the
+   * limit, when none is.
+   */
+  static Plan plan(Workload w, int clockMhz, double limitMw) {
+    Plan top = plan(w, clockMhz);
+    if (limitMw >= POWER_LIMIT_MW) {
+      return top;
+    }
+    List<Plan> lower = new ArrayList<>();
+    for (int i = CLOCKS_MHZ.size() - 1; i >= 0; i--) {
+      if (CLOCKS_MHZ.get(i) < clockMhz) {
+        lower.add(plan(w, CLOCKS_MHZ.get(i)));
+      }
+    }
+    List<double[]> out = new ArrayList<>();
+    for (int l = 0; l < top.layers().size(); l++) {
+      double[] chosen = top.layers().get(l);
+      for (int i = 0; chosen[1] > limitMw && i < lower.size(); i++) {
+        chosen = lower.get(i).layers().get(l);
+      }
+      out.add(new double[] {chosen[0], Math.min(chosen[1], limitMw)});
+    }
+    return new Plan(out, top.tailNs(), top.tailMw(), top.gapNs(), top.gapMw());
+  }
+
+  /** The power limits the virtual board offers, mW: 200 W to its 700 W maximum in 50 W steps. */
+  static List<String> powerLimitsMw() {
+    List<String> out = new ArrayList<>();
+    for (long mw = 200_000; mw <= (long) POWER_LIMIT_MW; mw += 50_000) {
+      out.add(Long.toString(mw));
+    }
+    return out;
+  }
+
   /** The slow wander of the board's power at virtual time {@code tNs}, mW (zero mean). */
   static double wanderMw(long tNs, double phase) {
     return WANDER_MW * Math.sin(2 * Math.PI * (tNs / (double) WANDER_PERIOD_NS) + phase);

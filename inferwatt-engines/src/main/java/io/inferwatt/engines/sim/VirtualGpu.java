@@ -37,12 +37,15 @@ import java.util.SplittableRandom;
  * graph) in virtual time with the cost model of {@link GpuModel} (see {@code docs/virtual-gpu.md});
  * every number it gives is simulated, and {@link #lastTruth()} says what it really did.
  *
- * <p>One rail, {@code gpu0} (the whole board, as NVML reports it). One knob, {@code gpu.clock_mhz}
- * (a locked graphics clock). Its power logger polls the power field (field 186) and the energy
- * counter in turn, each call costing ≈2 ms as from Java on a real H200 (≈250 pairs per second); the
- * samples of the recording are the power field's values, which change only every 100 ms. The energy
- * counter's reads of the power phase are kept for {@link #lastPowerPhase()}, and {@link #window}
- * runs one workload back to back with only the counter read (≈500 reads per second).
+ * <p>One rail, {@code gpu0} (the whole board, as NVML reports it). Two knobs, {@code gpu.clock_mhz}
+ * (a locked graphics clock) and {@code gpu.app_clock_mhz} (the application clock); the board runs
+ * at the lower of the two; {@code gpu.power_limit_mw} (200–700 W) caps each layer's power by
+ * lowering its clock as the driver's power capping does. Its power logger polls the power field
+ * (field 186) and the energy counter in turn, each call costing ≈2 ms as from Java on a real H200
+ * (≈250 pairs per second); the samples of the recording are the power field's values, which change
+ * only every 100 ms. The energy counter's reads of the power phase are kept for {@link
+ * #lastPowerPhase()}, and {@link #window} runs one workload back to back with only the counter read
+ * (≈500 reads per second).
  *
  * <p>The board keeps one power trace for its whole life, so the counter only grows. Not
  * thread-safe: one recording at a time.
@@ -53,6 +56,10 @@ public final class VirtualGpu implements Recorder, Truth.Source, EnergyCounter {
   public static final String NAME = "sim:gpu";
 
   private static final long BOOT_NS = 1_000_000_000L;
+
+  /** How often the logger drains the driver's sample buffer (it holds 2 s), ns. */
+  private static final long BUFFER_DRAIN_NS = 1_000_000_000L;
+
   private static final long EPOCH_OFFSET_NS = 1_790_000_000_000_000_000L; // epoch ns at boot ≈2026
   private static final List<Rail> RAILS =
       List.of(new Rail("gpu0", "NVIDIA H200 (simulated)", "whole GPU board 0, NVML", true));
@@ -64,6 +71,8 @@ public final class VirtualGpu implements Recorder, Truth.Source, EnergyCounter {
   private final NvmlSource source;
   private final List<Knob> knobs;
   private int clockMhz = GpuModel.MAX_CLOCK_MHZ;
+  private int appClockMhz = GpuModel.MAX_CLOCK_MHZ;
+  private long powerLimitMw = (long) GpuModel.POWER_LIMIT_MW;
   private long lastDropNs;
   private Truth lastTruth;
   private CounterEnergy.Window lastPowerPhase;
@@ -80,6 +89,10 @@ public final class VirtualGpu implements Recorder, Truth.Source, EnergyCounter {
   private long nextCallNs;
   private final List<PowerSample> samples = new ArrayList<>();
   private final List<CounterEnergy.Read> counterReads = new ArrayList<>();
+  // the driver's sample buffer, drained while the logger runs (at most every second: it holds 2 s)
+  private final List<PowerSample> bufferSamples = new ArrayList<>();
+  private long lastBufferDrainNs;
+  private long lastBufferSampleNs = Long.MIN_VALUE;
 
   private VirtualGpu(long seed) {
     this.rng = new SplittableRandom(seed);
@@ -98,7 +111,19 @@ public final class VirtualGpu implements Recorder, Truth.Source, EnergyCounter {
                 "MHz",
                 GpuModel.CLOCKS_MHZ.stream().map(String::valueOf).toList(),
                 () -> Integer.toString(clockMhz),
-                v -> clockMhz = Integer.parseInt(v)));
+                v -> clockMhz = Integer.parseInt(v)),
+            new NanoKnob(
+                "gpu.app_clock_mhz",
+                "MHz",
+                GpuModel.CLOCKS_MHZ.stream().map(String::valueOf).toList(),
+                () -> Integer.toString(appClockMhz),
+                v -> appClockMhz = Integer.parseInt(v)),
+            new NanoKnob(
+                "gpu.power_limit_mw",
+                "mW",
+                GpuModel.powerLimitsMw(),
+                () -> Long.toString(powerLimitMw),
+                v -> powerLimitMw = Long.parseLong(v)));
   }
 
   /** A board at its top clock. */
@@ -155,13 +180,28 @@ public final class VirtualGpu implements Recorder, Truth.Source, EnergyCounter {
   @Override
   public OptionalLong expectedCycleNs(Workload workload, Map<String, String> settings) {
     String c = settings.get("gpu.clock_mhz");
-    int mhz = c != null && GpuModel.CLOCKS_MHZ.contains(parse(c)) ? parse(c) : clockMhz;
-    GpuModel.Plan p = GpuModel.plan(workload, mhz);
+    String a = settings.get("gpu.app_clock_mhz");
+    int locked = c != null && GpuModel.CLOCKS_MHZ.contains(parse(c)) ? parse(c) : clockMhz;
+    int app = a != null && GpuModel.CLOCKS_MHZ.contains(parse(a)) ? parse(a) : appClockMhz;
+    String pl = settings.get("gpu.power_limit_mw");
+    long limit =
+        pl != null && GpuModel.powerLimitsMw().contains(pl.strip())
+            ? Long.parseLong(pl.strip())
+            : powerLimitMw;
+    GpuModel.Plan p = GpuModel.plan(workload, Math.min(locked, app), limit);
     double ns = p.tailNs() + p.gapNs();
     for (double[] l : p.layers()) {
       ns += l[0];
     }
     return OptionalLong.of((long) Math.min(ns, Long.MAX_VALUE));
+  }
+
+  /**
+   * The clock the virtual GPU runs at: the lower of the locked clock and the application clock
+   * (both at the top clock until set).
+   */
+  private int runningMhz() {
+    return Math.min(clockMhz, appClockMhz);
   }
 
   private static int parse(String s) {
@@ -174,7 +214,7 @@ public final class VirtualGpu implements Recorder, Truth.Source, EnergyCounter {
 
   /** The truth of {@code workload} at the current clock (the wander left out). */
   public Truth truth(Workload workload) {
-    GpuModel.Plan p = GpuModel.plan(workload, clockMhz);
+    GpuModel.Plan p = GpuModel.plan(workload, runningMhz(), powerLimitMw);
     List<Truth.Layer> layers = new ArrayList<>();
     double mwNs = p.tailMw() * p.tailNs();
     double ns = p.tailNs();
@@ -205,7 +245,7 @@ public final class VirtualGpu implements Recorder, Truth.Source, EnergyCounter {
   public Timeline record(Workload workload, Protocol protocol, ProgressListener listener) {
     lastTruth = truth(workload);
     lastPowerPhase = null;
-    Recording r = new Recording(workload, GpuModel.plan(workload, clockMhz));
+    Recording r = new Recording(workload, GpuModel.plan(workload, runningMhz(), powerLimitMw));
     return ProtocolDriver.record(r, r.feed, workload, protocol, listener);
   }
 
@@ -214,7 +254,7 @@ public final class VirtualGpu implements Recorder, Truth.Source, EnergyCounter {
     if (durationNs <= 0) {
       throw new BadInputException("a counter window must be longer than 0 ns");
     }
-    GpuModel.Plan plan = GpuModel.plan(workload, clockMhz);
+    GpuModel.Plan plan = GpuModel.plan(workload, runningMhz(), powerLimitMw);
     counterReads.clear();
     startPolling(Polling.COUNTER);
     int mark = 0;
@@ -294,7 +334,35 @@ public final class VirtualGpu implements Recorder, Truth.Source, EnergyCounter {
   }
 
   private void stopPolling() {
+    if (polling == Polling.PAIRS) {
+      drainBuffer();
+    }
     polling = Polling.OFF;
+  }
+
+  /**
+   * Reads the driver's power sample buffer ({@code nvmlDeviceGetSamples} through the same {@link
+   * NvmlSource} as the real library) for the samples since the last drain.
+   */
+  private void drainBuffer() {
+    long lastSeenUs =
+        lastBufferSampleNs == Long.MIN_VALUE ? 0 : (lastBufferSampleNs + EPOCH_OFFSET_NS) / 1000;
+    for (PowerSample s : source.powerSamples(0, lastSeenUs)) {
+      if (s.tNs() > lastBufferSampleNs) {
+        bufferSamples.add(s);
+        lastBufferSampleNs = s.tNs();
+      }
+    }
+    lastBufferDrainNs = trace.endNs();
+  }
+
+  /**
+   * The driver's buffered power samples (one every 20 ms, each the mean of the 25 ms before it)
+   * over the last recording's logged phases, on the monotonic time base: what the window-aware fit
+   * reads on this board.
+   */
+  public List<PowerSample> lastSampleBuffer() {
+    return List.copyOf(bufferSamples);
   }
 
   /** Makes every NVML call the logger has finished by the trace's end; then lets NVML run on. */
@@ -325,6 +393,9 @@ public final class VirtualGpu implements Recorder, Truth.Source, EnergyCounter {
       nextCallNs = callEnd;
     }
     nvml.advanceTo(polling == Polling.OFF ? end : Math.min(end, nextCallNs));
+    if (polling == Polling.PAIRS && end - lastBufferDrainNs >= BUFFER_DRAIN_NS) {
+      drainBuffer();
+    }
     if (end - lastDropNs > 2 * VirtualNvml.lookBackNs()) {
       trace.dropBefore(Math.min(end, nextCallNs) - VirtualNvml.lookBackNs() - 10_000_000L);
       lastDropNs = end;
@@ -332,18 +403,17 @@ public final class VirtualGpu implements Recorder, Truth.Source, EnergyCounter {
   }
 
   /** One recording: the protocol's phases on the board's trace, the logger polling NVML. */
-  private final class Recording implements ProtocolDriver.Backend {
+  private final class Recording extends TraceRecording {
     final Workload workload;
     final GpuModel.Plan plan;
     final SampleFeed feed = new Feed();
-    EventLog.Builder events;
-    long seq;
 
     Recording(Workload workload, GpuModel.Plan plan) {
       this.workload = workload;
       this.plan = plan;
       samples.clear();
       counterReads.clear();
+      bufferSamples.clear();
       trace.append(1_000_000L, new double[] {GpuModel.IDLE_MW});
       poll();
     }
@@ -381,13 +451,8 @@ public final class VirtualGpu implements Recorder, Truth.Source, EnergyCounter {
     }
 
     @Override
-    public long nowNs() {
-      return trace.endNs();
-    }
-
-    @Override
-    public void open(ProtocolDriver.Recording r) {
-      events = r.log();
+    PowerTrace trace() {
+      return trace;
     }
 
     @Override
@@ -446,29 +511,24 @@ public final class VirtualGpu implements Recorder, Truth.Source, EnergyCounter {
 
     ProtocolDriver.Span run(
         String name, int cycles, boolean layers, ProgressListener progress, List<long[]> spans) {
-      long start = trace.endNs();
       double sigma = sigma(workload);
-      int step = Math.max(1, cycles / 100);
-      for (int c = 0; c < cycles; c++) {
-        long[] span =
-            inference(
-                plan,
-                sigma,
-                events,
-                seq++,
-                workload.batch(),
-                layers ? workload.network().layers() : null);
-        if (spans != null) {
-          spans.add(span);
-        }
-        if ((c + 1) % step == 0 || c + 1 == cycles) {
-          progress.progress(name, c + 1, cycles);
-        }
-      }
-      if (cycles == 0) {
-        progress.progress(name, 0, 0);
-      }
-      return new ProtocolDriver.Span(start, trace.endNs());
+      return cycles(
+          name,
+          cycles,
+          progress,
+          c -> {
+            long[] span =
+                inference(
+                    plan,
+                    sigma,
+                    events,
+                    seq++,
+                    workload.batch(),
+                    layers ? workload.network().layers() : null);
+            if (spans != null) {
+              spans.add(span);
+            }
+          });
     }
   }
 }

@@ -1,7 +1,6 @@
 package io.inferwatt.engines.sim;
 
 import io.inferwatt.core.BadInputException;
-import io.inferwatt.core.EventLog;
 import io.inferwatt.core.InferenceEvent;
 import io.inferwatt.core.LayerEvent;
 import io.inferwatt.core.Phases;
@@ -295,7 +294,7 @@ public final class VirtualNano implements Recorder, Truth.Source {
    * runs it in virtual time: {@link #nowNs()} is the end of the trace, and time passes only as
    * inferences and the idle phase are appended to it.
    */
-  private final class Recording implements ProtocolDriver.Backend {
+  private final class Recording extends TraceRecording {
     final Workload workload;
     final GroundTruth offTruth;
     final GroundTruth onTruth;
@@ -311,8 +310,6 @@ public final class VirtualNano implements Recorder, Truth.Source {
     long meterNextNs = Long.MIN_VALUE;
     final List<PowerSample> samples = new ArrayList<>();
     final SampleFeed logger = new Logger();
-    EventLog.Builder events;
-    long seq;
     boolean loggerOn;
     long loggerStartNs;
     long deadlineNs;
@@ -367,13 +364,8 @@ public final class VirtualNano implements Recorder, Truth.Source {
     }
 
     @Override
-    public long nowNs() {
-      return trace.endNs();
-    }
-
-    @Override
-    public void open(ProtocolDriver.Recording r) {
-      events = r.log();
+    PowerTrace trace() {
+      return trace;
     }
 
     @Override
@@ -405,21 +397,10 @@ public final class VirtualNano implements Recorder, Truth.Source {
     }
 
     ProtocolDriver.Span phase(String name, int cycles, boolean layers, ProgressListener progress) {
-      long start = trace.endNs();
       GroundTruth truth = loggerOn ? onTruth : offTruth;
       double sigma =
           workload.mode() == ExecutionMode.ASYNC ? NanoModel.JITTER_ASYNC : NanoModel.JITTER_SYNC;
-      int step = Math.max(1, cycles / 100);
-      for (int c = 0; c < cycles; c++) {
-        inference(truth, sigma, layers);
-        if ((c + 1) % step == 0 || c + 1 == cycles) {
-          progress.progress(name, c + 1, cycles);
-        }
-      }
-      if (cycles == 0) {
-        progress.progress(name, 0, 0);
-      }
-      return new ProtocolDriver.Span(start, trace.endNs());
+      return cycles(name, cycles, progress, c -> inference(truth, sigma, layers));
     }
 
     private void inference(GroundTruth truth, double sigma, boolean layers) {

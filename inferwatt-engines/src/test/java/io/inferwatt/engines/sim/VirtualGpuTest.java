@@ -37,6 +37,24 @@ class VirtualGpuTest {
   }
 
   @Test
+  void theApplicationClockSlowsTheBoardUnlessTheLockedClockIsLower() {
+    VirtualGpu gpu = VirtualGpu.create(1);
+    var app = gpu.knobs().stream().filter(k -> k.name().equals("gpu.app_clock_mhz")).findFirst();
+    assertThat(app).isPresent();
+    long top = gpu.truth(R18).latencyNs();
+    app.get().apply("810");
+    assertThat(app.get().read()).isEqualTo("810");
+    long slow = gpu.truth(R18).latencyNs();
+    assertThat(slow).isGreaterThan(top);
+    assertThat(gpu.expectedCycleNs(R18, java.util.Map.of()).getAsLong())
+        .isEqualTo(gpu.expectedCycleNs(R18, java.util.Map.of("gpu.clock_mhz", "810")).getAsLong());
+    // the lower of the two: a locked clock below the application clock wins
+    app.get().apply("1980");
+    gpu.knobs().get(0).apply("810");
+    assertThat(gpu.truth(R18).latencyNs()).isEqualTo(slow);
+  }
+
+  @Test
   void truthCoversEveryLayerOfTheGraphAndAddsUp() {
     VirtualGpu gpu = VirtualGpu.create(1);
     Truth t = gpu.truth(R18);

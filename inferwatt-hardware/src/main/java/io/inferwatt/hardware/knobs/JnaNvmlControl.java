@@ -44,6 +44,15 @@ final class JnaNvmlControl implements NvmlControl {
 
     int nvmlDeviceResetMemoryLockedClocks(Pointer device);
 
+    int nvmlDeviceGetApplicationsClock(Pointer device, int clockType, IntByReference clockMhz);
+
+    int nvmlDeviceGetDefaultApplicationsClock(
+        Pointer device, int clockType, IntByReference clockMhz);
+
+    int nvmlDeviceSetApplicationsClocks(Pointer device, int memClockMhz, int graphicsClockMhz);
+
+    int nvmlDeviceResetApplicationsClocks(Pointer device);
+
     int nvmlDeviceGetPowerManagementLimit(Pointer device, IntByReference limitMw);
 
     int nvmlDeviceGetPowerManagementLimitConstraints(
@@ -53,6 +62,11 @@ final class JnaNvmlControl implements NvmlControl {
   }
 
   static final int SUCCESS = 0;
+
+  /** {@code nvmlClockType_t}: {@code NVML_CLOCK_GRAPHICS} and {@code NVML_CLOCK_MEM}. */
+  static final int CLOCK_GRAPHICS = 0;
+
+  static final int CLOCK_MEM = 2;
   static final int INSUFFICIENT_SIZE = 7;
 
   /** Return codes by their {@code nvml.h} names (NVML_ERROR_ + name). */
@@ -248,6 +262,54 @@ final class JnaNvmlControl implements NvmlControl {
         "nvmlDeviceResetMemoryLockedClocks(gpu " + device + ")",
         lib.nvmlDeviceResetMemoryLockedClocks(device(device)));
     lockedMemory[device] = null;
+  }
+
+  @Override
+  public int[] applicationsClocksMhz(int device) {
+    return clockPair(device, "nvmlDeviceGetApplicationsClock", lib::nvmlDeviceGetApplicationsClock);
+  }
+
+  @Override
+  public int[] defaultApplicationsClocksMhz(int device) {
+    return clockPair(
+        device,
+        "nvmlDeviceGetDefaultApplicationsClock",
+        lib::nvmlDeviceGetDefaultApplicationsClock);
+  }
+
+  /** An NVML clock getter by clock type. */
+  private interface ClockGetter {
+    int get(Pointer device, int clockType, IntByReference mhz);
+  }
+
+  /** {@code {memory, graphics}} MHz from a getter called for both clock types. */
+  private int[] clockPair(int device, String call, ClockGetter getter) {
+    Pointer d = device(device);
+    IntByReference mem = new IntByReference();
+    IntByReference gfx = new IntByReference();
+    check(call + "(gpu " + device + ", NVML_CLOCK_MEM)", getter.get(d, CLOCK_MEM, mem));
+    check(call + "(gpu " + device + ", NVML_CLOCK_GRAPHICS)", getter.get(d, CLOCK_GRAPHICS, gfx));
+    return new int[] {mem.getValue(), gfx.getValue()};
+  }
+
+  @Override
+  public void setApplicationsClocksMhz(int device, int memoryMhz, int graphicsMhz) {
+    check(
+        "nvmlDeviceSetApplicationsClocks(gpu "
+            + device
+            + ", "
+            + memoryMhz
+            + ", "
+            + graphicsMhz
+            + " MHz)",
+        lib.nvmlDeviceSetApplicationsClocks(device(device), memoryMhz, graphicsMhz));
+  }
+
+  @Override
+  public void resetApplicationsClocks(int device) {
+    check(
+        "nvmlDeviceResetApplicationsClocks(gpu " + device + ")",
+        lib.nvmlDeviceResetApplicationsClocks(device(device)));
   }
 
   @Override

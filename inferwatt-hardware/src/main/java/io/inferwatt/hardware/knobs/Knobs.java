@@ -47,8 +47,9 @@ public final class Knobs {
 
   /**
    * The knobs of NVIDIA GPU {@code device} through NVML: {@code gpu.clock_mhz} (locked graphics
-   * clock), {@code gpu.mem_clock_mhz} (locked memory clock, where the GPU allows it) and {@code
-   * gpu.power_limit_mw}. Dry-run mode comes from {@code host}.
+   * clock), {@code gpu.mem_clock_mhz} (locked memory clock, where the GPU allows it), {@code
+   * gpu.app_clock_mhz} (the application graphics clock, where NVML reads application clocks) and
+   * {@code gpu.power_limit_mw}. Dry-run mode comes from {@code host}.
    *
    * @throws IllegalStateException when NVML fails (no driver, no such device)
    */
@@ -58,10 +59,12 @@ public final class Knobs {
       throw new BadInputException(
           "NVIDIA GPU " + device + " does not exist; this machine has " + count);
     }
-    return List.of(
-        new NvmlLockedClockKnob(NvmlLockedClockKnob.Clock.GRAPHICS, host, nvml, device),
-        new NvmlLockedClockKnob(NvmlLockedClockKnob.Clock.MEMORY, host, nvml, device),
-        new NvmlPowerLimitKnob(host, nvml, device));
+    List<Knob> out = new ArrayList<>();
+    out.add(new NvmlLockedClockKnob(NvmlLockedClockKnob.Clock.GRAPHICS, host, nvml, device));
+    out.add(new NvmlLockedClockKnob(NvmlLockedClockKnob.Clock.MEMORY, host, nvml, device));
+    add(out, NvmlAppClockKnob.find(host, nvml, device));
+    out.add(new NvmlPowerLimitKnob(host, nvml, device));
+    return List.copyOf(out);
   }
 
   private static void add(List<Knob> out, Knob k) {

@@ -51,6 +51,32 @@ public interface NvmlControl {
     throw new IllegalStateException("this NVML binding cannot lock the memory clock");
   }
 
+  /**
+   * The application clocks, MHz: {@code {memory, graphics}} ({@code nvmlDeviceGetApplicationsClock}
+   * for {@code NVML_CLOCK_MEM} and {@code NVML_CLOCK_GRAPHICS}).
+   */
+  default int[] applicationsClocksMhz(int device) {
+    throw new IllegalStateException("this NVML binding cannot read application clocks");
+  }
+
+  /**
+   * The default application clocks, MHz: {@code {memory, graphics}} ({@code
+   * nvmlDeviceGetDefaultApplicationsClock}).
+   */
+  default int[] defaultApplicationsClocksMhz(int device) {
+    throw new IllegalStateException("this NVML binding cannot read application clocks");
+  }
+
+  /** {@code nvmlDeviceSetApplicationsClocks(device, memMhz, graphicsMhz)}; needs root. */
+  default void setApplicationsClocksMhz(int device, int memoryMhz, int graphicsMhz) {
+    throw new IllegalStateException("this NVML binding cannot set application clocks");
+  }
+
+  /** {@code nvmlDeviceResetApplicationsClocks}: back to the defaults; needs root. */
+  default void resetApplicationsClocks(int device) {
+    throw new IllegalStateException("this NVML binding cannot set application clocks");
+  }
+
   /** {@code nvmlDeviceGetPowerManagementLimit}, mW. */
   int powerLimitMw(int device);
 

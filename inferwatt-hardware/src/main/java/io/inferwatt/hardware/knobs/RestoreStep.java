@@ -13,6 +13,11 @@ import java.util.List;
  *       the kernel accepts;
  *   <li>{@code nvpmodel ID}: run {@code nvpmodel -m ID};
  *   <li>{@code nvml-reset-clocks DEVICE}: reset the locked GPU clocks of an NVIDIA GPU;
+ *   <li>{@code nvml-lock-clocks DEVICE MHZ}, {@code nvml-reset-mem-clocks DEVICE}, {@code
+ *       nvml-lock-mem-clocks DEVICE MHZ}: the same for the locked clock at a value and for the
+ *       memory clock;
+ *   <li>{@code nvml-app-clocks DEVICE MEM_MHZ GRAPHICS_MHZ}: set the application clocks; {@code
+ *       nvml-reset-app-clocks DEVICE}: reset them to the defaults;
  *   <li>{@code nvml-power-limit DEVICE MW}: set the power limit of an NVIDIA GPU.
  * </ul>
  *

@@ -50,6 +50,15 @@ final class Steps {
         int mhz = Integer.parseInt(a.get(1));
         nvml.setMemoryLockedClocksMhz(Integer.parseInt(a.get(0)), mhz, mhz);
       }
+      case "nvml-app-clocks" -> {
+        need(s, 3);
+        nvml.setApplicationsClocksMhz(
+            Integer.parseInt(a.get(0)), Integer.parseInt(a.get(1)), Integer.parseInt(a.get(2)));
+      }
+      case "nvml-reset-app-clocks" -> {
+        need(s, 1);
+        nvml.resetApplicationsClocks(Integer.parseInt(a.get(0)));
+      }
       case "nvml-power-limit" -> {
         need(s, 2);
         nvml.setPowerLimitMw(Integer.parseInt(a.get(0)), Integer.parseInt(a.get(1)));

@@ -109,6 +109,53 @@ class JnaNvmlControlTest {
       return root ? 0 : 4;
     }
 
+    int appMem = 2619;
+    int appGfx = 1755;
+    boolean appSupported = true;
+
+    @Override
+    public int nvmlDeviceGetApplicationsClock(Pointer device, int type, IntByReference mhz) {
+      if (!appSupported) {
+        return 3;
+      }
+      mhz.setValue(type == JnaNvmlControl.CLOCK_MEM ? appMem : appGfx);
+      return 0;
+    }
+
+    @Override
+    public int nvmlDeviceGetDefaultApplicationsClock(Pointer device, int type, IntByReference mhz) {
+      if (!appSupported) {
+        return 3;
+      }
+      mhz.setValue(type == JnaNvmlControl.CLOCK_MEM ? 2619 : 1755);
+      return 0;
+    }
+
+    @Override
+    public int nvmlDeviceSetApplicationsClocks(Pointer device, int mem, int gfx) {
+      calls++;
+      if (!appSupported) {
+        return 3;
+      }
+      if (!root) {
+        return 4;
+      }
+      appMem = mem;
+      appGfx = gfx;
+      return 0;
+    }
+
+    @Override
+    public int nvmlDeviceResetApplicationsClocks(Pointer device) {
+      calls++;
+      if (!root) {
+        return 4;
+      }
+      appMem = 2619;
+      appGfx = 1755;
+      return 0;
+    }
+
     @Override
     public int nvmlDeviceGetPowerManagementLimit(Pointer device, IntByReference mw) {
       mw.setValue(limitMw);
@@ -164,7 +211,8 @@ class JnaNvmlControlTest {
     assertThat(limit.get().allowed()).contains("200000", "450000", "700000");
     assertThat(knobs)
         .extracting(io.inferwatt.hardware.Knob::name)
-        .containsExactly("gpu.clock_mhz", "gpu.mem_clock_mhz", "gpu.power_limit_mw");
+        .containsExactly(
+            "gpu.clock_mhz", "gpu.mem_clock_mhz", "gpu.app_clock_mhz", "gpu.power_limit_mw");
     var mem = knobs.get(1);
     assertThat(mem.allowed()).containsExactly("2619");
     assertThat(mem.read()).isEqualTo("unlocked");
@@ -201,6 +249,60 @@ class JnaNvmlControlTest {
   }
 
   @Test
+  void applicationClocksAreSetReadBackAndRestoredAsSaved() {
+    FakeLib lib = new FakeLib();
+    lib.root = true;
+    JnaNvmlControl nvml = new JnaNvmlControl(lib);
+    Host host =
+        Host.of(
+            java.nio.file.Path.of("/nonexistent"), ProcessRunner.system(), SysfsWriter.direct());
+    var app =
+        (NvmlAppClockKnob)
+            Knobs.nvidiaGpu(host, nvml, 0).stream()
+                .filter(k -> k.name().equals("gpu.app_clock_mhz"))
+                .findFirst()
+                .orElseThrow();
+    assertThat(app.read()).isEqualTo("1755");
+    // at the defaults the saved state is a reset
+    assertThat(app.restoreSteps())
+        .containsExactly(new RestoreStep("nvml-reset-app-clocks", java.util.List.of("0")));
+    app.apply("1410");
+    assertThat(lib.appMem).isEqualTo(2619);
+    assertThat(lib.appGfx).isEqualTo(1410);
+    assertThat(app.read()).isEqualTo("1410");
+    // elsewhere, the exact pair read before the change
+    var saved = app.restoreSteps();
+    assertThat(saved)
+        .containsExactly(
+            new RestoreStep("nvml-app-clocks", java.util.List.of("0", "2619", "1410")));
+    assertThat(app.owns(saved.get(0))).isTrue();
+    assertThat(app.owns(new RestoreStep("nvml-app-clocks", java.util.List.of("0", "2619", "1411"))))
+        .isFalse();
+    assertThat(
+            app.owns(new RestoreStep("nvml-app-clocks", java.util.List.of("0", "9999999999", "1"))))
+        .isFalse();
+    app.apply("1005");
+    Steps.replay(saved.get(0), host, nvml);
+    assertThat(app.read()).isEqualTo("1410");
+    Steps.replay(new RestoreStep("nvml-reset-app-clocks", java.util.List.of("0")), host, nvml);
+    assertThat(app.read()).isEqualTo("1755");
+    // without root: the call and NVML's return code
+    lib.root = false;
+    assertThatThrownBy(() -> app.apply("1410"))
+        .hasMessageContaining("nvmlDeviceSetApplicationsClocks(gpu 0, 2619, 1410 MHz)")
+        .hasMessageContaining("NVML_ERROR_NO_PERMISSION (4");
+    assertThat(app.read()).isEqualTo("1755");
+    // a GPU whose NVML does not read application clocks has no such knob
+    lib.appSupported = false;
+    assertThat(Knobs.nvidiaGpu(host, nvml, 0))
+        .extracting(io.inferwatt.hardware.Knob::name)
+        .doesNotContain("gpu.app_clock_mhz");
+    assertThatThrownBy(() -> nvml.setApplicationsClocksMhz(0, 2619, 1410))
+        .isInstanceOf(NvmlRefusedException.class)
+        .hasMessageContaining("NVML_ERROR_NOT_SUPPORTED (3");
+  }
+
+  @Test
   void theRealLibraryWherePresent() {
     NvmlControl nvml;
     try {
@@ -222,6 +324,15 @@ class JnaNvmlControlTest {
     try {
       nvml.setPowerLimitMw(0, limit);
       assertThat(nvml.powerLimitMw(0)).isEqualTo(limit);
+    } catch (NvmlRefusedException e) {
+      assertThat(e.getMessage()).contains("NVML_ERROR_");
+    }
+    // the application clocks it already has, likewise (or NOT_SUPPORTED on GPUs without them)
+    try {
+      int[] app = nvml.applicationsClocksMhz(0);
+      assertThat(nvml.supportedMemoryClocksMhz(0)).contains(app[0]);
+      nvml.setApplicationsClocksMhz(0, app[0], app[1]);
+      assertThat(nvml.applicationsClocksMhz(0)).containsExactly(app[0], app[1]);
     } catch (NvmlRefusedException e) {
       assertThat(e.getMessage()).contains("NVML_ERROR_");
     }

@@ -1,6 +1,11 @@
 package io.inferwatt.study.boards;
 
+import io.inferwatt.core.model.ExecutionMode;
+import io.inferwatt.core.model.InputKind;
 import io.inferwatt.core.model.NetworkSpec;
+import io.inferwatt.core.model.Workload;
+import io.inferwatt.engines.models.Zoo;
+import io.inferwatt.engines.sim.LiveGpu;
 import io.inferwatt.engines.sim.VirtualGpu;
 import io.inferwatt.hardware.Knob;
 import io.inferwatt.hardware.knobs.Host;
@@ -48,8 +53,17 @@ final class VirtualGpuBoard implements Board {
 
   @Override
   public PowerSources.Discovery sensors(Path root) {
-    return new PowerSources.Discovery(List.of(), List.of());
+    // the live NVML of the board running resnet18 back to back (monitor, the API); a recording
+    // simulates its NVML inside the recorder instead
+    Workload w =
+        new Workload(Zoo.network(LIVE_MODEL), 1, ExecutionMode.SYNC, InputKind.FIXED_RANDOM);
+    return new PowerSources.Discovery(List.of(LiveGpu.of(w, LIVE_SEED)), List.of());
   }
+
+  /** The network the live source runs. */
+  static final String LIVE_MODEL = "resnet18";
+
+  private static final long LIVE_SEED = 1;
 
   @Override
   public StudyBoard openStudy(Plan plan, Path root, boolean dryRun, Consumer<String> out) {
