@@ -33,8 +33,13 @@ final class WindowKernel {
     return new WindowKernel(new SensorResponse(boxcarNs, tauNs));
   }
 
-  /** The weight on lags {@code (fromNs, toNs]}, {@code 0 ≤ fromNs ≤ toNs ≤ lengthNs}. */
-  double weight(long fromNs, long toNs) {
-    return (response.cumulative(toNs) - response.cumulative(fromNs)) / total;
+  /** The response's cumulative weight at {@code lagNs}, before the cut's rescaling. */
+  double cumulative(long lagNs) {
+    return response.cumulative(lagNs);
+  }
+
+  /** The weight between two cumulative weights ({@link #cumulative}), rescaled to the cut. */
+  double weight(double cumFrom, double cumTo) {
+    return (cumTo - cumFrom) / total;
   }
 }

@@ -142,7 +142,9 @@ final class WindowMapping {
 
   /**
    * What the response search found: the response and offset {@code d} (ns) with the design and
-   * buffer it used, or the paper's outcome when there were too few samples ({@code early}).
+   * buffer it used, whether it re-checked a response found before ({@code reused}: {@link
+   * AnalysisOptions#sensorPrior()}), or the paper's outcome when there were too few samples ({@code
+   * early}).
    */
   record Searched(
       WindowDesign design,
@@ -150,6 +152,7 @@ final class WindowMapping {
       SensorResponse response,
       long d,
       List<ResidualPoint> curve,
+      boolean reused,
       Outcome early) {
 
     /** The boxcar part of the response, ns. */
@@ -173,11 +176,15 @@ final class WindowMapping {
       AnalysisOptions options,
       List<String> warnings) {
     long hint = options.windowHintNs().orElse(-1);
+    AnalysisOptions.SensorPrior prior = options.sensorPrior().orElse(null);
     long wMax = MIN_WINDOW_RANGE_NS;
     if (samplePeriodNs > 0) {
       wMax = Math.max(wMax, (long) (2 * samplePeriodNs));
     }
     wMax = Math.max(wMax, 2 * hint);
+    if (prior != null) {
+      wMax = Math.max(wMax, 2 * new WindowKernel(prior.response()).lengthNs);
+    }
     // a window longer than an eighth of the run leaves too few samples whose windows fit inside
     long limit = Math.max(wMax, (spanEndNs - spanStartNs) / 8);
     WindowDesign design;
@@ -195,6 +202,7 @@ final class WindowMapping {
             SensorResponse.INSTANT,
             0,
             List.of(),
+            false,
             paper(
                 "too few samples ("
                     + buffer.size
@@ -203,7 +211,9 @@ final class WindowMapping {
                     + " unknowns; the paper's mapping is used"));
       }
       search = new WindowSearch(design, buffer, range);
-      search.run(hint);
+      if (prior == null || !search.runFrom(prior)) {
+        search.run(hint);
+      }
       if (search.chosenLengthNs() < RANGE_EDGE * wMax || wMax >= limit) {
         if (skippedNaN > 0) {
           warnings.add(
@@ -218,7 +228,13 @@ final class WindowMapping {
     }
     WindowSearch.Found f = search.chosen;
     return new Searched(
-        design, buffer, new SensorResponse(f.w(), f.tau()), f.d(), search.curve(), null);
+        design,
+        buffer,
+        new SensorResponse(f.w(), f.tau()),
+        f.d(),
+        search.curve(),
+        search.reused,
+        null);
   }
 
   /**
@@ -322,10 +338,14 @@ final class WindowMapping {
         String.format(
             Locale.ROOT,
             "least-squares fit over %d samples with the estimated sensor response %s, offset %.4f"
-                + " ms",
+                + " ms%s",
             normal.n,
             resp.spec(),
-            found.d() / NS_PER_MS);
+            found.d() / NS_PER_MS,
+            found.reused()
+                ? " (found on an earlier recording of this sensor and re-checked near there on"
+                    + " this one)"
+                : "");
     MappingInfo info = info(found, "window", true, sol.condition, true, why);
     return new Outcome(info, sol.fit(found.design().slots));
   }

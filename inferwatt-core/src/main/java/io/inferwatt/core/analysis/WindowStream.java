@@ -22,8 +22,23 @@ final class WindowStream {
   /** Samples kept for the window search. */
   static final int RAW_CAP = 1 << 16;
 
-  /** Layer intervals kept with them, at most. */
+  /**
+   * Layer intervals kept with them before the search starts, when {@link #MIN_SEARCH_SAMPLES}
+   * samples have arrived by then.
+   */
   static final int INTERVAL_CAP = 1 << 20;
+
+  /**
+   * Samples inside the mapped span that the search waits for once {@link #INTERVAL_CAP} intervals
+   * are held (the events ran ahead of the samples): the coarse search's subset.
+   */
+  static final int MIN_SEARCH_SAMPLES = WindowMapping.COARSE_SAMPLES;
+
+  /**
+   * Layer intervals held at most while waiting for those samples (40 MB): then the search runs on
+   * what there is, or says that there were too few samples.
+   */
+  static final int INTERVAL_HARD_CAP = 2 * INTERVAL_CAP;
 
   private final int nr;
   private final int[] identity;
@@ -113,7 +128,9 @@ final class WindowStream {
     iSize++;
     slotCount = Math.max(slotCount, slot + 1);
     maxLenNs = Math.max(maxLenNs, end - start);
-    if (found == null && iSize > INTERVAL_CAP) {
+    if (found == null
+        && ((iSize > INTERVAL_CAP && rawSize >= MIN_SEARCH_SAMPLES)
+            || iSize >= INTERVAL_HARD_CAP)) {
       chooseWindow();
     }
   }
@@ -128,8 +145,11 @@ final class WindowStream {
 
   /** One sample in time order, values in reported-rail order (NaN = a gap). */
   void sample(long tNs, long readEndNs, double[] values) {
-    if (readEndNs < (spanStart == Long.MAX_VALUE ? watermark : spanStart)) {
-      return; // its window ends before any mapped inference: never selected
+    if (spanStart == Long.MAX_VALUE || readEndNs < spanStart) {
+      // its window ends before the first mapped inference (a sample is taken in once an inference
+      // after it has arrived, so none mapped so far means none before it): never selected, not
+      // kept (a long power phase before the layers would otherwise fill the search's stretch)
+      return;
     }
     if (found == null) {
       if (rawSize == rawT.length) {
