@@ -319,6 +319,12 @@ final class DuckDbStore implements MeasurementStore {
   }
 
   @Override
+  public synchronized <T> Optional<T> replay(long id, RawRecording.Reader<T> reader) {
+    checkOpen();
+    return this.reader.replay(id, reader);
+  }
+
+  @Override
   public synchronized Optional<RawSamples> samples(long id) {
     checkOpen();
     return reader.samples(id);

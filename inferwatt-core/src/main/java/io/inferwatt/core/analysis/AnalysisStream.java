@@ -10,8 +10,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * The analysis of one recording as it streams: events ({@link EventSink}) and samples ({@link
@@ -528,6 +530,29 @@ public final class AnalysisStream implements EventSink {
   private void integrate(
       IntervalSweep sweep, long t0, double p0, long t1, double p1, double[] area, int r) {
     Analyzer.integrate(sweep, t0, p0, t1, p1, area, nr, r);
+  }
+
+  /**
+   * Feeds a recording read from two streams side by side in time (a samples file and an events
+   * file, or a stored run's two cursors): before each sample, the events until the watermark passes
+   * its time; then the events left. Returns {@link #finish()}.
+   *
+   * @param samples the samples in increasing {@code tNs}
+   * @param nextEvent pushes the next event into this stream; false at the end
+   */
+  public AnalysisResult replay(Iterator<PowerSample> samples, BooleanSupplier nextEvent) {
+    boolean more = true;
+    while (samples.hasNext()) {
+      PowerSample s = samples.next();
+      while (more && watermark <= s.tNs()) {
+        more = nextEvent.getAsBoolean();
+      }
+      accept(s);
+    }
+    while (more) {
+      more = nextEvent.getAsBoolean();
+    }
+    return finish();
   }
 
   // ------------------------------------------------------------------ the end
