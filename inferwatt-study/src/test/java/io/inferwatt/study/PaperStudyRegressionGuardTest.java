@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
 class PaperStudyRegressionGuardTest {
   static Expansion study;
   static Optima.Result table;
+  static final List<io.inferwatt.core.analysis.AnalysisResult.MappingInfo> mappings =
+      new java.util.ArrayList<>();
 
   @BeforeAll
   static void runTheStudy() {
@@ -46,10 +48,27 @@ class PaperStudyRegressionGuardTest {
           @Override
           public void finished(Expansion s, Configuration c, ProfileResult r) {
             out.put(c.key(), Outcome.of(c.key(), c.settings(), r));
+            mappings.add(r.analysis().mapping());
           }
         },
         new StudyRunner.Listener() {});
     table = Optima.compute(study, out, 0.02);
+  }
+
+  /**
+   * One board, one sensor: the response search runs on the first configuration with a window
+   * estimate; most later ones re-check that response instead of searching again (no residual
+   * curve), and every configuration still gets a response.
+   */
+  @Test
+  void laterConfigurationsRecheckTheFirstConfigurationsSensorResponse() {
+    assertThat(mappings).hasSize(60);
+    assertThat(mappings.get(0).residualCurve()).isNotEmpty();
+    assertThat(mappings.get(0).reason()).doesNotContain("re-checked");
+    long rechecked = mappings.stream().filter(m -> m.reason().contains("re-checked")).count();
+    long searched = mappings.stream().filter(m -> !m.residualCurve().isEmpty()).count();
+    assertThat(rechecked).isGreaterThan(mappings.size() / 2);
+    assertThat(rechecked + searched).isGreaterThanOrEqualTo(mappings.size() - 8);
   }
 
   private static Optima.Best best(Optima.Result r, Optima.Objective o) {
