@@ -83,6 +83,13 @@ final class WindowSearch {
   /** The initial steps of a re-check, as a fraction of the coarse grid's half-steps. */
   static final int PRIOR_STEP_DIVISOR = 4;
 
+  /**
+   * A re-check that runs to its box's edge and lowers the residual there by more than this
+   * (relative to the prior's) says the prior no longer fits; less, and the residual is flat there
+   * (a sensor the recording barely resolves): the re-check stands.
+   */
+  static final double REFIT_GAIN = 0.05;
+
   // a re-check's box around the response found before (null: no box)
   private long[] boxLo;
   private long[] boxHi;
@@ -91,8 +98,8 @@ final class WindowSearch {
    * Re-checks a response found before on the same sensor: a pattern search from it over its own
    * shape's axes, with small steps, inside a box of {@value #PRIOR_BOX_STEPS} steps around it.
    * Returns false (and chooses nothing) when the prior lies outside the searched range or the
-   * search runs to the box's edge: the residual says the sensor is not where it was, and the whole
-   * search must run.
+   * search runs to the box's edge with a residual more than {@link #REFIT_GAIN} below the prior's:
+   * the residual says the sensor is not where it was, and the whole search must run.
    */
   boolean runFrom(AnalysisOptions.SensorPrior prior) {
     long[] start = {prior.response().boxcarNs(), prior.response().tauNs(), prior.offsetNs()};
@@ -122,7 +129,8 @@ final class WindowSearch {
     }
     boxLo = null;
     boxHi = null;
-    if (!inside) {
+    double atPrior = fine.get(key(start));
+    if (!inside && atPrior - f.residual() > REFIT_GAIN * atPrior) {
       return false;
     }
     chosen = f;
