@@ -57,18 +57,23 @@ class PaperStudyRegressionGuardTest {
 
   /**
    * One board, one sensor: the response search runs on the first configuration with a window
-   * estimate; most later ones re-check that response instead of searching again (no residual
-   * curve), and every configuration still gets a response.
+   * estimate; most later ones re-check that response instead of searching again (a response but no
+   * residual curve).
    */
   @Test
   void laterConfigurationsRecheckTheFirstConfigurationsSensorResponse() {
     assertThat(mappings).hasSize(60);
-    assertThat(mappings.get(0).residualCurve()).isNotEmpty();
-    assertThat(mappings.get(0).reason()).doesNotContain("re-checked");
-    long rechecked = mappings.stream().filter(m -> m.reason().contains("re-checked")).count();
-    long searched = mappings.stream().filter(m -> !m.residualCurve().isEmpty()).count();
-    assertThat(rechecked).isGreaterThan(mappings.size() / 2);
-    assertThat(rechecked + searched).isGreaterThanOrEqualTo(mappings.size() - 8);
+    List<io.inferwatt.core.analysis.AnalysisResult.MappingInfo> estimated =
+        mappings.stream().filter(m -> !m.response().isEmpty()).toList();
+    assertThat(estimated.get(0).residualCurve()).isNotEmpty();
+    long searched = estimated.stream().filter(m -> !m.residualCurve().isEmpty()).count();
+    long rechecked = estimated.size() - searched;
+    System.out.printf(
+        "paper study (reduced): %d configurations estimated a response, %d searched it, %d"
+            + " re-checked it%n",
+        estimated.size(), searched, rechecked);
+    assertThat(rechecked).isGreaterThan(estimated.size() / 2);
+    assertThat(mappings.stream().filter(m -> m.reason().contains("re-checked"))).isNotEmpty();
   }
 
   private static Optima.Best best(Optima.Result r, Optima.Objective o) {
