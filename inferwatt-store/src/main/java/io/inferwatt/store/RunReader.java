@@ -411,20 +411,11 @@ final class RunReader {
         file,
         "read the samples of run " + id,
         () -> {
-          List<String> rails = new ArrayList<>();
-          each(
-              "SELECT rail FROM sample_rails WHERE run_id = ? ORDER BY rail_index",
-              id,
-              rs -> {
-                rails.add(rs.getString(1));
-              });
+          List<String> rails = sampleRails(id);
           if (rails.isEmpty()) {
             return Optional.empty();
           }
-          Map<String, Integer> index = new HashMap<>();
-          for (int i = 0; i < rails.size(); i++) {
-            index.put(rails.get(i), i);
-          }
+          Map<String, Integer> index = railIndex(rails);
           List<PowerSample> samples = new ArrayList<>();
           try (PreparedStatement ps = conn.prepareStatement(StoredStreams.SAMPLES_SQL)) {
             ps.setLong(1, id);
@@ -488,17 +479,8 @@ final class RunReader {
           if (inferences[0] == 0) {
             return Optional.empty();
           }
-          List<String> rails = new ArrayList<>();
-          each(
-              "SELECT rail FROM sample_rails WHERE run_id = ? ORDER BY rail_index",
-              id,
-              rs -> {
-                rails.add(rs.getString(1));
-              });
-          Map<String, Integer> index = new HashMap<>();
-          for (int i = 0; i < rails.size(); i++) {
-            index.put(rails.get(i), i);
-          }
+          List<String> rails = sampleRails(id);
+          Map<String, Integer> index = railIndex(rails);
           List<PhaseEvent> phases = new ArrayList<>();
           each(
               "SELECT name, start_ns, end_ns FROM phase_events WHERE run_id = ? ORDER BY position",
@@ -544,6 +526,26 @@ final class RunReader {
             }
           }
         });
+  }
+
+  /** The rails of run {@code id}'s raw samples, in the order of each sample's values. */
+  private List<String> sampleRails(long id) throws SQLException {
+    List<String> rails = new ArrayList<>();
+    each(
+        "SELECT rail FROM sample_rails WHERE run_id = ? ORDER BY rail_index",
+        id,
+        rs -> {
+          rails.add(rs.getString(1));
+        });
+    return rails;
+  }
+
+  private static Map<String, Integer> railIndex(List<String> rails) {
+    Map<String, Integer> index = new HashMap<>();
+    for (int i = 0; i < rails.size(); i++) {
+      index.put(rails.get(i), i);
+    }
+    return index;
   }
 
   /** Rows a streaming cursor fetches at a time (where the driver honours it). */
