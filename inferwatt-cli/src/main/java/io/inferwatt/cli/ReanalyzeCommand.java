@@ -5,6 +5,7 @@ import io.inferwatt.core.analysis.AnalysisOptions;
 import io.inferwatt.core.analysis.AnalysisResult;
 import io.inferwatt.core.analysis.AnalysisStream;
 import io.inferwatt.store.MeasurementStore;
+import io.inferwatt.store.RawRecording;
 import io.inferwatt.store.RawStatus;
 import io.inferwatt.store.RunDetails;
 import io.inferwatt.store.RunInput;
@@ -62,7 +63,7 @@ final class ReanalyzeCommand implements Callable<Integer> {
       AnalysisResult result =
           base.replay(
                   source,
-                  rec -> {
+                  (RawRecording rec) -> {
                     AnalysisStream stream =
                         new AnalysisStream(rec.rails(), rec.phases(), run.simulated(), options);
                     return stream.replay(rec.samples(), rec.events(stream));
