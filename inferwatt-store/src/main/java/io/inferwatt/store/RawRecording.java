@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
- * A stored run's raw recording as streams read from the base while {@link
- * MeasurementStore#replay} runs its reader: nothing but the phases is held in memory.
+ * A stored run's raw recording as streams read from the base while {@link MeasurementStore#replay}
+ * runs its reader: nothing but the phases is held in memory.
  */
 public interface RawRecording {
 

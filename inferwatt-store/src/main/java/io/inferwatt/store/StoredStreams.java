@@ -25,9 +25,9 @@ final class StoredStreams {
           + " WHERE run_id = ? AND t_ns BETWEEN ? AND ? ORDER BY t_ns";
 
   /**
-   * The inference and layer events of a run in time order: each inference row followed by its
-   * layer rows, inferences by start then by recorded position, layers by recorded position. Both
-   * {@code ?} are the run.
+   * The inference and layer events of a run in time order: each inference row followed by its layer
+   * rows, inferences by start then by recorded position, layers by recorded position. Both {@code
+   * ?} are the run.
    */
   static final String EVENTS_SQL =
       "SELECT 0 AS kind, i.seq, i.start_ns AS o1, i.position AS o2, -1 AS o3, i.start_ns AS a,"

@@ -188,13 +188,7 @@ public final class StudyRunner {
       listener.started(c, done, all.size());
       Workload w = Models.workload(c.settings());
       ProfileResult r =
-          ProfileRunner.run(
-              recorder,
-              w,
-              hardware(c),
-              study.plan().protocol(),
-              analysis,
-              listener);
+          ProfileRunner.run(recorder, w, hardware(c), study.plan().protocol(), analysis, listener);
       analysis = analysis.withSensorFrom(r.analysis().mapping());
       sink.finished(study, c, r);
       done++;

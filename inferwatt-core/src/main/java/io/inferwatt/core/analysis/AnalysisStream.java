@@ -35,9 +35,9 @@ import java.util.function.BooleanSupplier;
  * <p>About 540 lines, one job: the order checks of the event stream, the layout of each inference's
  * layers and the sweep of each sample over the inferences, layers, idle time and phases share the
  * watermark and the per-slot arrays, and split apart they would pass them back and forth on every
- * sample. What does not share them lives in its own class: the open inference's layer lines
- * ({@link LayerGroup}), the power set ({@link InferencePower}), the window fit ({@link
- * WindowStream}) and the result ({@link StreamResult}).
+ * sample. What does not share them lives in its own class: the open inference's layer lines ({@link
+ * LayerGroup}), the power set ({@link InferencePower}), the window fit ({@link WindowStream}) and
+ * the result ({@link StreamResult}).
  */
 public final class AnalysisStream implements EventSink {
 

@@ -217,8 +217,7 @@ final class WindowStream {
     searchWarnings = own;
     searching =
         CompletableFuture.supplyAsync(
-            () ->
-                WindowMapping.search(raw, identity, held, from, to, period, options, own),
+            () -> WindowMapping.search(raw, identity, held, from, to, period, options, own),
             WindowStream::searchThread);
     for (int i = 0; i < rawSize; i++) {
       enqueue(rawEnd[i], rawV, i * nr);

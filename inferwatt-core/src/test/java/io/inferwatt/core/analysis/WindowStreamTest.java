@@ -117,15 +117,17 @@ class WindowStreamTest {
       if (tight) {
         pinned++;
         double got = s.powerMw().get("gpu").mean();
-        assertThat(Math.abs(got / second.layerPowerMw()[l][1] - 1)).as("layer %d", l).isLessThan(0.03);
+        assertThat(Math.abs(got / second.layerPowerMw()[l][1] - 1))
+            .as("layer %d", l)
+            .isLessThan(0.03);
       }
     }
     assertThat(pinned).isGreaterThanOrEqualTo(LAYERS / 2);
   }
 
   /**
-   * A prior that no longer fits (a 2.2 ms boxcar given for a 1.1 ms sensor) runs to the edge of
-   * its re-check's box: the whole search runs and finds the true response.
+   * A prior that no longer fits (a 2.2 ms boxcar given for a 1.1 ms sensor) runs to the edge of its
+   * re-check's box: the whole search runs and finds the true response.
    */
   @Test
   void aPriorThatNoLongerFitsRunsTheWholeSearch() {
