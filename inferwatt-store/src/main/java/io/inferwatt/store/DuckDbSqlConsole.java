@@ -53,13 +53,7 @@ final class DuckDbSqlConsole implements SqlConsole {
    */
   static DuckDbSqlConsole openPostgres(PgBase base) {
     String name = base.toString();
-    Connection conn;
-    try {
-      conn = base.connect();
-    } catch (SQLException e) {
-      throw new StoreException(
-          "cannot connect to measurement base " + name + ": " + e.getMessage(), e);
-    }
+    Connection conn = base.connectOrFail();
     try {
       int version = Migrations.currentVersion(name, conn);
       int latest = Schema.latest(Schema.MIGRATIONS);
