@@ -1,7 +1,6 @@
 package io.inferwatt.cli;
 
 import io.inferwatt.core.BadInputException;
-import io.inferwatt.core.PowerSample;
 import io.inferwatt.core.analysis.AnalysisOptions;
 import io.inferwatt.core.analysis.AnalysisResult;
 import io.inferwatt.core.analysis.AnalysisStream;
@@ -59,26 +58,15 @@ final class AnalyzeCommand implements Callable<Integer> {
       description = "samples wanted on the fastest layer (default: ${DEFAULT-VALUE})")
   int minSamples;
 
-  @Option(
-      names = "--mapping",
-      defaultValue = "auto",
-      converter = Choices.Mappings.class,
-      completionCandidates = Choices.Mappings.class,
-      description = "Layer mapping: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-  LayerMapping mapping;
-
-  @Option(
-      names = "--window-ms",
-      description =
-          "the sensor's averaging window in ms, when known: the start of the window search")
-  Double windowMs;
+  @Mixin MappingOptions analysis;
 
   @Mixin FormatOption output;
 
   @Override
   public Integer call() throws Exception {
     AnalysisOptions options =
-        options(minSamples, mapping, windowMs)
+        analysis
+            .options(minSamples)
             .withRails(rails.stream().map(r -> r.toLowerCase(Locale.ROOT)).toList());
     Checks.inputFile("--samples", samples);
     Checks.inputFile("--events", events);
@@ -123,22 +111,13 @@ final class AnalyzeCommand implements Callable<Integer> {
         SamplesCsv.open(samples.toString(), Files.newInputStream(samplesAt))) {
       AnalysisStream stream =
           new AnalysisStream(in.rails(), header.events().phases(), header.simulated(), options);
+      AnalysisResult result;
       try (EventsJsonl.Lines ev =
           EventsJsonl.lines(events.toString(), Files.newInputStream(eventsAt), stream)) {
-        boolean more = true;
-        while (in.hasNext()) {
-          PowerSample s = in.next();
-          while (more && stream.watermarkNs() <= s.tNs()) {
-            more = ev.next();
-          }
-          stream.accept(s);
-        }
-        while (more) {
-          more = ev.next();
-        }
+        result = stream.replay(in, ev::next);
       }
       readerWarnings.addAll(in.warnings());
-      return stream.finish();
+      return result;
     }
   }
 

@@ -1,12 +1,11 @@
 package io.inferwatt.cli;
 
 import io.inferwatt.core.BadInputException;
-import io.inferwatt.core.Timeline;
 import io.inferwatt.core.analysis.AnalysisOptions;
 import io.inferwatt.core.analysis.AnalysisResult;
-import io.inferwatt.core.analysis.Analyzer;
-import io.inferwatt.core.analysis.LayerMapping;
+import io.inferwatt.core.analysis.AnalysisStream;
 import io.inferwatt.store.MeasurementStore;
+import io.inferwatt.store.RawRecording;
 import io.inferwatt.store.RawStatus;
 import io.inferwatt.store.RunDetails;
 import io.inferwatt.store.RunInput;
@@ -16,7 +15,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -42,19 +40,7 @@ final class ReanalyzeCommand implements Callable<Integer> {
       description = "the run's id (see inferwatt runs); it must have kept its raw recording")
   long runId;
 
-  @Option(
-      names = "--mapping",
-      required = true,
-      converter = Choices.Mappings.class,
-      completionCandidates = Choices.Mappings.class,
-      description = "Layer mapping: ${COMPLETION-CANDIDATES}.")
-  LayerMapping mapping;
-
-  @Option(
-      names = "--window-ms",
-      description =
-          "the sensor's averaging window in ms, when known: the start of the window search")
-  Double windowMs;
+  @Mixin MappingOptions analysis;
 
   @Mixin FormatOption output;
 
@@ -71,16 +57,23 @@ final class ReanalyzeCommand implements Callable<Integer> {
                       new BadInputException(
                           "run " + runId + " is not in " + db + "; inferwatt runs lists the runs"));
       long source = recordingOf(base, runId);
-      Timeline recording = base.recording(source).orElseThrow();
       AnalysisOptions options =
-          AnalyzeCommand.options(run.result().minSamplesPerLayer(), mapping, windowMs)
-              .withRails(run.result().rails());
-      AnalysisResult result = Analyzer.analyze(recording, run.simulated(), options);
-      RunDetails recomputed = RunDetails.of(recording, null, run.board());
+          analysis.options(run.result().minSamplesPerLayer()).withRails(run.result().rails());
+      // the recording streams from the base into the analysis (memory does not grow with it)
+      AnalysisResult result =
+          base.replay(
+                  source,
+                  (RawRecording rec) -> {
+                    AnalysisStream stream =
+                        new AnalysisStream(rec.rails(), rec.phases(), run.simulated(), options);
+                    return stream.replay(rec.samples(), rec.events(stream));
+                  })
+              .orElseThrow();
+      // per-inference records do not depend on the layer mapping: the recorded run's, as stored
       RunDetails details =
           new RunDetails(
-              recomputed.rails(),
-              recomputed.inferences(),
+              run.result().rails(),
+              base.inferenceRecords(source),
               base.layerFeatures(runId),
               Optional.empty());
       RunInput derived =

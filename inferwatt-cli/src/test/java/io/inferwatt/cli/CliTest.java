@@ -329,9 +329,10 @@ class CliTest {
   }
 
   @Test
-  void aSlowConfigurationWhoseWindowSearchStartsBeforeItsSamplesFallsBackToThePaperMapping() {
-    // at 102 MHz the layer intervals outran the samples: the search had none, and the stream
-    // then read the design it never built (NullPointerException before this was fixed)
+  void aSlowConfigurationsLongPowerPhaseDoesNotStartTheWindowSearch() {
+    // at 102 MHz the power phase alone holds more samples than the search's stretch: the search
+    // started on them, before any layer, and fell back to the paper's mapping with "too few
+    // samples (0)" (before that, a NullPointerException); it now waits for the layers' samples
     Run r =
         run(
             "profile",
@@ -343,7 +344,7 @@ class CliTest {
             "102000",
             "--no-store");
     assertThat(r.code()).as(r.err()).isZero();
-    assertThat(r.out()).contains("the paper's mapping is used");
+    assertThat(r.out()).doesNotContain("too few samples").contains("response search");
   }
 
   @Test

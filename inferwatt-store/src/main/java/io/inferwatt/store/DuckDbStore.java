@@ -84,6 +84,7 @@ final class DuckDbStore implements MeasurementStore {
       throw openFailure(abs, e);
     }
     try {
+      checkpointLess(conn);
       int version = Migrations.migrate(abs, conn, migrations, Dialect.DUCKDB);
       return new DuckDbStore(abs, conn, Dialect.DUCKDB, hook, version);
     } catch (RuntimeException e) {
@@ -91,6 +92,24 @@ final class DuckDbStore implements MeasurementStore {
       throw e;
     }
   }
+
+  /**
+   * Lets the write-ahead log grow to {@value #CHECKPOINT_THRESHOLD} before DuckDB checkpoints it
+   * into the file (default 16 MB). A study commits one configuration at a time, each with its raw
+   * recording; at the default every few configurations rewrote the partly filled row groups of the
+   * raw tables, which made keeping the raw data cost more than measuring on the virtual Nano. The
+   * log is replayed on the next open after a crash, so nothing committed is lost; closing the base
+   * checkpoints it.
+   */
+  private static void checkpointLess(Connection conn) {
+    try (java.sql.Statement st = conn.createStatement()) {
+      st.execute("SET checkpoint_threshold = '" + CHECKPOINT_THRESHOLD + "'");
+    } catch (SQLException e) {
+      throw new StoreException("cannot set DuckDB's checkpoint threshold: " + e.getMessage(), e);
+    }
+  }
+
+  private static final String CHECKPOINT_THRESHOLD = "256MB";
 
   /** An empty base in memory (DuckDB), e.g. to export a PostgreSQL base through. */
   static DuckDbStore inMemory(List<Migration> migrations) {
@@ -358,6 +377,12 @@ final class DuckDbStore implements MeasurementStore {
   public synchronized Optional<io.inferwatt.core.Timeline> recording(long id) {
     checkOpen();
     return raw.recording(id);
+  }
+
+  @Override
+  public synchronized <T> Optional<T> replay(long id, RawRecording.Reader<T> reader) {
+    checkOpen();
+    return raw.replay(id, reader);
   }
 
   @Override

@@ -182,6 +182,13 @@ public interface MeasurementStore extends AutoCloseable {
    */
   Optional<io.inferwatt.core.Timeline> recording(long id);
 
+  /**
+   * Run {@code id}'s raw recording streamed into {@code reader} (samples and events read from the
+   * base as the reader asks for them, not held in memory; the cursors are open only while it runs);
+   * empty when the run kept no raw events, as {@link #recording}.
+   */
+  <T> Optional<T> replay(long id, RawRecording.Reader<T> reader);
+
   /** The study and configuration that run {@code id} belongs to, or empty. */
   Optional<StudyRun> studyRun(long id);
 

@@ -1,8 +1,8 @@
 package io.inferwatt.store;
 
-import static io.inferwatt.store.Sql.real;
 
 import io.inferwatt.core.EventLog;
+import io.inferwatt.core.EventSink;
 import io.inferwatt.core.InferenceEvent;
 import io.inferwatt.core.PhaseEvent;
 import io.inferwatt.core.PowerSample;
@@ -12,12 +12,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * Reads a run's raw recording back: its power samples (all or a span), its events, what it keeps.
@@ -51,63 +52,18 @@ final class RawReader {
         file,
         "read the samples of run " + id,
         () -> {
-          List<String> rails = new ArrayList<>();
-          each(
-              "SELECT rail FROM sample_rails WHERE run_id = ? ORDER BY rail_index",
-              id,
-              rs -> {
-                rails.add(rs.getString(1));
-              });
+          List<String> rails = sampleRails(id);
           if (rails.isEmpty()) {
             return Optional.empty();
           }
-          Map<String, Integer> index = new HashMap<>();
-          for (int i = 0; i < rails.size(); i++) {
-            index.put(rails.get(i), i);
-          }
+          Map<String, Integer> index = railIndex(rails);
           List<PowerSample> samples = new ArrayList<>();
-          try (PreparedStatement ps =
-              conn.prepareStatement(
-                  "SELECT t_ns, read_start_ns, read_end_ns, rail, power_mw FROM power_samples"
-                      + " WHERE run_id = ? AND t_ns BETWEEN ? AND ? ORDER BY t_ns")) {
+          try (PreparedStatement ps = conn.prepareStatement(StoredStreams.SAMPLES_SQL)) {
             ps.setLong(1, id);
             ps.setLong(2, fromNs);
             ps.setLong(3, toNs);
-            ResultSet rs = ps.executeQuery();
-            long t = 0;
-            double[] values = null;
-            long readStart = 0;
-            long readEnd = 0;
-            while (rs.next()) {
-              long tNs = rs.getLong(1);
-              if (values == null || tNs != t) {
-                if (values != null) {
-                  samples.add(new PowerSample(t, readStart, readEnd, values));
-                }
-                t = tNs;
-                readStart = rs.getLong(2);
-                readEnd = rs.getLong(3);
-                values = new double[rails.size()];
-                Arrays.fill(values, Double.NaN);
-              }
-              Integer at = index.get(rs.getString(4));
-              if (at == null) {
-                throw new StoreException(
-                    "run "
-                        + id
-                        + " of measurement base "
-                        + file
-                        + " has a sample at t_ns "
-                        + tNs
-                        + " for rail '"
-                        + rs.getString(4)
-                        + "', which is not one of its sample rails "
-                        + rails);
-              }
-              values[at] = real(rs, 5);
-            }
-            if (values != null) {
-              samples.add(new PowerSample(t, readStart, readEnd, values));
+            try (ResultSet rs = ps.executeQuery()) {
+              StoredStreams.samples(rs, index, id, file).forEachRemaining(samples::add);
             }
           }
           return Optional.of(new RawSamples(rails, samples));
@@ -142,6 +98,100 @@ final class RawReader {
           }
         });
   }
+
+  /**
+   * Run {@code id}'s raw recording streamed into {@code reader} from two open cursors (samples by
+   * time, events merged by {@link StoredStreams#EVENTS_SQL}), or empty when it kept no raw events.
+   */
+  <T> Optional<T> replay(long id, RawRecording.Reader<T> reader) {
+    if (schemaVersion < Schema.V5.version()) {
+      return Optional.empty();
+    }
+    return Sql.reading(
+        file,
+        "read the raw recording of run " + id,
+        () -> {
+          long[] inferences = {0};
+          each(
+              "SELECT count(*) FROM inference_events WHERE run_id = ?",
+              id,
+              rs -> {
+                inferences[0] = rs.getLong(1);
+              });
+          if (inferences[0] == 0) {
+            return Optional.empty();
+          }
+          List<String> rails = sampleRails(id);
+          Map<String, Integer> index = railIndex(rails);
+          List<PhaseEvent> phases = new ArrayList<>();
+          each(
+              "SELECT name, start_ns, end_ns FROM phase_events WHERE run_id = ? ORDER BY position",
+              id,
+              rs -> {
+                phases.add(new PhaseEvent(rs.getString(1), rs.getLong(2), rs.getLong(3)));
+              });
+          try (PreparedStatement sp = conn.prepareStatement(StoredStreams.SAMPLES_SQL);
+              PreparedStatement ep = conn.prepareStatement(StoredStreams.EVENTS_SQL)) {
+            sp.setLong(1, id);
+            sp.setLong(2, Long.MIN_VALUE);
+            sp.setLong(3, Long.MAX_VALUE);
+            sp.setFetchSize(STREAM_FETCH_ROWS);
+            ep.setLong(1, id);
+            ep.setLong(2, id);
+            ep.setFetchSize(STREAM_FETCH_ROWS);
+            try (ResultSet srs = sp.executeQuery();
+                ResultSet ers = ep.executeQuery()) {
+              Iterator<PowerSample> samples = StoredStreams.samples(srs, index, id, file);
+              return Optional.of(
+                  reader.read(
+                      new RawRecording() {
+                        @Override
+                        public List<String> rails() {
+                          return List.copyOf(rails);
+                        }
+
+                        @Override
+                        public List<PhaseEvent> phases() {
+                          return List.copyOf(phases);
+                        }
+
+                        @Override
+                        public Iterator<PowerSample> samples() {
+                          return samples;
+                        }
+
+                        @Override
+                        public BooleanSupplier events(EventSink sink) {
+                          return StoredStreams.events(ers, sink, id, file);
+                        }
+                      }));
+            }
+          }
+        });
+  }
+
+  /** The rails of run {@code id}'s raw samples, in the order of each sample's values. */
+  private List<String> sampleRails(long id) throws SQLException {
+    List<String> rails = new ArrayList<>();
+    each(
+        "SELECT rail FROM sample_rails WHERE run_id = ? ORDER BY rail_index",
+        id,
+        rs -> {
+          rails.add(rs.getString(1));
+        });
+    return rails;
+  }
+
+  private static Map<String, Integer> railIndex(List<String> rails) {
+    Map<String, Integer> index = new HashMap<>();
+    for (int i = 0; i < rails.size(); i++) {
+      index.put(rails.get(i), i);
+    }
+    return index;
+  }
+
+  /** Rows a streaming cursor fetches at a time (where the driver honours it). */
+  private static final int STREAM_FETCH_ROWS = 8192;
 
   /**
    * The raw recording of run {@code id} (samples and events, in the recorder's order), or empty

@@ -178,6 +178,9 @@ public final class StudyRunner {
     }
     int already = done;
     int measured = 0;
+    // one board, one sensor: its response, once estimated, is re-checked on the later
+    // configurations instead of searched again (AnalysisOptions.sensorPrior)
+    AnalysisOptions analysis = AnalysisOptions.defaults();
     for (Configuration c : all) {
       if (finished.contains(c.key())) {
         continue;
@@ -185,13 +188,8 @@ public final class StudyRunner {
       listener.started(c, done, all.size());
       Workload w = Models.workload(c.settings());
       ProfileResult r =
-          ProfileRunner.run(
-              recorder,
-              w,
-              hardware(c),
-              study.plan().protocol(),
-              AnalysisOptions.defaults(),
-              listener);
+          ProfileRunner.run(recorder, w, hardware(c), study.plan().protocol(), analysis, listener);
+      analysis = analysis.withSensorFrom(r.analysis().mapping());
       sink.finished(study, c, r);
       done++;
       measured++;

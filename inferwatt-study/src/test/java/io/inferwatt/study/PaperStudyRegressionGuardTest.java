@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
 class PaperStudyRegressionGuardTest {
   static Expansion study;
   static Optima.Result table;
+  static final List<io.inferwatt.core.analysis.AnalysisResult.MappingInfo> mappings =
+      new java.util.ArrayList<>();
 
   @BeforeAll
   static void runTheStudy() {
@@ -46,10 +48,32 @@ class PaperStudyRegressionGuardTest {
           @Override
           public void finished(Expansion s, Configuration c, ProfileResult r) {
             out.put(c.key(), Outcome.of(c.key(), c.settings(), r));
+            mappings.add(r.analysis().mapping());
           }
         },
         new StudyRunner.Listener() {});
     table = Optima.compute(study, out, 0.02);
+  }
+
+  /**
+   * One board, one sensor: the response search runs on the first configuration with a window
+   * estimate; most later ones re-check that response instead of searching again (a response but no
+   * residual curve).
+   */
+  @Test
+  void laterConfigurationsRecheckTheFirstConfigurationsSensorResponse() {
+    assertThat(mappings).hasSize(60);
+    List<io.inferwatt.core.analysis.AnalysisResult.MappingInfo> estimated =
+        mappings.stream().filter(m -> !m.response().isEmpty()).toList();
+    assertThat(estimated.get(0).residualCurve()).isNotEmpty();
+    long searched = estimated.stream().filter(m -> !m.residualCurve().isEmpty()).count();
+    long rechecked = estimated.size() - searched;
+    System.out.printf(
+        "paper study (reduced): %d configurations estimated a response, %d searched it, %d"
+            + " re-checked it%n",
+        estimated.size(), searched, rechecked);
+    assertThat(rechecked).isGreaterThan(estimated.size() / 2);
+    assertThat(mappings.stream().filter(m -> m.reason().contains("re-checked"))).isNotEmpty();
   }
 
   private static Optima.Best best(Optima.Result r, Optima.Objective o) {

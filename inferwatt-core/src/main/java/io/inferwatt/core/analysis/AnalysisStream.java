@@ -10,8 +10,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * The analysis of one recording as it streams: events ({@link EventSink}) and samples ({@link
@@ -28,11 +30,14 @@ import java.util.Map;
  * the caller can sort them (see {@link Analyzer}).
  *
  * <p>A live recorder pushes samples and events as they come and calls {@link #finish()} at the end;
- * a file reader does the same from two streams, each read once.
+ * a file reader or a stored run does the same from two streams, each read once ({@link #replay}).
  *
- * <p>About 550 lines: it groups the events, lays the layers out and sweeps each sample over the
- * inferences, layers, idle time and phases; the power set ({@link InferencePower}), the window fit
- * ({@link WindowStream}) and the result ({@link StreamResult}) live in their own classes.
+ * <p>About 540 lines, one job: the order checks of the event stream, the layout of each inference's
+ * layers and the sweep of each sample over the inferences, layers, idle time and phases share the
+ * watermark and the per-slot arrays, and split apart they would pass them back and forth on every
+ * sample. What does not share them lives in its own class: the open inference's layer lines ({@link
+ * LayerGroup}), the power set ({@link InferencePower}), the window fit ({@link WindowStream}) and
+ * the result ({@link StreamResult}).
  */
 public final class AnalysisStream implements EventSink {
 
@@ -63,13 +68,7 @@ public final class AnalysisStream implements EventSink {
   private long groupSeq;
   private boolean groupOpen;
   private InferenceEvent groupInference;
-  private int groupLayers;
-  private int[] gIndex = new int[64];
-  private String[] gName = new String[64];
-  private String[] gType = new String[64];
-  private long[] gDuration = new long[64];
-  private long[] gOwnStart = new long[64];
-  private long[] gLine = new long[64];
+  private final LayerGroup group = new LayerGroup();
   private final LongSet seen = new LongSet();
   private long lastGroupStart = Long.MIN_VALUE;
   private long watermark = Long.MIN_VALUE;
@@ -241,22 +240,7 @@ public final class AnalysisStream implements EventSink {
     if (!groupOpen) {
       openGroup(seq);
     }
-    if (groupLayers == gIndex.length) {
-      int n = groupLayers * 2;
-      gIndex = Arrays.copyOf(gIndex, n);
-      gName = Arrays.copyOf(gName, n);
-      gType = Arrays.copyOf(gType, n);
-      gDuration = Arrays.copyOf(gDuration, n);
-      gOwnStart = Arrays.copyOf(gOwnStart, n);
-      gLine = Arrays.copyOf(gLine, n);
-    }
-    int i = groupLayers++;
-    gIndex[i] = index;
-    gName[i] = name;
-    gType[i] = type;
-    gDuration[i] = durationNs;
-    gOwnStart[i] = startNsOrMin;
-    gLine[i] = line;
+    group.add(index, name, type, durationNs, startNsOrMin, line);
   }
 
   /** Phases come with the constructor; one seen again in the stream is ignored. */
@@ -273,7 +257,7 @@ public final class AnalysisStream implements EventSink {
     groupOpen = true;
     groupSeq = seq;
     groupInference = null;
-    groupLayers = 0;
+    group.clear();
   }
 
   private void closeGroup() {
@@ -282,9 +266,9 @@ public final class AnalysisStream implements EventSink {
     InferenceEvent inf = groupInference;
     if (inf == null) {
       throw new OutOfOrder(
-          (gLine[0] > 0 ? "line " + gLine[0] + ": " : "")
+          (group.line[0] > 0 ? "line " + group.line[0] + ": " : "")
               + "layer "
-              + gIndex[0]
+              + group.index[0]
               + " belongs to inference seq "
               + groupSeq
               + ", whose inference line is not next to it");
@@ -330,23 +314,18 @@ public final class AnalysisStream implements EventSink {
 
   /** Lays the group's layers on the time axis (paper §III.B), as {@code LayerLayout} did. */
   private void layOut(InferenceEvent inf) {
-    // layers in index order
-    for (int i = 1; i < groupLayers; i++) {
-      for (int j = i; j > 0 && gIndex[j - 1] > gIndex[j]; j--) {
-        swap(j - 1, j);
-      }
-    }
+    group.sortByIndex();
     layerInferences++;
     if (window != null) {
       window.inference(inf.startNs(), inf.endNs());
     }
     long cursor = inf.startNs();
     int prevIndex = -1;
-    for (int i = 0; i < groupLayers; i++) {
-      int slot = gIndex[i];
+    for (int i = 0; i < group.size; i++) {
+      int slot = group.index[i];
       if (slot == prevIndex) {
         throw new BadInputException(
-            (gLine[i] > 0 ? "line " + gLine[i] + ": " : "")
+            (group.line[i] > 0 ? "line " + group.line[i] + ": " : "")
                 + "layer index "
                 + slot
                 + " appears twice in inference seq "
@@ -355,13 +334,13 @@ public final class AnalysisStream implements EventSink {
       prevIndex = slot;
       ensureSlot(slot);
       if (names[slot] == null) {
-        names[slot] = gName[i];
-        types[slot] = gType[i];
+        names[slot] = group.name[i];
+        types[slot] = group.type[i];
       }
-      long dur = gDuration[i];
+      long dur = group.durationNs[i];
       cycles[slot]++;
       durationSumNs[slot] += dur;
-      long own = gOwnStart[i];
+      long own = group.ownStartNs[i];
       long start = own == Long.MIN_VALUE ? cursor : own;
       start = Math.max(start, inf.startNs());
       long end = start + dur;
@@ -386,27 +365,6 @@ public final class AnalysisStream implements EventSink {
     if (window != null) {
       window.interval(start, end, slot);
     }
-  }
-
-  private void swap(int a, int b) {
-    int i = gIndex[a];
-    gIndex[a] = gIndex[b];
-    gIndex[b] = i;
-    String s = gName[a];
-    gName[a] = gName[b];
-    gName[b] = s;
-    s = gType[a];
-    gType[a] = gType[b];
-    gType[b] = s;
-    long l = gDuration[a];
-    gDuration[a] = gDuration[b];
-    gDuration[b] = l;
-    l = gOwnStart[a];
-    gOwnStart[a] = gOwnStart[b];
-    gOwnStart[b] = l;
-    l = gLine[a];
-    gLine[a] = gLine[b];
-    gLine[b] = l;
   }
 
   private void ensureSlot(int slot) {
@@ -528,6 +486,29 @@ public final class AnalysisStream implements EventSink {
   private void integrate(
       IntervalSweep sweep, long t0, double p0, long t1, double p1, double[] area, int r) {
     Analyzer.integrate(sweep, t0, p0, t1, p1, area, nr, r);
+  }
+
+  /**
+   * Feeds a recording read from two streams side by side in time (a samples file and an events
+   * file, or a stored run's two cursors): before each sample, the events until the watermark passes
+   * its time; then the events left. Returns {@link #finish()}.
+   *
+   * @param samples the samples in increasing {@code tNs}
+   * @param nextEvent pushes the next event into this stream; false at the end
+   */
+  public AnalysisResult replay(Iterator<PowerSample> samples, BooleanSupplier nextEvent) {
+    boolean more = true;
+    while (samples.hasNext()) {
+      PowerSample s = samples.next();
+      while (more && watermark <= s.tNs()) {
+        more = nextEvent.getAsBoolean();
+      }
+      accept(s);
+    }
+    while (more) {
+      more = nextEvent.getAsBoolean();
+    }
+    return finish();
   }
 
   // ------------------------------------------------------------------ the end

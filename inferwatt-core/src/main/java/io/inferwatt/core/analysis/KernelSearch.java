@@ -120,7 +120,7 @@ final class KernelSearch {
     for (int m = 0; m <= TAPS; m++) {
       long from = clamp(d0 + m * tap - tap / 2 - start.d(), parametric.lengthNs);
       long to = clamp(d0 + m * tap + tap / 2 - start.d(), parametric.lengthNs);
-      w[m] = parametric.weight(from, to);
+      w[m] = parametric.lagWeight(from, to);
     }
     return refine(design, buffer, new TapKernel(tap, w), d0);
   }

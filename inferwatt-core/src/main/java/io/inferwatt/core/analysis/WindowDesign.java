@@ -170,11 +170,21 @@ final class WindowDesign {
       return;
     }
     double covered = 0;
+    // back-to-back intervals share a boundary: the cumulative weight at the lag where one interval
+    // ends is the one where the next begins, so each is computed once (exponentials cost)
+    long memoLag = -1;
+    double memoCum = 0;
     for (int j = from; j < to && st[j] < b; j++) {
       long lo = Math.max(a, st[j]);
       long hi = Math.min(b, en[j]);
       if (hi > lo) {
-        double wgt = kernel.weight(b - hi, b - lo);
+        long fromLag = b - hi;
+        long toLag = b - lo;
+        double cumTo = toLag == memoLag ? memoCum : kernel.cumulative(toLag);
+        double cumFrom = kernel.cumulative(fromLag);
+        memoLag = fromLag;
+        memoCum = cumFrom;
+        double wgt = kernel.weight(cumFrom, cumTo);
         if (!(wgt > 0)) {
           continue;
         }

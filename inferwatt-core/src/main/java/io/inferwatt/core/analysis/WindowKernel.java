@@ -47,11 +47,18 @@ final class WindowKernel {
     return new WindowKernel(new SensorResponse(boxcarNs, tauNs));
   }
 
+  /** The response's cumulative weight at {@code lagNs}, before the cut's rescaling. */
+  double cumulative(long lagNs) {
+    return taps != null ? taps.cumulative(lagNs) : response.cumulative(lagNs);
+  }
+
+  /** The weight between two cumulative weights ({@link #cumulative}), rescaled to the cut. */
+  double weight(double cumFrom, double cumTo) {
+    return (cumTo - cumFrom) / total;
+  }
+
   /** The weight on lags {@code (fromNs, toNs]}, {@code 0 ≤ fromNs ≤ toNs ≤ lengthNs}. */
-  double weight(long fromNs, long toNs) {
-    if (taps != null) {
-      return taps.cumulative(toNs) - taps.cumulative(fromNs);
-    }
-    return (response.cumulative(toNs) - response.cumulative(fromNs)) / total;
+  double lagWeight(long fromNs, long toNs) {
+    return weight(cumulative(fromNs), cumulative(toNs));
   }
 }

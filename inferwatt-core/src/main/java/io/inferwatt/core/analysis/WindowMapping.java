@@ -143,8 +143,10 @@ final class WindowMapping {
 
   /**
    * What the response search found: the response and offset {@code d} (ns) with the design and
-   * buffer it used, or the paper's outcome when there were too few samples ({@code early}); {@code
-   * taps} is the non-parametric response when it won ({@link KernelSearch}), else null.
+   * buffer it used, whether it re-checked a response found before ({@code reused}: {@link
+   * AnalysisOptions#sensorPrior()}), or the paper's outcome when there were too few samples ({@code
+   * early}); {@code taps} is the non-parametric response when it won ({@link KernelSearch}), else
+   * null.
    */
   record Searched(
       WindowDesign design,
@@ -152,6 +154,7 @@ final class WindowMapping {
       SensorResponse response,
       long d,
       List<ResidualPoint> curve,
+      boolean reused,
       Outcome early,
       TapKernel taps) {
 
@@ -161,8 +164,9 @@ final class WindowMapping {
         SensorResponse response,
         long d,
         List<ResidualPoint> curve,
+        boolean reused,
         Outcome early) {
-      this(design, buffer, response, d, curve, early, null);
+      this(design, buffer, response, d, curve, reused, early, null);
     }
 
     /** The boxcar part of the response, ns. */
@@ -196,11 +200,15 @@ final class WindowMapping {
       AnalysisOptions options,
       List<String> warnings) {
     long hint = options.windowHintNs().orElse(-1);
+    AnalysisOptions.SensorPrior prior = options.sensorPrior().orElse(null);
     long wMax = MIN_WINDOW_RANGE_NS;
     if (samplePeriodNs > 0) {
       wMax = Math.max(wMax, (long) (2 * samplePeriodNs));
     }
     wMax = Math.max(wMax, 2 * hint);
+    if (prior != null) {
+      wMax = Math.max(wMax, 2 * new WindowKernel(prior.response()).lengthNs);
+    }
     // a window longer than an eighth of the run leaves too few samples whose windows fit inside
     long limit = Math.max(wMax, (spanEndNs - spanStartNs) / 8);
     WindowDesign design;
@@ -218,6 +226,7 @@ final class WindowMapping {
             SensorResponse.INSTANT,
             0,
             List.of(),
+            false,
             paper(
                 "too few samples ("
                     + buffer.size
@@ -226,7 +235,9 @@ final class WindowMapping {
                     + " unknowns; the paper's mapping is used"));
       }
       search = new WindowSearch(design, buffer, range);
-      search.run(hint);
+      if (prior == null || !search.runFrom(prior)) {
+        search.run(hint);
+      }
       if (search.chosenLengthNs() < RANGE_EDGE * wMax || wMax >= limit) {
         if (skippedNaN > 0) {
           warnings.add(
@@ -241,7 +252,8 @@ final class WindowMapping {
     }
     WindowSearch.Found f = search.chosen;
     List<ResidualPoint> curve = search.curve();
-    KernelSearch.Result taps = KernelSearch.fit(design, buffer, f);
+    // a re-check of an earlier configuration's parametric response does not try the kernel again
+    KernelSearch.Result taps = search.reused ? null : KernelSearch.fit(design, buffer, f);
     if (taps != null) {
       curve = new ArrayList<>(curve);
       curve.addAll(taps.curve());
@@ -252,11 +264,13 @@ final class WindowMapping {
             new SensorResponse(f.w(), f.tau()),
             taps.d(),
             curve,
+            false,
             null,
             taps.kernel());
       }
     }
-    return new Searched(design, buffer, new SensorResponse(f.w(), f.tau()), f.d(), curve, null);
+    return new Searched(
+        design, buffer, new SensorResponse(f.w(), f.tau()), f.d(), curve, search.reused, null);
   }
 
   /**
@@ -358,10 +372,14 @@ final class WindowMapping {
         String.format(
             Locale.ROOT,
             "least-squares fit over %d samples with the estimated sensor response %s, offset %.4f"
-                + " ms",
+                + " ms%s",
             normal.n,
             found.spec(),
-            found.d() / NS_PER_MS);
+            found.d() / NS_PER_MS,
+            found.reused()
+                ? " (found on an earlier recording of this sensor and re-checked near there on"
+                    + " this one)"
+                : "");
     MappingInfo info = info(found, "window", true, sol.condition, true, why);
     return new Outcome(info, sol.fit(found.design().slots));
   }

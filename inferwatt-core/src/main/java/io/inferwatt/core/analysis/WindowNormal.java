@@ -25,18 +25,18 @@ final class WindowNormal {
     n++;
     int m = row.sortColumns();
     int[] cols = row.cols;
-    double[] vals = row.vals;
+    double[] w = row.packed;
     for (int i = 0; i < m; i++) {
       int ci = cols[i];
-      double vi = vals[ci];
+      double vi = w[i];
       colSum[ci] += vi;
       int base = ci * k;
       for (int j = i; j < m; j++) {
-        int cj = cols[j];
-        ata[base + cj] += vi * vals[cj];
+        ata[base + cols[j]] += vi * w[j];
       }
+      int at = ci * rails;
       for (int r = 0; r < rails; r++) {
-        aty[ci * rails + r] += vi * y[yOff + r];
+        aty[at + r] += vi * y[yOff + r];
       }
     }
     for (int r = 0; r < rails; r++) {

@@ -9,6 +9,7 @@ final class WindowRow {
   WindowRow(int k) {
     vals = new double[k];
     cols = new int[k];
+    packed = new double[k];
   }
 
   void add(int col, double v) {
@@ -18,7 +19,13 @@ final class WindowRow {
     vals[col] += v;
   }
 
-  /** Sorts the touched columns ascending (rows touch few columns); returns their count. */
+  /** The touched columns' values in the order of {@link #cols}, after {@link #sortColumns}. */
+  final double[] packed;
+
+  /**
+   * Sorts the touched columns ascending (rows touch few columns) and packs their values; returns
+   * their count.
+   */
   int sortColumns() {
     for (int i = 1; i < m; i++) {
       int c = cols[i];
@@ -28,6 +35,9 @@ final class WindowRow {
         j--;
       }
       cols[j + 1] = c;
+    }
+    for (int i = 0; i < m; i++) {
+      packed[i] = vals[cols[i]];
     }
     return m;
   }

@@ -77,6 +77,70 @@ final class WindowSearch {
     return chosen.kernel().lengthNs;
   }
 
+  /** How far, in initial steps, a re-check may move from the response found before. */
+  static final int PRIOR_BOX_STEPS = 4;
+
+  /** The initial steps of a re-check, as a fraction of the coarse grid's half-steps. */
+  static final int PRIOR_STEP_DIVISOR = 4;
+
+  /**
+   * A re-check that runs to its box's edge and lowers the residual there by more than this
+   * (relative to the prior's) says the prior no longer fits; less, and the residual is flat there
+   * (a sensor the recording barely resolves): the re-check stands.
+   */
+  static final double REFIT_GAIN = 0.05;
+
+  // a re-check's box around the response found before (null: no box)
+  private long[] boxLo;
+  private long[] boxHi;
+
+  /**
+   * Re-checks a response found before on the same sensor: a pattern search from it over its own
+   * shape's axes, with small steps, inside a box of {@value #PRIOR_BOX_STEPS} steps around it.
+   * Returns false (and chooses nothing) when the prior lies outside the searched range or the
+   * search runs to the box's edge with a residual more than {@link #REFIT_GAIN} below the prior's:
+   * the residual says the sensor is not where it was, and the whole search must run.
+   */
+  boolean runFrom(AnalysisOptions.SensorPrior prior) {
+    long[] start = {prior.response().boxcarNs(), prior.response().tauNs(), prior.offsetNs()};
+    if (!valid(start)) {
+      return false;
+    }
+    long sw = Math.max(1, (gridW[1] - gridW[0]) / (2 * PRIOR_STEP_DIVISOR));
+    long st = Math.max(1, (gridT[1] - gridT[0]) / (2 * PRIOR_STEP_DIVISOR));
+    long sd = Math.max(1, (gridD[1] - gridD[0]) / (2 * PRIOR_STEP_DIVISOR));
+    // the prior's own shape: a low-pass part searched on τ, a boxcar (or an instant sensor) on W
+    long[] steps = {
+      start[W] > 0 || start[T] == 0 ? sw : 0, start[T] > 0 ? st : 0, sd,
+    };
+    boxLo = new long[3];
+    boxHi = new long[3];
+    for (int a = 0; a < 3; a++) {
+      boxLo[a] = start[a] - PRIOR_BOX_STEPS * steps[a];
+      boxHi[a] = start[a] + PRIOR_BOX_STEPS * steps[a];
+    }
+    Found f = pattern(start, steps, 1);
+    long[] at = {f.w(), f.tau(), f.d()};
+    boolean inside = true;
+    for (int a = 0; a < 3; a++) {
+      if (steps[a] > 0) {
+        inside &= at[a] - boxLo[a] > steps[a] && boxHi[a] - at[a] > steps[a];
+      }
+    }
+    boxLo = null;
+    boxHi = null;
+    double atPrior = fine.get(key(start));
+    if (!inside && atPrior - f.residual() > REFIT_GAIN * atPrior) {
+      return false;
+    }
+    chosen = f;
+    reused = true;
+    return true;
+  }
+
+  /** Whether the response came from a re-check of a prior ({@link #runFrom}). */
+  boolean reused;
+
   void run(long hintNs) {
     int thin = (int) Math.max(1, buffer.size / WindowMapping.COARSE_SAMPLES);
     coarse = cache(thin);
@@ -206,7 +270,20 @@ final class WindowSearch {
         && c[T] <= tauMax
         && c[D] >= range.dMin()
         && c[D] <= range.dMax()
-        && WindowKernel.of(c[W], c[T]).lengthNs <= range.wMax();
+        && WindowKernel.of(c[W], c[T]).lengthNs <= range.wMax()
+        && inBox(c);
+  }
+
+  private boolean inBox(long[] c) {
+    if (boxLo == null) {
+      return true;
+    }
+    for (int a = 0; a < 3; a++) {
+      if (c[a] < boxLo[a] || c[a] > boxHi[a]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Ties go to the shorter response, then the smaller offset: the simpler sensor. */
@@ -271,6 +348,9 @@ final class WindowSearch {
    */
   List<ResidualPoint> curve() {
     List<ResidualPoint> out = new ArrayList<>();
+    if (coarse == null) {
+      return out; // a re-check searches no grid
+    }
     for (long w : gridW) {
       long[] at = bestOffset(w, 0);
       out.add(

@@ -2,10 +2,13 @@ package io.inferwatt.core.analysis;
 
 import io.inferwatt.core.PowerSample;
 import io.inferwatt.core.SampleSource;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -22,8 +25,26 @@ final class WindowStream {
   /** Samples kept for the window search. */
   static final int RAW_CAP = 1 << 16;
 
-  /** Layer intervals kept with them, at most. */
+  /**
+   * Layer intervals kept with them before the search starts, when {@link #MIN_SEARCH_SAMPLES}
+   * samples have arrived by then.
+   */
   static final int INTERVAL_CAP = 1 << 20;
+
+  /**
+   * Samples inside the mapped span that the search waits for once {@link #INTERVAL_CAP} intervals
+   * are held (the events ran ahead of the samples): the coarse search's subset.
+   */
+  static final int MIN_SEARCH_SAMPLES = WindowMapping.COARSE_SAMPLES;
+
+  /**
+   * Layer intervals held at most while waiting for those samples (40 MB): then the search runs on
+   * what there is, or says that there were too few samples.
+   */
+  static final int INTERVAL_HARD_CAP = 2 * INTERVAL_CAP;
+
+  /** Samples held (the search's stretch and those since) while the search runs, at most. */
+  static final int HELD_CAP = 4 * RAW_CAP;
 
   private final int nr;
   private final int[] identity;
@@ -86,7 +107,10 @@ final class WindowStream {
 
   /** A layer interval of a mapped inference ({@code slot} -1: the tail), in about start order. */
   void interval(long start, long end, int slot) {
-    if (found != null && found.early() == null && slot >= found.design().slots) {
+    if (found != null && found.early() != null) {
+      return; // the paper's mapping: no window fit to lay out for
+    }
+    if (found != null && slot >= found.design().slots) {
       slot = -1; // a layer the search never saw: counted with the tail
     }
     if (iSize == iStart.length) {
@@ -113,7 +137,13 @@ final class WindowStream {
     iSize++;
     slotCount = Math.max(slotCount, slot + 1);
     maxLenNs = Math.max(maxLenNs, end - start);
-    if (found == null && iSize > INTERVAL_CAP) {
+    if (searching != null) {
+      if (iSize >= INTERVAL_HARD_CAP || searching.isDone()) {
+        searched();
+      }
+    } else if (found == null
+        && ((iSize > INTERVAL_CAP && rawSize >= MIN_SEARCH_SAMPLES)
+            || iSize >= INTERVAL_HARD_CAP)) {
       chooseWindow();
     }
   }
@@ -121,6 +151,9 @@ final class WindowStream {
   /** Every interval still to come starts at or after {@code t}. */
   void watermark(long t) {
     watermark = Math.max(watermark, t);
+    if (searching != null && searching.isDone()) {
+      searched();
+    }
     if (normal != null) {
       drain(false);
     }
@@ -128,10 +161,19 @@ final class WindowStream {
 
   /** One sample in time order, values in reported-rail order (NaN = a gap). */
   void sample(long tNs, long readEndNs, double[] values) {
-    if (readEndNs < (spanStart == Long.MAX_VALUE ? watermark : spanStart)) {
-      return; // its window ends before any mapped inference: never selected
+    if (spanStart == Long.MAX_VALUE || readEndNs < spanStart) {
+      // its window ends before the first mapped inference (a sample is taken in once an inference
+      // after it has arrived, so none mapped so far means none before it): never selected, not
+      // kept (a long power phase before the layers would otherwise fill the search's stretch)
+      return;
     }
-    if (found == null) {
+    if (searching != null) {
+      // the search runs on the stretch before this sample: held until it is done
+      enqueue(readEndNs, values, 0);
+      if (qSize >= HELD_CAP || searching.isDone()) {
+        searched();
+      }
+    } else if (found == null) {
       if (rawSize == rawT.length) {
         int n = rawSize * 2;
         rawT = Arrays.copyOf(rawT, n);
@@ -151,31 +193,87 @@ final class WindowStream {
     }
   }
 
-  /** The search on the stretch kept so far; afterwards samples stream into the final fit. */
+  /**
+   * Starts the search on the stretch kept so far, on a thread of its own: the samples and layers
+   * that come meanwhile are held ({@link #searched} takes them up), so reading the rest of the
+   * recording overlaps the search. Its inputs are copies or no longer written to (the raw stretch,
+   * the intervals up to now), its warnings its own list.
+   */
   private void chooseWindow() {
-    found =
-        WindowMapping.search(
-            rawSource(),
-            identity,
-            layout(null, null),
-            spanStart,
-            spanEnd,
-            periodNs.getAsDouble(),
-            options,
-            warnings);
-    if (found.early() == null) {
-      normal = new WindowNormal(found.design().k, nr);
-      row = new WindowRow(found.design().k);
-      for (int i = 0; i < rawSize; i++) {
-        enqueue(rawEnd[i], rawV, i * nr);
-      }
-      drain(false);
+    SampleSource raw = rawSource();
+    LayerLayout held =
+        new LayerLayout(
+            Arrays.copyOf(iStart, iSize),
+            Arrays.copyOf(iEnd, iSize),
+            Arrays.copyOf(iSlot, iSize),
+            iSize,
+            slotCount,
+            new long[slotCount],
+            new double[slotCount]);
+    long from = spanStart;
+    long to = spanEnd;
+    double period = periodNs.getAsDouble();
+    List<String> own = new ArrayList<>();
+    searchWarnings = own;
+    searching =
+        CompletableFuture.supplyAsync(
+            () -> WindowMapping.search(raw, identity, held, from, to, period, options, own),
+            WindowStream::searchThread);
+    for (int i = 0; i < rawSize; i++) {
+      enqueue(rawEnd[i], rawV, i * nr);
     }
     rawT = null;
     rawEnd = null;
     rawV = null;
     rawSize = 0;
   }
+
+  private static void searchThread(Runnable r) {
+    Thread t = new Thread(r, "inferwatt-window-search");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /**
+   * Waits for the search, then streams what was held into the final fit: a layer the search never
+   * saw counts with the tail.
+   */
+  private void searched() {
+    WindowMapping.Searched s;
+    try {
+      s = searching.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw e;
+    }
+    searching = null;
+    found = s;
+    warnings.addAll(searchWarnings);
+    if (found.early() != null) {
+      qHead = 0;
+      qSize = 0;
+      return;
+    }
+    for (int i = iLo; i < iSize; i++) {
+      if (iSlot[i] >= found.design().slots) {
+        iSlot[i] = -1;
+      }
+    }
+    normal = new WindowNormal(found.design().k, nr);
+    row = new WindowRow(found.design().k);
+    drain(false);
+  }
+
+  /** The search on a thread of its own, while it runs. */
+  private CompletableFuture<WindowMapping.Searched> searching;
+
+  /** The running search's warnings (read once it is done). */
+  private List<String> searchWarnings;
 
   /** The median time between samples so far (the search's range follows from it). */
   private final DoubleSupplier periodNs;
@@ -310,6 +408,9 @@ final class WindowStream {
             Math.max(slotCount, slots),
             Arrays.copyOf(cycles, Math.max(slotCount, slots)),
             Arrays.copyOf(durationSumNs, Math.max(slotCount, slots)));
+    if (searching != null) {
+      searched();
+    }
     if (found == null) {
       // everything was kept: exactly the mapping over all samples
       return WindowMapping.map(
@@ -344,6 +445,6 @@ final class WindowStream {
 
   /** Whether any interval was laid out for the mapping. */
   boolean anyInterval() {
-    return iSize > 0 || found != null;
+    return iSize > 0 || found != null || searching != null;
   }
 }

@@ -26,7 +26,7 @@ class TapKernelTest {
     assertThat(k.weights()).containsExactly(0, 0.5, 0.5);
     assertThat(k.spec()).isEqualTo("kernel:3x0.0005ms[0.000,0.500,0.500]");
     WindowKernel w = new WindowKernel(k);
-    assertThat(w.weight(0, 1000)).isCloseTo(1, within(1e-12));
+    assertThat(w.lagWeight(0, 1000)).isCloseTo(1, within(1e-12));
   }
 
   @Test
