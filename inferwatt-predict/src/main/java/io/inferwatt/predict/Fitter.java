@@ -28,6 +28,10 @@ public final class Fitter {
   /** The fewest rows a layer type needs to be modelled. */
   public static final int MIN_ROWS = 10;
 
+  /** The learners a fit can cross-validate, by name. */
+  public static final List<String> LEARNERS =
+      List.of(LassoPoly.NAME, WorkLasso.NAME, Gbt.NAME);
+
   /** The most folds. */
   public static final int FOLDS = 5;
 
@@ -83,6 +87,10 @@ public final class Fitter {
     Map<Long, Map<String, String>> runSettings = new LinkedHashMap<>();
     rows.forEach(r -> runSettings.putIfAbsent(r.runId(), r.settings()));
     FeatureSpace space = FeatureSpace.of(runSettings.values());
+    Map<Long, List<LayerSpec>> runLayers = new HashMap<>();
+    rows.forEach(r -> runLayers.computeIfAbsent(r.runId(), k -> new ArrayList<>()).add(r.layer()));
+    Map<Long, FeatureSpace.Context> contexts = new HashMap<>();
+    runLayers.forEach((run, ls) -> contexts.put(run, FeatureSpace.Context.of(ls)));
 
     Map<String, List<TrainingData.Layer>> byType = new TreeMap<>();
     rows.forEach(r -> byType.computeIfAbsent(r.layer().type(), k -> new ArrayList<>()).add(r));
@@ -108,6 +116,7 @@ public final class Fitter {
           "no layer type has the " + MIN_ROWS + " measured rows a model needs");
     }
 
+    WorkLasso.Basis work = WorkLasso.Basis.of(space);
     Map<String, ModelSet.TypeModels> types = new TreeMap<>();
     List<StoredModel.Fold> folds = new ArrayList<>();
     List<StoredModel.Point> points = new ArrayList<>();
@@ -123,15 +132,17 @@ public final class Fitter {
       double[] lat = new double[rs.size()];
       for (int i = 0; i < x.length; i++) {
         TrainingData.Layer r = rs.get(i);
-        x[i] = space.row(r.layer(), r.settings());
+        x[i] = space.row(r.layer(), contexts.get(r.runId()), r.settings());
         groups.add(r.model());
         lat[i] = Math.log(r.latencyMs());
       }
       Folds f = Folds.of(groups);
       Map<String, TargetModel> targets = new LinkedHashMap<>();
       LassoPoly.Designs designs =
-          learners.contains(LassoPoly.NAME) ? new LassoPoly.Designs(x, f.fold(), f.k()) : null;
-      Chosen latency = choose(type, "latency", x, lat, f, designs, learners, folds, points);
+          learners.contains(LassoPoly.NAME) || learners.contains(WorkLasso.NAME)
+              ? new LassoPoly.Designs(x, f.fold(), f.k())
+              : null;
+      Chosen latency = choose(type, "latency", x, lat, f, designs, work, learners, folds, points);
       targets.put("latency", latency.model());
       errors.put(type, latency.model().cvErrorPct());
       for (String rail : rails) {
@@ -164,7 +175,8 @@ public final class Fitter {
             have.size() == rs.size() || designs == null
                 ? designs
                 : new LassoPoly.Designs(xr, fr.fold(), fr.k());
-        Chosen power = choose(type, "power:" + rail, xr, pw, fr, dr, learners, folds, points);
+        Chosen power =
+            choose(type, "power:" + rail, xr, pw, fr, dr, null, learners, folds, points);
         targets.put("power:" + rail, power.model());
         // energy: power × latency, or a model of its own where that cross-validates better
         double[] product = new double[en.length];
@@ -175,7 +187,7 @@ public final class Fitter {
         double[] productFolds = Errors.foldMedians(en, product, fr.fold(), fr.k());
         TargetModel productModel = withQuantiles(null, en, product, productFolds);
         if (rail.equals(totalRail)) {
-          Chosen direct = choose(type, target, xr, en, fr, dr, learners, folds, points);
+          Chosen direct = choose(type, target, xr, en, fr, dr, work, learners, folds, points);
           boolean productWins = productModel.cvErrorPct() <= direct.model().cvErrorPct();
           addFolds(folds, type, target, TargetModel.PRODUCT, "", productFolds, fr, productWins);
           if (productWins) {
@@ -191,7 +203,7 @@ public final class Fitter {
       }
       types.put(type, new ModelSet.TypeModels(rs.size(), targets));
     }
-    Map<String, TargetModel> network = fitNetwork(data, space, rails, folds, points);
+    Map<String, TargetModel> network = fitNetwork(data, space, rails, folds, contexts);
     ModelSet models =
         new ModelSet(board, rails, totalRail, space, types, skipped, network, MIN_ROWS);
     Set<Long> runs = new TreeSet<>();
@@ -214,20 +226,32 @@ public final class Fitter {
     return new Result(models, stored, errors);
   }
 
-  /** The network-level models: log(measured / Σ layers) of latency and of each rail's energy. */
+  /**
+   * The network-level models, additive: what a network's measured latency and each rail's energy
+   * add to the sum of its measured layers (the unattributed tail, gaps between layers), in ms and
+   * mJ, from the settings and the network's size. Each is kept within the range of gaps measured,
+   * so that a network unlike every training network (another family, ten times the layers) adds at
+   * most the largest gap seen rather than a multiple of its own sum.
+   */
   private static Map<String, TargetModel> fitNetwork(
       TrainingData data,
       FeatureSpace space,
       List<String> rails,
       List<StoredModel.Fold> folds,
-      List<StoredModel.Point> points) {
+      Map<Long, FeatureSpace.Context> contexts) {
     Map<Long, List<TrainingData.Layer>> byRun = new HashMap<>();
     data.layers().forEach(l -> byRun.computeIfAbsent(l.runId(), k -> new ArrayList<>()).add(l));
     List<double[]> xs = new ArrayList<>();
     List<String> groups = new ArrayList<>();
-    List<Double> latRatio = new ArrayList<>();
-    Map<String, List<Double>> energyRatio = new LinkedHashMap<>();
-    rails.forEach(r -> energyRatio.put(r, new ArrayList<>()));
+    List<Double> latGap = new ArrayList<>();
+    List<Double> latTotal = new ArrayList<>();
+    Map<String, List<Double>> energyGap = new LinkedHashMap<>();
+    Map<String, List<Double>> energyTotal = new LinkedHashMap<>();
+    rails.forEach(
+        r -> {
+          energyGap.put(r, new ArrayList<>());
+          energyTotal.put(r, new ArrayList<>());
+        });
     for (TrainingData.Network n : data.networks()) {
       List<TrainingData.Layer> ls = byRun.get(n.runId());
       if (ls == null || n.latencyMs() <= 0) {
@@ -252,39 +276,78 @@ public final class Fitter {
       }
       xs.add(
           space.row(
-              networkLayer(ls.stream().map(TrainingData.Layer::layer).toList()), n.settings()));
+              networkLayer(ls.stream().map(TrainingData.Layer::layer).toList()),
+              contexts.get(n.runId()),
+              n.settings()));
       groups.add(n.model());
-      latRatio.add(Math.log(n.latencyMs() / sumLat));
+      latGap.add(n.latencyMs() - sumLat);
+      latTotal.add(n.latencyMs());
       for (String r : rails) {
-        energyRatio.get(r).add(Math.log(n.energyMj().get(r) / sumE.get(r)));
+        energyGap.get(r).add(n.energyMj().get(r) - sumE.get(r));
+        energyTotal.get(r).add(n.energyMj().get(r));
       }
     }
     Map<String, TargetModel> out = new LinkedHashMap<>();
     if (xs.size() < 2) {
-      out.put("latency", new TargetModel(null, 0, 0, Double.NaN));
-      rails.forEach(r -> out.put("energy:" + r, new TargetModel(null, 0, 0, Double.NaN)));
+      out.put("latency", new TargetModel(null, 0, 0, Double.NaN).bounded(0, 0));
+      rails.forEach(
+          r -> out.put("energy:" + r, new TargetModel(null, 0, 0, Double.NaN).bounded(0, 0)));
       return out;
     }
     double[][] x = xs.toArray(new double[0][]);
     Folds f = Folds.of(groups);
-    Set<String> lassoOnly = Set.of(LassoPoly.NAME);
-    // the ratios are kept within the range measured: a network far outside the training set's
-    // (a large one after single-layer samples) must not be extrapolated by a polynomial
-    double[] lr = unbox(latRatio);
-    out.put(
-        "latency",
-        choose("network", "latency", x, lr, f, lassoOnly, folds, points)
-            .model()
-            .bounded(min(lr), max(lr)));
+    LassoPoly.Designs designs = new LassoPoly.Designs(x, f.fold(), f.k());
+    out.put("latency", gap("latency", designs, unbox(latGap), unbox(latTotal), f, folds));
     for (String r : rails) {
-      double[] er = unbox(energyRatio.get(r));
       out.put(
           "energy:" + r,
-          choose("network", "energy:" + r, x, er, f, lassoOnly, folds, points)
-              .model()
-              .bounded(min(er), max(er)));
+          gap("energy:" + r, designs, unbox(energyGap.get(r)), unbox(energyTotal.get(r)), f, folds));
     }
     return out;
+  }
+
+  /**
+   * One additive gap model (Lasso on polynomial features, linear scale), its folds' errors stored
+   * as the median of |out-of-fold gap − measured gap| / the network's measured total, %.
+   */
+  static TargetModel gap(
+      String target,
+      LassoPoly.Designs designs,
+      double[] gap,
+      double[] total,
+      Folds f,
+      List<StoredModel.Fold> folds) {
+    Fit<LassoPoly> fit = LassoPoly.fit(designs, gap);
+    double[] oof = fit.outOfFold();
+    double[] errs = new double[f.k()];
+    double[] res = new double[gap.length];
+    for (int k = 0; k < f.k(); k++) {
+      List<Double> e = new ArrayList<>();
+      for (int i = 0; i < gap.length; i++) {
+        if (f.fold()[i] == k) {
+          e.add(Math.abs(oof[i] - gap[i]) / total[i] * 100);
+        }
+      }
+      errs[k] = Errors.median(e.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+    for (int i = 0; i < gap.length; i++) {
+      res[i] = gap[i] - oof[i];
+    }
+    addFolds(
+        folds,
+        "network",
+        "gap:" + target,
+        fit.model().learner(),
+        fit.model().hyperParameters(),
+        errs,
+        f,
+        true);
+    return new TargetModel(
+            fit.model(),
+            Errors.quantile(res, 0.025),
+            Errors.quantile(res, 0.975),
+            mean(errs))
+        .bounded(min(gap), max(gap));
   }
 
   private static double min(double[] v) {
@@ -331,26 +394,20 @@ public final class Fitter {
       double[][] x,
       double[] y,
       Folds f,
-      Set<String> learners,
-      List<StoredModel.Fold> folds,
-      List<StoredModel.Point> points) {
-    return choose(type, target, x, y, f, null, learners, folds, points);
-  }
-
-  private static Chosen choose(
-      String type,
-      String target,
-      double[][] x,
-      double[] y,
-      Folds f,
       LassoPoly.Designs designs,
+      WorkLasso.Basis work,
       Set<String> learners,
       List<StoredModel.Fold> folds,
       List<StoredModel.Point> points) {
     List<Fit<? extends Regressor>> fits = new ArrayList<>();
+    boolean needDesigns = learners.contains(LassoPoly.NAME) || learners.contains(WorkLasso.NAME);
+    LassoPoly.Designs d =
+        designs != null || !needDesigns ? designs : new LassoPoly.Designs(x, f.fold(), f.k());
     if (learners.contains(LassoPoly.NAME)) {
-      fits.add(
-          LassoPoly.fit(designs != null ? designs : new LassoPoly.Designs(x, f.fold(), f.k()), y));
+      fits.add(LassoPoly.fit(d, y));
+    }
+    if (learners.contains(WorkLasso.NAME) && work != null) {
+      fits.add(WorkLasso.fit(work, x, d, y));
     }
     if (learners.contains(Gbt.NAME) && y.length >= 2 * MIN_ROWS) {
       fits.add(Gbt.fit(x, y, f.fold(), f.k()));

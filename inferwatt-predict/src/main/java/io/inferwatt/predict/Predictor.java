@@ -16,7 +16,7 @@ import java.util.TreeMap;
  *
  * <p>A layer: latency and power per rail are the models' predictions, energy is power × latency (or
  * its own model); each interval is {@code exp(log prediction + residual quantile)}. The network:
- * the sums over its layers times the network-level ratio models; its interval takes every layer at
+ * the sums over its layers plus the network-level gap models (ms and mJ); its interval takes every layer at
  * its bound at once (errors fully correlated), so it is wide rather than narrow.
  */
 public final class Predictor {
@@ -50,6 +50,7 @@ public final class Predictor {
       power.add(new HashMap<>());
       energy.add(new HashMap<>());
     }
+    FeatureSpace.Context context = FeatureSpace.Context.of(layers);
     Map<String, List<Integer>> byType = new TreeMap<>();
     for (int j = 0; j < n; j++) {
       byType.computeIfAbsent(layers.get(j).type(), k -> new ArrayList<>()).add(j);
@@ -63,7 +64,7 @@ public final class Predictor {
       double[][] x = new double[s * idx.size()][];
       for (int i = 0; i < s; i++) {
         for (int k = 0; k < idx.size(); k++) {
-          x[i * idx.size() + k] = models.space().row(layers.get(idx.get(k)), resolved.get(i));
+          x[i * idx.size() + k] = models.space().row(layers.get(idx.get(k)), context, resolved.get(i));
         }
       }
       TargetModel lm = tm.targets().get("latency");
@@ -107,13 +108,14 @@ public final class Predictor {
     }
     List<Prediction> out = new ArrayList<>(s);
     for (int i = 0; i < s; i++) {
-      out.add(network(net, resolved.get(i), lat[i], power.get(i), energy.get(i)));
+      out.add(network(net, context, resolved.get(i), lat[i], power.get(i), energy.get(i)));
     }
     return out;
   }
 
   private Prediction network(
       NetworkSpec net,
+      FeatureSpace.Context context,
       Map<String, String> settings,
       double[][] lat,
       Map<Integer, Map<String, double[]>> power,
@@ -145,12 +147,12 @@ public final class Predictor {
               });
       out.add(new Prediction.Layer(j, l.name(), l.type(), true, null, value(lat[j]), pw, en));
     }
-    double[] nx = models.space().row(Fitter.networkLayer(layers), settings);
-    double[] netLat = scale(sumLat, models.network().get("latency"), nx);
+    double[] nx = models.space().row(Fitter.networkLayer(layers), context, settings);
+    double[] netLat = addGap(sumLat, models.network().get("latency"), nx);
     Map<String, Prediction.Value> netE = new LinkedHashMap<>();
     Map<String, Prediction.Value> netP = new LinkedHashMap<>();
     for (String r : models.rails()) {
-      double[] e = scale(sumE.get(r), models.network().get("energy:" + r), nx);
+      double[] e = addGap(sumE.get(r), models.network().get("energy:" + r), nx);
       netE.put(r, value(e));
       netP.put(
           r,
@@ -179,17 +181,19 @@ public final class Predictor {
         + String.join(", ", models.layerTypes());
   }
 
-  /** {@code sum} (value, low, high) times exp(network ratio model and its bounds). */
-  private static double[] scale(double[] sum, TargetModel ratio, double[] x) {
-    if (ratio == null) {
+  /**
+   * {@code sum} (value, low, high) plus the network's gap model (ms or mJ, kept within the gaps
+   * measured) and its residual quantiles; never below zero.
+   */
+  private static double[] addGap(double[] sum, TargetModel gap, double[] x) {
+    if (gap == null) {
       return sum.clone();
     }
-    double r =
-        ratio.model() == null ? 0 : ratio.clamp(ratio.model().predict(new double[][] {x})[0]);
+    double g = gap.model() == null ? 0 : gap.clamp(gap.model().predict(new double[][] {x})[0]);
     return new double[] {
-      sum[0] * Math.exp(r),
-      sum[1] * Math.exp(r + ratio.qLow()),
-      sum[2] * Math.exp(r + ratio.qHigh())
+      Math.max(0, sum[0] + g),
+      Math.max(0, sum[1] + g + gap.qLow()),
+      Math.max(0, sum[2] + g + gap.qHigh())
     };
   }
 
