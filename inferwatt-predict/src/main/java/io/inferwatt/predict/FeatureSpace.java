@@ -44,7 +44,8 @@ record FeatureSpace(
           "log_groups",
           "log_network_layers",
           "log_network_macs",
-          "log_network_elements");
+          "log_network_elements",
+          "log_network_busy_ms");
 
   /**
    * The network a layer runs in, as the layer's context: a board's power and its host's share of the
@@ -54,8 +55,17 @@ record FeatureSpace(
    * @param layers the network's layer count
    * @param macs its MACs per input, summed over layers
    * @param elements its tensor elements read and written per input, summed over layers
+   * @param busyMs the time its layers take per inference at the row's settings (measured when
+   *     fitting; when predicting, the sum of the predicted layer latencies, found as a fixed
+   *     point), NaN where unknown (the feature is then 0)
    */
-  record Context(int layers, long macs, long elements) {
+  record Context(int layers, long macs, long elements, double busyMs) {
+
+    /** This context with the layers' time per inference {@code ms}. */
+    Context withBusy(double ms) {
+      return new Context(layers, macs, elements, ms);
+    }
+
     static Context of(List<LayerSpec> layers) {
       long macs = 0;
       long elements = 0;
@@ -63,7 +73,7 @@ record FeatureSpace(
         macs += l.macs();
         elements += l.inputElements() + l.outputElements();
       }
-      return new Context(layers.size(), macs, elements);
+      return new Context(layers.size(), macs, elements, Double.NaN);
     }
   }
 
@@ -181,6 +191,7 @@ record FeatureSpace(
     x[11] = Math.log(Math.max(1, context.layers()));
     x[12] = Math.log1p(context.macs());
     x[13] = Math.log1p(context.elements());
+    x[14] = Double.isNaN(context.busyMs()) ? 0 : Math.log(Math.max(context.busyMs(), 1e-6));
     int i = LAYER.size();
     for (Map.Entry<String, Boolean> e : numeric.entrySet()) {
       String v = settings.getOrDefault(e.getKey(), defaults.get(e.getKey()));

@@ -89,8 +89,16 @@ public final class Fitter {
     FeatureSpace space = FeatureSpace.of(runSettings.values());
     Map<Long, List<LayerSpec>> runLayers = new HashMap<>();
     rows.forEach(r -> runLayers.computeIfAbsent(r.runId(), k -> new ArrayList<>()).add(r.layer()));
+    Map<Long, Double> runBusyMs = new HashMap<>();
+    rows.forEach(r -> runBusyMs.merge(r.runId(), r.latencyMs(), Double::sum));
     Map<Long, FeatureSpace.Context> contexts = new HashMap<>();
-    runLayers.forEach((run, ls) -> contexts.put(run, FeatureSpace.Context.of(ls)));
+    Map<Long, FeatureSpace.Context> busyContexts = new HashMap<>();
+    runLayers.forEach(
+        (run, ls) -> {
+          FeatureSpace.Context c = FeatureSpace.Context.of(ls);
+          contexts.put(run, c);
+          busyContexts.put(run, c.withBusy(runBusyMs.get(run)));
+        });
 
     Map<String, List<TrainingData.Layer>> byType = new TreeMap<>();
     rows.forEach(r -> byType.computeIfAbsent(r.layer().type(), k -> new ArrayList<>()).add(r));
@@ -128,11 +136,15 @@ public final class Fitter {
       String type = e.getKey();
       List<TrainingData.Layer> rs = e.getValue();
       double[][] x = new double[rs.size()][];
+      // every target takes the time the run's layers kept the board busy (a layer waits for the
+      // host only where the host's share of the network is large; its power depends on it)
+      double[][] xb = new double[rs.size()][];
       List<String> groups = new ArrayList<>();
       double[] lat = new double[rs.size()];
       for (int i = 0; i < x.length; i++) {
         TrainingData.Layer r = rs.get(i);
-        x[i] = space.row(r.layer(), contexts.get(r.runId()), r.settings());
+        x[i] = space.row(r.layer(), busyContexts.get(r.runId()), r.settings());
+        xb[i] = x[i];
         groups.add(r.model());
         lat[i] = Math.log(r.latencyMs());
       }
@@ -145,6 +157,8 @@ public final class Fitter {
       Chosen latency = choose(type, "latency", x, lat, f, designs, work, learners, folds, points);
       targets.put("latency", latency.model());
       errors.put(type, latency.model().cvErrorPct());
+      LassoPoly.Designs powerDesigns = null;
+      List<Integer> powerRows = null;
       for (String rail : rails) {
         List<Integer> have = new ArrayList<>();
         for (int i = 0; i < rs.size(); i++) {
@@ -163,20 +177,26 @@ public final class Fitter {
         List<String> g = new ArrayList<>();
         for (int j = 0; j < xr.length; j++) {
           int i = have.get(j);
-          xr[j] = x[i];
+          xr[j] = xb[i];
           pw[j] = Math.log(rs.get(i).powerMw().get(rail));
           en[j] = pw[j] + lat[i] - Math.log(1000);
           latOof[j] = latency.outOfFold()[i];
           g.add(groups.get(i));
         }
         Folds fr = Folds.of(g);
-        // the same rows as the latency's share its Gram matrices
-        LassoPoly.Designs dr =
-            have.size() == rs.size() || designs == null
-                ? designs
-                : new LassoPoly.Designs(xr, fr.fold(), fr.k());
+        // the rails with a value on the same rows share their Gram matrices
+        if (have.size() == rs.size()) {
+          powerDesigns = designs;
+          powerRows = have;
+        } else if (!have.equals(powerRows)) {
+          powerDesigns =
+              designs == null ? null : new LassoPoly.Designs(xr, fr.fold(), fr.k());
+          powerRows = have;
+        }
+        LassoPoly.Designs dr = powerDesigns;
         Chosen power =
-            choose(type, "power:" + rail, xr, pw, fr, dr, null, learners, folds, points);
+            choose(
+                type, "power:" + rail, xr, pw, fr, dr, work.forPower(), learners, folds, points);
         targets.put("power:" + rail, power.model());
         // energy: power × latency, or a model of its own where that cross-validates better
         double[] product = new double[en.length];

@@ -21,6 +21,9 @@ import java.util.TreeMap;
  */
 public final class Predictor {
 
+  /** Rounds of the busy-time fixed point (latencies given their sum). */
+  static final int BUSY_ITERATIONS = 3;
+
   private final ModelSet models;
 
   public Predictor(ModelSet models) {
@@ -55,20 +58,45 @@ public final class Predictor {
     for (int j = 0; j < n; j++) {
       byType.computeIfAbsent(layers.get(j).type(), k -> new ArrayList<>()).add(j);
     }
+    // first the latencies; their sum per setting is the context of the powers
+    // the latencies take the network's busy time, their own sum: a fixed point, from 1 ms
+    Map<String, double[]> latLogs = new HashMap<>();
+    double[] busyMs = new double[s];
+    java.util.Arrays.fill(busyMs, 1.0);
+    for (int iteration = 0; iteration < BUSY_ITERATIONS; iteration++) {
+      double[] from = busyMs.clone();
+      double[] sum = new double[s];
+      for (Map.Entry<String, List<Integer>> e : byType.entrySet()) {
+        ModelSet.TypeModels tm = models.types().get(e.getKey());
+        if (tm == null) {
+          continue;
+        }
+        List<Integer> idx = e.getValue();
+        TargetModel lm = tm.targets().get("latency");
+        double[] lp =
+            clamp(
+                lm.model().predict(rows(idx, layers, resolved, i -> context.withBusy(from[i]))),
+                lm);
+        latLogs.put(e.getKey(), lp);
+        for (int i = 0; i < s; i++) {
+          for (int k = 0; k < idx.size(); k++) {
+            double v = lp[i * idx.size() + k];
+            lat[i][idx.get(k)] = bounds(v, lm);
+            sum[i] += Math.exp(v);
+          }
+        }
+      }
+      busyMs = sum;
+    }
+    double[] busy = busyMs;
     for (Map.Entry<String, List<Integer>> e : byType.entrySet()) {
       ModelSet.TypeModels tm = models.types().get(e.getKey());
       if (tm == null) {
         continue;
       }
       List<Integer> idx = e.getValue();
-      double[][] x = new double[s * idx.size()][];
-      for (int i = 0; i < s; i++) {
-        for (int k = 0; k < idx.size(); k++) {
-          x[i * idx.size() + k] = models.space().row(layers.get(idx.get(k)), context, resolved.get(i));
-        }
-      }
-      TargetModel lm = tm.targets().get("latency");
-      double[] lp = clamp(lm.model().predict(x), lm);
+      double[][] x = rows(idx, layers, resolved, i -> context.withBusy(busy[i]));
+      double[] lp = latLogs.get(e.getKey());
       Map<String, double[]> pp = new HashMap<>();
       for (String rail : models.rails()) {
         TargetModel pm = tm.targets().get("power:" + rail);
@@ -87,7 +115,6 @@ public final class Predictor {
         for (int k = 0; k < idx.size(); k++) {
           int row = i * idx.size() + k;
           int j = idx.get(k);
-          lat[i][j] = bounds(lp[row], lm);
           Map<String, double[]> pw = new LinkedHashMap<>();
           Map<String, double[]> en = new LinkedHashMap<>();
           for (String rail : models.rails()) {
@@ -111,6 +138,22 @@ public final class Predictor {
       out.add(network(net, context, resolved.get(i), lat[i], power.get(i), energy.get(i)));
     }
     return out;
+  }
+
+  /** The rows of layers {@code idx} at every setting, setting-major. */
+  private double[][] rows(
+      List<Integer> idx,
+      List<LayerSpec> layers,
+      List<Map<String, String>> settings,
+      java.util.function.IntFunction<FeatureSpace.Context> context) {
+    double[][] x = new double[settings.size() * idx.size()][];
+    for (int i = 0; i < settings.size(); i++) {
+      FeatureSpace.Context c = context.apply(i);
+      for (int k = 0; k < idx.size(); k++) {
+        x[i * idx.size() + k] = models.space().row(layers.get(idx.get(k)), c, settings.get(i));
+      }
+    }
+    return x;
   }
 
   private Prediction network(

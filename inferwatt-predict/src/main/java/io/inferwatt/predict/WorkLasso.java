@@ -9,14 +9,16 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A work model with a Lasso correction, for times (and energies): first a non-negative linear fit,
+ * A work model with a Lasso correction. For times (and energies): first a non-negative linear fit,
  * on the linear scale, of the value on work terms — each of {1, MACs, tensor elements} times the
  * batch, times 1 or the reciprocal of each clock frequency among the settings (the roofline's
  * compute, memory and per-launch terms; which clock paces which term is left to the fit) — with
  * relative errors (rows weighted by 1/value²); then {@link LassoPoly} on the log of what that fit
  * leaves (measured / work model), its strength cross-validated as usual. A sum of terms is what a
  * polynomial of logs approximates worst, so the work model takes the sum and the Lasso the rest
- * (per-input factors of the batch and mode, power states).
+ * (per-input factors of the batch and mode, power states). For powers the terms are 1 and each
+ * clock's f, f², f³ (static and dynamic power, the voltage rising with the clock), the Lasso
+ * taking the layer's activity.
  *
  * <p>The non-negative fit has a few parameters (at most 3 × (1 + clocks)) and is fitted on every row
  * once; the cross-validation of the correction holds networks out as for the other learners.
@@ -30,8 +32,10 @@ final class WorkLasso implements Regressor {
    *
    * @param batch the index of the log batch, or -1
    * @param clocks the indices of the log clock frequencies
+   * @param power terms of a power rather than a time: 1 and each clock's f, f², f³ (static power,
+   *     dynamic power ∝ f·V² with the voltage rising with f)
    */
-  record Basis(int batch, int[] clocks) {
+  record Basis(int batch, int[] clocks, boolean power) {
 
     /** The basis of {@code space}: its batch and every numeric setting named like a frequency. */
     static Basis of(FeatureSpace space) {
@@ -45,15 +49,32 @@ final class WorkLasso implements Regressor {
                 }
               });
       int batch = space.numeric().getOrDefault("batch", false) ? space.indexOf("batch") : -1;
-      return new Basis(batch, clocks.stream().mapToInt(Integer::intValue).toArray());
+      return new Basis(batch, clocks.stream().mapToInt(Integer::intValue).toArray(), false);
+    }
+
+    /** The basis of a power: the same clocks. */
+    Basis forPower() {
+      return new Basis(batch, clocks, true);
     }
 
     int size() {
-      return 3 * (1 + clocks.length);
+      return power ? 1 + 3 * clocks.length : 3 * (1 + clocks.length);
     }
 
     /** The work terms of row {@code x} (log features: MACs, elements in and out at 0, 1, 2). */
     double[] terms(double[] x) {
+      if (power) {
+        double[] out = new double[size()];
+        out[0] = 1;
+        int i = 1;
+        for (int c : clocks) {
+          double g = Math.exp(x[c]) * 1e-9;
+          out[i++] = g;
+          out[i++] = g * g;
+          out[i++] = g * g * g;
+        }
+        return out;
+      }
       double b = batch < 0 ? 1 : Math.exp(x[batch]);
       double[] sizes = {1, Math.expm1(x[0]), Math.expm1(x[1]) + Math.expm1(x[2])};
       double[] out = new double[size()];
@@ -199,6 +220,7 @@ final class WorkLasso implements Regressor {
     ObjectNode o = JsonNodeFactory.instance.objectNode();
     o.put("learner", NAME);
     o.put("batch", basis.batch());
+    o.put("power", basis.power());
     ArrayNode cl = o.putArray("clocks");
     for (int c : basis.clocks()) {
       cl.add(c);
@@ -221,6 +243,6 @@ final class WorkLasso implements Regressor {
       w[i] = o.get("weights").get(i).asDouble();
     }
     return new WorkLasso(
-        new Basis(o.get("batch").asInt(), clocks), w, LassoPoly.fromJson(o.get("residual")));
+        new Basis(o.get("batch").asInt(), clocks, o.path("power").asBoolean()), w, LassoPoly.fromJson(o.get("residual")));
   }
 }
