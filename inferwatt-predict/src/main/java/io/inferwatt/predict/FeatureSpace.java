@@ -56,8 +56,8 @@ record FeatureSpace(
    * @param macs its MACs per input, summed over layers
    * @param elements its tensor elements read and written per input, summed over layers
    * @param busyMs the time its layers take per inference at the row's settings (measured when
-   *     fitting; when predicting, the sum of the predicted layer latencies, found as a fixed
-   *     point), NaN where unknown (the feature is then 0)
+   *     fitting, the sum of the predicted layer latencies when predicting), NaN for the latency
+   *     and energy models (for a network of one layer it is their target; the feature is then 0)
    */
   record Context(int layers, long macs, long elements, double busyMs) {
 

@@ -136,15 +136,15 @@ public final class Fitter {
       String type = e.getKey();
       List<TrainingData.Layer> rs = e.getValue();
       double[][] x = new double[rs.size()][];
-      // every target takes the time the run's layers kept the board busy (a layer waits for the
-      // host only where the host's share of the network is large; its power depends on it)
+      // power also takes the time the run's layers kept the board busy (not the latency or the
+      // energy: for a network of one layer that time is the latency itself)
       double[][] xb = new double[rs.size()][];
       List<String> groups = new ArrayList<>();
       double[] lat = new double[rs.size()];
       for (int i = 0; i < x.length; i++) {
         TrainingData.Layer r = rs.get(i);
-        x[i] = space.row(r.layer(), busyContexts.get(r.runId()), r.settings());
-        xb[i] = x[i];
+        x[i] = space.row(r.layer(), contexts.get(r.runId()), r.settings());
+        xb[i] = space.row(r.layer(), busyContexts.get(r.runId()), r.settings());
         groups.add(r.model());
         lat[i] = Math.log(r.latencyMs());
       }
@@ -171,6 +171,7 @@ public final class Fitter {
           continue;
         }
         double[][] xr = new double[have.size()][];
+        double[][] xe = new double[have.size()][];
         double[] pw = new double[have.size()];
         double[] en = new double[have.size()];
         double[] latOof = new double[have.size()];
@@ -178,6 +179,7 @@ public final class Fitter {
         for (int j = 0; j < xr.length; j++) {
           int i = have.get(j);
           xr[j] = xb[i];
+          xe[j] = x[i];
           pw[j] = Math.log(rs.get(i).powerMw().get(rail));
           en[j] = pw[j] + lat[i] - Math.log(1000);
           latOof[j] = latency.outOfFold()[i];
@@ -185,10 +187,7 @@ public final class Fitter {
         }
         Folds fr = Folds.of(g);
         // the rails with a value on the same rows share their Gram matrices
-        if (have.size() == rs.size()) {
-          powerDesigns = designs;
-          powerRows = have;
-        } else if (!have.equals(powerRows)) {
+        if (!have.equals(powerRows)) {
           powerDesigns =
               designs == null ? null : new LassoPoly.Designs(xr, fr.fold(), fr.k());
           powerRows = have;
@@ -207,7 +206,12 @@ public final class Fitter {
         double[] productFolds = Errors.foldMedians(en, product, fr.fold(), fr.k());
         TargetModel productModel = withQuantiles(null, en, product, productFolds);
         if (rail.equals(totalRail)) {
-          Chosen direct = choose(type, target, xr, en, fr, dr, work, learners, folds, points);
+          // the energy, like the latency, without the busy time (its own sum for one layer)
+          LassoPoly.Designs de =
+              have.size() == rs.size() || designs == null
+                  ? designs
+                  : new LassoPoly.Designs(xe, fr.fold(), fr.k());
+          Chosen direct = choose(type, target, xe, en, fr, de, work, learners, folds, points);
           boolean productWins = productModel.cvErrorPct() <= direct.model().cvErrorPct();
           addFolds(folds, type, target, TargetModel.PRODUCT, "", productFolds, fr, productWins);
           if (productWins) {

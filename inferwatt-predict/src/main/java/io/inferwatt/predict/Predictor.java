@@ -21,9 +21,6 @@ import java.util.TreeMap;
  */
 public final class Predictor {
 
-  /** Rounds of the busy-time fixed point (latencies given their sum). */
-  static final int BUSY_ITERATIONS = 3;
-
   private final ModelSet models;
 
   public Predictor(ModelSet models) {
@@ -59,34 +56,25 @@ public final class Predictor {
       byType.computeIfAbsent(layers.get(j).type(), k -> new ArrayList<>()).add(j);
     }
     // first the latencies; their sum per setting is the context of the powers
-    // the latencies take the network's busy time, their own sum: a fixed point, from 1 ms
+    // first the latencies; their sum per setting is the context of the powers
     Map<String, double[]> latLogs = new HashMap<>();
     double[] busyMs = new double[s];
-    java.util.Arrays.fill(busyMs, 1.0);
-    for (int iteration = 0; iteration < BUSY_ITERATIONS; iteration++) {
-      double[] from = busyMs.clone();
-      double[] sum = new double[s];
-      for (Map.Entry<String, List<Integer>> e : byType.entrySet()) {
-        ModelSet.TypeModels tm = models.types().get(e.getKey());
-        if (tm == null) {
-          continue;
-        }
-        List<Integer> idx = e.getValue();
-        TargetModel lm = tm.targets().get("latency");
-        double[] lp =
-            clamp(
-                lm.model().predict(rows(idx, layers, resolved, i -> context.withBusy(from[i]))),
-                lm);
-        latLogs.put(e.getKey(), lp);
-        for (int i = 0; i < s; i++) {
-          for (int k = 0; k < idx.size(); k++) {
-            double v = lp[i * idx.size() + k];
-            lat[i][idx.get(k)] = bounds(v, lm);
-            sum[i] += Math.exp(v);
-          }
+    for (Map.Entry<String, List<Integer>> e : byType.entrySet()) {
+      ModelSet.TypeModels tm = models.types().get(e.getKey());
+      if (tm == null) {
+        continue;
+      }
+      List<Integer> idx = e.getValue();
+      TargetModel lm = tm.targets().get("latency");
+      double[] lp = clamp(lm.model().predict(rows(idx, layers, resolved, i -> context)), lm);
+      latLogs.put(e.getKey(), lp);
+      for (int i = 0; i < s; i++) {
+        for (int k = 0; k < idx.size(); k++) {
+          double v = lp[i * idx.size() + k];
+          lat[i][idx.get(k)] = bounds(v, lm);
+          busyMs[i] += Math.exp(v);
         }
       }
-      busyMs = sum;
     }
     double[] busy = busyMs;
     for (Map.Entry<String, List<Integer>> e : byType.entrySet()) {
@@ -108,7 +96,7 @@ public final class Predictor {
       for (String rail : models.rails()) {
         TargetModel em = tm.targets().get("energy:" + rail);
         if (em != null && em.model() != null) {
-          ep.put(rail, clamp(em.model().predict(x), em));
+          ep.put(rail, clamp(em.model().predict(rows(idx, layers, resolved, i -> context)), em));
         }
       }
       for (int i = 0; i < s; i++) {
