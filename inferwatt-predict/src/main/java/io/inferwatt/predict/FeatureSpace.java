@@ -45,7 +45,8 @@ record FeatureSpace(
           "log_network_layers",
           "log_network_macs",
           "log_network_elements",
-          "log_network_busy_ms");
+          "log_network_busy_ms",
+          "log_network_others_ms");
 
   /**
    * The network a layer runs in, as the layer's context: a board's power and its host's share of the
@@ -58,12 +59,20 @@ record FeatureSpace(
    * @param busyMs the time its layers take per inference at the row's settings (measured when
    *     fitting, the sum of the predicted layer latencies when predicting), NaN for the latency
    *     and energy models (for a network of one layer it is their target; the feature is then 0)
+   * @param othersMs the time the network's other layers take per inference (measured when
+   *     fitting; predicted when predicting, as a fixed point): whether the host's launches are
+   *     hidden behind other layers' work, without the layer's own time; NaN: unknown (feature 0)
    */
-  record Context(int layers, long macs, long elements, double busyMs) {
+  record Context(int layers, long macs, long elements, double busyMs, double othersMs) {
 
     /** This context with the layers' time per inference {@code ms}. */
     Context withBusy(double ms) {
-      return new Context(layers, macs, elements, ms);
+      return new Context(layers, macs, elements, ms, othersMs);
+    }
+
+    /** This context with the time of the other layers of the network, {@code ms}. */
+    Context withOthers(double ms) {
+      return new Context(layers, macs, elements, busyMs, ms);
     }
 
     static Context of(List<LayerSpec> layers) {
@@ -73,9 +82,12 @@ record FeatureSpace(
         macs += l.macs();
         elements += l.inputElements() + l.outputElements();
       }
-      return new Context(layers.size(), macs, elements, Double.NaN);
+      return new Context(layers.size(), macs, elements, Double.NaN, Double.NaN);
     }
   }
+
+  /** The index of {@code log_network_busy_ms} in a row. */
+  static final int BUSY = 14;
 
   FeatureSpace {
     numeric = new TreeMap<>(numeric);
@@ -191,7 +203,8 @@ record FeatureSpace(
     x[11] = Math.log(Math.max(1, context.layers()));
     x[12] = Math.log1p(context.macs());
     x[13] = Math.log1p(context.elements());
-    x[14] = Double.isNaN(context.busyMs()) ? 0 : Math.log(Math.max(context.busyMs(), 1e-6));
+    x[BUSY] = Double.isNaN(context.busyMs()) ? 0 : Math.log(Math.max(context.busyMs(), 1e-6));
+    x[15] = Double.isNaN(context.othersMs()) ? 0 : Math.log(1e-3 + Math.max(0, context.othersMs()));
     int i = LAYER.size();
     for (Map.Entry<String, Boolean> e : numeric.entrySet()) {
       String v = settings.getOrDefault(e.getKey(), defaults.get(e.getKey()));

@@ -143,8 +143,10 @@ public final class Fitter {
       double[] lat = new double[rs.size()];
       for (int i = 0; i < x.length; i++) {
         TrainingData.Layer r = rs.get(i);
-        x[i] = space.row(r.layer(), contexts.get(r.runId()), r.settings());
-        xb[i] = space.row(r.layer(), busyContexts.get(r.runId()), r.settings());
+        double others = runBusyMs.get(r.runId()) - r.latencyMs();
+        x[i] = space.row(r.layer(), contexts.get(r.runId()).withOthers(others), r.settings());
+        xb[i] =
+            space.row(r.layer(), busyContexts.get(r.runId()).withOthers(others), r.settings());
         groups.add(r.model());
         lat[i] = Math.log(r.latencyMs());
       }

@@ -21,6 +21,9 @@ import java.util.TreeMap;
  */
 public final class Predictor {
 
+  /** Rounds of the latencies' fixed point (each layer given the others' predicted time). */
+  static final int OTHERS_ROUNDS = 3;
+
   private final ModelSet models;
 
   public Predictor(ModelSet models) {
@@ -55,27 +58,42 @@ public final class Predictor {
     for (int j = 0; j < n; j++) {
       byType.computeIfAbsent(layers.get(j).type(), k -> new ArrayList<>()).add(j);
     }
-    // first the latencies; their sum per setting is the context of the powers
-    // first the latencies; their sum per setting is the context of the powers
+    // first the latencies, each given the time of the other layers: a fixed point from "alone";
+    // then their sum per setting is the context of the powers
     Map<String, double[]> latLogs = new HashMap<>();
     double[] busyMs = new double[s];
-    for (Map.Entry<String, List<Integer>> e : byType.entrySet()) {
-      ModelSet.TypeModels tm = models.types().get(e.getKey());
-      if (tm == null) {
-        continue;
-      }
-      List<Integer> idx = e.getValue();
-      TargetModel lm = tm.targets().get("latency");
-      double[] lp = clamp(lm.model().predict(rows(idx, layers, resolved, i -> context)), lm);
-      latLogs.put(e.getKey(), lp);
+    double[][] latMs = new double[s][n];
+    for (int round = 0; round < OTHERS_ROUNDS; round++) {
+      double[] from = busyMs.clone();
+      double[][] own = new double[s][];
       for (int i = 0; i < s; i++) {
-        for (int k = 0; k < idx.size(); k++) {
-          double v = lp[i * idx.size() + k];
-          lat[i][idx.get(k)] = bounds(v, lm);
-          busyMs[i] += Math.exp(v);
+        own[i] = latMs[i].clone();
+      }
+      java.util.Arrays.fill(busyMs, 0);
+      for (Map.Entry<String, List<Integer>> e : byType.entrySet()) {
+        ModelSet.TypeModels tm = models.types().get(e.getKey());
+        if (tm == null) {
+          continue;
+        }
+        List<Integer> idx = e.getValue();
+        TargetModel lm = tm.targets().get("latency");
+        double[] lp = clamp(lm.model().predict(othersRows(idx, layers, resolved, context, from, own)), lm);
+        latLogs.put(e.getKey(), lp);
+        for (int i = 0; i < s; i++) {
+          for (int k = 0; k < idx.size(); k++) {
+            double v = lp[i * idx.size() + k];
+            lat[i][idx.get(k)] = bounds(v, lm);
+            latMs[i][idx.get(k)] = Math.exp(v);
+          }
+        }
+      }
+      for (int i = 0; i < s; i++) {
+        for (double v : latMs[i]) {
+          busyMs[i] += v;
         }
       }
     }
+    double[] from = busyMs.clone();
     double[] busy = busyMs;
     for (Map.Entry<String, List<Integer>> e : byType.entrySet()) {
       ModelSet.TypeModels tm = models.types().get(e.getKey());
@@ -83,7 +101,13 @@ public final class Predictor {
         continue;
       }
       List<Integer> idx = e.getValue();
-      double[][] x = rows(idx, layers, resolved, i -> context.withBusy(busy[i]));
+      double[][] x = othersRows(idx, layers, resolved, context, from, latMs);
+      for (int i = 0; i < s; i++) {
+        for (int k = 0; k < idx.size(); k++) {
+          x[i * idx.size() + k][FeatureSpace.BUSY] = Math.log(Math.max(busy[i], 1e-6));
+        }
+      }
+      double[][] xe = othersRows(idx, layers, resolved, context, from, latMs);
       double[] lp = latLogs.get(e.getKey());
       Map<String, double[]> pp = new HashMap<>();
       for (String rail : models.rails()) {
@@ -96,7 +120,7 @@ public final class Predictor {
       for (String rail : models.rails()) {
         TargetModel em = tm.targets().get("energy:" + rail);
         if (em != null && em.model() != null) {
-          ep.put(rail, clamp(em.model().predict(rows(idx, layers, resolved, i -> context)), em));
+          ep.put(rail, clamp(em.model().predict(xe), em));
         }
       }
       for (int i = 0; i < s; i++) {
@@ -128,17 +152,23 @@ public final class Predictor {
     return out;
   }
 
-  /** The rows of layers {@code idx} at every setting, setting-major. */
-  private double[][] rows(
+  /**
+   * The rows of layers {@code idx} at every setting, setting-major, each with the time of the
+   * network's other layers: {@code busyMs[setting]} less the layer's own {@code ownMs}.
+   */
+  private double[][] othersRows(
       List<Integer> idx,
       List<LayerSpec> layers,
       List<Map<String, String>> settings,
-      java.util.function.IntFunction<FeatureSpace.Context> context) {
+      FeatureSpace.Context context,
+      double[] busyMs,
+      double[][] ownMs) {
     double[][] x = new double[settings.size() * idx.size()][];
     for (int i = 0; i < settings.size(); i++) {
-      FeatureSpace.Context c = context.apply(i);
       for (int k = 0; k < idx.size(); k++) {
-        x[i * idx.size() + k] = models.space().row(layers.get(idx.get(k)), c, settings.get(i));
+        int j = idx.get(k);
+        FeatureSpace.Context c = context.withOthers(busyMs[i] - ownMs[i][j]);
+        x[i * idx.size() + k] = models.space().row(layers.get(j), c, settings.get(i));
       }
     }
     return x;
