@@ -6,10 +6,11 @@
 # Then: fit on the base (wall time printed), profile each held-out family at five settings and
 # compare with predict (bench_predict_families.py), then Table I: the paper's study measured on
 # MobileNetV2 (a held-out family) next to the optima the models predict.
+# INFERWATT_JAR=path uses another build of the jar.
 # Timings on a loaded machine are upper bounds: the load average is printed with them.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-jar="$here/inferwatt-cli/target/inferwatt.jar"
+jar="${INFERWATT_JAR:-$here/inferwatt-cli/target/inferwatt.jar}"
 [[ -f "$jar" ]] || (cd "$here" && mvn -q -B -Dfmt.skip -DskipTests package)
 work="$(mktemp -d)"
 base="${1:-}"
