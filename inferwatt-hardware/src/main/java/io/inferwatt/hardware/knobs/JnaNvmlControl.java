@@ -1,10 +1,10 @@
 package io.inferwatt.hardware.knobs;
 
 import com.sun.jna.Library;
-import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.PointerByReference;
+import io.inferwatt.hardware.sensors.NvmlLibrary;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -101,7 +101,7 @@ final class JnaNvmlControl implements NvmlControl {
   static JnaNvmlControl load() {
     Lib lib;
     try {
-      lib = Native.load("nvidia-ml.so.1", Lib.class);
+      lib = NvmlLibrary.load(Lib.class);
     } catch (UnsatisfiedLinkError e) {
       String m = String.valueOf(e.getMessage());
       int nl = m.indexOf('\n');

@@ -2,7 +2,6 @@ package io.inferwatt.hardware.sensors;
 
 import com.sun.jna.Library;
 import com.sun.jna.Memory;
-import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
@@ -73,14 +72,12 @@ final class JnaNvml implements NvmlBinding {
    * @throws NvmlException with {@link #ERROR_LIBRARY_NOT_FOUND} when the library is absent
    */
   static NvmlBinding load() {
-    String name =
-        System.getProperty("os.name", "").startsWith("Windows") ? "nvml" : "nvidia-ml.so.1";
     Lib lib;
     try {
-      lib = Native.load(name, Lib.class);
+      lib = NvmlLibrary.load(Lib.class);
     } catch (UnsatisfiedLinkError e) {
       throw new NvmlException(
-          "loading lib" + name,
+          "loading " + NvmlLibrary.FILE,
           ERROR_LIBRARY_NOT_FOUND,
           "no NVIDIA driver library (" + firstLine(e) + ")");
     }
