@@ -34,21 +34,11 @@ class HeldOutFamilyRegressionGuardTest {
 
   @Test
   void aHeldOutFamilyStaysWithinTheGuardedErrors(@TempDir Path dir) throws Exception {
-    String saved = System.getProperty("inferwatt.state.dir");
-    System.setProperty("inferwatt.state.dir", dir.resolve("state").toString());
+    Path plan = dir.resolve("plan.yaml");
+    Files.writeString(plan, PLAN);
     String db = dir.resolve("t.duckdb").toString();
-    try {
-      Path plan = dir.resolve("plan.yaml");
-      Files.writeString(plan, PLAN);
-      CliTest.Run r = CliTest.run("study", "run", plan.toString(), "--db", db);
-      assertThat(r.code()).as(r.err()).isZero();
-    } finally {
-      if (saved == null) {
-        System.clearProperty("inferwatt.state.dir");
-      } else {
-        System.setProperty("inferwatt.state.dir", saved);
-      }
-    }
+    CliTest.Run r = CliTest.runStudy(plan, db, dir.resolve("state"));
+    assertThat(r.code()).as(r.err()).isZero();
     CliTest.Run f =
         CliTest.run("fit", "--db", db, "--learners", "lasso-poly2,work-lasso", "--skip-short");
     assertThat(f.code()).as(f.err()).isZero();
