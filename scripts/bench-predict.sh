@@ -3,10 +3,7 @@
 #   scripts/bench-predict.sh [BASE]   (without BASE, measures a training study first: a few minutes)
 # Benchmarks on a loaded machine are noise for the timings: the load average is printed with them.
 set -euo pipefail
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-jar="$here/inferwatt-cli/target/inferwatt.jar"
-[[ -f "$jar" ]] || (cd "$here" && mvn -q -B -Dfmt.skip -DskipTests package)
-work="$(mktemp -d)"
+source "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
 base="${1:-}"
 if [[ -z "$base" ]]; then
   base="$work/train.duckdb"
@@ -23,6 +20,6 @@ sweeps:
 PLAN
   java -jar "$jar" study run "$work/train.yaml" --db "$base" >/dev/null
 fi
-echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load: $(load)"
 python3 "$here/scripts/bench_predict.py" "$jar" "$base" "$work"
-echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load: $(load)"

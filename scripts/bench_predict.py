@@ -7,17 +7,15 @@ inference (total rail), per-layer latency and per-layer power of the total rail.
 whole base, one predict and one --sweep. Every number is from the virtual board: simulated.
 Usage: bench_predict.py JAR BASE WORKDIR
 """
-import json, shutil, statistics, subprocess, sys, time, os
+import json, shutil, statistics, sys, time, os
+
+from bench_cli import q, runner
 
 jar, base, work = sys.argv[1], sys.argv[2], sys.argv[3]
 os.makedirs(work, exist_ok=True)
 
 
-def cli(*args):
-    r = subprocess.run(["java", "-jar", jar, *args], capture_output=True, text=True)
-    if r.returncode != 0:
-        raise SystemExit(f"inferwatt {' '.join(args)} failed ({r.returncode}): {r.stderr.strip()}")
-    return r.stdout
+cli = runner(jar)
 
 
 def query(sql):
@@ -76,11 +74,6 @@ for held in nets:
             if m["power_mw"] and rail in (lp["power_mw"] or {}):
                 pow_err.append(abs(lp["power_mw"][rail]["value"] / m["power_mw"] - 1) * 100)
     print(f"[simulated] held out {held}: {len(energy_err)} network predictions so far", flush=True)
-
-
-def q(v, p):
-    v = sorted(v)
-    return v[min(len(v) - 1, int(round(p * (len(v) - 1))))]
 
 
 print("[simulated] leave-one-network-out on", base)

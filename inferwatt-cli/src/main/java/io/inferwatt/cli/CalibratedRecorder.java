@@ -5,19 +5,16 @@ import io.inferwatt.core.Timeline;
 import io.inferwatt.core.analysis.Calibration;
 import io.inferwatt.core.model.Protocol;
 import io.inferwatt.core.model.Workload;
-import io.inferwatt.hardware.Knob;
-import io.inferwatt.hardware.Rail;
+import io.inferwatt.hardware.ForwardingRecorder;
 import io.inferwatt.hardware.Recorder;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.OptionalLong;
 
 /**
  * A board whose samples are corrected by a stored calibration ({@code profile --calibrated}): each
  * calibrated rail's reading becomes {@code (reading − offset) / gain}.
  */
-final class CalibratedRecorder implements Recorder {
+final class CalibratedRecorder implements ForwardingRecorder {
   private final Recorder inner;
   private final List<Calibration.RailFit> fits;
 
@@ -31,33 +28,8 @@ final class CalibratedRecorder implements Recorder {
   }
 
   @Override
-  public String board() {
-    return inner.board();
-  }
-
-  @Override
-  public boolean simulated() {
-    return inner.simulated();
-  }
-
-  @Override
-  public List<Rail> rails() {
-    return inner.rails();
-  }
-
-  @Override
-  public List<Knob> knobs() {
-    return inner.knobs();
-  }
-
-  @Override
-  public OptionalLong expectedCycleNs(Workload workload, Map<String, String> settings) {
-    return inner.expectedCycleNs(workload, settings);
-  }
-
-  @Override
-  public long samplePeriodNs() {
-    return inner.samplePeriodNs();
+  public Recorder inner() {
+    return inner;
   }
 
   @Override

@@ -98,4 +98,11 @@ final class Choices {
       super(FormatOption.Output.class, Names::lower);
     }
   }
+
+  /** {@code text}, {@code csv}, {@code json}: what {@code query} writes. */
+  static final class QueryFormats extends Names<QueryCommand.Format> {
+    QueryFormats() {
+      super(QueryCommand.Format.class, Names::lower);
+    }
+  }
 }

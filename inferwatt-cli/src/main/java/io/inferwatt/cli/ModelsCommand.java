@@ -2,26 +2,20 @@ package io.inferwatt.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inferwatt.core.BadInputException;
 import io.inferwatt.engines.onnx.LayerGraph;
-import io.inferwatt.engines.onnx.LayerSample;
 import io.inferwatt.engines.onnx.ModelSummary;
-import io.inferwatt.engines.onnx.ModelSummary.NodeSummary;
 import io.inferwatt.engines.onnx.Networks;
 import io.inferwatt.engines.onnx.OnnxGraphs;
 import io.inferwatt.engines.onnx.OnnxInspector;
 import io.inferwatt.engines.onnx.OnnxIo;
 import io.inferwatt.engines.onnx.OnnxModel;
-import io.inferwatt.engines.onnx.SampleManifest;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,7 +25,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code inferwatt models}: the built-in networks and the model generators (single layers, the
- * first k nodes of a model, one node), and an inspector for any ONNX file.
+ * first k nodes of a model, one node), and an inspector for any ONNX file. The small subcommands
+ * ({@code list}, {@code prefix}, {@code node}) and what the subcommands share sit here; {@code
+ * build}, {@code sample} and {@code inspect} have their own classes ({@link ModelsBuildCommand},
+ * {@link ModelsSampleCommand}, {@link ModelsInspectCommand}).
  */
 @Command(
     name = "models",
@@ -41,11 +38,11 @@ import picocli.CommandLine.Spec;
             + " inspect ONNX files.",
     subcommands = {
       ModelsCommand.ListCommand.class,
-      ModelsCommand.BuildCommand.class,
+      ModelsBuildCommand.class,
       ModelsCommand.PrefixCommand.class,
       ModelsCommand.NodeCommand.class,
-      ModelsCommand.InspectCommand.class,
-      ModelsCommand.SampleCommand.class
+      ModelsInspectCommand.class,
+      ModelsSampleCommand.class
     })
 final class ModelsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -56,8 +53,7 @@ final class ModelsCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   static Path checkedInput(Path file) {
     return Checks.inputFile("the model", file);
@@ -149,142 +145,6 @@ final class ModelsCommand implements Callable<Integer> {
     }
   }
 
-  /** {@code models build NAME --out FILE}. */
-  @Command(
-      name = "build",
-      mixinStandardHelpOptions = true,
-      description =
-          "Write a network (see models list; --width, --resolution) or a single layer (conv, layer) as ONNX.")
-  static final class BuildCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    @Parameters(index = "0", paramLabel = "NAME", description = "a network name, conv, or layer")
-    String name;
-
-    @Option(
-        names = "--out",
-        required = true,
-        description = "the ONNX file to write (an existing file is replaced)")
-    Path out;
-
-    @Option(
-        names = "--seed",
-        defaultValue = "1",
-        description = "seed of the random weights (default: ${DEFAULT-VALUE})")
-    long seed;
-
-    @Option(
-        names = "--width",
-        defaultValue = "1",
-        description = "network: channel width multiplier, 0.125 to 4 (default: ${DEFAULT-VALUE})")
-    double width;
-
-    @Option(
-        names = "--resolution",
-        defaultValue = "224",
-        description = "network: input height and width, 32 to 1024 (default: ${DEFAULT-VALUE})")
-    int resolution;
-
-    @Option(names = "--kernel", description = "conv: kernel size")
-    Integer kernel;
-
-    @Option(
-        names = "--stride",
-        defaultValue = "1",
-        description = "conv: stride (default: ${DEFAULT-VALUE})")
-    int stride;
-
-    @Option(names = "--in", description = "conv: input channels")
-    Integer in;
-
-    @Option(
-        names = "--out-channels",
-        description = "conv: output channels (also --oc)",
-        paramLabel = "N")
-    Integer outChannels;
-
-    @Option(names = "--oc", hidden = true)
-    Integer oc;
-
-    @Option(names = "--size", description = "conv, layer: input height and width")
-    Integer size;
-
-    @Option(
-        names = "--groups",
-        defaultValue = "1",
-        description = "conv: groups (= --in for depthwise; default: ${DEFAULT-VALUE})")
-    int groups;
-
-    @Option(
-        names = "--type",
-        description =
-            "layer: " + "BatchNormalization, Relu, Relu6, Add, MaxPool, GlobalAveragePool, Gemm")
-    String type;
-
-    @Option(names = "--channels", description = "layer: input channels (Gemm: input features)")
-    Integer channels;
-
-    @Option(
-        names = "--features",
-        defaultValue = "1000",
-        description = "layer Gemm: output features (default: ${DEFAULT-VALUE})")
-    int features;
-
-    @Override
-    public Integer call() {
-      new OutputCheck().outputMakingFolders("--out", out).check();
-      OnnxModel m;
-      switch (name.toLowerCase(Locale.ROOT)) {
-        case "conv" -> {
-          Integer o = outChannels != null ? outChannels : oc;
-          require(kernel, "--kernel");
-          require(in, "--in");
-          require(o, "--out-channels");
-          require(size, "--size");
-          checkWeights(
-              (double) o * Math.max(1, in / Math.max(1, groups)) * kernel * kernel,
-              "use a smaller --kernel, --in or --out-channels");
-          m = Networks.conv(kernel, stride, in, o, size, groups, seed);
-        }
-        case "layer" -> {
-          if (type == null) {
-            throw new BadInputException(
-                "layer needs --type (one of " + String.join(", ", Networks.layerTypes()) + ")");
-          }
-          require(channels, "--channels");
-          if (!type.equalsIgnoreCase("Gemm")) {
-            require(size, "--size");
-          }
-          if (type.equalsIgnoreCase("Gemm")) {
-            checkWeights((double) channels * features, "use a smaller --channels or --features");
-          }
-          m = Networks.layer(type, channels, size == null ? 0 : size, features, seed);
-        }
-        default -> {
-          Networks.structure(name); // refuses an unknown name, listing the known ones
-          Networks.Variant x = Networks.variant(name).orElseThrow();
-          Networks.Variant v =
-              new Networks.Variant(
-                  x.family(),
-                  width != 1 ? width : x.width(),
-                  resolution != Networks.RESOLUTION ? resolution : x.resolution());
-          checkWeights(
-              LayerGraph.derive(Networks.structure(v.name())).params(),
-              "use a smaller --width or --resolution");
-          m = Networks.build(v.family(), seed, v.width(), v.resolution());
-        }
-      }
-      write(m, out, spec.commandLine().getOut());
-      return 0;
-    }
-
-    private void require(Integer v, String option) {
-      if (v == null) {
-        throw new BadInputException(name + " needs " + option);
-      }
-    }
-  }
-
   /** {@code models prefix MODEL --nodes k --out FILE}. */
   @Command(
       name = "prefix",
@@ -293,25 +153,14 @@ final class ModelsCommand implements Callable<Integer> {
   static final class PrefixCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "MODEL.onnx")
-    Path model;
+    @Mixin PartFiles files;
 
     @Option(names = "--nodes", required = true, description = "nodes to keep, from the first")
     int nodes;
 
-    @Option(
-        names = "--out",
-        required = true,
-        description = "the ONNX file to write (an existing file is replaced)")
-    Path out;
-
     @Override
     public Integer call() {
-      new OutputCheck().input("the model", model).outputMakingFolders("--out", out).check();
-      write(
-          OnnxGraphs.prefix(OnnxIo.read(checkedInput(model)), nodes),
-          out,
-          spec.commandLine().getOut());
+      files.write(m -> OnnxGraphs.prefix(m, nodes), spec.commandLine().getOut());
       return 0;
     }
   }
@@ -324,8 +173,7 @@ final class ModelsCommand implements Callable<Integer> {
   static final class NodeCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "MODEL.onnx")
-    Path model;
+    @Mixin PartFiles files;
 
     @Option(
         names = "--index",
@@ -333,230 +181,30 @@ final class ModelsCommand implements Callable<Integer> {
         description = "the node's index (0-based; see models inspect)")
     int index;
 
+    @Override
+    public Integer call() {
+      files.write(m -> OnnxGraphs.node(m, index), spec.commandLine().getOut());
+      return 0;
+    }
+  }
+
+  /**
+   * The model a part is taken from and the file it goes to ({@code models prefix}, {@code node}).
+   */
+  static final class PartFiles {
+    @Parameters(index = "0", paramLabel = "MODEL.onnx")
+    Path model;
+
     @Option(
         names = "--out",
         required = true,
         description = "the ONNX file to write (an existing file is replaced)")
     Path out;
 
-    @Override
-    public Integer call() {
+    /** Writes the part {@code part} takes of the model to {@code --out}. */
+    void write(UnaryOperator<OnnxModel> part, PrintWriter w) {
       new OutputCheck().input("the model", model).outputMakingFolders("--out", out).check();
-      write(
-          OnnxGraphs.node(OnnxIo.read(checkedInput(model)), index),
-          out,
-          spec.commandLine().getOut());
-      return 0;
-    }
-  }
-
-  /** {@code models sample --count N --seed S --out DIR [--kind single|multi] [--focus CSV]}. */
-  @Command(
-      name = "sample",
-      mixinStandardHelpOptions = true,
-      description =
-          "Draw single-layer or small multi-layer training networks from the layer space (seeded,"
-              + " space-filling) into a folder, with a manifest.csv; a plan names them as"
-              + " model: [sample:DIR].")
-  static final class SampleCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    @Option(names = "--count", required = true, description = "networks to draw, 1 to 100000")
-    int count;
-
-    @Option(
-        names = "--seed",
-        defaultValue = "1",
-        description = "seed of the design and the weights (default: ${DEFAULT-VALUE})")
-    long seed;
-
-    @Option(
-        names = "--out",
-        required = true,
-        description = "the folder to write (created; must not hold a sample already)")
-    Path out;
-
-    @Option(
-        names = "--kind",
-        defaultValue = "single",
-        description =
-            "single (one engine layer each) or multi (blocks of 2-6 layers)"
-                + " (default: ${DEFAULT-VALUE})")
-    String kind;
-
-    @Option(
-        names = "--focus",
-        description =
-            "per-type errors of a fitted model (layer_type,median_abs_error_pct): draw more"
-                + " of the types it errs most on")
-    Path focus;
-
-    @Override
-    public Integer call() throws Exception {
-      LayerSample.Kind k = LayerSample.Kind.parse(kind);
-      new OutputCheck().input("--focus", focus).outputFolder("--out", out).check();
-      Map<String, Double> errors =
-          focus == null ? Map.of() : SampleManifest.focus(Checks.inputFile("--focus", focus));
-      if (java.nio.file.Files.exists(out.resolve(SampleManifest.FILE))) {
-        throw new BadInputException(
-            "--out "
-                + out
-                + " already holds a sample ("
-                + SampleManifest.FILE
-                + "); choose another folder");
-      }
-      try {
-        java.nio.file.Files.createDirectories(out);
-      } catch (java.io.IOException e) {
-        throw IoErrors.failure("create the folder", out, e, "choose another --out");
-      }
-      PrintWriter w = spec.commandLine().getOut();
-      long[] totals = new long[3];
-      try (java.io.BufferedWriter manifest = SampleManifest.create(out)) {
-        LayerSample.draw(
-            count,
-            seed,
-            k,
-            errors,
-            (entry, model) -> {
-              try {
-                OnnxIo.write(model, out.resolve(entry.file()));
-                manifest.write(SampleManifest.line(entry));
-                manifest.newLine();
-              } catch (java.io.IOException e) {
-                throw new UncheckedIOException(
-                    "cannot write " + out + "/" + SampleManifest.FILE, e);
-              }
-              totals[0]++;
-              totals[1] += entry.macs();
-              totals[2] += entry.params();
-            });
-      }
-      w.printf(
-          Locale.ROOT,
-          "wrote %d %s-layer networks to %s (%s): %.1f M MACs, %,d parameters in all%n",
-          totals[0],
-          k == LayerSample.Kind.SINGLE ? "single" : "multi",
-          out,
-          SampleManifest.FILE,
-          totals[1] / 1e6,
-          totals[2]);
-      return 0;
-    }
-  }
-
-  /** {@code models inspect FILE [--format json]}. */
-  @Command(
-      name = "inspect",
-      mixinStandardHelpOptions = true,
-      description = "Nodes, shapes, parameters and MACs of an ONNX file.")
-  static final class InspectCommand implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    @Parameters(index = "0", paramLabel = "FILE")
-    Path file;
-
-    @Mixin FormatOption output;
-
-    @Override
-    public Integer call() throws Exception {
-      ModelSummary s = OnnxInspector.inspect(OnnxIo.read(checkedInput(file)));
-      PrintWriter out = spec.commandLine().getOut();
-      if (output.json()) {
-        out.println(JSON.writeValueAsString(json(s)));
-        return 0;
-      }
-      out.printf(
-          Locale.ROOT,
-          "%s: graph %s, IR %d, opset %d%n",
-          file,
-          s.graphName(),
-          s.irVersion(),
-          s.opset());
-      out.printf(
-          Locale.ROOT,
-          "%d nodes, %,d parameters, %.1f M MACs per input%n",
-          s.nodes(),
-          s.parameters(),
-          s.macs() / 1e6);
-      out.printf(
-          "%5s  %-28s  %-18s  %-20s  %10s  %12s%n",
-          "index", "name", "type", "output", "params", "MACs");
-      for (NodeSummary n : s.layers()) {
-        String shape = n.outputShapes().isEmpty() ? "?" : shape(n.outputShapes().get(0));
-        out.printf(
-            Locale.ROOT,
-            "%5d  %-28s  %-18s  %-20s  %,10d  %,12d%n",
-            n.index(),
-            n.name(),
-            n.layerType(),
-            shape,
-            n.parameters(),
-            n.macs());
-      }
-      return 0;
-    }
-
-    static String shape(List<Long> dims) {
-      if (dims.isEmpty()) {
-        return "?";
-      }
-      StringBuilder b = new StringBuilder();
-      for (long d : dims) {
-        b.append(b.length() == 0 ? "" : "x").append(d < 0 ? "?" : Long.toString(d));
-      }
-      return b.toString();
-    }
-
-    static ObjectNode json(ModelSummary s) {
-      ObjectNode o = JSON.createObjectNode();
-      o.put("graph", s.graphName());
-      o.put("ir_version", s.irVersion());
-      o.put("opset", s.opset());
-      o.put("nodes", s.nodes());
-      o.put("parameters", s.parameters());
-      o.put("macs", s.macs());
-      ArrayNode inputs = o.putArray("inputs");
-      s.inputs()
-          .forEach(
-              v -> {
-                ObjectNode i = inputs.addObject();
-                i.put("name", v.name());
-                ArrayNode d = i.putArray("shape");
-                v.dims().forEach(d::add);
-              });
-      ArrayNode layers = o.putArray("layers");
-      for (NodeSummary n : s.layers()) {
-        ObjectNode l = layers.addObject();
-        l.put("index", n.index());
-        l.put("name", n.name());
-        l.put("op", n.opType());
-        l.put("type", n.layerType());
-        ArrayNode ins = l.putArray("input_shapes");
-        n.inputShapes()
-            .forEach(
-                sh -> {
-                  ArrayNode a = ins.addArray();
-                  sh.forEach(a::add);
-                });
-        ArrayNode outs = l.putArray("output_shapes");
-        n.outputShapes()
-            .forEach(
-                sh -> {
-                  ArrayNode a = outs.addArray();
-                  sh.forEach(a::add);
-                });
-        l.put("parameters", n.parameters());
-        l.put("macs", n.macs());
-        if (n.kernel() > 0) {
-          l.put("kernel", n.kernel());
-          l.put("stride", n.stride());
-        }
-        if (n.groups() > 0) {
-          l.put("groups", n.groups());
-        }
-      }
-      return o;
+      ModelsCommand.write(part.apply(OnnxIo.read(checkedInput(model))), out, w);
     }
   }
 }

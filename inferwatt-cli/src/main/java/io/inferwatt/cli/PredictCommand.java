@@ -168,9 +168,10 @@ final class PredictCommand implements Callable<Integer> {
       throw new BadInputException(
           "the models were fitted on board "
               + models.board()
-              + " (rails "
-              + String.join(", ", models.rails())
-              + "), not on "
+              + (models.rails().isEmpty()
+                  ? " (latency only, no power rails)"
+                  : " (rails " + String.join(", ", models.rails()) + ")")
+              + ", not on "
               + board
               + "; fit them on "
               + board

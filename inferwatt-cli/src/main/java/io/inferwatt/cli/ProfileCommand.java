@@ -1,43 +1,25 @@
 package io.inferwatt.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inferwatt.core.BadInputException;
-import io.inferwatt.core.Phases;
-import io.inferwatt.core.PowerSample;
 import io.inferwatt.core.analysis.AnalysisOptions;
-import io.inferwatt.core.analysis.AnalysisResult;
-import io.inferwatt.core.analysis.Analyzer;
-import io.inferwatt.core.analysis.LayerMapping;
-import io.inferwatt.core.analysis.SensorResponse;
-import io.inferwatt.core.io.EventsJsonl;
-import io.inferwatt.core.io.SamplesCsv;
 import io.inferwatt.core.model.ExecutionMode;
 import io.inferwatt.core.model.InputKind;
 import io.inferwatt.core.model.NetworkSpec;
 import io.inferwatt.core.model.Protocol;
 import io.inferwatt.core.model.Workload;
-import io.inferwatt.engines.feed.ClockAlignment;
-import io.inferwatt.engines.ort.OrtRecorder;
 import io.inferwatt.engines.sim.SensorConfig;
-import io.inferwatt.engines.sim.Truth;
 import io.inferwatt.engines.sim.VirtualNano;
-import io.inferwatt.engines.trt.TrtexecRecorder;
 import io.inferwatt.hardware.EnergyCounter;
 import io.inferwatt.hardware.Recorder;
-import io.inferwatt.study.LayerMethods;
 import io.inferwatt.study.PrefixProfiler;
 import io.inferwatt.study.ProfileResult;
 import io.inferwatt.study.ProfileRunner;
 import io.inferwatt.study.boards.Boards;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,7 +28,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code inferwatt profile}: measure one configuration and store it. */
+/**
+ * {@code inferwatt profile}: measure one configuration and store it. This class holds the options
+ * and the wiring; the virtual sensor's options are {@link SimSensorOptions}, what the truth and the
+ * energy counter add is measured by {@link TruthReport}, the printed report is {@link
+ * ProfileOutput}, the run's notes and side files are {@link ProfileFiles}, the progress line is
+ * {@link PhaseProgress}.
+ */
 @Command(
     name = "profile",
     mixinStandardHelpOptions = true,
@@ -156,39 +144,7 @@ final class ProfileCommand implements Callable<Integer> {
       description = "seed of the simulated board (default: ${DEFAULT-VALUE})")
   long seed;
 
-  @Option(
-      names = "--sensor-window-ms",
-      description =
-          "simulated board only: the sensor's averaging window in ms, 0 = instantaneous (default: 1.1, the INA3221's conversion time); the same as --sensor-response boxcar:<ms>ms")
-  Double sensorWindowMs;
-
-  @Option(
-      names = "--sensor-response",
-      paramLabel = "RESPONSE",
-      description =
-          "simulated board only: the sensor's response: instant, boxcar:1.1ms, lowpass:0.5ms (a first-order low-pass with that time constant) or boxcar:1.1ms+lowpass:0.5ms (default: boxcar:1.1ms)")
-  String sensorResponse;
-
-  @Option(
-      names = "--sensor-gain",
-      defaultValue = "1",
-      description =
-          "simulated board only: the sensor's gain error; every reading is gain x true + offset (default: ${DEFAULT-VALUE})")
-  double sensorGain;
-
-  @Option(
-      names = "--sensor-offset-mw",
-      defaultValue = "0",
-      description =
-          "simulated board only: the sensor's offset error in mW (default: ${DEFAULT-VALUE})")
-  double sensorOffsetMw;
-
-  @Option(
-      names = "--meter-out",
-      paramLabel = "FILE",
-      description =
-          "simulated board only: also write what an external bench meter on the board's input read (CSV t_s,voltage_v,current_a,power_w on the meter's own clock, a reading every ms; an existing file is replaced); check the sensor against it with 'inferwatt calibrate'")
-  Path meterOut;
+  @Mixin SimSensorOptions simSensor;
 
   @Option(
       names = "--mapping",
@@ -232,12 +188,9 @@ final class ProfileCommand implements Callable<Integer> {
       description = "also write the events as JSONL (an existing file is replaced)")
   Path saveEvents;
 
-  /** The calibration applied to this run's readings (empty: none). */
-  private List<io.inferwatt.core.analysis.Calibration.RailFit> calibration = List.of();
-
   @Override
   public Integer call() throws Exception {
-    SensorConfig sensor = sensor();
+    SensorConfig sensor = simSensor.sensor(board.orNull());
     Checks.atLeast("--batch", batch, 1);
     protocol.checkCounts();
     Checks.atLeast("--threads", threads, 0);
@@ -255,7 +208,7 @@ final class ProfileCommand implements Callable<Integer> {
             .input("--inputs", inputs)
             .output("--save-samples", saveSamples)
             .output("--save-events", saveEvents)
-            .output("--meter-out", meterOut);
+            .output("--meter-out", simSensor.meterOut);
     if (!noStore) {
       outputs.writesBase(db.path);
     }
@@ -284,39 +237,30 @@ final class ProfileCommand implements Callable<Integer> {
     Store store = noStore ? null : db.openOrCreate(); // touch the output first: fail in second 0
     try {
       PrintWriter err = spec.commandLine().getErr();
-      Progress progress = new Progress(err, recorder.simulated());
-      prefixOn(opened.engine(), prefixWindowNs); // refused before anything is measured
+      PhaseProgress progress = new PhaseProgress(err, recorder.simulated());
+      boolean prefix = prefixOn(opened.engine(), prefixWindowNs); // refused before measuring
       ProfileResult result =
           ProfileRunner.run(recorder, workload, settings, protocol, analysis, progress);
       TruthReport extra =
-          extras(opened.engine(), result, settings, analysis, prefixWindowNs, progress);
+          TruthReport.measure(
+              opened.engine(), result, settings, analysis, prefix, prefixWindowNs, progress);
       progress.done();
-      if (opened.engine() instanceof TrtexecRecorder t) { // where trtexec's clock was placed
-        TrtexecRecorder.Report rep = t.lastReport();
-        for (TrtexecRecorder.PassAlignment a : rep.alignments()) {
-          err.printf(
-              "inferwatt: trtexec %s pass placed by the %s, within %.3f ms%n",
-              a.phase(), a.method(), a.applied().uncertaintyNs() / 1e6);
-        }
-        rep.notes().forEach(n -> err.println("inferwatt: note: " + n));
-      }
-      Map<String, String> notes = clockNotes(opened.engine());
-      if (recorder instanceof CalibratedRecorder c) {
-        for (io.inferwatt.core.analysis.Calibration.RailFit f : c.fits()) {
-          notes.put(
-              "calibration." + f.rail(),
-              String.format(Locale.ROOT, "gain=%.6f offset_mw=%.3f", f.gain(), f.offsetMw()));
-        }
-      }
+      Map<String, String> notes = ProfileFiles.runNotes(opened.engine(), recorder, err);
       Long runId =
           store == null ? null : store.save(result, notes, opened.loggerCost(), keepRaw.keep);
       // the run is stored first: a side file that cannot be written loses nothing
-      saveFiles(result, opened.engine(), net, runId);
-      if (meterOut != null && opened.recorder() instanceof VirtualNano nano) {
-        MeterLog.write(meterOut, nano.meterReadings(), VirtualNano.meterClockZeroNs());
+      new ProfileFiles(saveSamples, saveEvents)
+          .save(result, opened.engine(), net, runId, String.valueOf(db));
+      if (simSensor.meterOut != null && opened.recorder() instanceof VirtualNano nano) {
+        MeterLog.write(simSensor.meterOut, nano.meterReadings(), VirtualNano.meterClockZeroNs());
       }
-      calibration = recorder instanceof CalibratedRecorder c ? c.fits() : List.of();
-      print(result, runId, extra);
+      new ProfileOutput(
+              spec.commandLine().getOut(), output.json(), Main.verbose(spec), String.valueOf(db))
+          .print(
+              result,
+              runId,
+              extra,
+              recorder instanceof CalibratedRecorder c ? c.fits() : List.of());
     } finally {
       opened.close();
       if (store != null) {
@@ -324,116 +268,6 @@ final class ProfileCommand implements Callable<Integer> {
       }
     }
     return 0;
-  }
-
-  /** The virtual board's sensor from the options; refused on a real board. */
-  private SensorConfig sensor() {
-    String b = board.orNull();
-    boolean simulated = b == null || b.equals("sim:nano");
-    boolean asked =
-        sensorWindowMs != null
-            || sensorResponse != null
-            || sensorGain != 1
-            || sensorOffsetMw != 0
-            || meterOut != null;
-    if (!simulated && asked) {
-      throw new BadInputException(
-          "--sensor-window-ms, --sensor-response, --sensor-gain, --sensor-offset-mw and"
-              + " --meter-out shape the virtual Jetson Nano's sensor; board "
-              + b
-              + " has its own (a real board's: check them against a bench meter with 'inferwatt"
-              + " calibrate')");
-    }
-    if (sensorWindowMs != null && sensorResponse != null) {
-      throw new BadInputException(
-          "give either --sensor-window-ms or --sensor-response (boxcar:"
-              + sensorWindowMs
-              + "ms is the same as --sensor-window-ms "
-              + sensorWindowMs
-              + ")");
-    }
-    SensorResponse response;
-    if (sensorResponse != null) {
-      response = SensorResponse.parse(sensorResponse);
-    } else {
-      double ms = sensorWindowMs == null ? 1.1 : sensorWindowMs;
-      Checks.nonNegative("--sensor-window-ms", ms, "a window in ms");
-      response = SensorResponse.boxcar(Math.round(ms * 1e6));
-    }
-    if (!(sensorGain > 0) || Double.isInfinite(sensorGain)) {
-      throw new BadInputException(
-          "--sensor-gain " + sensorGain + " is not a positive number; give e.g. 0.95");
-    }
-    if (!Double.isFinite(sensorOffsetMw)) {
-      throw new BadInputException(
-          "--sensor-offset-mw " + sensorOffsetMw + " is not a number; give mW, e.g. -120");
-    }
-    return new SensorConfig(
-        response, sensorGain, sensorOffsetMw, meterOut == null ? 0 : MeterLog.PERIOD_NS);
-  }
-
-  private void saveFiles(ProfileResult result, Recorder recorder, NetworkSpec net, Long runId) {
-    String kept = runId == null ? "" : "run " + runId + " is stored in " + db + "; ";
-    if (saveSamples != null) {
-      try (SamplesCsv.Writer w = SamplesCsv.writer(saveSamples, result.timeline().rails(), true)) {
-        for (PowerSample s : result.timeline().samples()) {
-          w.write(s);
-        }
-      } catch (IOException e) {
-        throw IoErrors.failure(
-            "write the samples to", saveSamples, e, kept + "choose another --save-samples");
-      }
-    }
-    if (saveEvents != null) {
-      try (EventsJsonl.Writer w = EventsJsonl.writer(saveEvents)) {
-        Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("board", result.board());
-        meta.put("simulated", result.simulated());
-        meta.put("model", net.name());
-        if (recorder instanceof TrtexecRecorder t) {
-          meta.put("tensorrt", t.lastReport().version().toString());
-          meta.put("clock_alignment_error_ns", t.lastReport().alignmentErrorNs());
-        }
-        result.settings().forEach(meta::put);
-        w.meta(meta).all(result.timeline().events());
-      } catch (IOException e) {
-        throw IoErrors.failure(
-            "write the events to", saveEvents, e, kept + "choose another --save-events");
-      }
-    }
-  }
-
-  /**
-   * How the engine's own clock was placed on the monotonic time base, and how well: kept with the
-   * run (its environment entries) so that every stored number can be judged.
-   */
-  static Map<String, String> clockNotes(Recorder recorder) {
-    Map<String, String> m = new LinkedHashMap<>();
-    if (recorder instanceof TrtexecRecorder t) {
-      TrtexecRecorder.Report rep = t.lastReport();
-      m.put("engine", "trtexec");
-      m.put("tensorrt.version", rep.version().toString());
-      m.put("clock_alignment_error_ns", Long.toString(rep.alignmentErrorNs()));
-      for (TrtexecRecorder.PassAlignment a : rep.alignments()) {
-        m.put(
-            "clock_alignment." + a.phase(),
-            a.method()
-                + " offset_ns="
-                + a.applied().offsetNs()
-                + " error_ns="
-                + a.applied().uncertaintyNs());
-      }
-    } else if (recorder instanceof OrtRecorder o) {
-      OrtRecorder.Report rep = o.lastReport();
-      m.put("engine", "onnxruntime");
-      m.put("onnxruntime.nodes_per_inference", Integer.toString(rep.nodesPerInference()));
-      long err =
-          rep.alignments().stream().mapToLong(ClockAlignment::uncertaintyNs).max().orElse(-1);
-      if (err >= 0) {
-        m.put("clock_alignment_error_ns", Long.toString(err));
-      }
-    }
-    return m;
   }
 
   /** The board with its newest stored calibration applied; refused when there is none. */
@@ -456,66 +290,6 @@ final class ProfileCommand implements Callable<Integer> {
   }
 
   /**
-   * The energy counter's and prefix profiling's numbers on a board with an energy counter, and a
-   * virtual board's truth with the errors against it.
-   */
-  private TruthReport extras(
-      Recorder engine,
-      ProfileResult result,
-      Map<String, String> settings,
-      AnalysisOptions analysis,
-      long prefixWindowNs,
-      Recorder.ProgressListener progress) {
-    boolean prefix = prefixOn(engine, prefixWindowNs);
-    PrefixProfiler.Options defaults = PrefixProfiler.Options.defaults();
-    Optional<LayerMethods.SlowSensor> slow =
-        LayerMethods.measure(
-            engine,
-            result,
-            settings,
-            prefix
-                ? Optional.of(
-                    new PrefixProfiler.Options(
-                        prefixWindowNs,
-                        defaults.minRounds(),
-                        defaults.maxRounds(),
-                        defaults.relative(),
-                        defaults.minShare()))
-                : Optional.empty(),
-            progress);
-    Optional<Truth> truth =
-        engine instanceof Truth.Source ts ? ts.lastTruth() : Optional.<Truth>empty();
-    String rail = result.totalRail();
-    List<LayerMethods.Layer> layers = List.of();
-    if (slow.isPresent() || truth.isPresent()) {
-      AnalysisResult a = result.analysis();
-      AnalysisResult paper =
-          a.mapping().method().equals("paper")
-              ? a
-              : Analyzer.analyze(
-                  result.timeline(),
-                  result.simulated(),
-                  analysis.withMapping(LayerMapping.PAPER).withMinSamples(a.minSamplesPerLayer()));
-      layers = LayerMethods.choose(a, paper, slow.flatMap(LayerMethods.SlowSensor::prefix), rail);
-    }
-    final List<LayerMethods.Layer> chosen = layers;
-    Optional<LayerMethods.TruthErrors> errors =
-        truth.map(
-            t ->
-                LayerMethods.against(
-                    t,
-                    rail,
-                    result.analysis(),
-                    slow.flatMap(LayerMethods.SlowSensor::counter),
-                    chosen));
-    return new TruthReport(
-        truth,
-        errors,
-        slow,
-        slow.flatMap(LayerMethods.SlowSensor::prefix).isPresent() ? layers : List.of());
-  }
-
-  /**
    * Whether prefix profiling runs on {@code engine}: asked for, or {@code auto} on a board with an
    * energy counter; refused before anything is measured where it cannot run.
    */
@@ -533,122 +307,5 @@ final class ProfileCommand implements Callable<Integer> {
       PrefixProfiler.checkWindow((EnergyCounter) engine, prefixWindowNs);
     }
     return on;
-  }
-
-  private void print(ProfileResult r, Long runId, TruthReport extra) throws Exception {
-    List<io.inferwatt.core.analysis.Calibration.RailFit> cal = calibration;
-    PrintWriter out = spec.commandLine().getOut();
-    if (output.json()) {
-      ObjectNode o = JsonReport.analysis(r.analysis());
-      if (cal.isEmpty()) {
-        o.putNull("calibrated");
-      } else {
-        ObjectNode c = o.putObject("calibrated");
-        for (io.inferwatt.core.analysis.Calibration.RailFit f : cal) {
-          ObjectNode n = c.putObject(f.rail());
-          JsonReport.num(n, "gain", f.gain());
-          JsonReport.num(n, "offset_mw", f.offsetMw());
-        }
-      }
-      o.put("board", r.board());
-      o.put("model", r.workload().network().name());
-      ObjectNode s = o.putObject("settings");
-      r.settings().forEach(s::put);
-      s.put("batch", r.workload().batch());
-      s.put("mode", r.workload().mode().id());
-      s.put("input", r.workload().input().id());
-      extra.json(o);
-      if (runId != null) {
-        o.put("run_id", runId);
-      } else {
-        o.putNull("run_id");
-      }
-      out.println(JsonReport.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o));
-      return;
-    }
-    TextReport text = new TextReport(out, r.simulated(), Main.verbose(spec));
-    text.line(
-        "inferwatt profile: board %s%s, model %s, batch %d, %s, input %s",
-        r.board(),
-        r.simulated() ? " (virtual board: all numbers are simulated)" : "",
-        r.workload().network().name(),
-        r.workload().batch(),
-        r.workload().mode().id(),
-        r.workload().input().id());
-    StringBuilder sb = new StringBuilder();
-    r.settings()
-        .forEach((k, v) -> sb.append(sb.length() == 0 ? "" : "  ").append(k).append('=').append(v));
-    text.line("settings: %s", sb.length() == 0 ? "(none: this board exposes no knobs yet)" : sb);
-    for (io.inferwatt.core.analysis.Calibration.RailFit f : cal) {
-      text.line(
-          "calibrated: rail %s corrected as (reading - %.1f mW) / %.4f (the base's newest"
-              + " calibration of this board)",
-          f.rail(), f.offsetMw(), f.gain());
-    }
-    text.analysis(r.analysis());
-    extra.text(text);
-    if (runId != null) {
-      text.line("stored as run %d in %s", runId, db);
-    }
-  }
-
-  /** Progress on stderr, one line rewritten in place. */
-  static final class Progress implements Recorder.ProgressListener {
-    private final PrintWriter err;
-    private final String prefix;
-    private final boolean terminal = System.console() != null;
-    private String last = "";
-    private long lastPrintNs;
-
-    Progress(PrintWriter err, boolean simulated) {
-      this.err = err;
-      this.prefix = simulated ? "[simulated] " : "";
-    }
-
-    @Override
-    public void progress(String phase, long done, long total) {
-      if (!terminal) {
-        // a log file gets one line per finished phase, not a stream of carriage returns
-        if (done == total) {
-          err.println(prefix + "phase " + phase + " done (" + amount(phase, total) + ")");
-          err.flush();
-        }
-        return;
-      }
-      long now = System.nanoTime();
-      if (done < total && now - lastPrintNs < 200_000_000L && phase.equals(last)) {
-        return;
-      }
-      lastPrintNs = now;
-      last = phase;
-      err.print(
-          "\r"
-              + prefix
-              + "phase "
-              + phase
-              + ": "
-              + amount(phase, done)
-              + "/"
-              + amount(phase, total)
-              + "        ");
-      err.flush();
-    }
-
-    /** Cycles, or for the idle phase (which counts nanoseconds) a duration people read. */
-    static String amount(String phase, long n) {
-      if (!phase.equals(Phases.IDLE)) {
-        return n + " cycles";
-      }
-      return n >= 1_000_000_000L
-          ? String.format(Locale.ROOT, "%.1f s", n / 1e9)
-          : String.format(Locale.ROOT, "%.0f ms", n / 1e6);
-    }
-
-    void done() {
-      if (terminal && !last.isEmpty()) {
-        err.print("\r" + " ".repeat(60) + "\r");
-        err.flush();
-      }
-    }
   }
 }

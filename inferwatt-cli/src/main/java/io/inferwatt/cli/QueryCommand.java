@@ -11,7 +11,6 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -45,11 +44,21 @@ final class QueryCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SQL", description = "one SQL statement, usually a SELECT")
   String sql;
 
+  /** What the rows are written as. */
+  enum Format {
+    TEXT,
+    CSV,
+    JSON
+  }
+
   @Option(
       names = "--format",
+      paramLabel = "FORMAT",
       defaultValue = "text",
-      description = "text, csv or json (default: ${DEFAULT-VALUE})")
-  String format;
+      converter = Choices.QueryFormats.class,
+      completionCandidates = Choices.QueryFormats.class,
+      description = "Rows as: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  Format format;
 
   private static final Set<String> INTEGERS =
       Set.of(
@@ -80,21 +89,17 @@ final class QueryCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    String fmt = format.toLowerCase(Locale.ROOT);
-    if (!List.of("text", "csv", "json").contains(fmt)) {
-      throw new BadInputException("format '" + format + "' is not one of text, csv, json");
-    }
     if (limit != null && limit < 0) {
       throw new BadInputException(
           "--limit " + limit + " is negative; give a number of rows, or 0 for all of them");
     }
-    long max = limit != null ? limit : fmt.equals("text") ? TEXT_LIMIT : 0;
+    long max = limit != null ? limit : format == Format.TEXT ? TEXT_LIMIT : 0;
     PrintWriter out = spec.commandLine().getOut();
     Sink sink =
-        switch (fmt) {
-          case "csv" -> new Csv(out);
-          case "json" -> new Json(out);
-          default -> new Text(out);
+        switch (format) {
+          case CSV -> new Csv(out);
+          case JSON -> new Json(out);
+          case TEXT -> new Text(out);
         };
     SqlConsole.Streamed got;
     try (SqlConsole console = db.console("name one with --db")) {
@@ -105,7 +110,7 @@ final class QueryCommand implements Callable<Integer> {
     }
     sink.end(got);
     out.flush();
-    if (got.cut() && !fmt.equals("text")) {
+    if (got.cut() && format != Format.TEXT) {
       spec.commandLine()
           .getErr()
           .println(

@@ -2,13 +2,20 @@ package io.inferwatt.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.inferwatt.core.analysis.AnalysisOptions;
+import io.inferwatt.core.analysis.AnalysisResult;
+import io.inferwatt.core.analysis.Analyzer;
 import io.inferwatt.core.analysis.CounterEnergy;
+import io.inferwatt.core.analysis.LayerMapping;
 import io.inferwatt.engines.sim.Truth;
+import io.inferwatt.hardware.Recorder;
 import io.inferwatt.study.LayerMethods;
 import io.inferwatt.study.PrefixProfiler;
+import io.inferwatt.study.ProfileResult;
 import io.inferwatt.study.TruthCheck;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -27,6 +34,69 @@ record TruthReport(
     Optional<LayerMethods.TruthErrors> errors,
     Optional<LayerMethods.SlowSensor> slow,
     List<LayerMethods.Layer> layers) {
+
+  /**
+   * Measures what the board allows beyond the analysis: the energy counter's and prefix profiling's
+   * numbers on a board with an energy counter, and a virtual board's truth with the errors against
+   * it.
+   *
+   * @param prefix whether prefix profiling runs (checked before the recording)
+   */
+  static TruthReport measure(
+      Recorder engine,
+      ProfileResult result,
+      Map<String, String> settings,
+      AnalysisOptions analysis,
+      boolean prefix,
+      long prefixWindowNs,
+      Recorder.ProgressListener progress) {
+    PrefixProfiler.Options defaults = PrefixProfiler.Options.defaults();
+    Optional<LayerMethods.SlowSensor> slow =
+        LayerMethods.measure(
+            engine,
+            result,
+            settings,
+            prefix
+                ? Optional.of(
+                    new PrefixProfiler.Options(
+                        prefixWindowNs,
+                        defaults.minRounds(),
+                        defaults.maxRounds(),
+                        defaults.relative(),
+                        defaults.minShare()))
+                : Optional.empty(),
+            progress);
+    Optional<Truth> truth =
+        engine instanceof Truth.Source ts ? ts.lastTruth() : Optional.<Truth>empty();
+    String rail = result.totalRail();
+    List<LayerMethods.Layer> layers = List.of();
+    if (slow.isPresent() || truth.isPresent()) {
+      AnalysisResult a = result.analysis();
+      AnalysisResult paper =
+          a.mapping().method().equals("paper")
+              ? a
+              : Analyzer.analyze(
+                  result.timeline(),
+                  result.simulated(),
+                  analysis.withMapping(LayerMapping.PAPER).withMinSamples(a.minSamplesPerLayer()));
+      layers = LayerMethods.choose(a, paper, slow.flatMap(LayerMethods.SlowSensor::prefix), rail);
+    }
+    final List<LayerMethods.Layer> chosen = layers;
+    Optional<LayerMethods.TruthErrors> errors =
+        truth.map(
+            t ->
+                LayerMethods.against(
+                    t,
+                    rail,
+                    result.analysis(),
+                    slow.flatMap(LayerMethods.SlowSensor::counter),
+                    chosen));
+    return new TruthReport(
+        truth,
+        errors,
+        slow,
+        slow.flatMap(LayerMethods.SlowSensor::prefix).isPresent() ? layers : List.of());
+  }
 
   void json(ObjectNode o) {
     truth.ifPresent(t -> o.set("truth", truthJson(t)));

@@ -77,8 +77,24 @@ class CliConventionsTest {
                 .completionCandidates())
         .containsExactly("parquet", "csv");
 
+    // every command's --format, --mode, --mapping and --input, the subcommands' too
+    List<String> untyped = new ArrayList<>();
+    for (CommandSpec c : allCommands(cl, new ArrayList<>())) {
+      for (String name : List.of("--format", "--mode", "--mapping", "--input")) {
+        picocli.CommandLine.Model.OptionSpec o = c.findOption(name);
+        if (o != null
+            && (!o.type().isEnum()
+                || o.completionCandidates() == null
+                || !o.completionCandidates().iterator().hasNext())) {
+          untyped.add(c.qualifiedName() + " " + name + " (" + o.type().getSimpleName() + ")");
+        }
+      }
+    }
+    assertThat(untyped).as("options that take free text instead of a typed choice").isEmpty();
+
     String[][] cases = {
       {"profile", "--mode", "fast", "sync, async"},
+      {"query", "--format", "xml", "SELECT 1", "text, csv, json"},
       {"profile", "--input", "noise", "black, fixed-random, varied"},
       {"profile", "--mapping", "guess", "auto, window, paper, prefix"},
       {"profile", "--format", "xml", "text, json"},

@@ -188,4 +188,75 @@ class FleetCliTest {
     assertThat(retry.out()).startsWith("queued again ");
     assertThat(pg("agent", "--board", "no-such-board").err()).contains("unknown board");
   }
+
+  @Test
+  void fitAndPredictOnPostgresGiveWhatTheyGiveOnDuckDb() throws Exception {
+    // a database of its own: the other test compares the whole base with a file
+    try (var c =
+            java.sql.DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + pg.port() + "/postgres",
+                "inferwatt",
+                Files.readString(pg.passwordFile()).strip());
+        var st = c.createStatement()) {
+      st.execute("CREATE DATABASE fitpg");
+    }
+    String url = pg.url().replace("/postgres", "/fitpg");
+    String pw = pg.passwordFile().toString();
+    Path plan = dir.resolve("train.yaml");
+    Files.writeString(plan, PredictCliTest.PLAN);
+    CliTest.Run run =
+        CliTest.run("study", "run", plan.toString(), "--base", url, "--password-file", pw);
+    assertThat(run.code()).as(run.err()).isZero();
+    // the same rows in a DuckDB file
+    String duck = dir.resolve("train.duckdb").toString();
+    try (MeasurementStore from = MeasurementStore.open(url, pg.passwordFile());
+        MeasurementStore to = MeasurementStore.open(Path.of(duck))) {
+      for (StudyConfigurationRow r : from.studyConfigurations("train")) {
+        assertThat(MeasurementStore.transfer(from, to, "train", r.configKey())).isTrue();
+      }
+    }
+    String[] fit = {"fit", "--learners", "lasso-poly2", "--skip-short", "--format", "json"};
+    CliTest.Run fp = CliTest.run(concat(fit, "--base", url, "--password-file", pw));
+    CliTest.Run fd = CliTest.run(concat(fit, "--db", duck));
+    assertThat(fp.code()).as(fp.err()).isZero();
+    assertThat(fd.code()).as(fd.err()).isZero();
+    assertThat(fp.json()).isEqualTo(fd.json());
+    // the model is stored in the PostgreSQL base (schema v6 tables) and predict reads it there;
+    // query prints PostgreSQL's types and booleans as DuckDB's
+    String[] count = {
+      "query",
+      "SELECT (SELECT count(*) FROM models) AS m, (SELECT count(*) FROM model_folds) > 0 AS f,"
+          + " (SELECT count(*) FROM model_points) > 0 AS p",
+      "--format"
+    };
+    CliTest.Run qp = CliTest.run(concat(count, "json", "--base", url, "--password-file", pw));
+    CliTest.Run qd = CliTest.run(concat(count, "json", "--db", duck));
+    assertThat(qp.code()).as(qp.err()).isZero();
+    assertThat(qp.json()).isEqualTo(qd.json());
+    assertThat(qp.json().toString()).isEqualTo("[{\"m\":1,\"f\":true,\"p\":true}]");
+    CliTest.Run cp = CliTest.run(concat(count, "csv", "--base", url, "--password-file", pw));
+    assertThat(cp.out()).isEqualTo(CliTest.run(concat(count, "csv", "--db", duck)).out());
+    String[] predict = {
+      "predict",
+      "mobilenetv2",
+      "--board",
+      "sim:nano",
+      "--set",
+      "gpu.freq_hz=537600000",
+      "--format",
+      "json"
+    };
+    CliTest.Run pp = CliTest.run(concat(predict, "--base", url, "--password-file", pw));
+    CliTest.Run pd = CliTest.run(concat(predict, "--db", duck));
+    assertThat(pp.code()).as(pp.err()).isZero();
+    assertThat(pd.code()).as(pd.err()).isZero();
+    assertThat(pp.json()).isEqualTo(pd.json());
+    assertThat(pp.json().at("/network/latency_ms/value").asDouble()).isPositive();
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    List<String> all = new ArrayList<>(List.of(a));
+    all.addAll(List.of(b));
+    return all.toArray(String[]::new);
+  }
 }

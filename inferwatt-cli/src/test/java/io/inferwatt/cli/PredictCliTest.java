@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 class PredictCliTest {
   @TempDir static Path dir;
 
-  private static final String PLAN =
+  /** A small training study (also fitted on PostgreSQL in FleetCliTest). */
+  static final String PLAN =
       """
       study: train
       board: sim:nano

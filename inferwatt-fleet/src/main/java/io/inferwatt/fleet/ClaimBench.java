@@ -17,29 +17,65 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The queue's claim benchmark ({@code scripts/fleet-claim-bench.sh}): {@code jobs} queued
  * configurations drained by {@code agents} threads, each with its own connection, claiming and
- * marking done as fast as they can. The measurement is a no-op (the claim path alone: reap, claim,
- * heartbeat row, done), so the numbers are the queue's ceiling, not a study's pace.
+ * marking done as fast as they can. The measurement is a no-op (the claim path alone: claim, done),
+ * so the numbers are the queue's ceiling, not a study's pace; {@code --measure-ms} puts a sleep in
+ * its place (e.g. 20 ms, one of the paper's layer cycles) for agents that also measure.
  *
- * <p>Arguments: {@code [jobs] [agents] [postgresql-url password-file]}; without a URL it starts a
- * scratch server with durable commits. Prints claims per second, claim latency (p50, p99, max) and
- * the exactly-once check (duplicates, lost jobs).
+ * <p>Arguments: {@code [--jobs N] [--agents N] [--warmup N] [--durable-claims] [--measure-ms MS]
+ * [--url postgresql://… --password-file FILE]}; without a URL it starts a scratch server with
+ * durable commits (the queue's own statements still commit asynchronously, as an agent's do, unless
+ * {@code --durable-claims}). A warm-up round (default 10 jobs per agent, not counted) lets the JVM
+ * compile the claim path and the server prepare its statements. Prints claims per second, claim
+ * latency as the agent sees it (p50, p95, p99, max) and the exactly-once check (duplicates, lost
+ * jobs), after a run of one agent alone (200 jobs) that shows a claim's cost without contention.
  */
 public final class ClaimBench {
   private ClaimBench() {}
 
   public static void main(String[] args) throws Exception {
-    int jobs = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
-    int agents = args.length > 1 ? Integer.parseInt(args[1]) : 32;
+    int jobs = 2000;
+    int agents = 32;
+    int warmup = -1;
+    boolean durableClaims = false;
+    long measureMs = 0;
+    String url = null;
+    Path passwordFile = null;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--jobs" -> jobs = Integer.parseInt(args[++i]);
+        case "--agents" -> agents = Integer.parseInt(args[++i]);
+        case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+        case "--durable-claims" -> durableClaims = true;
+        case "--measure-ms" -> measureMs = Long.parseLong(args[++i]);
+        case "--url" -> url = args[++i];
+        case "--password-file" -> passwordFile = Path.of(args[++i]);
+        default -> {
+          System.err.println(
+              "usage: ClaimBench [--jobs N] [--agents N] [--warmup N] [--durable-claims] [--measure-ms MS]"
+                  + " [--url postgresql://… --password-file FILE]");
+          System.exit(2);
+        }
+      }
+    }
     ScratchPostgres scratch = null;
     PgBase base;
-    if (args.length > 3) {
-      base = PgBase.parse(args[2], Path.of(args[3]));
+    if (url != null) {
+      base = PgBase.parse(url, passwordFile);
     } else {
       scratch = ScratchPostgres.start(true);
       base = PgBase.parse(scratch.url(), scratch.passwordFile());
     }
     try {
-      System.out.println(run(base, jobs, agents));
+      // warm-up: the agents' JVM compiles the claim path and the server prepares the statements
+      int w = warmup < 0 ? 10 * agents : warmup;
+      if (w > 0) {
+        System.out.println("warm-up (not counted):");
+        System.out.println(run(base, w, agents, durableClaims, measureMs));
+      }
+      // one agent alone: a claim's round trip and the server's work, without contention
+      System.out.println("one agent alone (round trip and server work, no contention):");
+      System.out.println(run(base, 200, 1, durableClaims, measureMs));
+      System.out.println(run(base, jobs, agents, durableClaims, measureMs));
     } finally {
       if (scratch != null) {
         scratch.close();
@@ -48,7 +84,8 @@ public final class ClaimBench {
   }
 
   /** One run; returns the report. */
-  static String run(PgBase base, int jobs, int agents) throws Exception {
+  static String run(PgBase base, int jobs, int agents, boolean durableClaims, long measureMs)
+      throws Exception {
     String study = "bench-" + System.nanoTime();
     try (JobQueue q = new JobQueue(base)) {
       q.install();
@@ -73,7 +110,7 @@ public final class ClaimBench {
                 int n = 0;
                 JobQueue.AgentInfo me =
                     new JobQueue.AgentInfo("bench-" + idx, "bench:fake", List.of(), "bench", false);
-                try (JobQueue q = new JobQueue(base)) {
+                try (JobQueue q = new JobQueue(base, !durableClaims)) {
                   q.register(me);
                   ready.countDown();
                   go.await();
@@ -85,6 +122,9 @@ public final class ClaimBench {
                       break;
                     }
                     lat[n++] = t1 - t0;
+                    if (measureMs > 0) {
+                      Thread.sleep(measureMs); // the measurement's stand-in
+                    }
                     claimed.merge(job.get().jobId(), 1, Integer::sum);
                     q.done(study, job.get().configKey(), job.get().replica());
                   }
@@ -121,16 +161,20 @@ public final class ClaimBench {
     }
     return String.format(
         Locale.ROOT,
-        "claim benchmark (fake no-op measurement): %d jobs, %d agent threads%n"
+        "claim benchmark (%s): %d jobs, %d agent threads, %s claims%n"
             + "  claims: %d in %.2f s = %.0f claims/s%n"
-            + "  claim latency: p50 %.2f ms, p99 %.2f ms, max %.2f ms%n"
+            + "  claim latency (as the agent sees it): p50 %.2f ms, p95 %.2f ms, p99 %.2f ms,"
+            + " max %.2f ms%n"
             + "  exactly once: %d claimed, %d duplicates, %d lost, %d done, %d agent errors",
+        measureMs > 0 ? "each measurement a " + measureMs + " ms sleep" : "no-op measurement",
         jobs,
         agents,
+        durableClaims ? "durable" : "asynchronous-commit",
         all.length,
         wallNs / 1e9,
         all.length / (wallNs / 1e9),
         pct(all, 0.50) / 1e6,
+        pct(all, 0.95) / 1e6,
         pct(all, 0.99) / 1e6,
         (all.length == 0 ? 0 : all[all.length - 1]) / 1e6,
         claimed.size(),

@@ -1,16 +1,11 @@
 package io.inferwatt.fleet;
 
 import io.inferwatt.store.PgBase;
-import java.sql.Array;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,7 +19,15 @@ import java.util.Optional;
  * its result is in the base. A lease that runs out (agent killed, board off) sends the job back to
  * the queue; after {@code max_attempts} claims it is {@code failed} with its error.
  *
- * <p>One queue holds one connection and is not thread-safe: each agent thread has its own.
+ * <p>This class holds the connection and its failures; the SQL is in {@link QueueSchema} (tables),
+ * {@link QueueSubmit} (submission), {@link QueueLeases} (claims, leases, heartbeats) and {@link
+ * QueueStatus} (status, cancel, retry). One queue holds one connection and is not thread-safe: each
+ * agent thread has its own.
+ *
+ * <p>The queue's own statements commit without waiting for the disk ({@code synchronous_commit =
+ * off}, on this connection only; a submission waits). A server crash can forget the last fraction
+ * of a second of claims and {@code done} marks: such a job is claimed again and its result, stored
+ * durably through the measurement store under a unique key, is stored once (docs/fleet.md).
  */
 public final class JobQueue implements AutoCloseable {
 
@@ -32,61 +35,27 @@ public final class JobQueue implements AutoCloseable {
   public static final List<String> STATES =
       List.of("queued", "running", "done", "failed", "cancelled");
 
-  private static final List<String> DDL =
-      List.of(
-          """
-          CREATE TABLE IF NOT EXISTS fleet_plans (
-            study_id     VARCHAR PRIMARY KEY,
-            plan         TEXT NOT NULL,
-            submitted_at TIMESTAMPTZ NOT NULL DEFAULT now()
-          )""",
-          """
-          CREATE TABLE IF NOT EXISTS fleet_jobs (
-            job_id       BIGSERIAL PRIMARY KEY,
-            study_id     VARCHAR NOT NULL,
-            config_key   VARCHAR NOT NULL,
-            replica      INTEGER NOT NULL,
-            position     INTEGER NOT NULL,
-            sweep        VARCHAR NOT NULL,
-            board_kind   VARCHAR NOT NULL,
-            labels       TEXT[] NOT NULL,
-            engine       VARCHAR NOT NULL,
-            state        VARCHAR NOT NULL,
-            attempts     INTEGER NOT NULL DEFAULT 0,
-            max_attempts INTEGER NOT NULL,
-            agent_id     VARCHAR,
-            lease_until  TIMESTAMPTZ,
-            error        TEXT,
-            submitted_at TIMESTAMPTZ NOT NULL DEFAULT now(),
-            started_at   TIMESTAMPTZ,
-            finished_at  TIMESTAMPTZ,
-            UNIQUE (study_id, config_key, replica)
-          )""",
-          // the claim reads only queued jobs of one board kind, in order: a partial index
-          "CREATE INDEX IF NOT EXISTS fleet_jobs_ready ON fleet_jobs (board_kind, position, job_id)"
-              + " WHERE state = 'queued'",
-          // the reaper reads only running jobs by lease
-          "CREATE INDEX IF NOT EXISTS fleet_jobs_leases ON fleet_jobs (lease_until)"
-              + " WHERE state = 'running'",
-          """
-          CREATE TABLE IF NOT EXISTS fleet_agents (
-            agent_id       VARCHAR PRIMARY KEY,
-            board          VARCHAR NOT NULL,
-            labels         TEXT[] NOT NULL,
-            host           VARCHAR NOT NULL,
-            started_at     TIMESTAMPTZ NOT NULL,
-            last_heartbeat TIMESTAMPTZ NOT NULL,
-            job_id         BIGINT
-          )""");
-
-  /** The advisory lock that serializes creating the queue's tables. */
-  private static final long DDL_LOCK = 0x666c7471L;
+  /**
+   * How often a claim first sends expired leases back to the queue (also whenever it finds none).
+   */
+  private static final long REAP_EVERY_NS = 1_000_000_000L;
 
   private final PgBase base;
+  private final boolean asyncCommits;
   private Connection conn;
+  private long lastReapNs;
+  private boolean reaped;
 
   public JobQueue(PgBase base) {
+    this(base, true);
+  }
+
+  /**
+   * @param asyncCommits whether the queue's statements commit without waiting for the disk
+   */
+  JobQueue(PgBase base, boolean asyncCommits) {
     this.base = base;
+    this.asyncCommits = asyncCommits;
   }
 
   /** The base the queue lives in. */
@@ -94,53 +63,42 @@ public final class JobQueue implements AutoCloseable {
     return base;
   }
 
-  private Connection conn() throws SQLException {
-    if (conn == null || conn.isClosed()) {
-      conn = base.connect();
-    }
-    return conn;
+  private interface Sql<T> {
+    T on(Connection c) throws SQLException;
   }
 
-  /** Drops the connection after a failure, so that the next call connects again. */
-  private SQLException broken(SQLException e) {
-    if (conn != null) {
-      try {
-        conn.close();
-      } catch (SQLException ignored) {
-        e.addSuppressed(ignored);
+  /** Runs {@code sql} on the connection; after a failure the next call connects again. */
+  private <T> T with(Sql<T> sql) throws SQLException {
+    try {
+      if (conn == null || conn.isClosed()) {
+        conn = base.connect();
+        if (asyncCommits) {
+          try (Statement st = conn.createStatement()) {
+            st.execute("SET synchronous_commit = off");
+          }
+        }
       }
-      conn = null;
+      return sql.on(conn);
+    } catch (SQLException e) {
+      if (conn != null) {
+        try {
+          conn.close();
+        } catch (SQLException ignored) {
+          e.addSuppressed(ignored);
+        }
+        conn = null;
+      }
+      throw e;
     }
-    return e;
   }
 
   /** Creates the queue's tables where they are missing. */
   public void install() throws SQLException {
-    try {
-      Connection c = conn();
-      try (Statement st = c.createStatement();
-          ResultSet rs =
-              st.executeQuery(
-                  "SELECT to_regclass('fleet_agents') IS NOT NULL"
-                      + " AND to_regclass('fleet_jobs_leases') IS NOT NULL")) {
-        rs.next();
-        if (rs.getBoolean(1)) {
-          return; // installed: no lock (a session lock would not survive a transaction pooler)
-        }
-      }
-      try (Statement st = c.createStatement()) {
-        st.execute("SELECT pg_advisory_lock(" + DDL_LOCK + ")");
-        try {
-          for (String sql : DDL) {
-            st.execute(sql);
-          }
-        } finally {
-          st.execute("SELECT pg_advisory_unlock(" + DDL_LOCK + ")");
-        }
-      }
-    } catch (SQLException e) {
-      throw broken(e);
-    }
+    with(
+        c -> {
+          QueueSchema.install(c);
+          return null;
+        });
   }
 
   /** One job to put in the queue. */
@@ -161,55 +119,14 @@ public final class JobQueue implements AutoCloseable {
       int maxAttempts,
       List<NewJob> jobs)
       throws SQLException {
-    try {
-      Connection c = conn();
-      c.setAutoCommit(false);
-      try {
-        try (PreparedStatement ps =
-            c.prepareStatement(
-                "INSERT INTO fleet_plans (study_id, plan) VALUES (?, ?)"
-                    + " ON CONFLICT (study_id) DO UPDATE SET plan = EXCLUDED.plan")) {
-          ps.setString(1, studyId);
-          ps.setString(2, planText);
-          ps.executeUpdate();
-        }
-        int added = 0;
-        Array labelArray = c.createArrayOf("text", labels.toArray());
-        try (PreparedStatement ps =
-            c.prepareStatement(
-                "INSERT INTO fleet_jobs (study_id, config_key, replica, position, sweep,"
-                    + " board_kind, labels, engine, state, max_attempts, finished_at)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CASE WHEN ? THEN now() END)"
-                    + " ON CONFLICT (study_id, config_key, replica) DO NOTHING")) {
-          for (NewJob j : jobs) {
-            ps.setString(1, studyId);
-            ps.setString(2, j.configKey());
-            ps.setInt(3, j.replica());
-            ps.setInt(4, j.position());
-            ps.setString(5, j.sweep());
-            ps.setString(6, boardKind);
-            ps.setArray(7, labelArray);
-            ps.setString(8, engine);
-            ps.setString(9, j.done() ? "done" : "queued");
-            ps.setInt(10, maxAttempts);
-            ps.setBoolean(11, j.done());
-            ps.addBatch();
-          }
-          for (int n : ps.executeBatch()) {
-            added += Math.max(n, 0);
-          }
-        }
-        c.commit();
-        return added;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
-      }
-    } catch (SQLException e) {
-      throw broken(e);
-    }
+    return with(
+        c ->
+            QueueSubmit.submit(c, studyId, planText, boardKind, labels, engine, maxAttempts, jobs));
+  }
+
+  /** The plan of a submitted study, as submitted. */
+  public Optional<String> plan(String studyId) throws SQLException {
+    return with(c -> QueueSubmit.plan(c, studyId));
   }
 
   /** What an agent is and may run. */
@@ -247,126 +164,38 @@ public final class JobQueue implements AutoCloseable {
 
   /** Registers (or re-registers) an agent; its heartbeat starts now. */
   public void register(AgentInfo a) throws SQLException {
-    try {
-      try (PreparedStatement ps =
-          conn()
-              .prepareStatement(
-                  "INSERT INTO fleet_agents VALUES (?, ?, ?, ?, now(), now(), NULL)"
-                      + " ON CONFLICT (agent_id) DO UPDATE SET board = EXCLUDED.board,"
-                      + " labels = EXCLUDED.labels, host = EXCLUDED.host,"
-                      + " started_at = now(), last_heartbeat = now(), job_id = NULL")) {
-        ps.setString(1, a.id());
-        ps.setString(2, a.board());
-        ps.setArray(3, conn().createArrayOf("text", a.labels().toArray()));
-        ps.setString(4, a.host());
-        ps.executeUpdate();
-      }
-    } catch (SQLException e) {
-      throw broken(e);
-    }
+    with(
+        c -> {
+          QueueLeases.register(c, a);
+          return null;
+        });
   }
 
-  private static final String REAP =
-      """
-      WITH x AS (
-        SELECT job_id FROM fleet_jobs
-        WHERE state = 'running' AND lease_until < now()
-        FOR UPDATE SKIP LOCKED)
-      UPDATE fleet_jobs j SET
-        state = CASE WHEN j.attempts >= j.max_attempts THEN 'failed' ELSE 'queued' END,
-        error = CASE WHEN j.attempts >= j.max_attempts
-                     THEN 'lease expired on agent ' || coalesce(j.agent_id, '?')
-                          || ' (attempt ' || j.attempts || ' of ' || j.max_attempts || ')'
-                     ELSE j.error END,
-        lease_until = NULL
-      FROM x WHERE j.job_id = x.job_id""";
-
-  private static final String CLAIM =
-      """
-      WITH c AS (
-        SELECT j.job_id FROM fleet_jobs j
-        WHERE j.state = 'queued' AND j.board_kind = ? AND j.labels <@ ?::text[]
-          AND (? OR j.engine <> 'command')
-          AND NOT EXISTS (
-            SELECT 1 FROM fleet_jobs o
-            WHERE o.study_id = j.study_id AND o.config_key = j.config_key
-              AND o.replica <> j.replica AND o.agent_id = ? AND o.state IN ('running', 'done'))
-        ORDER BY j.position, j.job_id
-        LIMIT 1
-        FOR UPDATE SKIP LOCKED)
-      UPDATE fleet_jobs j SET state = 'running', agent_id = ?, attempts = j.attempts + 1,
-        lease_until = now() + make_interval(secs => ?), started_at = now()
-      FROM c WHERE j.job_id = c.job_id
-      RETURNING j.job_id, j.study_id, j.config_key, j.replica, j.position, j.sweep, j.engine,
-        j.attempts, j.max_attempts""";
-
   /**
-   * Sends jobs whose lease ran out back to the queue (or to {@code failed} after their last
-   * attempt), then claims the next job {@code agent} can run, if any.
+   * Claims the next job {@code agent} can run, if any. Jobs whose lease ran out go back to the
+   * queue (or to {@code failed} after their last attempt) first: at most once a second per queue,
+   * and always before this claim says there is nothing.
    */
   public Optional<Job> claim(AgentInfo agent, Duration lease) throws SQLException {
-    try {
-      Connection c = conn();
-      try (Statement st = c.createStatement()) {
-        st.executeUpdate(REAP);
-      }
-      c.setAutoCommit(false);
-      try {
-        Optional<Job> job = Optional.empty();
-        try (PreparedStatement ps = c.prepareStatement(CLAIM)) {
-          ps.setString(1, agent.board());
-          ps.setArray(2, c.createArrayOf("text", agent.labels().toArray()));
-          ps.setBoolean(3, agent.allowCommands());
-          ps.setString(4, agent.id());
-          ps.setString(5, agent.id());
-          ps.setDouble(6, lease.toMillis() / 1000.0);
-          try (ResultSet rs = ps.executeQuery()) {
-            if (rs.next()) {
-              job =
-                  Optional.of(
-                      new Job(
-                          rs.getLong(1),
-                          rs.getString(2),
-                          rs.getString(3),
-                          rs.getInt(4),
-                          rs.getInt(5),
-                          rs.getString(6),
-                          rs.getString(7),
-                          rs.getInt(8),
-                          rs.getInt(9)));
-            }
+    return with(
+        c -> {
+          boolean reapFirst = !reaped || System.nanoTime() - lastReapNs >= REAP_EVERY_NS;
+          if (reapFirst) {
+            reap(c);
           }
-        }
-        try (PreparedStatement ps =
-            c.prepareStatement(
-                "UPDATE fleet_agents SET job_id = ?, last_heartbeat = now() WHERE agent_id = ?")) {
-          if (job.isPresent()) {
-            ps.setLong(1, job.get().jobId());
-          } else {
-            ps.setNull(1, java.sql.Types.BIGINT);
+          Optional<Job> job = QueueLeases.claim(c, agent, lease);
+          if (job.isEmpty() && !reapFirst) {
+            reap(c);
+            job = QueueLeases.claim(c, agent, lease);
           }
-          ps.setString(2, agent.id());
-          ps.executeUpdate();
-        }
-        c.commit();
-        return job;
-      } catch (SQLException | RuntimeException e) {
-        try {
-          c.rollback();
-        } catch (SQLException r) {
-          e.addSuppressed(r);
-        }
-        throw e;
-      } finally {
-        try {
-          c.setAutoCommit(true);
-        } catch (SQLException ignored) {
-          // a broken connection; the caller's catch drops it
-        }
-      }
-    } catch (SQLException e) {
-      throw broken(e);
-    }
+          return job;
+        });
+  }
+
+  private void reap(Connection c) throws SQLException {
+    QueueLeases.reap(c);
+    lastReapNs = System.nanoTime();
+    reaped = true;
   }
 
   /**
@@ -374,73 +203,26 @@ public final class JobQueue implements AutoCloseable {
    * (which may come back when its lease runs out).
    */
   public boolean anythingFor(AgentInfo agent) throws SQLException {
-    try (PreparedStatement ps =
-        conn()
-            .prepareStatement(
-                "SELECT 1 FROM fleet_jobs j WHERE j.board_kind = ? AND j.labels <@ ?::text[]"
-                    + " AND (? OR j.engine <> 'command')"
-                    + " AND (j.state = 'running' OR (j.state = 'queued' AND NOT EXISTS ("
-                    + " SELECT 1 FROM fleet_jobs o WHERE o.study_id = j.study_id"
-                    + " AND o.config_key = j.config_key AND o.replica <> j.replica"
-                    + " AND o.agent_id = ? AND o.state IN ('running', 'done')))) LIMIT 1")) {
-      ps.setString(1, agent.board());
-      ps.setArray(2, conn().createArrayOf("text", agent.labels().toArray()));
-      ps.setBoolean(3, agent.allowCommands());
-      ps.setString(4, agent.id());
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next();
-      }
-    } catch (SQLException e) {
-      throw broken(e);
-    }
+    return with(c -> QueueLeases.anythingFor(c, agent));
   }
 
   /**
    * Extends the lease of {@code jobId} held by {@code agentId} and the agent's heartbeat.
    *
    * @return whether the agent still holds the job (false: its lease ran out and it went back to the
-   *     queue, or it was cancelled)
+   *     queue, or it was cancelled); true for {@code jobId < 0} (no job)
    */
   public boolean heartbeat(String agentId, long jobId, Duration lease) throws SQLException {
-    try {
-      Connection c = conn();
-      try (PreparedStatement ps =
-          c.prepareStatement("UPDATE fleet_agents SET last_heartbeat = now() WHERE agent_id = ?")) {
-        ps.setString(1, agentId);
-        ps.executeUpdate();
-      }
-      if (jobId < 0) {
-        return true;
-      }
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "UPDATE fleet_jobs SET lease_until = now() + make_interval(secs => ?)"
-                  + " WHERE job_id = ? AND agent_id = ? AND state = 'running'")) {
-        ps.setDouble(1, lease.toMillis() / 1000.0);
-        ps.setLong(2, jobId);
-        ps.setString(3, agentId);
-        return ps.executeUpdate() == 1;
-      }
-    } catch (SQLException e) {
-      throw broken(e);
-    }
+    return with(c -> QueueLeases.heartbeat(c, agentId, jobId, lease));
   }
 
   /** Marks the job of this result done: its result is in the base, whoever measured it. */
   public void done(String studyId, String configKey, int replica) throws SQLException {
-    try (PreparedStatement ps =
-        conn()
-            .prepareStatement(
-                "UPDATE fleet_jobs SET state = 'done', finished_at = now(), lease_until = NULL,"
-                    + " error = NULL WHERE study_id = ? AND config_key = ? AND replica = ?"
-                    + " AND state <> 'done'")) {
-      ps.setString(1, studyId);
-      ps.setString(2, configKey);
-      ps.setInt(3, replica);
-      ps.executeUpdate();
-    } catch (SQLException e) {
-      throw broken(e);
-    }
+    with(
+        c -> {
+          QueueLeases.done(c, studyId, configKey, replica);
+          return null;
+        });
   }
 
   /**
@@ -448,75 +230,30 @@ public final class JobQueue implements AutoCloseable {
    * {@code error} after its last attempt.
    */
   public void failed(String agentId, long jobId, String error) throws SQLException {
-    try (PreparedStatement ps =
-        conn()
-            .prepareStatement(
-                "UPDATE fleet_jobs SET state = CASE WHEN attempts >= max_attempts THEN 'failed'"
-                    + " ELSE 'queued' END, error = ?, lease_until = NULL"
-                    + " WHERE job_id = ? AND agent_id = ? AND state = 'running'")) {
-      ps.setString(1, error);
-      ps.setLong(2, jobId);
-      ps.setString(3, agentId);
-      ps.executeUpdate();
-    } catch (SQLException e) {
-      throw broken(e);
-    }
+    with(
+        c -> {
+          QueueLeases.failed(c, agentId, jobId, error);
+          return null;
+        });
   }
 
   /** Gives a claimed job back untried (the attempt does not count). */
   public void release(String agentId, long jobId) throws SQLException {
-    try (PreparedStatement ps =
-        conn()
-            .prepareStatement(
-                "UPDATE fleet_jobs SET state = 'queued', attempts = attempts - 1,"
-                    + " lease_until = NULL WHERE job_id = ? AND agent_id = ? AND state = 'running'")) {
-      ps.setLong(1, jobId);
-      ps.setString(2, agentId);
-      ps.executeUpdate();
-    } catch (SQLException e) {
-      throw broken(e);
-    }
-  }
-
-  /** The plan of a submitted study, as submitted. */
-  public Optional<String> plan(String studyId) throws SQLException {
-    try (PreparedStatement ps =
-        conn().prepareStatement("SELECT plan FROM fleet_plans WHERE study_id = ?")) {
-      ps.setString(1, studyId);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-      }
-    } catch (SQLException e) {
-      throw broken(e);
-    }
+    with(
+        c -> {
+          QueueLeases.release(c, agentId, jobId);
+          return null;
+        });
   }
 
   /** Cancels queued and running jobs of {@code studyId} (null: every study). */
   public int cancel(String studyId) throws SQLException {
-    return update(
-        "UPDATE fleet_jobs SET state = 'cancelled', lease_until = NULL"
-            + " WHERE state IN ('queued', 'running')",
-        studyId);
+    return with(c -> QueueStatus.cancel(c, studyId));
   }
 
   /** Puts failed and cancelled jobs of {@code studyId} (null: every study) back, attempts at 0. */
   public int retry(String studyId) throws SQLException {
-    return update(
-        "UPDATE fleet_jobs SET state = 'queued', attempts = 0, error = NULL, lease_until = NULL"
-            + " WHERE state IN ('failed', 'cancelled')",
-        studyId);
-  }
-
-  private int update(String sql, String studyId) throws SQLException {
-    try (PreparedStatement ps =
-        conn().prepareStatement(sql + (studyId == null ? "" : " AND study_id = ?"))) {
-      if (studyId != null) {
-        ps.setString(1, studyId);
-      }
-      return ps.executeUpdate();
-    } catch (SQLException e) {
-      throw broken(e);
-    }
+    return with(c -> QueueStatus.retry(c, studyId));
   }
 
   /** An agent as the queue sees it. */
@@ -540,82 +277,7 @@ public final class JobQueue implements AutoCloseable {
 
   /** Jobs by state, the agents, the last hour's throughput. */
   public Status status(String studyId) throws SQLException {
-    try {
-      Connection c = conn();
-      String where = studyId == null ? "" : " WHERE study_id = ?";
-      Map<String, Long> jobs = new LinkedHashMap<>();
-      STATES.forEach(s -> jobs.put(s, 0L));
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "SELECT state, count(*) FROM fleet_jobs" + where + " GROUP BY state")) {
-        if (studyId != null) {
-          ps.setString(1, studyId);
-        }
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            jobs.put(rs.getString(1), rs.getLong(2));
-          }
-        }
-      }
-      long lastHour;
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "SELECT count(*) FROM fleet_jobs WHERE state = 'done'"
-                  + " AND finished_at > now() - interval '1 hour'"
-                  + (studyId == null ? "" : " AND study_id = ?"))) {
-        if (studyId != null) {
-          ps.setString(1, studyId);
-        }
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          lastHour = rs.getLong(1);
-        }
-      }
-      List<AgentRow> agents = new ArrayList<>();
-      try (Statement st = c.createStatement();
-          ResultSet rs =
-              st.executeQuery(
-                  "SELECT agent_id, board, labels, last_heartbeat, job_id FROM fleet_agents"
-                      + " ORDER BY agent_id")) {
-        while (rs.next()) {
-          String[] labels = (String[]) rs.getArray(3).getArray();
-          long job = rs.getLong(5);
-          boolean noJob = rs.wasNull();
-          agents.add(
-              new AgentRow(
-                  rs.getString(1),
-                  rs.getString(2),
-                  List.of(labels),
-                  rs.getTimestamp(4).toInstant(),
-                  noJob ? null : job));
-        }
-      }
-      List<FailedJob> failed = new ArrayList<>();
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "SELECT job_id, study_id, config_key, replica, coalesce(error, '') FROM fleet_jobs"
-                  + " WHERE state = 'failed'"
-                  + (studyId == null ? "" : " AND study_id = ?")
-                  + " ORDER BY job_id LIMIT 20")) {
-        if (studyId != null) {
-          ps.setString(1, studyId);
-        }
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            failed.add(
-                new FailedJob(
-                    rs.getLong(1),
-                    rs.getString(2),
-                    rs.getString(3),
-                    rs.getInt(4),
-                    rs.getString(5)));
-          }
-        }
-      }
-      return new Status(jobs, agents, lastHour, failed);
-    } catch (SQLException e) {
-      throw broken(e);
-    }
+    return with(c -> QueueStatus.status(c, studyId));
   }
 
   @Override

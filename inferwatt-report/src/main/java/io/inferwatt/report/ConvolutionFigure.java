@@ -2,13 +2,14 @@ package io.inferwatt.report;
 
 import static io.inferwatt.report.Style.*;
 
+import io.inferwatt.core.model.ModelName;
 import io.inferwatt.report.Chart.Box;
 import io.inferwatt.report.Chart.Series;
 import io.inferwatt.report.StudyResults.Configuration;
 import io.inferwatt.study.Models;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
+import java.util.Optional;
 
 /** Fig. 11: one convolution, kernel / stride / output channels. */
 final class ConvolutionFigure {
@@ -31,20 +32,18 @@ final class ConvolutionFigure {
     };
     while (true) {
       List<Configuration> cs =
-          cx.slice(Models.MODEL, l -> l.stream().allMatch(c -> CONV.matcher(c.model()).matches()));
+          cx.slice(Models.MODEL, l -> l.stream().allMatch(c -> conv(c.model()).isPresent()));
       if (cs.isEmpty()) {
         break;
       }
       int varies = -1;
       List<int[]> params = new ArrayList<>();
       for (Configuration c : cs) {
-        Matcher m = CONV.matcher(c.model());
-        m.matches();
-        int[] v = new int[6];
-        for (int g = 0; g < 6; g++) {
-          v[g] = Integer.parseInt(m.group(g + 1));
-        }
-        params.add(v);
+        ModelName.Conv k = conv(c.model()).orElseThrow();
+        params.add(
+            new int[] {
+              k.kernel(), k.stride(), k.inChannels(), k.outChannels(), k.height(), k.width()
+            });
       }
       for (int g = 0; g < 6 && varies < 0; g++) {
         for (int[] v : params) {
@@ -86,5 +85,12 @@ final class ConvolutionFigure {
             + " each holds 0–2 samples, some of them from the gap between inferences or the input reformat: the boxes are"
             + " wide and the mean sits below the median.",
         svgs);
+  }
+
+  /** The convolution a model name stands for ({@code conv-kK-sS-cINxOUT-HxW}), if it is one. */
+  private static Optional<ModelName.Conv> conv(String model) {
+    return ModelName.parse(model)
+        .filter(ModelName.Conv.class::isInstance)
+        .map(ModelName.Conv.class::cast);
   }
 }

@@ -3,6 +3,7 @@ package io.inferwatt.report;
 import static io.inferwatt.report.Style.*;
 
 import io.inferwatt.core.analysis.AnalysisResult.LayerSummary;
+import io.inferwatt.core.model.ModelName;
 import io.inferwatt.report.Chart.Series;
 import io.inferwatt.report.StudyResults.Configuration;
 import io.inferwatt.study.Models;
@@ -11,7 +12,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
 
 /** Fig. 10: layers mapped inside the network vs the same layers as single-layer networks. */
 final class SingleLayerFigure {
@@ -28,7 +28,7 @@ final class SingleLayerFigure {
     String title =
         "Power, latency and energy of single layers: mapped in the network vs single-layer networks";
     List<Configuration> cs =
-        cx.slice(Models.MODEL, l -> l.stream().allMatch(c -> LAYER.matcher(c.model()).matches()));
+        cx.slice(Models.MODEL, l -> l.stream().allMatch(c -> layerOf(c.model()).isPresent()));
     if (cs.isEmpty()) {
       return Figure.absent(id, label, title, "the study has no single-layer networks (NET-layerI)");
     }
@@ -42,15 +42,14 @@ final class SingleLayerFigure {
     double[] singleE = new double[n];
     for (int i = 0; i < n; i++) {
       Configuration c = cs.get(i);
-      Matcher m = LAYER.matcher(c.model());
-      m.matches();
-      int layer = Integer.parseInt(m.group(2));
+      ModelName.Layer named = layerOf(c.model()).orElseThrow();
+      int layer = named.index();
       // the single-layer network: its last layer is the layer (the first is its own input reformat)
       Optional<LayerSummary> s =
           c.run().result().layers().stream().max(Comparator.comparingInt(LayerSummary::index));
       Configuration whole =
           configs.values().stream()
-              .filter(k -> k.model().equals(m.group(1)) && results.sameExceptModel(k, c))
+              .filter(k -> k.model().equals(named.network()) && results.sameExceptModel(k, c))
               .findFirst()
               .orElse(baselineConfig);
       Optional<LayerSummary> w = whole == null ? Optional.empty() : whole.layer(layer);
@@ -59,7 +58,7 @@ final class SingleLayerFigure {
       fill(total, mapped, mappedLat, mappedE, w, i);
       fill(total, single, singleLat, singleE, s, i);
     }
-    String x = "layer of " + LAYER.matcher(cs.get(0).model()).replaceFirst("$1");
+    String x = "layer of " + layerOf(cs.get(0).model()).orElseThrow().network();
     Chart p =
         Chart.categorical("Power (" + total + " rail), mean with 95% CI", x, "power (mW)", cats)
             .add(Series.bars("mapped in the network", IN_COLOR, mapped[0], mapped[1], mapped[2]))
@@ -96,5 +95,12 @@ final class SingleLayerFigure {
     lat[i] = l.get().durationMsMean();
     Double energy = l.get().energyMj().get(total);
     e[i] = energy == null ? Double.NaN : energy;
+  }
+
+  /** The single layer a model name stands for ({@code NET-layerI}), if it is one. */
+  private static Optional<ModelName.Layer> layerOf(String model) {
+    return ModelName.parse(model)
+        .filter(ModelName.Layer.class::isInstance)
+        .map(ModelName.Layer.class::cast);
   }
 }

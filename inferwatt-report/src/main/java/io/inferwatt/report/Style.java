@@ -5,16 +5,11 @@ import io.inferwatt.report.StudyResults.Configuration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /** The report's shared look and wording: colours, axis names, number cells, escaping. */
 final class Style {
 
   private Style() {}
-
-  static final Pattern CONV = Pattern.compile("conv-k(\\d+)-s(\\d+)-c(\\d+)x(\\d+)-(\\d+)x(\\d+)");
-
-  static final Pattern LAYER = Pattern.compile("([a-z0-9]+)-layer(\\d+)");
 
   /** Layer types: light colours, so that the rails' strong lines stay readable over them. */
   static final Map<String, String> TYPE_COLORS =

@@ -53,13 +53,7 @@ final class DuckDbSqlConsole implements SqlConsole {
    */
   static DuckDbSqlConsole openPostgres(PgBase base) {
     String name = base.toString();
-    Connection conn;
-    try {
-      conn = base.connect();
-    } catch (SQLException e) {
-      throw new StoreException(
-          "cannot connect to measurement base " + name + ": " + e.getMessage(), e);
-    }
+    Connection conn = base.connectOrFail();
     try {
       int version = Migrations.currentVersion(name, conn);
       int latest = Schema.latest(Schema.MIGRATIONS);
@@ -148,7 +142,7 @@ final class DuckDbSqlConsole implements SqlConsole {
         List<String> types = new ArrayList<>(n);
         for (int i = 1; i <= n; i++) {
           columns.add(md.getColumnLabel(i));
-          types.add(md.getColumnTypeName(i));
+          types.add(postgres ? duckDbTypeName(md.getColumnTypeName(i)) : md.getColumnTypeName(i));
         }
         sink.columns(List.copyOf(columns), List.copyOf(types));
         long rows = 0;
@@ -158,7 +152,9 @@ final class DuckDbSqlConsole implements SqlConsole {
           }
           String[] row = new String[n];
           for (int i = 1; i <= n; i++) {
-            row[i - 1] = rs.getString(i);
+            String v = rs.getString(i);
+            // PostgreSQL's text for a boolean is t/f; DuckDB's (and the output's) true/false
+            row[i - 1] = v != null && types.get(i - 1).equals("BOOLEAN") ? bool(v) : v;
           }
           sink.row(java.util.Collections.unmodifiableList(Arrays.asList(row)));
           rows++;
@@ -191,5 +187,31 @@ final class DuckDbSqlConsole implements SqlConsole {
     } catch (SQLException e) {
       throw new StoreException("cannot close measurement base " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /** A PostgreSQL column type by the name DuckDB gives the same type, so output reads the same. */
+  static String duckDbTypeName(String pg) {
+    return switch (pg) {
+      case "int2" -> "SMALLINT";
+      case "int4", "serial" -> "INTEGER";
+      case "int8", "bigserial" -> "BIGINT";
+      case "float4" -> "FLOAT";
+      case "float8" -> "DOUBLE";
+      case "numeric" -> "DECIMAL";
+      case "bool" -> "BOOLEAN";
+      case "varchar", "text", "bpchar", "name" -> "VARCHAR";
+      case "timestamp" -> "TIMESTAMP";
+      case "timestamptz" -> "TIMESTAMP WITH TIME ZONE";
+      case "bytea" -> "BLOB";
+      default -> pg.toUpperCase(java.util.Locale.ROOT);
+    };
+  }
+
+  private static String bool(String v) {
+    return switch (v) {
+      case "t" -> "true";
+      case "f" -> "false";
+      default -> v;
+    };
   }
 }

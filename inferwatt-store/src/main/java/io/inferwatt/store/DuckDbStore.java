@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
  * The measurement base through one JDBC connection, in a DuckDB file or on a PostgreSQL server (the
  * same schema, migrations and SQL; {@link Dialect} holds the few differences); this class opens it
  * and serializes the calls, and hands each job to its own part: {@link Migrations} (the schema),
- * {@link RunWriter} and {@link RunReader} (runs), {@link StudyTables} (studies), {@link Export}
- * (files for other tools). Every save runs in one transaction ({@link Transactions}).
+ * {@link RunWriter} and {@link RunReader} (runs), {@link RawReader} (raw recordings), {@link
+ * StudyTables} (studies), {@link Export} (files for other tools). Every save runs in one
+ * transaction ({@link Transactions}).
  */
 final class DuckDbStore implements MeasurementStore {
 
@@ -44,6 +45,7 @@ final class DuckDbStore implements MeasurementStore {
 
   private final RunWriter writer;
   private final RunReader reader;
+  private final RawReader raw;
   private final StudyTables studies;
   private final ModelTables models;
   private boolean closed;
@@ -56,6 +58,7 @@ final class DuckDbStore implements MeasurementStore {
     this.schemaVersion = schemaVersion;
     this.writer = new RunWriter(file, conn, dialect, hook, schemaVersion);
     this.reader = new RunReader(file, conn, schemaVersion);
+    this.raw = new RawReader(file, conn, schemaVersion);
     this.studies = new StudyTables(file, conn, writer, reader);
     this.models = new ModelTables(file, conn);
   }
@@ -107,13 +110,7 @@ final class DuckDbStore implements MeasurementStore {
    */
   static DuckDbStore openPostgres(PgBase base, List<Migration> migrations, SaveHook hook) {
     String name = base.toString();
-    Connection conn;
-    try {
-      conn = base.connect();
-    } catch (SQLException e) {
-      throw new StoreException(
-          "cannot connect to measurement base " + name + ": " + e.getMessage(), e);
-    }
+    Connection conn = base.connectOrFail();
     try {
       int version = Migrations.currentVersion(name, conn);
       if (version == Schema.latest(migrations)) {
@@ -191,7 +188,7 @@ final class DuckDbStore implements MeasurementStore {
   @Override
   public synchronized long saveRun(RunInput run) {
     checkOpen();
-    RunWriter.validate(run);
+    RunChecks.validate(run);
     try {
       return Transactions.inTransaction(conn, () -> writer.write(run));
     } catch (SQLException | RuntimeException e) {
@@ -309,25 +306,25 @@ final class DuckDbStore implements MeasurementStore {
   @Override
   public synchronized Optional<RawStatus> rawStatus(long id) {
     checkOpen();
-    return reader.rawStatus(id);
+    return raw.rawStatus(id);
   }
 
   @Override
   public synchronized Optional<io.inferwatt.core.Timeline> recording(long id) {
     checkOpen();
-    return reader.recording(id);
+    return raw.recording(id);
   }
 
   @Override
   public synchronized Optional<RawSamples> samples(long id) {
     checkOpen();
-    return reader.samples(id);
+    return raw.samples(id);
   }
 
   @Override
   public synchronized Optional<RawSamples> samples(long id, long fromNs, long toNs) {
     checkOpen();
-    return reader.samples(id, fromNs, toNs);
+    return raw.samples(id, fromNs, toNs);
   }
 
   @Override

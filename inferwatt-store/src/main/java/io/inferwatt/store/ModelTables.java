@@ -81,8 +81,8 @@ final class ModelTables {
                     new LayerSpec(
                         rs.getString(6),
                         rs.getString(7),
-                        RunWriter.dims(rs.getString(8)),
-                        RunWriter.dims(rs.getString(9)),
+                        RunRecordsWriter.dims(rs.getString(8)),
+                        RunRecordsWriter.dims(rs.getString(9)),
                         rs.getInt(10),
                         rs.getInt(11),
                         rs.getInt(12),

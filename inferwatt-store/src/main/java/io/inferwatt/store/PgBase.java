@@ -142,6 +142,16 @@ public record PgBase(
     return "jdbc:postgresql://" + host + ":" + port + "/" + database;
   }
 
+  /** {@link #connect()}, or a {@link StoreException} that names the base and the driver's error. */
+  Connection connectOrFail() {
+    try {
+      return connect();
+    } catch (SQLException e) {
+      throw new StoreException(
+          "cannot connect to measurement base " + this + ": " + e.getMessage(), e);
+    }
+  }
+
   /**
    * A new connection to the base, in auto-commit mode.
    *

@@ -132,60 +132,30 @@ public record RunInput(
 
   /** The same run without raw samples or events. */
   public RunInput withoutSamples() {
-    return new RunInput(
-        board,
-        simulated,
-        model,
-        settings,
-        startedAt,
-        toolVersion,
-        environment,
-        result,
-        totalRail,
-        Optional.empty(),
-        details,
-        Optional.empty(),
-        derivedFrom);
+    return with(Optional.empty(), details, Optional.empty(), derivedFrom);
   }
 
   /** The same run with {@code details}. */
   public RunInput withDetails(RunDetails details) {
-    return new RunInput(
-        board,
-        simulated,
-        model,
-        settings,
-        startedAt,
-        toolVersion,
-        environment,
-        result,
-        totalRail,
-        samples,
-        details,
-        events,
-        derivedFrom);
+    return with(samples, details, events, derivedFrom);
   }
 
   /** The same run with its raw recording: power samples and events. */
   public RunInput withRaw(RawSamples rawSamples, EventLog rawEvents) {
-    return new RunInput(
-        board,
-        simulated,
-        model,
-        settings,
-        startedAt,
-        toolVersion,
-        environment,
-        result,
-        totalRail,
-        Optional.of(rawSamples),
-        details,
-        Optional.of(rawEvents),
-        derivedFrom);
+    return with(Optional.of(rawSamples), details, Optional.of(rawEvents), derivedFrom);
   }
 
   /** The same run, marked as re-analysed from stored run {@code id}. */
   public RunInput derivedFrom(long id) {
+    return with(samples, details, events, OptionalLong.of(id));
+  }
+
+  /** The same measured configuration and results with other raw data, details or origin. */
+  private RunInput with(
+      Optional<RawSamples> samples,
+      RunDetails details,
+      Optional<EventLog> events,
+      OptionalLong derivedFrom) {
     return new RunInput(
         board,
         simulated,
@@ -199,7 +169,7 @@ public record RunInput(
         samples,
         details,
         events,
-        OptionalLong.of(id));
+        derivedFrom);
   }
 
   /**

@@ -6,11 +6,6 @@ import static io.inferwatt.store.Sql.frozen;
 import static io.inferwatt.store.Sql.instant;
 import static io.inferwatt.store.Sql.real;
 
-import io.inferwatt.core.EventLog;
-import io.inferwatt.core.InferenceEvent;
-import io.inferwatt.core.PhaseEvent;
-import io.inferwatt.core.PowerSample;
-import io.inferwatt.core.Timeline;
 import io.inferwatt.core.analysis.AnalysisResult;
 import io.inferwatt.core.analysis.AnalysisResult.InferenceSummary;
 import io.inferwatt.core.analysis.AnalysisResult.LatencyMs;
@@ -32,9 +27,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 
-/** Reads runs back: the run listing, one whole run, its raw samples. */
+/**
+ * Reads runs back: the run listing, one whole run with its results, its per-inference records,
+ * layer features and study. The raw samples and events are {@link RawReader}'s.
+ */
 final class RunReader {
 
   private final Object file;
@@ -369,8 +366,8 @@ final class RunReader {
                     new io.inferwatt.core.model.LayerSpec(
                         rs.getString(1),
                         rs.getString(2),
-                        RunWriter.dims(rs.getString(3)),
-                        RunWriter.dims(rs.getString(4)),
+                        RunRecordsWriter.dims(rs.getString(3)),
+                        RunRecordsWriter.dims(rs.getString(4)),
                         rs.getInt(5),
                         rs.getInt(6),
                         rs.getInt(7),
@@ -396,161 +393,6 @@ final class RunReader {
                 out.add(new MeasurementStore.StudyRun(rs.getString(1), rs.getString(2)));
               });
           return out.stream().findFirst();
-        });
-  }
-
-  Optional<RawSamples> samples(long id) {
-    return samples(id, Long.MIN_VALUE, Long.MAX_VALUE);
-  }
-
-  Optional<RawSamples> samples(long id, long fromNs, long toNs) {
-    return Sql.reading(
-        file,
-        "read the samples of run " + id,
-        () -> {
-          List<String> rails = new ArrayList<>();
-          each(
-              "SELECT rail FROM sample_rails WHERE run_id = ? ORDER BY rail_index",
-              id,
-              rs -> {
-                rails.add(rs.getString(1));
-              });
-          if (rails.isEmpty()) {
-            return Optional.empty();
-          }
-          Map<String, Integer> index = new HashMap<>();
-          for (int i = 0; i < rails.size(); i++) {
-            index.put(rails.get(i), i);
-          }
-          List<PowerSample> samples = new ArrayList<>();
-          try (PreparedStatement ps =
-              conn.prepareStatement(
-                  "SELECT t_ns, read_start_ns, read_end_ns, rail, power_mw FROM power_samples"
-                      + " WHERE run_id = ? AND t_ns BETWEEN ? AND ? ORDER BY t_ns")) {
-            ps.setLong(1, id);
-            ps.setLong(2, fromNs);
-            ps.setLong(3, toNs);
-            ResultSet rs = ps.executeQuery();
-            long t = 0;
-            double[] values = null;
-            long readStart = 0;
-            long readEnd = 0;
-            while (rs.next()) {
-              long tNs = rs.getLong(1);
-              if (values == null || tNs != t) {
-                if (values != null) {
-                  samples.add(new PowerSample(t, readStart, readEnd, values));
-                }
-                t = tNs;
-                readStart = rs.getLong(2);
-                readEnd = rs.getLong(3);
-                values = new double[rails.size()];
-                Arrays.fill(values, Double.NaN);
-              }
-              Integer at = index.get(rs.getString(4));
-              if (at == null) {
-                throw new StoreException(
-                    "run "
-                        + id
-                        + " of measurement base "
-                        + file
-                        + " has a sample at t_ns "
-                        + tNs
-                        + " for rail '"
-                        + rs.getString(4)
-                        + "', which is not one of its sample rails "
-                        + rails);
-              }
-              values[at] = real(rs, 5);
-            }
-            if (values != null) {
-              samples.add(new PowerSample(t, readStart, readEnd, values));
-            }
-          }
-          return Optional.of(new RawSamples(rails, samples));
-        });
-  }
-
-  Optional<RawStatus> rawStatus(long id) {
-    return Sql.reading(
-        file,
-        "read what raw data run " + id + " keeps",
-        () -> {
-          boolean v5 = schemaVersion >= Schema.V5.version();
-          try (PreparedStatement ps =
-              conn.prepareStatement(
-                  v5
-                      ? "SELECT coalesce(raw_kept, ''), samples_stored, derived_from,"
-                          + " (SELECT count(*) FROM inference_events e WHERE e.run_id = r.run_id)"
-                          + " + (SELECT count(*) FROM layer_events e WHERE e.run_id = r.run_id)"
-                          + " FROM runs r WHERE run_id = ?"
-                      : "SELECT '', samples_stored, NULL, 0 FROM runs WHERE run_id = ?")) {
-            ps.setLong(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-              if (!rs.next()) {
-                return Optional.empty();
-              }
-              long derived = rs.getLong(3);
-              OptionalLong from = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(derived);
-              return Optional.of(
-                  new RawStatus(rs.getString(1), rs.getLong(2), rs.getLong(4), from));
-            }
-          }
-        });
-  }
-
-  /**
-   * The raw recording of run {@code id} (samples and events, in the recorder's order), or empty
-   * when the run kept no raw events.
-   */
-  Optional<Timeline> recording(long id) {
-    if (schemaVersion < Schema.V5.version()) {
-      return Optional.empty();
-    }
-    Optional<RawSamples> raw = samples(id);
-    return Sql.reading(
-        file,
-        "read the raw events of run " + id,
-        () -> {
-          EventLog.Builder b = EventLog.builder();
-          long[] rows = {0};
-          each(
-              "SELECT name, start_ns, end_ns FROM phase_events WHERE run_id = ? ORDER BY position",
-              id,
-              rs -> {
-                b.phase(new PhaseEvent(rs.getString(1), rs.getLong(2), rs.getLong(3)));
-              });
-          each(
-              "SELECT seq, start_ns, end_ns, batch FROM inference_events WHERE run_id = ?"
-                  + " ORDER BY position",
-              id,
-              rs -> {
-                rows[0]++;
-                b.inference(
-                    new InferenceEvent(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getInt(4)));
-              });
-          each(
-              "SELECT seq, layer_index, name, type, duration_ns, start_ns FROM layer_events"
-                  + " WHERE run_id = ? ORDER BY position",
-              id,
-              rs -> {
-                rows[0]++;
-                long start = rs.getLong(6);
-                boolean absent = rs.wasNull();
-                b.layer(
-                    rs.getLong(1),
-                    rs.getInt(2),
-                    rs.getString(3),
-                    rs.getString(4),
-                    rs.getLong(5),
-                    absent ? Long.MIN_VALUE : start,
-                    0);
-              });
-          if (rows[0] == 0) {
-            return Optional.empty();
-          }
-          RawSamples s = raw.orElse(new RawSamples(List.of(), List.of()));
-          return Optional.of(new Timeline(s.rails(), s.samples(), b.build()));
         });
   }
 }

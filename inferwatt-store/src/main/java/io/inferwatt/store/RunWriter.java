@@ -5,10 +5,6 @@ import static io.inferwatt.store.Sql.epochMicros;
 import static io.inferwatt.store.Sql.estimate;
 import static io.inferwatt.store.Sql.real;
 
-import io.inferwatt.core.EventLog;
-import io.inferwatt.core.InferenceEvent;
-import io.inferwatt.core.PhaseEvent;
-import io.inferwatt.core.PowerSample;
 import io.inferwatt.core.analysis.AnalysisResult;
 import io.inferwatt.core.analysis.AnalysisResult.InferenceSummary;
 import io.inferwatt.core.analysis.AnalysisResult.LatencyMs;
@@ -19,14 +15,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Writes one run's rows into every run table, through the engine's appender ({@link
- * TableAppender}). It never commits: the caller wraps it in the save's transaction.
+ * TableAppender}). It never commits: the caller wraps it in the save's transaction. This class
+ * writes the run's results; its raw samples, events and per-inference records are {@link
+ * RunRecordsWriter}'s, and the checks before anything is written are {@link RunChecks}.
  */
 final class RunWriter {
 
@@ -212,212 +208,15 @@ final class RunWriter {
           }
         });
 
+    RunRecordsWriter records = new RunRecordsWriter(this, file, schemaVersion);
     if (run.samples().isPresent()) {
-      RawSamples raw = run.samples().get();
-      appendTable(
-          "sample_rails",
-          a -> {
-            for (int i = 0; i < raw.rails().size(); i++) {
-              a.beginRow().append(id).append(i).append(raw.rails().get(i)).endRow();
-            }
-          });
-      appendTable(
-          "power_samples",
-          a -> {
-            for (PowerSample s : raw.samples()) {
-              for (int i = 0; i < raw.rails().size(); i++) {
-                a.beginRow().append(id).append(s.tNs()).append(raw.rails().get(i));
-                real(a, s.powerMw(i));
-                a.append(s.readStartNs()).append(s.readEndNs()).endRow();
-              }
-            }
-          });
+      records.writeSamples(id, run.samples().get());
     }
     if (run.events().isPresent()) {
-      writeEvents(id, run.events().get());
+      records.writeEvents(id, run.events().get());
     }
-    writeDetails(id, run.details());
+    records.writeDetails(id, run.details());
     return id;
-  }
-
-  /** The raw inference, layer and phase events, in the recorder's order. */
-  private void writeEvents(long id, EventLog events) throws SQLException {
-    if (schemaVersion < Schema.V5.version()) {
-      throw new StoreException(
-          "measurement base "
-              + file
-              + " has no tables for raw events (schema version "
-              + schemaVersion
-              + ")");
-    }
-    appendTable(
-        "inference_events",
-        a -> {
-          List<InferenceEvent> infs = events.inferences();
-          for (int i = 0; i < infs.size(); i++) {
-            InferenceEvent e = infs.get(i);
-            a.beginRow()
-                .append(id)
-                .append((long) i)
-                .append(e.seq())
-                .append(e.startNs())
-                .append(e.endNs())
-                .append(e.batch())
-                .endRow();
-          }
-        });
-    appendTable(
-        "layer_events",
-        a -> {
-          for (int i = 0; i < events.layerCount(); i++) {
-            a.beginRow()
-                .append(id)
-                .append((long) i)
-                .append(events.layerSeq(i))
-                .append(events.layerIndex(i))
-                .append(events.layerName(i))
-                .append(events.layerType(i))
-                .append(events.layerDurationNs(i));
-            long start = events.layerStartNsOrMin(i);
-            if (start == Long.MIN_VALUE) {
-              a.appendNull();
-            } else {
-              a.append(start);
-            }
-            a.endRow();
-          }
-        });
-    appendTable(
-        "phase_events",
-        a -> {
-          List<PhaseEvent> phases = events.phases();
-          for (int i = 0; i < phases.size(); i++) {
-            PhaseEvent p = phases.get(i);
-            a.beginRow()
-                .append(id)
-                .append(i)
-                .append(p.name())
-                .append(p.startNs())
-                .append(p.endNs())
-                .endRow();
-          }
-        });
-  }
-
-  private void writeDetails(long id, RunDetails d) throws SQLException {
-    if (schemaVersion < Schema.V3.version()) {
-      if (d.inferences().isEmpty() && d.layers().isEmpty() && d.logger().isEmpty()) {
-        return;
-      }
-      throw new StoreException(
-          "measurement base "
-              + file
-              + " has no tables for run details (schema version "
-              + schemaVersion
-              + ")");
-    }
-    appendTable(
-        "inference_records",
-        a -> {
-          for (RunDetails.InferenceRecord r : d.inferences()) {
-            a.beginRow()
-                .append(id)
-                .append(r.seq())
-                .append(r.phase())
-                .append(r.startNs())
-                .append(r.latencyMs())
-                .append(r.batch())
-                .append(r.samples())
-                .endRow();
-          }
-        });
-    appendTable(
-        "inference_rail_records",
-        a -> {
-          for (RunDetails.InferenceRecord r : d.inferences()) {
-            for (int i = 0; i < d.rails().size(); i++) {
-              a.beginRow().append(id).append(r.seq()).append(i).append(d.rails().get(i));
-              real(a, r.powerMw()[i]);
-              real(a, r.energyMj()[i]);
-              a.endRow();
-            }
-          }
-        });
-    appendTable(
-        "layer_features",
-        a -> {
-          for (int i = 0; i < d.layers().size(); i++) {
-            io.inferwatt.core.model.LayerSpec l = d.layers().get(i);
-            a.beginRow().append(id).append(i).append(l.name()).append(l.type());
-            positive(a, l.kernel());
-            positive(a, l.stride());
-            positive(a, l.groups());
-            a.append(shape(l.inputShape())).append(shape(l.outputShape()));
-            dims(a, l.inputShape());
-            dims(a, l.outputShape());
-            a.append(l.inputElements())
-                .append(l.outputElements())
-                .append(l.macs())
-                .append(l.params())
-                .endRow();
-          }
-        });
-    if (d.logger().isPresent()) {
-      RunDetails.LoggerStats g = d.logger().get();
-      appendTable(
-          "logger_stats",
-          a -> {
-            a.beginRow().append(id).append(g.source()).append(g.samples());
-            real(a, g.periodMsMedian());
-            real(a, g.periodMsP99());
-            real(a, g.periodMsMax());
-            real(a, g.readMsMean());
-            real(a, g.readMsP99());
-            real(a, g.readMsMax());
-            count(a, g.dropped());
-            real(a, g.cpuPercent());
-            real(a, g.overheadPowerMw());
-            a.endRow();
-          });
-    }
-  }
-
-  /** The dimensions of a shape as {@link #shape} writes it. */
-  static List<Integer> dims(String shape) {
-    if (shape == null || shape.isEmpty()) {
-      return List.of();
-    }
-    return java.util.Arrays.stream(shape.split("x")).map(Integer::valueOf).toList();
-  }
-
-  /** {@code 3x224x224}; empty for a scalar. */
-  private static String shape(List<Integer> dims) {
-    StringBuilder sb = new StringBuilder();
-    for (Integer d : dims) {
-      sb.append(sb.length() == 0 ? "" : "x").append(d);
-    }
-    return sb.toString();
-  }
-
-  /** Channels, height and width of a (C, H, W) shape; features as channels of a 1-d shape. */
-  private static void dims(TableAppender a, List<Integer> shape) throws SQLException {
-    for (int k = 0; k < 3; k++) {
-      boolean has = shape.size() == 3 || (shape.size() == 1 && k == 0);
-      if (has) {
-        a.append(shape.get(k).intValue());
-      } else {
-        a.appendNull();
-      }
-    }
-  }
-
-  /** 0 ("not applicable") becomes NULL. */
-  private static void positive(TableAppender a, int v) throws SQLException {
-    if (v <= 0) {
-      a.appendNull();
-    } else {
-      a.append(v);
-    }
   }
 
   private void appendPairs(String table, long id, Map<String, String> pairs) throws SQLException {
@@ -479,51 +278,5 @@ final class RunWriter {
 
   TableAppender appender(String table) throws SQLException {
     return dialect.appender(conn, table);
-  }
-
-  /** Checks what the schema cannot express, before anything is written. */
-  static void validate(RunInput run) {
-    AnalysisResult r = run.result();
-    Set<String> rails = new HashSet<>(r.rails());
-    if (rails.size() != r.rails().size()) {
-      throw new IllegalArgumentException("the run's rails are not unique: " + r.rails());
-    }
-    if (!run.totalRail().isEmpty() && !rails.contains(run.totalRail())) {
-      throw new IllegalArgumentException(
-          "the run's total rail '" + run.totalRail() + "' is not one of its rails " + r.rails());
-    }
-    checkRails("inference power", r.inferences().powerMw(), rails, r.rails());
-    checkRails("inference energy", r.inferences().energyMj(), rails, r.rails());
-    checkRails("inference energy (paper)", r.inferences().energyMjPaper(), rails, r.rails());
-    checkRails("idle power", r.idlePowerMw(), rails, r.rails());
-    checkRails("unattributed power", r.unattributed().powerMw(), rails, r.rails());
-    Set<Integer> indices = new HashSet<>();
-    for (LayerSummary l : r.layers()) {
-      if (!indices.add(l.index())) {
-        throw new IllegalArgumentException(
-            "layer index " + l.index() + " (" + l.name() + ") appears twice in the run's layers");
-      }
-      String what = "layer " + l.index() + " (" + l.name() + ")";
-      checkRails(what + " power", l.powerMw(), rails, r.rails());
-      checkRails(what + " energy", l.energyMj(), rails, r.rails());
-    }
-    for (PhaseSummary p : r.phases()) {
-      checkRails("phase " + p.name() + " energy", p.energyMj(), rails, r.rails());
-      checkRails("phase " + p.name() + " power", p.powerMwMean(), rails, r.rails());
-    }
-  }
-
-  private static void checkRails(
-      String what, Map<String, ?> values, Set<String> rails, List<String> railList) {
-    for (String rail : values.keySet()) {
-      if (!rails.contains(rail)) {
-        throw new IllegalArgumentException(
-            what
-                + " has a value for rail '"
-                + rail
-                + "', which is not one of the run's rails "
-                + railList);
-      }
-    }
   }
 }

@@ -116,7 +116,7 @@ final class StudyTables {
 
   /** Saves one configuration's run and row in one transaction (see the interface). */
   long saveStudyRun(String studyId, String configKey, int position, String sweep, RunInput run) {
-    RunWriter.validate(run);
+    RunChecks.validate(run);
     try {
       if (readStudy(studyId).isEmpty()) {
         throw new StoreException("study " + studyId + " is not in measurement base " + file);

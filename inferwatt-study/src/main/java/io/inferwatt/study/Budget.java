@@ -64,6 +64,10 @@ import java.util.OptionalLong;
  * real board, which knows it only after measuring, the time is bounded from below by the network's
  * multiply-accumulates at {@link #PEAK_MACS_PER_S} (faster than any accelerator), so only a
  * configuration that is too long even at that speed is refused; the message then says "at least".
+ *
+ * <p>Over 500 lines on purpose: most of it is the measured costs above and the constants they gave;
+ * the estimate that uses them and the messages that refuse a configuration must change with them,
+ * so they stay in one file.
  */
 public final class Budget {
 

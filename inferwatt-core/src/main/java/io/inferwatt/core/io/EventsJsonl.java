@@ -28,6 +28,11 @@ import java.util.Map;
  * event kinds and missing or mistyped fields are errors that name the line. Lines are bounded (1
  * MiB) and so is nesting ({@value Json#MAX_DEPTH} levels); a message quotes at most the start of a
  * bad line.
+ *
+ * <p>Over 500 lines on purpose: the readers ({@link Lines}, the checking {@link Parser}) and the
+ * {@link Writer} of one format sit together, so that each field's name and type is read and written
+ * in one file; the line reading and the JSON syntax are apart ({@code LineReader}, {@code Json},
+ * {@code EventLine}).
  */
 public final class EventsJsonl {
 

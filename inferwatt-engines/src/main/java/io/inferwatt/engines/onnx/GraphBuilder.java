@@ -27,6 +27,10 @@ import java.util.SplittableRandom;
  *
  * <p>Every layer is checked against {@link LayerLimits} (kernel against the padded input, channels,
  * elements per tensor, weight bytes per file) before its weights are drawn.
+ *
+ * <p>Over 500 lines on purpose: one short method per operator the built-in networks and the
+ * training samples use (about 30), all on the builder's state (node names, tensor shapes, the one
+ * random stream of weights); split by operator family, that state would be shared across classes.
  */
 final class GraphBuilder {
   static final long IR_VERSION = 7;
@@ -167,18 +171,7 @@ final class GraphBuilder {
   }
 
   String maxPool(String x, int kernel, int stride, int pad) {
-    long[] s = shapes.get(x);
-    LayerLimits.kernel(where("MaxPool"), kernel, stride, s[2], s[3], pad);
-    long h = (s[2] + 2L * pad - kernel) / stride + 1;
-    long w = (s[3] + 2L * pad - kernel) / stride + 1;
-    return add(
-        nodeName("MaxPool"),
-        "MaxPool",
-        List.of(x),
-        new long[] {s[0], s[1], h, w},
-        Attribute.ofInts("kernel_shape", kernel, kernel),
-        Attribute.ofInts("pads", pad, pad, pad, pad),
-        Attribute.ofInts("strides", stride, stride));
+    return pool("MaxPool", x, kernel, stride, pad);
   }
 
   String globalAveragePool(String x) {
@@ -299,18 +292,7 @@ final class GraphBuilder {
 
   /** A 2-D average pool, padding {@code pad}. */
   String averagePool(String x, int kernel, int stride, int pad) {
-    long[] s = shapes.get(x);
-    LayerLimits.kernel(where("AveragePool"), kernel, stride, s[2], s[3], pad);
-    long h = (s[2] + 2L * pad - kernel) / stride + 1;
-    long w = (s[3] + 2L * pad - kernel) / stride + 1;
-    return add(
-        nodeName("AveragePool"),
-        "AveragePool",
-        List.of(x),
-        new long[] {s[0], s[1], h, w},
-        Attribute.ofInts("kernel_shape", kernel, kernel),
-        Attribute.ofInts("pads", pad, pad, pad, pad),
-        Attribute.ofInts("strides", stride, stride));
+    return pool("AveragePool", x, kernel, stride, pad);
   }
 
   /** A max pool whose output size rounds up (PyTorch's {@code ceil_mode=True}). */
@@ -406,6 +388,22 @@ final class GraphBuilder {
   String softmax(String x) {
     return add(
         nodeName("Softmax"), "Softmax", List.of(x), shapes.get(x), Attribute.ofInt("axis", -1));
+  }
+
+  /** A square 2-D pool {@code op} ({@code MaxPool}, {@code AveragePool}), padding {@code pad}. */
+  private String pool(String op, String x, int kernel, int stride, int pad) {
+    long[] s = shapes.get(x);
+    LayerLimits.kernel(where(op), kernel, stride, s[2], s[3], pad);
+    long h = (s[2] + 2L * pad - kernel) / stride + 1;
+    long w = (s[3] + 2L * pad - kernel) / stride + 1;
+    return add(
+        nodeName(op),
+        op,
+        List.of(x),
+        new long[] {s[0], s[1], h, w},
+        Attribute.ofInts("kernel_shape", kernel, kernel),
+        Attribute.ofInts("pads", pad, pad, pad, pad),
+        Attribute.ofInts("strides", stride, stride));
   }
 
   /** The model with {@code outputs} as graph outputs. */

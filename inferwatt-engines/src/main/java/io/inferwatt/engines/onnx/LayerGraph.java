@@ -107,6 +107,31 @@ public final class LayerGraph {
   }
 
   /**
+   * The layers of a model and the ONNX nodes each one covers: the map from an engine's per-node
+   * times to these layers.
+   *
+   * @param network the layers, as {@link #derive(OnnxModel, String)} gives them
+   * @param nodes per layer, the indices in {@link OnnxModel#nodes()} of the nodes it covers, in
+   *     graph order; empty for an input reformat, which covers no node
+   */
+  public record Covered(NetworkSpec network, List<List<Integer>> nodes) {
+    public Covered {
+      nodes = nodes.stream().map(List::copyOf).toList();
+    }
+  }
+
+  /**
+   * The layers of {@code model} with the nodes each covers.
+   *
+   * @throws BadInputException as {@link #derive(OnnxModel, String)}
+   */
+  public static Covered covered(OnnxModel model, String name) {
+    Derivation d = new Derivation(model, name);
+    NetworkSpec n = d.run();
+    return new Covered(n, d.covered);
+  }
+
+  /**
    * The layers of {@code model}.
    *
    * @param name the network's name
@@ -114,7 +139,7 @@ public final class LayerGraph {
    *     known (a symbolic dimension other than the batch)
    */
   public static NetworkSpec derive(OnnxModel model, String name) {
-    return new Derivation(model, name).run();
+    return covered(model, name).network();
   }
 
   private static final class Derivation {
@@ -125,6 +150,8 @@ public final class LayerGraph {
     private final Set<Integer> fused = new HashSet<>();
     private final Set<String> names = new HashSet<>();
     private final List<Node> nodes;
+    private final List<List<Integer>> covered = new ArrayList<>();
+    private List<Integer> current;
 
     Derivation(OnnxModel model, String name) {
       this.model = model;
@@ -162,6 +189,7 @@ public final class LayerGraph {
         }
         String layer = unique(k == 0 ? "input_reformat" : "input_reformat_" + k);
         layers.add(new LayerSpec(layer, "Reformat", shape, shape, 0, 0, 0, 0, 0));
+        covered.add(List.of());
       }
       for (int i = 0; i < nodes.size(); i++) {
         Node n = nodes.get(i);
@@ -194,7 +222,10 @@ public final class LayerGraph {
         if (VANISH.contains(n.opType())) {
           continue;
         }
+        current = new ArrayList<>(List.of(i));
         layers.add(layer(i));
+        current.sort(null);
+        covered.add(current);
       }
       return new NetworkSpec(name, first, layers);
     }
@@ -281,7 +312,7 @@ public final class LayerGraph {
         case "Sigmoid", "HardSigmoid" -> {
           int mul = swishOf(i);
           if (mul >= 0) {
-            fused.add(mul);
+            fuse(mul);
             last = mul;
           }
         }
@@ -305,7 +336,7 @@ public final class LayerGraph {
         if ((a.opType().equals("Sigmoid") || a.opType().equals("HardSigmoid"))) {
           int mul = swishMul(at, next);
           if (mul >= 0) {
-            fused.add(mul);
+            fuse(mul);
             return mul;
           }
         }
@@ -323,8 +354,8 @@ public final class LayerGraph {
           if (op.equals("Sigmoid") || op.equals("HardSigmoid")) {
             int mul = swishMul(at, c);
             if (mul >= 0) {
-              fused.add(c);
-              fused.add(mul);
+              fuse(c);
+              fuse(mul);
               return mul;
             }
           }
@@ -378,8 +409,14 @@ public final class LayerGraph {
       if (next.opType().equals("Add") && !hasConstantOperand(next)) {
         return -1;
       }
-      fused.add(c);
+      fuse(c);
       return c;
+    }
+
+    /** Marks node {@code k} as fused into the layer being derived. */
+    private void fuse(int k) {
+      fused.add(k);
+      current.add(k);
     }
 
     private boolean constant(Node n) {

@@ -30,6 +30,9 @@ import java.util.function.BiConsumer;
  * <p>Each layer is kept small enough for a training run: at most {@link #MAX_WEIGHTS} weights (the
  * output channels shrink) and {@link #MAX_MACS} multiply-accumulates or {@link #MAX_ELEMENTS}
  * elements per tensor (the input size shrinks), so no file passes 8 MB.
+ *
+ * <p>This class is the design (strata, their shares, the Latin hypercube, the names of a sample's
+ * members); the network a design point stands for is built by {@link SampleNetworks}.
  */
 public final class LayerSample {
 
@@ -159,10 +162,10 @@ public final class LayerSample {
   }
 
   /** One network of a sample, by its place in the design. */
-  private record Planned(int index, Stratum stratum, Point point) {}
+  private record Planned(int index, Stratum stratum, SampleNetworks.Point point) {}
 
   /** A built network with its derived layers. */
-  private record Built(Kind kind, Stratum stratum, Dims dims, NetworkSpec net) {
+  private record Built(Kind kind, Stratum stratum, SampleNetworks.Dims dims, NetworkSpec net) {
     OnnxModel model() {
       return dims.model();
     }
@@ -197,7 +200,7 @@ public final class LayerSample {
       }
       double[][] lhs = latinHypercube(n, 5, random);
       for (int i = 0; i < n; i++) {
-        out.add(new Planned(out.size(), strata.get(s), new Point(lhs[i])));
+        out.add(new Planned(out.size(), strata.get(s), new SampleNetworks.Point(lhs[i])));
       }
     }
     return out;
@@ -205,7 +208,10 @@ public final class LayerSample {
 
   private static Built build(GraphBuilder g, Kind kind, Planned p) {
     String st = p.stratum().name();
-    Dims d = kind == Kind.SINGLE ? single(g, st, p.point()) : multi(g, st, p.point());
+    SampleNetworks.Dims d =
+        kind == Kind.SINGLE
+            ? SampleNetworks.single(g, st, p.point())
+            : SampleNetworks.multi(g, st, p.point());
     return new Built(kind, p.stratum(), d, LayerGraph.derive(d.model()));
   }
 
@@ -342,233 +348,6 @@ public final class LayerSample {
       }
     }
     return p;
-  }
-
-  /** A design point: kernel, stride, input channels, output channels, size, each in [0,1). */
-  private record Point(double[] u) {
-    int kernel() {
-      return 1 + (int) (u[0] * 7);
-    }
-
-    int stride() {
-      return u[1] < 0.5 ? 1 : 2;
-    }
-
-    int in() {
-      return logInt(u[2], 8, 1024);
-    }
-
-    int out() {
-      return logInt(u[3], 8, 1024);
-    }
-
-    int size() {
-      return logInt(u[4], 7, 224);
-    }
-
-    /** A second use of a dimension's coordinate, decorrelated from the first. */
-    double again(int d) {
-      double v = u[d] * 7.31;
-      return v - Math.floor(v);
-    }
-
-    private static int logInt(double u, int lo, int hi) {
-      return (int) Math.round(Math.exp(Math.log(lo) + u * (Math.log(hi) - Math.log(lo))));
-    }
-  }
-
-  /** What was drawn. */
-  private record Dims(OnnxModel model, int kernel, int stride, int in, int out, int size) {}
-
-  private static Dims single(GraphBuilder g, String stratum, Point p) {
-    int k = p.kernel();
-    int stride = p.stride();
-    int in = p.in();
-    int out = p.out();
-    int size = p.size();
-    switch (stratum) {
-      case "gemm", "gemm-relu" -> {
-        int fin = (int) Math.round(Math.exp(Math.log(8) + p.u()[2] * Math.log(512)));
-        int fout = (int) Math.round(Math.exp(Math.log(8) + p.u()[3] * Math.log(512)));
-        fout = (int) Math.max(8, Math.min(fout, MAX_WEIGHTS / fin));
-        String x = g.input(Networks.INPUT, 1, fin);
-        String y = g.layer("fc").gemm(x, fout);
-        if (stratum.equals("gemm-relu")) {
-          y = g.relu(y);
-        }
-        return new Dims(g.build(y), 0, 0, fin, fout, 0);
-      }
-      case "conv", "conv-bn-relu", "conv-bn-relu6", "conv-bn-hardswish", "conv-bn-swish" -> {
-        out = (int) Math.max(8, Math.min(out, MAX_WEIGHTS / ((long) in * k * k)));
-        size = fit(size, (long) k * k * in * out / ((long) stride * stride), Math.max(in, out), k);
-        String x = g.input(Networks.INPUT, 1, in, size, size);
-        boolean bn = !stratum.equals("conv");
-        String y = g.layer("conv").conv(x, out, k, stride, k / 2, 1, !bn);
-        if (bn) {
-          y = act(g, g.batchNorm(y), stratum.substring("conv-bn-".length()));
-        }
-        return new Dims(g.build(y), k, stride, in, out, size);
-      }
-      case "dwconv-bn-relu", "dwconv-bn-swish" -> {
-        size = fit(size, (long) k * k * in / ((long) stride * stride), in, k);
-        String x = g.input(Networks.INPUT, 1, in, size, size);
-        String y = g.layer("dw").batchNorm(g.conv(x, in, k, stride, in));
-        y = act(g, y, stratum.substring("dwconv-bn-".length()));
-        return new Dims(g.build(y), k, stride, in, in, size);
-      }
-      default -> {
-        int c = in;
-        int kp = 2 + (int) (p.u()[0] * 4); // pools: 2..5
-        size = fit(size, 1, 2L * c, Math.max(kp, 1));
-        String x = g.input(Networks.INPUT, 1, c, size, size);
-        // a second operand for the two-input layers: a ReLU of the input, its own layer
-        String other =
-            List.of("add", "add-relu", "concat").contains(stratum) ? g.layer("other").relu(x) : x;
-        String gate =
-            stratum.equals("mul")
-                ? g.layer("gate").sigmoid(g.layer("gate.pool").globalAveragePool(x))
-                : x;
-        g.layer(stratum);
-        String y =
-            switch (stratum) {
-              case "maxpool" -> g.maxPool(x, Math.min(kp, size), stride, Math.min(kp, size) / 2);
-              case "avgpool" -> g.averagePool(x, Math.min(kp, size), stride, 0);
-              case "globalavgpool" -> g.globalAveragePool(x);
-              case "add" -> g.add(x, other);
-              case "add-relu" -> g.relu(g.add(x, other));
-              case "mul" -> g.mul(x, gate);
-              case "concat" -> g.concat(x, other);
-              case "relu" -> g.relu(x);
-              case "clip" -> g.relu6(x);
-              case "hardswish" -> g.hardSwish(x);
-              case "sigmoid" -> g.sigmoid(x);
-              case "swish" -> g.swish(x);
-              case "batchnorm" -> g.batchNorm(x);
-              case "reshape" -> g.reshape(x, 1, -1, (long) size * size);
-              case "transpose" -> g.transpose(x, 0, 2, 3, 1);
-              default -> throw new IllegalStateException("stratum " + stratum);
-            };
-        boolean pool = stratum.endsWith("pool");
-        return new Dims(
-            g.build(y),
-            pool ? (stratum.equals("globalavgpool") ? size : Math.min(kp, size)) : 0,
-            pool ? (stratum.equals("globalavgpool") ? size : stride) : 0,
-            c,
-            c,
-            size);
-      }
-    }
-  }
-
-  private static String act(GraphBuilder g, String x, String act) {
-    return switch (act) {
-      case "relu" -> g.relu(x);
-      case "relu6" -> g.relu6(x);
-      case "hardswish" -> g.hardSwish(x);
-      case "swish" -> g.swish(x);
-      default -> x;
-    };
-  }
-
-  /**
-   * The input size, shrunk until a layer of {@code macsPerPixel} MACs per output pixel and {@code
-   * channels} channels fits {@link #MAX_MACS} and {@link #MAX_ELEMENTS}, and still holds the
-   * kernel.
-   */
-  private static int fit(int size, long macsPerPixel, long channels, int kernel) {
-    int s = size;
-    while (s > kernel
-        && ((long) s * s * macsPerPixel > MAX_MACS || (long) s * s * channels > MAX_ELEMENTS)) {
-      s = Math.max(kernel, s * 7 / 8);
-    }
-    return Math.max(s, 1);
-  }
-
-  private static Dims multi(GraphBuilder g, String stratum, Point p) {
-    int k = 1 + 2 * (int) (p.u()[0] * 3.5); // 1, 3, 5, 7
-    int stride = p.stride();
-    int in = Math.max(8, p.in() / 2);
-    int out = Math.max(8, p.out() / 2);
-    int size = Math.max(8, p.size());
-    long widest = (long) Math.max(in, out) * 6;
-    size = fit(size, (long) 9 * in * out, widest, Math.max(k, 3));
-    String x = g.input(Networks.INPUT, 1, in, size, size);
-    String y;
-    switch (stratum) {
-      case "conv-chain" -> {
-        int depth = 2 + (int) (p.again(3) * 3);
-        y = x;
-        for (int i = 0; i < depth; i++) {
-          int c = i == depth - 1 ? out : Math.max(8, (in + out) / 2);
-          c = (int) Math.max(8, Math.min(c, MAX_WEIGHTS / ((long) g.shape(y)[1] * k * k)));
-          y = g.layer("conv" + i).relu(g.batchNorm(g.conv(y, c, k, i == 0 ? stride : 1, 1)));
-        }
-      }
-      case "inverted-residual", "inverted-residual-se" -> {
-        int expand = 2 + (int) (p.again(2) * 5);
-        int kk = k == 1 ? 3 : k;
-        int hidden = (int) Math.min((long) in * expand, 1024);
-        String a = p.again(4) < 0.5 ? "relu6" : p.again(4) < 0.75 ? "hardswish" : "swish";
-        y = act(g, g.layer("expand").batchNorm(g.conv(x, hidden, 1, 1, 1)), a);
-        y = act(g, g.layer("dw").batchNorm(g.conv(y, hidden, kk, stride, hidden)), a);
-        if (stratum.endsWith("se")) {
-          String pool = g.layer("se.pool").globalAveragePool(y);
-          String f =
-              g.layer("se.fc1").relu(g.conv(pool, Math.max(8, hidden / 4), 1, 1, 0, 1, true));
-          String gate = g.layer("se.fc2").hardSigmoid(g.conv(f, hidden, 1, 1, 0, 1, true));
-          y = g.layer("se.scale").mul(y, gate);
-        }
-        int o = stride == 1 ? in : out;
-        y = g.layer("project").batchNorm(g.conv(y, o, 1, 1, 1));
-        if (stride == 1) {
-          y = g.layer("add").add(x, y);
-        }
-        k = kk;
-      }
-      case "basic-residual" -> {
-        int c = (int) Math.min(in, 512);
-        y = g.layer("conv1").relu(g.batchNorm(g.conv(x, c, 3, 1, 1)));
-        y = g.layer("conv2").batchNorm(g.conv(y, in, 3, 1, 1));
-        y = g.layer("add").relu(g.add(x, y));
-        k = 3;
-        stride = 1;
-        out = in;
-      }
-      case "inception" -> {
-        int b = Math.max(8, out / 4);
-        String b1 = g.layer("b1").relu(g.batchNorm(g.conv(x, b, 1, 1, 1)));
-        String b2 = g.layer("b2.reduce").relu(g.batchNorm(g.conv(x, b, 1, 1, 1)));
-        b2 = g.layer("b2").relu(g.batchNorm(g.conv(b2, b, 3, 1, 1)));
-        String b3 = g.layer("b3.pool").maxPool(x, 3, 1, 1);
-        b3 = g.layer("b3").relu(g.batchNorm(g.conv(b3, b, 1, 1, 1)));
-        y = g.layer("concat").concat(b1, b2, b3);
-        k = 3;
-        stride = 1;
-        out = 3 * b;
-      }
-      case "channel-shuffle" -> {
-        int c = Math.max(8, in / 2 * 2);
-        y = g.layer("pw").relu(g.batchNorm(g.conv(x, c, 1, 1, 1)));
-        y = g.layer("shuffle").channelShuffle(y, 2);
-        y = g.layer("dw").batchNorm(g.conv(y, c, 3, 1, c));
-        k = 3;
-        stride = 1;
-        out = c;
-      }
-      case "classifier" -> {
-        int c = (int) Math.max(8, Math.min(out, MAX_WEIGHTS / ((long) in * 9)));
-        y = g.layer("conv").relu(g.batchNorm(g.conv(x, c, 3, 1, 1)));
-        y = g.layer("pool").globalAveragePool(y);
-        y = g.layer("flatten").flatten(y);
-        int classes = 10 + (int) (p.again(4) * 990);
-        y = g.layer("fc").gemm(y, classes);
-        k = 3;
-        stride = 1;
-        out = classes;
-      }
-      default -> throw new IllegalStateException("stratum " + stratum);
-    }
-    return new Dims(g.build(y), k, stride, in, out, size);
   }
 
   /** The strata of a kind, by name, with their layer types (for documentation and tests). */

@@ -66,6 +66,7 @@ final class OrtBackend implements ProtocolDriver.Backend {
   private final List<float[]> data;
   private final int nodes;
   private final String modelName;
+  private final OrtLayers layers;
   private final MonotonicClock clock = MonotonicClock.SYSTEM;
   private final List<OnnxTensor> tensors = new ArrayList<>();
   private final List<ClockAlignment> alignments = new ArrayList<>();
@@ -75,6 +76,8 @@ final class OrtBackend implements ProtocolDriver.Backend {
   private List<Map<String, OnnxTensor>> feeds;
   private int layerCycles;
   private int nodesPerInference;
+  private int unmatchedKernels;
+  private int fusedLayers;
   private List<String> notes = List.of();
 
   OrtBackend(
@@ -87,7 +90,8 @@ final class OrtBackend implements ProtocolDriver.Backend {
       String inputName,
       List<float[]> data,
       int nodes,
-      String modelName) {
+      String modelName,
+      OrtLayers layers) {
     this.env = env;
     this.options = options;
     this.sessions = sessions;
@@ -98,6 +102,7 @@ final class OrtBackend implements ProtocolDriver.Backend {
     this.data = data;
     this.nodes = nodes;
     this.modelName = modelName;
+    this.layers = layers;
   }
 
   /** The clock alignment of each profile of the layer phase. */
@@ -176,6 +181,23 @@ final class OrtBackend implements ProtocolDriver.Backend {
 
   @Override
   public void logged(List<io.inferwatt.core.PowerSample> samples, Recording r) {
+    if (fusedLayers > 0) {
+      r.notes()
+          .add(
+              fusedLayers
+                  + " of "
+                  + layers.layers().size()
+                  + " layers ran inside another layer's kernel (fused by ONNX Runtime): 0 ms each");
+    }
+    if (unmatchedKernels > 0) {
+      r.notes()
+          .add(
+              unmatchedKernels
+                  + " of "
+                  + nodesPerInference
+                  + " kernels per inference are named after no layer's node (layout conversions);"
+                  + " each is added to its neighbouring layer");
+    }
     if (alignments.stream().anyMatch(a -> !a.consistent())) {
       r.notes()
           .add(
@@ -379,8 +401,13 @@ final class OrtBackend implements ProtocolDriver.Backend {
     ClockAlignment a = ClockAlignment.fromBrackets(s0, e0, ts, dur);
     alignments.add(a);
     for (int i = 0; i < m; i++) {
-      List<OrtProfile.NodeTime> nodes = mine.get(i).nodes();
-      nodesPerInference = Math.max(nodesPerInference, nodes.size());
+      OrtProfile.Run run = mine.get(i);
+      nodesPerInference = Math.max(nodesPerInference, run.nodes().size());
+      if (layers != null) {
+        logLayers(firstSeq + i, run, a, r);
+        continue;
+      }
+      List<OrtProfile.NodeTime> nodes = run.nodes();
       for (int k = 0; k < nodes.size(); k++) {
         OrtProfile.NodeTime nt = nodes.get(k);
         r.log()
@@ -394,6 +421,30 @@ final class OrtBackend implements ProtocolDriver.Backend {
                     OptionalLong.of(a.toMonotonicNs(nt.tsUs()))));
       }
     }
+  }
+
+  /** One run's kernels as the model's layers ({@link OrtLayers}): one event per layer. */
+  private void logLayers(long seq, OrtProfile.Run run, ClockAlignment a, Recording r) {
+    List<OrtLayers.Time> times = layers.map(run);
+    unmatchedKernels = Math.max(unmatchedKernels, layers.unmatched());
+    int zero = 0;
+    for (int l = 0; l < times.size(); l++) {
+      OrtLayers.Time t = times.get(l);
+      io.inferwatt.core.model.LayerSpec spec = layers.layers().get(l);
+      zero += t.startUs() < 0 ? 1 : 0;
+      r.log()
+          .layer(
+              new LayerEvent(
+                  seq,
+                  l,
+                  spec.name(),
+                  spec.type(),
+                  t.durUs() * 1000,
+                  t.startUs() < 0
+                      ? OptionalLong.empty()
+                      : OptionalLong.of(a.toMonotonicNs(t.startUs()))));
+    }
+    fusedLayers = Math.max(fusedLayers, zero);
   }
 
   /** Layer-phase cycles: as asked, or as many as the fastest layer needs for its samples. */

@@ -6,11 +6,14 @@ import ai.onnxruntime.OrtSession;
 import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.MonotonicClock;
 import io.inferwatt.core.Timeline;
+import io.inferwatt.core.model.NetworkSpec;
 import io.inferwatt.core.model.Protocol;
 import io.inferwatt.core.model.Workload;
 import io.inferwatt.engines.feed.FeedPhases;
 import io.inferwatt.engines.feed.SampleFeed;
+import io.inferwatt.engines.onnx.LayerGraph;
 import io.inferwatt.engines.onnx.OnnxGraphs;
+import io.inferwatt.engines.onnx.OnnxInspector;
 import io.inferwatt.engines.onnx.OnnxIo;
 import io.inferwatt.engines.onnx.OnnxModel;
 import io.inferwatt.engines.onnx.OnnxModel.ValueInfo;
@@ -42,6 +45,8 @@ final class OrtEngine implements OrtRecorder {
   private final MonotonicClock clock = MonotonicClock.SYSTEM;
   private final String inputName;
   private final List<Long> inputDims; // without batch
+  private final OrtLayers layers; // null when no layer list can be derived: per-node times
+  private final String layersRefused;
   private volatile Report last = new Report(List.of("nothing recorded yet"), List.of(), 0, 0);
   private OrtBackend lastBackend; // for tests: what the last recording left open
 
@@ -80,6 +85,15 @@ final class OrtEngine implements OrtRecorder {
     }
     this.inputName = in.name();
     this.inputDims = List.copyOf(dims.subList(1, dims.size()));
+    OrtLayers l = null;
+    String refused = null;
+    try {
+      l = new OrtLayers(model, LayerGraph.covered(model, modelPath.getFileName().toString()));
+    } catch (BadInputException e) {
+      refused = e.getMessage();
+    }
+    this.layers = l;
+    this.layersRefused = refused;
     this.env = OrtEnvironment.getEnvironment();
     ExecutionProviders.probe(options.provider());
   }
@@ -106,6 +120,15 @@ final class OrtEngine implements OrtRecorder {
   @Override
   public List<Knob> knobs() {
     return List.of();
+  }
+
+  @Override
+  public NetworkSpec network(String name) {
+    if (layers == null) {
+      return OnnxInspector.inspect(model).toNetworkSpec(name);
+    }
+    NetworkSpec n = layers.network();
+    return new NetworkSpec(name, n.inputShape(), n.layers());
   }
 
   @Override
@@ -149,10 +172,16 @@ final class OrtEngine implements OrtRecorder {
             inputName,
             data,
             model.nodes().size(),
-            modelPath.toString());
+            modelPath.toString(),
+            layers);
     lastBackend = b;
     Timeline t = ProtocolDriver.record(b, feed, workload, protocol, listener);
-    last = new Report(b.notes(), b.alignments(), b.layerCyclesRun(), b.nodesPerInference());
+    List<String> notes = b.notes();
+    if (layersRefused != null && b.layerCyclesRun() > 0) {
+      notes = new java.util.ArrayList<>(notes);
+      notes.add("per-node times, not layers: " + layersRefused);
+    }
+    last = new Report(notes, b.alignments(), b.layerCyclesRun(), b.nodesPerInference());
     return t;
   }
 

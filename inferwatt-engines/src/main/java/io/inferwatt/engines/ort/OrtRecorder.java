@@ -30,6 +30,13 @@ public interface OrtRecorder extends Recorder, AutoCloseable {
     return new OrtEngine(model, options, feed.orElse(null));
   }
 
+  /**
+   * The layers the recording's layer events are indexed by, named {@code name}: the model's layers
+   * as {@link io.inferwatt.engines.onnx.LayerGraph} derives them, or one layer per ONNX node when
+   * no layer list can be derived from this model.
+   */
+  io.inferwatt.core.model.NetworkSpec network(String name);
+
   /** What the last {@link #record} noted besides its timeline. */
   Report lastReport();
 

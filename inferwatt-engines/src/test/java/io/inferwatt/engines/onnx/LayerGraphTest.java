@@ -60,6 +60,20 @@ class LayerGraphTest {
         .doesNotContain("BatchNormalization", "Clip", "Relu");
   }
 
+  @Test
+  void eachLayerNamesTheNodesItCoversAndEveryComputingNodeIsInExactlyOne() {
+    OnnxModel m = Networks.structure("mobilenetv2");
+    LayerGraph.Covered c = LayerGraph.covered(m, "mobilenetv2");
+    assertThat(c.network()).isEqualTo(LayerGraph.derive(m, "mobilenetv2"));
+    assertThat(c.nodes()).hasSize(c.network().layers().size());
+    assertThat(c.nodes().get(0)).isEmpty(); // the input reformat
+    assertThat(c.nodes().get(1).stream().map(i -> m.nodes().get(i).name()))
+        .containsExactly("conv0/Conv", "conv0/BatchNormalization", "conv0/Clip");
+    List<Integer> all = new ArrayList<>();
+    c.nodes().forEach(all::addAll);
+    assertThat(all).doesNotHaveDuplicates().hasSize(m.nodes().size());
+  }
+
   /** A graph as {@code torch.onnx.export(..., dynamic_axes={"x": {0: "batch"}})} writes it. */
   static OnnxModel exported() {
     List<Node> n = new ArrayList<>();

@@ -121,10 +121,17 @@ class OrtRecorderTest {
       assertThat(t.samples()).isNotEmpty();
       assertThat(r.lastReport().notes()).isEmpty();
 
-      // without graph optimisation every ONNX node runs as written and has its own event
-      int nodes = model.nodes().size();
-      assertThat(r.lastReport().nodesPerInference()).isEqualTo(nodes);
+      // without graph optimisation every ONNX node runs as written; the events are the layers
+      // LayerGraph derives, indexed and named as the network's layer list
+      assertThat(r.lastReport().nodesPerInference()).isEqualTo(model.nodes().size());
+      List<io.inferwatt.core.model.LayerSpec> specs = r.network("mobilenetv2").layers();
+      assertThat(specs)
+          .isEqualTo(io.inferwatt.engines.onnx.LayerGraph.derive(model, "mobilenetv2").layers());
+      int nodes = specs.size();
       assertThat(log.layerCount()).isEqualTo(6 * nodes);
+      for (int i = 0; i < log.layerCount(); i++) {
+        assertThat(log.layerName(i)).isEqualTo(specs.get(log.layerIndex(i)).name());
+      }
       Map<Long, long[]> sumAndCount = new HashMap<>();
       for (int i = 0; i < log.layerCount(); i++) {
         long[] a = sumAndCount.computeIfAbsent(log.layerSeq(i), k -> new long[3]);
@@ -179,7 +186,8 @@ class OrtRecorderTest {
       assertThat(r.lastReport().notes()).anyMatch(n -> n.contains("no power sensor"));
       // with optimisation on, ONNX Runtime fuses Conv+BN+activation: fewer kernels than nodes
       assertThat(r.lastReport().nodesPerInference()).isBetween(1, model.nodes().size() - 1);
-      assertThat(t.events().layerCount()).isEqualTo(2 * r.lastReport().nodesPerInference());
+      // one event per layer of the file in each of the 2 layer cycles, fused kernels or not
+      assertThat(t.events().layerCount()).isEqualTo(2 * r.network("m").layers().size());
     }
   }
 

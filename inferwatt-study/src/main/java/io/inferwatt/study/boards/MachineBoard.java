@@ -212,6 +212,8 @@ final class MachineBoard implements Board {
           o = o.withInputsDir(options.inputs());
         }
         OrtRecorder ort = OrtRecorder.open(modelFile, o, feed);
+        // its layer events are the model's layers (LayerGraph), as predict derives them
+        net = ort.network(modelFile.getFileName().toString());
         engineRecorder = ort;
         engineResources = ort;
       }

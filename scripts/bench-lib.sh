@@ -1,0 +1,7 @@
+# Sourced by the fit/predict benchmarks: the repository ($here), the command-line jar ($jar, built
+# when missing), a new work folder ($work) and the load average (load).
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+jar="$here/inferwatt-cli/target/inferwatt.jar"
+[[ -f "$jar" ]] || (cd "$here" && mvn -q -B -Dfmt.skip -DskipTests package)
+work="$(mktemp -d)"
+load() { cut -d' ' -f1-3 /proc/loadavg; }

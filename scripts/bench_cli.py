@@ -1,0 +1,22 @@
+"""What the fit/predict benchmarks share: inferwatt's command line, each call in its own JVM, and
+quantiles."""
+import subprocess
+
+
+def runner(jar):
+    """A function that runs `inferwatt ARGS...` and returns its standard output; a failure ends the
+    benchmark with the command's error."""
+
+    def cli(*args):
+        r = subprocess.run(["java", "-jar", jar, *args], capture_output=True, text=True)
+        if r.returncode != 0:
+            raise SystemExit(f"inferwatt {' '.join(args)} failed ({r.returncode}): {r.stderr.strip()}")
+        return r.stdout
+
+    return cli
+
+
+def q(v, f):
+    """The f-quantile of v (nearest rank); NaN when v is empty."""
+    v = sorted(v)
+    return v[min(len(v) - 1, int(round(f * (len(v) - 1))))] if v else float("nan")

@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""ONNX Runtime on this machine's CPU (board local): fit on a training base, then for each held-out network
+compare `predict NET.onnx --board local` with `profile NET.onnx --board local` (network latency: mean of
+the latency phase; per layer: mean time in the layer phase). Real measurements, not simulated.
+Usage: bench_predict_ort.py JAR BASE WORKDIR CYCLES NET...
+"""
+import json, os, shutil, sys
+
+from bench_cli import q, runner
+
+jar, base, work, cycles, nets = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:]
+os.makedirs(work, exist_ok=True)
+
+
+cli = runner(jar)
+
+
+# fit on a copy, so that the training base stays as measured; held-out families must not be in it
+fitted = os.path.join(work, "fit.duckdb")
+shutil.copy(base, fitted)
+trained = json.loads(cli("query", "--db", fitted, "--format", "json", "SELECT DISTINCT model FROM runs"))
+trained = {r[0] if isinstance(r, list) else r["model"] for r in (trained["rows"] if isinstance(trained, dict) else trained)}
+family = lambda n: n.split("-")[0]
+leaked = [n for n in nets if family(n) in {family(t) for t in trained}]
+if leaked:
+    raise SystemExit(f"held-out networks whose family is in the training base: {', '.join(leaked)}")
+models = os.path.join(work, "models.json")
+print(cli("fit", "--db", fitted, "--board", "local", "--skip-short", "--export", models).strip())
+
+profiles = os.path.join(work, "profiles.duckdb")
+rows, layer_err, by_type, fused, unpredicted = [], [], {}, 0, 0
+for net in nets:
+    name, _, rest = net.partition("-")
+    args = ["models", "build", name, "--seed", "12", "--out", os.path.join(work, net + ".onnx")]
+    for part in rest.split("-") if rest else []:
+        args += ["--width", part[1:]] if part.startswith("w") else ["--resolution", part[1:]]
+    cli(*args)
+    onnx = os.path.join(work, net + ".onnx")
+    m = json.loads(cli("profile", onnx, "--board", "local", "--db", profiles, "--format", "json", "--cycles", cycles))
+    p = json.loads(cli("predict", onnx, "--model", models, "--board", "local", "--format", "json"))
+    meas, pred = m["inferences"]["latency_ms"]["mean"], p["network"]["latency_ms"]["value"]
+    rows.append((net, meas, m["inferences"]["latency_ms"]["p50"], pred, (pred / meas - 1) * 100, p["partial"]))
+    measured = {l["index"]: l for l in m["layers"]}
+    for lp in p["layers"]:
+        ml = measured.get(lp["index"])
+        if ml is None or ml.get("name") != lp["name"]:
+            raise SystemExit(f"{net}: layer {lp['index']} {lp['name']} is not the profiled layer {ml and ml.get('name')}")
+        if not ml.get("duration_ms_mean"):
+            fused += 1  # ONNX Runtime ran it inside another layer's kernel
+            continue
+        if not lp["predicted"]:
+            unpredicted += 1
+            continue
+        e = (lp["latency_ms"]["value"] / ml["duration_ms_mean"] - 1) * 100
+        layer_err.append(abs(e))
+        by_type.setdefault(lp["type"], []).append(abs(e))
+
+print()
+print(f"{'held-out network':32s} {'measured ms':>11s} {'(p50)':>8s} {'predicted':>10s} {'error':>8s}")
+for net, meas, p50, pred, err, partial in rows:
+    print(f"{net:32s} {meas:11.3f} {p50:8.3f} {pred:10.3f} {err:+7.1f} %{'  partial' if partial else ''}")
+errs = [abs(r[4]) for r in rows]
+within = sum(e <= 10 for e in errs)
+print()
+print(f"networks within ±10 % of measured latency: {within} of {len(errs)} ({100 * within / len(errs):.0f} %; target ≥ 90 %)")
+print(f"network latency error: median {q(errs, .5):.1f} %, p90 {q(errs, .9):.1f} %")
+if layer_err:
+    print(f"per-layer latency within ±10 %: {100 * sum(e <= 10 for e in layer_err) / len(layer_err):.1f} % of {len(layer_err)} layers; median error {q(layer_err, .5):.1f} %")
+for t, v in sorted(by_type.items()):
+    print(f"  {t:14s} within ±10 %: {100 * sum(e <= 10 for e in v) / len(v):5.1f} %  median {q(v, .5):6.1f} % ({len(v)})")
+print(f"layers run inside another layer's kernel (0 ms measured, left out): {fused}; layers not predicted: {unpredicted}")
