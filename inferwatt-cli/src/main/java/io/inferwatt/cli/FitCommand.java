@@ -69,8 +69,9 @@ final class FitCommand implements Callable<Integer> {
       names = "--learners",
       split = ",",
       paramLabel = "NAME",
-      defaultValue = "lasso-poly2,xgboost",
-      description = "learners to cross-validate: lasso-poly2, xgboost (default: ${DEFAULT-VALUE})")
+      defaultValue = "lasso-poly2,work-lasso,xgboost",
+      description =
+          "learners to cross-validate: lasso-poly2, work-lasso, xgboost (default: ${DEFAULT-VALUE})")
   List<String> learners;
 
   @Option(
@@ -98,8 +99,9 @@ final class FitCommand implements Callable<Integer> {
     Set<String> use = new LinkedHashSet<>();
     for (String l : learners) {
       String name = l.trim().toLowerCase(Locale.ROOT);
-      if (!name.equals("lasso-poly2") && !name.equals("xgboost")) {
-        throw new BadInputException("learner '" + l + "' is not one of lasso-poly2, xgboost");
+      if (!Fitter.LEARNERS.contains(name)) {
+        throw new BadInputException(
+            "learner '" + l + "' is not one of " + String.join(", ", Fitter.LEARNERS));
       }
       use.add(name);
     }
@@ -185,11 +187,12 @@ final class FitCommand implements Callable<Integer> {
         String.join(", ", m.rails()));
     out.printf(
         Locale.ROOT,
-        "%s%-16s %-14s %12s %12s %14s  %s%n",
+        "%s%-16s %-14s %12s %12s %12s %14s  %s%n",
         tag,
         "layer type",
         "target",
         "lasso-poly2",
+        "work-lasso",
         "xgboost",
         "power*latency",
         "chosen");
@@ -198,11 +201,12 @@ final class FitCommand implements Callable<Integer> {
           String[] kt = key.split("\t");
           out.printf(
               Locale.ROOT,
-              "%s%-16s %-14s %12s %12s %14s  %s%n",
+              "%s%-16s %-14s %12s %12s %12s %14s  %s%n",
               tag,
               kt[0],
               kt[1],
               pct(byLearner.get("lasso-poly2")),
+              pct(byLearner.get("work-lasso")),
               pct(byLearner.get("xgboost")),
               pct(byLearner.get("power*latency")),
               chosen(result.stored().folds(), kt[0], kt[1]));

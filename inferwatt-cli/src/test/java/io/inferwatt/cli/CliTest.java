@@ -30,6 +30,24 @@ class CliTest {
     return new Run(code, out.toString(), err.toString());
   }
 
+  /**
+   * Runs {@code study run PLAN --db DB} with the study runner's state in {@code stateDir} (the
+   * property restored after), so that a test's study does not meet another's.
+   */
+  static Run runStudy(java.nio.file.Path plan, String db, java.nio.file.Path stateDir) {
+    String saved = System.getProperty("inferwatt.state.dir");
+    System.setProperty("inferwatt.state.dir", stateDir.toString());
+    try {
+      return run("study", "run", plan.toString(), "--db", db);
+    } finally {
+      if (saved == null) {
+        System.clearProperty("inferwatt.state.dir");
+      } else {
+        System.setProperty("inferwatt.state.dir", saved);
+      }
+    }
+  }
+
   private String db() {
     return dir.resolve("t.duckdb").toString();
   }

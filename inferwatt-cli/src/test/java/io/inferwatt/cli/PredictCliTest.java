@@ -32,21 +32,11 @@ class PredictCliTest {
 
   @BeforeAll
   static void measureAndFit() throws Exception {
-    String saved = System.getProperty("inferwatt.state.dir");
-    System.setProperty("inferwatt.state.dir", dir.resolve("state").toString());
-    try {
-      Path plan = dir.resolve("plan.yaml");
-      Files.writeString(plan, PLAN);
-      db = dir.resolve("t.duckdb").toString();
-      CliTest.Run r = CliTest.run("study", "run", plan.toString(), "--db", db);
-      assertThat(r.code()).as(r.err()).isZero();
-    } finally {
-      if (saved == null) {
-        System.clearProperty("inferwatt.state.dir");
-      } else {
-        System.setProperty("inferwatt.state.dir", saved);
-      }
-    }
+    Path plan = dir.resolve("plan.yaml");
+    Files.writeString(plan, PLAN);
+    db = dir.resolve("t.duckdb").toString();
+    CliTest.Run r = CliTest.runStudy(plan, db, dir.resolve("state"));
+    assertThat(r.code()).as(r.err()).isZero();
     CliTest.Run f =
         CliTest.run(
             "fit",
@@ -209,6 +199,6 @@ class PredictCliTest {
 
     CliTest.Run learner = CliTest.run("fit", "--db", db, "--learners", "forest");
     assertThat(learner.code()).isEqualTo(2);
-    assertThat(learner.err()).contains("learner 'forest' is not one of lasso-poly2, xgboost");
+    assertThat(learner.err()).contains("learner 'forest' is not one of lasso-poly2, work-lasso, xgboost");
   }
 }

@@ -40,7 +40,54 @@ record FeatureSpace(
           "log_input_channels",
           "log_output_channels",
           "log_input_hw",
-          "log_output_hw");
+          "log_output_hw",
+          "log_groups",
+          "log_network_layers",
+          "log_network_macs",
+          "log_network_elements",
+          "log_network_busy_ms",
+          "log_network_others_ms");
+
+  /**
+   * The network a layer runs in, as the layer's context: a board's power and its host's share of the
+   * time depend on how long the whole inference keeps it busy (a layer alone draws less than the
+   * same layer inside a large network), which a layer's own features cannot say.
+   *
+   * @param layers the network's layer count
+   * @param macs its MACs per input, summed over layers
+   * @param elements its tensor elements read and written per input, summed over layers
+   * @param busyMs the time its layers take per inference at the row's settings (measured when
+   *     fitting, the sum of the predicted layer latencies when predicting), NaN for the latency
+   *     and energy models (for a network of one layer it is their target; the feature is then 0)
+   * @param othersMs the time the network's other layers take per inference (measured when
+   *     fitting; predicted when predicting, as a fixed point): whether the host's launches are
+   *     hidden behind other layers' work, without the layer's own time; NaN: unknown (feature 0)
+   */
+  record Context(int layers, long macs, long elements, double busyMs, double othersMs) {
+
+    /** This context with the layers' time per inference {@code ms}. */
+    Context withBusy(double ms) {
+      return new Context(layers, macs, elements, ms, othersMs);
+    }
+
+    /** This context with the time of the other layers of the network, {@code ms}. */
+    Context withOthers(double ms) {
+      return new Context(layers, macs, elements, busyMs, ms);
+    }
+
+    static Context of(List<LayerSpec> layers) {
+      long macs = 0;
+      long elements = 0;
+      for (LayerSpec l : layers) {
+        macs += l.macs();
+        elements += l.inputElements() + l.outputElements();
+      }
+      return new Context(layers.size(), macs, elements, Double.NaN, Double.NaN);
+    }
+  }
+
+  /** The index of {@code log_network_busy_ms} in a row. */
+  static final int BUSY = 14;
 
   FeatureSpace {
     numeric = new TreeMap<>(numeric);
@@ -80,6 +127,18 @@ record FeatureSpace(
                   .getKey());
         });
     return new FeatureSpace(numeric, categories, defaults);
+  }
+
+  /** The index of numeric setting {@code key} in a row, or -1. */
+  int indexOf(String key) {
+    int i = LAYER.size();
+    for (String k : numeric.keySet()) {
+      if (k.equals(key)) {
+        return i;
+      }
+      i++;
+    }
+    return -1;
   }
 
   /** The names of the features, in order. */
@@ -134,10 +193,18 @@ record FeatureSpace(
     return out;
   }
 
-  /** The features of {@code layer} at {@code settings} (resolved: every key present). */
-  double[] row(LayerSpec layer, Map<String, String> settings) {
+  /**
+   * The features of {@code layer}, in a network of context {@code context}, at {@code settings}
+   * (resolved: every key present).
+   */
+  double[] row(LayerSpec layer, Context context, Map<String, String> settings) {
     double[] x = new double[size()];
     layerFeatures(layer, x);
+    x[11] = Math.log(Math.max(1, context.layers()));
+    x[12] = Math.log1p(context.macs());
+    x[13] = Math.log1p(context.elements());
+    x[BUSY] = Double.isNaN(context.busyMs()) ? 0 : Math.log(Math.max(context.busyMs(), 1e-6));
+    x[15] = Double.isNaN(context.othersMs()) ? 0 : Math.log(1e-3 + Math.max(0, context.othersMs()));
     int i = LAYER.size();
     for (Map.Entry<String, Boolean> e : numeric.entrySet()) {
       String v = settings.getOrDefault(e.getKey(), defaults.get(e.getKey()));
@@ -166,6 +233,7 @@ record FeatureSpace(
     x[7] = Math.log1p(out.isEmpty() ? 0 : out.get(0));
     x[8] = Math.log1p(spatial(in));
     x[9] = Math.log1p(spatial(out));
+    x[10] = Math.log(Math.max(1, l.groups()));
   }
 
   private static long spatial(List<Integer> shape) {

@@ -28,6 +28,10 @@ public final class Fitter {
   /** The fewest rows a layer type needs to be modelled. */
   public static final int MIN_ROWS = 10;
 
+  /** The learners a fit can cross-validate, by name. */
+  public static final List<String> LEARNERS =
+      List.of(LassoPoly.NAME, WorkLasso.NAME, Gbt.NAME);
+
   /** The most folds. */
   public static final int FOLDS = 5;
 
@@ -83,6 +87,18 @@ public final class Fitter {
     Map<Long, Map<String, String>> runSettings = new LinkedHashMap<>();
     rows.forEach(r -> runSettings.putIfAbsent(r.runId(), r.settings()));
     FeatureSpace space = FeatureSpace.of(runSettings.values());
+    Map<Long, List<LayerSpec>> runLayers = new HashMap<>();
+    rows.forEach(r -> runLayers.computeIfAbsent(r.runId(), k -> new ArrayList<>()).add(r.layer()));
+    Map<Long, Double> runBusyMs = new HashMap<>();
+    rows.forEach(r -> runBusyMs.merge(r.runId(), r.latencyMs(), Double::sum));
+    Map<Long, FeatureSpace.Context> contexts = new HashMap<>();
+    Map<Long, FeatureSpace.Context> busyContexts = new HashMap<>();
+    runLayers.forEach(
+        (run, ls) -> {
+          FeatureSpace.Context c = FeatureSpace.Context.of(ls);
+          contexts.put(run, c);
+          busyContexts.put(run, c.withBusy(runBusyMs.get(run)));
+        });
 
     Map<String, List<TrainingData.Layer>> byType = new TreeMap<>();
     rows.forEach(r -> byType.computeIfAbsent(r.layer().type(), k -> new ArrayList<>()).add(r));
@@ -108,6 +124,7 @@ public final class Fitter {
           "no layer type has the " + MIN_ROWS + " measured rows a model needs");
     }
 
+    WorkLasso.Basis work = WorkLasso.Basis.of(space);
     Map<String, ModelSet.TypeModels> types = new TreeMap<>();
     List<StoredModel.Fold> folds = new ArrayList<>();
     List<StoredModel.Point> points = new ArrayList<>();
@@ -119,21 +136,31 @@ public final class Fitter {
       String type = e.getKey();
       List<TrainingData.Layer> rs = e.getValue();
       double[][] x = new double[rs.size()][];
+      // power also takes the time the run's layers kept the board busy (not the latency or the
+      // energy: for a network of one layer that time is the latency itself)
+      double[][] xb = new double[rs.size()][];
       List<String> groups = new ArrayList<>();
       double[] lat = new double[rs.size()];
       for (int i = 0; i < x.length; i++) {
         TrainingData.Layer r = rs.get(i);
-        x[i] = space.row(r.layer(), r.settings());
+        double others = runBusyMs.get(r.runId()) - r.latencyMs();
+        x[i] = space.row(r.layer(), contexts.get(r.runId()).withOthers(others), r.settings());
+        xb[i] =
+            space.row(r.layer(), busyContexts.get(r.runId()).withOthers(others), r.settings());
         groups.add(r.model());
         lat[i] = Math.log(r.latencyMs());
       }
       Folds f = Folds.of(groups);
       Map<String, TargetModel> targets = new LinkedHashMap<>();
       LassoPoly.Designs designs =
-          learners.contains(LassoPoly.NAME) ? new LassoPoly.Designs(x, f.fold(), f.k()) : null;
-      Chosen latency = choose(type, "latency", x, lat, f, designs, learners, folds, points);
+          learners.contains(LassoPoly.NAME) || learners.contains(WorkLasso.NAME)
+              ? new LassoPoly.Designs(x, f.fold(), f.k())
+              : null;
+      Chosen latency = choose(type, "latency", x, lat, f, designs, work, learners, folds, points);
       targets.put("latency", latency.model());
       errors.put(type, latency.model().cvErrorPct());
+      LassoPoly.Designs powerDesigns = null;
+      List<Integer> powerRows = null;
       for (String rail : rails) {
         List<Integer> have = new ArrayList<>();
         for (int i = 0; i < rs.size(); i++) {
@@ -146,25 +173,31 @@ public final class Fitter {
           continue;
         }
         double[][] xr = new double[have.size()][];
+        double[][] xe = new double[have.size()][];
         double[] pw = new double[have.size()];
         double[] en = new double[have.size()];
         double[] latOof = new double[have.size()];
         List<String> g = new ArrayList<>();
         for (int j = 0; j < xr.length; j++) {
           int i = have.get(j);
-          xr[j] = x[i];
+          xr[j] = xb[i];
+          xe[j] = x[i];
           pw[j] = Math.log(rs.get(i).powerMw().get(rail));
           en[j] = pw[j] + lat[i] - Math.log(1000);
           latOof[j] = latency.outOfFold()[i];
           g.add(groups.get(i));
         }
         Folds fr = Folds.of(g);
-        // the same rows as the latency's share its Gram matrices
-        LassoPoly.Designs dr =
-            have.size() == rs.size() || designs == null
-                ? designs
-                : new LassoPoly.Designs(xr, fr.fold(), fr.k());
-        Chosen power = choose(type, "power:" + rail, xr, pw, fr, dr, learners, folds, points);
+        // the rails with a value on the same rows share their Gram matrices
+        if (!have.equals(powerRows)) {
+          powerDesigns =
+              designs == null ? null : new LassoPoly.Designs(xr, fr.fold(), fr.k());
+          powerRows = have;
+        }
+        LassoPoly.Designs dr = powerDesigns;
+        Chosen power =
+            choose(
+                type, "power:" + rail, xr, pw, fr, dr, work.forPower(), learners, folds, points);
         targets.put("power:" + rail, power.model());
         // energy: power × latency, or a model of its own where that cross-validates better
         double[] product = new double[en.length];
@@ -175,7 +208,12 @@ public final class Fitter {
         double[] productFolds = Errors.foldMedians(en, product, fr.fold(), fr.k());
         TargetModel productModel = withQuantiles(null, en, product, productFolds);
         if (rail.equals(totalRail)) {
-          Chosen direct = choose(type, target, xr, en, fr, dr, learners, folds, points);
+          // the energy, like the latency, without the busy time (its own sum for one layer)
+          LassoPoly.Designs de =
+              have.size() == rs.size() || designs == null
+                  ? designs
+                  : new LassoPoly.Designs(xe, fr.fold(), fr.k());
+          Chosen direct = choose(type, target, xe, en, fr, de, work, learners, folds, points);
           boolean productWins = productModel.cvErrorPct() <= direct.model().cvErrorPct();
           addFolds(folds, type, target, TargetModel.PRODUCT, "", productFolds, fr, productWins);
           if (productWins) {
@@ -191,7 +229,7 @@ public final class Fitter {
       }
       types.put(type, new ModelSet.TypeModels(rs.size(), targets));
     }
-    Map<String, TargetModel> network = fitNetwork(data, space, rails, folds, points);
+    Map<String, TargetModel> network = fitNetwork(data, space, rails, folds, contexts);
     ModelSet models =
         new ModelSet(board, rails, totalRail, space, types, skipped, network, MIN_ROWS);
     Set<Long> runs = new TreeSet<>();
@@ -214,20 +252,32 @@ public final class Fitter {
     return new Result(models, stored, errors);
   }
 
-  /** The network-level models: log(measured / Σ layers) of latency and of each rail's energy. */
+  /**
+   * The network-level models, additive: what a network's measured latency and each rail's energy
+   * add to the sum of its measured layers (the unattributed tail, gaps between layers), in ms and
+   * mJ, from the settings and the network's size. Each is kept within the range of gaps measured,
+   * so that a network unlike every training network (another family, ten times the layers) adds at
+   * most the largest gap seen rather than a multiple of its own sum.
+   */
   private static Map<String, TargetModel> fitNetwork(
       TrainingData data,
       FeatureSpace space,
       List<String> rails,
       List<StoredModel.Fold> folds,
-      List<StoredModel.Point> points) {
+      Map<Long, FeatureSpace.Context> contexts) {
     Map<Long, List<TrainingData.Layer>> byRun = new HashMap<>();
     data.layers().forEach(l -> byRun.computeIfAbsent(l.runId(), k -> new ArrayList<>()).add(l));
     List<double[]> xs = new ArrayList<>();
     List<String> groups = new ArrayList<>();
-    List<Double> latRatio = new ArrayList<>();
-    Map<String, List<Double>> energyRatio = new LinkedHashMap<>();
-    rails.forEach(r -> energyRatio.put(r, new ArrayList<>()));
+    List<Double> latGap = new ArrayList<>();
+    List<Double> latTotal = new ArrayList<>();
+    Map<String, List<Double>> energyGap = new LinkedHashMap<>();
+    Map<String, List<Double>> energyTotal = new LinkedHashMap<>();
+    rails.forEach(
+        r -> {
+          energyGap.put(r, new ArrayList<>());
+          energyTotal.put(r, new ArrayList<>());
+        });
     for (TrainingData.Network n : data.networks()) {
       List<TrainingData.Layer> ls = byRun.get(n.runId());
       if (ls == null || n.latencyMs() <= 0) {
@@ -252,39 +302,78 @@ public final class Fitter {
       }
       xs.add(
           space.row(
-              networkLayer(ls.stream().map(TrainingData.Layer::layer).toList()), n.settings()));
+              networkLayer(ls.stream().map(TrainingData.Layer::layer).toList()),
+              contexts.get(n.runId()),
+              n.settings()));
       groups.add(n.model());
-      latRatio.add(Math.log(n.latencyMs() / sumLat));
+      latGap.add(n.latencyMs() - sumLat);
+      latTotal.add(n.latencyMs());
       for (String r : rails) {
-        energyRatio.get(r).add(Math.log(n.energyMj().get(r) / sumE.get(r)));
+        energyGap.get(r).add(n.energyMj().get(r) - sumE.get(r));
+        energyTotal.get(r).add(n.energyMj().get(r));
       }
     }
     Map<String, TargetModel> out = new LinkedHashMap<>();
     if (xs.size() < 2) {
-      out.put("latency", new TargetModel(null, 0, 0, Double.NaN));
-      rails.forEach(r -> out.put("energy:" + r, new TargetModel(null, 0, 0, Double.NaN)));
+      out.put("latency", new TargetModel(null, 0, 0, Double.NaN).bounded(0, 0));
+      rails.forEach(
+          r -> out.put("energy:" + r, new TargetModel(null, 0, 0, Double.NaN).bounded(0, 0)));
       return out;
     }
     double[][] x = xs.toArray(new double[0][]);
     Folds f = Folds.of(groups);
-    Set<String> lassoOnly = Set.of(LassoPoly.NAME);
-    // the ratios are kept within the range measured: a network far outside the training set's
-    // (a large one after single-layer samples) must not be extrapolated by a polynomial
-    double[] lr = unbox(latRatio);
-    out.put(
-        "latency",
-        choose("network", "latency", x, lr, f, lassoOnly, folds, points)
-            .model()
-            .bounded(min(lr), max(lr)));
+    LassoPoly.Designs designs = new LassoPoly.Designs(x, f.fold(), f.k());
+    out.put("latency", gap("latency", designs, unbox(latGap), unbox(latTotal), f, folds));
     for (String r : rails) {
-      double[] er = unbox(energyRatio.get(r));
       out.put(
           "energy:" + r,
-          choose("network", "energy:" + r, x, er, f, lassoOnly, folds, points)
-              .model()
-              .bounded(min(er), max(er)));
+          gap("energy:" + r, designs, unbox(energyGap.get(r)), unbox(energyTotal.get(r)), f, folds));
     }
     return out;
+  }
+
+  /**
+   * One additive gap model (Lasso on polynomial features, linear scale), its folds' errors stored
+   * as the median of |out-of-fold gap − measured gap| / the network's measured total, %.
+   */
+  static TargetModel gap(
+      String target,
+      LassoPoly.Designs designs,
+      double[] gap,
+      double[] total,
+      Folds f,
+      List<StoredModel.Fold> folds) {
+    Fit<LassoPoly> fit = LassoPoly.fit(designs, gap);
+    double[] oof = fit.outOfFold();
+    double[] errs = new double[f.k()];
+    double[] res = new double[gap.length];
+    for (int k = 0; k < f.k(); k++) {
+      List<Double> e = new ArrayList<>();
+      for (int i = 0; i < gap.length; i++) {
+        if (f.fold()[i] == k) {
+          e.add(Math.abs(oof[i] - gap[i]) / total[i] * 100);
+        }
+      }
+      errs[k] = Errors.median(e.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+    for (int i = 0; i < gap.length; i++) {
+      res[i] = gap[i] - oof[i];
+    }
+    addFolds(
+        folds,
+        "network",
+        "gap:" + target,
+        fit.model().learner(),
+        fit.model().hyperParameters(),
+        errs,
+        f,
+        true);
+    return new TargetModel(
+            fit.model(),
+            Errors.quantile(res, 0.025),
+            Errors.quantile(res, 0.975),
+            mean(errs))
+        .bounded(min(gap), max(gap));
   }
 
   private static double min(double[] v) {
@@ -331,26 +420,20 @@ public final class Fitter {
       double[][] x,
       double[] y,
       Folds f,
-      Set<String> learners,
-      List<StoredModel.Fold> folds,
-      List<StoredModel.Point> points) {
-    return choose(type, target, x, y, f, null, learners, folds, points);
-  }
-
-  private static Chosen choose(
-      String type,
-      String target,
-      double[][] x,
-      double[] y,
-      Folds f,
       LassoPoly.Designs designs,
+      WorkLasso.Basis work,
       Set<String> learners,
       List<StoredModel.Fold> folds,
       List<StoredModel.Point> points) {
     List<Fit<? extends Regressor>> fits = new ArrayList<>();
+    boolean needDesigns = learners.contains(LassoPoly.NAME) || learners.contains(WorkLasso.NAME);
+    LassoPoly.Designs d =
+        designs != null || !needDesigns ? designs : new LassoPoly.Designs(x, f.fold(), f.k());
     if (learners.contains(LassoPoly.NAME)) {
-      fits.add(
-          LassoPoly.fit(designs != null ? designs : new LassoPoly.Designs(x, f.fold(), f.k()), y));
+      fits.add(LassoPoly.fit(d, y));
+    }
+    if (learners.contains(WorkLasso.NAME) && work != null) {
+      fits.add(WorkLasso.fit(work, x, d, y));
     }
     if (learners.contains(Gbt.NAME) && y.length >= 2 * MIN_ROWS) {
       fits.add(Gbt.fit(x, y, f.fold(), f.k()));

@@ -14,8 +14,9 @@ import java.util.TreeMap;
 /**
  * Every fitted model of one board: per layer type, latency and power per rail (and energy per rail,
  * power × latency or a model of its own, whichever cross-validated better); and the network-level
- * models, the ratio of a network's measured latency and energy to the sum over its layers (what the
- * layers do not cover: the gaps between layers and the unattributed tail). Targets are named {@code
+ * models, what a network's measured latency and energy add to the sum over its layers (the gaps
+ * between layers and the unattributed tail, in ms and mJ: additive, so that a network unlike the
+ * training set's cannot multiply its layers' sum). Targets are named {@code
  * latency}, {@code power:<rail>} and {@code energy:<rail>}.
  *
  * @param board the board the training runs were measured on
@@ -24,7 +25,7 @@ import java.util.TreeMap;
  * @param space the input features
  * @param types per layer type, its rows and target models
  * @param skipped layer types left out for too few rows, with their row counts
- * @param network the network-level ratio models (targets {@code latency} and {@code energy:<rail>})
+ * @param network the network-level gap models (targets {@code latency} and {@code energy:<rail>})
  * @param minRows the fewest rows a layer type needs
  */
 public record ModelSet(
@@ -38,7 +39,7 @@ public record ModelSet(
     int minRows) {
 
   /** The version of the serialized form. */
-  public static final int FORMAT = 1;
+  public static final int FORMAT = 2;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -126,7 +127,8 @@ public record ModelSet(
               + " has model format "
               + o.path("format").asText()
               + "; this inferwatt reads format "
-              + FORMAT);
+              + FORMAT
+              + " (fit again with this inferwatt)");
     }
     try {
       List<String> rails = new ArrayList<>();

@@ -16,10 +16,13 @@ import java.util.TreeMap;
  *
  * <p>A layer: latency and power per rail are the models' predictions, energy is power × latency (or
  * its own model); each interval is {@code exp(log prediction + residual quantile)}. The network:
- * the sums over its layers times the network-level ratio models; its interval takes every layer at
+ * the sums over its layers plus the network-level gap models (ms and mJ); its interval takes every layer at
  * its bound at once (errors fully correlated), so it is wide rather than narrow.
  */
 public final class Predictor {
+
+  /** Rounds of the latencies' fixed point (each layer given the others' predicted time). */
+  static final int OTHERS_ROUNDS = 3;
 
   private final ModelSet models;
 
@@ -50,24 +53,62 @@ public final class Predictor {
       power.add(new HashMap<>());
       energy.add(new HashMap<>());
     }
+    FeatureSpace.Context context = FeatureSpace.Context.of(layers);
     Map<String, List<Integer>> byType = new TreeMap<>();
     for (int j = 0; j < n; j++) {
       byType.computeIfAbsent(layers.get(j).type(), k -> new ArrayList<>()).add(j);
     }
+    // first the latencies, each given the time of the other layers: a fixed point from "alone";
+    // then their sum per setting is the context of the powers
+    Map<String, double[]> latLogs = new HashMap<>();
+    double[] busyMs = new double[s];
+    double[][] latMs = new double[s][n];
+    for (int round = 0; round < OTHERS_ROUNDS; round++) {
+      double[] from = busyMs.clone();
+      double[][] own = new double[s][];
+      for (int i = 0; i < s; i++) {
+        own[i] = latMs[i].clone();
+      }
+      java.util.Arrays.fill(busyMs, 0);
+      for (Map.Entry<String, List<Integer>> e : byType.entrySet()) {
+        ModelSet.TypeModels tm = models.types().get(e.getKey());
+        if (tm == null) {
+          continue;
+        }
+        List<Integer> idx = e.getValue();
+        TargetModel lm = tm.targets().get("latency");
+        double[] lp = clamp(lm.model().predict(othersRows(idx, layers, resolved, context, from, own)), lm);
+        latLogs.put(e.getKey(), lp);
+        for (int i = 0; i < s; i++) {
+          for (int k = 0; k < idx.size(); k++) {
+            double v = lp[i * idx.size() + k];
+            lat[i][idx.get(k)] = bounds(v, lm);
+            latMs[i][idx.get(k)] = Math.exp(v);
+          }
+        }
+      }
+      for (int i = 0; i < s; i++) {
+        for (double v : latMs[i]) {
+          busyMs[i] += v;
+        }
+      }
+    }
+    double[] from = busyMs.clone();
+    double[] busy = busyMs;
     for (Map.Entry<String, List<Integer>> e : byType.entrySet()) {
       ModelSet.TypeModels tm = models.types().get(e.getKey());
       if (tm == null) {
         continue;
       }
       List<Integer> idx = e.getValue();
-      double[][] x = new double[s * idx.size()][];
+      double[][] x = othersRows(idx, layers, resolved, context, from, latMs);
       for (int i = 0; i < s; i++) {
         for (int k = 0; k < idx.size(); k++) {
-          x[i * idx.size() + k] = models.space().row(layers.get(idx.get(k)), resolved.get(i));
+          x[i * idx.size() + k][FeatureSpace.BUSY] = Math.log(Math.max(busy[i], 1e-6));
         }
       }
-      TargetModel lm = tm.targets().get("latency");
-      double[] lp = clamp(lm.model().predict(x), lm);
+      double[][] xe = othersRows(idx, layers, resolved, context, from, latMs);
+      double[] lp = latLogs.get(e.getKey());
       Map<String, double[]> pp = new HashMap<>();
       for (String rail : models.rails()) {
         TargetModel pm = tm.targets().get("power:" + rail);
@@ -79,14 +120,13 @@ public final class Predictor {
       for (String rail : models.rails()) {
         TargetModel em = tm.targets().get("energy:" + rail);
         if (em != null && em.model() != null) {
-          ep.put(rail, clamp(em.model().predict(x), em));
+          ep.put(rail, clamp(em.model().predict(xe), em));
         }
       }
       for (int i = 0; i < s; i++) {
         for (int k = 0; k < idx.size(); k++) {
           int row = i * idx.size() + k;
           int j = idx.get(k);
-          lat[i][j] = bounds(lp[row], lm);
           Map<String, double[]> pw = new LinkedHashMap<>();
           Map<String, double[]> en = new LinkedHashMap<>();
           for (String rail : models.rails()) {
@@ -107,13 +147,36 @@ public final class Predictor {
     }
     List<Prediction> out = new ArrayList<>(s);
     for (int i = 0; i < s; i++) {
-      out.add(network(net, resolved.get(i), lat[i], power.get(i), energy.get(i)));
+      out.add(network(net, context, resolved.get(i), lat[i], power.get(i), energy.get(i)));
     }
     return out;
   }
 
+  /**
+   * The rows of layers {@code idx} at every setting, setting-major, each with the time of the
+   * network's other layers: {@code busyMs[setting]} less the layer's own {@code ownMs}.
+   */
+  private double[][] othersRows(
+      List<Integer> idx,
+      List<LayerSpec> layers,
+      List<Map<String, String>> settings,
+      FeatureSpace.Context context,
+      double[] busyMs,
+      double[][] ownMs) {
+    double[][] x = new double[settings.size() * idx.size()][];
+    for (int i = 0; i < settings.size(); i++) {
+      for (int k = 0; k < idx.size(); k++) {
+        int j = idx.get(k);
+        FeatureSpace.Context c = context.withOthers(busyMs[i] - ownMs[i][j]);
+        x[i * idx.size() + k] = models.space().row(layers.get(j), c, settings.get(i));
+      }
+    }
+    return x;
+  }
+
   private Prediction network(
       NetworkSpec net,
+      FeatureSpace.Context context,
       Map<String, String> settings,
       double[][] lat,
       Map<Integer, Map<String, double[]>> power,
@@ -145,12 +208,12 @@ public final class Predictor {
               });
       out.add(new Prediction.Layer(j, l.name(), l.type(), true, null, value(lat[j]), pw, en));
     }
-    double[] nx = models.space().row(Fitter.networkLayer(layers), settings);
-    double[] netLat = scale(sumLat, models.network().get("latency"), nx);
+    double[] nx = models.space().row(Fitter.networkLayer(layers), context, settings);
+    double[] netLat = addGap(sumLat, models.network().get("latency"), nx);
     Map<String, Prediction.Value> netE = new LinkedHashMap<>();
     Map<String, Prediction.Value> netP = new LinkedHashMap<>();
     for (String r : models.rails()) {
-      double[] e = scale(sumE.get(r), models.network().get("energy:" + r), nx);
+      double[] e = addGap(sumE.get(r), models.network().get("energy:" + r), nx);
       netE.put(r, value(e));
       netP.put(
           r,
@@ -179,17 +242,19 @@ public final class Predictor {
         + String.join(", ", models.layerTypes());
   }
 
-  /** {@code sum} (value, low, high) times exp(network ratio model and its bounds). */
-  private static double[] scale(double[] sum, TargetModel ratio, double[] x) {
-    if (ratio == null) {
+  /**
+   * {@code sum} (value, low, high) plus the network's gap model (ms or mJ, kept within the gaps
+   * measured) and its residual quantiles; never below zero.
+   */
+  private static double[] addGap(double[] sum, TargetModel gap, double[] x) {
+    if (gap == null) {
       return sum.clone();
     }
-    double r =
-        ratio.model() == null ? 0 : ratio.clamp(ratio.model().predict(new double[][] {x})[0]);
+    double g = gap.model() == null ? 0 : gap.clamp(gap.model().predict(new double[][] {x})[0]);
     return new double[] {
-      sum[0] * Math.exp(r),
-      sum[1] * Math.exp(r + ratio.qLow()),
-      sum[2] * Math.exp(r + ratio.qHigh())
+      Math.max(0, sum[0] + g),
+      Math.max(0, sum[1] + g + gap.qLow()),
+      Math.max(0, sum[2] + g + gap.qHigh())
     };
   }
 

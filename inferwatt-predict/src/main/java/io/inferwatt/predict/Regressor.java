@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /** A fitted model of one target (on its log scale) from a row of features. */
 interface Regressor {
 
-  /** The learner's name: {@code lasso-poly2} or {@code xgboost}. */
+  /** The learner's name: {@code lasso-poly2}, {@code work-lasso} or {@code xgboost}. */
   String learner();
 
   /** Its hyper-parameters, {@code key=value} comma-separated. */
@@ -21,6 +21,7 @@ interface Regressor {
     return switch (o.get("learner").asText()) {
       case LassoPoly.NAME -> LassoPoly.fromJson(o);
       case Gbt.NAME -> Gbt.fromJson(o);
+      case WorkLasso.NAME -> WorkLasso.fromJson(o);
       default -> throw new IllegalArgumentException("unknown learner " + o.get("learner").asText());
     };
   }

@@ -97,7 +97,7 @@ final class PredictionFigure {
         chosen.put(key, f.learner());
       }
     }
-    List<String> learners = List.of("lasso-poly2", "xgboost", "power*latency");
+    List<String> learners = List.of("lasso-poly2", "work-lasso", "xgboost", "power*latency");
     StringBuilder sb = new StringBuilder();
     sb.append(
         String.format(

@@ -54,7 +54,7 @@ class PredictionFigureTest {
       assertThat(f.note())
           .contains("Model 1 of board sim:nano")
           .contains(
-              "<td>Conv / latency</td><td>8.00 %</td><td>4.00 %</td><td>–</td><td>xgboost</td>");
+              "<td>Conv / latency</td><td>8.00 %</td><td>–</td><td>4.00 %</td><td>–</td><td>xgboost</td>");
     }
   }
 }

@@ -1,0 +1,248 @@
+package io.inferwatt.predict;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A work model with a Lasso correction. For times (and energies): first a non-negative linear fit,
+ * on the linear scale, of the value on work terms — each of {1, MACs, tensor elements} times the
+ * batch, times 1 or the reciprocal of each clock frequency among the settings (the roofline's
+ * compute, memory and per-launch terms; which clock paces which term is left to the fit) — with
+ * relative errors (rows weighted by 1/value²); then {@link LassoPoly} on the log of what that fit
+ * leaves (measured / work model), its strength cross-validated as usual. A sum of terms is what a
+ * polynomial of logs approximates worst, so the work model takes the sum and the Lasso the rest
+ * (per-input factors of the batch and mode, power states). For powers the terms are 1 and each
+ * clock's f, f², f³ (static and dynamic power, the voltage rising with the clock), the Lasso
+ * taking the layer's activity.
+ *
+ * <p>The non-negative fit has a few parameters (at most 3 × (1 + clocks)) and is fitted on every row
+ * once; the cross-validation of the correction holds networks out as for the other learners.
+ */
+final class WorkLasso implements Regressor {
+
+  static final String NAME = "work-lasso";
+
+  /**
+   * Where the work terms come from in a row of {@link FeatureSpace}.
+   *
+   * @param batch the index of the log batch, or -1
+   * @param clocks the indices of the log clock frequencies
+   * @param power terms of a power rather than a time: 1 and each clock's f, f², f³ (static power,
+   *     dynamic power ∝ f·V² with the voltage rising with f)
+   */
+  record Basis(int batch, int[] clocks, boolean power) {
+
+    /** The basis of {@code space}: its batch and every numeric setting named like a frequency. */
+    static Basis of(FeatureSpace space) {
+      List<Integer> clocks = new ArrayList<>();
+      space
+          .numeric()
+          .forEach(
+              (k, log) -> {
+                if (log && k.contains("freq")) {
+                  clocks.add(space.indexOf(k));
+                }
+              });
+      int batch = space.numeric().getOrDefault("batch", false) ? space.indexOf("batch") : -1;
+      return new Basis(batch, clocks.stream().mapToInt(Integer::intValue).toArray(), false);
+    }
+
+    /** The basis of a power: the same clocks. */
+    Basis forPower() {
+      return new Basis(batch, clocks, true);
+    }
+
+    int size() {
+      return power ? 1 + 3 * clocks.length : 3 * (1 + clocks.length);
+    }
+
+    /** The work terms of row {@code x} (log features: MACs, elements in and out at 0, 1, 2). */
+    double[] terms(double[] x) {
+      if (power) {
+        double[] out = new double[size()];
+        out[0] = 1;
+        int i = 1;
+        for (int c : clocks) {
+          double g = Math.exp(x[c]) * 1e-9;
+          out[i++] = g;
+          out[i++] = g * g;
+          out[i++] = g * g * g;
+        }
+        return out;
+      }
+      double b = batch < 0 ? 1 : Math.exp(x[batch]);
+      double[] sizes = {1, Math.expm1(x[0]), Math.expm1(x[1]) + Math.expm1(x[2])};
+      double[] out = new double[size()];
+      int i = 0;
+      for (double s : sizes) {
+        out[i++] = s * b;
+        for (int c : clocks) {
+          // frequencies in GHz-like units keep the terms within a few orders of magnitude
+          out[i++] = s * b * Math.exp(-x[c]) * 1e9;
+        }
+      }
+      return out;
+    }
+  }
+
+  private final Basis basis;
+  private final double[] weights;
+  private final LassoPoly residual;
+
+  WorkLasso(Basis basis, double[] weights, LassoPoly residual) {
+    this.basis = basis;
+    this.weights = weights;
+    this.residual = residual;
+  }
+
+  /**
+   * Fits the work model on every row, then cross-validates the Lasso correction over the folds of
+   * {@code designs}.
+   *
+   * @param x the rows (the same as {@code designs} expands)
+   * @param y targets on the log scale
+   */
+  static Fit<WorkLasso> fit(Basis basis, double[][] x, LassoPoly.Designs designs, double[] y) {
+    double[][] phi = new double[x.length][];
+    for (int i = 0; i < x.length; i++) {
+      phi[i] = basis.terms(x[i]);
+    }
+    double[] w = nnls(phi, y);
+    double[] r = new double[y.length];
+    double[] work = new double[y.length];
+    for (int i = 0; i < y.length; i++) {
+      work[i] = logWork(phi[i], w);
+      r[i] = y[i] - work[i];
+    }
+    Fit<LassoPoly> res = LassoPoly.fit(designs, r);
+    double[] oof = new double[y.length];
+    for (int i = 0; i < y.length; i++) {
+      oof[i] = work[i] + res.outOfFold()[i];
+    }
+    return new Fit<>(new WorkLasso(basis, w, res.model()), oof);
+  }
+
+  private static double logWork(double[] phi, double[] w) {
+    double s = 0;
+    for (int j = 0; j < w.length; j++) {
+      s += phi[j] * w[j];
+    }
+    return Math.log(Math.max(s, 1e-300));
+  }
+
+  /**
+   * Non-negative least squares of relative errors: minimises Σ (φᵢ·w / yᵢ − 1)² over w ≥ 0 by
+   * projected coordinate descent on the normal equations (columns scaled to unit norm).
+   */
+  static double[] nnls(double[][] phi, double[] yLog) {
+    int p = phi.length == 0 ? 0 : phi[0].length;
+    double[][] g = new double[p][p];
+    double[] c = new double[p];
+    for (int i = 0; i < phi.length; i++) {
+      double inv = Math.exp(-yLog[i]);
+      for (int a = 0; a < p; a++) {
+        double va = phi[i][a] * inv;
+        if (va == 0) {
+          continue;
+        }
+        c[a] += va;
+        for (int b = a; b < p; b++) {
+          g[a][b] += va * phi[i][b] * inv;
+        }
+      }
+    }
+    double[] scale = new double[p];
+    for (int a = 0; a < p; a++) {
+      for (int b = 0; b < a; b++) {
+        g[a][b] = g[b][a];
+      }
+      scale[a] = g[a][a] > 0 ? Math.sqrt(g[a][a]) : 0;
+    }
+    double[] w = new double[p]; // in scaled units
+    for (int sweep = 0; sweep < 2000; sweep++) {
+      double change = 0;
+      for (int a = 0; a < p; a++) {
+        if (scale[a] == 0) {
+          continue;
+        }
+        double grad = c[a] / scale[a];
+        for (int b = 0; b < p; b++) {
+          if (scale[b] > 0 && w[b] != 0) {
+            grad -= g[a][b] / (scale[a] * scale[b]) * w[b];
+          }
+        }
+        double nw = Math.max(0, w[a] + grad); // the scaled diagonal is 1
+        change = Math.max(change, Math.abs(nw - w[a]));
+        w[a] = nw;
+      }
+      if (change < 1e-10) {
+        break;
+      }
+    }
+    double[] out = new double[p];
+    for (int a = 0; a < p; a++) {
+      out[a] = scale[a] > 0 ? w[a] / scale[a] : 0;
+    }
+    return out;
+  }
+
+  @Override
+  public String learner() {
+    return NAME;
+  }
+
+  @Override
+  public String hyperParameters() {
+    int nonZero = 0;
+    for (double v : weights) {
+      nonZero += v > 0 ? 1 : 0;
+    }
+    return String.format(
+        Locale.ROOT, "work_terms=%d/%d,%s", nonZero, weights.length, residual.hyperParameters());
+  }
+
+  @Override
+  public double[] predict(double[][] x) {
+    double[] r = residual.predict(x);
+    for (int i = 0; i < x.length; i++) {
+      r[i] += logWork(basis.terms(x[i]), weights);
+    }
+    return r;
+  }
+
+  @Override
+  public ObjectNode toJson() {
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.put("learner", NAME);
+    o.put("batch", basis.batch());
+    o.put("power", basis.power());
+    ArrayNode cl = o.putArray("clocks");
+    for (int c : basis.clocks()) {
+      cl.add(c);
+    }
+    ArrayNode w = o.putArray("weights");
+    for (double v : weights) {
+      w.add(v);
+    }
+    o.set("residual", residual.toJson());
+    return o;
+  }
+
+  static WorkLasso fromJson(JsonNode o) {
+    int[] clocks = new int[o.get("clocks").size()];
+    for (int i = 0; i < clocks.length; i++) {
+      clocks[i] = o.get("clocks").get(i).asInt();
+    }
+    double[] w = new double[o.get("weights").size()];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = o.get("weights").get(i).asDouble();
+    }
+    return new WorkLasso(
+        new Basis(o.get("batch").asInt(), clocks, o.path("power").asBoolean()), w, LassoPoly.fromJson(o.get("residual")));
+  }
+}
