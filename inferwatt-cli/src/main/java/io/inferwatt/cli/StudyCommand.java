@@ -44,8 +44,8 @@ import picocli.CommandLine.Spec;
     subcommands = {
       StudyCommand.Run.class,
       StudyCommand.Paper.class,
-      StudyCommand.Submit.class,
-      StudyCommand.ListStudies.class
+      StudySubmitCommand.class,
+      StudyListCommand.class
     })
 final class StudyCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -266,134 +266,6 @@ final class StudyCommand implements Runnable {
         return 0;
       }
       return super.call();
-    }
-  }
-
-  @Command(
-      name = "submit",
-      mixinStandardHelpOptions = true,
-      description = {
-        "Queue every configuration of PLAN in a PostgreSQL base for the fleet's agents.",
-        "Agents (inferwatt agent) measure them; submitting again adds only what is new",
-        "(docs/fleet.md)."
-      })
-  static final class Submit implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    @Mixin DbOption db;
-
-    @Parameters(index = "0", paramLabel = "PLAN", description = "the plan file")
-    Path planFile;
-
-    @Option(
-        names = "--replicas",
-        defaultValue = "1",
-        description = "measure each configuration on this many distinct boards (default: 1)")
-    int replicas;
-
-    @Option(
-        names = "--labels",
-        split = ",",
-        paramLabel = "LABEL",
-        description = "labels a board must have to run these jobs (e.g. jetson-nano,jp4)")
-    List<String> labels = new java.util.ArrayList<>();
-
-    @Option(
-        names = "--max-attempts",
-        defaultValue = "3",
-        description = "claims before a job is failed for good (default: ${DEFAULT-VALUE})")
-    int maxAttempts;
-
-    @Override
-    public Integer call() {
-      if (!db.postgres()) {
-        throw new BadInputException(
-            "study submit needs a PostgreSQL base (--base postgresql://host/db); for one board"
-                + " and a DuckDB file use 'study run'");
-      }
-      Plan plan =
-          Plans.load(Checks.inputFile("the plan", planFile), spec.commandLine().getErr()::println);
-      io.inferwatt.fleet.Submission.Summary s =
-          io.inferwatt.fleet.Submission.submit(db.pg(), plan, labels, replicas, maxAttempts);
-      spec.commandLine()
-          .getOut()
-          .printf(
-              Locale.ROOT,
-              "%sstudy %s: %d configurations x %d replicas = %d jobs for board %s%s in %s;"
-                  + " %d added now, %d already stored%n",
-              plan.board().startsWith("sim:") ? "[simulated] " : "",
-              plan.study(),
-              s.configurations(),
-              replicas,
-              s.jobs(),
-              plan.board(),
-              labels.isEmpty() ? "" : " with labels " + String.join(",", labels),
-              db,
-              s.added(),
-              s.alreadyStored());
-      return 0;
-    }
-  }
-
-  @Command(
-      name = "list",
-      mixinStandardHelpOptions = true,
-      description = "List the studies in the measurement base.")
-  static final class ListStudies implements Callable<Integer> {
-    @Spec CommandSpec spec;
-
-    @Mixin DbOption db;
-
-    @Mixin FormatOption output;
-
-    @Override
-    public Integer call() throws Exception {
-      List<StudyRow> studies;
-      try (Store store = db.openExisting()) {
-        studies = store.base().studies();
-      }
-      PrintWriter out = spec.commandLine().getOut();
-      if (output.json()) {
-        ArrayNode a = JsonReport.MAPPER.createArrayNode();
-        for (StudyRow s : studies) {
-          ObjectNode o = a.addObject();
-          o.put("study", s.studyId());
-          o.put("board", s.board());
-          o.put("engine", s.engine());
-          o.put("simulated", s.simulated());
-          o.put("created_at", s.createdAt().toString());
-          o.put("updated_at", s.updatedAt().toString());
-          o.put("planned", s.plannedConfigurations());
-          o.put("finished", s.finishedConfigurations());
-        }
-        out.println(JsonReport.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(a));
-        return 0;
-      }
-      if (studies.isEmpty()) {
-        out.println("no studies stored in " + db);
-        return 0;
-      }
-      out.printf(
-          Locale.ROOT,
-          "%-20s  %-12s  %-8s  %9s  %-20s%n",
-          "study",
-          "board",
-          "engine",
-          "finished",
-          "updated (UTC)");
-      for (StudyRow s : studies) {
-        out.printf(
-            Locale.ROOT,
-            "%-20s  %-12s  %-8s  %4d/%-4d  %-20s%s%n",
-            s.studyId(),
-            s.board(),
-            s.engine(),
-            s.finishedConfigurations(),
-            s.plannedConfigurations(),
-            s.updatedAt().toString().replaceFirst("\\.\\d+Z$", "Z"),
-            s.simulated() ? "  [simulated]" : "");
-      }
-      return 0;
     }
   }
 

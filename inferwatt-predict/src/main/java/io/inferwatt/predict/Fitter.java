@@ -22,6 +22,10 @@ import java.util.TreeSet;
  * cross-validated on the same folds (rows grouped by network, so that a fold holds networks the fit
  * never saw; by row when a type comes from one network only) and the one with the lower mean of the
  * folds' median absolute error is refitted on every row.
+ *
+ * <p>Over 500 lines on purpose: the folds, the learners' cross-validation, the choice per type and
+ * target, the network gap model and the refit all read the same per-type rows and fold
+ * assignment; split apart, that state would be passed through every piece.
  */
 public final class Fitter {
 

@@ -12,6 +12,9 @@ import java.util.List;
  * rail_index} (the order of the analysis' rails) and {@code rail}. Foreign keys are not declared,
  * because DuckDB's would make removing a run harder; {@code run_id} always refers to {@code
  * runs.run_id}.
+ *
+ * <p>Over 500 lines on purpose: it is the list of migrations, in order, each its SQL text; one file
+ * is the one place that says what the schema is at every version.
  */
 final class Schema {
 

@@ -33,6 +33,10 @@ import java.util.TreeSet;
  * batch-norm scale and shift (not its running statistics), FC weight and bias and constant operands
  * of element-wise ops; multiply-accumulates count convolutions and FC layers only (the conventions
  * of published counts). A layer's name is its first node's name without a trailing {@code /<Op>}.
+ *
+ * <p>Over 500 lines on purpose: the fusion rules look at a node's consumers and producers in one
+ * walk of the graph, and the counts of a fused layer depend on which rule fused it; shape
+ * inference, the other large part, is already in {@link ShapeInference}.
  */
 public final class LayerGraph {
 

@@ -40,6 +40,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * kernel events), their profiles read and aligned by {@link ClockAlignment#fromBrackets}. {@link
  * #close()} frees the tensors and every session and deletes the profiles, however the recording
  * ends.
+ *
+ * <p>Over 500 lines on purpose: the timed session, the profiled sessions and their profiles share
+ * the tensors and the clock alignment whose lifetime {@link #close()} ends; the kernel-to-layer
+ * mapping is already in {@code OrtLayers}.
  */
 final class OrtBackend implements ProtocolDriver.Backend {
 
