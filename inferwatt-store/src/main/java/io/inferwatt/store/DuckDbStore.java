@@ -208,14 +208,21 @@ final class DuckDbStore implements MeasurementStore {
   public synchronized long saveRun(RunInput run) {
     checkOpen();
     RunChecks.validate(run);
+    return saveAtomically(
+        "the run of " + run.model() + " on board " + run.board(), () -> writer.write(run));
+  }
+
+  /**
+   * Runs {@code work} in one transaction; a failure rolls all of it back and says what was not
+   * saved ({@code what}) in one line.
+   */
+  private <T> T saveAtomically(String what, Transactions.Work<T> work) {
     try {
-      return Transactions.inTransaction(conn, () -> writer.write(run));
+      return Transactions.inTransaction(conn, work);
     } catch (SQLException | RuntimeException e) {
       throw new StoreException(
-          "cannot save the run of "
-              + run.model()
-              + " on board "
-              + run.board()
+          "cannot save "
+              + what
               + " to measurement base "
               + file
               + "; nothing of it was saved: "
@@ -266,42 +273,21 @@ final class DuckDbStore implements MeasurementStore {
       String board, String meterFile, List<io.inferwatt.core.analysis.Calibration.RailFit> fits) {
     checkOpen();
     requireCalibrations();
-    try {
-      return Transactions.inTransaction(
-          conn, () -> Calibrations.save(conn, board, meterFile, fits));
-    } catch (SQLException | RuntimeException e) {
-      throw new StoreException(
-          "cannot save the calibration of board "
-              + board
-              + " to measurement base "
-              + file
-              + "; nothing of it was saved: "
-              + e.getMessage(),
-          e);
-    }
+    return saveAtomically(
+        "the calibration of board " + board,
+        () -> Calibrations.save(conn, board, meterFile, fits));
   }
 
   @Override
   public synchronized void saveMethodChecks(long runId, MethodChecks checks) {
     checkOpen();
     requireVersion(Schema.V8, "run_truth");
-    try {
-      Transactions.inTransaction(
-          conn,
-          () -> {
-            MethodChecks.save(conn, runId, checks);
-            return null;
-          });
-    } catch (SQLException | RuntimeException e) {
-      throw new StoreException(
-          "cannot save the truth check of run "
-              + runId
-              + " to measurement base "
-              + file
-              + "; nothing of it was saved: "
-              + e.getMessage(),
-          e);
-    }
+    saveAtomically(
+        "the truth check of run " + runId,
+        () -> {
+          MethodChecks.save(conn, runId, checks);
+          return null;
+        });
   }
 
   @Override
