@@ -158,17 +158,6 @@ final class WindowMapping {
       Outcome early,
       TapKernel taps) {
 
-    Searched(
-        WindowDesign design,
-        WindowBuffer buffer,
-        SensorResponse response,
-        long d,
-        List<ResidualPoint> curve,
-        boolean reused,
-        Outcome early) {
-      this(design, buffer, response, d, curve, reused, early, null);
-    }
-
     /** The boxcar part of the response, ns. */
     long w() {
       return response.boxcarNs();
@@ -232,7 +221,8 @@ final class WindowMapping {
                     + buffer.size
                     + ") with windows inside the mapped inferences for "
                     + design.k
-                    + " unknowns; the paper's mapping is used"));
+                    + " unknowns; the paper's mapping is used"),
+            null);
       }
       search = new WindowSearch(design, buffer, range);
       if (prior == null || !search.runFrom(prior)) {
@@ -270,7 +260,14 @@ final class WindowMapping {
       }
     }
     return new Searched(
-        design, buffer, new SensorResponse(f.w(), f.tau()), f.d(), curve, search.reused, null);
+        design,
+        buffer,
+        new SensorResponse(f.w(), f.tau()),
+        f.d(),
+        curve,
+        search.reused,
+        null,
+        null);
   }
 
   /**
