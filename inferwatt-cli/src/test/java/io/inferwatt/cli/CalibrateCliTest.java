@@ -55,12 +55,7 @@ class CalibrateCliTest {
     assertThat(p.code()).as(p.err()).isZero();
     assertThat(Files.readAllLines(meter).get(0)).isEqualTo("t_s,voltage_v,current_a,power_w");
     CliTest.Run c =
-        CliTest.run(
-            "calibrate",
-            "--meter",
-            meter.toString(),
-            "--samples",
-            samples.toString(),
+        calibrate(meter, samples, 
             "--voltage-col",
             "voltage_v",
             "--current-col",
@@ -80,12 +75,7 @@ class CalibrateCliTest {
     assertThat(rail.get("offset_mw").asDouble()).isCloseTo(-200, within(40.0));
     assertThat(rail.get("lag_ms").asDouble()).isCloseTo(750, within(2.0));
     CliTest.Run text =
-        CliTest.run(
-            "calibrate",
-            "--meter",
-            meter.toString(),
-            "--samples",
-            samples.toString(),
+        calibrate(meter, samples, 
             "--time-col",
             "t_s",
             "--power-col",
@@ -116,12 +106,7 @@ class CalibrateCliTest {
             meter.toString());
     assertThat(p.code()).as(p.err()).isZero();
     CliTest.Run c =
-        CliTest.run(
-            "calibrate",
-            "--meter",
-            meter.toString(),
-            "--samples",
-            samples.toString(),
+        calibrate(meter, samples, 
             "--voltage-col",
             "voltage_v",
             "--current-col",
@@ -183,12 +168,7 @@ class CalibrateCliTest {
         org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
             java.time.Duration.ofSeconds(30),
             () ->
-                CliTest.run(
-                    "calibrate",
-                    "--meter",
-                    fifo.toString(),
-                    "--samples",
-                    samples.toString(),
+                calibrate(fifo, samples, 
                     "--power-col",
                     "power_w",
                     "--board",
@@ -204,34 +184,19 @@ class CalibrateCliTest {
     Path samples = dir.resolve("s.csv");
     Files.writeString(samples, "t_ns,in_mw\n1,1\n2,2\n");
     CliTest.Run r =
-        CliTest.run(
-            "calibrate",
-            "--meter",
-            meter.toString(),
-            "--samples",
-            samples.toString(),
+        calibrate(meter, samples, 
             "--power-col",
             "p");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("line 3").contains("'x' is not a number");
     CliTest.Run missing =
-        CliTest.run(
-            "calibrate",
-            "--meter",
-            meter.toString(),
-            "--samples",
-            samples.toString(),
+        calibrate(meter, samples, 
             "--power-col",
             "watts");
     assertThat(missing.code()).isEqualTo(2);
     assertThat(missing.err()).contains("--power-col watts").contains("[t, p]");
     CliTest.Run units =
-        CliTest.run(
-            "calibrate",
-            "--meter",
-            meter.toString(),
-            "--samples",
-            samples.toString(),
+        calibrate(meter, samples, 
             "--power-col",
             "p",
             "--units",
@@ -254,5 +219,17 @@ class CalibrateCliTest {
     CliTest.Run real = CliTest.run("profile", "--board", "local", "--sensor-gain", "0.9");
     assertThat(real.code()).isEqualTo(2);
     assertThat(real.err()).contains("has its own");
+  }
+
+  /** {@code inferwatt calibrate --meter METER --samples SAMPLES ARGS...}. */
+  private static CliTest.Run calibrate(Path meter, Path samples, String... args) {
+    String[] all = new String[args.length + 5];
+    all[0] = "calibrate";
+    all[1] = "--meter";
+    all[2] = meter.toString();
+    all[3] = "--samples";
+    all[4] = samples.toString();
+    System.arraycopy(args, 0, all, 5, args.length);
+    return CliTest.run(all);
   }
 }
