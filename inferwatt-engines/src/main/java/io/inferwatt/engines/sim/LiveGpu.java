@@ -24,6 +24,9 @@ import java.util.function.LongSupplier;
 public final class LiveGpu implements PowerSource {
 
   private static final long MAX_CATCH_UP_S = 5;
+  /** The power history kept: NVML's own look-back and 10 ms more. */
+  private static final long LOOK_BACK_NS = VirtualNvml.lookBackNs() + 10_000_000L;
+
   private static final long EPOCH_OFFSET_NS = 1_790_000_000_000_000_000L;
 
   private final GpuModel.Plan plan;
@@ -49,9 +52,8 @@ public final class LiveGpu implements PowerSource {
     }
     this.meanMw = mwNs / ns;
     long now = clock.getAsLong();
-    long lookBack = VirtualNvml.lookBackNs() + 10_000_000L;
-    this.trace = new PowerTrace(now - lookBack, 1);
-    trace.append(lookBack, new double[] {GpuModel.IDLE_MW});
+    this.trace = new PowerTrace(now - LOOK_BACK_NS, 1);
+    trace.append(LOOK_BACK_NS, new double[] {GpuModel.IDLE_MW});
     long firstUpdate = now - (long) (rng.nextDouble() * GpuModel.NVML_UPDATE_NS);
     this.nvml = new VirtualNvml(trace, firstUpdate, EPOCH_OFFSET_NS);
     this.source = NvmlSource.over(nvml, new EpochToMonotonic(EPOCH_OFFSET_NS, 0));
@@ -104,15 +106,14 @@ public final class LiveGpu implements PowerSource {
       throw new IllegalStateException("the virtual GPU's NVML is closed");
     }
     long t = clock.getAsLong();
-    long lookBack = VirtualNvml.lookBackNs() + 10_000_000L;
     if (t - trace.endNs() > MAX_CATCH_UP_S * 1_000_000_000L) {
-      trace.append(t - lookBack - trace.endNs(), new double[] {meanMw});
+      trace.append(t - LOOK_BACK_NS - trace.endNs(), new double[] {meanMw});
     }
     while (trace.endNs() <= t) {
       inference();
     }
     nvml.advanceTo(t);
-    trace.dropBefore(t - lookBack);
+    trace.dropBefore(t - LOOK_BACK_NS);
     return source.read();
   }
 
