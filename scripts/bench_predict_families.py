@@ -7,6 +7,8 @@ Usage: bench_predict_families.py JAR MODELS.json OUT.jsonl NET...
 Prints the accuracy table (network energy error median/p90, share of layers within ±10 % of their
 measured latency, per-layer power median error), broken down per layer type and per setting, and
 the layers not predicted (partial predictions). OUT.jsonl gets one line per layer for analysis.
+PROFILE_CACHE=DIR keeps each measured profile (it does not depend on the models) as DIR/NET@SETTING.json
+and reads it from there on the next run, so that models can be compared on the same measurements.
 """
 import json, os, subprocess, sys, tempfile
 
@@ -41,10 +43,18 @@ with open(out, "w") as f:
         for s in SETTINGS:
             sets = [x for k, v in s.items() if k != "batch" for x in ("--set", f"{k}={v}")]
             batch = ["--batch", s["batch"]] if "batch" in s else []
-            m = cli("profile", "--model", net, "--board", "sim:nano", "--db", DB, "--format", "json",
-                    "--cycles", "20", *sets, *batch)
-            p = cli("predict", net, "--model", models, "--format", "json", *sets, *batch)
             tag = ",".join(f"{k}={v}" for k, v in s.items())
+            cache = os.environ.get("PROFILE_CACHE")
+            cached = os.path.join(cache, f"{net}@{tag}.json") if cache else None
+            if cached and os.path.exists(cached):
+                m = json.load(open(cached))
+            else:
+                m = cli("profile", "--model", net, "--board", "sim:nano", "--db", DB, "--format", "json",
+                        "--cycles", "20", *sets, *batch)
+                if cached:
+                    os.makedirs(cache, exist_ok=True)
+                    json.dump(m, open(cached, "w"))
+            p = cli("predict", net, "--model", models, "--format", "json", *sets, *batch)
             if p["partial"]:
                 for lp in p["layers"]:
                     if not lp["predicted"]:

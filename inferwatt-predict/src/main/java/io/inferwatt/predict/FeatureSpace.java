@@ -89,6 +89,11 @@ record FeatureSpace(
   /** The index of {@code log_network_busy_ms} in a row. */
   static final int BUSY = 14;
 
+  /** The network-context features: indices {@code CONTEXT_FROM} to {@code CONTEXT_TO - 1}. */
+  static final int CONTEXT_FROM = 11;
+
+  static final int CONTEXT_TO = 16;
+
   FeatureSpace {
     numeric = new TreeMap<>(numeric);
     categories = new TreeMap<>(categories);

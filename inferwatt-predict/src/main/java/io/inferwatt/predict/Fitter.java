@@ -465,10 +465,16 @@ public final class Fitter {
       int row = (int) ((long) i * y.length / Math.min(POINTS, y.length));
       points.add(new StoredModel.Point(type, target, Math.exp(y[row]), Math.exp(oof[row])));
     }
-    // a polynomial far outside its rows explodes: predictions stay within a factor e of the
-    // range measured for this type and target
+    // the network context stays within the range of these rows (Boxed); a polynomial far outside
+    // its rows explodes, and trees stop at their last leaf: their predictions stay within a factor
+    // e of the range measured for this type and target. The work model extrapolates along its
+    // work terms (its correction is kept within the corrections measured), so a layer four times
+    // the largest one measured takes four times as long, unbounded.
     TargetModel model =
-        withQuantiles(chosen.model(), y, oof, foldErrs.get(best)).bounded(min(y) - 1, max(y) + 1);
+        withQuantiles(Boxed.of(chosen.model(), x), y, oof, foldErrs.get(best));
+    if (!(chosen.model() instanceof WorkLasso)) {
+      model = model.bounded(min(y) - 1, max(y) + 1);
+    }
     return new Chosen(model, oof);
   }
 

@@ -18,11 +18,14 @@ interface Regressor {
   ObjectNode toJson();
 
   static Regressor fromJson(JsonNode o) {
-    return switch (o.get("learner").asText()) {
-      case LassoPoly.NAME -> LassoPoly.fromJson(o);
-      case Gbt.NAME -> Gbt.fromJson(o);
-      case WorkLasso.NAME -> WorkLasso.fromJson(o);
-      default -> throw new IllegalArgumentException("unknown learner " + o.get("learner").asText());
-    };
+    Regressor r =
+        switch (o.get("learner").asText()) {
+          case LassoPoly.NAME -> LassoPoly.fromJson(o);
+          case Gbt.NAME -> Gbt.fromJson(o);
+          case WorkLasso.NAME -> WorkLasso.fromJson(o);
+          default ->
+              throw new IllegalArgumentException("unknown learner " + o.get("learner").asText());
+        };
+    return Boxed.fromJson(r, o);
   }
 }

@@ -93,11 +93,20 @@ final class WorkLasso implements Regressor {
   private final Basis basis;
   private final double[] weights;
   private final LassoPoly residual;
+  private final double rMin;
+  private final double rMax;
 
-  WorkLasso(Basis basis, double[] weights, LassoPoly residual) {
+  /**
+   * @param rMin the smallest correction (log of measured / work model) the training rows needed;
+   *     the correction predicted is kept within [rMin, rMax], so that a layer far outside the rows
+   *     is extrapolated along its work, never along the correction's polynomial
+   */
+  WorkLasso(Basis basis, double[] weights, LassoPoly residual, double rMin, double rMax) {
     this.basis = basis;
     this.weights = weights;
     this.residual = residual;
+    this.rMin = rMin;
+    this.rMax = rMax;
   }
 
   /**
@@ -120,11 +129,17 @@ final class WorkLasso implements Regressor {
       r[i] = y[i] - work[i];
     }
     Fit<LassoPoly> res = LassoPoly.fit(designs, r);
+    double rMin = Double.POSITIVE_INFINITY;
+    double rMax = Double.NEGATIVE_INFINITY;
+    for (double v : r) {
+      rMin = Math.min(rMin, v);
+      rMax = Math.max(rMax, v);
+    }
     double[] oof = new double[y.length];
     for (int i = 0; i < y.length; i++) {
-      oof[i] = work[i] + res.outOfFold()[i];
+      oof[i] = work[i] + Math.max(rMin, Math.min(rMax, res.outOfFold()[i]));
     }
-    return new Fit<>(new WorkLasso(basis, w, res.model()), oof);
+    return new Fit<>(new WorkLasso(basis, w, res.model(), rMin, rMax), oof);
   }
 
   private static double logWork(double[] phi, double[] w) {
@@ -210,7 +225,7 @@ final class WorkLasso implements Regressor {
   public double[] predict(double[][] x) {
     double[] r = residual.predict(x);
     for (int i = 0; i < x.length; i++) {
-      r[i] += logWork(basis.terms(x[i]), weights);
+      r[i] = Math.max(rMin, Math.min(rMax, r[i])) + logWork(basis.terms(x[i]), weights);
     }
     return r;
   }
@@ -230,6 +245,8 @@ final class WorkLasso implements Regressor {
       w.add(v);
     }
     o.set("residual", residual.toJson());
+    o.put("r_min", rMin);
+    o.put("r_max", rMax);
     return o;
   }
 
@@ -243,6 +260,10 @@ final class WorkLasso implements Regressor {
       w[i] = o.get("weights").get(i).asDouble();
     }
     return new WorkLasso(
-        new Basis(o.get("batch").asInt(), clocks, o.path("power").asBoolean()), w, LassoPoly.fromJson(o.get("residual")));
+        new Basis(o.get("batch").asInt(), clocks, o.path("power").asBoolean()),
+        w,
+        LassoPoly.fromJson(o.get("residual")),
+        o.path("r_min").asDouble(Double.NEGATIVE_INFINITY),
+        o.path("r_max").asDouble(Double.POSITIVE_INFINITY));
   }
 }

@@ -227,6 +227,30 @@ final class SampleNetworks {
         stride = 1;
         out = c;
       }
+      case "preact-concat" -> {
+        // pre-activation units (a batch norm and activation before the convolution, so the norm
+        // stays a layer of its own) whose outputs are concatenated to their input, and sometimes a
+        // pre-activation 1x1 convolution and pooling after them
+        int units = 1 + (int) (p.again(3) * 4);
+        int growth = Math.max(8, Math.min(in, out) / 4);
+        int bottleneck = growth * (2 + (int) (p.again(2) * 5));
+        y = x;
+        for (int i = 0; i < units; i++) {
+          String u = g.layer("unit" + i + ".norm").relu(g.batchNorm(y));
+          u = g.layer("unit" + i + ".conv1").relu(g.batchNorm(g.conv(u, bottleneck, 1, 1, 1)));
+          u = g.layer("unit" + i + ".conv2").conv(u, growth, 3, 1, 1);
+          y = g.layer("unit" + i + ".concat").concat(y, u);
+        }
+        if (p.again(4) < 0.5) {
+          int c = (int) g.shape(y)[1];
+          y = g.layer("transition.norm").relu(g.batchNorm(y));
+          y = g.layer("transition.conv").conv(y, Math.max(8, c / 2), 1, 1, 1);
+          y = g.layer("transition.pool").averagePool(y, 2, 2, 0);
+        }
+        k = 3;
+        stride = 1;
+        out = (int) g.shape(y)[1];
+      }
       case "classifier" -> {
         int c = (int) Math.max(8, Math.min(out, MAX_WEIGHTS / ((long) in * 9)));
         y = g.layer("conv").relu(g.batchNorm(g.conv(x, c, 3, 1, 1)));
