@@ -154,6 +154,15 @@ public final class Fitter {
         groups.add(r.model());
         lat[i] = Math.log(r.latencyMs());
       }
+      if (!contextVaries(rs, contexts)) {
+        // measured only in networks of about one size (single layers): the context says nothing
+        // the layer's own features do not, and a fit on it extrapolates along whatever it
+        // correlated with; the type's models do without it
+        for (int i = 0; i < x.length; i++) {
+          java.util.Arrays.fill(x[i], FeatureSpace.CONTEXT_FROM, FeatureSpace.CONTEXT_TO, 0);
+          java.util.Arrays.fill(xb[i], FeatureSpace.CONTEXT_FROM, FeatureSpace.CONTEXT_TO, 0);
+        }
+      }
       Folds f = Folds.of(groups);
       Map<String, TargetModel> targets = new LinkedHashMap<>();
       LassoPoly.Designs designs =
@@ -234,6 +243,7 @@ public final class Fitter {
       types.put(type, new ModelSet.TypeModels(rs.size(), targets));
     }
     Map<String, TargetModel> network = fitNetwork(data, space, rails, folds, contexts);
+    network.putAll(fitModes(data, space, rails, runLayers, folds));
     ModelSet models =
         new ModelSet(board, rails, totalRail, space, types, skipped, network, MIN_ROWS);
     Set<Long> runs = new TreeSet<>();
@@ -334,6 +344,129 @@ public final class Fitter {
           gap("energy:" + r, designs, unbox(energyGap.get(r)), unbox(energyTotal.get(r)), f, folds));
     }
     return out;
+  }
+
+  /**
+   * Whether {@code rows} come from networks of several sizes (the largest at least twice the
+   * smallest layer count), so that the network-context inputs can be learnt for their type.
+   */
+  private static boolean contextVaries(
+      List<TrainingData.Layer> rows, Map<Long, FeatureSpace.Context> contexts) {
+    int lo = Integer.MAX_VALUE;
+    int hi = 0;
+    for (TrainingData.Layer r : rows) {
+      int n = contexts.get(r.runId()).layers();
+      lo = Math.min(lo, n);
+      hi = Math.max(hi, n);
+    }
+    return hi >= 2 * lo;
+  }
+
+  /** The setting that names the execution mode. */
+  static final String MODE = "mode";
+
+  /** The key of the network-level model of {@code target} in a mode layers were not profiled in. */
+  static String modeKey(String mode, String target) {
+    return MODE + "=" + mode + ":" + target;
+  }
+
+  /**
+   * Network-level models of each mode the layers were never profiled in (asynchronous runs have no
+   * per-layer profile on the virtual Nano): the log ratio of a network's latency and of each rail's
+   * energy in that mode to the same network at the same other settings in the profiled mode, from
+   * the networks measured both ways, by Lasso on polynomial features of the network's size and the
+   * settings, kept within the ratios measured. A prediction in that mode is the profiled mode's,
+   * scaled by them.
+   */
+  private static Map<String, TargetModel> fitModes(
+      TrainingData data,
+      FeatureSpace space,
+      List<String> rails,
+      Map<Long, List<LayerSpec>> runLayers,
+      List<StoredModel.Fold> folds) {
+    Map<String, TargetModel> out = new LinkedHashMap<>();
+    String profiled = space.defaults().get(MODE);
+    List<String> modes = space.categories().get(MODE);
+    if (profiled == null || modes == null) {
+      return out;
+    }
+    Map<String, TrainingData.Network> base = new HashMap<>();
+    Map<String, List<LayerSpec>> layersOf = new HashMap<>();
+    for (TrainingData.Network n : data.networks()) {
+      if (profiled.equals(n.settings().get(MODE)) && runLayers.containsKey(n.runId())) {
+        base.putIfAbsent(pairKey(n), n);
+        layersOf.putIfAbsent(n.model(), runLayers.get(n.runId()));
+      }
+    }
+    Map<String, List<TrainingData.Network[]>> pairs = new TreeMap<>();
+    for (TrainingData.Network n : data.networks()) {
+      String mode = n.settings().get(MODE);
+      TrainingData.Network b = base.get(pairKey(n));
+      if (mode == null || modes.contains(mode) || b == null || n.latencyMs() <= 0) {
+        continue;
+      }
+      pairs.computeIfAbsent(mode, k -> new ArrayList<>()).add(new TrainingData.Network[] {n, b});
+    }
+    pairs.forEach(
+        (mode, ps) -> {
+          if (ps.size() < 4) {
+            return;
+          }
+          double[][] x = new double[ps.size()][];
+          List<String> groups = new ArrayList<>();
+          double[] lat = new double[ps.size()];
+          Map<String, double[]> energy = new LinkedHashMap<>();
+          for (int i = 0; i < x.length; i++) {
+            TrainingData.Network a = ps.get(i)[0];
+            TrainingData.Network b = ps.get(i)[1];
+            List<LayerSpec> ls = layersOf.get(b.model());
+            x[i] = space.row(networkLayer(ls), FeatureSpace.Context.of(ls), b.settings());
+            groups.add(a.model());
+            lat[i] = Math.log(a.latencyMs() / b.latencyMs());
+            for (String r : rails) {
+              double ea = a.energyMj().getOrDefault(r, 0.0);
+              double eb = b.energyMj().getOrDefault(r, 0.0);
+              energy
+                  .computeIfAbsent(r, k -> new double[x.length])[i] =
+                  ea > 0 && eb > 0 ? Math.log(ea / eb) : Double.NaN;
+            }
+          }
+          Folds f = Folds.of(groups);
+          LassoPoly.Designs d = new LassoPoly.Designs(x, f.fold(), f.k());
+          out.put(modeKey(mode, "latency"), ratio(modeKey(mode, "latency"), d, lat, f, folds));
+          energy.forEach(
+              (r, e) -> {
+                if (java.util.Arrays.stream(e).allMatch(Double::isFinite)) {
+                  String t = modeKey(mode, "energy:" + r);
+                  out.put(t, ratio(t, d, e, f, folds));
+                }
+              });
+        });
+    return out;
+  }
+
+  /** A network's model and its settings other than the mode. */
+  private static String pairKey(TrainingData.Network n) {
+    Map<String, String> s = new TreeMap<>(n.settings());
+    s.remove(MODE);
+    return n.model() + " " + s;
+  }
+
+  /** One mode ratio model (log scale), its folds stored, kept within the ratios measured. */
+  private static TargetModel ratio(
+      String target, LassoPoly.Designs d, double[] y, Folds f, List<StoredModel.Fold> folds) {
+    Fit<LassoPoly> fit = LassoPoly.fit(d, y);
+    double[] fe = Errors.foldMedians(y, fit.outOfFold(), f.fold(), f.k());
+    addFolds(
+        folds,
+        "network",
+        target,
+        fit.model().learner(),
+        fit.model().hyperParameters(),
+        fe,
+        f,
+        true);
+    return withQuantiles(fit.model(), y, fit.outOfFold(), fe).bounded(min(y), max(y));
   }
 
   /**

@@ -30,18 +30,112 @@ public final class Predictor {
     this.models = models;
   }
 
-  /** The settings a prediction uses: the models' defaults, then {@code given}. */
+  /**
+   * The settings a prediction uses: the models' defaults, then {@code given}. A mode the layers
+   * were never profiled in is accepted where the network-level mode models know it.
+   */
   public Map<String, String> resolve(Map<String, String> given) {
-    return models.space().resolve(given);
+    String mode = given.get(Fitter.MODE);
+    if (mode == null || !models.network().containsKey(Fitter.modeKey(mode, "latency"))) {
+      return models.space().resolve(given);
+    }
+    Map<String, String> g = new LinkedHashMap<>(given);
+    g.put(Fitter.MODE, models.defaults().get(Fitter.MODE));
+    Map<String, String> out = models.space().resolve(g);
+    out.put(Fitter.MODE, mode);
+    return out;
   }
 
   /**
    * Predicts {@code net} at every setting of {@code settings} (each as given to {@link #resolve}).
+   * In a mode the layers were never profiled in, the prediction is the profiled mode's, its
+   * latencies and energies scaled by the network-level mode models (every layer alike).
    *
    * @throws BadInputException for a setting the models do not take
    */
   public List<Prediction> predict(NetworkSpec net, List<Map<String, String>> settings) {
     List<Map<String, String>> resolved = settings.stream().map(this::resolve).toList();
+    String profiledMode = models.defaults().get(Fitter.MODE);
+    List<Map<String, String>> profiled = new ArrayList<>();
+    boolean scaled = false;
+    for (Map<String, String> r : resolved) {
+      String mode = r.get(Fitter.MODE);
+      if (mode != null && models.network().containsKey(Fitter.modeKey(mode, "latency"))) {
+        Map<String, String> p = new LinkedHashMap<>(r);
+        p.put(Fitter.MODE, profiledMode);
+        profiled.add(p);
+        scaled = true;
+      } else {
+        profiled.add(r);
+      }
+    }
+    List<Prediction> ps = predictProfiled(net, profiled);
+    if (!scaled) {
+      return ps;
+    }
+    double[] nx = null;
+    List<Prediction> out = new ArrayList<>(ps.size());
+    for (int i = 0; i < ps.size(); i++) {
+      String mode = resolved.get(i).get(Fitter.MODE);
+      if (resolved.get(i) == profiled.get(i)) {
+        out.add(ps.get(i));
+        continue;
+      }
+      nx =
+          models
+              .space()
+              .row(
+                  Fitter.networkLayer(net.layers()),
+                  FeatureSpace.Context.of(net.layers()),
+                  profiled.get(i));
+      out.add(inMode(ps.get(i), mode, resolved.get(i), nx));
+    }
+    return out;
+  }
+
+  /** {@code p} (profiled mode) scaled to {@code mode} by the network-level mode models. */
+  private Prediction inMode(Prediction p, String mode, Map<String, String> settings, double[] x) {
+    double lat = ratio(Fitter.modeKey(mode, "latency"), x);
+    Map<String, Double> e = new HashMap<>();
+    for (String r : models.rails()) {
+      e.put(r, ratio(Fitter.modeKey(mode, "energy:" + r), x));
+    }
+    Map<String, Prediction.Value> netE = new LinkedHashMap<>();
+    Map<String, Prediction.Value> netP = new LinkedHashMap<>();
+    p.energyMj().forEach((r, v) -> netE.put(r, times(v, e.getOrDefault(r, lat))));
+    p.powerMw().forEach((r, v) -> netP.put(r, times(v, e.getOrDefault(r, lat) / lat)));
+    List<Prediction.Layer> layers = new ArrayList<>();
+    for (Prediction.Layer l : p.layers()) {
+      if (!l.predicted()) {
+        layers.add(l);
+        continue;
+      }
+      Map<String, Prediction.Value> lp = new LinkedHashMap<>();
+      Map<String, Prediction.Value> le = new LinkedHashMap<>();
+      l.powerMw().forEach((r, v) -> lp.put(r, times(v, e.getOrDefault(r, lat) / lat)));
+      l.energyMj().forEach((r, v) -> le.put(r, times(v, e.getOrDefault(r, lat))));
+      layers.add(
+          new Prediction.Layer(
+              l.index(), l.name(), l.type(), true, null, times(l.latencyMs(), lat), lp, le));
+    }
+    return new Prediction(
+        p.board(), settings, p.partial(), times(p.latencyMs(), lat), netP, netE, layers);
+  }
+
+  /** The ratio a mode model predicts for network row {@code x} (1 without the model). */
+  private double ratio(String key, double[] x) {
+    TargetModel m = models.network().get(key);
+    return m == null || m.model() == null
+        ? 1
+        : Math.exp(m.clamp(m.model().predict(new double[][] {x})[0]));
+  }
+
+  private static Prediction.Value times(Prediction.Value v, double f) {
+    return new Prediction.Value(v.value() * f, v.low() * f, v.high() * f);
+  }
+
+  private List<Prediction> predictProfiled(
+      NetworkSpec net, List<Map<String, String>> resolved) {
     List<LayerSpec> layers = net.layers();
     int s = resolved.size();
     int n = layers.size();
