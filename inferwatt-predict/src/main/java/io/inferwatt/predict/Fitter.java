@@ -442,8 +442,8 @@ public final class Fitter {
             groups.add(a.model());
             lat[i] = Math.log(a.latencyMs() / b.latencyMs());
             for (String r : rails) {
-              double ea = a.energyMj().getOrDefault(r, 0.0);
-              double eb = b.energyMj().getOrDefault(r, 0.0);
+              double ea = energyMj(a, r);
+              double eb = energyMj(b, r);
               energy
                   .computeIfAbsent(r, k -> new double[x.length])[i] =
                   ea > 0 && eb > 0 ? Math.log(ea / eb) : Double.NaN;
@@ -461,6 +461,15 @@ public final class Fitter {
               });
         });
     return out;
+  }
+
+  /**
+   * A network's energy per inference on {@code rail}: the integral over an inference, or mean power
+   * × latency where the samples did not cover one (a network shorter than the sample period).
+   */
+  private static double energyMj(TrainingData.Network n, String rail) {
+    double e = n.energyMj().getOrDefault(rail, 0.0);
+    return e > 0 ? e : n.powerMw().getOrDefault(rail, 0.0) * n.latencyMs() / 1000;
   }
 
   /** A network's model and its settings other than the mode. */
