@@ -144,7 +144,6 @@ public final class Fitter {
       // energy: for a network of one layer that time is the latency itself)
       double[][] xb = new double[rs.size()][];
       List<String> groups = new ArrayList<>();
-      List<String> clockGroups = new ArrayList<>();
       double[] lat = new double[rs.size()];
       for (int i = 0; i < x.length; i++) {
         TrainingData.Layer r = rs.get(i);
@@ -153,7 +152,6 @@ public final class Fitter {
         xb[i] =
             space.row(r.layer(), busyContexts.get(r.runId()).withOthers(others), r.settings());
         groups.add(r.model());
-        clockGroups.add(clocks(r.settings()));
         lat[i] = Math.log(r.latencyMs());
       }
       if (!contextVaries(rs, contexts)) {
@@ -171,9 +169,7 @@ public final class Fitter {
           learners.contains(LassoPoly.NAME) || learners.contains(WorkLasso.NAME)
               ? new LassoPoly.Designs(x, f.fold(), f.k())
               : null;
-      Folds fc = Folds.of(clockGroups);
-      Chosen latency =
-          choose(type, "latency", x, lat, f, fc, designs, work, learners, folds, points);
+      Chosen latency = choose(type, "latency", x, lat, f, designs, work, learners, folds, points);
       targets.put("latency", latency.model());
       errors.put(type, latency.model().cvErrorPct());
       LassoPoly.Designs powerDesigns = null;
@@ -195,7 +191,6 @@ public final class Fitter {
         double[] en = new double[have.size()];
         double[] latOof = new double[have.size()];
         List<String> g = new ArrayList<>();
-        List<String> gc = new ArrayList<>();
         for (int j = 0; j < xr.length; j++) {
           int i = have.get(j);
           xr[j] = xb[i];
@@ -204,10 +199,8 @@ public final class Fitter {
           en[j] = pw[j] + lat[i] - Math.log(1000);
           latOof[j] = latency.outOfFold()[i];
           g.add(groups.get(i));
-          gc.add(clockGroups.get(i));
         }
         Folds fr = Folds.of(g);
-        Folds frc = Folds.of(gc);
         // the rails with a value on the same rows share their Gram matrices
         if (!have.equals(powerRows)) {
           powerDesigns =
@@ -217,17 +210,7 @@ public final class Fitter {
         LassoPoly.Designs dr = powerDesigns;
         Chosen power =
             choose(
-                type,
-                "power:" + rail,
-                xr,
-                pw,
-                fr,
-                frc,
-                dr,
-                work.forPower(),
-                learners,
-                folds,
-                points);
+                type, "power:" + rail, xr, pw, fr, dr, work.forPower(), learners, folds, points);
         targets.put("power:" + rail, power.model());
         // energy: power × latency, or a model of its own where that cross-validates better
         double[] product = new double[en.length];
@@ -243,8 +226,7 @@ public final class Fitter {
               have.size() == rs.size() || designs == null
                   ? designs
                   : new LassoPoly.Designs(xe, fr.fold(), fr.k());
-          Chosen direct =
-              choose(type, target, xe, en, fr, frc, de, work, learners, folds, points);
+          Chosen direct = choose(type, target, xe, en, fr, de, work, learners, folds, points);
           boolean productWins = productModel.cvErrorPct() <= direct.model().cvErrorPct();
           addFolds(folds, type, target, TargetModel.PRODUCT, "", productFolds, fr, productWins);
           if (productWins) {
@@ -578,34 +560,12 @@ public final class Fitter {
 
   private record Chosen(TargetModel model, double[] outOfFold) {}
 
-  /** The clock settings of a run ({@code *freq*} keys), a group of the settings' folds. */
-  private static String clocks(Map<String, String> settings) {
-    StringBuilder b = new StringBuilder();
-    new TreeMap<>(settings)
-        .forEach(
-            (k, v) -> {
-              if (k.contains("freq")) {
-                b.append(k).append('=').append(v).append(' ');
-              }
-            });
-    return b.toString();
-  }
-
-  /**
-   * Chooses the learner of one type and target: the lowest mean over {@code f}'s folds (whole
-   * networks held out) of the median absolute error. Where that is the trees, the trees and the
-   * best smooth learner are cross-validated again over {@code byClock}'s folds (whole clock
-   * settings held out, where trees cannot interpolate and a smooth learner can), and the one with
-   * the lower mean of both errors is kept: a network is predicted at settings its family was never
-   * measured at.
-   */
   private static Chosen choose(
       String type,
       String target,
       double[][] x,
       double[] y,
       Folds f,
-      Folds byClock,
       LassoPoly.Designs designs,
       WorkLasso.Basis work,
       Set<String> learners,
@@ -634,33 +594,6 @@ public final class Fitter {
       if (err < bestErr) {
         bestErr = err;
         best = i;
-      }
-    }
-    if (fits.get(best).model() instanceof Gbt && byClock != null && byClock.k() >= 2) {
-      int smooth = -1;
-      for (int i = 0; i < fits.size(); i++) {
-        if (!(fits.get(i).model() instanceof Gbt)
-            && (smooth < 0 || mean(foldErrs.get(i)) < mean(foldErrs.get(smooth)))) {
-          smooth = i;
-        }
-      }
-      if (smooth >= 0) {
-        double treesByClock =
-            mean(
-                Errors.foldMedians(
-                    y, Gbt.fit(x, y, byClock.fold(), byClock.k()).outOfFold(),
-                    byClock.fold(), byClock.k()));
-        LassoPoly.Designs dc =
-            d == null ? null : new LassoPoly.Designs(x, byClock.fold(), byClock.k());
-        Fit<? extends Regressor> s =
-            fits.get(smooth).model() instanceof WorkLasso
-                ? WorkLasso.fit(work, x, dc, y)
-                : LassoPoly.fit(dc, y);
-        double smoothByClock =
-            mean(Errors.foldMedians(y, s.outOfFold(), byClock.fold(), byClock.k()));
-        if (mean(foldErrs.get(smooth)) + smoothByClock < bestErr + treesByClock) {
-          best = smooth;
-        }
       }
     }
     for (int i = 0; i < fits.size(); i++) {
