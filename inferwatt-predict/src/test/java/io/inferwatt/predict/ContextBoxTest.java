@@ -17,16 +17,15 @@ import org.junit.jupiter.api.Test;
  * reformat), predicted inside a network of 200 layers: its models do without the network-context
  * inputs, which never varied in its rows (and are kept within their training range where they did,
  * {@link Boxed}), so it is predicted as it was measured rather than along a polynomial of a layer
- * count and network size that only correlated with its own size. Fitted with the context, the
- * same layers came out 3.9 times their latency.
+ * count and network size that only correlated with its own size. Fitted with the context, the same
+ * layers came out 3.9 times their latency.
  */
 class ContextBoxTest {
 
   private static final String BOARD = "sim:test";
 
   private static LayerSpec norm(String name, int c, int hw) {
-    return new LayerSpec(
-        name, "Scale", List.of(c, hw, hw), List.of(c, hw, hw), 0, 0, 0, 0, 2L * c);
+    return new LayerSpec(name, "Scale", List.of(c, hw, hw), List.of(c, hw, hw), 0, 0, 0, 0, 2L * c);
   }
 
   private static LayerSpec conv(String name, int c, int hw) {
@@ -78,7 +77,14 @@ class ContextBoxTest {
         double e = 3000.0 * (sum + 0.3) / 1000;
         nets.add(
             new TrainingData.Network(
-                run, BOARD, "s", "net" + id, s, sum + 0.3, "in", Map.of("in", 3000.0),
+                run,
+                BOARD,
+                "s",
+                "net" + id,
+                s,
+                sum + 0.3,
+                "in",
+                Map.of("in", 3000.0),
                 Map.of("in", e)));
       }
     }

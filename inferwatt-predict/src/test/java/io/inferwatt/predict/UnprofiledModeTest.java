@@ -26,17 +26,22 @@ class UnprofiledModeTest {
   private static TrainingData asyncWithoutLayers(int networks) {
     TrainingData d = Synthetic.data(networks);
     List<TrainingData.Layer> layers = new ArrayList<>();
-    d.layers().forEach(l -> {
-      if (l.settings().get("mode").equals("sync")) {
-        layers.add(l);
-      }
-    });
+    d.layers()
+        .forEach(
+            l -> {
+              if (l.settings().get("mode").equals("sync")) {
+                layers.add(l);
+              }
+            });
     Map<String, TrainingData.Network> sync = new java.util.HashMap<>();
-    d.networks().forEach(n -> {
-      if (n.settings().get("mode").equals("sync")) {
-        sync.put(n.model() + n.settings().get("gpu.freq_hz") + n.settings().get("batch"), n);
-      }
-    });
+    d.networks()
+        .forEach(
+            n -> {
+              if (n.settings().get("mode").equals("sync")) {
+                sync.put(
+                    n.model() + n.settings().get("gpu.freq_hz") + n.settings().get("batch"), n);
+              }
+            });
     List<TrainingData.Network> nets = new ArrayList<>();
     for (TrainingData.Network n : d.networks()) {
       if (n.settings().get("mode").equals("sync")) {
@@ -48,12 +53,15 @@ class UnprofiledModeTest {
       Map<String, Double> e = new java.util.LinkedHashMap<>();
       Map<String, Double> p = new java.util.LinkedHashMap<>();
       double lat = s.latencyMs() * LATENCY_RATIO;
-      s.energyMj().forEach((r, v) -> {
-        e.put(r, v * ENERGY_RATIO);
-        p.put(r, v * ENERGY_RATIO / lat * 1000);
-      });
-      nets.add(new TrainingData.Network(
-          n.runId(), n.board(), n.study(), n.model(), n.settings(), lat, "in", p, e));
+      s.energyMj()
+          .forEach(
+              (r, v) -> {
+                e.put(r, v * ENERGY_RATIO);
+                p.put(r, v * ENERGY_RATIO / lat * 1000);
+              });
+      nets.add(
+          new TrainingData.Network(
+              n.runId(), n.board(), n.study(), n.model(), n.settings(), lat, "in", p, e));
     }
     return new TrainingData(layers, nets);
   }

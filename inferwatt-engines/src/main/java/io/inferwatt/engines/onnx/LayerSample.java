@@ -21,7 +21,8 @@ import java.util.function.BiConsumer;
  * <p>{@link Kind#SINGLE} networks hold one layer (a convolution with its batch norm and activation
  * counts as one, as an engine fuses it); {@link Kind#MULTI} ones are small blocks of 2 to 6 layers
  * (convolution chains, inverted residuals with squeeze-excitation, residual pairs, inception-like
- * branches, pre-activation units concatenated to their input, channel shuffles, classifier heads), so that neighbour effects and fusion are seen.
+ * branches, pre-activation units concatenated to their input, channel shuffles, classifier heads),
+ * so that neighbour effects and fusion are seen.
  *
  * <p>Adaptive resampling: with per-type errors ({@code layer_type,median_abs_error_pct}, as {@code
  * fit} writes them), a stratum's share is multiplied by its layer type's error over the mean error
