@@ -437,10 +437,31 @@ public final class Fitter {
           out.put(modeKey(mode, "latency"), ratio(modeKey(mode, "latency"), d, lat, f, folds));
           energy.forEach(
               (r, e) -> {
-                if (java.util.Arrays.stream(e).allMatch(Double::isFinite)) {
-                  String t = modeKey(mode, "energy:" + r);
-                  out.put(t, ratio(t, d, e, f, folds));
+                // the pairs with an energy on this rail (a network without power samples has none)
+                List<Integer> have = new ArrayList<>();
+                for (int i = 0; i < e.length; i++) {
+                  if (Double.isFinite(e[i])) {
+                    have.add(i);
+                  }
                 }
+                if (have.size() < 4) {
+                  return;
+                }
+                String t = modeKey(mode, "energy:" + r);
+                if (have.size() == e.length) {
+                  out.put(t, ratio(t, d, e, f, folds));
+                  return;
+                }
+                double[][] xs = new double[have.size()][];
+                double[] es = new double[have.size()];
+                List<String> gs = new ArrayList<>();
+                for (int j = 0; j < xs.length; j++) {
+                  xs[j] = x[have.get(j)];
+                  es[j] = e[have.get(j)];
+                  gs.add(groups.get(have.get(j)));
+                }
+                Folds fs = Folds.of(gs);
+                out.put(t, ratio(t, new LassoPoly.Designs(xs, fs.fold(), fs.k()), es, fs, folds));
               });
         });
     return out;
