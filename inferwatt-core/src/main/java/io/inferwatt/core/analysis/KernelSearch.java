@@ -22,7 +22,8 @@ import org.ejml.interfaces.linsol.LinearSolverDense;
  *
  * <p>It is chosen over the parametric shape only when its relative residual is at least {@value
  * #MARGIN} (relative) below: it has more free parameters, and on a sensor a parametric shape
- * describes the shape's own numbers are the ones to report.
+ * describes the shape's own numbers are the ones to report. The full fit costs about as much as
+ * the whole parametric search; it runs only when a cheap {@link #screen} says it can win.
  */
 final class KernelSearch {
 
@@ -51,14 +52,14 @@ final class KernelSearch {
   static final long MIN_TAP_NS = 1_000;
 
   /** Buffered samples the screen fits on, at most (an even thinning of the buffer). */
-  static final int SCREEN_SAMPLES = 2048;
+  static final int SCREEN_SAMPLES = 1024;
 
   /** Gauss–Newton steps of the screen. */
-  static final int SCREEN_ROUNDS = 2;
+  static final int SCREEN_ROUNDS = 1;
 
   /**
    * How much lower than the parametric residual the screen's kernel residual must be for the full
-   * fit to run: half of {@link #MARGIN}, since the screen's kernel is shorter on steps and spans.
+   * fit to run: half of {@link #MARGIN}, since the screen's kernel has fewer steps and one span.
    */
   static final double SCREEN_MARGIN = MARGIN / 2;
 
@@ -116,12 +117,14 @@ final class KernelSearch {
    * Whether the full fit ({@link #fit}) can win, at a small part of its cost: the kernel over the
    * whole parametric start (span {@value #SCREEN_SPAN}), fitted for {@value #SCREEN_ROUNDS} steps
    * on an even thinning of at most {@value #SCREEN_SAMPLES} buffered samples, against the
-   * parametric shape on the same samples. On the synthetic sensors of the tests the first step
-   * already settles it: where a parametric shape describes the sensor the kernel ends within 0.3%
-   * of the parametric residual (boxcar, boxcar and low-pass) or above it (a low-pass cut into taps:
-   * 1.4–2.8 times); where none does it ends at a third of it (two low-pass poles, two boxcars in
-   * series). {@link #promising} lets the full fit run when the screen's kernel is at least {@value
-   * #SCREEN_MARGIN} (relative) below.
+   * parametric shape on the same samples. On the synthetic sensors of the tests (about 900 samples
+   * screened) one step settles it, and more steps move the residual by under 3% of itself: where a
+   * parametric shape describes the sensor the kernel ends within 0.3% of the parametric residual
+   * (boxcar, boxcar and low-pass) or above it (a low-pass cut into taps: 1.4–3 times); where none
+   * does it ends at 0.29 (two low-pass poles) and 0.37 (two boxcars in series) of it. {@link
+   * #promising} lets the full fit run when the screen's kernel is at least {@value #SCREEN_MARGIN}
+   * (relative) below. A sensor on which only a shorter kernel than the parametric start's, or many
+   * steps, would win is missed.
    *
    * @return {parametric residual, kernel residual} on the screen's samples; null when the kernel
    *     has nothing to shape or no room (then {@link #fit} returns null too)
