@@ -105,8 +105,19 @@ public final class EventsJsonl {
     return new EventsFile(log.build(), p.meta);
   }
 
-  /** Whether the bytes hold {@code "phase"} or {@code "meta"} (a cheap pre-filter). */
-  private static boolean mentions(byte[] b, int from, int len) {
+  private static final byte[] LAYER_LINE = "{\"event\":\"layer\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] INFERENCE_LINE =
+      "{\"event\":\"inference\"".getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * Whether the bytes hold {@code "phase"} or {@code "meta"} (a cheap pre-filter). A line that
+   * starts as a layer or inference event written by inferwatt is none (a second {@code event} key
+   * is an error, found when the stream is read).
+   */
+  static boolean mentions(byte[] b, int from, int len) {
+    if (startsWith(b, from, len, LAYER_LINE) || startsWith(b, from, len, INFERENCE_LINE)) {
+      return false;
+    }
     int end = from + len;
     for (int i = from; i + 5 < end; i++) {
       if (b[i] == '"') {
@@ -129,6 +140,12 @@ public final class EventsJsonl {
       }
     }
     return false;
+  }
+
+  private static boolean startsWith(byte[] b, int from, int len, byte[] prefix) {
+    return len > prefix.length
+        && Arrays.equals(b, from, from + prefix.length, prefix, 0, prefix.length)
+        && (b[from + prefix.length] == ',' || b[from + prefix.length] == '}');
   }
 
   /** A line reader over an events stream, for callers that interleave it with other input. */

@@ -1,5 +1,9 @@
 package io.inferwatt.core.io;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -55,12 +59,11 @@ final class LineReader implements AutoCloseable {
   boolean next() {
     int scan = pos;
     while (true) {
-      for (int i = scan; i < limit; i++) {
-        if (buf[i] == '\n') {
-          setLine(pos, i, true);
-          pos = i + 1;
-          return true;
-        }
+      int i = indexOfNewline(buf, scan, limit);
+      if (i >= 0) {
+        setLine(pos, i, true);
+        pos = i + 1;
+        return true;
       }
       if (limit - pos > maxBytes) {
         lineNumber++;
@@ -84,6 +87,34 @@ final class LineReader implements AutoCloseable {
       fill();
       scan = pos + scanned;
     }
+  }
+
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+
+  /**
+   * The first {@code '\n'} in {@code b[from, to)}, or -1: eight bytes at a time (a word's zero
+   * bytes after an XOR with newlines; the lowest flagged byte is always a true one).
+   */
+  static int indexOfNewline(byte[] b, int from, int to) {
+    int i = from;
+    for (; i + Long.BYTES <= to; i += Long.BYTES) {
+      long w = (long) LONGS.get(b, i) ^ NEWLINES;
+      long zero = (w - ONES) & ~w & HIGHS;
+      if (zero != 0) {
+        return i + (Long.numberOfTrailingZeros(zero) >>> 3);
+      }
+    }
+    for (; i < to; i++) {
+      if (b[i] == '\n') {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** Moves the unread bytes to the front, grows the buffer when full, reads more. */
