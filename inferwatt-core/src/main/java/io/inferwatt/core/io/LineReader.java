@@ -1,9 +1,5 @@
 package io.inferwatt.core.io;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -89,26 +85,9 @@ final class LineReader implements AutoCloseable {
     }
   }
 
-  private static final VarHandle LONGS =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-
-  private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
-  private static final long ONES = 0x0101010101010101L;
-  private static final long HIGHS = 0x8080808080808080L;
-
-  /**
-   * The first {@code '\n'} in {@code b[from, to)}, or -1: eight bytes at a time (a word's zero
-   * bytes after an XOR with newlines; the lowest flagged byte is always a true one).
-   */
+  /** The first {@code '\n'} in {@code b[from, to)}, or -1. */
   static int indexOfNewline(byte[] b, int from, int to) {
     int i = from;
-    for (; i + Long.BYTES <= to; i += Long.BYTES) {
-      long w = (long) LONGS.get(b, i) ^ NEWLINES;
-      long zero = (w - ONES) & ~w & HIGHS;
-      if (zero != 0) {
-        return i + (Long.numberOfTrailingZeros(zero) >>> 3);
-      }
-    }
     for (; i < to; i++) {
       if (b[i] == '\n') {
         return i;

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The line splitting, whose newline search reads eight bytes at a time. */
+/** The line splitting. */
 class LineReaderTest {
 
   /**
