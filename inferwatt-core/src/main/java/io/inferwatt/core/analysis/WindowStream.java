@@ -47,8 +47,11 @@ final class WindowStream {
   /** {@link #INTERVAL_CAP} here (smaller in tests). */
   private final int intervalCap;
 
-  /** Samples held (the search's stretch and those since) while the search runs, at most. */
-  static final int HELD_CAP = 4 * RAW_CAP;
+  /**
+   * Samples held (the search's stretch and those since) while the search runs, at most (16 MB
+   * with three rails): enough that reading a paper-sized recording does not stop for the search.
+   */
+  static final int HELD_CAP = 8 * RAW_CAP;
 
   private final int nr;
   private final int[] identity;
