@@ -113,7 +113,7 @@ final class AnalyzeCommand implements Callable<Integer> {
           new AnalysisStream(in.rails(), header.events().phases(), header.simulated(), options);
       AnalysisResult result;
       try (EventsJsonl.Lines ev =
-          EventsJsonl.lines(events.toString(), Files.newInputStream(eventsAt), stream)) {
+          EventsJsonl.prefetched(events.toString(), Files.newInputStream(eventsAt), stream)) {
         result = stream.replay(in, ev::next);
       }
       readerWarnings.addAll(in.warnings());

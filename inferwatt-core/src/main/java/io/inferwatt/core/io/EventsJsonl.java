@@ -153,18 +153,41 @@ public final class EventsJsonl {
     return new Lines(source, in, sink);
   }
 
+  /**
+   * Like {@link #lines}, with the reading and parsing on a thread of its own that runs ahead
+   * ({@link PrefetchedEvents}: bounded, a few batches of parsed events): each {@link Lines#next()}
+   * feeds one event into {@code sink} on the caller's thread, so that parsing the events overlaps
+   * the caller's work on them. Errors come as with {@link #lines}, at the event where they stand.
+   */
+  public static Lines prefetched(String source, InputStream in, EventSink sink) {
+    return new Lines(new PrefetchedEvents(source, in, sink));
+  }
+
   /** Feeds one line at a time on demand ({@link #next()}), so two inputs can be merged in time. */
   public static final class Lines implements AutoCloseable {
     private final LineReader in;
     private final Parser parser;
+    private final PrefetchedEvents ahead;
 
     private Lines(String source, InputStream stream, EventSink sink) {
       this.in = new LineReader(source, stream);
       this.parser = new Parser(source, sink, false);
+      this.ahead = null;
     }
 
-    /** Parses the next line into the sink; false at the end. */
+    private Lines(PrefetchedEvents ahead) {
+      this.in = null;
+      this.parser = null;
+      this.ahead = ahead;
+    }
+
+    /**
+     * Parses the next line into the sink (prefetched: feeds the next event); false at the end.
+     */
     public boolean next() {
+      if (ahead != null) {
+        return ahead.next();
+      }
       if (!in.next()) {
         return false;
       }
@@ -172,14 +195,18 @@ public final class EventsJsonl {
       return true;
     }
 
-    /** The number of the line read last. */
+    /** The number of the line read last (prefetched: of the event fed last). */
     public long line() {
-      return in.lineNumber();
+      return ahead != null ? ahead.line() : in.lineNumber();
     }
 
     @Override
     public void close() {
-      in.close();
+      if (ahead != null) {
+        ahead.close();
+      } else {
+        in.close();
+      }
     }
   }
 
@@ -215,7 +242,7 @@ public final class EventsJsonl {
     private long line;
     private EventLog.Builder log;
 
-    private Parser(String source, EventSink sink, boolean checked) {
+    Parser(String source, EventSink sink, boolean checked) {
       this.source = source;
       this.sink = sink;
       this.checked = checked;
