@@ -284,10 +284,7 @@ public final class EventsJsonl {
       } catch (FormatException e) {
         throw e;
       } catch (IllegalArgumentException e) {
-        // the sink's own complaint (e.g. events out of order) stays reachable as the cause
-        FormatException f = new FormatException(source, line, e.getMessage());
-        f.initCause(e);
-        throw f;
+        throw FormatException.fromSink(source, line, e);
       }
     }
 

@@ -263,9 +263,7 @@ final class PrefetchedEvents implements AutoCloseable {
     } catch (FormatException e) {
       throw e;
     } catch (IllegalArgumentException e) {
-      FormatException f = new FormatException(source, line, e.getMessage());
-      f.initCause(e);
-      throw f;
+      throw FormatException.fromSink(source, line, e);
     }
   }
 

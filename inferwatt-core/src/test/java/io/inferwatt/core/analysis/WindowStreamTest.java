@@ -147,6 +147,16 @@ class WindowStreamTest {
   /** A cap on the held layer intervals that a test reaches with a few thousand inferences. */
   private static final int SMALL_CAP = 16_384;
 
+  /** A window-mapping stream of {@code t}'s rails and phases with the cap {@link #SMALL_CAP}. */
+  private static AnalysisStream smallCapStream(Timeline t) {
+    return new AnalysisStream(
+        t.rails(),
+        t.events().phases(),
+        true,
+        AnalysisOptions.defaults().withMapping(LayerMapping.WINDOW),
+        SMALL_CAP);
+  }
+
   /**
    * Events and samples side by side, but more layer intervals than the cap ({@link
    * WindowStream#INTERVAL_CAP}, here {@value #SMALL_CAP}) before the search's stretch of samples is
@@ -156,15 +166,8 @@ class WindowStreamTest {
    */
   @Test
   void reachingTheIntervalCapStartsTheSearchEarlyAndStillFindsTheWindow() {
-    Recording rec = SyntheticRecording.generate(Config.jetson(LAYERS, 2000, 1.1, 31));
-    Timeline t = rec.timeline();
-    AnalysisStream stream =
-        new AnalysisStream(
-            t.rails(),
-            t.events().phases(),
-            true,
-            AnalysisOptions.defaults().withMapping(LayerMapping.WINDOW),
-            SMALL_CAP);
+    Timeline t = SyntheticRecording.generate(Config.jetson(LAYERS, 2000, 1.1, 31)).timeline();
+    AnalysisStream stream = smallCapStream(t);
     Analyzer.feed(stream, t.samples().iterator(), t.events());
     AnalysisResult r = stream.finish();
 
@@ -185,15 +188,8 @@ class WindowStreamTest {
    */
   @Test
   void eventsFarAheadOfTheSamplesGetOneWarningAndThePapersMapping() {
-    Recording rec = SyntheticRecording.generate(Config.jetson(LAYERS, 2000, 1.1, 32));
-    Timeline t = rec.timeline();
-    AnalysisStream stream =
-        new AnalysisStream(
-            t.rails(),
-            t.events().phases(),
-            true,
-            AnalysisOptions.defaults().withMapping(LayerMapping.WINDOW),
-            SMALL_CAP);
+    Timeline t = SyntheticRecording.generate(Config.jetson(LAYERS, 2000, 1.1, 32)).timeline();
+    AnalysisStream stream = smallCapStream(t);
     Analyzer.feed(stream, java.util.Collections.emptyIterator(), t.events());
     for (PowerSample s : t.samples()) {
       stream.accept(s);
