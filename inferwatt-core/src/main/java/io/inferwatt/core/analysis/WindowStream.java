@@ -132,6 +132,13 @@ final class WindowStream {
     if (found != null && found.early() != null) {
       return; // the paper's mapping: no window fit to lay out for
     }
+    if (found != null && iSize - iLo >= intervalHardCap) {
+      compact();
+      if (iSize - iLo >= intervalHardCap) {
+        stopHolding();
+        return;
+      }
+    }
     if (found != null && slot >= found.design().slots) {
       slot = -1; // a layer the search never saw: counted with the tail
     }
@@ -490,6 +497,41 @@ final class WindowStream {
 
   int peakIntervals() {
     return peakIntervals;
+  }
+
+  /**
+   * The events ran {@link #intervalHardCap} layer intervals ahead of the samples after the search:
+   * the window fit lets go of what it holds and the paper's mapping gives the per-layer numbers,
+   * with one warning.
+   */
+  private void stopHolding() {
+    warnings.add(
+        "the layer events ran more than "
+            + intervalHardCap
+            + " layer intervals ahead of the samples after the sensor response search, more than"
+            + " the window-aware mapping holds: the paper's mapping is used. Feed samples and"
+            + " events side by side in time order");
+    found =
+        new WindowMapping.Searched(
+            null,
+            null,
+            SensorResponse.INSTANT,
+            0,
+            List.of(),
+            false,
+            WindowMapping.paper(
+                "the layer events ran too far ahead of the samples for the window-aware mapping"),
+            null);
+    normal = null;
+    iStart = new long[16];
+    iEnd = new long[16];
+    iSlot = new int[16];
+    iSize = 0;
+    iLo = 0;
+    qEnd = new long[16];
+    qV = new double[16 * nr];
+    qHead = 0;
+    qSize = 0;
   }
 
   /** Whether any interval was laid out for the mapping. */

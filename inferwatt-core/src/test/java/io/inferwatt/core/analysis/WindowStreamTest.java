@@ -207,4 +207,32 @@ class WindowStreamTest {
     assertThat(r.layers()).hasSize(LAYERS);
     assertThat(r.layers().get(0).powerMw()).isNotEmpty();
   }
+
+  /**
+   * Side by side until after the search, then every event left before the samples left: the held
+   * intervals reach twice the cap again. The window fit lets go of them (bounded memory), says so
+   * in one warning, and the paper's mapping gives the per-layer numbers.
+   */
+  @Test
+  void eventsRunningAheadAfterTheSearchGetOneWarningAndThePapersMapping() {
+    Timeline t = SyntheticRecording.generate(Config.jetson(LAYERS, 2000, 1.1, 33)).timeline();
+    AnalysisStream stream = smallCapStream(t);
+    int sideBySide = 8000;
+    Analyzer.feed(stream, t.samples().subList(0, sideBySide).iterator(), t.events());
+    for (PowerSample s : t.samples().subList(sideBySide, t.samples().size())) {
+      stream.accept(s);
+    }
+    AnalysisResult r = stream.finish();
+
+    assertThat(stream.window.searchStretch()).isLessThan(sideBySide);
+    assertThat(stream.window.peakIntervals()).isLessThanOrEqualTo(2 * SMALL_CAP);
+    assertThat(r.warnings())
+        .filteredOn(w -> w.contains("ahead of the samples after the sensor response search"))
+        .singleElement()
+        .asString()
+        .contains("in time order");
+    assertThat(r.mapping().method()).isEqualTo("paper");
+    assertThat(r.layers()).hasSize(LAYERS);
+    assertThat(r.layers().get(0).powerMw()).isNotEmpty();
+  }
 }
