@@ -120,6 +120,9 @@ final class StudyCommand implements Runnable {
         board.close();
         throw e;
       }
+      if (board.simulated()) {
+        QuickJit.forVirtualStudy(needs.durationNs());
+      }
       try (StudyBoard sensors = board;
           Store store = db.openOrCreate()) {
         Progress progress = new Progress(err, tag, plan.study());
