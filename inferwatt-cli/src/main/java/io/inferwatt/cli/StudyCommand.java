@@ -28,6 +28,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -127,15 +131,15 @@ final class StudyCommand implements Runnable {
           Store store = db.openOrCreate()) {
         Progress progress = new Progress(err, tag, plan.study());
         StudyRunner.Summary s;
-        try (AppliedSettings guard =
-            board.guard(
-                line -> {
-                  err.println(line);
-                  err.flush();
-                })) {
-          s =
-              StudyRunner.run(
-                  board.recorder(guard), ex, new Sink(store.base(), keepRaw.keep), progress);
+        try (Sink sink = new Sink(store.base(), keepRaw.keep);
+            AppliedSettings guard =
+                board.guard(
+                    line -> {
+                      err.println(line);
+                      err.flush();
+                    })) {
+          s = StudyRunner.run(board.recorder(guard), ex, sink, progress);
+          sink.drain();
         }
         progress.done();
         out.printf(
@@ -272,10 +276,25 @@ final class StudyCommand implements Runnable {
     }
   }
 
-  /** Stores each finished configuration at once, run and study row in one transaction. */
-  static final class Sink implements StudyRunner.Sink {
+  /**
+   * Stores each finished configuration, run and study row in one transaction, on a writer thread
+   * while the next configuration is measured: at most one is in flight, so memory holds one
+   * recording more, and a write that failed stops the study at the next configuration (or at
+   * {@link #drain}). {@link #close} waits for the write in flight, so a study that stops keeps
+   * every configuration that finished; a killed process loses at most the one being written
+   * (measured again on resume).
+   */
+  static final class Sink implements StudyRunner.Sink, AutoCloseable {
     private final MeasurementStore store;
     private final KeepRaw keep;
+    private final ExecutorService writer =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "inferwatt-store-writer");
+              t.setDaemon(true);
+              return t;
+            });
+    private Future<?> inFlight;
 
     Sink(MeasurementStore store, KeepRaw keep) {
       this.store = store;
@@ -294,13 +313,61 @@ final class StudyCommand implements Runnable {
 
     @Override
     public void finished(Expansion study, Configuration c, ProfileResult r) {
-      store.saveStudyRun(
-          study.plan().study(),
-          c.key(),
-          c.index(),
-          c.sweep(),
-          keep.apply(
-              Store.runInput(r, Store.environment(), Optional.empty(), Store.details(r)), r));
+      drain();
+      inFlight =
+          writer.submit(
+              () ->
+                  store.saveStudyRun(
+                      study.plan().study(),
+                      c.key(),
+                      c.index(),
+                      c.sweep(),
+                      keep.apply(
+                          Store.runInput(r, Store.environment(), Optional.empty(), Store.details(r)),
+                          r)));
+    }
+
+    /** Waits for the write in flight; rethrows its failure. */
+    void drain() {
+      Future<?> f = inFlight;
+      inFlight = null;
+      if (f == null) {
+        return;
+      }
+      boolean interrupted = false;
+      try {
+        while (true) {
+          try {
+            f.get();
+            return;
+          } catch (InterruptedException e) {
+            interrupted = true; // the write holds a transaction: let it end
+          } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+              throw re;
+            }
+            if (cause instanceof Error er) {
+              throw er;
+            }
+            throw new IllegalStateException(cause);
+          }
+        }
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    /** Waits for the write in flight and stops the writer. */
+    @Override
+    public void close() {
+      try {
+        drain();
+      } finally {
+        writer.shutdown();
+      }
     }
   }
 
