@@ -31,7 +31,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -138,7 +138,7 @@ final class StudyCommand implements Runnable {
                       err.println(line);
                       err.flush();
                     })) {
-          s = StudyRunner.run(board.recorder(guard), ex, sink, progress);
+          s = StudyRunner.run(board.recorder(guard), ex, sink, sink.reportingStored(progress));
           sink.drain();
         }
         progress.done();
@@ -294,7 +294,7 @@ final class StudyCommand implements Runnable {
               t.setDaemon(true);
               return t;
             });
-    private Future<?> inFlight;
+    private CompletableFuture<Void> inFlight;
 
     Sink(MeasurementStore store, KeepRaw keep) {
       this.store = store;
@@ -315,7 +315,7 @@ final class StudyCommand implements Runnable {
     public void finished(Expansion study, Configuration c, ProfileResult r) {
       drain();
       inFlight =
-          writer.submit(
+          CompletableFuture.runAsync(
               () ->
                   store.saveStudyRun(
                       study.plan().study(),
@@ -324,12 +324,41 @@ final class StudyCommand implements Runnable {
                       c.sweep(),
                       keep.apply(
                           Store.runInput(r, Store.environment(), Optional.empty(), Store.details(r)),
-                          r)));
+                          r)),
+              writer);
+    }
+
+    /**
+     * {@code progress}, told that a configuration finished once it is stored (so that a line saying
+     * it is done means it is in the base), on the writer thread; nothing when its write failed.
+     */
+    StudyRunner.Listener reportingStored(StudyRunner.Listener progress) {
+      return new StudyRunner.Listener() {
+        @Override
+        public void started(Configuration c, int done, int total) {
+          progress.started(c, done, total);
+        }
+
+        @Override
+        public void progress(String phase, long done, long total) {
+          progress.progress(phase, done, total);
+        }
+
+        @Override
+        public void finished(Configuration c, ProfileResult r, int done, int total) {
+          CompletableFuture<Void> f = inFlight;
+          if (f == null) {
+            progress.finished(c, r, done, total);
+          } else {
+            inFlight = f.thenRun(() -> progress.finished(c, r, done, total));
+          }
+        }
+      };
     }
 
     /** Waits for the write in flight; rethrows its failure. */
     void drain() {
-      Future<?> f = inFlight;
+      CompletableFuture<Void> f = inFlight;
       inFlight = null;
       if (f == null) {
         return;
@@ -393,22 +422,22 @@ final class StudyCommand implements Runnable {
     }
 
     @Override
-    public void started(Configuration c, int done, int total) {
+    public synchronized void started(Configuration c, int done, int total) {
       this.done = done;
       this.total = total;
-      this.current = "[" + c.sweep() + "] " + c.describe();
+      this.current = describe(c);
       draw("", true);
     }
 
     @Override
-    public void progress(String phase, long d, long t) {
+    public synchronized void progress(String phase, long d, long t) {
       if (terminal) {
         draw(phase + " " + (t == 0 ? 100 : 100 * d / t) + "%", false);
       }
     }
 
     @Override
-    public void finished(Configuration c, ProfileResult r, int done, int total) {
+    public synchronized void finished(Configuration c, ProfileResult r, int done, int total) {
       this.done = done;
       measured++;
       if (!terminal) {
@@ -420,7 +449,7 @@ final class StudyCommand implements Runnable {
             done,
             total,
             eta(),
-            current);
+            describe(c));
         err.flush();
       } else {
         draw("", true);
@@ -468,7 +497,11 @@ final class StudyCommand implements Runnable {
       err.flush();
     }
 
-    void done() {
+    private static String describe(Configuration c) {
+      return "[" + c.sweep() + "] " + c.describe();
+    }
+
+    synchronized void done() {
       if (terminal) {
         err.print("\r\u001b[K");
         err.flush();
