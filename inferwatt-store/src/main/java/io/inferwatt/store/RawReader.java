@@ -129,29 +129,9 @@ final class RawReader {
               rs -> {
                 phases.add(new PhaseEvent(rs.getString(1), rs.getLong(2), rs.getLong(3)));
               });
-          return inReadTransaction(() -> stream(id, rails, phases, reader));
+          // both cursors in one read-only transaction: one snapshot, and streaming on PostgreSQL
+          return Transactions.reading(conn, () -> stream(id, rails, phases, reader));
         });
-  }
-
-  /**
-   * Runs {@code work} inside one transaction, rolled back after (it only reads): both cursors of
-   * {@link #replay} see one snapshot, and PostgreSQL's driver fetches a result a batch at a time
-   * (the fetch size) only inside a transaction; in auto-commit it holds every row in memory.
-   */
-  private <T> T inReadTransaction(Transactions.Work<T> work) throws SQLException {
-    if (!conn.getAutoCommit()) {
-      return work.run();
-    }
-    conn.setAutoCommit(false);
-    try {
-      T result = work.run();
-      conn.rollback();
-      conn.setAutoCommit(true);
-      return result;
-    } catch (SQLException | RuntimeException | Error e) {
-      Transactions.rollbackQuietly(conn, e);
-      throw e;
-    }
   }
 
   private <T> Optional<T> stream(
