@@ -49,7 +49,8 @@ final class QuickJit {
     Path file = null;
     try {
       file = Files.createTempFile("inferwatt-jit", ".json");
-      Files.writeString(file, "[{ match: \"*.*\", c2: { Exclude: true } }]", StandardCharsets.UTF_8);
+      Files.writeString(
+          file, "[{ match: \"*.*\", c2: { Exclude: true } }]", StandardCharsets.UTF_8);
       ManagementFactory.getPlatformMBeanServer()
           .invoke(
               new ObjectName("com.sun.management:type=DiagnosticCommand"),

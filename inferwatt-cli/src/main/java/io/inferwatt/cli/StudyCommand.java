@@ -1,14 +1,11 @@
 package io.inferwatt.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inferwatt.core.BadInputException;
 import io.inferwatt.fleet.Results;
 import io.inferwatt.hardware.Knob;
 import io.inferwatt.hardware.knobs.AppliedSettings;
 import io.inferwatt.store.MeasurementStore;
 import io.inferwatt.store.StudyConfigurationRow;
-import io.inferwatt.store.StudyRow;
 import io.inferwatt.study.Configuration;
 import io.inferwatt.study.Expansion;
 import io.inferwatt.study.PaperStudy;
@@ -22,16 +19,15 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -279,10 +275,10 @@ final class StudyCommand implements Runnable {
   /**
    * Stores each finished configuration, run and study row in one transaction, on a writer thread
    * while the next configuration is measured: at most one is in flight, so memory holds one
-   * recording more, and a write that failed stops the study at the next configuration (or at
-   * {@link #drain}). {@link #close} waits for the write in flight, so a study that stops keeps
-   * every configuration that finished; a killed process loses at most the one being written
-   * (measured again on resume).
+   * recording more, and a write that failed stops the study at the next configuration (or at {@link
+   * #drain}). {@link #close} waits for the write in flight, so a study that stops keeps every
+   * configuration that finished; a killed process loses at most the one being written (measured
+   * again on resume).
    */
   static final class Sink implements StudyRunner.Sink, AutoCloseable {
     private final MeasurementStore store;
@@ -323,7 +319,8 @@ final class StudyCommand implements Runnable {
                       c.index(),
                       c.sweep(),
                       keep.apply(
-                          Store.runInput(r, Store.environment(), Optional.empty(), Store.details(r)),
+                          Store.runInput(
+                              r, Store.environment(), Optional.empty(), Store.details(r)),
                           r)),
               writer);
     }

@@ -33,8 +33,8 @@ class ReanalyzePostgresCliTest {
   private static long duckRun;
 
   /**
-   * One configuration whose recording (about 180 000 sample rows and 110 000 event rows) takes
-   * well over {@link #SMALL_HEAP} as rows held by the driver.
+   * One configuration whose recording (about 180 000 sample rows and 110 000 event rows) takes well
+   * over {@link #SMALL_HEAP} as rows held by the driver.
    */
   private static final String PLAN =
       """
@@ -95,7 +95,13 @@ class ReanalyzePostgresCliTest {
       JsonNode onPg =
           analysisOf(
               CliTest.run(
-                  onPg("reanalyze", Long.toString(pgRun), "--mapping", mapping, "--format", "json")));
+                  onPg(
+                      "reanalyze",
+                      Long.toString(pgRun),
+                      "--mapping",
+                      mapping,
+                      "--format",
+                      "json")));
       JsonNode onDuck =
           analysisOf(
               CliTest.run(
@@ -140,10 +146,7 @@ class ReanalyzePostgresCliTest {
     Path out = dir.resolve("small-heap.json");
     Path err = dir.resolve("small-heap.err");
     Process p =
-        new ProcessBuilder(cmd)
-            .redirectOutput(out.toFile())
-            .redirectError(err.toFile())
-            .start();
+        new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     assertThat(p.waitFor(300, TimeUnit.SECONDS)).isTrue();
     String errText = Files.readString(err, StandardCharsets.UTF_8);
     assertThat(p.exitValue()).as(errText).isZero();

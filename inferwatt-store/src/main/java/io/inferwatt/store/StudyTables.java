@@ -201,7 +201,9 @@ final class StudyTables {
     return Sql.reading(file, "read study " + studyId, () -> readStudy(studyId));
   }
 
-  /** Whether study {@code studyId} is stored: one key look-up (a save checks it per configuration). */
+  /**
+   * Whether study {@code studyId} is stored: one key look-up (a save checks it per configuration).
+   */
   private boolean studyExists(String studyId) throws SQLException {
     try (PreparedStatement ps = conn.prepareStatement("SELECT 1 FROM studies WHERE study_id = ?")) {
       ps.setString(1, studyId);
