@@ -9,6 +9,7 @@ import java.nio.ByteOrder;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.stream.IntStream;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoost;
@@ -133,25 +134,36 @@ final class Gbt implements Regressor {
     return new Gbt(base, start, feature, split, left, right, defaultLeft);
   }
 
-  /** Cross-validates over {@code fold} and fits on every row. */
+  /**
+   * Cross-validates over {@code fold} and fits on every row: the k fold models and the final one
+   * are independent (one XGBoost thread each) and trained side by side on the cores there are.
+   */
   static Fit<Gbt> fit(double[][] x, double[] y, int[] fold, int k) {
     double[] oof = new double[y.length];
-    for (int f = 0; f < k; f++) {
-      Subset s = Subset.of(x, y, fold, f);
-      if (s.held().isEmpty()) {
-        continue;
-      }
-      Gbt m = train(s.trainX(), s.trainY());
-      double[][] hx = new double[s.held().size()][];
-      for (int i = 0; i < hx.length; i++) {
-        hx[i] = x[s.held().get(i)];
-      }
-      double[] p = m.predict(hx);
-      for (int i = 0; i < hx.length; i++) {
-        oof[s.held().get(i)] = p[i];
-      }
-    }
-    return new Fit<>(train(x, y), oof);
+    Gbt[] all = new Gbt[1];
+    IntStream.rangeClosed(0, k)
+        .parallel()
+        .forEach(
+            f -> {
+              if (f == k) {
+                all[0] = train(x, y);
+                return;
+              }
+              Subset s = Subset.of(x, y, fold, f);
+              if (s.held().isEmpty()) {
+                return;
+              }
+              Gbt m = train(s.trainX(), s.trainY());
+              double[][] hx = new double[s.held().size()][];
+              for (int i = 0; i < hx.length; i++) {
+                hx[i] = x[s.held().get(i)];
+              }
+              double[] p = m.predict(hx);
+              for (int i = 0; i < hx.length; i++) {
+                oof[s.held().get(i)] = p[i];
+              }
+            });
+    return new Fit<>(all[0], oof);
   }
 
   private static DMatrix matrix(double[][] x) throws XGBoostError {

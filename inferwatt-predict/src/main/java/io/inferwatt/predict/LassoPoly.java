@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.IntStream;
 
 /**
  * The NeuralPower baseline: polynomial features of degree 2 and a Lasso fit, its strength chosen by
@@ -61,6 +62,7 @@ final class LassoPoly implements Regressor {
       this.byFold = new Lasso.Design[k];
     }
 
+    /** Fold {@code f}'s design; one thread at a time per fold. */
     Lasso.Design fold(int f) {
       if (byFold[f] == null) {
         byFold[f] = new Lasso.Design(Subset.of(z, new double[z.length], fold, f).trainX());
@@ -83,20 +85,24 @@ final class LassoPoly implements Regressor {
     Lasso.Target full = d.all().target(y);
     double[] lambdas = Lasso.strengths(full.lambdaMax(), RATIO, STRENGTHS);
     double[][] oof = new double[lambdas.length][y.length];
-    for (int f = 0; f < k; f++) {
-      Subset s = Subset.of(z, y, fold, f);
-      if (s.held().isEmpty() || s.trainY().length == 0) {
-        continue;
-      }
-      Lasso.Design design = d.fold(f);
-      List<Lasso.Linear> path = design.path(design.target(s.trainY()), lambdas);
-      for (int li = 0; li < lambdas.length; li++) {
-        Lasso.Linear m = path.get(li);
-        for (int i : s.held()) {
-          oof[li][i] = m.predict(z[i]);
-        }
-      }
-    }
+    // the folds are independent (each writes its own rows): on the cores there are
+    IntStream.range(0, k)
+        .parallel()
+        .forEach(
+            f -> {
+              Subset s = Subset.of(z, y, fold, f);
+              if (s.held().isEmpty() || s.trainY().length == 0) {
+                return;
+              }
+              Lasso.Design design = d.fold(f);
+              List<Lasso.Linear> path = design.path(design.target(s.trainY()), lambdas);
+              for (int li = 0; li < lambdas.length; li++) {
+                Lasso.Linear m = path.get(li);
+                for (int i : s.held()) {
+                  oof[li][i] = m.predict(z[i]);
+                }
+              }
+            });
     int best = 0;
     double bestErr = Double.POSITIVE_INFINITY;
     for (int li = 0; li < lambdas.length; li++) {
