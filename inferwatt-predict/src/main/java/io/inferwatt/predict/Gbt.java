@@ -189,18 +189,24 @@ final class Gbt implements Regressor {
 
   @Override
   public double[] predict(double[][] x) {
-    double[] out = new double[x.length];
-    for (int i = 0; i < x.length; i++) {
-      double[] row = x[i];
-      float sum = baseScore;
-      for (int n : treeStart) {
+    // tree by tree over every row (a tree stays in the cache), each row's sum in tree order as
+    // XGBoost adds them
+    float[] sum = new float[x.length];
+    java.util.Arrays.fill(sum, baseScore);
+    for (int root : treeStart) {
+      for (int i = 0; i < x.length; i++) {
+        double[] row = x[i];
+        int n = root;
         while (feature[n] >= 0) {
           float v = (float) row[feature[n]];
           n = Float.isNaN(v) ? (defaultLeft[n] ? left[n] : right[n]) : v < split[n] ? left[n] : right[n];
         }
-        sum += split[n];
+        sum[i] += split[n];
       }
-      out[i] = sum;
+    }
+    double[] out = new double[x.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = sum[i];
     }
     return out;
   }

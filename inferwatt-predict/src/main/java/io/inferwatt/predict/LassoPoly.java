@@ -130,9 +130,40 @@ final class LassoPoly implements Regressor {
 
   @Override
   public double[] predict(double[][] x) {
+    // the expansion's columns with a coefficient only, in the same order: the same sum as
+    // linear.predict(Poly.expand(row)) without the expansion
+    double[] c = linear.coef();
+    int p = x.length == 0 ? 0 : x[0].length;
+    int nz = linear.nonZero();
+    int[] a = new int[nz];
+    int[] b = new int[nz]; // -1: a column of its own
+    double[] w = new double[nz];
+    int k = 0;
+    int col = 0;
+    for (int i = 0; i < p; i++, col++) {
+      if (c[col] != 0) {
+        a[k] = i;
+        b[k] = -1;
+        w[k++] = c[col];
+      }
+    }
+    for (int i = 0; i < p; i++) {
+      for (int j = i; j < p; j++, col++) {
+        if (c[col] != 0) {
+          a[k] = i;
+          b[k] = j;
+          w[k++] = c[col];
+        }
+      }
+    }
     double[] out = new double[x.length];
-    for (int i = 0; i < x.length; i++) {
-      out[i] = linear.predict(Poly.expand(x[i]));
+    for (int r = 0; r < x.length; r++) {
+      double[] row = x[r];
+      double y = linear.intercept();
+      for (int m = 0; m < nz; m++) {
+        y += w[m] * (b[m] < 0 ? row[a[m]] : row[a[m]] * row[b[m]]);
+      }
+      out[r] = y;
     }
     return out;
   }
