@@ -118,6 +118,10 @@ final class LassoPoly implements Regressor {
     return new Fit<>(new LassoPoly(path.get(best), lambdas[best]), oof[best]);
   }
 
+  Lasso.Linear linear() {
+    return linear;
+  }
+
   @Override
   public String learner() {
     return NAME;

@@ -63,6 +63,23 @@ class LearnersTest {
   }
 
   @Test
+  void lassoPolyPredictsWhatItsLinearModelGivesOnTheExpandedRow() {
+    double[][] x = rows(300, 6, 8);
+    double[] y = new double[x.length];
+    for (int i = 0; i < y.length; i++) {
+      y[i] = x[i][0] * x[i][3] + Math.sin(3 * x[i][1]) + x[i][5] * x[i][5];
+    }
+    LassoPoly m = LassoPoly.fit(x, y, folds(x.length, 5), 5).model();
+    Lasso.Linear linear = LassoPoly.fromJson(m.toJson()).linear();
+    assertThat(linear.nonZero()).isGreaterThan(3);
+    double[][] held = rows(50, 6, 9);
+    double[] p = m.predict(held);
+    for (int i = 0; i < held.length; i++) {
+      assertThat(p[i]).isEqualTo(linear.predict(Poly.expand(held[i])));
+    }
+  }
+
+  @Test
   void lassoWithAStrongPenaltyKeepsOnlyTheMean() {
     double[][] x = rows(100, 3, 3);
     double[] y = new double[x.length];
