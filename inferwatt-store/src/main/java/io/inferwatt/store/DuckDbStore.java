@@ -274,8 +274,7 @@ final class DuckDbStore implements MeasurementStore {
     checkOpen();
     requireCalibrations();
     return saveAtomically(
-        "the calibration of board " + board,
-        () -> Calibrations.save(conn, board, meterFile, fits));
+        "the calibration of board " + board, () -> Calibrations.save(conn, board, meterFile, fits));
   }
 
   @Override

@@ -48,7 +48,9 @@ final class Export {
           "power_samples",
           "inference_events",
           "layer_events",
-          "phase_events");
+          "phase_events",
+          "run_truth",
+          "run_layer_methods");
 
   /**
    * The scope of an export: every run with its board and study; with a study, only that study's
@@ -144,6 +146,17 @@ final class Export {
         ON gpu.run_id = f.run_id AND gpu.layer_index = f.layer_index AND gpu.rail = 'gpu'
       """;
 
+  private static boolean exists(Connection conn, String table) throws SQLException {
+    try (var st =
+        conn.prepareStatement(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?")) {
+      st.setString(1, table);
+      try (ResultSet rs = st.executeQuery()) {
+        return rs.next() && rs.getLong(1) > 0;
+      }
+    }
+  }
+
   private static String literal(String s) {
     return Sql.literal(s);
   }
@@ -189,6 +202,9 @@ final class Export {
       String scope = scope(study);
       List<ExportedTable> written = new ArrayList<>();
       for (Map.Entry<String, String> t : tables(study).entrySet()) {
+        if (RUN_TABLES.contains(t.getKey()) && !exists(conn, t.getKey())) {
+          continue; // a table of a later schema version than the base's (a copy of an older one)
+        }
         String query = scope + t.getValue();
         long rows;
         try (Statement st = conn.createStatement();

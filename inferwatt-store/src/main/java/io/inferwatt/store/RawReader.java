@@ -1,6 +1,5 @@
 package io.inferwatt.store;
 
-
 import io.inferwatt.core.EventLog;
 import io.inferwatt.core.EventSink;
 import io.inferwatt.core.InferenceEvent;

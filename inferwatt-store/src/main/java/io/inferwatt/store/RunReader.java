@@ -305,8 +305,10 @@ final class RunReader {
                 rails.add(rs.getString(1));
               });
           Map<Long, double[][]> perRail = new HashMap<>();
+          // by the rail's name: the records are written in the recording's rail order, which
+          // need not be the results' order
           each(
-              "SELECT seq, rail_index, power_mw_mean, energy_mj FROM inference_rail_records"
+              "SELECT seq, rail, power_mw_mean, energy_mj FROM inference_rail_records"
                   + " WHERE run_id = ?",
               id,
               rs -> {
@@ -319,8 +321,8 @@ final class RunReader {
                           Arrays.fill(a[1], Double.NaN);
                           return a;
                         });
-                int at = rs.getInt(2);
-                if (at >= 0 && at < rails.size()) {
+                int at = rails.indexOf(rs.getString(2));
+                if (at >= 0) {
                   v[0][at] = real(rs, 3);
                   v[1][at] = real(rs, 4);
                 }

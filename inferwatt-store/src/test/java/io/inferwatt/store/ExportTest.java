@@ -59,20 +59,21 @@ class ExportTest {
     RunDetails details = RunDetails.of(t, network(), "fixture");
     try (MeasurementStore s = MeasurementStore.open(db)) {
       RunInput r = Fixtures.run("sim:nano", "fixture", Instant.EPOCH, result);
-      s.saveRun(
-          new RunInput(
-                  r.board(),
-                  true,
-                  r.model(),
-                  r.settings(),
-                  r.startedAt(),
-                  r.toolVersion(),
-                  r.environment(),
-                  result,
-                  "in",
-                  Optional.of(RawSamples.of(t)),
-                  details)
-              .withRaw(RawSamples.of(t), t.events()));
+      long profiled =
+          s.saveRun(
+              new RunInput(
+                      r.board(),
+                      true,
+                      r.model(),
+                      r.settings(),
+                      r.startedAt(),
+                      r.toolVersion(),
+                      r.environment(),
+                      result,
+                      "in",
+                      Optional.of(RawSamples.of(t)),
+                      details)
+                  .withRaw(RawSamples.of(t), t.events()));
       s.saveStudy(
           new StudyInput(
               "st",
@@ -82,10 +83,22 @@ class ExportTest {
               "study: st",
               2,
               List.of(new StudyInput.Slice("s", List.of("cpu_cores"), List.of("k1", "k2")))));
-      s.saveStudyRun("st", "k1", 0, "s", r.withDetails(details));
-      s.saveStudyRun("st", "k2", 1, "s", r.withDetails(details));
+      long k1 = s.saveStudyRun("st", "k1", 0, "s", r.withDetails(details));
+      long k2 = s.saveStudyRun("st", "k2", 1, "s", r.withDetails(details));
+      for (long id : new long[] {profiled, k1, k2}) {
+        s.saveMethodChecks(id, checks());
+      }
     }
     return db;
+  }
+
+  /** A virtual board's truth check and one layer's method, as {@code profile} stores them. */
+  private static MethodChecks checks() {
+    return new MethodChecks(
+        Optional.of(
+            new MethodChecks.TruthErrors(
+                "in", 0.45, 71.2, "counter", 71.5, 0.42, 18, 0.1, 0.4, 7, 0.5, 19.0)),
+        List.of(new MethodChecks.LayerMethod(0, "in", "prefix", 3.13, 0.004, 2.86)));
   }
 
   @Test

@@ -24,6 +24,7 @@ import java.util.function.LongSupplier;
 public final class LiveGpu implements PowerSource {
 
   private static final long MAX_CATCH_UP_S = 5;
+
   /** The power history kept: NVML's own look-back and 10 ms more. */
   private static final long LOOK_BACK_NS = VirtualNvml.lookBackNs() + 10_000_000L;
 

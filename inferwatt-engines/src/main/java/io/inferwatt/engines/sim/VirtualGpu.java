@@ -50,9 +50,9 @@ import java.util.SplittableRandom;
  * <p>The board keeps one power trace for its whole life, so the counter only grows. Not
  * thread-safe: one recording at a time.
  *
- * <p>Over 500 lines on purpose: the recording, the energy counter's window, the prefix runs and
- * the truth all advance the one virtual clock and power trace this class owns; the phase loop
- * shared with the virtual Nano is already in {@code TraceRecording}.
+ * <p>Over 500 lines on purpose: the recording, the energy counter's window, the prefix runs and the
+ * truth all advance the one virtual clock and power trace this class owns; the phase loop shared
+ * with the virtual Nano is already in {@code TraceRecording}.
  */
 public final class VirtualGpu implements Recorder, Truth.Source, EnergyCounter {
 

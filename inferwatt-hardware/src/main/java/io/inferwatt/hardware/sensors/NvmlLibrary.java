@@ -8,12 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Where NVML is loaded from, for the power source and the GPU knobs alike. The driver installs
- * only the versioned {@code libnvidia-ml.so.1} (the unversioned name comes with development
- * packages), so the library is opened by that file name, which the dynamic loader resolves through
- * its cache; containers that mount the driver outside that cache (e.g. {@code
- * /usr/local/nvidia/lib64}) are tried next, and {@code -Dinferwatt.nvml.library=PATH} names the
- * file outright.
+ * Where NVML is loaded from, for the power source and the GPU knobs alike. The driver installs only
+ * the versioned {@code libnvidia-ml.so.1} (the unversioned name comes with development packages),
+ * so the library is opened by that file name, which the dynamic loader resolves through its cache;
+ * containers that mount the driver outside that cache (e.g. {@code /usr/local/nvidia/lib64}) are
+ * tried next, and {@code -Dinferwatt.nvml.library=PATH} names the file outright.
  */
 public final class NvmlLibrary {
 

@@ -108,13 +108,7 @@ final class MachineBoard implements Board {
       out.accept("inferwatt: no power sensor found: the study measures latency only");
     }
     OnnxStudyRecorder recorder =
-        new OnnxStudyRecorder(
-            name,
-            plan.engine(),
-            ks,
-            sensors,
-            plan.seed(),
-            Path.of(System.getProperty("java.io.tmpdir"), "inferwatt-models"));
+        new OnnxStudyRecorder(name, plan.engine(), ks, sensors, plan.seed(), ModelCache.standard());
     return new StudyBoard(this, ks, recorder, host, recorder::close);
   }
 

@@ -18,8 +18,6 @@ import io.inferwatt.engines.trt.TrtexecRecorder;
 import io.inferwatt.hardware.Knob;
 import io.inferwatt.hardware.Rail;
 import io.inferwatt.study.Configuration;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
@@ -41,7 +39,7 @@ final class OnnxStudyRecorder implements io.inferwatt.hardware.Recorder, AutoClo
   private final LoggerFeed.Sensors sensors;
   private final Optional<SampleFeed> feed;
   private final long seed;
-  private final Path cache;
+  private final ModelCache cache;
 
   OnnxStudyRecorder(
       String board,
@@ -49,7 +47,7 @@ final class OnnxStudyRecorder implements io.inferwatt.hardware.Recorder, AutoClo
       List<Knob> knobs,
       LoggerFeed.Sensors sensors,
       long seed,
-      Path cache) {
+      ModelCache cache) {
     if (!engine.equals("onnxruntime") && !engine.equals("tensorrt")) {
       throw new BadInputException("engine " + engine + " is not one of onnxruntime, tensorrt");
     }
@@ -152,32 +150,23 @@ final class OnnxStudyRecorder implements io.inferwatt.hardware.Recorder, AutoClo
     if (name.endsWith(".onnx")) {
       return Path.of(name); // a model file, as the plan names it
     }
-    Path file = cache.resolve(name + "-seed" + seed + ".onnx");
-    if (Files.isRegularFile(file)) {
-      return file;
-    }
-    OnnxModel m;
+    return cache.file(name + "-seed" + seed + ".onnx", file -> OnnxIo.write(build(name), file));
+  }
+
+  private OnnxModel build(String name) {
     Optional<ModelName.Conv> c = squareConv(name);
     Optional<LayerSample.Member> member = LayerSample.member(name);
     if (Networks.variant(name).isPresent()) {
-      m = Networks.build(name, seed);
+      return Networks.build(name, seed);
     } else if (member.isPresent()) {
-      m = LayerSample.build(member.get(), true); // the sample's own seed, as models sample writes
+      return LayerSample.build(
+          member.get(), true); // the sample's own seed, as models sample writes
     } else if (c.isPresent()) {
       ModelName.Conv k = c.get();
-      m =
-          Networks.conv(
-              k.kernel(), k.stride(), k.inChannels(), k.outChannels(), k.height(), 1, seed);
-    } else {
-      throw new BadInputException("model " + name + " cannot be built as an ONNX file");
+      return Networks.conv(
+          k.kernel(), k.stride(), k.inChannels(), k.outChannels(), k.height(), 1, seed);
     }
-    try {
-      Files.createDirectories(cache);
-      OnnxIo.write(m, file);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-    }
-    return file;
+    throw new BadInputException("model " + name + " cannot be built as an ONNX file");
   }
 
   /** A single convolution on a square input: the only kind the ONNX builder makes. */
