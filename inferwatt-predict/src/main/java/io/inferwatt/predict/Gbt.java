@@ -33,7 +33,9 @@ final class Gbt implements Regressor {
   static final int THREADS =
       1; // two OpenMP threads on a loaded 2-core machine ran 20× slower than one
 
-  /** Bytes per node of the packed form: feature, split (or leaf value), left, right, default left. */
+  /**
+   * Bytes per node of the packed form: feature, split (or leaf value), left, right, default left.
+   */
   private static final int NODE_BYTES = 4 + 4 + 4 + 4 + 1;
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -102,8 +104,7 @@ final class Gbt implements Regressor {
       throw new IllegalStateException("XGBoost's model cannot be read: " + e.getMessage(), e);
     }
     JsonNode learner = model.get("learner");
-    float base =
-        Float.parseFloat(learner.get("learner_model_param").get("base_score").asText());
+    float base = Float.parseFloat(learner.get("learner_model_param").get("base_score").asText());
     JsonNode trees = learner.get("gradient_booster").get("model").get("trees");
     int nodes = 0;
     for (JsonNode t : trees) {
@@ -199,7 +200,10 @@ final class Gbt implements Regressor {
         int n = root;
         while (feature[n] >= 0) {
           float v = (float) row[feature[n]];
-          n = Float.isNaN(v) ? (defaultLeft[n] ? left[n] : right[n]) : v < split[n] ? left[n] : right[n];
+          n =
+              Float.isNaN(v)
+                  ? (defaultLeft[n] ? left[n] : right[n])
+                  : v < split[n] ? left[n] : right[n];
         }
         sum[i] += split[n];
       }

@@ -157,11 +157,11 @@ final class Lasso {
     }
 
     /**
-     * Coordinate descent's state. Sweeps over the active set work on a contiguous copy of the active
-     * coordinates' Gram rows and gradient (O(|active|) per update instead of O(p)); what they moved
-     * is applied to the other coordinates' gradient once, before the next full sweep. Coordinates
-     * are visited in index order, so the iterates are those of updating every coordinate's gradient
-     * at each move (up to rounding).
+     * Coordinate descent's state. Sweeps over the active set work on a contiguous copy of the
+     * active coordinates' Gram rows and gradient (O(|active|) per update instead of O(p)); what
+     * they moved is applied to the other coordinates' gradient once, before the next full sweep.
+     * Coordinates are visited in index order, so the iterates are those of updating every
+     * coordinate's gradient at each move (up to rounding).
      */
     private final class Descent {
       final double[] beta = new double[p];

@@ -16,8 +16,8 @@ import java.util.TreeMap;
  *
  * <p>A layer: latency and power per rail are the models' predictions, energy is power × latency (or
  * its own model); each interval is {@code exp(log prediction + residual quantile)}. The network:
- * the sums over its layers plus the network-level gap models (ms and mJ); its interval takes every layer at
- * its bound at once (errors fully correlated), so it is wide rather than narrow.
+ * the sums over its layers plus the network-level gap models (ms and mJ); its interval takes every
+ * layer at its bound at once (errors fully correlated), so it is wide rather than narrow.
  */
 public final class Predictor {
 
@@ -78,7 +78,13 @@ public final class Predictor {
         }
         List<Integer> idx = e.getValue();
         TargetModel lm = tm.targets().get("latency");
-        double[] lp = clamp(lm.model().predict(othersRows(e.getKey(), baseRows, idx, layers, resolved, context, from, own)), lm);
+        double[] lp =
+            clamp(
+                lm.model()
+                    .predict(
+                        othersRows(
+                            e.getKey(), baseRows, idx, layers, resolved, context, from, own)),
+                lm);
         latLogs.put(e.getKey(), lp);
         for (int i = 0; i < s; i++) {
           for (int k = 0; k < idx.size(); k++) {

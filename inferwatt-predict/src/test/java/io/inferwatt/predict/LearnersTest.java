@@ -142,8 +142,23 @@ class LearnersTest {
     DMatrix d = new DMatrix(flat, x.length, 4, Float.NaN);
     d.setLabel(label);
     Map<String, Object> p =
-        Map.of("objective", "reg:squarederror", "max_depth", 5, "eta", 0.2, "tree_method", "hist",
-            "max_bin", 64, "nthread", 1, "seed", 0, "verbosity", 0);
+        Map.of(
+            "objective",
+            "reg:squarederror",
+            "max_depth",
+            5,
+            "eta",
+            0.2,
+            "tree_method",
+            "hist",
+            "max_bin",
+            64,
+            "nthread",
+            1,
+            "seed",
+            0,
+            "verbosity",
+            0);
     Booster b = XGBoost.train(d, p, 100, new HashMap<>(), null, null);
     float[][] native_ = b.predict(d);
     Gbt java = Gbt.of(b);
