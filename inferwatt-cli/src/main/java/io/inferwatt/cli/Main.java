@@ -70,6 +70,7 @@ public final class Main implements Runnable {
   public static void main(String[] args) {
     PrintWriter out = new PrintWriter(System.out, true);
     PrintWriter err = new PrintWriter(System.err, true);
+    QuickJit.processIsOurs();
     System.exit(execute(args, out, err));
   }
 

@@ -89,6 +89,14 @@ record FeatureSpace(
   /** The index of {@code log_network_busy_ms} in a row. */
   static final int BUSY = 14;
 
+  /** The index of {@code log_network_others_ms} in a row. */
+  static final int OTHERS = 15;
+
+  /** The value of {@code log_network_others_ms} for the others' time {@code ms} (NaN: 0). */
+  static double othersFeature(double ms) {
+    return Double.isNaN(ms) ? 0 : Math.log(1e-3 + Math.max(0, ms));
+  }
+
   FeatureSpace {
     numeric = new TreeMap<>(numeric);
     categories = new TreeMap<>(categories);
@@ -204,7 +212,7 @@ record FeatureSpace(
     x[12] = Math.log1p(context.macs());
     x[13] = Math.log1p(context.elements());
     x[BUSY] = Double.isNaN(context.busyMs()) ? 0 : Math.log(Math.max(context.busyMs(), 1e-6));
-    x[15] = Double.isNaN(context.othersMs()) ? 0 : Math.log(1e-3 + Math.max(0, context.othersMs()));
+    x[OTHERS] = othersFeature(context.othersMs());
     int i = LAYER.size();
     for (Map.Entry<String, Boolean> e : numeric.entrySet()) {
       String v = settings.getOrDefault(e.getKey(), defaults.get(e.getKey()));
