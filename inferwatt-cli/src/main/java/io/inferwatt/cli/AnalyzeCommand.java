@@ -82,6 +82,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     try {
       Path samplesAt = Files.isRegularFile(samples) ? samples : spool(samples, temporary);
       Path eventsAt = Files.isRegularFile(events) ? events : spool(events, temporary);
+      QuickJit.forAnalysis(Files.size(samplesAt) + Files.size(eventsAt));
       // the events' phases and meta lines are scanned on a thread of their own while the first
       // samples are read: the analysis needs the phases before its first sample
       InputStream headerIn = Files.newInputStream(eventsAt);

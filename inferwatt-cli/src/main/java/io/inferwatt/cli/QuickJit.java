@@ -27,6 +27,14 @@ final class QuickJit {
   /** A virtual study up to this much simulated board time is short enough (the paper's: 26 min). */
   static final double MAX_SIMULATED_NS = 3600e9;
 
+  /**
+   * {@code analyze} of recordings up to this many bytes (samples and events together) runs at C1:
+   * on the paper-sized recording (133 MB, 2 cores, load 5–7, 2026-11-30) C1 alone took 2.9–3.8 s
+   * wall instead of 4.6–5.7 s with the paper's mapping and 4.5–4.9 s instead of 7.5–7.9 s with the
+   * window-aware one; ten times that size took 35 s instead of 20 s, so long recordings keep C2.
+   */
+  static final long MAX_QUICK_ANALYSIS_BYTES = 200L << 20;
+
   private static volatile boolean ownsProcess;
 
   private QuickJit() {}
@@ -43,7 +51,21 @@ final class QuickJit {
    * @return whether the directive was added
    */
   static boolean forVirtualStudy(double simulatedNs) {
-    if (!ownsProcess || simulatedNs > MAX_SIMULATED_NS) {
+    return !(simulatedNs > MAX_SIMULATED_NS) && quick();
+  }
+
+  /**
+   * Keeps compilation at C1 when the process is the command's alone and the recording to analyse
+   * is {@code inputBytes} long, up to {@link #MAX_QUICK_ANALYSIS_BYTES}.
+   *
+   * @return whether the directive was added
+   */
+  static boolean forAnalysis(long inputBytes) {
+    return inputBytes <= MAX_QUICK_ANALYSIS_BYTES && quick();
+  }
+
+  private static boolean quick() {
+    if (!ownsProcess) {
       return false;
     }
     Path file = null;
