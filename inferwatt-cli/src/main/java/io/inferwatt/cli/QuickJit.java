@@ -55,8 +55,8 @@ final class QuickJit {
   }
 
   /**
-   * Keeps compilation at C1 when the process is the command's alone and the recording to analyse
-   * is {@code inputBytes} long, up to {@link #MAX_QUICK_ANALYSIS_BYTES}.
+   * Keeps compilation at C1 when the process is the command's alone and the recording to analyse is
+   * {@code inputBytes} long, up to {@link #MAX_QUICK_ANALYSIS_BYTES}.
    *
    * @return whether the directive was added
    */

@@ -22,8 +22,8 @@ import org.ejml.interfaces.linsol.LinearSolverDense;
  *
  * <p>It is chosen over the parametric shape only when its relative residual is at least {@value
  * #MARGIN} (relative) below: it has more free parameters, and on a sensor a parametric shape
- * describes the shape's own numbers are the ones to report. The full fit costs about as much as
- * the whole parametric search; it runs only when a cheap {@link #screen} says it can win.
+ * describes the shape's own numbers are the ones to report. The full fit costs about as much as the
+ * whole parametric search; it runs only when a cheap {@link #screen} says it can win.
  */
 final class KernelSearch {
 
@@ -149,7 +149,9 @@ final class KernelSearch {
     return new double[] {p, r.residual()};
   }
 
-  /** Whether the screen's kernel residual clears {@link #SCREEN_MARGIN} below the parametric one. */
+  /**
+   * Whether the screen's kernel residual clears {@link #SCREEN_MARGIN} below the parametric one.
+   */
   static boolean promising(double[] screen) {
     return screen != null && screen[1] < screen[0] * (1 - SCREEN_MARGIN);
   }

@@ -48,8 +48,8 @@ final class WindowStream {
   private final int intervalCap;
 
   /**
-   * Samples held (the search's stretch and those since) while the search runs, at most (16 MB
-   * with three rails): enough that reading a paper-sized recording does not stop for the search.
+   * Samples held (the search's stretch and those since) while the search runs, at most (16 MB with
+   * three rails): enough that reading a paper-sized recording does not stop for the search.
    */
   static final int HELD_CAP = 8 * RAW_CAP;
 

@@ -105,7 +105,8 @@ public final class EventsJsonl {
     return new EventsFile(log.build(), p.meta);
   }
 
-  private static final byte[] LAYER_LINE = "{\"event\":\"layer\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] LAYER_LINE =
+      "{\"event\":\"layer\"".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] INFERENCE_LINE =
       "{\"event\":\"inference\"".getBytes(StandardCharsets.US_ASCII);
 
@@ -181,9 +182,7 @@ public final class EventsJsonl {
       this.ahead = ahead;
     }
 
-    /**
-     * Parses the next line into the sink (prefetched: feeds the next event); false at the end.
-     */
+    /** Parses the next line into the sink (prefetched: feeds the next event); false at the end. */
     public boolean next() {
       if (ahead != null) {
         return ahead.next();

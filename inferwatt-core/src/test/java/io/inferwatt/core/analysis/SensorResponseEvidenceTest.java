@@ -22,8 +22,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * pin it down) must be within 3% of the truth, every reported layer within 10%; the estimated
  * response must have the true shape (an instant sensor: a boxcar of at most 0.02 ms) and its
  * parameters within 10%, and the non-parametric kernel is not fitted (its screen, {@link
- * KernelSearch#screen}, finds nothing for it to win). The window fit is asked for explicitly: with {@code auto} an instant
- * sensor gets the paper's mapping.
+ * KernelSearch#screen}, finds nothing for it to win). The window fit is asked for explicitly: with
+ * {@code auto} an instant sensor gets the paper's mapping.
  */
 class SensorResponseEvidenceTest {
 

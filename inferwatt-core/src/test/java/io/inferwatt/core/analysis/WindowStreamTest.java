@@ -144,6 +144,7 @@ class WindowStreamTest {
     assertThat(r.mapping().residualCurve()).isNotEmpty();
     assertThat(r.mapping().windowMs()).isCloseTo(1.1, within(0.05));
   }
+
   /** A cap on the held layer intervals that a test reaches with a few thousand inferences. */
   private static final int SMALL_CAP = 16_384;
 

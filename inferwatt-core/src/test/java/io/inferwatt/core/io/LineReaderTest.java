@@ -32,7 +32,8 @@ class LineReaderTest {
             b[at + 3] = '\n';
           }
         }
-        assertThat(LineReader.indexOfNewline(b, 1, len + 1)).as("len %d at %d", len, at)
+        assertThat(LineReader.indexOfNewline(b, 1, len + 1))
+            .as("len %d at %d", len, at)
             .isEqualTo(at < 0 ? -1 : at + 1);
       }
     }

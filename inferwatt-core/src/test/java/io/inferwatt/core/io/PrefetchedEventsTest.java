@@ -28,8 +28,21 @@ class PrefetchedEventsTest {
     @Override
     public void layer(
         long seq, int index, String name, String type, long durationNs, long start, long line) {
-      got.add("l " + seq + " " + index + " " + name + " " + type + " " + durationNs + " " + start
-          + " @" + line);
+      got.add(
+          "l "
+              + seq
+              + " "
+              + index
+              + " "
+              + name
+              + " "
+              + type
+              + " "
+              + durationNs
+              + " "
+              + start
+              + " @"
+              + line);
     }
 
     @Override
@@ -45,14 +58,25 @@ class PrefetchedEventsTest {
 
   /** Enough events for many batches, every kind, a blank line; then {@code tail}. */
   private static String recording(int inferences, String tail) {
-    StringBuilder b = new StringBuilder("{\"event\":\"meta\",\"board\":\"x\",\"simulated\":true}\n");
+    StringBuilder b =
+        new StringBuilder("{\"event\":\"meta\",\"board\":\"x\",\"simulated\":true}\n");
     b.append("{\"event\":\"phase\",\"name\":\"layers\",\"start_ns\":0,\"end_ns\":99}\n\n");
     for (int i = 0; i < inferences; i++) {
-      b.append("{\"event\":\"inference\",\"seq\":").append(i).append(",\"start_ns\":")
-          .append(10 * i).append(",\"end_ns\":").append(10 * i + 9).append("}\n");
+      b.append("{\"event\":\"inference\",\"seq\":")
+          .append(i)
+          .append(",\"start_ns\":")
+          .append(10 * i)
+          .append(",\"end_ns\":")
+          .append(10 * i + 9)
+          .append("}\n");
       for (int l = 0; l < 3; l++) {
-        b.append("{\"event\":\"layer\",\"seq\":").append(i).append(",\"index\":").append(l)
-            .append(",\"name\":\"n").append(l).append("\",\"type\":\"Conv\",\"duration_ns\":3}\n");
+        b.append("{\"event\":\"layer\",\"seq\":")
+            .append(i)
+            .append(",\"index\":")
+            .append(l)
+            .append(",\"name\":\"n")
+            .append(l)
+            .append("\",\"type\":\"Conv\",\"duration_ns\":3}\n");
       }
     }
     return b.append(tail).toString();
