@@ -49,19 +49,19 @@ record FeatureSpace(
           "log_network_others_ms");
 
   /**
-   * The network a layer runs in, as the layer's context: a board's power and its host's share of the
-   * time depend on how long the whole inference keeps it busy (a layer alone draws less than the
-   * same layer inside a large network), which a layer's own features cannot say.
+   * The network a layer runs in, as the layer's context: a board's power and its host's share of
+   * the time depend on how long the whole inference keeps it busy (a layer alone draws less than
+   * the same layer inside a large network), which a layer's own features cannot say.
    *
    * @param layers the network's layer count
    * @param macs its MACs per input, summed over layers
    * @param elements its tensor elements read and written per input, summed over layers
    * @param busyMs the time its layers take per inference at the row's settings (measured when
-   *     fitting, the sum of the predicted layer latencies when predicting), NaN for the latency
-   *     and energy models (for a network of one layer it is their target; the feature is then 0)
-   * @param othersMs the time the network's other layers take per inference (measured when
-   *     fitting; predicted when predicting, as a fixed point): whether the host's launches are
-   *     hidden behind other layers' work, without the layer's own time; NaN: unknown (feature 0)
+   *     fitting, the sum of the predicted layer latencies when predicting), NaN for the latency and
+   *     energy models (for a network of one layer it is their target; the feature is then 0)
+   * @param othersMs the time the network's other layers take per inference (measured when fitting;
+   *     predicted when predicting, as a fixed point): whether the host's launches are hidden behind
+   *     other layers' work, without the layer's own time; NaN: unknown (feature 0)
    */
   record Context(int layers, long macs, long elements, double busyMs, double othersMs) {
 

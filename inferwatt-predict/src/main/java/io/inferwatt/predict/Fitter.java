@@ -24,8 +24,8 @@ import java.util.TreeSet;
  * folds' median absolute error is refitted on every row.
  *
  * <p>Over 500 lines on purpose: the folds, the learners' cross-validation, the choice per type and
- * target, the network gap model and the refit all read the same per-type rows and fold
- * assignment; split apart, that state would be passed through every piece.
+ * target, the network gap model and the refit all read the same per-type rows and fold assignment;
+ * split apart, that state would be passed through every piece.
  */
 public final class Fitter {
 
@@ -33,8 +33,7 @@ public final class Fitter {
   public static final int MIN_ROWS = 10;
 
   /** The learners a fit can cross-validate, by name. */
-  public static final List<String> LEARNERS =
-      List.of(LassoPoly.NAME, WorkLasso.NAME, Gbt.NAME);
+  public static final List<String> LEARNERS = List.of(LassoPoly.NAME, WorkLasso.NAME, Gbt.NAME);
 
   /** The most folds. */
   public static final int FOLDS = 5;
@@ -149,8 +148,7 @@ public final class Fitter {
         TrainingData.Layer r = rs.get(i);
         double others = runBusyMs.get(r.runId()) - r.latencyMs();
         x[i] = space.row(r.layer(), contexts.get(r.runId()).withOthers(others), r.settings());
-        xb[i] =
-            space.row(r.layer(), busyContexts.get(r.runId()).withOthers(others), r.settings());
+        xb[i] = space.row(r.layer(), busyContexts.get(r.runId()).withOthers(others), r.settings());
         groups.add(r.model());
         lat[i] = Math.log(r.latencyMs());
       }
@@ -194,14 +192,12 @@ public final class Fitter {
         Folds fr = Folds.of(g);
         // the rails with a value on the same rows share their Gram matrices
         if (!have.equals(powerRows)) {
-          powerDesigns =
-              designs == null ? null : new LassoPoly.Designs(xr, fr.fold(), fr.k());
+          powerDesigns = designs == null ? null : new LassoPoly.Designs(xr, fr.fold(), fr.k());
           powerRows = have;
         }
         LassoPoly.Designs dr = powerDesigns;
         Chosen power =
-            choose(
-                type, "power:" + rail, xr, pw, fr, dr, work.forPower(), learners, folds, points);
+            choose(type, "power:" + rail, xr, pw, fr, dr, work.forPower(), learners, folds, points);
         targets.put("power:" + rail, power.model());
         // energy: power × latency, or a model of its own where that cross-validates better
         double[] product = new double[en.length];
@@ -331,7 +327,13 @@ public final class Fitter {
     for (String r : rails) {
       out.put(
           "energy:" + r,
-          gap("energy:" + r, designs, unbox(energyGap.get(r)), unbox(energyTotal.get(r)), f, folds));
+          gap(
+              "energy:" + r,
+              designs,
+              unbox(energyGap.get(r)),
+              unbox(energyTotal.get(r)),
+              f,
+              folds));
     }
     return out;
   }
@@ -373,10 +375,7 @@ public final class Fitter {
         f,
         true);
     return new TargetModel(
-            fit.model(),
-            Errors.quantile(res, 0.025),
-            Errors.quantile(res, 0.975),
-            mean(errs))
+            fit.model(), Errors.quantile(res, 0.025), Errors.quantile(res, 0.975), mean(errs))
         .bounded(min(gap), max(gap));
   }
 
