@@ -1,6 +1,7 @@
 package io.inferwatt.cli;
 
 import io.inferwatt.core.BadInputException;
+import io.inferwatt.core.PowerSample;
 import io.inferwatt.core.analysis.AnalysisOptions;
 import io.inferwatt.core.analysis.AnalysisResult;
 import io.inferwatt.core.analysis.AnalysisStream;
@@ -16,10 +17,14 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -77,11 +82,17 @@ final class AnalyzeCommand implements Callable<Integer> {
     try {
       Path samplesAt = Files.isRegularFile(samples) ? samples : spool(samples, temporary);
       Path eventsAt = Files.isRegularFile(events) ? events : spool(events, temporary);
-      EventsFile header = EventsJsonl.header(events.toString(), Files.newInputStream(eventsAt));
+      QuickJit.forAnalysis(Files.size(samplesAt) + Files.size(eventsAt));
+      // the events' phases and meta lines are scanned on a thread of their own while the first
+      // samples are read: the analysis needs the phases before its first sample
+      InputStream headerIn = Files.newInputStream(eventsAt);
+      CompletableFuture<EventsFile> headerAhead =
+          CompletableFuture.supplyAsync(
+              () -> EventsJsonl.header(events.toString(), headerIn), AnalyzeCommand::headerThread);
       List<String> readerWarnings = new ArrayList<>();
       AnalysisResult result;
       try {
-        result = streamed(samplesAt, eventsAt, header, options, readerWarnings);
+        result = streamed(samplesAt, eventsAt, headerAhead, options, readerWarnings);
       } catch (AnalysisStream.OutOfOrder | FormatException e) {
         if (!(e instanceof AnalysisStream.OutOfOrder)
             && !(e.getCause() instanceof AnalysisStream.OutOfOrder)) {
@@ -90,7 +101,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         readerWarnings.clear();
         result = inMemory(samplesAt, eventsAt, e, options, readerWarnings);
       }
-      print(withWarnings(result, readerWarnings), header);
+      print(withWarnings(result, readerWarnings), join(headerAhead));
     } finally {
       for (Path t : temporary) {
         Files.deleteIfExists(t);
@@ -99,22 +110,42 @@ final class AnalyzeCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** Samples read ahead while the events' phases are scanned, at most (about 13 MB). */
+  static final int EARLY_SAMPLES = 1 << 17;
+
   /** Both files read once, side by side in time, into a streaming analysis. */
   private AnalysisResult streamed(
       Path samplesAt,
       Path eventsAt,
-      EventsFile header,
+      CompletableFuture<EventsFile> headerAhead,
       AnalysisOptions options,
       List<String> readerWarnings)
       throws IOException {
-    try (SamplesCsv.Reader in =
-        SamplesCsv.open(samples.toString(), Files.newInputStream(samplesAt))) {
+    ArrayDeque<PowerSample> early = new ArrayDeque<>();
+    SamplesCsv.Reader opened;
+    try {
+      opened = SamplesCsv.open(samples.toString(), Files.newInputStream(samplesAt));
+      try {
+        while (early.size() < EARLY_SAMPLES && !headerAhead.isDone() && opened.hasNext()) {
+          early.add(opened.next());
+        }
+      } catch (RuntimeException e) {
+        opened.close();
+        throw e;
+      }
+    } catch (IOException | RuntimeException e) {
+      join(headerAhead); // a problem with the events file is said first, as it was read first
+      throw e;
+    }
+    try (SamplesCsv.Reader in = opened) {
+      EventsFile header = join(headerAhead);
       AnalysisStream stream =
           new AnalysisStream(in.rails(), header.events().phases(), header.simulated(), options);
+      Iterator<PowerSample> all = drainedFirst(early, in);
       AnalysisResult result;
       try (EventsJsonl.Lines ev =
-          EventsJsonl.lines(events.toString(), Files.newInputStream(eventsAt), stream)) {
-        result = stream.replay(in, ev::next);
+          EventsJsonl.prefetched(events.toString(), Files.newInputStream(eventsAt), stream)) {
+        result = stream.replay(all, ev::next);
       }
       readerWarnings.addAll(in.warnings());
       return result;
@@ -168,6 +199,43 @@ final class AnalyzeCommand implements Callable<Integer> {
         result.cyclesNeeded(),
         result.mapping(),
         all);
+  }
+
+  /** The samples of {@code early} (each let go as it is taken), then those of {@code rest}. */
+  private static Iterator<PowerSample> drainedFirst(
+      ArrayDeque<PowerSample> early, Iterator<PowerSample> rest) {
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return !early.isEmpty() || rest.hasNext();
+      }
+
+      @Override
+      public PowerSample next() {
+        return early.isEmpty() ? rest.next() : early.poll();
+      }
+    };
+  }
+
+  private static void headerThread(Runnable r) {
+    Thread t = new Thread(r, "inferwatt-events-header");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** The events' header, or the problem found reading it. */
+  private static EventsFile join(CompletableFuture<EventsFile> header) {
+    try {
+      return header.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw e;
+    }
   }
 
   /** Copies a pipe or FIFO once into a private temporary file. */

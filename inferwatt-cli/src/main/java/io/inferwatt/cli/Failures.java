@@ -68,6 +68,24 @@ final class Failures implements IExitCodeExceptionMapper {
     return t.getMessage() == null ? t.getClass().getName() : t.getMessage();
   }
 
+  /**
+   * The one line for the JVM running out of heap ({@code maxHeapBytes} at most) or of stack: what
+   * ran out and what to do. What a command had already stored stays stored (every save is its own
+   * transaction).
+   */
+  static String exhausted(VirtualMachineError e, long maxHeapBytes) {
+    if (e instanceof StackOverflowError) {
+      return "the input is nested too deeply for Java's stack; give it more with"
+          + " INFERWATT_JAVA_OPTS=-Xss64m (what was already stored is kept)";
+    }
+    return String.format(
+        java.util.Locale.ROOT,
+        "out of memory: Java's heap (at most %d MiB) is full; give it more with"
+            + " INFERWATT_JAVA_OPTS=-Xmx4g, or ask for less (fewer cycles, a shorter recording)"
+            + " (what was already stored is kept)",
+        maxHeapBytes >> 20);
+  }
+
   /** The I/O failure {@code t} is, or wraps directly; null if none. */
   private static IOException io(Throwable t) {
     if (t instanceof IOException e) {

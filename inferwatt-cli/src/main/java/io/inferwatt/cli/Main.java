@@ -70,6 +70,7 @@ public final class Main implements Runnable {
   public static void main(String[] args) {
     PrintWriter out = new PrintWriter(System.out, true);
     PrintWriter err = new PrintWriter(System.err, true);
+    QuickJit.processIsOurs();
     System.exit(execute(args, out, err));
   }
 
@@ -109,7 +110,17 @@ public final class Main implements Runnable {
           err.flush();
           return cl.getExitCodeExceptionMapper().getExitCode(ex);
         });
-    int code = cl.execute(args);
+    int code;
+    try {
+      code = cl.execute(args);
+    } catch (OutOfMemoryError | StackOverflowError e) {
+      // picocli hands only exceptions to the handler above; errors of the JVM come out here
+      err.println("inferwatt: error: " + Failures.exhausted(e, Runtime.getRuntime().maxMemory()));
+      if (verbose) {
+        e.printStackTrace(err);
+      }
+      code = Failures.FAILED;
+    }
     out.flush();
     err.flush();
     return code;

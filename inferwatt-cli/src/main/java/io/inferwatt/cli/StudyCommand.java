@@ -1,14 +1,11 @@
 package io.inferwatt.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inferwatt.core.BadInputException;
 import io.inferwatt.fleet.Results;
 import io.inferwatt.hardware.Knob;
 import io.inferwatt.hardware.knobs.AppliedSettings;
 import io.inferwatt.store.MeasurementStore;
 import io.inferwatt.store.StudyConfigurationRow;
-import io.inferwatt.store.StudyRow;
 import io.inferwatt.study.Configuration;
 import io.inferwatt.study.Expansion;
 import io.inferwatt.study.PaperStudy;
@@ -22,12 +19,15 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -120,19 +120,22 @@ final class StudyCommand implements Runnable {
         board.close();
         throw e;
       }
+      if (board.simulated()) {
+        QuickJit.forVirtualStudy(needs.durationNs());
+      }
       try (StudyBoard sensors = board;
           Store store = db.openOrCreate()) {
         Progress progress = new Progress(err, tag, plan.study());
         StudyRunner.Summary s;
-        try (AppliedSettings guard =
-            board.guard(
-                line -> {
-                  err.println(line);
-                  err.flush();
-                })) {
-          s =
-              StudyRunner.run(
-                  board.recorder(guard), ex, new Sink(store.base(), keepRaw.keep), progress);
+        try (Sink sink = new Sink(store.base(), keepRaw.keep);
+            AppliedSettings guard =
+                board.guard(
+                    line -> {
+                      err.println(line);
+                      err.flush();
+                    })) {
+          s = StudyRunner.run(board.recorder(guard), ex, sink, sink.reportingStored(progress));
+          sink.drain();
         }
         progress.done();
         out.printf(
@@ -269,10 +272,25 @@ final class StudyCommand implements Runnable {
     }
   }
 
-  /** Stores each finished configuration at once, run and study row in one transaction. */
-  static final class Sink implements StudyRunner.Sink {
+  /**
+   * Stores each finished configuration, run and study row in one transaction, on a writer thread
+   * while the next configuration is measured: at most one is in flight, so memory holds one
+   * recording more, and a write that failed stops the study at the next configuration (or at {@link
+   * #drain}). {@link #close} waits for the write in flight, so a study that stops keeps every
+   * configuration that finished; a killed process loses at most the one being written (measured
+   * again on resume).
+   */
+  static final class Sink implements StudyRunner.Sink, AutoCloseable {
     private final MeasurementStore store;
     private final KeepRaw keep;
+    private final ExecutorService writer =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "inferwatt-store-writer");
+              t.setDaemon(true);
+              return t;
+            });
+    private CompletableFuture<Void> inFlight;
 
     Sink(MeasurementStore store, KeepRaw keep) {
       this.store = store;
@@ -291,13 +309,91 @@ final class StudyCommand implements Runnable {
 
     @Override
     public void finished(Expansion study, Configuration c, ProfileResult r) {
-      store.saveStudyRun(
-          study.plan().study(),
-          c.key(),
-          c.index(),
-          c.sweep(),
-          keep.apply(
-              Store.runInput(r, Store.environment(), Optional.empty(), Store.details(r)), r));
+      drain();
+      inFlight =
+          CompletableFuture.runAsync(
+              () ->
+                  store.saveStudyRun(
+                      study.plan().study(),
+                      c.key(),
+                      c.index(),
+                      c.sweep(),
+                      keep.apply(
+                          Store.runInput(
+                              r, Store.environment(), Optional.empty(), Store.details(r)),
+                          r)),
+              writer);
+    }
+
+    /**
+     * {@code progress}, told that a configuration finished once it is stored (so that a line saying
+     * it is done means it is in the base), on the writer thread; nothing when its write failed.
+     */
+    StudyRunner.Listener reportingStored(StudyRunner.Listener progress) {
+      return new StudyRunner.Listener() {
+        @Override
+        public void started(Configuration c, int done, int total) {
+          progress.started(c, done, total);
+        }
+
+        @Override
+        public void progress(String phase, long done, long total) {
+          progress.progress(phase, done, total);
+        }
+
+        @Override
+        public void finished(Configuration c, ProfileResult r, int done, int total) {
+          CompletableFuture<Void> f = inFlight;
+          if (f == null) {
+            progress.finished(c, r, done, total);
+          } else {
+            inFlight = f.thenRun(() -> progress.finished(c, r, done, total));
+          }
+        }
+      };
+    }
+
+    /** Waits for the write in flight; rethrows its failure. */
+    void drain() {
+      CompletableFuture<Void> f = inFlight;
+      inFlight = null;
+      if (f == null) {
+        return;
+      }
+      boolean interrupted = false;
+      try {
+        while (true) {
+          try {
+            f.get();
+            return;
+          } catch (InterruptedException e) {
+            interrupted = true; // the write holds a transaction: let it end
+          } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+              throw re;
+            }
+            if (cause instanceof Error er) {
+              throw er;
+            }
+            throw new IllegalStateException(cause);
+          }
+        }
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    /** Waits for the write in flight and stops the writer. */
+    @Override
+    public void close() {
+      try {
+        drain();
+      } finally {
+        writer.shutdown();
+      }
     }
   }
 
@@ -323,22 +419,22 @@ final class StudyCommand implements Runnable {
     }
 
     @Override
-    public void started(Configuration c, int done, int total) {
+    public synchronized void started(Configuration c, int done, int total) {
       this.done = done;
       this.total = total;
-      this.current = "[" + c.sweep() + "] " + c.describe();
+      this.current = describe(c);
       draw("", true);
     }
 
     @Override
-    public void progress(String phase, long d, long t) {
+    public synchronized void progress(String phase, long d, long t) {
       if (terminal) {
         draw(phase + " " + (t == 0 ? 100 : 100 * d / t) + "%", false);
       }
     }
 
     @Override
-    public void finished(Configuration c, ProfileResult r, int done, int total) {
+    public synchronized void finished(Configuration c, ProfileResult r, int done, int total) {
       this.done = done;
       measured++;
       if (!terminal) {
@@ -350,7 +446,7 @@ final class StudyCommand implements Runnable {
             done,
             total,
             eta(),
-            current);
+            describe(c));
         err.flush();
       } else {
         draw("", true);
@@ -398,7 +494,11 @@ final class StudyCommand implements Runnable {
       err.flush();
     }
 
-    void done() {
+    private static String describe(Configuration c) {
+      return "[" + c.sweep() + "] " + c.describe();
+    }
+
+    synchronized void done() {
       if (terminal) {
         err.print("\r\u001b[K");
         err.flush();

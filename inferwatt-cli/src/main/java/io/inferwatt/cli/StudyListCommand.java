@@ -2,37 +2,14 @@ package io.inferwatt.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.inferwatt.core.BadInputException;
-import io.inferwatt.fleet.Results;
-import io.inferwatt.hardware.Knob;
-import io.inferwatt.hardware.knobs.AppliedSettings;
-import io.inferwatt.store.MeasurementStore;
-import io.inferwatt.store.StudyConfigurationRow;
 import io.inferwatt.store.StudyRow;
-import io.inferwatt.study.Configuration;
-import io.inferwatt.study.Expansion;
-import io.inferwatt.study.PaperStudy;
-import io.inferwatt.study.Plan;
-import io.inferwatt.study.Plans;
-import io.inferwatt.study.ProfileResult;
-import io.inferwatt.study.StudyRunner;
-import io.inferwatt.study.boards.Boards;
-import io.inferwatt.study.boards.StudyBoard;
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code inferwatt study list}: the studies stored in a base. */

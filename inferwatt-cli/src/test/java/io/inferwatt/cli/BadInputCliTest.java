@@ -212,6 +212,44 @@ class BadInputCliTest {
         .contains("run again with --verbose for the stack trace");
   }
 
+  /** A command that runs the JVM out of heap or of stack, as a huge or deep input would. */
+  @Command(name = "exhausting")
+  static final class Exhausting implements Callable<Integer> {
+    @CommandLine.Parameters String what;
+
+    @Override
+    public Integer call() {
+      if (what.equals("heap")) {
+        throw new OutOfMemoryError("Java heap space");
+      }
+      return deep(0);
+    }
+
+    private static int deep(int n) {
+      return deep(n + 1) + 1;
+    }
+  }
+
+  @Test
+  void runningOutOfHeapOrStackIsOneLineWithWhatToDoNotAStackTrace() {
+    for (String what : List.of("heap", "stack")) {
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      PrintWriter o = new PrintWriter(out);
+      PrintWriter e = new PrintWriter(err);
+      CommandLine cl = Main.commandLine(o, e);
+      cl.addSubcommand("exhausting", new Exhausting());
+      int code = Main.execute(cl, new String[] {"exhausting", what}, o, e);
+      assertThat(code).as(what).isEqualTo(1);
+      assertThat(err.toString().lines()).as(err.toString()).hasSize(1);
+      assertThat(err.toString())
+          .startsWith("inferwatt: error: ")
+          .contains(what.equals("heap") ? "-Xmx4g" : "-Xss64m")
+          .contains("what was already stored is kept")
+          .doesNotContain("\tat ");
+    }
+  }
+
   // ----------------------------------------------------------------- messages (item 11)
 
   @Test

@@ -55,7 +55,9 @@ class CalibrateCliTest {
     assertThat(p.code()).as(p.err()).isZero();
     assertThat(Files.readAllLines(meter).get(0)).isEqualTo("t_s,voltage_v,current_a,power_w");
     CliTest.Run c =
-        calibrate(meter, samples, 
+        calibrate(
+            meter,
+            samples,
             "--voltage-col",
             "voltage_v",
             "--current-col",
@@ -75,13 +77,8 @@ class CalibrateCliTest {
     assertThat(rail.get("offset_mw").asDouble()).isCloseTo(-200, within(40.0));
     assertThat(rail.get("lag_ms").asDouble()).isCloseTo(750, within(2.0));
     CliTest.Run text =
-        calibrate(meter, samples, 
-            "--time-col",
-            "t_s",
-            "--power-col",
-            "power_w",
-            "--board",
-            "sim:nano");
+        calibrate(
+            meter, samples, "--time-col", "t_s", "--power-col", "power_w", "--board", "sim:nano");
     assertThat(text.code()).as(text.err()).isZero();
     assertThat(text.out().lines()).allMatch(l -> l.startsWith("[simulated] "));
     assertThat(text.out()).containsPattern("rail in <- meter power_w: gain 0\\.(89|90)\\d\\d,");
@@ -106,7 +103,9 @@ class CalibrateCliTest {
             meter.toString());
     assertThat(p.code()).as(p.err()).isZero();
     CliTest.Run c =
-        calibrate(meter, samples, 
+        calibrate(
+            meter,
+            samples,
             "--voltage-col",
             "voltage_v",
             "--current-col",
@@ -167,12 +166,7 @@ class CalibrateCliTest {
     CliTest.Run c =
         org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
             java.time.Duration.ofSeconds(30),
-            () ->
-                calibrate(fifo, samples, 
-                    "--power-col",
-                    "power_w",
-                    "--board",
-                    "sim:nano"));
+            () -> calibrate(fifo, samples, "--power-col", "power_w", "--board", "sim:nano"));
     assertThat(c.code()).as(c.err()).isZero();
     assertThat(c.out()).contains("rail in <- meter power_w: gain ");
   }
@@ -183,24 +177,13 @@ class CalibrateCliTest {
     Files.writeString(meter, "t,p\n0,1\n1,x\n");
     Path samples = dir.resolve("s.csv");
     Files.writeString(samples, "t_ns,in_mw\n1,1\n2,2\n");
-    CliTest.Run r =
-        calibrate(meter, samples, 
-            "--power-col",
-            "p");
+    CliTest.Run r = calibrate(meter, samples, "--power-col", "p");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("line 3").contains("'x' is not a number");
-    CliTest.Run missing =
-        calibrate(meter, samples, 
-            "--power-col",
-            "watts");
+    CliTest.Run missing = calibrate(meter, samples, "--power-col", "watts");
     assertThat(missing.code()).isEqualTo(2);
     assertThat(missing.err()).contains("--power-col watts").contains("[t, p]");
-    CliTest.Run units =
-        calibrate(meter, samples, 
-            "--power-col",
-            "p",
-            "--units",
-            "time=fortnights");
+    CliTest.Run units = calibrate(meter, samples, "--power-col", "p", "--units", "time=fortnights");
     assertThat(units.code()).isEqualTo(2);
     assertThat(units.err()).contains("--units");
   }

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
  * test was written (simulated numbers; the accuracy itself is measured by
  * scripts/bench-predict-families.sh). Fitted on single-layer samples and two families of the
  * virtual Nano, a family never in the training set (SqueezeNet, with its Concat layers) is
- * predicted and profiled at a setting the training never measured; a change that loses the
- * additive gap, the network context or the work model moves these errors well past the bounds.
+ * predicted and profiled at a setting the training never measured; a change that loses the additive
+ * gap, the network context or the work model moves these errors well past the bounds.
  */
 class HeldOutFamilyRegressionGuardTest {
 

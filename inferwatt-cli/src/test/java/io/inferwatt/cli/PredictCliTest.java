@@ -199,6 +199,7 @@ class PredictCliTest {
 
     CliTest.Run learner = CliTest.run("fit", "--db", db, "--learners", "forest");
     assertThat(learner.code()).isEqualTo(2);
-    assertThat(learner.err()).contains("learner 'forest' is not one of lasso-poly2, work-lasso, xgboost");
+    assertThat(learner.err())
+        .contains("learner 'forest' is not one of lasso-poly2, work-lasso, xgboost");
   }
 }

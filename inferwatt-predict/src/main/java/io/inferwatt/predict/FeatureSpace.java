@@ -49,19 +49,19 @@ record FeatureSpace(
           "log_network_others_ms");
 
   /**
-   * The network a layer runs in, as the layer's context: a board's power and its host's share of the
-   * time depend on how long the whole inference keeps it busy (a layer alone draws less than the
-   * same layer inside a large network), which a layer's own features cannot say.
+   * The network a layer runs in, as the layer's context: a board's power and its host's share of
+   * the time depend on how long the whole inference keeps it busy (a layer alone draws less than
+   * the same layer inside a large network), which a layer's own features cannot say.
    *
    * @param layers the network's layer count
    * @param macs its MACs per input, summed over layers
    * @param elements its tensor elements read and written per input, summed over layers
    * @param busyMs the time its layers take per inference at the row's settings (measured when
-   *     fitting, the sum of the predicted layer latencies when predicting), NaN for the latency
-   *     and energy models (for a network of one layer it is their target; the feature is then 0)
-   * @param othersMs the time the network's other layers take per inference (measured when
-   *     fitting; predicted when predicting, as a fixed point): whether the host's launches are
-   *     hidden behind other layers' work, without the layer's own time; NaN: unknown (feature 0)
+   *     fitting, the sum of the predicted layer latencies when predicting), NaN for the latency and
+   *     energy models (for a network of one layer it is their target; the feature is then 0)
+   * @param othersMs the time the network's other layers take per inference (measured when fitting;
+   *     predicted when predicting, as a fixed point): whether the host's launches are hidden behind
+   *     other layers' work, without the layer's own time; NaN: unknown (feature 0)
    */
   record Context(int layers, long macs, long elements, double busyMs, double othersMs) {
 
@@ -93,6 +93,14 @@ record FeatureSpace(
   static final int CONTEXT_FROM = 11;
 
   static final int CONTEXT_TO = 16;
+
+  /** The index of {@code log_network_others_ms} in a row. */
+  static final int OTHERS = 15;
+
+  /** The value of {@code log_network_others_ms} for the others' time {@code ms} (NaN: 0). */
+  static double othersFeature(double ms) {
+    return Double.isNaN(ms) ? 0 : Math.log(1e-3 + Math.max(0, ms));
+  }
 
   FeatureSpace {
     numeric = new TreeMap<>(numeric);
@@ -209,7 +217,7 @@ record FeatureSpace(
     x[12] = Math.log1p(context.macs());
     x[13] = Math.log1p(context.elements());
     x[BUSY] = Double.isNaN(context.busyMs()) ? 0 : Math.log(Math.max(context.busyMs(), 1e-6));
-    x[15] = Double.isNaN(context.othersMs()) ? 0 : Math.log(1e-3 + Math.max(0, context.othersMs()));
+    x[OTHERS] = othersFeature(context.othersMs());
     int i = LAYER.size();
     for (Map.Entry<String, Boolean> e : numeric.entrySet()) {
       String v = settings.getOrDefault(e.getKey(), defaults.get(e.getKey()));

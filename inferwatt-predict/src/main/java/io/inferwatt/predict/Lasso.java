@@ -135,52 +135,136 @@ final class Lasso {
      * @return one linear model per strength, on the original scale
      */
     List<Linear> path(Target t, double[] lambdas) {
-      double[] beta = new double[p];
-      double[] grad = t.xty().clone(); // xty - G·beta
-      boolean[] active = new boolean[p];
+      Descent d = new Descent(t.xty());
       List<Linear> out = new ArrayList<>();
       for (double lambda : lambdas) {
         for (int round = 0; round < 20; round++) {
           // a full sweep finds the active set; sweeps over it alone converge it
-          if (sweep(beta, grad, active, lambda, false) < TOLERANCE) {
+          if (d.fullSweep(lambda) < TOLERANCE) {
             break;
           }
+          d.compact();
           for (int inner = 0; inner < 300; inner++) {
-            if (sweep(beta, grad, active, lambda, true) < TOLERANCE) {
+            if (d.activeSweep(lambda) < TOLERANCE) {
               break;
             }
           }
+          d.expand();
         }
-        out.add(unscale(t.yMean(), beta));
+        out.add(unscale(t.yMean(), d.beta));
       }
       return out;
     }
 
-    private double sweep(
-        double[] beta, double[] grad, boolean[] active, double lambda, boolean activeOnly) {
-      double maxChange = 0;
-      for (int j = 0; j < p; j++) {
-        if (scale[j] == 0 || (activeOnly && !active[j])) {
-          continue;
+    /**
+     * Coordinate descent's state. Sweeps over the active set work on a contiguous copy of the
+     * active coordinates' Gram rows and gradient (O(|active|) per update instead of O(p)); what
+     * they moved is applied to the other coordinates' gradient once, before the next full sweep.
+     * Coordinates are visited in index order, so the iterates are those of updating every
+     * coordinate's gradient at each move (up to rounding).
+     */
+    private final class Descent {
+      final double[] beta = new double[p];
+      final double[] grad; // xty − G·beta, for every coordinate outside compact()…expand()
+      final boolean[] active = new boolean[p];
+      int[] index = new int[0]; // the active coordinates, ascending
+      double[][] g = new double[0][]; // their Gram matrix
+      double[] gradA = new double[0];
+      double[] betaA = new double[0];
+      double[] moved = new double[0]; // each one's total move since compact()
+
+      Descent(double[] xty) {
+        grad = xty.clone();
+      }
+
+      void compact() {
+        int n = 0;
+        for (int j = 0; j < p; j++) {
+          n += active[j] ? 1 : 0;
         }
-        double gjj = gram[j][j];
-        if (gjj == 0) {
-          continue;
-        }
-        double rho = grad[j] + gjj * beta[j];
-        double next = soft(rho, lambda) / gjj;
-        double delta = next - beta[j];
-        if (delta != 0) {
-          double[] gj = gram[j];
-          for (int k = 0; k < p; k++) {
-            grad[k] -= gj[k] * delta;
+        index = new int[n];
+        n = 0;
+        for (int j = 0; j < p; j++) {
+          if (active[j]) {
+            index[n++] = j;
           }
-          beta[j] = next;
-          active[j] = active[j] || next != 0;
-          maxChange = Math.max(maxChange, Math.abs(delta) * Math.sqrt(gjj));
+        }
+        g = new double[n][n];
+        gradA = new double[n];
+        betaA = new double[n];
+        moved = new double[n];
+        for (int i = 0; i < n; i++) {
+          double[] row = gram[index[i]];
+          for (int m = 0; m < n; m++) {
+            g[i][m] = row[index[m]];
+          }
+          gradA[i] = grad[index[i]];
+          betaA[i] = beta[index[i]];
         }
       }
-      return maxChange;
+
+      void expand() {
+        for (int i = 0; i < index.length; i++) {
+          int a = index[i];
+          beta[a] = betaA[i];
+          grad[a] = gradA[i];
+          double d = moved[i];
+          if (d == 0) {
+            continue;
+          }
+          double[] ga = gram[a];
+          for (int k = 0; k < p; k++) {
+            if (!active[k]) {
+              grad[k] -= ga[k] * d; // the gram matrix is symmetric
+            }
+          }
+        }
+      }
+
+      double fullSweep(double lambda) {
+        double maxChange = 0;
+        for (int j = 0; j < p; j++) {
+          if (scale[j] == 0) {
+            continue;
+          }
+          double gjj = gram[j][j];
+          if (gjj == 0) {
+            continue;
+          }
+          double next = soft(grad[j] + gjj * beta[j], lambda) / gjj;
+          double delta = next - beta[j];
+          if (delta != 0) {
+            double[] gj = gram[j];
+            for (int k = 0; k < p; k++) {
+              grad[k] -= gj[k] * delta;
+            }
+            beta[j] = next;
+            active[j] = active[j] || next != 0;
+            maxChange = Math.max(maxChange, Math.abs(delta) * Math.sqrt(gjj));
+          }
+        }
+        return maxChange;
+      }
+
+      double activeSweep(double lambda) {
+        double maxChange = 0;
+        int n = index.length;
+        for (int i = 0; i < n; i++) {
+          double[] gi = g[i];
+          double gii = gi[i];
+          double next = soft(gradA[i] + gii * betaA[i], lambda) / gii;
+          double delta = next - betaA[i];
+          if (delta != 0) {
+            for (int m = 0; m < n; m++) {
+              gradA[m] -= gi[m] * delta;
+            }
+            moved[i] += delta;
+            betaA[i] = next;
+            maxChange = Math.max(maxChange, Math.abs(delta) * Math.sqrt(gii));
+          }
+        }
+        return maxChange;
+      }
     }
 
     private Linear unscale(double yMean, double[] beta) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.IntStream;
 
 /**
  * The NeuralPower baseline: polynomial features of degree 2 and a Lasso fit, its strength chosen by
@@ -61,6 +62,7 @@ final class LassoPoly implements Regressor {
       this.byFold = new Lasso.Design[k];
     }
 
+    /** Fold {@code f}'s design; one thread at a time per fold. */
     Lasso.Design fold(int f) {
       if (byFold[f] == null) {
         byFold[f] = new Lasso.Design(Subset.of(z, new double[z.length], fold, f).trainX());
@@ -83,20 +85,24 @@ final class LassoPoly implements Regressor {
     Lasso.Target full = d.all().target(y);
     double[] lambdas = Lasso.strengths(full.lambdaMax(), RATIO, STRENGTHS);
     double[][] oof = new double[lambdas.length][y.length];
-    for (int f = 0; f < k; f++) {
-      Subset s = Subset.of(z, y, fold, f);
-      if (s.held().isEmpty() || s.trainY().length == 0) {
-        continue;
-      }
-      Lasso.Design design = d.fold(f);
-      List<Lasso.Linear> path = design.path(design.target(s.trainY()), lambdas);
-      for (int li = 0; li < lambdas.length; li++) {
-        Lasso.Linear m = path.get(li);
-        for (int i : s.held()) {
-          oof[li][i] = m.predict(z[i]);
-        }
-      }
-    }
+    // the folds are independent (each writes its own rows): on the cores there are
+    IntStream.range(0, k)
+        .parallel()
+        .forEach(
+            f -> {
+              Subset s = Subset.of(z, y, fold, f);
+              if (s.held().isEmpty() || s.trainY().length == 0) {
+                return;
+              }
+              Lasso.Design design = d.fold(f);
+              List<Lasso.Linear> path = design.path(design.target(s.trainY()), lambdas);
+              for (int li = 0; li < lambdas.length; li++) {
+                Lasso.Linear m = path.get(li);
+                for (int i : s.held()) {
+                  oof[li][i] = m.predict(z[i]);
+                }
+              }
+            });
     int best = 0;
     double bestErr = Double.POSITIVE_INFINITY;
     for (int li = 0; li < lambdas.length; li++) {
@@ -112,6 +118,10 @@ final class LassoPoly implements Regressor {
     return new Fit<>(new LassoPoly(path.get(best), lambdas[best]), oof[best]);
   }
 
+  Lasso.Linear linear() {
+    return linear;
+  }
+
   @Override
   public String learner() {
     return NAME;
@@ -124,9 +134,40 @@ final class LassoPoly implements Regressor {
 
   @Override
   public double[] predict(double[][] x) {
+    // the expansion's columns with a coefficient only, in the same order: the same sum as
+    // linear.predict(Poly.expand(row)) without the expansion
+    double[] c = linear.coef();
+    int p = x.length == 0 ? 0 : x[0].length;
+    int nz = linear.nonZero();
+    int[] a = new int[nz];
+    int[] b = new int[nz]; // -1: a column of its own
+    double[] w = new double[nz];
+    int k = 0;
+    int col = 0;
+    for (int i = 0; i < p; i++, col++) {
+      if (c[col] != 0) {
+        a[k] = i;
+        b[k] = -1;
+        w[k++] = c[col];
+      }
+    }
+    for (int i = 0; i < p; i++) {
+      for (int j = i; j < p; j++, col++) {
+        if (c[col] != 0) {
+          a[k] = i;
+          b[k] = j;
+          w[k++] = c[col];
+        }
+      }
+    }
     double[] out = new double[x.length];
-    for (int i = 0; i < x.length; i++) {
-      out[i] = linear.predict(Poly.expand(x[i]));
+    for (int r = 0; r < x.length; r++) {
+      double[] row = x[r];
+      double y = linear.intercept();
+      for (int m = 0; m < nz; m++) {
+        y += w[m] * (b[m] < 0 ? row[a[m]] : row[a[m]] * row[b[m]]);
+      }
+      out[r] = y;
     }
     return out;
   }

@@ -16,8 +16,8 @@ import java.util.TreeMap;
  * power × latency or a model of its own, whichever cross-validated better); and the network-level
  * models, what a network's measured latency and energy add to the sum over its layers (the gaps
  * between layers and the unattributed tail, in ms and mJ: additive, so that a network unlike the
- * training set's cannot multiply its layers' sum). Targets are named {@code
- * latency}, {@code power:<rail>} and {@code energy:<rail>}.
+ * training set's cannot multiply its layers' sum). Targets are named {@code latency}, {@code
+ * power:<rail>} and {@code energy:<rail>}.
  *
  * @param board the board the training runs were measured on
  * @param rails the rails predicted, as the board's power source names them

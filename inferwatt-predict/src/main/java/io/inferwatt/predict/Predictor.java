@@ -16,8 +16,8 @@ import java.util.TreeMap;
  *
  * <p>A layer: latency and power per rail are the models' predictions, energy is power × latency (or
  * its own model); each interval is {@code exp(log prediction + residual quantile)}. The network:
- * the sums over its layers plus the network-level gap models (ms and mJ); its interval takes every layer at
- * its bound at once (errors fully correlated), so it is wide rather than narrow.
+ * the sums over its layers plus the network-level gap models (ms and mJ); its interval takes every
+ * layer at its bound at once (errors fully correlated), so it is wide rather than narrow.
  */
 public final class Predictor {
 
@@ -155,6 +155,7 @@ public final class Predictor {
     // first the latencies, each given the time of the other layers: a fixed point from "alone";
     // then their sum per setting is the context of the powers
     Map<String, double[]> latLogs = new HashMap<>();
+    Map<String, double[][]> baseRows = new HashMap<>();
     double[] busyMs = new double[s];
     double[][] latMs = new double[s][n];
     for (int round = 0; round < OTHERS_ROUNDS; round++) {
@@ -171,7 +172,13 @@ public final class Predictor {
         }
         List<Integer> idx = e.getValue();
         TargetModel lm = tm.targets().get("latency");
-        double[] lp = clamp(lm.model().predict(othersRows(idx, layers, resolved, context, from, own)), lm);
+        double[] lp =
+            clamp(
+                lm.model()
+                    .predict(
+                        othersRows(
+                            e.getKey(), baseRows, idx, layers, resolved, context, from, own)),
+                lm);
         latLogs.put(e.getKey(), lp);
         for (int i = 0; i < s; i++) {
           for (int k = 0; k < idx.size(); k++) {
@@ -195,13 +202,13 @@ public final class Predictor {
         continue;
       }
       List<Integer> idx = e.getValue();
-      double[][] x = othersRows(idx, layers, resolved, context, from, latMs);
+      double[][] x = othersRows(e.getKey(), baseRows, idx, layers, resolved, context, from, latMs);
       for (int i = 0; i < s; i++) {
         for (int k = 0; k < idx.size(); k++) {
           x[i * idx.size() + k][FeatureSpace.BUSY] = Math.log(Math.max(busy[i], 1e-6));
         }
       }
-      double[][] xe = othersRows(idx, layers, resolved, context, from, latMs);
+      double[][] xe = othersRows(e.getKey(), baseRows, idx, layers, resolved, context, from, latMs);
       double[] lp = latLogs.get(e.getKey());
       Map<String, double[]> pp = new HashMap<>();
       for (String rail : models.rails()) {
@@ -248,21 +255,37 @@ public final class Predictor {
 
   /**
    * The rows of layers {@code idx} at every setting, setting-major, each with the time of the
-   * network's other layers: {@code busyMs[setting]} less the layer's own {@code ownMs}.
+   * network's other layers: {@code busyMs[setting]} less the layer's own {@code ownMs}. The rest of
+   * a row does not change between calls: it is built once per type ({@code base}) and copied.
    */
   private double[][] othersRows(
+      String type,
+      Map<String, double[][]> base,
       List<Integer> idx,
       List<LayerSpec> layers,
       List<Map<String, String>> settings,
       FeatureSpace.Context context,
       double[] busyMs,
       double[][] ownMs) {
-    double[][] x = new double[settings.size() * idx.size()][];
+    double[][] rows =
+        base.computeIfAbsent(
+            type,
+            t -> {
+              double[][] b = new double[settings.size() * idx.size()][];
+              for (int i = 0; i < settings.size(); i++) {
+                for (int k = 0; k < idx.size(); k++) {
+                  b[i * idx.size() + k] =
+                      models.space().row(layers.get(idx.get(k)), context, settings.get(i));
+                }
+              }
+              return b;
+            });
+    double[][] x = new double[rows.length][];
     for (int i = 0; i < settings.size(); i++) {
       for (int k = 0; k < idx.size(); k++) {
-        int j = idx.get(k);
-        FeatureSpace.Context c = context.withOthers(busyMs[i] - ownMs[i][j]);
-        x[i * idx.size() + k] = models.space().row(layers.get(j), c, settings.get(i));
+        int r = i * idx.size() + k;
+        x[r] = rows[r].clone();
+        x[r][FeatureSpace.OTHERS] = FeatureSpace.othersFeature(busyMs[i] - ownMs[i][idx.get(k)]);
       }
     }
     return x;

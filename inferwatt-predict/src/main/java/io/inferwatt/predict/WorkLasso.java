@@ -17,11 +17,11 @@ import java.util.Locale;
  * leaves (measured / work model), its strength cross-validated as usual. A sum of terms is what a
  * polynomial of logs approximates worst, so the work model takes the sum and the Lasso the rest
  * (per-input factors of the batch and mode, power states). For powers the terms are 1 and each
- * clock's f, f², f³ (static and dynamic power, the voltage rising with the clock), the Lasso
- * taking the layer's activity.
+ * clock's f, f², f³ (static and dynamic power, the voltage rising with the clock), the Lasso taking
+ * the layer's activity.
  *
- * <p>The non-negative fit has a few parameters (at most 3 × (1 + clocks)) and is fitted on every row
- * once; the cross-validation of the correction holds networks out as for the other learners.
+ * <p>The non-negative fit has a few parameters (at most 3 × (1 + clocks)) and is fitted on every
+ * row once; the cross-validation of the correction holds networks out as for the other learners.
  */
 final class WorkLasso implements Regressor {
 

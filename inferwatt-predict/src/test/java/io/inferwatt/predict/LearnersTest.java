@@ -3,7 +3,15 @@ package io.inferwatt.predict;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Random;
+import ml.dmlc.xgboost4j.java.Booster;
+import ml.dmlc.xgboost4j.java.DMatrix;
+import ml.dmlc.xgboost4j.java.XGBoost;
 import org.junit.jupiter.api.Test;
 
 class LearnersTest {
@@ -55,6 +63,23 @@ class LearnersTest {
   }
 
   @Test
+  void lassoPolyPredictsWhatItsLinearModelGivesOnTheExpandedRow() {
+    double[][] x = rows(300, 6, 8);
+    double[] y = new double[x.length];
+    for (int i = 0; i < y.length; i++) {
+      y[i] = x[i][0] * x[i][3] + Math.sin(3 * x[i][1]) + x[i][5] * x[i][5];
+    }
+    LassoPoly m = LassoPoly.fit(x, y, folds(x.length, 5), 5).model();
+    Lasso.Linear linear = LassoPoly.fromJson(m.toJson()).linear();
+    assertThat(linear.nonZero()).isGreaterThan(3);
+    double[][] held = rows(50, 6, 9);
+    double[] p = m.predict(held);
+    for (int i = 0; i < held.length; i++) {
+      assertThat(p[i]).isEqualTo(linear.predict(Poly.expand(held[i])));
+    }
+  }
+
+  @Test
   void lassoWithAStrongPenaltyKeepsOnlyTheMean() {
     double[][] x = rows(100, 3, 3);
     double[] y = new double[x.length];
@@ -99,5 +124,65 @@ class LearnersTest {
     Gbt m = Gbt.train(x, y);
     Regressor back = Regressor.fromJson(m.toJson());
     assertThat(back.predict(x)).containsExactly(m.predict(x));
+  }
+
+  @Test
+  void gbtTreesEvaluatedInJavaGiveWhatXgboostGives() throws Exception {
+    double[][] x = rows(300, 4, 6);
+    double[] y = new double[x.length];
+    float[] label = new float[x.length];
+    float[] flat = new float[x.length * 4];
+    for (int i = 0; i < y.length; i++) {
+      y[i] = Math.exp(x[i][0]) + x[i][1] * x[i][2] - 3 * Math.max(0, x[i][3]);
+      label[i] = (float) y[i];
+      for (int j = 0; j < 4; j++) {
+        flat[i * 4 + j] = (float) x[i][j];
+      }
+    }
+    DMatrix d = new DMatrix(flat, x.length, 4, Float.NaN);
+    d.setLabel(label);
+    Map<String, Object> p =
+        Map.of(
+            "objective",
+            "reg:squarederror",
+            "max_depth",
+            5,
+            "eta",
+            0.2,
+            "tree_method",
+            "hist",
+            "max_bin",
+            64,
+            "nthread",
+            1,
+            "seed",
+            0,
+            "verbosity",
+            0);
+    Booster b = XGBoost.train(d, p, 100, new HashMap<>(), null, null);
+    float[][] native_ = b.predict(d);
+    Gbt java = Gbt.of(b);
+    double[][] held = rows(200, 4, 7);
+    float[] heldFlat = new float[held.length * 4];
+    for (int i = 0; i < held.length; i++) {
+      for (int j = 0; j < 4; j++) {
+        heldFlat[i * 4 + j] = (float) held[i][j];
+      }
+    }
+    float[][] nativeHeld = b.predict(new DMatrix(heldFlat, held.length, 4, Float.NaN));
+    double[] mine = java.predict(x);
+    double[] mineHeld = java.predict(held);
+    for (int i = 0; i < x.length; i++) {
+      assertThat(mine[i]).isCloseTo(native_[i][0], within(1e-5));
+    }
+    for (int i = 0; i < held.length; i++) {
+      assertThat(mineHeld[i]).isCloseTo(nativeHeld[i][0], within(1e-5));
+    }
+    // a model stored in XGBoost's own format by an earlier fit reads into the same trees
+    ObjectNode old = JsonNodeFactory.instance.objectNode();
+    old.put("learner", Gbt.NAME);
+    old.put("ubj_base64", Base64.getEncoder().encodeToString(b.toByteArray("ubj")));
+    assertThat(Regressor.fromJson(old).predict(held)).containsExactly(mineHeld);
+    b.dispose();
   }
 }

@@ -37,8 +37,7 @@ class WorkLassoTest {
    */
   @Test
   void aSumOfWorkTermsExtrapolatesToLargerLayers() {
-    FeatureSpace space =
-        FeatureSpace.of(List.of(Map.of("gpu.freq_hz", "200000000", "batch", "1")));
+    FeatureSpace space = FeatureSpace.of(List.of(Map.of("gpu.freq_hz", "200000000", "batch", "1")));
     WorkLasso.Basis basis = WorkLasso.Basis.of(space);
     assertThat(basis.clocks()).hasSize(1);
     assertThat(basis.batch()).isPositive();
@@ -59,8 +58,7 @@ class WorkLassoTest {
     Fitter.Folds folds = Fitter.Folds.of(groups);
     Fit<WorkLasso> fit =
         WorkLasso.fit(basis, x, new LassoPoly.Designs(x, folds.fold(), folds.k()), y);
-    assertThat(Errors.meanFoldMedianPct(y, fit.outOfFold(), folds.fold(), folds.k()))
-        .isLessThan(1);
+    assertThat(Errors.meanFoldMedianPct(y, fit.outOfFold(), folds.fold(), folds.k())).isLessThan(1);
     LayerSpec big = conv(256, 112); // 20× the MACs of the largest training layer
     double pred = fit.model().predict(new double[][] {row(space, big, 6e8, 2)})[0];
     assertThat(Math.exp(pred) / truthMs(big, 6e8, 2)).isCloseTo(1, within(0.05));
@@ -83,10 +81,7 @@ class WorkLassoTest {
     Fitter.Folds folds = Fitter.Folds.of(groups);
     WorkLasso m =
         WorkLasso.fit(
-                WorkLasso.Basis.of(space),
-                x,
-                new LassoPoly.Designs(x, folds.fold(), folds.k()),
-                y)
+                WorkLasso.Basis.of(space), x, new LassoPoly.Designs(x, folds.fold(), folds.k()), y)
             .model();
     Regressor back = Regressor.fromJson(m.toJson());
     assertThat(back.learner()).isEqualTo(WorkLasso.NAME);
@@ -100,7 +95,15 @@ class WorkLassoTest {
 
   private static LayerSpec conv(int c, int hw) {
     return new LayerSpec(
-        "c", "Conv", List.of(c, hw, hw), List.of(c, hw, hw), 3, 1, 1, 9L * c * c * hw * hw, 9L * c * c);
+        "c",
+        "Conv",
+        List.of(c, hw, hw),
+        List.of(c, hw, hw),
+        3,
+        1,
+        1,
+        9L * c * c * hw * hw,
+        9L * c * c);
   }
 
   private static double[] row(FeatureSpace space, LayerSpec l, double gpuHz, int batch) {

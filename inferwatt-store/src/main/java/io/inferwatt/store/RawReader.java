@@ -121,7 +121,6 @@ final class RawReader {
             return Optional.empty();
           }
           List<String> rails = sampleRails(id);
-          Map<String, Integer> index = railIndex(rails);
           List<PhaseEvent> phases = new ArrayList<>();
           each(
               "SELECT name, start_ns, end_ns FROM phase_events WHERE run_id = ? ORDER BY position",
@@ -129,44 +128,52 @@ final class RawReader {
               rs -> {
                 phases.add(new PhaseEvent(rs.getString(1), rs.getLong(2), rs.getLong(3)));
               });
-          try (PreparedStatement sp = conn.prepareStatement(StoredStreams.SAMPLES_SQL);
-              PreparedStatement ep = conn.prepareStatement(StoredStreams.EVENTS_SQL)) {
-            sp.setLong(1, id);
-            sp.setLong(2, Long.MIN_VALUE);
-            sp.setLong(3, Long.MAX_VALUE);
-            sp.setFetchSize(STREAM_FETCH_ROWS);
-            ep.setLong(1, id);
-            ep.setLong(2, id);
-            ep.setFetchSize(STREAM_FETCH_ROWS);
-            try (ResultSet srs = sp.executeQuery();
-                ResultSet ers = ep.executeQuery()) {
-              Iterator<PowerSample> samples = StoredStreams.samples(srs, index, id, file);
-              return Optional.of(
-                  reader.read(
-                      new RawRecording() {
-                        @Override
-                        public List<String> rails() {
-                          return List.copyOf(rails);
-                        }
-
-                        @Override
-                        public List<PhaseEvent> phases() {
-                          return List.copyOf(phases);
-                        }
-
-                        @Override
-                        public Iterator<PowerSample> samples() {
-                          return samples;
-                        }
-
-                        @Override
-                        public BooleanSupplier events(EventSink sink) {
-                          return StoredStreams.events(ers, sink, id, file);
-                        }
-                      }));
-            }
-          }
+          // both cursors in one read-only transaction: one snapshot, and streaming on PostgreSQL
+          return Transactions.reading(conn, () -> stream(id, rails, phases, reader));
         });
+  }
+
+  private <T> Optional<T> stream(
+      long id, List<String> rails, List<PhaseEvent> phases, RawRecording.Reader<T> reader)
+      throws SQLException {
+    Map<String, Integer> index = railIndex(rails);
+    try (PreparedStatement sp = conn.prepareStatement(StoredStreams.SAMPLES_SQL);
+        PreparedStatement ep = conn.prepareStatement(StoredStreams.EVENTS_SQL)) {
+      sp.setLong(1, id);
+      sp.setLong(2, Long.MIN_VALUE);
+      sp.setLong(3, Long.MAX_VALUE);
+      sp.setFetchSize(STREAM_FETCH_ROWS);
+      ep.setLong(1, id);
+      ep.setLong(2, id);
+      ep.setFetchSize(STREAM_FETCH_ROWS);
+      try (ResultSet srs = sp.executeQuery();
+          ResultSet ers = ep.executeQuery()) {
+        Iterator<PowerSample> samples = StoredStreams.samples(srs, index, id, file);
+        return Optional.of(
+            reader.read(
+                new RawRecording() {
+                  @Override
+                  public List<String> rails() {
+                    return List.copyOf(rails);
+                  }
+
+                  @Override
+                  public List<PhaseEvent> phases() {
+                    return List.copyOf(phases);
+                  }
+
+                  @Override
+                  public Iterator<PowerSample> samples() {
+                    return samples;
+                  }
+
+                  @Override
+                  public BooleanSupplier events(EventSink sink) {
+                    return StoredStreams.events(ers, sink, id, file);
+                  }
+                }));
+      }
+    }
   }
 
   /** The rails of run {@code id}'s raw samples, in the order of each sample's values. */

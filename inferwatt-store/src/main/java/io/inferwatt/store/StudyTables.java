@@ -118,7 +118,7 @@ final class StudyTables {
   long saveStudyRun(String studyId, String configKey, int position, String sweep, RunInput run) {
     RunChecks.validate(run);
     try {
-      if (readStudy(studyId).isEmpty()) {
+      if (!studyExists(studyId)) {
         throw new StoreException("study " + studyId + " is not in measurement base " + file);
       }
       try (PreparedStatement ps =
@@ -199,6 +199,18 @@ final class StudyTables {
 
   Optional<StudyRow> study(String studyId) {
     return Sql.reading(file, "read study " + studyId, () -> readStudy(studyId));
+  }
+
+  /**
+   * Whether study {@code studyId} is stored: one key look-up (a save checks it per configuration).
+   */
+  private boolean studyExists(String studyId) throws SQLException {
+    try (PreparedStatement ps = conn.prepareStatement("SELECT 1 FROM studies WHERE study_id = ?")) {
+      ps.setString(1, studyId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
   }
 
   Optional<StudyRow> readStudy(String studyId) throws SQLException {

@@ -19,10 +19,31 @@ final class Transactions {
    * commit fails, rolls back (a failing rollback is attached to the failure) and rethrows.
    */
   static <T> T inTransaction(Connection conn, Work<T> work) throws SQLException {
+    return run(conn, work, true);
+  }
+
+  /**
+   * Runs {@code work}, which only reads, in one transaction on {@code conn} that is rolled back
+   * after; inside the caller's transaction when one is open. Its queries see one snapshot, and
+   * PostgreSQL's driver fetches a result a batch at a time (the statement's fetch size) only inside
+   * a transaction: in auto-commit it holds every row in memory.
+   */
+  static <T> T reading(Connection conn, Work<T> work) throws SQLException {
+    if (!conn.getAutoCommit()) {
+      return work.run();
+    }
+    return run(conn, work, false);
+  }
+
+  private static <T> T run(Connection conn, Work<T> work, boolean commit) throws SQLException {
     conn.setAutoCommit(false);
     try {
       T result = work.run();
-      conn.commit();
+      if (commit) {
+        conn.commit();
+      } else {
+        conn.rollback();
+      }
       conn.setAutoCommit(true);
       return result;
     } catch (SQLException | RuntimeException | Error e) {

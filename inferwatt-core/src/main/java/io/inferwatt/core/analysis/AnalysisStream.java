@@ -134,6 +134,16 @@ public final class AnalysisStream implements EventSink {
    */
   public AnalysisStream(
       List<String> allRails, List<PhaseEvent> phases, boolean simulated, AnalysisOptions options) {
+    this(allRails, phases, simulated, options, WindowStream.INTERVAL_CAP);
+  }
+
+  /** With another cap on the window fit's held layer intervals ({@link WindowStream}; tests). */
+  AnalysisStream(
+      List<String> allRails,
+      List<PhaseEvent> phases,
+      boolean simulated,
+      AnalysisOptions options,
+      int intervalCap) {
     this.simulated = simulated;
     this.options = options;
     List<String> wanted = options.rails().isEmpty() ? allRails : options.rails();
@@ -188,7 +198,7 @@ public final class AnalysisStream implements EventSink {
     window =
         options.mapping() == LayerMapping.PAPER
             ? null
-            : new WindowStream(nr, options, warnings, period::medianNs);
+            : new WindowStream(nr, options, warnings, period::medianNs, intervalCap);
   }
 
   private boolean has(String name) {

@@ -97,6 +97,15 @@ public final class Analyzer {
       boolean simulated,
       AnalysisOptions options) {
     AnalysisStream stream = new AnalysisStream(rails, events.phases(), simulated, options);
+    feed(stream, samples, events);
+    return stream.finish();
+  }
+
+  /**
+   * Feeds the events and the samples into {@code stream} in time order (each inference with its
+   * layers, inferences by start; samples merged in between), without finishing it.
+   */
+  static void feed(AnalysisStream stream, Iterator<PowerSample> samples, EventLog events) {
     List<InferenceEvent> infs = events.inferences();
     Map<Long, Integer> pos = new HashMap<>(infs.size() * 2);
     for (int i = 0; i < infs.size(); i++) {
@@ -146,7 +155,6 @@ public final class Analyzer {
     for (; next < byStart.length; next++) {
       push(stream, events, infs.get(byStart[next]), order, first, byStart[next]);
     }
-    return stream.finish();
   }
 
   private static void push(

@@ -243,7 +243,12 @@ final class WindowMapping {
     WindowSearch.Found f = search.chosen;
     List<ResidualPoint> curve = search.curve();
     // a re-check of an earlier configuration's parametric response does not try the kernel again
-    KernelSearch.Result taps = search.reused ? null : KernelSearch.fit(design, buffer, f);
+    // a re-check of an earlier configuration's parametric response does not try the kernel again;
+    // the full kernel fit runs only when a cheap screen says it can win
+    KernelSearch.Result taps =
+        search.reused || !KernelSearch.promising(KernelSearch.screen(design, buffer, f))
+            ? null
+            : KernelSearch.fit(design, buffer, f);
     if (taps != null) {
       curve = new ArrayList<>(curve);
       curve.addAll(taps.curve());

@@ -38,13 +38,20 @@ final class WindowStream {
   static final int MIN_SEARCH_SAMPLES = WindowMapping.COARSE_SAMPLES;
 
   /**
-   * Layer intervals held at most while waiting for those samples (40 MB): then the search runs on
-   * what there is, or says that there were too few samples.
+   * Layer intervals held at most while waiting for those samples ({@code 2 ×} {@link
+   * #INTERVAL_CAP}, 40 MB): then the search runs on what there is, with a warning that the events
+   * ran ahead of the samples, or says that there were too few samples (the paper's mapping).
    */
-  static final int INTERVAL_HARD_CAP = 2 * INTERVAL_CAP;
+  private final int intervalHardCap;
 
-  /** Samples held (the search's stretch and those since) while the search runs, at most. */
-  static final int HELD_CAP = 4 * RAW_CAP;
+  /** {@link #INTERVAL_CAP} here (smaller in tests). */
+  private final int intervalCap;
+
+  /**
+   * Samples held (the search's stretch and those since) while the search runs, at most (16 MB with
+   * three rails): enough that reading a paper-sized recording does not stop for the search.
+   */
+  static final int HELD_CAP = 8 * RAW_CAP;
 
   private final int nr;
   private final int[] identity;
@@ -84,6 +91,18 @@ final class WindowStream {
   private final double[] scratch;
 
   WindowStream(int rails, AnalysisOptions options, List<String> warnings, DoubleSupplier periodNs) {
+    this(rails, options, warnings, periodNs, INTERVAL_CAP);
+  }
+
+  /** With another interval cap than {@link #INTERVAL_CAP} (tests: reaching it takes fewer). */
+  WindowStream(
+      int rails,
+      AnalysisOptions options,
+      List<String> warnings,
+      DoubleSupplier periodNs,
+      int intervalCap) {
+    this.intervalCap = intervalCap;
+    this.intervalHardCap = 2 * intervalCap;
     this.periodNs = periodNs;
     this.nr = rails;
     this.identity = new int[rails];
@@ -107,8 +126,18 @@ final class WindowStream {
 
   /** A layer interval of a mapped inference ({@code slot} -1: the tail), in about start order. */
   void interval(long start, long end, int slot) {
+    if (searching != null && iSize >= intervalHardCap) {
+      searched(); // no more held while the search runs
+    }
     if (found != null && found.early() != null) {
       return; // the paper's mapping: no window fit to lay out for
+    }
+    if (found != null && iSize - iLo >= intervalHardCap) {
+      compact();
+      if (iSize - iLo >= intervalHardCap) {
+        stopHolding();
+        return;
+      }
     }
     if (found != null && slot >= found.design().slots) {
       slot = -1; // a layer the search never saw: counted with the tail
@@ -135,15 +164,27 @@ final class WindowStream {
     iEnd[at] = end;
     iSlot[at] = slot;
     iSize++;
+    peakIntervals = Math.max(peakIntervals, iSize);
     slotCount = Math.max(slotCount, slot + 1);
     maxLenNs = Math.max(maxLenNs, end - start);
     if (searching != null) {
-      if (iSize >= INTERVAL_HARD_CAP || searching.isDone()) {
+      if (searching.isDone()) {
         searched();
       }
     } else if (found == null
-        && ((iSize > INTERVAL_CAP && rawSize >= MIN_SEARCH_SAMPLES)
-            || iSize >= INTERVAL_HARD_CAP)) {
+        && ((iSize > intervalCap && rawSize >= MIN_SEARCH_SAMPLES) || iSize >= intervalHardCap)) {
+      if (rawSize < MIN_SEARCH_SAMPLES) {
+        warnings.add(
+            "the layer events ran "
+                + iSize
+                + " layer intervals ahead of the samples (the window search holds at most "
+                + intervalHardCap
+                + "; "
+                + rawSize
+                + " samples inside the mapped inferences had arrived): the sensor response is"
+                + " searched on those samples only. Feed samples and events side by side in time"
+                + " order");
+      }
       chooseWindow();
     }
   }
@@ -200,6 +241,7 @@ final class WindowStream {
    * the intervals up to now), its warnings its own list.
    */
   private void chooseWindow() {
+    searchStretch = rawSize;
     SampleSource raw = rawSource();
     LayerLayout held =
         new LayerLayout(
@@ -441,6 +483,55 @@ final class WindowStream {
       return negligible;
     }
     return WindowMapping.decide(found, normal, meanLatencyNs, warnings);
+  }
+
+  /** Samples of the stretch the search ran on (-1: it ran at the end, on every sample). */
+  private int searchStretch = -1;
+
+  /** The most layer intervals held at once. */
+  private int peakIntervals;
+
+  int searchStretch() {
+    return searchStretch;
+  }
+
+  int peakIntervals() {
+    return peakIntervals;
+  }
+
+  /**
+   * The events ran {@link #intervalHardCap} layer intervals ahead of the samples after the search:
+   * the window fit lets go of what it holds and the paper's mapping gives the per-layer numbers,
+   * with one warning.
+   */
+  private void stopHolding() {
+    warnings.add(
+        "the layer events ran more than "
+            + intervalHardCap
+            + " layer intervals ahead of the samples after the sensor response search, more than"
+            + " the window-aware mapping holds: the paper's mapping is used. Feed samples and"
+            + " events side by side in time order");
+    found =
+        new WindowMapping.Searched(
+            null,
+            null,
+            SensorResponse.INSTANT,
+            0,
+            List.of(),
+            false,
+            WindowMapping.paper(
+                "the layer events ran too far ahead of the samples for the window-aware mapping"),
+            null);
+    normal = null;
+    iStart = new long[16];
+    iEnd = new long[16];
+    iSlot = new int[16];
+    iSize = 0;
+    iLo = 0;
+    qEnd = new long[16];
+    qV = new double[16 * nr];
+    qHead = 0;
+    qSize = 0;
   }
 
   /** Whether any interval was laid out for the mapping. */

@@ -105,8 +105,20 @@ public final class EventsJsonl {
     return new EventsFile(log.build(), p.meta);
   }
 
-  /** Whether the bytes hold {@code "phase"} or {@code "meta"} (a cheap pre-filter). */
-  private static boolean mentions(byte[] b, int from, int len) {
+  private static final byte[] LAYER_LINE =
+      "{\"event\":\"layer\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] INFERENCE_LINE =
+      "{\"event\":\"inference\"".getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * Whether the bytes hold {@code "phase"} or {@code "meta"} (a cheap pre-filter). A line that
+   * starts as a layer or inference event written by inferwatt is none (a second {@code event} key
+   * is an error, found when the stream is read).
+   */
+  static boolean mentions(byte[] b, int from, int len) {
+    if (startsWith(b, from, len, LAYER_LINE) || startsWith(b, from, len, INFERENCE_LINE)) {
+      return false;
+    }
     int end = from + len;
     for (int i = from; i + 5 < end; i++) {
       if (b[i] == '"') {
@@ -131,23 +143,50 @@ public final class EventsJsonl {
     return false;
   }
 
+  private static boolean startsWith(byte[] b, int from, int len, byte[] prefix) {
+    return len > prefix.length
+        && Arrays.equals(b, from, from + prefix.length, prefix, 0, prefix.length)
+        && (b[from + prefix.length] == ',' || b[from + prefix.length] == '}');
+  }
+
   /** A line reader over an events stream, for callers that interleave it with other input. */
   public static Lines lines(String source, InputStream in, EventSink sink) {
     return new Lines(source, in, sink);
+  }
+
+  /**
+   * Like {@link #lines}, with the reading and parsing on a thread of its own that runs ahead
+   * ({@link PrefetchedEvents}: bounded, a few batches of parsed events): each {@link Lines#next()}
+   * feeds one event into {@code sink} on the caller's thread, so that parsing the events overlaps
+   * the caller's work on them. Errors come as with {@link #lines}, at the event where they stand.
+   */
+  public static Lines prefetched(String source, InputStream in, EventSink sink) {
+    return new Lines(new PrefetchedEvents(source, in, sink));
   }
 
   /** Feeds one line at a time on demand ({@link #next()}), so two inputs can be merged in time. */
   public static final class Lines implements AutoCloseable {
     private final LineReader in;
     private final Parser parser;
+    private final PrefetchedEvents ahead;
 
     private Lines(String source, InputStream stream, EventSink sink) {
       this.in = new LineReader(source, stream);
       this.parser = new Parser(source, sink, false);
+      this.ahead = null;
     }
 
-    /** Parses the next line into the sink; false at the end. */
+    private Lines(PrefetchedEvents ahead) {
+      this.in = null;
+      this.parser = null;
+      this.ahead = ahead;
+    }
+
+    /** Parses the next line into the sink (prefetched: feeds the next event); false at the end. */
     public boolean next() {
+      if (ahead != null) {
+        return ahead.next();
+      }
       if (!in.next()) {
         return false;
       }
@@ -155,14 +194,18 @@ public final class EventsJsonl {
       return true;
     }
 
-    /** The number of the line read last. */
+    /** The number of the line read last (prefetched: of the event fed last). */
     public long line() {
-      return in.lineNumber();
+      return ahead != null ? ahead.line() : in.lineNumber();
     }
 
     @Override
     public void close() {
-      in.close();
+      if (ahead != null) {
+        ahead.close();
+      } else {
+        in.close();
+      }
     }
   }
 
@@ -198,7 +241,7 @@ public final class EventsJsonl {
     private long line;
     private EventLog.Builder log;
 
-    private Parser(String source, EventSink sink, boolean checked) {
+    Parser(String source, EventSink sink, boolean checked) {
       this.source = source;
       this.sink = sink;
       this.checked = checked;
@@ -240,10 +283,7 @@ public final class EventsJsonl {
       } catch (FormatException e) {
         throw e;
       } catch (IllegalArgumentException e) {
-        // the sink's own complaint (e.g. events out of order) stays reachable as the cause
-        FormatException f = new FormatException(source, line, e.getMessage());
-        f.initCause(e);
-        throw f;
+        throw FormatException.fromSink(source, line, e);
       }
     }
 

@@ -19,6 +19,16 @@ public final class FormatException extends RuntimeException implements BadInput 
     this.problem = problem;
   }
 
+  /**
+   * A sink's own complaint about the event on {@code line} (e.g. events out of order), which stays
+   * reachable as the cause.
+   */
+  static FormatException fromSink(String file, long line, IllegalArgumentException complaint) {
+    FormatException f = new FormatException(file, line, complaint.getMessage());
+    f.initCause(complaint);
+    return f;
+  }
+
   public String file() {
     return file;
   }

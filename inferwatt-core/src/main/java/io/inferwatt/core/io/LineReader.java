@@ -55,12 +55,11 @@ final class LineReader implements AutoCloseable {
   boolean next() {
     int scan = pos;
     while (true) {
-      for (int i = scan; i < limit; i++) {
-        if (buf[i] == '\n') {
-          setLine(pos, i, true);
-          pos = i + 1;
-          return true;
-        }
+      int i = indexOfNewline(buf, scan, limit);
+      if (i >= 0) {
+        setLine(pos, i, true);
+        pos = i + 1;
+        return true;
       }
       if (limit - pos > maxBytes) {
         lineNumber++;
@@ -84,6 +83,17 @@ final class LineReader implements AutoCloseable {
       fill();
       scan = pos + scanned;
     }
+  }
+
+  /** The first {@code '\n'} in {@code b[from, to)}, or -1. */
+  static int indexOfNewline(byte[] b, int from, int to) {
+    int i = from;
+    for (; i < to; i++) {
+      if (b[i] == '\n') {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** Moves the unread bytes to the front, grows the buffer when full, reads more. */

@@ -70,8 +70,13 @@ class TapKernelSensorTest {
     assertThat(errs[3]).isGreaterThanOrEqualTo(15);
   }
 
+  /**
+   * A first-order low-pass sensor: the parametric shape stays, and the kernel's screen ({@link
+   * KernelSearch#screen}) skips the full kernel fit (no kernel point in the residual curve), while
+   * the two sensors above pass the screen and get the kernel.
+   */
   @Test
-  void aParametricSensorKeepsItsParametricShape() {
+  void aParametricSensorKeepsItsShapeAndTheScreenSkipsTheKernelFit() {
     Recording rec =
         resample(
             SyntheticRecording.generate(Config.jetson(LAYERS, 2000, 0, 42)),
@@ -83,6 +88,7 @@ class TapKernelSensorTest {
         Analyzer.analyze(
             rec.timeline(), true, AnalysisOptions.defaults().withMapping(LayerMapping.WINDOW));
     assertThat(r.mapping().response()).startsWith("lowpass:");
+    assertThat(r.mapping().residualCurve()).noneMatch(p -> p.response().equals("kernel"));
   }
 
   /**

@@ -144,4 +144,96 @@ class WindowStreamTest {
     assertThat(r.mapping().residualCurve()).isNotEmpty();
     assertThat(r.mapping().windowMs()).isCloseTo(1.1, within(0.05));
   }
+
+  /** A cap on the held layer intervals that a test reaches with a few thousand inferences. */
+  private static final int SMALL_CAP = 16_384;
+
+  /** A window-mapping stream of {@code t}'s rails and phases with the cap {@link #SMALL_CAP}. */
+  private static AnalysisStream smallCapStream(Timeline t) {
+    return new AnalysisStream(
+        t.rails(),
+        t.events().phases(),
+        true,
+        AnalysisOptions.defaults().withMapping(LayerMapping.WINDOW),
+        SMALL_CAP);
+  }
+
+  /**
+   * Events and samples side by side, but more layer intervals than the cap ({@link
+   * WindowStream#INTERVAL_CAP}, here {@value #SMALL_CAP}) before the search's stretch of samples is
+   * full: the search starts at the cap, on the samples so far (at least {@link
+   * WindowStream#MIN_SEARCH_SAMPLES}), the rest streams into the fit, the intervals held stay
+   * bounded, and the window is still found.
+   */
+  @Test
+  void reachingTheIntervalCapStartsTheSearchEarlyAndStillFindsTheWindow() {
+    Timeline t = SyntheticRecording.generate(Config.jetson(LAYERS, 2000, 1.1, 31)).timeline();
+    AnalysisStream stream = smallCapStream(t);
+    Analyzer.feed(stream, t.samples().iterator(), t.events());
+    AnalysisResult r = stream.finish();
+
+    assertThat(stream.window.searchStretch())
+        .isBetween(WindowStream.MIN_SEARCH_SAMPLES, t.samples().size() / 2);
+    assertThat(stream.window.peakIntervals()).isLessThanOrEqualTo(2 * SMALL_CAP);
+    assertThat(r.warnings()).noneMatch(w -> w.contains("ahead of the samples"));
+    assertThat(r.mapping().method()).isEqualTo("window");
+    assertThat(r.mapping().windowMs()).isCloseTo(1.1, within(0.11));
+    assertThat(r.layers()).hasSize(LAYERS);
+  }
+
+  /**
+   * Every event before the first sample (a recorder that hands its events over first): the held
+   * intervals reach twice the cap with no sample yet. The window fit stops holding them (bounded
+   * memory, no OutOfMemoryError on any length), says in one warning that the events ran ahead of
+   * the samples and what to do, and the paper's mapping gives the per-layer numbers.
+   */
+  @Test
+  void eventsFarAheadOfTheSamplesGetOneWarningAndThePapersMapping() {
+    Timeline t = SyntheticRecording.generate(Config.jetson(LAYERS, 2000, 1.1, 32)).timeline();
+    AnalysisStream stream = smallCapStream(t);
+    Analyzer.feed(stream, java.util.Collections.emptyIterator(), t.events());
+    for (PowerSample s : t.samples()) {
+      stream.accept(s);
+    }
+    AnalysisResult r = stream.finish();
+
+    assertThat(stream.window.peakIntervals()).isLessThanOrEqualTo(2 * SMALL_CAP);
+    assertThat(r.warnings())
+        .filteredOn(w -> w.contains("ahead of the samples"))
+        .singleElement()
+        .asString()
+        .contains("in time order");
+    assertThat(r.mapping().method()).isEqualTo("paper");
+    assertThat(r.mapping().reason()).contains("too few samples (0)");
+    assertThat(r.layers()).hasSize(LAYERS);
+    assertThat(r.layers().get(0).powerMw()).isNotEmpty();
+  }
+
+  /**
+   * Side by side until after the search, then every event left before the samples left: the held
+   * intervals reach twice the cap again. The window fit lets go of them (bounded memory), says so
+   * in one warning, and the paper's mapping gives the per-layer numbers.
+   */
+  @Test
+  void eventsRunningAheadAfterTheSearchGetOneWarningAndThePapersMapping() {
+    Timeline t = SyntheticRecording.generate(Config.jetson(LAYERS, 2000, 1.1, 33)).timeline();
+    AnalysisStream stream = smallCapStream(t);
+    int sideBySide = 8000;
+    Analyzer.feed(stream, t.samples().subList(0, sideBySide).iterator(), t.events());
+    for (PowerSample s : t.samples().subList(sideBySide, t.samples().size())) {
+      stream.accept(s);
+    }
+    AnalysisResult r = stream.finish();
+
+    assertThat(stream.window.searchStretch()).isLessThan(sideBySide);
+    assertThat(stream.window.peakIntervals()).isLessThanOrEqualTo(2 * SMALL_CAP);
+    assertThat(r.warnings())
+        .filteredOn(w -> w.contains("ahead of the samples after the sensor response search"))
+        .singleElement()
+        .asString()
+        .contains("in time order");
+    assertThat(r.mapping().method()).isEqualTo("paper");
+    assertThat(r.layers()).hasSize(LAYERS);
+    assertThat(r.layers().get(0).powerMw()).isNotEmpty();
+  }
 }

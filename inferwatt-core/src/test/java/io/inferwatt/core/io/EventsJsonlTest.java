@@ -51,6 +51,29 @@ class EventsJsonlTest {
     assertThat(log.phases()).containsExactly(new PhaseEvent("power", 0, 100_000_000));
   }
 
+  /**
+   * The header pass skips the lines that start as an inferwatt layer or inference event without
+   * parsing them, and still finds phase and meta events anywhere, in any key order.
+   */
+  @Test
+  void theHeaderFindsPhasesAndMetaAmongSkippedLines() throws Exception {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 100; i++) {
+      text.append("{\"event\":\"inference\",\"seq\":")
+          .append(i)
+          .append(",\"start_ns\":1,\"end_ns\":2}\n")
+          .append("{\"event\":\"layer\",\"seq\":")
+          .append(i)
+          .append(",\"index\":0,\"name\":\"phase\",\"duration_ns\":1}\n");
+    }
+    text.append("{\"name\":\"layers\",\"event\":\"phase\",\"start_ns\":0,\"end_ns\":9}\n");
+    text.append("{\"event\":\"layer\"}\n");
+    text.append("{\"event\":\"meta\",\"simulated\":true}\n");
+    EventsFile h = EventsJsonl.header("e", Files.newInputStream(file(text.toString())));
+    assertThat(h.events().phases()).containsExactly(new PhaseEvent("layers", 0, 9));
+    assertThat(h.simulated()).isTrue();
+  }
+
   @Test
   void writerOutputReadsBack() throws Exception {
     StringWriter out = new StringWriter();

@@ -1,0 +1,95 @@
+package io.inferwatt.cli;
+
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.management.ObjectName;
+
+/**
+ * Keeps the JVM's just-in-time compilation at its quick tier (C1) for a short batch that owns the
+ * process. A study on a virtual board runs its whole plan in seconds, and there the optimizing
+ * compiler (C2) cost more CPU than it saved: on the paper's study on {@code sim:nano} (60
+ * configurations, 2 cores) the C2 threads used about 7 s of the process's 20 s of CPU, compiling
+ * the analysis' and the simulation's large methods (several of them two to four times), and run in
+ * turn at the same load the study took 18.3 s of CPU by default and 11.3 s with C1 alone. Results
+ * do not depend on the tier (Java's floating point is the same in every tier; the stored results of
+ * the study were compared).
+ *
+ * <p>It adds a compiler directive through the JVM's diagnostic command interface (as {@code jcmd
+ * PID Compiler.directives_add} would), which excludes every method from C2; methods then stay at
+ * C1. Only {@link Main#main} lets a command do it, since the directive holds for the rest of the
+ * process (tests run commands inside their own JVM); on a JVM without that interface it does
+ * nothing.
+ */
+final class QuickJit {
+
+  /** A virtual study up to this much simulated board time is short enough (the paper's: 26 min). */
+  static final double MAX_SIMULATED_NS = 3600e9;
+
+  /**
+   * {@code analyze} of recordings up to this many bytes (samples and events together) runs at C1:
+   * on the paper-sized recording (133 MB, 2 cores, load 5–7, 2026-11-30) C1 alone took 2.9–3.8 s
+   * wall instead of 4.6–5.7 s with the paper's mapping and 4.5–4.9 s instead of 7.5–7.9 s with the
+   * window-aware one; ten times that size took 35 s instead of 20 s, so long recordings keep C2.
+   */
+  static final long MAX_QUICK_ANALYSIS_BYTES = 200L << 20;
+
+  private static volatile boolean ownsProcess;
+
+  private QuickJit() {}
+
+  /** Called by {@link Main#main}: the command that runs is the process's only work. */
+  static void processIsOurs() {
+    ownsProcess = true;
+  }
+
+  /**
+   * Keeps compilation at C1 when the process is the command's alone and {@code simulatedNs} of a
+   * virtual board's time is short ({@link #MAX_SIMULATED_NS}).
+   *
+   * @return whether the directive was added
+   */
+  static boolean forVirtualStudy(double simulatedNs) {
+    return !(simulatedNs > MAX_SIMULATED_NS) && quick();
+  }
+
+  /**
+   * Keeps compilation at C1 when the process is the command's alone and the recording to analyse is
+   * {@code inputBytes} long, up to {@link #MAX_QUICK_ANALYSIS_BYTES}.
+   *
+   * @return whether the directive was added
+   */
+  static boolean forAnalysis(long inputBytes) {
+    return inputBytes <= MAX_QUICK_ANALYSIS_BYTES && quick();
+  }
+
+  private static boolean quick() {
+    if (!ownsProcess) {
+      return false;
+    }
+    Path file = null;
+    try {
+      file = Files.createTempFile("inferwatt-jit", ".json");
+      Files.writeString(
+          file, "[{ match: \"*.*\", c2: { Exclude: true } }]", StandardCharsets.UTF_8);
+      ManagementFactory.getPlatformMBeanServer()
+          .invoke(
+              new ObjectName("com.sun.management:type=DiagnosticCommand"),
+              "compilerDirectivesAdd",
+              new Object[] {new String[] {file.toString()}},
+              new String[] {String[].class.getName()});
+      return true;
+    } catch (Exception | LinkageError e) {
+      return false; // another JVM: compile as it does by default
+    } finally {
+      if (file != null) {
+        try {
+          Files.deleteIfExists(file);
+        } catch (java.io.IOException e) {
+          file.toFile().deleteOnExit();
+        }
+      }
+    }
+  }
+}
