@@ -197,17 +197,23 @@ class BadInputCliTest {
     }
   }
 
-  @Test
-  void aPlainIllegalArgumentExceptionIsABugNotBadInput() {
+  /** Runs {@code args} with {@code command} added to the command line as a subcommand. */
+  private static CliTest.Run withCommand(String name, Object command, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     PrintWriter o = new PrintWriter(out);
     PrintWriter e = new PrintWriter(err);
     CommandLine cl = Main.commandLine(o, e);
-    cl.addSubcommand("buggy", new Buggy());
-    int code = Main.execute(cl, new String[] {"buggy"}, o, e);
-    assertThat(code).isEqualTo(1);
-    assertThat(err.toString())
+    cl.addSubcommand(name, command);
+    int code = Main.execute(cl, args, o, e);
+    return new CliTest.Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void aPlainIllegalArgumentExceptionIsABugNotBadInput() {
+    CliTest.Run r = withCommand("buggy", new Buggy(), "buggy");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err())
         .contains("error: index -1 out of range")
         .contains("run again with --verbose for the stack trace");
   }
@@ -233,16 +239,10 @@ class BadInputCliTest {
   @Test
   void runningOutOfHeapOrStackIsOneLineWithWhatToDoNotAStackTrace() {
     for (String what : List.of("heap", "stack")) {
-      StringWriter out = new StringWriter();
-      StringWriter err = new StringWriter();
-      PrintWriter o = new PrintWriter(out);
-      PrintWriter e = new PrintWriter(err);
-      CommandLine cl = Main.commandLine(o, e);
-      cl.addSubcommand("exhausting", new Exhausting());
-      int code = Main.execute(cl, new String[] {"exhausting", what}, o, e);
-      assertThat(code).as(what).isEqualTo(1);
-      assertThat(err.toString().lines()).as(err.toString()).hasSize(1);
-      assertThat(err.toString())
+      CliTest.Run r = withCommand("exhausting", new Exhausting(), "exhausting", what);
+      assertThat(r.code()).as(what).isEqualTo(1);
+      assertThat(r.err().lines()).as(r.err()).hasSize(1);
+      assertThat(r.err())
           .startsWith("inferwatt: error: ")
           .contains(what.equals("heap") ? "-Xmx4g" : "-Xss64m")
           .contains("what was already stored is kept")

@@ -134,8 +134,7 @@ public final class Predictor {
     return new Prediction.Value(v.value() * f, v.low() * f, v.high() * f);
   }
 
-  private List<Prediction> predictProfiled(
-      NetworkSpec net, List<Map<String, String>> resolved) {
+  private List<Prediction> predictProfiled(NetworkSpec net, List<Map<String, String>> resolved) {
     List<LayerSpec> layers = net.layers();
     int s = resolved.size();
     int n = layers.size();

@@ -53,8 +53,15 @@ class UnprofiledModeTest {
           p.remove("gpu");
           nets.add(
               new TrainingData.Network(
-                  n.runId(), n.board(), n.study(), n.model(), n.settings(), n.latencyMs(), "in",
-                  p, e));
+                  n.runId(),
+                  n.board(),
+                  n.study(),
+                  n.model(),
+                  n.settings(),
+                  n.latencyMs(),
+                  "in",
+                  p,
+                  e));
         } else {
           nets.add(n);
         }
