@@ -1,24 +1,23 @@
 package io.inferwatt.study.boards;
 
+import io.inferwatt.engines.onnx.OnnxIo;
+import io.inferwatt.engines.onnx.OnnxModel;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
  * The folder where a study keeps the ONNX files it builds (a network is the same file for the same
- * name and seed, so any file can be built again). A file appears whole or not at all: it is written
- * beside its name and moved into place, so a study killed while writing leaves no half file that a
- * later one would open. The folder is kept under {@code capBytes}: after each write the files used
- * least recently (a hit touches its file) are deleted, never the one just written.
+ * name and seed, so any file can be built again). The folder is kept under {@code capBytes}: after
+ * each write the files used least recently (a hit touches its file) are deleted, never the one just
+ * written.
  */
 final class ModelCache {
 
@@ -41,11 +40,11 @@ final class ModelCache {
   }
 
   /**
-   * The file named {@code fileName}: the cached one, or one {@code write} makes now.
-   *
-   * @param write writes the whole file at the path it is given
+   * The file named {@code fileName}: the cached one, or the network {@code build} gives, written
+   * now ({@link OnnxIo#write} writes through a temporary file and a move, so a killed study leaves
+   * no half file).
    */
-  Path file(String fileName, Consumer<Path> write) {
+  Path file(String fileName, Supplier<OnnxModel> build) {
     Path file = dir.resolve(fileName);
     if (Files.isRegularFile(file)) {
       try {
@@ -55,20 +54,7 @@ final class ModelCache {
       }
       return file;
     }
-    Path part = dir.resolve(fileName + "." + ProcessHandle.current().pid() + ".part");
-    try {
-      Files.createDirectories(dir);
-      write.accept(part);
-      Files.move(part, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-    } finally {
-      try {
-        Files.deleteIfExists(part);
-      } catch (IOException e) {
-        // left for the next trim
-      }
-    }
+    OnnxIo.write(build.get(), file);
     trim(file);
     return file;
   }
@@ -81,7 +67,8 @@ final class ModelCache {
     try (Stream<Path> files = Files.list(dir)) {
       for (Path p : (Iterable<Path>) files::iterator) {
         try {
-          if (Files.isRegularFile(p)) {
+          if (Files.isRegularFile(p)
+              && p.toString().endsWith(".onnx")) { // not a file being written
             entries.add(new Entry(p, Files.size(p), Files.getLastModifiedTime(p).toMillis()));
           }
         } catch (NoSuchFileException e) {

@@ -8,7 +8,6 @@ import io.inferwatt.core.model.Workload;
 import io.inferwatt.engines.feed.SampleFeed;
 import io.inferwatt.engines.onnx.LayerSample;
 import io.inferwatt.engines.onnx.Networks;
-import io.inferwatt.engines.onnx.OnnxIo;
 import io.inferwatt.engines.onnx.OnnxModel;
 import io.inferwatt.engines.ort.OrtOptions;
 import io.inferwatt.engines.ort.OrtRecorder;
@@ -150,7 +149,7 @@ final class OnnxStudyRecorder implements io.inferwatt.hardware.Recorder, AutoClo
     if (name.endsWith(".onnx")) {
       return Path.of(name); // a model file, as the plan names it
     }
-    return cache.file(name + "-seed" + seed + ".onnx", file -> OnnxIo.write(build(name), file));
+    return cache.file(name + "-seed" + seed + ".onnx", () -> build(name));
   }
 
   private OnnxModel build(String name) {
