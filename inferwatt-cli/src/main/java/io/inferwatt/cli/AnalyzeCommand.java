@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -101,7 +100,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         readerWarnings.clear();
         result = inMemory(samplesAt, eventsAt, e, options, readerWarnings);
       }
-      print(withWarnings(result, readerWarnings), join(headerAhead));
+      print(withWarnings(result, readerWarnings), Futures.await(headerAhead));
     } finally {
       for (Path t : temporary) {
         Files.deleteIfExists(t);
@@ -134,11 +133,12 @@ final class AnalyzeCommand implements Callable<Integer> {
         throw e;
       }
     } catch (IOException | RuntimeException e) {
-      join(headerAhead); // a problem with the events file is said first, as it was read first
+      Futures.await(
+          headerAhead); // a problem with the events file is said first, as it was read first
       throw e;
     }
     try (SamplesCsv.Reader in = opened) {
-      EventsFile header = join(headerAhead);
+      EventsFile header = Futures.await(headerAhead);
       AnalysisStream stream =
           new AnalysisStream(in.rails(), header.events().phases(), header.simulated(), options);
       Iterator<PowerSample> all = drainedFirst(early, in);
@@ -221,21 +221,6 @@ final class AnalyzeCommand implements Callable<Integer> {
     Thread t = new Thread(r, "inferwatt-events-header");
     t.setDaemon(true);
     t.start();
-  }
-
-  /** The events' header, or the problem found reading it. */
-  private static EventsFile join(CompletableFuture<EventsFile> header) {
-    try {
-      return header.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      if (e.getCause() instanceof Error err) {
-        throw err;
-      }
-      throw e;
-    }
   }
 
   /** Copies a pipe or FIFO once into a private temporary file. */

@@ -25,7 +25,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import picocli.CommandLine.Command;
@@ -357,32 +356,8 @@ final class StudyCommand implements Runnable {
     void drain() {
       CompletableFuture<Void> f = inFlight;
       inFlight = null;
-      if (f == null) {
-        return;
-      }
-      boolean interrupted = false;
-      try {
-        while (true) {
-          try {
-            f.get();
-            return;
-          } catch (InterruptedException e) {
-            interrupted = true; // the write holds a transaction: let it end
-          } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) {
-              throw re;
-            }
-            if (cause instanceof Error er) {
-              throw er;
-            }
-            throw new IllegalStateException(cause);
-          }
-        }
-      } finally {
-        if (interrupted) {
-          Thread.currentThread().interrupt();
-        }
+      if (f != null) {
+        Futures.await(f); // the write holds a transaction: it ends even when interrupted
       }
     }
 
