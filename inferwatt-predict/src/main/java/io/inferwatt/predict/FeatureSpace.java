@@ -46,7 +46,9 @@ record FeatureSpace(
           "log_network_macs",
           "log_network_elements",
           "log_network_busy_ms",
-          "log_network_others_ms");
+          "log_network_others_ms",
+          "log_network_host",
+          "log_network_host_per_others_ms");
 
   /**
    * The network a layer runs in, as the layer's context: a board's power and its host's share of
@@ -92,14 +94,36 @@ record FeatureSpace(
   /** The network-context features: indices {@code CONTEXT_FROM} to {@code CONTEXT_TO - 1}. */
   static final int CONTEXT_FROM = 11;
 
-  static final int CONTEXT_TO = 16;
+  static final int CONTEXT_TO = 18;
 
   /** The index of {@code log_network_others_ms} in a row. */
   static final int OTHERS = 15;
 
+  /** The index of {@code log_network_host} in a row. */
+  static final int HOST = 16;
+
+  /** The index of {@code log_network_host_per_others_ms} in a row. */
+  static final int HOST_PER_OTHERS = 17;
+
+  /**
+   * The numeric setting whose reciprocal paces the host's work (kernel launches, enqueueing): the
+   * CPU clock of a board that sets it.
+   */
+  static final String HOST_CLOCK = "cpu.freq_khz";
+
   /** The value of {@code log_network_others_ms} for the others' time {@code ms} (NaN: 0). */
   static double othersFeature(double ms) {
     return Double.isNaN(ms) ? 0 : Math.log(1e-3 + Math.max(0, ms));
+  }
+
+  /**
+   * Sets the others' time {@code ms} in {@code row} (built by {@link #row}): {@code
+   * log_network_others_ms} and the host's work relative to it, {@code log_network_host_per_others_ms}
+   * (NaN: both 0).
+   */
+  static void setOthers(double[] row, double ms) {
+    row[OTHERS] = othersFeature(ms);
+    row[HOST_PER_OTHERS] = Double.isNaN(ms) ? 0 : row[HOST] - row[OTHERS];
   }
 
   FeatureSpace {
@@ -217,7 +241,14 @@ record FeatureSpace(
     x[12] = Math.log1p(context.macs());
     x[13] = Math.log1p(context.elements());
     x[BUSY] = Double.isNaN(context.busyMs()) ? 0 : Math.log(Math.max(context.busyMs(), 1e-6));
-    x[OTHERS] = othersFeature(context.othersMs());
+    // the host's work per inference: a launch per layer, each paced by the CPU clock (GHz)
+    String clock =
+        numeric.containsKey(HOST_CLOCK)
+            ? settings.getOrDefault(HOST_CLOCK, defaults.get(HOST_CLOCK))
+            : null;
+    double ghz = clock == null || !isNumber(clock) ? 1 : Double.parseDouble(clock) * 1e-6;
+    x[HOST] = x[11] - Math.log(Math.max(ghz, 1e-6));
+    setOthers(x, context.othersMs());
     int i = LAYER.size();
     for (Map.Entry<String, Boolean> e : numeric.entrySet()) {
       String v = settings.getOrDefault(e.getKey(), defaults.get(e.getKey()));

@@ -38,8 +38,11 @@ public record ModelSet(
     Map<String, TargetModel> network,
     int minRows) {
 
-  /** The version of the serialized form. */
-  public static final int FORMAT = 2;
+  /**
+   * The version of the serialized form (3: the rows gained the host's work per inference and its
+   * ratio to the other layers' time, {@link FeatureSpace#HOST}).
+   */
+  public static final int FORMAT = 3;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -284,7 +284,7 @@ public final class Predictor {
       for (int k = 0; k < idx.size(); k++) {
         int r = i * idx.size() + k;
         x[r] = rows[r].clone();
-        x[r][FeatureSpace.OTHERS] = FeatureSpace.othersFeature(busyMs[i] - ownMs[i][idx.get(k)]);
+        FeatureSpace.setOthers(x[r], busyMs[i] - ownMs[i][idx.get(k)]);
       }
     }
     return x;
