@@ -118,8 +118,8 @@ record FeatureSpace(
 
   /**
    * Sets the others' time {@code ms} in {@code row} (built by {@link #row}): {@code
-   * log_network_others_ms} and the host's work relative to it, {@code log_network_host_per_others_ms}
-   * (NaN: both 0).
+   * log_network_others_ms} and the host's work relative to it, {@code
+   * log_network_host_per_others_ms} (NaN: both 0).
    */
   static void setOthers(double[] row, double ms) {
     row[OTHERS] = othersFeature(ms);
@@ -261,6 +261,19 @@ record FeatureSpace(
         x[i++] = c.equals(v) ? 1 : 0;
       }
     }
+    return x;
+  }
+
+  /**
+   * The row of a whole network (one pseudo-layer) for the network-level models (the gap, the mode
+   * ratios): {@link #row} without the host's work. Those models are fitted on a few dozen networks,
+   * mostly single layers; the host's work, a layer count, would reach far outside their range for a
+   * network of hundreds of layers, and their polynomials do not stop at the edge.
+   */
+  double[] networkRow(LayerSpec network, Context context, Map<String, String> settings) {
+    double[] x = row(network, context, settings);
+    x[HOST] = 0;
+    x[HOST_PER_OTHERS] = 0;
     return x;
   }
 

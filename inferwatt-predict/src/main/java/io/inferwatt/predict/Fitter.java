@@ -311,7 +311,7 @@ public final class Fitter {
         continue;
       }
       xs.add(
-          space.row(
+          space.networkRow(
               networkLayer(ls.stream().map(TrainingData.Layer::layer).toList()),
               contexts.get(n.runId()),
               n.settings()));
@@ -422,7 +422,7 @@ public final class Fitter {
             TrainingData.Network a = ps.get(i)[0];
             TrainingData.Network b = ps.get(i)[1];
             List<LayerSpec> ls = layersOf.get(b.model());
-            x[i] = space.row(networkLayer(ls), FeatureSpace.Context.of(ls), b.settings());
+            x[i] = space.networkRow(networkLayer(ls), FeatureSpace.Context.of(ls), b.settings());
             groups.add(a.model());
             lat[i] = Math.log(a.latencyMs() / b.latencyMs());
             for (String r : rails) {

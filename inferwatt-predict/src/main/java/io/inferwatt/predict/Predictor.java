@@ -84,7 +84,7 @@ public final class Predictor {
       nx =
           models
               .space()
-              .row(
+              .networkRow(
                   Fitter.networkLayer(net.layers()),
                   FeatureSpace.Context.of(net.layers()),
                   profiled.get(i));
@@ -324,7 +324,7 @@ public final class Predictor {
               });
       out.add(new Prediction.Layer(j, l.name(), l.type(), true, null, value(lat[j]), pw, en));
     }
-    double[] nx = models.space().row(Fitter.networkLayer(layers), context, settings);
+    double[] nx = models.space().networkRow(Fitter.networkLayer(layers), context, settings);
     double[] netLat = addGap(sumLat, models.network().get("latency"), nx);
     Map<String, Prediction.Value> netE = new LinkedHashMap<>();
     Map<String, Prediction.Value> netP = new LinkedHashMap<>();
