@@ -73,6 +73,24 @@ public final class EventsJsonl {
    * the others are checked later, when the stream is read for its inferences.
    */
   public static EventsFile header(String source, InputStream in) {
+    return scan(source, in, false).file();
+  }
+
+  /**
+   * The phases and {@code meta} fields of the lines before the first other line (an inference or a
+   * layer), where inferwatt's recorders write them: read at once, without reading the whole stream.
+   * {@code lines} is the number of the last line read into it: a phase or meta line after it (see
+   * {@link Lines#line()}) means that the stream's header is not all there, and {@link #header} must
+   * read it whole.
+   */
+  public static Lead leading(String source, InputStream in) {
+    return scan(source, in, true);
+  }
+
+  /** The header of the first {@code lines} lines of a stream ({@link #leading}). */
+  public record Lead(EventsFile file, long lines) {}
+
+  private static Lead scan(String source, InputStream in, boolean leadOnly) {
     EventLog.Builder log = EventLog.builder();
     EventSink sink =
         new EventSink() {
@@ -95,14 +113,18 @@ public final class EventsJsonl {
           }
         };
     Parser p = new Parser(source, sink, false);
+    long last = 0;
     try (LineReader lines = new LineReader(source, in)) {
       while (lines.next()) {
         if (mentions(lines.buffer(), lines.start(), lines.length())) {
           p.accept(lines.buffer(), lines.start(), lines.length(), lines.lineNumber());
+        } else if (leadOnly && !lines.blank()) {
+          break;
         }
+        last = lines.lineNumber();
       }
     }
-    return new EventsFile(log.build(), p.meta);
+    return new Lead(new EventsFile(log.build(), p.meta), last);
   }
 
   private static final byte[] LAYER_LINE =
