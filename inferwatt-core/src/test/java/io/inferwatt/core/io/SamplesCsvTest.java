@@ -47,7 +47,7 @@ class SamplesCsvTest {
             + "1002886553,1002886553,1002987910,100000000,154\n";
     String general =
         "t_ns,read_start_ns,read_end_ns,in_mw,gpu_mw\n"
-            + "1001300001 ,1001300001,1001399926,2359.0,-0\n"
+            + "1001300001 ,1001300001,1001399926,2359.0,0.0\n"
             + "+1002886553,0001002886553,1002987910,100000000.000,0000000000000000154\n";
     List<PowerSample> a = SamplesCsv.readAll(file(plain));
     List<PowerSample> b = SamplesCsv.readAll(file(general));
