@@ -1,9 +1,6 @@
 package io.inferwatt.cli;
 
 import io.inferwatt.core.BadInputException;
-import io.inferwatt.core.EventSink;
-import io.inferwatt.core.InferenceEvent;
-import io.inferwatt.core.PhaseEvent;
 import io.inferwatt.core.analysis.AnalysisOptions;
 import io.inferwatt.core.analysis.AnalysisResult;
 import io.inferwatt.core.analysis.AnalysisStream;
@@ -94,7 +91,7 @@ final class AnalyzeCommand implements Callable<Integer> {
       try {
         try {
           result = streamed(samplesAt, eventsAt, header, lead.lines(), options, readerWarnings);
-        } catch (LateHeader e) {
+        } catch (EventsJsonl.LateHeader e) {
           readerWarnings.clear();
           header = EventsJsonl.header(events.toString(), Files.newInputStream(eventsAt));
           result = streamed(samplesAt, eventsAt, header, Long.MAX_VALUE, options, readerWarnings);
@@ -118,20 +115,11 @@ final class AnalyzeCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** A phase or meta line after the events' lead: the header must be read whole. */
-  private static final class LateHeader extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    LateHeader() {
-      super(null, null, false, false);
-    }
-  }
-
   /**
    * Both files read once, side by side in time, into a streaming analysis with the phases of
    * {@code header}, which holds every phase and meta line up to line {@code headerLines}.
    *
-   * @throws LateHeader for a phase or meta line after that
+   * @throws EventsJsonl.LateHeader for a phase or meta line after that
    */
   private AnalysisResult streamed(
       Path samplesAt,
@@ -145,46 +133,10 @@ final class AnalyzeCommand implements Callable<Integer> {
         SamplesCsv.open(samples.toString(), Files.newInputStream(samplesAt))) {
       AnalysisStream stream =
           new AnalysisStream(in.rails(), header.events().phases(), header.simulated(), options);
-      EventsJsonl.Lines[] ev = new EventsJsonl.Lines[1];
-      EventSink watched =
-          new EventSink() {
-            @Override
-            public void inference(InferenceEvent e) {
-              stream.inference(e);
-            }
-
-            @Override
-            public void layer(
-                long seq,
-                int index,
-                String name,
-                String type,
-                long durationNs,
-                long startNsOrMin,
-                long line) {
-              stream.layer(seq, index, name, type, durationNs, startNsOrMin, line);
-            }
-
-            @Override
-            public void phase(PhaseEvent e) {
-              if (ev[0].line() > headerLines) {
-                throw new LateHeader();
-              }
-              stream.phase(e);
-            }
-
-            @Override
-            public void meta(String key, Object value) {
-              if (ev[0].line() > headerLines) {
-                throw new LateHeader();
-              }
-              stream.meta(key, value);
-            }
-          };
       AnalysisResult result;
       try (EventsJsonl.Lines lines =
-          EventsJsonl.prefetched(events.toString(), Files.newInputStream(eventsAt), watched)) {
-        ev[0] = lines;
+          EventsJsonl.prefetched(
+              events.toString(), Files.newInputStream(eventsAt), stream, headerLines)) {
         result = stream.replay(in, lines::next);
       }
       readerWarnings.addAll(in.warnings());

@@ -183,7 +183,26 @@ public final class EventsJsonl {
    * the caller's work on them. Errors come as with {@link #lines}, at the event where they stand.
    */
   public static Lines prefetched(String source, InputStream in, EventSink sink) {
-    return new Lines(new PrefetchedEvents(source, in, sink));
+    return prefetched(source, in, sink, Long.MAX_VALUE);
+  }
+
+  /**
+   * Like {@link #prefetched(String, InputStream, EventSink)} for a sink that was given the phases
+   * and meta of the stream's first {@code leadLines} lines ({@link #leading}): a phase or meta line
+   * after those throws {@link LateHeader} instead of reaching the sink.
+   */
+  public static Lines prefetched(String source, InputStream in, EventSink sink, long leadLines) {
+    return new Lines(new PrefetchedEvents(source, in, sink, leadLines));
+  }
+
+  /** A phase or meta line after the lead ({@link #leading}): the header must be read whole. */
+  public static final class LateHeader extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    LateHeader(long line) {
+      super(
+          "a phase or meta line after the first inference (line " + line + ")", null, false, false);
+    }
   }
 
   /** Feeds one line at a time on demand ({@link #next()}), so two inputs can be merged in time. */
