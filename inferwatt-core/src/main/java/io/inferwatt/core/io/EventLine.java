@@ -84,7 +84,9 @@ final class EventLine {
     return written(b, from, to) || plain(b, from, to);
   }
 
-  /** A layer or inference line exactly as the writer puts it; false (fields unset) for any other. */
+  /**
+   * A layer or inference line exactly as the writer puts it; false (fields unset) for any other.
+   */
   private boolean written(byte[] b, int from, int to) {
     clear();
     p = from;

@@ -96,9 +96,9 @@ final class LineReader implements AutoCloseable {
   private static final long HIGHS = 0x8080808080808080L;
 
   /**
-   * The first {@code '\n'} in {@code b[from, to)}, or -1. Eight bytes at a time: a byte of {@code
-   * w ^ NEWLINES} is zero where {@code w} holds a newline, and the lowest byte flagged by {@code (x
-   * − ONES) & ~x & HIGHS} is the first zero byte (a borrow can flag bytes above it, never below).
+   * The first {@code '\n'} in {@code b[from, to)}, or -1. Eight bytes at a time: a byte of {@code w
+   * ^ NEWLINES} is zero where {@code w} holds a newline, and the lowest byte flagged by {@code (x −
+   * ONES) & ~x & HIGHS} is the first zero byte (a borrow can flag bytes above it, never below).
    */
   static int indexOfNewline(byte[] b, int from, int to) {
     int i = from;
