@@ -116,8 +116,8 @@ final class AnalyzeCommand implements Callable<Integer> {
   }
 
   /**
-   * Both files read once, side by side in time, into a streaming analysis with the phases of
-   * {@code header}, which holds every phase and meta line up to line {@code headerLines}.
+   * Both files read once, side by side in time, into a streaming analysis with the phases of {@code
+   * header}, which holds every phase and meta line up to line {@code headerLines}.
    *
    * @throws EventsJsonl.LateHeader for a phase or meta line after that
    */

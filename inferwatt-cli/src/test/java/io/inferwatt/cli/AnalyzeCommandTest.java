@@ -224,7 +224,7 @@ class AnalyzeCommandTest {
     }
   }
 
-  private static JsonNode analyzed(Path samples, Path events, String mapping) {
+  private static JsonNode analyzed(Path samples, Path events, String mapping) throws Exception {
     CliTest.Run r =
         CliTest.run(
             "analyze",
