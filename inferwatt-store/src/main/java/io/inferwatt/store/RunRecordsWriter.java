@@ -26,7 +26,11 @@ final class RunRecordsWriter {
     this.schemaVersion = schemaVersion;
   }
 
-  /** The raw samples: the rails' names, then a row per sample and rail. */
+  /**
+   * The raw samples: the rails' names, then a row per read (and per {@value
+   * Schema#RAILS_PER_READ_ROW} rails) in {@code power_reads}; below schema version 9, a row per read
+   * and rail in the table {@code power_samples}.
+   */
   void writeSamples(long id, RawSamples raw) throws SQLException {
     writer.appendTable(
         "sample_rails",
@@ -35,6 +39,33 @@ final class RunRecordsWriter {
             a.beginRow().append(id).append(i).append(raw.rails().get(i)).endRow();
           }
         });
+    if (schemaVersion >= Schema.V9.version()) {
+      int nr = raw.rails().size();
+      writer.appendTable(
+          "power_reads",
+          a -> {
+            for (PowerSample s : raw.samples()) {
+              double[] v = s.powerMw();
+              for (int first = 0; first < nr; first += Schema.RAILS_PER_READ_ROW) {
+                a.beginRow()
+                    .append(id)
+                    .append(s.tNs())
+                    .append(s.readStartNs())
+                    .append(s.readEndNs())
+                    .append(first);
+                for (int i = first; i < first + Schema.RAILS_PER_READ_ROW; i++) {
+                  if (i < nr) {
+                    real(a, v[i]);
+                  } else {
+                    a.appendNull();
+                  }
+                }
+                a.endRow();
+              }
+            }
+          });
+      return;
+    }
     writer.appendTable(
         "power_samples",
         a -> {
