@@ -8,7 +8,10 @@ import io.inferwatt.core.InferenceEvent;
 import io.inferwatt.core.PhaseEvent;
 import io.inferwatt.core.PowerSample;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes what a run keeps beyond its results ({@link RunWriter}'s part): the raw power samples, the
@@ -105,27 +108,31 @@ final class RunRecordsWriter {
                 .endRow();
           }
         });
-    writer.appendTable(
-        "layer_events",
-        a -> {
-          for (int i = 0; i < events.layerCount(); i++) {
-            a.beginRow()
-                .append(id)
-                .append((long) i)
-                .append(events.layerSeq(i))
-                .append(events.layerIndex(i))
-                .append(events.layerName(i))
-                .append(events.layerType(i))
-                .append(events.layerDurationNs(i));
-            long start = events.layerStartNsOrMin(i);
-            if (start == Long.MIN_VALUE) {
-              a.appendNull();
-            } else {
-              a.append(start);
+    if (schemaVersion >= Schema.V9.version()) {
+      writeLayerEvents(id, events);
+    } else {
+      writer.appendTable(
+          "layer_events",
+          a -> {
+            for (int i = 0; i < events.layerCount(); i++) {
+              a.beginRow()
+                  .append(id)
+                  .append((long) i)
+                  .append(events.layerSeq(i))
+                  .append(events.layerIndex(i))
+                  .append(events.layerName(i))
+                  .append(events.layerType(i))
+                  .append(events.layerDurationNs(i));
+              long start = events.layerStartNsOrMin(i);
+              if (start == Long.MIN_VALUE) {
+                a.appendNull();
+              } else {
+                a.append(start);
+              }
+              a.endRow();
             }
-            a.endRow();
-          }
-        });
+          });
+    }
     writer.appendTable(
         "phase_events",
         a -> {
@@ -139,6 +146,52 @@ final class RunRecordsWriter {
                 .append(p.startNs())
                 .append(p.endNs())
                 .endRow();
+          }
+        });
+  }
+
+  /**
+   * The layer events (schema version 9 on): each event with the id of its layer's name and type in
+   * {@code layer_event_rows}, each distinct name and type once in {@code layer_event_names}.
+   */
+  private void writeLayerEvents(long id, EventLog events) throws SQLException {
+    Map<String, Map<String, Integer>> ids = new HashMap<>();
+    List<String[]> names = new ArrayList<>();
+    writer.appendTable(
+        "layer_event_rows",
+        a -> {
+          for (int i = 0; i < events.layerCount(); i++) {
+            String name = events.layerName(i);
+            String type = events.layerType(i);
+            Map<String, Integer> byType = ids.computeIfAbsent(name, k -> new HashMap<>());
+            Integer nameId = byType.get(type);
+            if (nameId == null) {
+              nameId = names.size();
+              byType.put(type, nameId);
+              names.add(new String[] {name, type});
+            }
+            a.beginRow()
+                .append(id)
+                .append((long) i)
+                .append(events.layerSeq(i))
+                .append(events.layerIndex(i))
+                .append(nameId.intValue())
+                .append(events.layerDurationNs(i));
+            long start = events.layerStartNsOrMin(i);
+            if (start == Long.MIN_VALUE) {
+              a.appendNull();
+            } else {
+              a.append(start);
+            }
+            a.endRow();
+          }
+        });
+    writer.appendTable(
+        "layer_event_names",
+        a -> {
+          for (int n = 0; n < names.size(); n++) {
+            a.beginRow().append(id).append(n).append(names.get(n)[0]).append(names.get(n)[1]);
+            a.endRow();
           }
         });
   }

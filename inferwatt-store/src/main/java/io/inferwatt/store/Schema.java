@@ -517,12 +517,17 @@ final class Schema {
    * more rails takes one row per {@value #RAILS_PER_READ_ROW}). The rows of {@code power_samples}
    * move there, and {@code power_samples} becomes a view of the same name and columns over it, so
    * queries written for the long shape keep working. Writing a third of the rows without a rail
-   * name each made keeping the raw samples about twice as cheap (CPU and bytes).
+   * name each made keeping the raw samples about twice as cheap (CPU and bytes). Likewise the raw
+   * layer events keep their layer's name and type once per run ({@code layer_event_names}) instead
+   * of on every event ({@code layer_event_rows} refers to them by {@code name_id}); {@code
+   * layer_events} becomes a view of its old columns.
    */
   static final Migration V9 =
       new Migration(
           9,
-          "power_reads: raw samples one row per read; power_samples becomes a view over it",
+          "power_reads: raw samples one row per read; layer_event_rows and layer_event_names:"
+              + " raw layer events with their names once per run; power_samples and layer_events"
+              + " become views of the same columns",
           List.of(
               """
               CREATE TABLE power_reads (
@@ -564,6 +569,48 @@ final class Schema {
               FROM power_reads p
               JOIN sample_rails r ON r.run_id = p.run_id
                 AND r.rail_index >= p.first_rail AND r.rail_index < p.first_rail + 4\
+              """,
+              """
+              CREATE TABLE layer_event_names (
+                run_id  BIGINT NOT NULL,
+                name_id INTEGER NOT NULL,
+                name    VARCHAR NOT NULL,
+                type    VARCHAR NOT NULL,
+                PRIMARY KEY (run_id, name_id)
+              )\
+              """,
+              """
+              CREATE TABLE layer_event_rows (
+                run_id      BIGINT NOT NULL,
+                position    BIGINT NOT NULL,
+                seq         BIGINT NOT NULL,
+                layer_index INTEGER NOT NULL,
+                name_id     INTEGER NOT NULL,
+                duration_ns BIGINT NOT NULL,
+                start_ns    BIGINT
+              )\
+              """,
+              """
+              INSERT INTO layer_event_names
+              SELECT run_id,
+                     CAST(row_number() OVER (PARTITION BY run_id ORDER BY name, type) - 1 AS INTEGER),
+                     name, type
+              FROM (SELECT DISTINCT run_id, name, type FROM layer_events) d\
+              """,
+              """
+              INSERT INTO layer_event_rows
+              SELECT e.run_id, e.position, e.seq, e.layer_index, n.name_id, e.duration_ns, e.start_ns
+              FROM layer_events e
+              JOIN layer_event_names n
+                ON n.run_id = e.run_id AND n.name = e.name AND n.type = e.type\
+              """,
+              "DROP TABLE layer_events",
+              """
+              CREATE VIEW layer_events AS
+              SELECT e.run_id, e.position, e.seq, e.layer_index, n.name, n.type, e.duration_ns,
+                     e.start_ns
+              FROM layer_event_rows e
+              JOIN layer_event_names n ON n.run_id = e.run_id AND n.name_id = e.name_id\
               """));
 
   /** Every migration, in version order, starting at 1 without gaps. */
