@@ -31,8 +31,8 @@ final class RunRecordsWriter {
 
   /**
    * The raw samples: the rails' names, then a row per read (and per {@value
-   * Schema#RAILS_PER_READ_ROW} rails) in {@code power_reads}; below schema version 9, a row per read
-   * and rail in the table {@code power_samples}.
+   * Schema#RAILS_PER_READ_ROW} rails) in {@code power_reads}; below schema version 9, a row per
+   * read and rail in the table {@code power_samples}.
    */
   void writeSamples(long id, RawSamples raw) throws SQLException {
     writer.appendTable(
@@ -115,21 +115,8 @@ final class RunRecordsWriter {
           "layer_events",
           a -> {
             for (int i = 0; i < events.layerCount(); i++) {
-              a.beginRow()
-                  .append(id)
-                  .append((long) i)
-                  .append(events.layerSeq(i))
-                  .append(events.layerIndex(i))
-                  .append(events.layerName(i))
-                  .append(events.layerType(i))
-                  .append(events.layerDurationNs(i));
-              long start = events.layerStartNsOrMin(i);
-              if (start == Long.MIN_VALUE) {
-                a.appendNull();
-              } else {
-                a.append(start);
-              }
-              a.endRow();
+              layerHead(a, id, events, i).append(events.layerName(i)).append(events.layerType(i));
+              layerTimes(a, events, i);
             }
           });
     }
@@ -170,20 +157,8 @@ final class RunRecordsWriter {
               byType.put(type, nameId);
               names.add(new String[] {name, type});
             }
-            a.beginRow()
-                .append(id)
-                .append((long) i)
-                .append(events.layerSeq(i))
-                .append(events.layerIndex(i))
-                .append(nameId.intValue())
-                .append(events.layerDurationNs(i));
-            long start = events.layerStartNsOrMin(i);
-            if (start == Long.MIN_VALUE) {
-              a.appendNull();
-            } else {
-              a.append(start);
-            }
-            a.endRow();
+            layerHead(a, id, events, i).append(nameId.intValue());
+            layerTimes(a, events, i);
           }
         });
     writer.appendTable(
@@ -194,6 +169,28 @@ final class RunRecordsWriter {
             a.endRow();
           }
         });
+  }
+
+  /** A layer event's row up to its name: run, position, inference, layer index. */
+  private static TableAppender layerHead(TableAppender a, long id, EventLog events, int i)
+      throws SQLException {
+    return a.beginRow()
+        .append(id)
+        .append((long) i)
+        .append(events.layerSeq(i))
+        .append(events.layerIndex(i));
+  }
+
+  /** The rest of a layer event's row: its duration and its own start (NULL when absent). */
+  private static void layerTimes(TableAppender a, EventLog events, int i) throws SQLException {
+    a.append(events.layerDurationNs(i));
+    long start = events.layerStartNsOrMin(i);
+    if (start == Long.MIN_VALUE) {
+      a.appendNull();
+    } else {
+      a.append(start);
+    }
+    a.endRow();
   }
 
   void writeDetails(long id, RunDetails d) throws SQLException {

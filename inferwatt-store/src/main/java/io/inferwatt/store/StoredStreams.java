@@ -12,8 +12,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * A run's raw samples and events read row by row from open result sets: the samples (one row per
- * read, or per read and rail in an old base) gathered into {@link PowerSample}s, the events (inference and layer rows merged
- * by the query, {@link #EVENTS_SQL}) pushed into an {@link EventSink}.
+ * read, or per read and rail in an old base) gathered into {@link PowerSample}s, the events
+ * (inference and layer rows merged by the query, {@link #EVENTS_SQL}) pushed into an {@link
+ * EventSink}.
  */
 final class StoredStreams {
 

@@ -33,11 +33,7 @@ class RawRecordingStoreTest {
       assertThat(Fixtures.query(s, "SELECT count(*) FROM layer_events").rows())
           .containsExactly(List.of(Integer.toString(t.events().layerCount())));
       Timeline back = s.recording(id).orElseThrow();
-      assertThat(back.rails()).isEqualTo(t.rails());
-      assertThat(back.samples()).isEqualTo(t.samples());
-      assertThat(events(back.events())).isEqualTo(events(t.events()));
-      assertThat(back.events().phases()).isEqualTo(t.events().phases());
-      assertThat(back.events().inferences()).isEqualTo(t.events().inferences());
+      assertSameRecording(back, t);
       RawStatus st = s.rawStatus(id).orElseThrow();
       assertThat(st.kept()).isEqualTo("all");
       assertThat(st.samples()).isEqualTo(t.samples().size());
@@ -66,9 +62,7 @@ class RawRecordingStoreTest {
     try (MeasurementStore s = MeasurementStore.open(file)) {
       assertThat(s.schemaVersion()).isEqualTo(Schema.V9.version());
       Timeline back = s.recording(id).orElseThrow();
-      assertThat(back.samples()).isEqualTo(t.samples());
-      assertThat(events(back.events())).isEqualTo(events(t.events()));
-      assertThat(back.events().inferences()).isEqualTo(t.events().inferences());
+      assertSameRecording(back, t);
       assertThat(s.rawStatus(id).orElseThrow().events())
           .isEqualTo(t.events().inferences().size() + t.events().layerCount());
       // each run keeps its layers' names once
@@ -150,6 +144,14 @@ class RawRecordingStoreTest {
   }
 
   /** Every layer event's fields, in order. */
+  private static void assertSameRecording(Timeline back, Timeline t) {
+    assertThat(back.rails()).isEqualTo(t.rails());
+    assertThat(back.samples()).isEqualTo(t.samples());
+    assertThat(events(back.events())).isEqualTo(events(t.events()));
+    assertThat(back.events().phases()).isEqualTo(t.events().phases());
+    assertThat(back.events().inferences()).isEqualTo(t.events().inferences());
+  }
+
   private static List<String> events(EventLog log) {
     return java.util.stream.IntStream.range(0, log.layerCount())
         .mapToObj(i -> log.layer(i).toString())
