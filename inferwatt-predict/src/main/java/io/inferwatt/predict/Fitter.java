@@ -380,11 +380,11 @@ public final class Fitter {
 
   /**
    * The network latency model: the additive gap ({@code gapModel}) or a linear map of the layers'
-   * sum ({@link SumLinear}), whichever cross-validates better with whole <em>families</em> held
-   * out (a network's name up to its first {@code -}: its widths and resolutions together), the
-   * error of a fold being the median of |predicted − measured| / measured latency. A map learnt on
-   * the training networks follows a network larger than all of them where a gap bounded by the
-   * gaps measured cannot. Both learners' folds are stored under {@link #BY_FAMILY}; with fewer than
+   * sum ({@link SumLinear}), whichever cross-validates better with whole <em>families</em> held out
+   * (a network's name up to its first {@code -}: its widths and resolutions together), the error of
+   * a fold being the median of |predicted − measured| / measured latency. A map learnt on the
+   * training networks follows a network larger than all of them where a gap bounded by the gaps
+   * measured cannot. Both learners' folds are stored under {@link #BY_FAMILY}; with fewer than
    * three families the gap model stays.
    */
   private static TargetModel chooseLatency(

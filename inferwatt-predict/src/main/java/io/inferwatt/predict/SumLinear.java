@@ -13,8 +13,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * bounded by the gaps measured cannot follow on a network larger than every training network.
  *
  * <p>As a {@link Regressor} of a network row it gives the gap, {@code a + (b − 1)·Σ + c·n}, in ms:
- * Σ is read from {@link FeatureSpace#BUSY} (its log) and n from the row's layer count (its log),
- * so the network row must carry the layers' sum ({@link #withSum}).
+ * Σ is read from {@link FeatureSpace#BUSY} (its log) and n from the row's layer count (its log), so
+ * the network row must carry the layers' sum ({@link #withSum}).
  */
 final class SumLinear implements Regressor {
 
@@ -60,7 +60,9 @@ final class SumLinear implements Regressor {
     return new SumLinear(abc[0], abc[1], abc[2]);
   }
 
-  /** Weighted least squares for (a, b, c), or (a, c) with b fixed when {@code fixedB} is a number. */
+  /**
+   * Weighted least squares for (a, b, c), or (a, c) with b fixed when {@code fixedB} is a number.
+   */
   private static double[] solve(double[] s, double[] n, double[] t, double[] wt, double fixedB) {
     boolean fixed = !Double.isNaN(fixedB);
     int p = fixed ? 2 : 3;
@@ -85,7 +87,9 @@ final class SumLinear implements Regressor {
     return fixed ? new double[] {sol[0], fixedB, sol[1]} : sol;
   }
 
-  /** Solves the augmented system {@code m} by elimination with partial pivoting; null if singular. */
+  /**
+   * Solves the augmented system {@code m} by elimination with partial pivoting; null if singular.
+   */
   private static double[] gauss(double[][] m) {
     int p = m.length;
     for (int col = 0; col < p; col++) {

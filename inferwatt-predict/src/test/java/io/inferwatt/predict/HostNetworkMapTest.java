@@ -13,8 +13,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * ONNX Runtime on the host's CPU (board {@code local}): its profiler costs something per layer, so a
- * network's plain latency is a fraction of its profiled layers' sum less a per-layer cost. The
+ * ONNX Runtime on the host's CPU (board {@code local}): its profiler costs something per layer, so
+ * a network's plain latency is a fraction of its profiled layers' sum less a per-layer cost. The
  * network model is then the linear map of the sum, chosen over the additive gap by holding out
  * whole families, and it follows a network larger than every training network.
  */
