@@ -3,12 +3,12 @@ quantiles."""
 import subprocess
 
 
-def runner(jar):
-    """A function that runs `inferwatt ARGS...` and returns its standard output; a failure ends the
-    benchmark with the command's error."""
+def runner(jar, prefix=()):
+    """A function that runs `inferwatt ARGS...` (behind `prefix`, such as `chrt -r 10`) and returns
+    its standard output; a failure ends the benchmark with the command's error."""
 
     def cli(*args):
-        r = subprocess.run(["java", "-jar", jar, *args], capture_output=True, text=True)
+        r = subprocess.run([*prefix, "java", "-jar", jar, *args], capture_output=True, text=True)
         if r.returncode != 0:
             raise SystemExit(f"inferwatt {' '.join(args)} failed ({r.returncode}): {r.stderr.strip()}")
         return r.stdout
