@@ -14,24 +14,19 @@
 # to make one only means a slower start. INFERWATT_CDS=off starts without it.
 
 # Makes ARCHIVE for JAR: the classes that representative commands load (version, help, a small
-# recording analysed both ways, a one-configuration study on the virtual Nano into a fresh base,
-# and predict from a model fitted on it), dumped into a static archive. Quiet; returns non-zero on
-# failure.
+# recording analysed both ways, a two-configuration study on the virtual Nano into a fresh base, fit
+# and predict on it), dumped into a static archive. A command that fails only leaves its classes
+# out; each has 5 minutes at most. Quiet (INFERWATT_CDS_DEBUG=1 shows the log of a failure);
+# returns non-zero when no archive was written.
 inferwatt_cds_dump() {
   local jar="$1" archive="$2" java="$3" t rc=0 n=0
   t="$(mktemp -d "${TMPDIR:-/tmp}/inferwatt-cds.XXXXXX")" || return 1
-  (
-    set -e
-    run() {
-      n=$((n + 1))
-      "$java" -XX:DumpLoadedClassList="$t/list.$n" -Xmx512m -jar "$jar" "$@"
-    }
-    run --version
-    run --help
-    run bench --cycles 300 --layers 12 --save-samples "$t/s.csv" --save-events "$t/e.jsonl"
-    run analyze --samples "$t/s.csv" --events "$t/e.jsonl" --mapping paper --format json
-    run analyze --samples "$t/s.csv" --events "$t/e.jsonl" --mapping window
-    cat >"$t/plan.yaml" <<'PLAN'
+  run() {
+    n=$((n + 1))
+    timeout 300 "$java" -XX:DumpLoadedClassList="$t/list.$n" -Xmx512m -jar "$jar" "$@" \
+      >>"$t/log" 2>&1
+  }
+  cat >"$t/plan.yaml" <<'PLAN'
 study: start-up-archive
 board: sim:nano
 engine: sim
@@ -42,35 +37,48 @@ sweeps:
   - name: g
     grid: {gpu.freq_hz: [153600000, 921600000]}
 PLAN
-    INFERWATT_STATE_DIR="$t/state" run study run "$t/plan.yaml" --db "$t/base.duckdb"
-    run runs --db "$t/base.duckdb"
-    run fit --db "$t/base.duckdb" --export "$t/models.json" || true
-    [[ ! -s "$t/models.json" ]] || run predict densenet121 --model "$t/models.json" --format json
-    cat "$t"/list.* | sort -u >"$t/classes"
-    "$java" -Xshare:dump -XX:SharedClassListFile="$t/classes" -XX:SharedArchiveFile="$t/a.jsa" \
-      -cp "$jar"
-    mv -f "$t/a.jsa" "$archive"
-  ) >"$t/log" 2>&1 || rc=$?
-  if ((rc != 0)) && [[ -n "${INFERWATT_CDS_DEBUG:-}" ]]; then
-    cat "$t/log" >&2
+  run --version
+  run --help
+  run bench --cycles 300 --layers 12 --save-samples "$t/s.csv" --save-events "$t/e.jsonl"
+  run analyze --samples "$t/s.csv" --events "$t/e.jsonl" --mapping paper --format json
+  run analyze --samples "$t/s.csv" --events "$t/e.jsonl" --mapping window
+  INFERWATT_STATE_DIR="$t/state" run study run "$t/plan.yaml" --db "$t/base.duckdb"
+  run runs --db "$t/base.duckdb"
+  run fit --db "$t/base.duckdb" --skip-short --export "$t/models.json"
+  [[ ! -s "$t/models.json" ]] || run predict densenet121 --model "$t/models.json" --format json
+  cat "$t"/list.* 2>/dev/null | sort -u >"$t/classes"
+  if "$java" -Xshare:dump -XX:SharedClassListFile="$t/classes" -XX:SharedArchiveFile="$t/a.jsa" \
+    -cp "$jar" >>"$t/log" 2>&1 && mv -f "$t/a.jsa" "$archive"; then
+    rc=0
+  else
+    rc=1
+    [[ -z "${INFERWATT_CDS_DEBUG:-}" ]] || cat "$t/log" >&2
   fi
   rm -rf "$t"
   return "$rc"
+}
+
+# Whether FILE is missing or older than the jar or than the java that runs it.
+inferwatt_cds_stale() {
+  [[ ! -f "$1" || "$2" -nt "$1" || "$(realpath "$3")" -nt "$1" ]]
 }
 
 inferwatt_java() {
   local jar java archive
   jar="$(realpath "$1")"
   shift
-  java="$(command -v java)"
+  java="$(command -v java || echo java)"
   archive="${jar%.jar}.jsa"
   JAVA_CMD=("$java")
-  if [[ "${INFERWATT_CDS:-on}" != off ]]; then
-    if [[ ! -f "$archive" || "$jar" -nt "$archive" || "$(realpath "$java")" -nt "$archive" ]]; then
+  if [[ "${INFERWATT_CDS:-on}" != off && -x "$java" ]]; then
+    if inferwatt_cds_stale "$archive" "$jar" "$java" && inferwatt_cds_stale "$archive.failed" "$jar" "$java" \
+      && [[ -w "$(dirname "$archive")" ]]; then
       echo "inferwatt: making the start-up archive $archive (once per build) ..." >&2
-      inferwatt_cds_dump "$jar" "$archive" "$java" || rm -f "$archive"
+      rm -f "$archive" "$archive.failed"
+      # a failure is not tried again until the jar or java changes (the .failed file says so)
+      inferwatt_cds_dump "$jar" "$archive" "$java" || touch "$archive.failed"
     fi
-    if [[ -f "$archive" ]]; then
+    if ! inferwatt_cds_stale "$archive" "$jar" "$java"; then
       # a stale archive or one of another JVM is refused by the JVM, quietly with these
       JAVA_CMD+=(-XX:SharedArchiveFile="$archive" "-Xlog:cds*=off")
     fi

@@ -16,8 +16,11 @@ import picocli.CommandLine.Command;
  */
 final class Commands {
 
-  /** A command and its subcommands. */
-  private record Node(Class<?> type, List<Node> children) {
+  /**
+   * A command and its subcommands; {@code quick}: a short command that runs best at the JVM's quick
+   * compiler tier ({@link QuickJit#forShortCommand}).
+   */
+  private record Node(Class<?> type, boolean quick, List<Node> children) {
 
     /** The subcommand {@code name} names (its name or an alias), or null. */
     Node child(String name) {
@@ -38,45 +41,49 @@ final class Commands {
           node(CalibrateCommand.class),
           node(AnalyzeCommand.class),
           node(ReanalyzeCommand.class),
-          node(RunsCommand.class),
+          quick(RunsCommand.class),
           node(BenchCommand.class),
           node(SensorsCommand.class),
           node(LogCommand.class),
           node(MonitorCommand.class),
           node(
               ModelsCommand.class,
-              node(ModelsCommand.ListCommand.class),
+              quick(ModelsCommand.ListCommand.class),
               node(ModelsBuildCommand.class),
               node(ModelsCommand.PrefixCommand.class),
               node(ModelsCommand.NodeCommand.class),
-              node(ModelsInspectCommand.class),
+              quick(ModelsInspectCommand.class),
               node(ModelsSampleCommand.class)),
           node(
               StudyCommand.class,
               node(StudyCommand.Run.class),
               node(StudyCommand.Paper.class),
               node(StudySubmitCommand.class),
-              node(StudyListCommand.class)),
-          node(OptimaCommand.class),
+              quick(StudyListCommand.class)),
+          quick(OptimaCommand.class),
           node(RestoreCommand.class),
           node(ExportCommand.class),
-          node(ShowCommand.class),
-          node(QueryCommand.class),
+          quick(ShowCommand.class),
+          quick(QueryCommand.class),
           node(ReportCommand.class),
           node(AgentCommand.class),
           node(
               FleetCommand.class,
-              node(FleetCommand.Status.class),
+              quick(FleetCommand.Status.class),
               node(FleetCommand.Cancel.class),
               node(FleetCommand.Retry.class)),
           node(FitCommand.class),
-          node(PredictCommand.class),
+          quick(PredictCommand.class),
           node(CommandLine.HelpCommand.class));
 
   private Commands() {}
 
   private static Node node(Class<?> type, Node... children) {
-    return new Node(type, List.of(children));
+    return new Node(type, false, List.of(children));
+  }
+
+  private static Node quick(Class<?> type) {
+    return new Node(type, true, List.of());
   }
 
   /** The whole tree (what help and the tests that walk every command need). */
@@ -112,6 +119,22 @@ final class Commands {
       cl.addSubcommand(build(new CommandLine(c.type), c, null, 0));
     }
     return cl;
+  }
+
+  /** Whether {@code args} run a short command: one marked quick in the tree. */
+  static boolean quick(String[] args) {
+    Node node = TREE;
+    for (String a : args) {
+      if (a.equals("--verbose")) {
+        continue;
+      }
+      Node next = node.child(a);
+      if (next == null) {
+        break;
+      }
+      node = next;
+    }
+    return node.quick;
   }
 
   /** Whether {@code args} from {@code i} on ask only for the version (and maybe --verbose). */

@@ -47,6 +47,9 @@ public final class Main implements Runnable {
     PrintWriter out = new PrintWriter(System.out, true);
     PrintWriter err = new PrintWriter(System.err, true);
     QuickJit.processIsOurs();
+    if (Commands.quick(args)) {
+      QuickJit.forShortCommand();
+    }
     System.exit(execute(args, out, err));
   }
 

@@ -39,6 +39,19 @@ class CommandsTest {
   }
 
   @Test
+  void shortCommandsAreTheMarkedOnes() {
+    assertThat(Commands.quick(new String[] {"predict", "densenet121", "--model", "m.json"})).isTrue();
+    assertThat(Commands.quick(new String[] {"--verbose", "study", "list"})).isTrue();
+    // the version alone ends before C2 compiles much; the directive would cost more than it saves
+    assertThat(Commands.quick(new String[] {"--version"})).isFalse();
+    assertThat(Commands.quick(new String[] {"analyze", "--samples", "s.csv"})).isFalse();
+    assertThat(Commands.quick(new String[] {"study", "run", "plan.yaml"})).isFalse();
+    assertThat(Commands.quick(new String[] {"study"})).isFalse();
+    assertThat(Commands.quick(new String[] {})).isFalse();
+    assertThat(Commands.quick(new String[] {"nosuch"})).isFalse();
+  }
+
+  @Test
   void everyCommandPrintsTheSameAsWithTheWholeTree() {
     List<List<String>> cases = new ArrayList<>();
     for (String[] a :
