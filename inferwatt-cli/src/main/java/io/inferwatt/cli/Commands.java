@@ -98,8 +98,8 @@ final class Commands {
 
   /**
    * Adds {@code node}'s subcommands to {@code cl}: only the one {@code args[i]} names and what
-   * follows it, else all of them ({@code args} null: all). Each subcommand gets its own
-   * subcommands before it is added to its parent, as picocli does for annotated ones.
+   * follows it, else all of them ({@code args} null: all). Each subcommand gets its own subcommands
+   * before it is added to its parent, as picocli does for annotated ones.
    */
   private static CommandLine build(CommandLine cl, Node node, String[] args, int i) {
     if (args != null) {

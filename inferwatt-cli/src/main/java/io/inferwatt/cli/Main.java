@@ -110,7 +110,9 @@ public final class Main implements Runnable {
     return configured(Commands.all(), out, err);
   }
 
-  /** The commands {@code args} name ({@link Commands#commandLine}), set up as for the whole tree. */
+  /**
+   * The commands {@code args} name ({@link Commands#commandLine}), set up as for the whole tree.
+   */
   static CommandLine commandLine(String[] args, PrintWriter out, PrintWriter err) {
     return configured(Commands.commandLine(args), out, err);
   }

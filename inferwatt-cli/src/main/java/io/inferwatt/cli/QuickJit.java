@@ -20,10 +20,10 @@ import javax.management.ObjectName;
  * the study were compared).
  *
  * <p>It adds a compiler directive through the JVM's diagnostic command interface (as {@code jcmd
- * PID Compiler.directives_add} would), which excludes every method from C2; methods then stay at
- * C1 (see {@link #addDirectly} for the cheap way to it). Only {@link Main#main} lets a command do it, since the directive holds for the rest of the
- * process (tests run commands inside their own JVM); on a JVM without that interface it does
- * nothing.
+ * PID Compiler.directives_add} would), which excludes every method from C2; methods then stay at C1
+ * (see {@link #addDirectly} for the cheap way to it). Only {@link Main#main} lets a command do it,
+ * since the directive holds for the rest of the process (tests run commands inside their own JVM);
+ * on a JVM without that interface it does nothing.
  */
 final class QuickJit {
 
@@ -122,11 +122,11 @@ final class QuickJit {
   }
 
   /**
-   * Runs the diagnostic command itself, as the JVM's diagnostic command bean would, without starting
-   * the platform's MBean server: that registers every platform bean first and cost about 0.35 s of
-   * CPU (2 cores, 2026-11-30), this about 0.02 s. It needs the jar's manifest to open {@code
-   * jdk.management}'s internal package (the launcher's {@code java -jar}); elsewhere, or on a JVM
-   * whose internals differ, it returns false.
+   * Runs the diagnostic command itself, as the JVM's diagnostic command bean would, without
+   * starting the platform's MBean server: that registers every platform bean first and cost about
+   * 0.35 s of CPU (2 cores, 2026-11-30), this about 0.02 s. It needs the jar's manifest to open
+   * {@code jdk.management}'s internal package (the launcher's {@code java -jar}); elsewhere, or on
+   * a JVM whose internals differ, it returns false.
    */
   private static boolean addDirectly(Path file) {
     try {

@@ -40,7 +40,8 @@ class CommandsTest {
 
   @Test
   void shortCommandsAreTheMarkedOnes() {
-    assertThat(Commands.quick(new String[] {"predict", "densenet121", "--model", "m.json"})).isTrue();
+    assertThat(Commands.quick(new String[] {"predict", "densenet121", "--model", "m.json"}))
+        .isTrue();
     assertThat(Commands.quick(new String[] {"--verbose", "study", "list"})).isTrue();
     // the version alone ends before C2 compiles much; the directive would cost more than it saves
     assertThat(Commands.quick(new String[] {"--version"})).isFalse();
