@@ -2,7 +2,9 @@
 # Whole-process benchmark of `inferwatt analyze` against a plain numpy script doing the paper's
 # mapping (scripts/bench_analyze_numpy.py), run in turn on the same files, at 1x, 3x and 10x the
 # paper's size (30 000 cycles x 40 layers, a read every 1.6 ms). Reports the median wall time and
-# peak RSS (GNU time -v) of each. inferwatt runs with -Xmx256m (override: XMX=...).
+# peak RSS (GNU time -v) of each. inferwatt runs with -Xmx256m (override: XMX=...), started as
+# ./inferwatt starts it (scripts/java-command.sh: with the jar's start-up archive); JAR=FILE times
+# another build's jar (e.g. main's, to compare) instead of this tree's.
 #
 # usage: scripts/bench-analyze.sh [SIZES (default "1 3 10")] [REPS (default 3)]
 # needs: java, python3 with numpy (pip install numpy), /usr/bin/time (GNU time)
@@ -12,11 +14,13 @@ sizes="${1:-1 3 10}"
 reps="${2:-3}"
 xmx="${XMX:-256m}"
 work="${BENCH_DIR:-${TMPDIR:-/tmp}/inferwatt-bench-analyze}"
-jar="$here/inferwatt-cli/target/inferwatt.jar"
+jar="${JAR:-$here/inferwatt-cli/target/inferwatt.jar}"
 python3 -c 'import numpy' 2>/dev/null || { echo "needs numpy: pip install numpy" >&2; exit 2; }
 [[ -x /usr/bin/time ]] || { echo "needs GNU time at /usr/bin/time (apt-get install time)" >&2; exit 2; }
-"$here/inferwatt" --version >/dev/null # builds the jar when needed
+[[ -n "${JAR:-}" ]] || "$here/inferwatt" --version >/dev/null # builds the jar (and its start-up archive) when needed
 mkdir -p "$work"
+source "$here/scripts/java-command.sh"
+inferwatt_java "$jar" "-Xmx$xmx"
 
 # one run: prints "wall_s peak_mib exit cpu_s" (cpu: user + system, all threads)
 measure() {
@@ -51,7 +55,7 @@ for n in $sizes; do
     for ((r = 0; r < reps; r++)); do
       case $tool in
         numpy) read -r w m c u < <(measure python3 "$here/scripts/bench_analyze_numpy.py" "$s" "$e") ;;
-        *) read -r w m c u < <(measure java "-Xmx$xmx" -jar "$jar" analyze --samples "$s" \
+        *) read -r w m c u < <(measure "${JAVA_CMD[@]}" analyze --samples "$s" \
               --events "$e" --mapping "$tool" --format json) ;;
       esac
       if [[ "$c" != 0 ]]; then

@@ -4,18 +4,22 @@
 #   scripts/bench-predict-ort.sh [BASE]
 # Without BASE it first measures plans/train-local-ort.yaml into a new base (about 20 min on 2 quiet cores).
 # Environment: PLAN (another training plan), NETS (held-out networks, space-separated, as plans name them),
-# CYCLES (profile cycles per held-out network, default 100).
+# CYCLES (profile cycles per held-out network, default 100), MODELS (a model file instead of fitting BASE),
+# PROFILES (a folder keeping the held-out profiles; reused when there, to compare models on the same measurements).
 # Latency measured on a loaded machine is noise: run it on a quiet machine; the load average is printed.
+# The training study and the held-out profiles run under real-time priority (chrt -r 10) where the
+# machine allows it, which keeps other work off the cores while they measure (QUIET=0: never).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
 base="${1:-}"
-echo "load before: $(load)"
+prefix="$(measure_prefix)"
+echo "load before: $(load); measuring under: ${prefix:-normal priority}"
 if [[ -z "$base" ]]; then
   base="$work/train-ort.duckdb"
   start=$(date +%s)
-  java -jar "$jar" study run "${PLAN:-$here/plans/train-local-ort.yaml}" --db "$base" >/dev/null
+  $(measure_prefix) java -jar "$jar" study run "${PLAN:-$here/plans/train-local-ort.yaml}" --db "$base" >/dev/null
   echo "training study: $(( $(date +%s) - start )) s wall; load: $(load)"
 fi
 nets="${NETS:-mobilenetv2-r128 resnet50-r128 efficientnetb0-r128 googlenet-r128 densenet121-r128 mobilenetv3large-r128 mobilenetv2-w0.5-r160 resnet50-w0.5-r96 efficientnetb0-r96 googlenet-r96 mobilenetv3large-w0.75-r160 densenet121-r96}"
-python3 "$here/scripts/bench_predict_ort.py" "$jar" "$base" "$work" "${CYCLES:-100}" $nets
+MEASURE_PREFIX="$prefix" python3 "$here/scripts/bench_predict_ort.py" "$jar" "$base" "$work" "${CYCLES:-100}" $nets
 echo "load after: $(load)"

@@ -21,7 +21,7 @@ sweeps:
     grid: {model: [mobilenetv2, resnet50, resnet101, densenet121], gpu.freq_hz: [153600000, 230400000, 384000000, 537600000, 921600000], cpu.freq_khz: [710400, 1479000], batch: [1, 8]}
 PLAN
   start=$(date +%s)
-  java -jar "$jar" study run "$work/speed.yaml" --db "$base" >/dev/null
+  "${JAVA_CMD[@]}" study run "$work/speed.yaml" --db "$base" >/dev/null
   echo "[simulated] speed base: $(( $(date +%s) - start )) s wall"
 fi
 echo "load: $(load)"

@@ -3,6 +3,8 @@
 # sim:nano`, 60 configurations) with --keep-raw all and summary, each into a fresh base, for one or
 # more builds run in turn (to compare a branch with main at the same load). Prints the median wall
 # time, CPU time (user + system) and peak RSS of REPS runs, and the load average before and after.
+# Each build starts as ./inferwatt starts it (scripts/java-command.sh: with the jar's start-up
+# archive, made beside the jar when missing; INFERWATT_CDS=off for none).
 #
 # usage: scripts/bench-study.sh [REPS (default 3)] [JAR ...]   (default JAR: this tree's build)
 # e.g.:  scripts/bench-study.sh 3 /tmp/main.jar inferwatt-cli/target/inferwatt.jar
@@ -20,6 +22,7 @@ fi
 work="$(mktemp -d "${TMPDIR:-/tmp}/inferwatt-bench-study.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
+source "$here/scripts/java-command.sh"
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 echo "median of $reps runs; $(nproc) cpus; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -29,9 +32,10 @@ for keep in all summary; do
     walls=()
     cpus=()
     rsss=()
+    inferwatt_java "$jar"
     for ((r = 0; r < reps; r++)); do
       rm -f "$work"/base.duckdb*
-      /usr/bin/time -v java -jar "$jar" study paper --board sim:nano --db "$work/base.duckdb" \
+      /usr/bin/time -v "${JAVA_CMD[@]}" study paper --board sim:nano --db "$work/base.duckdb" \
         --keep-raw "$keep" >"$work/out.txt" 2>"$work/time.log" || {
         echo "$jar failed:" >&2
         tail -5 "$work/time.log" >&2

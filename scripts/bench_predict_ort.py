@@ -3,6 +3,8 @@
 compare `predict NET.onnx --board local` with `profile NET.onnx --board local` (network latency: mean of
 the latency phase; per layer: mean time in the layer phase). Real measurements, not simulated.
 Usage: bench_predict_ort.py JAR BASE WORKDIR CYCLES NET...
+Environment: MEASURE_PREFIX (what the profiles run behind), MODELS (a model file to use instead of
+fitting BASE), PROFILES (a folder keeping the profiles, reused when there).
 """
 import json, os, shutil, sys
 
@@ -13,6 +15,9 @@ os.makedirs(work, exist_ok=True)
 
 
 cli = runner(jar)
+# the profiles (the measurements) run behind MEASURE_PREFIX (chrt -r 10 where allowed), nothing else
+measure = runner(jar, os.environ.get("MEASURE_PREFIX", "").split())
+print(f"held-out profiles measured under: {os.environ.get('MEASURE_PREFIX') or 'normal priority'}")
 
 
 # fit on a copy, so that the training base stays as measured; held-out families must not be in it
@@ -24,19 +29,38 @@ family = lambda n: n.split("-")[0]
 leaked = [n for n in nets if family(n) in {family(t) for t in trained}]
 if leaked:
     raise SystemExit(f"held-out networks whose family is in the training base: {', '.join(leaked)}")
-models = os.path.join(work, "models.json")
-print(cli("fit", "--db", fitted, "--board", "local", "--skip-short", "--export", models).strip())
+# PROFILES: a folder that keeps each held-out network's profile (NET.json) and reuses it when there
+keep = os.environ.get("PROFILES")
 
+# every network built first, then every profile, one after the other (and right after the training
+# study when the script measured it): a machine's speed drifts over minutes; then the fit
 profiles = os.path.join(work, "profiles.duckdb")
-rows, layer_err, by_type, fused, unpredicted = [], [], {}, 0, 0
 for net in nets:
     name, _, rest = net.partition("-")
     args = ["models", "build", name, "--seed", "12", "--out", os.path.join(work, net + ".onnx")]
     for part in rest.split("-") if rest else []:
         args += ["--width", part[1:]] if part.startswith("w") else ["--resolution", part[1:]]
     cli(*args)
+measured_nets = {}
+for net in nets:
     onnx = os.path.join(work, net + ".onnx")
-    m = json.loads(cli("profile", onnx, "--board", "local", "--db", profiles, "--format", "json", "--cycles", cycles))
+    kept = os.path.join(keep, net + ".json") if keep else None
+    if kept and os.path.exists(kept):
+        measured_nets[net] = json.load(open(kept))
+    else:
+        text = measure("profile", onnx, "--board", "local", "--db", profiles, "--format", "json", "--cycles", cycles)
+        if kept:
+            os.makedirs(keep, exist_ok=True)
+            open(kept, "w").write(text)
+        measured_nets[net] = json.loads(text)
+models = os.environ.get("MODELS") or os.path.join(work, "models.json")
+if not os.environ.get("MODELS"):
+    print(cli("fit", "--db", fitted, "--board", "local", "--skip-short", "--export", models).strip())
+
+rows, layer_err, by_type, fused, unpredicted = [], [], {}, 0, 0
+for net in nets:
+    onnx = os.path.join(work, net + ".onnx")
+    m = measured_nets[net]
     p = json.loads(cli("predict", onnx, "--model", models, "--board", "local", "--format", "json"))
     meas, pred = m["inferences"]["latency_ms"]["mean"], p["network"]["latency_ms"]["value"]
     rows.append((net, meas, m["inferences"]["latency_ms"]["p50"], pred, (pred / meas - 1) * 100, p["partial"]))

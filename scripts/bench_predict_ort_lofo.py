@@ -5,7 +5,7 @@ family's runs left out (fit --exclude-model), predict each of its runs (network 
 stored) and compare with the stored measurement: network latency (mean and median of the latency phase)
 and each layer's latency (layers measured at 0 ms, run inside another layer's kernel, are left out).
 Real measurements, not simulated; as quiet as the machine was when the base was measured.
-Usage: bench_predict_ort_lofo.py JAR BASE WORKDIR [FAMILY...]
+Usage: bench_predict_ort_lofo.py JAR BASE WORKDIR [FAMILY...]   (a WORKDIR used before: its fits are reused)
 """
 import json, os, shutil, sys
 
@@ -48,14 +48,15 @@ for r in ratios:
 for fam in families:
     held = [r for r in runs if family(r["model"]) == fam]
     names = sorted({r["model"] for r in held})
-    fit_db = os.path.join(work, f"fit-{fam}.duckdb")
-    shutil.copy(copy, fit_db)
     models = os.path.join(work, f"models-{fam}.json")
-    args = ["fit", "--db", fit_db, "--board", "local", "--skip-short", "--export", models]
-    for n in names:
-        args += ["--exclude-model", n]
-    cli(*args)
-    os.remove(fit_db)
+    if not os.path.exists(models):  # a WORKDIR used before keeps its fits
+        fit_db = os.path.join(work, f"fit-{fam}.duckdb")
+        shutil.copy(copy, fit_db)
+        args = ["fit", "--db", fit_db, "--board", "local", "--skip-short", "--export", models]
+        for n in names:
+            args += ["--exclude-model", n]
+        cli(*args)
+        os.remove(fit_db)
     for r in held:
         p = json.loads(cli("predict", r["model"], "--model", models, "--board", "local", "--batch", str(r["batch"]), "--format", "json"))
         pred = p["network"]["latency_ms"]["value"]

@@ -1,7 +1,6 @@
 package io.inferwatt.cli;
 
 import io.inferwatt.core.BadInputException;
-import io.inferwatt.core.PowerSample;
 import io.inferwatt.core.analysis.AnalysisOptions;
 import io.inferwatt.core.analysis.AnalysisResult;
 import io.inferwatt.core.analysis.AnalysisStream;
@@ -17,13 +16,10 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -74,33 +70,43 @@ final class AnalyzeCommand implements Callable<Integer> {
             .withRails(rails.stream().map(r -> r.toLowerCase(Locale.ROOT)).toList());
     Checks.inputFile("--samples", samples);
     Checks.inputFile("--events", events);
-    // The inputs stream side by side in time. The events file is read twice (its phases first,
-    // then everything) and, when its events are not in time order, both files once more; so a
-    // pipe or FIFO is first copied, once, into a temporary file.
+    // The inputs stream side by side in time. The events file may be read more than once (its
+    // phases first when they are not all at its start, then everything) and, when its events are
+    // not in time order, both files once more; so a pipe or FIFO is first copied, once, into a
+    // temporary file.
     List<Path> temporary = new ArrayList<>();
     try {
       Path samplesAt = Files.isRegularFile(samples) ? samples : spool(samples, temporary);
       Path eventsAt = Files.isRegularFile(events) ? events : spool(events, temporary);
       QuickJit.forAnalysis(Files.size(samplesAt) + Files.size(eventsAt));
-      // the events' phases and meta lines are scanned on a thread of their own while the first
-      // samples are read: the analysis needs the phases before its first sample
-      InputStream headerIn = Files.newInputStream(eventsAt);
-      CompletableFuture<EventsFile> headerAhead =
-          CompletableFuture.supplyAsync(
-              () -> EventsJsonl.header(events.toString(), headerIn), AnalyzeCommand::headerThread);
+      // the analysis needs the events' phases before its first sample: those written before the
+      // first inference (as inferwatt's recorders write them) are read at once; a phase or meta
+      // line further on means the whole file must be scanned for them first, and the stream
+      // starts again
+      EventsJsonl.Lead lead =
+          EventsJsonl.leading(events.toString(), Files.newInputStream(eventsAt));
+      EventsFile header = lead.file();
       List<String> readerWarnings = new ArrayList<>();
       AnalysisResult result;
       try {
-        result = streamed(samplesAt, eventsAt, headerAhead, options, readerWarnings);
+        try {
+          result = streamed(samplesAt, eventsAt, header, lead.lines(), options, readerWarnings);
+        } catch (EventsJsonl.LateHeader e) {
+          readerWarnings.clear();
+          header = EventsJsonl.header(events.toString(), Files.newInputStream(eventsAt));
+          result = streamed(samplesAt, eventsAt, header, Long.MAX_VALUE, options, readerWarnings);
+        }
       } catch (AnalysisStream.OutOfOrder | FormatException e) {
         if (!(e instanceof AnalysisStream.OutOfOrder)
             && !(e.getCause() instanceof AnalysisStream.OutOfOrder)) {
           throw e;
         }
         readerWarnings.clear();
-        result = inMemory(samplesAt, eventsAt, e, options, readerWarnings);
+        Sorted sorted = inMemory(samplesAt, eventsAt, e, options, readerWarnings);
+        header = sorted.events();
+        result = sorted.result();
       }
-      print(withWarnings(result, readerWarnings), Futures.await(headerAhead));
+      print(withWarnings(result, readerWarnings), header);
     } finally {
       for (Path t : temporary) {
         Files.deleteIfExists(t);
@@ -109,54 +115,43 @@ final class AnalyzeCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Samples read ahead while the events' phases are scanned, at most (about 13 MB). */
-  static final int EARLY_SAMPLES = 1 << 17;
-
-  /** Both files read once, side by side in time, into a streaming analysis. */
+  /**
+   * Both files read once, side by side in time, into a streaming analysis with the phases of {@code
+   * header}, which holds every phase and meta line up to line {@code headerLines}.
+   *
+   * @throws EventsJsonl.LateHeader for a phase or meta line after that
+   */
   private AnalysisResult streamed(
       Path samplesAt,
       Path eventsAt,
-      CompletableFuture<EventsFile> headerAhead,
+      EventsFile header,
+      long headerLines,
       AnalysisOptions options,
       List<String> readerWarnings)
       throws IOException {
-    ArrayDeque<PowerSample> early = new ArrayDeque<>();
-    SamplesCsv.Reader opened;
-    try {
-      opened = SamplesCsv.open(samples.toString(), Files.newInputStream(samplesAt));
-      try {
-        while (early.size() < EARLY_SAMPLES && !headerAhead.isDone() && opened.hasNext()) {
-          early.add(opened.next());
-        }
-      } catch (RuntimeException e) {
-        opened.close();
-        throw e;
-      }
-    } catch (IOException | RuntimeException e) {
-      Futures.await(
-          headerAhead); // a problem with the events file is said first, as it was read first
-      throw e;
-    }
-    try (SamplesCsv.Reader in = opened) {
-      EventsFile header = Futures.await(headerAhead);
+    try (SamplesCsv.Reader in =
+        SamplesCsv.open(samples.toString(), Files.newInputStream(samplesAt))) {
       AnalysisStream stream =
           new AnalysisStream(in.rails(), header.events().phases(), header.simulated(), options);
-      Iterator<PowerSample> all = drainedFirst(early, in);
       AnalysisResult result;
-      try (EventsJsonl.Lines ev =
-          EventsJsonl.prefetched(events.toString(), Files.newInputStream(eventsAt), stream)) {
-        result = stream.replay(all, ev::next);
+      try (EventsJsonl.Lines lines =
+          EventsJsonl.prefetched(
+              events.toString(), Files.newInputStream(eventsAt), stream, headerLines)) {
+        result = stream.replay(in, lines::next);
       }
       readerWarnings.addAll(in.warnings());
       return result;
     }
   }
 
+  /** The analysis of events sorted in memory, with the events file read. */
+  private record Sorted(AnalysisResult result, EventsFile events) {}
+
   /**
    * Events not in time order: held in memory and sorted there. A file too large for that gets one
    * line saying what to do.
    */
-  private AnalysisResult inMemory(
+  private Sorted inMemory(
       Path samplesAt,
       Path eventsAt,
       RuntimeException why,
@@ -168,7 +163,7 @@ final class AnalyzeCommand implements Callable<Integer> {
       EventsFile ef = EventsJsonl.read(eventsAt);
       AnalysisResult r = Analyzer.analyze(in.rails(), in, ef.events(), ef.simulated(), options);
       readerWarnings.addAll(in.warnings());
-      return r;
+      return new Sorted(r, ef);
     } catch (OutOfMemoryError oom) {
       throw new BadInputException(
           events
@@ -199,28 +194,6 @@ final class AnalyzeCommand implements Callable<Integer> {
         result.cyclesNeeded(),
         result.mapping(),
         all);
-  }
-
-  /** The samples of {@code early} (each let go as it is taken), then those of {@code rest}. */
-  private static Iterator<PowerSample> drainedFirst(
-      ArrayDeque<PowerSample> early, Iterator<PowerSample> rest) {
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return !early.isEmpty() || rest.hasNext();
-      }
-
-      @Override
-      public PowerSample next() {
-        return early.isEmpty() ? rest.next() : early.poll();
-      }
-    };
-  }
-
-  private static void headerThread(Runnable r) {
-    Thread t = new Thread(r, "inferwatt-events-header");
-    t.setDaemon(true);
-    t.start();
   }
 
   /** Copies a pipe or FIFO once into a private temporary file. */

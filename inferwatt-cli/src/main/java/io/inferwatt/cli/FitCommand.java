@@ -209,7 +209,7 @@ final class FitCommand implements Callable<Integer> {
               pct(byLearner.get("work-lasso")),
               pct(byLearner.get("xgboost")),
               pct(byLearner.get("power*latency")),
-              chosen(result.stored().folds(), kt[0], kt[1]));
+              chosenWithOthers(result.stored().folds(), kt[0], kt[1], byLearner));
         });
     out.printf(
         Locale.ROOT,
@@ -230,6 +230,16 @@ final class FitCommand implements Callable<Integer> {
     }
     return 0;
   }
+
+  /** The chosen learner, with its error where it has no column of its own (the network's map). */
+  private static String chosenWithOthers(
+      List<StoredModel.Fold> folds, String type, String target, Map<String, double[]> byLearner) {
+    String c = chosen(folds, type, target);
+    return COLUMNS.contains(c) || !byLearner.containsKey(c) ? c : c + " " + pct(byLearner.get(c));
+  }
+
+  private static final Set<String> COLUMNS =
+      Set.of("lasso-poly2", "work-lasso", "xgboost", "power*latency", "-");
 
   private static String pct(double[] v) {
     return v == null || !Double.isFinite(v[0]) ? "-" : String.format(Locale.ROOT, "%.2f %%", v[0]);

@@ -21,8 +21,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "fleet",
     mixinStandardHelpOptions = true,
-    description = "The fleet's work queue: status, cancel, retry (docs/fleet.md).",
-    subcommands = {FleetCommand.Status.class, FleetCommand.Cancel.class, FleetCommand.Retry.class})
+    description = "The fleet's work queue: status, cancel, retry (docs/fleet.md).")
 final class FleetCommand implements Runnable {
   @Spec CommandSpec spec;
 

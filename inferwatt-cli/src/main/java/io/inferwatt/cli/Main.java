@@ -16,31 +16,7 @@ import picocli.CommandLine.IVersionProvider;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description =
-        "Power, latency and energy of neural-network inference, per inference and per layer.",
-    subcommands = {
-      ProfileCommand.class,
-      CalibrateCommand.class,
-      AnalyzeCommand.class,
-      ReanalyzeCommand.class,
-      RunsCommand.class,
-      BenchCommand.class,
-      SensorsCommand.class,
-      LogCommand.class,
-      MonitorCommand.class,
-      ModelsCommand.class,
-      StudyCommand.class,
-      OptimaCommand.class,
-      RestoreCommand.class,
-      ExportCommand.class,
-      ShowCommand.class,
-      QueryCommand.class,
-      ReportCommand.class,
-      AgentCommand.class,
-      FleetCommand.class,
-      FitCommand.class,
-      PredictCommand.class,
-      CommandLine.HelpCommand.class
-    })
+        "Power, latency and energy of neural-network inference, per inference and per layer.")
 public final class Main implements Runnable {
 
   /** Exit code for a failure, as {@link Failures#FAILED}. */
@@ -71,13 +47,16 @@ public final class Main implements Runnable {
     PrintWriter out = new PrintWriter(System.out, true);
     PrintWriter err = new PrintWriter(System.err, true);
     QuickJit.processIsOurs();
+    if (Commands.quick(args)) {
+      QuickJit.forShortCommand();
+    }
     System.exit(execute(args, out, err));
   }
 
   /** Runs the command line and returns the exit code; used by {@link #main} and by tests. */
   static int execute(String[] args, PrintWriter out, PrintWriter err) {
     RestoreCommand.restorePendingAtStart(args, err);
-    return execute(commandLine(out, err), args, out, err);
+    return execute(commandLine(args, out, err), args, out, err);
   }
 
   /** Runs {@code args} on {@code cl}, with the one error handling of every command. */
@@ -126,8 +105,19 @@ public final class Main implements Runnable {
     return code;
   }
 
+  /** The whole command tree ({@link Commands#all}), set up as {@link #execute} runs it. */
   static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-    CommandLine cl = new CommandLine(new Main());
+    return configured(Commands.all(), out, err);
+  }
+
+  /**
+   * The commands {@code args} name ({@link Commands#commandLine}), set up as for the whole tree.
+   */
+  static CommandLine commandLine(String[] args, PrintWriter out, PrintWriter err) {
+    return configured(Commands.commandLine(args), out, err);
+  }
+
+  private static CommandLine configured(CommandLine cl, PrintWriter out, PrintWriter err) {
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);

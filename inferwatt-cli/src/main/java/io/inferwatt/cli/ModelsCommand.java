@@ -35,15 +35,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description =
         "Write the built-in networks, single layers, training samples and parts of models as ONNX;"
-            + " inspect ONNX files.",
-    subcommands = {
-      ModelsCommand.ListCommand.class,
-      ModelsBuildCommand.class,
-      ModelsCommand.PrefixCommand.class,
-      ModelsCommand.NodeCommand.class,
-      ModelsInspectCommand.class,
-      ModelsSampleCommand.class
-    })
+            + " inspect ONNX files.")
 final class ModelsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

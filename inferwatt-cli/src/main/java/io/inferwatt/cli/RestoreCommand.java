@@ -60,8 +60,11 @@ final class RestoreCommand implements Callable<Integer> {
       return;
     }
     try {
-      for (Restorer.Outcome r :
-          Restorer.restorePending(StateDir.fromEnvironment(), Boards.known())) {
+      StateDir dir = StateDir.fromEnvironment();
+      if (dir.pendingFiles().isEmpty()) {
+        return; // the usual case: no need to load the boards' registry (a part of every start)
+      }
+      for (Restorer.Outcome r : Restorer.restorePending(dir, Boards.known())) {
         err.println("inferwatt: " + r.message());
       }
     } catch (RuntimeException e) {

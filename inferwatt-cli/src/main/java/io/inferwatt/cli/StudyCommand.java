@@ -39,13 +39,7 @@ import picocli.CommandLine.Spec;
     name = "study",
     mixinStandardHelpOptions = true,
     description =
-        "Sweep settings as a plan says, storing every configuration as it finishes; resumable.",
-    subcommands = {
-      StudyCommand.Run.class,
-      StudyCommand.Paper.class,
-      StudySubmitCommand.class,
-      StudyListCommand.class
-    })
+        "Sweep settings as a plan says, storing every configuration as it finishes; resumable.")
 final class StudyCommand implements Runnable {
   @Spec CommandSpec spec;
 

@@ -193,6 +193,53 @@ class AnalyzeCommandTest {
     }
   }
 
+  /**
+   * Phases and meta read from the lines before the first inference stand for the whole file only
+   * when no phase or meta line follows: written after the inferences (as a runner may write them)
+   * they give the same result as written first.
+   */
+  @Test
+  void phasesAndMetaAfterTheInferencesGiveTheSameResultAsBefore() throws Exception {
+    Path s = dir.resolve("s.csv");
+    Files.writeString(s, samples());
+    String header =
+        "{\"event\":\"meta\",\"board\":\"test\",\"simulated\":true}\n"
+            + "{\"event\":\"phase\",\"name\":\"warmup\",\"start_ns\":999000000,"
+            + "\"end_ns\":1025000000}\n"
+            + "{\"event\":\"phase\",\"name\":\"idle\",\"start_ns\":1195000000,"
+            + "\"end_ns\":1200000000}\n";
+    Path first = dir.resolve("first.jsonl");
+    Files.writeString(first, header + events());
+    Path last = dir.resolve("last.jsonl");
+    Files.writeString(last, events() + header);
+    Path none = dir.resolve("none.jsonl");
+    Files.writeString(none, events());
+    for (String mapping : new String[] {"paper", "window"}) {
+      JsonNode a = analyzed(s, first, mapping);
+      JsonNode b = analyzed(s, last, mapping);
+      assertThat(b).isEqualTo(a);
+      assertThat(a.at("/meta/board").asText()).isEqualTo("test");
+      // the phases count: without them the warm-up inferences are analysed too
+      assertThat(analyzed(s, none, mapping)).isNotEqualTo(a);
+    }
+  }
+
+  private static JsonNode analyzed(Path samples, Path events, String mapping) throws Exception {
+    CliTest.Run r =
+        CliTest.run(
+            "analyze",
+            "--samples",
+            samples.toString(),
+            "--events",
+            events.toString(),
+            "--mapping",
+            mapping,
+            "--format",
+            "json");
+    assertThat(r.code()).as(r.err()).isZero();
+    return r.json();
+  }
+
   private Path fifo(String name) throws Exception {
     Path f = dir.resolve(name);
     assertThat(new ProcessBuilder("mkfifo", f.toString()).start().waitFor()).isZero();

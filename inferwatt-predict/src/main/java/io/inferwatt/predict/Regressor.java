@@ -23,6 +23,7 @@ interface Regressor {
           case LassoPoly.NAME -> LassoPoly.fromJson(o);
           case Gbt.NAME -> Gbt.fromJson(o);
           case WorkLasso.NAME -> WorkLasso.fromJson(o);
+          case SumLinear.NAME -> SumLinear.fromJson(o);
           default ->
               throw new IllegalArgumentException("unknown learner " + o.get("learner").asText());
         };

@@ -45,7 +45,7 @@ final class Export {
           "layer_features",
           "logger_stats",
           "sample_rails",
-          "power_samples",
+          "power_reads",
           "inference_events",
           "layer_events",
           "phase_events",

@@ -11,10 +11,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
@@ -55,14 +53,14 @@ final class RawReader {
           if (rails.isEmpty()) {
             return Optional.empty();
           }
-          Map<String, Integer> index = railIndex(rails);
           List<PowerSample> samples = new ArrayList<>();
-          try (PreparedStatement ps = conn.prepareStatement(StoredStreams.SAMPLES_SQL)) {
+          try (PreparedStatement ps =
+              conn.prepareStatement(StoredStreams.samplesSql(schemaVersion))) {
             ps.setLong(1, id);
             ps.setLong(2, fromNs);
             ps.setLong(3, toNs);
             try (ResultSet rs = ps.executeQuery()) {
-              StoredStreams.samples(rs, index, id, file).forEachRemaining(samples::add);
+              StoredStreams.samples(rs, rails.size(), id, file).forEachRemaining(samples::add);
             }
           }
           return Optional.of(new RawSamples(rails, samples));
@@ -136,8 +134,7 @@ final class RawReader {
   private <T> Optional<T> stream(
       long id, List<String> rails, List<PhaseEvent> phases, RawRecording.Reader<T> reader)
       throws SQLException {
-    Map<String, Integer> index = railIndex(rails);
-    try (PreparedStatement sp = conn.prepareStatement(StoredStreams.SAMPLES_SQL);
+    try (PreparedStatement sp = conn.prepareStatement(StoredStreams.samplesSql(schemaVersion));
         PreparedStatement ep = conn.prepareStatement(StoredStreams.EVENTS_SQL)) {
       sp.setLong(1, id);
       sp.setLong(2, Long.MIN_VALUE);
@@ -148,7 +145,7 @@ final class RawReader {
       ep.setFetchSize(STREAM_FETCH_ROWS);
       try (ResultSet srs = sp.executeQuery();
           ResultSet ers = ep.executeQuery()) {
-        Iterator<PowerSample> samples = StoredStreams.samples(srs, index, id, file);
+        Iterator<PowerSample> samples = StoredStreams.samples(srs, rails.size(), id, file);
         return Optional.of(
             reader.read(
                 new RawRecording() {
@@ -186,14 +183,6 @@ final class RawReader {
           rails.add(rs.getString(1));
         });
     return rails;
-  }
-
-  private static Map<String, Integer> railIndex(List<String> rails) {
-    Map<String, Integer> index = new HashMap<>();
-    for (int i = 0; i < rails.size(); i++) {
-      index.put(rails.get(i), i);
-    }
-    return index;
   }
 
   /** Rows a streaming cursor fetches at a time (where the driver honours it). */

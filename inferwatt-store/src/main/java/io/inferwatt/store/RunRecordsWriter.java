@@ -8,7 +8,10 @@ import io.inferwatt.core.InferenceEvent;
 import io.inferwatt.core.PhaseEvent;
 import io.inferwatt.core.PowerSample;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes what a run keeps beyond its results ({@link RunWriter}'s part): the raw power samples, the
@@ -26,7 +29,11 @@ final class RunRecordsWriter {
     this.schemaVersion = schemaVersion;
   }
 
-  /** The raw samples: the rails' names, then a row per sample and rail. */
+  /**
+   * The raw samples: the rails' names, then a row per read (and per {@value
+   * Schema#RAILS_PER_READ_ROW} rails) in {@code power_reads}; below schema version 9, a row per
+   * read and rail in the table {@code power_samples}.
+   */
   void writeSamples(long id, RawSamples raw) throws SQLException {
     writer.appendTable(
         "sample_rails",
@@ -35,6 +42,33 @@ final class RunRecordsWriter {
             a.beginRow().append(id).append(i).append(raw.rails().get(i)).endRow();
           }
         });
+    if (schemaVersion >= Schema.V9.version()) {
+      int nr = raw.rails().size();
+      writer.appendTable(
+          "power_reads",
+          a -> {
+            for (PowerSample s : raw.samples()) {
+              double[] v = s.powerMw();
+              for (int first = 0; first < nr; first += Schema.RAILS_PER_READ_ROW) {
+                a.beginRow()
+                    .append(id)
+                    .append(s.tNs())
+                    .append(s.readStartNs())
+                    .append(s.readEndNs())
+                    .append(first);
+                for (int i = first; i < first + Schema.RAILS_PER_READ_ROW; i++) {
+                  if (i < nr) {
+                    real(a, v[i]);
+                  } else {
+                    a.appendNull();
+                  }
+                }
+                a.endRow();
+              }
+            }
+          });
+      return;
+    }
     writer.appendTable(
         "power_samples",
         a -> {
@@ -74,27 +108,18 @@ final class RunRecordsWriter {
                 .endRow();
           }
         });
-    writer.appendTable(
-        "layer_events",
-        a -> {
-          for (int i = 0; i < events.layerCount(); i++) {
-            a.beginRow()
-                .append(id)
-                .append((long) i)
-                .append(events.layerSeq(i))
-                .append(events.layerIndex(i))
-                .append(events.layerName(i))
-                .append(events.layerType(i))
-                .append(events.layerDurationNs(i));
-            long start = events.layerStartNsOrMin(i);
-            if (start == Long.MIN_VALUE) {
-              a.appendNull();
-            } else {
-              a.append(start);
+    if (schemaVersion >= Schema.V9.version()) {
+      writeLayerEvents(id, events);
+    } else {
+      writer.appendTable(
+          "layer_events",
+          a -> {
+            for (int i = 0; i < events.layerCount(); i++) {
+              layerHead(a, id, events, i).append(events.layerName(i)).append(events.layerType(i));
+              layerTimes(a, events, i);
             }
-            a.endRow();
-          }
-        });
+          });
+    }
     writer.appendTable(
         "phase_events",
         a -> {
@@ -110,6 +135,62 @@ final class RunRecordsWriter {
                 .endRow();
           }
         });
+  }
+
+  /**
+   * The layer events (schema version 9 on): each event with the id of its layer's name and type in
+   * {@code layer_event_rows}, each distinct name and type once in {@code layer_event_names}.
+   */
+  private void writeLayerEvents(long id, EventLog events) throws SQLException {
+    Map<String, Map<String, Integer>> ids = new HashMap<>();
+    List<String[]> names = new ArrayList<>();
+    writer.appendTable(
+        "layer_event_rows",
+        a -> {
+          for (int i = 0; i < events.layerCount(); i++) {
+            String name = events.layerName(i);
+            String type = events.layerType(i);
+            Map<String, Integer> byType = ids.computeIfAbsent(name, k -> new HashMap<>());
+            Integer nameId = byType.get(type);
+            if (nameId == null) {
+              nameId = names.size();
+              byType.put(type, nameId);
+              names.add(new String[] {name, type});
+            }
+            layerHead(a, id, events, i).append(nameId.intValue());
+            layerTimes(a, events, i);
+          }
+        });
+    writer.appendTable(
+        "layer_event_names",
+        a -> {
+          for (int n = 0; n < names.size(); n++) {
+            a.beginRow().append(id).append(n).append(names.get(n)[0]).append(names.get(n)[1]);
+            a.endRow();
+          }
+        });
+  }
+
+  /** A layer event's row up to its name: run, position, inference, layer index. */
+  private static TableAppender layerHead(TableAppender a, long id, EventLog events, int i)
+      throws SQLException {
+    return a.beginRow()
+        .append(id)
+        .append((long) i)
+        .append(events.layerSeq(i))
+        .append(events.layerIndex(i));
+  }
+
+  /** The rest of a layer event's row: its duration and its own start (NULL when absent). */
+  private static void layerTimes(TableAppender a, EventLog events, int i) throws SQLException {
+    a.append(events.layerDurationNs(i));
+    long start = events.layerStartNsOrMin(i);
+    if (start == Long.MIN_VALUE) {
+      a.appendNull();
+    } else {
+      a.append(start);
+    }
+    a.endRow();
   }
 
   void writeDetails(long id, RunDetails d) throws SQLException {

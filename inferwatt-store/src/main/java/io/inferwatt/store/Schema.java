@@ -507,8 +507,114 @@ final class Schema {
               )\
               """));
 
+  /** Rails one row of {@code power_reads} holds: a read of more rails takes more rows. */
+  static final int RAILS_PER_READ_ROW = 4;
+
+  /**
+   * The raw samples one row per read instead of one row per read and rail: {@code power_reads}
+   * holds the values of up to {@value #RAILS_PER_READ_ROW} rails per row ({@code power_mw_0} is the
+   * rail {@code first_rail} of {@code sample_rails}, {@code power_mw_1} the next, ...; a read of
+   * more rails takes one row per {@value #RAILS_PER_READ_ROW}). The rows of {@code power_samples}
+   * move there, and {@code power_samples} becomes a view of the same name and columns over it, so
+   * queries written for the long shape keep working. Writing a third of the rows without a rail
+   * name each made keeping the raw samples about twice as cheap (CPU and bytes). Likewise the raw
+   * layer events keep their layer's name and type once per run ({@code layer_event_names}) instead
+   * of on every event ({@code layer_event_rows} refers to them by {@code name_id}); {@code
+   * layer_events} becomes a view of its old columns.
+   */
+  static final Migration V9 =
+      new Migration(
+          9,
+          "power_reads: raw samples one row per read; layer_event_rows and layer_event_names:"
+              + " raw layer events with their names once per run; power_samples and layer_events"
+              + " become views of the same columns",
+          List.of(
+              """
+              CREATE TABLE power_reads (
+                run_id        BIGINT NOT NULL,
+                t_ns          BIGINT NOT NULL,
+                read_start_ns BIGINT NOT NULL,
+                read_end_ns   BIGINT NOT NULL,
+                first_rail    INTEGER NOT NULL,
+                power_mw_0    DOUBLE,
+                power_mw_1    DOUBLE,
+                power_mw_2    DOUBLE,
+                power_mw_3    DOUBLE
+              )\
+              """,
+              """
+              INSERT INTO power_reads
+              SELECT p.run_id, p.t_ns, p.read_start_ns, p.read_end_ns,
+                     r.rail_index - r.rail_index % 4,
+                     max(CASE WHEN r.rail_index % 4 = 0 THEN p.power_mw END),
+                     max(CASE WHEN r.rail_index % 4 = 1 THEN p.power_mw END),
+                     max(CASE WHEN r.rail_index % 4 = 2 THEN p.power_mw END),
+                     max(CASE WHEN r.rail_index % 4 = 3 THEN p.power_mw END)
+              FROM power_samples p
+              JOIN sample_rails r ON r.run_id = p.run_id AND r.rail = p.rail
+              GROUP BY p.run_id, p.t_ns, p.read_start_ns, p.read_end_ns,
+                       r.rail_index - r.rail_index % 4\
+              """,
+              "DROP TABLE power_samples",
+              """
+              CREATE VIEW power_samples AS
+              SELECT p.run_id, p.t_ns, r.rail,
+                     CASE r.rail_index - p.first_rail
+                       WHEN 0 THEN p.power_mw_0
+                       WHEN 1 THEN p.power_mw_1
+                       WHEN 2 THEN p.power_mw_2
+                       ELSE p.power_mw_3
+                     END AS power_mw,
+                     p.read_start_ns, p.read_end_ns
+              FROM power_reads p
+              JOIN sample_rails r ON r.run_id = p.run_id
+                AND r.rail_index >= p.first_rail AND r.rail_index < p.first_rail + 4\
+              """,
+              """
+              CREATE TABLE layer_event_names (
+                run_id  BIGINT NOT NULL,
+                name_id INTEGER NOT NULL,
+                name    VARCHAR NOT NULL,
+                type    VARCHAR NOT NULL,
+                PRIMARY KEY (run_id, name_id)
+              )\
+              """,
+              """
+              CREATE TABLE layer_event_rows (
+                run_id      BIGINT NOT NULL,
+                position    BIGINT NOT NULL,
+                seq         BIGINT NOT NULL,
+                layer_index INTEGER NOT NULL,
+                name_id     INTEGER NOT NULL,
+                duration_ns BIGINT NOT NULL,
+                start_ns    BIGINT
+              )\
+              """,
+              """
+              INSERT INTO layer_event_names
+              SELECT run_id,
+                     CAST(row_number() OVER (PARTITION BY run_id ORDER BY name, type) - 1 AS INTEGER),
+                     name, type
+              FROM (SELECT DISTINCT run_id, name, type FROM layer_events) d\
+              """,
+              """
+              INSERT INTO layer_event_rows
+              SELECT e.run_id, e.position, e.seq, e.layer_index, n.name_id, e.duration_ns, e.start_ns
+              FROM layer_events e
+              JOIN layer_event_names n
+                ON n.run_id = e.run_id AND n.name = e.name AND n.type = e.type\
+              """,
+              "DROP TABLE layer_events",
+              """
+              CREATE VIEW layer_events AS
+              SELECT e.run_id, e.position, e.seq, e.layer_index, n.name, n.type, e.duration_ns,
+                     e.start_ns
+              FROM layer_event_rows e
+              JOIN layer_event_names n ON n.run_id = e.run_id AND n.name_id = e.name_id\
+              """));
+
   /** Every migration, in version order, starting at 1 without gaps. */
-  static final List<Migration> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7, V8);
+  static final List<Migration> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7, V8, V9);
 
   /** The newest version {@code migrations} produce. */
   static int latest(List<Migration> migrations) {

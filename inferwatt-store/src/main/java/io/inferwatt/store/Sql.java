@@ -108,6 +108,15 @@ final class Sql {
     }
   }
 
+  /** NaN becomes NULL (the raw tables' many values, without boxing). */
+  static void real(TableAppender a, double v) throws SQLException {
+    if (Double.isNaN(v)) {
+      a.appendNull();
+    } else {
+      a.append(v);
+    }
+  }
+
   /** A negative count ("unknown") becomes NULL. */
   static void count(TableAppender a, long v) throws SQLException {
     if (v < 0) {

@@ -7,22 +7,37 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.function.BooleanSupplier;
 
 /**
  * A run's raw samples and events read row by row from open result sets: the samples (one row per
- * rail and instant) gathered into {@link PowerSample}s, the events (inference and layer rows merged
- * by the query, {@link #EVENTS_SQL}) pushed into an {@link EventSink}.
+ * read, or per read and rail in an old base) gathered into {@link PowerSample}s, the events
+ * (inference and layer rows merged by the query, {@link #EVENTS_SQL}) pushed into an {@link
+ * EventSink}.
  */
 final class StoredStreams {
 
-  /** The samples of a run in time order, one row per rail: {@code ?} the run. */
+  /**
+   * The samples of a run in time order, one row per read (and per {@value
+   * Schema#RAILS_PER_READ_ROW} rails): the read's times, the rail index of its first value, the
+   * values. The {@code ?} are the run and the first and last {@code t_ns}.
+   */
   static final String SAMPLES_SQL =
-      "SELECT t_ns, read_start_ns, read_end_ns, rail, power_mw FROM power_samples"
-          + " WHERE run_id = ? AND t_ns BETWEEN ? AND ? ORDER BY t_ns";
+      "SELECT t_ns, read_start_ns, read_end_ns, first_rail,"
+          + " power_mw_0, power_mw_1, power_mw_2, power_mw_3 FROM power_reads"
+          + " WHERE run_id = ? AND t_ns BETWEEN ? AND ? ORDER BY t_ns, first_rail";
+
+  /** {@link #SAMPLES_SQL} on a base below schema version 9: one row per read and rail. */
+  static final String SAMPLES_SQL_V1 =
+      "SELECT p.t_ns, p.read_start_ns, p.read_end_ns, r.rail_index, p.power_mw"
+          + " FROM power_samples p JOIN sample_rails r ON r.run_id = p.run_id AND r.rail = p.rail"
+          + " WHERE p.run_id = ? AND p.t_ns BETWEEN ? AND ? ORDER BY p.t_ns, r.rail_index";
+
+  /** The query of a run's samples on a base of {@code schemaVersion}. */
+  static String samplesSql(int schemaVersion) {
+    return schemaVersion >= Schema.V9.version() ? SAMPLES_SQL : SAMPLES_SQL_V1;
+  }
 
   /**
    * The inference and layer events of a run in time order: each inference row followed by its layer
@@ -43,13 +58,15 @@ final class StoredStreams {
 
   private StoredStreams() {}
 
-  /** The samples of {@code rs} ({@link #SAMPLES_SQL}); values in the order of {@code index}. */
-  static Iterator<PowerSample> samples(
-      ResultSet rs, Map<String, Integer> index, long id, Object file) {
-    int nr = index.size();
+  /**
+   * The samples of {@code rs} ({@link #samplesSql}): the rows of one {@code t_ns} gathered into one
+   * sample of {@code rails} values (NaN where a rail has no value).
+   */
+  static Iterator<PowerSample> samples(ResultSet rs, int rails, long id, Object file) {
     return new Iterator<>() {
       private boolean rowHeld;
       private boolean done;
+      private int width = -1;
 
       @Override
       public boolean hasNext() {
@@ -66,27 +83,35 @@ final class StoredStreams {
           throw new NoSuchElementException();
         }
         try {
+          if (width < 0) {
+            width = rs.getMetaData().getColumnCount() - 4;
+          }
           long t = rs.getLong(1);
           long readStart = rs.getLong(2);
           long readEnd = rs.getLong(3);
-          double[] values = new double[nr];
+          double[] values = new double[rails];
           Arrays.fill(values, Double.NaN);
           do {
-            Integer at = index.get(rs.getString(4));
-            if (at == null) {
-              throw new StoreException(
-                  "run "
-                      + id
-                      + " of measurement base "
-                      + file
-                      + " has a sample at t_ns "
-                      + t
-                      + " for rail '"
-                      + rs.getString(4)
-                      + "', which is not one of its sample rails "
-                      + List.copyOf(index.keySet()));
+            int first = rs.getInt(4);
+            for (int k = 0; k < width; k++) {
+              double v = Sql.real(rs, 5 + k);
+              if (first + k < rails) {
+                values[first + k] = v;
+              } else if (!Double.isNaN(v)) {
+                throw new StoreException(
+                    "run "
+                        + id
+                        + " of measurement base "
+                        + file
+                        + " has a sample at t_ns "
+                        + t
+                        + " for rail index "
+                        + (first + k)
+                        + ", but only "
+                        + rails
+                        + " sample rails");
+              }
             }
-            values[at] = Sql.real(rs, 5);
             rowHeld = advance();
           } while (rowHeld && rs.getLong(1) == t);
           done = !rowHeld;

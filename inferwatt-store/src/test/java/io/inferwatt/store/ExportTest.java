@@ -216,7 +216,7 @@ class ExportTest {
     // the study's runs keep no raw data, so the raw tables are empty and get no folder
     assertThat(tables.stream().filter(t -> t.rows() == 0).map(ExportedTable::table))
         .containsExactlyInAnyOrder(
-            "sample_rails", "power_samples", "inference_events", "layer_events", "phase_events");
+            "sample_rails", "power_reads", "inference_events", "layer_events", "phase_events");
     for (ExportedTable t : tables) {
       if (t.rows() == 0) {
         assertThat(t.folder()).doesNotExist();

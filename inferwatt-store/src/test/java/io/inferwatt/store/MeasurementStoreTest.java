@@ -40,6 +40,7 @@ class MeasurementStoreTest {
           "phase_results",
           "phase_rail_results",
           "sample_rails",
+          "power_reads",
           "power_samples");
 
   @TempDir Path dir;
@@ -247,7 +248,7 @@ class MeasurementStoreTest {
           .containsExactly(List.of("jetson-nano"));
 
       // the last table too: the samples
-      failAfter.set("power_samples");
+      failAfter.set("power_reads");
       assertThatThrownBy(() -> store.saveRun(doomed)).isInstanceOf(StoreException.class);
       assertOnlyRun(store, kept);
 
@@ -298,16 +299,16 @@ class MeasurementStoreTest {
     }
     Migration next =
         new Migration(
-            9, "fits (test)", List.of("CREATE TABLE fits (run_id BIGINT NOT NULL, r2 DOUBLE)"));
+            10, "fits (test)", List.of("CREATE TABLE fits (run_id BIGINT NOT NULL, r2 DOUBLE)"));
 
     try (MeasurementStore store =
         DuckDbStore.open(
             base(),
             List.of(
                 Schema.V1, Schema.V2, Schema.V3, Schema.V4, Schema.V5, Schema.V6, Schema.V7,
-                Schema.V8, next),
+                Schema.V8, Schema.V9, next),
             DuckDbStore.NO_HOOK)) {
-      assertThat(store.schemaVersion()).isEqualTo(9);
+      assertThat(store.schemaVersion()).isEqualTo(10);
       assertThat(
               Fixtures.query(
                       store, "SELECT version, description FROM schema_version ORDER BY version")
@@ -321,7 +322,8 @@ class MeasurementStoreTest {
               List.of("6", Schema.V6.description()),
               List.of("7", Schema.V7.description()),
               List.of("8", Schema.V8.description()),
-              List.of("9", "fits (test)"));
+              List.of("9", Schema.V9.description()),
+              List.of("10", "fits (test)"));
       assertThat(Fixtures.query(store, "SELECT count(*) FROM fits").rows())
           .containsExactly(List.of("0"));
       assertThat(Fixtures.query(store, "SELECT count(*) FROM studies").rows())
@@ -331,7 +333,7 @@ class MeasurementStoreTest {
     // and the old program now refuses it
     assertThatThrownBy(() -> MeasurementStore.open(base()))
         .isInstanceOf(StoreException.class)
-        .hasMessageContaining("schema version 9");
+        .hasMessageContaining("schema version 10");
   }
 
   @Test
@@ -403,6 +405,91 @@ class MeasurementStoreTest {
       assertThat(back.samples().get(3).readEndNs()).isEqualTo(s.readEndNs());
       assertThat(store.samples(without)).isEmpty();
       assertThat(store.samples(12345)).isEmpty();
+    }
+  }
+
+  /** Five rails: two rows of {@code power_reads} per read, the second half empty. */
+  private static RawSamples fiveRails() {
+    List<PowerSample> samples = new java.util.ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      long t = 1_000_000L * (i + 1);
+      samples.add(
+          new PowerSample(
+              t,
+              t - 400,
+              t - 10,
+              new double[] {100 + i, i == 2 ? Double.NaN : 200 + i, 300 + i, 400.5 + i, 500 + i}));
+    }
+    return new RawSamples(List.of("in", "gpu", "cpu", "soc", "ddr"), samples);
+  }
+
+  private static RunInput withSamples(RunInput run, RawSamples raw) {
+    return new RunInput(
+        run.board(),
+        run.simulated(),
+        run.model(),
+        run.settings(),
+        run.startedAt(),
+        run.toolVersion(),
+        run.environment(),
+        run.result(),
+        run.totalRail(),
+        Optional.of(raw));
+  }
+
+  @Test
+  void aReadOfMoreRailsThanARowHoldsTakesMoreRowsAndReadsBack() {
+    RawSamples raw = fiveRails();
+    RunInput run =
+        withSamples(Fixtures.run("jetson-orin", "resnet18", T0, Fixtures.result(RAILS, 5, 1)), raw);
+    try (MeasurementStore store = MeasurementStore.open(base())) {
+      long id = store.saveRun(run);
+      assertThat(store.samples(id).orElseThrow()).isEqualTo(raw);
+      assertThat(Fixtures.query(store, "SELECT count(*) FROM power_reads").rows())
+          .containsExactly(List.of("14"));
+      // the long shape, as a view
+      assertThat(
+              Fixtures.query(
+                      store,
+                      "SELECT rail, coalesce(CAST(power_mw AS VARCHAR), 'NULL')"
+                          + " FROM power_samples WHERE t_ns = 3000000 ORDER BY rail")
+                  .rows())
+          .containsExactly(
+              List.of("cpu", "302.0"),
+              List.of("ddr", "502.0"),
+              List.of("gpu", "NULL"),
+              List.of("in", "102.0"),
+              List.of("soc", "402.5"));
+    }
+  }
+
+  @Test
+  void aVersion8BaseHasItsSamplesMovedIntoOneRowPerRead() {
+    RawSamples five = fiveRails();
+    Timeline timeline = Fixtures.timeline();
+    RunInput three =
+        withSamples(
+            Fixtures.run("jetson-nano", "resnet18", T0, Fixtures.result(RAILS, 5, 1)),
+            RawSamples.of(timeline));
+    long a;
+    long b;
+    try (MeasurementStore store =
+        DuckDbStore.open(
+            base(), Schema.MIGRATIONS.subList(0, Schema.V8.version()), DuckDbStore.NO_HOOK)) {
+      a = store.saveRun(three);
+      b = store.saveRun(withSamples(three, five));
+      assertThat(Fixtures.query(store, "SELECT count(*) FROM power_samples").rows())
+          .containsExactly(List.of(Long.toString(3L * timeline.samples().size() + 5 * 7)));
+      assertThat(store.samples(b).orElseThrow()).isEqualTo(five);
+    }
+    try (MeasurementStore store = MeasurementStore.open(base())) {
+      assertThat(store.schemaVersion()).isEqualTo(Schema.V9.version());
+      assertThat(store.samples(a).orElseThrow()).isEqualTo(RawSamples.of(timeline));
+      assertThat(store.samples(b).orElseThrow()).isEqualTo(five);
+      assertThat(Fixtures.query(store, "SELECT count(*) FROM power_reads").rows())
+          .containsExactly(List.of(Long.toString(timeline.samples().size() + 2 * 7)));
+      assertThat(Fixtures.query(store, "SELECT count(*) FROM power_samples").rows())
+          .containsExactly(List.of(Long.toString(3L * timeline.samples().size() + 5 * 7)));
     }
   }
 

@@ -33,11 +33,7 @@ class RawRecordingStoreTest {
       assertThat(Fixtures.query(s, "SELECT count(*) FROM layer_events").rows())
           .containsExactly(List.of(Integer.toString(t.events().layerCount())));
       Timeline back = s.recording(id).orElseThrow();
-      assertThat(back.rails()).isEqualTo(t.rails());
-      assertThat(back.samples()).isEqualTo(t.samples());
-      assertThat(events(back.events())).isEqualTo(events(t.events()));
-      assertThat(back.events().phases()).isEqualTo(t.events().phases());
-      assertThat(back.events().inferences()).isEqualTo(t.events().inferences());
+      assertSameRecording(back, t);
       RawStatus st = s.rawStatus(id).orElseThrow();
       assertThat(st.kept()).isEqualTo("all");
       assertThat(st.samples()).isEqualTo(t.samples().size());
@@ -48,6 +44,43 @@ class RawRecordingStoreTest {
       // the analysis of what came back is the stored one
       AnalysisResult again = Analyzer.analyze(back, true, AnalysisOptions.defaults());
       assertThat(again).isEqualTo(Analyzer.analyze(t, true, AnalysisOptions.defaults()));
+    }
+  }
+
+  @Test
+  void aRecordingStoredAtVersion8ComesBackTheSameAfterTheMigration() {
+    Timeline t = Fixtures.timeline();
+    AnalysisResult result = Fixtures.analyzed(t, true);
+    Path file = dir.resolve("v8.duckdb");
+    long id;
+    try (MeasurementStore s =
+        DuckDbStore.open(
+            file, Schema.MIGRATIONS.subList(0, Schema.V8.version()), DuckDbStore.NO_HOOK)) {
+      id = s.saveRun(run(t, result).withRaw(RawSamples.of(t), t.events()));
+      s.saveRun(run(t, result).withRaw(RawSamples.of(t), t.events()));
+    }
+    try (MeasurementStore s = MeasurementStore.open(file)) {
+      assertThat(s.schemaVersion()).isEqualTo(Schema.V9.version());
+      Timeline back = s.recording(id).orElseThrow();
+      assertSameRecording(back, t);
+      assertThat(s.rawStatus(id).orElseThrow().events())
+          .isEqualTo(t.events().inferences().size() + t.events().layerCount());
+      // each run keeps its layers' names once
+      assertThat(
+              Fixtures.query(
+                      s,
+                      "SELECT count(*) = count(DISTINCT name || '/' || type) FROM layer_event_names"
+                          + " WHERE run_id = "
+                          + id)
+                  .rows())
+          .containsExactly(List.of("true"));
+      assertThat(
+              Fixtures.query(s, "SELECT count(*) FROM layer_event_rows WHERE run_id = " + id)
+                  .rows())
+          .containsExactly(List.of(Integer.toString(t.events().layerCount())));
+      // the analysis of what came back is the stored one
+      assertThat(Analyzer.analyze(back, true, AnalysisOptions.defaults()))
+          .isEqualTo(Analyzer.analyze(t, true, AnalysisOptions.defaults()));
     }
   }
 
@@ -111,6 +144,14 @@ class RawRecordingStoreTest {
   }
 
   /** Every layer event's fields, in order. */
+  private static void assertSameRecording(Timeline back, Timeline t) {
+    assertThat(back.rails()).isEqualTo(t.rails());
+    assertThat(back.samples()).isEqualTo(t.samples());
+    assertThat(events(back.events())).isEqualTo(events(t.events()));
+    assertThat(back.events().phases()).isEqualTo(t.events().phases());
+    assertThat(back.events().inferences()).isEqualTo(t.events().inferences());
+  }
+
   private static List<String> events(EventLog log) {
     return java.util.stream.IntStream.range(0, log.layerCount())
         .mapToObj(i -> log.layer(i).toString())

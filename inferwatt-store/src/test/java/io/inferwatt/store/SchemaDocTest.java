@@ -85,7 +85,7 @@ class SchemaDocTest {
         assertThat(Fixtures.query(store, sql).rows()).as(sql).isNotEmpty();
         examples++;
       }
-      assertThat(examples).isEqualTo(2);
+      assertThat(examples).isEqualTo(3);
     }
   }
 

@@ -148,10 +148,13 @@ public final class Budget {
   /** In the base: one rail of a per-inference record ({@code inference_rail_records}). */
   static final long STORED_BYTES_PER_INFERENCE_RAIL = 24;
 
-  /** In the base: one raw sample of one rail ({@code power_samples}, one row per rail). */
-  static final long STORED_BYTES_PER_SAMPLE_RAIL = 14;
+  /**
+   * In the base: one raw sample of one rail ({@code power_reads}, one row per sample: 12.5 B per
+   * sample of 3 rails on the paper's study, with a margin).
+   */
+  static final long STORED_BYTES_PER_SAMPLE_RAIL = 6;
 
-  /** In the base: one raw layer event ({@code layer_events}). */
+  /** In the base: one raw layer event ({@code layer_event_rows}). */
   static final long STORED_BYTES_PER_LAYER_EVENT = 8;
 
   /** In the base: one raw inference event ({@code inference_events}). */

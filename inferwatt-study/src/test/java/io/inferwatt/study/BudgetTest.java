@@ -123,10 +123,10 @@ class BudgetTest {
     // inference: 48 B + 124 B analysis index + a per-inference record of 96 + 2 × 16 B = 300 B
     assertThat(e.recordingBytes()).isCloseTo(1070 * 92 + 20 * 340 + 10 * 300, within(1e-6));
     // in the base: 400 KiB of results and 9 per-inference records (warm-up left out) of 20 + 2 ×
-    // 24 B; the raw recording: 1070 samples × 2 rails × 14 B, 20 layer events × 8 B, 10 inference
+    // 24 B; the raw recording: 1070 samples × 2 rails × 6 B, 20 layer events × 8 B, 10 inference
     // events × 20 B
     assertThat(e.storedSummaryBytes()).isCloseTo(400 * 1024 + 9 * (20 + 2 * 24), within(1e-6));
-    assertThat(e.storedRawBytes()).isCloseTo(1070 * 2 * 14 + 20 * 8 + 10 * 20, within(1e-6));
+    assertThat(e.storedRawBytes()).isCloseTo(1070 * 2 * 6 + 20 * 8 + 10 * 20, within(1e-6));
     // weights: 12 + 15 parameters × 4 B; activations: the Add's 16 in + 16 out
     assertThat(e.weightBytes()).isEqualTo(108);
     assertThat(e.activationElements()).isEqualTo(32);

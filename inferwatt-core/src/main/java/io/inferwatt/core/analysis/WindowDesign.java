@@ -152,10 +152,16 @@ final class WindowDesign {
       row.add(gapCol, 1.0);
       return;
     }
+    // the intervals that end by the response's start weigh nothing: passed over at once (the scan
+    // starts where the longest candidate response could begin)
+    int first = from;
+    while (first < to && en[first] <= a) {
+      first++;
+    }
     if (kernel.boxcar) {
       double width = b - a;
       long covered = 0;
-      for (int j = from; j < to && st[j] < b; j++) {
+      for (int j = first; j < to && st[j] < b; j++) {
         long ov = Math.min(b, en[j]) - Math.max(a, st[j]);
         if (ov > 0) {
           int s = sl[j];
@@ -174,7 +180,7 @@ final class WindowDesign {
     // ends is the one where the next begins, so each is computed once (exponentials cost)
     long memoLag = -1;
     double memoCum = 0;
-    for (int j = from; j < to && st[j] < b; j++) {
+    for (int j = first; j < to && st[j] < b; j++) {
       long lo = Math.max(a, st[j]);
       long hi = Math.min(b, en[j]);
       if (hi > lo) {

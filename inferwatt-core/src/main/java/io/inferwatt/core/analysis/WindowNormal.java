@@ -21,18 +21,29 @@ final class WindowNormal {
     colSum = new double[k];
   }
 
+  /**
+   * Adds one row. Each cell of the upper triangle takes the product of its two columns' weights
+   * (the same in either order), so the row's columns need no sorting.
+   */
   void add(WindowRow row, double[] y, int yOff) {
     n++;
-    int m = row.sortColumns();
+    int m = row.m;
     int[] cols = row.cols;
-    double[] w = row.packed;
+    double[] w = row.vals;
     for (int i = 0; i < m; i++) {
       int ci = cols[i];
-      double vi = w[i];
+      double vi = w[ci];
       colSum[ci] += vi;
       int base = ci * k;
-      for (int j = i; j < m; j++) {
-        ata[base + cols[j]] += vi * w[j];
+      ata[base + ci] += vi * vi;
+      for (int j = i + 1; j < m; j++) {
+        int cj = cols[j];
+        double p = vi * w[cj];
+        if (ci < cj) {
+          ata[base + cj] += p;
+        } else {
+          ata[cj * k + ci] += p;
+        }
       }
       int at = ci * rails;
       for (int r = 0; r < rails; r++) {

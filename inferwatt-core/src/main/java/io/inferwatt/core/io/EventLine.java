@@ -64,8 +64,136 @@ final class EventLine {
   private int p;
   private long num;
 
-  /** Parses {@code b[from, to)} if it has a plain shape; false means: use the general reader. */
+  // the lines as inferwatt's writer puts them, field by field (EventsJsonl.Writer)
+  private static final byte[] L_LAYER = bytes("{\"event\":\"layer\",\"seq\":");
+  private static final byte[] L_INDEX = bytes(",\"index\":");
+  private static final byte[] L_NAME = bytes(",\"name\":\"");
+  private static final byte[] L_TYPE = bytes(",\"type\":\"");
+  private static final byte[] L_DURATION = bytes(",\"duration_ns\":");
+  private static final byte[] L_START = bytes(",\"start_ns\":");
+  private static final byte[] L_INFERENCE = bytes("{\"event\":\"inference\",\"seq\":");
+  private static final byte[] L_END = bytes(",\"end_ns\":");
+  private static final byte[] L_BATCH = bytes(",\"batch\":");
+
+  /**
+   * Parses {@code b[from, to)} if it has a plain shape; false means: use the general reader. The
+   * layer and inference lines exactly as inferwatt writes them (keys in the writer's order, no
+   * blanks) are read field after field without looking keys up; any other plain shape key by key.
+   */
   boolean parseFast(byte[] b, int from, int to) {
+    return written(b, from, to) || plain(b, from, to);
+  }
+
+  /**
+   * A layer or inference line exactly as the writer puts it; false (fields unset) for any other.
+   */
+  private boolean written(byte[] b, int from, int to) {
+    clear();
+    p = from;
+    if (at(b, to, L_LAYER)) {
+      if (!number(b, to)) {
+        return false;
+      }
+      seq = num;
+      if (!at(b, to, L_INDEX) || !number(b, to)) {
+        return false;
+      }
+      index = num;
+      if (!at(b, to, L_NAME)) {
+        return false;
+      }
+      int vs = p;
+      if (!string(b, to)) {
+        return false;
+      }
+      String n = names.get(b, vs, p - 1);
+      String t = null;
+      if (at(b, to, L_TYPE)) {
+        vs = p;
+        if (!string(b, to)) {
+          return false;
+        }
+        t = names.get(b, vs, p - 1);
+      }
+      if (!at(b, to, L_DURATION) || !number(b, to)) {
+        return false;
+      }
+      durationNs = num;
+      if (at(b, to, L_START)) {
+        if (!number(b, to)) {
+          return false;
+        }
+        startNs = num;
+        hasStart = true;
+      }
+      if (p + 1 != to || b[p] != '}') {
+        hasStart = false;
+        return false;
+      }
+      kind = LAYER;
+      hasSeq = hasIndex = hasDuration = true;
+      name = n;
+      type = t;
+      return true;
+    }
+    if (at(b, to, L_INFERENCE)) {
+      if (!number(b, to)) {
+        return false;
+      }
+      seq = num;
+      if (!at(b, to, L_START) || !number(b, to)) {
+        return false;
+      }
+      startNs = num;
+      if (!at(b, to, L_END) || !number(b, to)) {
+        return false;
+      }
+      endNs = num;
+      if (!at(b, to, L_BATCH) || !number(b, to)) {
+        return false;
+      }
+      batch = num;
+      if (p + 1 != to || b[p] != '}') {
+        return false;
+      }
+      kind = INFERENCE;
+      hasSeq = hasStart = hasEnd = hasBatch = true;
+      return true;
+    }
+    return false;
+  }
+
+  /** Whether {@code k} stands at {@code p}; moves past it if so. */
+  private boolean at(byte[] b, int to, byte[] k) {
+    int n = k.length;
+    if (to - p < n) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      if (b[p + i] != k[i]) {
+        return false;
+      }
+    }
+    p += n;
+    return true;
+  }
+
+  /** A plain string's bytes up to its closing quote (moves past it); false for escapes. */
+  private boolean string(byte[] b, int to) {
+    while (p < to) {
+      byte c = b[p++];
+      if (c == '"') {
+        return true;
+      }
+      if (c == '\\' || (c >= 0 && c < 0x20)) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /** Any plain shape, key by key. */
+  private boolean plain(byte[] b, int from, int to) {
     clear();
     p = from;
     skipWs(b, to);
@@ -298,6 +426,9 @@ final class EventLine {
 
   /** A plain integer of at most 18 digits; anything else is the general reader's. */
   private boolean number(byte[] b, int to) {
+    if (p >= to) {
+      return false;
+    }
     boolean neg = false;
     if (b[p] == '-') {
       neg = true;

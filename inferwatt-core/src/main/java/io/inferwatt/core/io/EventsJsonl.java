@@ -73,6 +73,24 @@ public final class EventsJsonl {
    * the others are checked later, when the stream is read for its inferences.
    */
   public static EventsFile header(String source, InputStream in) {
+    return scan(source, in, false).file();
+  }
+
+  /**
+   * The phases and {@code meta} fields of the lines before the first other line (an inference or a
+   * layer), where inferwatt's recorders write them: read at once, without reading the whole stream.
+   * {@code lines} is the number of the last line read into it: a phase or meta line after it (see
+   * {@link Lines#line()}) means that the stream's header is not all there, and {@link #header} must
+   * read it whole.
+   */
+  public static Lead leading(String source, InputStream in) {
+    return scan(source, in, true);
+  }
+
+  /** The header of the first {@code lines} lines of a stream ({@link #leading}). */
+  public record Lead(EventsFile file, long lines) {}
+
+  private static Lead scan(String source, InputStream in, boolean leadOnly) {
     EventLog.Builder log = EventLog.builder();
     EventSink sink =
         new EventSink() {
@@ -95,14 +113,18 @@ public final class EventsJsonl {
           }
         };
     Parser p = new Parser(source, sink, false);
+    long last = 0;
     try (LineReader lines = new LineReader(source, in)) {
       while (lines.next()) {
         if (mentions(lines.buffer(), lines.start(), lines.length())) {
           p.accept(lines.buffer(), lines.start(), lines.length(), lines.lineNumber());
+        } else if (leadOnly && !lines.blank()) {
+          break;
         }
+        last = lines.lineNumber();
       }
     }
-    return new EventsFile(log.build(), p.meta);
+    return new Lead(new EventsFile(log.build(), p.meta), last);
   }
 
   private static final byte[] LAYER_LINE =
@@ -161,7 +183,26 @@ public final class EventsJsonl {
    * the caller's work on them. Errors come as with {@link #lines}, at the event where they stand.
    */
   public static Lines prefetched(String source, InputStream in, EventSink sink) {
-    return new Lines(new PrefetchedEvents(source, in, sink));
+    return prefetched(source, in, sink, Long.MAX_VALUE);
+  }
+
+  /**
+   * Like {@link #prefetched(String, InputStream, EventSink)} for a sink that was given the phases
+   * and meta of the stream's first {@code leadLines} lines ({@link #leading}): a phase or meta line
+   * after those throws {@link LateHeader} instead of reaching the sink.
+   */
+  public static Lines prefetched(String source, InputStream in, EventSink sink, long leadLines) {
+    return new Lines(new PrefetchedEvents(source, in, sink, leadLines));
+  }
+
+  /** A phase or meta line after the lead ({@link #leading}): the header must be read whole. */
+  public static final class LateHeader extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    LateHeader(long line) {
+      super(
+          "a phase or meta line after the first inference (line " + line + ")", null, false, false);
+    }
   }
 
   /** Feeds one line at a time on demand ({@link #next()}), so two inputs can be merged in time. */

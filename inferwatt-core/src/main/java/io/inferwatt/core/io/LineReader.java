@@ -3,6 +3,9 @@ package io.inferwatt.core.io;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -85,9 +88,27 @@ final class LineReader implements AutoCloseable {
     }
   }
 
-  /** The first {@code '\n'} in {@code b[from, to)}, or -1. */
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+
+  /**
+   * The first {@code '\n'} in {@code b[from, to)}, or -1. Eight bytes at a time: a byte of {@code w
+   * ^ NEWLINES} is zero where {@code w} holds a newline, and the lowest byte flagged by {@code (x −
+   * ONES) & ~x & HIGHS} is the first zero byte (a borrow can flag bytes above it, never below).
+   */
   static int indexOfNewline(byte[] b, int from, int to) {
     int i = from;
+    for (; i + 8 <= to; i += 8) {
+      long x = (long) LONGS.get(b, i) ^ NEWLINES;
+      long zero = (x - ONES) & ~x & HIGHS;
+      if (zero != 0) {
+        return i + (Long.numberOfTrailingZeros(zero) >>> 3);
+      }
+    }
     for (; i < to; i++) {
       if (b[i] == '\n') {
         return i;

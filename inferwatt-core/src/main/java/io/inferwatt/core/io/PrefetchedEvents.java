@@ -90,6 +90,7 @@ final class PrefetchedEvents implements AutoCloseable {
 
   private final String source;
   private final EventSink sink;
+  private final long leadLines;
   private final BlockingQueue<Batch> full = new ArrayBlockingQueue<>(BATCHES);
   private final BlockingQueue<Batch> free = new ArrayBlockingQueue<>(BATCHES);
   private final Thread reader;
@@ -98,9 +99,14 @@ final class PrefetchedEvents implements AutoCloseable {
   private long line;
   private boolean done;
 
-  PrefetchedEvents(String source, InputStream in, EventSink sink) {
+  /**
+   * Reads {@code in} into {@code sink}; a phase or meta line after line {@code leadLines} throws
+   * {@link EventsJsonl.LateHeader} ({@link Long#MAX_VALUE}: never).
+   */
+  PrefetchedEvents(String source, InputStream in, EventSink sink, long leadLines) {
     this.source = source;
     this.sink = sink;
+    this.leadLines = leadLines;
     for (int i = 0; i < BATCHES; i++) {
       free.add(new Batch());
     }
@@ -257,13 +263,25 @@ final class PrefetchedEvents implements AutoCloseable {
                 b.durationNs[i],
                 b.startNs[i],
                 b.line[i]);
-        case PHASE -> sink.phase((PhaseEvent) b.object[i]);
-        default -> sink.meta(b.name[i], b.object[i]);
+        case PHASE -> {
+          checkLead();
+          sink.phase((PhaseEvent) b.object[i]);
+        }
+        default -> {
+          checkLead();
+          sink.meta(b.name[i], b.object[i]);
+        }
       }
     } catch (FormatException e) {
       throw e;
     } catch (IllegalArgumentException e) {
       throw FormatException.fromSink(source, line, e);
+    }
+  }
+
+  private void checkLead() {
+    if (line > leadLines) {
+      throw new EventsJsonl.LateHeader(line);
     }
   }
 

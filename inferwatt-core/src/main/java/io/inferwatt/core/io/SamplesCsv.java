@@ -232,6 +232,10 @@ public final class SamplesCsv {
         if (in.blank()) {
           continue;
         }
+        PowerSample plain = plainRow();
+        if (plain != null) {
+          return plain;
+        }
         int found = split();
         if (found != width) {
           if (!in.terminated()) {
@@ -278,6 +282,64 @@ public final class SamplesCsv {
       double[] p = new double[railCol.length];
       for (int r = 0; r < p.length; r++) {
         p[r] = parsePower(railCol[r], r);
+      }
+      lastT = t;
+      return new PowerSample(t, s, e, p);
+    }
+
+    /** The fields of a plain row ({@link #plainRow}). */
+    private long[] plainField;
+
+    /**
+     * A row of plain integers of at most 15 digits (as inferwatt writes them), read in one pass;
+     * null for any other row (blanks, decimals, signs, gaps, a wrong field count, times out of
+     * order, implausible powers), which {@link #row()} reads and checks.
+     */
+    private PowerSample plainRow() {
+      if (plainField == null) {
+        plainField = new long[width];
+      }
+      byte[] b = in.buffer();
+      int i = in.start();
+      int end = i + in.length();
+      for (int f = 0; f < width; f++) {
+        if (f > 0) {
+          if (i >= end || b[i] != ',') {
+            return null;
+          }
+          i++;
+        }
+        int from = i;
+        long v = 0;
+        while (i < end) {
+          int c = b[i] - '0';
+          if (c < 0 || c > 9) {
+            break;
+          }
+          v = v * 10 + c;
+          i++;
+        }
+        if (i == from || i - from > 15) {
+          return null;
+        }
+        plainField[f] = v;
+      }
+      if (i != end) {
+        return null;
+      }
+      long t = plainField[tCol];
+      long s = startCol < 0 ? t : plainField[startCol];
+      long e = endCol < 0 ? t : plainField[endCol];
+      if (t <= lastT || e < s) {
+        return null;
+      }
+      double[] p = new double[railCol.length];
+      for (int r = 0; r < p.length; r++) {
+        long v = plainField[railCol[r]];
+        if (v > IMPLAUSIBLE_MW) {
+          return null;
+        }
+        p[r] = v;
       }
       lastT = t;
       return new PowerSample(t, s, e, p);

@@ -74,6 +74,28 @@ class EventsJsonlTest {
     assertThat(h.simulated()).isTrue();
   }
 
+  /**
+   * The lead is the phase and meta lines before the first other line; it says where it ends, so
+   * that a phase or meta line further on can be told apart.
+   */
+  @Test
+  void theLeadEndsAtTheFirstInferenceOrLayerLine() throws Exception {
+    String text =
+        """
+        {"event":"meta","board":"sim:nano","simulated":true}
+
+        {"event":"phase","name":"power","start_ns":0,"end_ns":100}
+        {"event":"inference","seq":1,"start_ns":10,"end_ns":20}
+        {"event":"phase","name":"idle","start_ns":200,"end_ns":300}
+        """;
+    EventsJsonl.Lead lead = EventsJsonl.leading("e", Files.newInputStream(file(text)));
+    assertThat(lead.lines()).isEqualTo(3);
+    assertThat(lead.file().events().phases()).containsExactly(new PhaseEvent("power", 0, 100));
+    assertThat(lead.file().simulated()).isTrue();
+    EventsFile whole = EventsJsonl.header("e", Files.newInputStream(file(text)));
+    assertThat(whole.events().phases()).hasSize(2);
+  }
+
   @Test
   void writerOutputReadsBack() throws Exception {
     StringWriter out = new StringWriter();

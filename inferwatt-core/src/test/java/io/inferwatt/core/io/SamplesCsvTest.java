@@ -34,6 +34,33 @@ class SamplesCsvTest {
     }
   }
 
+  /**
+   * Rows of plain integers are read in one pass; the same numbers written otherwise (blanks,
+   * decimals, a sign, more digits than the one-pass reader takes) go the general way and give the
+   * same samples.
+   */
+  @Test
+  void plainAndGeneralRowsGiveTheSameSamples() throws Exception {
+    String plain =
+        "t_ns,read_start_ns,read_end_ns,in_mw,gpu_mw\n"
+            + "1001300001,1001300001,1001399926,2359,0\n"
+            + "1002886553,1002886553,1002987910,100000000,154\n";
+    String general =
+        "t_ns,read_start_ns,read_end_ns,in_mw,gpu_mw\n"
+            + "1001300001 ,1001300001,1001399926,2359.0,0.0\n"
+            + "+1002886553,0001002886553,1002987910,100000000.000,0000000000000000154\n";
+    List<PowerSample> a = SamplesCsv.readAll(file(plain));
+    List<PowerSample> b = SamplesCsv.readAll(file(general));
+    assertThat(a).hasSize(2);
+    for (int i = 0; i < 2; i++) {
+      assertThat(a.get(i).tNs()).isEqualTo(b.get(i).tNs());
+      assertThat(a.get(i).readStartNs()).isEqualTo(b.get(i).readStartNs());
+      assertThat(a.get(i).readEndNs()).isEqualTo(b.get(i).readEndNs());
+      assertThat(a.get(i).powerMw()).containsExactly(b.get(i).powerMw());
+    }
+    assertThat(a.get(1).powerMw()).containsExactly(1e8, 154);
+  }
+
   @Test
   void readTimeColumnsAreOptional() throws Exception {
     Path f = file("t_ns,read_start_ns,read_end_ns,in_mw\n100,90,110,5\n");
