@@ -215,29 +215,13 @@ class AnalyzeCommandTest {
     Path none = dir.resolve("none.jsonl");
     Files.writeString(none, events());
     for (String mapping : new String[] {"paper", "window"}) {
-      JsonNode a = analyzed(s, first, mapping);
-      JsonNode b = analyzed(s, last, mapping);
+      JsonNode a = CliTest.analyzeJson(s, first, mapping);
+      JsonNode b = CliTest.analyzeJson(s, last, mapping);
       assertThat(b).isEqualTo(a);
       assertThat(a.at("/meta/board").asText()).isEqualTo("test");
       // the phases count: without them the warm-up inferences are analysed too
-      assertThat(analyzed(s, none, mapping)).isNotEqualTo(a);
+      assertThat(CliTest.analyzeJson(s, none, mapping)).isNotEqualTo(a);
     }
-  }
-
-  private static JsonNode analyzed(Path samples, Path events, String mapping) throws Exception {
-    CliTest.Run r =
-        CliTest.run(
-            "analyze",
-            "--samples",
-            samples.toString(),
-            "--events",
-            events.toString(),
-            "--mapping",
-            mapping,
-            "--format",
-            "json");
-    assertThat(r.code()).as(r.err()).isZero();
-    return r.json();
   }
 
   private Path fifo(String name) throws Exception {

@@ -31,6 +31,26 @@ class CliTest {
   }
 
   /**
+   * {@code analyze --samples S --events E --mapping M --format json}'s report, after checking that
+   * it exited 0 (its error otherwise).
+   */
+  static JsonNode analyzeJson(Path samples, Path events, String mapping) throws Exception {
+    Run r =
+        run(
+            "analyze",
+            "--samples",
+            samples.toString(),
+            "--events",
+            events.toString(),
+            "--mapping",
+            mapping,
+            "--format",
+            "json");
+    assertThat(r.code()).as(r.err()).isZero();
+    return r.json();
+  }
+
+  /**
    * Runs {@code study run PLAN --db DB} with the study runner's state in {@code stateDir} (the
    * property restored after), so that a test's study does not meet another's.
    */

@@ -73,19 +73,7 @@ class ReanalyzeCliTest {
     JsonNode re =
         analysisOf(
             CliTest.run("reanalyze", "1", "--mapping", "paper", "--db", db, "--format", "json"));
-    CliTest.Run a =
-        CliTest.run(
-            "analyze",
-            "--samples",
-            samples.toString(),
-            "--events",
-            events.toString(),
-            "--mapping",
-            "paper",
-            "--format",
-            "json");
-    assertThat(a.code()).as(a.err()).isZero();
-    ObjectNode fromFiles = (ObjectNode) a.json();
+    ObjectNode fromFiles = (ObjectNode) CliTest.analyzeJson(samples, events, "paper");
     fromFiles.remove("meta");
     assertThat(re.get("mapping").get("method").asText()).isEqualTo("paper");
     assertThat(re).isEqualTo(fromFiles);

@@ -4,6 +4,7 @@ import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.model.LayerSpec;
 import io.inferwatt.store.StoredModel;
 import io.inferwatt.store.TrainingData;
+import io.inferwatt.study.boards.Boards;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -373,7 +374,7 @@ public final class Fitter {
    * Boards whose engine runs on the host's CPU (ONNX Runtime on this machine): their models do
    * without the network context ({@link FeatureSpace#CONTEXT_FROM} on).
    */
-  static final Set<String> HOST_BOARDS = Set.of("local", "linux-cpu");
+  static final Set<String> HOST_BOARDS = Set.of(Boards.LOCAL, Boards.LINUX_CPU);
 
   /** The target under which the network latency models' comparison over families is stored. */
   static final String BY_FAMILY = "family:latency";

@@ -20,14 +20,18 @@ import java.util.function.Consumer;
  * knob factory, or a class of its own implementing {@link Board}.
  */
 public final class Boards {
+  /** This machine as it is, changing no setting (ONNX Runtime on its CPU by default). */
+  public static final String LOCAL = "local";
+
+  /** This machine's CPUs with their cores and clock as knobs. */
+  public static final String LINUX_CPU = "linux-cpu";
+
   private static final List<Board> ALL =
       List.of(
           new VirtualBoard(),
           new VirtualGpuBoard(),
           new MachineBoard(
-              "local",
-              "this machine with its power sensors, changing no setting",
-              host -> List.of()),
+              LOCAL, "this machine with its power sensors, changing no setting", host -> List.of()),
           new MachineBoard(
               "jetson",
               "this machine as an NVIDIA Jetson: power mode, CPU cores and clock, GPU and memory"
@@ -39,7 +43,7 @@ public final class Boards {
                   + " limit; NVML sensor",
               Boards::nvidiaKnobs),
           new MachineBoard(
-              "linux-cpu",
+              LINUX_CPU,
               "this machine's CPUs: online cores and clock (pinned), its power sensors",
               host -> Knobs.linuxCpu(host, CpuFreqMethod.PIN_RANGE)));
 
@@ -203,7 +207,7 @@ public final class Boards {
   public static Opened openProfile(String board, ProfileRequest request) {
     boolean command = "command".equals(request.engine());
     boolean file = !command && !request.positional().isEmpty();
-    String b = board != null ? board : (file || command ? "local" : VirtualBoard.NAME);
+    String b = board != null ? board : (file || command ? LOCAL : VirtualBoard.NAME);
     return get(b).openProfile(request);
   }
 
