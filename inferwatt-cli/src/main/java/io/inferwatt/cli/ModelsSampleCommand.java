@@ -15,7 +15,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code models sample --count N --seed S --out DIR [--kind single|multi] [--focus CSV]}. */
+/**
+ * {@code models sample --count N --seed S --out DIR [--kind single|multi|extra] [--focus CSV]}.
+ */
 @Command(
     name = "sample",
     mixinStandardHelpOptions = true,
@@ -45,7 +47,8 @@ final class ModelsSampleCommand implements Callable<Integer> {
       names = "--kind",
       defaultValue = "single",
       description =
-          "single (one engine layer each) or multi (blocks of 2-6 layers)"
+          "single (one engine layer each), multi (blocks of 2-6 layers) or extra (EfficientNet's"
+              + " MBConv with Swish, DenseNet's units over wide concatenations)"
               + " (default: ${DEFAULT-VALUE})")
   String kind;
 
@@ -100,7 +103,7 @@ final class ModelsSampleCommand implements Callable<Integer> {
         Locale.ROOT,
         "wrote %d %s-layer networks to %s (%s): %.1f M MACs, %,d parameters in all%n",
         totals[0],
-        k == LayerSample.Kind.SINGLE ? "single" : "multi",
+        k.label(),
         out,
         SampleManifest.FILE,
         totals[1] / 1e6,

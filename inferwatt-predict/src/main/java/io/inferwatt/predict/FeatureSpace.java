@@ -23,11 +23,28 @@ import java.util.TreeSet;
  * @param numeric numeric setting keys, sorted, with whether each is taken on a log scale
  * @param categories categorical setting keys, sorted, with the values seen, sorted
  * @param defaults each key's most frequent training value, used when a prediction does not set it
+ * @param activations the activations a layer may carry ({@link LayerSpec#activation}, {@code ""}
+ *     none), one-hot after the settings; empty where the activation is not an input (a board whose
+ *     training layers all carry one, and every board but the host's CPU: on the virtual boards an
+ *     activation fused into its layer costs nothing of its own)
  */
 record FeatureSpace(
     Map<String, Boolean> numeric,
     Map<String, List<String>> categories,
-    Map<String, String> defaults) {
+    Map<String, String> defaults,
+    List<String> activations) {
+
+  FeatureSpace(
+      Map<String, Boolean> numeric,
+      Map<String, List<String>> categories,
+      Map<String, String> defaults) {
+    this(numeric, categories, defaults, List.of());
+  }
+
+  /** This space with the activations {@code values} (sorted, distinct) as inputs. */
+  FeatureSpace withActivations(Collection<String> values) {
+    return new FeatureSpace(numeric, categories, defaults, List.copyOf(new TreeSet<>(values)));
+  }
 
   static final List<String> LAYER =
       List.of(
@@ -130,6 +147,7 @@ record FeatureSpace(
     numeric = new TreeMap<>(numeric);
     categories = new TreeMap<>(categories);
     defaults = new TreeMap<>(defaults);
+    activations = List.copyOf(activations);
   }
 
   /** The space of the settings in {@code settings} (one map per training run). */
@@ -183,6 +201,7 @@ record FeatureSpace(
     List<String> out = new ArrayList<>(LAYER);
     numeric.forEach((k, log) -> out.add(log ? "log_" + k : k));
     categories.forEach((k, vs) -> vs.forEach(v -> out.add(k + "=" + v)));
+    activations.forEach(a -> out.add("activation=" + a));
     return out;
   }
 
@@ -191,7 +210,7 @@ record FeatureSpace(
     for (List<String> vs : categories.values()) {
       n += vs.size();
     }
-    return n;
+    return n + activations.size();
   }
 
   /**
@@ -261,6 +280,9 @@ record FeatureSpace(
         x[i++] = c.equals(v) ? 1 : 0;
       }
     }
+    for (String a : activations) {
+      x[i++] = a.equals(layer.activation()) ? 1 : 0;
+    }
     return x;
   }
 
@@ -317,6 +339,9 @@ record FeatureSpace(
     categories.forEach((k, vs) -> vs.forEach(c.putArray(k)::add));
     ObjectNode d = o.putObject("defaults");
     defaults.forEach(d::put);
+    if (!activations.isEmpty()) {
+      activations.forEach(o.putArray("activations")::add);
+    }
     return o;
   }
 
@@ -338,6 +363,10 @@ record FeatureSpace(
     o.get("defaults")
         .fields()
         .forEachRemaining(e -> defaults.put(e.getKey(), e.getValue().asText()));
-    return new FeatureSpace(numeric, categories, defaults);
+    List<String> activations = new ArrayList<>();
+    if (o.has("activations")) {
+      o.get("activations").forEach(v -> activations.add(v.asText()));
+    }
+    return new FeatureSpace(numeric, categories, defaults, activations);
   }
 }

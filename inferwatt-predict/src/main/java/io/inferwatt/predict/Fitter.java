@@ -91,6 +91,16 @@ public final class Fitter {
     Map<Long, Map<String, String>> runSettings = new LinkedHashMap<>();
     rows.forEach(r -> runSettings.putIfAbsent(r.runId(), r.settings()));
     FeatureSpace space = FeatureSpace.of(runSettings.values());
+    if (HOST_BOARDS.contains(board)) {
+      // on the host's CPU an activation can be a kernel of its own (ONNX Runtime runs a Swish or
+      // a hard swish beside its convolution, a ReLU inside it): which one a layer carries is an
+      // input where the training layers carry more than one
+      Set<String> acts = new java.util.TreeSet<>();
+      rows.forEach(r -> acts.add(r.layer().activation()));
+      if (acts.size() > 1) {
+        space = space.withActivations(acts);
+      }
+    }
     Map<Long, List<LayerSpec>> runLayers = new HashMap<>();
     rows.forEach(r -> runLayers.computeIfAbsent(r.runId(), k -> new ArrayList<>()).add(r.layer()));
     Map<Long, Double> runBusyMs = new HashMap<>();

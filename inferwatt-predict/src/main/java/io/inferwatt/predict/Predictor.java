@@ -318,12 +318,26 @@ public final class Predictor {
     double[] sumLat = new double[3];
     Map<String, double[]> sumE = new LinkedHashMap<>();
     models.rails().forEach(r -> sumE.put(r, new double[3]));
+    Map<Integer, String> inside = runInside(net);
     for (int j = 0; j < layers.size(); j++) {
       LayerSpec l = layers.get(j);
       if (lat[j] == null) {
         partial = true;
         out.add(
             new Prediction.Layer(j, l.name(), l.type(), false, why(l.type()), null, null, null));
+        continue;
+      }
+      if (inside.containsKey(j)) {
+        Prediction.Value zero = new Prediction.Value(0, 0, 0);
+        Map<String, Prediction.Value> pw = new LinkedHashMap<>();
+        power.get(j).keySet().forEach(r -> pw.put(r, zero));
+        Map<String, Prediction.Value> en = new LinkedHashMap<>();
+        energy.get(j).keySet().forEach(r -> en.put(r, zero));
+        String why =
+            "runs inside the kernel of layer "
+                + inside.get(j)
+                + " (ONNX Runtime fuses the addition into the convolution): 0 ms";
+        out.add(new Prediction.Layer(j, l.name(), l.type(), true, why, zero, pw, en));
         continue;
       }
       add(sumLat, lat[j]);
@@ -361,6 +375,18 @@ public final class Predictor {
               : new Prediction.Value(0, 0, 0));
     }
     return new Prediction(models.board(), settings, partial, value(netLat), netP, netE, out);
+  }
+
+  /**
+   * The layers ONNX Runtime runs inside another layer's kernel, by index (the kernel's layer), for
+   * models of a board whose engine is ONNX Runtime on this machine's CPU; none otherwise. Their
+   * rows are 0 ms in the training set (left out of the fit): the kernel's layer carries the time.
+   */
+  private Map<Integer, String> runInside(NetworkSpec net) {
+    return Fitter.HOST_BOARDS.contains(models.board())
+        ? io.inferwatt.engines.ort.OrtFusion.runInside(
+            net, io.inferwatt.engines.ort.OrtFusion.hostBlockSize())
+        : Map.of();
   }
 
   private String why(String type) {

@@ -65,7 +65,7 @@ final class ModelTables {
                   + """
                   SELECT f.run_id, sc.board, sc.study, r.model, f.layer_index, f.name, f.type,
                          f.input_shape, f.output_shape, f.kernel, f.stride, f.groups, f.macs,
-                         f.params, l.duration_ms_mean
+                         f.params, l.duration_ms_mean, f.activation
                   FROM layer_features f
                   JOIN sc ON sc.run_id = f.run_id
                   JOIN runs r ON r.run_id = f.run_id
@@ -87,7 +87,9 @@ final class ModelTables {
                         rs.getInt(11),
                         rs.getInt(12),
                         rs.getLong(13),
-                        rs.getLong(14));
+                        rs.getLong(14),
+                        rs.getString(16),
+                        "");
                 layers.add(
                     new TrainingData.Layer(
                         run,

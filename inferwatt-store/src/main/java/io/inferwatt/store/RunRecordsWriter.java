@@ -247,8 +247,11 @@ final class RunRecordsWriter {
             a.append(l.inputElements())
                 .append(l.outputElements())
                 .append(l.macs())
-                .append(l.params())
-                .endRow();
+                .append(l.params());
+            if (schemaVersion >= Schema.V10.version()) {
+              a.append(l.activation());
+            }
+            a.endRow();
           }
         });
     if (d.logger().isPresent()) {

@@ -613,8 +613,20 @@ final class Schema {
               JOIN layer_event_names n ON n.run_id = e.run_id AND n.name_id = e.name_id\
               """));
 
+  /**
+   * Version 10: {@code layer_features.activation}, the activation a layer applies (fused into it,
+   * or its own op for an activation layer; {@code ''} none; {@code NULL} in rows written before):
+   * on a CPU, Swish or a hard swish costs a kernel of its own where a ReLU is free, which the
+   * shapes alone do not say.
+   */
+  static final Migration V10 =
+      new Migration(
+          10,
+          "layer_features.activation: the activation a layer applies",
+          List.of("ALTER TABLE layer_features ADD COLUMN activation VARCHAR"));
+
   /** Every migration, in version order, starting at 1 without gaps. */
-  static final List<Migration> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7, V8, V9);
+  static final List<Migration> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7, V8, V9, V10);
 
   /** The newest version {@code migrations} produce. */
   static int latest(List<Migration> migrations) {

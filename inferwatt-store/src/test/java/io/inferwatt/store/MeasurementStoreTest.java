@@ -299,16 +299,16 @@ class MeasurementStoreTest {
     }
     Migration next =
         new Migration(
-            10, "fits (test)", List.of("CREATE TABLE fits (run_id BIGINT NOT NULL, r2 DOUBLE)"));
+            11, "fits (test)", List.of("CREATE TABLE fits (run_id BIGINT NOT NULL, r2 DOUBLE)"));
 
     try (MeasurementStore store =
         DuckDbStore.open(
             base(),
             List.of(
                 Schema.V1, Schema.V2, Schema.V3, Schema.V4, Schema.V5, Schema.V6, Schema.V7,
-                Schema.V8, Schema.V9, next),
+                Schema.V8, Schema.V9, Schema.V10, next),
             DuckDbStore.NO_HOOK)) {
-      assertThat(store.schemaVersion()).isEqualTo(10);
+      assertThat(store.schemaVersion()).isEqualTo(11);
       assertThat(
               Fixtures.query(
                       store, "SELECT version, description FROM schema_version ORDER BY version")
@@ -323,7 +323,8 @@ class MeasurementStoreTest {
               List.of("7", Schema.V7.description()),
               List.of("8", Schema.V8.description()),
               List.of("9", Schema.V9.description()),
-              List.of("10", "fits (test)"));
+              List.of("10", Schema.V10.description()),
+              List.of("11", "fits (test)"));
       assertThat(Fixtures.query(store, "SELECT count(*) FROM fits").rows())
           .containsExactly(List.of("0"));
       assertThat(Fixtures.query(store, "SELECT count(*) FROM studies").rows())
@@ -333,7 +334,7 @@ class MeasurementStoreTest {
     // and the old program now refuses it
     assertThatThrownBy(() -> MeasurementStore.open(base()))
         .isInstanceOf(StoreException.class)
-        .hasMessageContaining("schema version 10");
+        .hasMessageContaining("schema version 11");
   }
 
   @Test
@@ -483,7 +484,7 @@ class MeasurementStoreTest {
       assertThat(store.samples(b).orElseThrow()).isEqualTo(five);
     }
     try (MeasurementStore store = MeasurementStore.open(base())) {
-      assertThat(store.schemaVersion()).isEqualTo(Schema.V9.version());
+      assertThat(store.schemaVersion()).isEqualTo(Schema.latest(Schema.MIGRATIONS));
       assertThat(store.samples(a).orElseThrow()).isEqualTo(RawSamples.of(timeline));
       assertThat(store.samples(b).orElseThrow()).isEqualTo(five);
       assertThat(Fixtures.query(store, "SELECT count(*) FROM power_reads").rows())

@@ -144,7 +144,7 @@ public final class Models {
 
   /** {@code sample:KIND:COUNT:SEED}: a sample drawn by the plan itself. */
   private static final java.util.regex.Pattern DRAWN =
-      java.util.regex.Pattern.compile("(single|multi):(\\d{1,6}):(\\d{1,18})");
+      java.util.regex.Pattern.compile("(single|multi|extra):(\\d{1,6}):(\\d{1,18})");
 
   /** The prefix of a sweep's model value that names a sample (a folder, or KIND:COUNT:SEED). */
   public static final String SAMPLE = "sample:";

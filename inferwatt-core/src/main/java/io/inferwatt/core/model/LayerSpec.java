@@ -16,6 +16,14 @@ import java.util.List;
  * @param groups convolution groups (1 for dense, C for depthwise), 0 where not applicable
  * @param macs multiply-accumulates per input
  * @param params trainable parameters (weights, biases, batch-norm scale and shift)
+ * @param activation the activation the layer applies ({@code Relu}, {@code Clip}, {@code
+ *     HardSwish}, {@code Swish}, {@code Sigmoid}, ...: the op fused into it, or its own op for an
+ *     activation layer), {@code ""} for none
+ * @param sumInto for an addition of two tensors: the name of the convolution layer whose output
+ *     it adds to, where that output goes nowhere else, the convolution applies no activation and
+ *     the other operand's layer no activation a convolution kernel could not apply (an engine may
+ *     run the addition inside that convolution's kernel, as ONNX Runtime's Conv+Add fusion does);
+ *     {@code ""} otherwise
  */
 public record LayerSpec(
     String name,
@@ -26,11 +34,29 @@ public record LayerSpec(
     int stride,
     int groups,
     long macs,
-    long params) {
+    long params,
+    String activation,
+    String sumInto) {
 
   public LayerSpec {
     inputShape = List.copyOf(inputShape);
     outputShape = List.copyOf(outputShape);
+    activation = activation == null ? "" : activation;
+    sumInto = sumInto == null ? "" : sumInto;
+  }
+
+  /** A layer without an activation and not an addition into a convolution. */
+  public LayerSpec(
+      String name,
+      String type,
+      List<Integer> inputShape,
+      List<Integer> outputShape,
+      int kernel,
+      int stride,
+      int groups,
+      long macs,
+      long params) {
+    this(name, type, inputShape, outputShape, kernel, stride, groups, macs, params, "", "");
   }
 
   /** Elements in the input tensor, per input. */

@@ -56,6 +56,13 @@ public final class LayerGraph {
           "Gelu",
           "PRelu");
 
+  /**
+   * The activations a convolution kernel applies itself (ONNX Runtime's fused convolutions), with
+   * none: a layer ending in one keeps its output in the convolutions' layout.
+   */
+  private static final Set<String> KERNEL_ACTIVATIONS =
+      Set.of("", "Relu", "Clip", "Sigmoid", "Tanh", "LeakyRelu", "HardSigmoid");
+
   private static final Set<String> VANISH = Set.of("Identity", "Dropout", "Cast");
 
   private static final Map<String, String> TYPES = types();
@@ -155,7 +162,12 @@ public final class LayerGraph {
     private final Set<String> names = new HashSet<>();
     private final List<Node> nodes;
     private final List<List<Integer>> covered = new ArrayList<>();
+    private final List<LayerSpec> layers = new ArrayList<>();
+    /** Each layer's output tensor (its last node's), by tensor: the layer's index. */
+    private final Map<String, Integer> layerOfOutput = new HashMap<>();
     private List<Integer> current;
+    /** The activation fused into the layer being derived ({@code ""}: none). */
+    private String act = "";
 
     Derivation(OnnxModel model, String name) {
       this.model = model;
@@ -179,7 +191,6 @@ public final class LayerGraph {
     }
 
     NetworkSpec run() {
-      List<LayerSpec> layers = new ArrayList<>();
       List<ValueInfo> inputs = OnnxInspector.graphInputs(model);
       if (inputs.isEmpty()) {
         throw new BadInputException("model " + name + " has no graph input");
@@ -227,7 +238,9 @@ public final class LayerGraph {
           continue;
         }
         current = new ArrayList<>(List.of(i));
-        layers.add(layer(i));
+        LayerSpec l = layer(i);
+        layerOfOutput.put(nodes.get(current.get(current.size() - 1)).outputs().get(0), layers.size());
+        layers.add(l);
         current.sort(null);
         covered.add(current);
       }
@@ -244,6 +257,8 @@ public final class LayerGraph {
       int kernel = 0;
       int stride = 0;
       int groups = 0;
+      String sumInto = "";
+      act = "";
       String x = activationInput(n);
       List<Integer> in = perInput(x, "the input of node " + label(n, i));
       switch (op) {
@@ -290,6 +305,7 @@ public final class LayerGraph {
             type = "ElementWise";
             params = constOperandElements(n);
           } else {
+            sumInto = sumInto(n, i);
             last = activation(last);
           }
         }
@@ -315,19 +331,62 @@ public final class LayerGraph {
         }
         case "Sigmoid", "HardSigmoid" -> {
           int mul = swishOf(i);
+          act = op;
           if (mul >= 0) {
             fuse(mul);
             last = mul;
+            act = swish(op);
           }
         }
         default -> {
           // one node, no parameters, no MACs
+          if (ACTIVATIONS.contains(op)) {
+            act = op;
+          }
         }
       }
       List<Integer> out =
           perInput(nodes.get(last).outputs().get(0), "node " + label(nodes.get(last), last));
       return new LayerSpec(
-          unique(layerName(n, i)), type, in, out, kernel, stride, groups, macs, params);
+          unique(layerName(n, i)), type, in, out, kernel, stride, groups, macs, params, act, sumInto);
+    }
+
+    /** The activation {@code x·gate(x)} is, by its gate's op. */
+    private static String swish(String gate) {
+      return gate.equals("Sigmoid") ? "Swish" : "HardSwish";
+    }
+
+    /**
+     * For the addition node {@code add} (two tensors): the first of its inputs that is the output of
+     * a convolution layer without an activation, consumed by this addition alone, where the other
+     * input comes from a layer whose activation (if any) a convolution kernel applies itself
+     * ({@link #KERNEL_ACTIVATIONS}: a Swish or hard swish runs as a kernel of its own, in the plain
+     * layout): that convolution's name (it can take the addition in as a sum input); {@code ""}
+     * otherwise.
+     */
+    private String sumInto(Node add, int i) {
+      List<String> ins = add.inputs();
+      for (int k = 0; k < ins.size(); k++) {
+        String in = ins.get(k);
+        Integer l = layerOfOutput.get(in);
+        if (l == null || !consumers.getOrDefault(in, List.of()).equals(List.of(i))) {
+          continue;
+        }
+        LayerSpec p = layers.get(l);
+        boolean otherKernel = true;
+        for (int j = 0; j < ins.size(); j++) {
+          Integer o = j == k ? null : layerOfOutput.get(ins.get(j));
+          if (j != k && (o == null || !KERNEL_ACTIVATIONS.contains(layers.get(o).activation()))) {
+            otherKernel = false;
+          }
+        }
+        if ((p.type().equals("Conv") || p.type().equals("DepthwiseConv"))
+            && p.activation().isEmpty()
+            && otherKernel) {
+          return p.name();
+        }
+      }
+      return "";
     }
 
     /**
@@ -337,10 +396,12 @@ public final class LayerGraph {
       int next = sole(at, ACTIVATIONS);
       if (next >= 0) {
         Node a = nodes.get(next);
+        act = a.opType();
         if ((a.opType().equals("Sigmoid") || a.opType().equals("HardSigmoid"))) {
           int mul = swishMul(at, next);
           if (mul >= 0) {
             fuse(mul);
+            act = swish(a.opType());
             return mul;
           }
         }
@@ -360,6 +421,7 @@ public final class LayerGraph {
             if (mul >= 0) {
               fuse(c);
               fuse(mul);
+              act = swish(op);
               return mul;
             }
           }

@@ -46,17 +46,27 @@ public final class LayerSample {
   /** Most elements of one activation tensor. */
   public static final long MAX_ELEMENTS = 2_000_000;
 
-  /** Single layers or small blocks. */
+  /**
+   * Single layers, small blocks, or the extra blocks (EfficientNet's MBConv with Swish, DenseNet's
+   * units over wide concatenations) that a CPU's training plan needs beside its families.
+   */
   public enum Kind {
     SINGLE,
-    MULTI;
+    MULTI,
+    EXTRA;
 
     public static Kind parse(String s) {
       return switch (s.toLowerCase(Locale.ROOT)) {
         case "single" -> SINGLE;
         case "multi" -> MULTI;
-        default -> throw new BadInputException("kind " + s + " is not one of single, multi");
+        case "extra" -> EXTRA;
+        default -> throw new BadInputException("kind " + s + " is not one of single, multi, extra");
       };
+    }
+
+    /** The kind's name as plans and file names write it. */
+    public String label() {
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 
@@ -131,12 +141,24 @@ public final class LayerSample {
           new Stratum("channel-shuffle", "Shuffle", 0.7),
           new Stratum("classifier", "Gemm", 0.8));
 
+  private static final List<Stratum> EXTRA =
+      List.of(
+          new Stratum("mbconv-swish", "DepthwiseConv", 1),
+          new Stratum("dense-units", "Conv", 1));
+
+  private static List<Stratum> strataOf(Kind kind) {
+    return switch (kind) {
+      case SINGLE -> SINGLE;
+      case MULTI -> MULTI;
+      case EXTRA -> EXTRA;
+    };
+  }
+
   private LayerSample() {}
 
   /** The layer types a sample of {@code kind} trains (for the focus file's check). */
   public static List<String> layerTypes(Kind kind) {
-    return (kind == Kind.SINGLE ? SINGLE : MULTI)
-        .stream().map(Stratum::layerType).distinct().toList();
+    return strataOf(kind).stream().map(Stratum::layerType).distinct().toList();
   }
 
   /**
@@ -175,7 +197,7 @@ public final class LayerSample {
     Entry entry(String file) {
       return new Entry(
           file,
-          kind.name().toLowerCase(Locale.ROOT),
+          kind.label(),
           stratum.name(),
           stratum.layerType(),
           dims.kernel(),
@@ -191,7 +213,7 @@ public final class LayerSample {
 
   /** The design: every network's stratum and point, in drawing order (cheap: nothing is built). */
   private static List<Planned> plan(int count, long seed, Kind kind, Map<String, Double> focus) {
-    List<Stratum> strata = kind == Kind.SINGLE ? SINGLE : MULTI;
+    List<Stratum> strata = strataOf(kind);
     int[] perStratum = allocate(strata, count, focus);
     SplittableRandom random = new SplittableRandom(seed);
     List<Planned> out = new java.util.ArrayList<>(count);
@@ -211,9 +233,11 @@ public final class LayerSample {
   private static Built build(GraphBuilder g, Kind kind, Planned p) {
     String st = p.stratum().name();
     SampleNetworks.Dims d =
-        kind == Kind.SINGLE
-            ? SampleNetworks.single(g, st, p.point())
-            : SampleNetworks.multi(g, st, p.point());
+        switch (kind) {
+          case SINGLE -> SampleNetworks.single(g, st, p.point());
+          case MULTI -> SampleNetworks.multi(g, st, p.point());
+          case EXTRA -> SampleNetworks.extra(g, st, p.point());
+        };
     return new Built(kind, p.stratum(), d, LayerGraph.derive(d.model()));
   }
 
@@ -231,7 +255,7 @@ public final class LayerSample {
     /** The name a plan and the measurement base use. */
     public String name() {
       return "sample-"
-          + kind.name().toLowerCase(Locale.ROOT)
+          + kind.label()
           + "-n"
           + count
           + "-s"
@@ -242,7 +266,8 @@ public final class LayerSample {
   }
 
   private static final java.util.regex.Pattern MEMBER =
-      java.util.regex.Pattern.compile("sample-(single|multi)-n(\\d{1,6})-s(\\d{1,18})-i(\\d{1,6})");
+      java.util.regex.Pattern.compile(
+          "sample-(single|multi|extra)-n(\\d{1,6})-s(\\d{1,18})-i(\\d{1,6})");
 
   /** The sample network {@code name} stands for, if it has that form and is in its sample. */
   public static java.util.Optional<Member> member(String name) {
@@ -355,7 +380,7 @@ public final class LayerSample {
   /** The strata of a kind, by name, with their layer types (for documentation and tests). */
   public static Map<String, String> strata(Kind kind) {
     Map<String, String> m = new LinkedHashMap<>();
-    (kind == Kind.SINGLE ? SINGLE : MULTI).forEach(s -> m.put(s.name(), s.layerType()));
+    strataOf(kind).forEach(s -> m.put(s.name(), s.layerType()));
     return m;
   }
 }

@@ -131,6 +131,73 @@ final class SampleNetworks {
     }
   }
 
+  /**
+   * A block of the {@code extra} kind at design point {@code p}: an EfficientNet MBConv (Swish,
+   * expansion 1 or 3–6, a 3×3 or 5×5 depthwise convolution, squeeze-excitation with a sigmoid gate,
+   * projection, residual), or DenseNet units (a batch norm and ReLU, a 1×1 bottleneck, a 3×3
+   * convolution of the growth rate, concatenated to the input) over the wide, odd channel counts
+   * (64–1024 in steps of 16) and small sizes (3–40) their concatenations reach, with or without
+   * the transition after them.
+   */
+  static Dims extra(GraphBuilder g, String stratum, Point p) {
+    double[] u = p.u();
+    switch (stratum) {
+      case "mbconv-swish" -> {
+        int in = 8 * Math.max(2, (int) Math.round(Math.exp(Math.log(2) + u[2] * Math.log(20))));
+        int k = u[0] < 0.5 ? 3 : 5;
+        int stride = p.stride();
+        double e = p.again(2);
+        int expand = e < 0.15 ? 1 : 3 + (int) ((e - 0.15) / 0.85 * 4); // 1, or 3..6
+        int hidden = (int) Math.min((long) in * expand, 1920);
+        int out = stride == 1 && p.again(3) < 0.6 ? in : 8 * Math.max(2, (int) (in / 8 * (1 + p.again(3))));
+        int size = (int) Math.round(Math.exp(Math.log(4) + u[4] * Math.log(28))); // 4..112
+        while (size > k && (long) hidden * size * size > MAX_ELEMENTS) {
+          size = size * 7 / 8;
+        }
+        String x = g.input(Networks.INPUT, 1, in, size, size);
+        String y = x;
+        if (expand > 1) {
+          y = g.swish(g.layer("expand").batchNorm(g.conv(y, hidden, 1, 1, 1)));
+        } else {
+          hidden = in;
+        }
+        y = g.swish(g.layer("dw").batchNorm(g.conv(y, hidden, k, stride, hidden)));
+        int squeeze = Math.max(2, in / 4);
+        String pool = g.layer("se.pool").globalAveragePool(y);
+        String f = g.swish(g.layer("se.fc1").conv(pool, squeeze, 1, 1, 0, 1, true));
+        String gate = g.sigmoid(g.layer("se.fc2").conv(f, hidden, 1, 1, 0, 1, true));
+        y = g.layer("se.scale").mul(y, gate);
+        y = g.layer("project").batchNorm(g.conv(y, out, 1, 1, 1));
+        if (stride == 1 && in == out) {
+          y = g.layer("add").add(x, y);
+        }
+        return new Dims(g.build(y), k, stride, in, out, size);
+      }
+      case "dense-units" -> {
+        int in = 16 * (int) Math.round(Math.exp(Math.log(4) + u[2] * Math.log(64))); // 64..1024
+        int growth = u[3] < 0.2 ? 16 : u[3] < 0.9 ? 32 : 48;
+        int size = (int) Math.round(Math.exp(Math.log(3) + u[4] * Math.log(40.0 / 3)));
+        int units = 1 + (int) (p.again(3) * 3);
+        String y = g.input(Networks.INPUT, 1, in, size, size);
+        for (int i = 0; i < units; i++) {
+          String n = "unit" + i + ".";
+          String v = g.layer(n + "norm").relu(g.batchNorm(y));
+          v = g.layer(n + "conv1").relu(g.batchNorm(g.conv(v, 4 * growth, 1, 1, 1)));
+          v = g.layer(n + "conv2").conv(v, growth, 3, 1, 1);
+          y = g.layer(n + "concat").concat(y, v);
+        }
+        if (p.again(4) < 0.3 && size >= 2) {
+          int c = (int) g.shape(y)[1];
+          y = g.layer("transition.norm").relu(g.batchNorm(y));
+          y = g.layer("transition.conv").conv(y, c / 2, 1, 1, 1);
+          y = g.layer("transition.pool").averagePool(y, 2, 2, 0);
+        }
+        return new Dims(g.build(y), 1, 1, in, (int) g.shape(y)[1], size);
+      }
+      default -> throw new IllegalStateException("stratum " + stratum);
+    }
+  }
+
   private static String act(GraphBuilder g, String x, String act) {
     return switch (act) {
       case "relu" -> g.relu(x);

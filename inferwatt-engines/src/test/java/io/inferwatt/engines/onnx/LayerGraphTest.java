@@ -209,4 +209,49 @@ class LayerGraphTest {
         .isInstanceOf(BadInputException.class)
         .hasMessageContaining("symbolic size other than the batch");
   }
+
+  /** The layer named {@code name} of {@code net}. */
+  private static LayerSpec named(NetworkSpec net, String name) {
+    return net.layers().stream().filter(l -> l.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void aLayerSaysWhichActivationItApplies() {
+    NetworkSpec eff = LayerGraph.derive(Networks.build("efficientnetb0-w0.25-r64", 7), "e");
+    NetworkSpec v3 = LayerGraph.derive(Networks.build("mobilenetv3large-w0.5-r64", 7), "m");
+    NetworkSpec res = LayerGraph.derive(Networks.build("resnet18-w0.25-r64", 7), "r");
+    // Swish (x·Sigmoid(x)) after a convolution, and the squeeze-excitation's gate
+    assertThat(eff.layers())
+        .filteredOn(l -> l.type().equals("DepthwiseConv"))
+        .allMatch(l -> l.activation().equals("Swish"));
+    assertThat(eff.layers()).anyMatch(l -> l.activation().equals("Sigmoid"));
+    assertThat(v3.layers()).anyMatch(l -> l.activation().equals("HardSwish"));
+    assertThat(v3.layers()).anyMatch(l -> l.activation().equals("HardSigmoid"));
+    // a projection carries none; a ResNet's convolutions and its additions a ReLU
+    assertThat(eff.layers())
+        .filteredOn(l -> l.name().endsWith("project"))
+        .isNotEmpty()
+        .allMatch(l -> l.activation().isEmpty());
+    assertThat(res.layers())
+        .filteredOn(l -> l.type().equals("Add"))
+        .isNotEmpty()
+        .allMatch(l -> l.activation().equals("Relu"));
+    assertThat(res.layers().get(0).activation()).isEmpty(); // the input reformat
+  }
+
+  @Test
+  void aResidualAdditionNamesTheConvolutionItCanRunIn() {
+    NetworkSpec res = LayerGraph.derive(Networks.build("resnet18-w0.25-r64", 7), "r");
+    List<LayerSpec> adds = res.layers().stream().filter(l -> l.type().equals("Add")).toList();
+    assertThat(adds).hasSize(8);
+    for (LayerSpec a : adds) {
+      LayerSpec conv = named(res, a.sumInto());
+      assertThat(conv.type()).isEqualTo("Conv");
+      assertThat(conv.activation()).isEmpty();
+      assertThat(conv.outputShape()).isEqualTo(a.outputShape());
+    }
+    // a convolution with an activation, or a tensor used twice, takes no addition in
+    NetworkSpec plain = LayerGraph.derive(Networks.build("mobilenetv1-w0.25-r64", 7), "p");
+    assertThat(plain.layers()).allMatch(l -> l.sumInto().isEmpty());
+  }
 }

@@ -137,6 +137,53 @@ class OrtLayersTest {
   }
 
   /**
+   * The rule {@code predict} uses ({@link OrtFusion#runInside}: {@code LayerGraph}'s {@code sumInto}
+   * and the NCHWc block) names exactly the layers a real session runs inside another layer's
+   * kernel: the additions that get no kernel, each fused into the convolution the rule names (that
+   * layer did get its kernel). Widths 0.75 and 0.5 give channel counts that are no multiple of the
+   * block, where ONNX Runtime keeps the addition apart.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "resnet18-w0.25-r64",
+        "resnet50-w0.25-r64",
+        "resnet50-w0.75-r32",
+        "mobilenetv3large-w0.5-r64",
+        "mobilenetv3large-w0.75-r64",
+        "mobilenetv2-w0.5-r64",
+        "efficientnetb0-w0.25-r64",
+        "mnasnet-w0.75-r64",
+        "regnetx400mf-w0.5-r64"
+      })
+  void theFusionRuleNamesTheAdditionsThatGetNoKernel(String name) throws Exception {
+    OnnxModel model = Networks.build(name, 7);
+    OrtProfile.Run run = profiledRun(model, dir.resolve("rule-" + name + ".onnx"));
+    org.assertj.core.api.Assumptions.assumeThat(run.nodes())
+        .anyMatch(k -> k.name().endsWith("_nchwc"));
+    LayerGraph.Covered covered = LayerGraph.covered(model, name);
+    List<OrtLayers.Time> times = new OrtLayers(model, covered).map(run);
+    List<LayerSpec> layers = covered.network().layers();
+    Map<Integer, String> rule = OrtFusion.runInside(covered.network(), OrtFusion.hostBlockSize());
+    Set<Integer> noKernelAdds = new java.util.TreeSet<>();
+    for (int l = 0; l < layers.size(); l++) {
+      if (layers.get(l).type().equals("Add") && times.get(l).kernels() == 0) {
+        noKernelAdds.add(l);
+      }
+    }
+    assertThat(rule.keySet()).isEqualTo(noKernelAdds);
+    for (Map.Entry<Integer, String> e : rule.entrySet()) {
+      int conv =
+          java.util.stream.IntStream.range(0, layers.size())
+              .filter(l -> layers.get(l).name().equals(e.getValue()))
+              .findFirst()
+              .orElseThrow();
+      assertThat(layers.get(conv).type()).isIn("Conv", "DepthwiseConv");
+      assertThat(times.get(conv).kernels()).isPositive();
+    }
+  }
+
+  /**
    * The naming rules on a made-up run of MobileNetV2's nodes (names as ONNX Runtime writes them).
    */
   @org.junit.jupiter.api.Test

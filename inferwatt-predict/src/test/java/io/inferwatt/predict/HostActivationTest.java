@@ -1,0 +1,118 @@
+package io.inferwatt.predict;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import io.inferwatt.core.model.LayerSpec;
+import io.inferwatt.core.model.NetworkSpec;
+import io.inferwatt.engines.ort.OrtFusion;
+import io.inferwatt.store.TrainingData;
+import io.inferwatt.study.boards.Boards;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * On the host's CPU (ONNX Runtime) a layer's activation is an input of its models, and an addition
+ * ONNX Runtime runs inside the convolution before it is predicted as 0 ms; on a virtual board
+ * neither changes anything.
+ */
+class HostActivationTest {
+
+  private static LayerSpec conv(int i, int c, int hw, String act) {
+    long macs = 9L * c * c * hw * hw;
+    return new LayerSpec(
+        "conv" + i, "Conv", List.of(c, hw, hw), List.of(c, hw, hw), 3, 1, 1, macs, 9L * c * c, act,
+        "");
+  }
+
+  private static LayerSpec add(int i, int c, int hw, String into) {
+    return new LayerSpec(
+        "add" + i, "Add", List.of(c, hw, hw), List.of(c, hw, hw), 0, 0, 0, 0, 0, "Relu", into);
+  }
+
+  /** Networks of convolutions (ReLU or Swish, a Swish costing twice the time) and additions. */
+  private static TrainingData data(String board) {
+    List<TrainingData.Layer> layers = new ArrayList<>();
+    List<TrainingData.Network> nets = new ArrayList<>();
+    long run = 0;
+    for (int n = 0; n < 12; n++) {
+      int c = 8 * (1 + n % 6);
+      int hw = 8 + 4 * n;
+      for (String act : new String[] {"Relu", "Swish"}) {
+        for (int batch : new int[] {1, 4}) {
+          run++;
+          Map<String, String> s = Map.of("batch", Integer.toString(batch));
+          List<LayerSpec> ls = new ArrayList<>();
+          for (int i = 0; i < 3; i++) {
+            ls.add(conv(i, c, hw, act));
+            ls.add(add(i, c, hw, ""));
+          }
+          double sum = 0;
+          for (int i = 0; i < ls.size(); i++) {
+            LayerSpec l = ls.get(i);
+            double ms =
+                l.type().equals("Conv")
+                    ? batch * l.macs() * 1e-8 * (l.activation().equals("Swish") ? 2 : 1)
+                    : batch * l.outputElements() * 1e-6 + 0.01;
+            layers.add(
+                new TrainingData.Layer(run, board, "s", "net" + n + act, s, i, l, ms, Map.of()));
+            sum += ms;
+          }
+          nets.add(
+              new TrainingData.Network(
+                  run, board, "s", "net" + n + act, s, sum, "", Map.of(), Map.of()));
+        }
+      }
+    }
+    return new TrainingData(layers, nets);
+  }
+
+  private static ModelSet fit(String board) {
+    return Fitter.fit(data(board), "s", false, Set.of(LassoPoly.NAME)).models();
+  }
+
+  @Test
+  void theActivationIsAnInputOnTheHostOnly() {
+    assertThat(fit(Boards.LOCAL).space().names())
+        .contains("activation=Relu", "activation=Swish");
+    assertThat(fit(Synthetic.BOARD).space().activations()).isEmpty();
+    assertThat(fit(Synthetic.BOARD).space().names()).noneMatch(n -> n.startsWith("activation="));
+  }
+
+  @Test
+  void aSwishConvolutionIsPredictedSlowerThanTheSameWithRelu() {
+    Predictor p = new Predictor(fit(Boards.LOCAL));
+    LayerSpec in = new LayerSpec("input_reformat", "Reformat", List.of(24, 20, 20), List.of(24, 20, 20), 0, 0, 0, 0, 0);
+    double relu = p.predict(new NetworkSpec("r", List.of(24, 20, 20), List.of(in, conv(0, 24, 20, "Relu"))), List.of(Map.of())).get(0).layers().get(1).latencyMs().value();
+    double swish = p.predict(new NetworkSpec("s", List.of(24, 20, 20), List.of(in, conv(0, 24, 20, "Swish"))), List.of(Map.of())).get(0).layers().get(1).latencyMs().value();
+    assertThat(swish / relu).isBetween(1.6, 2.5);
+  }
+
+  @Test
+  void anAdditionRunInsideItsConvolutionIsZeroOnTheHostOnly() {
+    assumeThat(OrtFusion.hostBlockSize()).as("ONNX Runtime's NCHWc layout (x86-64)").isPositive();
+    NetworkSpec net =
+        new NetworkSpec(
+            "n",
+            List.of(16, 20, 20),
+            List.of(
+                conv(0, 16, 20, ""),
+                add(1, 16, 20, "conv0"),
+                conv(2, 16, 20, "Relu"),
+                add(3, 16, 20, "")));
+    Prediction host = new Predictor(fit(Boards.LOCAL)).predict(net, List.of(Map.of())).get(0);
+    Prediction.Layer fused = host.layers().get(1);
+    assertThat(fused.predicted()).isTrue();
+    assertThat(fused.latencyMs().value()).isZero();
+    assertThat(fused.why()).contains("inside the kernel of layer conv0");
+    assertThat(host.layers().get(3).latencyMs().value()).isPositive();
+    assertThat(host.layers().get(3).why()).isNull();
+
+    Prediction sim = new Predictor(fit(Synthetic.BOARD)).predict(net, List.of(Map.of())).get(0);
+    assertThat(sim.layers().get(1).latencyMs().value()).isPositive();
+    assertThat(sim.layers().get(1).why()).isNull();
+  }
+}
