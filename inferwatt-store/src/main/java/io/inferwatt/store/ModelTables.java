@@ -126,7 +126,8 @@ final class ModelTables {
           List<TrainingData.Network> networks = new ArrayList<>();
           query(
               scope
-                  + "SELECT r.run_id, sc.board, sc.study, r.model, r.latency_ms_mean FROM runs r"
+                  + "SELECT r.run_id, sc.board, sc.study, r.model, r.latency_ms_mean,"
+                  + " r.latency_ms_p50 FROM runs r"
                   + " JOIN sc ON sc.run_id = r.run_id WHERE r.latency_ms_mean IS NOT NULL"
                   + " ORDER BY r.run_id",
               rs -> {
@@ -141,10 +142,15 @@ final class ModelTables {
                         rs.getDouble(5),
                         total.get(run),
                         power.getOrDefault(run, Map.of()),
-                        energy.getOrDefault(run, Map.of())));
+                        energy.getOrDefault(run, Map.of()),
+                        p50(rs.getDouble(6), rs.wasNull())));
               });
           return new TrainingData(layers, networks);
         });
+  }
+
+  private static double p50(double v, boolean wasNull) {
+    return wasNull ? Double.NaN : v;
   }
 
   /** Saves {@code m} (its id is ignored) with its folds and points in one transaction. */

@@ -50,6 +50,7 @@ public record TrainingData(List<Layer> layers, List<Network> networks) {
    * @param totalRail the rail the power source marks as the board's total
    * @param powerMw mean power per rail during the power phase, mW
    * @param energyMj energy per inference per rail, mJ
+   * @param latencyMsP50 median latency per inference of the same run, ms (NaN: not stored)
    */
   public record Network(
       long runId,
@@ -60,5 +61,31 @@ public record TrainingData(List<Layer> layers, List<Network> networks) {
       double latencyMs,
       String totalRail,
       Map<String, Double> powerMw,
-      Map<String, Double> energyMj) {}
+      Map<String, Double> energyMj,
+      double latencyMsP50) {
+
+    /** A run whose median latency is not known. */
+    public Network(
+        long runId,
+        String board,
+        String study,
+        String model,
+        Map<String, String> settings,
+        double latencyMs,
+        String totalRail,
+        Map<String, Double> powerMw,
+        Map<String, Double> energyMj) {
+      this(
+          runId, board, study, model, settings, latencyMs, totalRail, powerMw, energyMj, Double.NaN);
+    }
+
+    /** This run with its median latency as its latency (where the median is known). */
+    public Network withMedianLatency() {
+      return Double.isNaN(latencyMsP50) || latencyMsP50 <= 0
+          ? this
+          : new Network(
+              runId, board, study, model, settings, latencyMsP50, totalRail, powerMw, energyMj,
+              latencyMsP50);
+    }
+  }
 }

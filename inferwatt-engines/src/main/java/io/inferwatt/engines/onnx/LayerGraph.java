@@ -105,6 +105,15 @@ public final class LayerGraph {
     return Map.copyOf(t);
   }
 
+  /**
+   * Whether a convolution kernel applies activation {@code activation} itself ({@code ""} none, ReLU,
+   * clip, sigmoid, tanh, leaky ReLU, hard sigmoid: ONNX Runtime's fused convolutions), rather than
+   * a kernel of its own (Swish, hard swish, ...).
+   */
+  public static boolean appliedInKernel(String activation) {
+    return KERNEL_ACTIVATIONS.contains(activation);
+  }
+
   /** The operators a layer can be derived from (constant subgraphs may use any inferred op). */
   public static Set<String> supportedOps() {
     Set<String> all = new TreeSet<>(TYPES.keySet());
