@@ -74,7 +74,8 @@ class LayerSampleTest {
     assertThat(entries)
         .hasSize(
             LayerSample.strata(LayerSample.Kind.SINGLE).size()
-                + LayerSample.strata(LayerSample.Kind.MULTI).size());
+                + LayerSample.strata(LayerSample.Kind.MULTI).size()
+                + LayerSample.strata(LayerSample.Kind.EXTRA).size());
     for (int i = 0; i < entries.size(); i++) {
       LayerSample.Entry e = entries.get(i);
       OnnxModel m = models.get(i);
@@ -93,6 +94,43 @@ class LayerSampleTest {
       float[] out = NetworksTest.runOnce(OnnxIo.toBytes(m), Networks.INPUT, shape);
       assertThat(out.length).as(e.file()).isPositive();
     }
+  }
+
+  /**
+   * The extra kind: Swish MBConv blocks whose layers carry the Swish (and the gate's sigmoid), and
+   * DenseNet units whose 1×1 bottlenecks read wide, odd concatenations at small sizes.
+   */
+  @Test
+  void theExtraBlocksCarrySwishAndWideConcatenations() {
+    List<NetworkSpec> mb = new ArrayList<>();
+    List<NetworkSpec> dense = new ArrayList<>();
+    LayerSample.draw(
+        40,
+        1,
+        LayerSample.Kind.EXTRA,
+        Map.of(),
+        (e, m) -> (e.stratum().equals("mbconv-swish") ? mb : dense).add(LayerGraph.derive(m)));
+    assertThat(mb).hasSize(20);
+    assertThat(dense).hasSize(20);
+    for (NetworkSpec n : mb) {
+      assertThat(n.layers())
+          .filteredOn(l -> l.type().equals("DepthwiseConv"))
+          .singleElement()
+          .matches(l -> l.activation().equals("Swish"));
+      assertThat(n.layers()).anyMatch(l -> l.activation().equals("Sigmoid"));
+    }
+    List<Integer> bottleneckIn = new ArrayList<>();
+    for (NetworkSpec n : dense) {
+      for (LayerSpec l : n.layers()) {
+        if (l.type().equals("Conv") && l.kernel() == 1 && l.name().endsWith("conv1")) {
+          bottleneckIn.add(l.inputShape().get(0));
+          assertThat(l.inputShape().get(1)).isBetween(3, 40);
+        }
+      }
+    }
+    assertThat(bottleneckIn).allMatch(c -> c >= 64 && c % 16 == 0);
+    assertThat(bottleneckIn.stream().mapToInt(Integer::intValue).max().orElse(0))
+        .isGreaterThan(400);
   }
 
   @Test
