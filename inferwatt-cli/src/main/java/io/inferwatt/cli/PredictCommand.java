@@ -401,14 +401,15 @@ final class PredictCommand implements Callable<Integer> {
       }
       out.printf(
           Locale.ROOT,
-          "%s%5d  %-28s %-14s %24s %24s %24s%n",
+          "%s%5d  %-28s %-14s %24s %24s %24s%s%n",
           tag,
           l.index(),
           l.name(),
           l.type(),
           range(l.latencyMs()),
           l.powerMw().containsKey(total) ? range(l.powerMw().get(total)) : "-",
-          l.energyMj().containsKey(total) ? range(l.energyMj().get(total)) : "-");
+          l.energyMj().containsKey(total) ? range(l.energyMj().get(total)) : "-",
+          l.why() == null ? "" : "  " + l.why());
     }
   }
 
