@@ -1,5 +1,6 @@
 package io.inferwatt.cli;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.model.NetworkSpec;
@@ -123,10 +124,7 @@ final class PredictCommand implements Callable<Integer> {
     }
     Prediction p = predictor.predict(net, List.of(given)).get(0);
     if (output.json()) {
-      out.println(
-          JsonReport.MAPPER
-              .writerWithDefaultPrettyPrinter()
-              .writeValueAsString(json(p, simulated)));
+      out.println(JsonText.pretty(json(p, simulated)));
     } else {
       text(out, p, net, simulated, models.totalRail());
     }
@@ -259,7 +257,7 @@ final class PredictCommand implements Callable<Integer> {
           unseen.isEmpty() ? "" : "left out, never measured: " + String.join(", ", unseen));
       o.put("partial", partial);
       OptimaCommand.body(o, r);
-      out.println(JsonReport.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o));
+      out.println(JsonText.pretty(o));
       return;
     }
     out.printf(
@@ -300,7 +298,8 @@ final class PredictCommand implements Callable<Integer> {
   }
 
   static ObjectNode json(Prediction p, boolean simulated) {
-    ObjectNode o = JsonReport.MAPPER.createObjectNode();
+    // a factory's node, not JsonReport.MAPPER's: the one-setting prediction starts no mapper
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
     o.put("board", p.board());
     o.put("simulated", simulated);
     ObjectNode s = o.putObject("settings");
@@ -341,9 +340,9 @@ final class PredictCommand implements Callable<Integer> {
 
   private static void value(ObjectNode o, String field, Prediction.Value v) {
     ObjectNode x = o.putObject(field);
-    JsonReport.num(x, "value", v.value());
-    JsonReport.num(x, "low", v.low());
-    JsonReport.num(x, "high", v.high());
+    JsonText.num(x, "value", v.value());
+    JsonText.num(x, "low", v.low());
+    JsonText.num(x, "high", v.high());
   }
 
   private static void text(

@@ -38,7 +38,10 @@ final class Gbt implements Regressor {
    */
   private static final int NODE_BYTES = 4 + 4 + 4 + 4 + 1;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Reads XGBoost's JSON form when fitting; in a holder, so that a prediction does not start it. */
+  private static final class BoosterJson {
+    static final ObjectMapper JSON = new ObjectMapper();
+  }
 
   private final float baseScore;
   private final int[] treeStart; // each tree's first node in the arrays below
@@ -99,7 +102,7 @@ final class Gbt implements Regressor {
   static Gbt of(Booster booster) throws XGBoostError {
     JsonNode model;
     try {
-      model = JSON.readTree(booster.toByteArray("json"));
+      model = BoosterJson.JSON.readTree(booster.toByteArray("json"));
     } catch (java.io.IOException e) {
       throw new IllegalStateException("XGBoost's model cannot be read: " + e.getMessage(), e);
     }
