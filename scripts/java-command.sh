@@ -15,7 +15,8 @@
 
 # Makes ARCHIVE for JAR: the classes that representative commands load (version, help, a small
 # recording analysed both ways, a two-configuration study on the virtual Nano into a fresh base, fit
-# and predict on it), dumped into a static archive. A command that fails only leaves its classes
+# and predict on it, twice: deriving the layers and reading them from the cache), dumped into a static
+# archive. A command that fails only leaves its classes
 # out; each has 5 minutes at most. Quiet (INFERWATT_CDS_DEBUG=1 shows the log of a failure);
 # returns non-zero when no archive was written.
 inferwatt_cds_dump() {
@@ -45,7 +46,9 @@ PLAN
   INFERWATT_STATE_DIR="$t/state" run study run "$t/plan.yaml" --db "$t/base.duckdb"
   run runs --db "$t/base.duckdb"
   run fit --db "$t/base.duckdb" --skip-short --export "$t/models.json"
-  [[ ! -s "$t/models.json" ]] || run predict densenet121 --model "$t/models.json" --format json
+  # twice: the first derives the layers into a cache folder of its own, the second reads them back
+  [[ ! -s "$t/models.json" ]] || XDG_CACHE_HOME="$t/cache" run predict densenet121 --model "$t/models.json" --format json
+  [[ ! -s "$t/models.json" ]] || XDG_CACHE_HOME="$t/cache" run predict densenet121 --model "$t/models.json" --format json
   cat "$t"/list.* 2>/dev/null | sort -u >"$t/classes"
   if "$java" -Xshare:dump -XX:SharedClassListFile="$t/classes" -XX:SharedArchiveFile="$t/a.jsa" \
     -cp "$jar" >>"$t/log" 2>&1 && mv -f "$t/a.jsa" "$archive"; then

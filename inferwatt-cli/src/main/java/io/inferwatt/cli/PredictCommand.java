@@ -106,8 +106,9 @@ final class PredictCommand implements Callable<Integer> {
     boolean isFile = network.toLowerCase(Locale.ROOT).endsWith(".onnx");
     new OutputCheck().input("MODEL", isFile ? file : null).input("--model", modelFile).check();
     ModelSet models = load(db, modelFile, modelId, board);
-    // an ONNX file's layers come from its graph as the virtual board derives them (LayerGraph)
-    NetworkSpec net = Models.network(network);
+    // an ONNX file's layers come from its graph as the virtual board derives them (LayerGraph);
+    // kept in the user's cache folder between predictions
+    NetworkSpec net = LayerCache.network(network);
     boolean simulated = Boards.find(models.board()).map(b -> b.simulated()).orElse(false);
     Map<String, String> given = new LinkedHashMap<>(set);
     if (batch != null) {

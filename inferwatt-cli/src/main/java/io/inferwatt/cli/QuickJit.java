@@ -51,6 +51,14 @@ final class QuickJit {
   }
 
   /**
+   * Whether {@link Main#main} started the command (not a test inside its own JVM): also what lets
+   * {@code predict} use the user's cache folder ({@code LayerCache}).
+   */
+  static boolean ownsProcess() {
+    return ownsProcess;
+  }
+
+  /**
    * Keeps compilation at C1 when the process is the command's alone and {@code simulatedNs} of a
    * virtual board's time is short ({@link #MAX_SIMULATED_NS}).
    *
