@@ -36,13 +36,36 @@ final class LayerCache {
   /** The entry's layout; another number is not read. */
   private static final int VERSION = 1;
 
+  /**
+   * The fields an entry holds, in its order: a record that gained or lost one is not cached at all
+   * (an entry would drop the field), until this class writes it too ({@code LayerCacheTest}).
+   */
+  static final String FIELDS =
+      "NetworkSpec(name,inputShape,layers)"
+          + " LayerSpec(name,type,inputShape,outputShape,kernel,stride,groups,macs,params)";
+
   private LayerCache() {}
+
+  /** The fields {@link NetworkSpec} and {@link LayerSpec} have now, as {@link #FIELDS} lists them. */
+  static String fields() {
+    return fields(NetworkSpec.class) + " " + fields(LayerSpec.class);
+  }
+
+  private static String fields(Class<?> record) {
+    StringBuilder b = new StringBuilder(record.getSimpleName()).append('(');
+    for (var c : record.getRecordComponents()) {
+      b.append(b.charAt(b.length() - 1) == '(' ? "" : ",").append(c.getName());
+    }
+    return b.append(')').toString();
+  }
 
   /** The network {@code name} stands for ({@link Models#network}), through the user's cache. */
   static NetworkSpec network(String name) {
     Path dir = null;
     String build = null;
-    if (QuickJit.ownsProcess() && !"off".equals(System.getenv("INFERWATT_CACHE"))) {
+    if (QuickJit.ownsProcess()
+        && !"off".equals(System.getenv("INFERWATT_CACHE"))
+        && FIELDS.equals(fields())) {
       dir = folder();
       build = build();
     }

@@ -25,6 +25,13 @@ class LayerCacheTest {
               new LayerSpec("c", "Conv", List.of(3, 8, 8), List.of(4, 4, 4), 3, 2, 1, 1L << 33, 112)));
 
   @Test
+  void writesEveryFieldOfTheLayers() {
+    // fails when NetworkSpec or LayerSpec gains a field: LayerCache must then write it (and say so
+    // in FIELDS), else it stays off
+    assertThat(LayerCache.fields()).isEqualTo(LayerCache.FIELDS);
+  }
+
+  @Test
   void keepsTheDerivedLayersPerBuild() {
     NetworkSpec derived = Models.network("densenet121");
     assertThat(LayerCache.network("densenet121", dir, "build-1")).isEqualTo(derived);

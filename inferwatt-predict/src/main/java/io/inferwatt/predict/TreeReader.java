@@ -264,7 +264,7 @@ final class TreeReader {
 
   private JsonNode literal(String word, JsonNode v) {
     if (!s.startsWith(word, i)) {
-      throw error("unexpected text");
+      throw error("expected '" + word + "'");
     }
     i += word.length();
     return v;
