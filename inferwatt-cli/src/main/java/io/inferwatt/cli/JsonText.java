@@ -9,10 +9,10 @@ import java.util.Map;
  * A JSON tree as text, byte for byte as {@code JsonReport.MAPPER.writerWithDefaultPrettyPrinter()}
  * writes it (objects one field a line, indented by two spaces, {@code "name" : value}; arrays on
  * one line, {@code [ a, b ]}, their objects indented by the objects around them only; empty ones
- * {@code { }} and {@code [ ]}; doubles as {@link
- * Double#toString}; strings escaped as Jackson escapes them), without starting an {@code
- * ObjectMapper}: its start loaded about 480 classes, most of what {@code predict --format json}
- * needed Jackson for (2026-11-30). {@code JsonTextTest} compares the two.
+ * {@code { }} and {@code [ ]}; doubles as {@link Double#toString}; strings escaped as Jackson
+ * escapes them), without starting an {@code ObjectMapper}: its start loaded about 480 classes, most
+ * of what {@code predict --format json} needed Jackson for (2026-11-30). {@code JsonTextTest}
+ * compares the two.
  */
 final class JsonText {
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();

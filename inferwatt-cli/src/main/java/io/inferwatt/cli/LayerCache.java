@@ -26,9 +26,8 @@ import java.util.zip.CRC32;
  * modification time. One file per network (a new build replaces its entry), written whole to a
  * temporary file and renamed. An entry that does not match its key, is cut short or fails its
  * checksum is ignored and written again; a folder that cannot be written only means no cache.
- * Deleting the folder is harmless. Used only when the command owns the process ({@code
- * Main#main}: never inside a test's JVM) and runs from a jar; {@code INFERWATT_CACHE=off} turns it
- * off.
+ * Deleting the folder is harmless. Used only when the command owns the process ({@code Main#main}:
+ * never inside a test's JVM) and runs from a jar; {@code INFERWATT_CACHE=off} turns it off.
  */
 final class LayerCache {
   private static final String MAGIC = "inferwatt-layers";
@@ -46,7 +45,9 @@ final class LayerCache {
 
   private LayerCache() {}
 
-  /** The fields {@link NetworkSpec} and {@link LayerSpec} have now, as {@link #FIELDS} lists them. */
+  /**
+   * The fields {@link NetworkSpec} and {@link LayerSpec} have now, as {@link #FIELDS} lists them.
+   */
   static String fields() {
     return fields(NetworkSpec.class) + " " + fields(LayerSpec.class);
   }
@@ -72,7 +73,10 @@ final class LayerCache {
     return dir == null || build == null ? Models.network(name) : network(name, dir, build);
   }
 
-  /** The network {@code name} stands for, through the cache in {@code dir} for program {@code build}. */
+  /**
+   * The network {@code name} stands for, through the cache in {@code dir} for program {@code
+   * build}.
+   */
   static NetworkSpec network(String name, Path dir, String build) {
     String what = key(name);
     if (what == null) {

@@ -21,8 +21,10 @@ class LayerCacheTest {
           "fake",
           List.of(3, 8, 8),
           List.of(
-              new LayerSpec("input_reformat", "Reformat", List.of(3, 8, 8), List.of(3, 8, 8), 0, 0, 0, 0, 0),
-              new LayerSpec("c", "Conv", List.of(3, 8, 8), List.of(4, 4, 4), 3, 2, 1, 1L << 33, 112)));
+              new LayerSpec(
+                  "input_reformat", "Reformat", List.of(3, 8, 8), List.of(3, 8, 8), 0, 0, 0, 0, 0),
+              new LayerSpec(
+                  "c", "Conv", List.of(3, 8, 8), List.of(4, 4, 4), 3, 2, 1, 1L << 33, 112)));
 
   @Test
   void writesEveryFieldOfTheLayers() {
@@ -37,7 +39,8 @@ class LayerCacheTest {
     assertThat(LayerCache.network("densenet121", dir, "build-1")).isEqualTo(derived);
     Path entry = LayerCache.entry(dir, LayerCache.key("densenet121"));
     assertThat(entry).exists();
-    assertThat(LayerCache.read(entry, "build-1\n" + LayerCache.key("densenet121"))).isEqualTo(derived);
+    assertThat(LayerCache.read(entry, "build-1\n" + LayerCache.key("densenet121")))
+        .isEqualTo(derived);
     assertThat(LayerCache.network("densenet121", dir, "build-1")).isEqualTo(derived);
 
     // what the entry holds is what is given back (the derivation is not run again) ...
@@ -72,14 +75,16 @@ class LayerCacheTest {
   @Test
   void aChangedFileIsDerivedAgain() throws Exception {
     Path onnx = dir.resolve("net.onnx");
-    io.inferwatt.engines.onnx.OnnxIo.write(io.inferwatt.engines.onnx.Networks.build("mobilenetv1", 1), onnx);
+    io.inferwatt.engines.onnx.OnnxIo.write(
+        io.inferwatt.engines.onnx.Networks.build("mobilenetv1", 1), onnx);
     Path cache = dir.resolve("cache");
     NetworkSpec first = LayerCache.network(onnx.toString(), cache, "b");
     assertThat(first).isEqualTo(Models.network(onnx.toString()));
     String key = LayerCache.key(onnx.toString());
     LayerCache.write(cache, LayerCache.entry(cache, key), "b\n" + key, FAKE);
     assertThat(LayerCache.network(onnx.toString(), cache, "b")).isEqualTo(FAKE);
-    Files.setLastModifiedTime(onnx, FileTime.fromMillis(Files.getLastModifiedTime(onnx).toMillis() - 5000));
+    Files.setLastModifiedTime(
+        onnx, FileTime.fromMillis(Files.getLastModifiedTime(onnx).toMillis() - 5000));
     assertThat(LayerCache.network(onnx.toString(), cache, "b")).isEqualTo(first);
   }
 }

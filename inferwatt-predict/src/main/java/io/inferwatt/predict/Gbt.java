@@ -38,7 +38,9 @@ final class Gbt implements Regressor {
    */
   private static final int NODE_BYTES = 4 + 4 + 4 + 4 + 1;
 
-  /** Reads XGBoost's JSON form when fitting; in a holder, so that a prediction does not start it. */
+  /**
+   * Reads XGBoost's JSON form when fitting; in a holder, so that a prediction does not start it.
+   */
   private static final class BoosterJson {
     static final ObjectMapper JSON = new ObjectMapper();
   }
@@ -249,7 +251,13 @@ final class Gbt implements Regressor {
     byte[] b = Base64.getDecoder().decode(o.get("nodes_base64").asText());
     if (trees < 0 || nodes < 0 || b.length != 4L * trees + (long) NODE_BYTES * nodes) {
       throw new IllegalArgumentException(
-          "the trees hold " + b.length + " bytes, not those of " + trees + " trees, " + nodes + " nodes");
+          "the trees hold "
+              + b.length
+              + " bytes, not those of "
+              + trees
+              + " trees, "
+              + nodes
+              + " nodes");
     }
     // read from the array itself rather than through a ByteBuffer: a prediction reads every model
     // once, and a ByteBuffer's calls cost several times more before the JIT compiles them

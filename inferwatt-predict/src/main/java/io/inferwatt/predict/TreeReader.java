@@ -8,10 +8,10 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Reads a model file's JSON into the tree {@code ObjectMapper.readTree} gives (the same node
- * types: {@code int}, {@code long} or big integers as they fit, other numbers as {@code double}; a
- * later field of the same name replaces an earlier one), without building an {@code ObjectMapper}:
- * its start loaded about 480 classes and, with the parse, cost a {@code predict} about 70 ms of CPU
+ * Reads a model file's JSON into the tree {@code ObjectMapper.readTree} gives (the same node types:
+ * {@code int}, {@code long} or big integers as they fit, other numbers as {@code double}; a later
+ * field of the same name replaces an earlier one), without building an {@code ObjectMapper}: its
+ * start loaded about 480 classes and, with the parse, cost a {@code predict} about 70 ms of CPU
  * (2026-11-30), most of it before the first node. A model file is mostly long base64 strings (the
  * trees), taken here as substrings of the text. Strict JSON (RFC 8259): anything else, also text
  * after the value, is an {@link IllegalArgumentException} with the line and column.
@@ -27,7 +27,8 @@ final class TreeReader {
   /**
    * {@code s} one byte a character (a character above U+00FF as '?'), scanned instead of {@code s}:
    * a byte array's loop runs many times faster than {@code charAt}'s calls before the JIT compiles
-   * it, and a prediction reads its file once. Strings are taken from {@code s}, at the same indices.
+   * it, and a prediction reads its file once. Strings are taken from {@code s}, at the same
+   * indices.
    */
   private final byte[] b;
 

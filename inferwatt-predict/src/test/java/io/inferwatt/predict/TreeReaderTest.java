@@ -11,7 +11,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** {@link TreeReader} gives the tree {@code ObjectMapper.readTree} gives, and refuses what it refuses. */
+/**
+ * {@link TreeReader} gives the tree {@code ObjectMapper.readTree} gives, and refuses what it
+ * refuses.
+ */
 class TreeReaderTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -35,7 +38,8 @@ class TreeReaderTest {
       JsonNode n = random(r, 0);
       for (String text :
           new String[] {
-            MAPPER.writeValueAsString(n), MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(n)
+            MAPPER.writeValueAsString(n),
+            MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(n)
           }) {
         assertThat(TreeReader.read(text)).as(text).isEqualTo(MAPPER.readTree(text));
       }
@@ -46,11 +50,33 @@ class TreeReaderTest {
   void refusesWhatIsNotJson() {
     for (String bad :
         new String[] {
-          "", "nonsense", "{", "{\"a\" 1}", "{\"a\": 1,}", "[1,]", "[01]", "[1.]", "[.5]", "[1e]",
-          "[-]", "[+1]", "{a: 1}", "['a']", "[\"a\tb\"]", "[\"\\x\"]", "[\"\\u12\"]", "[\"open]",
-          "[NaN]", "[tru]", "{} {}", "[1] x", "[" + "[".repeat(300) + "]".repeat(301)
+          "",
+          "nonsense",
+          "{",
+          "{\"a\" 1}",
+          "{\"a\": 1,}",
+          "[1,]",
+          "[01]",
+          "[1.]",
+          "[.5]",
+          "[1e]",
+          "[-]",
+          "[+1]",
+          "{a: 1}",
+          "['a']",
+          "[\"a\tb\"]",
+          "[\"\\x\"]",
+          "[\"\\u12\"]",
+          "[\"open]",
+          "[NaN]",
+          "[tru]",
+          "{} {}",
+          "[1] x",
+          "[" + "[".repeat(300) + "]".repeat(301)
         }) {
-      assertThatThrownBy(() -> TreeReader.read(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> TreeReader.read(bad))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class);
     }
     assertThatThrownBy(() -> TreeReader.read("{\n  \"a\": x}"))
         .hasMessageContaining("line 2, column 8");
