@@ -4,7 +4,8 @@ round, so that every build sees the same load. Per build and command: the median
 and CPU time (user + system of the process) over the rounds, and the same for `--version` (the JVM's
 start with the command line), subtracted to give the time beyond the start. The outputs of every
 build must be the same bytes (checked; a difference is printed and ends it with status 1). Each build
-starts as ./inferwatt starts it (scripts/java-command.sh, with its start-up archive); the user's cache
+starts as ./inferwatt starts it (scripts/java-command.sh: with its start-up archive, a short command with
+its JVM options); the user's cache
 folder is a fresh one in WORK (XDG_CACHE_HOME), warmed by one untimed run per build and command (the
 cold run's time is printed too).
 Usage: bench_predict_compare.py WORK MODELS.json NETWORK ROUNDS JAR...
@@ -21,13 +22,14 @@ commands = {
     "one setting, text": ["predict", net, "--model", models],
     "sweep, json": ["predict", net, "--model", models, "--sweep", "--format", "json"],
 }
-starts = {jar: java_command(jar) for jar in jars}
+starts = {(jar, c): java_command(jar, tuple(args)) for jar in jars for c, args in commands.items()}
 
 
-def run(jar, args):
+def run(jar, c):
+    args = commands[c]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
-    r = subprocess.run([*starts[jar], *args], capture_output=True, env=env)
+    r = subprocess.run([*starts[(jar, c)], *args], capture_output=True, env=env)
     wall = time.perf_counter() - t
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if r.returncode != 0:
@@ -46,14 +48,14 @@ times = {(j, c): [] for j in jars for c in commands}
 outputs = {}
 for c, args in commands.items():  # the cold runs: the layers derived into the fresh cache
     for j in jars:
-        wall, cpu, out = run(j, args)
+        wall, cpu, out = run(j, c)
         if c != "--version":
             print(f"  first run (layers not cached yet) {c:<18} {wall * 1000:6.0f} ms wall {cpu * 1000:6.0f} ms CPU  {j}")
         outputs.setdefault(c, {})[j] = out
 for _ in range(rounds):
     for c, args in commands.items():
         for j in jars:
-            wall, cpu, out = run(j, args)
+            wall, cpu, out = run(j, c)
             times[(j, c)].append((wall, cpu))
             if c != "--version" and out != outputs[c][j]:
                 raise SystemExit(f"{j}: {c} printed something else on another run")
