@@ -6,7 +6,7 @@ start with the command line), subtracted to give the time beyond the start. The 
 build must be the same bytes (checked; a difference is printed and ends it with status 1). Each build
 starts as ./inferwatt starts it (scripts/java-command.sh: with its start-up archive, a short command with
 its JVM options); the user's cache
-folder is a fresh one in WORK (XDG_CACHE_HOME), warmed by one untimed run per build and command (the
+folder is a fresh one per build in WORK (XDG_CACHE_HOME), warmed by one untimed run per build and command (the
 cold run's time is printed too).
 Usage: bench_predict_compare.py WORK MODELS.json NETWORK ROUNDS JAR...
 """
@@ -15,7 +15,8 @@ import os, resource, statistics, subprocess, sys, time
 from bench_cli import java_command
 
 work, models, net, rounds, jars = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5:]
-env = dict(os.environ, XDG_CACHE_HOME=os.path.join(work, "cache"))
+# a cache folder per build: the cache keeps one entry per network, which another build would replace
+envs = {jar: dict(os.environ, XDG_CACHE_HOME=os.path.join(work, f"cache{i}")) for i, jar in enumerate(jars)}
 commands = {
     "--version": ["--version"],
     "one setting, json": ["predict", net, "--model", models, "--format", "json"],
@@ -29,7 +30,7 @@ def run(jar, c):
     args = commands[c]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
-    r = subprocess.run([*starts[(jar, c)], *args], capture_output=True, env=env)
+    r = subprocess.run([*starts[(jar, c)], *args], capture_output=True, env=envs[jar])
     wall = time.perf_counter() - t
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if r.returncode != 0:
