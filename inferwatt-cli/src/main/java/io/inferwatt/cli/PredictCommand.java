@@ -369,13 +369,15 @@ final class PredictCommand implements Callable<Integer> {
             "; ",
             p.powerMw().keySet().stream()
                 .map(
+                    // a StringBuilder, not +: each new shape of + spins classes at its first use
                     r ->
-                        r
-                            + " "
-                            + range(p.powerMw().get(r))
-                            + " mW, "
-                            + range(p.energyMj().get(r))
-                            + " mJ")
+                        new StringBuilder(r)
+                            .append(' ')
+                            .append(range(p.powerMw().get(r)))
+                            .append(" mW, ")
+                            .append(range(p.energyMj().get(r)))
+                            .append(" mJ")
+                            .toString())
                 .toList()));
     out.printf(
         Locale.ROOT,
@@ -385,8 +387,8 @@ final class PredictCommand implements Callable<Integer> {
         "layer",
         "type",
         "latency ms",
-        "power mW (" + total + ")",
-        "energy mJ (" + total + ")");
+        "power mW (".concat(total).concat(")"),
+        "energy mJ (".concat(total).concat(")"));
     for (Prediction.Layer l : p.layers()) {
       if (!l.predicted()) {
         out.printf(
