@@ -3,8 +3,22 @@
 # 200-layer network at one setting <= 200 ms; predict --sweep over the paper's settings <= 2 s. See
 # bench_predict_speed.py.
 #   scripts/bench-predict-speed.sh [BASE]   (without BASE, a virtual-Nano study of about 10 600 layer rows first: 80 sync configurations)
+#   scripts/bench-predict-speed.sh --compare MODELS.json JAR...   (predict of densenet121 by each
+#       build in turn, ROUNDS=7 rounds: wall and CPU time, beyond the start too, and whether every
+#       build printed the same bytes; NET=resnet101 for another network; see bench_predict_compare.py)
 # Timings on a loaded machine are upper bounds: the load average is printed with them.
 set -euo pipefail
+if [[ "${1:-}" == --compare ]]; then
+  [[ $# -ge 3 ]] || { echo "usage: $0 --compare MODELS.json JAR..." >&2; exit 2; }
+  models="$(realpath "$2")"
+  shift 2
+  work="$(mktemp -d "${TMPDIR:-/tmp}/inferwatt-bench-predict.XXXXXX")"
+  trap 'rm -rf "$work"' EXIT
+  jars=()
+  for j in "$@"; do jars+=("$(realpath "$j")"); done
+  python3 "$(dirname "${BASH_SOURCE[0]}")/bench_predict_compare.py" "$work" "$models" "${NET:-densenet121}" "${ROUNDS:-7}" "${jars[@]}"
+  exit
+fi
 source "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
 base="${1:-}"
 if [[ -z "$base" ]]; then

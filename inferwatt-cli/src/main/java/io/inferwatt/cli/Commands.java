@@ -137,6 +137,42 @@ final class Commands {
     return node.quick;
   }
 
+  /**
+   * The command paths the tree marks quick, one a line, each with its every name and alias ({@code
+   * models list}, {@code models ls}, ...): what the launcher ({@code scripts/java-command.sh})
+   * reads to start those commands with the JVM options of short ones. Run once per build, beside
+   * the start-up archive ({@code java -cp inferwatt.jar io.inferwatt.cli.Commands}).
+   */
+  public static void main(String[] args) {
+    StringBuilder out = new StringBuilder();
+    for (String path : quickPaths()) {
+      out.append(path).append('\n');
+    }
+    System.out.print(out);
+  }
+
+  /** Every path of command names (and aliases) that {@link #quick} says is short. */
+  static List<String> quickPaths() {
+    List<String> paths = new ArrayList<>();
+    quickPaths(TREE, "", paths);
+    return paths;
+  }
+
+  private static void quickPaths(Node node, String prefix, List<String> paths) {
+    for (Node c : node.children) {
+      Command a = c.type.getAnnotation(Command.class);
+      List<String> names = new ArrayList<>(List.of(a.name()));
+      names.addAll(List.of(a.aliases()));
+      for (String name : names) {
+        String path = prefix + name;
+        if (c.quick) {
+          paths.add(path);
+        }
+        quickPaths(c, path + " ", paths);
+      }
+    }
+  }
+
   /** Whether {@code args} from {@code i} on ask only for the version (and maybe --verbose). */
   private static boolean versionOnly(String[] args, int i) {
     List<String> rest = new ArrayList<>(List.of(args).subList(i, args.length));

@@ -142,10 +142,6 @@ final class JsonReport {
   }
 
   static void num(ObjectNode o, String field, Double v) {
-    if (v == null || v.isNaN() || v.isInfinite()) {
-      o.putNull(field);
-    } else {
-      o.put(field, v);
-    }
+    JsonText.num(o, field, v);
   }
 }

@@ -1,5 +1,6 @@
 package io.inferwatt.cli;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.model.NetworkSpec;
@@ -105,8 +106,9 @@ final class PredictCommand implements Callable<Integer> {
     boolean isFile = network.toLowerCase(Locale.ROOT).endsWith(".onnx");
     new OutputCheck().input("MODEL", isFile ? file : null).input("--model", modelFile).check();
     ModelSet models = load(db, modelFile, modelId, board);
-    // an ONNX file's layers come from its graph as the virtual board derives them (LayerGraph)
-    NetworkSpec net = Models.network(network);
+    // an ONNX file's layers come from its graph as the virtual board derives them (LayerGraph);
+    // kept in the user's cache folder between predictions
+    NetworkSpec net = LayerCache.network(network);
     boolean simulated = Boards.find(models.board()).map(b -> b.simulated()).orElse(false);
     Map<String, String> given = new LinkedHashMap<>(set);
     if (batch != null) {
@@ -123,10 +125,7 @@ final class PredictCommand implements Callable<Integer> {
     }
     Prediction p = predictor.predict(net, List.of(given)).get(0);
     if (output.json()) {
-      out.println(
-          JsonReport.MAPPER
-              .writerWithDefaultPrettyPrinter()
-              .writeValueAsString(json(p, simulated)));
+      out.println(JsonText.pretty(json(p, simulated)));
     } else {
       text(out, p, net, simulated, models.totalRail());
     }
@@ -259,7 +258,7 @@ final class PredictCommand implements Callable<Integer> {
           unseen.isEmpty() ? "" : "left out, never measured: " + String.join(", ", unseen));
       o.put("partial", partial);
       OptimaCommand.body(o, r);
-      out.println(JsonReport.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o));
+      out.println(JsonText.pretty(o));
       return;
     }
     out.printf(
@@ -300,7 +299,8 @@ final class PredictCommand implements Callable<Integer> {
   }
 
   static ObjectNode json(Prediction p, boolean simulated) {
-    ObjectNode o = JsonReport.MAPPER.createObjectNode();
+    // a factory's node, not JsonReport.MAPPER's: the one-setting prediction starts no mapper
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
     o.put("board", p.board());
     o.put("simulated", simulated);
     ObjectNode s = o.putObject("settings");
@@ -341,9 +341,9 @@ final class PredictCommand implements Callable<Integer> {
 
   private static void value(ObjectNode o, String field, Prediction.Value v) {
     ObjectNode x = o.putObject(field);
-    JsonReport.num(x, "value", v.value());
-    JsonReport.num(x, "low", v.low());
-    JsonReport.num(x, "high", v.high());
+    JsonText.num(x, "value", v.value());
+    JsonText.num(x, "low", v.low());
+    JsonText.num(x, "high", v.high());
   }
 
   private static void text(
@@ -369,13 +369,15 @@ final class PredictCommand implements Callable<Integer> {
             "; ",
             p.powerMw().keySet().stream()
                 .map(
+                    // a StringBuilder, not +: each new shape of + spins classes at its first use
                     r ->
-                        r
-                            + " "
-                            + range(p.powerMw().get(r))
-                            + " mW, "
-                            + range(p.energyMj().get(r))
-                            + " mJ")
+                        new StringBuilder(r)
+                            .append(' ')
+                            .append(range(p.powerMw().get(r)))
+                            .append(" mW, ")
+                            .append(range(p.energyMj().get(r)))
+                            .append(" mJ")
+                            .toString())
                 .toList()));
     out.printf(
         Locale.ROOT,
@@ -385,8 +387,8 @@ final class PredictCommand implements Callable<Integer> {
         "layer",
         "type",
         "latency ms",
-        "power mW (" + total + ")",
-        "energy mJ (" + total + ")");
+        "power mW (".concat(total).concat(")"),
+        "energy mJ (".concat(total).concat(")"));
     for (Prediction.Layer l : p.layers()) {
       if (!l.predicted()) {
         out.printf(

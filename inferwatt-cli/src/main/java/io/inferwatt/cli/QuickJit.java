@@ -41,6 +41,9 @@ final class QuickJit {
   /** Every method excluded from C2, so that it stays at C1. */
   private static final String DIRECTIVE = "[{ match: \"*.*\", c2: { Exclude: true } }]";
 
+  /** The system property by which the launcher says it started the JVM at C1 alone. */
+  static final String LAUNCHER_TIER = "inferwatt.jit";
+
   private static volatile boolean ownsProcess;
 
   private QuickJit() {}
@@ -48,6 +51,14 @@ final class QuickJit {
   /** Called by {@link Main#main}: the command that runs is the process's only work. */
   static void processIsOurs() {
     ownsProcess = true;
+  }
+
+  /**
+   * Whether {@link Main#main} started the command (not a test inside its own JVM): also what lets
+   * {@code predict} use the user's cache folder ({@code LayerCache}).
+   */
+  static boolean ownsProcess() {
+    return ownsProcess;
   }
 
   /**
@@ -78,10 +89,15 @@ final class QuickJit {
    * cores, load 15–20, 2026-11-30, with the start-up archive). The version alone does not gain:
    * there the directive cost about as much as it saved.
    *
+   * <p>Started by the launcher ({@code scripts/java-command.sh}), a short command already runs with
+   * C1 alone ({@code -XX:TieredStopAtLevel=1}) and the property {@value #LAUNCHER_TIER} set to
+   * {@code c1}; then nothing is added (the directive would only cost its time: the temporary file,
+   * the process handle, the management library).
+   *
    * @return whether the directive was added
    */
   static boolean forShortCommand() {
-    return quick();
+    return !"c1".equals(System.getProperty(LAUNCHER_TIER)) && quick();
   }
 
   private static boolean quick() {

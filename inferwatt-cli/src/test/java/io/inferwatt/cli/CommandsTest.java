@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
@@ -50,6 +54,54 @@ class CommandsTest {
     assertThat(Commands.quick(new String[] {"study"})).isFalse();
     assertThat(Commands.quick(new String[] {})).isFalse();
     assertThat(Commands.quick(new String[] {"nosuch"})).isFalse();
+  }
+
+  @Test
+  void theLaunchersListOfShortCommandsIsTheTreesQuickPaths() {
+    List<String> paths = Commands.quickPaths();
+    assertThat(paths).contains("predict", "runs", "models list", "study list", "fleet status");
+    assertThat(paths).doesNotContain("fit", "analyze", "study run", "study", "models");
+    for (String path : paths) {
+      assertThat(Commands.quick(path.split(" "))).as(path).isTrue();
+    }
+  }
+
+  @Test
+  void theLauncherFindsTheShortCommandsAsTheTreeDoes(@TempDir Path dir) throws Exception {
+    Path list = dir.resolve("inferwatt.commands");
+    Files.write(list, Commands.quickPaths());
+    String[][] cases = {
+      {"predict", "densenet121", "--model", "m.json"},
+      {"--verbose", "predict", "x"},
+      {"models", "--verbose", "list"},
+      {"models", "list"},
+      {"models", "build", "x"},
+      {"models"},
+      {"study", "list"},
+      {"study", "run", "plan.yaml"},
+      {"fit", "--db", "b.duckdb"},
+      {"analyze", "--samples", "s.csv"},
+      {"--version"},
+      {"models list"},
+      {"--model", "predict"},
+      {}
+    };
+    for (String[] args : cases) {
+      List<String> command = new ArrayList<>(List.of("bash", "-c"));
+      command.add("source scripts/java-command.sh && inferwatt_short \"$@\"");
+      command.add("launcher");
+      command.add(list.toString());
+      command.addAll(List.of(args));
+      Process p =
+          new ProcessBuilder(command)
+              .directory(Path.of("..").toFile())
+              .redirectErrorStream(true)
+              .start();
+      String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      int rc = p.waitFor();
+      assertThat(rc).as(String.join(" ", args) + ": " + said).isIn(0, 1);
+      assertThat(rc == 0).as(String.join(" ", args)).isEqualTo(Commands.quick(args));
+    }
   }
 
   @Test

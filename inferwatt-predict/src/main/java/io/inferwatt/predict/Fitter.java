@@ -512,7 +512,8 @@ public final class Fitter {
 
   /** The key of the network-level model of {@code target} in a mode layers were not profiled in. */
   static String modeKey(String mode, String target) {
-    return MODE + "=" + mode + ":" + target;
+    // concat, not +: a + of two strings spun about 9 classes at its first use in a prediction
+    return (MODE + "=").concat(mode).concat(":").concat(target);
   }
 
   /**

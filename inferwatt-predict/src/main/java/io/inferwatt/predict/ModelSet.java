@@ -44,7 +44,10 @@ public record ModelSet(
    */
   public static final int FORMAT = 3;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Writes a set; in a holder so that reading one ({@link #fromJson}) does not start it. */
+  private static final class Writer {
+    static final ObjectMapper JSON = new ObjectMapper();
+  }
 
   public ModelSet {
     rails = List.copyOf(rails);
@@ -80,7 +83,7 @@ public record ModelSet(
 
   /** The serialized set (JSON), the body of a stored model and of an exported file. */
   public String toJson() {
-    ObjectNode o = JSON.createObjectNode();
+    ObjectNode o = Writer.JSON.createObjectNode();
     o.put("format", FORMAT);
     o.put("kind", "inferwatt-models");
     o.put("board", board);
@@ -101,7 +104,7 @@ public record ModelSet(
     ObjectNode net = o.putObject("network");
     network.forEach((k, v) -> net.set(k, v.toJson()));
     try {
-      return JSON.writeValueAsString(o);
+      return Writer.JSON.writeValueAsString(o);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
@@ -115,10 +118,9 @@ public record ModelSet(
   public static ModelSet fromJson(String text, String source) {
     JsonNode o;
     try {
-      o = JSON.readTree(text);
-    } catch (JsonProcessingException e) {
-      throw new BadInputException(
-          source + " is not an inferwatt model file: " + e.getOriginalMessage());
+      o = TreeReader.read(text);
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException(source + " is not an inferwatt model file: " + e.getMessage());
     }
     if (o == null || !o.isObject() || !"inferwatt-models".equals(o.path("kind").asText())) {
       throw new BadInputException(
