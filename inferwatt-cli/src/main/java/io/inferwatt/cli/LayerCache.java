@@ -33,7 +33,7 @@ final class LayerCache {
   private static final String MAGIC = "inferwatt-layers";
 
   /** The entry's layout; another number is not read. */
-  private static final int VERSION = 1;
+  private static final int VERSION = 2;
 
   /**
    * The fields an entry holds, in its order: a record that gained or lost one is not cached at all
@@ -41,7 +41,8 @@ final class LayerCache {
    */
   static final String FIELDS =
       "NetworkSpec(name,inputShape,layers)"
-          + " LayerSpec(name,type,inputShape,outputShape,kernel,stride,groups,macs,params)";
+          + " LayerSpec(name,type,inputShape,outputShape,kernel,stride,groups,macs,params,activation,"
+          + "sumInto)";
 
   private LayerCache() {}
 
@@ -189,7 +190,9 @@ final class LayerCache {
                 in.readInt(),
                 in.readInt(),
                 in.readLong(),
-                in.readLong()));
+                in.readLong(),
+                in.readUTF(),
+                in.readUTF()));
       }
       return in.available() == 0 ? new NetworkSpec(name, input, layers) : null;
     } catch (IOException | RuntimeException e) {
@@ -230,6 +233,8 @@ final class LayerCache {
         out.writeInt(l.groups());
         out.writeLong(l.macs());
         out.writeLong(l.params());
+        out.writeUTF(l.activation());
+        out.writeUTF(l.sumInto());
       }
       CRC32 crc = new CRC32();
       crc.update(bytes.toByteArray());

@@ -15,9 +15,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/**
- * {@code models sample --count N --seed S --out DIR [--kind single|multi|extra] [--focus CSV]}.
- */
+/** {@code models sample --count N --seed S --out DIR [--kind single|multi|extra] [--focus CSV]}. */
 @Command(
     name = "sample",
     mixinStandardHelpOptions = true,

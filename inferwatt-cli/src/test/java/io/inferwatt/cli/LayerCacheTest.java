@@ -24,7 +24,19 @@ class LayerCacheTest {
               new LayerSpec(
                   "input_reformat", "Reformat", List.of(3, 8, 8), List.of(3, 8, 8), 0, 0, 0, 0, 0),
               new LayerSpec(
-                  "c", "Conv", List.of(3, 8, 8), List.of(4, 4, 4), 3, 2, 1, 1L << 33, 112)));
+                  "c",
+                  "Conv",
+                  List.of(3, 8, 8),
+                  List.of(4, 4, 4),
+                  3,
+                  2,
+                  1,
+                  1L << 33,
+                  112,
+                  "Swish",
+                  ""),
+              new LayerSpec(
+                  "a", "Add", List.of(4, 4, 4), List.of(4, 4, 4), 0, 0, 0, 64, 0, "", "c")));
 
   @Test
   void writesEveryFieldOfTheLayers() {
