@@ -129,6 +129,7 @@ public final class Fitter {
     }
 
     WorkLasso.Basis work = WorkLasso.Basis.of(space);
+    WorkLasso.Basis workPower = WorkLasso.Basis.forPower(space);
     Map<String, ModelSet.TypeModels> types = new TreeMap<>();
     List<StoredModel.Fold> folds = new ArrayList<>();
     List<StoredModel.Point> points = new ArrayList<>();
@@ -213,7 +214,7 @@ public final class Fitter {
         }
         LassoPoly.Designs dr = powerDesigns;
         Chosen power =
-            choose(type, "power:" + rail, xr, pw, fr, dr, work.forPower(), learners, folds, points);
+            choose(type, "power:" + rail, xr, pw, fr, dr, workPower, learners, folds, points);
         targets.put("power:" + rail, power.model());
         // energy: power × latency, or a model of its own where that cross-validates better
         double[] product = new double[en.length];
