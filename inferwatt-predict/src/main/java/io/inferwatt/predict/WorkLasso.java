@@ -20,7 +20,7 @@ import java.util.Locale;
  * clock's f, f², f³ (static and dynamic power, the voltage rising with the clock), the Lasso taking
  * the layer's activity.
  *
- * <p>The non-negative fit has a few parameters (at most 3 × (1 + clocks)) and is fitted on every
+ * <p>The non-negative fit has a few parameters (3 × (1 + clocks + gates)) and is fitted on every
  * row once; the cross-validation of the correction holds networks out as for the other learners.
  */
 final class WorkLasso implements Regressor {
@@ -31,20 +31,20 @@ final class WorkLasso implements Regressor {
    * Where the work terms come from in a row of {@link FeatureSpace}.
    *
    * @param batch the index of the log batch, or -1
-   * @param clocks the indices of the log clock frequencies whose reciprocals pace work terms (for
-   *     a time, every clock but the host's)
+   * @param clocks the indices of the log clock frequencies whose reciprocals pace work terms (for a
+   *     time, every clock but the host's)
    * @param power terms of a power rather than a time: 1 and each clock's f, f², f³ (static power,
    *     dynamic power ∝ f·V² with the voltage rising with f)
    * @param host the index of the log host clock ({@link FeatureSpace#HOST_CLOCK}) for a time, or
    *     -1: its reciprocal paces the host's launches, which a layer waits for only where the rest
    *     of the network does not hide them
-   * @param gates where the host's launch terms open, in {@code log_network_host_per_others_ms}
-   *     (the host's work per inference over the other layers' time): each host term is gated by a
+   * @param gates where the host's launch terms open, in {@code log_network_host_per_others_ms} (the
+   *     host's work per inference over the other layers' time): each host term is gated by a
    *     logistic step at one of these positions; none: a single term, always open
    */
   record Basis(int batch, int[] clocks, boolean power, int host, double[] gates) {
 
-    /** The steps of the gates per unit of the log ratio: a factor e moves one from ½ to 0.88. */
+    /** The gates' steepness in the log ratio: a factor e above its position opens one to 0.98. */
     static final double GATE_SLOPE = 4;
 
     /** How many gates {@link #gated} places over the rows' range of the ratio. */
@@ -92,8 +92,8 @@ final class WorkLasso implements Regressor {
 
     /**
      * This basis with its host terms gated at {@link #GATES} positions evenly over the 2nd to 98th
-     * percentile of the rows' {@code log_network_host_per_others_ms}; unchanged where the rows
-     * span no range of it (a type without network context: one host term, always open).
+     * percentile of the rows' {@code log_network_host_per_others_ms}; unchanged where the rows span
+     * no range of it (a type without network context: one host term, always open).
      */
     Basis gated(double[][] x) {
       if (power || host < 0 || x.length == 0) {
@@ -144,8 +144,7 @@ final class WorkLasso implements Regressor {
       if (host >= 0) {
         double z = x[FeatureSpace.HOST_PER_OTHERS];
         for (int k = 0; k < open.length; k++) {
-          open[k] =
-              gates.length == 0 ? 1 : 1 / (1 + Math.exp(-GATE_SLOPE * (z - gates[k])));
+          open[k] = gates.length == 0 ? 1 : 1 / (1 + Math.exp(-GATE_SLOPE * (z - gates[k])));
         }
       }
       double[] out = new double[size()];
@@ -348,7 +347,10 @@ final class WorkLasso implements Regressor {
     }
     return new WorkLasso(
         new Basis(
-            o.get("batch").asInt(), clocks, o.path("power").asBoolean(), o.path("host").asInt(-1),
+            o.get("batch").asInt(),
+            clocks,
+            o.path("power").asBoolean(),
+            o.path("host").asInt(-1),
             gates),
         w,
         LassoPoly.fromJson(o.get("residual")),
