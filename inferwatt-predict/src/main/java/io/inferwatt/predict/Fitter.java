@@ -727,6 +727,10 @@ public final class Fitter {
     }
     if (learners.contains(Gbt.NAME) && y.length >= 2 * MIN_ROWS) {
       fits.add(Gbt.fit(x, y, f.fold(), f.k()));
+      if (work != null && work.power()) {
+        // for a power, trees also under the clock terms (with the xgboost learner: same folds)
+        fits.add(WorkGbt.fit(work, x, y, f.fold(), f.k()));
+      }
     }
     int best = 0;
     double bestErr = Double.POSITIVE_INFINITY;

@@ -216,7 +216,7 @@ final class WorkLasso implements Regressor {
     return new Fit<>(new WorkLasso(basis, w, res.model(), rMin, rMax), oof);
   }
 
-  private static double logWork(double[] phi, double[] w) {
+  static double logWork(double[] phi, double[] w) {
     double s = 0;
     for (int j = 0; j < w.length; j++) {
       s += phi[j] * w[j];
