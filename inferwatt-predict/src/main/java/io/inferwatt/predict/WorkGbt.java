@@ -1,7 +1,6 @@
 package io.inferwatt.predict;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -27,23 +26,13 @@ final class WorkGbt implements Regressor {
   }
 
   static Fit<WorkGbt> fit(WorkLasso.Basis basis, double[][] x, double[] y, int[] fold, int k) {
-    double[][] phi = new double[x.length][];
-    for (int i = 0; i < x.length; i++) {
-      phi[i] = basis.terms(x[i]);
-    }
-    double[] w = WorkLasso.nnls(phi, y);
-    double[] work = new double[y.length];
-    double[] r = new double[y.length];
-    for (int i = 0; i < y.length; i++) {
-      work[i] = WorkLasso.logWork(phi[i], w);
-      r[i] = y[i] - work[i];
-    }
-    Fit<Gbt> g = Gbt.fit(x, r, fold, k);
+    WorkLasso.Work work = WorkLasso.Work.fit(basis, x, y);
+    Fit<Gbt> g = Gbt.fit(x, work.rest(y), fold, k);
     double[] oof = new double[y.length];
     for (int i = 0; i < y.length; i++) {
-      oof[i] = work[i] + g.outOfFold()[i];
+      oof[i] = work.logWork()[i] + g.outOfFold()[i];
     }
-    return new Fit<>(new WorkGbt(basis, w, g.model()), oof);
+    return new Fit<>(new WorkGbt(basis, work.weights(), g.model()), oof);
   }
 
   @Override
@@ -69,31 +58,13 @@ final class WorkGbt implements Regressor {
   public ObjectNode toJson() {
     ObjectNode o = JsonNodeFactory.instance.objectNode();
     o.put("learner", NAME);
-    o.put("batch", basis.batch());
-    ArrayNode cl = o.putArray("clocks");
-    for (int c : basis.clocks()) {
-      cl.add(c);
-    }
-    ArrayNode w = o.putArray("weights");
-    for (double v : weights) {
-      w.add(v);
-    }
+    basis.toJson(o, weights);
     o.set("residual", residual.toJson());
     return o;
   }
 
   static WorkGbt fromJson(JsonNode o) {
-    int[] clocks = new int[o.get("clocks").size()];
-    for (int i = 0; i < clocks.length; i++) {
-      clocks[i] = o.get("clocks").get(i).asInt();
-    }
-    double[] w = new double[o.get("weights").size()];
-    for (int i = 0; i < w.length; i++) {
-      w[i] = o.get("weights").get(i).asDouble();
-    }
     return new WorkGbt(
-        new WorkLasso.Basis(o.get("batch").asInt(), clocks, true, -1, new double[0]),
-        w,
-        Gbt.fromJson(o.get("residual")));
+        WorkLasso.Basis.fromJson(o), WorkLasso.weightsOf(o), Gbt.fromJson(o.get("residual")));
   }
 }

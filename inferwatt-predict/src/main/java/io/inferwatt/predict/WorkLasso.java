@@ -116,6 +116,48 @@ final class WorkLasso implements Regressor {
       return new Basis(batch, clocks, power, host, g);
     }
 
+    /** Writes this basis and the terms' {@code weights} into {@code o}. */
+    void toJson(ObjectNode o, double[] weights) {
+      o.put("batch", batch);
+      o.put("power", power);
+      ArrayNode cl = o.putArray("clocks");
+      for (int c : clocks) {
+        cl.add(c);
+      }
+      if (host >= 0) {
+        o.put("host", host);
+        ArrayNode g = o.putArray("gates");
+        for (double v : gates) {
+          g.add(v);
+        }
+      }
+      ArrayNode w = o.putArray("weights");
+      for (double v : weights) {
+        w.add(v);
+      }
+    }
+
+    /**
+     * The basis written by {@link #toJson}. A model of an earlier fit has no host terms: its clocks
+     * hold the host's, its launch term always open.
+     */
+    static Basis fromJson(JsonNode o) {
+      int[] clocks = new int[o.get("clocks").size()];
+      for (int i = 0; i < clocks.length; i++) {
+        clocks[i] = o.get("clocks").get(i).asInt();
+      }
+      double[] gates = new double[o.path("gates").size()];
+      for (int i = 0; i < gates.length; i++) {
+        gates[i] = o.get("gates").get(i).asDouble();
+      }
+      return new Basis(
+          o.get("batch").asInt(),
+          clocks,
+          o.path("power").asBoolean(),
+          o.path("host").asInt(-1),
+          gates);
+    }
+
     private int hostTerms() {
       return host < 0 ? 0 : Math.max(1, gates.length);
     }
@@ -191,17 +233,10 @@ final class WorkLasso implements Regressor {
    */
   static Fit<WorkLasso> fit(Basis unGated, double[][] x, LassoPoly.Designs designs, double[] y) {
     Basis basis = unGated.gated(x);
-    double[][] phi = new double[x.length][];
-    for (int i = 0; i < x.length; i++) {
-      phi[i] = basis.terms(x[i]);
-    }
-    double[] w = nnls(phi, y);
-    double[] r = new double[y.length];
-    double[] work = new double[y.length];
-    for (int i = 0; i < y.length; i++) {
-      work[i] = logWork(phi[i], w);
-      r[i] = y[i] - work[i];
-    }
+    Work fitted = Work.fit(basis, x, y);
+    double[] w = fitted.weights();
+    double[] work = fitted.logWork();
+    double[] r = fitted.rest(y);
     Fit<LassoPoly> res = LassoPoly.fit(designs, r);
     double rMin = Double.POSITIVE_INFINITY;
     double rMax = Double.NEGATIVE_INFINITY;
@@ -214,6 +249,37 @@ final class WorkLasso implements Regressor {
       oof[i] = work[i] + Math.max(rMin, Math.min(rMax, res.outOfFold()[i]));
     }
     return new Fit<>(new WorkLasso(basis, w, res.model(), rMin, rMax), oof);
+  }
+
+  /**
+   * The non-negative fit of the work terms on every row.
+   *
+   * @param weights the terms' weights
+   * @param logWork each row's work model, on the log scale
+   */
+  record Work(double[] weights, double[] logWork) {
+
+    static Work fit(Basis basis, double[][] x, double[] y) {
+      double[][] phi = new double[x.length][];
+      for (int i = 0; i < x.length; i++) {
+        phi[i] = basis.terms(x[i]);
+      }
+      double[] w = nnls(phi, y);
+      double[] work = new double[y.length];
+      for (int i = 0; i < y.length; i++) {
+        work[i] = WorkLasso.logWork(phi[i], w);
+      }
+      return new Work(w, work);
+    }
+
+    /** What the work model leaves of {@code y} (log measured − log work model). */
+    double[] rest(double[] y) {
+      double[] r = new double[y.length];
+      for (int i = 0; i < y.length; i++) {
+        r[i] = y[i] - logWork[i];
+      }
+      return r;
+    }
   }
 
   static double logWork(double[] phi, double[] w) {
@@ -308,23 +374,7 @@ final class WorkLasso implements Regressor {
   public ObjectNode toJson() {
     ObjectNode o = JsonNodeFactory.instance.objectNode();
     o.put("learner", NAME);
-    o.put("batch", basis.batch());
-    o.put("power", basis.power());
-    ArrayNode cl = o.putArray("clocks");
-    for (int c : basis.clocks()) {
-      cl.add(c);
-    }
-    if (basis.host() >= 0) {
-      o.put("host", basis.host());
-      ArrayNode g = o.putArray("gates");
-      for (double v : basis.gates()) {
-        g.add(v);
-      }
-    }
-    ArrayNode w = o.putArray("weights");
-    for (double v : weights) {
-      w.add(v);
-    }
+    basis.toJson(o, weights);
     o.set("residual", residual.toJson());
     o.put("r_min", rMin);
     o.put("r_max", rMax);
@@ -332,29 +382,20 @@ final class WorkLasso implements Regressor {
   }
 
   static WorkLasso fromJson(JsonNode o) {
-    int[] clocks = new int[o.get("clocks").size()];
-    for (int i = 0; i < clocks.length; i++) {
-      clocks[i] = o.get("clocks").get(i).asInt();
-    }
-    // a model of an earlier fit has no host terms: its clocks hold the host's (always open)
-    double[] gates = new double[o.path("gates").size()];
-    for (int i = 0; i < gates.length; i++) {
-      gates[i] = o.get("gates").get(i).asDouble();
-    }
+    return new WorkLasso(
+        Basis.fromJson(o),
+        weightsOf(o),
+        LassoPoly.fromJson(o.get("residual")),
+        o.path("r_min").asDouble(Double.NEGATIVE_INFINITY),
+        o.path("r_max").asDouble(Double.POSITIVE_INFINITY));
+  }
+
+  /** The work terms' weights of a model written by {@link Basis#toJson}. */
+  static double[] weightsOf(JsonNode o) {
     double[] w = new double[o.get("weights").size()];
     for (int i = 0; i < w.length; i++) {
       w[i] = o.get("weights").get(i).asDouble();
     }
-    return new WorkLasso(
-        new Basis(
-            o.get("batch").asInt(),
-            clocks,
-            o.path("power").asBoolean(),
-            o.path("host").asInt(-1),
-            gates),
-        w,
-        LassoPoly.fromJson(o.get("residual")),
-        o.path("r_min").asDouble(Double.NEGATIVE_INFINITY),
-        o.path("r_max").asDouble(Double.POSITIVE_INFINITY));
+    return w;
   }
 }

@@ -27,19 +27,6 @@ class WorkGbtTest {
     return 1500 + 4000 * g * g * g * activity + 800 * g * activity;
   }
 
-  private static LayerSpec conv(int c, int hw) {
-    return new LayerSpec(
-        "c",
-        "Conv",
-        List.of(c, hw, hw),
-        List.of(c, hw, hw),
-        3,
-        1,
-        1,
-        9L * c * c * hw * hw,
-        9L * c * c);
-  }
-
   private static double[] row(LayerSpec l, double hz) {
     return SPACE.row(
         l, FeatureSpace.Context.of(List.of(l)), Map.of("gpu.freq_hz", Double.toString(hz)));
@@ -52,7 +39,7 @@ class WorkGbtTest {
     List<Double> ys = new ArrayList<>();
     List<String> groups = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
-      LayerSpec l = conv(8 + r.nextInt(120), 7 + r.nextInt(50));
+      LayerSpec l = WorkLassoTest.conv(8 + r.nextInt(120), 7 + r.nextInt(50));
       for (double hz : new double[] {2e8, 4e8, 6e8, 9e8}) {
         xs.add(row(l, hz));
         ys.add(Math.log(powerMw(l, hz)));
@@ -70,7 +57,7 @@ class WorkGbtTest {
     double treesErr = 0;
     List<LayerSpec> held = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
-      held.add(conv(8 + r.nextInt(120), 7 + r.nextInt(50)));
+      held.add(WorkLassoTest.conv(8 + r.nextInt(120), 7 + r.nextInt(50)));
     }
     for (LayerSpec l : held) {
       double truth = powerMw(l, hz);
