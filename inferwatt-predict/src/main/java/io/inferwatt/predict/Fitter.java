@@ -148,6 +148,7 @@ public final class Fitter {
     }
 
     WorkLasso.Basis work = WorkLasso.Basis.of(space);
+    WorkLasso.Basis workPower = WorkLasso.Basis.forPower(space);
     Map<String, ModelSet.TypeModels> types = new TreeMap<>();
     List<StoredModel.Fold> folds = new ArrayList<>();
     List<StoredModel.Point> points = new ArrayList<>();
@@ -232,7 +233,7 @@ public final class Fitter {
         }
         LassoPoly.Designs dr = powerDesigns;
         Chosen power =
-            choose(type, "power:" + rail, xr, pw, fr, dr, work.forPower(), learners, folds, points);
+            choose(type, "power:" + rail, xr, pw, fr, dr, workPower, learners, folds, points);
         targets.put("power:" + rail, power.model());
         // energy: power × latency, or a model of its own where that cross-validates better
         double[] product = new double[en.length];
@@ -746,6 +747,10 @@ public final class Fitter {
     }
     if (learners.contains(Gbt.NAME) && y.length >= 2 * MIN_ROWS) {
       fits.add(Gbt.fit(x, y, f.fold(), f.k()));
+      if (work != null && work.power()) {
+        // for a power, trees also under the clock terms (with the xgboost learner: same folds)
+        fits.add(WorkGbt.fit(work, x, y, f.fold(), f.k()));
+      }
     }
     int best = 0;
     double bestErr = Double.POSITIVE_INFINITY;

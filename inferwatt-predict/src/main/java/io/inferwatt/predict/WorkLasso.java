@@ -20,7 +20,7 @@ import java.util.Locale;
  * clock's f, f², f³ (static and dynamic power, the voltage rising with the clock), the Lasso taking
  * the layer's activity.
  *
- * <p>The non-negative fit has a few parameters (at most 3 × (1 + clocks)) and is fitted on every
+ * <p>The non-negative fit has a few parameters (3 × (1 + clocks + gates)) and is fitted on every
  * row once; the cross-validation of the correction holds networks out as for the other learners.
  */
 final class WorkLasso implements Regressor {
@@ -31,34 +31,139 @@ final class WorkLasso implements Regressor {
    * Where the work terms come from in a row of {@link FeatureSpace}.
    *
    * @param batch the index of the log batch, or -1
-   * @param clocks the indices of the log clock frequencies
+   * @param clocks the indices of the log clock frequencies whose reciprocals pace work terms (for a
+   *     time, every clock but the host's)
    * @param power terms of a power rather than a time: 1 and each clock's f, f², f³ (static power,
    *     dynamic power ∝ f·V² with the voltage rising with f)
+   * @param host the index of the log host clock ({@link FeatureSpace#HOST_CLOCK}) for a time, or
+   *     -1: its reciprocal paces the host's launches, which a layer waits for only where the rest
+   *     of the network does not hide them
+   * @param gates where the host's launch terms open, in {@code log_network_host_per_others_ms} (the
+   *     host's work per inference over the other layers' time): each host term is gated by a
+   *     logistic step at one of these positions; none: a single term, always open
    */
-  record Basis(int batch, int[] clocks, boolean power) {
+  record Basis(int batch, int[] clocks, boolean power, int host, double[] gates) {
 
-    /** The basis of {@code space}: its batch and every numeric setting named like a frequency. */
+    /** The gates' steepness in the log ratio: a factor e above its position opens one to 0.98. */
+    static final double GATE_SLOPE = 4;
+
+    /** How many gates {@link #gated} places over the rows' range of the ratio. */
+    static final int GATES = 16;
+
+    /**
+     * The basis of a time or an energy in {@code space}: its batch, the reciprocal of every numeric
+     * setting named like a frequency, and the host's clock apart ({@link #gated}). A layer alone
+     * waits for every launch of the host; inside a long network the other layers' work hides them:
+     * a term in 1/f of the host's clock, learnt open on single layers, made every layer of a long
+     * network slow at a slow CPU clock.
+     */
     static Basis of(FeatureSpace space) {
+      int host =
+          space.numeric().getOrDefault(FeatureSpace.HOST_CLOCK, false)
+              ? space.indexOf(FeatureSpace.HOST_CLOCK)
+              : -1;
+      return new Basis(batchIndex(space), clocks(space, host), false, host, new double[0]);
+    }
+
+    /**
+     * The basis of a power in {@code space}: every clock, the host's too (its f, f², f³ are the CPU
+     * rail's dynamic power).
+     */
+    static Basis forPower(FeatureSpace space) {
+      return new Basis(batchIndex(space), clocks(space, -1), true, -1, new double[0]);
+    }
+
+    private static int batchIndex(FeatureSpace space) {
+      return space.numeric().getOrDefault("batch", false) ? space.indexOf("batch") : -1;
+    }
+
+    private static int[] clocks(FeatureSpace space, int except) {
       List<Integer> clocks = new ArrayList<>();
       space
           .numeric()
           .forEach(
               (k, log) -> {
-                if (log && k.contains("freq")) {
+                if (log && k.contains("freq") && space.indexOf(k) != except) {
                   clocks.add(space.indexOf(k));
                 }
               });
-      int batch = space.numeric().getOrDefault("batch", false) ? space.indexOf("batch") : -1;
-      return new Basis(batch, clocks.stream().mapToInt(Integer::intValue).toArray(), false);
+      return clocks.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    /** The basis of a power: the same clocks. */
-    Basis forPower() {
-      return new Basis(batch, clocks, true);
+    /**
+     * This basis with its host terms gated at {@link #GATES} positions evenly over the 2nd to 98th
+     * percentile of the rows' {@code log_network_host_per_others_ms}; unchanged where the rows span
+     * no range of it (a type without network context: one host term, always open).
+     */
+    Basis gated(double[][] x) {
+      if (power || host < 0 || x.length == 0) {
+        return this;
+      }
+      double[] z = new double[x.length];
+      for (int i = 0; i < x.length; i++) {
+        z[i] = x[i][FeatureSpace.HOST_PER_OTHERS];
+      }
+      java.util.Arrays.sort(z);
+      double lo = z[(int) Math.floor(0.02 * (z.length - 1))];
+      double hi = z[(int) Math.ceil(0.98 * (z.length - 1))];
+      if (!(hi - lo > 1e-6)) {
+        return new Basis(batch, clocks, power, host, new double[0]);
+      }
+      double[] g = new double[GATES];
+      for (int k = 0; k < GATES; k++) {
+        g[k] = lo + (hi - lo) * (k + 0.5) / GATES;
+      }
+      return new Basis(batch, clocks, power, host, g);
+    }
+
+    /** Writes this basis and the terms' {@code weights} into {@code o}. */
+    void toJson(ObjectNode o, double[] weights) {
+      o.put("batch", batch);
+      o.put("power", power);
+      ArrayNode cl = o.putArray("clocks");
+      for (int c : clocks) {
+        cl.add(c);
+      }
+      if (host >= 0) {
+        o.put("host", host);
+        ArrayNode g = o.putArray("gates");
+        for (double v : gates) {
+          g.add(v);
+        }
+      }
+      ArrayNode w = o.putArray("weights");
+      for (double v : weights) {
+        w.add(v);
+      }
+    }
+
+    /**
+     * The basis written by {@link #toJson}. A model of an earlier fit has no host terms: its clocks
+     * hold the host's, its launch term always open.
+     */
+    static Basis fromJson(JsonNode o) {
+      int[] clocks = new int[o.get("clocks").size()];
+      for (int i = 0; i < clocks.length; i++) {
+        clocks[i] = o.get("clocks").get(i).asInt();
+      }
+      double[] gates = new double[o.path("gates").size()];
+      for (int i = 0; i < gates.length; i++) {
+        gates[i] = o.get("gates").get(i).asDouble();
+      }
+      return new Basis(
+          o.get("batch").asInt(),
+          clocks,
+          o.path("power").asBoolean(),
+          o.path("host").asInt(-1),
+          gates);
+    }
+
+    private int hostTerms() {
+      return host < 0 ? 0 : Math.max(1, gates.length);
     }
 
     int size() {
-      return power ? 1 + 3 * clocks.length : 3 * (1 + clocks.length);
+      return power ? 1 + 3 * clocks.length : 3 * (1 + clocks.length + hostTerms());
     }
 
     /** The work terms of row {@code x} (log features: MACs, elements in and out at 0, 1, 2). */
@@ -77,6 +182,13 @@ final class WorkLasso implements Regressor {
       }
       double b = batch < 0 ? 1 : Math.exp(x[batch]);
       double[] sizes = {1, Math.expm1(x[0]), Math.expm1(x[1]) + Math.expm1(x[2])};
+      double[] open = new double[hostTerms()];
+      if (host >= 0) {
+        double z = x[FeatureSpace.HOST_PER_OTHERS];
+        for (int k = 0; k < open.length; k++) {
+          open[k] = gates.length == 0 ? 1 : 1 / (1 + Math.exp(-GATE_SLOPE * (z - gates[k])));
+        }
+      }
       double[] out = new double[size()];
       int i = 0;
       for (double s : sizes) {
@@ -84,6 +196,9 @@ final class WorkLasso implements Regressor {
         for (int c : clocks) {
           // frequencies in GHz-like units keep the terms within a few orders of magnitude
           out[i++] = s * b * Math.exp(-x[c]) * 1e9;
+        }
+        for (double o : open) {
+          out[i++] = s * b * Math.exp(-x[host]) * 1e9 * o;
         }
       }
       return out;
@@ -116,18 +231,12 @@ final class WorkLasso implements Regressor {
    * @param x the rows (the same as {@code designs} expands)
    * @param y targets on the log scale
    */
-  static Fit<WorkLasso> fit(Basis basis, double[][] x, LassoPoly.Designs designs, double[] y) {
-    double[][] phi = new double[x.length][];
-    for (int i = 0; i < x.length; i++) {
-      phi[i] = basis.terms(x[i]);
-    }
-    double[] w = nnls(phi, y);
-    double[] r = new double[y.length];
-    double[] work = new double[y.length];
-    for (int i = 0; i < y.length; i++) {
-      work[i] = logWork(phi[i], w);
-      r[i] = y[i] - work[i];
-    }
+  static Fit<WorkLasso> fit(Basis unGated, double[][] x, LassoPoly.Designs designs, double[] y) {
+    Basis basis = unGated.gated(x);
+    Work fitted = Work.fit(basis, x, y);
+    double[] w = fitted.weights();
+    double[] work = fitted.logWork();
+    double[] r = fitted.rest(y);
     Fit<LassoPoly> res = LassoPoly.fit(designs, r);
     double rMin = Double.POSITIVE_INFINITY;
     double rMax = Double.NEGATIVE_INFINITY;
@@ -142,7 +251,38 @@ final class WorkLasso implements Regressor {
     return new Fit<>(new WorkLasso(basis, w, res.model(), rMin, rMax), oof);
   }
 
-  private static double logWork(double[] phi, double[] w) {
+  /**
+   * The non-negative fit of the work terms on every row.
+   *
+   * @param weights the terms' weights
+   * @param logWork each row's work model, on the log scale
+   */
+  record Work(double[] weights, double[] logWork) {
+
+    static Work fit(Basis basis, double[][] x, double[] y) {
+      double[][] phi = new double[x.length][];
+      for (int i = 0; i < x.length; i++) {
+        phi[i] = basis.terms(x[i]);
+      }
+      double[] w = nnls(phi, y);
+      double[] work = new double[y.length];
+      for (int i = 0; i < y.length; i++) {
+        work[i] = WorkLasso.logWork(phi[i], w);
+      }
+      return new Work(w, work);
+    }
+
+    /** What the work model leaves of {@code y} (log measured − log work model). */
+    double[] rest(double[] y) {
+      double[] r = new double[y.length];
+      for (int i = 0; i < y.length; i++) {
+        r[i] = y[i] - logWork[i];
+      }
+      return r;
+    }
+  }
+
+  static double logWork(double[] phi, double[] w) {
     double s = 0;
     for (int j = 0; j < w.length; j++) {
       s += phi[j] * w[j];
@@ -234,16 +374,7 @@ final class WorkLasso implements Regressor {
   public ObjectNode toJson() {
     ObjectNode o = JsonNodeFactory.instance.objectNode();
     o.put("learner", NAME);
-    o.put("batch", basis.batch());
-    o.put("power", basis.power());
-    ArrayNode cl = o.putArray("clocks");
-    for (int c : basis.clocks()) {
-      cl.add(c);
-    }
-    ArrayNode w = o.putArray("weights");
-    for (double v : weights) {
-      w.add(v);
-    }
+    basis.toJson(o, weights);
     o.set("residual", residual.toJson());
     o.put("r_min", rMin);
     o.put("r_max", rMax);
@@ -251,19 +382,20 @@ final class WorkLasso implements Regressor {
   }
 
   static WorkLasso fromJson(JsonNode o) {
-    int[] clocks = new int[o.get("clocks").size()];
-    for (int i = 0; i < clocks.length; i++) {
-      clocks[i] = o.get("clocks").get(i).asInt();
-    }
+    return new WorkLasso(
+        Basis.fromJson(o),
+        weightsOf(o),
+        LassoPoly.fromJson(o.get("residual")),
+        o.path("r_min").asDouble(Double.NEGATIVE_INFINITY),
+        o.path("r_max").asDouble(Double.POSITIVE_INFINITY));
+  }
+
+  /** The work terms' weights of a model written by {@link Basis#toJson}. */
+  static double[] weightsOf(JsonNode o) {
     double[] w = new double[o.get("weights").size()];
     for (int i = 0; i < w.length; i++) {
       w[i] = o.get("weights").get(i).asDouble();
     }
-    return new WorkLasso(
-        new Basis(o.get("batch").asInt(), clocks, o.path("power").asBoolean()),
-        w,
-        LassoPoly.fromJson(o.get("residual")),
-        o.path("r_min").asDouble(Double.NEGATIVE_INFINITY),
-        o.path("r_max").asDouble(Double.POSITIVE_INFINITY));
+    return w;
   }
 }

@@ -93,7 +93,7 @@ class WorkLassoTest {
     return batch * (l.macs() / gpuHz * 1000 + elements * 2e-7) + 0.005;
   }
 
-  private static LayerSpec conv(int c, int hw) {
+  static LayerSpec conv(int c, int hw) {
     return new LayerSpec(
         "c",
         "Conv",
