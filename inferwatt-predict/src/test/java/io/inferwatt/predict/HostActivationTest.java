@@ -24,7 +24,16 @@ class HostActivationTest {
   private static LayerSpec conv(int i, int c, int hw, String act) {
     long macs = 9L * c * c * hw * hw;
     return new LayerSpec(
-        "conv" + i, "Conv", List.of(c, hw, hw), List.of(c, hw, hw), 3, 1, 1, macs, 9L * c * c, act,
+        "conv" + i,
+        "Conv",
+        List.of(c, hw, hw),
+        List.of(c, hw, hw),
+        3,
+        1,
+        1,
+        macs,
+        9L * c * c,
+        act,
         "");
   }
 
@@ -86,9 +95,27 @@ class HostActivationTest {
   @Test
   void aSwishConvolutionIsPredictedSlowerThanTheSameWithRelu() {
     Predictor p = new Predictor(fit(Boards.LOCAL));
-    LayerSpec in = new LayerSpec("input_reformat", "Reformat", List.of(24, 20, 20), List.of(24, 20, 20), 0, 0, 0, 0, 0);
-    double relu = p.predict(new NetworkSpec("r", List.of(24, 20, 20), List.of(in, conv(0, 24, 20, "Relu"))), List.of(Map.of())).get(0).layers().get(1).latencyMs().value();
-    double swish = p.predict(new NetworkSpec("s", List.of(24, 20, 20), List.of(in, conv(0, 24, 20, "Swish"))), List.of(Map.of())).get(0).layers().get(1).latencyMs().value();
+    LayerSpec in =
+        new LayerSpec(
+            "input_reformat", "Reformat", List.of(24, 20, 20), List.of(24, 20, 20), 0, 0, 0, 0, 0);
+    double relu =
+        p.predict(
+                new NetworkSpec("r", List.of(24, 20, 20), List.of(in, conv(0, 24, 20, "Relu"))),
+                List.of(Map.of()))
+            .get(0)
+            .layers()
+            .get(1)
+            .latencyMs()
+            .value();
+    double swish =
+        p.predict(
+                new NetworkSpec("s", List.of(24, 20, 20), List.of(in, conv(0, 24, 20, "Swish"))),
+                List.of(Map.of()))
+            .get(0)
+            .layers()
+            .get(1)
+            .latencyMs()
+            .value();
     assertThat(swish / relu).isBetween(1.6, 2.5);
   }
 

@@ -76,7 +76,16 @@ public record TrainingData(List<Layer> layers, List<Network> networks) {
         Map<String, Double> powerMw,
         Map<String, Double> energyMj) {
       this(
-          runId, board, study, model, settings, latencyMs, totalRail, powerMw, energyMj, Double.NaN);
+          runId,
+          board,
+          study,
+          model,
+          settings,
+          latencyMs,
+          totalRail,
+          powerMw,
+          energyMj,
+          Double.NaN);
     }
 
     /** This run with its median latency as its latency (where the median is known). */
@@ -84,7 +93,15 @@ public record TrainingData(List<Layer> layers, List<Network> networks) {
       return Double.isNaN(latencyMsP50) || latencyMsP50 <= 0
           ? this
           : new Network(
-              runId, board, study, model, settings, latencyMsP50, totalRail, powerMw, energyMj,
+              runId,
+              board,
+              study,
+              model,
+              settings,
+              latencyMsP50,
+              totalRail,
+              powerMw,
+              energyMj,
               latencyMsP50);
     }
   }

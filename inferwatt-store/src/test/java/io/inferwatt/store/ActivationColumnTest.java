@@ -43,7 +43,8 @@ class ActivationColumnTest {
     Path db = dir.resolve("a.duckdb");
     long old;
     try (MeasurementStore s =
-        DuckDbStore.open(db, Schema.MIGRATIONS.subList(0, Schema.V9.version()), DuckDbStore.NO_HOOK)) {
+        DuckDbStore.open(
+            db, Schema.MIGRATIONS.subList(0, Schema.V9.version()), DuckDbStore.NO_HOOK)) {
       old = save(s, "Swish"); // a version 9 base has nowhere to keep it
     }
     try (MeasurementStore s = MeasurementStore.open(db)) {

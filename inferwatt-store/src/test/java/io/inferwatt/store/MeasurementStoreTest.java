@@ -305,8 +305,17 @@ class MeasurementStoreTest {
         DuckDbStore.open(
             base(),
             List.of(
-                Schema.V1, Schema.V2, Schema.V3, Schema.V4, Schema.V5, Schema.V6, Schema.V7,
-                Schema.V8, Schema.V9, Schema.V10, next),
+                Schema.V1,
+                Schema.V2,
+                Schema.V3,
+                Schema.V4,
+                Schema.V5,
+                Schema.V6,
+                Schema.V7,
+                Schema.V8,
+                Schema.V9,
+                Schema.V10,
+                next),
             DuckDbStore.NO_HOOK)) {
       assertThat(store.schemaVersion()).isEqualTo(11);
       assertThat(

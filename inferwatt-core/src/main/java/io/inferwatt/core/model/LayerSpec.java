@@ -19,10 +19,10 @@ import java.util.List;
  * @param activation the activation the layer applies ({@code Relu}, {@code Clip}, {@code
  *     HardSwish}, {@code Swish}, {@code Sigmoid}, ...: the op fused into it, or its own op for an
  *     activation layer), {@code ""} for none
- * @param sumInto for an addition of two tensors: the name of the convolution layer whose output
- *     it adds to, where that output goes nowhere else, the convolution applies no activation and
- *     the other operand's layer no activation a convolution kernel could not apply (an engine may
- *     run the addition inside that convolution's kernel, as ONNX Runtime's Conv+Add fusion does);
+ * @param sumInto for an addition of two tensors: the name of the convolution layer whose output it
+ *     adds to, where that output goes nowhere else, the convolution applies no activation and the
+ *     other operand's layer no activation a convolution kernel could not apply (an engine may run
+ *     the addition inside that convolution's kernel, as ONNX Runtime's Conv+Add fusion does);
  *     {@code ""} otherwise
  */
 public record LayerSpec(

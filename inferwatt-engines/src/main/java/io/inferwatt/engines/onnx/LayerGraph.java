@@ -106,9 +106,9 @@ public final class LayerGraph {
   }
 
   /**
-   * Whether a convolution kernel applies activation {@code activation} itself ({@code ""} none, ReLU,
-   * clip, sigmoid, tanh, leaky ReLU, hard sigmoid: ONNX Runtime's fused convolutions), rather than
-   * a kernel of its own (Swish, hard swish, ...).
+   * Whether a convolution kernel applies activation {@code activation} itself ({@code ""} none,
+   * ReLU, clip, sigmoid, tanh, leaky ReLU, hard sigmoid: ONNX Runtime's fused convolutions), rather
+   * than a kernel of its own (Swish, hard swish, ...).
    */
   public static boolean appliedInKernel(String activation) {
     return KERNEL_ACTIVATIONS.contains(activation);
@@ -172,9 +172,12 @@ public final class LayerGraph {
     private final List<Node> nodes;
     private final List<List<Integer>> covered = new ArrayList<>();
     private final List<LayerSpec> layers = new ArrayList<>();
+
     /** Each layer's output tensor (its last node's), by tensor: the layer's index. */
     private final Map<String, Integer> layerOfOutput = new HashMap<>();
+
     private List<Integer> current;
+
     /** The activation fused into the layer being derived ({@code ""}: none). */
     private String act = "";
 
@@ -248,7 +251,8 @@ public final class LayerGraph {
         }
         current = new ArrayList<>(List.of(i));
         LayerSpec l = layer(i);
-        layerOfOutput.put(nodes.get(current.get(current.size() - 1)).outputs().get(0), layers.size());
+        layerOfOutput.put(
+            nodes.get(current.get(current.size() - 1)).outputs().get(0), layers.size());
         layers.add(l);
         current.sort(null);
         covered.add(current);
@@ -357,7 +361,17 @@ public final class LayerGraph {
       List<Integer> out =
           perInput(nodes.get(last).outputs().get(0), "node " + label(nodes.get(last), last));
       return new LayerSpec(
-          unique(layerName(n, i)), type, in, out, kernel, stride, groups, macs, params, act, sumInto);
+          unique(layerName(n, i)),
+          type,
+          in,
+          out,
+          kernel,
+          stride,
+          groups,
+          macs,
+          params,
+          act,
+          sumInto);
     }
 
     /** The activation {@code x·gate(x)} is, by its gate's op. */
@@ -366,9 +380,9 @@ public final class LayerGraph {
     }
 
     /**
-     * For the addition node {@code add} (two tensors): the first of its inputs that is the output of
-     * a convolution layer without an activation, consumed by this addition alone, where the other
-     * input comes from a layer whose activation (if any) a convolution kernel applies itself
+     * For the addition node {@code add} (two tensors): the first of its inputs that is the output
+     * of a convolution layer without an activation, consumed by this addition alone, where the
+     * other input comes from a layer whose activation (if any) a convolution kernel applies itself
      * ({@link #KERNEL_ACTIVATIONS}: a Swish or hard swish runs as a kernel of its own, in the plain
      * layout): that convolution's name (it can take the addition in as a sum input); {@code ""}
      * otherwise.

@@ -143,8 +143,7 @@ public final class LayerSample {
 
   private static final List<Stratum> EXTRA =
       List.of(
-          new Stratum("mbconv-swish", "DepthwiseConv", 1),
-          new Stratum("dense-units", "Conv", 1));
+          new Stratum("mbconv-swish", "DepthwiseConv", 1), new Stratum("dense-units", "Conv", 1));
 
   private static List<Stratum> strataOf(Kind kind) {
     return switch (kind) {
@@ -254,14 +253,7 @@ public final class LayerSample {
   public record Member(Kind kind, int count, long seed, int index) {
     /** The name a plan and the measurement base use. */
     public String name() {
-      return "sample-"
-          + kind.label()
-          + "-n"
-          + count
-          + "-s"
-          + seed
-          + "-i"
-          + index;
+      return "sample-" + kind.label() + "-n" + count + "-s" + seed + "-i" + index;
     }
   }
 

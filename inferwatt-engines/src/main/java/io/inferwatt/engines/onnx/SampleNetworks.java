@@ -136,8 +136,8 @@ final class SampleNetworks {
    * expansion 1 or 3–6, a 3×3 or 5×5 depthwise convolution, squeeze-excitation with a sigmoid gate,
    * projection, residual), or DenseNet units (a batch norm and ReLU, a 1×1 bottleneck, a 3×3
    * convolution of the growth rate, concatenated to the input) over the wide, odd channel counts
-   * (64–1024 in steps of 16) and small sizes (3–40) their concatenations reach, with or without
-   * the transition after them.
+   * (64–1024 in steps of 16) and small sizes (3–40) their concatenations reach, with or without the
+   * transition after them.
    */
   static Dims extra(GraphBuilder g, String stratum, Point p) {
     double[] u = p.u();
@@ -149,7 +149,10 @@ final class SampleNetworks {
         double e = p.again(2);
         int expand = e < 0.15 ? 1 : 3 + (int) ((e - 0.15) / 0.85 * 4); // 1, or 3..6
         int hidden = (int) Math.min((long) in * expand, 1920);
-        int out = stride == 1 && p.again(3) < 0.6 ? in : 8 * Math.max(2, (int) (in / 8 * (1 + p.again(3))));
+        int out =
+            stride == 1 && p.again(3) < 0.6
+                ? in
+                : 8 * Math.max(2, (int) (in / 8 * (1 + p.again(3))));
         int size = (int) Math.round(Math.exp(Math.log(4) + u[4] * Math.log(28))); // 4..112
         while (size > k && (long) hidden * size * size > MAX_ELEMENTS) {
           size = size * 7 / 8;

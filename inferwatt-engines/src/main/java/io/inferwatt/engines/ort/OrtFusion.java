@@ -40,7 +40,11 @@ public final class OrtFusion {
     }
     try (var lines = Files.lines(root.resolve("proc/cpuinfo"))) {
       List<String> flags =
-          lines.filter(l -> l.startsWith("flags")).findFirst().map(l -> List.of(l.split("\\s+"))).orElse(List.of());
+          lines
+              .filter(l -> l.startsWith("flags"))
+              .findFirst()
+              .map(l -> List.of(l.split("\\s+")))
+              .orElse(List.of());
       if (flags.contains("avx512f")) {
         return 16;
       }

@@ -33,8 +33,17 @@ class OrtFusionTest {
 
   private static LayerSpec conv(String name, int in, int out, int groups, String act) {
     return new LayerSpec(
-        name, groups > 1 ? "DepthwiseConv" : "Conv", List.of(in, 8, 8), List.of(out, 8, 8), 1, 1,
-        groups, 1, 1, act, "");
+        name,
+        groups > 1 ? "DepthwiseConv" : "Conv",
+        List.of(in, 8, 8),
+        List.of(out, 8, 8),
+        1,
+        1,
+        groups,
+        1,
+        1,
+        act,
+        "");
   }
 
   private static LayerSpec add(String name, int c, String into) {
@@ -55,8 +64,8 @@ class OrtFusionTest {
                 conv("c4", 20, 24, 1, ""),
                 add("a5", 24, "c4"),
                 add("a6", 24, "")));
-    assertThat(OrtFusion.runInside(net, 8)).containsExactly(
-        java.util.Map.entry(1, "c0"), java.util.Map.entry(3, "c2"));
+    assertThat(OrtFusion.runInside(net, 8))
+        .containsExactly(java.util.Map.entry(1, "c0"), java.util.Map.entry(3, "c2"));
     assertThat(OrtFusion.runInside(net, 16)).containsOnlyKeys(1);
     assertThat(OrtFusion.runInside(net, 0)).isEmpty();
   }

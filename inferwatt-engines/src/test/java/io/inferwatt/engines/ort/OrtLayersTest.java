@@ -137,11 +137,11 @@ class OrtLayersTest {
   }
 
   /**
-   * The rule {@code predict} uses ({@link OrtFusion#runInside}: {@code LayerGraph}'s {@code sumInto}
-   * and the NCHWc block) names exactly the layers a real session runs inside another layer's
-   * kernel: the additions that get no kernel, each fused into the convolution the rule names (that
-   * layer did get its kernel). Widths 0.75 and 0.5 give channel counts that are no multiple of the
-   * block, where ONNX Runtime keeps the addition apart.
+   * The rule {@code predict} uses ({@link OrtFusion#runInside}: {@code LayerGraph}'s {@code
+   * sumInto} and the NCHWc block) names exactly the layers a real session runs inside another
+   * layer's kernel: the additions that get no kernel, each fused into the convolution the rule
+   * names (that layer did get its kernel). Widths 0.75 and 0.5 give channel counts that are no
+   * multiple of the block, where ONNX Runtime keeps the addition apart.
    */
   @ParameterizedTest
   @ValueSource(
