@@ -98,25 +98,14 @@ class HostActivationTest {
     LayerSpec in =
         new LayerSpec(
             "input_reformat", "Reformat", List.of(24, 20, 20), List.of(24, 20, 20), 0, 0, 0, 0, 0);
-    double relu =
-        p.predict(
-                new NetworkSpec("r", List.of(24, 20, 20), List.of(in, conv(0, 24, 20, "Relu"))),
-                List.of(Map.of()))
-            .get(0)
-            .layers()
-            .get(1)
-            .latencyMs()
-            .value();
-    double swish =
-        p.predict(
-                new NetworkSpec("s", List.of(24, 20, 20), List.of(in, conv(0, 24, 20, "Swish"))),
-                List.of(Map.of()))
-            .get(0)
-            .layers()
-            .get(1)
-            .latencyMs()
-            .value();
+    double relu = secondLayerLatencyMs(p, in, conv(0, 24, 20, "Relu"));
+    double swish = secondLayerLatencyMs(p, in, conv(0, 24, 20, "Swish"));
     assertThat(swish / relu).isBetween(1.6, 2.5);
+  }
+
+  private static double secondLayerLatencyMs(Predictor p, LayerSpec first, LayerSpec second) {
+    NetworkSpec net = new NetworkSpec("n", first.inputShape(), List.of(first, second));
+    return p.predict(net, List.of(Map.of())).get(0).layers().get(1).latencyMs().value();
   }
 
   @Test
