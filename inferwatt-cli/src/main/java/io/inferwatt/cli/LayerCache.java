@@ -103,7 +103,7 @@ final class LayerCache {
 
   /** What identifies the network {@code name} names; null for a file that cannot be read. */
   static String key(String name) {
-    if (!name.endsWith(".onnx")) { // as Models.network tells a file
+    if (!Models.isFile(name)) {
       return "name ".concat(name);
     }
     try {

@@ -58,13 +58,18 @@ public final class Models {
 
   private Models() {}
 
+  /** Whether {@code name} names an ONNX file rather than a built-in or sampled network. */
+  public static boolean isFile(String name) {
+    return name != null && name.endsWith(".onnx");
+  }
+
   /**
    * The network {@code name} stands for.
    *
    * @throws IllegalArgumentException naming the forms a model may take
    */
   public static NetworkSpec network(String name) {
-    if (name != null && name.endsWith(".onnx")) {
+    if (isFile(name)) {
       return file(name);
     }
     Optional<LayerSample.Member> member = LayerSample.member(name);
