@@ -62,6 +62,9 @@ final class IoErrors {
     if (e instanceof AccessDeniedException) {
       return "permission denied";
     }
+    if (e instanceof java.nio.charset.CharacterCodingException) {
+      return "it is not UTF-8 text";
+    }
     if (e instanceof NotDirectoryException) {
       return "it is not a folder";
     }
@@ -105,7 +108,8 @@ final class IoErrors {
         || e instanceof AccessDeniedException
         || e instanceof NotDirectoryException
         || e instanceof DirectoryNotEmptyException
-        || e instanceof FileAlreadyExistsException) {
+        || e instanceof FileAlreadyExistsException
+        || e instanceof java.nio.charset.CharacterCodingException) {
       return true;
     }
     String r =

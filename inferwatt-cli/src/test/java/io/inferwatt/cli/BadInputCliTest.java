@@ -96,6 +96,17 @@ class BadInputCliTest {
   }
 
   @Test
+  void aBinaryFileGivenAsTextIsBadInput() throws Exception {
+    Path binary = dir.resolve("models.json");
+    Files.write(binary, new byte[] {'{', (byte) 0xC3, (byte) 0x28, '}'});
+    CliTest.Run r = run("predict", "resnet18", "--model", binary.toString());
+    assertThat(r.code()).as(r.err()).isEqualTo(2);
+    assertThat(r.err())
+        .contains("cannot read " + binary + ": it is not UTF-8 text")
+        .doesNotContain("--verbose");
+  }
+
+  @Test
   void aModelWithAnOperatorOnnxRuntimeLacksIsBadInput() throws Exception {
     OnnxModel relu = Networks.layer("Relu", 4, 8, 10, 1);
     List<OnnxModel.Node> nodes =
