@@ -4,7 +4,8 @@ compare `predict NET.onnx --board local` with `profile NET.onnx --board local` (
 the latency phase; per layer: mean time in the layer phase). Real measurements, not simulated.
 Usage: bench_predict_ort.py JAR BASE WORKDIR CYCLES NET...
 Environment: MEASURE_PREFIX (what the profiles run behind), MODELS (a model file to use instead of
-fitting BASE), PROFILES (a folder keeping the profiles, reused when there).
+fitting BASE), PROFILES (a folder keeping the profiles, reused when there), THREADS (the profiles'
+intra-op threads, default 1: the training plan's).
 """
 import json, os, shutil, sys
 
@@ -31,6 +32,8 @@ if leaked:
     raise SystemExit(f"held-out networks whose family is in the training base: {', '.join(leaked)}")
 # PROFILES: a folder that keeps each held-out network's profile (NET.json) and reuses it when there
 keep = os.environ.get("PROFILES")
+# THREADS: ONNX Runtime's intra-op threads of the profiles, as the training plan measured (1)
+threads = os.environ.get("THREADS", "1")
 
 # every network built first, then every profile, one after the other (and right after the training
 # study when the script measured it): a machine's speed drifts over minutes; then the fit
@@ -48,7 +51,8 @@ for net in nets:
     if kept and os.path.exists(kept):
         measured_nets[net] = json.load(open(kept))
     else:
-        text = measure("profile", onnx, "--board", "local", "--db", profiles, "--format", "json", "--cycles", cycles)
+        text = measure("profile", onnx, "--board", "local", "--db", profiles, "--format", "json", "--cycles", cycles,
+                       "--threads", threads)
         if kept:
             os.makedirs(keep, exist_ok=True)
             open(kept, "w").write(text)

@@ -7,6 +7,7 @@ import io.inferwatt.core.model.InputKind;
 import io.inferwatt.core.model.NetworkSpec;
 import io.inferwatt.core.model.Protocol;
 import io.inferwatt.core.model.Workload;
+import io.inferwatt.engines.ort.OrtRecorder;
 import io.inferwatt.engines.sim.SensorConfig;
 import io.inferwatt.engines.sim.VirtualNano;
 import io.inferwatt.hardware.EnergyCounter;
@@ -231,7 +232,9 @@ final class ProfileCommand implements Callable<Integer> {
       recorder = calibrate(recorder);
     }
     NetworkSpec net = opened.network();
-    Workload workload = new Workload(net, batch, mode, input);
+    // ONNX Runtime's threads as the user chose them, stored with the run as a study stores them
+    boolean ort = opened.engine() instanceof OrtRecorder;
+    Workload workload = new Workload(net, batch, mode, input, ort ? threads : 0);
     Map<String, String> settings = this.settings.settings();
     Protocol protocol = this.protocol.protocol(idleNs);
     Store store = noStore ? null : db.openOrCreate(); // touch the output first: fail in second 0

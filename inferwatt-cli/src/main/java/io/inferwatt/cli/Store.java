@@ -50,8 +50,9 @@ final class Store implements AutoCloseable {
   }
 
   /**
-   * A profile as a stored run: its settings with the engine's (batch, mode, input), the tool's
-   * version, {@code environment}, the analysis, the samples if kept and the details.
+   * A profile as a stored run: its settings with the engine's (batch, mode, input, threads where
+   * chosen), the tool's version, {@code environment}, the analysis, the samples if kept and the
+   * details.
    */
   static RunInput runInput(
       ProfileResult r,

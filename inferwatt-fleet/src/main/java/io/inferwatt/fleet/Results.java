@@ -5,6 +5,7 @@ import io.inferwatt.store.RunDetails;
 import io.inferwatt.store.RunInput;
 import io.inferwatt.store.StudyInput;
 import io.inferwatt.study.Expansion;
+import io.inferwatt.study.Models;
 import io.inferwatt.study.Plan;
 import io.inferwatt.study.ProfileResult;
 import java.util.LinkedHashMap;
@@ -20,8 +21,9 @@ public final class Results {
   private Results() {}
 
   /**
-   * A profile as a stored run: its settings with the engine's (batch, mode, input), the tool's
-   * version, {@code environment}, the analysis, the samples if kept and the details.
+   * A profile as a stored run: its settings with the engine's (batch, mode, input, and threads
+   * where chosen), the tool's version, {@code environment}, the analysis, the samples if kept and
+   * the details.
    */
   public static RunInput runInput(
       ProfileResult r,
@@ -33,6 +35,10 @@ public final class Results {
     settings.put("batch", Integer.toString(r.workload().batch()));
     settings.put("mode", r.workload().mode().id());
     settings.put("input", r.workload().input().id());
+    if (r.workload().threads() > 0) {
+      // ONNX Runtime's intra-op threads where a plan or profile --threads chose them
+      settings.put(Models.THREADS, Integer.toString(r.workload().threads()));
+    }
     return new RunInput(
         r.board(),
         r.simulated(),

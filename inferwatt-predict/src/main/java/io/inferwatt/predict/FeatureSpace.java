@@ -27,18 +27,22 @@ import java.util.TreeSet;
  *     none), one-hot after the settings; empty where the activation is not an input (a board whose
  *     training layers all carry one, and every board but the host's CPU: on the virtual boards an
  *     activation fused into its layer costs nothing of its own)
+ * @param fixed the numeric setting keys every training run had at one value (its default), sorted:
+ *     the models cannot tell what another value does, so a prediction at one is refused (as a
+ *     categorical value never measured is) rather than extrapolated
  */
 record FeatureSpace(
     Map<String, Boolean> numeric,
     Map<String, List<String>> categories,
     Map<String, String> defaults,
-    List<String> activations) {
+    List<String> activations,
+    List<String> fixed) {
 
   FeatureSpace(
       Map<String, Boolean> numeric,
       Map<String, List<String>> categories,
       Map<String, String> defaults) {
-    this(numeric, categories, defaults, List.of());
+    this(numeric, categories, defaults, List.of(), List.of());
   }
 
   /**
@@ -58,7 +62,8 @@ record FeatureSpace(
 
   /** This space with the activations {@code values} (sorted, distinct) as inputs. */
   FeatureSpace withActivations(Collection<String> values) {
-    return new FeatureSpace(numeric, categories, defaults, List.copyOf(new TreeSet<>(values)));
+    return new FeatureSpace(
+        numeric, categories, defaults, List.copyOf(new TreeSet<>(values)), fixed);
   }
 
   static final List<String> LAYER =
@@ -163,6 +168,7 @@ record FeatureSpace(
     categories = new TreeMap<>(categories);
     defaults = new TreeMap<>(defaults);
     activations = List.copyOf(activations);
+    fixed = List.copyOf(new TreeSet<>(fixed));
   }
 
   /** The space of the settings in {@code settings} (one map per training run). */
@@ -179,11 +185,15 @@ record FeatureSpace(
     Map<String, Boolean> numeric = new TreeMap<>();
     Map<String, List<String>> categories = new TreeMap<>();
     Map<String, String> defaults = new TreeMap<>();
+    List<String> fixed = new ArrayList<>();
     values.forEach(
         (k, vs) -> {
           boolean allNumbers = vs.stream().allMatch(FeatureSpace::isNumber);
           if (allNumbers) {
             numeric.put(k, vs.stream().allMatch(v -> Double.parseDouble(v) > 0));
+            if (vs.stream().map(Double::parseDouble).distinct().count() == 1) {
+              fixed.add(k);
+            }
           } else {
             categories.put(k, List.copyOf(vs));
           }
@@ -196,7 +206,7 @@ record FeatureSpace(
                   .orElseThrow()
                   .getKey());
         });
-    return new FeatureSpace(numeric, categories, defaults);
+    return new FeatureSpace(numeric, categories, defaults, List.of(), fixed);
   }
 
   /** The index of numeric setting {@code key} in a row, or -1. */
@@ -231,7 +241,8 @@ record FeatureSpace(
   /**
    * The settings a prediction uses: the defaults, then {@code given}.
    *
-   * @throws BadInputException for a key the models do not know or a value never seen
+   * @throws BadInputException for a key the models do not know or a value never seen (a categorical
+   *     one, or a numeric one where every training run had the same)
    */
   Map<String, String> resolve(Map<String, String> given) {
     Map<String, String> out = new LinkedHashMap<>(defaults);
@@ -241,6 +252,19 @@ record FeatureSpace(
       if (numeric.containsKey(k)) {
         if (!isNumber(v)) {
           throw new BadInputException("setting " + k + "=" + v + " is not a number");
+        }
+        if (fixed.contains(k) && Double.parseDouble(v) != Double.parseDouble(defaults.get(k))) {
+          throw new BadInputException(
+              "setting "
+                  + k
+                  + "="
+                  + v
+                  + " was never measured; the models know "
+                  + k
+                  + "="
+                  + defaults.get(k)
+                  + " only (every training run had it), so they cannot tell what another value"
+                  + " does");
         }
       } else if (categories.containsKey(k)) {
         if (!categories.get(k).contains(v)) {
@@ -358,6 +382,9 @@ record FeatureSpace(
     if (!activations.isEmpty()) {
       activations.forEach(o.putArray("activations")::add);
     }
+    if (!fixed.isEmpty()) {
+      fixed.forEach(o.putArray("fixed")::add);
+    }
     return o;
   }
 
@@ -383,6 +410,11 @@ record FeatureSpace(
     if (o.has("activations")) {
       o.get("activations").forEach(v -> activations.add(v.asText()));
     }
-    return new FeatureSpace(numeric, categories, defaults, activations);
+    // models fitted before the key was written refuse nothing here
+    List<String> fixed = new ArrayList<>();
+    if (o.has("fixed")) {
+      o.get("fixed").forEach(v -> fixed.add(v.asText()));
+    }
+    return new FeatureSpace(numeric, categories, defaults, activations, fixed);
   }
 }

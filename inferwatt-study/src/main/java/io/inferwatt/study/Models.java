@@ -25,8 +25,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The engine settings of a study ({@code model}, {@code batch}, {@code mode}, {@code input}) and
- * the networks a plan may name:
+ * The engine settings of a study ({@code model}, {@code batch}, {@code mode}, {@code input}, and on
+ * ONNX Runtime {@code threads}) and the networks a plan may name:
  *
  * <ul>
  *   <li>a zoo network: {@code mobilenetv1}, {@code mobilenetv2}, {@code resnet18}, {@code
@@ -49,10 +49,22 @@ public final class Models {
   public static final String MODE = "mode";
   public static final String INPUT = "input";
 
-  /** The engine settings, in the order configurations list them. */
-  public static final List<String> ENGINE_KEYS = List.of(MODEL, BATCH, MODE, INPUT);
+  /**
+   * ONNX Runtime's intra-op threads. It has no default: a configuration holds it only where the
+   * plan names it (else the engine chooses, {@code MachineBoard.intraOpThreads}), so that the keys
+   * of plans that do not name it stay what they were.
+   */
+  public static final String THREADS = "threads";
 
-  /** Engine defaults where neither the baseline nor a sweep names one. */
+  /** The most intra-op threads a plan may ask for. */
+  static final int MAX_THREADS = 1024;
+
+  /** The engine settings, in the order configurations list them. */
+  public static final List<String> ENGINE_KEYS = List.of(MODEL, BATCH, MODE, INPUT, THREADS);
+
+  /**
+   * Engine defaults where neither the baseline nor a sweep names one ({@code threads} has none).
+   */
   static final Map<String, String> DEFAULTS =
       Map.of(MODEL, "mobilenetv2", BATCH, "1", MODE, "sync", INPUT, "fixed-random");
 
@@ -193,14 +205,44 @@ public final class Models {
     return out;
   }
 
+  /**
+   * The engine settings {@code engine} takes: all of {@link #ENGINE_KEYS} on ONNX Runtime (any
+   * execution provider: its CPU nodes run on the intra-op threads), all but {@code threads}
+   * elsewhere.
+   */
+  static List<String> engineKeys(String engine) {
+    return hasThreads(engine)
+        ? ENGINE_KEYS
+        : ENGINE_KEYS.stream().filter(k -> !k.equals(THREADS)).toList();
+  }
+
+  /** Whether {@code engine} has intra-op threads: {@code onnxruntime}, {@code onnxruntime:*}. */
+  static boolean hasThreads(String engine) {
+    return engine != null && (engine.equals("onnxruntime") || engine.startsWith("onnxruntime:"));
+  }
+
   /** The workload of a configuration's engine settings. */
   public static Workload workload(Map<String, String> settings) {
     String batch = settings.getOrDefault(BATCH, DEFAULTS.get(BATCH));
+    String threads = settings.get(THREADS);
     return new Workload(
         network(settings.getOrDefault(MODEL, DEFAULTS.get(MODEL))),
         parseBatch(batch),
         ExecutionMode.parse(settings.getOrDefault(MODE, DEFAULTS.get(MODE))),
-        InputKind.parse(settings.getOrDefault(INPUT, DEFAULTS.get(INPUT))));
+        InputKind.parse(settings.getOrDefault(INPUT, DEFAULTS.get(INPUT))),
+        threads == null ? 0 : parseThreads(threads));
+  }
+
+  static int parseThreads(String s) {
+    try {
+      int n = Integer.parseInt(s.trim());
+      if (n >= 1 && n <= MAX_THREADS) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // below
+    }
+    throw new BadInputException("threads " + s + " is not a whole number from 1 to " + MAX_THREADS);
   }
 
   static int parseBatch(String s) {
@@ -223,6 +265,7 @@ public final class Models {
         case BATCH -> parseBatch(value);
         case MODE -> ExecutionMode.parse(value);
         case INPUT -> InputKind.parse(value);
+        case THREADS -> parseThreads(value);
         default -> {
           return "unknown engine setting " + key;
         }

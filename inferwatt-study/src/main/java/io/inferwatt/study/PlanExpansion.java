@@ -51,7 +51,12 @@ final class PlanExpansion {
     knobs.forEach(k -> byName.put(k.name(), k));
     Map<String, String> baseline = new LinkedHashMap<>();
     for (String e : Models.ENGINE_KEYS) {
-      baseline.put(e, plan.baseline().getOrDefault(e, Models.DEFAULTS.get(e)));
+      // a setting without a default (threads) only where the plan names it: the keys of plans
+      // that do not stay what they were
+      String v = plan.baseline().getOrDefault(e, Models.DEFAULTS.get(e));
+      if (v != null) {
+        baseline.put(e, v);
+      }
     }
     Set<String> named = new HashSet<>(plan.baseline().keySet());
     plan.sweeps().forEach(sw -> named.addAll(sw.values().keySet()));
@@ -63,7 +68,7 @@ final class PlanExpansion {
       }
     }
     for (Map.Entry<String, String> e : plan.baseline().entrySet()) {
-      checkValue(Plans.BASELINE, e.getKey(), e.getValue(), byName, problems);
+      checkValue(Plans.BASELINE, e.getKey(), e.getValue(), plan.engine(), byName, problems);
     }
     // every sweep's values first, then the count, and only then the configurations: a plan of
     // 10^7 configurations is refused here in milliseconds instead of filling the heap
@@ -71,7 +76,8 @@ final class PlanExpansion {
     for (Plan.Sweep sw : plan.sweeps()) {
       Map<String, List<String>> values = new LinkedHashMap<>();
       for (Map.Entry<String, List<String>> e : sw.values().entrySet()) {
-        List<String> vs = resolve(sw.name(), e.getKey(), e.getValue(), byName, problems);
+        List<String> vs =
+            resolve(sw.name(), e.getKey(), e.getValue(), plan.engine(), byName, problems);
         values.put(e.getKey(), vs);
       }
       resolved.add(values);
@@ -194,8 +200,13 @@ final class PlanExpansion {
       String sweep,
       String key,
       List<String> values,
+      String engine,
       Map<String, Knob> knobs,
       List<String> problems) {
+    if (Models.ENGINE_KEYS.contains(key) && !Models.engineKeys(engine).contains(key)) {
+      problems.add("sweep " + sweep + ": " + notOfEngine(key, engine));
+      return List.of();
+    }
     if (values.size() == 1 && values.get(0).equals(Plans.ALL)) {
       if (knobs.containsKey(key)) {
         return knobs.get(key).allowed();
@@ -209,7 +220,7 @@ final class PlanExpansion {
                 + key
                 + (Models.ENGINE_KEYS.contains(key)
                     ? " has no finite list of values; name them"
-                    : " is not a setting of this board" + knownSettings(knobs)));
+                    : " is not a setting of this board" + knownSettings(engine, knobs)));
         return List.of();
       }
       return all;
@@ -224,7 +235,7 @@ final class PlanExpansion {
         problems.add("sweep " + sweep + ": " + key + " lists " + v + " twice");
         continue;
       }
-      if (checkValue("sweep " + sweep, key, v, knobs, problems)) {
+      if (checkValue("sweep " + sweep, key, v, engine, knobs, problems)) {
         out.add(v);
       }
     }
@@ -232,7 +243,16 @@ final class PlanExpansion {
   }
 
   private static boolean checkValue(
-      String where, String key, String value, Map<String, Knob> knobs, List<String> problems) {
+      String where,
+      String key,
+      String value,
+      String engine,
+      Map<String, Knob> knobs,
+      List<String> problems) {
+    if (Models.ENGINE_KEYS.contains(key) && !Models.engineKeys(engine).contains(key)) {
+      problems.add(where + ": " + notOfEngine(key, engine));
+      return false;
+    }
     if (Models.ENGINE_KEYS.contains(key)) {
       String p = Models.check(key, value);
       if (p != null) {
@@ -243,7 +263,8 @@ final class PlanExpansion {
     }
     Knob k = knobs.get(key);
     if (k == null) {
-      problems.add(where + ": '" + key + "' is not a setting of this board" + knownSettings(knobs));
+      problems.add(
+          where + ": '" + key + "' is not a setting of this board" + knownSettings(engine, knobs));
       return false;
     }
     if (!k.allowed().contains(value)) {
@@ -254,8 +275,16 @@ final class PlanExpansion {
     return true;
   }
 
-  private static String knownSettings(Map<String, Knob> knobs) {
-    List<String> all = new ArrayList<>(Models.ENGINE_KEYS);
+  /** The problem of an engine setting that {@code engine} does not have (threads). */
+  private static String notOfEngine(String key, String engine) {
+    return key
+        + ": only the onnxruntime engine has intra-op threads, not engine "
+        + engine
+        + " (remove it from the plan)";
+  }
+
+  private static String knownSettings(String engine, Map<String, Knob> knobs) {
+    List<String> all = new ArrayList<>(Models.engineKeys(engine));
     all.addAll(knobs.keySet());
     return " (it has " + String.join(", ", all) + ")";
   }

@@ -142,7 +142,7 @@ public final class PrefixProfiler {
     checkWindow(board, o.windowNs());
     List<Workload> prefixes = new ArrayList<>(l + 1);
     for (int k = 0; k <= l; k++) {
-      prefixes.add(new Workload(prefix(net, k), w.batch(), w.mode(), w.input()));
+      prefixes.add(new Workload(prefix(net, k), w.batch(), w.mode(), w.input(), w.threads()));
     }
     PrefixDifferences d = new PrefixDifferences(l);
     double overhead = 0;

@@ -206,6 +206,140 @@ class PlansTest {
         .hasMessageContaining("model 'conv-k3-s1-c3x16-99999999999x1' is not one of");
   }
 
+  private static final String ORT =
+      """
+      study: o
+      board: local
+      engine: onnxruntime
+      protocol: {warmup: 1, cycles: 5, idle: 0s}
+      baseline: {model: conv-k3-s1-c8x8-16x16}
+      sweeps:
+        - name: t
+          vary: {batch: [1, 2]}
+      """;
+
+  private static Expansion expandOn(String text, String board, List<String> engines) {
+    return Plans.expand(Plans.parse(text, "o.yaml"), board, engines, List.of());
+  }
+
+  @Test
+  void threadsIsAnOnnxRuntimeSettingThatConfigurationsHoldOnlyWhereThePlanNamesIt() {
+    List<String> ort = List.of("onnxruntime");
+    // not named: no configuration has it, and the engine chooses (workload threads 0)
+    Expansion none = expandOn(ORT, "local", ort);
+    assertThat(none.configurations())
+        .allSatisfy(c -> assertThat(c.settings()).doesNotContainKey("threads"));
+    assertThat(Models.workload(none.configurations().get(0).settings()).threads()).isZero();
+    // in the baseline: every configuration, and the workload runs at it
+    Expansion base =
+        expandOn(
+            ORT.replace("model: conv-k3-s1-c8x8-16x16", "model: conv-k3-s1-c8x8-16x16, threads: 1"),
+            "local",
+            ort);
+    assertThat(base.configurations())
+        .hasSize(2)
+        .allSatisfy(c -> assertThat(c.settings()).containsEntry("threads", "1"));
+    assertThat(Models.workload(base.configurations().get(0).settings()).threads()).isEqualTo(1);
+    assertThat(base.configurations().get(0).describe()).contains("threads=1");
+    // in a sweep only: the sweep's configurations have it, the baseline's not
+    Expansion swept = expandOn(ORT + "  - name: th\n    vary: {threads: [1, 2]}\n", "local", ort);
+    assertThat(swept.configurations()).hasSize(4);
+    assertThat(swept.configurations())
+        .filteredOn(c -> c.sweep().equals("th"))
+        .extracting(c -> c.settings().get("threads"))
+        .containsExactly("1", "2");
+    assertThat(swept.configurations().get(0).settings()).doesNotContainKey("threads");
+    // a grid too, and an execution provider of ONNX Runtime has them for its CPU nodes
+    assertThat(
+            expandOn(
+                    ORT.replace("engine: onnxruntime", "engine: onnxruntime:cuda")
+                        .replace("vary: {batch: [1, 2]}", "grid: {batch: [1, 2], threads: [1, 4]}"),
+                    "local",
+                    List.of("onnxruntime:cuda"))
+                .configurations())
+        .hasSize(4);
+  }
+
+  @Test
+  void threadsMustBeAWholeNumberFrom1To1024AndOnlyOnOnnxRuntime() {
+    String bad =
+        ORT.replace("model: conv-k3-s1-c8x8-16x16", "model: conv-k3-s1-c8x8-16x16, threads: 0")
+            + "  - name: th\n    vary: {threads: [2, -1, 1.5, two, 1025, 1024]}\n";
+    assertThatThrownBy(() -> expandOn(bad, "local", List.of("onnxruntime")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("o: 5 problems")
+        .hasMessageContaining("baseline: threads 0 is not a whole number from 1 to 1024")
+        .hasMessageContaining("sweep th: threads -1 is not a whole number from 1 to 1024")
+        .hasMessageContaining("sweep th: threads 1.5 is not")
+        .hasMessageContaining("sweep th: threads two is not")
+        .hasMessageContaining("sweep th: threads 1025 is not")
+        .hasMessageNotContaining("threads 2 ")
+        .hasMessageNotContaining("threads 1024 ");
+    // trtexec and the runner: ONNX Runtime's threads are not theirs
+    String trt =
+        ORT.replace("engine: onnxruntime", "engine: tensorrt")
+            .replace("model: conv-k3-s1-c8x8-16x16", "model: conv-k3-s1-c8x8-16x16, threads: 1");
+    assertThatThrownBy(() -> expandOn(trt, "local", List.of("tensorrt", "onnxruntime")))
+        .hasMessageContaining(
+            "baseline: threads: only the onnxruntime engine has intra-op threads, not engine"
+                + " tensorrt");
+    // the virtual boards: the same line, in the baseline and in a sweep, and never listed
+    String sim = PLAN + "  - name: th\n    vary: {threads: [1]}\n";
+    assertThatThrownBy(() -> expand(sim))
+        .hasMessageContaining("1 problem")
+        .hasMessageContaining(
+            "sweep th: threads: only the onnxruntime engine has intra-op threads, not engine sim");
+    assertThatThrownBy(() -> expand(PLAN.replace("cpu.cores: 4}", "cpu.cores: 4, threads: 2}")))
+        .hasMessageContaining("baseline: threads: only the onnxruntime engine");
+    assertThatThrownBy(() -> expand(PLAN + "  - name: f\n    vary: {fan: [1]}\n"))
+        .hasMessageContaining("(it has model, batch, mode, input, cpu.cores")
+        .hasMessageNotContaining("threads");
+    assertThatThrownBy(
+            () ->
+                expandOn(
+                    ORT + "  - name: f\n    vary: {fan: [1]}\n", "local", List.of("onnxruntime")))
+        .hasMessageContaining("(it has model, batch, mode, input, threads)");
+  }
+
+  /**
+   * The keys of plans that do not name {@code threads} are the keys computed before the setting
+   * existed (hard-coded from that code), so that their measurement bases resume where they stopped.
+   */
+  @Test
+  void keysOfPlansWithoutThreadsAreUnchangedRegressionGuard() throws Exception {
+    Plan nano = Plans.load(Path.of("..", "plans", "nano-hardware.yaml"), s -> {});
+    List<Configuration> n =
+        Plans.expand(nano, "sim:nano", List.of("sim"), VirtualNano.create(1).knobs())
+            .configurations();
+    assertThat(n.get(0).key()).isEqualTo("88cf5c85751854f3");
+    assertThat(n.get(n.size() - 1).key()).isEqualTo("cbdba2522b653e34");
+    // the ONNX Runtime training plan as it was before it named threads: 1
+    String text = Files.readString(Path.of("..", "plans", "train-local-ort.yaml"));
+    assertThat(text).containsPattern("(?m)^  threads: 1$");
+    String before = text.replaceFirst("(?m)^  threads: 1\n", "");
+    List<Configuration> o =
+        Plans.expand(
+                Plans.parse(before, "train-local-ort.yaml"),
+                "local",
+                List.of("onnxruntime"),
+                List.of())
+            .configurations();
+    assertThat(o).hasSize(523);
+    assertThat(o.get(0).key()).isEqualTo("1f3d58fc582270e5");
+    assertThat(o.get(o.size() - 1).key()).isEqualTo("0ccd4c3dc0e070ff");
+    // naming threads makes other configurations (measured anew, not mixed with the old ones)
+    List<Configuration> now =
+        Plans.expand(
+                Plans.parse(text, "train-local-ort.yaml"),
+                "local",
+                List.of("onnxruntime"),
+                List.of())
+            .configurations();
+    assertThat(now).hasSize(523);
+    assertThat(now.get(0).settings()).containsEntry("threads", "1");
+    assertThat(now.get(0).key()).isNotEqualTo("1f3d58fc582270e5");
+  }
+
   @Test
   void theExamplePlansAndThePaperPlanAreValid() throws Exception {
     int n = 0;

@@ -131,9 +131,12 @@ final class OnnxStudyRecorder implements io.inferwatt.hardware.Recorder, AutoClo
               model, TrtexecOptions.defaults(), ProcessLauncher.system(), feed)
           .record(workload, protocol, listener);
     }
-    OrtOptions options =
-        OrtOptions.defaults()
-            .withIntraOpThreads(MachineBoard.intraOpThreads(0, feed.isPresent(), line -> {}));
+    // the plan's threads where it names them, else the board's choice
+    int threads =
+        workload.threads() > 0
+            ? workload.threads()
+            : MachineBoard.intraOpThreads(0, feed.isPresent(), line -> {});
+    OrtOptions options = OrtOptions.defaults().withIntraOpThreads(threads);
     try (OrtRecorder ort = OrtRecorder.open(model, options, feed)) {
       return ort.record(workload, protocol, listener);
     }
