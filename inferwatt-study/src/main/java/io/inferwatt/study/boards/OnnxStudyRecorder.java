@@ -131,15 +131,21 @@ final class OnnxStudyRecorder implements io.inferwatt.hardware.Recorder, AutoClo
               model, TrtexecOptions.defaults(), ProcessLauncher.system(), feed)
           .record(workload, protocol, listener);
     }
-    // the plan's threads where it names them, else the board's choice
-    int threads =
-        workload.threads() > 0
-            ? workload.threads()
-            : MachineBoard.intraOpThreads(0, feed.isPresent(), line -> {});
-    OrtOptions options = OrtOptions.defaults().withIntraOpThreads(threads);
+    OrtOptions options =
+        OrtOptions.defaults().withIntraOpThreads(intraOpThreads(workload, feed.isPresent()));
     try (OrtRecorder ort = OrtRecorder.open(model, options, feed)) {
       return ort.record(workload, protocol, listener);
     }
+  }
+
+  /**
+   * ONNX Runtime's intra-op threads for {@code workload}: the plan's {@code threads} where it names
+   * them, else the board's choice ({@link MachineBoard#intraOpThreads}; 0 = ONNX Runtime's own).
+   */
+  static int intraOpThreads(Workload workload, boolean logging) {
+    return workload.threads() > 0
+        ? workload.threads()
+        : MachineBoard.intraOpThreads(0, logging, line -> {});
   }
 
   /** Closes the power sources. */
