@@ -227,13 +227,21 @@ final class ProfileCommand implements Callable<Integer> {
                 new Boards.EngineOptions(
                     inputs, threads, runnerTimeoutNs, trtexec, engineCache, precision),
                 spec.commandLine().getErr()::println));
+    // ONNX Runtime's threads as the user chose them, stored with the run as a study stores them
+    boolean ort = opened.engine() instanceof OrtRecorder;
+    if (threads > 0 && !ort) {
+      opened.close();
+      throw new BadInputException(
+          "--threads: only the onnxruntime engine has intra-op threads, not "
+              + (engine == null
+                  ? "the engine of board " + opened.engine().board()
+                  : "engine " + engine));
+    }
     Recorder recorder = opened.recorder();
     if (calibrated) {
       recorder = calibrate(recorder);
     }
     NetworkSpec net = opened.network();
-    // ONNX Runtime's threads as the user chose them, stored with the run as a study stores them
-    boolean ort = opened.engine() instanceof OrtRecorder;
     Workload workload = new Workload(net, batch, mode, input, ort ? threads : 0);
     Map<String, String> settings = this.settings.settings();
     Protocol protocol = this.protocol.protocol(idleNs);

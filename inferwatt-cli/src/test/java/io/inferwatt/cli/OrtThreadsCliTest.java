@@ -117,6 +117,16 @@ class OrtThreadsCliTest {
   }
 
   @Test
+  void profileThreadsOnAnotherEngineIsRefusedBeforeMeasuring() {
+    CliTest.Run sim = CliTest.run("profile", "--board", "sim:nano", "--threads", "2", "--db", db);
+    assertThat(sim.code()).isEqualTo(2);
+    assertThat(sim.err().strip())
+        .isEqualTo(
+            "inferwatt: error: --threads: only the onnxruntime engine has intra-op threads, not"
+                + " the engine of board sim:nano");
+  }
+
+  @Test
   void predictRunsAtTheMeasuredThreadCountAndRefusesAnother() throws Exception {
     CliTest.Run p =
         CliTest.run(
