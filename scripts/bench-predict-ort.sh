@@ -4,9 +4,10 @@
 #   scripts/bench-predict-ort.sh [BASE]
 # Without BASE it first measures plans/train-local-ort.yaml into a new base (about 20 min on 2 quiet cores).
 # Environment: PLAN (another training plan), NETS (held-out networks, space-separated, as plans name them),
-# CYCLES (profile cycles per held-out network, default 100), MODELS (a model file instead of fitting BASE),
-# PROFILES (a folder keeping the held-out profiles; reused when there, to compare models on the same measurements),
-# THREADS (ONNX Runtime's intra-op threads of the held-out profiles, default 1, as the training plan measures).
+# CYCLES (profile cycles per held-out network, default 100), ROUNDS (profiles per held-out network, interleaved;
+# the reference is their median, default 3), MODELS (a model file instead of fitting BASE),
+# PROFILES (a folder keeping the held-out profiles; reused when there, to compare models on the same measurements).
+# The held-out profiles run at the training runs' intra-op thread count (their `threads` setting) where the base has one.
 # Latency measured on a loaded machine is noise: run it on a quiet machine; the load average is printed.
 # The training study and the held-out profiles run under real-time priority (chrt -r 10) where the
 # machine allows it, which keeps other work off the cores while they measure (QUIET=0: never).

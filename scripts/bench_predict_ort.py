@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """ONNX Runtime on this machine's CPU (board local): fit on a training base, then for each held-out network
-compare `predict NET.onnx --board local` with `profile NET.onnx --board local` (network latency: mean of
-the latency phase; per layer: mean time in the layer phase). Real measurements, not simulated.
+compare `predict NET.onnx --board local` with `profile NET.onnx --board local` (network latency: the
+median of the latency phase; per layer: mean time in the layer phase). Real measurements, not simulated.
+Each network is profiled ROUNDS times (rounds interleaved: every network once, then again), and the
+reference is the median over the rounds; how far single profiles stray from it is printed as the
+measurement's own agreement, the ceiling of what a prediction can show against one profile.
 Usage: bench_predict_ort.py JAR BASE WORKDIR CYCLES NET...
 Environment: MEASURE_PREFIX (what the profiles run behind), MODELS (a model file to use instead of
-fitting BASE), PROFILES (a folder keeping the profiles, reused when there), THREADS (the profiles'
-intra-op threads, default 1: the training plan's).
+fitting BASE), PROFILES (a folder keeping the profiles, reused when there), ROUNDS (default 3).
 """
 import json, os, shutil, sys
 
@@ -32,8 +34,6 @@ if leaked:
     raise SystemExit(f"held-out networks whose family is in the training base: {', '.join(leaked)}")
 # PROFILES: a folder that keeps each held-out network's profile (NET.json) and reuses it when there
 keep = os.environ.get("PROFILES")
-# THREADS: ONNX Runtime's intra-op threads of the profiles, as the training plan measured (1)
-threads = os.environ.get("THREADS", "1")
 
 # every network built first, then every profile, one after the other (and right after the training
 # study when the script measured it): a machine's speed drifts over minutes; then the fit
@@ -44,19 +44,51 @@ for net in nets:
     for part in rest.split("-") if rest else []:
         args += ["--width", part[1:]] if part.startswith("w") else ["--resolution", part[1:]]
     cli(*args)
-measured_nets = {}
-for net in nets:
-    onnx = os.path.join(work, net + ".onnx")
-    kept = os.path.join(keep, net + ".json") if keep else None
-    if kept and os.path.exists(kept):
-        measured_nets[net] = json.load(open(kept))
-    else:
-        text = measure("profile", onnx, "--board", "local", "--db", profiles, "--format", "json", "--cycles", cycles,
-                       "--threads", threads)
+# the profiles run at the training runs' intra-op thread count (the `threads` setting), where it is one
+rows_t = json.loads(cli("query", "--db", fitted, "--format", "json",
+                        "SELECT DISTINCT value FROM run_settings WHERE key = 'threads'"))
+rows_t = rows_t["rows"] if isinstance(rows_t, dict) else rows_t
+threads = sorted({(r[0] if isinstance(r, list) else r["value"]) for r in rows_t})
+if len(threads) > 1:
+    raise SystemExit(f"the training base was measured at several thread counts ({', '.join(threads)})")
+thread_args = ["--threads", threads[0]] if threads else []
+print(f"held-out profiles at intra-op threads: {threads[0] if threads else 'ONNX Runtime default'}")
+rounds = int(os.environ.get("ROUNDS", "3"))
+measured_rounds = {net: [] for net in nets}
+for k in range(rounds):
+    for net in nets:
+        onnx = os.path.join(work, net + ".onnx")
+        kept = os.path.join(keep, net + (".json" if k == 0 else f".r{k + 1}.json")) if keep else None
+        if kept and os.path.exists(kept):
+            measured_rounds[net].append(json.load(open(kept)))
+            continue
+        text = measure("profile", onnx, "--board", "local", "--db", profiles, "--format", "json",
+                       "--cycles", cycles, *thread_args)
         if kept:
             os.makedirs(keep, exist_ok=True)
             open(kept, "w").write(text)
-        measured_nets[net] = json.loads(text)
+        measured_rounds[net].append(json.loads(text))
+
+
+def median(v):
+    v = sorted(v)
+    return (v[(len(v) - 1) // 2] + v[len(v) // 2]) / 2
+
+
+# the reference: per network the median over rounds of the latency phase's median and mean, per layer
+# the median over rounds of its mean profiled time
+measured_nets, agree, spreads = {}, [], []
+for net, ms in measured_rounds.items():
+    p50s = [m["inferences"]["latency_ms"]["p50"] for m in ms]
+    ref = median(p50s)
+    agree += [abs(v / ref - 1) <= 0.10 for v in p50s]
+    spreads.append((net, min(p50s), max(p50s)))
+    layers = []
+    for i, l in enumerate(ms[0]["layers"]):
+        durs = [m["layers"][i].get("duration_ms_mean") or 0 for m in ms]
+        layers.append({**l, "duration_ms_mean": median(durs) if all(durs) else 0})
+    measured_nets[net] = {"inferences": {"latency_ms": {
+        "p50": ref, "mean": median([m["inferences"]["latency_ms"]["mean"] for m in ms])}}, "layers": layers}
 models = os.environ.get("MODELS") or os.path.join(work, "models.json")
 if not os.environ.get("MODELS"):
     print(cli("fit", "--db", fitted, "--board", "local", "--skip-short", "--export", models).strip())
@@ -96,10 +128,10 @@ for net in nets:
         by_type.setdefault(lp["type"], []).append(abs(e))
 
 print()
-print(f"measured: the median (p50) of the held-out profile's latency phase ({cycles} cycles), the statistic"
-      " fit trains a host board's network models on (each training run's latency-phase median,"
-      " runs.latency_ms_p50); layers: the mean of their profiled cycles on both sides; the mean of the"
-      " latency phase and the error against it are shown beside it")
+print(f"measured: the median over {rounds} profiles of each held-out profile's latency-phase median (p50,"
+      f" {cycles} cycles), the statistic fit trains a host board's network models on (each training run's"
+      " latency-phase median, runs.latency_ms_p50); layers: the mean of their profiled cycles (median over"
+      " the profiles) on both sides; the mean of the latency phase and the error against it beside it")
 print(f"{'held-out network':32s} {'p50 ms':>11s} {'(mean)':>8s} {'predicted':>10s} {'error':>8s} {'vs mean':>8s}")
 for net, meas, mean, pred, err, partial in rows:
     print(f"{net:32s} {meas:11.3f} {mean:8.3f} {pred:10.3f} {err:+7.1f} % {(pred / mean - 1) * 100:+7.1f} %{'  partial' if partial else ''}")
@@ -118,3 +150,8 @@ print(f"layers run inside another layer's kernel (0 ms measured, left out): {fus
 print(f"additions predicted as run inside a convolution's kernel (0 ms): {fused_both} of them measured 0 ms;"
       f" predicted so but measured > 0: {len(fused_only_predicted)} {' '.join(fused_only_predicted[:6])};"
       f" additions measured 0 ms but predicted > 0: {len(fused_only_measured)} {' '.join(fused_only_measured[:6])}")
+print()
+print(f"the measurement against itself ({rounds} profiles per network, {cycles} cycles each): "
+      f"{sum(agree)} of {len(agree)} single profiles within ±10 % of their network's median over rounds")
+for net, lo, hi in spreads:
+    print(f"  {net:32s} p50 over rounds {lo:8.3f} .. {hi:8.3f} ms (spread {(hi / lo - 1) * 100:5.1f} %)")
