@@ -30,6 +30,13 @@ class CliTest {
     return new Run(code, out.toString(), err.toString());
   }
 
+  /** {@code query --db DB --format json SQL}'s rows, after checking that it exited 0. */
+  static JsonNode queryJson(String db, String sql) throws Exception {
+    Run q = run("query", "--db", db, "--format", "json", sql);
+    assertThat(q.code()).as(q.err()).isZero();
+    return q.json();
+  }
+
   /**
    * {@code analyze --samples S --events E --mapping M --format json}'s report, after checking that
    * it exited 0 (its error otherwise).

@@ -55,20 +55,15 @@ class OrtThreadsCliTest {
   }
 
   private static List<String> threadsOfRuns(String where) throws Exception {
-    CliTest.Run q =
-        CliTest.run(
-            "query",
-            "--db",
+    JsonNode rows =
+        CliTest.queryJson(
             db,
-            "--format",
-            "json",
             "SELECT r.run_id, (SELECT s.value FROM run_settings s WHERE s.run_id = r.run_id"
                 + " AND s.key = 'threads') AS threads FROM runs r "
                 + where
                 + " ORDER BY r.run_id");
-    assertThat(q.code()).as(q.err()).isZero();
     List<String> out = new ArrayList<>();
-    q.json().forEach(r -> out.add(r.get("threads").isNull() ? null : r.get("threads").asText()));
+    rows.forEach(r -> out.add(r.get("threads").isNull() ? null : r.get("threads").asText()));
     return out;
   }
 

@@ -254,13 +254,10 @@ record FeatureSpace(
           throw new BadInputException("setting " + k + "=" + v + " is not a number");
         }
         if (fixed.contains(k) && Double.parseDouble(v) != Double.parseDouble(defaults.get(k))) {
-          throw new BadInputException(
-              "setting "
-                  + k
-                  + "="
-                  + v
-                  + " was never measured; the models know "
-                  + k
+          throw neverMeasured(
+              k,
+              v,
+              k
                   + "="
                   + defaults.get(k)
                   + " only (every training run had it), so they cannot tell what another value"
@@ -268,13 +265,7 @@ record FeatureSpace(
         }
       } else if (categories.containsKey(k)) {
         if (!categories.get(k).contains(v)) {
-          throw new BadInputException(
-              "setting "
-                  + k
-                  + "="
-                  + v
-                  + " was never measured; the models know "
-                  + String.join(", ", categories.get(k)));
+          throw neverMeasured(k, v, String.join(", ", categories.get(k)));
         }
       } else {
         throw new BadInputException(
@@ -286,6 +277,11 @@ record FeatureSpace(
       out.put(k, v);
     }
     return out;
+  }
+
+  private static BadInputException neverMeasured(String key, String value, String known) {
+    return new BadInputException(
+        "setting " + key + "=" + value + " was never measured; the models know " + known);
   }
 
   /**

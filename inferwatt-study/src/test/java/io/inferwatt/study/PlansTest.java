@@ -317,24 +317,12 @@ class PlansTest {
     String text = Files.readString(Path.of("..", "plans", "train-local-ort.yaml"));
     assertThat(text).containsPattern("(?m)^  threads: 1$");
     String before = text.replaceFirst("(?m)^  threads: 1\n", "");
-    List<Configuration> o =
-        Plans.expand(
-                Plans.parse(before, "train-local-ort.yaml"),
-                "local",
-                List.of("onnxruntime"),
-                List.of())
-            .configurations();
+    List<Configuration> o = expandOn(before, "local", List.of("onnxruntime")).configurations();
     assertThat(o).hasSize(523);
     assertThat(o.get(0).key()).isEqualTo("1f3d58fc582270e5");
     assertThat(o.get(o.size() - 1).key()).isEqualTo("0ccd4c3dc0e070ff");
     // naming threads makes other configurations (measured anew, not mixed with the old ones)
-    List<Configuration> now =
-        Plans.expand(
-                Plans.parse(text, "train-local-ort.yaml"),
-                "local",
-                List.of("onnxruntime"),
-                List.of())
-            .configurations();
+    List<Configuration> now = expandOn(text, "local", List.of("onnxruntime")).configurations();
     assertThat(now).hasSize(523);
     assertThat(now.get(0).settings()).containsEntry("threads", "1");
     assertThat(now.get(0).key()).isNotEqualTo("1f3d58fc582270e5");
