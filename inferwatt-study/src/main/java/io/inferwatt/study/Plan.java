@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A study plan (see {@code docs/plans.md}): which board and engine, the baseline configuration, the
@@ -13,7 +14,9 @@ import java.util.Map;
  * @param study the study's name, its id in the measurement base ({@code [a-z0-9._-]+})
  * @param board the board ({@code sim:nano}, ...)
  * @param engine the inference engine ({@code sim} on the virtual Nano)
- * @param seed seed of a simulated board
+ * @param seed seed of a simulated board, and of the measuring order where it is shuffled
+ * @param order the order the configurations are measured in (not their keys or their order in the
+ *     study's results, which follow the plan as written)
  * @param protocol the protocol every configuration runs
  * @param baseline the baseline settings (engine settings {@code model}, {@code batch}, {@code
  *     mode}, {@code input} and board knobs such as {@code cpu.cores}), in order
@@ -25,6 +28,7 @@ public record Plan(
     String board,
     String engine,
     long seed,
+    Order order,
     Protocol protocol,
     Map<String, String> baseline,
     List<Sweep> sweeps,
@@ -47,6 +51,49 @@ public record Plan(
       Map<String, List<String>> copy = new LinkedHashMap<>();
       values.forEach((k, v) -> copy.put(k, List.copyOf(v)));
       values = Collections.unmodifiableMap(copy);
+    }
+  }
+
+  /** The order a study measures its configurations in. */
+  public enum Order {
+    /** Sweep after sweep, each in the order its values are written (the default). */
+    AS_WRITTEN("as-written"),
+    /**
+     * A permutation drawn from the plan's seed, the same on every run and resume: a real machine's
+     * speed drifts by tens of percent over seconds to minutes (other tenants of a virtual machine,
+     * a warming board), and measured sweep after sweep a whole family of networks shares one
+     * stretch of it; shuffled, every family samples the whole study's stretch.
+     */
+    SHUFFLED("shuffled");
+
+    private final String id;
+
+    Order(String id) {
+      this.id = id;
+    }
+
+    /** The name in a plan's {@code order:}. */
+    public String id() {
+      return id;
+    }
+
+    /** The order named {@code id}, if any. */
+    static Optional<Order> parse(String id) {
+      for (Order o : values()) {
+        if (o.id.equals(id)) {
+          return Optional.of(o);
+        }
+      }
+      return Optional.empty();
+    }
+
+    /** Every name, for messages. */
+    static String names() {
+      StringBuilder sb = new StringBuilder();
+      for (Order o : values()) {
+        sb.append(sb.length() == 0 ? "" : ", ").append(o.id);
+      }
+      return sb.toString();
     }
   }
 

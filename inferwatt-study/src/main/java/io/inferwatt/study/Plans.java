@@ -36,7 +36,16 @@ public final class Plans {
   static final String OLD_BASELINE = "base";
 
   private static final Set<String> TOP =
-      Set.of("study", "board", "engine", "seed", "protocol", BASELINE, OLD_BASELINE, "sweeps");
+      Set.of(
+          "study",
+          "board",
+          "engine",
+          "seed",
+          "order",
+          "protocol",
+          BASELINE,
+          OLD_BASELINE,
+          "sweeps");
   private static final Set<String> PROTOCOL =
       Set.of(
           "warmup", "cycles", "layer_cycles", "max_layer_cycles", "min_samples_per_layer", "idle");
@@ -112,6 +121,17 @@ public final class Plans {
     String engine = top.containsKey("engine") ? text(top.get("engine"), "engine", problems) : "sim";
     long seed =
         top.containsKey("seed") ? number(top.get("seed"), "seed", 0, Long.MAX_VALUE, problems) : 1;
+    Plan.Order order = Plan.Order.AS_WRITTEN;
+    if (top.containsKey("order")) {
+      String o = text(top.get("order"), "order", problems);
+      if (o != null) {
+        order = Plan.Order.parse(o).orElse(null);
+        if (order == null) {
+          problems.add("order '" + o + "' is not one of " + Plan.Order.names());
+          order = Plan.Order.AS_WRITTEN;
+        }
+      }
+    }
     Protocol protocol = protocol(top.get("protocol"), problems);
     Map<String, String> baseline = new LinkedHashMap<>();
     String key = BASELINE;
@@ -155,7 +175,7 @@ public final class Plans {
       problems.add("sweeps must be a list");
     }
     fail(origin, problems);
-    return new Plan(study, board, engine, seed, protocol, baseline, sweeps, text);
+    return new Plan(study, board, engine, seed, order, protocol, baseline, sweeps, text);
   }
 
   private static Protocol protocol(Object o, List<String> problems) {

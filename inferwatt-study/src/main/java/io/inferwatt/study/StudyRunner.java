@@ -4,9 +4,12 @@ import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.analysis.AnalysisOptions;
 import io.inferwatt.core.model.Workload;
 import io.inferwatt.hardware.Recorder;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 
 /**
@@ -156,6 +159,17 @@ public final class StudyRunner {
     return new Needs(durationNs, known, peak, summary, raw);
   }
 
+  /** The configurations in the order the plan measures them ({@link Plan.Order}). */
+  static List<Configuration> measuringOrder(Expansion study) {
+    List<Configuration> all = study.configurations();
+    if (study.plan().order() != Plan.Order.SHUFFLED) {
+      return all;
+    }
+    List<Configuration> shuffled = new ArrayList<>(all);
+    Collections.shuffle(shuffled, new Random(study.plan().seed()));
+    return shuffled;
+  }
+
   private static Map<String, String> hardware(Configuration c) {
     Map<String, String> hardware = new LinkedHashMap<>(c.settings());
     Models.ENGINE_KEYS.forEach(hardware::remove);
@@ -181,7 +195,7 @@ public final class StudyRunner {
     // one board, one sensor: its response, once estimated, is re-checked on the later
     // configurations instead of searched again (AnalysisOptions.sensorPrior)
     AnalysisOptions analysis = AnalysisOptions.defaults();
-    for (Configuration c : all) {
+    for (Configuration c : measuringOrder(study)) {
       if (finished.contains(c.key())) {
         continue;
       }

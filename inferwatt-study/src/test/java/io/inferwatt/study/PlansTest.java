@@ -61,6 +61,20 @@ class PlansTest {
   }
 
   @Test
+  void theMeasuringOrderIsAsWrittenUnlessThePlanShufflesIt() {
+    assertThat(expand(PLAN).plan().order()).isEqualTo(Plan.Order.AS_WRITTEN);
+    assertThat(expand("order: shuffled\n" + PLAN).plan().order()).isEqualTo(Plan.Order.SHUFFLED);
+    assertThat(expand("order: as-written\n" + PLAN).plan().order())
+        .isEqualTo(Plan.Order.AS_WRITTEN);
+    assertThatThrownBy(() -> Plans.parse("order: random\n" + PLAN, "t.yaml"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("order 'random' is not one of as-written, shuffled");
+    // the order is not part of a configuration's key: a study may be resumed in either order
+    assertThat(expand("order: shuffled\n" + PLAN).configurations())
+        .isEqualTo(expand(PLAN).configurations());
+  }
+
+  @Test
   void theOldKeyBaseStillReadsWithOneNoteAndTheNewKeyWithNone() {
     List<String> notes = new java.util.ArrayList<>();
     Plan old = Plans.parse(PLAN.replace("baseline:", "base:"), "old.yaml", notes::add);

@@ -152,4 +152,41 @@ class StudyRunnerTest {
     assertThat(async.workload().mode().id()).isEqualTo("async");
     assertThat(async.settings()).containsEntry("cpu.cores", "4");
   }
+
+  @Test
+  void aShuffledPlanMeasuresEveryConfigurationOnceInItsSeedsOrderAndResumesInIt() {
+    String shuffled = PLAN.replace("board: sim:nano", "board: sim:nano\norder: shuffled\nseed: 5");
+    VirtualNano nano = VirtualNano.create(5);
+    Expansion e =
+        Plans.expand(Plans.parse(shuffled, "r.yaml"), "sim:nano", List.of("sim"), nano.knobs());
+    // the same configurations (keys and their order in the study) as the plan as written
+    Expansion written =
+        Plans.expand(
+            Plans.parse(PLAN.replace("board: sim:nano", "board: sim:nano\nseed: 5"), "r.yaml"),
+            "sim:nano",
+            List.of("sim"),
+            nano.knobs());
+    assertThat(e.configurations()).isEqualTo(written.configurations());
+    List<String> asWritten = e.configurations().stream().map(Configuration::key).toList();
+
+    MemorySink sink = new MemorySink();
+    StudyRunner.Listener stopAfterTwo =
+        new StudyRunner.Listener() {
+          @Override
+          public void progress(String phase, long done, long total) {
+            if (sink.stored.size() == 2 && phase.equals("power")) {
+              throw new IllegalStateException("Ctrl-C");
+            }
+          }
+        };
+    assertThatThrownBy(() -> StudyRunner.run(nano, e, sink, stopAfterTwo)).hasMessage("Ctrl-C");
+    StudyRunner.run(nano, e, sink, new StudyRunner.Listener() {});
+    // every configuration once, not in the written order, and in the order the seed draws on
+    // every run: the resumed study went on where the first stopped
+    List<String> drawn = StudyRunner.measuringOrder(e).stream().map(Configuration::key).toList();
+    assertThat(sink.order).containsExactlyElementsOf(drawn);
+    assertThat(sink.order).containsExactlyInAnyOrderElementsOf(asWritten);
+    assertThat(sink.order).isNotEqualTo(asWritten);
+    assertThat(StudyRunner.measuringOrder(e)).isEqualTo(StudyRunner.measuringOrder(e));
+  }
 }
