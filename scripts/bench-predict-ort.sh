@@ -5,7 +5,8 @@
 # Without BASE it first measures plans/train-local-ort.yaml into a new base (about 20 min on 2 quiet cores).
 # Environment: PLAN (another training plan), NETS (held-out networks, space-separated, as plans name them),
 # CYCLES (profile cycles per held-out network, default 100), ROUNDS (profiles per held-out network, interleaved;
-# the reference is their median, default 3), MODELS (a model file instead of fitting BASE),
+# the reference is their median, default 3), PROBES (training networks profiled in every round to show the
+# machine's drift since the training study, default mnasnet-r128 resnet18-r128 mobilenetv3small-r128), MODELS (a model file instead of fitting BASE),
 # PROFILES (a folder keeping the held-out profiles; reused when there, to compare models on the same measurements).
 # The held-out profiles run at the training runs' intra-op thread count (their `threads` setting) where the base has one.
 # Latency measured on a loaded machine is noise: run it on a quiet machine; the load average is printed.

@@ -54,9 +54,19 @@ if len(threads) > 1:
 thread_args = ["--threads", threads[0]] if threads else []
 print(f"held-out profiles at intra-op threads: {threads[0] if threads else 'ONNX Runtime default'}")
 rounds = int(os.environ.get("ROUNDS", "3"))
-measured_rounds = {net: [] for net in nets}
+# the machine's drift since training: training networks (PROBES, as the base names them) profiled in
+# every round beside the held-out ones, against their own run in the training base
+probes = [p for p in os.environ.get("PROBES", "mnasnet-r128 resnet18-r128 mobilenetv3small-r128").split()
+          if p in trained]
+for net in probes:
+    name, _, rest = net.partition("-")
+    args = ["models", "build", name, "--seed", "12", "--out", os.path.join(work, net + ".onnx")]
+    for part in rest.split("-") if rest else []:
+        args += ["--width", part[1:]] if part.startswith("w") else ["--resolution", part[1:]]
+    cli(*args)
+measured_rounds = {net: [] for net in nets + probes}
 for k in range(rounds):
-    for net in nets:
+    for net in nets + probes:
         onnx = os.path.join(work, net + ".onnx")
         kept = os.path.join(keep, net + (".json" if k == 0 else f".r{k + 1}.json")) if keep else None
         if kept and os.path.exists(kept):
@@ -79,6 +89,8 @@ def median(v):
 # the median over rounds of its mean profiled time
 measured_nets, agree, spreads = {}, [], []
 for net, ms in measured_rounds.items():
+    if net in probes:
+        continue
     p50s = [m["inferences"]["latency_ms"]["p50"] for m in ms]
     ref = median(p50s)
     agree += [abs(v / ref - 1) <= 0.10 for v in p50s]
@@ -155,3 +167,16 @@ print(f"the measurement against itself ({rounds} profiles per network, {cycles} 
       f"{sum(agree)} of {len(agree)} single profiles within ±10 % of their network's median over rounds")
 for net, lo, hi in spreads:
     print(f"  {net:32s} p50 over rounds {lo:8.3f} .. {hi:8.3f} ms (spread {(hi / lo - 1) * 100:5.1f} %)")
+if probes:
+    trained_p50 = json.loads(cli("query", "--db", fitted, "--format", "json",
+                                 "SELECT model, median(latency_ms_p50) AS p50 FROM runs WHERE batch = 1"
+                                 " GROUP BY model"))
+    trained_p50 = trained_p50["rows"] if isinstance(trained_p50, dict) else trained_p50
+    trained_p50 = {(r[0] if isinstance(r, list) else r["model"]): (r[1] if isinstance(r, list) else r["p50"])
+                   for r in trained_p50}
+    print()
+    print("the machine's drift since the training study: training networks profiled in every round"
+          " (median over rounds of the p50) against their training run's p50")
+    for net in probes:
+        now = median([m["inferences"]["latency_ms"]["p50"] for m in measured_rounds[net]])
+        print(f"  {net:32s} training {trained_p50[net]:8.3f} ms, now {now:8.3f} ms ({(now / trained_p50[net] - 1) * 100:+5.1f} %)")
