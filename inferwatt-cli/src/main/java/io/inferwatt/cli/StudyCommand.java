@@ -177,7 +177,8 @@ final class StudyCommand implements Runnable {
           knobs.put(k.name(), k);
         }
         int i = 0;
-        for (Configuration c : ex.configurations()) {
+        // in the order the study measures them (a plan may shuffle it)
+        for (Configuration c : StudyRunner.measuringOrder(ex)) {
           i++;
           boolean done = finished.contains(c.key());
           out.printf(

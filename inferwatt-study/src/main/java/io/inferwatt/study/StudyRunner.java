@@ -160,7 +160,7 @@ public final class StudyRunner {
   }
 
   /** The configurations in the order the plan measures them ({@link Plan.Order}). */
-  static List<Configuration> measuringOrder(Expansion study) {
+  public static List<Configuration> measuringOrder(Expansion study) {
     List<Configuration> all = study.configurations();
     if (study.plan().order() != Plan.Order.SHUFFLED) {
       return all;

@@ -1,0 +1,59 @@
+package io.inferwatt.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code study run --dry-run} lists the configurations in the order the study measures them. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class StudyOrderCliTest {
+  @TempDir Path dir;
+
+  private static final String PLAN =
+      """
+      study: o
+      board: sim:nano
+      seed: 3
+      protocol: {warmup: 1, cycles: 5, max_layer_cycles: 5, min_samples_per_layer: 1, idle: 5ms}
+      sweeps:
+        - name: cores
+          vary: {cpu.cores: [1, 2, 3, 4]}
+        - name: mb
+          grid: {mode: [sync, async], batch: [1, 2, 4]}
+      """;
+
+  private static final Pattern LINE =
+      Pattern.compile("(?m)^\\[simulated\\]\\s+\\d+/\\d+ ([0-9a-f]{16}) \\[");
+
+  private List<String> dryRunKeys(String text) throws Exception {
+    Path p = dir.resolve("p.yaml");
+    Files.writeString(p, text);
+    CliTest.Run r =
+        CliTest.run(
+            "study", "run", p.toString(), "--db", dir.resolve("o.duckdb").toString(), "--dry-run");
+    assertThat(r.code()).as(r.err()).isZero();
+    Matcher m = LINE.matcher(r.out());
+    List<String> keys = new java.util.ArrayList<>();
+    while (m.find()) {
+      keys.add(m.group(1));
+    }
+    return keys;
+  }
+
+  @Test
+  void aShuffledPlansDryRunListsTheSameConfigurationsInItsSeedsOrder() throws Exception {
+    List<String> written = dryRunKeys(PLAN);
+    List<String> shuffled = dryRunKeys(PLAN.replace("seed: 3", "seed: 3\norder: shuffled"));
+    assertThat(written).hasSize(9); // 4 core counts and 6 mode × batch, the baseline shared
+    assertThat(shuffled).containsExactlyInAnyOrderElementsOf(written).isNotEqualTo(written);
+    assertThat(dryRunKeys(PLAN.replace("seed: 3", "seed: 3\norder: shuffled"))).isEqualTo(shuffled);
+  }
+}
