@@ -38,12 +38,17 @@ keep = os.environ.get("PROFILES")
 # every network built first, then every profile, one after the other (and right after the training
 # study when the script measured it): a machine's speed drifts over minutes; then the fit
 profiles = os.path.join(work, "profiles.duckdb")
-for net in nets:
+def build(net):
+    """Writes WORK/NET.onnx: the network a plan names NET (family-wWIDTH-rRESOLUTION), seed 12."""
     name, _, rest = net.partition("-")
     args = ["models", "build", name, "--seed", "12", "--out", os.path.join(work, net + ".onnx")]
     for part in rest.split("-") if rest else []:
         args += ["--width", part[1:]] if part.startswith("w") else ["--resolution", part[1:]]
     cli(*args)
+
+
+for net in nets:
+    build(net)
 # the profiles run at the training runs' intra-op thread count (the `threads` setting), where it is one
 rows_t = json.loads(cli("query", "--db", fitted, "--format", "json",
                         "SELECT DISTINCT value FROM run_settings WHERE key = 'threads'"))
@@ -59,11 +64,7 @@ rounds = int(os.environ.get("ROUNDS", "3"))
 probes = [p for p in os.environ.get("PROBES", "mnasnet-r128 resnet18-r128 mobilenetv3small-r128").split()
           if p in trained]
 for net in probes:
-    name, _, rest = net.partition("-")
-    args = ["models", "build", name, "--seed", "12", "--out", os.path.join(work, net + ".onnx")]
-    for part in rest.split("-") if rest else []:
-        args += ["--width", part[1:]] if part.startswith("w") else ["--resolution", part[1:]]
-    cli(*args)
+    build(net)
 measured_rounds = {net: [] for net in nets + probes}
 for k in range(rounds):
     for net in nets + probes:
