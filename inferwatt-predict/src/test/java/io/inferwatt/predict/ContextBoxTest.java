@@ -85,7 +85,8 @@ class ContextBoxTest {
                 sum + 0.3,
                 "in",
                 Map.of("in", 3000.0),
-                Map.of("in", e)));
+                Map.of("in", e),
+                Double.NaN));
       }
     }
     return new TrainingData(layers, nets);

@@ -72,7 +72,7 @@ class HostActivationTest {
           }
           nets.add(
               new TrainingData.Network(
-                  run, board, "s", "net" + n + act, s, sum, "", Map.of(), Map.of()));
+                  run, board, "s", "net" + n + act, s, sum, "", Map.of(), Map.of(), Double.NaN));
         }
       }
     }

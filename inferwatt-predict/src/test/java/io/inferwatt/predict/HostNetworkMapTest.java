@@ -69,7 +69,7 @@ class HostNetworkMapTest {
           }
           nets.add(
               new TrainingData.Network(
-                  run, "local", "s", model, s, plainMs(ls), null, Map.of(), Map.of()));
+                  run, "local", "s", model, s, plainMs(ls), null, Map.of(), Map.of(), Double.NaN));
         }
       }
     }

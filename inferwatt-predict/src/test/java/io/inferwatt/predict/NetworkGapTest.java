@@ -69,7 +69,8 @@ class NetworkGapTest {
                   netLat,
                   "in",
                   Map.of("in", energy / netLat * 1000),
-                  Map.of("in", energy)));
+                  Map.of("in", energy),
+                  Double.NaN));
         }
       }
     }

@@ -94,7 +94,7 @@ final class Synthetic {
                 });
             nets.add(
                 new TrainingData.Network(
-                    run, BOARD, "s", net.name(), s, netLat, "in", power, energy));
+                    run, BOARD, "s", net.name(), s, netLat, "in", power, energy, Double.NaN));
           }
         }
       }

@@ -61,7 +61,8 @@ class UnprofiledModeTest {
                   n.latencyMs(),
                   "in",
                   p,
-                  e));
+                  e,
+                  Double.NaN));
         } else {
           nets.add(n);
         }
@@ -80,7 +81,16 @@ class UnprofiledModeTest {
               });
       nets.add(
           new TrainingData.Network(
-              n.runId(), n.board(), n.study(), n.model(), n.settings(), lat, "in", p, e));
+              n.runId(),
+              n.board(),
+              n.study(),
+              n.model(),
+              n.settings(),
+              lat,
+              "in",
+              p,
+              e,
+              Double.NaN));
     }
     return new TrainingData(layers, nets);
   }

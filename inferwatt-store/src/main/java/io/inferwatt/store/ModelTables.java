@@ -143,14 +143,10 @@ final class ModelTables {
                         total.get(run),
                         power.getOrDefault(run, Map.of()),
                         energy.getOrDefault(run, Map.of()),
-                        p50(rs.getDouble(6), rs.wasNull())));
+                        Sql.real(rs, 6)));
               });
           return new TrainingData(layers, networks);
         });
-  }
-
-  private static double p50(double v, boolean wasNull) {
-    return wasNull ? Double.NaN : v;
   }
 
   /** Saves {@code m} (its id is ignored) with its folds and points in one transaction. */

@@ -64,30 +64,6 @@ public record TrainingData(List<Layer> layers, List<Network> networks) {
       Map<String, Double> energyMj,
       double latencyMsP50) {
 
-    /** A run whose median latency is not known. */
-    public Network(
-        long runId,
-        String board,
-        String study,
-        String model,
-        Map<String, String> settings,
-        double latencyMs,
-        String totalRail,
-        Map<String, Double> powerMw,
-        Map<String, Double> energyMj) {
-      this(
-          runId,
-          board,
-          study,
-          model,
-          settings,
-          latencyMs,
-          totalRail,
-          powerMw,
-          energyMj,
-          Double.NaN);
-    }
-
     /** This run with its median latency as its latency (where the median is known). */
     public Network withMedianLatency() {
       return Double.isNaN(latencyMsP50) || latencyMsP50 <= 0

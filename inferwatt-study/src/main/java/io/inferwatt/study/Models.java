@@ -234,27 +234,24 @@ public final class Models {
   }
 
   static int parseThreads(String s) {
+    return wholeNumber(THREADS, s, MAX_THREADS);
+  }
+
+  static int parseBatch(String s) {
+    return wholeNumber(BATCH, s, 4096);
+  }
+
+  /** {@code s} as a whole number from 1 to {@code max}, or bad input naming setting {@code key}. */
+  private static int wholeNumber(String key, String s, int max) {
     try {
       int n = Integer.parseInt(s.trim());
-      if (n >= 1 && n <= MAX_THREADS) {
+      if (n >= 1 && n <= max) {
         return n;
       }
     } catch (NumberFormatException e) {
       // below
     }
-    throw new BadInputException("threads " + s + " is not a whole number from 1 to " + MAX_THREADS);
-  }
-
-  static int parseBatch(String s) {
-    try {
-      int b = Integer.parseInt(s.trim());
-      if (b >= 1 && b <= 4096) {
-        return b;
-      }
-    } catch (NumberFormatException e) {
-      // below
-    }
-    throw new BadInputException("batch " + s + " is not a whole number from 1 to 4096");
+    throw new BadInputException(key + " " + s + " is not a whole number from 1 to " + max);
   }
 
   /** Checks one engine setting's value; returns a problem or null. */

@@ -203,7 +203,7 @@ final class PlanExpansion {
       String engine,
       Map<String, Knob> knobs,
       List<String> problems) {
-    if (Models.ENGINE_KEYS.contains(key) && !Models.engineKeys(engine).contains(key)) {
+    if (offEngine(key, engine)) {
       problems.add("sweep " + sweep + ": " + notOfEngine(key, engine));
       return List.of();
     }
@@ -249,7 +249,7 @@ final class PlanExpansion {
       String engine,
       Map<String, Knob> knobs,
       List<String> problems) {
-    if (Models.ENGINE_KEYS.contains(key) && !Models.engineKeys(engine).contains(key)) {
+    if (offEngine(key, engine)) {
       problems.add(where + ": " + notOfEngine(key, engine));
       return false;
     }
@@ -273,6 +273,11 @@ final class PlanExpansion {
       return false;
     }
     return true;
+  }
+
+  /** Whether {@code key} is an engine setting that {@code engine} does not have (threads). */
+  private static boolean offEngine(String key, String engine) {
+    return Models.ENGINE_KEYS.contains(key) && !Models.engineKeys(engine).contains(key);
   }
 
   /** The problem of an engine setting that {@code engine} does not have (threads). */

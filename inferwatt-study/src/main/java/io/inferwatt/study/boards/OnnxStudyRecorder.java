@@ -143,9 +143,7 @@ final class OnnxStudyRecorder implements io.inferwatt.hardware.Recorder, AutoClo
    * them, else the board's choice ({@link MachineBoard#intraOpThreads}; 0 = ONNX Runtime's own).
    */
   static int intraOpThreads(Workload workload, boolean logging) {
-    return workload.threads() > 0
-        ? workload.threads()
-        : MachineBoard.intraOpThreads(0, logging, line -> {});
+    return MachineBoard.intraOpThreads(workload.threads(), logging, line -> {});
   }
 
   /** Closes the power sources. */
