@@ -14,6 +14,7 @@ import io.inferwatt.engines.feed.FeedPhases;
 import io.inferwatt.engines.feed.SampleFeed;
 import io.inferwatt.hardware.Knob;
 import io.inferwatt.hardware.Rail;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 final class ChildRunner implements CommandRecorder {
   private static final int STDERR_KEEP_BYTES = 64 * 1024;
   private static final long DESTROY_GRACE_MS = 2_000;
+  private static final long READER_PROGRESS_MS = 60_000;
 
   /** The longest line read from a runner's stdout; an event line is far shorter. */
   static final int MAX_LINE_CHARS = 1 << 20;
@@ -154,16 +156,17 @@ final class ChildRunner implements CommandRecorder {
         // process group), which also closes the pipes those held, so its output ends here.
         Processes.destroyTree(p);
       }
-      join(out, DESTROY_GRACE_MS);
-      if (out.isAlive()) { // a process that left the runner's group holds stdout: stop reading
-        closeQuietly(p.getInputStream());
-        join(out, DESTROY_GRACE_MS);
-      }
+      awaitReader(out, p);
       join(err, DESTROY_GRACE_MS);
       if (err.isAlive()) {
         closeQuietly(p.getErrorStream());
       }
-      if (out.error != null) { // the reader destroyed the runner at the bad line
+      if (out.isAlive()) { // still blocked in a read: nothing it has not yet given can be trusted
+        failure =
+            failure != null
+                ? failure
+                : "the output of runner " + command.get(0) + " did not end after it exited";
+      } else if (out.error != null) { // the reader destroyed the runner at the bad line
         failure = out.error.getMessage();
         failureLine = out.error.line();
         cause = out.error;
@@ -229,6 +232,31 @@ final class ChildRunner implements CommandRecorder {
     return b.build();
   }
 
+  /**
+   * Lets the reader finish what the runner wrote. A reader that still reads or parses (a slow,
+   * loaded machine) is waited for while it makes progress, up to {@link #READER_PROGRESS_MS}; one
+   * that waits on a pipe a process outside the runner's group still holds is cut off by closing the
+   * pipe.
+   */
+  private static void awaitReader(StdoutReader out, Process p) {
+    long started = System.nanoTime();
+    long seen = -1;
+    while (true) {
+      join(out, DESTROY_GRACE_MS);
+      if (!out.isAlive()) {
+        return;
+      }
+      long progress = out.progress();
+      boolean moving = progress != seen || out.parsing;
+      if (!moving || System.nanoTime() - started > READER_PROGRESS_MS * 1_000_000L) {
+        break;
+      }
+      seen = progress;
+    }
+    closeQuietly(p.getInputStream());
+    join(out, DESTROY_GRACE_MS);
+  }
+
   private static void closeQuietly(InputStream in) {
     try {
       in.close();
@@ -272,6 +300,8 @@ final class ChildRunner implements CommandRecorder {
     private final String source;
     volatile FormatException error;
     volatile IOException ioError;
+    volatile boolean parsing;
+    private volatile long bytesRead;
 
     StdoutReader(
         Process process, EventsJsonl.Parser parser, ProgressListener listener, String source) {
@@ -287,9 +317,11 @@ final class ChildRunner implements CommandRecorder {
     public void run() {
       long inferences = 0;
       try (LineReader r =
-          new LineReader(process.getInputStream(), MAX_LINE_CHARS, LineReader.Overlong.FAIL)) {
+          new LineReader(
+              new Counted(process.getInputStream()), MAX_LINE_CHARS, LineReader.Overlong.FAIL)) {
         String line;
         while ((line = r.readLine()) != null) {
+          parsing = true;
           try {
             parser.accept(line);
           } catch (FormatException e) {
@@ -309,6 +341,8 @@ final class ChildRunner implements CommandRecorder {
             f.initCause(e);
             fail(f);
             return;
+          } finally {
+            parsing = false;
           }
           if (line.contains("\"inference\"") && ++inferences % 100 == 0) {
             listener.progress("runner", inferences, 0);
@@ -329,6 +363,36 @@ final class ChildRunner implements CommandRecorder {
       } catch (IOException e) {
         ioError =
             e; // also what a destroyed runner's pipe gives; reported only if nothing else failed
+      }
+    }
+
+    /** Bytes read so far; a count that grows between two looks means the reader is not stuck. */
+    long progress() {
+      return bytesRead;
+    }
+
+    /** Counts what passes, for {@link #progress()}. */
+    private final class Counted extends FilterInputStream {
+      Counted(InputStream in) {
+        super(in);
+      }
+
+      @Override
+      public int read() throws IOException {
+        int b = super.read();
+        if (b >= 0) {
+          bytesRead++;
+        }
+        return b;
+      }
+
+      @Override
+      public int read(byte[] buf, int off, int len) throws IOException {
+        int n = super.read(buf, off, len);
+        if (n > 0) {
+          bytesRead += n;
+        }
+        return n;
       }
     }
 

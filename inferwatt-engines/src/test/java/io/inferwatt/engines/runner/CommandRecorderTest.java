@@ -15,6 +15,9 @@ import io.inferwatt.core.model.Protocol;
 import io.inferwatt.core.model.Workload;
 import io.inferwatt.engines.feed.SampleFeed;
 import io.inferwatt.hardware.Recorder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +25,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -219,6 +224,146 @@ class CommandRecorderTest {
               assertThat(e.line()).isEqualTo(2);
               assertThat(e.getMessage()).contains(":2:").hasSizeLessThan(400).doesNotContain("\n");
             });
+  }
+
+  @Test
+  void outputStillArrivingAfterTheRunnerExitedIsReadToItsEnd() {
+    // A loaded machine: the runner has exited, but its last lines reach the reader over 3 s, longer
+    // than the 2 s grace a reader gets before a pipe that stays silent is cut off. The bad second
+    // line must still fail the run, naming it (CI once lost it and reported line 0).
+    byte[] second = ("{\"event\":\"meta\",\"x\":" + "[".repeat(50_000) + "\n").getBytes();
+    ProcessLauncher exitedButSlow =
+        (argv, env, dir) ->
+            new TrickledOutput(
+                ProcessLauncher.system().launch(List.of("true"), env, dir),
+                "{\"event\":\"meta\"}\n".getBytes(),
+                second,
+                30,
+                100);
+    CommandRecorder r =
+        CommandRecorder.create(
+            List.of("runner"), Duration.ofSeconds(60), exitedButSlow, Optional.empty(), null);
+    assertThatThrownBy(() -> r.record(WORKLOAD, PROTOCOL, Recorder.ProgressListener.NONE))
+        .isInstanceOfSatisfying(RunnerException.class, e -> assertThat(e.line()).isEqualTo(2));
+  }
+
+  /** A finished process whose stdout gives its first bytes at once and the rest in timed pieces. */
+  private static final class TrickledOutput extends Process {
+    private final Process exited;
+    private final InputStream out;
+
+    TrickledOutput(Process exited, byte[] first, byte[] rest, int pieces, long pauseMs)
+        throws IOException {
+      this.exited = exited;
+      try {
+        exited.waitFor();
+      } catch (InterruptedException e) {
+        throw new IOException(e);
+      }
+      this.out =
+          new InputStream() {
+            private int at = -first.length;
+            private boolean closed;
+
+            @Override
+            public int read() throws IOException {
+              byte[] one = new byte[1];
+              return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public synchronized int read(byte[] b, int off, int len) throws IOException {
+              if (closed) {
+                throw new IOException("Stream closed");
+              }
+              if (at < 0) {
+                int n = Math.min(len, -at);
+                System.arraycopy(first, first.length + at, b, off, n);
+                at += n;
+                return n;
+              }
+              if (at >= rest.length) {
+                return -1;
+              }
+              try {
+                Thread.sleep(pauseMs);
+              } catch (InterruptedException e) {
+                throw new IOException(e);
+              }
+              int n = Math.min(len, Math.max(1, rest.length / pieces));
+              n = Math.min(n, rest.length - at);
+              System.arraycopy(rest, at, b, off, n);
+              at += n;
+              return n;
+            }
+
+            @Override
+            public void close() {
+              closed = true;
+            }
+          };
+    }
+
+    @Override
+    public OutputStream getOutputStream() {
+      return exited.getOutputStream();
+    }
+
+    @Override
+    public InputStream getInputStream() {
+      return out;
+    }
+
+    @Override
+    public InputStream getErrorStream() {
+      return exited.getErrorStream();
+    }
+
+    @Override
+    public int waitFor() throws InterruptedException {
+      return exited.waitFor();
+    }
+
+    @Override
+    public boolean waitFor(long timeout, TimeUnit unit) throws InterruptedException {
+      return exited.waitFor(timeout, unit);
+    }
+
+    @Override
+    public int exitValue() {
+      return exited.exitValue();
+    }
+
+    @Override
+    public void destroy() {
+      exited.destroy();
+    }
+
+    @Override
+    public Process destroyForcibly() {
+      exited.destroyForcibly();
+      return this;
+    }
+
+    @Override
+    public boolean isAlive() {
+      return exited.isAlive();
+    }
+
+    @Override
+    public long pid() {
+      return exited.pid();
+    }
+
+    @Override
+    public ProcessHandle toHandle() {
+      return exited.toHandle();
+    }
+
+    @Override
+    public Stream<ProcessHandle> descendants() {
+      return Stream.empty();
+    }
   }
 
   @Test
