@@ -161,12 +161,7 @@ final class ChildRunner implements CommandRecorder {
       if (err.isAlive()) {
         closeQuietly(p.getErrorStream());
       }
-      if (out.isAlive()) { // still blocked in a read: nothing it has not yet given can be trusted
-        failure =
-            failure != null
-                ? failure
-                : "the output of runner " + command.get(0) + " did not end after it exited";
-      } else if (out.error != null) { // the reader destroyed the runner at the bad line
+      if (out.error != null) { // the reader destroyed the runner at the bad line
         failure = out.error.getMessage();
         failureLine = out.error.line();
         cause = out.error;
@@ -253,6 +248,7 @@ final class ChildRunner implements CommandRecorder {
       }
       seen = progress;
     }
+    out.abandoned = true; // whatever it reads from now on is not the runner's: it is not parsed
     closeQuietly(p.getInputStream());
     join(out, DESTROY_GRACE_MS);
   }
@@ -301,6 +297,7 @@ final class ChildRunner implements CommandRecorder {
     volatile FormatException error;
     volatile IOException ioError;
     volatile boolean parsing;
+    volatile boolean abandoned;
     private volatile long bytesRead;
 
     StdoutReader(
@@ -320,7 +317,7 @@ final class ChildRunner implements CommandRecorder {
           new LineReader(
               new Counted(process.getInputStream()), MAX_LINE_CHARS, LineReader.Overlong.FAIL)) {
         String line;
-        while ((line = r.readLine()) != null) {
+        while ((line = r.readLine()) != null && !abandoned) {
           parsing = true;
           try {
             parser.accept(line);
