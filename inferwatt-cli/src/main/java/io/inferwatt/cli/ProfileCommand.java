@@ -227,10 +227,21 @@ final class ProfileCommand implements Callable<Integer> {
                 new Boards.EngineOptions(
                     inputs, threads, runnerTimeoutNs, trtexec, engineCache, precision),
                 spec.commandLine().getErr()::println));
+    try { // from here on the board is closed (its settings restored) whatever fails
+      measure(opened, idleNs, analysis, prefixWindowNs);
+    } finally {
+      opened.close();
+    }
+    return 0;
+  }
+
+  /** Measures on the opened board, stores and prints. */
+  private void measure(
+      Boards.Opened opened, long idleNs, AnalysisOptions analysis, long prefixWindowNs)
+      throws Exception {
     // ONNX Runtime's threads as the user chose them, stored with the run as a study stores them
     boolean ort = opened.engine() instanceof OrtRecorder;
     if (threads > 0 && !ort) {
-      opened.close();
       throw new BadInputException(
           "--threads: only the onnxruntime engine has intra-op threads, not "
               + (engine == null
@@ -278,12 +289,10 @@ final class ProfileCommand implements Callable<Integer> {
               extra,
               recorder instanceof CalibratedRecorder c ? c.fits() : List.of());
     } finally {
-      opened.close();
       if (store != null) {
         store.close();
       }
     }
-    return 0;
   }
 
   /** The board with its newest stored calibration applied; refused when there is none. */

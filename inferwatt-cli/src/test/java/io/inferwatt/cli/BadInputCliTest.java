@@ -46,7 +46,8 @@ class BadInputCliTest {
           - name: cores
             vary: {cpu.cores: [1, 4]}
         """);
-    CliTest.Run r = CliTest.run("study", "run", plan.toString(), "--db", base.toString());
+    CliTest.Run r =
+        CliTest.runStudy(plan, base.toString(), base.resolveSibling("small-study-state"));
     assertThat(r.code()).as(r.err()).isZero();
   }
 

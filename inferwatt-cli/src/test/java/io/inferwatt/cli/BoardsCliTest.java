@@ -206,6 +206,58 @@ class BoardsCliTest {
   }
 
   @Test
+  void aProfileRefusedAfterItsBoardWasOpenedLeavesTheBoardAsItWas() throws Exception {
+    Path model = dir.resolve("conv.onnx");
+    assertThat(
+            CliTest.run(
+                    "models",
+                    "build",
+                    "conv",
+                    "--kernel",
+                    "3",
+                    "--stride",
+                    "1",
+                    "--in",
+                    "3",
+                    "--out-channels",
+                    "8",
+                    "--size",
+                    "32",
+                    "--out",
+                    model.toString())
+                .code())
+        .isZero();
+    // --calibrated is checked once the board is open (the calibration is the board's): a missing
+    // base refuses the profile, and the board is closed all the same: its knobs as they were and no
+    // saved state left behind (a guard: the profile code closes the board in one finally)
+    Path base = dir.resolve("none.duckdb");
+    CliTest.Run r =
+        CliTest.run(
+            "profile",
+            model.toString(),
+            "--board",
+            "linux-cpu",
+            "--root",
+            root.toString(),
+            "--set",
+            "cpu.cores=2",
+            "--calibrated",
+            "--db",
+            base.toString(),
+            "--cycles",
+            "5",
+            "--idle",
+            "0s");
+    assertThat(r.code()).as(r.err()).isEqualTo(2);
+    assertThat(r.err()).contains("calibrate the board first").doesNotContain("Exception");
+    for (int c = 1; c < 4; c++) {
+      assertThat(Files.readString(root.resolve("sys/devices/system/cpu/cpu" + c + "/online")))
+          .isEqualTo("1");
+    }
+    assertThat(dir.resolve("state/linux-cpu.pending")).doesNotExist();
+  }
+
+  @Test
   void aJetsonWithoutNvpmodelRunsAStudyThatNeverSetsThePowerMode() throws Exception {
     Path p =
         plan("jetson", "onnxruntime", "sweeps:\n  - name: cores\n    vary: {cpu.cores: [1, 4]}\n");

@@ -40,7 +40,7 @@ class LocalOrtLayersCliTest {
             vary: {model: [resnet18-w0.25-r32, mobilenetv3small-w0.25-r32, "sample:single:3:4"]}
         """);
     String db = dir.resolve("t.duckdb").toString();
-    CliTest.Run s = CliTest.run("study", "run", plan.toString(), "--db", db);
+    CliTest.Run s = CliTest.runStudy(plan, db, dir.resolve("state"));
     assertThat(s.code()).as(s.err()).isZero();
 
     // every feature row has its measured layer, by index and name, and no layer is left over
