@@ -111,6 +111,7 @@ final class Export {
              try_cast(st.cpu_freq_khz AS BIGINT) AS cpu_freq_khz,
              try_cast(st.gpu_freq_hz AS BIGINT) AS gpu_freq_hz,
              r.batch, st.mode, st.input,
+             try_cast(st.threads AS INTEGER) AS threads,
              f.layer_index, f.name, f.type, f.kernel, f.stride, f.groups,
              f.input_shape, f.output_shape,
              f.input_channels, f.input_height, f.input_width,
@@ -133,7 +134,8 @@ final class Export {
                max(CASE WHEN key = 'cpu.freq_khz' THEN value END) AS cpu_freq_khz,
                max(CASE WHEN key = 'gpu.freq_hz' THEN value END) AS gpu_freq_hz,
                max(CASE WHEN key = 'mode' THEN value END) AS mode,
-               max(CASE WHEN key = 'input' THEN value END) AS input
+               max(CASE WHEN key = 'input' THEN value END) AS input,
+               max(CASE WHEN key = 'threads' THEN value END) AS threads
         FROM run_settings GROUP BY run_id) st ON st.run_id = f.run_id
       LEFT JOIN (
         SELECT l.* FROM layer_rail_results l

@@ -17,7 +17,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -59,13 +61,17 @@ class ExportTest {
     RunDetails details = RunDetails.of(t, network(), "fixture");
     try (MeasurementStore s = MeasurementStore.open(db)) {
       RunInput r = Fixtures.run("sim:nano", "fixture", Instant.EPOCH, result);
+      // the profile chose ONNX Runtime's threads (as profile --threads 2 stores them); the study
+      // not
+      Map<String, String> threads = new LinkedHashMap<>(r.settings());
+      threads.put("threads", "2");
       long profiled =
           s.saveRun(
               new RunInput(
                       r.board(),
                       true,
                       r.model(),
-                      r.settings(),
+                      threads,
                       r.startedAt(),
                       r.toolVersion(),
                       r.environment(),
@@ -178,6 +184,16 @@ class ExportTest {
                           + read
                           + " WHERE macs > 0 AND latency_ms > 0 AND power_mw_total > 0"))
               .isEqualTo("9");
+          // the threads chosen, on the profile's 3 layers; NULL where nothing was chosen
+          assertThat(
+                  one(
+                      st,
+                      "SELECT string_agg(coalesce(CAST(threads AS VARCHAR), '-') || ':' || study,"
+                          + " ',' ORDER BY study, threads) FROM (SELECT DISTINCT threads, study"
+                          + " FROM "
+                          + read
+                          + ")"))
+              .isEqualTo("2:_none,-:st");
         }
         schema.append("## ").append(t.table()).append('\n');
         try (ResultSet rs = st.executeQuery("DESCRIBE SELECT * FROM " + read)) {
