@@ -8,6 +8,7 @@ import io.inferwatt.study.Configuration;
 import io.inferwatt.study.Expansion;
 import io.inferwatt.study.Plan;
 import io.inferwatt.study.Plans;
+import io.inferwatt.study.StudyRunner;
 import io.inferwatt.study.boards.Boards;
 import io.inferwatt.study.boards.StudyBoard;
 import java.sql.SQLException;
@@ -75,11 +76,14 @@ public final class Submission {
     }
     List<JobQueue.NewJob> jobs = new ArrayList<>();
     int already = 0;
-    for (Configuration c : ex.configurations()) {
+    // claimed in the order a study run measures them (the plan's order: as written or shuffled)
+    List<Configuration> order = StudyRunner.measuringOrder(ex);
+    for (int position = 0; position < order.size(); position++) {
+      Configuration c = order.get(position);
       for (int r = 1; r <= replicas; r++) {
         boolean done = stored.contains(JobQueue.Job.resultKey(c.key(), r));
         already += done ? 1 : 0;
-        jobs.add(new JobQueue.NewJob(c.key(), r, c.index(), c.sweep(), done));
+        jobs.add(new JobQueue.NewJob(c.key(), r, position, c.sweep(), done));
       }
     }
     try (JobQueue q = new JobQueue(base)) {

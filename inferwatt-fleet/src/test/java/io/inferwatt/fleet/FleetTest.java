@@ -5,7 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.inferwatt.store.MeasurementStore;
 import io.inferwatt.store.PgBase;
 import io.inferwatt.store.StudyConfigurationRow;
+import io.inferwatt.study.Configuration;
+import io.inferwatt.study.Expansion;
+import io.inferwatt.study.Plan;
 import io.inferwatt.study.Plans;
+import io.inferwatt.study.StudyRunner;
+import io.inferwatt.study.boards.Boards;
+import io.inferwatt.study.boards.StudyBoard;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -138,6 +144,33 @@ class FleetTest {
           .extracting(StudyConfigurationRow::position)
           .containsExactly(0, 1, 2, 3, 4, 5);
     }
+  }
+
+  @Test
+  void aShuffledPlanIsClaimedInTheOrderAStudyRunMeasuresIt() throws Exception {
+    PgBase base = Pg.fresh(pg, "shuffled");
+    String plan = SimRuns.plan("shuffled", 4).replace("seed: 3\n", "seed: 3\norder: shuffled\n");
+    submit(base, plan, 1);
+    Expansion ex;
+    Plan parsed = Plans.parse(plan, "test");
+    try (StudyBoard board = Boards.openStudy(parsed, null, true, line -> {})) {
+      ex = Plans.expand(parsed, board.name(), board.engines(), board.knobs());
+    }
+    List<String> written = ex.configurations().stream().map(Configuration::key).toList();
+    List<String> measured =
+        StudyRunner.measuringOrder(ex).stream().map(Configuration::key).toList();
+    assertThat(measured).isNotEqualTo(written).containsExactlyInAnyOrderElementsOf(written);
+    List<String> claimed = new ArrayList<>();
+    try (JobQueue q = new JobQueue(base)) {
+      JobQueue.AgentInfo a = new JobQueue.AgentInfo("o1", "sim:nano", List.of(), "t", false);
+      q.register(a);
+      for (Optional<JobQueue.Job> j = q.claim(a, Duration.ofMinutes(1));
+          j.isPresent();
+          j = q.claim(a, Duration.ofMinutes(1))) {
+        claimed.add(j.get().configKey());
+      }
+    }
+    assertThat(claimed).isEqualTo(measured);
   }
 
   @Test
