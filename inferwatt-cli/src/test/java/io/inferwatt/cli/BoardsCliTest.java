@@ -155,25 +155,7 @@ class BoardsCliTest {
 
   @Test
   void profileOnALinuxCpuBoardSetsItsKnobsAndPutsThemBack() throws Exception {
-    Path model = dir.resolve("conv.onnx");
-    CliTest.Run b =
-        CliTest.run(
-            "models",
-            "build",
-            "conv",
-            "--kernel",
-            "3",
-            "--stride",
-            "1",
-            "--in",
-            "3",
-            "--out-channels",
-            "8",
-            "--size",
-            "32",
-            "--out",
-            model.toString());
-    assertThat(b.code()).as(b.err()).isZero();
+    Path model = CliTest.buildConv(dir.resolve("conv.onnx"), 32);
     CliTest.Run r =
         CliTest.run(
             "profile",
@@ -207,26 +189,7 @@ class BoardsCliTest {
 
   @Test
   void aProfileRefusedAfterItsBoardWasOpenedLeavesTheBoardAsItWas() throws Exception {
-    Path model = dir.resolve("conv.onnx");
-    assertThat(
-            CliTest.run(
-                    "models",
-                    "build",
-                    "conv",
-                    "--kernel",
-                    "3",
-                    "--stride",
-                    "1",
-                    "--in",
-                    "3",
-                    "--out-channels",
-                    "8",
-                    "--size",
-                    "32",
-                    "--out",
-                    model.toString())
-                .code())
-        .isZero();
+    Path model = CliTest.buildConv(dir.resolve("conv.onnx"), 32);
     // --calibrated is checked once the board is open (the calibration is the board's): a missing
     // base refuses the profile, and the board is closed all the same: its knobs as they were and no
     // saved state left behind (a guard: the profile code closes the board in one finally)

@@ -58,6 +58,32 @@ class CliTest {
   }
 
   /**
+   * Builds a one-convolution model file (3×3, stride 1, 3 → 8 channels, {@code size}² pixels) at
+   * {@code file} with {@code models build}, after checking that it exited 0.
+   */
+  static Path buildConv(Path file, int size) {
+    Run b =
+        run(
+            "models",
+            "build",
+            "conv",
+            "--kernel",
+            "3",
+            "--stride",
+            "1",
+            "--in",
+            "3",
+            "--out-channels",
+            "8",
+            "--size",
+            Integer.toString(size),
+            "--out",
+            file.toString());
+    assertThat(b.code()).as(b.err()).isZero();
+    return file;
+  }
+
+  /**
    * Runs {@code study run PLAN --db DB} with the study runner's state in {@code stateDir} (the
    * property restored after), so that a test's study does not meet another's.
    */
@@ -246,25 +272,7 @@ class CliTest {
 
   @Test
   void aBuiltModelFileIsProfiledWithOnnxRuntimeOnThisMachine() throws Exception {
-    Path model = dir.resolve("conv.onnx");
-    Run b =
-        run(
-            "models",
-            "build",
-            "conv",
-            "--kernel",
-            "3",
-            "--stride",
-            "1",
-            "--in",
-            "3",
-            "--out-channels",
-            "8",
-            "--size",
-            "32",
-            "--out",
-            model.toString());
-    assertThat(b.code()).as(b.err()).isZero();
+    Path model = buildConv(dir.resolve("conv.onnx"), 32);
     Run r =
         run(
             "profile",

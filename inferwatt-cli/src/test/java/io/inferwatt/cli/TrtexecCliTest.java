@@ -40,25 +40,7 @@ class TrtexecCliTest {
   @Test
   void profileWithTrtexecBuildsOnceAndReportsThePlacement() throws Exception {
     Path exe = fakeTrtexec();
-    Path model = dir.resolve("conv.onnx");
-    CliTest.Run b =
-        CliTest.run(
-            "models",
-            "build",
-            "conv",
-            "--kernel",
-            "3",
-            "--stride",
-            "1",
-            "--in",
-            "3",
-            "--out-channels",
-            "8",
-            "--size",
-            "16",
-            "--out",
-            model.toString());
-    assertThat(b.code()).as(b.err()).isZero();
+    Path model = CliTest.buildConv(dir.resolve("conv.onnx"), 16);
     String[] args = {
       "profile",
       "--engine",
