@@ -153,9 +153,18 @@ class BoardsCliTest {
     assertThat(CliTest.run("restore").out()).contains("board 'toaster', which is not known");
   }
 
+  /** The linux-cpu board as it was: every core online, and no saved state left. */
+  private void assertRestored() throws Exception {
+    for (int c = 1; c < 4; c++) {
+      assertThat(Files.readString(root.resolve("sys/devices/system/cpu/cpu" + c + "/online")))
+          .isEqualTo("1");
+    }
+    assertThat(dir.resolve("state/linux-cpu.pending")).doesNotExist();
+  }
+
   @Test
   void profileOnALinuxCpuBoardSetsItsKnobsAndPutsThemBack() throws Exception {
-    Path model = CliTest.buildConv(dir.resolve("conv.onnx"), 32);
+    Path model = CliTest.buildConv(dir.resolve("conv.onnx"), 8, 32);
     CliTest.Run r =
         CliTest.run(
             "profile",
@@ -179,17 +188,12 @@ class BoardsCliTest {
             "0s");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.json().at("/settings/cpu.cores").asText()).isEqualTo("2");
-    // restored: every core online again, and no saved state left
-    for (int c = 1; c < 4; c++) {
-      assertThat(Files.readString(root.resolve("sys/devices/system/cpu/cpu" + c + "/online")))
-          .isEqualTo("1");
-    }
-    assertThat(dir.resolve("state/linux-cpu.pending")).doesNotExist();
+    assertRestored();
   }
 
   @Test
   void aProfileRefusedAfterItsBoardWasOpenedLeavesTheBoardAsItWas() throws Exception {
-    Path model = CliTest.buildConv(dir.resolve("conv.onnx"), 32);
+    Path model = CliTest.buildConv(dir.resolve("conv.onnx"), 8, 32);
     // --calibrated is checked once the board is open (the calibration is the board's): a missing
     // base refuses the profile, and the board is closed all the same: its knobs as they were and no
     // saved state left behind (a guard: the profile code closes the board in one finally)
@@ -213,11 +217,7 @@ class BoardsCliTest {
             "0s");
     assertThat(r.code()).as(r.err()).isEqualTo(2);
     assertThat(r.err()).contains("calibrate the board first").doesNotContain("Exception");
-    for (int c = 1; c < 4; c++) {
-      assertThat(Files.readString(root.resolve("sys/devices/system/cpu/cpu" + c + "/online")))
-          .isEqualTo("1");
-    }
-    assertThat(dir.resolve("state/linux-cpu.pending")).doesNotExist();
+    assertRestored();
   }
 
   @Test

@@ -40,7 +40,7 @@ class TrtexecCliTest {
   @Test
   void profileWithTrtexecBuildsOnceAndReportsThePlacement() throws Exception {
     Path exe = fakeTrtexec();
-    Path model = CliTest.buildConv(dir.resolve("conv.onnx"), 16);
+    Path model = CliTest.buildConv(dir.resolve("conv.onnx"), 8, 16);
     String[] args = {
       "profile",
       "--engine",
