@@ -7,6 +7,8 @@ import io.inferwatt.study.boards.Boards;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -153,6 +155,20 @@ class BoardsCliTest {
     assertThat(CliTest.run("restore").out()).contains("board 'toaster', which is not known");
   }
 
+  /**
+   * {@code profile} of a one-convolution model on the linux-cpu board at two cores, 5 cycles, with
+   * {@code more} options.
+   */
+  private CliTest.Run profileTwoCores(String... more) {
+    Path model = CliTest.buildConv(dir.resolve("conv.onnx"), 8, 32);
+    List<String> args =
+        new ArrayList<>(List.of("profile", model.toString(), "--board", "linux-cpu"));
+    args.addAll(List.of("--root", root.toString(), "--set", "cpu.cores=2", "--cycles", "5"));
+    args.addAll(List.of("--idle", "0s"));
+    args.addAll(List.of(more));
+    return CliTest.run(args.toArray(String[]::new));
+  }
+
   /** The linux-cpu board as it was: every core online, and no saved state left. */
   private void assertRestored() throws Exception {
     for (int c = 1; c < 4; c++) {
@@ -164,28 +180,9 @@ class BoardsCliTest {
 
   @Test
   void profileOnALinuxCpuBoardSetsItsKnobsAndPutsThemBack() throws Exception {
-    Path model = CliTest.buildConv(dir.resolve("conv.onnx"), 8, 32);
     CliTest.Run r =
-        CliTest.run(
-            "profile",
-            model.toString(),
-            "--board",
-            "linux-cpu",
-            "--root",
-            root.toString(),
-            "--set",
-            "cpu.cores=2",
-            "--no-store",
-            "--format",
-            "json",
-            "--cycles",
-            "5",
-            "--warmup",
-            "1",
-            "--max-layer-cycles",
-            "5",
-            "--idle",
-            "0s");
+        profileTwoCores(
+            "--no-store", "--format", "json", "--warmup", "1", "--max-layer-cycles", "5");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.json().at("/settings/cpu.cores").asText()).isEqualTo("2");
     assertRestored();
@@ -193,28 +190,10 @@ class BoardsCliTest {
 
   @Test
   void aProfileRefusedAfterItsBoardWasOpenedLeavesTheBoardAsItWas() throws Exception {
-    Path model = CliTest.buildConv(dir.resolve("conv.onnx"), 8, 32);
     // --calibrated is checked once the board is open (the calibration is the board's): a missing
     // base refuses the profile, and the board is closed all the same: its knobs as they were and no
     // saved state left behind (a guard: the profile code closes the board in one finally)
-    Path base = dir.resolve("none.duckdb");
-    CliTest.Run r =
-        CliTest.run(
-            "profile",
-            model.toString(),
-            "--board",
-            "linux-cpu",
-            "--root",
-            root.toString(),
-            "--set",
-            "cpu.cores=2",
-            "--calibrated",
-            "--db",
-            base.toString(),
-            "--cycles",
-            "5",
-            "--idle",
-            "0s");
+    CliTest.Run r = profileTwoCores("--calibrated", "--db", dir.resolve("none.duckdb").toString());
     assertThat(r.code()).as(r.err()).isEqualTo(2);
     assertThat(r.err()).contains("calibrate the board first").doesNotContain("Exception");
     assertRestored();
