@@ -112,6 +112,50 @@ class OrtThreadsCliTest {
   }
 
   @Test
+  void fitRefusesABaseMixingRunsAtOneThreadWithRunsAtTheEnginesOwnCount() throws Exception {
+    Path mixed = dir.resolve("mixed.duckdb");
+    Files.copy(Path.of(db), mixed);
+    Path plan = dir.resolve("default-threads.yaml");
+    Files.writeString(
+        plan,
+        """
+        study: ort-default-threads
+        board: local
+        engine: onnxruntime
+        protocol: {warmup: 1, cycles: 3, layer_cycles: 2, max_layer_cycles: 2, min_samples_per_layer: 1, idle: 0s}
+        baseline: {model: conv-k3-s1-c8x8-16x16}
+        sweeps:
+          - name: convs
+            vary: {model: [conv-k3-s1-c8x8-16x16, conv-k1-s1-c8x32-8x8]}
+        """);
+    CliTest.Run s = CliTest.runStudy(plan, mixed.toString(), dir.resolve("state"));
+    assertThat(s.code()).as(s.err()).isZero();
+    // a run at the engine's own count would take the others' one thread as its own: refused
+    CliTest.Run fit = CliTest.run("fit", "--db", mixed.toString(), "--board", "local");
+    assertThat(fit.code()).as(fit.out() + fit.err()).isEqualTo(2);
+    assertThat(fit.err())
+        .contains(
+            "12 of the 14 training runs were measured at a chosen ONNX Runtime thread count"
+                + " (setting threads) and 2 at the engine's own")
+        .contains("Fit them apart")
+        .doesNotContain("Exception");
+    // the one-thread study alone is one kind
+    CliTest.Run apart =
+        CliTest.run(
+            "fit",
+            "--db",
+            mixed.toString(),
+            "--board",
+            "local",
+            "--study",
+            "ort-threads",
+            "--learners",
+            "lasso-poly2",
+            "--skip-short");
+    assertThat(apart.code()).as(apart.out() + apart.err()).isZero();
+  }
+
+  @Test
   void profileThreadsOnAnotherEngineIsRefusedBeforeMeasuring() {
     CliTest.Run sim = CliTest.run("profile", "--board", "sim:nano", "--threads", "2", "--db", db);
     assertThat(sim.code()).isEqualTo(2);

@@ -4,9 +4,11 @@ import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.model.LayerSpec;
 import io.inferwatt.store.StoredModel;
 import io.inferwatt.store.TrainingData;
+import io.inferwatt.study.Models;
 import io.inferwatt.study.boards.Boards;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -99,6 +101,7 @@ public final class Fitter {
             .orElse(rails.isEmpty() ? "" : rails.get(0));
     Map<Long, Map<String, String>> runSettings = new LinkedHashMap<>();
     rows.forEach(r -> runSettings.putIfAbsent(r.runId(), r.settings()));
+    requireOneThreadsKind(runSettings.values());
     FeatureSpace space = FeatureSpace.of(runSettings.values());
     if (HOST_BOARDS.contains(board)) {
       // on the host's CPU an activation can be a kernel of its own (ONNX Runtime runs a Swish or
@@ -884,6 +887,28 @@ public final class Fitter {
         s += v == f ? 1 : 0;
       }
       return s;
+    }
+  }
+
+  /**
+   * Refuses training runs of which some ran at a chosen ONNX Runtime thread count (setting {@code
+   * threads}) and others at the engine's own choice, which no run records: a run without the
+   * setting would take the others' most frequent count as its own, a latency measured at another.
+   */
+  static void requireOneThreadsKind(Collection<Map<String, String>> runSettings) {
+    long chosen = runSettings.stream().filter(s -> s.containsKey(Models.THREADS)).count();
+    if (chosen > 0 && chosen < runSettings.size()) {
+      throw new BadInputException(
+          chosen
+              + " of the "
+              + runSettings.size()
+              + " training runs were measured at a chosen ONNX Runtime thread count (setting "
+              + Models.THREADS
+              + ") and "
+              + (runSettings.size() - chosen)
+              + " at the engine's own, which is not recorded: their latencies do not compare."
+              + " Fit them apart (fit --study, --exclude-model) or measure the others with"
+              + " threads set");
     }
   }
 }
