@@ -14,7 +14,6 @@ import io.inferwatt.engines.feed.FeedPhases;
 import io.inferwatt.engines.feed.SampleFeed;
 import io.inferwatt.hardware.Knob;
 import io.inferwatt.hardware.Rail;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -29,8 +28,6 @@ import java.util.concurrent.TimeUnit;
 /** The {@link CommandRecorder} implementation. */
 final class ChildRunner implements CommandRecorder {
   private static final int STDERR_KEEP_BYTES = 64 * 1024;
-  private static final long DESTROY_GRACE_MS = 2_000;
-  private static final long READER_PROGRESS_MS = 60_000;
 
   /** The longest line read from a runner's stdout; an event line is far shorter. */
   static final int MAX_LINE_CHARS = 1 << 20;
@@ -156,11 +153,8 @@ final class ChildRunner implements CommandRecorder {
         // process group), which also closes the pipes those held, so its output ends here.
         Processes.destroyTree(p);
       }
-      awaitReader(out, p);
-      join(err, DESTROY_GRACE_MS);
-      if (err.isAlive()) {
-        closeQuietly(p.getErrorStream());
-      }
+      out.drain();
+      err.drain();
       if (out.error != null) { // the reader destroyed the runner at the bad line
         failure = out.error.getMessage();
         failureLine = out.error.line();
@@ -227,48 +221,6 @@ final class ChildRunner implements CommandRecorder {
     return b.build();
   }
 
-  /**
-   * Lets the reader finish what the runner wrote. A reader that still reads or parses (a slow,
-   * loaded machine) is waited for while it makes progress, up to {@link #READER_PROGRESS_MS}; one
-   * that waits on a pipe a process outside the runner's group still holds is cut off by closing the
-   * pipe.
-   */
-  private static void awaitReader(StdoutReader out, Process p) {
-    long started = System.nanoTime();
-    long seen = -1;
-    while (true) {
-      join(out, DESTROY_GRACE_MS);
-      if (!out.isAlive()) {
-        return;
-      }
-      long progress = out.progress();
-      boolean moving = progress != seen || out.parsing;
-      if (!moving || System.nanoTime() - started > READER_PROGRESS_MS * 1_000_000L) {
-        break;
-      }
-      seen = progress;
-    }
-    out.abandoned = true; // whatever it reads from now on is not the runner's: it is not parsed
-    closeQuietly(p.getInputStream());
-    join(out, DESTROY_GRACE_MS);
-  }
-
-  private static void closeQuietly(InputStream in) {
-    try {
-      in.close();
-    } catch (IOException e) {
-      // closing only to unblock the reader
-    }
-  }
-
-  private static void join(Thread t, long ms) {
-    try {
-      t.join(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   private static boolean waitFor(Process p, long ms) {
     try {
       return p.waitFor(ms, TimeUnit.MILLISECONDS);
@@ -289,21 +241,17 @@ final class ChildRunner implements CommandRecorder {
    * Feeds the runner's stdout to the parser line by line; stops and destroys it at a line that is
    * too long or cannot be read.
    */
-  private static final class StdoutReader extends Thread {
+  private static final class StdoutReader extends OutputReader {
     private final Process process;
     private final EventsJsonl.Parser parser;
     private final ProgressListener listener;
     private final String source;
     volatile FormatException error;
     volatile IOException ioError;
-    volatile boolean parsing;
-    volatile boolean abandoned;
-    private volatile long bytesRead;
 
     StdoutReader(
         Process process, EventsJsonl.Parser parser, ProgressListener listener, String source) {
-      super("inferwatt-runner-stdout");
-      setDaemon(true);
+      super(process.getInputStream(), "inferwatt-runner-stdout");
       this.process = process;
       this.parser = parser;
       this.listener = listener;
@@ -313,12 +261,10 @@ final class ChildRunner implements CommandRecorder {
     @Override
     public void run() {
       long inferences = 0;
-      try (LineReader r =
-          new LineReader(
-              new Counted(process.getInputStream()), MAX_LINE_CHARS, LineReader.Overlong.FAIL)) {
+      try (LineReader r = new LineReader(input(), MAX_LINE_CHARS, LineReader.Overlong.FAIL)) {
         String line;
-        while ((line = r.readLine()) != null && !abandoned) {
-          parsing = true;
+        while ((line = r.readLine()) != null && !abandoned()) {
+          busy(true);
           try {
             parser.accept(line);
           } catch (FormatException e) {
@@ -339,7 +285,7 @@ final class ChildRunner implements CommandRecorder {
             fail(f);
             return;
           } finally {
-            parsing = false;
+            busy(false);
           }
           if (line.contains("\"inference\"") && ++inferences % 100 == 0) {
             listener.progress("runner", inferences, 0);
@@ -363,36 +309,6 @@ final class ChildRunner implements CommandRecorder {
       }
     }
 
-    /** Bytes read so far; a count that grows between two looks means the reader is not stuck. */
-    long progress() {
-      return bytesRead;
-    }
-
-    /** Counts what passes, for {@link #progress()}. */
-    private final class Counted extends FilterInputStream {
-      Counted(InputStream in) {
-        super(in);
-      }
-
-      @Override
-      public int read() throws IOException {
-        int b = super.read();
-        if (b >= 0) {
-          bytesRead++;
-        }
-        return b;
-      }
-
-      @Override
-      public int read(byte[] buf, int off, int len) throws IOException {
-        int n = super.read(buf, off, len);
-        if (n > 0) {
-          bytesRead += n;
-        }
-        return n;
-      }
-    }
-
     private void fail(FormatException e) {
       error = e;
       Processes.destroyTree(process);
@@ -405,21 +321,18 @@ final class ChildRunner implements CommandRecorder {
   }
 
   /** Keeps the last {@link #STDERR_KEEP_BYTES} of a stream. */
-  private static final class Tail extends Thread {
-    private final InputStream in;
+  private static final class Tail extends OutputReader {
     private final byte[] ring = new byte[STDERR_KEEP_BYTES];
     private long total;
 
     Tail(InputStream in) {
-      super("inferwatt-runner-stderr");
-      setDaemon(true);
-      this.in = in;
+      super(in, "inferwatt-runner-stderr");
     }
 
     @Override
     public void run() {
       byte[] buf = new byte[8192];
-      try (in) {
+      try (InputStream in = input()) {
         int n;
         while ((n = in.read(buf)) > 0) {
           synchronized (this) {

@@ -1,6 +1,7 @@
 package io.inferwatt.engines.trt;
 
 import io.inferwatt.engines.runner.LineReader;
+import io.inferwatt.engines.runner.OutputReader;
 import io.inferwatt.engines.runner.ProcessLauncher;
 import io.inferwatt.engines.runner.Processes;
 import java.io.IOException;
@@ -22,8 +23,6 @@ final class TrtexecProcess {
 
   /** The longest line of trtexec's output kept (longer ones are cut): a bound on memory. */
   static final int MAX_LINE_CHARS = 4096;
-
-  private static final long DESTROY_GRACE_MS = 2_000;
 
   private TrtexecProcess() {}
 
@@ -84,8 +83,8 @@ final class TrtexecProcess {
       // ends the pass's process group too: what trtexec left behind would hold its pipes open
       Processes.destroyTree(p);
     }
-    out.finish();
-    err.finish();
+    out.drain();
+    err.drain();
     Finished f = new Finished(launchNs, exitNs, out.lines(), err.lines());
     if (!done) {
       throw new PassFailed(
@@ -122,21 +121,18 @@ final class TrtexecProcess {
   }
 
   /** Keeps the last {@link #TAIL_LINES} lines of a stream. */
-  private static final class LineTail extends Thread {
-    private final InputStream in;
+  private static final class LineTail extends OutputReader {
     private final ArrayDeque<String> lines = new ArrayDeque<>();
 
     LineTail(InputStream in, String name) {
-      super(name);
-      setDaemon(true);
-      this.in = in;
+      super(in, name);
     }
 
     @Override
     public void run() {
-      try (LineReader b = new LineReader(in, MAX_LINE_CHARS, LineReader.Overlong.TRUNCATE)) {
+      try (LineReader b = new LineReader(input(), MAX_LINE_CHARS, LineReader.Overlong.TRUNCATE)) {
         String line;
-        while ((line = b.readLine()) != null) {
+        while ((line = b.readLine()) != null && !abandoned()) {
           synchronized (lines) {
             lines.addLast(line);
             if (lines.size() > TAIL_LINES) {
@@ -146,14 +142,6 @@ final class TrtexecProcess {
         }
       } catch (IOException e) {
         // the process went away; what was read is kept
-      }
-    }
-
-    void finish() {
-      try {
-        join(DESTROY_GRACE_MS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
       }
     }
 
