@@ -755,6 +755,11 @@ public final class Fitter {
         fits.add(WorkGbt.fit(work, x, y, f.fold(), f.k()));
       }
     }
+    if (fits.isEmpty()) {
+      // none of the learners asked for fits here (trees need 2 × MIN_ROWS rows, work-lasso a work
+      // basis): the baseline is fitted instead, and shows as the chosen learner
+      fits.add(LassoPoly.fit(d != null ? d : new LassoPoly.Designs(x, f.fold(), f.k()), y));
+    }
     int best = 0;
     double bestErr = Double.POSITIVE_INFINITY;
     List<double[]> foldErrs = new ArrayList<>();

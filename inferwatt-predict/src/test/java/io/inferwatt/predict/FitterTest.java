@@ -121,6 +121,37 @@ class FitterTest {
   }
 
   @Test
+  void aTypeTooShortForTheOneLearnerAskedForGetsTheBaselineInstead() {
+    // 12 rows: enough to fit (MIN_ROWS), too few for trees (2 × MIN_ROWS); only xgboost asked for
+    TrainingData d = Synthetic.data(2);
+    List<TrainingData.Layer> rows = new ArrayList<>(d.layers());
+    TrainingData.Layer one = rows.get(0);
+    for (int i = 0; i < 12; i++) {
+      rows.add(
+          new TrainingData.Layer(
+              one.runId(),
+              one.board(),
+              one.study(),
+              one.model(),
+              one.settings(),
+              100 + i,
+              new LayerSpec("s" + i, "Softmax", List.of(10 + i), List.of(10 + i), 0, 0, 0, 0, 0),
+              0.1 + 0.01 * i,
+              Map.of("in", 1000.0 + i, "gpu", 100.0)));
+    }
+    Fitter.Result r =
+        Fitter.fit(new TrainingData(rows, d.networks()), null, false, Set.of(Gbt.NAME));
+    assertThat(r.stored().folds())
+        .filteredOn(f -> f.layerType().equals("Softmax") && f.target().equals("latency"))
+        .isNotEmpty()
+        .allMatch(f -> f.learner().equals(LassoPoly.NAME) && f.chosen());
+    assertThat(r.stored().folds())
+        .filteredOn(f -> !f.layerType().equals("Softmax") && f.target().equals("latency"))
+        .extracting(StoredModel.Fold::learner)
+        .contains(Gbt.NAME);
+  }
+
+  @Test
   void tooFewRowsForALayerTypeAreRefusedSayingHowManyAreNeeded() {
     TrainingData d = Synthetic.data(2);
     List<TrainingData.Layer> rows = new ArrayList<>(d.layers());
