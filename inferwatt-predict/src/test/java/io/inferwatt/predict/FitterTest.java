@@ -120,13 +120,15 @@ class FitterTest {
         .hasMessageContaining("'emc.freq_hz' is not an input");
   }
 
-  @Test
-  void aTypeTooShortForTheOneLearnerAskedForGetsTheBaselineInstead() {
-    // 12 rows: enough to fit (MIN_ROWS), too few for trees (2 × MIN_ROWS); only xgboost asked for
-    TrainingData d = Synthetic.data(2);
+  /**
+   * {@code d} with {@code n} Softmax layers added to its first run, the i-th of {@code 10 + i·step}
+   * elements, {@code 0.1 + 0.01·i·step} ms.
+   */
+  private static TrainingData withSoftmax(TrainingData d, int n, int step) {
     List<TrainingData.Layer> rows = new ArrayList<>(d.layers());
     TrainingData.Layer one = rows.get(0);
-    for (int i = 0; i < 12; i++) {
+    for (int i = 0; i < n; i++) {
+      int size = 10 + i * step;
       rows.add(
           new TrainingData.Layer(
               one.runId(),
@@ -135,12 +137,18 @@ class FitterTest {
               one.model(),
               one.settings(),
               100 + i,
-              new LayerSpec("s" + i, "Softmax", List.of(10 + i), List.of(10 + i), 0, 0, 0, 0, 0),
-              0.1 + 0.01 * i,
-              Map.of("in", 1000.0 + i, "gpu", 100.0)));
+              new LayerSpec("s" + i, "Softmax", List.of(size), List.of(size), 0, 0, 0, 0, 0),
+              0.1 + 0.01 * i * step,
+              Map.of("in", 1000.0 + i * step, "gpu", 100.0)));
     }
+    return new TrainingData(rows, d.networks());
+  }
+
+  @Test
+  void aTypeTooShortForTheOneLearnerAskedForGetsTheBaselineInstead() {
+    // 12 rows: enough to fit (MIN_ROWS), too few for trees (2 × MIN_ROWS); only xgboost asked for
     Fitter.Result r =
-        Fitter.fit(new TrainingData(rows, d.networks()), null, false, Set.of(Gbt.NAME));
+        Fitter.fit(withSoftmax(Synthetic.data(2), 12, 1), null, false, Set.of(Gbt.NAME));
     assertThat(r.stored().folds())
         .filteredOn(f -> f.layerType().equals("Softmax") && f.target().equals("latency"))
         .isNotEmpty()
@@ -153,23 +161,7 @@ class FitterTest {
 
   @Test
   void tooFewRowsForALayerTypeAreRefusedSayingHowManyAreNeeded() {
-    TrainingData d = Synthetic.data(2);
-    List<TrainingData.Layer> rows = new ArrayList<>(d.layers());
-    TrainingData.Layer one = rows.get(0);
-    for (int i = 0; i < 3; i++) {
-      rows.add(
-          new TrainingData.Layer(
-              one.runId(),
-              one.board(),
-              one.study(),
-              one.model(),
-              one.settings(),
-              100 + i,
-              new LayerSpec("s" + i, "Softmax", List.of(10), List.of(10), 0, 0, 0, 0, 0),
-              0.1,
-              Map.of("in", 1000.0, "gpu", 100.0)));
-    }
-    TrainingData short3 = new TrainingData(rows, d.networks());
+    TrainingData short3 = withSoftmax(Synthetic.data(2), 3, 0);
     assertThatThrownBy(() -> Fitter.fit(short3, null, false, Set.of(LassoPoly.NAME)))
         .isInstanceOf(BadInputException.class)
         .hasMessageContaining("Softmax (3)")
