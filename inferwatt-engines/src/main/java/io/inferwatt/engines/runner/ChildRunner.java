@@ -8,6 +8,7 @@ import io.inferwatt.core.Timeline;
 import io.inferwatt.core.io.EventsFile;
 import io.inferwatt.core.io.EventsJsonl;
 import io.inferwatt.core.io.FormatException;
+import io.inferwatt.core.io.OutputReader;
 import io.inferwatt.core.model.Protocol;
 import io.inferwatt.core.model.Workload;
 import io.inferwatt.engines.feed.FeedPhases;

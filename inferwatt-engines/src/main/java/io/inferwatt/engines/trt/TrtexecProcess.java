@@ -1,7 +1,7 @@
 package io.inferwatt.engines.trt;
 
+import io.inferwatt.core.io.OutputReader;
 import io.inferwatt.engines.runner.LineReader;
-import io.inferwatt.engines.runner.OutputReader;
 import io.inferwatt.engines.runner.ProcessLauncher;
 import io.inferwatt.engines.runner.Processes;
 import java.io.IOException;

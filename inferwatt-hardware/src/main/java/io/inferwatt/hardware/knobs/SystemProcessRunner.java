@@ -1,5 +1,6 @@
 package io.inferwatt.hardware.knobs;
 
+import io.inferwatt.core.io.OutputReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,8 +38,10 @@ final class SystemProcessRunner implements ProcessRunner {
         throw new IllegalStateException(
             String.join(" ", command) + " did not finish within " + timeout.toMillis() + " ms");
       }
-      out.join();
-      err.join();
+      // a program that left a process behind holding its output (a daemon it started) is not
+      // waited for: what it wrote is read, then a silent pipe is cut off
+      out.drain();
+      err.drain();
       return new Result(p.exitValue(), out.text(), err.text());
     } catch (InterruptedException e) {
       p.destroyForcibly();
@@ -49,19 +52,16 @@ final class SystemProcessRunner implements ProcessRunner {
     }
   }
 
-  private static final class Drain extends Thread {
-    private final InputStream in;
+  private static final class Drain extends OutputReader {
     private final ByteArrayOutputStream buf = new ByteArrayOutputStream();
 
     Drain(InputStream in) {
-      super("inferwatt-process-drain");
-      setDaemon(true);
-      this.in = in;
+      super(in, "inferwatt-process-drain");
     }
 
     @Override
     public void run() {
-      try {
+      try (InputStream in = input()) {
         in.transferTo(buf);
       } catch (IOException e) {
         // the process went away; keep what was read

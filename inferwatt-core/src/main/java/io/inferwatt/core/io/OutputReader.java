@@ -1,4 +1,4 @@
-package io.inferwatt.engines.runner;
+package io.inferwatt.core.io;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
