@@ -1,6 +1,7 @@
 """What the fit/predict benchmarks share: inferwatt's command line, each call in its own JVM started
 as ./inferwatt starts it (scripts/java-command.sh), and quantiles."""
 import functools
+import json
 import os
 import subprocess
 
@@ -26,6 +27,15 @@ def runner(jar, prefix=()):
         return r.stdout
 
     return cli
+
+
+def query(cli, db, sql):
+    """The rows of `inferwatt query --db DB --format json SQL`, run through `cli` (see runner), as
+    dicts by column name (also from the older columns-and-rows form)."""
+    res = json.loads(cli("query", "--db", db, "--format", "json", sql))
+    if isinstance(res, dict) and "rows" in res:
+        return [dict(zip(res["columns"], r)) for r in res["rows"]]
+    return res
 
 
 def q(v, f):

@@ -9,7 +9,7 @@ Usage: bench_predict.py JAR BASE WORKDIR
 """
 import json, shutil, statistics, sys, time, os
 
-from bench_cli import q, runner
+from bench_cli import q, query, runner
 
 jar, base, work = sys.argv[1], sys.argv[2], sys.argv[3]
 os.makedirs(work, exist_ok=True)
@@ -18,32 +18,25 @@ os.makedirs(work, exist_ok=True)
 cli = runner(jar)
 
 
-def query(sql):
-    return json.loads(cli("query", "--db", base, "--format", "json", sql))
+def rows(sql, db=base):
+    return query(cli, db, sql)
 
 
-def rows(res):
-    if isinstance(res, dict) and "rows" in res:
-        cols = res["columns"]
-        return [dict(zip(cols, r)) for r in res["rows"]]
-    return res
-
-
-runs = rows(query("""
+runs = rows("""
   SELECT r.run_id, r.model, r.latency_ms_mean AS latency_ms, i.energy_mj_trapezoid AS energy_mj, i.rail
   FROM runs r JOIN inference_results i ON i.run_id = r.run_id AND i.total
   WHERE r.run_id IN (SELECT DISTINCT run_id FROM layer_results)
-  ORDER BY r.run_id"""))
+  ORDER BY r.run_id""")
 settings = {}
-for s in rows(query("SELECT run_id, key, value FROM run_settings ORDER BY run_id, position")):
+for s in rows("SELECT run_id, key, value FROM run_settings ORDER BY run_id, position"):
     settings.setdefault(s["run_id"], {})[s["key"]] = s["value"]
 layers = {}
-for l in rows(query("""
+for l in rows("""
   SELECT l.run_id, l.layer_index, l.type, l.duration_ms_mean AS latency_ms, x.power_mw_mean AS power_mw
   FROM layer_results l
   LEFT JOIN layer_rail_results x ON x.run_id = l.run_id AND x.layer_index = l.layer_index
    AND x.rail_index = (SELECT rail_index FROM inference_results i WHERE i.run_id = l.run_id AND i.total)
-  ORDER BY l.run_id, l.layer_index""")):
+  ORDER BY l.run_id, l.layer_index"""):
     layers.setdefault(l["run_id"], {})[l["layer_index"]] = l
 
 nets = sorted({r["model"] for r in runs})
@@ -86,7 +79,7 @@ print(f"[simulated] per-layer power (total rail): median error {q(pow_err, .5):.
 # speed (2 cores shared: see the load average printed by the shell script)
 copy = os.path.join(work, "fit-all.duckdb")
 shutil.copy(base, copy)
-n_rows = rows(query("SELECT count(*) AS n FROM layer_results"))[0]["n"]
+n_rows = rows("SELECT count(*) AS n FROM layer_results")[0]["n"]
 t = time.time(); cli("fit", "--db", copy, "--skip-short"); fit_s = time.time() - t
 t = time.time(); cli("predict", "resnet50", "--db", copy, "--format", "json"); pred_s = time.time() - t
 t = time.time(); cli("predict", "resnet50", "--db", copy, "--sweep", "--format", "json"); sweep_s = time.time() - t
@@ -97,7 +90,7 @@ print(f"predict resnet50 --sweep: {sweep_s:.2f} s wall (JVM start included)")
 # Table I: the paper's study measured, and predicted by models fitted on the training study only
 copy = os.path.join(work, "paper.duckdb")
 shutil.copy(base, copy)
-train_study = rows(json.loads(cli("query", "--db", copy, "--format", "json", "SELECT study_id FROM studies ORDER BY study_id LIMIT 1")))[0]["study_id"]
+train_study = rows("SELECT study_id FROM studies ORDER BY study_id LIMIT 1", copy)[0]["study_id"]
 cli("study", "paper", "--board", "sim:nano", "--db", copy)
 cli("fit", "--db", copy, "--study", train_study, "--skip-short")
 o = json.loads(cli("optima", "--db", copy, "--study", "paper-nano", "--predicted", "--format", "json"))

@@ -11,7 +11,7 @@ fitting BASE), PROFILES (a folder keeping the profiles, reused when there), ROUN
 """
 import json, os, shutil, sys
 
-from bench_cli import q, runner
+from bench_cli import q, query, runner
 
 jar, base, work, cycles, nets = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:]
 os.makedirs(work, exist_ok=True)
@@ -26,8 +26,7 @@ print(f"held-out profiles measured under: {os.environ.get('MEASURE_PREFIX') or '
 # fit on a copy, so that the training base stays as measured; held-out families must not be in it
 fitted = os.path.join(work, "fit.duckdb")
 shutil.copy(base, fitted)
-trained = json.loads(cli("query", "--db", fitted, "--format", "json", "SELECT DISTINCT model FROM runs"))
-trained = {r[0] if isinstance(r, list) else r["model"] for r in (trained["rows"] if isinstance(trained, dict) else trained)}
+trained = {r["model"] for r in query(cli, fitted, "SELECT DISTINCT model FROM runs")}
 family = lambda n: n.split("-")[0]
 leaked = [n for n in nets if family(n) in {family(t) for t in trained}]
 if leaked:
@@ -50,10 +49,7 @@ def build(net):
 for net in nets:
     build(net)
 # the profiles run at the training runs' intra-op thread count (the `threads` setting), where it is one
-rows_t = json.loads(cli("query", "--db", fitted, "--format", "json",
-                        "SELECT DISTINCT value FROM run_settings WHERE key = 'threads'"))
-rows_t = rows_t["rows"] if isinstance(rows_t, dict) else rows_t
-threads = sorted({(r[0] if isinstance(r, list) else r["value"]) for r in rows_t})
+threads = sorted({r["value"] for r in query(cli, fitted, "SELECT DISTINCT value FROM run_settings WHERE key = 'threads'")})
 if len(threads) > 1:
     raise SystemExit(f"the training base was measured at several thread counts ({', '.join(threads)})")
 thread_args = ["--threads", threads[0]] if threads else []
@@ -169,12 +165,8 @@ print(f"the measurement against itself ({rounds} profiles per network, {cycles} 
 for net, lo, hi in spreads:
     print(f"  {net:32s} p50 over rounds {lo:8.3f} .. {hi:8.3f} ms (spread {(hi / lo - 1) * 100:5.1f} %)")
 if probes:
-    trained_p50 = json.loads(cli("query", "--db", fitted, "--format", "json",
-                                 "SELECT model, median(latency_ms_p50) AS p50 FROM runs WHERE batch = 1"
-                                 " GROUP BY model"))
-    trained_p50 = trained_p50["rows"] if isinstance(trained_p50, dict) else trained_p50
-    trained_p50 = {(r[0] if isinstance(r, list) else r["model"]): (r[1] if isinstance(r, list) else r["p50"])
-                   for r in trained_p50}
+    trained_p50 = {r["model"]: r["p50"] for r in query(
+        cli, fitted, "SELECT model, median(latency_ms_p50) AS p50 FROM runs WHERE batch = 1 GROUP BY model")}
     print()
     print("the machine's drift since the training study: training networks profiled in every round"
           " (median over rounds of the p50) against their training run's p50")

@@ -9,7 +9,7 @@ Usage: bench_predict_ort_lofo.py JAR BASE WORKDIR [FAMILY...]   (a WORKDIR used 
 """
 import json, os, shutil, sys
 
-from bench_cli import q, runner
+from bench_cli import q, query, runner
 
 jar, base, work, only = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
 os.makedirs(work, exist_ok=True)
@@ -19,10 +19,7 @@ shutil.copy(base, copy)  # the base itself is never written
 
 
 def rows(sql):
-    res = json.loads(cli("query", "--db", copy, "--format", "json", sql))
-    if isinstance(res, dict) and "rows" in res:
-        return [dict(zip(res["columns"], r)) for r in res["rows"]]
-    return res
+    return query(cli, copy, sql)
 
 
 runs = rows("""SELECT run_id, model, batch, latency_ms_mean, latency_ms_p50, latency_ms_min FROM runs

@@ -5,7 +5,7 @@ Usage: bench_predict_speed.py JAR BASE WORKDIR
 """
 import json, os, shutil, statistics, sys, time
 
-from bench_cli import runner
+from bench_cli import query, runner
 
 jar, base, work = sys.argv[1], sys.argv[2], sys.argv[3]
 os.makedirs(work, exist_ok=True)
@@ -21,9 +21,7 @@ def timed(*args, reps=5):
     return min(walls), statistics.median(walls), out
 
 
-res = json.loads(cli("query", "--db", base, "--format", "json",
-                     "SELECT count(*) AS n FROM layer_results WHERE duration_ms_mean > 0"))
-n_rows = res["rows"][0][0] if isinstance(res, dict) else list(res[0].values())[0]
+n_rows = query(cli, base, "SELECT count(*) AS n FROM layer_results WHERE duration_ms_mean > 0")[0]["n"]
 jvm, _, _ = timed("--version")
 print(f"JVM start and command line (inferwatt --version): {jvm * 1000:.0f} ms (best of 5)")
 copy = os.path.join(work, "fit.duckdb")

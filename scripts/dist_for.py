@@ -46,7 +46,7 @@ def slim_jar(data, keep):
             if other_platform(info.filename, keep):
                 dropped.append(info.filename)
                 continue
-            dst.writestr(info, src.read(info.filename), compress_type=info.compress_type)
+            dst.writestr(info, src.read(info.filename))  # info keeps the entry's compression
     return out.getvalue(), dropped
 
 

@@ -96,9 +96,19 @@ class DistForTest {
     return names;
   }
 
+  /** Skips (saying why) without the script, or without python3 to run it. */
+  private static void assumeScriptAndPython() {
+    assumeThat(Files.exists(SCRIPT)).as("run from the module folder").isTrue();
+    assumeThat(
+            Files.isExecutable(Path.of("/usr/bin/python3"))
+                || Files.isExecutable(Path.of("/usr/local/bin/python3")))
+        .as("python3 is needed to run scripts/dist_for.py")
+        .isTrue();
+  }
+
   @Test
   void theArm64DistributionKeepsArm64NativesAndEveryClass() throws Exception {
-    assumeThat(Files.exists(SCRIPT)).as("run from the module folder").isTrue();
+    assumeScriptAndPython();
     Path tar = distribution(true);
     Path out = dir.resolve("arm.tar.gz");
     String[] r = run("python3", SCRIPT.toString(), "linux-aarch64", tar.toString(), out.toString());
@@ -119,7 +129,7 @@ class DistForTest {
 
   @Test
   void badInputIsOneLineAndWritesNothing() throws Exception {
-    assumeThat(Files.exists(SCRIPT)).as("run from the module folder").isTrue();
+    assumeScriptAndPython();
     Path tar = distribution(false);
     Path out = dir.resolve("o.tar.gz");
     String[] noJar = run("python3", SCRIPT.toString(), "linux-x64", tar.toString(), out.toString());

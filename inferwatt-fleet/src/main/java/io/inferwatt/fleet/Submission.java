@@ -50,6 +50,13 @@ public final class Submission {
     return out;
   }
 
+  /** {@code plan}'s configurations on its board kind, opened as for a dry run (nothing written). */
+  static Expansion expand(Plan plan) {
+    try (StudyBoard board = Boards.openStudy(plan, null, true, line -> {})) {
+      return Plans.expand(plan, board.name(), board.engines(), board.knobs());
+    }
+  }
+
   /**
    * Expands {@code plan} (on its board kind, opened as for a dry run: nothing is written to any
    * board), records the study in the base and queues every configuration {@code replicas} times.
@@ -63,10 +70,7 @@ public final class Submission {
       throw new BadInputException("--max-attempts " + maxAttempts + " is not between 1 and 100");
     }
     List<String> tags = labels(labels);
-    Expansion ex;
-    try (StudyBoard board = Boards.openStudy(plan, null, true, line -> {})) {
-      ex = Plans.expand(plan, board.name(), board.engines(), board.knobs());
-    }
+    Expansion ex = expand(plan);
     Set<String> stored = new HashSet<>();
     try (MeasurementStore store = MeasurementStore.open(base)) {
       store.saveStudy(Results.studyInput(ex));

@@ -7,11 +7,8 @@ import io.inferwatt.store.PgBase;
 import io.inferwatt.store.StudyConfigurationRow;
 import io.inferwatt.study.Configuration;
 import io.inferwatt.study.Expansion;
-import io.inferwatt.study.Plan;
 import io.inferwatt.study.Plans;
 import io.inferwatt.study.StudyRunner;
-import io.inferwatt.study.boards.Boards;
-import io.inferwatt.study.boards.StudyBoard;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -151,11 +148,7 @@ class FleetTest {
     PgBase base = Pg.fresh(pg, "shuffled");
     String plan = SimRuns.plan("shuffled", 4).replace("seed: 3\n", "seed: 3\norder: shuffled\n");
     submit(base, plan, 1);
-    Expansion ex;
-    Plan parsed = Plans.parse(plan, "test");
-    try (StudyBoard board = Boards.openStudy(parsed, null, true, line -> {})) {
-      ex = Plans.expand(parsed, board.name(), board.engines(), board.knobs());
-    }
+    Expansion ex = Submission.expand(Plans.parse(plan, "test"));
     List<String> written = ex.configurations().stream().map(Configuration::key).toList();
     List<String> measured =
         StudyRunner.measuringOrder(ex).stream().map(Configuration::key).toList();

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * A study plan (see {@code docs/plans.md}): which board and engine, the baseline configuration, the
@@ -89,11 +90,7 @@ public record Plan(
 
     /** Every name, for messages. */
     static String names() {
-      StringBuilder sb = new StringBuilder();
-      for (Order o : values()) {
-        sb.append(sb.length() == 0 ? "" : ", ").append(o.id);
-      }
-      return sb.toString();
+      return java.util.Arrays.stream(values()).map(Order::id).collect(Collectors.joining(", "));
     }
   }
 
