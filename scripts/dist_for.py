@@ -19,6 +19,9 @@ KEEP = {
     "linux-aarch64": {"ort": "linux-aarch64", "duckdb": "linux_arm64", "xgboost": "linux/aarch64", "jna": "linux-aarch64"},
 }
 NATIVE = re.compile(r"\.(so|dll|dylib|jnilib|a)$")
+# The largest file of a distribution or entry of its jar read (the jar is about 186 MB, its largest
+# entry about 110 MB): a bound on memory against a damaged or hostile archive.
+MAX_MEMBER_BYTES = 1 << 30
 
 
 def other_platform(name, keep):
@@ -43,6 +46,9 @@ def slim_jar(data, keep):
     out, dropped = io.BytesIO(), []
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
         for info in src.infolist():
+            if info.file_size > MAX_MEMBER_BYTES:
+                raise SystemExit(f"lib/inferwatt.jar: {info.filename} is {info.file_size / 1e9:.1f} GB unpacked,"
+                                 " larger than any part of a distribution")
             if other_platform(info.filename, keep):
                 dropped.append(info.filename)
                 continue
@@ -62,17 +68,25 @@ def main(argv):
         if not found:
             raise SystemExit("no inferwatt-cli/target/inferwatt-*.tar.gz: build it first (mvn -B package -DskipTests)")
         tarball = found[-1]
-    if not os.path.isfile(tarball):
+    if not os.path.exists(tarball):
         raise SystemExit(f"{tarball}: no such file")
+    if not os.path.isfile(tarball):
+        raise SystemExit(f"{tarball}: not a regular file (a folder, a pipe?): give the distribution's .tar.gz")
     out = argv[2] if len(argv) > 2 else re.sub(r"\.tar\.gz$", "", tarball) + f"-{platform}.tar.gz"
-    if os.path.abspath(out) == os.path.abspath(tarball):
+    if os.path.abspath(out) == os.path.abspath(tarball) or (os.path.exists(out) and os.path.samefile(out, tarball)):
         raise SystemExit(f"{out} is the input: give another file to write")
+    if os.path.exists(out) and not os.path.isfile(out):
+        raise SystemExit(f"{out}: exists and is not a regular file: give a file to write")
+    if not os.path.isdir(os.path.dirname(os.path.abspath(out))):
+        raise SystemExit(f"{out}: its folder does not exist")
     dropped = []
     tmp = out + ".part"
     try:
         with tarfile.open(tarball, "r:gz") as src, tarfile.open(tmp, "w:gz") as dst:
             jars = 0
             for m in src:
+                if m.isfile() and m.size > MAX_MEMBER_BYTES:
+                    raise SystemExit(f"{tarball}: {m.name} is {m.size / 1e9:.1f} GB, larger than any part of a distribution")
                 data = src.extractfile(m).read() if m.isfile() else None
                 if m.isfile() and m.name.endswith("/lib/inferwatt.jar"):
                     data, dropped = slim_jar(data, KEEP[platform])
@@ -82,7 +96,11 @@ def main(argv):
             if jars != 1:
                 raise SystemExit(f"{tarball}: {jars} lib/inferwatt.jar found, not one: is it an inferwatt distribution?")
         os.replace(tmp, out)
-    except (tarfile.TarError, zipfile.BadZipFile, EOFError, OSError) as e:
+    except OSError as e:
+        if getattr(e, "filename", None) in (tmp, out):  # the output, not the input
+            raise SystemExit(f"cannot write {out}: {e.strerror or e}")
+        raise SystemExit(f"{tarball}: cannot be read as an inferwatt distribution ({e})")
+    except (tarfile.TarError, zipfile.BadZipFile, EOFError) as e:
         raise SystemExit(f"{tarball}: cannot be read as an inferwatt distribution ({e})")
     finally:
         if os.path.exists(tmp):

@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -164,5 +166,38 @@ class DistForTest {
     assertThat(junk[2].lines().count()).isOne();
     assertThat(junk[2]).contains("cannot be read as an inferwatt distribution");
     assertThat(out).doesNotExist();
+  }
+
+  @Test
+  void aFolderOrPipeOnEitherSideALinkToTheInputAndAMissingFolderAreRefused() throws Exception {
+    assumeScriptAndPython();
+    Path tar = distribution(true);
+    Path folder = Files.createDirectory(dir.resolve("folder"));
+    Path fifo = dir.resolve("fifo");
+    assertThat(run("mkfifo", fifo.toString())[0]).isEqualTo("0");
+    Path link = Files.createSymbolicLink(dir.resolve("link.tar.gz"), tar);
+    Map<List<String>, String> cases = new LinkedHashMap<>();
+    cases.put(List.of(folder.toString()), folder + ": not a regular file");
+    cases.put(List.of(fifo.toString()), fifo + ": not a regular file"); // never opened: no hang
+    cases.put(
+        List.of(tar.toString(), folder.toString()), folder + ": exists and is not a regular file");
+    cases.put(
+        List.of(tar.toString(), fifo.toString()), fifo + ": exists and is not a regular file");
+    cases.put(List.of(tar.toString(), link.toString()), link + " is the input");
+    cases.put(
+        List.of(tar.toString(), dir.resolve("none/o.tar.gz").toString()),
+        dir.resolve("none/o.tar.gz") + ": its folder does not exist");
+    for (Map.Entry<List<String>, String> c : cases.entrySet()) {
+      List<String> argv = new ArrayList<>(List.of("python3", SCRIPT.toString(), "linux-x64"));
+      argv.addAll(c.getKey());
+      String[] r = run(argv.toArray(String[]::new));
+      assertThat(r[0]).as(c.getKey().toString()).isEqualTo("2");
+      assertThat(r[2].strip()).as(c.getKey().toString()).startsWith("dist_for: " + c.getValue());
+      assertThat(r[2].lines().count()).isOne();
+    }
+    // the pipe is still a pipe, the folder still empty, and the input unchanged
+    assertThat(run("test", "-p", fifo.toString())[0]).isEqualTo("0");
+    assertThat(Files.list(folder)).isEmpty();
+    assertThat(jarEntries(tar)).hasSize(JAR.size());
   }
 }
