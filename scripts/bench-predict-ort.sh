@@ -2,7 +2,8 @@
 # Real check of fit/predict: ONNX Runtime's latency on this machine's CPU (board local), per network and
 # per layer, on network families never in the training set (leave-families-out). See bench_predict_ort.py.
 #   scripts/bench-predict-ort.sh [BASE]
-# Without BASE it first measures plans/train-local-ort.yaml into a new base (about 20 min on 2 quiet cores).
+# Without BASE it measures plans/train-local-ort.yaml into a new base (about 20 min on 2 quiet cores), in
+# ROUNDS parts that take turns with the rounds of held-out profiles, so that both meet the machine's drift alike.
 # Environment: PLAN (another training plan), NETS (held-out networks, space-separated, as plans name them),
 # CYCLES (profile cycles per held-out network, default 100), ROUNDS (profiles per held-out network, interleaved;
 # the reference is their median, default 3), PROBES (training networks profiled in every round to show the
@@ -18,10 +19,9 @@ base="${1:-}"
 prefix="$(measure_prefix)"
 echo "load before: $(load); measuring under: ${prefix:-normal priority}"
 if [[ -z "$base" ]]; then
+  # measured by bench_predict_ort.py in ROUNDS parts, each followed by a round of held-out profiles
   base="$work/train-ort.duckdb"
-  start=$(date +%s)
-  $(measure_prefix) java -jar "$jar" study run "${PLAN:-$here/plans/train-local-ort.yaml}" --db "$base" >/dev/null
-  echo "training study: $(( $(date +%s) - start )) s wall; load: $(load)"
+  export TRAIN_PLAN="${PLAN:-$here/plans/train-local-ort.yaml}"
 fi
 nets="${NETS:-mobilenetv2-r128 resnet50-r128 efficientnetb0-r128 googlenet-r128 densenet121-r128 mobilenetv3large-r128 mobilenetv2-w0.5-r160 resnet50-w0.5-r96 efficientnetb0-r96 googlenet-r96 mobilenetv3large-w0.75-r160 densenet121-r96}"
 MEASURE_PREFIX="$prefix" python3 "$here/scripts/bench_predict_ort.py" "$jar" "$base" "$work" "${CYCLES:-100}" $nets

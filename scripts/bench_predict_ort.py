@@ -5,11 +5,16 @@ median of the latency phase; per layer: mean time in the layer phase). Real meas
 Each network is profiled ROUNDS times (rounds interleaved: every network once, then again), and the
 reference is the median over the rounds; how far single profiles stray from it is printed as the
 measurement's own agreement, the ceiling of what a prediction can show against one profile.
+With TRAIN_PLAN the training base is measured here, in ROUNDS parts (study run --max-configurations),
+each part followed by one round of profiles: the training study and the held-out profiles then take
+turns on the machine and meet the same stretches of its drift, instead of the profiles all coming
+after the study.
 Usage: bench_predict_ort.py JAR BASE WORKDIR CYCLES NET...
-Environment: MEASURE_PREFIX (what the profiles run behind), MODELS (a model file to use instead of
-fitting BASE), PROFILES (a folder keeping the profiles, reused when there), ROUNDS (default 3).
+Environment: MEASURE_PREFIX (what the study and the profiles run behind), MODELS (a model file to use
+instead of fitting BASE), PROFILES (a folder keeping the profiles, reused when there), ROUNDS
+(default 3), TRAIN_PLAN (a training plan to measure into BASE in parts, as above).
 """
-import json, os, shutil, sys
+import json, math, os, re, shutil, sys, time
 
 from bench_cli import q, query, runner
 
@@ -23,10 +28,21 @@ measure = runner(jar, os.environ.get("MEASURE_PREFIX", "").split())
 print(f"held-out profiles measured under: {os.environ.get('MEASURE_PREFIX') or 'normal priority'}")
 
 
-# fit on a copy, so that the training base stays as measured; held-out families must not be in it
+train_plan = os.environ.get("TRAIN_PLAN")
+rounds = int(os.environ.get("ROUNDS", "3"))
 fitted = os.path.join(work, "fit.duckdb")
-shutil.copy(base, fitted)
-trained = {r["model"] for r in query(cli, fitted, "SELECT DISTINCT model FROM runs")}
+if train_plan:
+    # what the plan measures, from its dry run: its configurations, networks and thread counts
+    listing = cli("study", "run", train_plan, "--db", base, "--dry-run")
+    head = re.search(r"(\d+) configurations, (\d+) already stored", listing)
+    part = math.ceil((int(head.group(1)) - int(head.group(2))) / rounds)
+    trained = set(re.findall(r" model=(\S+)", listing))
+    threads = sorted(set(re.findall(r" threads=(\S+)", listing)))
+else:
+    # fit on a copy, so that the training base stays as measured; held-out families must not be in it
+    shutil.copy(base, fitted)
+    trained = {r["model"] for r in query(cli, fitted, "SELECT DISTINCT model FROM runs")}
+    threads = sorted({r["value"] for r in query(cli, fitted, "SELECT DISTINCT value FROM run_settings WHERE key = 'threads'")})
 family = lambda n: n.split("-")[0]
 leaked = [n for n in nets if family(n) in {family(t) for t in trained}]
 if leaked:
@@ -49,12 +65,10 @@ def build(net):
 for net in nets:
     build(net)
 # the profiles run at the training runs' intra-op thread count (the `threads` setting), where it is one
-threads = sorted({r["value"] for r in query(cli, fitted, "SELECT DISTINCT value FROM run_settings WHERE key = 'threads'")})
 if len(threads) > 1:
     raise SystemExit(f"the training base was measured at several thread counts ({', '.join(threads)})")
 thread_args = ["--threads", threads[0]] if threads else []
 print(f"held-out profiles at intra-op threads: {threads[0] if threads else 'ONNX Runtime default'}")
-rounds = int(os.environ.get("ROUNDS", "3"))
 # the machine's drift since training: training networks (PROBES, as the base names them) profiled in
 # every round beside the held-out ones, against their own run in the training base
 probes = [p for p in os.environ.get("PROBES", "mnasnet-r128 resnet18-r128 mobilenetv3small-r128").split()
@@ -62,7 +76,20 @@ probes = [p for p in os.environ.get("PROBES", "mnasnet-r128 resnet18-r128 mobile
 for net in probes:
     build(net)
 measured_rounds = {net: [] for net in nets + probes}
+
+
+def study_part(limit):
+    """Measures the next `limit` configurations of TRAIN_PLAN into BASE (all that are left: None)."""
+    start = time.time()
+    more = ["--max-configurations", str(limit)] if limit else []
+    measure("study", "run", train_plan, "--db", base, *more)
+    print(f"training study, {'part of ' + str(limit) + ' configurations' if limit else 'the rest'}: "
+          f"{time.time() - start:.0f} s wall; load {' '.join(open('/proc/loadavg').read().split()[:3])}", flush=True)
+
+
 for k in range(rounds):
+    if train_plan:
+        study_part(part)
     for net in nets + probes:
         onnx = os.path.join(work, net + ".onnx")
         kept = os.path.join(keep, net + (".json" if k == 0 else f".r{k + 1}.json")) if keep else None
@@ -75,6 +102,11 @@ for k in range(rounds):
             os.makedirs(keep, exist_ok=True)
             open(kept, "w").write(text)
         measured_rounds[net].append(json.loads(text))
+
+
+if train_plan:
+    study_part(None)  # measures nothing when the parts measured every configuration
+    shutil.copy(base, fitted)
 
 
 def median(v):

@@ -213,7 +213,7 @@ final class FitCommand implements Callable<Integer> {
         });
     out.printf(
         Locale.ROOT,
-        "%s(cross-validated median absolute error, mean over folds; folds hold out whole networks)%n",
+        "%s(cross-validated median absolute error, mean over folds; folds hold out whole network families)%n",
         tag);
     m.skipped()
         .forEach(

@@ -63,6 +63,14 @@ final class StudyCommand implements Runnable {
     boolean dryRun;
 
     @Option(
+        names = "--max-configurations",
+        paramLabel = "N",
+        description =
+            "measure at most N of the unfinished configurations (the first in the plan's measuring"
+                + " order), then stop; run again to go on")
+    Integer maxConfigurations;
+
+    @Option(
         names = "--sysfs-root",
         hidden = true,
         description = "read and write board files under this folder (tests)")
@@ -78,6 +86,10 @@ final class StudyCommand implements Runnable {
     @Override
     public Integer call() {
       new OutputCheck().input("the plan", planFile()).writesBase(db.path).check();
+      if (maxConfigurations != null && maxConfigurations < 1) {
+        throw new BadInputException(
+            "--max-configurations " + maxConfigurations + ": measure at least 1 configuration");
+      }
       Plan plan = plan();
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
@@ -127,7 +139,13 @@ final class StudyCommand implements Runnable {
                       err.println(line);
                       err.flush();
                     })) {
-          s = StudyRunner.run(board.recorder(guard), ex, sink, sink.reportingStored(progress));
+          s =
+              StudyRunner.run(
+                  board.recorder(guard),
+                  ex,
+                  sink,
+                  sink.reportingStored(progress),
+                  maxConfigurations == null ? Integer.MAX_VALUE : maxConfigurations);
           sink.drain();
         }
         progress.done();
@@ -141,6 +159,16 @@ final class StudyCommand implements Runnable {
             s.alreadyFinished(),
             s.measured(),
             db);
+        int left = s.total() - s.alreadyFinished() - s.measured();
+        if (left > 0) {
+          out.printf(
+              Locale.ROOT,
+              "%s%d configurations left (--max-configurations %d): run the same command again to"
+                  + " go on%n",
+              tag,
+              left,
+              maxConfigurations);
+        }
         out.printf(
             Locale.ROOT,
             "%soptimal settings: inferwatt optima --study %s --db %s%n",

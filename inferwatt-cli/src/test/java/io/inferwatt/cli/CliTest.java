@@ -84,14 +84,18 @@ class CliTest {
   }
 
   /**
-   * Runs {@code study run PLAN --db DB} with the study runner's state in {@code stateDir} (the
-   * property restored after), so that a test's study does not meet another's.
+   * Runs {@code study run PLAN --db DB [MORE...]} with the study runner's state in {@code stateDir}
+   * (the property restored after), so that a test's study does not meet another's.
    */
-  static Run runStudy(java.nio.file.Path plan, String db, java.nio.file.Path stateDir) {
+  static Run runStudy(
+      java.nio.file.Path plan, String db, java.nio.file.Path stateDir, String... more) {
     String saved = System.getProperty("inferwatt.state.dir");
     System.setProperty("inferwatt.state.dir", stateDir.toString());
     try {
-      return run("study", "run", plan.toString(), "--db", db);
+      List<String> args = new java.util.ArrayList<>(List.of("study", "run", plan.toString()));
+      args.addAll(List.of("--db", db));
+      args.addAll(List.of(more));
+      return run(args.toArray(String[]::new));
     } finally {
       if (saved == null) {
         System.clearProperty("inferwatt.state.dir");

@@ -56,4 +56,43 @@ class StudyOrderCliTest {
     assertThat(shuffled).containsExactlyInAnyOrderElementsOf(written).isNotEqualTo(written);
     assertThat(dryRunKeys(PLAN.replace("seed: 3", "seed: 3\norder: shuffled"))).isEqualTo(shuffled);
   }
+
+  @Test
+  void aStudyMeasuredInPartsTakesTheFirstOfItsOrderEachTimeAndEndsWhole() throws Exception {
+    String text = PLAN.replace("seed: 3", "seed: 3\norder: shuffled");
+    List<String> order = dryRunKeys(text);
+    Path plan = dir.resolve("p.yaml");
+    String db = dir.resolve("parts.duckdb").toString();
+    Path state = Files.createDirectories(dir.resolve("state"));
+
+    CliTest.Run none = CliTest.runStudy(plan, db, state, "--max-configurations", "0");
+    assertThat(none.code()).isEqualTo(2);
+    assertThat(none.err().strip())
+        .isEqualTo("inferwatt: error: --max-configurations 0: measure at least 1 configuration");
+    assertThat(Path.of(db)).doesNotExist();
+
+    CliTest.Run first = CliTest.runStudy(plan, db, state, "--max-configurations", "4");
+    assertThat(first.code()).as(first.err()).isZero();
+    assertThat(first.out())
+        .contains("9 configurations; 0 were already stored, 4 measured now")
+        .contains("[simulated] 5 configurations left (--max-configurations 4)");
+    assertThat(storedKeys(db)).containsExactlyInAnyOrderElementsOf(order.subList(0, 4));
+
+    CliTest.Run second = CliTest.runStudy(plan, db, state, "--max-configurations", "4");
+    assertThat(second.out())
+        .contains("4 were already stored, 4 measured now", "1 configurations left");
+    assertThat(storedKeys(db)).containsExactlyInAnyOrderElementsOf(order.subList(0, 8));
+
+    CliTest.Run rest = CliTest.runStudy(plan, db, state);
+    assertThat(rest.code()).as(rest.err()).isZero();
+    assertThat(rest.out()).contains("8 were already stored, 1 measured now").doesNotContain("left");
+    assertThat(storedKeys(db)).containsExactlyInAnyOrderElementsOf(order);
+  }
+
+  private static List<String> storedKeys(String db) throws Exception {
+    List<String> keys = new java.util.ArrayList<>();
+    CliTest.queryJson(db, "SELECT config_key FROM study_configurations")
+        .forEach(r -> keys.add(r.get("config_key").asText()));
+    return keys;
+  }
 }

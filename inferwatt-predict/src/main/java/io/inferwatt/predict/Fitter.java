@@ -2,6 +2,7 @@ package io.inferwatt.predict;
 
 import io.inferwatt.core.BadInputException;
 import io.inferwatt.core.model.LayerSpec;
+import io.inferwatt.engines.onnx.LayerSample;
 import io.inferwatt.store.StoredModel;
 import io.inferwatt.store.TrainingData;
 import io.inferwatt.study.Models;
@@ -22,9 +23,9 @@ import java.util.TreeSet;
 
 /**
  * Fits a {@link ModelSet} on a training set: per layer type and target, both learners are
- * cross-validated on the same folds (rows grouped by network, so that a fold holds networks the fit
- * never saw; by row when a type comes from one network only) and the one with the lower mean of the
- * folds' median absolute error is refitted on every row.
+ * cross-validated on the same folds (rows grouped by network family, so that a fold holds families
+ * the fit never saw; by row when a type comes from one network only) and the one with the lower
+ * mean of the folds' median absolute error is refitted on every row.
  *
  * <p>Over 500 lines on purpose: the folds, the learners' cross-validation, the choice per type and
  * target, the network gap model and the refit all read the same per-type rows and fold assignment;
@@ -173,7 +174,7 @@ public final class Fitter {
         double others = runBusyMs.get(r.runId()) - r.latencyMs();
         x[i] = space.row(r.layer(), contexts.get(r.runId()).withOthers(others), r.settings());
         xb[i] = space.row(r.layer(), busyContexts.get(r.runId()).withOthers(others), r.settings());
-        groups.add(r.model());
+        groups.add(foldGroup(r.model()));
         lat[i] = Math.log(r.latencyMs());
       }
       if (HOST_BOARDS.contains(board) || !contextVaries(rs, contexts)) {
@@ -479,6 +480,16 @@ public final class Fitter {
     unchoose(folds, "network", "gap:latency");
     return new TargetModel(
         all, Errors.quantile(res, 0.025), Errors.quantile(res, 0.975), mean(linErr));
+  }
+
+  /**
+   * The group a layer row's network is held out with in the layer models' folds: its family (every
+   * width and resolution together), so that the learner and its strength are chosen by how they do
+   * on families the fold never saw, as a prediction of a new network asks; a network of a layer
+   * sample ({@link LayerSample#member}: one layer or a few) is a group of its own.
+   */
+  static String foldGroup(String model) {
+    return LayerSample.member(model).isPresent() ? model : family(model);
   }
 
   /** A network's family: its name up to the first {@code -} (widths and resolutions together). */

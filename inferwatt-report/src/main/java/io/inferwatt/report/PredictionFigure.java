@@ -103,7 +103,8 @@ final class PredictionFigure {
         String.format(
             Locale.ROOT,
             "Model %d of board %s, fitted %s on %d layer rows of %d runs%s; rails %s. Folds hold out"
-                + " whole networks; each cell is the mean over folds of the median absolute error.",
+                + " whole network families (every width and resolution; each sampled layer network"
+                + " alone); each cell is the mean over folds of the median absolute error.",
             m.id(),
             esc(m.board()),
             esc(m.createdAt().toString()),

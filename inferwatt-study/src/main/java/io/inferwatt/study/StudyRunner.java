@@ -181,6 +181,22 @@ public final class StudyRunner {
    * configuration's memory and time ({@link #check}).
    */
   public static Summary run(Recorder recorder, Expansion study, Sink sink, Listener listener) {
+    return run(recorder, study, sink, listener, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Runs at most {@code limit} of the unfinished configurations of {@code study}, the first ones of
+   * its {@linkplain #measuringOrder measuring order}, as {@link #run(Recorder, Expansion, Sink,
+   * Listener)} does; a later run goes on with the rest. A study measured in parts can share a
+   * machine's time with other measurements (another study, profiles to compare with it) in turns.
+   *
+   * @param limit how many configurations to measure now, at least 1
+   */
+  public static Summary run(
+      Recorder recorder, Expansion study, Sink sink, Listener listener, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit " + limit + " < 1");
+    }
     check(recorder, study);
     Set<String> finished = sink.begin(study);
     List<Configuration> all = study.configurations();
@@ -198,6 +214,9 @@ public final class StudyRunner {
     for (Configuration c : measuringOrder(study)) {
       if (finished.contains(c.key())) {
         continue;
+      }
+      if (measured == limit) {
+        break;
       }
       listener.started(c, done, all.size());
       Workload w = Models.workload(c.settings());

@@ -189,4 +189,26 @@ class StudyRunnerTest {
     assertThat(sink.order).isNotEqualTo(asWritten);
     assertThat(StudyRunner.measuringOrder(e)).isEqualTo(StudyRunner.measuringOrder(e));
   }
+
+  @Test
+  void aLimitMeasuresTheFirstUnfinishedConfigurationsOfTheOrderAndTheNextRunTheRest() {
+    String shuffled = PLAN.replace("board: sim:nano", "board: sim:nano\norder: shuffled\nseed: 5");
+    VirtualNano nano = VirtualNano.create(5);
+    Expansion e =
+        Plans.expand(Plans.parse(shuffled, "r.yaml"), "sim:nano", List.of("sim"), nano.knobs());
+    List<String> drawn = StudyRunner.measuringOrder(e).stream().map(Configuration::key).toList();
+    MemorySink sink = new MemorySink();
+    StudyRunner.Listener quiet = new StudyRunner.Listener() {};
+
+    assertThat(StudyRunner.run(nano, e, sink, quiet, 3))
+        .isEqualTo(new StudyRunner.Summary(7, 0, 3));
+    assertThat(sink.order).containsExactlyElementsOf(drawn.subList(0, 3));
+    assertThat(StudyRunner.run(nano, e, sink, quiet, 3))
+        .isEqualTo(new StudyRunner.Summary(7, 3, 3));
+    assertThat(StudyRunner.run(nano, e, sink, quiet, 3))
+        .isEqualTo(new StudyRunner.Summary(7, 6, 1));
+    assertThat(sink.order).containsExactlyElementsOf(drawn);
+    assertThatThrownBy(() -> StudyRunner.run(nano, e, sink, quiet, 0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }
