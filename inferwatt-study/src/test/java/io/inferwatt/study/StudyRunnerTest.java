@@ -155,10 +155,8 @@ class StudyRunnerTest {
 
   @Test
   void aShuffledPlanMeasuresEveryConfigurationOnceInItsSeedsOrderAndResumesInIt() {
-    String shuffled = PLAN.replace("board: sim:nano", "board: sim:nano\norder: shuffled\nseed: 5");
     VirtualNano nano = VirtualNano.create(5);
-    Expansion e =
-        Plans.expand(Plans.parse(shuffled, "r.yaml"), "sim:nano", List.of("sim"), nano.knobs());
+    Expansion e = shuffled(nano);
     // the same configurations (keys and their order in the study) as the plan as written
     Expansion written =
         Plans.expand(
@@ -192,10 +190,8 @@ class StudyRunnerTest {
 
   @Test
   void aLimitMeasuresTheFirstUnfinishedConfigurationsOfTheOrderAndTheNextRunTheRest() {
-    String shuffled = PLAN.replace("board: sim:nano", "board: sim:nano\norder: shuffled\nseed: 5");
     VirtualNano nano = VirtualNano.create(5);
-    Expansion e =
-        Plans.expand(Plans.parse(shuffled, "r.yaml"), "sim:nano", List.of("sim"), nano.knobs());
+    Expansion e = shuffled(nano);
     List<String> drawn = StudyRunner.measuringOrder(e).stream().map(Configuration::key).toList();
     MemorySink sink = new MemorySink();
     StudyRunner.Listener quiet = new StudyRunner.Listener() {};
@@ -210,5 +206,13 @@ class StudyRunnerTest {
     assertThat(sink.order).containsExactlyElementsOf(drawn);
     assertThatThrownBy(() -> StudyRunner.run(nano, e, sink, quiet, 0))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /**
+   * {@link #PLAN} measured in the order its seed 5 draws ({@code order: shuffled}) on {@code nano}.
+   */
+  private static Expansion shuffled(VirtualNano nano) {
+    String text = PLAN.replace("board: sim:nano", "board: sim:nano\norder: shuffled\nseed: 5");
+    return Plans.expand(Plans.parse(text, "r.yaml"), "sim:nano", List.of("sim"), nano.knobs());
   }
 }
