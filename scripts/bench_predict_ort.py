@@ -35,7 +35,7 @@ if train_plan:
     # what the plan measures, from its dry run: its configurations, networks and thread counts
     listing = cli("study", "run", train_plan, "--db", base, "--dry-run")
     head = re.search(r"(\d+) configurations, (\d+) already stored", listing)
-    part = math.ceil((int(head.group(1)) - int(head.group(2))) / rounds)
+    part = max(1, math.ceil((int(head.group(1)) - int(head.group(2))) / rounds))
     trained = set(re.findall(r" model=(\S+)", listing))
     threads = sorted(set(re.findall(r" threads=(\S+)", listing)))
 else:
