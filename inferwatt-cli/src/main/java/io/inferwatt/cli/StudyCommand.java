@@ -205,10 +205,13 @@ final class StudyCommand implements Runnable {
           knobs.put(k.name(), k);
         }
         int i = 0;
+        int unfinished = 0;
         // in the order the study measures them (a plan may shuffle it)
         for (Configuration c : StudyRunner.measuringOrder(ex)) {
           i++;
           boolean done = finished.contains(c.key());
+          boolean later = !done && maxConfigurations != null && unfinished >= maxConfigurations;
+          unfinished += done ? 0 : 1;
           out.printf(
               Locale.ROOT,
               "%s%3d/%d %s [%s] %s%s%n",
@@ -218,8 +221,12 @@ final class StudyCommand implements Runnable {
               c.key(),
               c.sweep(),
               c.describe(),
-              done ? "  (stored; skipped)" : "");
-          if (done || guard == null) {
+              done
+                  ? "  (stored; skipped)"
+                  : later
+                      ? "  (later: beyond --max-configurations " + maxConfigurations + ")"
+                      : "");
+          if (done || later || guard == null) {
             continue;
           }
           c.settings()

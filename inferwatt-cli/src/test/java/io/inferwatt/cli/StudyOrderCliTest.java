@@ -71,6 +71,18 @@ class StudyOrderCliTest {
         .isEqualTo("inferwatt: error: --max-configurations 0: measure at least 1 configuration");
     assertThat(Path.of(db)).doesNotExist();
 
+    // the dry run marks what a run with the limit leaves for later
+    CliTest.Run dry = CliTest.runStudy(plan, db, state, "--dry-run", "--max-configurations", "4");
+    assertThat(dry.code()).as(dry.err()).isZero();
+    for (int i = 0; i < order.size(); i++) {
+      String key = order.get(i);
+      String line = dry.out().lines().filter(l -> l.contains(" " + key + " [")).findFirst().get();
+      assertThat(line.endsWith("  (later: beyond --max-configurations 4)"))
+          .as(line)
+          .isEqualTo(i >= 4);
+    }
+    assertThat(Path.of(db)).doesNotExist();
+
     CliTest.Run first = CliTest.runStudy(plan, db, state, "--max-configurations", "4");
     assertThat(first.code()).as(first.err()).isZero();
     assertThat(first.out())
