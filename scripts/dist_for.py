@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Writes the distribution for one platform: the built tarball (inferwatt-cli/target/inferwatt-VERSION.tar.gz)
 with the jar's native libraries of every other platform left out (ONNX Runtime, DuckDB, XGBoost, JNA). The
-jar of every platform is about 186 MB, one platform's about 55 MB: what a Jetson's SD card, or a machine that
-must be sent the tool, is spared.
+distribution of every platform is about 184 MB, one platform's 40-43 MB: what a Jetson's SD card, or a
+machine that must be sent the tool, is spared.
 
 Usage: scripts/dist_for.py PLATFORM [TARBALL] [OUT]
   PLATFORM  linux-x64 or linux-aarch64 (a Jetson)

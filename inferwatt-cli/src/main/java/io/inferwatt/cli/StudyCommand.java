@@ -78,6 +78,11 @@ final class StudyCommand implements Runnable {
 
     abstract Plan plan();
 
+    /** How many configurations this run measures at most. */
+    private int limit() {
+      return maxConfigurations == null ? Integer.MAX_VALUE : maxConfigurations;
+    }
+
     /** The plan's file, an input that the base must not be; null for a built-in plan. */
     Path planFile() {
       return null;
@@ -141,11 +146,7 @@ final class StudyCommand implements Runnable {
                     })) {
           s =
               StudyRunner.run(
-                  board.recorder(guard),
-                  ex,
-                  sink,
-                  sink.reportingStored(progress),
-                  maxConfigurations == null ? Integer.MAX_VALUE : maxConfigurations);
+                  board.recorder(guard), ex, sink, sink.reportingStored(progress), limit());
           sink.drain();
         }
         progress.done();
@@ -205,13 +206,12 @@ final class StudyCommand implements Runnable {
           knobs.put(k.name(), k);
         }
         int i = 0;
-        int unfinished = 0;
+        Set<Configuration> now = new HashSet<>(StudyRunner.toMeasure(ex, finished, limit()));
         // in the order the study measures them (a plan may shuffle it)
         for (Configuration c : StudyRunner.measuringOrder(ex)) {
           i++;
           boolean done = finished.contains(c.key());
-          boolean later = !done && maxConfigurations != null && unfinished >= maxConfigurations;
-          unfinished += done ? 0 : 1;
+          boolean later = !done && !now.contains(c);
           out.printf(
               Locale.ROOT,
               "%s%3d/%d %s [%s] %s%s%n",

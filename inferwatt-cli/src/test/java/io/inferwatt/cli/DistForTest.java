@@ -79,6 +79,13 @@ class DistForTest {
     return new String[] {Integer.toString(p.exitValue()), out, err};
   }
 
+  /** Runs {@code python3 scripts/dist_for.py ARGS...}: exit status, stdout, stderr. */
+  private static String[] distFor(String... args) throws Exception {
+    List<String> argv = new ArrayList<>(List.of("python3", SCRIPT.toString()));
+    argv.addAll(List.of(args));
+    return run(argv.toArray(String[]::new));
+  }
+
   private List<String> jarEntries(Path tar) throws Exception {
     Path x = dir.resolve("x");
     Files.createDirectories(x);
@@ -113,7 +120,7 @@ class DistForTest {
     assumeScriptAndPython();
     Path tar = distribution(true);
     Path out = dir.resolve("arm.tar.gz");
-    String[] r = run("python3", SCRIPT.toString(), "linux-aarch64", tar.toString(), out.toString());
+    String[] r = distFor("linux-aarch64", tar.toString(), out.toString());
     assertThat(r[0]).as(r[2]).isEqualTo("0");
     assertThat(r[1]).contains("linux-aarch64 only; 8 native entries of other platforms left out");
     assertThat(jarEntries(out))
@@ -134,7 +141,7 @@ class DistForTest {
     assumeScriptAndPython();
     Path tar = distribution(false);
     Path out = dir.resolve("o.tar.gz");
-    String[] noJar = run("python3", SCRIPT.toString(), "linux-x64", tar.toString(), out.toString());
+    String[] noJar = distFor("linux-x64", tar.toString(), out.toString());
     assertThat(noJar[0]).isEqualTo("2");
     assertThat(noJar[2].strip())
         .isEqualTo(
@@ -146,22 +153,16 @@ class DistForTest {
     assertThat(Files.list(dir).map(p -> p.getFileName().toString()))
         .noneMatch(n -> n.endsWith(".part"));
 
-    String[] self = run("python3", SCRIPT.toString(), "linux-x64", tar.toString(), tar.toString());
+    String[] self = distFor("linux-x64", tar.toString(), tar.toString());
     assertThat(self[0]).isEqualTo("2");
     assertThat(self[2]).contains("is the input");
 
-    String[] platform = run("python3", SCRIPT.toString(), "win-x64", tar.toString());
+    String[] platform = distFor("win-x64", tar.toString());
     assertThat(platform[0]).isEqualTo("2");
     assertThat(platform[2]).contains("usage: dist_for.py linux-x64|linux-aarch64");
 
     Files.writeString(dir.resolve("junk.tar.gz"), "not a tarball");
-    String[] junk =
-        run(
-            "python3",
-            SCRIPT.toString(),
-            "linux-x64",
-            dir.resolve("junk.tar.gz").toString(),
-            out.toString());
+    String[] junk = distFor("linux-x64", dir.resolve("junk.tar.gz").toString(), out.toString());
     assertThat(junk[0]).isEqualTo("2");
     assertThat(junk[2].lines().count()).isOne();
     assertThat(junk[2]).contains("cannot be read as an inferwatt distribution");
@@ -188,9 +189,9 @@ class DistForTest {
         List.of(tar.toString(), dir.resolve("none/o.tar.gz").toString()),
         dir.resolve("none/o.tar.gz") + ": its folder does not exist");
     for (Map.Entry<List<String>, String> c : cases.entrySet()) {
-      List<String> argv = new ArrayList<>(List.of("python3", SCRIPT.toString(), "linux-x64"));
+      List<String> argv = new ArrayList<>(List.of("linux-x64"));
       argv.addAll(c.getKey());
-      String[] r = run(argv.toArray(String[]::new));
+      String[] r = distFor(argv.toArray(String[]::new));
       assertThat(r[0]).as(c.getKey().toString()).isEqualTo("2");
       assertThat(r[2].strip()).as(c.getKey().toString()).startsWith("dist_for: " + c.getValue());
       assertThat(r[2].lines().count()).isOne();

@@ -196,7 +196,7 @@ public final class Fitter {
       Map<String, TargetModel> targets = new LinkedHashMap<>();
       LassoPoly.Designs designs =
           learners.contains(LassoPoly.NAME) || learners.contains(WorkLasso.NAME)
-              ? new LassoPoly.Designs(x, f.fold(), f.k())
+              ? f.designs(x)
               : null;
       Chosen latency = choose(type, "latency", x, lat, f, designs, work, learners, folds, points);
       targets.put("latency", latency.model());
@@ -232,7 +232,7 @@ public final class Fitter {
         Folds fr = Folds.of(g);
         // the rails with a value on the same rows share their Gram matrices
         if (!have.equals(powerRows)) {
-          powerDesigns = designs == null ? null : new LassoPoly.Designs(xr, fr.fold(), fr.k());
+          powerDesigns = designs == null ? null : fr.designs(xr);
           powerRows = have;
         }
         LassoPoly.Designs dr = powerDesigns;
@@ -250,9 +250,7 @@ public final class Fitter {
         if (rail.equals(totalRail)) {
           // the energy, like the latency, without the busy time (its own sum for one layer)
           LassoPoly.Designs de =
-              have.size() == rs.size() || designs == null
-                  ? designs
-                  : new LassoPoly.Designs(xe, fr.fold(), fr.k());
+              have.size() == rs.size() || designs == null ? designs : fr.designs(xe);
           Chosen direct = choose(type, target, xe, en, fr, de, work, learners, folds, points);
           boolean productWins = productModel.cvErrorPct() <= direct.model().cvErrorPct();
           addFolds(folds, type, target, TargetModel.PRODUCT, "", productFolds, fr, productWins);
@@ -367,7 +365,7 @@ public final class Fitter {
     }
     double[][] x = xs.toArray(new double[0][]);
     Folds f = Folds.of(groups);
-    LassoPoly.Designs designs = new LassoPoly.Designs(x, f.fold(), f.k());
+    LassoPoly.Designs designs = f.designs(x);
     TargetModel gapLatency = gap("latency", designs, unbox(latGap), unbox(latTotal), f, folds);
     out.put(
         "latency",
@@ -430,7 +428,7 @@ public final class Fitter {
     Map<String, Integer> size = new HashMap<>();
     families.forEach(m -> size.merge(m, 1, Integer::sum));
     double[] weight = families.stream().mapToDouble(m -> 1.0 / size.get(m)).toArray();
-    Fit<LassoPoly> g = LassoPoly.fit(new LassoPoly.Designs(x, f.fold(), f.k()), gap);
+    Fit<LassoPoly> g = LassoPoly.fit(f.designs(x), gap);
     double[] gapOof = g.outOfFold();
     double lo = min(gap);
     double hi = max(gap);
@@ -592,7 +590,7 @@ public final class Fitter {
             }
           }
           Folds f = Folds.of(groups);
-          LassoPoly.Designs d = new LassoPoly.Designs(x, f.fold(), f.k());
+          LassoPoly.Designs d = f.designs(x);
           out.put(modeKey(mode, "latency"), ratio(modeKey(mode, "latency"), d, lat, f, folds));
           energy.forEach(
               (r, e) -> {
@@ -620,7 +618,7 @@ public final class Fitter {
                   gs.add(groups.get(have.get(j)));
                 }
                 Folds fs = Folds.of(gs);
-                out.put(t, ratio(t, new LassoPoly.Designs(xs, fs.fold(), fs.k()), es, fs, folds));
+                out.put(t, ratio(t, fs.designs(xs), es, fs, folds));
               });
         });
     return out;
@@ -751,8 +749,7 @@ public final class Fitter {
       List<StoredModel.Point> points) {
     List<Fit<? extends Regressor>> fits = new ArrayList<>();
     boolean needDesigns = learners.contains(LassoPoly.NAME) || learners.contains(WorkLasso.NAME);
-    LassoPoly.Designs d =
-        designs != null || !needDesigns ? designs : new LassoPoly.Designs(x, f.fold(), f.k());
+    LassoPoly.Designs d = designs != null || !needDesigns ? designs : f.designs(x);
     if (learners.contains(LassoPoly.NAME)) {
       fits.add(LassoPoly.fit(d, y));
     }
@@ -769,7 +766,7 @@ public final class Fitter {
     if (fits.isEmpty()) {
       // none of the learners asked for fits here (trees need 2 × MIN_ROWS rows, work-lasso a work
       // basis): the baseline is fitted instead, and shows as the chosen learner
-      fits.add(LassoPoly.fit(d != null ? d : new LassoPoly.Designs(x, f.fold(), f.k()), y));
+      fits.add(LassoPoly.fit(d != null ? d : f.designs(x), y));
     }
     int best = 0;
     double bestErr = Double.POSITIVE_INFINITY;
@@ -895,6 +892,11 @@ public final class Fitter {
         fold[order.get(i)] = i % k;
       }
       return new Folds(fold, k);
+    }
+
+    /** The polynomial design matrices of the rows {@code x} on these folds. */
+    LassoPoly.Designs designs(double[][] x) {
+      return new LassoPoly.Designs(x, fold, k);
     }
 
     int size(int f) {

@@ -177,6 +177,17 @@ public final class StudyRunner {
   }
 
   /**
+   * The configurations a run with {@code limit} measures: the first {@code limit} of {@code
+   * study}'s {@linkplain #measuringOrder measuring order} whose keys are not {@code finished}.
+   */
+  public static List<Configuration> toMeasure(Expansion study, Set<String> finished, int limit) {
+    return measuringOrder(study).stream()
+        .filter(c -> !finished.contains(c.key()))
+        .limit(limit)
+        .toList();
+  }
+
+  /**
    * Runs the unfinished configurations of {@code study} on {@code recorder}, after checking every
    * configuration's memory and time ({@link #check}).
    */
@@ -211,13 +222,7 @@ public final class StudyRunner {
     // one board, one sensor: its response, once estimated, is re-checked on the later
     // configurations instead of searched again (AnalysisOptions.sensorPrior)
     AnalysisOptions analysis = AnalysisOptions.defaults();
-    for (Configuration c : measuringOrder(study)) {
-      if (finished.contains(c.key())) {
-        continue;
-      }
-      if (measured == limit) {
-        break;
-      }
+    for (Configuration c : toMeasure(study, finished, limit)) {
       listener.started(c, done, all.size());
       Workload w = Models.workload(c.settings());
       ProfileResult r =
