@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """ONNX Runtime on this machine's CPU (board local): fit on a training base, then for each held-out network
 compare `predict NET.onnx --board local` with `profile NET.onnx --board local` (network latency: the
-median of the latency phase; per layer: mean time in the layer phase). Real measurements, not simulated.
+median of the latency phase; per layer: the median of its times in the layer phase). Real measurements, not simulated.
 Each network is profiled ROUNDS times (rounds interleaved: every network once, then again), and the
 reference is the median over the rounds; how far single profiles stray from it is printed as the
 measurement's own agreement, the ceiling of what a prediction can show against one profile.
@@ -109,13 +109,19 @@ if train_plan:
     shutil.copy(base, fitted)
 
 
+def layer_ms(layer):
+    """A profiled layer's time as fit learns a host board's layers: its median cycle (duration_ms_p50),
+    the mean where a profile has no median or the median is 0 (under 1 µs in most cycles)."""
+    return layer.get("duration_ms_p50") or layer.get("duration_ms_mean") or 0
+
+
 def median(v):
     v = sorted(v)
     return (v[(len(v) - 1) // 2] + v[len(v) // 2]) / 2
 
 
 # the reference: per network the median over rounds of the latency phase's median and mean, per layer
-# the median over rounds of its mean profiled time
+# the median over rounds of its median profiled time (layer_ms)
 measured_nets, agree, spreads = {}, [], []
 for net, ms in measured_rounds.items():
     if net in probes:
@@ -126,7 +132,7 @@ for net, ms in measured_rounds.items():
     spreads.append((net, min(p50s), max(p50s)))
     layers = []
     for i, l in enumerate(ms[0]["layers"]):
-        durs = [m["layers"][i].get("duration_ms_mean") or 0 for m in ms]
+        durs = [layer_ms(m["layers"][i]) for m in ms]
         layers.append({**l, "duration_ms_mean": median(durs) if all(durs) else 0})
     measured_nets[net] = {"inferences": {"latency_ms": {
         "p50": ref, "mean": median([m["inferences"]["latency_ms"]["mean"] for m in ms])}}, "layers": layers}
@@ -171,8 +177,9 @@ for net in nets:
 print()
 print(f"measured: the median over {rounds} profiles of each held-out profile's latency-phase median (p50,"
       f" {cycles} cycles), the statistic fit trains a host board's network models on (each training run's"
-      " latency-phase median, runs.latency_ms_p50); layers: the mean of their profiled cycles (median over"
-      " the profiles) on both sides; the mean of the latency phase and the error against it beside it")
+      " latency-phase median, runs.latency_ms_p50); layers: the median of their profiled cycles (median over"
+      " the profiles), what fit learns a host board's layers from; the mean of the latency phase and the"
+      " error against it beside it")
 print(f"{'held-out network':32s} {'p50 ms':>11s} {'(mean)':>8s} {'predicted':>10s} {'error':>8s} {'vs mean':>8s}")
 for net, meas, mean, pred, err, partial in rows:
     print(f"{net:32s} {meas:11.3f} {mean:8.3f} {pred:10.3f} {err:+7.1f} % {(pred / mean - 1) * 100:+7.1f} %{'  partial' if partial else ''}")

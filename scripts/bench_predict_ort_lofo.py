@@ -3,7 +3,7 @@
 for each network family the base holds (every run that is not a layer sample), fit on a copy with that
 family's runs left out (fit --exclude-model), predict each of its runs (network name and batch as
 stored) and compare with the stored measurement: network latency (mean and median of the latency phase)
-and each layer's latency (layers measured at 0 ms, run inside another layer's kernel, are left out).
+and each layer's latency (its median cycle, as fit learns it; layers measured at 0 ms, run inside another layer's kernel, are left out).
 Real measurements, not simulated; as quiet as the machine was when the base was measured.
 Usage: bench_predict_ort_lofo.py JAR BASE WORKDIR [FAMILY...]   (a WORKDIR used before: its fits are reused)
 """
@@ -16,6 +16,8 @@ os.makedirs(work, exist_ok=True)
 cli = runner(jar)
 copy = os.path.join(work, "base.duckdb")
 shutil.copy(base, copy)  # the base itself is never written
+cli("runs", "--db", copy)  # a writing command brings the copy to this build's schema (a base measured before
+# layer medians were stored gets them from its raw layer events)
 
 
 def rows(sql):
@@ -25,7 +27,9 @@ def rows(sql):
 runs = rows("""SELECT run_id, model, batch, latency_ms_mean, latency_ms_p50, latency_ms_min FROM runs
                WHERE model NOT LIKE 'sample-%' AND run_id IN (SELECT run_id FROM layer_results) ORDER BY run_id""")
 layers = {}
-for l in rows("SELECT run_id, layer_index, name, type, duration_ms_mean AS ms FROM layer_results ORDER BY run_id, layer_index"):
+# a layer's time as fit learns a host board's layers: its median cycle, the mean where the median is unknown or 0
+LAYER_MS = "coalesce(nullif(duration_ms_p50, 0), duration_ms_mean)"
+for l in rows(f"SELECT run_id, layer_index, name, type, {LAYER_MS} AS ms FROM layer_results ORDER BY run_id, layer_index"):
     layers.setdefault(l["run_id"], {})[l["layer_index"]] = l
 family = lambda n: n.split("-")[0]
 families = sorted({family(r["model"]) for r in runs})
@@ -33,11 +37,11 @@ if only:
     families = [f for f in families if f in only]
 out, layer_err, by_type = [], [], {}
 # how the layer phase (ONNX Runtime's profiler on) compares with the latency phase of the same run
-ratios = rows("""SELECT CASE WHEN model LIKE 'sample-single%' THEN 'single layers' WHEN model LIKE 'sample-multi%'
+ratios = rows(f"""SELECT CASE WHEN model LIKE 'sample-single%' THEN 'single layers' WHEN model LIKE 'sample-multi%'
                    THEN 'small networks' ELSE 'families' END AS what, count(*) AS n,
                    median(latency_ms_p50 / s) AS r50, quantile_cont(latency_ms_p50 / s, 0.1) AS r10,
                    quantile_cont(latency_ms_p50 / s, 0.9) AS r90, median(latency_ms_mean / latency_ms_min) AS spread
-                 FROM runs JOIN (SELECT run_id, sum(duration_ms_mean) AS s FROM layer_results GROUP BY 1) USING (run_id)
+                 FROM runs JOIN (SELECT run_id, sum({LAYER_MS}) AS s FROM layer_results GROUP BY 1) USING (run_id)
                  WHERE batch = 1 AND s > 0.5 GROUP BY 1 ORDER BY 1""")
 print("latency phase p50 / sum of the layer phase's layers (batch 1, sums over 0.5 ms), and the runs' mean/min latency:")
 for r in ratios:

@@ -54,6 +54,7 @@ final class JsonReport {
       n.put("samples", ls.samples());
       n.put("cycles", ls.cycles());
       num(n, "duration_ms_mean", ls.durationMsMean());
+      num(n, "duration_ms_p50", ls.durationMsP50());
       n.set("power_mw", estimates(ls.powerMw()));
       ObjectNode le = n.putObject("energy_mj");
       ls.energyMj().forEach((k, v) -> num(le, k, v));

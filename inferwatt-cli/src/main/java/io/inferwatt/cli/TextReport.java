@@ -105,12 +105,13 @@ final class TextReport {
           new StringBuilder(
               String.format(
                   Locale.ROOT,
-                  "%4s %-28s %-14s %8s %9s",
+                  "%4s %-28s %-14s %8s %9s %9s",
                   "#",
                   "layer",
                   "type",
                   "samples",
-                  "dur ms"));
+                  "dur ms",
+                  "p50 ms"));
       for (String rail : r.rails()) {
         head.append(String.format(Locale.ROOT, " %9s", rail + " mW"));
       }
@@ -123,12 +124,13 @@ final class TextReport {
             new StringBuilder(
                 String.format(
                     Locale.ROOT,
-                    "%4d %-28s %-14s %8d %9s",
+                    "%4d %-28s %-14s %8d %9s %9s",
                     ls.index(),
                     clip(ls.name(), 28),
                     clip(ls.type(), 14),
                     ls.samples(),
-                    f(ls.durationMsMean(), 4)));
+                    f(ls.durationMsMean(), 4),
+                    f(ls.durationMsP50(), 4)));
         for (String rail : r.rails()) {
           b.append(String.format(Locale.ROOT, " %9s", f(ls.powerMw().get(rail).mean(), 1)));
         }

@@ -85,11 +85,13 @@ public final class Fitter {
     if (HOST_BOARDS.contains(board)) {
       // a real machine's latency phase has outliers (another process, an interrupt: a run's mean
       // came out 1.8 times its median under real-time priority at load 13); the network-level
-      // models learn each run's median, and predict the median
+      // models learn each run's median, and predict the median; the layers likewise learn their
+      // median cycle, so that a network's layers and its latency are the same statistic
       data =
           new TrainingData(
-              data.layers(),
+              data.layers().stream().map(TrainingData.Layer::withMedianLatency).toList(),
               data.networks().stream().map(TrainingData.Network::withMedianLatency).toList());
+      rows = data.layers();
     }
     Set<String> railSet = new LinkedHashSet<>();
     rows.forEach(r -> railSet.addAll(r.powerMw().keySet()));

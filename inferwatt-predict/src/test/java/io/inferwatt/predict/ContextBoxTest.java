@@ -72,7 +72,16 @@ class ContextBoxTest {
           sum += lat;
           layers.add(
               new TrainingData.Layer(
-                  run, BOARD, "s", "net" + id, s, i, ls.get(i), lat, Map.of("in", 3000.0)));
+                  run,
+                  BOARD,
+                  "s",
+                  "net" + id,
+                  s,
+                  i,
+                  ls.get(i),
+                  lat,
+                  Map.of("in", 3000.0),
+                  Double.NaN));
         }
         double e = 3000.0 * (sum + 0.3) / 1000;
         nets.add(

@@ -139,7 +139,8 @@ class FitterTest {
               100 + i,
               new LayerSpec("s" + i, "Softmax", List.of(size), List.of(size), 0, 0, 0, 0, 0),
               0.1 + 0.01 * i * step,
-              Map.of("in", 1000.0 + i * step, "gpu", 100.0)));
+              Map.of("in", 1000.0 + i * step, "gpu", 100.0),
+              Double.NaN));
     }
     return new TrainingData(rows, d.networks());
   }
@@ -188,7 +189,7 @@ class FitterTest {
     TrainingData.Layer one = rows.get(0);
     rows.add(
         new TrainingData.Layer(
-            999, "local", "s", "m", one.settings(), 0, one.layer(), 1, Map.of()));
+            999, "local", "s", "m", one.settings(), 0, one.layer(), 1, Map.of(), Double.NaN));
     assertThatThrownBy(
             () ->
                 Fitter.fit(

@@ -73,7 +73,8 @@ class FoldGroupTest {
                         l.index(),
                         l.layer(),
                         l.latencyMs(),
-                        l.powerMw()))
+                        l.powerMw(),
+                        Double.NaN))
             .toList(),
         d.networks().stream()
             .map(

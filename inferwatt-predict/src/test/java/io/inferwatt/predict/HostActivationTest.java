@@ -67,7 +67,8 @@ class HostActivationTest {
                     ? batch * l.macs() * 1e-8 * (l.activation().equals("Swish") ? 2 : 1)
                     : batch * l.outputElements() * 1e-6 + 0.01;
             layers.add(
-                new TrainingData.Layer(run, board, "s", "net" + n + act, s, i, l, ms, Map.of()));
+                new TrainingData.Layer(
+                    run, board, "s", "net" + n + act, s, i, l, ms, Map.of(), Double.NaN));
             sum += ms;
           }
           nets.add(

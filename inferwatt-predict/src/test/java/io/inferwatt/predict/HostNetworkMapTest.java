@@ -65,7 +65,16 @@ class HostNetworkMapTest {
           for (int i = 0; i < ls.size(); i++) {
             layers.add(
                 new TrainingData.Layer(
-                    run, "local", "s", model, s, i, ls.get(i), layerMs(ls.get(i)), Map.of()));
+                    run,
+                    "local",
+                    "s",
+                    model,
+                    s,
+                    i,
+                    ls.get(i),
+                    layerMs(ls.get(i)),
+                    Map.of(),
+                    Double.NaN));
           }
           nets.add(
               new TrainingData.Network(

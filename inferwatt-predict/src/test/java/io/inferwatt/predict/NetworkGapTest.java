@@ -56,7 +56,7 @@ class NetworkGapTest {
           double lat = latencyMs(l, gpu);
           layers.add(
               new TrainingData.Layer(
-                  run, BOARD, "s", "single" + n, s, 0, l, lat, Map.of("in", LAYER_MW)));
+                  run, BOARD, "s", "single" + n, s, 0, l, lat, Map.of("in", LAYER_MW), Double.NaN));
           double netLat = lat + GAP_MS;
           double energy = (LAYER_MW * lat + GAP_MW * GAP_MS) / 1000;
           nets.add(

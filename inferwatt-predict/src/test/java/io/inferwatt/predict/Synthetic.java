@@ -80,7 +80,8 @@ final class Synthetic {
               LayerSpec l = net.layers().get(i);
               double lat = latencyMs(l, gpu, batch);
               Map<String, Double> p = powerMw(l, gpu);
-              layers.add(new TrainingData.Layer(run, BOARD, "s", net.name(), s, i, l, lat, p));
+              layers.add(
+                  new TrainingData.Layer(run, BOARD, "s", net.name(), s, i, l, lat, p, Double.NaN));
               sumLat += lat;
               p.forEach((r, v) -> sumE.merge(r, v * lat / 1000, Double::sum));
             }

@@ -118,6 +118,7 @@ final class Export {
              f.output_channels, f.output_height, f.output_width,
              f.input_elements, f.output_elements, f.macs, f.params,
              l.samples, l.cycles, l.duration_ms_mean AS latency_ms,
+             l.duration_ms_p50 AS latency_ms_p50,
              tot.rail AS total_rail,
              tot.power_mw_mean AS power_mw_total, tot.power_n AS power_n_total,
              tot.energy_mj AS energy_mj_total,

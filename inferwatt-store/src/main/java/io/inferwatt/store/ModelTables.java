@@ -65,7 +65,7 @@ final class ModelTables {
                   + """
                   SELECT f.run_id, sc.board, sc.study, r.model, f.layer_index, f.name, f.type,
                          f.input_shape, f.output_shape, f.kernel, f.stride, f.groups, f.macs,
-                         f.params, l.duration_ms_mean, f.activation
+                         f.params, l.duration_ms_mean, f.activation, l.duration_ms_p50
                   FROM layer_features f
                   JOIN sc ON sc.run_id = f.run_id
                   JOIN runs r ON r.run_id = f.run_id
@@ -100,7 +100,8 @@ final class ModelTables {
                         index,
                         spec,
                         rs.getDouble(15),
-                        layerPower.getOrDefault(run, Map.of()).getOrDefault(index, Map.of())));
+                        layerPower.getOrDefault(run, Map.of()).getOrDefault(index, Map.of()),
+                        Sql.real(rs, 17)));
               });
           Map<Long, Map<String, Double>> power = new HashMap<>();
           Map<Long, Map<String, Double>> energy = new HashMap<>();

@@ -183,6 +183,7 @@ final class RunReader {
                   rs.getLong("samples"),
                   rs.getLong("cycles"),
                   real(rs, "duration_ms_mean"),
+                  schemaVersion >= Schema.V11.version() ? real(rs, "duration_ms_p50") : Double.NaN,
                   frozen(layerPower.getOrDefault(index, Map.of())),
                   frozen(layerEnergy.getOrDefault(index, Map.of())),
                   count(rs, "cycles_needed")));

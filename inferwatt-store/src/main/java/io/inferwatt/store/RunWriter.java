@@ -164,6 +164,9 @@ final class RunWriter {
                 .append(l.cycles());
             real(a, l.durationMsMean());
             count(a, l.cyclesNeeded());
+            if (schemaVersion >= Schema.V11.version()) {
+              real(a, l.durationMsP50());
+            }
             a.endRow();
           }
         });

@@ -625,8 +625,30 @@ final class Schema {
           "layer_features.activation: the activation a layer applies",
           List.of("ALTER TABLE layer_features ADD COLUMN activation VARCHAR"));
 
+  /**
+   * Version 11: {@code layer_results.duration_ms_p50}, a layer's median profiled duration beside
+   * its mean. On a machine shared with other work a cycle that waited for it is an outlier that
+   * moves the mean, and the network's latency is compared by its median ({@code
+   * runs.latency_ms_p50}); {@code fit} learns a host board's layers from their medians. Rows
+   * written before get the median of their raw layer events where the base kept them, else NULL.
+   */
+  static final Migration V11 =
+      new Migration(
+          11,
+          "layer_results.duration_ms_p50: a layer's median profiled duration",
+          List.of(
+              "ALTER TABLE layer_results ADD COLUMN duration_ms_p50 DOUBLE",
+              """
+              UPDATE layer_results SET duration_ms_p50 = m.p50 FROM (
+                SELECT run_id, layer_index,
+                       percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_ns) / 1e6 AS p50
+                FROM layer_event_rows GROUP BY run_id, layer_index) m
+              WHERE layer_results.run_id = m.run_id AND layer_results.layer_index = m.layer_index
+                AND layer_results.duration_ms_mean IS NOT NULL\
+              """));
+
   /** Every migration, in version order, starting at 1 without gaps. */
-  static final List<Migration> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7, V8, V9, V10);
+  static final List<Migration> MIGRATIONS = List.of(V1, V2, V3, V4, V5, V6, V7, V8, V9, V10, V11);
 
   /** The newest version {@code migrations} produce. */
   static int latest(List<Migration> migrations) {

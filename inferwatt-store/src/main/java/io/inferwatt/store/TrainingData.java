@@ -31,6 +31,7 @@ public record TrainingData(List<Layer> layers, List<Network> networks) {
    * @param layer the layer's features
    * @param latencyMs mean duration of the layer per cycle, ms
    * @param powerMw mean power per rail while the layer ran, mW (rails without a value left out)
+   * @param latencyMsP50 median duration of the layer per cycle, ms (NaN: not stored)
    */
   public record Layer(
       long runId,
@@ -41,7 +42,26 @@ public record TrainingData(List<Layer> layers, List<Network> networks) {
       int index,
       LayerSpec layer,
       double latencyMs,
-      Map<String, Double> powerMw) {}
+      Map<String, Double> powerMw,
+      double latencyMsP50) {
+
+    /** This layer with its median duration as its latency (where the median is known). */
+    public Layer withMedianLatency() {
+      return Double.isNaN(latencyMsP50) || latencyMsP50 <= 0
+          ? this
+          : new Layer(
+              runId,
+              board,
+              study,
+              model,
+              settings,
+              index,
+              layer,
+              latencyMsP50,
+              powerMw,
+              latencyMsP50);
+    }
+  }
 
   /**
    * One measured network run.

@@ -36,6 +36,14 @@ final class Fixtures {
    * a sample every 0.1 ms whose power depends on what runs.
    */
   static Timeline timeline() {
+    return timeline(0);
+  }
+
+  /**
+   * {@link #timeline()} with the layer phase's last {@code conv2} longer by {@code slowCycleNs}: a
+   * cycle that waited for something else, which moves the layer's mean and not its median.
+   */
+  static Timeline timeline(long slowCycleNs) {
     EventLog.Builder events = EventLog.builder();
     String[] phases = {Phases.WARMUP, Phases.LATENCY, Phases.POWER, Phases.LAYERS};
     long seq = 0;
@@ -47,7 +55,8 @@ final class Fixtures {
         events.inference(new InferenceEvent(seq, s, s + 9 * MS / 2, 1));
         if (phase.equals(Phases.LAYERS)) {
           events.layer(new LayerEvent(seq, 0, "conv1", "Conv", MS, OptionalLong.empty()));
-          events.layer(new LayerEvent(seq, 1, "conv2", "Conv", 2 * MS, OptionalLong.empty()));
+          long conv2 = 2 * MS + (i == 7 ? slowCycleNs : 0);
+          events.layer(new LayerEvent(seq, 1, "conv2", "Conv", conv2, OptionalLong.empty()));
           events.layer(new LayerEvent(seq, 2, "fc", "", MS, OptionalLong.empty()));
         }
         seq++;

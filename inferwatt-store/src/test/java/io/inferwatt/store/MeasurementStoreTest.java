@@ -299,7 +299,7 @@ class MeasurementStoreTest {
     }
     Migration next =
         new Migration(
-            11, "fits (test)", List.of("CREATE TABLE fits (run_id BIGINT NOT NULL, r2 DOUBLE)"));
+            12, "fits (test)", List.of("CREATE TABLE fits (run_id BIGINT NOT NULL, r2 DOUBLE)"));
 
     try (MeasurementStore store =
         DuckDbStore.open(
@@ -315,9 +315,10 @@ class MeasurementStoreTest {
                 Schema.V8,
                 Schema.V9,
                 Schema.V10,
+                Schema.V11,
                 next),
             DuckDbStore.NO_HOOK)) {
-      assertThat(store.schemaVersion()).isEqualTo(11);
+      assertThat(store.schemaVersion()).isEqualTo(12);
       assertThat(
               Fixtures.query(
                       store, "SELECT version, description FROM schema_version ORDER BY version")
@@ -333,7 +334,8 @@ class MeasurementStoreTest {
               List.of("8", Schema.V8.description()),
               List.of("9", Schema.V9.description()),
               List.of("10", Schema.V10.description()),
-              List.of("11", "fits (test)"));
+              List.of("11", Schema.V11.description()),
+              List.of("12", "fits (test)"));
       assertThat(Fixtures.query(store, "SELECT count(*) FROM fits").rows())
           .containsExactly(List.of("0"));
       assertThat(Fixtures.query(store, "SELECT count(*) FROM studies").rows())
@@ -343,7 +345,7 @@ class MeasurementStoreTest {
     // and the old program now refuses it
     assertThatThrownBy(() -> MeasurementStore.open(base()))
         .isInstanceOf(StoreException.class)
-        .hasMessageContaining("schema version 11");
+        .hasMessageContaining("schema version 12");
   }
 
   @Test

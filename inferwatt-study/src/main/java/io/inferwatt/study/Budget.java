@@ -23,14 +23,14 @@ import java.util.OptionalLong;
  * (the logger reads while the power, layer and idle phases run, one sample per {@link
  * Recorder#samplePeriodNs() period}), every inference event and every layer event (the layer
  * phase's cycles × the network's layers). The analysis streams ({@code AnalysisStream}): it holds
- * nothing per sample; feeding it a recording held in memory sorts the events, which costs a few
- * bytes per layer event and an index entry per inference ({@link #ANALYSIS_BYTES_PER_LAYER_EVENT},
- * {@link #ANALYSIS_BYTES_PER_INFERENCE}, counted from those arrays). Storing the run computes the
- * per-inference records ({@link #DETAILS_BYTES_PER_SAMPLE}, {@link #DETAILS_BYTES_PER_INFERENCE});
- * the raw samples and events go to the base through DuckDB's appender, which holds one chunk at a
- * time. The recording's byte costs were measured on the virtual Nano (3 rails) as the smallest
- * {@code -Xmx} that completes (with the analysis of that time, which held about 24 B more per
- * sample):
+ * nothing per sample, and up to 1 024 durations per layer for its median; feeding it a recording
+ * held in memory sorts the events, which costs a few bytes per layer event and an index entry per
+ * inference ({@link #ANALYSIS_BYTES_PER_LAYER_EVENT}, {@link #ANALYSIS_BYTES_PER_INFERENCE},
+ * counted from those arrays). Storing the run computes the per-inference records ({@link
+ * #DETAILS_BYTES_PER_SAMPLE}, {@link #DETAILS_BYTES_PER_INFERENCE}); the raw samples and events go
+ * to the base through DuckDB's appender, which holds one chunk at a time. The recording's byte
+ * costs were measured on the virtual Nano (3 rails) as the smallest {@code -Xmx} that completes
+ * (with the analysis of that time, which held about 24 B more per sample):
  *
  * <ul>
  *   <li>{@code profile --board sim:nano --no-store --cycles 200000 --max-layer-cycles 1 --idle 1s}
@@ -105,8 +105,12 @@ public final class Budget {
    */
   static final long LAYER_EVENT_BYTES = 132;
 
-  /** Sorting a recording's layer events by inference before they stream: two int arrays. */
-  static final long ANALYSIS_BYTES_PER_LAYER_EVENT = 8;
+  /**
+   * Sorting a recording's layer events by inference before they stream (two int arrays), and each
+   * event's duration kept for its layer's median (a long; at most 1 024 per layer are kept, so this
+   * is an upper bound above 1 024 cycles).
+   */
+  static final long ANALYSIS_BYTES_PER_LAYER_EVENT = 16;
 
   /**
    * Per inference while analysing: the index from number to position (a map entry with its boxed

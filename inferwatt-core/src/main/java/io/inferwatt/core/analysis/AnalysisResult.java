@@ -82,6 +82,9 @@ public record AnalysisResult(
    * @param samples power samples mapped to it
    * @param cycles inferences in which it ran
    * @param durationMsMean mean profiled duration in ms
+   * @param durationMsP50 median profiled duration in ms (NaN: not known, as for a run stored before
+   *     it was kept): on a machine shared with other work, a cycle that waited for it is an outlier
+   *     the median leaves out, as the network's {@code p50} does
    * @param powerMw mean power per rail with a 95% confidence interval
    * @param energyMj energy per rail in mJ: mean power × mean duration
    * @param cyclesNeeded cycles it needs to get the requested minimum of samples
@@ -93,6 +96,7 @@ public record AnalysisResult(
       long samples,
       long cycles,
       double durationMsMean,
+      double durationMsP50,
       Map<String, Estimate> powerMw,
       Map<String, Double> energyMj,
       long cyclesNeeded) {}

@@ -91,6 +91,7 @@ public final class AnalysisStream implements EventSink {
   String[] types = new String[16];
   long[] cycles = new long[16];
   double[] durationSumNs = new double[16];
+  final SlotMedians durationMedians = new SlotMedians();
   RunningStats[][] layerPower = new RunningStats[16][];
   long[] layerSamples = new long[16];
   final RunningStats[] tailPower;
@@ -350,6 +351,7 @@ public final class AnalysisStream implements EventSink {
       long dur = group.durationNs[i];
       cycles[slot]++;
       durationSumNs[slot] += dur;
+      durationMedians.add(slot, dur);
       long own = group.ownStartNs[i];
       long start = own == Long.MIN_VALUE ? cursor : own;
       start = Math.max(start, inf.startNs());

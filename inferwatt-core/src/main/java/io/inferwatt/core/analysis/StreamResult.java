@@ -112,6 +112,7 @@ final class StreamResult {
               mappedSamples,
               cycles[slot],
               durMs,
+              s.durationMedians.medianNs(slot) / NS_PER_MS,
               unmodifiable(lp),
               unmodifiable(le),
               need));
