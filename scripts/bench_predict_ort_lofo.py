@@ -3,7 +3,8 @@
 for each network family the base holds (every run that is not a layer sample), fit on a copy with that
 family's runs left out (fit --exclude-model), predict each of its runs (network name and batch as
 stored) and compare with the stored measurement: network latency (mean and median of the latency phase)
-and each layer's latency (its median cycle, as fit learns it; layers measured at 0 ms, run inside another layer's kernel, are left out).
+and each layer's latency (its median cycle, as fit learns it; layers measured at 0 ms, run inside
+another layer's kernel, are left out).
 Real measurements, not simulated; as quiet as the machine was when the base was measured.
 Usage: bench_predict_ort_lofo.py JAR BASE WORKDIR [FAMILY...]   (a WORKDIR used before: its fits are reused)
 """

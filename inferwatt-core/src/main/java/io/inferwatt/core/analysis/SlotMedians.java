@@ -34,10 +34,8 @@ final class SlotMedians {
     long[] k = kept[slot];
     if (n < CAPACITY) {
       if (k == null || size[slot] == k.length) {
-        k =
-            kept[slot] =
-                Arrays.copyOf(
-                    k == null ? new long[0] : k, Math.min(CAPACITY, Math.max(8, size[slot] * 2)));
+        k = k == null ? new long[8] : Arrays.copyOf(k, Math.min(CAPACITY, 2 * k.length));
+        kept[slot] = k;
       }
       k[size[slot]++] = durationNs;
     } else {
