@@ -3,7 +3,10 @@ package io.inferwatt.core.analysis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.util.SplittableRandom;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,18 +35,12 @@ class SlotMediansTest {
     int n = 200_000;
     SlotMedians a = new SlotMedians();
     SlotMedians b = new SlotMedians();
-    SplittableRandom r = new SplittableRandom(7);
     // durations 0..n-1 in random order
-    long[] d = new long[n];
-    for (int i = 0; i < n; i++) {
-      d[i] = i;
+    List<Long> d = new ArrayList<>();
+    for (long i = 0; i < n; i++) {
+      d.add(i);
     }
-    for (int i = n - 1; i > 0; i--) {
-      int j = r.nextInt(i + 1);
-      long x = d[i];
-      d[i] = d[j];
-      d[j] = x;
-    }
+    Collections.shuffle(d, new Random(7));
     for (long x : d) {
       a.add(2, x);
       b.add(2, x);
