@@ -348,7 +348,7 @@ public final class Fitter {
               networkLayer(ls.stream().map(TrainingData.Layer::layer).toList()),
               contexts.get(n.runId()),
               n.settings()));
-      groups.add(n.model());
+      groups.add(foldGroup(n.model()));
       latGap.add(n.latencyMs() - sumLat);
       latTotal.add(n.latencyMs());
       latSum.add(sumLat);
@@ -483,10 +483,11 @@ public final class Fitter {
   }
 
   /**
-   * The group a layer row's network is held out with in the layer models' folds: its family (every
-   * width and resolution together), so that the learner and its strength are chosen by how they do
-   * on families the fold never saw, as a prediction of a new network asks; a network of a layer
-   * sample ({@link LayerSample#member}: one layer or a few) is a group of its own.
+   * The group a row's network is held out with in the folds of the layer models, the network gap
+   * and the mode ratios: its family (every width and resolution together), so that the learner and
+   * its strength are chosen by how they do on families the fold never saw, as a prediction of a new
+   * network asks; a network of a layer sample ({@link LayerSample#member}: one layer or a few) is a
+   * group of its own.
    */
   static String foldGroup(String model) {
     return LayerSample.member(model).isPresent() ? model : family(model);
@@ -582,7 +583,7 @@ public final class Fitter {
             TrainingData.Network b = ps.get(i)[1];
             List<LayerSpec> ls = layersOf.get(b.model());
             x[i] = space.networkRow(networkLayer(ls), FeatureSpace.Context.of(ls), b.settings());
-            groups.add(a.model());
+            groups.add(foldGroup(a.model()));
             lat[i] = Math.log(a.latencyMs() / b.latencyMs());
             for (String r : rails) {
               double ea = energyMj(a, r);

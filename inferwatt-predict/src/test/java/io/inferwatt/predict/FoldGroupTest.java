@@ -57,6 +57,17 @@ class FoldGroupTest {
     assertThat(heldOut)
         .containsExactly(
             rowsPerNetwork, rowsPerNetwork, rowsPerNetwork, rowsPerNetwork, 3 * rowsPerNetwork);
+    // the network gap model's folds likewise (by network: two folds of two networks' runs)
+    int runsPerNetwork =
+        (int) d.networks().stream().filter(n -> n.model().equals("beta-r96")).count();
+    assertThat(
+            fit.stored().folds().stream()
+                .filter(f -> f.layerType().equals("network") && f.target().equals("gap:latency"))
+                .map(StoredModel.Fold::rowsHeldOut)
+                .sorted()
+                .toList())
+        .containsExactly(
+            runsPerNetwork, runsPerNetwork, runsPerNetwork, runsPerNetwork, 3 * runsPerNetwork);
   }
 
   private static TrainingData renamed(TrainingData d, Map<String, String> names) {
