@@ -133,7 +133,7 @@ for net, ms in measured_rounds.items():
     layers = []
     for i, l in enumerate(ms[0]["layers"]):
         durs = [layer_ms(m["layers"][i]) for m in ms]
-        layers.append({**l, "duration_ms_mean": median(durs) if all(durs) else 0})
+        layers.append({**l, "ms": median(durs) if all(durs) else 0})
     measured_nets[net] = {"inferences": {"latency_ms": {
         "p50": ref, "mean": median([m["inferences"]["latency_ms"]["mean"] for m in ms])}}, "layers": layers}
 models = os.environ.get("MODELS") or os.path.join(work, "models.json")
@@ -158,7 +158,7 @@ for net in nets:
         if ml is None or ml.get("name") != lp["name"]:
             raise SystemExit(f"{net}: layer {lp['index']} {lp['name']} is not the profiled layer {ml and ml.get('name')}")
         inside = lp["predicted"] and "inside the kernel" in (lp.get("why") or "")
-        if not ml.get("duration_ms_mean"):
+        if not ml["ms"]:
             fused += 1  # ONNX Runtime ran it inside another layer's kernel
             if inside:
                 fused_both += 1
@@ -170,7 +170,7 @@ for net in nets:
         if not lp["predicted"]:
             unpredicted += 1
             continue
-        e = (lp["latency_ms"]["value"] / ml["duration_ms_mean"] - 1) * 100
+        e = (lp["latency_ms"]["value"] / ml["ms"] - 1) * 100
         layer_err.append(abs(e))
         by_type.setdefault(lp["type"], []).append(abs(e))
 

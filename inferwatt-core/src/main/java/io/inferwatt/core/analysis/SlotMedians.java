@@ -18,8 +18,10 @@ final class SlotMedians {
   private static final long SEED = 0x5EEDL;
 
   private long[][] kept = new long[16][];
-  private int[] size = new int[16];
+
+  /** Durations taken in per slot; the first {@code min(seen, CAPACITY)} of {@code kept} hold. */
   private long[] seen = new long[16];
+
   private final SplittableRandom random = new SplittableRandom(SEED);
 
   /** Takes in one cycle's duration of {@code slot}. */
@@ -27,17 +29,16 @@ final class SlotMedians {
     if (slot >= kept.length) {
       int n = Math.max(slot + 1, kept.length * 2);
       kept = Arrays.copyOf(kept, n);
-      size = Arrays.copyOf(size, n);
       seen = Arrays.copyOf(seen, n);
     }
     long n = seen[slot]++;
     long[] k = kept[slot];
     if (n < CAPACITY) {
-      if (k == null || size[slot] == k.length) {
+      if (k == null || n == k.length) {
         k = k == null ? new long[8] : Arrays.copyOf(k, Math.min(CAPACITY, 2 * k.length));
         kept[slot] = k;
       }
-      k[size[slot]++] = durationNs;
+      k[(int) n] = durationNs;
     } else {
       long j = random.nextLong(n + 1);
       if (j < CAPACITY) {
@@ -50,10 +51,10 @@ final class SlotMedians {
    * The median duration of {@code slot} in ns (of the two middle ones, their mean); NaN if none.
    */
   double medianNs(int slot) {
-    if (slot >= kept.length || size[slot] == 0) {
+    if (slot >= kept.length || seen[slot] == 0) {
       return Double.NaN;
     }
-    long[] v = Arrays.copyOf(kept[slot], size[slot]);
+    long[] v = Arrays.copyOf(kept[slot], (int) Math.min(seen[slot], CAPACITY));
     Arrays.sort(v);
     int m = v.length / 2;
     return v.length % 2 == 1 ? v[m] : (v[m - 1] + (double) v[m]) / 2;
