@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -47,18 +48,21 @@ record FeatureSpace(
 
   /**
    * The activation of {@code l} as an input: an activation layer's own op; for another layer its
-   * activation where it runs as a kernel of its own (Swish, hard swish), {@code ""} where the
-   * layer's kernel applies it (none, ReLU, clip, sigmoid: {@link
-   * io.inferwatt.engines.onnx.LayerGraph#appliedInKernel}). A one-hot over every activation
-   * confounded a clip with the single-layer samples, the only training rows that had one
-   * (MobileNetV2 came out 45 % slow).
+   * activation unless the layer's kernel applies it while it stores its output ({@code ""}: none or
+   * ReLU). ONNX Runtime's CPU kernels apply a ReLU that way; a clip, sigmoid, tanh, leaky ReLU or
+   * hard sigmoid inside a fused convolution is a second pass over the output, and a Swish or hard
+   * swish a kernel of its own, so each costs a layer its own time (MobileNetV2 at 128 pixels with
+   * its clips made ReLUs: expanding convolutions 17 % and depthwise ones 31 % faster). A one-hot
+   * that also told a ReLU from none confounded the rarer values with the single-layer samples.
    */
   static String activationKey(LayerSpec l) {
-    return l.type().equals("Activation")
-            || !io.inferwatt.engines.onnx.LayerGraph.appliedInKernel(l.activation())
+    return l.type().equals("Activation") || !STORED_IN_KERNEL.contains(l.activation())
         ? l.activation()
         : "";
   }
+
+  /** The activations a CPU kernel applies as it stores its output (none, ReLU). */
+  private static final Set<String> STORED_IN_KERNEL = Set.of("", "Relu");
 
   /** This space with the activations {@code values} (sorted, distinct) as inputs. */
   FeatureSpace withActivations(Collection<String> values) {

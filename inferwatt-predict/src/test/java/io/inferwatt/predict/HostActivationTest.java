@@ -44,13 +44,21 @@ class HostActivationTest {
 
   /** Networks of convolutions (ReLU or Swish, a Swish costing twice the time) and additions. */
   private static TrainingData data(String board) {
+    return data(board, "Swish", 2);
+  }
+
+  /**
+   * Networks of convolutions (ReLU or {@code other}, which costs {@code factor} times the time) and
+   * additions.
+   */
+  private static TrainingData data(String board, String other, double factor) {
     List<TrainingData.Layer> layers = new ArrayList<>();
     List<TrainingData.Network> nets = new ArrayList<>();
     long run = 0;
     for (int n = 0; n < 12; n++) {
       int c = 8 * (1 + n % 6);
       int hw = 8 + 4 * n;
-      for (String act : new String[] {"Relu", "Swish"}) {
+      for (String act : new String[] {"Relu", other}) {
         for (int batch : new int[] {1, 4}) {
           run++;
           Map<String, String> s = Map.of("batch", Integer.toString(batch));
@@ -64,7 +72,7 @@ class HostActivationTest {
             LayerSpec l = ls.get(i);
             double ms =
                 l.type().equals("Conv")
-                    ? batch * l.macs() * 1e-8 * (l.activation().equals("Swish") ? 2 : 1)
+                    ? batch * l.macs() * 1e-8 * (l.activation().equals(other) ? factor : 1)
                     : batch * l.outputElements() * 1e-6 + 0.01;
             layers.add(
                 new TrainingData.Layer(
@@ -107,6 +115,23 @@ class HostActivationTest {
   private static double secondLayerLatencyMs(Predictor p, LayerSpec first, LayerSpec second) {
     NetworkSpec net = new NetworkSpec("n", first.inputShape(), List.of(first, second));
     return p.predict(net, List.of(Map.of())).get(0).layers().get(1).latencyMs().value();
+  }
+
+  @Test
+  void aClipIsAnInputOfItsOwnAndAReluCountsAsNone() {
+    // ONNX Runtime applies a clip inside the convolution, but as a second pass over its output
+    ModelSet m =
+        Fitter.fit(data(Boards.LOCAL, "Clip", 1.3), "s", false, Set.of(LassoPoly.NAME)).models();
+    assertThat(m.space().activations()).containsExactly("", "Clip");
+    Predictor p = new Predictor(m);
+    LayerSpec in =
+        new LayerSpec(
+            "input_reformat", "Reformat", List.of(24, 20, 20), List.of(24, 20, 20), 0, 0, 0, 0, 0);
+    double relu = secondLayerLatencyMs(p, in, conv(0, 24, 20, "Relu"));
+    double none = secondLayerLatencyMs(p, in, conv(0, 24, 20, ""));
+    double clip = secondLayerLatencyMs(p, in, conv(0, 24, 20, "Clip"));
+    assertThat(none).isEqualTo(relu);
+    assertThat(clip / relu).isBetween(1.15, 1.45);
   }
 
   @Test

@@ -83,6 +83,18 @@ public final class Networks {
   }
 
   /**
+   * Two 1×1 convolutions of {@code channels} channels on an 8×8 input, a ReLU between them: the
+   * smallest graph whose convolutions an engine's layout pass may rewrite (ONNX Runtime's NCHWc
+   * blocks), so that the pass can be asked which channel counts it takes.
+   */
+  public static OnnxModel pointwisePair(int channels) {
+    GraphBuilder g = new GraphBuilder("pointwise-pair", 1);
+    String x = g.input(INPUT, 1, channels, 8, 8);
+    String y = g.relu(g.conv(x, channels, 1, 1, 1));
+    return g.build(g.conv(y, channels, 1, 1, 1));
+  }
+
+  /**
    * Builds a network by name ({@link #names()}, case and dashes ignored, or a {@link Variant} name)
    * with random weights from {@code seed}.
    *
@@ -147,7 +159,7 @@ public final class Networks {
 
   static OnnxModel mobileNetV1(GraphBuilder g, Families.Scale sc) {
     String x = Families.input(g, sc);
-    x = g.layer("conv0").relu(g.batchNorm(g.conv(x, sc.ch(32), 3, 2, 1)));
+    x = g.layer("conv0").relu6(g.batchNorm(g.conv(x, sc.ch(32), 3, 2, 1)));
     int[][] dwStridePwOut = {
       {1, 64}, {2, 128}, {1, 128}, {2, 256}, {1, 256}, {2, 512}, {1, 512}, {1, 512}, {1, 512},
       {1, 512}, {1, 512}, {2, 1024}, {1, 1024}
@@ -155,8 +167,8 @@ public final class Networks {
     for (int i = 0; i < dwStridePwOut.length; i++) {
       int[] b = dwStridePwOut[i];
       int c = (int) g.shape(x)[1];
-      x = g.layer("block" + (i + 1) + ".dw").relu(g.batchNorm(g.conv(x, c, 3, b[0], c)));
-      x = g.layer("block" + (i + 1) + ".pw").relu(g.batchNorm(g.conv(x, sc.ch(b[1]), 1, 1, 1)));
+      x = g.layer("block" + (i + 1) + ".dw").relu6(g.batchNorm(g.conv(x, c, 3, b[0], c)));
+      x = g.layer("block" + (i + 1) + ".pw").relu6(g.batchNorm(g.conv(x, sc.ch(b[1]), 1, 1, 1)));
     }
     return head(g, x);
   }

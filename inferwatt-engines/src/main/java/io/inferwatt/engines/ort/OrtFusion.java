@@ -14,13 +14,13 @@ import java.util.Map;
 /**
  * The layers ONNX Runtime runs inside another layer's kernel on a CPU: a residual addition fused
  * into the convolution before it. On x86-64 its NCHWc layout pass turns a convolution whose input
- * and output channels are multiples of the layout's block (8 floats with AVX2, 16 with AVX-512)
- * into an NCHWc convolution, and an addition of two tensors, one of them such a convolution's
- * output used by nothing else and with no activation fused yet, becomes that convolution's sum
- * input (its activation after the addition goes along). The graph half of the rule is {@link
- * LayerSpec#sumInto} ({@code LayerGraph} derives it); this class adds the layout's half. The
- * recorder ({@link OrtLayers}) finds the same layers as those that get no kernel, which {@code
- * OrtLayersTest} checks on real sessions.
+ * and output channels are multiples of the layout's block (8 floats with AVX2, 16 with AVX-512F
+ * where ONNX Runtime uses it: {@link #hostBlockSize} asks it) into an NCHWc convolution, and an
+ * addition of two tensors, one of them such a convolution's output used by nothing else and with no
+ * activation fused yet, becomes that convolution's sum input (its activation after the addition
+ * goes along). The graph half of the rule is {@link LayerSpec#sumInto} ({@code LayerGraph} derives
+ * it); this class adds the layout's half. The recorder ({@link OrtLayers}) finds the same layers as
+ * those that get no kernel, which {@code OrtLayersTest} checks on real sessions.
  */
 public final class OrtFusion {
 
@@ -54,15 +54,65 @@ public final class OrtFusion {
     }
   }
 
-  /** {@link #blockSize(Path, String)} of this machine (read once). */
+  /**
+   * The NCHWc block ONNX Runtime uses on this machine (found once): asked of ONNX Runtime itself,
+   * by the smallest channel count of {@link #PROBES} whose convolutions its layout pass rewrites;
+   * {@link #blockSize(Path, String)} where that cannot be asked. The CPU's flags alone can be
+   * wrong: on a virtual Xeon whose {@code /proc/cpuinfo} lists AVX-512F, ONNX Runtime 1.23 fused
+   * the additions of 8-float blocks (24 and 56 channels), not of 16.
+   */
   public static int hostBlockSize() {
     Integer b = hostBlock;
     if (b == null) {
-      b = blockSize(Path.of("/"), System.getProperty("os.arch", ""));
+      b = askOrt().orElseGet(() -> blockSize(Path.of("/"), System.getProperty("os.arch", "")));
       hostBlock = b;
     }
     return b;
   }
+
+  /**
+   * A block and the channel count that asks for it: 20, 24 and 48 are multiples of 4, 8 and 16 and
+   * of no larger block, and at least 16 (a convolution with fewer input channels than the block
+   * takes another path): the first count the layout pass takes names the block.
+   */
+  private static final int[][] PROBES = {{4, 20}, {8, 24}, {16, 48}};
+
+  private static java.util.Optional<Integer> askOrt() {
+    Path dir = null;
+    try {
+      dir = Files.createTempDirectory("inferwatt-nchwc");
+      ai.onnxruntime.OrtEnvironment env = ai.onnxruntime.OrtEnvironment.getEnvironment();
+      for (int[] p : PROBES) {
+        Path out = dir.resolve(p[1] + ".onnx");
+        try (ai.onnxruntime.OrtSession.SessionOptions o =
+            new ai.onnxruntime.OrtSession.SessionOptions()) {
+          o.setOptimizationLevel(ai.onnxruntime.OrtSession.SessionOptions.OptLevel.ALL_OPT);
+          o.setOptimizedModelFilePath(out.toString());
+          byte[] model =
+              io.inferwatt.engines.onnx.OnnxIo.toBytes(
+                  io.inferwatt.engines.onnx.Networks.pointwisePair(p[1]));
+          try (ai.onnxruntime.OrtSession s = env.createSession(model, o)) {
+            // created only for the optimised graph it writes
+          }
+        }
+        String graph =
+            new String(Files.readAllBytes(out), java.nio.charset.StandardCharsets.ISO_8859_1);
+        if (graph.contains(NCHWC_DOMAIN)) {
+          return java.util.Optional.of(p[0]);
+        }
+      }
+      return java.util.Optional.of(0);
+    } catch (Exception | LinkageError e) {
+      return java.util.Optional.empty();
+    } finally {
+      if (dir != null) {
+        io.inferwatt.engines.runner.Processes.deleteQuietly(dir);
+      }
+    }
+  }
+
+  /** The operator domain of ONNX Runtime's NCHWc kernels. */
+  private static final String NCHWC_DOMAIN = "com.microsoft.nchwc";
 
   /**
    * The layers of {@code net} that ONNX Runtime runs inside another layer's kernel with NCHWc block
