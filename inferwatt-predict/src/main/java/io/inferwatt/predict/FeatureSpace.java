@@ -31,19 +31,26 @@ import java.util.TreeSet;
  * @param fixed the numeric setting keys every training run had at one value (its default), sorted:
  *     the models cannot tell what another value does, so a prediction at one is refused (as a
  *     categorical value never measured is) rather than extrapolated
+ * @param nchwcBlock the NCHWc block of ONNX Runtime's CPU kernels on the machine the training
+ *     layers ran on, where whether a convolution runs in that layout is an input ({@code nchwc},
+ *     the last column: 1 for a convolution ONNX Runtime rewrites into blocks, 0 otherwise); 0 where
+ *     it is not an input. A depthwise convolution whose channels fill no block runs in the plain
+ *     layout 5–10 times slower per output element (the small sample networks' arbitrary channel
+ *     counts against the families' multiples of 8), which no other input tells apart
  */
 record FeatureSpace(
     Map<String, Boolean> numeric,
     Map<String, List<String>> categories,
     Map<String, String> defaults,
     List<String> activations,
-    List<String> fixed) {
+    List<String> fixed,
+    int nchwcBlock) {
 
   FeatureSpace(
       Map<String, Boolean> numeric,
       Map<String, List<String>> categories,
       Map<String, String> defaults) {
-    this(numeric, categories, defaults, List.of(), List.of());
+    this(numeric, categories, defaults, List.of(), List.of(), 0);
   }
 
   /**
@@ -67,7 +74,20 @@ record FeatureSpace(
   /** This space with the activations {@code values} (sorted, distinct) as inputs. */
   FeatureSpace withActivations(Collection<String> values) {
     return new FeatureSpace(
-        numeric, categories, defaults, List.copyOf(new TreeSet<>(values)), fixed);
+        numeric, categories, defaults, List.copyOf(new TreeSet<>(values)), fixed, nchwcBlock);
+  }
+
+  /** This space with whether a convolution runs in NCHWc blocks of {@code block} as an input. */
+  FeatureSpace withNchwc(int block) {
+    return new FeatureSpace(numeric, categories, defaults, activations, fixed, block);
+  }
+
+  /** 1 for a convolution ONNX Runtime runs in NCHWc blocks of {@code block}, else 0. */
+  static double nchwc(LayerSpec l, int block) {
+    return (l.type().equals("Conv") || l.type().equals("DepthwiseConv"))
+            && io.inferwatt.engines.ort.OrtFusion.runsNchwc(l, block)
+        ? 1
+        : 0;
   }
 
   static final List<String> LAYER =
@@ -210,7 +230,7 @@ record FeatureSpace(
                   .orElseThrow()
                   .getKey());
         });
-    return new FeatureSpace(numeric, categories, defaults, List.of(), fixed);
+    return new FeatureSpace(numeric, categories, defaults, List.of(), fixed, 0);
   }
 
   /** The index of numeric setting {@code key} in a row, or -1. */
@@ -231,6 +251,9 @@ record FeatureSpace(
     numeric.forEach((k, log) -> out.add(log ? "log_" + k : k));
     categories.forEach((k, vs) -> vs.forEach(v -> out.add(k + "=" + v)));
     activations.forEach(a -> out.add("activation=" + a));
+    if (nchwcBlock > 0) {
+      out.add("nchwc");
+    }
     return out;
   }
 
@@ -239,7 +262,7 @@ record FeatureSpace(
     for (List<String> vs : categories.values()) {
       n += vs.size();
     }
-    return n + activations.size();
+    return n + activations.size() + (nchwcBlock > 0 ? 1 : 0);
   }
 
   /**
@@ -323,6 +346,9 @@ record FeatureSpace(
     for (String a : activations) {
       x[i++] = a.equals(act) ? 1 : 0;
     }
+    if (nchwcBlock > 0) {
+      x[i] = nchwc(layer, nchwcBlock);
+    }
     return x;
   }
 
@@ -385,6 +411,9 @@ record FeatureSpace(
     if (!fixed.isEmpty()) {
       fixed.forEach(o.putArray("fixed")::add);
     }
+    if (nchwcBlock > 0) {
+      o.put("nchwc_block", nchwcBlock);
+    }
     return o;
   }
 
@@ -415,6 +444,7 @@ record FeatureSpace(
     if (o.has("fixed")) {
       o.get("fixed").forEach(v -> fixed.add(v.asText()));
     }
-    return new FeatureSpace(numeric, categories, defaults, activations, fixed);
+    int block = o.has("nchwc_block") ? o.get("nchwc_block").asInt() : 0;
+    return new FeatureSpace(numeric, categories, defaults, activations, fixed, block);
   }
 }

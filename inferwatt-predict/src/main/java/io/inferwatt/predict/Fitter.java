@@ -115,6 +115,14 @@ public final class Fitter {
       if (acts.size() > 1) {
         space = space.withActivations(acts);
       }
+      // and whether ONNX Runtime runs a convolution in its NCHWc blocks, where the training
+      // convolutions run both ways
+      int block = io.inferwatt.engines.ort.OrtFusion.hostBlockSize();
+      Set<Double> layouts = new java.util.TreeSet<>();
+      rows.forEach(r -> layouts.add(FeatureSpace.nchwc(r.layer(), block)));
+      if (block > 0 && layouts.size() > 1) {
+        space = space.withNchwc(block);
+      }
     }
     Map<Long, List<LayerSpec>> runLayers = new HashMap<>();
     rows.forEach(r -> runLayers.computeIfAbsent(r.runId(), k -> new ArrayList<>()).add(r.layer()));

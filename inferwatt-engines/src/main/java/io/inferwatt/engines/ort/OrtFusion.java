@@ -128,15 +128,21 @@ public final class OrtFusion {
     for (int i = 0; i < net.layers().size(); i++) {
       LayerSpec add = net.layers().get(i);
       LayerSpec conv = add.sumInto().isEmpty() ? null : byName.get(add.sumInto());
-      if (conv != null && nchwc(conv, block)) {
+      if (conv != null && runsNchwc(conv, block)) {
         out.put(i, conv.name());
       }
     }
     return out;
   }
 
-  /** Whether ONNX Runtime's NCHWc pass turns convolution {@code c} into an NCHWc one. */
-  private static boolean nchwc(LayerSpec c, int block) {
+  /**
+   * Whether ONNX Runtime's NCHWc pass turns convolution {@code c} into an NCHWc one with block
+   * {@code block} (0: no NCHWc layout).
+   */
+  public static boolean runsNchwc(LayerSpec c, int block) {
+    if (block <= 0) {
+      return false;
+    }
     int in = c.inputShape().isEmpty() ? 0 : c.inputShape().get(0);
     int out = c.outputShape().isEmpty() ? 0 : c.outputShape().get(0);
     if (out % block != 0) {
