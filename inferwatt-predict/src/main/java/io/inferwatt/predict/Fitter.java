@@ -118,9 +118,8 @@ public final class Fitter {
       // and whether ONNX Runtime runs a convolution in its NCHWc blocks, where the training
       // convolutions run both ways
       int block = io.inferwatt.engines.ort.OrtFusion.hostBlockSize();
-      Set<Double> layouts = new java.util.TreeSet<>();
-      rows.forEach(r -> layouts.add(FeatureSpace.nchwc(r.layer(), block)));
-      if (block > 0 && layouts.size() > 1) {
+      if (rows.stream().anyMatch(r -> FeatureSpace.nchwc(r.layer(), block) == 1)
+          && rows.stream().anyMatch(r -> FeatureSpace.nchwc(r.layer(), block) == 0)) {
         space = space.withNchwc(block);
       }
     }

@@ -52,40 +52,30 @@ class HostActivationTest {
    * additions.
    */
   private static TrainingData data(String board, String other, double factor) {
-    List<TrainingData.Layer> layers = new ArrayList<>();
-    List<TrainingData.Network> nets = new ArrayList<>();
-    long run = 0;
+    Synthetic.Runs runs = new Synthetic.Runs(board);
     for (int n = 0; n < 12; n++) {
       int c = 8 * (1 + n % 6);
       int hw = 8 + 4 * n;
       for (String act : new String[] {"Relu", other}) {
+        List<LayerSpec> ls = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+          ls.add(conv(i, c, hw, act));
+          ls.add(add(i, c, hw, ""));
+        }
         for (int batch : new int[] {1, 4}) {
-          run++;
-          Map<String, String> s = Map.of("batch", Integer.toString(batch));
-          List<LayerSpec> ls = new ArrayList<>();
-          for (int i = 0; i < 3; i++) {
-            ls.add(conv(i, c, hw, act));
-            ls.add(add(i, c, hw, ""));
-          }
-          double sum = 0;
-          for (int i = 0; i < ls.size(); i++) {
-            LayerSpec l = ls.get(i);
-            double ms =
-                l.type().equals("Conv")
-                    ? batch * l.macs() * 1e-8 * (l.activation().equals(other) ? factor : 1)
-                    : batch * l.outputElements() * 1e-6 + 0.01;
-            layers.add(
-                new TrainingData.Layer(
-                    run, board, "s", "net" + n + act, s, i, l, ms, Map.of(), Double.NaN));
-            sum += ms;
-          }
-          nets.add(
-              new TrainingData.Network(
-                  run, board, "s", "net" + n + act, s, sum, "", Map.of(), Map.of(), Double.NaN));
+          runs.add(
+              "net" + n + act,
+              Map.of("batch", Integer.toString(batch)),
+              ls,
+              l ->
+                  l.type().equals("Conv")
+                      ? batch * l.macs() * 1e-8 * (l.activation().equals(other) ? factor : 1)
+                      : batch * l.outputElements() * 1e-6 + 0.01,
+              l -> Double.NaN);
         }
       }
     }
-    return new TrainingData(layers, nets);
+    return runs.data();
   }
 
   private static ModelSet fit(String board) {

@@ -22,30 +22,22 @@ class HostLayerMedianTest {
 
   /** Convolutions whose mean cycle is 1.5 times their median (one slow cycle in a few). */
   private static TrainingData data(String board) {
-    List<TrainingData.Layer> layers = new ArrayList<>();
-    List<TrainingData.Network> nets = new ArrayList<>();
-    long run = 0;
+    Synthetic.Runs runs = new Synthetic.Runs(board);
     for (int n = 0; n < 12; n++) {
-      int c = 8 * (1 + n % 6);
-      int hw = 8 + 4 * n;
+      List<LayerSpec> ls = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        ls.add(conv(i, 8 * (1 + n % 6), 8 + 4 * n));
+      }
       for (int batch : new int[] {1, 4}) {
-        run++;
-        Map<String, String> s = Map.of("batch", Integer.toString(batch));
-        double sum = 0;
-        for (int i = 0; i < 3; i++) {
-          LayerSpec l = conv(i, c, hw);
-          double p50 = medianMs(l, batch);
-          layers.add(
-              new TrainingData.Layer(
-                  run, board, "s", "net" + n, s, i, l, 1.5 * p50, Map.of(), p50));
-          sum += p50;
-        }
-        nets.add(
-            new TrainingData.Network(
-                run, board, "s", "net" + n, s, 1.5 * sum, "", Map.of(), Map.of(), sum));
+        runs.add(
+            "net" + n,
+            Map.of("batch", Integer.toString(batch)),
+            ls,
+            l -> 1.5 * medianMs(l, batch),
+            l -> medianMs(l, batch));
       }
     }
-    return new TrainingData(layers, nets);
+    return runs.data();
   }
 
   private static LayerSpec conv(int i, int c, int hw) {

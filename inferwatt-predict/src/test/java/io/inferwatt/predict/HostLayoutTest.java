@@ -44,41 +44,25 @@ class HostLayoutTest {
    * (multiples of 16) and half with one channel less.
    */
   private static TrainingData data(String board) {
-    List<TrainingData.Layer> layers = new ArrayList<>();
-    List<TrainingData.Network> nets = new ArrayList<>();
-    long run = 0;
+    Synthetic.Runs runs = new Synthetic.Runs(board);
     for (int n = 0; n < 12; n++) {
       for (int less : new int[] {0, 1}) {
         int c = 16 * (1 + n % 6) - less;
-        int hw = 8 + 4 * n;
+        List<LayerSpec> ls = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+          ls.add(dw(i, c, 8 + 4 * n));
+        }
         for (int batch : new int[] {1, 4}) {
-          run++;
-          Map<String, String> s = Map.of("batch", Integer.toString(batch));
-          double sum = 0;
-          for (int i = 0; i < 3; i++) {
-            LayerSpec l = dw(i, c, hw);
-            double ms = batch * l.outputElements() * 1e-6 * (less == 0 ? 1 : PLAIN);
-            String name = "net" + n + "c" + c;
-            layers.add(
-                new TrainingData.Layer(run, board, "s", name, s, i, l, ms, Map.of(), Double.NaN));
-            sum += ms;
-          }
-          nets.add(
-              new TrainingData.Network(
-                  run,
-                  board,
-                  "s",
-                  "net" + n + "c" + c,
-                  s,
-                  sum,
-                  "",
-                  Map.of(),
-                  Map.of(),
-                  Double.NaN));
+          runs.add(
+              "net" + n + "c" + c,
+              Map.of("batch", Integer.toString(batch)),
+              ls,
+              l -> batch * l.outputElements() * 1e-6 * (less == 0 ? 1 : PLAIN),
+              l -> Double.NaN);
         }
       }
     }
-    return new TrainingData(layers, nets);
+    return runs.data();
   }
 
   private static ModelSet fit(String board) {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 /**
  * A training set with known functions: convolutions take MACs / GPU frequency, additions elements /
@@ -101,5 +102,50 @@ final class Synthetic {
       }
     }
     return new TrainingData(layers, nets);
+  }
+
+  /**
+   * A latency-only training set built run by run (study {@code s}): each run a row per layer and
+   * the network's row with the sums of its layers' mean and median times.
+   */
+  static final class Runs {
+    private final String board;
+    private final List<TrainingData.Layer> layers = new ArrayList<>();
+    private final List<TrainingData.Network> networks = new ArrayList<>();
+    private long run;
+
+    Runs(String board) {
+      this.board = board;
+    }
+
+    /**
+     * Adds a run of network {@code model} at {@code settings}: each layer of {@code ls} takes
+     * {@code meanMs} per cycle, {@code p50Ms} in its median cycle (NaN: no median stored).
+     */
+    void add(
+        String model,
+        Map<String, String> settings,
+        List<LayerSpec> ls,
+        ToDoubleFunction<LayerSpec> meanMs,
+        ToDoubleFunction<LayerSpec> p50Ms) {
+      run++;
+      double mean = 0;
+      double p50 = 0;
+      for (int i = 0; i < ls.size(); i++) {
+        LayerSpec l = ls.get(i);
+        double m = meanMs.applyAsDouble(l);
+        double p = p50Ms.applyAsDouble(l);
+        layers.add(new TrainingData.Layer(run, board, "s", model, settings, i, l, m, Map.of(), p));
+        mean += m;
+        p50 += p;
+      }
+      networks.add(
+          new TrainingData.Network(
+              run, board, "s", model, settings, mean, "", Map.of(), Map.of(), p50));
+    }
+
+    TrainingData data() {
+      return new TrainingData(layers, networks);
+    }
   }
 }

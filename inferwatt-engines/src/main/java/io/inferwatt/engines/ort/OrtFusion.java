@@ -1,8 +1,14 @@
 package io.inferwatt.engines.ort;
 
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
 import io.inferwatt.core.model.LayerSpec;
 import io.inferwatt.core.model.NetworkSpec;
+import io.inferwatt.engines.onnx.Networks;
+import io.inferwatt.engines.onnx.OnnxIo;
+import io.inferwatt.engines.runner.Processes;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -10,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The layers ONNX Runtime runs inside another layer's kernel on a CPU: a residual addition fused
@@ -77,36 +84,32 @@ public final class OrtFusion {
    */
   private static final int[][] PROBES = {{4, 20}, {8, 24}, {16, 48}};
 
-  private static java.util.Optional<Integer> askOrt() {
+  private static Optional<Integer> askOrt() {
     Path dir = null;
     try {
       dir = Files.createTempDirectory("inferwatt-nchwc");
-      ai.onnxruntime.OrtEnvironment env = ai.onnxruntime.OrtEnvironment.getEnvironment();
+      OrtEnvironment env = OrtEnvironment.getEnvironment();
       for (int[] p : PROBES) {
         Path out = dir.resolve(p[1] + ".onnx");
-        try (ai.onnxruntime.OrtSession.SessionOptions o =
-            new ai.onnxruntime.OrtSession.SessionOptions()) {
-          o.setOptimizationLevel(ai.onnxruntime.OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+          o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
           o.setOptimizedModelFilePath(out.toString());
-          byte[] model =
-              io.inferwatt.engines.onnx.OnnxIo.toBytes(
-                  io.inferwatt.engines.onnx.Networks.pointwisePair(p[1]));
-          try (ai.onnxruntime.OrtSession s = env.createSession(model, o)) {
+          byte[] model = OnnxIo.toBytes(Networks.pointwisePair(p[1]));
+          try (OrtSession s = env.createSession(model, o)) {
             // created only for the optimised graph it writes
           }
         }
-        String graph =
-            new String(Files.readAllBytes(out), java.nio.charset.StandardCharsets.ISO_8859_1);
+        String graph = new String(Files.readAllBytes(out), StandardCharsets.ISO_8859_1);
         if (graph.contains(NCHWC_DOMAIN)) {
-          return java.util.Optional.of(p[0]);
+          return Optional.of(p[0]);
         }
       }
-      return java.util.Optional.of(0);
+      return Optional.of(0);
     } catch (Exception | LinkageError e) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     } finally {
       if (dir != null) {
-        io.inferwatt.engines.runner.Processes.deleteQuietly(dir);
+        Processes.deleteQuietly(dir);
       }
     }
   }
